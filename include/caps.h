@@ -1,0 +1,38 @@
+/*
+ * caps.h - every limit that input can push against, in one place.
+ *
+ * tlsdiag reads hostile bytes; each resource the input controls has a
+ * named cap here.  The ones a user may want to change are options
+ * (struct td_config in engine.h, documented in --help and tlsdiag(1));
+ * the others are protocol limits.  Whatever a cap drops is counted and
+ * reported, never silently.
+ */
+#ifndef TD_CAPS_H
+#define TD_CAPS_H
+
+/* TLS record body: 2^14 + 2048 (RFC 5246 6.2.3, the largest ciphertext). */
+#define TD_CAP_RECORD            (16384u + 2048u)
+/* One reassembled handshake message (a Certificate with a long chain). */
+#define TD_CAP_HS_MESSAGE        (256u * 1024u)
+/* Certificates kept per chain; further ones are counted as dropped. */
+#define TD_CAP_CHAIN             16u
+/* Distinguished names kept from one CertificateRequest. */
+#define TD_CAP_CA_NAMES          128u
+/* Items kept per list in a hello (cipher suites, extensions, groups...). */
+#define TD_CAP_LIST              512u
+/* Timeline events kept per connection. */
+#define TD_CAP_EVENTS            256u
+/* Anomalies kept per connection. */
+#define TD_CAP_ANOMALIES         32u
+/* Length of a string kept from the wire (SNI, ALPN, names), in bytes. */
+#define TD_CAP_STRING            1024u
+/* Bytes scanned to find a record boundary in a stream picked up mid-way. */
+#define TD_CAP_RESYNC_SCAN       (64u * 1024u)
+
+/* Defaults of the caps that are options. */
+#define TD_DEFAULT_FLOW_BUFFER   (256u * 1024u)        /* out-of-order bytes per direction */
+#define TD_DEFAULT_MAX_MEMORY    (256u * 1024u * 1024u) /* all buffered bytes, all flows */
+#define TD_DEFAULT_MAX_FLOWS     65536u                 /* flows tracked at once */
+#define TD_DEFAULT_IDLE_TIMEOUT  120u                   /* seconds without a packet */
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * conn.h - the connection model: one TLS connection, its facts and its
+ * timeline.
+ *
+ * Decoders fill these plain structs; sinks (text, JSON, ...) only read
+ * them.  Every string here is owned by the struct that holds it and is
+ * already sanitized (text.h): printable UTF-8, safe to print as is.
+ * Wire code points (versions, suites, groups...) are kept as numbers;
+ * tls_names.h turns them into IANA names at output time.
+ *
+ * Lifetime: td_conn_new() / td_conn_free().  Everything inside is freed
+ * by td_conn_free().
+ */
+#ifndef TD_CONN_H
+#define TD_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "list.h"
+#include "packet.h"
+#include "result.h"
+
+enum td_dir {
+	TD_DIR_C2S = 0,  /* client to server */
+	TD_DIR_S2C = 1   /* server to client */
+};
+
+/* What a timeline entry records. */
+enum td_event_kind {
+	TD_EV_TCP_SYN,        /* SYN (from the client) */
+	TD_EV_TCP_SYNACK,     /* SYN-ACK (from the server) */
+	TD_EV_TCP_FIN,
+	TD_EV_TCP_RST,
+	TD_EV_TCP_GAP,        /* `length` bytes of the stream were not captured */
+	TD_EV_HANDSHAKE,      /* a handshake message: hs_type, length = body bytes */
+	TD_EV_CCS,            /* ChangeCipherSpec */
+	TD_EV_ALERT,          /* an alert: level/desc unless encrypted */
+	TD_EV_ENCRYPTED,      /* an encrypted record (content_type), first of a
+				 direction and those during the handshake */
+	TD_EV_APPDATA,        /* first application_data after the handshake */
+	TD_EV_SSLV2_HELLO,    /* SSLv2-compatible ClientHello */
+	TD_EV_MALFORMED       /* decoding stopped here; see detail */
+};
+
+struct td_event {
+	uint64_t ts_us;        /* capture time of the packet that completed it */
+	enum td_dir dir;
+	enum td_event_kind kind;
+	uint8_t hs_type;       /* TD_EV_HANDSHAKE: handshake message type */
+	uint8_t content_type;  /* record content type where relevant */
+	uint8_t alert_level;   /* TD_EV_ALERT, when !encrypted */
+	uint8_t alert_desc;
+	bool encrypted;        /* the alert or message was encrypted on the wire */
+	bool decrypted;        /* seen only thanks to a key log (issue 4) */
+	uint32_t length;       /* message/record body bytes, or gap bytes */
+	char *detail;          /* owned, optional (NULL): e.g. the malformation */
+};
+
+struct td_client_hello {
+	bool present;
+	bool sslv2;                      /* came as an SSLv2-compatible hello */
+	uint16_t record_version;         /* version of the record that carried it */
+	uint16_t legacy_version;         /* client_version field */
+	uint8_t session_id_len;
+	struct td_u16list versions;      /* supported_versions extension */
+	struct td_u16list suites;        /* cipher_suites, in order, GREASE kept */
+	struct td_u16list extensions;    /* extension types, in order */
+	struct td_u16list groups;        /* supported_groups */
+	struct td_u16list key_share_groups;
+	struct td_u16list sig_algs;      /* signature_algorithms */
+	struct td_u16list compression;   /* compression methods */
+	char *sni;                       /* server_name host_name, NULL if none */
+	struct td_strlist alpn;          /* ALPN protocol names */
+	bool session_ticket;             /* session_ticket extension present */
+	bool session_ticket_data;        /* ...and non-empty (resumption attempt) */
+	bool psk;                        /* pre_shared_key present */
+	bool early_data;                 /* early_data present */
+	bool ech;                        /* encrypted_client_hello present */
+};
+
+struct td_server_hello {
+	bool present;
+	bool hrr;                        /* HelloRetryRequest (RFC 8446 4.1.3) */
+	uint16_t legacy_version;         /* server_version field */
+	uint16_t selected_version;       /* supported_versions, 0 if absent */
+	uint16_t cipher;
+	uint8_t compression;
+	uint8_t session_id_len;
+	struct td_u16list extensions;    /* extension types, in order */
+	uint16_t key_share_group;        /* 0 if none */
+	char *alpn;                      /* selected protocol, NULL if none */
+	bool psk;                        /* pre_shared_key selected */
+	bool session_id_echo;            /* session id equals the client's (TLS <=1.2 resumption) */
+};
+
+/* One certificate, as wolfSSL parsed it (x509.h). */
+struct td_cert {
+	size_t der_len;
+	bool parsed;             /* false: DER did not parse, see error */
+	char *error;             /* why parsing failed, NULL when parsed */
+	char *subject;           /* RFC 4514 */
+	char *issuer;            /* RFC 4514 */
+	char *serial;            /* lowercase hex, colon separated */
+	int64_t not_before;      /* seconds since the epoch (UTC) */
+	int64_t not_after;
+	struct td_strlist san;   /* "DNS:x", "IP:1.2.3.4", "email:x", "URI:x" */
+	char *key_type;          /* "RSA", "EC", "Ed25519", ... */
+	unsigned key_bits;       /* 0 if unknown */
+	char *key_curve;         /* EC curve name, NULL otherwise */
+	char *sig_alg;           /* "sha256WithRSAEncryption", ... */
+	bool is_ca;              /* basicConstraints cA */
+	bool has_basic_constraints;
+	int path_len;            /* -1 when absent */
+	struct td_strlist key_usage;      /* "digitalSignature", ... */
+	struct td_strlist ext_key_usage;  /* "serverAuth", "clientAuth", ... */
+	bool self_signed;        /* subject == issuer */
+	char sha256[65];         /* lowercase hex of the DER's SHA-256 */
+};
+
+struct td_chain {
+	bool present;            /* a Certificate message was seen */
+	bool encrypted;          /* it was sent encrypted (TLS 1.3) */
+	struct td_cert *certs;   /* in message order: leaf first */
+	size_t n;
+	size_t dropped;          /* certificates past TD_CAP_CHAIN */
+};
+
+struct td_cert_request {
+	bool present;
+	bool tls13;                      /* RFC 8446 layout */
+	struct td_u16list cert_types;    /* TLS <= 1.2 certificate_types */
+	struct td_u16list sig_algs;
+	struct td_strlist ca_names;      /* acceptable CAs, RFC 4514 */
+	size_t context_len;              /* TLS 1.3 request context */
+};
+
+enum td_outcome {
+	TD_OUTCOME_INCOMPLETE = 0,  /* capture ended or stream unusable mid-handshake */
+	TD_OUTCOME_ESTABLISHED,     /* both sides finished the handshake */
+	TD_OUTCOME_FAILED           /* a fatal alert or a close ended it */
+};
+
+/* Per-direction facts the engine tracks. */
+struct td_side {
+	bool ccs_seen;            /* sent ChangeCipherSpec (TLS <= 1.2: encrypted after) */
+	bool encrypted_seen;      /* sent an encrypted record */
+	bool fin, rst;            /* closed */
+	uint64_t records;         /* TLS records seen */
+	uint64_t bytes;           /* stream bytes delivered to TLS */
+	uint64_t gaps;            /* gap events */
+	uint64_t gap_bytes;
+	uint64_t dup_bytes;       /* retransmitted bytes ignored */
+	uint64_t cap_dropped;     /* bytes dropped by a cap */
+	uint32_t encrypted_records; /* encrypted records counted during the handshake */
+};
+
+struct td_conn {
+	uint64_t id;              /* 1, 2, ... in order of first packet */
+	struct td_addr client_addr, server_addr;
+	uint16_t client_port, server_port;
+	uint64_t start_us;        /* first packet of the flow */
+	uint64_t last_us;         /* last packet seen */
+	bool partial;             /* the start of the TCP stream was not captured */
+	bool tls;                 /* TLS was recognised on this flow */
+	bool malformed;           /* a decoder gave up on this connection */
+
+	struct td_client_hello ch;
+	struct td_server_hello sh;
+	struct td_cert_request cr;
+	struct td_chain server_chain, client_chain;
+	bool server_key_exchange, client_key_exchange;
+	bool client_cert_verify;
+	bool finished[2];         /* Finished seen (in clear or decrypted), by td_dir */
+	uint32_t new_session_tickets;
+
+	uint16_t version;         /* negotiated version, 0 until known */
+	uint16_t cipher;          /* negotiated suite, 0 until known */
+	enum td_outcome outcome;
+
+	struct td_side side[2];   /* by td_dir */
+
+	struct td_event *events;  /* the timeline, in capture order */
+	size_t n_events, alloc_events;
+	size_t dropped_events;    /* past TD_CAP_EVENTS */
+
+	struct td_strlist anomalies; /* named malformations and oddities */
+};
+
+struct td_conn *td_conn_new(uint64_t id);
+void td_conn_free(struct td_conn *c);
+
+/* Append an event (detail copied when not NULL; ownership stays with
+ * the caller).  Past TD_CAP_EVENTS the event is counted in
+ * dropped_events and TD_OK returned.  Returns the stored event or NULL
+ * (dropped or out of memory) through *out when out is not NULL. */
+enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
+				 struct td_event **out) TD_MUST_CHECK;
+
+/* Record an anomaly ("printf"-style), e.g. "record length 40000 over 18432".
+ * Past TD_CAP_ANOMALIES it is counted in anomalies.dropped. */
+enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3))) TD_MUST_CHECK;
+
+void td_cert_cleanup(struct td_cert *cert);
+void td_chain_cleanup(struct td_chain *chain);
+
+/* Printable names. */
+const char *td_outcome_name(enum td_outcome o);   /* "established", ... */
+const char *td_dir_from(enum td_dir d);            /* "client" / "server" */
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * dynbuf.h - a growable byte buffer that carries its own size cap.
+ *
+ * Modelled on curl's dynbuf: appending past the cap fails with
+ * TD_ERR_CAP and leaves the buffer as it was; a failed allocation
+ * returns TD_ERR_NOMEM and leaves it as it was too (never
+ * p = realloc(p, n)).  Embedded: td_dynbuf_init / td_dynbuf_cleanup.
+ */
+#ifndef TD_DYNBUF_H
+#define TD_DYNBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "result.h"
+
+struct td_dynbuf {
+	uint8_t *data;  /* NULL until the first append */
+	size_t len;     /* bytes in use */
+	size_t alloc;   /* bytes allocated */
+	size_t cap;     /* len never exceeds this */
+};
+
+void td_dynbuf_init(struct td_dynbuf *b, size_t cap);
+void td_dynbuf_cleanup(struct td_dynbuf *b);
+/* Append n bytes; TD_ERR_CAP or TD_ERR_NOMEM leave b unchanged. */
+enum td_result td_dynbuf_add(struct td_dynbuf *b, const void *p, size_t n) TD_MUST_CHECK;
+/* Drop the first n bytes (n <= len), keeping the rest. */
+void td_dynbuf_consume(struct td_dynbuf *b, size_t n);
+/* Empty the buffer and give its memory back. */
+void td_dynbuf_reset(struct td_dynbuf *b);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * engine.h - packets in, finished TLS connections out.
+ *
+ * The engine ties the layers together: frame -> TCP segment
+ * (packet.h) -> flow (flowtab.h) -> in-order bytes (reasm.h) -> TLS
+ * records (tls_record.h) -> handshake messages (tls_handshake.h) ->
+ * the connection model (conn.h, certificates through x509.h).  It
+ * reports each TLS connection to the sink (sink.h) once, when it is
+ * over: both sides closed, a reset, the idle timeout, the end of the
+ * capture, or (to keep memory flat) a second after the handshake
+ * succeeded and application data flowed both ways.  It never prints.
+ *
+ * Memory is bounded: the flow table holds at most max_flows flows
+ * (least recently used evicted), out-of-order bytes are capped per
+ * direction and globally, and application data after the handshake is
+ * skipped without buffering.
+ */
+#ifndef TD_ENGINE_H
+#define TD_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "packet.h"
+#include "sink.h"
+
+struct td_config {
+	size_t flow_buffer;      /* out-of-order bytes buffered per direction */
+	size_t max_memory;       /* out-of-order bytes buffered in all flows */
+	size_t max_flows;        /* flows tracked at once */
+	unsigned idle_timeout_s; /* a flow silent this long is reported and dropped */
+	bool ordered;            /* report connections in order of their first TLS record
+				    (holds finished ones back; off for live captures) */
+};
+
+void td_config_defaults(struct td_config *cfg);
+
+struct td_engine;
+
+/* A new engine reporting to sink (borrowed: it must outlive the engine).
+ * NULL when memory runs out. */
+struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sink);
+
+/* One captured frame (see capture.h); data NULL means a clock tick at
+ * ts_us with no packet (live captures), used for idle timeouts. */
+void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
+		     const uint8_t *data, size_t caplen, size_t wirelen);
+
+/* End of input: report every connection still open, then call the
+ * sink's finish with the statistics. */
+void td_engine_finish(struct td_engine *e);
+
+const struct td_stats *td_engine_stats(const struct td_engine *e);
+
+/* Free the engine.  Call td_engine_finish first: connections still open
+ * are otherwise reported without the final statistics.  NULL is fine. */
+void td_engine_free(struct td_engine *e);
+
+#endif

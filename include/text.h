@@ -1,0 +1,30 @@
+/*
+ * text.h - turning wire bytes into strings that are safe to print.
+ *
+ * Every string the model keeps (SNI, ALPN, certificate names) goes
+ * through td_text_sanitize() once, at decode time: the result is valid
+ * UTF-8 with no control characters, so every sink can print it as is
+ * (no terminal escapes from a hostile certificate, always valid JSON
+ * after JSON escaping).  Valid printable UTF-8 is kept; every other
+ * byte becomes the four characters \xHH, and a backslash becomes \\.
+ */
+#ifndef TD_TEXT_H
+#define TD_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A new NUL-terminated sanitized copy of n bytes, at most TD_CAP_STRING
+ * input bytes (longer input is cut and "..." appended).  NULL only when
+ * memory runs out.  The caller frees it. */
+char *td_text_sanitize(const uint8_t *p, size_t n);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes), optionally with sep
+ * between bytes (0 for none; then out needs 2n+1, else 3n). */
+void td_text_hex(char *out, const uint8_t *p, size_t n, char sep);
+
+/* Format microseconds since the epoch as RFC 3339 UTC with microseconds,
+ * "2024-02-29T18:40:22.123456Z", into out (at least 28 bytes). */
+void td_text_time(char *out, size_t outlen, uint64_t usec);
+
+#endif

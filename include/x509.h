@@ -1,0 +1,33 @@
+/*
+ * x509.h - certificates and distinguished names, through wolfSSL.
+ *
+ * The only place that includes wolfSSL headers (src/x509/x509.c).
+ * tlsdiag never parses ASN.1 itself: DER goes to wolfSSL and comes back
+ * as our own struct td_cert (conn.h), every string sanitized.
+ */
+#ifndef TD_X509_H
+#define TD_X509_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "conn.h"
+#include "result.h"
+
+/* Once per process, before any other call; td_x509_global_cleanup at exit. */
+enum td_result td_x509_global_init(void) TD_MUST_CHECK;
+void td_x509_global_cleanup(void);
+
+/*
+ * Parse one DER certificate into *cert (zeroed by the caller).  A
+ * certificate wolfSSL cannot parse is data, not an error: cert->parsed
+ * is false, cert->error says why, der_len and sha256 are still set, and
+ * TD_OK is returned.  TD_ERR_NOMEM only when memory ran out.
+ */
+enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cert) TD_MUST_CHECK;
+
+/* A DER Name (as in a CertificateRequest's certificate_authorities) as a
+ * new RFC 4514 string, or NULL when it is not a Name.  Matches the
+ * td_dn_fn type of tls_handshake.h. */
+char *td_x509_name_string(const uint8_t *der, size_t len);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * capture.c - libpcap behind one file (see capture.h).
+ *
+ * Files: pcap and pcapng through pcap_fopen_offline(); a gzip-compressed
+ * file (magic 1f 8b) and stdin are read through zlib's gzread(), which
+ * passes uncompressed bytes through untouched, wrapped in a stdio
+ * cookie so libpcap sees an ordinary FILE.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+#include <zlib.h>
+
+#include "capture.h"
+
+struct td_capture {
+	pcap_t *pcap;
+	enum td_link link;
+	bool live;
+	volatile sig_atomic_t stop;
+};
+
+static ssize_t gz_read(void *cookie, char *buf, size_t size)
+{
+	unsigned n = size > (1u << 30) ? 1u << 30 : (unsigned)size;
+	int r = gzread((gzFile)cookie, buf, n);
+	if (r < 0) {
+		errno = EIO;
+		return -1;
+	}
+	return r;
+}
+
+static int gz_close(void *cookie)
+{
+	return gzclose((gzFile)cookie) == Z_OK ? 0 : EOF;
+}
+
+/* A FILE that reads through zlib from fd (which it takes over). */
+static FILE *gz_fdopen(int fd)
+{
+	gzFile gz = gzdopen(fd, "rb");
+	if (!gz)
+		return NULL;
+	gzbuffer(gz, 256 * 1024);
+	cookie_io_functions_t io = { .read = gz_read, .close = gz_close };
+	FILE *f = fopencookie(gz, "rb", io);
+	if (!f)
+		gzclose(gz);
+	return f;
+}
+
+static bool is_gzip(FILE *f)
+{
+	unsigned char m[2];
+	bool gz = fread(m, 1, 2, f) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+	rewind(f);
+	return gz;
+}
+
+/* Map libpcap's DLT to our link types. */
+static bool map_link(int dlt, enum td_link *link)
+{
+	switch (dlt) {
+	case DLT_EN10MB: *link = TD_LINK_ETHERNET; return true;
+	case DLT_LINUX_SLL: *link = TD_LINK_SLL; return true;
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2: *link = TD_LINK_SLL2; return true;
+#endif
+	case DLT_NULL: *link = TD_LINK_NULL; return true;
+	case DLT_LOOP: *link = TD_LINK_LOOP; return true;
+	case DLT_RAW: *link = TD_LINK_RAW; return true;
+#ifdef DLT_IPV4
+	case DLT_IPV4: *link = TD_LINK_IPV4; return true;
+#endif
+#ifdef DLT_IPV6
+	case DLT_IPV6: *link = TD_LINK_IPV6; return true;
+#endif
+	default: break;
+	}
+	/* Some systems number raw IP 14; LINKTYPE_RAW is 101. */
+	if (dlt == 14 || dlt == 101) {
+		*link = TD_LINK_RAW;
+		return true;
+	}
+	return false;
+}
+
+static enum td_result finish_open(struct td_capture *c, char *err, size_t errlen)
+{
+	int dlt = pcap_datalink(c->pcap);
+	if (!map_link(dlt, &c->link)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		const char *desc = pcap_datalink_val_to_description(dlt);
+		snprintf(err, errlen, "unsupported link type %d (%s%s%s)", dlt,
+			 name ? name : "unknown", desc ? ", " : "", desc ? desc : "");
+		return TD_ERR_UNSUPPORTED;
+	}
+	return TD_OK;
+}
+
+enum td_result td_capture_open_file(struct td_capture **out, const char *path,
+				    char *err, size_t errlen)
+{
+	enum td_result res = TD_ERR_IO;
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	FILE *f = NULL;
+	struct td_capture *c = calloc(1, sizeof *c);
+	*out = NULL;
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return TD_ERR_NOMEM;
+	}
+	if (strcmp(path, "-") == 0) {
+		int fd = dup(STDIN_FILENO);
+		f = fd >= 0 ? gz_fdopen(fd) : NULL;
+		if (!f && fd >= 0)
+			close(fd);
+	} else {
+		f = fopen(path, "rb");
+		if (f && is_gzip(f)) {
+			int fd = dup(fileno(f));
+			fclose(f);
+			f = fd >= 0 ? gz_fdopen(fd) : NULL;
+			if (!f && fd >= 0)
+				close(fd);
+		}
+	}
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	c->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (!c->pcap) {
+		fclose(f);
+		/* libpcap says "unknown file format" for non-captures. */
+		snprintf(err, errlen, "%s: %s", path, perr[0] ? perr : "not a capture file");
+		res = TD_ERR_MALFORMED;
+		goto out;
+	}
+	res = finish_open(c, err, errlen);
+out:
+	if (res != TD_OK) {
+		td_capture_close(c);
+		return res;
+	}
+	*out = c;
+	return TD_OK;
+}
+
+enum td_result td_capture_open_live(struct td_capture **out, const char *iface,
+				    int snaplen, bool promisc, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	enum td_result res = TD_ERR_IO;
+	struct td_capture *c = calloc(1, sizeof *c);
+	*out = NULL;
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return TD_ERR_NOMEM;
+	}
+	c->live = true;
+	c->pcap = pcap_create(iface, perr);
+	if (!c->pcap) {
+		snprintf(err, errlen, "%s: %s", iface, perr);
+		goto out;
+	}
+	pcap_set_snaplen(c->pcap, snaplen > 0 ? snaplen : 262144);
+	pcap_set_promisc(c->pcap, promisc ? 1 : 0);
+	pcap_set_timeout(c->pcap, 200);
+	pcap_set_immediate_mode(c->pcap, 1);
+	int rc = pcap_activate(c->pcap);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", iface, pcap_geterr(c->pcap));
+		goto out;
+	}
+	res = finish_open(c, err, errlen);
+out:
+	if (res != TD_OK) {
+		td_capture_close(c);
+		return res;
+	}
+	*out = c;
+	return TD_OK;
+}
+
+enum td_result td_capture_set_filter(struct td_capture *c, const char *expr,
+				     char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(c->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "bad filter '%s': %s", expr, pcap_geterr(c->pcap));
+		return TD_ERR_USAGE;
+	}
+	int rc = pcap_setfilter(c->pcap, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot set filter: %s", pcap_geterr(c->pcap));
+		return TD_ERR_USAGE;
+	}
+	return TD_OK;
+}
+
+static uint64_t now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
+			      char *err, size_t errlen)
+{
+	err[0] = '\0';
+	while (!c->stop) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(c->pcap, &h, &data);
+		if (rc == 1) {
+			uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+			if (h->ts.tv_sec < 0)
+				ts = 0;
+			fn(ctx, c->link, ts, data, h->caplen, h->len);
+		} else if (rc == 0) {
+			/* Live timeout with no packet: a clock tick (data NULL). */
+			fn(ctx, c->link, now_us(), NULL, 0, 0);
+		} else if (rc == PCAP_ERROR_BREAK) {
+			break;
+		} else {
+			const char *msg = pcap_geterr(c->pcap);
+			if (!c->live && strstr(msg, "truncated")) {
+				snprintf(err, errlen, "capture file cut short: %s", msg);
+				return TD_OK;
+			}
+			snprintf(err, errlen, "reading packets: %s", msg);
+			return TD_ERR_IO;
+		}
+	}
+	return TD_OK;
+}
+
+void td_capture_stop(struct td_capture *c)
+{
+	c->stop = 1;
+	pcap_breakloop(c->pcap);
+}
+
+const char *td_capture_link_name(const struct td_capture *c)
+{
+	return td_link_name(c->link);
+}
+
+uint64_t td_capture_kernel_drops(struct td_capture *c)
+{
+	struct pcap_stat st;
+	if (!c->live || pcap_stats(c->pcap, &st) < 0)
+		return 0;
+	return (uint64_t)st.ps_drop + (uint64_t)st.ps_ifdrop;
+}
+
+void td_capture_close(struct td_capture *c)
+{
+	if (!c)
+		return;
+	if (c->pcap)
+		pcap_close(c->pcap);
+	free(c);
+}

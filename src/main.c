@@ -1,0 +1,304 @@
+/*
+ * main.c - the tlsdiag command: options, then capture -> engine -> sink.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "caps.h"
+#include "engine.h"
+#include "out.h"
+#include "x509.h"
+
+#define EXIT_USAGE 2
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct options {
+	const char *read_file;
+	const char *iface;
+	const char *format;     /* "text" or "json" */
+	enum color_mode color;
+	bool verbose;
+	bool promisc;
+	int snaplen;
+	struct td_config cfg;
+	char *filter;           /* joined trailing arguments, owned */
+};
+
+static struct td_capture *volatile g_capture;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: tlsdiag [options] -r FILE [expression]\n"
+"       tlsdiag [options] -i INTERFACE [expression]\n"
+"\n"
+"Passive TLS and mutual-TLS handshake analyzer: reads packets, reassembles\n"
+"TCP, decodes TLS handshakes, certificates and alerts, and reports every\n"
+"TLS connection.  The optional expression is a BPF filter, as for tcpdump.\n"
+"\n"
+"Input:\n"
+"  -r, --read FILE          read a pcap or pcapng file (gzip allowed); - is stdin\n"
+"  -i, --interface IFACE    capture live on IFACE (needs CAP_NET_RAW)\n"
+"  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
+"  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
+"\n"
+"Output:\n"
+"  -o, --output FORMAT      text (default) or json (JSON Lines, one object per connection)\n"
+"      --color=WHEN         auto (default: on a terminal), always or never\n"
+"  -v, --verbose            text: list every suite, extension and group\n"
+"\n"
+"Limits (every drop is counted and reported):\n"
+"      --max-flows N        TCP flows tracked at once (default %u);\n"
+"                           the least recently used is dropped when full\n"
+"      --flow-buffer BYTES  out-of-order bytes buffered per direction (default %u)\n"
+"      --max-memory BYTES   out-of-order bytes buffered in all flows (default %u)\n"
+"      --idle-timeout SECS  report and drop a flow silent this long (default %u)\n"
+"  BYTES take a k, M or G suffix.\n"
+"\n"
+"  -h, --help               this help\n"
+"  -V, --version            the version\n"
+"\n"
+"Exit status: 0 when the analysis ran, 2 on a usage or input error.\n"
+"Examples:\n"
+"  tlsdiag -r capture.pcap\n"
+"  tlsdiag -r capture.pcap -o json 'port 8443'\n"
+"  tcpdump -i any -w - 'port 443' | tlsdiag -r -\n"
+"See tlsdiag(1).\n",
+		TD_DEFAULT_MAX_FLOWS, TD_DEFAULT_FLOW_BUFFER, TD_DEFAULT_MAX_MEMORY,
+		TD_DEFAULT_IDLE_TIMEOUT);
+}
+
+static int fail_usage(const char *fmt, const char *arg)
+{
+	fputs("tlsdiag: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see tlsdiag --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* A byte count with an optional k/M/G suffix. */
+static bool parse_size(const char *s, size_t min, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return false;
+	unsigned long long mul = 1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024ull, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024ull * 1024ull, end++;
+	else if (*end == 'g' || *end == 'G')
+		mul = 1024ull * 1024ull * 1024ull, end++;
+	if (*end != '\0' || v > SIZE_MAX / mul || v * mul < min)
+		return false;
+	*out = (size_t)(v * mul);
+	return true;
+}
+
+/* Join the trailing arguments into one filter expression, as tcpdump does. */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE };
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "snaplen", required_argument, NULL, 's' },
+		{ "no-promiscuous", no_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "flow-buffer", required_argument, NULL, OPT_FLOW_BUFFER },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	memset(o, 0, sizeof *o);
+	o->format = "text";
+	o->promisc = true;
+	td_config_defaults(&o->cfg);
+	int c;
+	size_t v;
+	while ((c = getopt_long(argc, argv, "+r:i:s:po:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->read_file = optarg; break;
+		case 'i': o->iface = optarg; break;
+		case 's':
+			if (!parse_size(optarg, 64, &v) || v > 262144)
+				return fail_usage("bad snaplen '%s': give 64 to 262144 bytes", optarg);
+			o->snaplen = (int)v;
+			break;
+		case 'p': o->promisc = false; break;
+		case 'o':
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
+				return fail_usage("unknown output format '%s': use text or json", optarg);
+			o->format = optarg;
+			break;
+		case OPT_COLOR:
+			if (!optarg || strcmp(optarg, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				o->color = COLOR_NEVER;
+			else if (strcmp(optarg, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else
+				return fail_usage("bad --color value '%s': use auto, always or never", optarg);
+			break;
+		case 'v': o->verbose = true; break;
+		case OPT_MAX_FLOWS:
+			if (!parse_size(optarg, 1, &o->cfg.max_flows))
+				return fail_usage("bad --max-flows '%s'", optarg);
+			break;
+		case OPT_FLOW_BUFFER:
+			if (!parse_size(optarg, 0, &o->cfg.flow_buffer))
+				return fail_usage("bad --flow-buffer '%s'", optarg);
+			break;
+		case OPT_MAX_MEMORY:
+			if (!parse_size(optarg, 0, &o->cfg.max_memory))
+				return fail_usage("bad --max-memory '%s'", optarg);
+			break;
+		case OPT_IDLE:
+			if (!parse_size(optarg, 0, &v) || v > 86400u * 365u)
+				return fail_usage("bad --idle-timeout '%s' (seconds)", optarg);
+			o->cfg.idle_timeout_s = (unsigned)v;
+			break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);
+		default:
+			fputs("tlsdiag: see tlsdiag --help\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o->read_file == !o->iface)
+		return fail_usage("%s", o->read_file ? "give -r or -i, not both"
+					     : "nothing to read: give -r FILE or -i INTERFACE");
+	if (optind < argc) {
+		o->filter = join_args(argc - optind, argv + optind);
+		if (!o->filter)
+			return fail_usage("%s", "out of memory");
+	}
+	o->cfg.ordered = o->read_file != NULL;
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (g_capture)
+		td_capture_stop(g_capture);
+}
+
+static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
+		     const uint8_t *data, size_t caplen, size_t wirelen)
+{
+	td_engine_frame(ctx, link, ts_us, data, caplen, wirelen);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc)
+		return rc;
+
+	int status = EXIT_USAGE;
+	char err[512] = "";
+	struct td_capture *cap = NULL;
+	struct td_sink *sink = NULL;
+	struct td_engine *eng = NULL;
+	enum td_result r;
+
+	if (td_x509_global_init() != TD_OK) {
+		fprintf(stderr, "tlsdiag: cannot initialise wolfSSL\n");
+		goto out;
+	}
+	if (o.read_file)
+		r = td_capture_open_file(&cap, o.read_file, err, sizeof err);
+	else
+		r = td_capture_open_live(&cap, o.iface, o.snaplen, o.promisc, err, sizeof err);
+	if (r != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		goto out;
+	}
+	if (o.filter && td_capture_set_filter(cap, o.filter, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		goto out;
+	}
+
+	if (strcmp(o.format, "json") == 0) {
+		sink = td_json_sink_new(stdout);
+	} else {
+		struct td_text_opts topts = {
+			.color = o.color == COLOR_ALWAYS ||
+				 (o.color == COLOR_AUTO && isatty(STDOUT_FILENO)),
+			.verbose = o.verbose,
+		};
+		sink = td_text_sink_new(stdout, &topts);
+	}
+	eng = sink ? td_engine_new(&o.cfg, sink) : NULL;
+	if (!eng) {
+		fprintf(stderr, "tlsdiag: out of memory\n");
+		goto out;
+	}
+
+	g_capture = cap;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	r = td_capture_run(cap, frame_cb, eng, err, sizeof err);
+	g_capture = NULL;
+	td_engine_finish(eng);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "tlsdiag: writing the report: %s\n", strerror(errno));
+		goto out;
+	}
+	if (r != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		goto out;
+	}
+	if (err[0])  /* a warning: e.g. the file was cut short */
+		fprintf(stderr, "tlsdiag: warning: %s\n", err);
+	status = 0;
+out:
+	td_engine_free(eng);
+	td_sink_free(sink);
+	td_capture_close(cap);
+	td_x509_global_cleanup();
+	free(o.filter);
+	return status;
+}

@@ -1,0 +1,140 @@
+/* conn.c - the connection model (see conn.h). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "conn.h"
+
+struct td_conn *td_conn_new(uint64_t id)
+{
+	struct td_conn *c = calloc(1, sizeof *c);
+	if (c)
+		c->id = id;
+	return c;
+}
+
+static void client_hello_cleanup(struct td_client_hello *ch)
+{
+	td_u16list_cleanup(&ch->versions);
+	td_u16list_cleanup(&ch->suites);
+	td_u16list_cleanup(&ch->extensions);
+	td_u16list_cleanup(&ch->groups);
+	td_u16list_cleanup(&ch->key_share_groups);
+	td_u16list_cleanup(&ch->sig_algs);
+	td_u16list_cleanup(&ch->compression);
+	td_strlist_cleanup(&ch->alpn);
+	free(ch->sni);
+}
+
+static void server_hello_cleanup(struct td_server_hello *sh)
+{
+	td_u16list_cleanup(&sh->extensions);
+	free(sh->alpn);
+}
+
+void td_cert_cleanup(struct td_cert *cert)
+{
+	free(cert->error);
+	free(cert->subject);
+	free(cert->issuer);
+	free(cert->serial);
+	td_strlist_cleanup(&cert->san);
+	free(cert->key_type);
+	free(cert->key_curve);
+	free(cert->sig_alg);
+	td_strlist_cleanup(&cert->key_usage);
+	td_strlist_cleanup(&cert->ext_key_usage);
+	memset(cert, 0, sizeof *cert);
+}
+
+void td_chain_cleanup(struct td_chain *chain)
+{
+	for (size_t i = 0; i < chain->n; i++)
+		td_cert_cleanup(&chain->certs[i]);
+	free(chain->certs);
+	memset(chain, 0, sizeof *chain);
+}
+
+void td_conn_free(struct td_conn *c)
+{
+	if (!c)
+		return;
+	client_hello_cleanup(&c->ch);
+	server_hello_cleanup(&c->sh);
+	td_u16list_cleanup(&c->cr.cert_types);
+	td_u16list_cleanup(&c->cr.sig_algs);
+	td_strlist_cleanup(&c->cr.ca_names);
+	td_chain_cleanup(&c->server_chain);
+	td_chain_cleanup(&c->client_chain);
+	for (size_t i = 0; i < c->n_events; i++)
+		free(c->events[i].detail);
+	free(c->events);
+	td_strlist_cleanup(&c->anomalies);
+	free(c);
+}
+
+enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
+				 struct td_event **out)
+{
+	if (out)
+		*out = NULL;
+	if (c->n_events >= TD_CAP_EVENTS) {
+		c->dropped_events++;
+		return TD_OK;
+	}
+	if (c->n_events == c->alloc_events) {
+		size_t a = c->alloc_events ? c->alloc_events * 2 : 16;
+		if (a > TD_CAP_EVENTS)
+			a = TD_CAP_EVENTS;
+		struct td_event *e = realloc(c->events, a * sizeof *e);
+		if (!e)
+			return TD_ERR_NOMEM;
+		c->events = e;
+		c->alloc_events = a;
+	}
+	struct td_event *e = &c->events[c->n_events];
+	*e = *ev;
+	e->detail = NULL;
+	if (ev->detail) {
+		e->detail = strdup(ev->detail);
+		if (!e->detail)
+			return TD_ERR_NOMEM;
+	}
+	c->n_events++;
+	if (out)
+		*out = e;
+	return TD_OK;
+}
+
+enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
+{
+	if (c->anomalies.n >= TD_CAP_ANOMALIES) {
+		c->anomalies.dropped++;
+		return TD_OK;
+	}
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return td_strlist_add(&c->anomalies, buf);
+}
+
+const char *td_outcome_name(enum td_outcome o)
+{
+	switch (o) {
+	case TD_OUTCOME_ESTABLISHED: return "established";
+	case TD_OUTCOME_FAILED: return "failed";
+	case TD_OUTCOME_INCOMPLETE: break;
+	}
+	return "incomplete";
+}
+
+const char *td_dir_from(enum td_dir d)
+{
+	return d == TD_DIR_C2S ? "client" : "server";
+}

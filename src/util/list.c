@@ -1,0 +1,86 @@
+/* list.c - capped lists of code points and strings (see list.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "list.h"
+
+/* Make room for one more item of size `item` in *v; NOMEM leaves it as is. */
+static enum td_result grow(void **v, size_t *alloc, size_t n, size_t item)
+{
+	if (n < *alloc)
+		return TD_OK;
+	size_t a = *alloc ? *alloc * 2 : 8;
+	if (a > TD_CAP_LIST)
+		a = TD_CAP_LIST;
+	void *p = realloc(*v, a * item);
+	if (!p)
+		return TD_ERR_NOMEM;
+	*v = p;
+	*alloc = a;
+	return TD_OK;
+}
+
+enum td_result td_u16list_add(struct td_u16list *l, uint16_t x)
+{
+	if (l->n >= TD_CAP_LIST) {
+		l->dropped++;
+		return TD_OK;
+	}
+	void *v = l->v;
+	enum td_result r = grow(&v, &l->alloc, l->n, sizeof *l->v);
+	l->v = v;
+	if (r != TD_OK)
+		return r;
+	l->v[l->n++] = x;
+	return TD_OK;
+}
+
+void td_u16list_cleanup(struct td_u16list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+int td_u16list_has(const struct td_u16list *l, uint16_t x)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == x)
+			return 1;
+	return 0;
+}
+
+enum td_result td_strlist_take(struct td_strlist *l, char *s)
+{
+	if (!s)
+		return TD_ERR_NOMEM;
+	if (l->n >= TD_CAP_LIST) {
+		l->dropped++;
+		free(s);
+		return TD_OK;
+	}
+	void *v = l->v;
+	enum td_result r = grow(&v, &l->alloc, l->n, sizeof *l->v);
+	l->v = v;
+	if (r != TD_OK) {
+		free(s);
+		return r;
+	}
+	l->v[l->n++] = s;
+	return TD_OK;
+}
+
+enum td_result td_strlist_add(struct td_strlist *l, const char *s)
+{
+	return td_strlist_take(l, strdup(s));
+}
+
+void td_strlist_cleanup(struct td_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,106 @@
+/* text.c - printable strings from wire bytes (see text.h). */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "caps.h"
+#include "text.h"
+
+/* Length of the valid, printable UTF-8 sequence at p (1..4), or 0 when
+ * the bytes there are not one (bad encoding, overlong, surrogate, C0/C1
+ * control, DEL). */
+static size_t utf8_printable(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0];
+	if (c >= 0x20 && c < 0x7f)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (len > n)
+		return 0;
+	uint32_t cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		return 0;
+	if (cp >= 0x80 && cp < 0xa0)  /* C1 controls */
+		return 0;
+	return len;
+}
+
+char *td_text_sanitize(const uint8_t *p, size_t n)
+{
+	bool cut = false;
+	if (!p)
+		n = 0;
+	if (n > TD_CAP_STRING) {
+		n = TD_CAP_STRING;
+		cut = true;
+	}
+	/* Worst case every byte becomes \xHH. */
+	char *out = malloc(n * 4 + 4);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_printable(p + i, n - i);
+		if (k == 1 && p[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+			i++;
+		} else if (k > 0) {
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		} else {
+			static const char hex[] = "0123456789abcdef";
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 15];
+			i++;
+		}
+	}
+	if (cut) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void td_text_hex(char *out, const uint8_t *p, size_t n, char sep)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sep && i > 0)
+			out[o++] = sep;
+		out[o++] = hex[p[i] >> 4];
+		out[o++] = hex[p[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+void td_text_time(char *out, size_t outlen, uint64_t usec)
+{
+	time_t secs = (time_t)(usec / 1000000u);
+	struct tm tm;
+	if (!gmtime_r(&secs, &tm)) {
+		snprintf(out, outlen, "invalid-time");
+		return;
+	}
+	char date[32];
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, outlen, "%s.%06uZ", date, (unsigned)(usec % 1000000u));
+}

@@ -1,0 +1,23 @@
+# facts.jq - turn tlsdiag's JSON Lines into the facts format of
+# captures/expected/*.facts ("<conn> <key> <value>"), so that facts
+# written from tshark and openssl can be compared with what tlsdiag says.
+def certs($name; $list):
+  ($list | length) as $n
+  | "\(.id) \($name).count \($n)",
+    ($list | to_entries[] |
+      "\($name).\(.key).subject \(.value.subject)",
+      "\($name).\(.key).issuer \(.value.issuer)",
+      "\($name).\(.key).san \(.value.san | join(", "))",
+      "\($name).\(.key).sha256 \(.value.sha256)");
+. as $c
+| "\(.id) client \(.client)",
+  "\(.id) server \(.server)",
+  "\(.id) sni \(.sni // "-")",
+  "\(.id) version \(.version // "-")",
+  "\(.id) cipher \(.cipher // "-")",
+  "\(.id) outcome \(.outcome)",
+  (.alerts | to_entries[] |
+    "\($c.id) alert.\(.key) \(.value.from) \(if .value.encrypted then "encrypted" else "\(.value.level) \(.value.description)" end)"),
+  (certs("server_cert"; .server_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
+  (certs("client_cert"; .client_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
+  (.acceptable_cas | to_entries[] | "\($c.id) acceptable_ca.\(.key) \(.value)")

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end tests: tlsdiag on every capture in captures/ against facts
+# checked with tshark and openssl (captures/expected/*.facts), plus the
+# command line's contract (stdin, gzip, errors and exit statuses).
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+bin="$top_builddir/src/tlsdiag"
+caps="$top_srcdir/captures"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok()   { pass=$((pass + 1)); echo "ok   $*"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
+
+command -v jq >/dev/null || { echo "FAIL jq is required (apt-get install jq)"; echo "e2e: 0 passed, 1 failed"; exit 1; }
+[ -x "$bin" ] || { echo "FAIL no binary at $bin"; echo "e2e: 0 passed, 1 failed"; exit 1; }
+
+# 1. Every capture with expected facts.
+nfacts=0
+for facts in "$caps"/expected/*.facts; do
+	case "$facts" in *.decrypted.facts) continue ;; esac
+	[ -e "$facts" ] || continue
+	nfacts=$((nfacts + 1))
+	name=$(basename "$facts" .facts)
+	pcap="$caps/$name.pcap"
+	if ! "$bin" -r "$pcap" -o json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
+		bad "$name: tlsdiag exited $? ($(head -1 "$tmp/$name.err"))"
+		continue
+	fi
+	if ! jq -e . "$tmp/$name.json" >/dev/null 2>&1; then
+		bad "$name: output is not valid JSON Lines"
+		continue
+	fi
+	jq -r -f "$top_srcdir/tests/e2e/facts.jq" "$tmp/$name.json" >"$tmp/$name.got"
+	errs=0
+	while IFS= read -r line; do
+		case "$line" in ''|'#'*) continue ;; esac
+		key=$(printf '%s' "$line" | cut -d' ' -f1-2)
+		got=$(grep -F -m1 -- "$key " "$tmp/$name.got" || true)
+		if [ "$got" != "$line" ]; then
+			echo "     $name: want '$line'"
+			echo "     $name:  got '${got:-(nothing)}'"
+			errs=$((errs + 1))
+		fi
+	done <"$facts"
+	# As many TLS connections as the facts describe.
+	want_n=$(grep -v '^#' "$facts" | awk 'NF {print $1}' | sort -u | wc -l)
+	got_n=$(wc -l <"$tmp/$name.json")
+	if [ "$want_n" != "$got_n" ]; then
+		echo "     $name: want $want_n connections, got $got_n"
+		errs=$((errs + 1))
+	fi
+	if [ $errs -eq 0 ]; then ok "$name: facts"; else bad "$name: $errs facts differ"; fi
+	# The text report runs too, and stays within 100 columns.
+	if "$bin" -r "$pcap" --color=never >"$tmp/$name.txt" 2>&1; then
+		long=$(awk 'length > 100' "$tmp/$name.txt" | wc -l)
+		if [ "$long" -eq 0 ]; then ok "$name: text report"; else bad "$name: $long text lines over 100 columns"; fi
+	else
+		bad "$name: text report failed"
+	fi
+done
+[ $nfacts -gt 0 ] || bad "no captures/expected/*.facts found"
+
+# 2. The command line's contract, on one lab capture.
+one=$(ls "$caps"/*.pcap 2>/dev/null | head -1)
+if [ -n "$one" ]; then
+	"$bin" -r "$one" -o json >"$tmp/file.json" 2>/dev/null
+	"$bin" -r - -o json <"$one" >"$tmp/stdin.json" 2>/dev/null
+	if [ -s "$tmp/file.json" ] && cmp -s "$tmp/file.json" "$tmp/stdin.json"; then ok "stdin (-r -) gives the same report"; else bad "stdin (-r -)"; fi
+	gzip -c "$one" >"$tmp/c.pcap.gz"
+	"$bin" -r "$tmp/c.pcap.gz" -o json >"$tmp/gz.json" 2>/dev/null
+	if cmp -s "$tmp/file.json" "$tmp/gz.json"; then ok "gzip-compressed capture"; else bad "gzip-compressed capture"; fi
+	"$bin" -r - -o json <"$tmp/c.pcap.gz" >"$tmp/gzstdin.json" 2>/dev/null
+	if cmp -s "$tmp/file.json" "$tmp/gzstdin.json"; then ok "gzip on stdin"; else bad "gzip on stdin"; fi
+	"$bin" -r "$one" -o json 'tcp port 1' >"$tmp/none.json" 2>/dev/null
+	if [ $? -eq 0 ] && [ ! -s "$tmp/none.json" ]; then ok "BPF filter excludes everything"; else bad "BPF filter"; fi
+	"$bin" -r "$one" -o json 'tcp' 'port' '8443' >"$tmp/some.json" 2>/dev/null
+	if cmp -s "$tmp/file.json" "$tmp/some.json"; then ok "filter from several arguments"; else bad "filter from several arguments"; fi
+	# Truncated file: what was read is analysed, exit 0, a warning.
+	head -c $(( $(wc -c <"$one") - 7 )) "$one" >"$tmp/cut.pcap"
+	if "$bin" -r "$tmp/cut.pcap" >/dev/null 2>"$tmp/cut.err" && grep -q 'cut short' "$tmp/cut.err"; then ok "file cut short: warning, exit 0"; else bad "file cut short"; fi
+fi
+
+expect_exit() { # want-status description command...
+	local want=$1 what=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local st=$?
+	local lines; lines=$(wc -l <"$tmp/err")
+	if [ $st -eq "$want" ] && [ "$lines" -eq 1 ]; then ok "$what: exit $st, '$(cat "$tmp/err")'"
+	else bad "$what: exit $st (want $want), $lines stderr lines"; cat "$tmp/err"; fi
+}
+expect_exit 2 "missing file" "$bin" -r "$tmp/does-not-exist.pcap"
+printf 'this is not a capture file at all\n' >"$tmp/notpcap"
+expect_exit 2 "not a capture" "$bin" -r "$tmp/notpcap"
+[ -n "$one" ] && expect_exit 2 "bad filter" "$bin" -r "$one" 'port nonsense'
+expect_exit 2 "no input" "$bin"
+expect_exit 2 "bad option" "$bin" --no-such-option
+expect_exit 2 "bad output format" "$bin" -r x -o xml
+# A pcap with link type 147 (USER0), which tlsdiag does not decode.
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$tmp/user0.pcap"
+expect_exit 2 "unsupported link type" "$bin" -r "$tmp/user0.pcap"
+if grep -q 'unsupported link type 147' "$tmp/err"; then ok "link type named"; else bad "link type not named"; fi
+if "$bin" --help | grep -q -- '--max-flows'; then ok "--help lists the caps"; else bad "--help"; fi
+
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,29 @@
+/*
+ * tests.h - the CUnit suites of tlsdiag.  Each tests/unit/test_*.c file
+ * defines one registration function that adds its suite(s); runner.c
+ * (the only file that runs CUnit) calls them all.
+ */
+#ifndef TD_TESTS_H
+#define TD_TESTS_H
+
+#include <CUnit/CUnit.h>
+
+void td_suite_util(void);
+void td_suite_packet(void);
+void td_suite_reasm(void);
+void td_suite_flowtab(void);
+void td_suite_tls_record(void);
+void td_suite_tls_handshake(void);
+void td_suite_x509(void);
+void td_suite_out(void);
+void td_suite_engine(void);
+
+/* Directory of test data (tests/unit/data), from $top_srcdir. */
+const char *td_test_datadir(void);
+
+/* Add a suite, aborting the run when CUnit cannot (out of memory). */
+CU_pSuite td_test_suite(const char *name);
+/* Add a test to a suite. */
+void td_test_add(CU_pSuite s, const char *name, CU_TestFunc fn);
+
+#endif
