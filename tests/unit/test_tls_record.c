@@ -1,0 +1,550 @@
+/*
+ * test_tls_record.c - the TLS record layer (src/tls/record.c) and the
+ * IANA name tables (src/tls/names.c).
+ *
+ * The record vectors are real records cut from public captures (the
+ * origin is named above each); streams are built by joining them and
+ * then fed in every split, to check that how TCP cuts the bytes never
+ * changes what comes out.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "caps.h"
+#include "tests.h"
+#include "tls_names.h"
+#include "tls_record.h"
+
+/* zeek/client-certificate.pcap, frame 6: ServerHello record (TLS 1.2, 0xc02f) */
+static const uint8_t cc_sh_rec[] = {
+	0x16, 0x03, 0x03, 0x00, 0x54, 0x02, 0x00, 0x00, 0x50, 0x03, 0x03, 0x30, 0xd7, 0x6f, 0x5b, 0x34,
+	0xc3, 0xc2, 0x33, 0x40, 0x1f, 0x28, 0x24, 0xbb, 0xcd, 0xb1, 0x92, 0xff, 0x56, 0x0e, 0x53, 0x8b,
+	0x36, 0xe0, 0x8c, 0xbc, 0x53, 0xa6, 0x12, 0x46, 0x07, 0x1c, 0x6b, 0x00, 0xc0, 0x30, 0x00, 0x00,
+	0x28, 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x00, 0x04, 0x03, 0x00,
+	0x01, 0x02, 0x00, 0x23, 0x00, 0x00, 0x00, 0x10, 0x00, 0x0b, 0x00, 0x09, 0x08, 0x68, 0x74, 0x74,
+	0x70, 0x2f, 0x31, 0x2e, 0x31, 0x00, 0x17, 0x00, 0x00,
+};
+
+/* zeek/client-certificate.pcap, frame 11: CertificateRequest record (TLS 1.2, no CA names) */
+static const uint8_t cc_cr_rec[] = {
+	0x16, 0x03, 0x03, 0x00, 0x34, 0x0d, 0x00, 0x00, 0x30, 0x03, 0x01, 0x02, 0x40, 0x00, 0x28, 0x04,
+	0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08, 0x09, 0x08, 0x0a, 0x08, 0x0b, 0x08,
+	0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x03, 0x03, 0x03, 0x01, 0x03,
+	0x02, 0x04, 0x02, 0x05, 0x02, 0x06, 0x02, 0x00, 0x00,
+};
+
+/* zeek/hrr.pcap, frame 4: first ClientHello record (TLS 1.3 only, key share secp224r1) */
+static const uint8_t hrr_ch_rec[] = {
+	0x16, 0x03, 0x01, 0x00, 0xe7, 0x01, 0x00, 0x00, 0xe3, 0x03, 0x03, 0x30, 0xf1, 0x90, 0x3e, 0x37,
+	0xd4, 0xf5, 0x98, 0xa7, 0x0d, 0x69, 0x6a, 0x91, 0x72, 0xb2, 0x96, 0xc9, 0x68, 0x52, 0xc9, 0xda,
+	0xe4, 0xa3, 0xc9, 0xca, 0x6b, 0x49, 0xd2, 0x02, 0x16, 0x68, 0xa1, 0x20, 0x1a, 0x6b, 0xb8, 0x36,
+	0x8a, 0xdd, 0x0e, 0x28, 0x01, 0x5b, 0xd6, 0xcc, 0xed, 0x64, 0x82, 0x36, 0xf4, 0x9e, 0x24, 0x07,
+	0xf1, 0x96, 0x53, 0xac, 0x1f, 0xdd, 0x1f, 0xfa, 0x48, 0xbf, 0xae, 0xcd, 0x00, 0x08, 0x13, 0x02,
+	0x13, 0x03, 0x13, 0x01, 0x00, 0xff, 0x01, 0x00, 0x00, 0x92, 0x00, 0x0b, 0x00, 0x04, 0x03, 0x00,
+	0x01, 0x02, 0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x15, 0x00, 0x17, 0x00, 0x18, 0x00, 0x23,
+	0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x17, 0x00, 0x00, 0x00, 0x0d, 0x00, 0x1e, 0x00, 0x1c,
+	0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08, 0x09, 0x08, 0x0a, 0x08, 0x0b,
+	0x08, 0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x00, 0x2b, 0x00, 0x03,
+	0x02, 0x03, 0x04, 0x00, 0x2d, 0x00, 0x02, 0x01, 0x01, 0x00, 0x33, 0x00, 0x3f, 0x00, 0x3d, 0x00,
+	0x15, 0x00, 0x39, 0x04, 0x74, 0x2b, 0xee, 0xe2, 0xf4, 0x0d, 0x71, 0xfd, 0x7d, 0xe4, 0x42, 0xc4,
+	0x82, 0x94, 0x50, 0xb0, 0x81, 0x22, 0x55, 0x14, 0xe2, 0x2c, 0x5d, 0x87, 0xb4, 0x7f, 0xc5, 0x95,
+	0x8b, 0xcc, 0xc7, 0xff, 0x69, 0x83, 0x5d, 0x77, 0x31, 0x16, 0x6b, 0x62, 0xe9, 0x2d, 0xe5, 0x16,
+	0xb8, 0xaf, 0x90, 0xfe, 0x45, 0xcb, 0xb0, 0x56, 0xce, 0x36, 0x4f, 0x40,
+};
+
+/* suricata-verify/sslv2-tls-upgrade-01/ssl-v2-s1.pcap: SSLv2-compatible ClientHello (header and message) */
+static const uint8_t sslv2_rec[] = {
+	0x80, 0x67, 0x01, 0x03, 0x01, 0x00, 0x4e, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00, 0x80, 0x03, 0x00,
+	0x80, 0x07, 0x00, 0xc0, 0x06, 0x00, 0x40, 0x02, 0x00, 0x80, 0x04, 0x00, 0x80, 0x00, 0x00, 0x39,
+	0x00, 0x00, 0x38, 0x00, 0x00, 0x35, 0x00, 0x00, 0x33, 0x00, 0x00, 0x32, 0x00, 0x00, 0x04, 0x00,
+	0x00, 0x05, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x16, 0x00, 0x00, 0x13, 0x00, 0xfe, 0xff, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x15, 0x00, 0x00, 0x12, 0x00, 0xfe, 0xfe, 0x00, 0x00, 0x09, 0x00, 0x00, 0x64,
+	0x00, 0x00, 0x62, 0x00, 0x00, 0x03, 0x00, 0x00, 0x06, 0x31, 0x43, 0xc4, 0x65, 0xd5, 0x27, 0x71,
+	0xe4, 0x66, 0xa4, 0x2b, 0xe1, 0x70, 0x17, 0x87, 0xfd,
+};
+
+/* A ChangeCipherSpec and a small application_data record (synthetic). */
+static const uint8_t ccs_rec[] = { 0x14, 0x03, 0x03, 0x00, 0x01, 0x01 };
+static const uint8_t app_rec[] = { 0x17, 0x03, 0x03, 0x00, 0x05, 0xde, 0xad, 0xbe, 0xef, 0x00 };
+
+/* What the callback saw: each record's header fields and a copy of its body. */
+#define MAX_RECS 16
+struct seen {
+	size_t n;
+	struct {
+		uint8_t type;
+		uint16_t version;
+		bool sslv2;
+		size_t len;
+		size_t off;    /* into bodies */
+	} rec[MAX_RECS];
+	uint8_t bodies[8192];
+	size_t used;
+	bool overflow;
+};
+
+static void on_record(void *ctx, const struct td_tls_record *r)
+{
+	struct seen *s = ctx;
+	if (s->n >= MAX_RECS || r->len > sizeof s->bodies - s->used) {
+		s->overflow = true;
+		return;
+	}
+	s->rec[s->n].type = r->type;
+	s->rec[s->n].version = r->version;
+	s->rec[s->n].sslv2 = r->sslv2;
+	s->rec[s->n].len = r->len;
+	s->rec[s->n].off = s->used;
+	if (r->len)
+		memcpy(s->bodies + s->used, r->body, r->len);
+	s->used += r->len;
+	s->n++;
+}
+
+static bool seen_equal(const struct seen *a, const struct seen *b)
+{
+	if (a->n != b->n || a->used != b->used || a->overflow || b->overflow)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->rec[i].type != b->rec[i].type || a->rec[i].version != b->rec[i].version ||
+		    a->rec[i].sslv2 != b->rec[i].sslv2 || a->rec[i].len != b->rec[i].len)
+			return false;
+	return memcmp(a->bodies, b->bodies, a->used) == 0;
+}
+
+/* Join byte arrays into one stream. */
+struct stream {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void add(struct stream *st, const void *p, size_t n)
+{
+	CU_ASSERT_FATAL(n <= sizeof st->b - st->n);
+	memcpy(st->b + st->n, p, n);
+	st->n += n;
+}
+
+/* Feed the stream cut at the given points into a fresh record stream. */
+static void feed_cuts(struct td_tls_stream *ts, const uint8_t *p, size_t n,
+		      const size_t *cuts, size_t ncuts, struct seen *out)
+{
+	size_t at = 0;
+	for (size_t i = 0; i <= ncuts; i++) {
+		size_t end = i < ncuts ? cuts[i] : n;
+		CU_ASSERT_EQUAL(td_tls_stream_feed(ts, p + at, end - at, on_record, out), TD_OK);
+		at = end;
+	}
+}
+
+static void feed_once(const uint8_t *p, size_t n, struct seen *out, struct td_tls_stream *ts)
+{
+	td_tls_stream_init(ts);
+	feed_cuts(ts, p, n, NULL, 0, out);
+}
+
+/* Every split point and byte-by-byte give what one feed gives. */
+static void check_all_splits(const uint8_t *p, size_t n)
+{
+	static struct seen whole, part;
+	struct td_tls_stream ts;
+	memset(&whole, 0, sizeof whole);
+	feed_once(p, n, &whole, &ts);
+	td_tls_stream_cleanup(&ts);
+
+	for (size_t i = 0; i <= n; i++) {
+		memset(&part, 0, sizeof part);
+		td_tls_stream_init(&ts);
+		feed_cuts(&ts, p, n, &i, 1, &part);
+		CU_ASSERT(seen_equal(&whole, &part));
+		CU_ASSERT_EQUAL(ts.buf.len, 0);
+		td_tls_stream_cleanup(&ts);
+	}
+	memset(&part, 0, sizeof part);
+	td_tls_stream_init(&ts);
+	for (size_t i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, p + i, 1, on_record, &part), TD_OK);
+	CU_ASSERT(seen_equal(&whole, &part));
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_several_records_one_feed(void)
+{
+	static struct stream st;
+	static struct seen s;
+	struct td_tls_stream ts;
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	add(&st, cc_cr_rec, sizeof cc_cr_rec);
+	add(&st, ccs_rec, sizeof ccs_rec);
+	add(&st, app_rec, sizeof app_rec);
+	feed_once(st.b, st.n, &s, &ts);
+
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
+	CU_ASSERT_EQUAL(ts.records, 4);
+	CU_ASSERT_EQUAL(ts.skipped, 0);
+	CU_ASSERT_EQUAL(ts.buf.len, 0);  /* nothing copied: all whole */
+	CU_ASSERT_EQUAL_FATAL(s.n, 4);
+	CU_ASSERT_EQUAL(s.rec[0].type, TD_CT_HANDSHAKE);
+	CU_ASSERT_EQUAL(s.rec[0].version, 0x0303);
+	CU_ASSERT_EQUAL(s.rec[0].len, 84);
+	CU_ASSERT_EQUAL(s.bodies[s.rec[0].off], TD_HS_SERVER_HELLO);
+	CU_ASSERT_EQUAL(s.rec[1].len, 52);
+	CU_ASSERT_EQUAL(s.bodies[s.rec[1].off], TD_HS_CERTIFICATE_REQUEST);
+	CU_ASSERT_EQUAL(s.rec[2].type, TD_CT_CHANGE_CIPHER_SPEC);
+	CU_ASSERT_EQUAL(s.rec[2].len, 1);
+	CU_ASSERT_EQUAL(s.rec[3].type, TD_CT_APPLICATION_DATA);
+	CU_ASSERT_EQUAL(s.rec[3].len, 5);
+	CU_ASSERT_EQUAL(memcmp(s.bodies + s.rec[3].off, app_rec + 5, 5), 0);
+	CU_ASSERT_FALSE(s.rec[0].sslv2);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_split_every_byte(void)
+{
+	static struct stream st;
+	st.n = 0;
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	add(&st, cc_cr_rec, sizeof cc_cr_rec);
+	add(&st, ccs_rec, sizeof ccs_rec);
+	add(&st, app_rec, sizeof app_rec);
+	check_all_splits(st.b, st.n);
+}
+
+static void test_partial_is_buffered(void)
+{
+	static struct seen s;
+	struct td_tls_stream ts;
+	memset(&s, 0, sizeof s);
+	td_tls_stream_init(&ts);
+	/* A whole record plus 10 bytes of the next: only the 10 are copied. */
+	static struct stream st;
+	st.n = 0;
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	add(&st, cc_cr_rec, 10);
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, st.b, st.n, on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(s.n, 1);
+	CU_ASSERT_EQUAL(ts.buf.len, 10);
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, cc_cr_rec + 10, sizeof cc_cr_rec - 10,
+					   on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(s.n, 2);
+	CU_ASSERT_EQUAL(ts.buf.len, 0);
+	CU_ASSERT_PTR_NULL(ts.buf.data);  /* memory given back */
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_empty_app_data(void)
+{
+	static const uint8_t recs[] = { 0x17, 0x03, 0x03, 0x00, 0x00, 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28 };
+	static struct seen s;
+	struct td_tls_stream ts;
+	memset(&s, 0, sizeof s);
+	feed_once(recs, sizeof recs, &s, &ts);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT_EQUAL(s.rec[0].len, 0);
+	CU_ASSERT_EQUAL(s.rec[1].type, TD_CT_ALERT);
+	CU_ASSERT_EQUAL(s.bodies[s.rec[1].off + 1], 40);  /* handshake_failure */
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_oversize_header(void)
+{
+	/* application_data claiming 18433 bytes, 100 bytes of its "body",
+	 * then a real ServerHello record. */
+	static struct stream st;
+	static struct seen s;
+	static const uint8_t big[] = { 0x17, 0x03, 0x03, 0x48, 0x01 };
+	static const uint8_t zeros[100];
+	struct td_tls_stream ts;
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	CU_ASSERT_EQUAL((big[3] << 8 | big[4]), TD_CAP_RECORD + 1);
+	add(&st, cc_cr_rec, sizeof cc_cr_rec);
+	add(&st, big, sizeof big);
+	add(&st, zeros, sizeof zeros);
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT(ts.oversize);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
+	CU_ASSERT_EQUAL(ts.skipped, sizeof big + sizeof zeros);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT_EQUAL(s.rec[0].len, 52);
+	CU_ASSERT_EQUAL(s.rec[1].len, 84);
+	td_tls_stream_cleanup(&ts);
+
+	/* Alone, the oversize header leaves the stream scanning. */
+	memset(&s, 0, sizeof s);
+	feed_once(big, sizeof big, &s, &ts);
+	CU_ASSERT(ts.oversize);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SCANNING);
+	CU_ASSERT_EQUAL(s.n, 0);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_sslv2_hello(void)
+{
+	static struct stream st;
+	static struct seen s;
+	struct td_tls_stream ts;
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	add(&st, sslv2_rec, sizeof sslv2_rec);
+	add(&st, ccs_rec, sizeof ccs_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT(s.rec[0].sslv2);
+	CU_ASSERT_EQUAL(s.rec[0].type, 0);
+	CU_ASSERT_EQUAL(s.rec[0].version, 0x0002);
+	CU_ASSERT_EQUAL(s.rec[0].len, 103);
+	CU_ASSERT_EQUAL(s.bodies[s.rec[0].off], 1);          /* msg_type client_hello */
+	CU_ASSERT_EQUAL(s.bodies[s.rec[0].off + 2], 0x01);   /* version 3.1 */
+	CU_ASSERT_FALSE(s.rec[1].sslv2);
+	CU_ASSERT_EQUAL(s.rec[1].type, TD_CT_CHANGE_CIPHER_SPEC);
+	td_tls_stream_cleanup(&ts);
+	check_all_splits(st.b, st.n);
+
+	/* After the first record an SSLv2 header is not accepted. */
+	memset(&s, 0, sizeof s);
+	st.n = 0;
+	add(&st, ccs_rec, sizeof ccs_rec);
+	add(&st, sslv2_rec, sizeof sslv2_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT_EQUAL(s.n, 1);
+	CU_ASSERT_NOT_EQUAL(ts.state, TD_TS_SYNCED);
+	td_tls_stream_cleanup(&ts);
+}
+
+static const char smtp[] = "EHLO client.example.org\r\nSTARTTLS\r\n";
+
+static void test_starttls_scan(void)
+{
+	static struct stream st;
+	static struct seen s;
+	struct td_tls_stream ts;
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	add(&st, smtp, strlen(smtp));
+	add(&st, hrr_ch_rec, sizeof hrr_ch_rec);
+	add(&st, ccs_rec, sizeof ccs_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT_EQUAL(s.rec[0].type, TD_CT_HANDSHAKE);
+	CU_ASSERT_EQUAL(s.rec[0].version, 0x0301);
+	CU_ASSERT_EQUAL(s.rec[0].len, sizeof hrr_ch_rec - 5);
+	CU_ASSERT_EQUAL(s.bodies[s.rec[0].off], TD_HS_CLIENT_HELLO);
+	CU_ASSERT_EQUAL(ts.skipped, strlen(smtp));
+	CU_ASSERT_EQUAL(ts.prefix_len, strlen(smtp));
+	CU_ASSERT_EQUAL(memcmp(ts.prefix, smtp, strlen(smtp)), 0);
+	td_tls_stream_cleanup(&ts);
+	check_all_splits(st.b, st.n);
+
+	/* A long banner: the prefix keeps only the first bytes. */
+	static const char banner[] = "220 mail.example.org ESMTP ready, go ahead and say hello please\r\n"
+				     "250-mail.example.org\r\n250 STARTTLS\r\n220 2.0.0 Ready to start TLS\r\n";
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	add(&st, banner, strlen(banner));
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT_EQUAL(s.n, 1);
+	CU_ASSERT_EQUAL(s.rec[0].len, 84);
+	CU_ASSERT_EQUAL(ts.skipped, strlen(banner));
+	CU_ASSERT_EQUAL(ts.prefix_len, TD_TLS_PREFIX_KEEP);
+	CU_ASSERT_EQUAL(memcmp(ts.prefix, banner, TD_TLS_PREFIX_KEEP), 0);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_scan_rejects_loose_candidates(void)
+{
+	/* Bytes that look like a header but whose handshake type is
+	 * unknown and whose next "header" is garbage are skipped. */
+	static const uint8_t junk[] = {
+		0x16, 0x03, 0x01, 0x00, 0x08, 0x63, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x41, 0x41, 0x41, 0x41, 0x41
+	};
+	static struct stream st;
+	static struct seen s;
+	struct td_tls_stream ts;
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	add(&st, "+OK\r\n", 5);
+	add(&st, junk, sizeof junk);
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT_EQUAL_FATAL(s.n, 1);
+	CU_ASSERT_EQUAL(s.rec[0].len, 84);
+	CU_ASSERT_EQUAL(ts.skipped, 5 + sizeof junk);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_gave_up(void)
+{
+	static uint8_t text[TD_CAP_RESYNC_SCAN + 1000];
+	static struct seen s;
+	struct td_tls_stream ts;
+	memset(text, 'A', sizeof text);
+	memset(&s, 0, sizeof s);
+	feed_once(text, sizeof text, &s, &ts);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_GAVE_UP);
+	CU_ASSERT_EQUAL(ts.skipped, sizeof text);
+	CU_ASSERT_EQUAL(ts.prefix_len, TD_TLS_PREFIX_KEEP);
+	CU_ASSERT_EQUAL(ts.buf.len, 0);
+	/* Even a real record is dropped now. */
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, cc_sh_rec, sizeof cc_sh_rec, on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(s.n, 0);
+	CU_ASSERT_EQUAL(ts.skipped, sizeof text + sizeof cc_sh_rec);
+	td_tls_stream_gap(&ts);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_GAVE_UP);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_gap_resync(void)
+{
+	static struct seen s;
+	struct td_tls_stream ts;
+	memset(&s, 0, sizeof s);
+	td_tls_stream_init(&ts);
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, cc_sh_rec, 30, on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(ts.buf.len, 30);
+	td_tls_stream_gap(&ts);
+	CU_ASSERT_EQUAL(ts.buf.len, 0);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SCANNING);
+	/* The tail of the lost record, then whole records. */
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, cc_sh_rec + 40, sizeof cc_sh_rec - 40,
+					   on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, cc_cr_rec, sizeof cc_cr_rec, on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, ccs_rec, sizeof ccs_rec, on_record, &s), TD_OK);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT_EQUAL(s.rec[0].len, 52);
+	CU_ASSERT_EQUAL(s.rec[1].type, TD_CT_CHANGE_CIPHER_SPEC);
+	CU_ASSERT_EQUAL(ts.skipped, sizeof cc_sh_rec - 40);
+	CU_ASSERT_EQUAL(ts.scanned, sizeof cc_sh_rec - 40);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_garbage_when_synced(void)
+{
+	static struct stream st;
+	static struct seen s;
+	struct td_tls_stream ts;
+	st.n = 0;
+	memset(&s, 0, sizeof s);
+	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	add(&st, "\x00\x01garbage", 9);
+	add(&st, cc_cr_rec, sizeof cc_cr_rec);
+	feed_once(st.b, st.n, &s, &ts);
+	CU_ASSERT_EQUAL(s.n, 2);
+	CU_ASSERT_EQUAL(ts.skipped, 9);
+	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
+	CU_ASSERT_FALSE(ts.oversize);
+	td_tls_stream_cleanup(&ts);
+}
+
+static void test_plausible_header(void)
+{
+	CU_ASSERT(td_tls_plausible_header(cc_sh_rec, 5));
+	CU_ASSERT(td_tls_plausible_header(hrr_ch_rec, sizeof hrr_ch_rec));
+	CU_ASSERT(td_tls_plausible_header(sslv2_rec, 3));
+	CU_ASSERT(td_tls_plausible_header(sslv2_rec, sizeof sslv2_rec));
+	CU_ASSERT_FALSE(td_tls_plausible_header(cc_sh_rec, 4));      /* too short */
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"GET / HTTP/1.1", 14));
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"\x16\x03\x05\x00\x10", 5));
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"\x19\x03\x03\x00\x10", 5));
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"\x17\x03\x03\x48\x01", 5));
+	CU_ASSERT(td_tls_plausible_header((const uint8_t *)"\x17\x03\x03\x48\x00", 5));
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"\x16\x03\x03\x00\x00", 5));
+	/* SSLv2 with an unknown version, or a non-hello message type. */
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"\x80\x67\x01\x05\x00", 5));
+	CU_ASSERT_FALSE(td_tls_plausible_header((const uint8_t *)"\x80\x67\x04\x00\x02", 5));
+	CU_ASSERT_FALSE(td_tls_plausible_header(NULL, 0));
+}
+
+static void test_names(void)
+{
+	char buf[32];
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_VERSION, 0x0304), "TLS 1.3");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_VERSION, 0x0002), "SSL 2.0");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_VERSION, 0x7f17), "TLS 1.3 draft 23");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, 0xc02f), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, 0x1303), "TLS_CHACHA20_POLY1305_SHA256");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, 0x00ff), "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, 0x5600), "TLS_FALLBACK_SCSV");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, 0x0003), "TLS_RSA_EXPORT_WITH_RC4_40_MD5");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, 0xc0ad), "TLS_ECDHE_ECDSA_WITH_AES_256_CCM");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_GROUP, 0x001d), "x25519");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_GROUP, 0x11ec), "X25519MLKEM768");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_GROUP, 0x6399), "X25519Kyber768Draft00");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_SIGALG, 0x0804), "rsa_pss_rsae_sha256");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_SIGALG, 0x0807), "ed25519");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_EXTENSION, 0), "server_name");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_EXTENSION, 0xfe0d), "encrypted_client_hello");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_EXTENSION, 13172), "next_protocol_negotiation");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_EXTENSION, 0x44cd), "application_settings");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_ALERT, 40), "handshake_failure");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_ALERT, 121), "ech_required");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_ALERT_LEVEL, 2), "fatal");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_HANDSHAKE, 13), "certificate_request");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_HANDSHAKE, 254), "message_hash");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CONTENT_TYPE, 23), "application_data");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CERT_TYPE, 64), "ecdsa_sign");
+	CU_ASSERT_PTR_NULL(td_tls_lookup(TD_REG_CIPHER, 0x1234));
+	CU_ASSERT_PTR_NULL(td_tls_lookup(TD_REG_ALERT, 7));
+
+	CU_ASSERT_STRING_EQUAL(td_tls_name(TD_REG_CIPHER, 0x1234, buf, sizeof buf), "0x1234");
+	CU_ASSERT_STRING_EQUAL(td_tls_name(TD_REG_EXTENSION, 0x00ab, buf, sizeof buf), "0x00ab");
+	CU_ASSERT_STRING_EQUAL(td_tls_name(TD_REG_ALERT, 7, buf, sizeof buf), "7");
+	CU_ASSERT_STRING_EQUAL(td_tls_name(TD_REG_HANDSHAKE, 99, buf, sizeof buf), "99");
+	CU_ASSERT_STRING_EQUAL(td_tls_name(TD_REG_CONTENT_TYPE, 30, buf, sizeof buf), "30");
+	CU_ASSERT_STRING_EQUAL(td_tls_name(TD_REG_GROUP, 0x0017, buf, sizeof buf), "secp256r1");
+	CU_ASSERT_PTR_NOT_NULL(td_tls_name(TD_REG_CIPHER, 0x1234, NULL, 0));
+}
+
+static void test_grease(void)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		uint16_t g = (uint16_t)(i << 12 | 0x0a00 | i << 4 | 0x0a);
+		CU_ASSERT(td_tls_is_grease(g));
+		CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CIPHER, g), "GREASE");
+		CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_EXTENSION, g), "GREASE");
+	}
+	CU_ASSERT(td_tls_is_grease(0x0a0a));
+	CU_ASSERT(td_tls_is_grease(0xfafa));
+	CU_ASSERT_FALSE(td_tls_is_grease(0x0a1a));
+	CU_ASSERT_FALSE(td_tls_is_grease(0x0b0b));
+	CU_ASSERT_FALSE(td_tls_is_grease(0x1301));
+	CU_ASSERT_FALSE(td_tls_is_grease(0x000a));
+
+	CU_ASSERT(td_tls_version_is_13(0x0304));
+	CU_ASSERT(td_tls_version_is_13(0x7f1c));
+	CU_ASSERT(td_tls_version_is_13(0xfb17));
+	CU_ASSERT_FALSE(td_tls_version_is_13(0x0303));
+	CU_ASSERT_FALSE(td_tls_version_is_13(0x0a0a));
+}
+
+void td_suite_tls_record(void)
+{
+	CU_pSuite s = td_test_suite("tls_record");
+	td_test_add(s, "several records in one feed", test_several_records_one_feed);
+	td_test_add(s, "records split at every byte", test_split_every_byte);
+	td_test_add(s, "only the partial record is buffered", test_partial_is_buffered);
+	td_test_add(s, "empty application data record", test_empty_app_data);
+	td_test_add(s, "oversize record header", test_oversize_header);
+	td_test_add(s, "SSLv2-compatible ClientHello", test_sslv2_hello);
+	td_test_add(s, "scan finds TLS after STARTTLS text", test_starttls_scan);
+	td_test_add(s, "scan rejects loose candidates", test_scan_rejects_loose_candidates);
+	td_test_add(s, "scan gives up", test_gave_up);
+	td_test_add(s, "gap then resync", test_gap_resync);
+	td_test_add(s, "garbage between records", test_garbage_when_synced);
+	td_test_add(s, "plausible header", test_plausible_header);
+	td_test_add(s, "IANA names", test_names);
+	td_test_add(s, "GREASE and TLS 1.3 versions", test_grease);
+}
