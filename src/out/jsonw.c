@@ -1,0 +1,321 @@
+/*
+ * jsonw.c - a small streaming JSON writer (see jsonw.h).
+ *
+ * RFC 8259 section 7 (strings) and RFC 3629 (UTF-8):
+ *
+ *   string = '"' *( unescaped / '\' escape ) '"'
+ *   unescaped = %x20-21 / %x23-5B / %x5D-10FFFF   (as valid UTF-8)
+ *
+ *   UTF-8:  0xxxxxxx                                  U+0000..U+007F
+ *           110xxxxx 10xxxxxx                         U+0080..U+07FF
+ *           1110xxxx 10xxxxxx 10xxxxxx                U+0800..U+FFFF
+ *           11110xxx 10xxxxxx 10xxxxxx 10xxxxxx       U+10000..U+10FFFF
+ *
+ * Nesting is a stack of two bit sets (object or array, empty or not)
+ * so commas are never the caller's business.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "jsonw.h"
+
+void td_jsonw_init(struct td_jsonw *w, FILE *f)
+{
+	memset(w, 0, sizeof *w);
+	w->f = f;
+}
+
+enum td_result td_jsonw_finish(const struct td_jsonw *w)
+{
+	if (w->misuse || !w->started || w->depth != 0 || w->after_key)
+		return TD_ERR_USAGE;
+	if (ferror(w->f))
+		return TD_ERR_IO;
+	return TD_OK;
+}
+
+static uint32_t top_bit(const struct td_jsonw *w)
+{
+	return (uint32_t)1 << (w->depth - 1);
+}
+
+static bool in_object(const struct td_jsonw *w)
+{
+	return w->depth > 0 && (w->is_object & top_bit(w)) != 0;
+}
+
+/* Before any value: the comma, and the check that a value may come here. */
+static void before_value(struct td_jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth == 0) {
+		if (w->started)
+			w->misuse = true;  /* one top-level value per init */
+		w->started = true;
+		return;
+	}
+	if (in_object(w))
+		w->misuse = true;  /* an object member needs a key first */
+	if (w->has_items & top_bit(w))
+		fputc(',', w->f);
+	w->has_items |= top_bit(w);
+}
+
+size_t td_jsonw_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
+{
+	if (n == 0)
+		return 0;
+	uint8_t c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	/* 0x80..0xc1: continuation bytes and overlong 2-byte leads;
+	 * 0xf5..0xff: would encode past U+10FFFF. */
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (len > n)
+		return 0;
+	uint32_t v = c & (len == 2 ? 0x1fu : len == 3 ? 0x0fu : 0x07u);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (uint32_t)(p[i] & 0x3f);
+	}
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	if (v >= 0xd800 && v <= 0xdfff)
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static void write_escaped(FILE *f, const uint8_t *p, size_t n)
+{
+	fputc('"', f);
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t k = td_jsonw_utf8_len(p + i, n - i, &cp);
+		if (k == 0) {
+			/* Not UTF-8: one replacement character per bad byte. */
+			fputs("\\ufffd", f);
+			i++;
+		} else if (cp == '"' || cp == '\\') {
+			fputc('\\', f);
+			fputc((int)cp, f);
+			i++;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			/* C0, DEL and C1: harmless in JSON but not on a terminal
+			 * someone pipes this into. */
+			fprintf(f, "\\u%04" PRIx32, cp);
+			i += k;
+		} else {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		}
+	}
+	fputc('"', f);
+}
+
+void td_jsonw_key(struct td_jsonw *w, const char *key)
+{
+	if (!in_object(w) || w->after_key)
+		w->misuse = true;
+	if (w->depth > 0) {
+		if (w->has_items & top_bit(w))
+			fputc(',', w->f);
+		w->has_items |= top_bit(w);
+	}
+	if (!key) {
+		w->misuse = true;
+		key = "";
+	}
+	write_escaped(w->f, (const uint8_t *)key, strlen(key));
+	fputc(':', w->f);
+	w->after_key = true;
+}
+
+static void begin(struct td_jsonw *w, bool object)
+{
+	before_value(w);
+	fputc(object ? '{' : '[', w->f);
+	if (w->depth >= TD_JSONW_MAX_DEPTH) {
+		/* Keep writing valid brackets but remember the misuse; the
+		 * content of this container is no longer tracked. */
+		w->misuse = true;
+		return;
+	}
+	w->depth++;
+	uint32_t bit = top_bit(w);
+	if (object)
+		w->is_object |= bit;
+	else
+		w->is_object &= ~bit;
+	w->has_items &= ~bit;
+}
+
+static void end(struct td_jsonw *w, bool object)
+{
+	if (w->depth == 0 || in_object(w) != object || w->after_key) {
+		w->misuse = true;
+		if (w->after_key) {
+			fputs("null", w->f);
+			w->after_key = false;
+		}
+	}
+	fputc(object ? '}' : ']', w->f);
+	if (w->depth > 0) {
+		w->has_items &= ~top_bit(w);
+		w->depth--;
+	}
+}
+
+void td_jsonw_object_begin(struct td_jsonw *w)
+{
+	begin(w, true);
+}
+
+void td_jsonw_object_end(struct td_jsonw *w)
+{
+	end(w, true);
+}
+
+void td_jsonw_array_begin(struct td_jsonw *w)
+{
+	begin(w, false);
+}
+
+void td_jsonw_array_end(struct td_jsonw *w)
+{
+	end(w, false);
+}
+
+void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n)
+{
+	before_value(w);
+	write_escaped(w->f, (const uint8_t *)s, s ? n : 0);
+}
+
+void td_jsonw_string(struct td_jsonw *w, const char *s)
+{
+	if (!s) {
+		td_jsonw_null(w);
+		return;
+	}
+	td_jsonw_string_n(w, s, strlen(s));
+}
+
+void td_jsonw_uint(struct td_jsonw *w, uint64_t v)
+{
+	before_value(w);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+void td_jsonw_int(struct td_jsonw *w, int64_t v)
+{
+	before_value(w);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
+{
+	before_value(w);
+	if (decimals > 18) {
+		w->misuse = true;
+		decimals = 18;
+	}
+	/* Magnitude in unsigned arithmetic: -INT64_MIN does not fit int64. */
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	uint64_t scale = 1;
+	for (unsigned i = 0; i < decimals; i++)
+		scale *= 10u;
+	if (decimals == 0)
+		fprintf(w->f, "%s%" PRIu64, v < 0 ? "-" : "", mag);
+	else
+		fprintf(w->f, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "", mag / scale,
+			(int)decimals, mag % scale);
+}
+
+void td_jsonw_bool(struct td_jsonw *w, bool v)
+{
+	before_value(w);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void td_jsonw_null(struct td_jsonw *w)
+{
+	before_value(w);
+	fputs("null", w->f);
+}
+
+/* ---- helpers shared by the writers in src/out/ ---- */
+
+const char *td_out_code_name(enum td_tls_registry reg, uint16_t v, char *buf, size_t len)
+{
+	if (td_tls_is_grease(v))
+		return "GREASE";
+	return td_tls_name(reg, v, buf, len);
+}
+
+int64_t td_out_rel_us(const struct td_conn *c, uint64_t ts)
+{
+	if (ts >= c->start_us) {
+		uint64_t d = ts - c->start_us;
+		return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+	}
+	uint64_t d = c->start_us - ts;
+	return d > (uint64_t)INT64_MAX ? -INT64_MAX : -(int64_t)d;
+}
+
+bool td_out_cert_time(char *buf, size_t len, int64_t secs, bool date_only)
+{
+	struct tm tm;
+	time_t t = (time_t)secs;
+	if (len > 0)
+		buf[0] = '\0';
+	if ((int64_t)t != secs || !gmtime_r(&t, &tm))
+		return false;
+	return strftime(buf, len, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+}
+
+bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert)
+{
+	if (len > 0)
+		buf[0] = '\0';
+	if (!cert->key_type || len == 0)
+		return false;
+	char bits[24] = "";
+	if (cert->key_bits)
+		snprintf(bits, sizeof bits, " %u", cert->key_bits);
+	snprintf(buf, len, "%s%s%s%s", cert->key_type, bits, cert->key_curve ? " " : "",
+		 cert->key_curve ? cert->key_curve : "");
+	return true;
+}
+
+uint64_t td_out_list_dropped(const struct td_conn *c)
+{
+	const struct td_u16list *u[] = {
+		&c->ch.versions, &c->ch.suites, &c->ch.extensions, &c->ch.groups,
+		&c->ch.key_share_groups, &c->ch.sig_algs, &c->ch.compression,
+		&c->sh.extensions, &c->cr.cert_types, &c->cr.sig_algs,
+	};
+	uint64_t n = c->ch.alpn.dropped + c->cr.ca_names.dropped;
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
+		n += u[i]->dropped;
+	for (size_t k = 0; k < 2; k++) {
+		const struct td_chain *ch = k ? &c->client_chain : &c->server_chain;
+		for (size_t i = 0; i < ch->n; i++)
+			n += ch->certs[i].san.dropped + ch->certs[i].key_usage.dropped +
+			     ch->certs[i].ext_key_usage.dropped;
+	}
+	return n;
+}

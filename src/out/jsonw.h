@@ -1,0 +1,132 @@
+/*
+ * jsonw.h - a small streaming JSON writer (RFC 8259) to a FILE.
+ *
+ * The writer tracks nesting and commas itself, so a caller only says
+ * what comes next: begin/end an object or array, a key, a value.  No
+ * newline is ever written: one top-level value per td_jsonw_init() /
+ * td_jsonw_finish() is one JSON Lines record once the caller adds '\n'.
+ *
+ * Strings are escaped defensively even though the model's strings are
+ * already sanitized (text.h): '"' and '\' are escaped, C0 controls, DEL
+ * and C1 controls become \u00XX, every byte that is not part of valid
+ * UTF-8 becomes \uFFFD.  The output is therefore always valid JSON and
+ * valid UTF-8, whatever bytes a string holds.
+ *
+ * Misuse (a key inside an array, a value in an object without a key,
+ * an end that does not match, nesting past TD_JSONW_MAX_DEPTH) does not
+ * crash: it is recorded and reported by td_jsonw_finish().
+ *
+ * The end of this header also holds the few helpers that both writers
+ * of src/out/ (json.c, text.c) need, so the two outputs cannot drift:
+ * the td_out_* functions.
+ */
+#ifndef TD_JSONW_H
+#define TD_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "conn.h"
+#include "result.h"
+#include "tls_names.h"
+
+/* Containers open at once; the connection schema needs 4. */
+#define TD_JSONW_MAX_DEPTH 32u
+
+struct td_jsonw {
+	FILE *f;            /* borrowed */
+	unsigned depth;     /* open containers, 0..TD_JSONW_MAX_DEPTH */
+	uint32_t is_object; /* bit d-1: the container at depth d is an object */
+	uint32_t has_items; /* bit d-1: the container at depth d holds a member */
+	bool after_key;     /* a key was written, its value comes next */
+	bool started;       /* the top-level value has begun */
+	bool misuse;        /* sticky: the calls did not describe valid JSON */
+};
+
+/* Start writing one top-level value to f (not owned). */
+void td_jsonw_init(struct td_jsonw *w, FILE *f);
+
+/* TD_OK when the calls since td_jsonw_init() wrote one complete, valid
+ * value and the FILE reported no error; TD_ERR_USAGE on misuse or
+ * unclosed containers; TD_ERR_IO when the FILE is in error. */
+enum td_result td_jsonw_finish(const struct td_jsonw *w) TD_MUST_CHECK;
+
+void td_jsonw_object_begin(struct td_jsonw *w);
+void td_jsonw_object_end(struct td_jsonw *w);
+void td_jsonw_array_begin(struct td_jsonw *w);
+void td_jsonw_array_end(struct td_jsonw *w);
+
+/* An object key (escaped like a string); the next call writes its value. */
+void td_jsonw_key(struct td_jsonw *w, const char *key);
+
+/* A NUL-terminated string, or null when s is NULL. */
+void td_jsonw_string(struct td_jsonw *w, const char *s);
+/* n bytes at s (NUL bytes included, written as \u0000). */
+void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n);
+void td_jsonw_uint(struct td_jsonw *w, uint64_t v);
+void td_jsonw_int(struct td_jsonw *w, int64_t v);
+/* v / 10^decimals written exactly with `decimals` digits after the
+ * point (decimals <= 18): td_jsonw_fixed(w, -1500, 3) writes -1.500.
+ * Used for times kept in microseconds, so no floating point rounding. */
+void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals);
+void td_jsonw_bool(struct td_jsonw *w, bool v);
+void td_jsonw_null(struct td_jsonw *w);
+
+/* Key and value in one call. */
+static inline void td_jsonw_kstring(struct td_jsonw *w, const char *k, const char *s)
+{
+	td_jsonw_key(w, k);
+	td_jsonw_string(w, s);
+}
+
+static inline void td_jsonw_kuint(struct td_jsonw *w, const char *k, uint64_t v)
+{
+	td_jsonw_key(w, k);
+	td_jsonw_uint(w, v);
+}
+
+static inline void td_jsonw_kbool(struct td_jsonw *w, const char *k, bool v)
+{
+	td_jsonw_key(w, k);
+	td_jsonw_bool(w, v);
+}
+
+static inline void td_jsonw_knull(struct td_jsonw *w, const char *k)
+{
+	td_jsonw_key(w, k);
+	td_jsonw_null(w);
+}
+
+/*
+ * Length (1..4) of the well-formed UTF-8 sequence at p[0..n), storing
+ * its code point in *cp; 0 when the bytes there are not one (stray
+ * continuation byte, overlong form, surrogate, past U+10FFFF, cut
+ * short).  Shared with the text writer, which also needs to know what
+ * it prints.
+ */
+size_t td_jsonw_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
+
+/* ---- helpers shared by the writers in src/out/ ---- */
+
+/* td_tls_name(), except "GREASE" for RFC 8701 values.  Never NULL. */
+const char *td_out_code_name(enum td_tls_registry reg, uint16_t v, char *buf, size_t len);
+
+/* ts - c->start_us in microseconds; negative when the capture's clock
+ * went backwards (saturates instead of overflowing). */
+int64_t td_out_rel_us(const struct td_conn *c, uint64_t ts);
+
+/* A certificate time (seconds since the epoch, UTC) as
+ * "2025-01-01T00:00:00Z", or "2025-01-01" with date_only, into buf.
+ * False (buf empty) when it cannot be represented. */
+bool td_out_cert_time(char *buf, size_t len, int64_t secs, bool date_only);
+
+/* The key as "RSA 4096", "EC 256 prime256v1", "Ed25519" into buf;
+ * false (buf empty) when the key type is unknown. */
+bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert);
+
+/* Items refused by the list caps (TD_CAP_LIST, TD_CAP_CA_NAMES) over
+ * every list of the connection: hellos, certificate request, certificates. */
+uint64_t td_out_list_dropped(const struct td_conn *c);
+
+#endif
