@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,11 +78,16 @@ static void usage(FILE *out)
 		TD_DEFAULT_IDLE_TIMEOUT);
 }
 
-static int fail_usage(const char *fmt, const char *arg)
+static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail_usage(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fputs("tlsdiag: ", stderr);
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
 	fputs(" (see tlsdiag --help)\n", stderr);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 

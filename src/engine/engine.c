@@ -60,6 +60,9 @@ struct flow {
 	bool a_is_client;
 	bool roles_known;
 	bool client_flight_seen; /* TLS 1.3: client sent a protected record */
+	bool client_finished;    /* the client's Finished went by (seen or inferred) */
+	bool client_alert_after; /* ...then the client sent an alert */
+	bool client_data_after;  /* ...then the client sent application data */
 	uint64_t established_us; /* 0 until the handshake is known to have succeeded */
 	uint64_t first_us;
 };
@@ -92,6 +95,11 @@ void td_config_defaults(struct td_config *cfg)
 }
 
 /* ---- small helpers ---------------------------------------------------- */
+
+static bool conn_is_tls13(const struct td_conn *c)
+{
+	return c->sh.present && td_tls_version_is_13(c->version);
+}
 
 static enum td_dir side_dir(const struct flow *f, int side)
 {
@@ -230,11 +238,11 @@ static void report(struct td_engine *e, struct td_conn *c)
 	release_ordered(e, false);
 }
 
-/* Decide the outcome from what was seen (see the TLS 1.3 note in
- * finalize_outcome's comment). */
-static void finalize_outcome(struct flow *f)
+/* Decide the outcome from what was seen: established when the handshake
+ * completed (check_established) with no fatal alert in clear; failed
+ * after a fatal alert or a close; incomplete otherwise. */
+static void finalize_outcome(const struct flow *f, struct td_conn *c)
 {
-	struct td_conn *c = f->conn;
 	bool fatal = false;
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *ev = &c->events[i];
@@ -243,6 +251,12 @@ static void finalize_outcome(struct flow *f)
 	}
 	if (f->established_us && !fatal) {
 		c->outcome = TD_OUTCOME_ESTABLISHED;
+		if (f->client_alert_after && !f->client_data_after) {
+			c->outcome = TD_OUTCOME_FAILED;
+			note_nomem(c, td_conn_anomaly(c, "the client sent an alert right after the "
+				"handshake, before any application data%s",
+				conn_is_tls13(c) ? " (inferred from record sizes)" : ""));
+		}
 		return;
 	}
 	bool closed = false;
@@ -298,11 +312,6 @@ static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
 	enum td_result r = td_x509_parse(der, len, &certs[ch->n]);
 	ch->n++;  /* even a partly filled cert is cleaned up with the chain */
 	return r;
-}
-
-static bool conn_is_tls13(const struct td_conn *c)
-{
-	return c->sh.present && td_tls_version_is_13(c->version);
 }
 
 static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
@@ -436,6 +445,36 @@ static void check_established(struct flow *f, enum td_dir dir, uint8_t type, siz
 		f->established_us = f->eng->now_us;
 }
 
+/* Did the client send data after its Finished, or only an alert?  A
+ * client that rejects the server after a complete handshake (curl does
+ * so when the name does not match) sends an alert and closes without a
+ * byte of data.  TLS <= 1.2: the Finished is the client's first
+ * protected handshake record; what follows shows its content type.
+ * TLS 1.3 without keys: the Finished is the client's protected record of
+ * exactly hash length + 21 bytes (4-byte header, inner type, 16-byte
+ * tag), and an alert is a record of TLS13_ALERT_RECORD bytes. */
+static void track_client_after_finished(struct flow *f, uint8_t type, size_t len, bool protected_)
+{
+	struct td_conn *c = f->conn;
+	if (!protected_ || !c->sh.present)
+		return;
+	if (!f->client_finished) {
+		if (conn_is_tls13(c)) {
+			size_t hash = c->cipher == 0x1302 ? 48 : 32;  /* TLS_AES_256_GCM_SHA384 */
+			f->client_finished = type == TD_CT_APPLICATION_DATA && len == hash + 21;
+		} else {
+			f->client_finished = type == TD_CT_HANDSHAKE;
+		}
+		return;
+	}
+	bool alert = conn_is_tls13(c) ? type == TD_CT_APPLICATION_DATA && len == TLS13_ALERT_RECORD
+				       : type == TD_CT_ALERT;
+	if (alert)
+		f->client_alert_after = true;
+	else if (type == TD_CT_APPLICATION_DATA)
+		f->client_data_after = true;
+}
+
 static void on_record(void *ctx, const struct td_tls_record *rec)
 {
 	struct msg_ctx *m = ctx;
@@ -526,6 +565,8 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 					      rec->type, td_dir_from(dir)));
 		break;
 	}
+	if (dir == TD_DIR_C2S)
+		track_client_after_finished(f, rec->type, rec->len, sd->encrypted);
 	check_established(f, dir, rec->type, rec->len);
 	if (e->sink->conn_update)
 		e->sink->conn_update(e->sink, c);
@@ -618,7 +659,7 @@ static void finish_conn(struct flow *f)
 	}
 	if (f->first_us)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
-	finalize_outcome(f);
+	finalize_outcome(f, c);
 	for (int i = 0; i < 2; i++)
 		td_reasm_stop(&f->s[i].reasm);
 	report(e, c);
@@ -676,8 +717,9 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 	bool from_a = true;
 	struct flow *f = td_flowtab_lookup(e->flows, seg, &from_a);
 	if (!f) {
-		/* A stray RST or FIN of a flow we never saw starts nothing. */
-		if ((seg->flags & (TD_TCP_RST | TD_TCP_FIN)) && seg->len == 0)
+		/* Only a SYN or data starts a flow: a bare ACK, FIN or RST of a
+		 * flow we never saw (or just reported) carries nothing to decode. */
+		if (!(seg->flags & TD_TCP_SYN) && seg->len == 0 && seg->missing == 0)
 			return;
 		f = flow_new(e, seg);
 		if (!f || td_flowtab_add(e->flows, seg, f) != TD_OK) {
