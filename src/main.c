@@ -157,7 +157,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	td_config_defaults(&o->cfg);
 	int c;
 	size_t v;
-	while ((c = getopt_long(argc, argv, "+r:i:s:po:vhV", longopts, NULL)) != -1) {
+	opterr = 0;  /* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, "+:r:i:s:po:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->read_file = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -202,9 +203,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);
+		case ':':
+			return fail_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
-			fputs("tlsdiag: see tlsdiag --help\n", stderr);
-			return EXIT_USAGE;
+			if (optopt)
+				return fail_usage("unknown option '-%c'", optopt);
+			return fail_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (!o->read_file == !o->iface)

@@ -220,6 +220,7 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			      char *err, size_t errlen)
 {
 	err[0] = '\0';
+	uint64_t frames = 0;
 	while (!c->stop) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
@@ -228,6 +229,7 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 			if (h->ts.tv_sec < 0)
 				ts = 0;
+			frames++;
 			fn(ctx, c->link, ts, data, h->caplen, h->len);
 		} else if (rc == 0) {
 			/* Live timeout with no packet: a clock tick (data NULL). */
@@ -238,6 +240,13 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			const char *msg = pcap_geterr(c->pcap);
 			if (!c->live && strstr(msg, "truncated")) {
 				snprintf(err, errlen, "capture file cut short: %s", msg);
+				return TD_OK;
+			}
+			if (!c->live && frames > 0) {
+				/* A damaged frame: libpcap cannot go past it.  What came
+				 * before is analysed; the user is told where it stopped. */
+				snprintf(err, errlen, "capture file damaged after frame %llu, "
+					 "the rest is not analysed: %s", (unsigned long long)frames, msg);
 				return TD_OK;
 			}
 			snprintf(err, errlen, "reading packets: %s", msg);

@@ -518,7 +518,11 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 		break;
 	case TD_CT_ALERT:
 		ev.kind = TD_EV_ALERT;
-		if (!sd->encrypted && rec->len == 2) {
+		/* A 2-byte alert is in clear whatever the state: a protected one
+		 * always carries a tag or MAC.  (OpenSSL rejects a server
+		 * certificate in TLS 1.3 before it installs its handshake keys, so
+		 * its alert goes out in clear.) */
+		if (rec->len == 2) {
 			struct td_reader r = td_rd_make(rec->body, rec->len);
 			ev.alert_level = td_rd_u8(&r);
 			ev.alert_desc = td_rd_u8(&r);
@@ -529,7 +533,9 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 		add_event(f, dir, &ev);
 		break;
 	case TD_CT_HANDSHAKE:
-		if (sd->encrypted) {
+		/* TLS 1.3 protects handshake messages as application_data
+		 * records, so a handshake record there is in clear. */
+		if (sd->encrypted && !conn_is_tls13(c)) {
 			/* TLS <= 1.2 Finished after CCS, or a renegotiation. */
 			c->side[dir].encrypted_seen = true;
 			ev.kind = TD_EV_ENCRYPTED;
@@ -610,11 +616,10 @@ static void flush_side(struct flow *f, int side)
 	td_reasm_flush(&f->s[side].reasm, &cb);
 }
 
-/* Once the handshake is over and data flows both ways, stop buffering. */
-static void maybe_stop_buffering(struct flow *f)
+/* After the report: no more buffering for this flow (it stays a
+ * tombstone in the table until it closes or goes idle). */
+static void release_buffers(struct flow *f)
 {
-	if (!f->established_us || !f->s[0].appdata || !f->s[1].appdata)
-		return;
 	for (int i = 0; i < 2; i++) {
 		td_reasm_stop(&f->s[i].reasm);
 		td_tls_stream_cleanup(&f->s[i].tls);
@@ -660,8 +665,7 @@ static void finish_conn(struct flow *f)
 	if (f->first_us)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
 	finalize_outcome(f, c);
-	for (int i = 0; i < 2; i++)
-		td_reasm_stop(&f->s[i].reasm);
+	release_buffers(f);
 	report(e, c);
 }
 
@@ -757,7 +761,6 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 		sd->rst = true;
 		add_simple(f, side_dir(f, side), TD_EV_TCP_RST, 0);
 	}
-	maybe_stop_buffering(f);
 
 	bool over = sd->rst || (f->s[0].fin && f->s[1].fin);
 	bool grace = f->established_us && f->s[0].appdata && f->s[1].appdata &&

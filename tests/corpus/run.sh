@@ -44,21 +44,26 @@ for f in $files; do
 	case "$rel" in *.gz) gunzip -c "$f" >"$tmp/in.pcap"; src="$tmp/in.pcap" ;; *) src=$f ;; esac
 
 	# tshark's view, one line per fact: "<client> <key> <value>".
-	tshark -r "$src" -Y 'tls.handshake.type == 1 && !tls.handshake.type == 2' -T fields -E separator='|' \
+	tshark -r "$src" -Y 'tcp && tls.handshake.type == 1 && !tls.handshake.type == 2' -T fields -E separator='|' \
 		-e ip.src -e ipv6.src -e tcp.srcport -e tls.handshake.extensions_server_name 2>/dev/null |
 	awk -F'|' '{ a = $1 != "" ? $1 : "[" $2 "]"; split($4, s, ","); print a ":" $3 " sni " (s[1] == "" ? "-" : s[1]) }' |
 		sort -u >"$tmp/ts.facts"
-	tshark -r "$src" -Y 'tls.handshake.type == 2' -T fields -E separator='|' \
+	tshark -r "$src" -Y 'tcp && tls.handshake.type == 2' -T fields -E separator='|' \
 		-o 'gui.column.format:"c","%Cus:tls.handshake.ciphersuite"' \
 		-e ip.dst -e ipv6.dst -e tcp.dstport -e tls.handshake.extensions.supported_version \
 		-e tls.handshake.version -e _ws.col.c 2>/dev/null |
 	awk -F'|' '{ a = $1 != "" ? $1 : "[" $2 "]";
 		split($4, sv, ","); v = sv[1] != "" ? sv[1] : $5;
 		n = (v == "0x0304") ? "TLS 1.3" : (v == "0x0303") ? "TLS 1.2" : (v == "0x0302") ? "TLS 1.1" : (v == "0x0301") ? "TLS 1.0" : (v == "0x0300") ? "SSL 3.0" : v;
-		split($6, c, ","); print a ":" $3 " version " n; print a ":" $3 " cipher " c[1] }' |
+		# tshark prints TLS 1.3 drafts as numbers: 0x7fNN is draft NN, 0xfb1a Facebook draft 26
+		if (v ~ /^0x7f/) n = "TLS 1.3 draft " (index("0123456789abcdef", substr(v, 5, 1)) - 1) * 16 + index("0123456789abcdef", substr(v, 6, 1)) - 1;
+		if (v == "0xfb17") n = "TLS 1.3 Facebook draft 23"; if (v == "0xfb1a") n = "TLS 1.3 Facebook draft 26";
+		split($6, c, ",");
+		if (n != "") print a ":" $3 " version " n;
+		if (c[1] != "") print a ":" $3 " cipher " c[1] }' |
 		sort -u >>"$tmp/ts.facts"
 	# First certificate of each Certificate message sent to a client (by its endpoint).
-	tshark -r "$src" -Y 'tls.handshake.type == 11 && tls.handshake.certificate' -T fields -E separator='|' \
+	tshark -r "$src" -Y 'tcp && tls.handshake.type == 11 && tls.handshake.certificate' -T fields -E separator='|' \
 		-e ip.dst -e ipv6.dst -e tcp.dstport -e tls.handshake.certificate 2>/dev/null |
 	while IFS='|' read -r a4 a6 port certs; do
 		a=${a4:-"[$a6]"}
@@ -72,7 +77,8 @@ for f in $files; do
 	jq -r '(.client) as $c |
 		(if .client_hello then "\($c) sni \(.sni // "-")" else empty end),
 		(if .server_hello then "\($c) version \(.version // "-")", "\($c) cipher \(.cipher // "-")" else empty end),
-		(if (.server_certs | length) > 0 then "\($c) leaf \(.server_certs[0].subject)" else empty end)' \
+		(if (.server_certs | length) > 0 then "\($c) leaf \(.server_certs[0].subject)" else empty end),
+		(if (.client_certs | length) > 0 then "\(.server) leaf \(.client_certs[0].subject)" else empty end)' \
 		"$tmp/out.json" | sort -u >"$tmp/td.facts"
 
 	# Every fact tshark states must be stated the same by tlsdiag.

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "conn.h"
 #include "engine.h"
 #include "frames.h"
