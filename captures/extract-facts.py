@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""extract-facts.py -- write the expected facts of one lab capture.
+
+Used by make-captures.sh (step "facts").  The facts are taken from tshark's
+dissection of the capture and from openssl's reading of the certificates and
+distinguished names tshark extracted; tlsdiag is never involved.  Python only
+glues the two tools together (it walks tshark's JSON and splits the TLS
+length-prefixed DN list; all ASN.1/X.509 decoding is done by openssl).
+
+  --facts      facts visible WITHOUT the key log (tshark -o tls.keylog_file:)
+  --decrypted  facts tshark shows WITH the key log (TLS 1.3 captures)
+
+Format: "<conn> <key> <value>" per line, '#' comments.  See README.md.
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ALERT_LEVELS = {1: "warning", 2: "fatal"}
+# IANA "TLS Alerts" registry
+ALERT_DESCS = {
+    0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac",
+    21: "decryption_failed_RESERVED", 22: "record_overflow",
+    30: "decompression_failure_RESERVED", 40: "handshake_failure",
+    41: "no_certificate_RESERVED", 42: "bad_certificate",
+    43: "unsupported_certificate", 44: "certificate_revoked",
+    45: "certificate_expired", 46: "certificate_unknown",
+    47: "illegal_parameter", 48: "unknown_ca", 49: "access_denied",
+    50: "decode_error", 51: "decrypt_error", 60: "export_restriction_RESERVED",
+    70: "protocol_version", 71: "insufficient_security", 80: "internal_error",
+    86: "inappropriate_fallback", 90: "user_canceled",
+    100: "no_renegotiation_RESERVED", 109: "missing_extension",
+    110: "unsupported_extension", 111: "certificate_unobtainable_RESERVED",
+    112: "unrecognized_name", 113: "bad_certificate_status_response",
+    114: "bad_certificate_hash_value_RESERVED", 115: "unknown_psk_identity",
+    116: "certificate_required", 120: "no_application_protocol",
+}
+VERSIONS = {0x0304: "TLS 1.3", 0x0303: "TLS 1.2", 0x0302: "TLS 1.1",
+            0x0301: "TLS 1.0", 0x0300: "SSL 3.0"}
+HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c"
+# openssl asn1parse long names -> RFC 4514 short names
+DN_SHORT = {"commonName": "CN", "organizationName": "O",
+            "organizationalUnitName": "OU", "countryName": "C",
+            "localityName": "L", "stateOrProvinceName": "ST",
+            "streetAddress": "STREET", "domainComponent": "DC",
+            "userId": "UID"}
+
+
+def run(cmd, data=None):
+    r = subprocess.run(cmd, input=data, capture_output=True, check=True)
+    return r.stdout.decode()
+
+
+def tshark_json(pcap, keylog):
+    out = run(["tshark", "-r", pcap, "-o", "tls.keylog_file:" + (keylog or ""),
+               "-Y", "tls", "-T", "json", "-x", "--no-duplicate-keys",
+               "-J", "frame ip ipv6 tcp tls"])
+    return json.loads(out) if out.strip() else []
+
+
+def as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def walk(obj, key):
+    """All values of `key` under obj, in document order (lists flattened)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                for x in as_list(v):
+                    yield x
+            else:
+                yield from walk(v, key)
+    elif isinstance(obj, list):
+        for x in obj:
+            yield from walk(x, key)
+
+
+def records(obj):
+    """TLS record dicts (having a content or opaque type), in order."""
+    if isinstance(obj, dict):
+        if "tls.record.content_type" in obj or "tls.record.opaque_type" in obj:
+            yield obj
+            return
+        for v in obj.values():
+            yield from records(v)
+    elif isinstance(obj, list):
+        for x in obj:
+            yield from records(x)
+
+
+def handshakes(rec):
+    for h in as_list(rec.get("tls.handshake", [])):
+        if isinstance(h, dict) and "tls.handshake.type" in h:
+            yield h
+
+
+def first(obj, key, default=None):
+    return next(walk(obj, key), default)
+
+
+def hexbytes(v):
+    return bytes.fromhex(v.replace(":", ""))
+
+
+# ---------------------------------------------------------------- openssl
+def cert_facts(der):
+    def x509(*args):
+        return run(["openssl", "x509", "-inform", "DER", "-noout",
+                    "-nameopt", "RFC2253", *args], der).strip()
+    subj = x509("-subject")
+    issuer = x509("-issuer")
+    assert subj.startswith("subject=") and issuer.startswith("issuer=")
+    san_out = x509("-ext", "subjectAltName").splitlines()
+    san = ", ".join(l.strip() for l in san_out[1:]) if san_out else None
+    fp = x509("-fingerprint", "-sha256")
+    fp = fp.split("=", 1)[1].replace(":", "").lower()
+    return subj[len("subject="):], issuer[len("issuer="):], san, fp
+
+
+def rfc2253_escape(v):
+    v = re.sub(r'([,+"\\<>;])', r"\\\1", v)
+    if v.startswith(("#", " ")):
+        v = "\\" + v
+    if v.endswith(" "):
+        v = v[:-1] + "\\ "
+    return v
+
+
+def dn_rfc2253(der):
+    """RFC 2253 string of a DER Name, from `openssl asn1parse`."""
+    rdns, obj = [], None
+    for line in run(["openssl", "asn1parse", "-inform", "DER"], der).splitlines():
+        m = re.match(r"\s*\d+:d=(\d+)\s+hl=\s*\d+\s+l=\s*\d+\s+(cons|prim):\s*(\S+)\s*(?::(.*))?$", line)
+        if not m:
+            raise ValueError("asn1parse: " + line)
+        depth, kind, typ, val = int(m[1]), m[2], m[3], m[4]
+        if depth == 1 and typ == "SET":
+            rdns.append([])
+        elif depth == 3 and typ == "OBJECT":
+            obj = val.strip()
+        elif depth == 3 and kind == "prim":
+            if obj not in DN_SHORT:
+                raise ValueError("no short name for " + obj)
+            rdns[-1].append(DN_SHORT[obj] + "=" + rfc2253_escape(val))
+    return ",".join("+".join(r) for r in reversed(rdns))
+
+
+def split_dnames(raw):
+    """tshark's tls.handshake.dnames bytes: a list of uint16-length DNs."""
+    out, i = [], 0
+    while i < len(raw):
+        n = int.from_bytes(raw[i:i + 2], "big")
+        out.append(raw[i + 2:i + 2 + n])
+        i += 2 + n
+    assert i == len(raw), "bad DN list"
+    return out
+
+
+class Lab:
+    """Fingerprints and subjects of captures/lab/*.crt, to annotate facts."""
+
+    def __init__(self, lab):
+        self.by_fp, self.by_subject = {}, {}
+        for f in sorted(glob.glob(os.path.join(lab, "*.crt"))):
+            if os.path.basename(f) == "chain.crt":
+                continue
+            der = subprocess.run(["openssl", "x509", "-in", f, "-outform", "DER"],
+                                 capture_output=True, check=True).stdout
+            subj, _, _, fp = cert_facts(der)
+            name = "lab/" + os.path.basename(f)
+            self.by_fp[fp] = name
+            self.by_subject.setdefault(subj, name)
+
+
+# ---------------------------------------------------------------- tshark
+def cipher_names():
+    names = {}
+    for line in run(["openssl", "ciphers", "-V", "-stdname", "ALL:COMPLEMENTOFALL"]).splitlines():
+        m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)", line)
+        if m:
+            names[int(m[1] + m[2], 16)] = m[3]
+    return names
+
+
+def endpoints(pcap):
+    """tcp.stream -> (client, server) from the SYN."""
+    out = run(["tshark", "-r", pcap, "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0",
+               "-T", "fields", "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src",
+               "-e", "tcp.srcport", "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport"])
+    eps = {}
+    for line in out.splitlines():
+        st, s4, s6, sp, d4, d6, dp = line.split("\t")
+        eps.setdefault(int(st), (fmt_ep(s4, s6, sp), fmt_ep(d4, d6, dp)))
+    return eps
+
+
+def fmt_ep(v4, v6, port):
+    return f"[{v6}]:{port}" if v6 else f"{v4}:{port}"
+
+
+def extract(pcap, keylog, lab, ciphers):
+    frames = tshark_json(pcap, keylog)
+    eps = endpoints(pcap)
+    conns = {}       # stream -> dict, insertion order = capture order
+    for fr in frames:
+        L = fr["_source"]["layers"]
+        ip = L.get("ip") or {}
+        ip6 = L.get("ipv6") or {}
+        tcp = L["tcp"]
+        st = int(tcp["tcp.stream"])
+        src = fmt_ep(ip.get("ip.src"), ip6.get("ipv6.src"), tcp["tcp.srcport"])
+        dst = fmt_ep(ip.get("ip.dst"), ip6.get("ipv6.dst"), tcp["tcp.dstport"])
+        c = conns.setdefault(st, {"ends": eps.get(st), "sni": None, "version": None,
+                                  "cipher": None, "alerts": [], "server_cert": None,
+                                  "client_cert": None, "cas": None, "opaque": 0,
+                                  "frames": []})
+        for rec in records(L.get("tls", {})):
+            ct = rec.get("tls.record.content_type")
+            if ct is None:                       # TLS 1.3 record tshark could not open
+                c["opaque"] += 1
+                continue
+            ct = int(ct)
+            if ct == 21:
+                am = rec.get("tls.alert_message")
+                c["alerts"].append((src, am if isinstance(am, dict) else None, fr))
+            elif ct == 22:
+                for h in handshakes(rec):
+                    ht = int(h["tls.handshake.type"])
+                    if ht == 1:
+                        if c["ends"] is None:
+                            c["ends"] = (src, dst)
+                        c["sni"] = first(h, "tls.handshake.extensions_server_name", "-")
+                    elif ht == 2:
+                        if first(h, "tls.handshake.random", "").replace(":", "") == HRR_RANDOM:
+                            continue
+                        sv = first(h, "tls.handshake.extensions.supported_version")
+                        v = int(sv or h["tls.handshake.version"], 16)
+                        c["version"] = VERSIONS.get(v, hex(v))
+                        cs = int(h["tls.handshake.ciphersuite"], 16)
+                        c["cipher"] = ciphers.get(cs, "0x%04x" % cs)
+                    elif ht == 11:
+                        certs = [hexbytes(x) for x in walk(h, "tls.handshake.certificate")]
+                        who = "client_cert" if c["ends"] and src == c["ends"][0] else "server_cert"
+                        c[who] = certs
+                    elif ht == 13:
+                        raw = first(h, "tls.handshake.dnames_raw")
+                        c["cas"] = split_dnames(bytes.fromhex(raw)) if raw else []
+    lines = []
+    for n, (st, c) in enumerate(conns.items(), 1):
+        cl, sv = c["ends"]
+        lines.append(f"{n} client {cl}")
+        lines.append(f"{n} server {sv}")
+        lines.append(f"{n} sni {c['sni'] or '-'}")
+        lines.append(f"{n} version {c['version'] or '-'}")
+        lines.append(f"{n} cipher {c['cipher'] or '-'}")
+        def emit_certs(who):
+            certs = c[who]
+            if certs is None:
+                return
+            if not certs:
+                lines.append(f"{n} {who}.count 0")
+            for i, der in enumerate(certs):
+                subj, iss, san, fp = cert_facts(der)
+                lines.append(f"# {who}.{i} is {lab.by_fp.get(fp, 'NOT a lab certificate')}")
+                lines.append(f"{n} {who}.{i}.subject {subj}")
+                lines.append(f"{n} {who}.{i}.issuer {iss}")
+                if san:
+                    lines.append(f"{n} {who}.{i}.san {san}")
+                lines.append(f"{n} {who}.{i}.sha256 {fp}")
+        emit_certs("server_cert")
+        for i, der in enumerate(c["cas"] or []):
+            dn = dn_rfc2253(der)
+            lines.append(f"# acceptable_ca.{i} is the subject of "
+                         f"{lab.by_subject.get(dn, 'NO lab certificate')}")
+            lines.append(f"{n} acceptable_ca.{i} {dn}")
+        emit_certs("client_cert")
+        for i, (src, am, fr) in enumerate(c["alerts"]):
+            who = "client" if src == cl else "server"
+            fno = fr["_source"]["layers"].get("frame", {}).get("frame.number")
+            lines.append(f"# alert.{i}: frame {fno}, sent by {src}")
+            if am is None:
+                lines.append(f"{n} alert.{i} {who} encrypted")
+            else:
+                lv = int(am["tls.alert_message.level"])
+                ds = int(am["tls.alert_message.desc"])
+                lines.append(f"{n} alert.{i} {who} {ALERT_LEVELS.get(lv, lv)} "
+                             f"{ALERT_DESCS.get(ds, ds)}")
+        if c["opaque"]:
+            lines.append(f"# {c['opaque']} TLS 1.3 encrypted record(s) that tshark could not open")
+        c["n"] = n
+    return conns, lines
+
+
+def outcome(client_txt):
+    with open(client_txt) as f:
+        m = re.search(r"^\[client exit status: (\d+)\]$", f.read(), re.M)
+    rc = int(m[1])
+    return rc, "established" if rc == 0 else "failed"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pcap", required=True)
+    ap.add_argument("--keylog", required=True)
+    ap.add_argument("--client-txt", required=True)
+    ap.add_argument("--lab", required=True)
+    ap.add_argument("--row", default="")
+    ap.add_argument("--facts", required=True)
+    ap.add_argument("--decrypted")
+    a = ap.parse_args()
+
+    lab, ciphers = Lab(a.lab), cipher_names()
+    rc, oc = outcome(a.client_txt)
+    name = os.path.basename(a.pcap)[:-len(".pcap")]
+    with open(a.client_txt) as f:
+        cmd = f.readline().strip()
+    cmd = cmd.replace("$ cd captures/lab && ", "")
+    head = [f"# {name}",
+            f"# seed troubleshooting row: {a.row}",
+            f"# client: {cmd}",
+            f"# client exit status {rc} -> outcome {oc}"]
+
+    todo = [(a.facts, None,
+             "facts visible WITHOUT the key log: "
+             f"tshark -r {name}.pcap -o tls.keylog_file:")]
+    if a.decrypted:
+        todo.append((a.decrypted, a.keylog,
+                     "facts tshark shows WITH the key log: "
+                     f"tshark -r {name}.pcap -o tls.keylog_file:{name}.keylog"))
+    for path, keylog, what in todo:
+        if keylog is not None and os.path.getsize(keylog) == 0:
+            keylog = None       # nothing to decrypt with (failure at ClientHello)
+            what += "  (the key log is empty: no secret was derived)"
+        conns, lines = extract(a.pcap, keylog, lab, ciphers)
+        if len(conns) != 1:
+            print(f"extract-facts: {name}: {len(conns)} TLS connections", file=sys.stderr)
+        for c in conns.values():
+            lines.append(f"{c['n']} outcome {oc}")
+            if a.decrypted and path == a.decrypted and c["opaque"] and keylog:
+                print(f"extract-facts: {name}: {c['opaque']} records not decrypted",
+                      file=sys.stderr)
+        with open(path, "w") as f:
+            f.write("\n".join(head + ["# " + what] + order(lines)) + "\n")
+
+
+def order(lines):
+    """Group by connection, keeping comments just before the fact they annotate."""
+    out, pending, byconn = [], [], {}
+    for l in lines:
+        if l.startswith("#"):
+            pending.append(l)
+            continue
+        byconn.setdefault(int(l.split()[0]), []).extend(pending + [l])
+        pending = []
+    for n in sorted(byconn):
+        out.extend(byconn[n])
+    return out + pending
+
+
+if __name__ == "__main__":
+    main()
