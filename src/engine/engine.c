@@ -49,6 +49,7 @@ struct side {
 	bool fin, rst;
 	bool appdata;         /* sent application data after the handshake */
 	uint32_t enc_events;  /* encrypted records put in the timeline */
+	uint16_t record_version; /* version field of the last record */
 	uint16_t port;
 	struct td_addr addr;
 };
@@ -360,6 +361,7 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		if (!c->ch.present) {
 			r = td_tls_decode_client_hello(body, len, &c->ch);
 			c->ch.present = true;
+			c->ch.record_version = f->s[m->side].record_version;
 			if (r != TD_OK)
 				malformed(f, dir, "ClientHello", r);
 		}
@@ -506,6 +508,7 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 		return;
 	}
 
+	sd->record_version = rec->version;
 	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
 	struct td_event ev = { .content_type = rec->type, .length = len32 };
 	switch (rec->type) {
