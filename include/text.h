@@ -11,6 +11,7 @@
 #ifndef TD_TEXT_H
 #define TD_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,15 @@
  * input bytes (longer input is cut and "..." appended).  NULL only when
  * memory runs out.  The caller frees it. */
 char *td_text_sanitize(const uint8_t *p, size_t n);
+
+/* Decode the UTF-8 sequence at p (n bytes available): its length
+ * (1..4) with the code point in *cp, or 0 when the bytes are not valid
+ * UTF-8 (bad lead or continuation, overlong, surrogate, past U+10FFFF,
+ * cut short). */
+size_t td_text_utf8(const uint8_t *p, size_t n, uint32_t *cp);
+
+/* C0 and C1 controls and DEL: never printed as they are. */
+bool td_text_is_control(uint32_t cp);
 
 /* Lowercase hex of n bytes into out (2n+1 bytes), optionally with sep
  * between bytes (0 for none; then out needs 2n+1, else 3n). */

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "jsonw.h"
+#include "text.h"
 
 void td_jsonw_init(struct td_jsonw *w, FILE *f)
 {
@@ -68,43 +69,13 @@ static void before_value(struct td_jsonw *w)
 	w->has_items |= top_bit(w);
 }
 
-size_t td_jsonw_utf8_len(const uint8_t *p, size_t n, uint32_t *cp)
-{
-	if (n == 0)
-		return 0;
-	uint8_t c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	/* 0x80..0xc1: continuation bytes and overlong 2-byte leads;
-	 * 0xf5..0xff: would encode past U+10FFFF. */
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	if (len > n)
-		return 0;
-	uint32_t v = c & (len == 2 ? 0x1fu : len == 3 ? 0x0fu : 0x07u);
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (uint32_t)(p[i] & 0x3f);
-	}
-	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	if (v >= 0xd800 && v <= 0xdfff)
-		return 0;
-	*cp = v;
-	return len;
-}
-
 static void write_escaped(FILE *f, const uint8_t *p, size_t n)
 {
 	fputc('"', f);
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp = 0;
-		size_t k = td_jsonw_utf8_len(p + i, n - i, &cp);
+		size_t k = td_text_utf8(p + i, n - i, &cp);
 		if (k == 0) {
 			/* Not UTF-8: one replacement character per bad byte. */
 			fputs("\\ufffd", f);
@@ -113,7 +84,7 @@ static void write_escaped(FILE *f, const uint8_t *p, size_t n)
 			fputc('\\', f);
 			fputc((int)cp, f);
 			i++;
-		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+		} else if (td_text_is_control(cp)) {
 			/* C0, DEL and C1: harmless in JSON but not on a terminal
 			 * someone pipes this into. */
 			fprintf(f, "\\u%04" PRIx32, cp);

@@ -98,14 +98,6 @@ static inline void td_jsonw_knull(struct td_jsonw *w, const char *k)
 	td_jsonw_null(w);
 }
 
-/*
- * Length (1..4) of the well-formed UTF-8 sequence at p[0..n), storing
- * its code point in *cp; 0 when the bytes there are not one (stray
- * continuation byte, overlong form, surrogate, past U+10FFFF, cut
- * short).  Shared with the text writer, which also needs to know what
- * it prints.
- */
-size_t td_jsonw_utf8_len(const uint8_t *p, size_t n, uint32_t *cp);
 
 /* ---- helpers shared by the writers in src/out/ ---- */
 

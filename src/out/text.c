@@ -100,10 +100,10 @@ static void tw_putn(struct tw *t, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp = 0;
-		size_t k = td_jsonw_utf8_len(p + i, n - i, &cp);
+		size_t k = td_text_utf8(p + i, n - i, &cp);
 		const char *out = s + i;
 		size_t outlen = k;
-		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+		if (k == 0 || td_text_is_control(cp)) {
 			out = "?";
 			outlen = 1;
 			if (k == 0)
@@ -194,7 +194,7 @@ static size_t str_cols(const char *s)
 	size_t n = strlen(s), cols = 0;
 	for (size_t i = 0; i < n; cols++) {
 		uint32_t cp;
-		size_t k = td_jsonw_utf8_len(p + i, n - i, &cp);
+		size_t k = td_text_utf8(p + i, n - i, &cp);
 		i += k ? k : 1;
 	}
 	return cols;
@@ -211,7 +211,7 @@ static void tw_put_max(struct tw *t, const char *s, size_t max)
 	size_t n = strlen(s), i = 0;
 	for (size_t cols = 0; i < n && cols < max - 3; cols++) {
 		uint32_t cp;
-		size_t k = td_jsonw_utf8_len(p + i, n - i, &cp);
+		size_t k = td_text_utf8(p + i, n - i, &cp);
 		i += k ? k : 1;
 	}
 	tw_putn(t, s, i);
@@ -232,7 +232,7 @@ static void tw_text(struct tw *t, const char *s, enum color c, bool wrap, size_t
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = td_jsonw_utf8_len(p + i, n - i, &cp);
+		size_t k = td_text_utf8(p + i, n - i, &cp);
 		if (k == 0)
 			k = 1;
 		if (t->cols >= WIDTH) {

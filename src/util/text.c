@@ -10,32 +10,47 @@
 #include "caps.h"
 #include "text.h"
 
-/* Length of the valid, printable UTF-8 sequence at p (1..4), or 0 when
- * the bytes there are not one (bad encoding, overlong, surrogate, C0/C1
- * control, DEL). */
-static size_t utf8_printable(const uint8_t *p, size_t n)
+size_t td_text_utf8(const uint8_t *p, size_t n, uint32_t *cp)
 {
+	if (n == 0)
+		return 0;
 	uint8_t c = p[0];
-	if (c >= 0x20 && c < 0x7f)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
+	/* 0x80..0xc1: continuation bytes and overlong 2-byte leads;
+	 * 0xf5..0xff: would encode past U+10FFFF. */
 	if (c < 0xc2 || c > 0xf4)
 		return 0;
 	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 	if (len > n)
 		return 0;
-	uint32_t cp = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+	uint32_t v = c & (len == 2 ? 0x1fu : len == 3 ? 0x0fu : 0x07u);
 	for (size_t i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
+		v = v << 6 | (uint32_t)(p[i] & 0x3f);
 	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)))
 		return 0;
-	if (cp >= 0xd800 && cp <= 0xdfff)
+	if (v >= 0xd800 && v <= 0xdfff)
 		return 0;
-	if (cp >= 0x80 && cp < 0xa0)  /* C1 controls */
-		return 0;
+	*cp = v;
 	return len;
+}
+
+bool td_text_is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+/* Length of the printable UTF-8 sequence at p, 0 when it is not one. */
+static size_t utf8_printable(const uint8_t *p, size_t n)
+{
+	uint32_t cp = 0;
+	size_t k = td_text_utf8(p, n, &cp);
+	return k && !td_text_is_control(cp) ? k : 0;
 }
 
 char *td_text_sanitize(const uint8_t *p, size_t n)
