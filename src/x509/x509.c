@@ -1,0 +1,800 @@
+/*
+ * x509.c - certificates and distinguished names through wolfSSL (x509.h).
+ *
+ * RFC 5280 4.1, what a TLS Certificate message carries and what of it
+ * lands in struct td_cert (conn.h):
+ *
+ *   Certificate ::= SEQUENCE {
+ *     tbsCertificate SEQUENCE {
+ *       version        [0] INTEGER              (v3 = 2)
+ *       serialNumber       INTEGER              -> serial
+ *       signature          AlgorithmIdentifier
+ *       issuer             Name                 -> issuer (RFC 4514)
+ *       validity           SEQUENCE { notBefore, notAfter }
+ *                          UTCTime | GeneralizedTime -> not_before, not_after
+ *       subject            Name                 -> subject (RFC 4514)
+ *       subjectPublicKeyInfo SEQUENCE { algorithm, BIT STRING }
+ *                                               -> key_type, key_bits, key_curve
+ *       extensions     [3] SEQUENCE OF SEQUENCE { extnID, critical, OCTET STRING }
+ *                          subjectAltName, basicConstraints, keyUsage,
+ *                          extKeyUsage          -> san, is_ca..., key_usage...
+ *     }
+ *     signatureAlgorithm AlgorithmIdentifier    -> sig_alg
+ *     signatureValue     BIT STRING
+ *   }
+ *   Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value DirectoryString }
+ *
+ * tlsdiag never decodes these bytes itself: wolfSSL parses, and this file
+ * only turns wolfSSL's answers into our strings, each one through
+ * td_text_sanitize() so a hostile certificate cannot put control bytes or
+ * invalid UTF-8 in front of a terminal.
+ *
+ * Debian 12's wolfSSL 5.5.4 gets some things wrong; each workaround below
+ * is pinned by a test in tests/unit/test_x509.c:
+ *  - wolfSSL_d2i_X509() refuses Ed25519/Ed448 certificates ("Setting Cert
+ *    Public Key error"); wolfCrypt's own wc_ParseCert() takes them, so
+ *    such certificates are read from its DecodedCert (from_decoded()).
+ *  - wolfSSL_ASN1_TIME_to_tm() puts UTCTime years 50-99 in 2050-2099;
+ *    wc_GetDateAsCalendarTime() follows RFC 5280 4.1.2.5.1 (19YY).
+ *  - wolfSSL_X509_get_signature_nid() is wrong for RSASSA-PSS, and its
+ *    long names differ from OpenSSL's ("sha256WithECDSA"), so names come
+ *    from a table of wolfSSL's signature OID sums.
+ *  - EVP_PKEY_bits() says 528 for P-521: EC sizes come from the group;
+ *    X509_get_pubkey() has no EVP_PKEY for an RSASSA-PSS key: its size
+ *    comes from wc_RsaPublicKeyDecode() on the SubjectPublicKeyInfo.
+ *  - X509_get_ext_d2i() returns only the first extendedKeyUsage purpose,
+ *    and an OID from d2i_ASN1_OBJECT() lacks the tag OBJ_obj2txt() needs:
+ *    d2i_ASN1_OBJECT() only delimits each OID, and OBJ_obj2txt() reads
+ *    the whole TLV it delimited.
+ *  - X509_get_ext_d2i(NID_subject_alt_name) leaks with a directoryName:
+ *    the SAN stack is read from the extension X509_get_ext() keeps.
+ *  - keyUsage and basicConstraints through X509_get_ext_d2i() carry wrong
+ *    bits and path lengths: the wolfSSL-specific getters are right.
+ *  - wc_ParseCert() answers MEMORY_E for some malformed certificates, so
+ *    no wolfSSL error is taken for our memory running out: TD_ERR_NOMEM
+ *    means one of our own allocations failed.  (A failure inside wolfSSL
+ *    shows as an unparseable certificate or a missing field.)
+ * And what it cannot tell (documented in the tests too):
+ *  - multi-valued RDNs: wolfSSL keeps a flat list of attributes, so every
+ *    attribute is printed as its own RDN (",", never "+");
+ *  - attribute types it does not know are dropped while parsing, so the
+ *    RFC 4514 "OID=#hex" form never appears;
+ *  - every DirectoryString comes back labelled UTF-8 (BMPString and
+ *    T61String bytes included), so those bytes show raw, \xHH-escaped;
+ *  - subjectAltName order: wolfSSL lists rfc822Names before the other
+ *    kinds (each kind in certificate order); directoryName, otherName and
+ *    registeredID entries are not listed;
+ *  - a Name of more than WC_MAX_NAME_ENTRIES attributes fails to parse.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/openssl/ec.h>
+#include <wolfssl/openssl/evp.h>
+#include <wolfssl/openssl/x509v3.h>
+#include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+#include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/rsa.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
+#include "caps.h"
+#include "dynbuf.h"
+#include "reader.h"
+#include "text.h"
+#include "x509.h"
+
+static bool wolfssl_up;
+
+enum td_result td_x509_global_init(void)
+{
+	if (wolfssl_up)
+		return TD_OK;
+	/* wolfSSL_Init() fails only when it cannot set up its mutexes. */
+	if (wolfSSL_Init() != WOLFSSL_SUCCESS)
+		return TD_ERR_NOMEM;
+	wolfssl_up = true;
+	return TD_OK;
+}
+
+void td_x509_global_cleanup(void)
+{
+	if (!wolfssl_up)
+		return;
+	wolfSSL_Cleanup();
+	wolfssl_up = false;
+}
+
+/* ---- names of things, OpenSSL's spelling ---- */
+
+struct code_name {
+	int code;
+	const char *name;
+};
+
+static const char *lookup(const struct code_name *t, size_t n, int code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].code == code)
+			return t[i].name;
+	return NULL;
+}
+
+/* Attribute types by wolfSSL NID, as `openssl -nameopt RFC2253` prints
+ * them (wolfSSL says "givenName" and "dnQualifer"). */
+static const struct code_name attr_names[] = {
+	{ NID_commonName, "CN" },
+	{ NID_surname, "SN" },
+	{ NID_serialNumber, "serialNumber" },
+	{ NID_countryName, "C" },
+	{ NID_localityName, "L" },
+	{ NID_stateOrProvinceName, "ST" },
+	{ NID_streetAddress, "street" },
+	{ NID_organizationName, "O" },
+	{ NID_organizationalUnitName, "OU" },
+	{ NID_title, "title" },
+	{ NID_description, "description" },
+	{ NID_businessCategory, "businessCategory" },
+	{ NID_postalCode, "postalCode" },
+	{ NID_name, "name" },
+	{ NID_givenName, "GN" },
+	{ NID_initials, "initials" },
+	{ NID_dnQualifier, "dnQualifier" },
+	{ NID_emailAddress, "emailAddress" },
+	{ NID_domainComponent, "DC" },
+	{ NID_userId, "UID" },
+	{ NID_jurisdictionCountryName, "jurisdictionC" },
+	{ NID_jurisdictionStateOrProvinceName, "jurisdictionST" },
+};
+
+/* Signature algorithms by wolfSSL's OID sum (enum Ctc_SigType), as
+ * OpenSSL prints them after "Signature Algorithm:". */
+static const struct code_name sig_names[] = {
+	{ CTC_SHAwDSA, "dsaWithSHA1" },
+	{ CTC_SHA256wDSA, "dsa_with_SHA256" },
+	{ CTC_MD2wRSA, "md2WithRSAEncryption" },
+	{ CTC_MD5wRSA, "md5WithRSAEncryption" },
+	{ CTC_SHAwRSA, "sha1WithRSAEncryption" },
+	{ CTC_SHA224wRSA, "sha224WithRSAEncryption" },
+	{ CTC_SHA256wRSA, "sha256WithRSAEncryption" },
+	{ CTC_SHA384wRSA, "sha384WithRSAEncryption" },
+	{ CTC_SHA512wRSA, "sha512WithRSAEncryption" },
+	{ CTC_SHAwECDSA, "ecdsa-with-SHA1" },
+	{ CTC_SHA224wECDSA, "ecdsa-with-SHA224" },
+	{ CTC_SHA256wECDSA, "ecdsa-with-SHA256" },
+	{ CTC_SHA384wECDSA, "ecdsa-with-SHA384" },
+	{ CTC_SHA512wECDSA, "ecdsa-with-SHA512" },
+#ifdef WOLFSSL_SHA3
+	{ CTC_SHA3_224wECDSA, "ecdsa_with_SHA3-224" },
+	{ CTC_SHA3_256wECDSA, "ecdsa_with_SHA3-256" },
+	{ CTC_SHA3_384wECDSA, "ecdsa_with_SHA3-384" },
+	{ CTC_SHA3_512wECDSA, "ecdsa_with_SHA3-512" },
+	{ CTC_SHA3_224wRSA, "RSA-SHA3-224" },
+	{ CTC_SHA3_256wRSA, "RSA-SHA3-256" },
+	{ CTC_SHA3_384wRSA, "RSA-SHA3-384" },
+	{ CTC_SHA3_512wRSA, "RSA-SHA3-512" },
+#endif
+	{ CTC_RSASSAPSS, "rsassaPss" },
+	{ CTC_ED25519, "ED25519" },
+	{ CTC_ED448, "ED448" },
+};
+
+/* Public key algorithms by wolfSSL's key OID sum. */
+static const struct code_name key_names[] = {
+	{ RSAk, "RSA" },
+	{ RSAPSSk, "RSASSA-PSS" },
+	{ DSAk, "DSA" },
+	{ ECDSAk, "EC" },
+	{ ED25519k, "Ed25519" },
+	{ ED448k, "Ed448" },
+	{ DHk, "DH" },
+	{ X25519k, "X25519" },
+	{ X448k, "X448" },
+};
+
+/* RFC 5280 4.2.1.3 bits, in bit order, as wolfSSL's KEYUSE_ flags. */
+static const struct code_name key_usage_names[] = {
+	{ KEYUSE_DIGITAL_SIG, "digitalSignature" },
+	{ KEYUSE_CONTENT_COMMIT, "nonRepudiation" },
+	{ KEYUSE_KEY_ENCIPHER, "keyEncipherment" },
+	{ KEYUSE_DATA_ENCIPHER, "dataEncipherment" },
+	{ KEYUSE_KEY_AGREE, "keyAgreement" },
+	{ KEYUSE_KEY_CERT_SIGN, "keyCertSign" },
+	{ KEYUSE_CRL_SIGN, "cRLSign" },
+	{ KEYUSE_ENCIPHER_ONLY, "encipherOnly" },
+	{ KEYUSE_DECIPHER_ONLY, "decipherOnly" },
+};
+
+/* RFC 5280 4.2.1.12 key purposes; any other OID is kept dotted. */
+static const struct {
+	const char *oid;
+	const char *name;
+} eku_names[] = {
+	{ "1.3.6.1.5.5.7.3.1", "serverAuth" },
+	{ "1.3.6.1.5.5.7.3.2", "clientAuth" },
+	{ "1.3.6.1.5.5.7.3.3", "codeSigning" },
+	{ "1.3.6.1.5.5.7.3.4", "emailProtection" },
+	{ "1.3.6.1.5.5.7.3.8", "timeStamping" },
+	{ "1.3.6.1.5.5.7.3.9", "OCSPSigning" },
+	{ "2.5.29.37.0", "anyExtendedKeyUsage" },
+};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- small string helpers ---- */
+
+/* A sanitized copy of a NUL-terminated string (a table entry or a
+ * wolfSSL answer); NULL when memory runs out. */
+static char *sanitized(const char *s)
+{
+	return td_text_sanitize((const uint8_t *)s, strlen(s));
+}
+
+/* The bytes of a wolfSSL ASN1_STRING, as a reader over them. */
+static struct td_reader asn1_bytes(WOLFSSL_ASN1_STRING *s)
+{
+	const unsigned char *p = s ? wolfSSL_ASN1_STRING_get0_data(s) : NULL;
+	int n = s ? wolfSSL_ASN1_STRING_length(s) : 0;
+	return td_rd_make(p, n > 0 ? (size_t)n : 0);
+}
+
+/* Append prefix + sanitized bytes to a list (SubjectAltName entries). */
+static enum td_result add_prefixed(struct td_strlist *l, const char *prefix,
+				   const uint8_t *p, size_t n)
+{
+	char *v = td_text_sanitize(p, n);
+	if (!v)
+		return TD_ERR_NOMEM;
+	size_t len = strlen(prefix) + strlen(v) + 1;
+	char *s = malloc(len);
+	if (s)
+		snprintf(s, len, "%s%s", prefix, v);
+	free(v);
+	return td_strlist_take(l, s);
+}
+
+/* ---- RFC 4514 distinguished names ---- */
+
+/* RFC 4514 2.4: the characters escaped wherever they are (the backslash
+ * too, but it arrives escaped from td_text_sanitize()). */
+static bool rfc4514_special(char c)
+{
+	return c == ',' || c == '+' || c == '"' || c == '<' || c == '>' || c == ';';
+}
+
+/*
+ * One attribute value, escaped, as a new string.  The bytes go through
+ * td_text_sanitize() first, so a control byte or invalid UTF-8 becomes
+ * \xHH (not RFC 4514's \HH: the project's one escape for hostile bytes)
+ * and a backslash becomes "\\", which is also RFC 4514's escape for it.
+ * Those escapes are copied as they are; the other specials get their
+ * backslash here.
+ */
+static char *escape_value(const uint8_t *p, size_t n)
+{
+	char *s = td_text_sanitize(p, n);
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	char *out = malloc(2 * len + 1);  /* at most one backslash per char */
+	if (!out) {
+		free(s);
+		return NULL;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		size_t k = 1;
+		if (s[i] == '\\') {
+			/* "\\" or "\xHH" from td_text_sanitize */
+			k = s[i + 1] == 'x' ? 4 : 2;
+			if (k > len - i)
+				k = len - i;
+		} else if (rfc4514_special(s[i]) ||
+			   (i == 0 && (s[i] == '#' || s[i] == ' ')) ||
+			   (i + 1 == len && s[i] == ' ')) {
+			out[o++] = '\\';
+		}
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	free(s);
+	return out;
+}
+
+/* "type=value" for one name entry, as a new string. */
+static char *attribute_string(WOLFSSL_X509_NAME_ENTRY *e)
+{
+	WOLFSSL_ASN1_OBJECT *obj = wolfSSL_X509_NAME_ENTRY_get_object(e);
+	int nid = obj ? wolfSSL_OBJ_obj2nid(obj) : NID_undef;
+	const char *type = lookup(attr_names, N_ELEMS(attr_names), nid);
+	char oid[128] = "";
+	if (!type && nid > 0)
+		type = wolfSSL_OBJ_nid2sn(nid);
+	if (!type) {
+		if (obj && wolfSSL_OBJ_obj2txt(oid, (int)sizeof oid, obj, 1) > 0)
+			type = oid;
+		else
+			type = "UNKNOWN";
+		oid[sizeof oid - 1] = '\0';
+	}
+	struct td_reader v = asn1_bytes(wolfSSL_X509_NAME_ENTRY_get_data(e));
+	char *t = sanitized(type);
+	char *val = escape_value(v.p, v.left);
+	char *s = NULL;
+	if (t && val) {
+		size_t len = strlen(t) + strlen(val) + 2;
+		s = malloc(len);
+		if (s)
+			snprintf(s, len, "%s=%s", t, val);
+	}
+	free(t);
+	free(val);
+	return s;
+}
+
+/*
+ * A wolfSSL name as a new RFC 4514 string in *out: the last RDN first
+ * (RFC 4514 2.1), ',' between.  The length is bounded by wolfSSL, which
+ * keeps at most WC_MAX_NAME_ENTRIES attributes, each value cut by
+ * td_text_sanitize() at TD_CAP_STRING bytes; TD_CAP_HS_MESSAGE on the
+ * buffer is only a backstop (past it the name ends in "...").
+ */
+static enum td_result name_string(WOLFSSL_X509_NAME *name, char **out)
+{
+	enum td_result r = TD_OK;
+	struct td_dynbuf b;
+	td_dynbuf_init(&b, TD_CAP_HS_MESSAGE + 4);
+	*out = NULL;
+
+	int n = name ? wolfSSL_X509_NAME_entry_count(name) : 0;
+	bool first = true;
+	for (int i = n - 1; i >= 0; i--) {
+		WOLFSSL_X509_NAME_ENTRY *e = wolfSSL_X509_NAME_get_entry(name, i);
+		if (!e)
+			continue;
+		char *attr = attribute_string(e);
+		if (!attr) {
+			r = TD_ERR_NOMEM;
+			goto out;
+		}
+		size_t len = strlen(attr);
+		if (len + 1 > TD_CAP_HS_MESSAGE - b.len) {
+			free(attr);
+			r = td_dynbuf_add(&b, "...", 3);
+			break;
+		}
+		r = td_dynbuf_add(&b, ",", first ? 0 : 1);
+		if (r == TD_OK)
+			r = td_dynbuf_add(&b, attr, len);
+		free(attr);
+		if (r != TD_OK)
+			goto out;
+		first = false;
+	}
+	if (r == TD_OK)
+		r = td_dynbuf_add(&b, "", 1);
+	if (r == TD_OK) {
+		*out = (char *)b.data;
+		b.data = NULL;
+	}
+out:
+	td_dynbuf_cleanup(&b);
+	return r == TD_ERR_CAP ? TD_ERR_NOMEM : r;  /* CAP cannot happen: checked above */
+}
+
+char *td_x509_name_string(const uint8_t *der, size_t len)
+{
+	char *s = NULL;
+	if (!der || len == 0 || len > TD_CAP_HS_MESSAGE)
+		return NULL;
+	/* wolfSSL_d2i_X509_NAME() takes a non-const pointer: give it a copy. */
+	unsigned char *copy = malloc(len);
+	if (!copy)
+		return NULL;
+	memcpy(copy, der, len);
+	unsigned char *p = copy;
+	WOLFSSL_X509_NAME *name = wolfSSL_d2i_X509_NAME(NULL, &p, (long)len);
+	if (name) {
+		if (name_string(name, &s) != TD_OK)
+			s = NULL;
+		wolfSSL_X509_NAME_free(name);
+	} else {
+		wolfSSL_ERR_clear_error();
+	}
+	free(copy);
+	return s;
+}
+
+/* ---- fields ---- */
+
+/* DER time (without tag and length) to seconds since the epoch. */
+static void der_time(const uint8_t *p, int len, int format, int64_t *out)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!p || len <= 0 || format < 0 || format > 0xff ||
+	    wc_GetDateAsCalendarTime(p, len, (byte)format, &tm) != 0)
+		return;
+	*out = (int64_t)timegm(&tm);
+}
+
+/* Lowercase hex with colons; wolfSSL gives the INTEGER's content octets
+ * without a leading 00 (a negative serial stays two's complement). */
+static enum td_result serial_string(const uint8_t *p, size_t n, char **out)
+{
+	*out = malloc(n ? 3 * n : 1);
+	if (!*out)
+		return TD_ERR_NOMEM;
+	td_text_hex(*out, p, n, ':');
+	return TD_OK;
+}
+
+static enum td_result set_name(char **field, const char *name)
+{
+	if (!name)
+		return TD_OK;
+	*field = sanitized(name);
+	return *field ? TD_OK : TD_ERR_NOMEM;
+}
+
+static enum td_result key_type(struct td_cert *c, int key_oid)
+{
+	const char *t = lookup(key_names, N_ELEMS(key_names), key_oid);
+	/* What OpenSSL's EVP_PKEY_get_bits() says for the Edwards curves. */
+	if (key_oid == ED25519k)
+		c->key_bits = 253;
+	else if (key_oid == ED448k)
+		c->key_bits = 456;
+	return set_name(&c->key_type, t ? t : "unknown");
+}
+
+static enum td_result sig_alg(struct td_cert *c, int sig_oid)
+{
+	const char *t = lookup(sig_names, N_ELEMS(sig_names), sig_oid);
+	return set_name(&c->sig_alg, t ? t : "unknown");
+}
+
+static enum td_result key_usage(struct td_cert *c, unsigned bits)
+{
+	enum td_result r = TD_OK;
+	for (size_t i = 0; i < N_ELEMS(key_usage_names) && r == TD_OK; i++)
+		if (bits & (unsigned)key_usage_names[i].code)
+			r = td_strlist_add(&c->key_usage, key_usage_names[i].name);
+	return r;
+}
+
+/*
+ * extKeyUsage from the extension's value as wolfSSL keeps it: the OIDs
+ * of the KeyPurposeId SEQUENCE, back to back.  d2i_ASN1_OBJECT() finds
+ * where each one ends; OBJ_obj2txt() reads that whole TLV through a
+ * borrowed view.  A purpose wolfSSL cannot read ends the list.
+ */
+static enum td_result ext_key_usage(struct td_cert *c, const uint8_t *p, size_t n)
+{
+	enum td_result r = TD_OK;
+	struct td_reader rd = td_rd_make(p, n);
+	while (r == TD_OK && td_rd_left(&rd) > 0) {
+		const unsigned char *start = rd.p, *next = rd.p;
+		size_t left = td_rd_left(&rd);
+		WOLFSSL_ASN1_OBJECT *o = wolfSSL_d2i_ASN1_OBJECT(NULL, &next,
+				(long)(left > LONG_MAX ? LONG_MAX : left));
+		if (!o)
+			break;
+		wolfSSL_ASN1_OBJECT_free(o);
+		if (next <= start || (size_t)(next - start) > left)
+			break;
+		size_t used = (size_t)(next - start);
+		const uint8_t *tlv = td_rd_bytes(&rd, used);
+
+		WOLFSSL_ASN1_OBJECT view;
+		memset(&view, 0, sizeof view);
+		view.obj = tlv;
+		view.objSz = (unsigned)used;
+		char oid[128] = "";
+		if (wolfSSL_OBJ_obj2txt(oid, (int)sizeof oid, &view, 1) <= 0)
+			continue;
+		oid[sizeof oid - 1] = '\0';
+		const char *name = oid;
+		for (size_t i = 0; i < N_ELEMS(eku_names); i++)
+			if (strcmp(oid, eku_names[i].oid) == 0)
+				name = eku_names[i].name;
+		r = td_strlist_take(&c->ext_key_usage, sanitized(name));
+	}
+	return r;
+}
+
+/* One GeneralName (RFC 5280 4.2.1.6) of the kinds td_cert lists. */
+static enum td_result add_general_name(struct td_strlist *l, int kind,
+				       const uint8_t *p, size_t n)
+{
+	switch (kind) {
+	case ASN_DNS_TYPE:
+		return add_prefixed(l, "DNS:", p, n);
+	case ASN_RFC822_TYPE:
+		return add_prefixed(l, "email:", p, n);
+	case ASN_URI_TYPE:
+		return add_prefixed(l, "URI:", p, n);
+	case ASN_IP_TYPE: {
+		char ip[INET6_ADDRSTRLEN + 4] = "";
+		if ((n == 4 && inet_ntop(AF_INET, p, ip, sizeof ip)) ||
+		    (n == 16 && inet_ntop(AF_INET6, p, ip, sizeof ip)))
+			return add_prefixed(l, "IP:", (const uint8_t *)ip, strlen(ip));
+		/* Not an address (a name constraint's address+mask, say). */
+		char *hex = malloc(2 * n + 1);
+		if (!hex)
+			return TD_ERR_NOMEM;
+		td_text_hex(hex, p, n, 0);
+		enum td_result r = add_prefixed(l, "IP:#", (const uint8_t *)hex, 2 * n);
+		free(hex);
+		return r;
+	}
+	default:
+		return TD_OK;
+	}
+}
+
+/* wolfSSL_X509_get_pubkey() has no EVP_PKEY for an RSASSA-PSS key: its
+ * size comes from wolfCrypt decoding the SubjectPublicKeyInfo. */
+static enum td_result rsa_pss_bits(WOLFSSL_X509 *x, unsigned *bits)
+{
+	enum td_result r = TD_OK;
+	int len = 0;
+	if (wolfSSL_X509_get_pubkey_buffer(x, NULL, &len) != WOLFSSL_SUCCESS || len <= 0)
+		return TD_OK;
+	unsigned char *spki = malloc((size_t)len);
+	RsaKey *key = malloc(sizeof *key);
+	word32 idx = 0;
+	if (!spki || !key) {
+		r = TD_ERR_NOMEM;
+		goto out;
+	}
+	if (wc_InitRsaKey(key, NULL) != 0)
+		goto out;
+	if (wolfSSL_X509_get_pubkey_buffer(x, spki, &len) == WOLFSSL_SUCCESS &&
+	    wc_RsaPublicKeyDecode(spki, &idx, key, (word32)len) == 0) {
+		int n = wc_RsaEncryptSize(key);
+		if (n > 0)
+			*bits = 8u * (unsigned)n;
+	}
+	wc_FreeRsaKey(key);
+out:
+	free(key);
+	free(spki);
+	return r;
+}
+
+/* ---- the two ways in ---- */
+
+static enum td_result from_x509(WOLFSSL_X509 *x, struct td_cert *c)
+{
+	enum td_result r;
+	c->parsed = true;
+
+	r = name_string(wolfSSL_X509_get_subject_name(x), &c->subject);
+	if (r == TD_OK)
+		r = name_string(wolfSSL_X509_get_issuer_name(x), &c->issuer);
+	if (r != TD_OK)
+		return r;
+
+	unsigned char sn[EXTERNAL_SERIAL_SIZE];
+	int sn_len = (int)sizeof sn;
+	if (wolfSSL_X509_get_serial_number(x, sn, &sn_len) != WOLFSSL_SUCCESS ||
+	    sn_len < 0 || (size_t)sn_len > sizeof sn)
+		sn_len = 0;
+	if ((r = serial_string(sn, (size_t)sn_len, &c->serial)) != TD_OK)
+		return r;
+
+	WOLFSSL_ASN1_TIME *t = wolfSSL_X509_get_notBefore(x);
+	if (t)
+		der_time(wolfSSL_ASN1_TIME_get_data(t), wolfSSL_ASN1_TIME_get_length(t),
+			 t->type, &c->not_before);
+	t = wolfSSL_X509_get_notAfter(x);
+	if (t)
+		der_time(wolfSSL_ASN1_TIME_get_data(t), wolfSSL_ASN1_TIME_get_length(t),
+			 t->type, &c->not_after);
+
+	int key_oid = wolfSSL_X509_get_pubkey_type(x);
+	if ((r = key_type(c, key_oid)) != TD_OK)
+		return r;
+	WOLFSSL_EVP_PKEY *pkey = wolfSSL_X509_get_pubkey(x);
+	if (pkey) {
+		WOLFSSL_EC_KEY *ec = key_oid == ECDSAk ? wolfSSL_EVP_PKEY_get0_EC_KEY(pkey) : NULL;
+		const WOLFSSL_EC_GROUP *group = ec ? wolfSSL_EC_KEY_get0_group(ec) : NULL;
+		int bits = group ? wolfSSL_EC_GROUP_get_degree(group) : wolfSSL_EVP_PKEY_bits(pkey);
+		if (bits > 0)
+			c->key_bits = (unsigned)bits;
+		if (group)
+			r = set_name(&c->key_curve,
+				     wolfSSL_OBJ_nid2sn(wolfSSL_EC_GROUP_get_curve_name(group)));
+		wolfSSL_EVP_PKEY_free(pkey);
+		if (r != TD_OK)
+			return r;
+	} else if (key_oid == RSAPSSk && (r = rsa_pss_bits(x, &c->key_bits)) != TD_OK) {
+		return r;
+	}
+	if ((r = sig_alg(c, wolfSSL_X509_get_signature_type(x))) != TD_OK)
+		return r;
+
+	c->has_basic_constraints = wolfSSL_X509_get_ext_by_NID(x, NID_basic_constraints, -1) >= 0;
+	c->is_ca = wolfSSL_X509_get_isCA(x) != 0;
+	c->path_len = wolfSSL_X509_get_isSet_pathLength(x) ?
+		(int)wolfSSL_X509_get_pathLength(x) : -1;
+	if ((r = key_usage(c, wolfSSL_X509_get_keyUsage(x))) != TD_OK)
+		return r;
+
+	int i = wolfSSL_X509_get_ext_by_NID(x, NID_ext_key_usage, -1);
+	WOLFSSL_X509_EXTENSION *ext = i >= 0 ? wolfSSL_X509_get_ext(x, i) : NULL;
+	if (ext) {
+		struct td_reader v = asn1_bytes(wolfSSL_X509_EXTENSION_get_data(ext));
+		if ((r = ext_key_usage(c, v.p, v.left)) != TD_OK)
+			return r;
+	}
+
+	/* The extension's own stack, owned by x; wolfSSL pushes at the front,
+	 * so its list order is read from the end. */
+	i = wolfSSL_X509_get_ext_by_NID(x, NID_subject_alt_name, -1);
+	ext = i >= 0 ? wolfSSL_X509_get_ext(x, i) : NULL;
+	WOLFSSL_STACK *names = ext ? ext->ext_sk : NULL;
+	for (int k = names ? wolfSSL_sk_GENERAL_NAME_num(names) : 0; k-- > 0 && r == TD_OK;) {
+		WOLFSSL_GENERAL_NAME *gn = wolfSSL_sk_GENERAL_NAME_value(names, k);
+		/* d is an ASN1_STRING only for these kinds */
+		if (!gn || (gn->type != GEN_DNS && gn->type != GEN_EMAIL &&
+			    gn->type != GEN_URI && gn->type != GEN_IPADD))
+			continue;
+		struct td_reader v = asn1_bytes(gn->d.ia5);
+		r = add_general_name(&c->san, gn->type, v.p, v.left);
+	}
+	return r;
+}
+
+/* SubjectAltName entries of a DecodedCert, in from_x509()'s order:
+ * rfc822Names (kept newest first by wolfCrypt), then the others. */
+static enum td_result decoded_san(const DecodedCert *dc, struct td_cert *c)
+{
+	enum td_result r = TD_OK;
+	size_t n = 0;
+	for (const DNS_entry *e = dc->altEmailNames; e; e = e->next)
+		n++;
+	if (n > 0) {
+		const DNS_entry **v = malloc(n * sizeof *v);
+		if (!v)
+			return TD_ERR_NOMEM;
+		size_t k = 0;
+		for (const DNS_entry *e = dc->altEmailNames; e && k < n; e = e->next)
+			v[k++] = e;
+		while (k-- > 0 && r == TD_OK)
+			r = add_general_name(&c->san, v[k]->type, (const uint8_t *)v[k]->name,
+					     v[k]->len > 0 ? (size_t)v[k]->len : 0);
+		free(v);
+	}
+	for (const DNS_entry *e = dc->altNames; e && r == TD_OK; e = e->next)
+		r = add_general_name(&c->san, e->type, (const uint8_t *)e->name,
+				     e->len > 0 ? (size_t)e->len : 0);
+	return r;
+}
+
+static void decoded_time(const uint8_t *raw, int raw_len, int64_t *out)
+{
+	const byte *date = NULL;
+	byte format = 0;
+	int len = 0;
+	if (raw && raw_len > 0 && wc_GetDateInfo(raw, raw_len, &date, &format, &len) == 0)
+		der_time(date, len, format, out);
+}
+
+/* The certificate from wolfCrypt's DecodedCert, for those
+ * wolfSSL_d2i_X509() refuses (Ed25519, Ed448).  No EC curve or RSA size
+ * here: the keys that come this way are Edwards keys. */
+static enum td_result from_decoded(const uint8_t *der, size_t len, struct td_cert *c)
+{
+	enum td_result r = TD_OK;
+	DecodedCert *dc = malloc(sizeof *dc);
+	if (!dc)
+		return TD_ERR_NOMEM;
+	wc_InitDecodedCert(dc, der, (word32)len, NULL);
+	int ret = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
+	wolfSSL_ERR_clear_error();
+	/* Even MEMORY_E is data: wolfSSL also returns it for some malformed
+	 * certificates (a zero-length name it cannot allocate), and a hostile
+	 * certificate must not look like our own memory running out. */
+	if (ret != 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "wolfSSL: %s (%d)", wc_GetErrorString(ret), ret);
+		r = set_name(&c->error, msg);
+		goto out;
+	}
+	c->parsed = true;
+	r = name_string(dc->subjectName, &c->subject);
+	if (r == TD_OK)
+		r = name_string(dc->issuerName, &c->issuer);
+	if (r == TD_OK)
+		r = serial_string(dc->serial, dc->serialSz > 0 ? (size_t)dc->serialSz : 0,
+				  &c->serial);
+	if (r != TD_OK)
+		goto out;
+	decoded_time(dc->beforeDate, dc->beforeDateLen, &c->not_before);
+	decoded_time(dc->afterDate, dc->afterDateLen, &c->not_after);
+	r = key_type(c, (int)dc->keyOID);
+	if (r == TD_OK)
+		r = sig_alg(c, (int)dc->signatureOID);
+	c->has_basic_constraints = dc->extBasicConstSet;
+	c->is_ca = dc->isCA;
+	c->path_len = dc->pathLengthSet ? dc->pathLength : -1;
+	if (r == TD_OK && dc->extKeyUsageSet)
+		r = key_usage(c, dc->extKeyUsage);
+	if (r == TD_OK && dc->extExtKeyUsageSet && dc->extExtKeyUsageSrc)
+		r = ext_key_usage(c, dc->extExtKeyUsageSrc, dc->extExtKeyUsageSz);
+	if (r == TD_OK)
+		r = decoded_san(dc, c);
+out:
+	wc_FreeDecodedCert(dc);
+	free(dc);
+	return r;
+}
+
+/* SHA-256 of the DER as lowercase hex; over 4 GiB (never from TLS) in steps. */
+static void fingerprint(const uint8_t *der, size_t len, char out[65])
+{
+	byte hash[WC_SHA256_DIGEST_SIZE];
+	int ret;
+	if (len <= UINT32_MAX) {
+		ret = wc_Sha256Hash(der, (word32)len, hash);
+	} else {
+		wc_Sha256 sha;
+		ret = wc_InitSha256(&sha);
+		for (size_t off = 0; ret == 0 && off < len; off += UINT32_MAX) {
+			size_t n = len - off < UINT32_MAX ? len - off : UINT32_MAX;
+			ret = wc_Sha256Update(&sha, der + off, (word32)n);
+		}
+		if (ret == 0)
+			ret = wc_Sha256Final(&sha, hash);
+		wc_Sha256Free(&sha);
+	}
+	if (ret == 0)
+		td_text_hex(out, hash, sizeof hash, 0);
+	else
+		out[0] = '\0';
+}
+
+enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cert)
+{
+	static const uint8_t nothing[1];
+	enum td_result r;
+	if (!der)
+		len = 0;
+	cert->der_len = len;
+	cert->path_len = -1;
+	fingerprint(der ? der : nothing, len, cert->sha256);
+
+	if (len == 0)
+		return set_name(&cert->error, "empty certificate");
+	if (len > INT_MAX)
+		return set_name(&cert->error, "certificate too large for wolfSSL");
+
+	const unsigned char *p = der;
+	WOLFSSL_X509 *x = wolfSSL_d2i_X509(NULL, &p, (int)len);
+	if (x) {
+		r = from_x509(x, cert);
+		wolfSSL_X509_free(x);
+	} else {
+		wolfSSL_ERR_clear_error();
+		r = from_decoded(der, len, cert);
+	}
+	if (r == TD_OK && cert->parsed)
+		cert->self_signed = cert->subject && cert->issuer &&
+				    strcmp(cert->subject, cert->issuer) == 0;
+	return r;
+}
