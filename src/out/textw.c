@@ -1,0 +1,323 @@
+/*
+ * textw.c - the line writer of the text report (see textw.h): lines
+ * that never pass TD_TW_WIDTH columns, optional colour, and lists that
+ * wrap or shorten themselves to fit.
+ *
+ * Columns are counted in code points (td_text_utf8).  Bytes that are
+ * not printable UTF-8 are replaced here even though the model's strings
+ * are already sanitized (text.h): this file is the last step before the
+ * terminal, so it does not rely on every caller.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "caps.h"
+#include "jsonw.h"
+#include "text.h"
+#include "textw.h"
+
+/* ---- the line writer ---- */
+
+void td_tw_init(struct td_tw *t, FILE *f, bool color)
+{
+	memset(t, 0, sizeof *t);
+	t->f = f;
+	t->color = color;
+}
+
+static void append(struct td_tw *t, const char *s, size_t n)
+{
+	if (n <= sizeof t->buf - t->len) {
+		memcpy(t->buf + t->len, s, n);
+		t->len += n;
+	}
+}
+
+/* Put n bytes, one column per code point.  Anything that is not
+ * printable UTF-8 becomes '?'. */
+void td_tw_putn(struct td_tw *t, const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t k = td_text_utf8(p + i, n - i, &cp);
+		const char *out = s + i;
+		size_t outlen = k;
+		if (k == 0 || td_text_is_control(cp)) {
+			out = "?";
+			outlen = 1;
+			if (k == 0)
+				k = 1;
+		}
+		if (t->cols == TD_TW_WIDTH - 3)
+			t->cut = t->len;
+		if (t->cols < TD_TW_WIDTH)
+			append(t, out, outlen);
+		t->cols++;
+		i += k;
+	}
+}
+
+void td_tw_put(struct td_tw *t, const char *s)
+{
+	td_tw_putn(t, s, strlen(s));
+}
+
+void td_tw_printf(struct td_tw *t, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		td_tw_put(t, tmp);
+}
+
+void td_tw_spaces(struct td_tw *t, size_t n)
+{
+	while (n-- > 0)
+		td_tw_put(t, " ");
+}
+
+void td_tw_color(struct td_tw *t, enum td_tw_color c)
+{
+	static const char *const seq[] = {
+		[TD_TW_RESET] = "\033[0m", [TD_TW_RED] = "\033[31m", [TD_TW_GREEN] = "\033[32m",
+		[TD_TW_YELLOW] = "\033[33m", [TD_TW_DIM] = "\033[2m",
+	};
+	if (!t->color)
+		return;
+	/* Escapes take no column; keep room for the final reset. */
+	size_t n = strlen(seq[c]);
+	if (n + 8 <= sizeof t->buf - t->len) {
+		append(t, seq[c], n);
+		t->esc = true;
+	}
+}
+
+/* Text in a colour (TD_TW_RESET: plain). */
+void td_tw_colored(struct td_tw *t, enum td_tw_color c, const char *s)
+{
+	if (c != TD_TW_RESET)
+		td_tw_color(t, c);
+	td_tw_put(t, s);
+	if (c != TD_TW_RESET)
+		td_tw_color(t, TD_TW_RESET);
+}
+
+void td_tw_end(struct td_tw *t)
+{
+	if (t->cols > TD_TW_WIDTH) {
+		t->len = t->cut;
+		append(t, "...", 3);
+		if (t->esc)
+			append(t, "\033[0m", 4);
+	}
+	if (t->f) {
+		fwrite(t->buf, 1, t->len, t->f);
+		fputc('\n', t->f);
+	}
+	t->len = 0;
+	t->cols = 0;
+	t->cut = 0;
+	t->esc = false;
+	t->mark = 0;
+}
+
+/* Columns of a string as td_tw_put counts them. */
+size_t td_tw_str_cols(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), cols = 0;
+	for (size_t i = 0; i < n; cols++) {
+		uint32_t cp;
+		size_t k = td_text_utf8(p + i, n - i, &cp);
+		i += k ? k : 1;
+	}
+	return cols;
+}
+
+/* Put s, cut to at most max columns with "..." at the end. */
+void td_tw_put_max(struct td_tw *t, const char *s, size_t max)
+{
+	if (td_tw_str_cols(s) <= max || max < 4) {
+		td_tw_put(t, s);
+		return;
+	}
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), i = 0;
+	for (size_t cols = 0; i < n && cols < max - 3; cols++) {
+		uint32_t cp;
+		size_t k = td_text_utf8(p + i, n - i, &cp);
+		i += k ? k : 1;
+	}
+	td_tw_putn(t, s, i);
+	td_tw_put(t, "...");
+}
+
+/* s in colour c; with wrap it goes on over lines indented by indent
+ * instead of being cut at the end of the line (verbose output). */
+void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, size_t indent)
+{
+	if (!wrap) {
+		td_tw_colored(t, c, s);
+		return;
+	}
+	if (c != TD_TW_RESET)
+		td_tw_color(t, c);
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = td_text_utf8(p + i, n - i, &cp);
+		if (k == 0)
+			k = 1;
+		if (t->cols >= TD_TW_WIDTH) {
+			/* Each line carries its own colour, so a pager cutting
+			 * lines never leaves one open. */
+			if (c != TD_TW_RESET)
+				td_tw_color(t, TD_TW_RESET);
+			td_tw_end(t);
+			td_tw_spaces(t, indent);
+			if (c != TD_TW_RESET)
+				td_tw_color(t, c);
+		}
+		td_tw_putn(t, s + i, k);
+		i += k;
+	}
+	if (c != TD_TW_RESET)
+		td_tw_color(t, TD_TW_RESET);
+}
+
+/* Items of a list start here; see td_tw_item. */
+void td_tw_mark(struct td_tw *t)
+{
+	t->mark = t->cols;
+}
+
+/* One item of a list on lines that wrap: sep before it unless it opens
+ * the list, or a new line indented by indent when it would not fit. */
+void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t indent,
+		enum td_tw_color c)
+{
+	if (t->cols > t->mark) {
+		if (t->cols + td_tw_str_cols(sep) + td_tw_str_cols(text) > TD_TW_WIDTH) {
+			/* Keep the separator's punctuation on the line it ends. */
+			size_t n = strlen(sep);
+			while (n > 0 && sep[n - 1] == ' ')
+				n--;
+			if (t->cols + n <= TD_TW_WIDTH)
+				td_tw_putn(t, sep, n);
+			td_tw_end(t);
+			td_tw_spaces(t, indent);
+			td_tw_mark(t);
+		} else {
+			td_tw_put(t, sep);
+		}
+	}
+	td_tw_colored(t, c, text);
+}
+
+/* ---- lists of code points and strings ---- */
+
+static size_t items_n(const struct td_tw_items *it)
+{
+	return it->u ? it->u->n : it->s ? it->s->n : 0;
+}
+
+/* Item i, or NULL when it is skipped. */
+static const char *items_get(const struct td_tw_items *it, size_t i, char *buf, size_t len)
+{
+	if (it->s)
+		return it->s->v[i];
+	if (it->skip_grease && td_tls_is_grease(it->u->v[i]))
+		return NULL;
+	return td_out_code_name(it->reg, it->u->v[i], buf, len);
+}
+
+size_t td_tw_items_count(const struct td_tw_items *it)
+{
+	size_t n = 0;
+	char buf[32];
+	for (size_t i = 0; i < items_n(it); i++)
+		if (items_get(it, i, buf, sizeof buf))
+			n++;
+	return n;
+}
+
+/* Items the list cap refused (counted, not kept). */
+static size_t items_dropped(const struct td_tw_items *it)
+{
+	return it->u ? it->u->dropped : it->s ? it->s->dropped : 0;
+}
+
+struct td_tw_items td_tw_items_u16(const struct td_u16list *l, enum td_tls_registry reg,
+				    bool skip)
+{
+	return (struct td_tw_items){ .u = l, .reg = reg, .skip_grease = skip };
+}
+
+struct td_tw_items td_tw_items_str(const struct td_strlist *l)
+{
+	return (struct td_tw_items){ .s = l };
+}
+
+/* Every item, wrapped onto lines indented by indent. */
+void td_tw_list_wrap(struct td_tw *t, const struct td_tw_items *it, size_t indent)
+{
+	td_tw_mark(t);
+	size_t shown = 0;
+	for (size_t i = 0; i < items_n(it); i++) {
+		char buf[32];
+		const char *s = items_get(it, i, buf, sizeof buf);
+		if (s) {
+			td_tw_item(t, ", ", s, indent, TD_TW_RESET);
+			shown++;
+		}
+	}
+	size_t dropped = items_dropped(it);
+	if (dropped > 0) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s%zu more not kept (cap %u)", shown ? "" : "... ",
+			 dropped, TD_CAP_LIST);
+		td_tw_item(t, ", ", buf, indent, TD_TW_YELLOW);
+	} else if (shown == 0) {
+		td_tw_put(t, "(none)");
+	}
+}
+
+/* At most max items, fewer when they would pass column limit, then
+ * ", ... (N more)".  Returns how many were shown. */
+size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit)
+{
+	/* What the list cap refused is counted in "more" too. */
+	size_t total = td_tw_items_count(it) + items_dropped(it), shown = 0;
+	for (size_t i = 0; i < items_n(it) && shown < max; i++) {
+		char buf[32];
+		const char *s = items_get(it, i, buf, sizeof buf);
+		if (!s)
+			continue;
+		size_t need = (shown ? 2 : 0) + td_tw_str_cols(s);
+		if (shown + 1 < total) {
+			char more[48];
+			need += (size_t)snprintf(more, sizeof more, ", ... (%zu more)",
+						 total - shown - 1);
+		}
+		if (shown > 0 && t->cols + need > limit)
+			break;
+		if (shown > 0)
+			td_tw_put(t, ", ");
+		td_tw_put(t, s);
+		shown++;
+	}
+	if (shown < total)
+		td_tw_printf(t, "%s... (%zu more)", shown ? ", " : "", total - shown);
+	if (total == 0)
+		td_tw_put(t, "(none)");
+	return shown;
+}

@@ -1,0 +1,141 @@
+/*
+ * textw.h - the line writer of the text report (text.c): lines of at
+ * most TD_TW_WIDTH columns, optional colour, and lists that wrap or
+ * shorten themselves to fit.
+ *
+ * A line is built in a struct td_tw, then written by td_tw_end().
+ * Columns are counted in code points.  Nothing a caller puts can make a
+ * line wider than TD_TW_WIDTH: a line that overflows is cut to
+ * TD_TW_WIDTH - 3 columns plus "..." when it ends.  Bytes that are not
+ * printable UTF-8 (invalid sequences, C0/C1 controls, DEL) are written
+ * as '?', so no string can reach the terminal as an escape sequence;
+ * the only escapes written are the colour ones, and only when colour
+ * was asked for.  A line that was cut while coloured ends with a reset.
+ *
+ * Nothing here allocates or fails: output errors are left in the
+ * FILE's error flag for the caller to check.
+ */
+#ifndef TD_TEXTW_H
+#define TD_TEXTW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "list.h"
+#include "tls_names.h"
+
+/* Columns per line, never exceeded. */
+enum { TD_TW_WIDTH = 100 };
+
+/* TD_TW_RESET is plain text: it both means "no colour" and ends one. */
+enum td_tw_color { TD_TW_RESET, TD_TW_RED, TD_TW_GREEN, TD_TW_YELLOW, TD_TW_DIM };
+
+/* One output line being built.  Columns are counted past TD_TW_WIDTH
+ * (so a caller can measure), bytes are stored only up to TD_TW_WIDTH
+ * columns, and td_tw_end() cuts an overflowing line to TD_TW_WIDTH - 3
+ * columns plus "...".  With f == NULL nothing is printed: the line is
+ * only measured (and buf/len hold its first TD_TW_WIDTH columns).
+ * Callers embed it and may read cols, mark, buf and len; only the
+ * td_tw_* functions write it. */
+struct td_tw {
+	FILE *f;          /* borrowed; NULL: measure only */
+	bool color;       /* write colour escapes */
+	char buf[1024];   /* TD_TW_WIDTH code points of at most 4 bytes, plus escapes */
+	size_t len;       /* bytes in buf */
+	size_t cols;      /* columns put on this line, may exceed TD_TW_WIDTH */
+	size_t cut;       /* byte offset where column TD_TW_WIDTH - 3 starts */
+	bool esc;         /* an escape sequence is in buf */
+	size_t mark;      /* column where the current list of items starts */
+};
+
+/* Start an empty line writer on f (borrowed, or NULL to only measure);
+ * colour escapes are written only when color is true. */
+void td_tw_init(struct td_tw *t, FILE *f, bool color);
+
+/* Put n bytes of s, one column per code point; anything that is not
+ * printable UTF-8 becomes '?'. */
+void td_tw_putn(struct td_tw *t, const char *s, size_t n);
+
+/* Put the NUL-terminated string s, as td_tw_putn(). */
+void td_tw_put(struct td_tw *t, const char *s);
+
+/* Put printf-formatted text; the formatted text is cut at 511 bytes. */
+void td_tw_printf(struct td_tw *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Put n spaces. */
+void td_tw_spaces(struct td_tw *t, size_t n);
+
+/* Switch to colour c (TD_TW_RESET: back to plain).  Takes no column;
+ * does nothing without colour, or when the buffer has no room left for
+ * it and a final reset. */
+void td_tw_color(struct td_tw *t, enum td_tw_color c);
+
+/* Put s in colour c, then back to plain (TD_TW_RESET: just put s). */
+void td_tw_colored(struct td_tw *t, enum td_tw_color c, const char *s);
+
+/* End the line: cut it if it overflowed, write it and '\n' (unless f is
+ * NULL), and start a new empty line (cols and mark back to 0). */
+void td_tw_end(struct td_tw *t);
+
+/* Columns of s as td_tw_put() counts them (one per code point, one per
+ * byte that is not valid UTF-8). */
+size_t td_tw_str_cols(const char *s);
+
+/* Put s, cut to at most max columns with "..." at the end (not cut
+ * when max < 4). */
+void td_tw_put_max(struct td_tw *t, const char *s, size_t max);
+
+/* Put s in colour c.  Without wrap it is put as is (and cut at the end
+ * of the line by td_tw_end()); with wrap it goes on over new lines
+ * indented by indent, each line carrying its own colour and reset. */
+void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, size_t indent);
+
+/* The items of a list start at the current column; see td_tw_item(). */
+void td_tw_mark(struct td_tw *t);
+
+/* One item of a list on lines that wrap: sep before it unless it is the
+ * first since the mark, or, when sep and text would pass the line's
+ * end, sep's punctuation (trailing spaces dropped) then a new line
+ * indented by indent (which becomes the new mark).  text is put in
+ * colour c. */
+void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t indent,
+		enum td_tw_color c);
+
+
+/* ---- lists of code points and strings ---- */
+
+/* A list to print: either wire code points named from a registry, or
+ * strings.  Borrows the list; build it with td_tw_items_u16() or
+ * td_tw_items_str(). */
+struct td_tw_items {
+	const struct td_u16list *u;  /* either this, named from reg */
+	enum td_tls_registry reg;
+	const struct td_strlist *s;  /* or this */
+	bool skip_grease;            /* leave GREASE values out (summaries) */
+};
+
+/* The code points of l (borrowed) named from reg; with skip, GREASE
+ * values (RFC 8701) are left out. */
+struct td_tw_items td_tw_items_u16(const struct td_u16list *l, enum td_tls_registry reg,
+				    bool skip);
+
+/* The strings of l (borrowed). */
+struct td_tw_items td_tw_items_str(const struct td_strlist *l);
+
+/* Items that would be shown: kept items minus skipped GREASE values
+ * (items the list cap dropped are not counted). */
+size_t td_tw_items_count(const struct td_tw_items *it);
+
+/* Put every item, separated by ", ", wrapped onto lines indented by
+ * indent; then, in yellow, how many the list cap refused.  "(none)"
+ * for an empty list. */
+void td_tw_list_wrap(struct td_tw *t, const struct td_tw_items *it, size_t indent);
+
+/* Put at most max items, fewer when the next one (with the tail that
+ * would follow it) would pass column limit (the first is always put),
+ * then ", ... (N more)",
+ * where N counts the items the list cap refused too.  "(none)" for an
+ * empty list.  Returns how many items were shown. */
+size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit);
+
+#endif
