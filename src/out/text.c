@@ -24,9 +24,9 @@
  * counters, and every drop by a cap.
  *
  * Every line fits in 100 columns: lists stop with "... (N more)" (all
- * of them, wrapped, with the verbose option), long names are cut with
- * "..." (wrapped with verbose), and the line writer (textw.h) cuts
- * anything that still overflows.
+ * of them, wrapped, with the verbose option), distinguished names and
+ * anomalies wrap (they are evidence), and the line writer (textw.h)
+ * cuts anything that still overflows.
  * Columns are counted in code points.  Colour, only when asked: red for
  * failure and fatal alerts, green for established, yellow for warnings,
  * dim for TCP events.  Model strings are already printable (text.h);
@@ -509,17 +509,15 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 	}
 	const char *subject = cert->subject ? cert->subject : "(no subject)";
 	td_tw_mark(t);
-	if (verbose)
-		td_tw_text(t, subject, TD_TW_RESET, true, IND_CERT);
-	else  /* cut, leaving room for the tags */
-		td_tw_put_max(t, subject,
-			      WIDTH - t->cols - (tags[0] ? 2 + td_tw_str_cols(tags) : 0));
+	/* Names are evidence (an issuer is matched against a CA list): they
+	 * wrap, never cut. */
+	td_tw_text(t, subject, TD_TW_RESET, true, IND_CERT);
 	if (tags[0])
 		td_tw_item(t, "  ", tags, IND_CERT, TD_TW_RESET);
 	td_tw_end(t);
 
 	cert_label(t, "issuer");
-	td_tw_text(t, cert->issuer ? cert->issuer : "(none)", TD_TW_RESET, verbose, IND_VALUE);
+	td_tw_text(t, cert->issuer ? cert->issuer : "(none)", TD_TW_RESET, true, IND_VALUE);
 	td_tw_end(t);
 
 	char nb[40], na[40];
@@ -666,7 +664,7 @@ static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool ve
 	size_t show = verbose ? cr->ca_names.n : LIST_SHORT;
 	for (size_t i = 0; i < cr->ca_names.n && i < show; i++) {
 		td_tw_spaces(t, IND_SUB);
-		td_tw_text(t, cr->ca_names.v[i], TD_TW_RESET, verbose, IND_SUB + 2);
+		td_tw_text(t, cr->ca_names.v[i], TD_TW_RESET, true, IND_SUB + 2);
 		td_tw_end(t);
 	}
 	if (cr->ca_names.n > show) {
@@ -684,7 +682,7 @@ static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool ve
 	}
 }
 
-static void print_anomalies(struct td_tw *t, const struct td_conn *c, bool verbose)
+static void print_anomalies(struct td_tw *t, const struct td_conn *c)
 {
 	const struct td_strlist *a = &c->anomalies;
 	if (a->n == 0 && a->dropped == 0)
@@ -694,7 +692,7 @@ static void print_anomalies(struct td_tw *t, const struct td_conn *c, bool verbo
 	td_tw_end(t);
 	for (size_t i = 0; i < a->n; i++) {
 		td_tw_spaces(t, IND_SUB);
-		td_tw_text(t, a->v[i], TD_TW_YELLOW, verbose, IND_SUB + 2);
+		td_tw_text(t, a->v[i], TD_TW_YELLOW, true, IND_SUB + 2);
 		td_tw_end(t);
 	}
 	if (a->dropped) {
@@ -796,7 +794,7 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 		print_chain(&t, c, &c->client_chain, "client", verbose);
 	else
 		print_no_chain(&t, c, false);
-	print_anomalies(&t, c, verbose);
+	print_anomalies(&t, c);
 	if (drops_any(&d)) {
 		td_tw_spaces(&t, IND_BLOCK);
 		td_tw_put(&t, "caps dropped: ");

@@ -162,6 +162,19 @@ void td_tw_put_max(struct td_tw *t, const char *s, size_t max)
 
 /* s in colour c; with wrap it goes on over lines indented by indent
  * instead of being cut at the end of the line (verbose output). */
+/* Start a continuation line at indent, keeping the colour per line. */
+static void wrap_line(struct td_tw *t, enum td_tw_color c, size_t indent)
+{
+	/* Each line carries its own colour, so a pager cutting lines never
+	 * leaves one open. */
+	if (c != TD_TW_RESET)
+		td_tw_color(t, TD_TW_RESET);
+	td_tw_end(t);
+	td_tw_spaces(t, indent);
+	if (c != TD_TW_RESET)
+		td_tw_color(t, c);
+}
+
 void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, size_t indent)
 {
 	if (!wrap) {
@@ -173,22 +186,29 @@ void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, s
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = td_text_utf8(p + i, n - i, &cp);
-		if (k == 0)
-			k = 1;
-		if (t->cols >= TD_TW_WIDTH) {
-			/* Each line carries its own colour, so a pager cutting
-			 * lines never leaves one open. */
-			if (c != TD_TW_RESET)
-				td_tw_color(t, TD_TW_RESET);
-			td_tw_end(t);
-			td_tw_spaces(t, indent);
-			if (c != TD_TW_RESET)
-				td_tw_color(t, c);
+		/* The next chunk runs to just after a ',' or ' ' (an RDN or a
+		 * word); it moves to a new line whole when it would not fit. */
+		size_t j = i, cols = 0;
+		while (j < n) {
+			uint32_t cp = 0;
+			size_t k = td_text_utf8(p + j, n - j, &cp);
+			j += k ? k : 1;
+			cols++;
+			if (p[j - 1] == ',' || p[j - 1] == ' ')
+				break;
 		}
-		td_tw_putn(t, s + i, k);
-		i += k;
+		if (t->cols + cols > TD_TW_WIDTH && t->cols > indent)
+			wrap_line(t, c, indent);
+		while (i < j) {  /* a chunk longer than a line still breaks */
+			uint32_t cp;
+			size_t k = td_text_utf8(p + i, n - i, &cp);
+			if (k == 0)
+				k = 1;
+			if (t->cols >= TD_TW_WIDTH)
+				wrap_line(t, c, indent);
+			td_tw_putn(t, s + i, k);
+			i += k;
+		}
 	}
 	if (c != TD_TW_RESET)
 		td_tw_color(t, TD_TW_RESET);
