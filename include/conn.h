@@ -64,6 +64,7 @@ struct td_client_hello {
 	uint16_t record_version;         /* version of the record that carried it */
 	uint16_t legacy_version;         /* client_version field */
 	uint8_t session_id_len;
+	uint8_t session_id[32];          /* its first session_id_len bytes (at most 32) */
 	struct td_u16list versions;      /* supported_versions extension */
 	struct td_u16list suites;        /* cipher_suites, in order, GREASE kept */
 	struct td_u16list extensions;    /* extension types, in order */
@@ -88,6 +89,7 @@ struct td_server_hello {
 	uint16_t cipher;
 	uint8_t compression;
 	uint8_t session_id_len;
+	uint8_t session_id[32];
 	struct td_u16list extensions;    /* extension types, in order */
 	uint16_t key_share_group;        /* 0 if none */
 	char *alpn;                      /* selected protocol, NULL if none */
@@ -171,7 +173,9 @@ struct td_conn {
 	struct td_cert_request cr;
 	struct td_chain server_chain, client_chain;
 	bool server_key_exchange, client_key_exchange;
+	uint16_t ske_group;       /* ServerKeyExchange named group (ECDHE, TLS <= 1.2), 0 if none */
 	bool client_cert_verify;
+	uint16_t client_cv_scheme; /* the client's CertificateVerify signature scheme, 0 if unseen */
 	bool finished[2];         /* Finished seen (in clear or decrypted), by td_dir */
 	uint32_t new_session_tickets;
 

@@ -331,6 +331,12 @@ static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
 	c->sh.hrr = sh.hrr || was_hrr;
 	c->version = sh.selected_version ? sh.selected_version : sh.legacy_version;
 	c->cipher = sh.cipher;
+	/* TLS <= 1.2 resumption: the server echoes the client's session id.
+	 * (A TLS 1.3 server always echoes it, for middleboxes.) */
+	c->sh.session_id_echo = !td_tls_version_is_13(c->version) && c->ch.present &&
+		sh.session_id_len > 0 && sh.session_id_len == c->ch.session_id_len &&
+		sh.session_id_len <= sizeof sh.session_id &&
+		memcmp(sh.session_id, c->ch.session_id, sh.session_id_len) == 0;
 	if (!sh.hrr && td_tls_version_is_13(c->version)) {
 		/* From here on both sides protect their records. */
 		f->s[0].encrypted = true;
@@ -399,13 +405,20 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		break;
 	case TD_HS_SERVER_KEY_EXCHANGE:
 		c->server_key_exchange = true;
+		r = td_tls_decode_server_key_exchange(body, len, &c->ske_group);
+		if (r != TD_OK)
+			malformed(f, dir, "ServerKeyExchange", r);
 		break;
 	case TD_HS_CLIENT_KEY_EXCHANGE:
 		c->client_key_exchange = true;
 		break;
 	case TD_HS_CERTIFICATE_VERIFY:
-		if (dir == TD_DIR_C2S)
+		if (dir == TD_DIR_C2S) {
 			c->client_cert_verify = true;
+			r = td_tls_decode_cert_verify(body, len, &c->client_cv_scheme);
+			if (r != TD_OK)
+				malformed(f, dir, "CertificateVerify", r);
+		}
 		break;
 	case TD_HS_FINISHED:
 		c->finished[dir] = true;

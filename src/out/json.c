@@ -390,6 +390,9 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_kstring(w, "alpn", c->sh.present ? c->sh.alpn : NULL);
 	kname_or_null(w, "version", TD_REG_VERSION, c->version);
 	kname_or_null(w, "cipher", TD_REG_CIPHER, c->cipher);
+	kname_or_null(w, "key_exchange_group", TD_REG_GROUP,
+		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
+	kname_or_null(w, "client_cert_verify", TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_kstring(w, "outcome", td_outcome_name(c->outcome));
 	write_client_hello(w, &c->ch);
 	write_server_hello(w, &c->sh);

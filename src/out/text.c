@@ -205,6 +205,12 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 	if (c->cipher || c->sh.present)
 		td_tw_item(t, "  ", td_out_code_name(TD_REG_CIPHER, c->cipher, nb, sizeof nb),
 			IND_BLOCK, TD_TW_RESET);
+	uint16_t group = c->sh.key_share_group ? c->sh.key_share_group : c->ske_group;
+	if (group) {
+		snprintf(buf, sizeof buf, "group %s",
+			 td_out_code_name(TD_REG_GROUP, group, nb, sizeof nb));
+		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RESET);
+	}
 	if (c->sh.present && c->sh.alpn) {
 		snprintf(buf, sizeof buf, "ALPN %s", c->sh.alpn);
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RESET);
@@ -846,7 +852,7 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	stat_item(&t, st->frames, "frames", TD_TW_RESET);
 	stat_item(&t, st->bytes, "bytes", TD_TW_RESET);
 	stat_item(&t, st->tcp_segments, "TCP segments", TD_TW_RESET);
-	stat_item(&t, st->flows, "TCP flows", TD_TW_RESET);
+	stat_item(&t, st->flows, st->flows == 1 ? "TCP flow" : "TCP flows", TD_TW_RESET);
 	stat_item(&t, st->tls_connections, "with TLS", TD_TW_RESET);
 	if (st->last_us > st->first_us) {
 		char span[40];

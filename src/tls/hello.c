@@ -258,6 +258,15 @@ static enum td_result client_ext_fn(uint16_t type, struct td_reader *d, void *mo
 	return client_extension(type, d, model);
 }
 
+/* Keep the first 32 bytes of a session id (the model's size). */
+static void copy_session_id(uint8_t out[32], struct td_reader *sid)
+{
+	size_t n = td_rd_left(sid);
+	const uint8_t *p = td_rd_bytes(sid, n > 32 ? 32 : n);
+	if (p)
+		memcpy(out, p, n > 32 ? 32 : n);
+}
+
 enum td_result td_tls_decode_client_hello(const uint8_t *body, size_t len,
 					  struct td_client_hello *ch)
 {
@@ -271,6 +280,7 @@ enum td_result td_tls_decode_client_hello(const uint8_t *body, size_t len,
 	ch->session_id_len = (uint8_t)td_rd_left(&sid);
 	if (td_rd_left(&sid) > SESSION_ID_MAX)
 		note(&res, TD_ERR_MALFORMED);
+	copy_session_id(ch->session_id, &sid);
 
 	struct td_reader suites = td_rd_vec16(&r);
 	if (!td_rd_ok(&r))
@@ -409,6 +419,7 @@ enum td_result td_tls_decode_server_hello(const uint8_t *body, size_t len,
 	sh->session_id_len = (uint8_t)td_rd_left(&sid);
 	if (td_rd_left(&sid) > SESSION_ID_MAX)
 		note(&res, TD_ERR_MALFORMED);
+	copy_session_id(sh->session_id, &sid);
 	sh->cipher = td_rd_u16(&r);
 	sh->compression = td_rd_u8(&r);
 	if (!td_rd_ok(&r))

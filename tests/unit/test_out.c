@@ -626,6 +626,8 @@ static struct td_conn *conn_mtls_fail(void)
 	c->tls = true;
 	c->version = TD_VERSION_TLS12;
 	c->cipher = 0xc02f;
+	c->ske_group = 0x001d;
+	c->client_cv_scheme = 0x0804;
 	c->outcome = TD_OUTCOME_FAILED;
 
 	struct td_client_hello *ch = &c->ch;
@@ -868,7 +870,7 @@ static void test_json_sink(void)
 	CU_ASSERT_EQUAL(m.buf[m.len - 1], '\n');
 	static const char *const keys[] = {
 		"id", "client", "server", "start", "duration_ms", "partial", "sni", "alpn",
-		"version", "cipher", "outcome", "client_hello", "server_hello", "timeline",
+		"version", "cipher", "key_exchange_group", "client_cert_verify", "outcome", "client_hello", "server_hello", "timeline",
 		"alerts", "server_certs", "client_certs", "server_chain", "client_chain",
 		"certificate_request", "acceptable_cas", "anomalies", "dropped", "diagnoses",
 	};
@@ -899,7 +901,8 @@ static void test_json_sink(void)
 		"{\"id\":1,\"client\":\"192.0.2.1:51234\",\"server\":\"192.0.2.10:8443\","
 		"\"start\":\"2026-11-27T04:49:23.123456Z\",\"duration_ms\":4.200,\"partial\":false,"
 		"\"sni\":\"tls-caf\xc3\xa9\\\\x01.local\",\"alpn\":\"h2\",\"version\":\"TLS 1.2\","
-		"\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\",\"outcome\":\"failed\","
+		"\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\",\"key_exchange_group\":\"x25519\","
+		"\"client_cert_verify\":\"rsa_pss_rsae_sha256\",\"outcome\":\"failed\","
 		"\"client_hello\":{\"record_version\":\"TLS 1.0\",\"legacy_version\":\"TLS 1.2\","
 		"\"versions\":[\"GREASE\",\"TLS 1.3\",\"TLS 1.2\"],"
 		"\"cipher_suites\":[\"GREASE\",\"TLS_AES_128_GCM_SHA256\",",
@@ -961,7 +964,8 @@ static void test_json_sink(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"client\":\"[::1]:40000\",\"server\":\"[2001:db8::10]:443\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"start\":\"2026-11-27T04:49:24.123456Z\",\"duration_ms\":2500.123,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"sni\":null,\"alpn\":null,\"version\":\"TLS 1.3\","
-				      "\"cipher\":\"TLS_AES_128_GCM_SHA256\",\"outcome\":\"established\""));
+				      "\"cipher\":\"TLS_AES_128_GCM_SHA256\",\"key_exchange_group\":\"x25519\","
+				      "\"client_cert_verify\":null,\"outcome\":\"established\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"selected_version\":\"TLS 1.3\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"key_share_group\":\"x25519\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "{\"t\":0.001000,\"dir\":\"s2c\",\"event\":\"encrypted\","
@@ -983,6 +987,7 @@ static void test_json_sink(void)
 	l = line[2];
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"duration_ms\":0.000,\"partial\":true,\"sni\":null,"
 				      "\"alpn\":null,\"version\":null,\"cipher\":null,"
+				      "\"key_exchange_group\":null,\"client_cert_verify\":null,"
 				      "\"outcome\":\"incomplete\",\"client_hello\":null,"
 				      "\"server_hello\":null,\"timeline\":[],\"alerts\":[]"));
 
@@ -1134,7 +1139,7 @@ static void test_text_plain(void)
 		"#1  192.0.2.1:51234 -> 192.0.2.10:8443  tls-caf\xc3\xa9\\x01.local  "
 		"2026-11-27T04:49:23.123456Z",
 		/* The outcome with its reason does not fit: it wraps. */
-		"    TLS 1.2  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  ALPN h2  4.200 ms",
+		"    TLS 1.2  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  group x25519  ALPN h2  4.200 ms",
 		"    FAILED: server sent fatal alert unknown_ca",
 		"    client offered: TLS 1.3, TLS 1.2; 4 suites; groups x25519, secp256r1, secp384r1;",
 		"                    key share x25519; ALPN h2, http/1.1",
@@ -1167,7 +1172,7 @@ static void test_text_plain(void)
 		"      [0] CN=rogue client",
 		/* #2 */
 		"#2  [::1]:40000 -> [2001:db8::10]:443  (no SNI)  2026-11-27T04:49:24.123456Z",
-		"    TLS 1.3  TLS_AES_128_GCM_SHA256  2500.123 ms  ESTABLISHED",
+		"    TLS 1.3  TLS_AES_128_GCM_SHA256  group x25519  2500.123 ms  ESTABLISHED",
 		"    client offered: TLS 1.3; 1 suite; PSK",
 		"      +0.001000  C <- S  encrypted record, 2450 bytes",
 		"      +0.002000  C -> S  application data, 64 bytes",
