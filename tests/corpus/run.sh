@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Corpus check: tlsdiag over the public captures in ../shared/corpus.
 #  1. robustness: every capture runs to the end, exit 0, within 60 s,
-#     with no sanitizer report (when tlsdiag was built with them);
+#     with no sanitizer report (when tlsdiag was built with them), and
+#     its JSON is valid JSON Lines in valid UTF-8;
 #  2. agreement with tshark on plaintext handshakes: per client endpoint,
 #     the SNI, the negotiated version and cipher suite, and the subject of
 #     the server's first certificate.
@@ -30,6 +31,11 @@ for f in $files; do
 	st=$?
 	if [ $st -ne 0 ] || grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/err"; then
 		echo "FAIL $rel: exit $st $(head -3 "$tmp/err" | tr '\n' ' ')"
+		fail=$((fail + 1))
+		continue
+	fi
+	if ! jq -e . "$tmp/out.json" >/dev/null 2>&1 || ! iconv -f UTF-8 -t UTF-8 "$tmp/out.json" >/dev/null 2>&1; then
+		echo "FAIL $rel: the JSON output is not valid JSON Lines in UTF-8"
 		fail=$((fail + 1))
 		continue
 	fi
