@@ -210,6 +210,13 @@ enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
 void td_cert_cleanup(struct td_cert *cert);
 void td_chain_cleanup(struct td_chain *chain);
 
+/* Free what a ClientHello owns (its lists and SNI) and zero it. */
+void td_client_hello_cleanup(struct td_client_hello *ch);
+/* Free what a ServerHello owns (its extension list and ALPN) and zero it. */
+void td_server_hello_cleanup(struct td_server_hello *sh);
+/* Free what a CertificateRequest owns (its lists and CA names) and zero it. */
+void td_cert_request_cleanup(struct td_cert_request *cr);
+
 /* Printable names. */
 const char *td_outcome_name(enum td_outcome o);   /* "established", ... */
 const char *td_dir_from(enum td_dir d);            /* "client" / "server" */

@@ -324,8 +324,7 @@ static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
 		malformed(f, TD_DIR_S2C, "ServerHello", r);
 	bool was_hrr = c->sh.hrr;
 	/* The ServerHello after a HelloRetryRequest replaces it. */
-	td_u16list_cleanup(&c->sh.extensions);
-	free(c->sh.alpn);
+	td_server_hello_cleanup(&c->sh);
 	c->sh = sh;
 	c->sh.present = true;
 	c->sh.hrr = sh.hrr || was_hrr;

@@ -17,7 +17,7 @@ struct td_conn *td_conn_new(uint64_t id)
 	return c;
 }
 
-static void client_hello_cleanup(struct td_client_hello *ch)
+void td_client_hello_cleanup(struct td_client_hello *ch)
 {
 	td_u16list_cleanup(&ch->versions);
 	td_u16list_cleanup(&ch->suites);
@@ -28,12 +28,22 @@ static void client_hello_cleanup(struct td_client_hello *ch)
 	td_u16list_cleanup(&ch->compression);
 	td_strlist_cleanup(&ch->alpn);
 	free(ch->sni);
+	memset(ch, 0, sizeof *ch);
 }
 
-static void server_hello_cleanup(struct td_server_hello *sh)
+void td_server_hello_cleanup(struct td_server_hello *sh)
 {
 	td_u16list_cleanup(&sh->extensions);
 	free(sh->alpn);
+	memset(sh, 0, sizeof *sh);
+}
+
+void td_cert_request_cleanup(struct td_cert_request *cr)
+{
+	td_u16list_cleanup(&cr->cert_types);
+	td_u16list_cleanup(&cr->sig_algs);
+	td_strlist_cleanup(&cr->ca_names);
+	memset(cr, 0, sizeof *cr);
 }
 
 void td_cert_cleanup(struct td_cert *cert)
@@ -63,11 +73,9 @@ void td_conn_free(struct td_conn *c)
 {
 	if (!c)
 		return;
-	client_hello_cleanup(&c->ch);
-	server_hello_cleanup(&c->sh);
-	td_u16list_cleanup(&c->cr.cert_types);
-	td_u16list_cleanup(&c->cr.sig_algs);
-	td_strlist_cleanup(&c->cr.ca_names);
+	td_client_hello_cleanup(&c->ch);
+	td_server_hello_cleanup(&c->sh);
+	td_cert_request_cleanup(&c->cr);
 	td_chain_cleanup(&c->server_chain);
 	td_chain_cleanup(&c->client_chain);
 	for (size_t i = 0; i < c->n_events; i++)

@@ -3,8 +3,9 @@
  * the message decoders (src/tls/hello.c, src/tls/certmsg.c).
  *
  * The messages are real ones cut from public captures (the origin is
- * named above each); the values asserted are the ones tshark shows for
- * the same packets.  A few messages that no capture has in clear (TLS
+ * named above each, or in tls_vectors.c for the records the record-layer
+ * tests use too); the values asserted are the ones tshark shows for the
+ * same packets.  A few messages that no capture has in clear (TLS
  * 1.3 Certificate and CertificateRequest, EncryptedExtensions) are built
  * here around real DER.
  */
@@ -21,6 +22,7 @@
 #include "tests.h"
 #include "tls_handshake.h"
 #include "tls_names.h"
+#include "tls_vectors.h"
 
 /* zeek/client-certificate.pcap, frame 4: ClientHello record (TLS 1.3-capable Firefox, SNI certauth.idrix.fr) */
 static const uint8_t cc_ch_rec[] = {
@@ -57,24 +59,6 @@ static const uint8_t cc_ch_rec[] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00,
-};
-
-/* zeek/client-certificate.pcap, frame 6: ServerHello record (TLS 1.2, 0xc02f) */
-static const uint8_t cc_sh_rec[] = {
-	0x16, 0x03, 0x03, 0x00, 0x54, 0x02, 0x00, 0x00, 0x50, 0x03, 0x03, 0x30, 0xd7, 0x6f, 0x5b, 0x34,
-	0xc3, 0xc2, 0x33, 0x40, 0x1f, 0x28, 0x24, 0xbb, 0xcd, 0xb1, 0x92, 0xff, 0x56, 0x0e, 0x53, 0x8b,
-	0x36, 0xe0, 0x8c, 0xbc, 0x53, 0xa6, 0x12, 0x46, 0x07, 0x1c, 0x6b, 0x00, 0xc0, 0x30, 0x00, 0x00,
-	0x28, 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x00, 0x04, 0x03, 0x00,
-	0x01, 0x02, 0x00, 0x23, 0x00, 0x00, 0x00, 0x10, 0x00, 0x0b, 0x00, 0x09, 0x08, 0x68, 0x74, 0x74,
-	0x70, 0x2f, 0x31, 0x2e, 0x31, 0x00, 0x17, 0x00, 0x00,
-};
-
-/* zeek/client-certificate.pcap, frame 11: CertificateRequest record (TLS 1.2, no CA names) */
-static const uint8_t cc_cr_rec[] = {
-	0x16, 0x03, 0x03, 0x00, 0x34, 0x0d, 0x00, 0x00, 0x30, 0x03, 0x01, 0x02, 0x40, 0x00, 0x28, 0x04,
-	0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08, 0x09, 0x08, 0x0a, 0x08, 0x0b, 0x08,
-	0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x03, 0x03, 0x03, 0x01, 0x03,
-	0x02, 0x04, 0x02, 0x05, 0x02, 0x06, 0x02, 0x00, 0x00,
 };
 
 /* mercury/tls_sgt.pcap, frame 11: client Certificate record (one 947-byte certificate) */
@@ -160,25 +144,6 @@ static const uint8_t sgt_cr_rec[] = {
 	0x53, 0x52, 0x47, 0x20, 0x52, 0x6f, 0x6f, 0x74, 0x20, 0x58, 0x31, 0x0e, 0x00, 0x00, 0x00,
 };
 
-/* zeek/hrr.pcap, frame 4: first ClientHello record (TLS 1.3 only, key share secp224r1) */
-static const uint8_t hrr_ch_rec[] = {
-	0x16, 0x03, 0x01, 0x00, 0xe7, 0x01, 0x00, 0x00, 0xe3, 0x03, 0x03, 0x30, 0xf1, 0x90, 0x3e, 0x37,
-	0xd4, 0xf5, 0x98, 0xa7, 0x0d, 0x69, 0x6a, 0x91, 0x72, 0xb2, 0x96, 0xc9, 0x68, 0x52, 0xc9, 0xda,
-	0xe4, 0xa3, 0xc9, 0xca, 0x6b, 0x49, 0xd2, 0x02, 0x16, 0x68, 0xa1, 0x20, 0x1a, 0x6b, 0xb8, 0x36,
-	0x8a, 0xdd, 0x0e, 0x28, 0x01, 0x5b, 0xd6, 0xcc, 0xed, 0x64, 0x82, 0x36, 0xf4, 0x9e, 0x24, 0x07,
-	0xf1, 0x96, 0x53, 0xac, 0x1f, 0xdd, 0x1f, 0xfa, 0x48, 0xbf, 0xae, 0xcd, 0x00, 0x08, 0x13, 0x02,
-	0x13, 0x03, 0x13, 0x01, 0x00, 0xff, 0x01, 0x00, 0x00, 0x92, 0x00, 0x0b, 0x00, 0x04, 0x03, 0x00,
-	0x01, 0x02, 0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x15, 0x00, 0x17, 0x00, 0x18, 0x00, 0x23,
-	0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x17, 0x00, 0x00, 0x00, 0x0d, 0x00, 0x1e, 0x00, 0x1c,
-	0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08, 0x09, 0x08, 0x0a, 0x08, 0x0b,
-	0x08, 0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x00, 0x2b, 0x00, 0x03,
-	0x02, 0x03, 0x04, 0x00, 0x2d, 0x00, 0x02, 0x01, 0x01, 0x00, 0x33, 0x00, 0x3f, 0x00, 0x3d, 0x00,
-	0x15, 0x00, 0x39, 0x04, 0x74, 0x2b, 0xee, 0xe2, 0xf4, 0x0d, 0x71, 0xfd, 0x7d, 0xe4, 0x42, 0xc4,
-	0x82, 0x94, 0x50, 0xb0, 0x81, 0x22, 0x55, 0x14, 0xe2, 0x2c, 0x5d, 0x87, 0xb4, 0x7f, 0xc5, 0x95,
-	0x8b, 0xcc, 0xc7, 0xff, 0x69, 0x83, 0x5d, 0x77, 0x31, 0x16, 0x6b, 0x62, 0xe9, 0x2d, 0xe5, 0x16,
-	0xb8, 0xaf, 0x90, 0xfe, 0x45, 0xcb, 0xb0, 0x56, 0xce, 0x36, 0x4f, 0x40,
-};
-
 /* zeek/hrr.pcap, frame 6: HelloRetryRequest record (selects secp256r1) */
 static const uint8_t hrr_rec[] = {
 	0x16, 0x03, 0x03, 0x00, 0x58, 0x02, 0x00, 0x00, 0x54, 0x03, 0x03, 0xcf, 0x21, 0xad, 0x74, 0xe5,
@@ -189,52 +154,10 @@ static const uint8_t hrr_rec[] = {
 	0x0c, 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00, 0x33, 0x00, 0x02, 0x00, 0x17,
 };
 
-/* suricata-verify/sslv2-tls-upgrade-01/ssl-v2-s1.pcap: SSLv2-compatible ClientHello (header and message) */
-static const uint8_t sslv2_rec[] = {
-	0x80, 0x67, 0x01, 0x03, 0x01, 0x00, 0x4e, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00, 0x80, 0x03, 0x00,
-	0x80, 0x07, 0x00, 0xc0, 0x06, 0x00, 0x40, 0x02, 0x00, 0x80, 0x04, 0x00, 0x80, 0x00, 0x00, 0x39,
-	0x00, 0x00, 0x38, 0x00, 0x00, 0x35, 0x00, 0x00, 0x33, 0x00, 0x00, 0x32, 0x00, 0x00, 0x04, 0x00,
-	0x00, 0x05, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x16, 0x00, 0x00, 0x13, 0x00, 0xfe, 0xff, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x15, 0x00, 0x00, 0x12, 0x00, 0xfe, 0xfe, 0x00, 0x00, 0x09, 0x00, 0x00, 0x64,
-	0x00, 0x00, 0x62, 0x00, 0x00, 0x03, 0x00, 0x00, 0x06, 0x31, 0x43, 0xc4, 0x65, 0xd5, 0x27, 0x71,
-	0xe4, 0x66, 0xa4, 0x2b, 0xe1, 0x70, 0x17, 0x87, 0xfd,
-};
-
 /* The message (handshake header on) and body inside a one-message record. */
-#define REC 5
-#define HS 4
-static const uint8_t *msg_of(const uint8_t *rec) { return rec + REC; }
-static const uint8_t *body_of(const uint8_t *rec) { return rec + REC + HS; }
-static size_t body_len(size_t rec_len) { return rec_len - REC - HS; }
-
-static void ch_cleanup(struct td_client_hello *ch)
-{
-	td_u16list_cleanup(&ch->versions);
-	td_u16list_cleanup(&ch->suites);
-	td_u16list_cleanup(&ch->extensions);
-	td_u16list_cleanup(&ch->groups);
-	td_u16list_cleanup(&ch->key_share_groups);
-	td_u16list_cleanup(&ch->sig_algs);
-	td_u16list_cleanup(&ch->compression);
-	td_strlist_cleanup(&ch->alpn);
-	free(ch->sni);
-	memset(ch, 0, sizeof *ch);
-}
-
-static void sh_cleanup(struct td_server_hello *sh)
-{
-	td_u16list_cleanup(&sh->extensions);
-	free(sh->alpn);
-	memset(sh, 0, sizeof *sh);
-}
-
-static void cr_cleanup(struct td_cert_request *cr)
-{
-	td_u16list_cleanup(&cr->cert_types);
-	td_u16list_cleanup(&cr->sig_algs);
-	td_strlist_cleanup(&cr->ca_names);
-	memset(cr, 0, sizeof *cr);
-}
+static const uint8_t *msg_of(const uint8_t *rec) { return rec + TV_REC_HDR; }
+static const uint8_t *body_of(const uint8_t *rec) { return rec + TV_REC_HDR + TV_HS_HDR; }
+static size_t body_len(size_t rec_len) { return rec_len - TV_REC_HDR - TV_HS_HDR; }
 
 static bool list_is(const struct td_u16list *l, const uint16_t *v, size_t n)
 {
@@ -274,26 +197,20 @@ static bool msgs_equal(const struct msgs *a, const struct msgs *b)
 
 /* The handshake bytes of a server flight: ServerHello, Certificate,
  * CertificateRequest, ServerHelloDone (4 messages). */
-static size_t flight(uint8_t *out, size_t cap)
+static void flight(struct tv_stream *st)
 {
-	size_t n = 0;
-	const struct { const uint8_t *p; size_t len; } parts[] = {
-		{ msg_of(cc_sh_rec), sizeof cc_sh_rec - REC },
-		{ msg_of(sgt_cert_rec), sizeof sgt_cert_rec - REC },
-		{ msg_of(sgt_cr_rec), sizeof sgt_cr_rec - REC },
-	};
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		CU_ASSERT_FATAL(parts[i].len <= cap - n);
-		memcpy(out + n, parts[i].p, parts[i].len);
-		n += parts[i].len;
-	}
-	return n;
+	st->n = 0;
+	tv_add(st, msg_of(cc_sh_rec), sizeof cc_sh_rec - TV_REC_HDR);
+	tv_add(st, msg_of(sgt_cert_rec), sizeof sgt_cert_rec - TV_REC_HDR);
+	tv_add(st, msg_of(sgt_cr_rec), sizeof sgt_cr_rec - TV_REC_HDR);
 }
 
 static void test_reasm_whole(void)
 {
-	static uint8_t fl[2048];
-	size_t n = flight(fl, sizeof fl);
+	static struct tv_stream st;
+	flight(&st);
+	const uint8_t *fl = st.b;
+	size_t n = st.n;
 	struct td_hs_reasm h;
 	struct msgs m;
 	memset(&m, 0, sizeof m);
@@ -316,8 +233,10 @@ static void test_reasm_whole(void)
 
 static void test_reasm_split(void)
 {
-	static uint8_t fl[2048];
-	size_t n = flight(fl, sizeof fl);
+	static struct tv_stream st;
+	flight(&st);
+	const uint8_t *fl = st.b;
+	size_t n = st.n;
 	struct msgs whole, part;
 	struct td_hs_reasm h;
 	memset(&whole, 0, sizeof whole);
@@ -359,7 +278,7 @@ static void test_reasm_pending_reset(void)
 	CU_ASSERT_EQUAL(h.buf.len, 30);
 	td_hs_reasm_reset(&h);
 	CU_ASSERT_FALSE(td_hs_reasm_pending(&h));
-	CU_ASSERT_EQUAL(td_hs_reasm_feed(&h, msg_of(sgt_cr_rec), sizeof sgt_cr_rec - REC,
+	CU_ASSERT_EQUAL(td_hs_reasm_feed(&h, msg_of(sgt_cr_rec), sizeof sgt_cr_rec - TV_REC_HDR,
 					 on_msg, &m), TD_OK);
 	CU_ASSERT_EQUAL(m.n, 2);
 	CU_ASSERT_EQUAL(m.type[0], TD_HS_CERTIFICATE_REQUEST);
@@ -455,7 +374,7 @@ static void test_client_hello(void)
 	CU_ASSERT_FALSE(ch.psk);
 	CU_ASSERT_FALSE(ch.early_data);
 	CU_ASSERT_FALSE(ch.ech);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 }
 
 static void test_client_hello_tls13_only(void)
@@ -478,7 +397,7 @@ static void test_client_hello_tls13_only(void)
 	CU_ASSERT_EQUAL(ch.sig_algs.n, 14);
 	CU_ASSERT_PTR_NULL(ch.sni);
 	CU_ASSERT_EQUAL(ch.alpn.n, 0);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 }
 
 /* Offset of the extensions block in a ClientHello body. */
@@ -512,7 +431,7 @@ static void test_client_hello_prefixes(void)
 				CU_ASSERT_EQUAL(r, TD_OK)   /* a hello without extensions */
 			else
 				CU_ASSERT(r == TD_ERR_TRUNCATED || r == TD_ERR_MALFORMED);
-			ch_cleanup(&ch);
+			td_client_hello_cleanup(&ch);
 			free(p);
 		}
 	}
@@ -532,14 +451,14 @@ static void test_client_hello_lies(void)
 	memset(&ch, 0, sizeof ch);
 	enum td_result r = td_tls_decode_client_hello(b, n, &ch);
 	CU_ASSERT(r == TD_ERR_TRUNCATED || r == TD_ERR_MALFORMED);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 
 	/* An odd cipher_suites length. */
 	memcpy(b, body_of(cc_ch_rec), n);
 	b[2 + 32 + 1 + 32 + 1] = 33;  /* was 34 */
 	memset(&ch, 0, sizeof ch);
 	CU_ASSERT_NOT_EQUAL(td_tls_decode_client_hello(b, n, &ch), TD_OK);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 
 	/* The extensions block claims more than is there. */
 	memcpy(b, body_of(cc_ch_rec), n);
@@ -547,7 +466,7 @@ static void test_client_hello_lies(void)
 	memset(&ch, 0, sizeof ch);
 	CU_ASSERT_EQUAL(td_tls_decode_client_hello(b, n, &ch), TD_ERR_TRUNCATED);
 	CU_ASSERT_EQUAL(ch.suites.n, 17);  /* what came before is kept */
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 
 	/* The first extension (server_name) overruns the block: framing is
 	 * broken, the walk stops after listing its type. */
@@ -557,7 +476,7 @@ static void test_client_hello_lies(void)
 	CU_ASSERT_EQUAL(td_tls_decode_client_hello(b, n, &ch), TD_ERR_MALFORMED);
 	CU_ASSERT_EQUAL(ch.extensions.n, 1);
 	CU_ASSERT_PTR_NULL(ch.sni);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 
 	/* The ServerNameList inside server_name lies: that extension is
 	 * malformed, the ones after it are still decoded. */
@@ -569,7 +488,7 @@ static void test_client_hello_lies(void)
 	CU_ASSERT_EQUAL(ch.extensions.n, 15);
 	CU_ASSERT_EQUAL(ch.alpn.n, 2);
 	CU_ASSERT_EQUAL(ch.versions.n, 2);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 
 	/* Trailing bytes after the extensions. */
 	memcpy(b, body_of(cc_ch_rec), n);
@@ -577,7 +496,7 @@ static void test_client_hello_lies(void)
 	memset(&ch, 0, sizeof ch);
 	CU_ASSERT_EQUAL(td_tls_decode_client_hello(b, n + 1, &ch), TD_ERR_MALFORMED);
 	CU_ASSERT_PTR_NOT_NULL(ch.sni);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 }
 
 static void test_client_hello_grease_ech(void)
@@ -615,7 +534,7 @@ static void test_client_hello_grease_ech(void)
 	CU_ASSERT(ch.early_data);
 	CU_ASSERT(ch.ech);
 	CU_ASSERT(ch.psk);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 }
 
 static void test_sslv2_hello(void)
@@ -635,7 +554,7 @@ static void test_sslv2_hello(void)
 	CU_ASSERT_EQUAL(ch.suites.v[10], 0xfeff);
 	CU_ASSERT_EQUAL(ch.suites.v[19], 0x0006);
 	CU_ASSERT_EQUAL(ch.extensions.n, 0);
-	ch_cleanup(&ch);
+	td_client_hello_cleanup(&ch);
 
 	for (size_t i = 0; i < n; i++) {
 		uint8_t *p = malloc(i ? i : 1);
@@ -643,7 +562,7 @@ static void test_sslv2_hello(void)
 		memcpy(p, msg, i);
 		memset(&ch, 0, sizeof ch);
 		CU_ASSERT_NOT_EQUAL(td_tls_decode_sslv2_hello(p, i, &ch), TD_OK);
-		ch_cleanup(&ch);
+		td_client_hello_cleanup(&ch);
 		free(p);
 	}
 }
@@ -669,7 +588,7 @@ static void test_server_hello(void)
 	CU_ASSERT_STRING_EQUAL(sh.alpn, "http/1.1");
 	CU_ASSERT_EQUAL(sh.selected_version, 0);
 	CU_ASSERT_EQUAL(sh.key_share_group, 0);
-	sh_cleanup(&sh);
+	td_server_hello_cleanup(&sh);
 
 	/* The same hello cut before its extensions is a valid TLS 1.0-style
 	 * hello: version, random, session id, suite, compression. */
@@ -678,7 +597,7 @@ static void test_server_hello(void)
 	CU_ASSERT_EQUAL(td_tls_decode_server_hello(body_of(cc_sh_rec), ext_off, &sh), TD_OK);
 	CU_ASSERT_EQUAL(sh.cipher, 0xc030);
 	CU_ASSERT_EQUAL(sh.extensions.n, 0);
-	sh_cleanup(&sh);
+	td_server_hello_cleanup(&sh);
 
 	for (size_t k = 0; k < 2; k++) {
 		const uint8_t *b = k ? body_of(hrr_rec) : body_of(cc_sh_rec);
@@ -694,7 +613,7 @@ static void test_server_hello(void)
 				CU_ASSERT_EQUAL(r, TD_OK)
 			else
 				CU_ASSERT(r == TD_ERR_TRUNCATED || r == TD_ERR_MALFORMED);
-			sh_cleanup(&sh);
+			td_server_hello_cleanup(&sh);
 			free(p);
 		}
 	}
@@ -714,7 +633,7 @@ static void test_hello_retry_request(void)
 	CU_ASSERT_EQUAL(sh.session_id_len, 32);
 	static const uint16_t exts[] = { 43, 51 };
 	CU_ASSERT(list_is(&sh.extensions, exts, 2));
-	sh_cleanup(&sh);
+	td_server_hello_cleanup(&sh);
 }
 
 static void test_encrypted_extensions(void)
@@ -731,18 +650,18 @@ static void test_encrypted_extensions(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sh.alpn);
 	CU_ASSERT_STRING_EQUAL(sh.alpn, "h2");
 	CU_ASSERT_EQUAL(sh.extensions.n, 0);
-	sh_cleanup(&sh);
+	td_server_hello_cleanup(&sh);
 	for (size_t i = 0; i < sizeof ee; i++) {
 		memset(&sh, 0, sizeof sh);
 		CU_ASSERT_NOT_EQUAL(td_tls_decode_encrypted_extensions(ee, i, &sh), TD_OK);
-		sh_cleanup(&sh);
+		td_server_hello_cleanup(&sh);
 	}
 	/* ALPN with two names from a server is malformed. */
 	static const uint8_t two[] = { 0x00, 0x0b, 0x00, 0x10, 0x00, 0x07, 0x00, 0x05,
 				       0x02, 'h', '2', 0x01, 'x' };
 	memset(&sh, 0, sizeof sh);
 	CU_ASSERT_EQUAL(td_tls_decode_encrypted_extensions(two, sizeof two, &sh), TD_ERR_MALFORMED);
-	sh_cleanup(&sh);
+	td_server_hello_cleanup(&sh);
 }
 
 /* ---- Certificate ---- */
@@ -889,13 +808,13 @@ static void test_cert_request12(void)
 	CU_ASSERT_STRING_EQUAL(cr.ca_names.v[0], "DN(33)");
 	CU_ASSERT_STRING_EQUAL(cr.ca_names.v[1], "DN(52)");
 	CU_ASSERT_STRING_EQUAL(cr.ca_names.v[2], "DN(81)");
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 
 	memset(&cr, 0, sizeof cr);
 	CU_ASSERT_EQUAL(td_tls_decode_cert_request(b, n, false, null_dn, &cr), TD_OK);
 	CU_ASSERT_EQUAL_FATAL(cr.ca_names.n, 3);
 	CU_ASSERT_STRING_EQUAL(cr.ca_names.v[0], "(unparsable name, 33 bytes)");
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 
 	/* client-certificate.pcap frame 11: 20 algorithms, no CA names. */
 	memset(&cr, 0, sizeof cr);
@@ -905,7 +824,7 @@ static void test_cert_request12(void)
 	CU_ASSERT_EQUAL(cr.sig_algs.n, 20);
 	CU_ASSERT_EQUAL(cr.sig_algs.v[0], 0x0403);
 	CU_ASSERT_EQUAL(cr.ca_names.n, 0);
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 
 	const struct { const uint8_t *p; size_t n; } v[] = {
 		{ b, n }, { body_of(cc_cr_rec), body_len(sizeof cc_cr_rec) }
@@ -917,7 +836,7 @@ static void test_cert_request12(void)
 			memcpy(p, v[k].p, i);
 			memset(&cr, 0, sizeof cr);
 			CU_ASSERT_NOT_EQUAL(td_tls_decode_cert_request(p, i, false, fake_dn, &cr), TD_OK);
-			cr_cleanup(&cr);
+			td_cert_request_cleanup(&cr);
 			free(p);
 		}
 	}
@@ -940,13 +859,13 @@ static void test_cert_request10(void)
 	CU_ASSERT_EQUAL(cr.cert_types.n, 3);
 	CU_ASSERT_EQUAL(cr.sig_algs.n, 0);
 	CU_ASSERT_EQUAL(cr.ca_names.n, 3);
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 
 	/* A CA name length overrunning its list. */
 	b[types_len + 2] = 0x7f;
 	memset(&cr, 0, sizeof cr);
 	CU_ASSERT_NOT_EQUAL(td_tls_decode_cert_request(b, types_len + cas_len, false, fake_dn, &cr), TD_OK);
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 }
 
 static void test_cert_request13(void)
@@ -978,11 +897,11 @@ static void test_cert_request13(void)
 	CU_ASSERT(list_is(&cr.sig_algs, algs, 2));
 	CU_ASSERT_EQUAL_FATAL(cr.ca_names.n, 1);
 	CU_ASSERT_STRING_EQUAL(cr.ca_names.v[0], "DN(33)");
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 	for (size_t i = 0; i < n; i++) {
 		memset(&cr, 0, sizeof cr);
 		CU_ASSERT_NOT_EQUAL(td_tls_decode_cert_request(b, i, true, fake_dn, &cr), TD_OK);
-		cr_cleanup(&cr);
+		td_cert_request_cleanup(&cr);
 	}
 }
 
@@ -1004,7 +923,7 @@ static void test_cert_request_cap(void)
 	CU_ASSERT_EQUAL(cr.ca_names.n, TD_CAP_CA_NAMES);
 	CU_ASSERT_EQUAL(cr.ca_names.dropped, names - TD_CAP_CA_NAMES);
 	CU_ASSERT_EQUAL(cr.sig_algs.n, 1);
-	cr_cleanup(&cr);
+	td_cert_request_cleanup(&cr);
 }
 
 /* ---- ServerKeyExchange, CertificateVerify ---- */

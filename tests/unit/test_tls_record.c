@@ -2,10 +2,10 @@
  * test_tls_record.c - the TLS record layer (src/tls/record.c) and the
  * IANA name tables (src/tls/names.c).
  *
- * The record vectors are real records cut from public captures (the
- * origin is named above each); streams are built by joining them and
- * then fed in every split, to check that how TCP cuts the bytes never
- * changes what comes out.
+ * The record vectors are real records cut from public captures
+ * (tls_vectors.c names the origin of each); streams are built by joining
+ * them and then fed in every split, to check that how TCP cuts the bytes
+ * never changes what comes out.
  */
 #include "config.h"
 
@@ -19,54 +19,7 @@
 #include "tests.h"
 #include "tls_names.h"
 #include "tls_record.h"
-
-/* zeek/client-certificate.pcap, frame 6: ServerHello record (TLS 1.2, 0xc02f) */
-static const uint8_t cc_sh_rec[] = {
-	0x16, 0x03, 0x03, 0x00, 0x54, 0x02, 0x00, 0x00, 0x50, 0x03, 0x03, 0x30, 0xd7, 0x6f, 0x5b, 0x34,
-	0xc3, 0xc2, 0x33, 0x40, 0x1f, 0x28, 0x24, 0xbb, 0xcd, 0xb1, 0x92, 0xff, 0x56, 0x0e, 0x53, 0x8b,
-	0x36, 0xe0, 0x8c, 0xbc, 0x53, 0xa6, 0x12, 0x46, 0x07, 0x1c, 0x6b, 0x00, 0xc0, 0x30, 0x00, 0x00,
-	0x28, 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x00, 0x04, 0x03, 0x00,
-	0x01, 0x02, 0x00, 0x23, 0x00, 0x00, 0x00, 0x10, 0x00, 0x0b, 0x00, 0x09, 0x08, 0x68, 0x74, 0x74,
-	0x70, 0x2f, 0x31, 0x2e, 0x31, 0x00, 0x17, 0x00, 0x00,
-};
-
-/* zeek/client-certificate.pcap, frame 11: CertificateRequest record (TLS 1.2, no CA names) */
-static const uint8_t cc_cr_rec[] = {
-	0x16, 0x03, 0x03, 0x00, 0x34, 0x0d, 0x00, 0x00, 0x30, 0x03, 0x01, 0x02, 0x40, 0x00, 0x28, 0x04,
-	0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08, 0x09, 0x08, 0x0a, 0x08, 0x0b, 0x08,
-	0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x03, 0x03, 0x03, 0x01, 0x03,
-	0x02, 0x04, 0x02, 0x05, 0x02, 0x06, 0x02, 0x00, 0x00,
-};
-
-/* zeek/hrr.pcap, frame 4: first ClientHello record (TLS 1.3 only, key share secp224r1) */
-static const uint8_t hrr_ch_rec[] = {
-	0x16, 0x03, 0x01, 0x00, 0xe7, 0x01, 0x00, 0x00, 0xe3, 0x03, 0x03, 0x30, 0xf1, 0x90, 0x3e, 0x37,
-	0xd4, 0xf5, 0x98, 0xa7, 0x0d, 0x69, 0x6a, 0x91, 0x72, 0xb2, 0x96, 0xc9, 0x68, 0x52, 0xc9, 0xda,
-	0xe4, 0xa3, 0xc9, 0xca, 0x6b, 0x49, 0xd2, 0x02, 0x16, 0x68, 0xa1, 0x20, 0x1a, 0x6b, 0xb8, 0x36,
-	0x8a, 0xdd, 0x0e, 0x28, 0x01, 0x5b, 0xd6, 0xcc, 0xed, 0x64, 0x82, 0x36, 0xf4, 0x9e, 0x24, 0x07,
-	0xf1, 0x96, 0x53, 0xac, 0x1f, 0xdd, 0x1f, 0xfa, 0x48, 0xbf, 0xae, 0xcd, 0x00, 0x08, 0x13, 0x02,
-	0x13, 0x03, 0x13, 0x01, 0x00, 0xff, 0x01, 0x00, 0x00, 0x92, 0x00, 0x0b, 0x00, 0x04, 0x03, 0x00,
-	0x01, 0x02, 0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x15, 0x00, 0x17, 0x00, 0x18, 0x00, 0x23,
-	0x00, 0x00, 0x00, 0x16, 0x00, 0x00, 0x00, 0x17, 0x00, 0x00, 0x00, 0x0d, 0x00, 0x1e, 0x00, 0x1c,
-	0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08, 0x09, 0x08, 0x0a, 0x08, 0x0b,
-	0x08, 0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x00, 0x2b, 0x00, 0x03,
-	0x02, 0x03, 0x04, 0x00, 0x2d, 0x00, 0x02, 0x01, 0x01, 0x00, 0x33, 0x00, 0x3f, 0x00, 0x3d, 0x00,
-	0x15, 0x00, 0x39, 0x04, 0x74, 0x2b, 0xee, 0xe2, 0xf4, 0x0d, 0x71, 0xfd, 0x7d, 0xe4, 0x42, 0xc4,
-	0x82, 0x94, 0x50, 0xb0, 0x81, 0x22, 0x55, 0x14, 0xe2, 0x2c, 0x5d, 0x87, 0xb4, 0x7f, 0xc5, 0x95,
-	0x8b, 0xcc, 0xc7, 0xff, 0x69, 0x83, 0x5d, 0x77, 0x31, 0x16, 0x6b, 0x62, 0xe9, 0x2d, 0xe5, 0x16,
-	0xb8, 0xaf, 0x90, 0xfe, 0x45, 0xcb, 0xb0, 0x56, 0xce, 0x36, 0x4f, 0x40,
-};
-
-/* suricata-verify/sslv2-tls-upgrade-01/ssl-v2-s1.pcap: SSLv2-compatible ClientHello (header and message) */
-static const uint8_t sslv2_rec[] = {
-	0x80, 0x67, 0x01, 0x03, 0x01, 0x00, 0x4e, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00, 0x80, 0x03, 0x00,
-	0x80, 0x07, 0x00, 0xc0, 0x06, 0x00, 0x40, 0x02, 0x00, 0x80, 0x04, 0x00, 0x80, 0x00, 0x00, 0x39,
-	0x00, 0x00, 0x38, 0x00, 0x00, 0x35, 0x00, 0x00, 0x33, 0x00, 0x00, 0x32, 0x00, 0x00, 0x04, 0x00,
-	0x00, 0x05, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x16, 0x00, 0x00, 0x13, 0x00, 0xfe, 0xff, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x15, 0x00, 0x00, 0x12, 0x00, 0xfe, 0xfe, 0x00, 0x00, 0x09, 0x00, 0x00, 0x64,
-	0x00, 0x00, 0x62, 0x00, 0x00, 0x03, 0x00, 0x00, 0x06, 0x31, 0x43, 0xc4, 0x65, 0xd5, 0x27, 0x71,
-	0xe4, 0x66, 0xa4, 0x2b, 0xe1, 0x70, 0x17, 0x87, 0xfd,
-};
+#include "tls_vectors.h"
 
 /* A ChangeCipherSpec and a small application_data record (synthetic). */
 static const uint8_t ccs_rec[] = { 0x14, 0x03, 0x03, 0x00, 0x01, 0x01 };
@@ -117,19 +70,6 @@ static bool seen_equal(const struct seen *a, const struct seen *b)
 	return memcmp(a->bodies, b->bodies, a->used) == 0;
 }
 
-/* Join byte arrays into one stream. */
-struct stream {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void add(struct stream *st, const void *p, size_t n)
-{
-	CU_ASSERT_FATAL(n <= sizeof st->b - st->n);
-	memcpy(st->b + st->n, p, n);
-	st->n += n;
-}
-
 /* Feed the stream cut at the given points into a fresh record stream. */
 static void feed_cuts(struct td_tls_stream *ts, const uint8_t *p, size_t n,
 		      const size_t *cuts, size_t ncuts, struct seen *out)
@@ -173,17 +113,24 @@ static void check_all_splits(const uint8_t *p, size_t n)
 	td_tls_stream_cleanup(&ts);
 }
 
+/* Four whole records of a server: ServerHello, CertificateRequest,
+ * ChangeCipherSpec, application_data. */
+static void server_records(struct tv_stream *st)
+{
+	st->n = 0;
+	tv_add(st, cc_sh_rec, sizeof cc_sh_rec);
+	tv_add(st, cc_cr_rec, sizeof cc_cr_rec);
+	tv_add(st, ccs_rec, sizeof ccs_rec);
+	tv_add(st, app_rec, sizeof app_rec);
+}
+
 static void test_several_records_one_feed(void)
 {
-	static struct stream st;
+	static struct tv_stream st;
 	static struct seen s;
 	struct td_tls_stream ts;
-	st.n = 0;
 	memset(&s, 0, sizeof s);
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
-	add(&st, cc_cr_rec, sizeof cc_cr_rec);
-	add(&st, ccs_rec, sizeof ccs_rec);
-	add(&st, app_rec, sizeof app_rec);
+	server_records(&st);
 	feed_once(st.b, st.n, &s, &ts);
 
 	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
@@ -201,19 +148,16 @@ static void test_several_records_one_feed(void)
 	CU_ASSERT_EQUAL(s.rec[2].len, 1);
 	CU_ASSERT_EQUAL(s.rec[3].type, TD_CT_APPLICATION_DATA);
 	CU_ASSERT_EQUAL(s.rec[3].len, 5);
-	CU_ASSERT_EQUAL(memcmp(s.bodies + s.rec[3].off, app_rec + 5, 5), 0);
+	CU_ASSERT_EQUAL(memcmp(s.bodies + s.rec[3].off, app_rec + TV_REC_HDR,
+			       sizeof app_rec - TV_REC_HDR), 0);
 	CU_ASSERT_FALSE(s.rec[0].sslv2);
 	td_tls_stream_cleanup(&ts);
 }
 
 static void test_split_every_byte(void)
 {
-	static struct stream st;
-	st.n = 0;
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
-	add(&st, cc_cr_rec, sizeof cc_cr_rec);
-	add(&st, ccs_rec, sizeof ccs_rec);
-	add(&st, app_rec, sizeof app_rec);
+	static struct tv_stream st;
+	server_records(&st);
 	check_all_splits(st.b, st.n);
 }
 
@@ -224,10 +168,10 @@ static void test_partial_is_buffered(void)
 	memset(&s, 0, sizeof s);
 	td_tls_stream_init(&ts);
 	/* A whole record plus 10 bytes of the next: only the 10 are copied. */
-	static struct stream st;
+	static struct tv_stream st;
 	st.n = 0;
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
-	add(&st, cc_cr_rec, 10);
+	tv_add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	tv_add(&st, cc_cr_rec, 10);
 	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, st.b, st.n, on_record, &s), TD_OK);
 	CU_ASSERT_EQUAL(s.n, 1);
 	CU_ASSERT_EQUAL(ts.buf.len, 10);
@@ -257,7 +201,7 @@ static void test_oversize_header(void)
 {
 	/* application_data claiming 18433 bytes, 100 bytes of its "body",
 	 * then a real ServerHello record. */
-	static struct stream st;
+	static struct tv_stream st;
 	static struct seen s;
 	static const uint8_t big[] = { 0x17, 0x03, 0x03, 0x48, 0x01 };
 	static const uint8_t zeros[100];
@@ -265,10 +209,10 @@ static void test_oversize_header(void)
 	st.n = 0;
 	memset(&s, 0, sizeof s);
 	CU_ASSERT_EQUAL((big[3] << 8 | big[4]), TD_CAP_RECORD + 1);
-	add(&st, cc_cr_rec, sizeof cc_cr_rec);
-	add(&st, big, sizeof big);
-	add(&st, zeros, sizeof zeros);
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	tv_add(&st, cc_cr_rec, sizeof cc_cr_rec);
+	tv_add(&st, big, sizeof big);
+	tv_add(&st, zeros, sizeof zeros);
+	tv_add(&st, cc_sh_rec, sizeof cc_sh_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT(ts.oversize);
 	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
@@ -289,13 +233,13 @@ static void test_oversize_header(void)
 
 static void test_sslv2_hello(void)
 {
-	static struct stream st;
+	static struct tv_stream st;
 	static struct seen s;
 	struct td_tls_stream ts;
 	st.n = 0;
 	memset(&s, 0, sizeof s);
-	add(&st, sslv2_rec, sizeof sslv2_rec);
-	add(&st, ccs_rec, sizeof ccs_rec);
+	tv_add(&st, sslv2_rec, sizeof sslv2_rec);
+	tv_add(&st, ccs_rec, sizeof ccs_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
 	CU_ASSERT_EQUAL_FATAL(s.n, 2);
@@ -313,8 +257,8 @@ static void test_sslv2_hello(void)
 	/* After the first record an SSLv2 header is not accepted. */
 	memset(&s, 0, sizeof s);
 	st.n = 0;
-	add(&st, ccs_rec, sizeof ccs_rec);
-	add(&st, sslv2_rec, sizeof sslv2_rec);
+	tv_add(&st, ccs_rec, sizeof ccs_rec);
+	tv_add(&st, sslv2_rec, sizeof sslv2_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT_EQUAL(s.n, 1);
 	CU_ASSERT_NOT_EQUAL(ts.state, TD_TS_SYNCED);
@@ -325,20 +269,20 @@ static const char smtp[] = "EHLO client.example.org\r\nSTARTTLS\r\n";
 
 static void test_starttls_scan(void)
 {
-	static struct stream st;
+	static struct tv_stream st;
 	static struct seen s;
 	struct td_tls_stream ts;
 	st.n = 0;
 	memset(&s, 0, sizeof s);
-	add(&st, smtp, strlen(smtp));
-	add(&st, hrr_ch_rec, sizeof hrr_ch_rec);
-	add(&st, ccs_rec, sizeof ccs_rec);
+	tv_add(&st, smtp, strlen(smtp));
+	tv_add(&st, hrr_ch_rec, sizeof hrr_ch_rec);
+	tv_add(&st, ccs_rec, sizeof ccs_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT_EQUAL(ts.state, TD_TS_SYNCED);
 	CU_ASSERT_EQUAL_FATAL(s.n, 2);
 	CU_ASSERT_EQUAL(s.rec[0].type, TD_CT_HANDSHAKE);
 	CU_ASSERT_EQUAL(s.rec[0].version, 0x0301);
-	CU_ASSERT_EQUAL(s.rec[0].len, sizeof hrr_ch_rec - 5);
+	CU_ASSERT_EQUAL(s.rec[0].len, sizeof hrr_ch_rec - TV_REC_HDR);
 	CU_ASSERT_EQUAL(s.bodies[s.rec[0].off], TD_HS_CLIENT_HELLO);
 	CU_ASSERT_EQUAL(ts.skipped, strlen(smtp));
 	CU_ASSERT_EQUAL(ts.prefix_len, strlen(smtp));
@@ -351,8 +295,8 @@ static void test_starttls_scan(void)
 				     "250-mail.example.org\r\n250 STARTTLS\r\n220 2.0.0 Ready to start TLS\r\n";
 	st.n = 0;
 	memset(&s, 0, sizeof s);
-	add(&st, banner, strlen(banner));
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	tv_add(&st, banner, strlen(banner));
+	tv_add(&st, cc_sh_rec, sizeof cc_sh_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT_EQUAL(s.n, 1);
 	CU_ASSERT_EQUAL(s.rec[0].len, 84);
@@ -370,14 +314,14 @@ static void test_scan_rejects_loose_candidates(void)
 		0x16, 0x03, 0x01, 0x00, 0x08, 0x63, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
 		0x41, 0x41, 0x41, 0x41, 0x41
 	};
-	static struct stream st;
+	static struct tv_stream st;
 	static struct seen s;
 	struct td_tls_stream ts;
 	st.n = 0;
 	memset(&s, 0, sizeof s);
-	add(&st, "+OK\r\n", 5);
-	add(&st, junk, sizeof junk);
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	tv_add(&st, "+OK\r\n", 5);
+	tv_add(&st, junk, sizeof junk);
+	tv_add(&st, cc_sh_rec, sizeof cc_sh_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT_EQUAL_FATAL(s.n, 1);
 	CU_ASSERT_EQUAL(s.rec[0].len, 84);
@@ -433,14 +377,14 @@ static void test_gap_resync(void)
 
 static void test_garbage_when_synced(void)
 {
-	static struct stream st;
+	static struct tv_stream st;
 	static struct seen s;
 	struct td_tls_stream ts;
 	st.n = 0;
 	memset(&s, 0, sizeof s);
-	add(&st, cc_sh_rec, sizeof cc_sh_rec);
-	add(&st, "\x00\x01garbage", 9);
-	add(&st, cc_cr_rec, sizeof cc_cr_rec);
+	tv_add(&st, cc_sh_rec, sizeof cc_sh_rec);
+	tv_add(&st, "\x00\x01garbage", 9);
+	tv_add(&st, cc_cr_rec, sizeof cc_cr_rec);
 	feed_once(st.b, st.n, &s, &ts);
 	CU_ASSERT_EQUAL(s.n, 2);
 	CU_ASSERT_EQUAL(ts.skipped, 9);
