@@ -1,7 +1,7 @@
 /*
  * x509.h - certificates and distinguished names, through wolfSSL.
  *
- * The only place that includes wolfSSL headers (src/x509/x509.c).
+ * With src/x509/verify.c, the only place that includes wolfSSL headers.
  * tlsdiag never parses ASN.1 itself: DER goes to wolfSSL and comes back
  * as our own struct td_cert (conn.h), every string sanitized.
  */
