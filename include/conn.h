@@ -99,6 +99,7 @@ struct td_server_hello {
 
 /* One certificate, as wolfSSL parsed it (x509.h). */
 struct td_cert {
+	uint8_t *der;            /* owned copy of the DER, for chain validation */
 	size_t der_len;
 	bool parsed;             /* false: DER did not parse, see error */
 	char *error;             /* why parsing failed, NULL when parsed */
@@ -136,6 +137,43 @@ struct td_cert_request {
 	struct td_u16list sig_algs;
 	struct td_strlist ca_names;      /* acceptable CAs, RFC 4514 */
 	size_t context_len;              /* TLS 1.3 request context */
+};
+
+/* Diagnoses (diagnose.h fills them; sinks print them). */
+enum td_severity {
+	TD_SEV_INFO = 0,
+	TD_SEV_WARNING,
+	TD_SEV_ERROR
+};
+
+enum td_stage {
+	TD_STAGE_TCP,
+	TD_STAGE_CLIENT_HELLO,
+	TD_STAGE_SERVER_HELLO,
+	TD_STAGE_SERVER_CERTIFICATE,
+	TD_STAGE_CLIENT_CERTIFICATE,
+	TD_STAGE_FINISHED,
+	TD_STAGE_AFTER_HANDSHAKE
+};
+
+enum td_party {
+	TD_PARTY_NOBODY = 0,
+	TD_PARTY_CLIENT,
+	TD_PARTY_SERVER
+};
+
+#define TD_DIAG_EVENTS 4
+
+struct td_diagnosis {
+	const char *code;           /* static UPPER_SNAKE code, stable for scripts */
+	enum td_severity severity;
+	enum td_stage stage;        /* where the handshake stopped or the issue lies */
+	enum td_party gave_up;      /* who ended the handshake (NOBODY: it did not end) */
+	char *summary;              /* owned: one sentence in plain words */
+	char *fix;                  /* owned: what to change; NULL when nothing to do */
+	struct td_strlist evidence; /* owned sentences: the facts that prove it */
+	size_t events[TD_DIAG_EVENTS]; /* timeline entries pointed at (indexes) */
+	size_t n_events;
 };
 
 enum td_outcome {
@@ -179,6 +217,10 @@ struct td_conn {
 	bool finished[2];         /* Finished seen (in clear or decrypted), by td_dir */
 	uint32_t new_session_tickets;
 
+	bool handshake_done;      /* both sides finished the handshake (seen or inferred) */
+	bool client_quit_after_handshake; /* ...then the client alerted and closed
+					     without sending any data */
+
 	uint16_t version;         /* negotiated version, 0 until known */
 	uint16_t cipher;          /* negotiated suite, 0 until known */
 	enum td_outcome outcome;
@@ -190,6 +232,9 @@ struct td_conn {
 	size_t dropped_events;    /* past TD_CAP_EVENTS */
 
 	struct td_strlist anomalies; /* named malformations and oddities */
+
+	struct td_diagnosis *diags;  /* root cause first, then secondary, warnings, info */
+	size_t n_diags;
 };
 
 struct td_conn *td_conn_new(uint64_t id);
@@ -217,8 +262,17 @@ void td_server_hello_cleanup(struct td_server_hello *sh);
 /* Free what a CertificateRequest owns (its lists and CA names) and zero it. */
 void td_cert_request_cleanup(struct td_cert_request *cr);
 
+/* Append a diagnosis, taking ownership of its strings (also on failure). */
+enum td_result td_conn_add_diagnosis(struct td_conn *c, struct td_diagnosis *d) TD_MUST_CHECK;
+void td_diagnosis_cleanup(struct td_diagnosis *d);
+/* True when c has a diagnosis of severity error. */
+bool td_conn_has_error(const struct td_conn *c);
+
 /* Printable names. */
 const char *td_outcome_name(enum td_outcome o);   /* "established", ... */
 const char *td_dir_from(enum td_dir d);            /* "client" / "server" */
+const char *td_severity_name(enum td_severity s);  /* "error", "warning", "info" */
+const char *td_stage_name(enum td_stage s);        /* "client_hello", ... */
+const char *td_party_name(enum td_party p);        /* "client", "server", "nobody" */
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "diagnose.h"
 #include "packet.h"
 #include "sink.h"
 
@@ -31,6 +32,7 @@ struct td_config {
 	unsigned idle_timeout_s; /* a flow silent this long is reported and dropped */
 	bool ordered;            /* report connections in order of their first TLS record
 				    (holds finished ones back; off for live captures) */
+	struct td_diagnoser *diagnoser; /* borrowed; NULL: no diagnoses */
 };
 
 void td_config_defaults(struct td_config *cfg);

@@ -23,6 +23,7 @@ struct td_stats {
 	uint64_t malformed_frames;   /* headers did not fit */
 	uint64_t flows;              /* TCP flows tracked */
 	uint64_t tls_connections;    /* flows where TLS was seen (reported) */
+	uint64_t connections_with_errors; /* reported with an error diagnosis */
 	uint64_t flows_evicted_full; /* flow table full: least recently used evicted */
 	uint64_t flows_idle;         /* ended by the idle timeout */
 	uint64_t reasm_cap_dropped;  /* bytes dropped by the per-flow buffer cap */

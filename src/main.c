@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "caps.h"
+#include "diagnose.h"
 #include "engine.h"
 #include "out.h"
 #include "x509.h"
@@ -31,6 +33,7 @@ struct options {
 	bool promisc;
 	int snaplen;
 	struct td_config cfg;
+	struct td_diag_opts diag;
 	char *filter;           /* joined trailing arguments, owned */
 };
 
@@ -57,6 +60,15 @@ static void usage(FILE *out)
 "      --color=WHEN         auto (default: on a terminal), always or never\n"
 "  -v, --verbose            text: list every suite, extension and group\n"
 "\n"
+"Diagnoses (each failed handshake: why, who gave up, what to change):\n"
+"      --ca-file FILE       the client's trust store (PEM) for server chains;\n"
+"                           default: the system bundle\n"
+"      --ca-path DIR        ...or a directory of PEM certificates\n"
+"      --no-system-ca       do not validate server chains against the system bundle\n"
+"      --client-ca-file FILE  the server's store (PEM) for client chains\n"
+"      --at TIME            judge validity at TIME (2024-02-29T18:40:22Z or epoch\n"
+"                           seconds) instead of each handshake's capture time\n"
+"\n"
 "Limits (every drop is counted and reported):\n"
 "      --max-flows N        TCP flows tracked at once (default %u);\n"
 "                           the least recently used is dropped when full\n"
@@ -68,7 +80,8 @@ static void usage(FILE *out)
 "  -h, --help               this help\n"
 "  -V, --version            the version\n"
 "\n"
-"Exit status: 0 when the analysis ran, 2 on a usage or input error.\n"
+"Exit status: 0 when no handshake has an error diagnosis, 1 when one has,\n"
+"2 on a usage or input error.\n"
 "Examples:\n"
 "  tlsdiag -r capture.pcap\n"
 "  tlsdiag -r capture.pcap -o json 'port 8443'\n"
@@ -130,7 +143,27 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE };
+enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
+       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT };
+
+/* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
+static bool parse_time(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!errno && end != s && *end == '\0' && v > 0) {
+		*out = v;
+		return true;
+	}
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || (*end != 'Z' && *end != '\0') || (*end == 'Z' && end[1] != '\0'))
+		return false;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -147,6 +180,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "flow-buffer", required_argument, NULL, OPT_FLOW_BUFFER },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+		{ "ca-path", required_argument, NULL, OPT_CA_PATH },
+		{ "no-system-ca", no_argument, NULL, OPT_NO_SYSTEM_CA },
+		{ "client-ca-file", required_argument, NULL, OPT_CLIENT_CA_FILE },
+		{ "at", required_argument, NULL, OPT_AT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -201,6 +239,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return fail_usage("bad --idle-timeout '%s' (seconds)", optarg);
 			o->cfg.idle_timeout_s = (unsigned)v;
 			break;
+		case OPT_CA_FILE: o->diag.ca_file = optarg; break;
+		case OPT_CA_PATH: o->diag.ca_path = optarg; break;
+		case OPT_NO_SYSTEM_CA: o->diag.no_system_store = true; break;
+		case OPT_CLIENT_CA_FILE: o->diag.client_ca_file = optarg; break;
+		case OPT_AT:
+			if (!parse_time(optarg, &o->diag.at))
+				return fail_usage("bad --at '%s': give 2024-02-29T18:40:22Z or epoch "
+						  "seconds", optarg);
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);
 		case ':':
@@ -248,12 +295,18 @@ int main(int argc, char **argv)
 	struct td_capture *cap = NULL;
 	struct td_sink *sink = NULL;
 	struct td_engine *eng = NULL;
+	struct td_diagnoser *diag = NULL;
 	enum td_result r;
 
 	if (td_x509_global_init() != TD_OK) {
 		fprintf(stderr, "tlsdiag: cannot initialise wolfSSL\n");
 		goto out;
 	}
+	if (td_diagnoser_new(&diag, &o.diag, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		goto out;
+	}
+	o.cfg.diagnoser = diag;
 	if (o.read_file)
 		r = td_capture_open_file(&cap, o.read_file, err, sizeof err);
 	else
@@ -303,9 +356,10 @@ int main(int argc, char **argv)
 	}
 	if (err[0])  /* a warning: e.g. the file was cut short */
 		fprintf(stderr, "tlsdiag: warning: %s\n", err);
-	status = 0;
+	status = td_engine_stats(eng)->connections_with_errors > 0 ? 1 : 0;
 out:
 	td_engine_free(eng);
+	td_diagnoser_free(diag);
 	td_sink_free(sink);
 	td_capture_close(cap);
 	td_x509_global_cleanup();

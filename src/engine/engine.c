@@ -21,6 +21,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "engine.h"
 #include "flowtab.h"
 #include "packet.h"
@@ -93,6 +94,7 @@ void td_config_defaults(struct td_config *cfg)
 	cfg->max_flows = TD_DEFAULT_MAX_FLOWS;
 	cfg->idle_timeout_s = TD_DEFAULT_IDLE_TIMEOUT;
 	cfg->ordered = true;
+	cfg->diagnoser = NULL;
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -200,6 +202,8 @@ static int held_cmp(const void *a, const void *b)
 
 static void emit(struct td_engine *e, struct td_conn *c)
 {
+	if (td_conn_has_error(c))
+		e->st.connections_with_errors++;
 	e->sink->conn_done(e->sink, c);
 	td_conn_free(c);
 }
@@ -250,10 +254,12 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 		if (ev->kind == TD_EV_ALERT && !ev->encrypted && ev->alert_level == 2)
 			fatal = true;
 	}
+	c->handshake_done = f->established_us != 0;
 	if (f->established_us && !fatal) {
 		c->outcome = TD_OUTCOME_ESTABLISHED;
 		if (f->client_alert_after && !f->client_data_after) {
 			c->outcome = TD_OUTCOME_FAILED;
+			c->client_quit_after_handshake = true;
 			note_nomem(c, td_conn_anomaly(c, "the client sent an alert right after the "
 				"handshake, before any application data%s",
 				conn_is_tls13(c) ? " (inferred from record sizes)" : ""));
@@ -681,6 +687,8 @@ static void finish_conn(struct flow *f)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
 	finalize_outcome(f, c);
 	release_buffers(f);
+	if (e->cfg.diagnoser)
+		note_nomem(c, td_diagnose(e->cfg.diagnoser, c));
 	report(e, c);
 }
 

@@ -48,6 +48,7 @@ void td_cert_request_cleanup(struct td_cert_request *cr)
 
 void td_cert_cleanup(struct td_cert *cert)
 {
+	free(cert->der);
 	free(cert->error);
 	free(cert->subject);
 	free(cert->issuer);
@@ -82,6 +83,9 @@ void td_conn_free(struct td_conn *c)
 		free(c->events[i].detail);
 	free(c->events);
 	td_strlist_cleanup(&c->anomalies);
+	for (size_t i = 0; i < c->n_diags; i++)
+		td_diagnosis_cleanup(&c->diags[i]);
+	free(c->diags);
 	free(c);
 }
 
@@ -145,4 +149,67 @@ const char *td_outcome_name(enum td_outcome o)
 const char *td_dir_from(enum td_dir d)
 {
 	return d == TD_DIR_C2S ? "client" : "server";
+}
+
+void td_diagnosis_cleanup(struct td_diagnosis *d)
+{
+	free(d->summary);
+	free(d->fix);
+	td_strlist_cleanup(&d->evidence);
+	memset(d, 0, sizeof *d);
+}
+
+enum td_result td_conn_add_diagnosis(struct td_conn *c, struct td_diagnosis *d)
+{
+	struct td_diagnosis *v = realloc(c->diags, (c->n_diags + 1) * sizeof *v);
+	if (!v) {
+		td_diagnosis_cleanup(d);
+		return TD_ERR_NOMEM;
+	}
+	c->diags = v;
+	c->diags[c->n_diags++] = *d;
+	memset(d, 0, sizeof *d);
+	return TD_OK;
+}
+
+bool td_conn_has_error(const struct td_conn *c)
+{
+	for (size_t i = 0; i < c->n_diags; i++)
+		if (c->diags[i].severity == TD_SEV_ERROR)
+			return true;
+	return false;
+}
+
+const char *td_severity_name(enum td_severity s)
+{
+	switch (s) {
+	case TD_SEV_ERROR: return "error";
+	case TD_SEV_WARNING: return "warning";
+	case TD_SEV_INFO: break;
+	}
+	return "info";
+}
+
+const char *td_stage_name(enum td_stage s)
+{
+	switch (s) {
+	case TD_STAGE_TCP: return "tcp";
+	case TD_STAGE_CLIENT_HELLO: return "client_hello";
+	case TD_STAGE_SERVER_HELLO: return "server_hello";
+	case TD_STAGE_SERVER_CERTIFICATE: return "server_certificate";
+	case TD_STAGE_CLIENT_CERTIFICATE: return "client_certificate";
+	case TD_STAGE_FINISHED: return "finished";
+	case TD_STAGE_AFTER_HANDSHAKE: break;
+	}
+	return "after_handshake";
+}
+
+const char *td_party_name(enum td_party p)
+{
+	switch (p) {
+	case TD_PARTY_CLIENT: return "client";
+	case TD_PARTY_SERVER: return "server";
+	case TD_PARTY_NOBODY: break;
+	}
+	return "nobody";
 }

@@ -85,7 +85,10 @@
  *   anomalies      array of strings
  *   dropped        only when something was dropped by a cap: {events,
  *                  certs, list_items, anomalies, bytes}, numbers
- *   diagnoses      array (empty for now)
+ *   diagnoses      array of {code, severity ("error"/"warning"/"info"), stage,
+ *                  gave_up ("client"/"server"/"nobody"), summary, evidence[],
+ *                  events[] (indexes into timeline), fix (string or null)};
+ *                  the first error is the root cause
  */
 #include "config.h"
 
@@ -353,6 +356,34 @@ static void write_cert_request(struct td_jsonw *w, const struct td_cert_request 
 	td_jsonw_object_end(w);
 }
 
+/* diagnoses: [{code, severity, stage, gave_up, summary, evidence[], events[], fix}] */
+static void write_diagnoses(struct td_jsonw *w, const struct td_conn *c)
+{
+	td_jsonw_key(w, "diagnoses");
+	td_jsonw_array_begin(w);
+	for (size_t i = 0; i < c->n_diags; i++) {
+		const struct td_diagnosis *d = &c->diags[i];
+		td_jsonw_object_begin(w);
+		td_jsonw_kstring(w, "code", d->code);
+		td_jsonw_kstring(w, "severity", td_severity_name(d->severity));
+		td_jsonw_kstring(w, "stage", td_stage_name(d->stage));
+		td_jsonw_kstring(w, "gave_up", td_party_name(d->gave_up));
+		td_jsonw_kstring(w, "summary", d->summary);
+		kstrings(w, "evidence", &d->evidence);
+		td_jsonw_key(w, "events");
+		td_jsonw_array_begin(w);
+		for (size_t k = 0; k < d->n_events; k++)
+			td_jsonw_uint(w, d->events[k]);
+		td_jsonw_array_end(w);
+		if (d->fix)
+			td_jsonw_kstring(w, "fix", d->fix);
+		else
+			td_jsonw_knull(w, "fix");
+		td_jsonw_object_end(w);
+	}
+	td_jsonw_array_end(w);
+}
+
 static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 {
 	uint64_t events = c->dropped_events;
@@ -412,9 +443,7 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	kstrings(w, "acceptable_cas", &c->cr.ca_names);
 	kstrings(w, "anomalies", &c->anomalies);
 	write_dropped(w, c);
-	td_jsonw_key(w, "diagnoses");
-	td_jsonw_array_begin(w);
-	td_jsonw_array_end(w);
+	write_diagnoses(w, c);
 	td_jsonw_object_end(w);
 }
 

@@ -46,6 +46,7 @@
 #include "packet.h"
 #include "sink.h"
 #include "text.h"
+#include "textdiag.h"
 #include "textw.h"
 #include "tls_names.h"
 
@@ -758,6 +759,7 @@ struct text_sink {
 	uint64_t conns;
 	uint64_t outcome[3];       /* by enum td_outcome */
 	struct drops drops;        /* summed over every connection */
+	struct td_code_counts codes; /* diagnoses per code */
 };
 
 static void text_conn_done(struct td_sink *s, const struct td_conn *c)
@@ -779,6 +781,8 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 
 	print_header(&t, c);
 	print_summary(&t, c);
+	td_code_counts_add(&ts->codes, c);
+	td_text_diagnoses(&t, c, verbose);
 	if (!c->ch.present) {
 		td_tw_spaces(&t, IND_BLOCK);
 		td_tw_put(&t, c->partial
@@ -865,6 +869,7 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 		td_tw_put(&t, "nothing read");
 	td_tw_end(&t);
 
+	td_code_counts_print(&t, &ts->codes);
 	if (st->skipped_frames || st->malformed_frames || st->flows_idle) {
 		td_tw_put(&t, "not analysed: ");
 		td_tw_mark(&t);

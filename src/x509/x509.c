@@ -783,6 +783,11 @@ enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cer
 		return set_name(&cert->error, "empty certificate");
 	if (len > INT_MAX)
 		return set_name(&cert->error, "certificate too large for wolfSSL");
+	/* Kept for chain validation (verify.h). */
+	cert->der = malloc(len);
+	if (!cert->der)
+		return TD_ERR_NOMEM;
+	memcpy(cert->der, der, len);
 
 	const unsigned char *p = der;
 	WOLFSSL_X509 *x = wolfSSL_d2i_X509(NULL, &p, (int)len);

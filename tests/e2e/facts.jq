@@ -20,4 +20,8 @@ def certs($name; $list):
     "\($c.id) alert.\(.key) \(.value.from) \(if .value.encrypted then "encrypted" else "\(.value.level) \(.value.description)" end)"),
   (certs("server_cert"; .server_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
   (certs("client_cert"; .client_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
-  (.acceptable_cas | to_entries[] | "\($c.id) acceptable_ca.\(.key) \(.value)")
+  (.acceptable_cas | to_entries[] | "\($c.id) acceptable_ca.\(.key) \(.value)"),
+  (if (.diagnoses | length) > 0 then
+     "\(.id) diag.0 \(.diagnoses[0].code) \(.diagnoses[0].stage) \(.diagnoses[0].gave_up)"
+   else empty end),
+  (.diagnoses[] | "\($c.id) diag.code \(.code)")

@@ -56,6 +56,8 @@ int main(int argc, char **argv)
 	td_suite_x509();
 	td_suite_out();
 	td_suite_engine();
+	td_suite_verify();
+	td_suite_diagnose();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

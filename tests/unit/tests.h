@@ -17,6 +17,8 @@ void td_suite_tls_handshake(void);
 void td_suite_x509(void);
 void td_suite_out(void);
 void td_suite_engine(void);
+void td_suite_verify(void);
+void td_suite_diagnose(void);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);

@@ -1,0 +1,53 @@
+/*
+ * diagnose.h - why a handshake failed, who gave up, and what to change.
+ *
+ * The diagnosis stage sits between the connection model and the sinks:
+ * the engine hands each finished connection to td_diagnose(), which
+ * runs a table of rules (src/diagnose/rules.c) over the model and its
+ * anomalies and appends struct td_diagnosis entries to the connection
+ * (conn.h): the first error is the root cause, the rest support it or
+ * are secondary, warnings and information last.
+ *
+ * A diagnoser also remembers, per server endpoint, what earlier
+ * connections of the capture showed (the versions and suites it chose,
+ * the intermediates it sent), so that a failure can be explained by a
+ * success elsewhere in the same capture.
+ *
+ * Trust stores (--ca-file, --ca-path, --client-ca-file, the system
+ * bundle) validate chains passively through the x509 layer; without a
+ * usable store, validation is skipped and td_diagnoser_note() says so.
+ */
+#ifndef TD_DIAGNOSE_H
+#define TD_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "conn.h"
+#include "result.h"
+
+struct td_diag_opts {
+	const char *ca_file;        /* the client's trust store (PEM bundle) */
+	const char *ca_path;        /* ...or a directory of PEM certificates */
+	bool no_system_store;       /* do not load the system bundle by default */
+	const char *client_ca_file; /* the server's store for client certificates */
+	int64_t at;                 /* validation time (epoch seconds); 0: capture time */
+};
+
+struct td_diagnoser;
+
+/* A new diagnoser.  TD_ERR_IO with err when a named store cannot be
+ * read (a store that is merely absent by default is not an error). */
+enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_opts *opts,
+				char *err, size_t errlen) TD_MUST_CHECK;
+void td_diagnoser_free(struct td_diagnoser *d);
+
+/* Diagnose c: append its diagnoses (c->diags), then remember what it
+ * teaches about its server.  TD_ERR_NOMEM only. */
+enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c) TD_MUST_CHECK;
+
+/* A note for the report about what could not be checked (no trust
+ * store...), or NULL. */
+const char *td_diagnoser_note(const struct td_diagnoser *d);
+
+#endif

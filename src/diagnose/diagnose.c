@@ -1,0 +1,278 @@
+/*
+ * diagnose.c - runs the rules over a finished connection (see
+ * diagnose.h): works out the facts every rule needs once (struct dx),
+ * validates the chains against the trust stores, runs the table of
+ * rules.c, orders what they found (errors first, in the table's order
+ * of precedence, then warnings, then information) and stores it on the
+ * connection.  It also remembers per server what each connection
+ * showed, for the connections after it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "diagnose.h"
+#include "rules.h"
+#include "tls_names.h"
+#include "verify.h"
+
+/* Servers remembered at once; older ones are forgotten first. */
+#define MEMORY_SERVERS 1024
+/* An AEAD-protected alert: 2 bytes + inner content type + 16-byte tag. */
+#define TLS13_ALERT_RECORD 19u
+
+struct server_slot {
+	bool used;
+	struct td_addr addr;
+	uint16_t port;
+	struct server_memory mem;
+};
+
+struct td_diagnoser {
+	struct td_trust *server_store;  /* the client's view of servers */
+	struct td_trust *client_store;  /* the server's view of clients */
+	int64_t at;
+	char note[256];
+	struct server_slot *servers;    /* MEMORY_SERVERS slots, round robin */
+	size_t next_slot;
+};
+
+enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_opts *opts,
+				char *err, size_t errlen)
+{
+	enum td_result r = TD_ERR_NOMEM;
+	struct td_diagnoser *d = calloc(1, sizeof *d);
+	*out = NULL;
+	if (!d)
+		goto out;
+	d->servers = calloc(MEMORY_SERVERS, sizeof *d->servers);
+	if (!d->servers)
+		goto out;
+	d->at = opts->at;
+	bool named = opts->ca_file || opts->ca_path;
+	if (named || !opts->no_system_store) {
+		r = td_trust_new(&d->server_store, opts->ca_file, opts->ca_path,
+				 !named && !opts->no_system_store, err, errlen);
+		if (r != TD_OK && named)
+			goto out;
+		if (r != TD_OK) {
+			/* No system bundle: not an error, a note. */
+			d->server_store = NULL;
+			snprintf(d->note, sizeof d->note,
+				 "server chains not validated: no system trust store (give --ca-file)");
+		}
+	}
+	if (opts->client_ca_file) {
+		r = td_trust_new(&d->client_store, opts->client_ca_file, NULL, false, err, errlen);
+		if (r != TD_OK)
+			goto out;
+	}
+	r = TD_OK;
+out:
+	if (r != TD_OK) {
+		td_diagnoser_free(d);
+		return r;
+	}
+	*out = d;
+	return TD_OK;
+}
+
+void td_diagnoser_free(struct td_diagnoser *d)
+{
+	if (!d)
+		return;
+	td_trust_free(d->server_store);
+	td_trust_free(d->client_store);
+	if (d->servers)
+		for (size_t i = 0; i < MEMORY_SERVERS; i++)
+			free(d->servers[i].mem.intermediate_subject);
+	free(d->servers);
+	free(d);
+}
+
+const char *td_diagnoser_note(const struct td_diagnoser *d)
+{
+	return d->note[0] ? d->note : NULL;
+}
+
+static struct server_slot *find_server(struct td_diagnoser *d, const struct td_conn *c)
+{
+	for (size_t i = 0; i < MEMORY_SERVERS; i++) {
+		struct server_slot *s = &d->servers[i];
+		if (s->used && s->port == c->server_port &&
+		    memcmp(&s->addr, &c->server_addr, sizeof s->addr) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Remember what c shows about its server. */
+static void learn(struct td_diagnoser *d, const struct td_conn *c)
+{
+	if (!c->sh.present)
+		return;
+	struct server_slot *s = find_server(d, c);
+	if (!s) {
+		s = &d->servers[d->next_slot++ % MEMORY_SERVERS];
+		free(s->mem.intermediate_subject);
+		memset(s, 0, sizeof *s);
+		s->used = true;
+		s->addr = c->server_addr;
+		s->port = c->server_port;
+	}
+	if (c->outcome == TD_OUTCOME_ESTABLISHED) {
+		s->mem.version = c->version;
+		s->mem.cipher = c->cipher;
+	}
+	if (c->server_chain.n > 1 && c->server_chain.certs[1].parsed &&
+	    c->server_chain.certs[1].subject && !s->mem.intermediate_subject)
+		s->mem.intermediate_subject = strdup(c->server_chain.certs[1].subject);
+}
+
+/* Validate a visible chain against a store. */
+static void check_chain(const struct td_trust *store, const struct td_chain *ch, int64_t at,
+			bool server, struct td_chain_check *out)
+{
+	memset(out, 0, sizeof *out);
+	out->verdict = TD_CHAIN_NOT_CHECKED;
+	if (!store || ch->n == 0)
+		return;
+	const uint8_t *der[TD_CAP_CHAIN];
+	size_t len[TD_CAP_CHAIN];
+	size_t n = 0;
+	for (size_t i = 0; i < ch->n && n < TD_CAP_CHAIN; i++) {
+		if (!ch->certs[i].der)
+			continue;
+		der[n] = ch->certs[i].der;
+		len[n] = ch->certs[i].der_len;
+		n++;
+	}
+	if (n == 0 || td_trust_verify(store, der, len, n, at, server, out) != TD_OK)
+		out->verdict = TD_CHAIN_NOT_CHECKED;
+}
+
+/* The facts every rule reads. */
+static void facts(struct dx *x, const struct td_conn *c)
+{
+	memset(x, 0, sizeof *x);
+	x->c = c;
+	x->tls13 = c->sh.present && td_tls_version_is_13(c->version);
+	x->failed = c->outcome == TD_OUTCOME_FAILED;
+	x->hidden = x->tls13 && !c->server_chain.present;
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		switch (e->kind) {
+		case TD_EV_ALERT:
+			if (!e->encrypted && e->alert_level == 2 && !x->fatal) {
+				x->fatal = e;
+				x->fatal_idx = i;
+				x->fatal_from = e->dir == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
+			} else if (e->encrypted && !x->enc_alert) {
+				x->enc_alert = e;
+				x->enc_alert_idx = i;
+			}
+			break;
+		case TD_EV_ENCRYPTED:
+		case TD_EV_APPDATA:
+			if (x->tls13 && e->content_type == TD_CT_APPLICATION_DATA &&
+			    e->length == TLS13_ALERT_RECORD && !x->enc_alert) {
+				/* The last alert-sized record before a close counts; a
+				 * later data record from the same side cancels it. */
+				x->enc_alert = e;
+				x->enc_alert_idx = i;
+			} else if (x->enc_alert && e->dir == x->enc_alert->dir &&
+				   e->length > TLS13_ALERT_RECORD) {
+				x->enc_alert = NULL;
+			}
+			break;
+		case TD_EV_TCP_FIN:
+		case TD_EV_TCP_RST:
+			if (!x->close) {
+				x->close = e;
+				x->close_idx = i;
+				x->closer = e->dir == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
+			}
+			break;
+		case TD_EV_HANDSHAKE:
+			if (e->dir == TD_DIR_C2S && e->hs_type == TD_HS_CERTIFICATE)
+				x->client_sent_cert = true;
+			break;
+		default:
+			break;
+		}
+	}
+	if (c->server_chain.n > 0)
+		x->server_leaf = &c->server_chain.certs[0];
+	if (c->client_chain.n > 0)
+		x->client_leaf = &c->client_chain.certs[0];
+}
+
+static int finding_rank(const struct finding *f)
+{
+	return f->severity == TD_SEV_ERROR ? 0 : f->severity == TD_SEV_WARNING ? 1 : 2;
+}
+
+static enum td_result store(struct td_conn *c, const struct finding *f)
+{
+	struct td_diagnosis d = { 0 };
+	d.code = f->code;
+	d.severity = f->severity;
+	d.stage = f->stage;
+	d.gave_up = f->gave_up;
+	d.summary = strdup(f->summary);
+	d.fix = f->fix[0] ? strdup(f->fix) : NULL;
+	enum td_result r = (!d.summary || (f->fix[0] && !d.fix)) ? TD_ERR_NOMEM : TD_OK;
+	for (size_t i = 0; i < f->n_evidence && r == TD_OK; i++)
+		r = td_strlist_add(&d.evidence, f->evidence[i]);
+	memcpy(d.events, f->events, sizeof d.events);
+	d.n_events = f->n_events;
+	if (r == TD_OK)
+		r = td_conn_add_diagnosis(c, &d);
+	if (r != TD_OK)
+		td_diagnosis_cleanup(&d);
+	return r;
+}
+
+enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
+{
+	struct dx x;
+	facts(&x, c);
+	x.at = d->at ? d->at : (int64_t)(c->start_us / 1000000u);
+	x.mem = NULL;
+	struct server_slot *slot = find_server(d, c);
+	if (slot)
+		x.mem = &slot->mem;
+	struct td_chain_check sc, cc;
+	check_chain(d->server_store, &c->server_chain, x.at, true, &sc);
+	check_chain(d->client_store, &c->client_chain, x.at, false, &cc);
+	x.server_check = sc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &sc;
+	x.client_check = cc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &cc;
+
+	/* A rule's findings in table order, then stable-sorted by severity. */
+	struct finding *found = calloc(td_rules_count, sizeof *found);
+	if (!found)
+		return TD_ERR_NOMEM;
+	size_t n = 0;
+	bool error = false;
+	for (size_t i = 0; i < td_rules_count; i++) {
+		if (td_rules[i].fallback && error)
+			continue;
+		memset(&found[n], 0, sizeof found[n]);
+		found[n].code = td_rules[i].code;
+		if (td_rules[i].fn(&x, &found[n])) {
+			error = error || found[n].severity == TD_SEV_ERROR;
+			n++;
+		}
+	}
+	enum td_result r = TD_OK;
+	for (int rank = 0; rank < 3 && r == TD_OK; rank++)
+		for (size_t i = 0; i < n && r == TD_OK; i++)
+			if (finding_rank(&found[i]) == rank)
+				r = store(c, &found[i]);
+	free(found);
+	learn(d, c);
+	return r;
+}
