@@ -232,6 +232,9 @@ struct td_conn {
 	size_t dropped_events;    /* past TD_CAP_EVENTS */
 
 	struct td_strlist anomalies; /* named malformations and oddities */
+	char *cleartext[2];          /* by td_dir: the first bytes sent that are not TLS,
+					sanitized, NULL if none (an HTTP request...) */
+	uint64_t cleartext_bytes[2]; /* how many such bytes */
 
 	struct td_diagnosis *diags;  /* root cause first, then secondary, warnings, info */
 	size_t n_diags;

@@ -35,6 +35,7 @@ struct td_diagnoser {
 	struct td_trust *server_store;  /* the client's view of servers */
 	struct td_trust *client_store;  /* the server's view of clients */
 	int64_t at;
+	bool explicit_store;            /* the server store was named by the user */
 	char note[256];
 	struct server_slot *servers;    /* MEMORY_SERVERS slots, round robin */
 	size_t next_slot;
@@ -53,6 +54,7 @@ enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_
 		goto out;
 	d->at = opts->at;
 	bool named = opts->ca_file || opts->ca_path;
+	d->explicit_store = named;
 	if (named || !opts->no_system_store) {
 		r = td_trust_new(&d->server_store, opts->ca_file, opts->ca_path,
 				 !named && !opts->no_system_store, err, errlen);
@@ -249,6 +251,7 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 	check_chain(d->server_store, &c->server_chain, x.at, true, &sc);
 	check_chain(d->client_store, &c->client_chain, x.at, false, &cc);
 	x.server_check = sc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &sc;
+	x.explicit_store = d->explicit_store;
 	x.client_check = cc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &cc;
 
 	/* A rule's findings in table order, then stable-sorted by severity. */

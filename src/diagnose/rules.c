@@ -27,6 +27,7 @@ enum {
 	A_HANDSHAKE_FAILURE = 40,
 	A_BAD_CERTIFICATE = 42,
 	A_UNSUPPORTED_CERTIFICATE = 43,
+	A_CERTIFICATE_REVOKED = 44,
 	A_CERTIFICATE_EXPIRED = 45,
 	A_CERTIFICATE_UNKNOWN = 46,
 	A_UNKNOWN_CA = 48,
@@ -218,6 +219,167 @@ static void san_list(const struct td_cert *cert, char *out, size_t len)
 		snprintf(out, len, "no subjectAltName");
 }
 
+/* Where the handshake was when event idx happened, from what came before. */
+static enum td_stage stage_at(const struct td_conn *c, size_t idx)
+{
+	bool sh = false, server_flight = false, client_flight = false;
+	for (size_t i = 0; i < idx && i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_SERVER_HELLO)
+			sh = true;
+		else if (e->dir == TD_DIR_S2C && sh &&
+			 ((e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_CERTIFICATE) ||
+			  e->kind == TD_EV_ENCRYPTED))
+			server_flight = true;
+		else if (e->dir == TD_DIR_C2S && server_flight &&
+			 (e->kind == TD_EV_HANDSHAKE || e->kind == TD_EV_ENCRYPTED))
+			client_flight = true;
+	}
+	if (!sh)
+		return TD_STAGE_CLIENT_HELLO;
+	if (!server_flight)
+		return TD_STAGE_SERVER_HELLO;
+	if (!client_flight)
+		return TD_STAGE_SERVER_CERTIFICATE;
+	return c->handshake_done ? TD_STAGE_AFTER_HANDSHAKE : TD_STAGE_FINISHED;
+}
+
+/* ---- before TLS: TCP, and peers that do not speak TLS ------------------- */
+
+static bool has_event(const struct td_conn *c, enum td_event_kind k, enum td_dir d, size_t *idx)
+{
+	for (size_t i = 0; i < c->n_events; i++)
+		if (c->events[i].kind == k && c->events[i].dir == d) {
+			if (idx)
+				*idx = i;
+			return true;
+		}
+	return false;
+}
+
+/* Nothing at all came from the server: no record, no cleartext, no close. */
+static bool server_sent_nothing(const struct td_conn *c)
+{
+	for (size_t i = 0; i < c->n_events; i++)
+		if (c->events[i].dir == TD_DIR_S2C && c->events[i].kind != TD_EV_TCP_GAP)
+			return false;
+	return c->cleartext[TD_DIR_S2C] == NULL;
+}
+
+static void endpoint(const struct td_conn *c, char *buf, size_t len)
+{
+	td_addr_format(buf, len, &c->server_addr, c->server_port);
+}
+
+static bool rule_refused(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	size_t syn, rst;
+	if (!has_event(c, TD_EV_TCP_SYN, TD_DIR_C2S, &syn) ||
+	    has_event(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, NULL) ||
+	    !has_event(c, TD_EV_TCP_RST, TD_DIR_S2C, &rst))
+		return false;
+	char ep[64];
+	endpoint(c, ep, sizeof ep);
+	set(f, TD_SEV_ERROR, TD_STAGE_TCP, TD_PARTY_SERVER,
+	    "The connection to %s was refused: nothing accepted it.", ep);
+	finding_evidence(f, "the client's SYN was answered by a RST");
+	finding_event(f, syn);
+	finding_event(f, rst);
+	fix(f, "Start the server or point the client at the right address and port (%s refused "
+	    "it); a firewall that rejects also answers this way.", ep);
+	return true;
+}
+
+static bool rule_no_answer(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	size_t syn;
+	if (!has_event(c, TD_EV_TCP_SYN, TD_DIR_C2S, &syn) || !server_sent_nothing(c))
+		return false;
+	char ep[64];
+	endpoint(c, ep, sizeof ep);
+	set(f, TD_SEV_ERROR, TD_STAGE_TCP, TD_PARTY_CLIENT,
+	    "The client's SYN to %s was never answered; the client gave up waiting.", ep);
+	finding_evidence(f, "a SYN from the client and nothing from the server in the capture");
+	finding_event(f, syn);
+	fix(f, "Check the route and the firewalls between the client and %s (a silent drop), and "
+	    "that the capture sees the server's side.", ep);
+	return true;
+}
+
+static bool rule_plaintext(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	if (c->ch.present || !c->cleartext[TD_DIR_C2S])
+		return false;
+	char ep[64];
+	endpoint(c, ep, sizeof ep);
+	set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_HELLO,
+	    x->closer == TD_PARTY_SERVER ? TD_PARTY_SERVER : TD_PARTY_NOBODY,
+	    "The client sent cleartext to %s, where the server expects TLS.", ep);
+	finding_evidence(f, "the client's first bytes: \"%s\"", c->cleartext[TD_DIR_C2S]);
+	if (x->fatal)
+		finding_evidence(f, "the server answered with a TLS alert (%s)",
+				 nm(TD_REG_ALERT, x->fatal->alert_desc));
+	else if (x->close && x->closer == TD_PARTY_SERVER)
+		finding_evidence(f, "the server closed the connection");
+	if (x->close)
+		finding_event(f, x->close_idx);
+	fix(f, "Speak TLS to this port (https:// rather than http://, or the client's TLS "
+	    "option), or send cleartext to the server's plain port.");
+	return true;
+}
+
+static bool rule_not_tls(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	if (!c->ch.present || c->sh.present || !c->cleartext[TD_DIR_S2C])
+		return false;
+	char ep[64];
+	endpoint(c, ep, sizeof ep);
+	set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER,
+	    "The server at %s does not speak TLS: it answered the ClientHello in cleartext.", ep);
+	finding_evidence(f, "the server answered: \"%s\"", c->cleartext[TD_DIR_S2C]);
+	fix(f, "Connect to the server's TLS port, or talk to this one without TLS (e.g. "
+	    "http:// if it answers HTTP).");
+	return true;
+}
+
+static bool rule_server_silent(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	/* The server's SYN-ACK is all it sent, but for closing after the client. */
+	bool silent = true, client_closed = false;
+	for (size_t i = 0; i < c->n_events && silent; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->dir == TD_DIR_C2S) {
+			client_closed = client_closed || e->kind == TD_EV_TCP_FIN ||
+					e->kind == TD_EV_TCP_RST;
+			continue;
+		}
+		silent = e->kind == TD_EV_TCP_SYNACK ||
+			 (client_closed && (e->kind == TD_EV_TCP_FIN || e->kind == TD_EV_TCP_RST));
+	}
+	if (!c->ch.present || !silent || c->cleartext[TD_DIR_S2C])
+		return false;
+	char ep[64];
+	endpoint(c, ep, sizeof ep);
+	size_t ch = last_message(c, TD_DIR_C2S, TD_HS_CLIENT_HELLO);
+	set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_HELLO,
+	    x->close ? TD_PARTY_CLIENT : TD_PARTY_NOBODY,
+	    "The server at %s accepted the connection but never answered the ClientHello.", ep);
+	finding_evidence(f, "no byte from the server after the ClientHello%s",
+			 x->close ? ", then the client gave up and closed" : " until the capture ended");
+	if (ch != SIZE_MAX)
+		finding_event(f, ch);
+	if (x->close)
+		finding_event(f, x->close_idx);
+	fix(f, "Check that the server speaks TLS directly on this port (not STARTTLS or a "
+	    "proxy protocol first), and that it is not stuck or overloaded.");
+	return true;
+}
+
 /* ---- the seed's table ------------------------------------------------- */
 
 /* "The client gets disconnected right after the client hello" (version). */
@@ -383,6 +545,32 @@ static bool client_rejected_server_cert(const struct dx *x)
 		return false;
 	switch (x->fatal->alert_desc) {
 	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
+	case A_UNSUPPORTED_CERTIFICATE: case A_CERTIFICATE_EXPIRED: case A_CERTIFICATE_REVOKED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Same, for the reasons that are about trust (not usage or dates). */
+static bool client_distrusted_server(const struct dx *x)
+{
+	return client_rejected_server_cert(x) &&
+	       x->fatal->alert_desc != A_UNSUPPORTED_CERTIFICATE &&
+	       x->fatal->alert_desc != A_CERTIFICATE_EXPIRED &&
+	       x->fatal->alert_desc != A_CERTIFICATE_REVOKED;
+}
+
+/* Did the peer that checks this chain reject it with an alert? */
+static bool peer_rejected_chain(const struct dx *x, bool server_chain)
+{
+	if (server_chain)
+		return client_rejected_server_cert(x);
+	if (!x->fatal || x->fatal_from != TD_PARTY_SERVER || x->c->client_chain.n == 0)
+		return false;
+	switch (x->fatal->alert_desc) {
+	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
+	case A_UNSUPPORTED_CERTIFICATE: case A_ACCESS_DENIED:
 		return true;
 	default:
 		return false;
@@ -559,9 +747,13 @@ static bool rule_hostname(const struct dx *x, struct finding *f)
 static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	bool alerted = client_rejected_server_cert(x);
+	bool alerted = client_distrusted_server(x);
+	/* The system store speaks only when the client rejected the chain; a
+	 * store the user named also raises a warning on a handshake the client
+	 * accepted (its own store differs from the one given). */
 	bool store_says = x->server_check && x->server_check->verdict != TD_CHAIN_OK &&
-			  x->server_check->verdict != TD_CHAIN_NOT_CHECKED;
+			  x->server_check->verdict != TD_CHAIN_NOT_CHECKED &&
+			  (alerted || x->explicit_store);
 	if (!alerted && !store_says)
 		return false;
 	const char *root = chain_root(&c->server_chain);
@@ -579,6 +771,13 @@ static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 	}
 	if (store_says)
 		finding_evidence(f, "validation: %s", x->server_check->reason);
+	for (size_t i = 0; i < c->server_chain.n; i++) {
+		const struct td_cert *k = &c->server_chain.certs[i];
+		if (k->parsed && k->key_type && strcmp(k->key_type, "RSA") == 0 && k->key_bits &&
+		    k->key_bits < 2048)
+			finding_evidence(f, "'%s' has a %u-bit RSA key, below what most clients "
+					 "accept", k->subject, k->key_bits);
+	}
 	for (size_t i = 0; i < c->server_chain.n && i < 4; i++) {
 		const struct td_cert *k = &c->server_chain.certs[i];
 		if (k->parsed)
@@ -720,7 +919,7 @@ static bool rule_alpn(const struct dx *x, struct finding *f)
 	if (!fatal_alert(x, A_NO_APPLICATION_PROTOCOL))
 		return false;
 	const struct td_conn *c = x->c;
-	set(f, TD_SEV_ERROR, TD_STAGE_SERVER_HELLO, x->fatal_from,
+	set(f, TD_SEV_ERROR, stage_at(c, x->fatal_idx), x->fatal_from,
 	    "No application protocol (ALPN) is common to the client and the server.");
 	char list[200] = "";
 	size_t o = 0;
@@ -795,54 +994,41 @@ static bool rule_aborted(const struct dx *x, struct finding *f)
 	const struct td_conn *c = x->c;
 	if (!x->failed || x->fatal || !x->close || c->handshake_done)
 		return false;
+	enum td_stage stage = stage_at(c, x->close_idx);
+	bool client = x->closer == TD_PARTY_CLIENT;
 	const char *pos;
-	if (!c->sh.present)
-		pos = x->closer == TD_PARTY_SERVER
-			? "right after the ClientHello: the server would not negotiate (many "
-			  "servers close without an alert when no version or cipher is common)"
-			: "before the server answered the ClientHello";
-	else if (x->closer == TD_PARTY_CLIENT)
-		pos = "after the server's flight: the client most likely rejected the server's "
-		      "certificate or found no client certificate to send";
-	else
-		pos = "after the client's flight: the server most likely rejected the client's "
-		      "certificate or its absence";
-	enum td_stage stage = !c->sh.present ? TD_STAGE_CLIENT_HELLO
-			    : x->closer == TD_PARTY_CLIENT ? TD_STAGE_SERVER_CERTIFICATE
-							   : TD_STAGE_CLIENT_CERTIFICATE;
+	switch (stage) {
+	case TD_STAGE_CLIENT_HELLO:
+		pos = client ? "before the server answered the ClientHello"
+			     : "right after the ClientHello: the server would not negotiate (many "
+			       "servers close without an alert when no version or cipher is common)";
+		break;
+	case TD_STAGE_SERVER_HELLO:
+	case TD_STAGE_SERVER_CERTIFICATE:
+		pos = client ? "after the server's flight: the client most likely rejected the "
+			       "server's certificate or found no client certificate to send"
+			     : "during its own flight";
+		break;
+	default:
+		pos = client ? "after its own flight: the server never finished the handshake and "
+			       "the client stopped waiting"
+			     : "after the client's flight: the server most likely rejected the "
+			       "client's certificate or its absence";
+		if (!client)
+			stage = TD_STAGE_CLIENT_CERTIFICATE;
+		break;
+	}
 	set(f, TD_SEV_ERROR, stage, x->closer,
 	    "The %s closed the connection mid-handshake without an alert, %s.", who(x->closer),
 	    pos);
 	finding_evidence(f, "the %s sent %s with no alert before it",
 			 who(x->closer), x->close->kind == TD_EV_TCP_RST ? "a TCP RST" : "a TCP FIN");
 	finding_event(f, x->close_idx);
-	fix(f, "Look at the %s's log for the reason it gave up at this point.", who(x->closer));
+	fix(f, "Look at the %s's log for the reason it gave up at this point%s.", who(x->closer),
+	    stage == TD_STAGE_FINISHED && client
+		? "; on the server's side, what kept it from answering (a slow CRL or OCSP "
+		  "check, a stuck backend)" : "");
 	return true;
-}
-
-/* Where the handshake was when event idx happened, from what came before. */
-static enum td_stage stage_at(const struct td_conn *c, size_t idx)
-{
-	bool sh = false, server_flight = false, client_flight = false;
-	for (size_t i = 0; i < idx && i < c->n_events; i++) {
-		const struct td_event *e = &c->events[i];
-		if (e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_SERVER_HELLO)
-			sh = true;
-		else if (e->dir == TD_DIR_S2C && sh &&
-			 ((e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_CERTIFICATE) ||
-			  e->kind == TD_EV_ENCRYPTED))
-			server_flight = true;
-		else if (e->dir == TD_DIR_C2S && server_flight &&
-			 (e->kind == TD_EV_HANDSHAKE || e->kind == TD_EV_ENCRYPTED))
-			client_flight = true;
-	}
-	if (!sh)
-		return TD_STAGE_CLIENT_HELLO;
-	if (!server_flight)
-		return TD_STAGE_SERVER_HELLO;
-	if (!client_flight)
-		return TD_STAGE_SERVER_CERTIFICATE;
-	return c->handshake_done ? TD_STAGE_AFTER_HANDSHAKE : TD_STAGE_FINISHED;
 }
 
 static bool rule_fatal_alert(const struct dx *x, struct finding *f)
@@ -934,11 +1120,18 @@ static bool rule_weak_key(const struct dx *x, struct finding *f)
 			if (!cert->parsed || !cert->key_type || strcmp(cert->key_type, "RSA") != 0 ||
 			    cert->key_bits == 0 || cert->key_bits >= 2048)
 				continue;
-			set(f, TD_SEV_WARNING, k == 0 ? TD_STAGE_SERVER_CERTIFICATE
-						      : TD_STAGE_CLIENT_CERTIFICATE,
-			    TD_PARTY_NOBODY, "The %s chain has an RSA key of %u bits; 2048 is the "
-			    "minimum most clients accept.", k == 0 ? "server" : "client",
-			    cert->key_bits);
+			bool rej = peer_rejected_chain(x, k == 0);
+			set(f, TD_SEV_WARNING,
+			    k == 0 ? TD_STAGE_SERVER_CERTIFICATE : TD_STAGE_CLIENT_CERTIFICATE,
+			    TD_PARTY_NOBODY,
+			    "The %s chain has an RSA key of %u bits; 2048 is the minimum most "
+			    "peers accept%s.", k == 0 ? "server" : "client", cert->key_bits,
+			    rej ? " (the likely reason for the rejection)" : "");
+			if (rej) {
+				finding_evidence(f, "the %s sent a fatal %s alert", who(x->fatal_from),
+						 nm(TD_REG_ALERT, x->fatal->alert_desc));
+				finding_event(f, x->fatal_idx);
+			}
 			finding_evidence(f, "'%s': RSA %u bits", cert->subject, cert->key_bits);
 			fix(f, "Reissue '%s' with an RSA key of 2048 bits or more, or an EC key.",
 			    cert->subject);
@@ -958,10 +1151,18 @@ static bool rule_weak_signature(const struct dx *x, struct finding *f)
 			    (!strstr(cert->sig_alg, "sha1") && !strstr(cert->sig_alg, "SHA1") &&
 			     !strstr(cert->sig_alg, "md5") && !strstr(cert->sig_alg, "MD5")))
 				continue;
-			set(f, TD_SEV_WARNING, k == 0 ? TD_STAGE_SERVER_CERTIFICATE
-						      : TD_STAGE_CLIENT_CERTIFICATE,
-			    TD_PARTY_NOBODY, "A certificate below the root is signed with %s, "
-			    "which current clients reject.", cert->sig_alg);
+			bool rej = peer_rejected_chain(x, k == 0);
+			set(f, TD_SEV_WARNING,
+			    k == 0 ? TD_STAGE_SERVER_CERTIFICATE : TD_STAGE_CLIENT_CERTIFICATE,
+			    TD_PARTY_NOBODY,
+			    "A certificate below the root is signed with %s, which current peers "
+			    "reject%s.", cert->sig_alg, rej ? " (the likely reason for the rejection)"
+							    : "");
+			if (rej) {
+				finding_evidence(f, "the %s sent a fatal %s alert", who(x->fatal_from),
+						 nm(TD_REG_ALERT, x->fatal->alert_desc));
+				finding_event(f, x->fatal_idx);
+			}
 			finding_evidence(f, "'%s' signed with %s", cert->subject, cert->sig_alg);
 			fix(f, "Reissue '%s' signed with SHA-256 or better.", cert->subject);
 			return true;
@@ -973,13 +1174,24 @@ static bool rule_weak_signature(const struct dx *x, struct finding *f)
 static bool rule_deprecated_version(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	uint16_t v = c->version;
-	if (!c->sh.present || !v || td_tls_version_is_13(v) || v >= 0x0303)
+	char offered[160];
+	uint16_t max = 0;
+	if (c->ch.present)
+		offered_versions(c, offered, sizeof offered, &max);
+	bool old_offer = c->ch.present && max && !td_tls_version_is_13(max) && max < 0x0303;
+	uint16_t v = c->sh.present ? c->version : 0;
+	bool old_chosen = v && !td_tls_version_is_13(v) && v < 0x0303;
+	if (!old_offer && !old_chosen)
 		return false;
-	set(f, TD_SEV_WARNING, TD_STAGE_SERVER_HELLO, TD_PARTY_NOBODY,
-	    "The connection uses %s, which is deprecated (RFC 8996).", nm(TD_REG_VERSION, v));
-	finding_evidence(f, "the server chose %s", nm(TD_REG_VERSION, v));
-	fix(f, "Enable TLS 1.2 or 1.3 on both sides and disable %s.", nm(TD_REG_VERSION, v));
+	uint16_t shown = old_chosen ? v : max;
+	set(f, TD_SEV_WARNING, old_chosen ? TD_STAGE_SERVER_HELLO : TD_STAGE_CLIENT_HELLO,
+	    TD_PARTY_NOBODY, "The connection %s %s, which is deprecated (RFC 8996).",
+	    old_chosen ? "uses" : "offers at most", nm(TD_REG_VERSION, shown));
+	if (old_chosen)
+		finding_evidence(f, "the server chose %s", nm(TD_REG_VERSION, v));
+	if (old_offer)
+		finding_evidence(f, "the client offered %s", offered);
+	fix(f, "Enable TLS 1.2 or 1.3 on both sides and disable %s.", nm(TD_REG_VERSION, shown));
 	return true;
 }
 
@@ -1014,6 +1226,11 @@ static bool rule_hrr(const struct dx *x, struct finding *f)
 }
 
 const struct rule td_rules[] = {
+	{ "TCP_CONNECTION_REFUSED", rule_refused, false },
+	{ "TCP_NO_ANSWER", rule_no_answer, false },
+	{ "PLAINTEXT_TO_TLS_PORT", rule_plaintext, false },
+	{ "NOT_TLS", rule_not_tls, false },
+	{ "SERVER_SILENT", rule_server_silent, false },
 	{ "PROTOCOL_VERSION_MISMATCH", rule_version, false },
 	{ "NO_SHARED_CIPHER", rule_cipher, false },
 	{ "ALPN_MISMATCH", rule_alpn, false },
@@ -1021,6 +1238,8 @@ const struct rule td_rules[] = {
 	{ "SERVER_CERT_NOT_YET_VALID", rule_server_not_yet_valid, false },
 	{ "SERVER_CHAIN_INCOMPLETE", rule_chain_incomplete, false },
 	{ "SERVER_CERT_WRONG_USAGE", rule_server_usage, false },
+	{ "WEAK_KEY", rule_weak_key, false },
+	{ "WEAK_SIGNATURE", rule_weak_signature, false },
 	{ "SERVER_CERT_NO_SAN", rule_no_san, false },
 	{ "HOSTNAME_MISMATCH", rule_hostname, false },
 	{ "SERVER_CERT_UNTRUSTED", rule_server_untrusted, false },
@@ -1037,8 +1256,6 @@ const struct rule td_rules[] = {
 	{ "CLIENT_CERT_NOT_ACCEPTABLE", rule_not_acceptable, false },
 	{ "EMPTY_CA_LIST", rule_empty_ca_list, false },
 	{ "CERT_EXPIRING_SOON", rule_expiring_soon, false },
-	{ "WEAK_KEY", rule_weak_key, false },
-	{ "WEAK_SIGNATURE", rule_weak_signature, false },
 	{ "DEPRECATED_VERSION", rule_deprecated_version, false },
 	{ "RESUMED", rule_resumed, false },
 	{ "HELLO_RETRY", rule_hrr, false },

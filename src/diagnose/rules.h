@@ -33,6 +33,7 @@ struct dx {
 	const struct server_memory *mem;       /* NULL when nothing is known */
 	const struct td_chain_check *server_check; /* NULL: not validated */
 	const struct td_chain_check *client_check;
+	bool explicit_store;                   /* --ca-file/--ca-path given (not the system bundle) */
 	int64_t at;                            /* judging time, epoch seconds */
 
 	/* The first alert in clear that is fatal (NULL if none). */

@@ -39,6 +39,8 @@
 #define TLS13_ALERT_RECORD 19u
 /* Finished connections held back to keep capture order, at most. */
 #define ORDER_QUEUE_MAX 4096u
+/* Server ports remembered as speaking TLS in this capture. */
+#define TLS_PORTS_KEPT 64u
 /* Grace after a successful handshake before reporting early (live views). */
 #define REPORT_GRACE_US 1000000u
 
@@ -85,6 +87,8 @@ struct td_engine {
 	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
 	size_t queue_n;
 	uint64_t now_us;
+	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
+	size_t n_tls_ports, next_tls_port;
 };
 
 void td_config_defaults(struct td_config *cfg)
@@ -269,7 +273,14 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 	bool closed = false;
 	for (int i = 0; i < 2; i++)
 		closed = closed || f->s[i].fin || f->s[i].rst;
-	if (fatal || closed)
+	/* A SYN never answered is a failed connection, whatever the capture
+	 * saw afterwards. */
+	bool syn = false, synack = false;
+	for (size_t i = 0; i < c->n_events; i++) {
+		syn = syn || c->events[i].kind == TD_EV_TCP_SYN;
+		synack = synack || c->events[i].kind == TD_EV_TCP_SYNACK;
+	}
+	if (fatal || closed || (syn && !synack))
 		c->outcome = TD_OUTCOME_FAILED;
 	else
 		c->outcome = TD_OUTCOME_INCOMPLETE;
@@ -650,6 +661,54 @@ static void release_buffers(struct flow *f)
 	}
 }
 
+/* Ports where TLS is usual (RFC 6335 registrations and common practice). */
+static bool well_known_tls_port(uint16_t port)
+{
+	static const uint16_t ports[] = { 443, 465, 636, 853, 989, 990, 992, 993, 994, 995, 2376,
+					  3269, 4443, 5061, 5223, 5671, 6443, 6514, 8443, 8883,
+					  9443, 10250 };
+	for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+static bool tls_port_seen(const struct td_engine *e, uint16_t port)
+{
+	for (size_t i = 0; i < e->n_tls_ports; i++)
+		if (e->tls_ports[i] == port)
+			return true;
+	return false;
+}
+
+static void remember_tls_port(struct td_engine *e, uint16_t port)
+{
+	if (tls_port_seen(e, port))
+		return;
+	e->tls_ports[e->next_tls_port++ % TLS_PORTS_KEPT] = port;
+	if (e->n_tls_ports < TLS_PORTS_KEPT)
+		e->n_tls_ports++;
+}
+
+/* A flow without TLS is still reported when it looks like a failed TLS
+ * attempt: to a TLS port (well known, or seen with TLS in this capture),
+ * a SYN refused or never answered, or cleartext from the client. */
+static bool failed_tls_attempt(const struct td_engine *e, const struct flow *f,
+			       const struct td_conn *c)
+{
+	if (!well_known_tls_port(c->server_port) && !tls_port_seen(e, c->server_port))
+		return false;
+	bool syn = false, synack = false, server_rst = false;
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *ev = &c->events[i];
+		syn = syn || (ev->kind == TD_EV_TCP_SYN && ev->dir == TD_DIR_C2S);
+		synack = synack || ev->kind == TD_EV_TCP_SYNACK;
+		server_rst = server_rst || (ev->kind == TD_EV_TCP_RST && ev->dir == TD_DIR_S2C);
+	}
+	const struct side *cs = &f->s[f->a_is_client ? 0 : 1];
+	return (syn && (!synack || server_rst)) || cs->tls.prefix_len > 0;
+}
+
 static void finish_conn(struct flow *f)
 {
 	struct td_engine *e = f->eng;
@@ -659,7 +718,11 @@ static void finish_conn(struct flow *f)
 		flush_side(f, i);
 	struct td_conn *c = f->conn;
 	f->conn = NULL;
-	if (!c->tls) {
+	if (c->tls) {
+		remember_tls_port(e, c->server_port);
+	} else if (failed_tls_attempt(e, f, c)) {
+		c->id = ++e->next_id;
+	} else {
 		td_conn_free(c);
 		return;
 	}
@@ -671,12 +734,13 @@ static void finish_conn(struct flow *f)
 		c->side[dir].dup_bytes = sd->reasm.dup_bytes;
 		c->side[dir].cap_dropped = sd->reasm.cap_dropped;
 		if (sd->tls.prefix_len > 0) {
-			char *txt = td_text_sanitize(sd->tls.prefix, sd->tls.prefix_len);
+			free(c->cleartext[dir]);
+			c->cleartext[dir] = td_text_sanitize(sd->tls.prefix, sd->tls.prefix_len);
+			c->cleartext_bytes[dir] = sd->tls.skipped;
 			note_nomem(c, td_conn_anomaly(c, "the %s sent %llu bytes that are not TLS%s: \"%s\"",
 				td_dir_from(dir), (unsigned long long)sd->tls.skipped,
 				sd->tls.state == TD_TS_SYNCED ? " before TLS started" : "",
-				txt ? txt : ""));
-			free(txt);
+				c->cleartext[dir] ? c->cleartext[dir] : ""));
 		}
 		if (sd->tls.oversize)
 			note_nomem(c, td_conn_anomaly(c, "the %s sent a record longer than %u bytes",

@@ -83,6 +83,8 @@ void td_conn_free(struct td_conn *c)
 		free(c->events[i].detail);
 	free(c->events);
 	td_strlist_cleanup(&c->anomalies);
+	free(c->cleartext[0]);
+	free(c->cleartext[1]);
 	for (size_t i = 0; i < c->n_diags; i++)
 		td_diagnosis_cleanup(&c->diags[i]);
 	free(c->diags);

@@ -353,7 +353,7 @@ static void test_alpn(void)
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	alert(c, TD_DIR_S2C, 120);
 	c->outcome = TD_OUTCOME_FAILED;
-	const struct td_diagnosis *g = root(c, "ALPN_MISMATCH", TD_STAGE_SERVER_HELLO,
+	const struct td_diagnosis *g = root(c, "ALPN_MISMATCH", TD_STAGE_CLIENT_HELLO,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->evidence.v[0], "h2"));
 	td_conn_free(c);

@@ -316,7 +316,8 @@ static void test_not_tls(void)
 	send(e, &fs, false, TD_TCP_FIN | TD_TCP_ACK, NULL, 0, 0);
 	send(e, &fs, true, TD_TCP_FIN | TD_TCP_ACK, NULL, 0, 0);
 
-	struct flowspec plain = { "10.1.1.3", "10.1.1.2", 40002, 80, 1, 1, 1700000001000000u };
+	/* to port 81, where no TLS was seen: not a TLS attempt, not reported */
+	struct flowspec plain = { "10.1.1.3", "10.1.1.2", 40002, 81, 1, 1, 1700000001000000u };
 	static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	handshake_start(e, &plain);
 	say(e, &plain, true, (const uint8_t *)get, sizeof get - 1);
