@@ -703,6 +703,10 @@ static bool rule_hostname(const struct dx *x, struct finding *f)
 	bool quit_after = c->handshake_done && c->client_quit_after_handshake;
 	bool alerted = client_rejected_server_cert(x);
 	bool rejected = quit_after || alerted;
+	/* Without SNI the name asked for is a guess (the address): say so only
+	 * when the client did reject the server. */
+	if (by_ip && !rejected)
+		return false;
 	set(f, rejected ? TD_SEV_ERROR : TD_SEV_WARNING,
 	    quit_after ? TD_STAGE_AFTER_HANDSHAKE : TD_STAGE_SERVER_CERTIFICATE,
 	    rejected ? TD_PARTY_CLIENT : TD_PARTY_NOBODY,
@@ -942,7 +946,7 @@ static bool rule_alpn(const struct dx *x, struct finding *f)
 static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	if (!x->enc_alert || !x->failed || x->fatal)
+	if (!x->enc_alert || !x->failed || x->fatal || !c->sh.present)
 		return false;
 	enum td_party p = from(x->enc_alert->dir);
 	enum td_stage stage;

@@ -280,7 +280,10 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 		syn = syn || c->events[i].kind == TD_EV_TCP_SYN;
 		synack = synack || c->events[i].kind == TD_EV_TCP_SYNACK;
 	}
-	if (fatal || closed || (syn && !synack))
+	/* A flow picked up after its handshake: its close says nothing. */
+	bool handshake_seen = c->ch.present || c->sh.present;
+	if (fatal || (closed && handshake_seen) || (syn && !synack) ||
+	    (closed && c->cleartext[TD_DIR_C2S]))
 		c->outcome = TD_OUTCOME_FAILED;
 	else
 		c->outcome = TD_OUTCOME_INCOMPLETE;
