@@ -30,6 +30,7 @@ struct td_stats {
 	uint64_t memory_cap_dropped; /* bytes dropped by the global memory cap */
 	uint64_t gap_bytes;          /* stream bytes never captured */
 	uint64_t first_us, last_us;  /* capture time span */
+	const char *note;            /* what could not be checked (no trust store...), or NULL */
 };
 
 struct td_sink {

@@ -60,11 +60,12 @@ enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_
 				 !named && !opts->no_system_store, err, errlen);
 		if (r != TD_OK && named)
 			goto out;
-		if (r != TD_OK) {
+		if (r != TD_OK || td_trust_anchor_count(d->server_store) == 0) {
 			/* No system bundle: not an error, a note. */
+			td_trust_free(d->server_store);
 			d->server_store = NULL;
-			snprintf(d->note, sizeof d->note,
-				 "server chains not validated: no system trust store (give --ca-file)");
+			snprintf(d->note, sizeof d->note, "server chains not validated against a trust "
+				 "store: no system bundle (%s); give --ca-file", TD_TRUST_SYSTEM_BUNDLE);
 		}
 	}
 	if (opts->client_ca_file) {

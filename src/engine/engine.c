@@ -915,6 +915,7 @@ void td_engine_finish(struct td_engine *e)
 	td_flowtab_flush(e->flows);
 	release_ordered(e, true);
 	e->st.memory_cap_dropped = e->budget.dropped;
+	e->st.note = e->cfg.diagnoser ? td_diagnoser_note(e->cfg.diagnoser) : NULL;
 	if (e->sink->finish)
 		e->sink->finish(e->sink, &e->st);
 }

@@ -870,6 +870,11 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	td_tw_end(&t);
 
 	td_code_counts_print(&t, &ts->codes);
+	if (st->note) {
+		td_tw_put(&t, "note: ");
+		td_tw_text(&t, st->note, TD_TW_YELLOW, true, 6);
+		td_tw_end(&t);
+	}
 	if (st->skipped_frames || st->malformed_frames || st->flows_idle) {
 		td_tw_put(&t, "not analysed: ");
 		td_tw_mark(&t);

@@ -101,6 +101,30 @@ if [ -n "$one" ]; then
 	if [ $? -le 1 ] && grep -q 'cut short' "$tmp/cut.err"; then ok "file cut short: warning, analysis kept"; else bad "file cut short"; fi
 fi
 
+# 3. Trust stores and the validation time (lab certificates: openssl x509
+# -enddate says notAfter=Nov 24 2036; the root of the server chain is
+# rootCA, not clientCA).
+lab="$caps/lab"
+ok12="$caps/tls12-mtls-ok.pcap"
+if [ -f "$ok12" ]; then
+	out=$("$bin" -r "$ok12" -o json --ca-file "$lab/clientCA.crt"); st=$?
+	if [ $st -eq 0 ] && printf '%s' "$out" | jq -e '.diagnoses[] | select(.code == "SERVER_CERT_UNTRUSTED" and .severity == "warning") | .evidence[] | select(contains("self-signed certificate in certificate chain"))' >/dev/null; then
+		ok "--ca-file without the server's root: a warning on an accepted chain"
+	else bad "--ca-file without the server's root"; fi
+	out=$("$bin" -r "$ok12" -o json --ca-file "$lab/rootCA.crt"); st=$?
+	if [ $st -eq 0 ] && [ "$(printf '%s' "$out" | jq '.diagnoses | length')" = 0 ]; then
+		ok "--ca-file with the server's root: no diagnosis"
+	else bad "--ca-file with the server's root"; fi
+	out=$("$bin" -r "$ok12" -o json --at 2040-01-01T00:00:00Z); st=$?
+	if [ $st -eq 0 ] && printf '%s' "$out" | jq -e '.diagnoses[] | select(.code == "SERVER_CERT_EXPIRED" and .severity == "warning")' >/dev/null; then
+		ok "--at after notAfter: SERVER_CERT_EXPIRED"
+	else bad "--at after notAfter"; fi
+	"$bin" -r "$ok12" --at yesterday >/dev/null 2>&1; st=$?
+	if [ $st -eq 2 ]; then ok "bad --at: exit 2"; else bad "bad --at: exit $st"; fi
+	"$bin" -r "$ok12" --ca-file "$tmp/nothing-here.pem" >/dev/null 2>"$tmp/err"; st=$?
+	if [ $st -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then ok "unreadable --ca-file: exit 2, one line"; else bad "unreadable --ca-file"; fi
+fi
+
 expect_exit() { # want-status description command...
 	local want=$1 what=$2; shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"
