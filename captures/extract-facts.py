@@ -10,6 +10,16 @@ length-prefixed DN list; all ASN.1/X.509 decoding is done by openssl).
   --facts      facts visible WITHOUT the key log (tshark -o tls.keylog_file:)
   --decrypted  facts tshark shows WITH the key log (TLS 1.3 captures)
 
+  --diag / --diag-decrypted
+               the scenario's expected diagnoses (from make-captures.sh, never
+               from tlsdiag): "N diag.K ..." lines, each after '#' comments
+               whose placeholders ({alert.0}, {dalert.0}, {ch}, {fin.client}...,
+               see placeholders()) become frame numbers of connection N.
+
+Every TCP connection of the capture is a connection of the facts, TLS or not
+(numbered in tcp.stream order), so that refused, unanswered or non-TLS flows
+have facts too.
+
 Format: "<conn> <key> <value>" per line, '#' comments.  See README.md.
 """
 
@@ -111,17 +121,28 @@ def hexbytes(v):
 
 # ---------------------------------------------------------------- openssl
 def cert_facts(der):
-    def x509(*args):
-        return run(["openssl", "x509", "-inform", "DER", "-noout",
-                    "-nameopt", "RFC2253", *args], der).strip()
-    subj = x509("-subject")
-    issuer = x509("-issuer")
-    assert subj.startswith("subject=") and issuer.startswith("issuer=")
-    san_out = x509("-ext", "subjectAltName").splitlines()
-    san = ", ".join(l.strip() for l in san_out[1:]) if san_out else None
-    fp = x509("-fingerprint", "-sha256")
-    fp = fp.split("=", 1)[1].replace(":", "").lower()
-    return subj[len("subject="):], issuer[len("issuer="):], san, fp
+    """(subject, issuer, SAN or None, sha256) of a DER certificate, as one
+    `openssl x509 -subject -issuer -ext subjectAltName -fingerprint` prints them."""
+    out = run(["openssl", "x509", "-inform", "DER", "-noout", "-nameopt", "RFC2253",
+               "-subject", "-issuer", "-ext", "subjectAltName",
+               "-fingerprint", "-sha256"], der)
+    subj = issuer = fp = None
+    san, in_san = [], False
+    for l in out.splitlines():
+        if l.startswith("subject="):
+            subj, in_san = l[len("subject="):], False
+        elif l.startswith("issuer="):
+            issuer, in_san = l[len("issuer="):], False
+        elif l.startswith("X509v3 Subject Alternative Name:"):
+            in_san = True
+        elif l.startswith("sha256 Fingerprint="):
+            fp, in_san = l.split("=", 1)[1].replace(":", "").lower(), False
+        elif in_san and l.startswith(" "):
+            san.append(l.strip())
+        else:
+            in_san = False
+    assert subj is not None and issuer is not None and fp, out
+    return subj.strip(), issuer.strip(), ", ".join(san) if san else None, fp
 
 
 def rfc2253_escape(v):
@@ -205,10 +226,20 @@ def fmt_ep(v4, v6, port):
     return f"[{v6}]:{port}" if v6 else f"{v4}:{port}"
 
 
-def extract(pcap, keylog, lab, ciphers):
+def extract(pcap, keylog, lab, ciphers, oc):
     frames = tshark_json(pcap, keylog)
     eps = endpoints(pcap)
     conns = {}       # stream -> dict, insertion order = capture order
+
+    def new_conn(ends):
+        return {"ends": ends, "sni": None, "version": None,
+                "cipher": None, "alerts": [], "server_cert": None,
+                "client_cert": None, "cas": None, "opaque": 0,
+                "frames": []}
+    # every TCP connection opened in the capture, TLS or not (tcp.stream
+    # numbers follow capture order)
+    for st in sorted(eps):
+        conns[st] = new_conn(eps[st])
     for fr in frames:
         L = fr["_source"]["layers"]
         ip = L.get("ip") or {}
@@ -217,10 +248,7 @@ def extract(pcap, keylog, lab, ciphers):
         st = int(tcp["tcp.stream"])
         src = fmt_ep(ip.get("ip.src"), ip6.get("ipv6.src"), tcp["tcp.srcport"])
         dst = fmt_ep(ip.get("ip.dst"), ip6.get("ipv6.dst"), tcp["tcp.dstport"])
-        c = conns.setdefault(st, {"ends": eps.get(st), "sni": None, "version": None,
-                                  "cipher": None, "alerts": [], "server_cert": None,
-                                  "client_cert": None, "cas": None, "opaque": 0,
-                                  "frames": []})
+        c = conns.setdefault(st, new_conn(eps.get(st)))
         for rec in records(L.get("tls", {})):
             ct = rec.get("tls.record.content_type")
             if ct is None:                       # TLS 1.3 record tshark could not open
@@ -254,6 +282,7 @@ def extract(pcap, keylog, lab, ciphers):
                         c["cas"] = split_dnames(bytes.fromhex(raw)) if raw else []
     lines = []
     for n, (st, c) in enumerate(conns.items(), 1):
+        c["stream"] = st
         cl, sv = c["ends"]
         lines.append(f"{n} client {cl}")
         lines.append(f"{n} server {sv}")
@@ -284,6 +313,7 @@ def extract(pcap, keylog, lab, ciphers):
         for i, (src, am, fr) in enumerate(c["alerts"]):
             who = "client" if src == cl else "server"
             fno = fr["_source"]["layers"].get("frame", {}).get("frame.number")
+            c.setdefault("alert_frames", []).append(fno)
             lines.append(f"# alert.{i}: frame {fno}, sent by {src}")
             if am is None:
                 lines.append(f"{n} alert.{i} {who} encrypted")
@@ -294,8 +324,104 @@ def extract(pcap, keylog, lab, ciphers):
                              f"{ALERT_DESCS.get(ds, ds)}")
         if c["opaque"]:
             lines.append(f"# {c['opaque']} TLS 1.3 encrypted record(s) that tshark could not open")
+        lines.append(f"{n} outcome {oc}")
         c["n"] = n
     return conns, lines
+
+
+# ---------------------------------------------------------------- diagnoses
+def frame_events(pcap, keylog):
+    """stream -> [(frame, src 'IP:PORT', flags set, tcp.len, handshake types,
+    content types, randoms)] from one tshark -T fields run."""
+    out = run(["tshark", "-r", pcap, "-o", "tls.keylog_file:" + (keylog or ""),
+               "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+               "-e", "frame.number", "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src",
+               "-e", "tcp.srcport", "-e", "tcp.flags.syn", "-e", "tcp.flags.ack",
+               "-e", "tcp.flags.fin", "-e", "tcp.flags.reset", "-e", "tcp.len",
+               "-e", "tls.handshake.type", "-e", "tls.record.content_type",
+               "-e", "tls.handshake.random"])
+    ev = {}
+    for line in out.splitlines():
+        f = line.split("\t")
+        if len(f) < 13 or not f[1]:
+            continue
+        flags = {k for k, v in zip(("syn", "ack", "fin", "rst"), f[5:9]) if v in ("1", "True")}
+        ev.setdefault(int(f[1]), []).append({
+            "frame": int(f[0]), "src": fmt_ep(f[2], f[3], f[4]), "flags": flags,
+            "len": int(f[9] or 0),
+            "hs": [int(x) for x in f[10].split(",") if x],
+            "ct": [int(x) for x in f[11].split(",") if x],
+            "random": [x.replace(":", "") for x in f[12].split(",") if x]})
+    return ev
+
+
+def placeholders(c, events, keyed):
+    """{name: 'frame N'} for the connection c (see README: diag comments)."""
+    cl = c["ends"][0]
+    ev = events.get(c["stream"], [])
+    side = lambda e: "client" if e["src"] == cl else "server"
+    ph = {}
+
+    def put(name, e):
+        if e is not None and name not in ph:
+            ph[name] = f"frame {e['frame']}"
+    for e in ev:
+        s = side(e)
+        if "syn" in e["flags"] and "ack" not in e["flags"]:
+            put("syn", e)
+        if 1 in e["hs"]:
+            put("ch", e)
+        if 2 in e["hs"]:
+            put("hrr" if HRR_RANDOM in e["random"] else "sh", e)
+        if 11 in e["hs"]:
+            put(f"cert.{s}", e)
+        if 13 in e["hs"]:
+            put("cr", e)
+        if "fin" in e["flags"]:
+            put(f"fin.{s}", e)
+        if "rst" in e["flags"]:
+            put(f"rst.{s}", e)
+        if e["flags"] & {"fin", "rst"}:
+            put(f"close.{s}", e)
+        if e["len"] > 0:
+            put(f"data.{s}", e)
+    for e in ev:
+        if e["len"] > 0:
+            ph[f"last.{side(e)}"] = f"frame {e['frame']}"
+    for i, fno in enumerate(c.get("alert_frames", [])):
+        ph[f"alert.{i}"] = f"frame {fno}"
+    if keyed is not None:
+        for i, fno in enumerate(keyed.get("alert_frames", [])):
+            ph[f"dalert.{i}"] = f"frame {fno}"
+    return ph
+
+
+def diag_lines(text, conns, events, keyed_conns, name):
+    """The scenario's expected diagnoses (make-captures.sh), with the frame
+    placeholders of their comments filled in for the connection they are on."""
+    bynum = {c["n"]: c for c in conns.values()}
+    keyed = {c["n"]: c for c in (keyed_conns or {}).values()}
+    out, pending = [], []
+    for l in (text or "").splitlines():
+        if not l.strip():
+            continue
+        if l.startswith("#"):
+            pending.append(l)
+            continue
+        n = int(l.split()[0])
+        if n not in bynum or not re.fullmatch(r"\d+ diag\.\d+ [A-Z_]+( \S+ \S+)?", l):
+            sys.exit(f"extract-facts: {name}: bad diag line '{l}'")
+        ph = placeholders(bynum[n], events, keyed.get(n))
+        for p in pending:
+            try:
+                out.append(re.sub(r"\{([a-z.0-9]+)\}", lambda m: ph[m[1]], p))
+            except KeyError as e:
+                sys.exit(f"extract-facts: {name}: no {e} in connection {n} for '{p}'")
+        pending = []
+        out.append(l)
+    if pending and any("{" in p for p in pending):
+        sys.exit(f"extract-facts: {name}: placeholder in a comment without a diag line")
+    return out + pending
 
 
 def outcome(client_txt):
@@ -314,6 +440,11 @@ def main():
     ap.add_argument("--row", default="")
     ap.add_argument("--facts", required=True)
     ap.add_argument("--decrypted")
+    ap.add_argument("--diag", default="",
+                    help="expected diagnoses for --facts (comments + 'N diag.K ...' lines)")
+    ap.add_argument("--diag-decrypted", default=None,
+                    help="expected diagnoses for --decrypted (default: --diag)")
+    ap.add_argument("--port", default="8443", help="(unused; kept for the caller)")
     a = ap.parse_args()
 
     lab, ciphers = Lab(a.lab), cipher_names()
@@ -329,23 +460,33 @@ def main():
 
     todo = [(a.facts, None,
              "facts visible WITHOUT the key log: "
-             f"tshark -r {name}.pcap -o tls.keylog_file:")]
+             f"tshark -r {name}.pcap -o tls.keylog_file:", a.diag)]
     if a.decrypted:
         todo.append((a.decrypted, a.keylog,
                      "facts tshark shows WITH the key log: "
-                     f"tshark -r {name}.pcap -o tls.keylog_file:{name}.keylog"))
-    for path, keylog, what in todo:
+                     f"tshark -r {name}.pcap -o tls.keylog_file:{name}.keylog",
+                     a.diag if a.diag_decrypted is None else a.diag_decrypted))
+    views = {}              # key log (or None) -> (conns, lines): tshark runs once per view
+
+    def view(keylog):
+        if keylog not in views:
+            views[keylog] = extract(a.pcap, keylog, lab, ciphers, oc)
+        return views[keylog]
+    # the view with the key log, for the {dalert.N} placeholders of NAME.facts
+    keyed = view(a.keylog)[0] if os.path.getsize(a.keylog) > 0 else None
+    for path, keylog, what, diag in todo:
         if keylog is not None and os.path.getsize(keylog) == 0:
             keylog = None       # nothing to decrypt with (failure at ClientHello)
             what += "  (the key log is empty: no secret was derived)"
-        conns, lines = extract(a.pcap, keylog, lab, ciphers)
-        if len(conns) != 1:
-            print(f"extract-facts: {name}: {len(conns)} TLS connections", file=sys.stderr)
+        conns, lines = view(keylog)
+        lines = list(lines)
+        if not conns:
+            print(f"extract-facts: {name}: no TCP connection", file=sys.stderr)
         for c in conns.values():
-            lines.append(f"{c['n']} outcome {oc}")
             if a.decrypted and path == a.decrypted and c["opaque"] and keylog:
                 print(f"extract-facts: {name}: {c['opaque']} records not decrypted",
                       file=sys.stderr)
+        lines += diag_lines(diag, conns, frame_events(a.pcap, keylog), keyed, name)
         with open(path, "w") as f:
             f.write("\n".join(head + ["# " + what] + order(lines)) + "\n")
 

@@ -338,7 +338,8 @@ static bool rule_not_tls(const struct dx *x, struct finding *f)
 		return false;
 	char ep[64];
 	endpoint(c, ep, sizeof ep);
-	set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER,
+	/* The client, handed bytes that are not TLS, is the one that gives up. */
+	set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_HELLO, TD_PARTY_CLIENT,
 	    "The server at %s does not speak TLS: it answered the ClientHello in cleartext.", ep);
 	finding_evidence(f, "the server answered: \"%s\"", c->cleartext[TD_DIR_S2C]);
 	fix(f, "Connect to the server's TLS port, or talk to this one without TLS (e.g. "
