@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -628,7 +629,9 @@ static void test_store_loading(void)
 	char *tmp = mkdtemp(tmpl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
 	char p1[512], p2[512], p3[512], p4[512], root[4096];
-	snprintf(root, sizeof root, "%s", path_of("v:vroot.pem"));
+	/* symlinks need an absolute target: top_srcdir may be relative */
+	if (!realpath(path_of("v:vroot.pem"), root))
+		snprintf(root, sizeof root, "%s", path_of("v:vroot.pem"));
 	snprintf(p1, sizeof p1, "%s/0123abcd.0", tmp);
 	snprintf(p2, sizeof p2, "%s/copy.crt", tmp);
 	snprintf(p3, sizeof p3, "%s/mixed.pem", tmp);
