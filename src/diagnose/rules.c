@@ -275,7 +275,10 @@ static bool rule_refused(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	size_t syn, rst;
-	if (!has_event(c, TD_EV_TCP_SYN, TD_DIR_C2S, &syn) ||
+	/* A ClientHello means the connection was accepted (its SYN-ACK was
+	 * just not captured). */
+	if (c->ch.present || c->cleartext[TD_DIR_C2S] ||
+	    !has_event(c, TD_EV_TCP_SYN, TD_DIR_C2S, &syn) ||
 	    has_event(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, NULL) ||
 	    !has_event(c, TD_EV_TCP_RST, TD_DIR_S2C, &rst))
 		return false;
@@ -487,6 +490,12 @@ static bool cert_time(const struct dx *x, struct finding *f, bool server, bool e
 		}
 	}
 	bool alert = expired && fatal_alert(x, A_CERTIFICATE_EXPIRED) && x->fatal_from == judge;
+	/* certificate_expired also means "not currently valid" (RFC 5246
+	 * 7.2.2): with a chain that is not yet valid, that rule explains it. */
+	if (alert && !bad)
+		for (size_t i = 0; i < ch->n; i++)
+			if (ch->certs[i].parsed && x->at < ch->certs[i].not_before)
+				alert = false;
 	if (!bad && !alert)
 		return false;
 	const char *whose = server ? "server" : "client";
@@ -671,7 +680,8 @@ static bool rule_no_san(const struct dx *x, struct finding *f)
 	const struct td_cert *leaf = x->server_leaf;
 	if (!leaf || !leaf->parsed || leaf->san.n > 0)
 		return false;
-	bool rejected = client_rejected_server_cert(x) ||
+	/* unknown_ca is about trust, not names: SERVER_CERT_UNTRUSTED says it. */
+	bool rejected = (client_rejected_server_cert(x) && x->fatal->alert_desc != A_UNKNOWN_CA) ||
 			(x->failed && !x->fatal && x->closer == TD_PARTY_CLIENT &&
 			 x->c->handshake_done);
 	set(f, rejected ? TD_SEV_ERROR : TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,

@@ -153,6 +153,83 @@ static bool contains(const char *s, const char *part)
 	return s && strstr(s, part) != NULL;
 }
 
+/* Diagnose c with a fresh diagnoser (no trust store). */
+static void run(struct td_conn *c)
+{
+	struct td_diagnoser *d = diagnoser();
+	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
+	td_diagnoser_free(d);
+}
+
+static const struct td_diagnosis *find(const struct td_conn *c, const char *code)
+{
+	for (size_t i = 0; i < c->n_diags; i++)
+		if (strcmp(c->diags[i].code, code) == 0)
+			return &c->diags[i];
+	return NULL;
+}
+
+/* c has a diagnosis `code` with these severity, stage and party. */
+static const struct td_diagnosis *expect(const struct td_conn *c, const char *code,
+					 enum td_severity sev, enum td_stage stage,
+					 enum td_party who)
+{
+	static const struct td_diagnosis none = { .code = "(none)" };
+	const struct td_diagnosis *g = find(c, code);
+	if (!g) {
+		fprintf(stderr, "\nwant %s, not found (%zu diagnoses)\n", code, c->n_diags);
+		CU_FAIL_FATAL("diagnosis not found");
+		return &none;  /* not reached: the failure ends the test */
+	}
+	CU_ASSERT_EQUAL(g->severity, sev);
+	CU_ASSERT_EQUAL(g->stage, stage);
+	CU_ASSERT_EQUAL(g->gave_up, who);
+	CU_ASSERT_PTR_NOT_NULL(g->summary);
+	CU_ASSERT_TRUE(g->evidence.n > 0);
+	return g;
+}
+
+/* One of g's evidence sentences contains part. */
+static bool evidence_has(const struct td_diagnosis *g, const char *part)
+{
+	for (size_t i = 0; i < g->evidence.n; i++)
+		if (contains(g->evidence.v[i], part))
+			return true;
+	fprintf(stderr, "\n%s: no evidence with \"%s\"\n", g->code, part);
+	return false;
+}
+
+/* A bare TCP flow: the client's SYN and no TLS yet. */
+static struct td_conn *tcp_conn(void)
+{
+	struct td_conn *c = conn();
+	c->tls = false;
+	td_client_hello_cleanup(&c->ch);
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	return c;
+}
+
+/* A client certificate issued by `issuer`, and the client's Certificate message. */
+static struct td_cert *client_cert(struct td_conn *c, const char *issuer)
+{
+	struct td_cert *k = add_cert(&c->client_chain, "CN=client", issuer, NULL);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CERTIFICATE, 1300);
+	return k;
+}
+
+static void set_sig_alg(struct td_cert *k, const char *alg)
+{
+	free(k->sig_alg);
+	k->sig_alg = strdup(alg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k->sig_alg);
+}
+
+static void established(struct td_conn *c)
+{
+	c->handshake_done = true;
+	c->outcome = TD_OUTCOME_ESTABLISHED;
+}
+
 /* ---- the seed's table ------------------------------------------------- */
 
 static void test_version_mismatch(void)
@@ -488,6 +565,694 @@ static void test_hostname_match(void)
 	CU_ASSERT_FALSE(td_hostname_is_ip("tls-server.local"));
 }
 
+/* ---- before TLS: TCP, and peers that do not speak TLS ------------------ */
+
+/* conn() starts the capture here (seconds): the judging time. */
+static const int64_t capture_s = 1700000000;
+static const int64_t day_s = 86400;
+
+static void test_refused(void)
+{
+	struct td_conn *c = tcp_conn();
+	ev(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "TCP_CONNECTION_REFUSED", TD_STAGE_TCP,
+					    TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(evidence_has(g, "SYN was answered by a RST"));
+	CU_ASSERT_TRUE(contains(g->fix, "10.0.0.2:8443"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 2);
+	CU_ASSERT_EQUAL(g->events[0], 0);  /* the SYN */
+	CU_ASSERT_EQUAL(g->events[1], 1);  /* the RST */
+	CU_ASSERT_EQUAL(c->n_diags, 1);    /* no TCP_NO_ANSWER, no HANDSHAKE_ABORTED */
+	td_conn_free(c);
+
+	/* accepted (SYN-ACK), then reset: not a refusal */
+	c = tcp_conn();
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "TCP_CONNECTION_REFUSED"));
+	CU_ASSERT_FALSE(has(c, "TCP_NO_ANSWER"));
+	td_conn_free(c);
+
+	/* the client's own RST after its SYN: the server refused nothing */
+	c = tcp_conn();
+	ev(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "TCP_NO_ANSWER", TD_STAGE_TCP, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "TCP_CONNECTION_REFUSED"));
+	td_conn_free(c);
+}
+
+static void test_no_answer(void)
+{
+	struct td_conn *c = tcp_conn();
+	const struct td_diagnosis *g = root(c, "TCP_NO_ANSWER", TD_STAGE_TCP, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "nothing from the server"));
+	CU_ASSERT_TRUE(contains(g->summary, "10.0.0.2:8443"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+	CU_ASSERT_EQUAL(g->events[0], 0);
+	CU_ASSERT_EQUAL(c->n_diags, 1);
+	td_conn_free(c);
+
+	/* answered with a SYN-ACK, nothing else yet: nothing to say */
+	c = tcp_conn();
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "TCP_NO_ANSWER"));
+	CU_ASSERT_EQUAL(c->n_diags, 0);
+	td_conn_free(c);
+
+	/* the server spoke first in cleartext (a banner): it did answer */
+	c = tcp_conn();
+	c->cleartext[TD_DIR_S2C] = strdup("220 mail.example ESMTP");
+	run(c);
+	CU_ASSERT_FALSE(has(c, "TCP_NO_ANSWER"));
+	td_conn_free(c);
+}
+
+static void test_plaintext(void)
+{
+	struct td_conn *c = tcp_conn();
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
+	c->cleartext_bytes[TD_DIR_C2S] = 78;
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "PLAINTEXT_TO_TLS_PORT", TD_STAGE_CLIENT_HELLO,
+					    TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(evidence_has(g, "\"GET / HTTP/1.1\""));
+	CU_ASSERT_TRUE(evidence_has(g, "the server closed the connection"));
+	CU_ASSERT_TRUE(contains(g->fix, "https://"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+	CU_ASSERT_EQUAL(g->events[0], 2);  /* the server's FIN */
+	CU_ASSERT_FALSE(has(c, "NOT_TLS"));
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));
+	td_conn_free(c);
+
+	/* the server answered the cleartext with a TLS alert */
+	c = tcp_conn();
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
+	alert(c, TD_DIR_S2C, 10);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	g = root(c, "PLAINTEXT_TO_TLS_PORT", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(evidence_has(g, "TLS alert (unexpected_message)"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* the same close without any cleartext: not this rule */
+	c = tcp_conn();
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "PLAINTEXT_TO_TLS_PORT"));
+	td_conn_free(c);
+
+	/* cleartext from a client that did open with a ClientHello: not this rule */
+	c = conn();
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
+	c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "PLAINTEXT_TO_TLS_PORT"));
+	td_conn_free(c);
+}
+
+static void test_not_tls(void)
+{
+	struct td_conn *c = conn();
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
+	c->cleartext[TD_DIR_S2C] = strdup("HTTP/1.1 400 Bad Request");
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "NOT_TLS", TD_STAGE_CLIENT_HELLO, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "\"HTTP/1.1 400 Bad Request\""));
+	CU_ASSERT_TRUE(contains(g->summary, "10.0.0.2:8443"));
+	CU_ASSERT_FALSE(has(c, "SERVER_SILENT"));
+	CU_ASSERT_FALSE(has(c, "PLAINTEXT_TO_TLS_PORT"));
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));
+	td_conn_free(c);
+
+	/* a ServerHello came first: the server does speak TLS */
+	c = conn();
+	server_hello(c, TD_VERSION_TLS12);
+	c->cleartext[TD_DIR_S2C] = strdup("garbage");
+	c->outcome = TD_OUTCOME_INCOMPLETE;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "NOT_TLS"));
+	td_conn_free(c);
+
+	/* no ClientHello: a server banner is not an answer to TLS */
+	c = tcp_conn();
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	c->cleartext[TD_DIR_S2C] = strdup("220 mail.example ESMTP");
+	run(c);
+	CU_ASSERT_FALSE(has(c, "NOT_TLS"));
+	td_conn_free(c);
+}
+
+static void test_server_silent(void)
+{
+	struct td_conn *c = conn();
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);  /* closing after the client is allowed */
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "SERVER_SILENT", TD_STAGE_CLIENT_HELLO,
+					    TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "the client gave up and closed"));
+	CU_ASSERT_TRUE(contains(g->fix, "STARTTLS"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 2);
+	CU_ASSERT_EQUAL(g->events[0], 2);  /* the ClientHello */
+	CU_ASSERT_EQUAL(g->events[1], 3);  /* the client's FIN */
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));  /* a fallback, after an error */
+	CU_ASSERT_FALSE(has(c, "TCP_NO_ANSWER"));
+	td_conn_free(c);
+
+	/* the capture ended while the client was still waiting */
+	c = conn();
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
+	c->outcome = TD_OUTCOME_INCOMPLETE;
+	g = root(c, "SERVER_SILENT", TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(evidence_has(g, "until the capture ended"));
+	td_conn_free(c);
+
+	/* the server answered with a ServerHello: not silent */
+	c = conn();
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	server_hello(c, TD_VERSION_TLS12);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "SERVER_SILENT"));
+	CU_ASSERT_TRUE(has(c, "HANDSHAKE_ABORTED"));
+	td_conn_free(c);
+
+	/* the server closed first: it gave up, it was not silent */
+	c = conn();
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "HANDSHAKE_ABORTED", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "SERVER_SILENT"));
+	td_conn_free(c);
+}
+
+/* TLS 1.2 to tls-server.local, up to the server's lab chain. */
+static struct td_conn *lab_conn(void)
+{
+	struct td_conn *c = conn();
+	c->ch.sni = strdup("tls-server.local");
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	return c;
+}
+
+/* ---- certificates: dates, usage, names ----------------------------------- */
+
+static void test_server_not_yet_valid(void)
+{
+	struct td_conn *c = lab_conn();
+	c->server_chain.certs[0].not_before = 1800000000;  /* 2027, after the capture */
+	alert(c, TD_DIR_C2S, 42);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "SERVER_CERT_NOT_YET_VALID",
+					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "'O=LMT Corp,CN=tls-server.local' is valid from "
+				    "2027-01-15 08:00:00 UTC"));
+	CU_ASSERT_TRUE(contains(g->fix, "clock"));
+	CU_ASSERT_FALSE(contains(g->summary, " chain"));  /* the leaf itself */
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_EXPIRED"));
+	td_conn_free(c);
+
+	/* an intermediate not yet valid, on a handshake the client accepted */
+	c = lab_conn();
+	c->server_chain.certs[1].not_before = 1800000000;
+	established(c);
+	run(c);
+	g = expect(c, "SERVER_CERT_NOT_YET_VALID", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
+		   TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(contains(g->summary, "certificate chain"));
+	CU_ASSERT_TRUE(evidence_has(g, "'O=LMT Corp,CN=intermediateCA'"));
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	td_conn_free(c);
+
+	/* valid from the very second of the handshake: nothing */
+	c = lab_conn();
+	c->server_chain.certs[0].not_before = capture_s;
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_YET_VALID"));
+	CU_ASSERT_EQUAL(c->n_diags, 0);
+	td_conn_free(c);
+}
+
+/* A TLS 1.2 mutual-TLS handshake up to the client's Certificate. */
+static struct td_conn *mtls(void)
+{
+	struct td_conn *c = lab_conn();
+	cert_request(c, "O=LMT Corp,CN=clientCA");
+	return c;
+}
+
+static void test_client_expired(void)
+{
+	struct td_conn *c = mtls();
+	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
+	k->not_after = 1650000000;  /* 2022 */
+	alert(c, TD_DIR_S2C, 45);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "CLIENT_CERT_EXPIRED", TD_STAGE_CLIENT_CERTIFICATE,
+					    TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(evidence_has(g, "'CN=client' is valid until 2022-04-15 05:20:00 UTC"));
+	CU_ASSERT_TRUE(evidence_has(g, "the server sent a fatal certificate_expired alert"));
+	CU_ASSERT_TRUE(contains(g->fix, "'CN=client'"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+	CU_ASSERT_EQUAL(g->events[0], c->n_events - 1);  /* the alert */
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_EXPIRED"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* the server's certificate expired and the client said so: not the client's */
+	c = mtls();
+	c->server_chain.certs[0].not_after = 1650000000;
+	alert(c, TD_DIR_C2S, 45);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_ABORTED_AFTER_CERT_REQUEST"));
+	td_conn_free(c);
+
+	/* a valid client certificate rejected as unknown: not an expiry */
+	c = mtls();
+	client_cert(c, "O=LMT Corp,CN=clientCA");
+	alert(c, TD_DIR_S2C, 48);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
+	td_conn_free(c);
+}
+
+static void test_client_not_yet_valid(void)
+{
+	struct td_conn *c = mtls();
+	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
+	k->not_before = 1800000000;  /* 2027 */
+	alert(c, TD_DIR_S2C, 42);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "CLIENT_CERT_NOT_YET_VALID",
+					    TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(evidence_has(g, "'CN=client' is valid from 2027-01-15 08:00:00 UTC"));
+	CU_ASSERT_TRUE(contains(g->fix, "clock"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_YET_VALID"));
+	CU_ASSERT_TRUE(has(c, "CLIENT_CERT_UNTRUSTED"));  /* secondary, after it */
+	td_conn_free(c);
+
+	/* the same rejection of a valid certificate: not a date problem */
+	c = mtls();
+	client_cert(c, "O=LMT Corp,CN=clientCA");
+	alert(c, TD_DIR_S2C, 42);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_YET_VALID"));
+	td_conn_free(c);
+}
+
+/* Was a bug (fixed): certificate_expired also means "not currently valid" (RFC 5246
+ * 7.2.2: "A certificate has expired or is not currently valid"), and Go's
+ * crypto/tls sends it for a certificate whose notBefore is in the future
+ * (x509.Expired covers both).  cert_time() in rules.c lets that alert alone
+ * make SERVER_CERT_EXPIRED / CLIENT_CERT_EXPIRED fire even when the visible
+ * chain holds no expired certificate but a not-yet-valid one; being earlier
+ * in the table, the EXPIRED rule becomes the root cause and tells the user
+ * to renew a certificate that has not even started.  Correct: the chain's
+ * dates decide, the root cause is *_NOT_YET_VALID, and no *_EXPIRED. */
+static void test_not_yet_valid_expired_alert(void)
+{
+	struct td_conn *c = lab_conn();
+	c->server_chain.certs[0].not_before = 1800000000;
+	alert(c, TD_DIR_C2S, 45);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "SERVER_CERT_NOT_YET_VALID", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_EXPIRED"));
+	td_conn_free(c);
+
+	c = mtls();
+	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
+	k->not_before = 1800000000;
+	alert(c, TD_DIR_S2C, 45);
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "CLIENT_CERT_NOT_YET_VALID", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
+	td_conn_free(c);
+}
+
+static void test_server_usage(void)
+{
+	struct td_conn *c = lab_conn();
+	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage, "clientAuth"), TD_OK);
+	alert(c, TD_DIR_C2S, 43);
+	c->outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "SERVER_CERT_WRONG_USAGE",
+					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(contains(g->summary, "not allowed for server authentication"));
+	CU_ASSERT_TRUE(evidence_has(g, "allows only: clientAuth (no serverAuth)"));
+	CU_ASSERT_TRUE(evidence_has(g, "the client sent a fatal unsupported_certificate alert"));
+	CU_ASSERT_TRUE(contains(g->fix, "extendedKeyUsage = serverAuth"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_WRONG_USAGE"));
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* the same certificate on a handshake the client accepted: a warning */
+	c = lab_conn();
+	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage, "clientAuth"), TD_OK);
+	established(c);
+	run(c);
+	expect(c, "SERVER_CERT_WRONG_USAGE", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
+	       TD_PARTY_NOBODY);
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	td_conn_free(c);
+
+	/* serverAuth among others, or anyExtendedKeyUsage: allowed */
+	const char *ok[][2] = { { "clientAuth", "serverAuth" }, { "anyExtendedKeyUsage", NULL } };
+	for (size_t i = 0; i < 2; i++) {
+		c = lab_conn();
+		for (size_t j = 0; j < 2 && ok[i][j]; j++)
+			CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage,
+						       ok[i][j]), TD_OK);
+		established(c);
+		run(c);
+		CU_ASSERT_FALSE(has(c, "SERVER_CERT_WRONG_USAGE"));
+		CU_ASSERT_EQUAL(c->n_diags, 0);
+		td_conn_free(c);
+	}
+}
+
+static void test_no_san(void)
+{
+	/* CN only, the name matches the CN, the client accepted: a warning */
+	struct td_conn *c = lab_conn();
+	td_strlist_cleanup(&c->server_chain.certs[0].san);
+	established(c);
+	run(c);
+	const struct td_diagnosis *g = expect(c, "SERVER_CERT_NO_SAN", TD_SEV_WARNING,
+					      TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(evidence_has(g, "'O=LMT Corp,CN=tls-server.local' carries no "
+				    "subjectAltName"));
+	CU_ASSERT_TRUE(contains(g->fix, "subjectAltName=DNS:tls-server.local"));
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	CU_ASSERT_FALSE(has(c, "HOSTNAME_MISMATCH"));
+	td_conn_free(c);
+
+	/* the client rejected it with bad_certificate: the root cause */
+	c = lab_conn();
+	td_strlist_cleanup(&c->server_chain.certs[0].san);
+	alert(c, TD_DIR_C2S, 42);
+	c->outcome = TD_OUTCOME_FAILED;
+	g = root(c, "SERVER_CERT_NO_SAN", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+	CU_ASSERT_EQUAL(g->events[0], 3);  /* ClientHello, ServerHello, Certificate, alert */
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* a SAN on the leaf (none on the CAs): nothing */
+	c = lab_conn();
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NO_SAN"));
+	CU_ASSERT_EQUAL(c->n_diags, 0);
+	td_conn_free(c);
+}
+
+static void test_weak_signature(void)
+{
+	struct td_conn *c = lab_conn();
+	set_sig_alg(&c->server_chain.certs[1], "sha1WithRSAEncryption");
+	established(c);
+	run(c);
+	const struct td_diagnosis *g = expect(c, "WEAK_SIGNATURE", TD_SEV_WARNING,
+					      TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(evidence_has(g, "'O=LMT Corp,CN=intermediateCA' signed with "
+				    "sha1WithRSAEncryption"));
+	CU_ASSERT_TRUE(contains(g->fix, "'O=LMT Corp,CN=intermediateCA'"));
+	CU_ASSERT_FALSE(contains(g->summary, "rejection"));
+	CU_ASSERT_EQUAL(c->n_diags, 1);
+	td_conn_free(c);
+
+	/* the client rejected the chain: still a warning, named as the likely reason */
+	c = lab_conn();
+	set_sig_alg(&c->server_chain.certs[1], "sha1WithRSAEncryption");
+	alert(c, TD_DIR_C2S, 42);
+	c->outcome = TD_OUTCOME_FAILED;
+	run(c);
+	g = expect(c, "WEAK_SIGNATURE", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
+		   TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(contains(g->summary, "the likely reason for the rejection"));
+	CU_ASSERT_TRUE(evidence_has(g, "the client sent a fatal bad_certificate alert"));
+	td_conn_free(c);
+
+	/* MD5 on the client's certificate */
+	c = mtls();
+	set_sig_alg(client_cert(c, "O=LMT Corp,CN=clientCA"), "md5WithRSAEncryption");
+	established(c);
+	run(c);
+	expect(c, "WEAK_SIGNATURE", TD_SEV_WARNING, TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_NOBODY);
+	td_conn_free(c);
+
+	/* SHA-1 on the self-signed root only: its signature is not checked */
+	c = lab_conn();
+	set_sig_alg(&c->server_chain.certs[2], "sha1WithRSAEncryption");
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "WEAK_SIGNATURE"));
+	CU_ASSERT_EQUAL(c->n_diags, 0);
+	td_conn_free(c);
+}
+
+/* ---- warnings ------------------------------------------------------------ */
+
+static void test_expiring_soon(void)
+{
+	struct td_conn *c = lab_conn();
+	c->server_chain.certs[0].not_after = capture_s + 10 * day_s;
+	established(c);
+	run(c);
+	const struct td_diagnosis *g = expect(c, "CERT_EXPIRING_SOON", TD_SEV_WARNING,
+					      TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(contains(g->summary, "server certificate expires in 10 days"));
+	CU_ASSERT_TRUE(evidence_has(g, "valid until 1700864000"));
+	CU_ASSERT_TRUE(contains(g->fix, "'O=LMT Corp,CN=tls-server.local'"));
+	CU_ASSERT_EQUAL(c->n_diags, 1);
+	td_conn_free(c);
+
+	/* the client's certificate, a day and an hour left */
+	c = mtls();
+	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
+	k->not_after = capture_s + day_s + 3600;
+	established(c);
+	run(c);
+	g = expect(c, "CERT_EXPIRING_SOON", TD_SEV_WARNING, TD_STAGE_CLIENT_CERTIFICATE,
+		   TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(contains(g->summary, "client certificate expires in 1 day."));
+	td_conn_free(c);
+
+	/* 30 days left is not soon; already expired is another rule */
+	const int64_t not_after[] = { capture_s + 30 * day_s, capture_s - day_s };
+	for (size_t i = 0; i < 2; i++) {
+		c = lab_conn();
+		c->server_chain.certs[0].not_after = not_after[i];
+		established(c);
+		run(c);
+		CU_ASSERT_FALSE(has(c, "CERT_EXPIRING_SOON"));
+		CU_ASSERT_EQUAL(has(c, "SERVER_CERT_EXPIRED"), i == 1);
+		td_conn_free(c);
+	}
+}
+
+static void test_not_acceptable(void)
+{
+	/* alone on a handshake that succeeded: a warning, no error */
+	struct td_conn *c = mtls();
+	client_cert(c, "O=Other Corp,CN=otherCA");
+	c->client_cert_verify = true;
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	CU_ASSERT_EQUAL_FATAL(c->n_diags, 1);
+	const struct td_diagnosis *g = expect(c, "CLIENT_CERT_NOT_ACCEPTABLE", TD_SEV_WARNING,
+					      TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(evidence_has(g, "acceptable CAs: 'O=LMT Corp,CN=clientCA'"));
+	CU_ASSERT_TRUE(evidence_has(g, "issued by 'O=Other Corp,CN=otherCA'"));
+	CU_ASSERT_TRUE(contains(g->fix, "'O=LMT Corp,CN=clientCA'"));
+	td_conn_free(c);
+
+	/* issued by a sub-CA the client sent, itself issued by the listed CA */
+	c = mtls();
+	client_cert(c, "O=LMT Corp,CN=clientSubCA");
+	add_cert(&c->client_chain, "O=LMT Corp,CN=clientSubCA", "O=LMT Corp,CN=clientCA", NULL);
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_EQUAL(c->n_diags, 0);
+	td_conn_free(c);
+
+	/* issued by the listed CA */
+	c = mtls();
+	client_cert(c, "O=LMT Corp,CN=clientCA");
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_ACCEPTABLE"));
+	td_conn_free(c);
+}
+
+static void test_empty_ca_list(void)
+{
+	struct td_conn *c = lab_conn();
+	cert_request(c, NULL);
+	client_cert(c, "O=LMT Corp,CN=clientCA");
+	established(c);
+	run(c);
+	const struct td_diagnosis *g = expect(c, "EMPTY_CA_LIST", TD_SEV_WARNING,
+					      TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(evidence_has(g, "lists no certificate authorities"));
+	CU_ASSERT_TRUE(contains(g->fix, "-no_ca_names"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+	CU_ASSERT_EQUAL(g->events[0], 3);  /* the CertificateRequest */
+	CU_ASSERT_EQUAL(c->n_diags, 1);
+	td_conn_free(c);
+
+	/* names were sent but all dropped past the cap: the list was not empty */
+	c = lab_conn();
+	cert_request(c, NULL);
+	c->cr.ca_names.dropped = 3;
+	client_cert(c, "O=LMT Corp,CN=clientCA");
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "EMPTY_CA_LIST"));
+	CU_ASSERT_EQUAL(c->n_diags, 0);
+	td_conn_free(c);
+
+	/* one name: not empty */
+	c = mtls();
+	client_cert(c, "O=LMT Corp,CN=clientCA");
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(has(c, "EMPTY_CA_LIST"));
+	td_conn_free(c);
+}
+
+/* ---- the order of the diagnoses ------------------------------------------ */
+
+static int rank_of(enum td_severity s)
+{
+	return s == TD_SEV_ERROR ? 0 : s == TD_SEV_WARNING ? 1 : 2;
+}
+
+/* Errors, then warnings, then information, each in the table's order; the
+ * fallbacks stay out when a specific error was found. */
+static void test_ordering(void)
+{
+	struct td_conn *c = conn();
+	server_hello(c, TD_VERSION_TLS11);          /* DEPRECATED_VERSION: warning */
+	c->sh.session_id_echo = true;               /* RESUMED: info */
+	c->sh.hrr = true;                           /* HELLO_RETRY: info */
+	lab_server_chain(c);
+	c->server_chain.certs[1].key_bits = 1024;   /* WEAK_KEY: a warning early in the table */
+	c->server_chain.certs[0].not_after = capture_s + 5 * day_s;  /* CERT_EXPIRING_SOON */
+	cert_request(c, "O=LMT Corp,CN=clientCA");
+	struct td_cert *k = client_cert(c, "O=Rogue Corp,CN=rogueClientCA");
+	CU_ASSERT_EQUAL(td_strlist_add(&k->ext_key_usage, "serverAuth"), TD_OK);
+	alert(c, TD_DIR_S2C, 48);                   /* would be FATAL_ALERT alone */
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);     /* would be HANDSHAKE_ABORTED without it */
+	c->outcome = TD_OUTCOME_FAILED;
+	run(c);
+	static const char *const want[] = {
+		"CLIENT_CERT_WRONG_USAGE", "CLIENT_CERT_UNTRUSTED",                 /* errors */
+		"WEAK_KEY", "CLIENT_CERT_NOT_ACCEPTABLE", "CERT_EXPIRING_SOON",
+		"DEPRECATED_VERSION",                                               /* warnings */
+		"RESUMED", "HELLO_RETRY"                                            /* info */
+	};
+	const size_t n_want = sizeof want / sizeof want[0];
+	if (c->n_diags != n_want)
+		for (size_t i = 0; i < c->n_diags; i++)
+			fprintf(stderr, "\n  %zu: %s", i, c->diags[i].code);
+	CU_ASSERT_EQUAL_FATAL(c->n_diags, n_want);
+	for (size_t i = 0; i < n_want; i++)
+		CU_ASSERT_STRING_EQUAL(c->diags[i].code, want[i]);
+	for (size_t i = 1; i < c->n_diags; i++)
+		CU_ASSERT_TRUE(rank_of(c->diags[i - 1].severity) <= rank_of(c->diags[i].severity));
+	CU_ASSERT_EQUAL(c->diags[1].severity, TD_SEV_ERROR);
+	CU_ASSERT_EQUAL(c->diags[2].severity, TD_SEV_WARNING);
+	CU_ASSERT_EQUAL(c->diags[5].severity, TD_SEV_WARNING);
+	CU_ASSERT_EQUAL(c->diags[6].severity, TD_SEV_INFO);
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));
+	CU_ASSERT_FALSE(has(c, "ENCRYPTED_ALERT"));
+	td_conn_free(c);
+}
+
+/* TLS 1.3 with a key log for the server's flight: the chain is visible,
+ * the client's alert is still a protected 19-byte record. */
+static struct td_conn *tls13_client_alert(int64_t leaf_not_after)
+{
+	struct td_conn *c = conn();
+	c->ch.sni = strdup("tls-server.local");
+	server_hello(c, TD_VERSION_TLS13);
+	lab_server_chain(c);
+	c->server_chain.encrypted = true;
+	c->server_chain.certs[0].not_after = leaf_not_after;
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	c->outcome = TD_OUTCOME_FAILED;
+	return c;
+}
+
+static void test_fallbacks(void)
+{
+	/* nothing specific: ENCRYPTED_ALERT is the root cause, and the later
+	 * fallback HANDSHAKE_ABORTED stays out */
+	struct td_conn *c = tls13_client_alert(1900000000);
+	root(c, "ENCRYPTED_ALERT", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* an expired leaf explains it: no fallback at all */
+	c = tls13_client_alert(1650000000);
+	root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "ENCRYPTED_ALERT"));
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* a warning found before the fallbacks (WEAK_KEY) does not suppress them */
+	c = lab_conn();
+	c->server_chain.certs[1].key_bits = 1024;
+	alert(c, TD_DIR_C2S, 10);  /* unexpected_message */
+	c->outcome = TD_OUTCOME_FAILED;
+	root(c, "FATAL_ALERT", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL_FATAL(c->n_diags, 2);
+	CU_ASSERT_STRING_EQUAL(c->diags[1].code, "WEAK_KEY");
+	CU_ASSERT_EQUAL(c->diags[1].severity, TD_SEV_WARNING);
+	td_conn_free(c);
+}
+
 void td_suite_diagnose(void)
 {
 	CU_pSuite s = td_test_suite("diagnose");
@@ -507,4 +1272,22 @@ void td_suite_diagnose(void)
 	td_test_add(s, "healthy handshakes: no error", test_healthy);
 	td_test_add(s, "what the capture taught", test_capture_memory);
 	td_test_add(s, "certificate name matching", test_hostname_match);
+	td_test_add(s, "TCP_CONNECTION_REFUSED", test_refused);
+	td_test_add(s, "TCP_NO_ANSWER", test_no_answer);
+	td_test_add(s, "PLAINTEXT_TO_TLS_PORT", test_plaintext);
+	td_test_add(s, "NOT_TLS", test_not_tls);
+	td_test_add(s, "SERVER_SILENT", test_server_silent);
+	td_test_add(s, "SERVER_CERT_NOT_YET_VALID", test_server_not_yet_valid);
+	td_test_add(s, "CLIENT_CERT_EXPIRED", test_client_expired);
+	td_test_add(s, "CLIENT_CERT_NOT_YET_VALID", test_client_not_yet_valid);
+	td_test_add(s, "certificate_expired for a not-yet-valid certificate",
+		    test_not_yet_valid_expired_alert);
+	td_test_add(s, "SERVER_CERT_WRONG_USAGE", test_server_usage);
+	td_test_add(s, "SERVER_CERT_NO_SAN", test_no_san);
+	td_test_add(s, "WEAK_SIGNATURE", test_weak_signature);
+	td_test_add(s, "CERT_EXPIRING_SOON", test_expiring_soon);
+	td_test_add(s, "CLIENT_CERT_NOT_ACCEPTABLE", test_not_acceptable);
+	td_test_add(s, "EMPTY_CA_LIST", test_empty_ca_list);
+	td_test_add(s, "order: errors, warnings, info", test_ordering);
+	td_test_add(s, "fallbacks only without another error", test_fallbacks);
 }
