@@ -490,6 +490,23 @@ static void cert_label(struct td_tw *t, const char *label)
 	td_tw_mark(t);
 }
 
+/* A labelled list of a certificate: wrapped when verbose, else fitted to
+ * the line; shown when not empty, or always when verbose; verbose_only
+ * lists (key usage) only with verbose. */
+static void cert_list(struct td_tw *t, const char *label, const struct td_strlist *l,
+		      bool verbose, bool verbose_only)
+{
+	if (!verbose && (verbose_only || l->n == 0))
+		return;
+	struct td_tw_items it = td_tw_items_str(l);
+	cert_label(t, label);
+	if (verbose)
+		td_tw_list_wrap(t, &it, IND_VALUE);
+	else
+		td_tw_list_fit(t, &it, SIZE_MAX, WIDTH);
+	td_tw_end(t);
+}
+
 static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td_cert *cert,
 		       size_t idx, bool verbose)
 {
@@ -553,30 +570,9 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 		td_tw_end(t);
 	}
 
-	struct td_tw_items it = td_tw_items_str(&cert->san);
-	if (it.s->n > 0 || verbose) {
-		cert_label(t, "SAN");
-		if (verbose)
-			td_tw_list_wrap(t, &it, IND_VALUE);
-		else
-			td_tw_list_fit(t, &it, SIZE_MAX, WIDTH);
-		td_tw_end(t);
-	}
-	if (verbose) {
-		it = td_tw_items_str(&cert->key_usage);
-		cert_label(t, "usage");
-		td_tw_list_wrap(t, &it, IND_VALUE);
-		td_tw_end(t);
-	}
-	it = td_tw_items_str(&cert->ext_key_usage);
-	if (it.s->n > 0 || verbose) {
-		cert_label(t, "EKU");
-		if (verbose)
-			td_tw_list_wrap(t, &it, IND_VALUE);
-		else
-			td_tw_list_fit(t, &it, SIZE_MAX, WIDTH);
-		td_tw_end(t);
-	}
+	cert_list(t, "SAN", &cert->san, verbose, false);
+	cert_list(t, "usage", &cert->key_usage, verbose, true);
+	cert_list(t, "EKU", &cert->ext_key_usage, verbose, false);
 	if (verbose) {
 		cert_label(t, "serial");
 		td_tw_put(t, cert->serial ? cert->serial : "?");
