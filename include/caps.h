@@ -29,6 +29,9 @@
 /* Bytes scanned to find a record boundary in a stream picked up mid-way. */
 #define TD_CAP_RESYNC_SCAN       (64u * 1024u)
 
+/* Key log entries (label + client random + secret) kept; more are counted as dropped. */
+#define TD_CAP_KEYLOG_ENTRIES    65536u
+
 /* Defaults of the caps that are options. */
 #define TD_DEFAULT_FLOW_BUFFER   (256u * 1024u)        /* out-of-order bytes per direction */
 #define TD_DEFAULT_MAX_MEMORY    (256u * 1024u * 1024u) /* all buffered bytes, all flows */

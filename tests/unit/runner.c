@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 	td_suite_engine();
 	td_suite_verify();
 	td_suite_diagnose();
+	td_suite_keylog();
+	td_suite_crypto();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {
