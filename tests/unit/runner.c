@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	unsigned failed = CU_get_number_of_tests_failed();
 	unsigned asserts_failed = CU_get_number_of_failures();
 	unsigned run = CU_get_number_of_tests_run();
-	printf("\nunit tests: %u passed, %u failed\n", run - failed, failed);
+	printf("\nunit: %u passed, %u failed\n", run - failed, failed);
 	CU_cleanup_registry();
 	if (run == 0) {
 		fprintf(stderr, "no test ran\n");
