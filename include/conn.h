@@ -63,6 +63,7 @@ struct td_client_hello {
 	bool sslv2;                      /* came as an SSLv2-compatible hello */
 	uint16_t record_version;         /* version of the record that carried it */
 	uint16_t legacy_version;         /* client_version field */
+	uint8_t random[32];              /* client random (finds the connection in a key log) */
 	uint8_t session_id_len;
 	uint8_t session_id[32];          /* its first session_id_len bytes (at most 32) */
 	struct td_u16list versions;      /* supported_versions extension */
@@ -216,6 +217,7 @@ struct td_conn {
 	uint16_t client_cv_scheme; /* the client's CertificateVerify signature scheme, 0 if unseen */
 	bool finished[2];         /* Finished seen (in clear or decrypted), by td_dir */
 	uint32_t new_session_tickets;
+	bool decrypted;           /* records were decrypted with a key log */
 
 	bool handshake_done;      /* both sides finished the handshake (seen or inferred) */
 	bool client_quit_after_handshake; /* ...then the client alerted and closed

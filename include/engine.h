@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "diagnose.h"
+#include "keylog.h"
 #include "packet.h"
 #include "sink.h"
 
@@ -33,6 +34,7 @@ struct td_config {
 	bool ordered;            /* report connections in order of their first TLS record
 				    (holds finished ones back; off for live captures) */
 	struct td_diagnoser *diagnoser; /* borrowed; NULL: no diagnoses */
+	const struct td_keylog *keylog; /* borrowed; NULL: no decryption (TLS 1.3 only, so far) */
 };
 
 void td_config_defaults(struct td_config *cfg);

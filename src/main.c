@@ -17,6 +17,7 @@
 #include "caps.h"
 #include "diagnose.h"
 #include "engine.h"
+#include "keylog.h"
 #include "out.h"
 #include "x509.h"
 
@@ -34,6 +35,8 @@ struct options {
 	int snaplen;
 	struct td_config cfg;
 	struct td_diag_opts diag;
+	const char *keylogs[16]; /* -k files */
+	size_t n_keylogs;
 	char *filter;           /* joined trailing arguments, owned */
 };
 
@@ -54,6 +57,9 @@ static void usage(FILE *out)
 "  -i, --interface IFACE    capture live on IFACE (needs CAP_NET_RAW)\n"
 "  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
 "  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
+"\n"
+"  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes;\n"
+"                           repeatable\n"
 "\n"
 "Output:\n"
 "  -o, --output FORMAT      text (default) or json (JSON Lines, one object per connection)\n"
@@ -169,6 +175,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
+		{ "keylog", required_argument, NULL, 'k' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "snaplen", required_argument, NULL, 's' },
 		{ "no-promiscuous", no_argument, NULL, 'p' },
@@ -196,10 +203,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 	size_t v;
 	opterr = 0;  /* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "+:r:i:s:po:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:i:k:s:po:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->read_file = optarg; break;
 		case 'i': o->iface = optarg; break;
+		case 'k':
+			if (o->n_keylogs == sizeof o->keylogs / sizeof o->keylogs[0])
+				return fail_usage("%s", "too many -k files (16 at most)");
+			o->keylogs[o->n_keylogs++] = optarg;
+			break;
 		case 's':
 			if (!parse_size(optarg, 64, &v) || v > 262144)
 				return fail_usage("bad snaplen '%s': give 64 to 262144 bytes", optarg);
@@ -296,6 +308,7 @@ int main(int argc, char **argv)
 	struct td_sink *sink = NULL;
 	struct td_engine *eng = NULL;
 	struct td_diagnoser *diag = NULL;
+	struct td_keylog *keylog = NULL;
 	enum td_result r;
 
 	if (td_x509_global_init() != TD_OK) {
@@ -307,6 +320,24 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	o.cfg.diagnoser = diag;
+	if (o.n_keylogs) {
+		keylog = td_keylog_new();
+		if (!keylog) {
+			fprintf(stderr, "tlsdiag: out of memory\n");
+			goto out;
+		}
+		for (size_t i = 0; i < o.n_keylogs; i++) {
+			if (td_keylog_load_file(keylog, o.keylogs[i], err, sizeof err) != TD_OK) {
+				fprintf(stderr, "tlsdiag: %s\n", err);
+				goto out;
+			}
+		}
+		size_t first = 0, bad = td_keylog_bad_lines(keylog, &first);
+		if (bad)
+			fprintf(stderr, "tlsdiag: warning: key log: %zu malformed line%s skipped "
+				"(the first at line %zu)\n", bad, bad == 1 ? "" : "s", first);
+		o.cfg.keylog = keylog;
+	}
 	if (o.read_file)
 		r = td_capture_open_file(&cap, o.read_file, err, sizeof err);
 	else
@@ -360,6 +391,7 @@ int main(int argc, char **argv)
 out:
 	td_engine_free(eng);
 	td_diagnoser_free(diag);
+	td_keylog_free(keylog);
 	td_sink_free(sink);
 	td_capture_close(cap);
 	td_x509_global_cleanup();

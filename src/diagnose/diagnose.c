@@ -169,11 +169,11 @@ static void facts(struct dx *x, const struct td_conn *c)
 		const struct td_event *e = &c->events[i];
 		switch (e->kind) {
 		case TD_EV_ALERT:
-			if (!e->encrypted && e->alert_level == 2 && !x->fatal) {
+			if ((!e->encrypted || e->decrypted) && e->alert_level == 2 && !x->fatal) {
 				x->fatal = e;
 				x->fatal_idx = i;
 				x->fatal_from = e->dir == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
-			} else if (e->encrypted && !x->enc_alert) {
+			} else if (e->encrypted && !e->decrypted && !x->enc_alert) {
 				x->enc_alert = e;
 				x->enc_alert_idx = i;
 			}

@@ -847,8 +847,7 @@ static bool rule_client_aborted(const struct dx *x, struct finding *f)
 static bool rule_client_cert_missing(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	if (!c->cr.present || !c->client_chain.present || c->client_chain.n > 0 ||
-	    c->client_chain.encrypted)
+	if (!c->cr.present || !c->client_chain.present || c->client_chain.n > 0)
 		return false;
 	bool alerted = x->fatal && x->fatal_from == TD_PARTY_SERVER;
 	bool closed = !x->fatal && x->failed && x->closer == TD_PARTY_SERVER;

@@ -24,11 +24,13 @@
 #include "diagnose.h"
 #include "engine.h"
 #include "flowtab.h"
+#include "keylog.h"
 #include "packet.h"
 #include "reader.h"
 #include "reasm.h"
 #include "text.h"
 #include "tls_handshake.h"
+#include "tls_crypto.h"
 #include "tls_names.h"
 #include "tls_record.h"
 #include "x509.h"
@@ -53,6 +55,10 @@ struct side {
 	bool appdata;         /* sent application data after the handshake */
 	uint32_t enc_events;  /* encrypted records put in the timeline */
 	uint16_t record_version; /* version field of the last record */
+	/* TLS 1.3 decryption with a key log */
+	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_OFF } key_state;
+	struct td_tls13_keys keys;
+	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
 	uint16_t port;
 	struct td_addr addr;
 };
@@ -87,6 +93,7 @@ struct td_engine {
 	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
 	size_t queue_n;
 	uint64_t now_us;
+	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
 	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
 	size_t n_tls_ports, next_tls_port;
 };
@@ -99,6 +106,7 @@ void td_config_defaults(struct td_config *cfg)
 	cfg->idle_timeout_s = TD_DEFAULT_IDLE_TIMEOUT;
 	cfg->ordered = true;
 	cfg->diagnoser = NULL;
+	cfg->keylog = NULL;
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -255,7 +263,8 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 	bool fatal = false;
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *ev = &c->events[i];
-		if (ev->kind == TD_EV_ALERT && !ev->encrypted && ev->alert_level == 2)
+		if (ev->kind == TD_EV_ALERT && (!ev->encrypted || ev->decrypted) &&
+		    ev->alert_level == 2)
 			fatal = true;
 	}
 	c->handshake_done = f->established_us != 0;
@@ -300,6 +309,7 @@ static void flow_free(struct flow *f)
 		td_reasm_cleanup(&f->s[i].reasm);
 		td_tls_stream_cleanup(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
+		td_tls13_keys_cleanup(&f->s[i].keys);
 	}
 	td_conn_free(f->conn);
 	free(f);
@@ -310,6 +320,7 @@ static void flow_free(struct flow *f)
 struct msg_ctx {
 	struct flow *f;
 	int side;
+	bool decrypted;  /* the bytes came out of a key-log decryption */
 };
 
 struct chain_ctx {
@@ -333,6 +344,25 @@ static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
 	enum td_result r = td_x509_parse(der, len, &certs[ch->n]);
 	ch->n++;  /* even a partly filled cert is cleaned up with the chain */
 	return r;
+}
+
+/* Application records decrypted per direction before decryption stops
+ * (post-handshake alerts such as certificate_required arrive there). */
+#define APP_RECORDS_DECRYPTED 4u
+
+/* Key the side that sends in direction dir from the key log, or turn
+ * its decryption off when the log has no such secret. */
+static void set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state)
+{
+	struct side *sd = &f->s[dir_side(f, dir)];
+	const struct td_keylog *kl = f->eng->cfg.keylog;
+	size_t len = 0;
+	const uint8_t *secret = kl ? td_keylog_find(kl, label, f->conn->ch.random, &len) : NULL;
+	td_tls13_keys_cleanup(&sd->keys);
+	if (secret && td_tls13_keys_init(&sd->keys, f->conn->cipher, secret, len) == TD_OK)
+		sd->key_state = state;
+	else
+		sd->key_state = KEYS_OFF;
 }
 
 static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
@@ -360,6 +390,10 @@ static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
 		/* From here on both sides protect their records. */
 		f->s[0].encrypted = true;
 		f->s[1].encrypted = true;
+		if (f->eng->cfg.keylog && c->ch.present) {
+			set_keys(f, TD_DIR_C2S, TD_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET, KEYS_HANDSHAKE);
+			set_keys(f, TD_DIR_S2C, TD_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, KEYS_HANDSHAKE);
+		}
 	}
 }
 
@@ -379,7 +413,8 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 	char hrr_name[] = "HelloRetryRequest";
 
 	struct td_event ev = { .kind = TD_EV_HANDSHAKE, .hs_type = type,
-			       .content_type = TD_CT_HANDSHAKE,
+			       .content_type = TD_CT_HANDSHAKE, .encrypted = m->decrypted,
+			       .decrypted = m->decrypted,
 			       .length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len };
 	switch (type) {
 	case TD_HS_CLIENT_HELLO:
@@ -406,6 +441,7 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		if (chain->present)
 			break;  /* renegotiation: keep the first */
 		chain->present = true;
+		chain->encrypted = m->decrypted;
 		struct chain_ctx cc = { f, chain };
 		size_t count = 0;
 		r = td_tls_decode_certificate(body, len, conn_is_tls13(c), on_cert, &cc, &count);
@@ -441,6 +477,11 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		break;
 	case TD_HS_FINISHED:
 		c->finished[dir] = true;
+		/* TLS 1.3: the sender's next records use its application keys. */
+		if (m->decrypted && f->s[m->side].key_state == KEYS_HANDSHAKE)
+			set_keys(f, dir, dir == TD_DIR_C2S ? TD_KEYLOG_CLIENT_TRAFFIC_SECRET_0
+							   : TD_KEYLOG_SERVER_TRAFFIC_SECRET_0,
+				 KEYS_APPLICATION);
 		break;
 	case TD_HS_NEW_SESSION_TICKET:
 		c->new_session_tickets++;
@@ -509,6 +550,68 @@ static void track_client_after_finished(struct flow *f, uint8_t type, size_t len
 		f->client_data_after = true;
 }
 
+/* TLS 1.3 with a key log: open a protected record and hand its content
+ * to the same decoders as clear records.  False when it could not be
+ * opened (the caller then records it as encrypted). */
+static bool decrypt_record(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec)
+{
+	struct td_engine *e = f->eng;
+	struct td_conn *c = f->conn;
+	struct side *sd = &f->s[m->side];
+	enum td_dir dir = side_dir(f, m->side);
+	uint8_t header[5] = { rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
+			      (uint8_t)(rec->len >> 8), (uint8_t)rec->len };
+	size_t n = sizeof e->plain;
+	uint8_t inner = 0;
+	if (td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner) != TD_OK) {
+		note_nomem(c, td_conn_anomaly(c, "key log entry does not match this connection: "
+			"a record from the %s did not decrypt", td_dir_from(dir)));
+		f->s[0].key_state = KEYS_OFF;
+		f->s[1].key_state = KEYS_OFF;
+		return false;
+	}
+	c->decrypted = true;
+	struct msg_ctx dm = { f, m->side, true };
+	struct td_event ev = { .content_type = inner, .encrypted = true, .decrypted = true,
+			       .length = (uint32_t)n };
+	switch (inner) {
+	case TD_CT_HANDSHAKE: {
+		enum td_result r = td_hs_reasm_feed(&sd->hs, e->plain, n, on_message, &dm);
+		if (r != TD_OK)
+			malformed(f, dir, "decrypted handshake message", r);
+		break;
+	}
+	case TD_CT_ALERT: {
+		struct td_reader rd = td_rd_make(e->plain, n);
+		ev.kind = TD_EV_ALERT;
+		ev.alert_level = td_rd_u8(&rd);
+		ev.alert_desc = td_rd_u8(&rd);
+		add_event(f, dir, &ev);
+		c->side[dir].encrypted_seen = true;
+		break;
+	}
+	default:  /* application data: a few, then stop decrypting */
+		c->side[dir].encrypted_seen = true;
+		c->side[dir].encrypted_records++;
+		if (!sd->appdata) {
+			sd->appdata = true;
+			ev.kind = TD_EV_APPDATA;
+			add_event(f, dir, &ev);
+		}
+		if (++sd->app_decrypted >= APP_RECORDS_DECRYPTED)
+			sd->key_state = KEYS_OFF;
+		break;
+	}
+	/* Record sizes still drive the inference (check_established) as for
+	 * records left encrypted. */
+	if (dir == TD_DIR_C2S)
+		track_client_after_finished(f, rec->type, rec->len, true);
+	check_established(f, dir, rec->type, rec->len);
+	if (e->sink->conn_update)
+		e->sink->conn_update(e->sink, c);
+	return true;
+}
+
 static void on_record(void *ctx, const struct td_tls_record *rec)
 {
 	struct msg_ctx *m = ctx;
@@ -541,6 +644,10 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 	}
 
 	sd->record_version = rec->version;
+	if (rec->type == TD_CT_APPLICATION_DATA &&
+	    (sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION) &&
+	    decrypt_record(f, m, rec))
+		return;
 	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
 	struct td_event ev = { .content_type = rec->type, .length = len32 };
 	switch (rec->type) {
@@ -646,7 +753,7 @@ static void on_gap(void *ctx, uint32_t missing)
 
 static void flush_side(struct flow *f, int side)
 {
-	struct msg_ctx m = { f, side };
+	struct msg_ctx m = { f, side, false };
 	struct td_reasm_cb cb = { on_bytes, on_gap, &m };
 	td_reasm_flush(&f->s[side].reasm, &cb);
 }
@@ -838,7 +945,7 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 	if (seg->len > 0 || seg->missing > 0) {
 		if (f->conn && !sd->reasm.started && !(seg->flags & TD_TCP_SYN))
 			f->conn->partial = true;
-		struct msg_ctx m = { f, side };
+		struct msg_ctx m = { f, side, false };
 		struct td_reasm_cb cb = { on_bytes, on_gap, &m };
 		td_reasm_segment(&sd->reasm, seg->seq + ((seg->flags & TD_TCP_SYN) ? 1u : 0u),
 				 seg->payload, seg->len, seg->missing, &cb);

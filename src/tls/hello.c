@@ -275,7 +275,9 @@ enum td_result td_tls_decode_client_hello(const uint8_t *body, size_t len,
 
 	ch->present = true;
 	ch->legacy_version = td_rd_u16(&r);
-	td_rd_skip(&r, RANDOM_LEN);
+	const uint8_t *random = td_rd_bytes(&r, RANDOM_LEN);
+	if (random)
+		memcpy(ch->random, random, RANDOM_LEN);
 	struct td_reader sid = td_rd_vec8(&r);
 	ch->session_id_len = (uint8_t)td_rd_left(&sid);
 	if (td_rd_left(&sid) > SESSION_ID_MAX)

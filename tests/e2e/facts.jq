@@ -17,7 +17,7 @@ def certs($name; $list):
   "\(.id) cipher \(.cipher // "-")",
   "\(.id) outcome \(.outcome)",
   (.alerts | to_entries[] |
-    "\($c.id) alert.\(.key) \(.value.from) \(if .value.encrypted then "encrypted" else "\(.value.level) \(.value.description)" end)"),
+    "\($c.id) alert.\(.key) \(.value.from) \(if .value.description == null then "encrypted" else "\(.value.level) \(.value.description)" end)"),
   (certs("server_cert"; .server_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
   (certs("client_cert"; .client_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
   (.acceptable_cas | to_entries[] | "\($c.id) acceptable_ca.\(.key) \(.value)"),

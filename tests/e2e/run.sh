@@ -20,13 +20,18 @@ command -v jq >/dev/null || { echo "FAIL jq is required (apt-get install jq)"; e
 
 # 1. Every capture with expected facts.
 nfacts=0
+# NAME.facts: what the capture shows in clear; NAME.decrypted.facts (TLS
+# 1.3): what it shows with its key log (-k).
 for facts in "$caps"/expected/*.facts; do
-	case "$facts" in *.decrypted.facts) continue ;; esac
 	[ -e "$facts" ] || continue
 	nfacts=$((nfacts + 1))
 	name=$(basename "$facts" .facts)
-	pcap="$caps/$name.pcap"
-	"$bin" -r "$pcap" -o json >"$tmp/$name.json" 2>"$tmp/$name.err"
+	keys=()
+	case "$name" in
+	*.decrypted) keys=(-k "$caps/${name%.decrypted}.keylog"); pcap="$caps/${name%.decrypted}.pcap" ;;
+	*) pcap="$caps/$name.pcap" ;;
+	esac
+	"$bin" -r "$pcap" "${keys[@]}" -o json >"$tmp/$name.json" 2>"$tmp/$name.err"
 	st=$?
 	# Exit status 1 exactly when a connection has an error diagnosis.
 	want_st=0
@@ -69,7 +74,7 @@ for facts in "$caps"/expected/*.facts; do
 	fi
 	if [ $errs -eq 0 ]; then ok "$name: facts"; else bad "$name: $errs facts differ"; fi
 	# The text report runs too, and stays within 100 columns.
-	"$bin" -r "$pcap" --color=never >"$tmp/$name.txt" 2>&1
+	"$bin" -r "$pcap" "${keys[@]}" --color=never >"$tmp/$name.txt" 2>&1
 	if [ $? -eq $want_st ]; then
 		long=$(awk 'length > 100' "$tmp/$name.txt" | wc -l)
 		if [ "$long" -eq 0 ]; then ok "$name: text report"; else bad "$name: $long text lines over 100 columns"; fi
