@@ -57,7 +57,6 @@ static void usage(FILE *out)
 "  -i, --interface IFACE    capture live on IFACE (needs CAP_NET_RAW)\n"
 "  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
 "  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
-"\n"
 "  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes;\n"
 "                           repeatable\n"
 "\n"
