@@ -35,6 +35,8 @@ struct td_config {
 				    (holds finished ones back; off for live captures) */
 	struct td_diagnoser *diagnoser; /* borrowed; NULL: no diagnoses */
 	const struct td_keylog *keylog; /* borrowed; NULL: no decryption (TLS 1.3 only, so far) */
+	uint16_t tls_ports[16];  /* --port: more ports where failed TCP attempts are TLS attempts */
+	size_t n_tls_ports;
 };
 
 void td_config_defaults(struct td_config *cfg);

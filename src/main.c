@@ -73,6 +73,9 @@ static void usage(FILE *out)
 "      --client-ca-file FILE  the server's store (PEM) for client chains\n"
 "      --at TIME            judge validity at TIME (2024-02-29T18:40:22Z or epoch\n"
 "                           seconds) instead of each handshake's capture time\n"
+"      --port PORT          a TLS port: refused, unanswered or cleartext connections\n"
+"                           to it are reported too (443, 8443 and other well-known\n"
+"                           TLS ports, and ports with TLS in the capture, always are)\n"
 "\n"
 "Limits (every drop is counted and reported):\n"
 "      --max-flows N        TCP flows tracked at once (default %u);\n"
@@ -149,7 +152,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT };
+       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_PORT };
 
 /* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
 static bool parse_time(const char *s, int64_t *out)
@@ -191,6 +194,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "no-system-ca", no_argument, NULL, OPT_NO_SYSTEM_CA },
 		{ "client-ca-file", required_argument, NULL, OPT_CLIENT_CA_FILE },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "port", required_argument, NULL, OPT_PORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -258,6 +262,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_time(optarg, &o->diag.at))
 				return fail_usage("bad --at '%s': give 2024-02-29T18:40:22Z or epoch "
 						  "seconds", optarg);
+			break;
+		case OPT_PORT:
+			if (!parse_size(optarg, 1, &v) || v > 65535)
+				return fail_usage("bad --port '%s': give 1 to 65535", optarg);
+			if (o->cfg.n_tls_ports == sizeof o->cfg.tls_ports / sizeof o->cfg.tls_ports[0])
+				return fail_usage("%s", "too many --port options (16 at most)");
+			o->cfg.tls_ports[o->cfg.n_tls_ports++] = (uint16_t)v;
 			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);

@@ -998,8 +998,8 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 		finding_evidence(f, "then the %s closed the connection", who(x->closer));
 		finding_event(f, x->close_idx);
 	}
-	fix(f, "Capture again keeping the client's key log (SSLKEYLOGFILE): decrypted, it shows "
-	    "the exact alert; meanwhile %s.", likely_fix);
+	fix(f, "Run tlsdiag with -k and the client's key log (SSLKEYLOGFILE; capture again "
+	    "keeping it if needed) to see the exact alert; meanwhile %s.", likely_fix);
 	return true;
 }
 

@@ -100,6 +100,7 @@ struct td_engine {
 
 void td_config_defaults(struct td_config *cfg)
 {
+	memset(cfg, 0, sizeof *cfg);
 	cfg->flow_buffer = TD_DEFAULT_FLOW_BUFFER;
 	cfg->max_memory = TD_DEFAULT_MAX_MEMORY;
 	cfg->max_flows = TD_DEFAULT_MAX_FLOWS;
@@ -785,6 +786,9 @@ static bool well_known_tls_port(uint16_t port)
 
 static bool tls_port_seen(const struct td_engine *e, uint16_t port)
 {
+	for (size_t i = 0; i < e->cfg.n_tls_ports; i++)
+		if (e->cfg.tls_ports[i] == port)
+			return true;
 	for (size_t i = 0; i < e->n_tls_ports; i++)
 		if (e->tls_ports[i] == port)
 			return true;

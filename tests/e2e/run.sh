@@ -145,6 +145,7 @@ expect_exit 2 "not a capture" "$bin" -r "$tmp/notpcap"
 expect_exit 2 "no input" "$bin"
 expect_exit 2 "bad option" "$bin" --no-such-option
 expect_exit 2 "bad output format" "$bin" -r x -o xml
+expect_exit 2 "bad --port" "$bin" -r x --port 70000
 # A pcap with link type 147 (USER0), which tlsdiag does not decode.
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$tmp/user0.pcap"
 expect_exit 2 "unsupported link type" "$bin" -r "$tmp/user0.pcap"

@@ -405,6 +405,32 @@ static void test_idle_timeout(void)
 	td_engine_free(e);
 }
 
+/* A SYN refused on a port that is not a TLS port is not a TLS attempt,
+ * unless --port names it. */
+static void test_refused_port(void)
+{
+	for (int named = 0; named < 2; named++) {
+		struct rec_sink r;
+		struct td_config cfg;
+		td_config_defaults(&cfg);
+		if (named)
+			cfg.tls_ports[cfg.n_tls_ports++] = 9999;
+		rec_init(&r);
+		struct td_engine *e = td_engine_new(&cfg, &r.base);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		struct flowspec fs = { "10.5.0.1", "10.5.0.9", 44000, 9999, 1, 1, 1700000000000000u };
+		send(e, &fs, true, TD_TCP_SYN, NULL, 0, 0);
+		send(e, &fs, false, TD_TCP_RST | TD_TCP_ACK, NULL, 0, 0);
+		td_engine_finish(e);
+		CU_ASSERT_EQUAL(r.n, (size_t)named);
+		if (named && r.n == 1) {
+			CU_ASSERT_EQUAL(r.seen[0].outcome, TD_OUTCOME_FAILED);
+			CU_ASSERT_EQUAL(r.seen[0].server_port, 9999);
+		}
+		td_engine_free(e);
+	}
+}
+
 void td_suite_engine(void)
 {
 	CU_pSuite s = td_test_suite("engine");
@@ -415,4 +441,5 @@ void td_suite_engine(void)
 	td_test_add(s, "connections in capture order", test_capture_order);
 	td_test_add(s, "flow table cap", test_flow_cap);
 	td_test_add(s, "idle timeout", test_idle_timeout);
+	td_test_add(s, "refused SYN: a TLS attempt only on a TLS port", test_refused_port);
 }
