@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "conn.h"
+#include "tls_names.h"
 #include "verify.h"
 
 #define FINDING_TEXT 512
@@ -82,9 +83,89 @@ struct rule {
 extern const struct rule td_rules[];
 extern const size_t td_rules_count;
 
-/* Helpers for rules (rules.c). */
+/* Alert descriptions the rules look for (RFC 8446 6.2, RFC 5246 7.2.2). */
+enum {
+	A_CLOSE_NOTIFY = 0,
+	A_HANDSHAKE_FAILURE = 40,
+	A_BAD_CERTIFICATE = 42,
+	A_UNSUPPORTED_CERTIFICATE = 43,
+	A_CERTIFICATE_REVOKED = 44,
+	A_CERTIFICATE_EXPIRED = 45,
+	A_CERTIFICATE_UNKNOWN = 46,
+	A_UNKNOWN_CA = 48,
+	A_ACCESS_DENIED = 49,
+	A_DECRYPT_ERROR = 51,
+	A_PROTOCOL_VERSION = 70,
+	A_INSUFFICIENT_SECURITY = 71,
+	A_CERTIFICATE_REQUIRED = 116,
+	A_NO_APPLICATION_PROTOCOL = 120
+};
+
+/* Less than this much validity left is CERT_EXPIRING_SOON. */
+#define EXPIRING_SOON_S (30 * 24 * 3600)
+
+/* ---- findings.c: writing a finding ---- */
 void finding_evidence(struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Point the finding at timeline entry idx. */
 void finding_event(struct finding *f, size_t idx);
+/* Severity, stage, who gave up and the one-sentence summary. */
+void finding_set(struct finding *f, enum td_severity sev, enum td_stage stage,
+		 enum td_party who, const char *summary_fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void finding_fix(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- findings.c: reading the connection ---- */
+/* An IANA name in one of 8 rotating buffers, so one printf may use several. */
+const char *dx_name(enum td_tls_registry reg, uint16_t v);
+enum td_party dx_party(enum td_dir d);
+/* The versions the client offered, as text, and the highest. */
+void dx_offered_versions(const struct td_conn *c, char *out, size_t len, uint16_t *max);
+/* Index of the last handshake message of type sent in direction d, or SIZE_MAX. */
+size_t dx_last_message(const struct td_conn *c, enum td_dir d, uint8_t type);
+/* The fatal alert in clear (or decrypted) has this description. */
+bool dx_fatal_alert(const struct dx *x, uint8_t desc);
+/* The root a visible chain names: a self-signed last certificate, or its issuer. */
+const char *dx_chain_root(const struct td_chain *ch);
+bool dx_ca_listed(const struct td_conn *c, const char *name);
+/* The acceptable CAs as "'a', 'b' and N more". */
+void dx_acceptable_list(const struct td_conn *c, char *out, size_t len);
+/* The name the client asked for: its SNI, or the server's address without one. */
+const char *dx_asked_name(const struct td_conn *c, char *buf, size_t len, bool *by_ip);
+void dx_san_list(const struct td_cert *cert, char *out, size_t len);
+/* Where the handshake was when timeline entry idx happened. */
+enum td_stage dx_stage_at(const struct td_conn *c, size_t idx);
+bool dx_has_event(const struct td_conn *c, enum td_event_kind k, enum td_dir d, size_t *idx);
+/* Nothing at all came from the server: no record, no cleartext, no close. */
+bool dx_server_sent_nothing(const struct td_conn *c);
+void dx_endpoint(const struct td_conn *c, char *buf, size_t len);
+/* The client rejected the server's certificate with an alert (any reason). */
+bool dx_client_rejected_server_cert(const struct dx *x);
+/* ...for trust reasons (not usage or dates). */
+bool dx_client_distrusted_server(const struct dx *x);
+/* The peer that checks this chain rejected it with an alert. */
+bool dx_peer_rejected_chain(const struct dx *x, bool server_chain);
+
+/* ---- rules_tcp.c ---- */
+bool rule_refused(const struct dx *x, struct finding *f);
+bool rule_no_answer(const struct dx *x, struct finding *f);
+bool rule_plaintext(const struct dx *x, struct finding *f);
+bool rule_not_tls(const struct dx *x, struct finding *f);
+bool rule_server_silent(const struct dx *x, struct finding *f);
+
+/* ---- rules_cert.c ---- */
+bool rule_server_expired(const struct dx *x, struct finding *f);
+bool rule_server_not_yet_valid(const struct dx *x, struct finding *f);
+bool rule_client_expired(const struct dx *x, struct finding *f);
+bool rule_client_not_yet_valid(const struct dx *x, struct finding *f);
+bool rule_chain_incomplete(const struct dx *x, struct finding *f);
+bool rule_server_usage(const struct dx *x, struct finding *f);
+bool rule_client_usage(const struct dx *x, struct finding *f);
+bool rule_no_san(const struct dx *x, struct finding *f);
+bool rule_not_acceptable(const struct dx *x, struct finding *f);
+bool rule_empty_ca_list(const struct dx *x, struct finding *f);
+bool rule_expiring_soon(const struct dx *x, struct finding *f);
+bool rule_weak_key(const struct dx *x, struct finding *f);
+bool rule_weak_signature(const struct dx *x, struct finding *f);
 
 #endif

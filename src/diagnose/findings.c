@@ -1,0 +1,272 @@
+/*
+ * findings.c - what the rules share: writing a finding, and reading the
+ * connection (names, positions, who rejected what).  See rules.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "hostname.h"
+#include "packet.h"
+#include "rules.h"
+#include "tls_names.h"
+
+
+void finding_evidence(struct finding *f, const char *fmt, ...)
+{
+	if (f->n_evidence >= FINDING_EVIDENCE)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->evidence[f->n_evidence++], FINDING_TEXT, fmt, ap);
+	va_end(ap);
+}
+
+void finding_event(struct finding *f, size_t idx)
+{
+	if (f->n_events < TD_DIAG_EVENTS)
+		f->events[f->n_events++] = idx;
+}
+
+void finding_set(struct finding *f, enum td_severity sev, enum td_stage stage,
+		enum td_party who, const char *summary_fmt, ...)
+{
+	f->severity = sev;
+	f->stage = stage;
+	f->gave_up = who;
+	va_list ap;
+	va_start(ap, summary_fmt);
+	vsnprintf(f->summary, sizeof f->summary, summary_fmt, ap);
+	va_end(ap);
+}
+
+void finding_fix(struct finding *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->fix, sizeof f->fix, fmt, ap);
+	va_end(ap);
+}
+
+/* An IANA name in one of 8 rotating buffers, so a printf may use several. */
+const char *dx_name(enum td_tls_registry reg, uint16_t v)
+{
+	static char bufs[8][48];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+	return td_tls_name(reg, v, b, sizeof bufs[0]);
+}
+
+
+enum td_party dx_party(enum td_dir d)
+{
+	return d == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
+}
+
+/* The versions the client offered, highest first as sent, in out. */
+void dx_offered_versions(const struct td_conn *c, char *out, size_t len, uint16_t *max)
+{
+	out[0] = '\0';
+	*max = 0;
+	const struct td_u16list *v = &c->ch.versions;
+	size_t o = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (td_tls_is_grease(v->v[i]))
+			continue;
+		if (v->v[i] > *max && !td_tls_version_is_13(*max))
+			*max = v->v[i];
+		if (td_tls_version_is_13(v->v[i]))
+			*max = v->v[i];
+		int k = snprintf(out + o, len - o, "%s%s", o ? ", " : "", dx_name(TD_REG_VERSION, v->v[i]));
+		if (k < 0 || (size_t)k >= len - o)
+			break;
+		o += (size_t)k;
+	}
+	if (o == 0) {
+		*max = c->ch.legacy_version;
+		snprintf(out, len, "up to %s", dx_name(TD_REG_VERSION, c->ch.legacy_version));
+	}
+}
+
+/* Index of the last handshake message of `type` sent in direction d, or
+ * SIZE_MAX. */
+size_t dx_last_message(const struct td_conn *c, enum td_dir d, uint8_t type)
+{
+	size_t found = SIZE_MAX;
+	for (size_t i = 0; i < c->n_events; i++)
+		if (c->events[i].kind == TD_EV_HANDSHAKE && c->events[i].dir == d &&
+		    c->events[i].hs_type == type)
+			found = i;
+	return found;
+}
+
+/* The alert that ended things: its description, sender and index. */
+bool dx_fatal_alert(const struct dx *x, uint8_t desc)
+{
+	return x->fatal && x->fatal->alert_desc == desc;
+}
+
+/* The root of a visible chain: a self-signed last certificate, or the
+ * issuer named by the last one. */
+const char *dx_chain_root(const struct td_chain *ch)
+{
+	if (ch->n == 0)
+		return NULL;
+	const struct td_cert *last = &ch->certs[ch->n - 1];
+	if (!last->parsed)
+		return NULL;
+	return last->self_signed ? last->subject : last->issuer;
+}
+
+/* Is name among the acceptable CAs? */
+bool dx_ca_listed(const struct td_conn *c, const char *name)
+{
+	if (!name)
+		return false;
+	for (size_t i = 0; i < c->cr.ca_names.n; i++)
+		if (strcmp(c->cr.ca_names.v[i], name) == 0)
+			return true;
+	return false;
+}
+
+void dx_acceptable_list(const struct td_conn *c, char *out, size_t len)
+{
+	out[0] = '\0';
+	size_t o = 0;
+	for (size_t i = 0; i < c->cr.ca_names.n && i < 4; i++) {
+		int k = snprintf(out + o, len - o, "%s'%s'", i ? ", " : "", c->cr.ca_names.v[i]);
+		if (k < 0 || (size_t)k >= len - o)
+			break;
+		o += (size_t)k;
+	}
+	if (c->cr.ca_names.n > 4 && o < len)
+		snprintf(out + o, len - o, " and %zu more", c->cr.ca_names.n - 4);
+}
+
+/* The name the client asked for: its SNI, or the server's address when
+ * it sent none (it most likely connected by address). */
+const char *dx_asked_name(const struct td_conn *c, char *buf, size_t len, bool *by_ip)
+{
+	*by_ip = c->ch.sni == NULL;
+	if (c->ch.sni)
+		return c->ch.sni;
+	td_addr_format(buf, len, &c->server_addr, 0);
+	/* td_addr_format appends ":port": cut it (and IPv6 brackets). */
+	char *colon = strrchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (buf[0] == '[') {
+		size_t n = strlen(buf);
+		memmove(buf, buf + 1, n);
+		if (n >= 2 && buf[n - 2] == ']')
+			buf[n - 2] = '\0';
+	}
+	return buf;
+}
+
+void dx_san_list(const struct td_cert *cert, char *out, size_t len)
+{
+	out[0] = '\0';
+	size_t o = 0;
+	for (size_t i = 0; i < cert->san.n && i < 6; i++) {
+		int k = snprintf(out + o, len - o, "%s%s", i ? ", " : "", cert->san.v[i]);
+		if (k < 0 || (size_t)k >= len - o)
+			break;
+		o += (size_t)k;
+	}
+	if (o == 0)
+		snprintf(out, len, "no subjectAltName");
+}
+
+/* Where the handshake was when event idx happened, from what came before. */
+enum td_stage dx_stage_at(const struct td_conn *c, size_t idx)
+{
+	bool sh = false, server_flight = false, client_flight = false;
+	for (size_t i = 0; i < idx && i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_SERVER_HELLO)
+			sh = true;
+		else if (e->dir == TD_DIR_S2C && sh &&
+			 ((e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_CERTIFICATE) ||
+			  e->kind == TD_EV_ENCRYPTED))
+			server_flight = true;
+		else if (e->dir == TD_DIR_C2S && server_flight &&
+			 (e->kind == TD_EV_HANDSHAKE || e->kind == TD_EV_ENCRYPTED))
+			client_flight = true;
+	}
+	if (!sh)
+		return TD_STAGE_CLIENT_HELLO;
+	if (!server_flight)
+		return TD_STAGE_SERVER_HELLO;
+	if (!client_flight)
+		return TD_STAGE_SERVER_CERTIFICATE;
+	return c->handshake_done ? TD_STAGE_AFTER_HANDSHAKE : TD_STAGE_FINISHED;
+}
+
+bool dx_has_event(const struct td_conn *c, enum td_event_kind k, enum td_dir d, size_t *idx)
+{
+	for (size_t i = 0; i < c->n_events; i++)
+		if (c->events[i].kind == k && c->events[i].dir == d) {
+			if (idx)
+				*idx = i;
+			return true;
+		}
+	return false;
+}
+
+/* Nothing at all came from the server: no record, no cleartext, no close. */
+bool dx_server_sent_nothing(const struct td_conn *c)
+{
+	for (size_t i = 0; i < c->n_events; i++)
+		if (c->events[i].dir == TD_DIR_S2C && c->events[i].kind != TD_EV_TCP_GAP)
+			return false;
+	return c->cleartext[TD_DIR_S2C] == NULL;
+}
+
+void dx_endpoint(const struct td_conn *c, char *buf, size_t len)
+{
+	td_addr_format(buf, len, &c->server_addr, c->server_port);
+}
+
+/* Did the client reject the server's certificate with an alert? */
+bool dx_client_rejected_server_cert(const struct dx *x)
+{
+	if (!x->fatal || x->fatal_from != TD_PARTY_CLIENT || !x->c->sh.present)
+		return false;
+	switch (x->fatal->alert_desc) {
+	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
+	case A_UNSUPPORTED_CERTIFICATE: case A_CERTIFICATE_EXPIRED: case A_CERTIFICATE_REVOKED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Same, for the reasons that are about trust (not usage or dates). */
+bool dx_client_distrusted_server(const struct dx *x)
+{
+	return dx_client_rejected_server_cert(x) &&
+	       x->fatal->alert_desc != A_UNSUPPORTED_CERTIFICATE &&
+	       x->fatal->alert_desc != A_CERTIFICATE_EXPIRED &&
+	       x->fatal->alert_desc != A_CERTIFICATE_REVOKED;
+}
+
+/* Did the peer that checks this chain reject it with an alert? */
+bool dx_peer_rejected_chain(const struct dx *x, bool server_chain)
+{
+	if (server_chain)
+		return dx_client_rejected_server_cert(x);
+	if (!x->fatal || x->fatal_from != TD_PARTY_SERVER || x->c->client_chain.n == 0)
+		return false;
+	switch (x->fatal->alert_desc) {
+	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
+	case A_UNSUPPORTED_CERTIFICATE: case A_ACCESS_DENIED:
+		return true;
+	default:
+		return false;
+	}
+}
+
