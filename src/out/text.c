@@ -259,6 +259,18 @@ static void offer_part(char *buf, size_t len, const char *label,
 
 /* "client offered: TLS 1.3, TLS 1.2; 31 suites; groups ...; ALPN ...",
  * its parts wrapped under the first one. */
+/* The ClientHello's PSK, early data and ECH flags as list items. */
+static void hello_flags(struct td_tw *t, const struct td_client_hello *ch, const char *sep,
+			size_t indent)
+{
+	if (ch->psk)
+		td_tw_item(t, sep, "PSK", indent, TD_TW_RESET);
+	if (ch->early_data)
+		td_tw_item(t, sep, "early data", indent, TD_TW_RESET);
+	if (ch->ech)
+		td_tw_item(t, sep, "ECH", indent, TD_TW_RESET);
+}
+
 static void print_offer(struct td_tw *t, const struct td_conn *c)
 {
 	const struct td_client_hello *ch = &c->ch;
@@ -299,12 +311,7 @@ static void print_offer(struct td_tw *t, const struct td_conn *c)
 		offer_part(buf, sizeof buf, "ALPN ", &it, part_cols);
 		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	}
-	if (ch->psk)
-		td_tw_item(t, "; ", "PSK", indent, TD_TW_RESET);
-	if (ch->early_data)
-		td_tw_item(t, "; ", "early data", indent, TD_TW_RESET);
-	if (ch->ech)
-		td_tw_item(t, "; ", "ECH", indent, TD_TW_RESET);
+	hello_flags(t, ch, "; ", indent);
 	td_tw_end(t);
 }
 
@@ -344,12 +351,7 @@ static void print_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 		if (ch->session_ticket)
 			td_tw_item(t, ", ", ch->session_ticket_data ? "session ticket (resuming)"
 				: "session ticket", IND_VALUE, TD_TW_RESET);
-		if (ch->psk)
-			td_tw_item(t, ", ", "PSK", IND_VALUE, TD_TW_RESET);
-		if (ch->early_data)
-			td_tw_item(t, ", ", "early data", IND_VALUE, TD_TW_RESET);
-		if (ch->ech)
-			td_tw_item(t, ", ", "ECH", IND_VALUE, TD_TW_RESET);
+		hello_flags(t, ch, ", ", IND_VALUE);
 		td_tw_end(t);
 	}
 	if (!sh->present)
