@@ -87,6 +87,7 @@ struct td_server_hello {
 	bool hrr;                        /* HelloRetryRequest (RFC 8446 4.1.3) */
 	uint16_t legacy_version;         /* server_version field */
 	uint16_t selected_version;       /* supported_versions, 0 if absent */
+	uint8_t random[32];              /* server random (TLS <= 1.2 key derivation) */
 	uint16_t cipher;
 	uint8_t compression;
 	uint8_t session_id_len;
@@ -244,6 +245,9 @@ struct td_conn {
 
 struct td_conn *td_conn_new(uint64_t id);
 void td_conn_free(struct td_conn *c);
+/* A deep copy (src/model/clone.c), for sinks that keep a connection
+ * after conn_done; NULL when memory runs out. */
+struct td_conn *td_conn_clone(const struct td_conn *src);
 
 /* Append an event (detail copied when not NULL; ownership stays with
  * the caller).  Past TD_CAP_EVENTS the event is counted in

@@ -9,7 +9,9 @@
 #define TD_OUT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include "result.h"
 #include "sink.h"
 
 struct td_text_opts {
@@ -19,5 +21,32 @@ struct td_text_opts {
 
 struct td_sink *td_text_sink_new(FILE *out, const struct td_text_opts *opts);
 struct td_sink *td_json_sink_new(FILE *out);
+
+/* What the Markdown report's header says about the run (all borrowed;
+ * NULL or 0 when unknown or not applicable). */
+struct td_md_opts {
+	bool all;                   /* details for every connection, not only failures */
+	const char *version;        /* tlsdiag version */
+	const char *capture_name;   /* capture file name as given, "-" for stdin, or the interface */
+	bool live;                  /* capture_name is an interface */
+	uint64_t capture_size;      /* bytes */
+	const char *capture_sha256; /* lowercase hex, NULL when not computed */
+	const char *filter;         /* BPF expression */
+	const char *keylog;         /* key log file name(s), NULL: none */
+	const char *trust_store;    /* "system bundle", a file or directory, or "none" */
+	const char *client_trust_store; /* --client-ca-file, NULL: none */
+};
+
+/* src/out/markdown.c: the bug report (-o markdown): header, summary
+ * table, then each failed connection (every one with opts->all) with
+ * its diagnoses, a Mermaid sequence diagram, its chains and acceptable
+ * CAs.  Written at finish; memory stays bounded (details are spooled to
+ * a temporary file as connections arrive). */
+struct td_sink *td_markdown_sink_new(FILE *out, const struct td_md_opts *opts);
+
+/* One connection as a complete, standalone Markdown report (the TUI's
+ * s key).  TD_ERR_IO when writing fails. */
+enum td_result td_markdown_write_conn(FILE *out, const struct td_conn *c,
+				      const struct td_md_opts *opts) TD_MUST_CHECK;
 
 #endif

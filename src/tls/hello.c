@@ -415,6 +415,8 @@ enum td_result td_tls_decode_server_hello(const uint8_t *body, size_t len,
 	sh->present = true;
 	sh->legacy_version = td_rd_u16(&r);
 	const uint8_t *random = td_rd_bytes(&r, RANDOM_LEN);
+	if (random)
+		memcpy(sh->random, random, RANDOM_LEN);
 	if (random && memcmp(random, hrr_random, RANDOM_LEN) == 0)
 		sh->hrr = true;
 	struct td_reader sid = td_rd_vec8(&r);

@@ -1386,6 +1386,59 @@ static void test_text_fail_reason(void)
 	}
 }
 
+/* JSON of a connection as a string (malloc'd), through the JSON sink. */
+static char *conn_json(const struct td_conn *c)
+{
+	struct mem m;
+	CU_ASSERT_FATAL(mem_open(&m));
+	struct td_sink *s = td_json_sink_new(m.f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	s->conn_done(s, c);
+	td_sink_free(s);
+	mem_close(&m);
+	return m.buf;
+}
+
+/* td_conn_clone: the copy prints the same JSON as the original after the
+ * original is freed (ASan catches any pointer the two still share). */
+static void test_conn_clone(void)
+{
+	struct td_conn *(*const make[])(void) = { conn_mtls_fail, conn_tls13, conn_partial, conn_long };
+	for (size_t i = 0; i < sizeof make / sizeof make[0]; i++) {
+		struct td_conn *c = make[i]();
+		struct td_diagnosis d;
+		memset(&d, 0, sizeof d);
+		d.code = "CLIENT_CERT_UNTRUSTED";
+		d.severity = TD_SEV_ERROR;
+		d.summary = dup("the server rejected the client's certificate");
+		d.fix = dup("add the client CA");
+		CU_ASSERT_EQUAL(td_strlist_add(&d.evidence, "unknown_ca from the server"), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_conn_add_diagnosis(c, &d), TD_OK);
+		if (c->server_chain.n) {
+			static const uint8_t der[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+			c->server_chain.certs[0].der = malloc(sizeof der);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs[0].der);
+			memcpy(c->server_chain.certs[0].der, der, sizeof der);
+			c->server_chain.certs[0].der_len = sizeof der;
+		}
+		char *before = conn_json(c);
+		struct td_conn *k = td_conn_clone(c);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+		size_t n_certs = c->server_chain.n;
+		td_conn_free(c);
+		char *after = conn_json(k);
+		CU_ASSERT_STRING_EQUAL(after, before);
+		CU_ASSERT_PTR_NOT_NULL(strstr(after, "CLIENT_CERT_UNTRUSTED"));
+		if (n_certs) {
+			CU_ASSERT_EQUAL(k->server_chain.certs[0].der_len, 5);
+			CU_ASSERT_EQUAL(k->server_chain.certs[0].der[4], 0x05);
+		}
+		td_conn_free(k);
+		free(before);
+		free(after);
+	}
+}
+
 void td_suite_out(void)
 {
 	CU_pSuite s = td_test_suite("out");
@@ -1402,4 +1455,5 @@ void td_suite_out(void)
 	td_test_add(s, "text colour", test_text_color);
 	td_test_add(s, "text failure reasons", test_text_fail_reason);
 	td_test_add(s, "text width sweep", test_text_width_sweep);
+	td_test_add(s, "connection deep copy", test_conn_clone);
 }

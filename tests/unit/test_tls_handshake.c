@@ -582,6 +582,10 @@ static void test_server_hello(void)
 	CU_ASSERT_EQUAL(sh.cipher, 0xc030);
 	CU_ASSERT_EQUAL(sh.compression, 0);
 	CU_ASSERT_EQUAL(sh.session_id_len, 0);
+	/* The server random: the 32 bytes after the version. */
+	CU_ASSERT_EQUAL(sh.random[0], 0x30);
+	CU_ASSERT_EQUAL(sh.random[1], 0xd7);
+	CU_ASSERT_EQUAL(sh.random[31], 0x6b);
 	static const uint16_t exts[] = { 65281, 0, 11, 35, 16, 23 };
 	CU_ASSERT(list_is(&sh.extensions, exts, 6));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sh.alpn);

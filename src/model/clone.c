@@ -1,0 +1,187 @@
+/*
+ * clone.c - a deep copy of a connection (conn.h), for sinks that keep
+ * connections after conn_done returns (the TUI, the Markdown report,
+ * redaction).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+
+/* strdup that accepts NULL; *ok goes false when memory runs out. */
+static char *dup_str(const char *s, bool *ok)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+/* A heap copy of n items of size sz (NULL for none); *ok false on failure. */
+static void *dup_mem(const void *p, size_t n, size_t sz, bool *ok)
+{
+	if (!p || n == 0)
+		return NULL;
+	void *d = calloc(n, sz);
+	if (!d) {
+		*ok = false;
+		return NULL;
+	}
+	memcpy(d, p, n * sz);
+	return d;
+}
+
+static void copy_u16list(struct td_u16list *dst, const struct td_u16list *src, bool *ok)
+{
+	dst->v = dup_mem(src->v, src->n, sizeof *src->v, ok);
+	dst->n = dst->v ? src->n : 0;
+	dst->alloc = dst->n;
+	dst->dropped = src->dropped;
+}
+
+static void copy_strlist(struct td_strlist *dst, const struct td_strlist *src, bool *ok)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->dropped = src->dropped;
+	if (src->n == 0)
+		return;
+	dst->v = calloc(src->n, sizeof *dst->v);
+	if (!dst->v) {
+		*ok = false;
+		return;
+	}
+	dst->alloc = src->n;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[i] = dup_str(src->v[i], ok);
+		if (!dst->v[i])
+			return;
+		dst->n++;
+	}
+}
+
+static void copy_cert(struct td_cert *dst, const struct td_cert *src, bool *ok)
+{
+	*dst = *src;
+	dst->der = dup_mem(src->der, src->der_len, 1, ok);
+	dst->der_len = src->der_len;
+	dst->error = dup_str(src->error, ok);
+	dst->subject = dup_str(src->subject, ok);
+	dst->issuer = dup_str(src->issuer, ok);
+	dst->serial = dup_str(src->serial, ok);
+	copy_strlist(&dst->san, &src->san, ok);
+	dst->key_type = dup_str(src->key_type, ok);
+	dst->key_curve = dup_str(src->key_curve, ok);
+	dst->sig_alg = dup_str(src->sig_alg, ok);
+	copy_strlist(&dst->key_usage, &src->key_usage, ok);
+	copy_strlist(&dst->ext_key_usage, &src->ext_key_usage, ok);
+}
+
+static void copy_chain(struct td_chain *dst, const struct td_chain *src, bool *ok)
+{
+	*dst = *src;
+	dst->certs = NULL;
+	dst->n = 0;
+	if (src->n == 0)
+		return;
+	dst->certs = calloc(src->n, sizeof *dst->certs);
+	if (!dst->certs) {
+		*ok = false;
+		return;
+	}
+	for (size_t i = 0; i < src->n; i++) {
+		copy_cert(&dst->certs[i], &src->certs[i], ok);
+		dst->n++;
+	}
+}
+
+static void copy_diag(struct td_diagnosis *dst, const struct td_diagnosis *src, bool *ok)
+{
+	*dst = *src;
+	dst->summary = dup_str(src->summary, ok);
+	dst->fix = dup_str(src->fix, ok);
+	copy_strlist(&dst->evidence, &src->evidence, ok);
+}
+
+struct td_conn *td_conn_clone(const struct td_conn *src)
+{
+	struct td_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	bool ok = true;
+	*c = *src;
+
+	/* Every owned pointer is replaced before anything can fail, so that
+	 * td_conn_free() on a half-made copy frees only the copy's memory. */
+	c->ch.sni = NULL;
+	c->sh.alpn = NULL;
+	c->events = NULL;
+	c->n_events = c->alloc_events = 0;
+	c->cleartext[0] = c->cleartext[1] = NULL;
+	c->diags = NULL;
+	c->n_diags = 0;
+	memset(&c->ch.versions, 0, sizeof c->ch.versions);
+	memset(&c->ch.suites, 0, sizeof c->ch.suites);
+	memset(&c->ch.extensions, 0, sizeof c->ch.extensions);
+	memset(&c->ch.groups, 0, sizeof c->ch.groups);
+	memset(&c->ch.key_share_groups, 0, sizeof c->ch.key_share_groups);
+	memset(&c->ch.sig_algs, 0, sizeof c->ch.sig_algs);
+	memset(&c->ch.compression, 0, sizeof c->ch.compression);
+	memset(&c->ch.alpn, 0, sizeof c->ch.alpn);
+	memset(&c->sh.extensions, 0, sizeof c->sh.extensions);
+	memset(&c->cr.cert_types, 0, sizeof c->cr.cert_types);
+	memset(&c->cr.sig_algs, 0, sizeof c->cr.sig_algs);
+	memset(&c->cr.ca_names, 0, sizeof c->cr.ca_names);
+	memset(&c->server_chain, 0, sizeof c->server_chain);
+	memset(&c->client_chain, 0, sizeof c->client_chain);
+	memset(&c->anomalies, 0, sizeof c->anomalies);
+
+	c->ch.sni = dup_str(src->ch.sni, &ok);
+	copy_u16list(&c->ch.versions, &src->ch.versions, &ok);
+	copy_u16list(&c->ch.suites, &src->ch.suites, &ok);
+	copy_u16list(&c->ch.extensions, &src->ch.extensions, &ok);
+	copy_u16list(&c->ch.groups, &src->ch.groups, &ok);
+	copy_u16list(&c->ch.key_share_groups, &src->ch.key_share_groups, &ok);
+	copy_u16list(&c->ch.sig_algs, &src->ch.sig_algs, &ok);
+	copy_u16list(&c->ch.compression, &src->ch.compression, &ok);
+	copy_strlist(&c->ch.alpn, &src->ch.alpn, &ok);
+	c->sh.alpn = dup_str(src->sh.alpn, &ok);
+	copy_u16list(&c->sh.extensions, &src->sh.extensions, &ok);
+	copy_u16list(&c->cr.cert_types, &src->cr.cert_types, &ok);
+	copy_u16list(&c->cr.sig_algs, &src->cr.sig_algs, &ok);
+	copy_strlist(&c->cr.ca_names, &src->cr.ca_names, &ok);
+	copy_chain(&c->server_chain, &src->server_chain, &ok);
+	copy_chain(&c->client_chain, &src->client_chain, &ok);
+	copy_strlist(&c->anomalies, &src->anomalies, &ok);
+	c->cleartext[0] = dup_str(src->cleartext[0], &ok);
+	c->cleartext[1] = dup_str(src->cleartext[1], &ok);
+
+	if (src->n_events) {
+		c->events = calloc(src->n_events, sizeof *c->events);
+		if (!c->events)
+			ok = false;
+		for (size_t i = 0; c->events && i < src->n_events; i++) {
+			c->events[i] = src->events[i];
+			c->events[i].detail = dup_str(src->events[i].detail, &ok);
+			c->n_events++;
+		}
+		c->alloc_events = c->n_events;
+	}
+	if (src->n_diags) {
+		c->diags = calloc(src->n_diags, sizeof *c->diags);
+		if (!c->diags)
+			ok = false;
+		for (size_t i = 0; c->diags && i < src->n_diags; i++) {
+			copy_diag(&c->diags[i], &src->diags[i], &ok);
+			c->n_diags++;
+		}
+	}
+	if (!ok) {
+		td_conn_free(c);
+		return NULL;
+	}
+	return c;
+}
