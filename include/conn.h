@@ -56,6 +56,9 @@ struct td_event {
 	bool decrypted;        /* seen only thanks to a key log (issue 4) */
 	uint32_t length;       /* message/record body bytes, or gap bytes */
 	char *detail;          /* owned, optional (NULL): e.g. the malformation */
+	const char *inferred;  /* static, optional: what a record left encrypted most
+				  likely holds, judged by its size and position
+				  (infer.h), e.g. "Certificate"; NULL if unknown */
 };
 
 struct td_client_hello {

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "hostname.h"
+#include "infer.h"
 #include "packet.h"
 #include "rules.h"
 #include "tls_names.h"
@@ -392,6 +393,10 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 	enum td_stage stage;
 	const char *meaning;
 	const char *likely_fix;
+	/* What the client's flight held, judged by record sizes (infer.h). */
+	long empty_cert = td_infer_find(c, td_inf_empty_certificate, TD_DIR_C2S, 0);
+	long client_cert = td_infer_find(c, td_inf_certificate, TD_DIR_C2S, 0);
+	long server_fin = td_infer_find(c, td_inf_finished, TD_DIR_S2C, 0);
 	if (p == TD_PARTY_CLIENT && c->handshake_done) {
 		stage = TD_STAGE_AFTER_HANDSHAKE;
 		meaning = c->ch.sni ? "the client rejected the server after the handshake (often a "
@@ -408,6 +413,18 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 		meaning = "the client rejected the server's certificate (unknown CA, name mismatch "
 			  "or expiry)";
 		likely_fix = "check the server chain against the client's trust store";
+	} else if (empty_cert >= 0) {
+		stage = TD_STAGE_CLIENT_CERTIFICATE;
+		meaning = "the client sent an empty Certificate, so the server most likely "
+			  "refused to go on without one (certificate_required)";
+		likely_fix = "give the client a certificate and key issued by a CA the server "
+			     "accepts (curl --cert/--key, openssl s_client -cert/-key)";
+	} else if (client_cert >= 0) {
+		stage = TD_STAGE_CLIENT_CERTIFICATE;
+		meaning = "the server rejected the client's certificate (unknown_ca, "
+			  "bad_certificate or certificate_expired)";
+		likely_fix = "check that the client's certificate is issued by a CA the server "
+			     "trusts and is valid now";
 	} else if (c->side[TD_DIR_C2S].encrypted_records > 0 || c->finished[TD_DIR_C2S]) {
 		stage = TD_STAGE_CLIENT_CERTIFICATE;
 		meaning = "the server rejected the client's certificate or its absence "
@@ -423,6 +440,21 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 	    "The %s sent an encrypted alert and closed (inferred: %s).", td_party_name(p), meaning);
 	finding_evidence(f, "a protected record of %u bytes from the %s, the size of an "
 			 "encrypted alert", x->enc_alert->length, td_party_name(p));
+	if (empty_cert >= 0 && p == TD_PARTY_SERVER) {
+		finding_evidence(f, "the client's Certificate record is %u bytes, the size of an "
+				 "empty Certificate message (inferred: it had no certificate to send)",
+				 c->events[empty_cert].length);
+		finding_event(f, (size_t)empty_cert);
+	} else if (client_cert >= 0 && p == TD_PARTY_SERVER) {
+		finding_evidence(f, "the client's flight holds a %u-byte record, large enough for "
+				 "a certificate (inferred)", c->events[client_cert].length);
+		finding_event(f, (size_t)client_cert);
+	} else if (server_fin >= 0 && p == TD_PARTY_CLIENT) {
+		uint64_t t0 = c->events[server_fin].ts_us, t1 = x->enc_alert->ts_us;
+		finding_evidence(f, "the client sent it %.1f ms after the server's flight ended "
+				 "(its Finished, inferred)", t1 > t0 ? (double)(t1 - t0) / 1000.0 : 0.0);
+		finding_event(f, (size_t)server_fin);
+	}
 	finding_event(f, x->enc_alert_idx);
 	if (x->close) {
 		finding_evidence(f, "then the %s closed the connection", td_party_name(x->closer));

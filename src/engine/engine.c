@@ -24,6 +24,7 @@
 #include "diagnose.h"
 #include "engine.h"
 #include "flowtab.h"
+#include "infer.h"
 #include "keylog.h"
 #include "packet.h"
 #include "reader.h"
@@ -865,6 +866,7 @@ static void finish_conn(struct flow *f)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
 	finalize_outcome(f, c);
 	release_buffers(f);
+	td_infer_records(c);
 	if (e->cfg.diagnoser)
 		note_nomem(c, td_diagnose(e->cfg.diagnoser, c));
 	report(e, c);

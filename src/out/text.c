@@ -423,6 +423,13 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 		/* close_notify is the normal end of a connection. */
 		return e->alert_desc == ALERT_CLOSE_NOTIFY ? TD_TW_RESET : TD_TW_YELLOW;
 	case TD_EV_ENCRYPTED:
+		if (e->inferred) {
+			/* An alert-sized record is worth the reader's eye. */
+			snprintf(buf, len, "encrypted %srecord, %" PRIu32 " bytes: %s (inferred)",
+				 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length,
+				 e->inferred);
+			return strcmp(e->inferred, "alert") == 0 ? TD_TW_YELLOW : TD_TW_RESET;
+		}
 		snprintf(buf, len, "encrypted %srecord, %" PRIu32 " bytes",
 			 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length);
 		return TD_TW_RESET;
