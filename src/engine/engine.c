@@ -23,81 +23,13 @@
 #include "conn.h"
 #include "diagnose.h"
 #include "engine.h"
+#include "flow.h"
 #include "flowtab.h"
 #include "infer.h"
-#include "keylog.h"
 #include "packet.h"
-#include "reader.h"
 #include "reasm.h"
 #include "text.h"
-#include "tls_handshake.h"
-#include "tls_crypto.h"
 #include "tls_names.h"
-#include "tls_record.h"
-#include "x509.h"
-
-/* Encrypted records put in the timeline per direction during the handshake. */
-#define ENCRYPTED_EVENTS_MAX 6
-/* An AEAD-protected alert: 2 bytes + inner content type + 16-byte tag. */
-#define TLS13_ALERT_RECORD 19u
-/* Finished connections held back to keep capture order, at most. */
-#define ORDER_QUEUE_MAX 4096u
-/* Server ports remembered as speaking TLS in this capture. */
-#define TLS_PORTS_KEPT 64u
-/* Grace after a successful handshake before reporting early (live views). */
-#define REPORT_GRACE_US 1000000u
-
-struct side {
-	struct td_reasm reasm;
-	struct td_tls_stream tls;
-	struct td_hs_reasm hs;
-	bool encrypted;       /* records from this side are protected now */
-	bool fin, rst;
-	bool appdata;         /* sent application data after the handshake */
-	uint32_t enc_events;  /* encrypted records put in the timeline */
-	uint16_t record_version; /* version field of the last record */
-	/* TLS 1.3 decryption with a key log */
-	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_OFF } key_state;
-	struct td_tls13_keys keys;
-	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
-	uint16_t port;
-	struct td_addr addr;
-};
-
-struct flow {
-	struct td_engine *eng;
-	struct td_conn *conn;  /* NULL once reported (the flow is a tombstone) */
-	struct side s[2];      /* [0] = side A, [1] = side B */
-	bool a_is_client;
-	bool roles_known;
-	bool client_flight_seen; /* TLS 1.3: client sent a protected record */
-	bool client_finished;    /* the client's Finished went by (seen or inferred) */
-	bool client_alert_after; /* ...then the client sent an alert */
-	bool client_data_after;  /* ...then the client sent application data */
-	uint64_t established_us; /* 0 until the handshake is known to have succeeded */
-	uint64_t first_us;
-};
-
-struct held {
-	uint64_t id;
-	struct td_conn *conn;
-};
-
-struct td_engine {
-	struct td_config cfg;
-	struct td_sink *sink;
-	struct td_flowtab *flows;
-	struct td_reasm_budget budget;
-	struct td_stats st;
-	uint64_t next_id;       /* id of the next TLS connection */
-	uint64_t next_report;   /* ordered mode: id the sink expects next */
-	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
-	size_t queue_n;
-	uint64_t now_us;
-	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
-	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
-	size_t n_tls_ports, next_tls_port;
-};
 
 void td_config_defaults(struct td_config *cfg)
 {
@@ -113,61 +45,37 @@ void td_config_defaults(struct td_config *cfg)
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static bool conn_is_tls13(const struct td_conn *c)
-{
-	return c->sh.present && td_tls_version_is_13(c->version);
-}
-
-static enum td_dir side_dir(const struct flow *f, int side)
-{
-	bool is_client = (side == 0) == f->a_is_client;
-	return is_client ? TD_DIR_C2S : TD_DIR_S2C;
-}
-
-static int dir_side(const struct flow *f, enum td_dir d)
-{
-	return (d == TD_DIR_C2S) == f->a_is_client ? 0 : 1;
-}
-
-static void note_nomem(struct td_conn *c, enum td_result r)
-{
-	/* Out of memory while recording: the connection is marked, analysis
-	 * goes on with what fits. */
-	if (r == TD_ERR_NOMEM)
-		c->malformed = true;
-}
-
-static void add_event(struct flow *f, enum td_dir dir, struct td_event *ev)
+void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev)
 {
 	if (!f->conn)
 		return;
 	ev->ts_us = f->eng->now_us;
 	ev->dir = dir;
-	note_nomem(f->conn, td_conn_add_event(f->conn, ev, NULL));
+	td_fl_nomem(f->conn, td_conn_add_event(f->conn, ev, NULL));
 }
 
-static void add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len)
+void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len)
 {
 	struct td_event ev = { .kind = k, .length = len };
-	add_event(f, dir, &ev);
+	td_fl_add_event(f, dir, &ev);
 }
 
-static void malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r)
+void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r)
 {
 	struct td_conn *c = f->conn;
 	if (!c)
 		return;
 	if (r == TD_ERR_NOMEM) {
-		note_nomem(c, r);
+		td_fl_nomem(c, r);
 		return;
 	}
 	char detail[160];
 	snprintf(detail, sizeof detail, "%s from the %s: %s", what, td_dir_from(dir),
 		 td_result_str(r));
 	c->malformed = true;
-	note_nomem(c, td_conn_anomaly(c, "%s", detail));
+	td_fl_nomem(c, td_conn_anomaly(c, "%s", detail));
 	struct td_event ev = { .kind = TD_EV_MALFORMED, .detail = detail };
-	add_event(f, dir, &ev);
+	td_fl_add_event(f, dir, &ev);
 }
 
 /* Set the conn's endpoints from the roles. */
@@ -186,7 +94,7 @@ static void set_endpoints(struct flow *f)
 
 /* Learn that `side` is the client (or the server).  When this contradicts
  * the guess, swap the roles and flip the events recorded so far. */
-static void set_client(struct flow *f, int side, bool is_client)
+void td_fl_set_client(struct flow *f, int side, bool is_client)
 {
 	bool a_is_client = (side == 0) == is_client;
 	if (f->roles_known || a_is_client == f->a_is_client) {
@@ -258,7 +166,7 @@ static void report(struct td_engine *e, struct td_conn *c)
 }
 
 /* Decide the outcome from what was seen: established when the handshake
- * completed (check_established) with no fatal alert in clear; failed
+ * completed (td_fl_check_established) with no fatal alert in clear; failed
  * after a fatal alert or a close; incomplete otherwise. */
 static void finalize_outcome(const struct flow *f, struct td_conn *c)
 {
@@ -275,9 +183,9 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 		if (f->client_alert_after && !f->client_data_after) {
 			c->outcome = TD_OUTCOME_FAILED;
 			c->client_quit_after_handshake = true;
-			note_nomem(c, td_conn_anomaly(c, "the client sent an alert right after the "
+			td_fl_nomem(c, td_conn_anomaly(c, "the client sent an alert right after the "
 				"handshake, before any application data%s",
-				conn_is_tls13(c) ? " (inferred from record sizes)" : ""));
+				td_fl_is_tls13(c) ? " (inferred from record sizes)" : ""));
 		}
 		return;
 	}
@@ -317,446 +225,10 @@ static void flow_free(struct flow *f)
 	free(f);
 }
 
-/* ---- handshake messages ------------------------------------------------ */
-
-struct msg_ctx {
-	struct flow *f;
-	int side;
-	bool decrypted;  /* the bytes came out of a key-log decryption */
-};
-
-struct chain_ctx {
-	struct flow *f;
-	struct td_chain *chain;
-};
-
-static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
-{
-	struct chain_ctx *cc = ctx;
-	struct td_chain *ch = cc->chain;
-	if (ch->n >= TD_CAP_CHAIN) {
-		ch->dropped++;
-		return TD_OK;
-	}
-	struct td_cert *certs = realloc(ch->certs, (ch->n + 1) * sizeof *certs);
-	if (!certs)
-		return TD_ERR_NOMEM;
-	ch->certs = certs;
-	memset(&certs[ch->n], 0, sizeof certs[ch->n]);
-	enum td_result r = td_x509_parse(der, len, &certs[ch->n]);
-	ch->n++;  /* even a partly filled cert is cleaned up with the chain */
-	return r;
-}
-
-/* Application records decrypted per direction before decryption stops
- * (post-handshake alerts such as certificate_required arrive there). */
-#define APP_RECORDS_DECRYPTED 4u
-
-/* Key the side that sends in direction dir from the key log, or turn
- * its decryption off when the log has no such secret. */
-static void set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state)
-{
-	struct side *sd = &f->s[dir_side(f, dir)];
-	const struct td_keylog *kl = f->eng->cfg.keylog;
-	size_t len = 0;
-	const uint8_t *secret = kl ? td_keylog_find(kl, label, f->conn->ch.random, &len) : NULL;
-	td_tls13_keys_cleanup(&sd->keys);
-	if (secret && td_tls13_keys_init(&sd->keys, f->conn->cipher, secret, len) == TD_OK)
-		sd->key_state = state;
-	else
-		sd->key_state = KEYS_OFF;
-}
-
-static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
-{
-	struct td_conn *c = f->conn;
-	struct td_server_hello sh = { 0 };
-	enum td_result r = td_tls_decode_server_hello(body, len, &sh);
-	if (r != TD_OK)
-		malformed(f, TD_DIR_S2C, "ServerHello", r);
-	bool was_hrr = c->sh.hrr;
-	/* The ServerHello after a HelloRetryRequest replaces it. */
-	td_server_hello_cleanup(&c->sh);
-	c->sh = sh;
-	c->sh.present = true;
-	c->sh.hrr = sh.hrr || was_hrr;
-	c->version = sh.selected_version ? sh.selected_version : sh.legacy_version;
-	c->cipher = sh.cipher;
-	/* TLS <= 1.2 resumption: the server echoes the client's session id.
-	 * (A TLS 1.3 server always echoes it, for middleboxes.) */
-	c->sh.session_id_echo = !td_tls_version_is_13(c->version) && c->ch.present &&
-		sh.session_id_len > 0 && sh.session_id_len == c->ch.session_id_len &&
-		sh.session_id_len <= sizeof sh.session_id &&
-		memcmp(sh.session_id, c->ch.session_id, sh.session_id_len) == 0;
-	if (!sh.hrr && td_tls_version_is_13(c->version)) {
-		/* From here on both sides protect their records. */
-		f->s[0].encrypted = true;
-		f->s[1].encrypted = true;
-		if (f->eng->cfg.keylog && c->ch.present) {
-			set_keys(f, TD_DIR_C2S, TD_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET, KEYS_HANDSHAKE);
-			set_keys(f, TD_DIR_S2C, TD_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, KEYS_HANDSHAKE);
-		}
-	}
-}
-
-static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
-{
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct td_conn *c = f->conn;
-	if (!c)
-		return;
-	if (type == TD_HS_CLIENT_HELLO)
-		set_client(f, m->side, true);
-	else if (type == TD_HS_SERVER_HELLO)
-		set_client(f, m->side, false);
-	enum td_dir dir = side_dir(f, m->side);
-	enum td_result r = TD_OK;
-	char hrr_name[] = "HelloRetryRequest";
-
-	struct td_event ev = { .kind = TD_EV_HANDSHAKE, .hs_type = type,
-			       .content_type = TD_CT_HANDSHAKE, .encrypted = m->decrypted,
-			       .decrypted = m->decrypted,
-			       .length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len };
-	switch (type) {
-	case TD_HS_CLIENT_HELLO:
-		if (!c->ch.present) {
-			r = td_tls_decode_client_hello(body, len, &c->ch);
-			c->ch.present = true;
-			c->ch.record_version = f->s[m->side].record_version;
-			if (r != TD_OK)
-				malformed(f, dir, "ClientHello", r);
-		}
-		break;
-	case TD_HS_SERVER_HELLO:
-		on_server_hello(f, body, len);
-		if (c->sh.hrr && !f->s[dir_side(f, TD_DIR_S2C)].encrypted)
-			ev.detail = hrr_name;
-		break;
-	case TD_HS_ENCRYPTED_EXTENSIONS:
-		r = td_tls_decode_encrypted_extensions(body, len, &c->sh);
-		if (r != TD_OK)
-			malformed(f, dir, "EncryptedExtensions", r);
-		break;
-	case TD_HS_CERTIFICATE: {
-		struct td_chain *chain = dir == TD_DIR_S2C ? &c->server_chain : &c->client_chain;
-		if (chain->present)
-			break;  /* renegotiation: keep the first */
-		chain->present = true;
-		chain->encrypted = m->decrypted;
-		struct chain_ctx cc = { f, chain };
-		size_t count = 0;
-		r = td_tls_decode_certificate(body, len, conn_is_tls13(c), on_cert, &cc, &count);
-		if (r != TD_OK)
-			malformed(f, dir, "Certificate", r);
-		break;
-	}
-	case TD_HS_CERTIFICATE_REQUEST:
-		if (!c->cr.present) {
-			c->cr.present = true;
-			r = td_tls_decode_cert_request(body, len, conn_is_tls13(c),
-						       td_x509_name_string, &c->cr);
-			if (r != TD_OK)
-				malformed(f, dir, "CertificateRequest", r);
-		}
-		break;
-	case TD_HS_SERVER_KEY_EXCHANGE:
-		c->server_key_exchange = true;
-		r = td_tls_decode_server_key_exchange(body, len, &c->ske_group);
-		if (r != TD_OK)
-			malformed(f, dir, "ServerKeyExchange", r);
-		break;
-	case TD_HS_CLIENT_KEY_EXCHANGE:
-		c->client_key_exchange = true;
-		break;
-	case TD_HS_CERTIFICATE_VERIFY:
-		if (dir == TD_DIR_C2S) {
-			c->client_cert_verify = true;
-			r = td_tls_decode_cert_verify(body, len, &c->client_cv_scheme);
-			if (r != TD_OK)
-				malformed(f, dir, "CertificateVerify", r);
-		}
-		break;
-	case TD_HS_FINISHED:
-		c->finished[dir] = true;
-		/* TLS 1.3: the sender's next records use its application keys. */
-		if (m->decrypted && f->s[m->side].key_state == KEYS_HANDSHAKE)
-			set_keys(f, dir, dir == TD_DIR_C2S ? TD_KEYLOG_CLIENT_TRAFFIC_SECRET_0
-							   : TD_KEYLOG_SERVER_TRAFFIC_SECRET_0,
-				 KEYS_APPLICATION);
-		break;
-	case TD_HS_NEW_SESSION_TICKET:
-		c->new_session_tickets++;
-		break;
-	default:
-		break;
-	}
-	add_event(f, dir, &ev);
-}
-
-/* ---- records ------------------------------------------------------------ */
-
-/* TLS <= 1.2: the handshake is over when both sides sent CCS and
- * Finished.  TLS 1.3 without keys: the server sent a protected record
- * larger than an alert after the client's first protected record (its
- * Finished): a server sends NewSessionTicket or data only once it has
- * accepted the client's flight. */
-static void check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len)
-{
-	struct td_conn *c = f->conn;
-	if (f->established_us || !c->sh.present)
-		return;
-	if (conn_is_tls13(c)) {
-		if (dir == TD_DIR_C2S && type == TD_CT_APPLICATION_DATA)
-			f->client_flight_seen = true;
-		else if (dir == TD_DIR_S2C && type == TD_CT_APPLICATION_DATA &&
-			 f->client_flight_seen && len > TLS13_ALERT_RECORD + 16)
-			f->established_us = f->eng->now_us;
-		return;
-	}
-	const struct side *cs = &f->s[dir_side(f, TD_DIR_C2S)];
-	const struct side *ss = &f->s[dir_side(f, TD_DIR_S2C)];
-	if (c->side[TD_DIR_C2S].ccs_seen && c->side[TD_DIR_S2C].ccs_seen &&
-	    cs->encrypted && ss->encrypted &&
-	    c->side[TD_DIR_C2S].encrypted_seen && c->side[TD_DIR_S2C].encrypted_seen)
-		f->established_us = f->eng->now_us;
-}
-
-/* Did the client send data after its Finished, or only an alert?  A
- * client that rejects the server after a complete handshake (curl does
- * so when the name does not match) sends an alert and closes without a
- * byte of data.  TLS <= 1.2: the Finished is the client's first
- * protected handshake record; what follows shows its content type.
- * TLS 1.3 without keys: the Finished is the client's protected record of
- * exactly hash length + 21 bytes (4-byte header, inner type, 16-byte
- * tag), and an alert is a record of TLS13_ALERT_RECORD bytes. */
-static void track_client_after_finished(struct flow *f, uint8_t type, size_t len, bool protected_)
-{
-	struct td_conn *c = f->conn;
-	if (!protected_ || !c->sh.present)
-		return;
-	if (!f->client_finished) {
-		if (conn_is_tls13(c)) {
-			size_t hash = c->cipher == 0x1302 ? 48 : 32;  /* TLS_AES_256_GCM_SHA384 */
-			f->client_finished = type == TD_CT_APPLICATION_DATA && len == hash + 21;
-		} else {
-			f->client_finished = type == TD_CT_HANDSHAKE;
-		}
-		return;
-	}
-	bool alert = conn_is_tls13(c) ? type == TD_CT_APPLICATION_DATA && len == TLS13_ALERT_RECORD
-				       : type == TD_CT_ALERT;
-	if (alert)
-		f->client_alert_after = true;
-	else if (type == TD_CT_APPLICATION_DATA)
-		f->client_data_after = true;
-}
-
-/* TLS 1.3 with a key log: open a protected record and hand its content
- * to the same decoders as clear records.  False when it could not be
- * opened (the caller then records it as encrypted). */
-static bool decrypt_record(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec)
-{
-	struct td_engine *e = f->eng;
-	struct td_conn *c = f->conn;
-	struct side *sd = &f->s[m->side];
-	enum td_dir dir = side_dir(f, m->side);
-	uint8_t header[5] = { rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
-			      (uint8_t)(rec->len >> 8), (uint8_t)rec->len };
-	size_t n = sizeof e->plain;
-	uint8_t inner = 0;
-	if (td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner) != TD_OK) {
-		note_nomem(c, td_conn_anomaly(c, "key log entry does not match this connection: "
-			"a record from the %s did not decrypt", td_dir_from(dir)));
-		f->s[0].key_state = KEYS_OFF;
-		f->s[1].key_state = KEYS_OFF;
-		return false;
-	}
-	c->decrypted = true;
-	struct msg_ctx dm = { f, m->side, true };
-	struct td_event ev = { .content_type = inner, .encrypted = true, .decrypted = true,
-			       .length = (uint32_t)n };
-	switch (inner) {
-	case TD_CT_HANDSHAKE: {
-		enum td_result r = td_hs_reasm_feed(&sd->hs, e->plain, n, on_message, &dm);
-		if (r != TD_OK)
-			malformed(f, dir, "decrypted handshake message", r);
-		break;
-	}
-	case TD_CT_ALERT: {
-		struct td_reader rd = td_rd_make(e->plain, n);
-		ev.kind = TD_EV_ALERT;
-		ev.alert_level = td_rd_u8(&rd);
-		ev.alert_desc = td_rd_u8(&rd);
-		add_event(f, dir, &ev);
-		c->side[dir].encrypted_seen = true;
-		break;
-	}
-	default:  /* application data: a few, then stop decrypting */
-		c->side[dir].encrypted_seen = true;
-		c->side[dir].encrypted_records++;
-		if (!sd->appdata) {
-			sd->appdata = true;
-			ev.kind = TD_EV_APPDATA;
-			add_event(f, dir, &ev);
-		}
-		if (++sd->app_decrypted >= APP_RECORDS_DECRYPTED)
-			sd->key_state = KEYS_OFF;
-		break;
-	}
-	/* Record sizes still drive the inference (check_established) as for
-	 * records left encrypted. */
-	if (dir == TD_DIR_C2S)
-		track_client_after_finished(f, rec->type, rec->len, true);
-	check_established(f, dir, rec->type, rec->len);
-	if (e->sink->conn_update)
-		e->sink->conn_update(e->sink, c);
-	return true;
-}
-
-static void on_record(void *ctx, const struct td_tls_record *rec)
-{
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct td_engine *e = f->eng;
-	struct side *sd = &f->s[m->side];
-	if (!f->conn)
-		return;
-	if (!f->conn->tls) {
-		f->conn->tls = true;
-		f->conn->id = ++e->next_id;
-		e->st.tls_connections++;
-	}
-	struct td_conn *c = f->conn;
-	enum td_dir dir = side_dir(f, m->side);
-	c->side[dir].records++;
-
-	if (rec->sslv2) {
-		set_client(f, m->side, true);
-		dir = side_dir(f, m->side);
-		if (!c->ch.present) {
-			enum td_result r = td_tls_decode_sslv2_hello(rec->body, rec->len, &c->ch);
-			c->ch.present = true;
-			if (r != TD_OK)
-				malformed(f, dir, "SSLv2 ClientHello", r);
-		}
-		struct td_event ev = { .kind = TD_EV_SSLV2_HELLO, .length = (uint32_t)rec->len };
-		add_event(f, dir, &ev);
-		return;
-	}
-
-	sd->record_version = rec->version;
-	if (rec->type == TD_CT_APPLICATION_DATA &&
-	    (sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION) &&
-	    decrypt_record(f, m, rec))
-		return;
-	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
-	struct td_event ev = { .content_type = rec->type, .length = len32 };
-	switch (rec->type) {
-	case TD_CT_CHANGE_CIPHER_SPEC:
-		ev.kind = TD_EV_CCS;
-		add_event(f, dir, &ev);
-		c->side[dir].ccs_seen = true;
-		if (!conn_is_tls13(c))
-			sd->encrypted = true;
-		break;
-	case TD_CT_ALERT:
-		ev.kind = TD_EV_ALERT;
-		/* A 2-byte alert is in clear whatever the state: a protected one
-		 * always carries a tag or MAC.  (OpenSSL rejects a server
-		 * certificate in TLS 1.3 before it installs its handshake keys, so
-		 * its alert goes out in clear.) */
-		if (rec->len == 2) {
-			struct td_reader r = td_rd_make(rec->body, rec->len);
-			ev.alert_level = td_rd_u8(&r);
-			ev.alert_desc = td_rd_u8(&r);
-		} else {
-			ev.encrypted = true;
-			c->side[dir].encrypted_seen = true;
-		}
-		add_event(f, dir, &ev);
-		break;
-	case TD_CT_HANDSHAKE:
-		/* TLS 1.3 protects handshake messages as application_data
-		 * records, so a handshake record there is in clear. */
-		if (sd->encrypted && !conn_is_tls13(c)) {
-			/* TLS <= 1.2 Finished after CCS, or a renegotiation. */
-			c->side[dir].encrypted_seen = true;
-			ev.kind = TD_EV_ENCRYPTED;
-			ev.encrypted = true;
-			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
-				add_event(f, dir, &ev);
-		} else {
-			enum td_result r = td_hs_reasm_feed(&sd->hs, rec->body, rec->len,
-							    on_message, m);
-			if (r != TD_OK)
-				malformed(f, dir, "handshake message", r);
-		}
-		break;
-	case TD_CT_APPLICATION_DATA:
-		c->side[dir].encrypted_seen = true;
-		c->side[dir].encrypted_records++;
-		if (f->established_us) {
-			if (!sd->appdata) {
-				sd->appdata = true;
-				ev.kind = TD_EV_APPDATA;
-				ev.encrypted = true;
-				add_event(f, dir, &ev);
-			}
-		} else {
-			ev.kind = TD_EV_ENCRYPTED;
-			ev.encrypted = true;
-			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
-				add_event(f, dir, &ev);
-		}
-		break;
-	default:
-		note_nomem(c, td_conn_anomaly(c, "record of content type %u from the %s",
-					      rec->type, td_dir_from(dir)));
-		break;
-	}
-	if (dir == TD_DIR_C2S)
-		track_client_after_finished(f, rec->type, rec->len, sd->encrypted);
-	check_established(f, dir, rec->type, rec->len);
-	if (e->sink->conn_update)
-		e->sink->conn_update(e->sink, c);
-}
-
-/* ---- TCP ---------------------------------------------------------------- */
-
-static void on_bytes(void *ctx, const uint8_t *data, size_t len)
-{
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct side *sd = &f->s[m->side];
-	if (f->conn)
-		f->conn->side[side_dir(f, m->side)].bytes += len;
-	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, on_record, m);
-	if (r != TD_OK && f->conn)
-		note_nomem(f->conn, r);
-}
-
-static void on_gap(void *ctx, uint32_t missing)
-{
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct side *sd = &f->s[m->side];
-	td_tls_stream_gap(&sd->tls);
-	td_hs_reasm_reset(&sd->hs);
-	f->eng->st.gap_bytes += missing;
-	if (!f->conn)
-		return;
-	enum td_dir dir = side_dir(f, m->side);
-	f->conn->side[dir].gaps++;
-	f->conn->side[dir].gap_bytes += missing;
-	if (f->conn->tls)
-		add_simple(f, dir, TD_EV_TCP_GAP, missing);
-}
-
 static void flush_side(struct flow *f, int side)
 {
 	struct msg_ctx m = { f, side, false };
-	struct td_reasm_cb cb = { on_bytes, on_gap, &m };
+	struct td_reasm_cb cb = { td_fl_on_bytes, td_fl_on_gap, &m };
 	td_reasm_flush(&f->s[side].reasm, &cb);
 }
 
@@ -852,13 +324,13 @@ static void finish_conn(struct flow *f)
 			free(c->cleartext[dir]);
 			c->cleartext[dir] = td_text_sanitize(sd->tls.prefix, sd->tls.prefix_len);
 			c->cleartext_bytes[dir] = sd->tls.skipped;
-			note_nomem(c, td_conn_anomaly(c, "the %s sent %llu bytes that are not TLS%s: \"%s\"",
+			td_fl_nomem(c, td_conn_anomaly(c, "the %s sent %llu bytes that are not TLS%s: \"%s\"",
 				td_dir_from(dir), (unsigned long long)sd->tls.skipped,
 				sd->tls.state == TD_TS_SYNCED ? " before TLS started" : "",
 				c->cleartext[dir] ? c->cleartext[dir] : ""));
 		}
 		if (sd->tls.oversize)
-			note_nomem(c, td_conn_anomaly(c, "the %s sent a record longer than %u bytes",
+			td_fl_nomem(c, td_conn_anomaly(c, "the %s sent a record longer than %u bytes",
 				td_dir_from(dir), TD_CAP_RECORD));
 		e->st.reasm_cap_dropped += sd->reasm.cap_dropped;
 	}
@@ -868,7 +340,7 @@ static void finish_conn(struct flow *f)
 	release_buffers(f);
 	td_infer_records(c);
 	if (e->cfg.diagnoser)
-		note_nomem(c, td_diagnose(e->cfg.diagnoser, c));
+		td_fl_nomem(c, td_diagnose(e->cfg.diagnoser, c));
 	report(e, c);
 }
 
@@ -884,7 +356,7 @@ static void on_evict(void *ctx, void *state, enum td_evict_reason why)
 		const char *reason = why == TD_EVICT_FULL
 			? "the flow table was full (--max-flows): this flow was dropped"
 			: "no packet for the idle timeout (--idle-timeout)";
-		note_nomem(f->conn, td_conn_anomaly(f->conn, "%s", reason));
+		td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "%s", reason));
 	}
 	finish_conn(f);
 	flow_free(f);
@@ -943,26 +415,26 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 
 	if (seg->flags & TD_TCP_SYN) {
 		bool synack = seg->flags & TD_TCP_ACK;
-		set_client(f, side, !synack);
+		td_fl_set_client(f, side, !synack);
 		td_reasm_syn(&sd->reasm, seg->seq);
 		if (f->conn && f->conn->n_events < 8)
-			add_simple(f, side_dir(f, side), synack ? TD_EV_TCP_SYNACK : TD_EV_TCP_SYN, 0);
+			td_fl_add_simple(f, td_fl_side_dir(f, side), synack ? TD_EV_TCP_SYNACK : TD_EV_TCP_SYN, 0);
 	}
 	if (seg->len > 0 || seg->missing > 0) {
 		if (f->conn && !sd->reasm.started && !(seg->flags & TD_TCP_SYN))
 			f->conn->partial = true;
 		struct msg_ctx m = { f, side, false };
-		struct td_reasm_cb cb = { on_bytes, on_gap, &m };
+		struct td_reasm_cb cb = { td_fl_on_bytes, td_fl_on_gap, &m };
 		td_reasm_segment(&sd->reasm, seg->seq + ((seg->flags & TD_TCP_SYN) ? 1u : 0u),
 				 seg->payload, seg->len, seg->missing, &cb);
 	}
 	if ((seg->flags & TD_TCP_FIN) && !sd->fin) {
 		sd->fin = true;
-		add_simple(f, side_dir(f, side), TD_EV_TCP_FIN, 0);
+		td_fl_add_simple(f, td_fl_side_dir(f, side), TD_EV_TCP_FIN, 0);
 	}
 	if ((seg->flags & TD_TCP_RST) && !sd->rst) {
 		sd->rst = true;
-		add_simple(f, side_dir(f, side), TD_EV_TCP_RST, 0);
+		td_fl_add_simple(f, td_fl_side_dir(f, side), TD_EV_TCP_RST, 0);
 	}
 
 	bool over = sd->rst || (f->s[0].fin && f->s[1].fin);

@@ -1,0 +1,140 @@
+/*
+ * flow.h - inside the engine: one TCP flow being analysed, shared by
+ * src/engine/engine.c (flows, TCP, reporting), records.c (TLS records and
+ * handshake messages into the connection model) and decrypt.c (key-log
+ * decryption).  Not part of the engine's interface (include/engine.h).
+ */
+#ifndef TD_ENGINE_FLOW_H
+#define TD_ENGINE_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "engine.h"
+#include "flowtab.h"
+#include "reasm.h"
+#include "tls_crypto.h"
+#include "tls_handshake.h"
+#include "tls_names.h"
+#include "tls_record.h"
+
+/* Encrypted records put in the timeline per direction during the handshake. */
+#define ENCRYPTED_EVENTS_MAX 6
+/* An AEAD-protected alert: 2 bytes + inner content type + 16-byte tag. */
+#define TLS13_ALERT_RECORD 19u
+/* Finished connections held back to keep capture order, at most. */
+#define ORDER_QUEUE_MAX 4096u
+/* Server ports remembered as speaking TLS in this capture. */
+#define TLS_PORTS_KEPT 64u
+/* Grace after a successful handshake before reporting early (live views). */
+#define REPORT_GRACE_US 1000000u
+
+struct side {
+	struct td_reasm reasm;
+	struct td_tls_stream tls;
+	struct td_hs_reasm hs;
+	bool encrypted;       /* records from this side are protected now */
+	bool fin, rst;
+	bool appdata;         /* sent application data after the handshake */
+	uint32_t enc_events;  /* encrypted records put in the timeline */
+	uint16_t record_version; /* version field of the last record */
+	/* TLS 1.3 decryption with a key log */
+	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_OFF } key_state;
+	struct td_tls13_keys keys;
+	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
+	uint16_t port;
+	struct td_addr addr;
+};
+
+struct flow {
+	struct td_engine *eng;
+	struct td_conn *conn;  /* NULL once reported (the flow is a tombstone) */
+	struct side s[2];      /* [0] = side A, [1] = side B */
+	bool a_is_client;
+	bool roles_known;
+	bool client_flight_seen; /* TLS 1.3: client sent a protected record */
+	bool client_finished;    /* the client's Finished went by (seen or inferred) */
+	bool client_alert_after; /* ...then the client sent an alert */
+	bool client_data_after;  /* ...then the client sent application data */
+	uint64_t established_us; /* 0 until the handshake is known to have succeeded */
+	uint64_t first_us;
+};
+
+struct held {
+	uint64_t id;
+	struct td_conn *conn;
+};
+
+struct td_engine {
+	struct td_config cfg;
+	struct td_sink *sink;
+	struct td_flowtab *flows;
+	struct td_reasm_budget budget;
+	struct td_stats st;
+	uint64_t next_id;       /* id of the next TLS connection */
+	uint64_t next_report;   /* ordered mode: id the sink expects next */
+	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
+	size_t queue_n;
+	uint64_t now_us;
+	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
+	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
+	size_t n_tls_ports, next_tls_port;
+};
+
+/* The context of reassembly, record and message callbacks: a flow and
+ * one of its sides. */
+struct msg_ctx {
+	struct flow *f;
+	int side;
+	bool decrypted;  /* the bytes came out of a key-log decryption */
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static inline bool td_fl_is_tls13(const struct td_conn *c)
+{
+	return c->sh.present && td_tls_version_is_13(c->version);
+}
+
+static inline enum td_dir td_fl_side_dir(const struct flow *f, int side)
+{
+	bool is_client = (side == 0) == f->a_is_client;
+	return is_client ? TD_DIR_C2S : TD_DIR_S2C;
+}
+
+static inline int td_fl_dir_side(const struct flow *f, enum td_dir d)
+{
+	return (d == TD_DIR_C2S) == f->a_is_client ? 0 : 1;
+}
+
+static inline void td_fl_nomem(struct td_conn *c, enum td_result r)
+{
+	/* Out of memory while recording: the connection is marked, analysis
+	 * goes on with what fits. */
+	if (r == TD_ERR_NOMEM)
+		c->malformed = true;
+}
+
+/* engine.c */
+void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev);
+void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len);
+void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r);
+void td_fl_set_client(struct flow *f, int side, bool is_client);
+
+/* records.c: reassembled bytes and gaps of one side (td_reasm_cb). */
+void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len);
+void td_fl_on_gap(void *ctx, uint32_t missing);
+/* One handshake message (td_hs_reasm callback), ctx a struct msg_ctx. */
+void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len);
+/* After each record: established yet?  What did the client send after
+ * its Finished? */
+void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len);
+void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected_);
+
+/* decrypt.c */
+void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state);
+bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
+
+#endif

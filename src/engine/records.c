@@ -1,0 +1,369 @@
+/*
+ * records.c - a flow's TLS records and handshake messages, into the
+ * connection model (see flow.h).
+ *
+ * When does a record count as encrypted?  TLS <= 1.2: a side's records
+ * after its ChangeCipherSpec.  TLS 1.3: every record after the
+ * ServerHello except ChangeCipherSpec (RFC 8446 5: the compatibility
+ * CCS is never protected).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "conn.h"
+#include "flow.h"
+#include "reader.h"
+#include "x509.h"
+
+/* ---- handshake messages ------------------------------------------------ */
+
+struct chain_ctx {
+	struct flow *f;
+	struct td_chain *chain;
+};
+
+static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
+{
+	struct chain_ctx *cc = ctx;
+	struct td_chain *ch = cc->chain;
+	if (ch->n >= TD_CAP_CHAIN) {
+		ch->dropped++;
+		return TD_OK;
+	}
+	struct td_cert *certs = realloc(ch->certs, (ch->n + 1) * sizeof *certs);
+	if (!certs)
+		return TD_ERR_NOMEM;
+	ch->certs = certs;
+	memset(&certs[ch->n], 0, sizeof certs[ch->n]);
+	enum td_result r = td_x509_parse(der, len, &certs[ch->n]);
+	ch->n++;  /* even a partly filled cert is cleaned up with the chain */
+	return r;
+}
+
+static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
+{
+	struct td_conn *c = f->conn;
+	struct td_server_hello sh = { 0 };
+	enum td_result r = td_tls_decode_server_hello(body, len, &sh);
+	if (r != TD_OK)
+		td_fl_malformed(f, TD_DIR_S2C, "ServerHello", r);
+	bool was_hrr = c->sh.hrr;
+	/* The ServerHello after a HelloRetryRequest replaces it. */
+	td_server_hello_cleanup(&c->sh);
+	c->sh = sh;
+	c->sh.present = true;
+	c->sh.hrr = sh.hrr || was_hrr;
+	c->version = sh.selected_version ? sh.selected_version : sh.legacy_version;
+	c->cipher = sh.cipher;
+	/* TLS <= 1.2 resumption: the server echoes the client's session id.
+	 * (A TLS 1.3 server always echoes it, for middleboxes.) */
+	c->sh.session_id_echo = !td_tls_version_is_13(c->version) && c->ch.present &&
+		sh.session_id_len > 0 && sh.session_id_len == c->ch.session_id_len &&
+		sh.session_id_len <= sizeof sh.session_id &&
+		memcmp(sh.session_id, c->ch.session_id, sh.session_id_len) == 0;
+	if (!sh.hrr && td_tls_version_is_13(c->version)) {
+		/* From here on both sides protect their records. */
+		f->s[0].encrypted = true;
+		f->s[1].encrypted = true;
+		if (f->eng->cfg.keylog && c->ch.present) {
+			td_fl_set_keys(f, TD_DIR_C2S, TD_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET, KEYS_HANDSHAKE);
+			td_fl_set_keys(f, TD_DIR_S2C, TD_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, KEYS_HANDSHAKE);
+		}
+	}
+}
+
+void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
+{
+	struct msg_ctx *m = ctx;
+	struct flow *f = m->f;
+	struct td_conn *c = f->conn;
+	if (!c)
+		return;
+	if (type == TD_HS_CLIENT_HELLO)
+		td_fl_set_client(f, m->side, true);
+	else if (type == TD_HS_SERVER_HELLO)
+		td_fl_set_client(f, m->side, false);
+	enum td_dir dir = td_fl_side_dir(f, m->side);
+	enum td_result r = TD_OK;
+	char hrr_name[] = "HelloRetryRequest";
+
+	struct td_event ev = { .kind = TD_EV_HANDSHAKE, .hs_type = type,
+			       .content_type = TD_CT_HANDSHAKE, .encrypted = m->decrypted,
+			       .decrypted = m->decrypted,
+			       .length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len };
+	switch (type) {
+	case TD_HS_CLIENT_HELLO:
+		if (!c->ch.present) {
+			r = td_tls_decode_client_hello(body, len, &c->ch);
+			c->ch.present = true;
+			c->ch.record_version = f->s[m->side].record_version;
+			if (r != TD_OK)
+				td_fl_malformed(f, dir, "ClientHello", r);
+		}
+		break;
+	case TD_HS_SERVER_HELLO:
+		on_server_hello(f, body, len);
+		if (c->sh.hrr && !f->s[td_fl_dir_side(f, TD_DIR_S2C)].encrypted)
+			ev.detail = hrr_name;
+		break;
+	case TD_HS_ENCRYPTED_EXTENSIONS:
+		r = td_tls_decode_encrypted_extensions(body, len, &c->sh);
+		if (r != TD_OK)
+			td_fl_malformed(f, dir, "EncryptedExtensions", r);
+		break;
+	case TD_HS_CERTIFICATE: {
+		struct td_chain *chain = dir == TD_DIR_S2C ? &c->server_chain : &c->client_chain;
+		if (chain->present)
+			break;  /* renegotiation: keep the first */
+		chain->present = true;
+		chain->encrypted = m->decrypted;
+		struct chain_ctx cc = { f, chain };
+		size_t count = 0;
+		r = td_tls_decode_certificate(body, len, td_fl_is_tls13(c), on_cert, &cc, &count);
+		if (r != TD_OK)
+			td_fl_malformed(f, dir, "Certificate", r);
+		break;
+	}
+	case TD_HS_CERTIFICATE_REQUEST:
+		if (!c->cr.present) {
+			c->cr.present = true;
+			r = td_tls_decode_cert_request(body, len, td_fl_is_tls13(c),
+						       td_x509_name_string, &c->cr);
+			if (r != TD_OK)
+				td_fl_malformed(f, dir, "CertificateRequest", r);
+		}
+		break;
+	case TD_HS_SERVER_KEY_EXCHANGE:
+		c->server_key_exchange = true;
+		r = td_tls_decode_server_key_exchange(body, len, &c->ske_group);
+		if (r != TD_OK)
+			td_fl_malformed(f, dir, "ServerKeyExchange", r);
+		break;
+	case TD_HS_CLIENT_KEY_EXCHANGE:
+		c->client_key_exchange = true;
+		break;
+	case TD_HS_CERTIFICATE_VERIFY:
+		if (dir == TD_DIR_C2S) {
+			c->client_cert_verify = true;
+			r = td_tls_decode_cert_verify(body, len, &c->client_cv_scheme);
+			if (r != TD_OK)
+				td_fl_malformed(f, dir, "CertificateVerify", r);
+		}
+		break;
+	case TD_HS_FINISHED:
+		c->finished[dir] = true;
+		/* TLS 1.3: the sender's next records use its application keys. */
+		if (m->decrypted && f->s[m->side].key_state == KEYS_HANDSHAKE)
+			td_fl_set_keys(f, dir, dir == TD_DIR_C2S ? TD_KEYLOG_CLIENT_TRAFFIC_SECRET_0
+							   : TD_KEYLOG_SERVER_TRAFFIC_SECRET_0,
+				 KEYS_APPLICATION);
+		break;
+	case TD_HS_NEW_SESSION_TICKET:
+		c->new_session_tickets++;
+		break;
+	default:
+		break;
+	}
+	td_fl_add_event(f, dir, &ev);
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+/* TLS <= 1.2: the handshake is over when both sides sent CCS and
+ * Finished.  TLS 1.3 without keys: the server sent a protected record
+ * larger than an alert after the client's first protected record (its
+ * Finished): a server sends NewSessionTicket or data only once it has
+ * accepted the client's flight. */
+void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len)
+{
+	struct td_conn *c = f->conn;
+	if (f->established_us || !c->sh.present)
+		return;
+	if (td_fl_is_tls13(c)) {
+		if (dir == TD_DIR_C2S && type == TD_CT_APPLICATION_DATA)
+			f->client_flight_seen = true;
+		else if (dir == TD_DIR_S2C && type == TD_CT_APPLICATION_DATA &&
+			 f->client_flight_seen && len > TLS13_ALERT_RECORD + 16)
+			f->established_us = f->eng->now_us;
+		return;
+	}
+	const struct side *cs = &f->s[td_fl_dir_side(f, TD_DIR_C2S)];
+	const struct side *ss = &f->s[td_fl_dir_side(f, TD_DIR_S2C)];
+	if (c->side[TD_DIR_C2S].ccs_seen && c->side[TD_DIR_S2C].ccs_seen &&
+	    cs->encrypted && ss->encrypted &&
+	    c->side[TD_DIR_C2S].encrypted_seen && c->side[TD_DIR_S2C].encrypted_seen)
+		f->established_us = f->eng->now_us;
+}
+
+/* Did the client send data after its Finished, or only an alert?  A
+ * client that rejects the server after a complete handshake (curl does
+ * so when the name does not match) sends an alert and closes without a
+ * byte of data.  TLS <= 1.2: the Finished is the client's first
+ * protected handshake record; what follows shows its content type.
+ * TLS 1.3 without keys: the Finished is the client's protected record of
+ * exactly hash length + 21 bytes (4-byte header, inner type, 16-byte
+ * tag), and an alert is a record of TLS13_ALERT_RECORD bytes. */
+void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected_)
+{
+	struct td_conn *c = f->conn;
+	if (!protected_ || !c->sh.present)
+		return;
+	if (!f->client_finished) {
+		if (td_fl_is_tls13(c)) {
+			size_t hash = c->cipher == 0x1302 ? 48 : 32;  /* TLS_AES_256_GCM_SHA384 */
+			f->client_finished = type == TD_CT_APPLICATION_DATA && len == hash + 21;
+		} else {
+			f->client_finished = type == TD_CT_HANDSHAKE;
+		}
+		return;
+	}
+	bool alert = td_fl_is_tls13(c) ? type == TD_CT_APPLICATION_DATA && len == TLS13_ALERT_RECORD
+				       : type == TD_CT_ALERT;
+	if (alert)
+		f->client_alert_after = true;
+	else if (type == TD_CT_APPLICATION_DATA)
+		f->client_data_after = true;
+}
+
+static void on_record(void *ctx, const struct td_tls_record *rec)
+{
+	struct msg_ctx *m = ctx;
+	struct flow *f = m->f;
+	struct td_engine *e = f->eng;
+	struct side *sd = &f->s[m->side];
+	if (!f->conn)
+		return;
+	if (!f->conn->tls) {
+		f->conn->tls = true;
+		f->conn->id = ++e->next_id;
+		e->st.tls_connections++;
+	}
+	struct td_conn *c = f->conn;
+	enum td_dir dir = td_fl_side_dir(f, m->side);
+	c->side[dir].records++;
+
+	if (rec->sslv2) {
+		td_fl_set_client(f, m->side, true);
+		dir = td_fl_side_dir(f, m->side);
+		if (!c->ch.present) {
+			enum td_result r = td_tls_decode_sslv2_hello(rec->body, rec->len, &c->ch);
+			c->ch.present = true;
+			if (r != TD_OK)
+				td_fl_malformed(f, dir, "SSLv2 ClientHello", r);
+		}
+		struct td_event ev = { .kind = TD_EV_SSLV2_HELLO, .length = (uint32_t)rec->len };
+		td_fl_add_event(f, dir, &ev);
+		return;
+	}
+
+	sd->record_version = rec->version;
+	if (rec->type == TD_CT_APPLICATION_DATA &&
+	    (sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION) &&
+	    td_fl_decrypt(f, m, rec))
+		return;
+	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
+	struct td_event ev = { .content_type = rec->type, .length = len32 };
+	switch (rec->type) {
+	case TD_CT_CHANGE_CIPHER_SPEC:
+		ev.kind = TD_EV_CCS;
+		td_fl_add_event(f, dir, &ev);
+		c->side[dir].ccs_seen = true;
+		if (!td_fl_is_tls13(c))
+			sd->encrypted = true;
+		break;
+	case TD_CT_ALERT:
+		ev.kind = TD_EV_ALERT;
+		/* A 2-byte alert is in clear whatever the state: a protected one
+		 * always carries a tag or MAC.  (OpenSSL rejects a server
+		 * certificate in TLS 1.3 before it installs its handshake keys, so
+		 * its alert goes out in clear.) */
+		if (rec->len == 2) {
+			struct td_reader r = td_rd_make(rec->body, rec->len);
+			ev.alert_level = td_rd_u8(&r);
+			ev.alert_desc = td_rd_u8(&r);
+		} else {
+			ev.encrypted = true;
+			c->side[dir].encrypted_seen = true;
+		}
+		td_fl_add_event(f, dir, &ev);
+		break;
+	case TD_CT_HANDSHAKE:
+		/* TLS 1.3 protects handshake messages as application_data
+		 * records, so a handshake record there is in clear. */
+		if (sd->encrypted && !td_fl_is_tls13(c)) {
+			/* TLS <= 1.2 Finished after CCS, or a renegotiation. */
+			c->side[dir].encrypted_seen = true;
+			ev.kind = TD_EV_ENCRYPTED;
+			ev.encrypted = true;
+			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
+				td_fl_add_event(f, dir, &ev);
+		} else {
+			enum td_result r = td_hs_reasm_feed(&sd->hs, rec->body, rec->len,
+							    td_fl_on_message, m);
+			if (r != TD_OK)
+				td_fl_malformed(f, dir, "handshake message", r);
+		}
+		break;
+	case TD_CT_APPLICATION_DATA:
+		c->side[dir].encrypted_seen = true;
+		c->side[dir].encrypted_records++;
+		if (f->established_us) {
+			if (!sd->appdata) {
+				sd->appdata = true;
+				ev.kind = TD_EV_APPDATA;
+				ev.encrypted = true;
+				td_fl_add_event(f, dir, &ev);
+			}
+		} else {
+			ev.kind = TD_EV_ENCRYPTED;
+			ev.encrypted = true;
+			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
+				td_fl_add_event(f, dir, &ev);
+		}
+		break;
+	default:
+		td_fl_nomem(c, td_conn_anomaly(c, "record of content type %u from the %s",
+					      rec->type, td_dir_from(dir)));
+		break;
+	}
+	if (dir == TD_DIR_C2S)
+		td_fl_track_client(f, rec->type, rec->len, sd->encrypted);
+	td_fl_check_established(f, dir, rec->type, rec->len);
+	if (e->sink->conn_update)
+		e->sink->conn_update(e->sink, c);
+}
+
+/* ---- TCP ---------------------------------------------------------------- */
+
+void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len)
+{
+	struct msg_ctx *m = ctx;
+	struct flow *f = m->f;
+	struct side *sd = &f->s[m->side];
+	if (f->conn)
+		f->conn->side[td_fl_side_dir(f, m->side)].bytes += len;
+	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, on_record, m);
+	if (r != TD_OK && f->conn)
+		td_fl_nomem(f->conn, r);
+}
+
+void td_fl_on_gap(void *ctx, uint32_t missing)
+{
+	struct msg_ctx *m = ctx;
+	struct flow *f = m->f;
+	struct side *sd = &f->s[m->side];
+	td_tls_stream_gap(&sd->tls);
+	td_hs_reasm_reset(&sd->hs);
+	f->eng->st.gap_bytes += missing;
+	if (!f->conn)
+		return;
+	enum td_dir dir = td_fl_side_dir(f, m->side);
+	f->conn->side[dir].gaps++;
+	f->conn->side[dir].gap_bytes += missing;
+	if (f->conn->tls)
+		td_fl_add_simple(f, dir, TD_EV_TCP_GAP, missing);
+}
