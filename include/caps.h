@@ -31,6 +31,9 @@
 
 /* Key log entries (label + client random + secret) kept; more are counted as dropped. */
 #define TD_CAP_KEYLOG_ENTRIES    65536u
+/* Live captures: protected bytes held per direction while its secret has
+ * not reached the key log yet (replayed once it has). */
+#define TD_CAP_HELD_RECORDS      (64u * 1024u)
 
 /* Defaults of the caps that are options. */
 #define TD_DEFAULT_FLOW_BUFFER   (256u * 1024u)        /* out-of-order bytes per direction */

@@ -34,7 +34,15 @@ struct td_config {
 	bool ordered;            /* report connections in order of their first TLS record
 				    (holds finished ones back; off for live captures) */
 	struct td_diagnoser *diagnoser; /* borrowed; NULL: no diagnoses */
-	const struct td_keylog *keylog; /* borrowed; NULL: no decryption (TLS 1.3 only, so far) */
+	const struct td_keylog *keylog; /* borrowed; NULL: no decryption */
+	/* Live captures: the key log may still be growing (clients append as
+	 * they go).  When a secret is missing the engine calls
+	 * keylog_refresh(keylog_refresh_ctx) (at most every 10 ms of capture
+	 * time) to read what was appended, and holds that side's protected
+	 * records (TD_CAP_HELD_RECORDS) until the secret arrives or the flow
+	 * ends.  NULL: a missing secret is missing for good. */
+	void (*keylog_refresh)(void *ctx);
+	void *keylog_refresh_ctx;
 	uint16_t tls_ports[16];  /* --port: more ports where failed TCP attempts are TLS attempts */
 	size_t n_tls_ports;
 };

@@ -95,6 +95,22 @@ size_t td_keylog_dropped(const struct td_keylog *k);
 const uint8_t *td_keylog_find(const struct td_keylog *k, enum td_keylog_label label,
 			      const uint8_t client_random[TD_KEYLOG_RANDOM_LEN], size_t *len);
 
+/*
+ * Live captures: key log files kept open and re-read as they grow
+ * (src/tls/keylog_watch.c).  td_keylog_watch_new() opens every file (do
+ * it before dropping privileges) and adds what they hold now;
+ * td_keylog_watch_poll() adds what was appended since, a line at a time
+ * (a half-written last line waits for its end).  A file that shrinks
+ * (truncated, rewritten) is read again from its start.
+ */
+struct td_keylog_watch;
+enum td_result td_keylog_watch_new(struct td_keylog_watch **out, struct td_keylog *k,
+				   const char *const *paths, size_t n,
+				   char *err, size_t errlen) TD_MUST_CHECK;
+/* Read what was appended; void * so it can be the engine's keylog_refresh. */
+void td_keylog_watch_poll(void *watch);
+void td_keylog_watch_free(struct td_keylog_watch *w);
+
 /* The file spelling of a label ("CLIENT_RANDOM"...); "?" when out of range. */
 const char *td_keylog_label_name(enum td_keylog_label label);
 

@@ -57,8 +57,8 @@ static void usage(FILE *out)
 "  -i, --interface IFACE    capture live on IFACE (needs CAP_NET_RAW)\n"
 "  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
 "  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
-"  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes;\n"
-"                           repeatable\n"
+"  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt handshakes; live,\n"
+"                           re-read as it grows; repeatable\n"
 "\n"
 "Output:\n"
 "  -o, --output FORMAT      text (default) or json (JSON Lines, one object per connection)\n"
@@ -319,6 +319,7 @@ int main(int argc, char **argv)
 	struct td_engine *eng = NULL;
 	struct td_diagnoser *diag = NULL;
 	struct td_keylog *keylog = NULL;
+	struct td_keylog_watch *watch = NULL;
 	enum td_result r;
 
 	if (td_x509_global_init() != TD_OK) {
@@ -336,7 +337,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tlsdiag: out of memory\n");
 			goto out;
 		}
-		for (size_t i = 0; i < o.n_keylogs; i++) {
+		if (o.iface) {
+			/* Live: clients append while we capture; keep the files
+			 * open and re-read them when a secret is missing. */
+			if (td_keylog_watch_new(&watch, keylog, o.keylogs, o.n_keylogs,
+						err, sizeof err) != TD_OK) {
+				fprintf(stderr, "tlsdiag: %s\n", err);
+				goto out;
+			}
+			o.cfg.keylog_refresh = td_keylog_watch_poll;
+			o.cfg.keylog_refresh_ctx = watch;
+		}
+		for (size_t i = 0; !o.iface && i < o.n_keylogs; i++) {
 			if (td_keylog_load_file(keylog, o.keylogs[i], err, sizeof err) != TD_OK) {
 				fprintf(stderr, "tlsdiag: %s\n", err);
 				goto out;
@@ -401,6 +413,7 @@ int main(int argc, char **argv)
 out:
 	td_engine_free(eng);
 	td_diagnoser_free(diag);
+	td_keylog_watch_free(watch);
 	td_keylog_free(keylog);
 	td_sink_free(sink);
 	td_capture_close(cap);

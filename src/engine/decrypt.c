@@ -22,19 +22,148 @@
  * (post-handshake alerts such as certificate_required arrive there). */
 #define APP_RECORDS_DECRYPTED 4u
 
-/* Key the side that sends in direction dir from the key log, or turn
- * its decryption off when the log has no such secret. */
+/* The key log is re-read at most this often (capture time). */
+#define REFRESH_US 10000u
+/* A held record: 8-byte capture time, type, version, length, body. */
+#define HELD_HEADER 13u
+
+/* The secret for label and this connection, re-reading a growing key
+ * log when it is missing (at most every REFRESH_US unless forced). */
+static const uint8_t *find_secret(struct flow *f, enum td_keylog_label label, size_t *len,
+				  bool force)
+{
+	struct td_engine *e = f->eng;
+	const struct td_keylog *kl = e->cfg.keylog;
+	*len = 0;
+	if (!kl)
+		return NULL;
+	const uint8_t *secret = td_keylog_find(kl, label, f->conn->ch.random, len);
+	if (secret || !e->cfg.keylog_refresh)
+		return secret;
+	if (!force && e->refreshed_us && e->now_us < e->refreshed_us + REFRESH_US)
+		return NULL;
+	e->refreshed_us = e->now_us ? e->now_us : 1;
+	e->cfg.keylog_refresh(e->cfg.keylog_refresh_ctx);
+	return td_keylog_find(kl, label, f->conn->ch.random, len);
+}
+
+/* A pending side: key it if its secret has arrived. */
+static void resolve(struct flow *f, struct side *sd, bool force)
+{
+	size_t len = 0;
+	const uint8_t *secret = find_secret(f, sd->want_label, &len, force);
+	if (!secret)
+		return;
+	td_tls13_keys_cleanup(&sd->keys);
+	sd->key_state = td_tls13_keys_init(&sd->keys, f->conn->cipher, secret, len) == TD_OK
+		? sd->want_state : KEYS_OFF;
+}
+
+/* Key the side that sends in direction dir from the key log.  When the
+ * log has no such secret: pending if it may still arrive (a live key
+ * log), else decryption of that side is off. */
 void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state)
 {
 	struct side *sd = &f->s[td_fl_dir_side(f, dir)];
-	const struct td_keylog *kl = f->eng->cfg.keylog;
-	size_t len = 0;
-	const uint8_t *secret = kl ? td_keylog_find(kl, label, f->conn->ch.random, &len) : NULL;
-	td_tls13_keys_cleanup(&sd->keys);
-	if (secret && td_tls13_keys_init(&sd->keys, f->conn->cipher, secret, len) == TD_OK)
-		sd->key_state = state;
-	else
+	sd->want_label = label;
+	sd->want_state = state;
+	sd->key_state = KEYS_PENDING;
+	resolve(f, sd, false);
+	if (sd->key_state == KEYS_PENDING && !f->eng->cfg.keylog_refresh)
 		sd->key_state = KEYS_OFF;
+}
+
+/* Replayed records were appended after later events (a FIN...): put
+ * the timeline back in capture order, stable for equal times.  Short
+ * (TD_CAP_EVENTS) and nearly sorted: insertion sort. */
+static void sort_timeline(struct td_conn *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 1; i < c->n_events; i++) {
+		struct td_event ev = c->events[i];
+		size_t j = i;
+		for (; j > 0 && c->events[j - 1].ts_us > ev.ts_us; j--)
+			c->events[j] = c->events[j - 1];
+		c->events[j] = ev;
+	}
+}
+
+/* Replay a side's held records through the record handler, each at its
+ * own capture time, with whatever keys the side has now. */
+static void replay_held(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	struct td_engine *e = f->eng;
+	struct td_dynbuf held = sd->held;
+	td_dynbuf_init(&sd->held, TD_CAP_HELD_RECORDS);
+	uint64_t now = e->now_us;
+	struct td_reader r = td_rd_make(held.data, held.len);
+	while (td_rd_left(&r) >= HELD_HEADER) {
+		uint64_t hi = td_rd_u32(&r);
+		uint64_t ts = hi << 32 | td_rd_u32(&r);
+		struct td_tls_record rec = { .type = td_rd_u8(&r), .version = td_rd_u16(&r) };
+		rec.len = td_rd_u16(&r);
+		rec.body = td_rd_bytes(&r, rec.len);
+		if (!rec.body)
+			break;
+		e->now_us = ts;
+		struct msg_ctx m = { f, side, false };
+		td_fl_on_record(&m, &rec);
+	}
+	e->now_us = now;
+	td_dynbuf_cleanup(&held);
+	sort_timeline(f->conn);
+}
+
+bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec)
+{
+	struct side *sd = &f->s[m->side];
+	struct td_conn *c = f->conn;
+	enum td_dir dir = td_fl_side_dir(f, m->side);
+	resolve(f, sd, false);
+	if (sd->key_state != KEYS_PENDING) {
+		replay_held(f, m->side);
+		return false;
+	}
+	uint64_t ts = f->eng->now_us;
+	uint8_t h[HELD_HEADER] = {
+		(uint8_t)(ts >> 56), (uint8_t)(ts >> 48), (uint8_t)(ts >> 40), (uint8_t)(ts >> 32),
+		(uint8_t)(ts >> 24), (uint8_t)(ts >> 16), (uint8_t)(ts >> 8), (uint8_t)ts,
+		rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
+		(uint8_t)(rec->len >> 8), (uint8_t)rec->len,
+	};
+	bool room = rec->len <= UINT16_MAX &&
+		    sd->held.cap - sd->held.len >= HELD_HEADER + rec->len;
+	if (room && td_dynbuf_add(&sd->held, h, sizeof h) == TD_OK) {
+		if (td_dynbuf_add(&sd->held, rec->body, rec->len) == TD_OK) {
+			c->side[dir].records--;  /* counted again when replayed */
+			return true;
+		}
+		sd->held.len -= sizeof h;
+	}
+	td_fl_nomem(c, td_conn_anomaly(c, "key log: no secret for the %s's records arrived "
+		"in time; they stay encrypted", td_dir_from(dir)));
+	sd->key_state = KEYS_OFF;
+	replay_held(f, m->side);
+	return false;
+}
+
+void td_fl_release_held(struct flow *f)
+{
+	for (int i = 0; i < 2 && f->conn; i++) {
+		struct side *sd = &f->s[i];
+		if (sd->key_state != KEYS_PENDING)
+			continue;
+		resolve(f, sd, true);
+		if (sd->key_state == KEYS_PENDING) {
+			sd->key_state = KEYS_OFF;
+			if (sd->held.len > 0)
+				td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret "
+					"for the %s's records", td_dir_from(td_fl_side_dir(f, i))));
+		}
+		replay_held(f, i);
+	}
 }
 
 /* TLS 1.3 with a key log: open a protected record and hand its content

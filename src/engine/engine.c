@@ -220,6 +220,7 @@ static void flow_free(struct flow *f)
 		td_tls_stream_cleanup(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
 		td_tls13_keys_cleanup(&f->s[i].keys);
+		td_dynbuf_cleanup(&f->s[i].held);
 	}
 	td_conn_free(f->conn);
 	free(f);
@@ -242,6 +243,7 @@ static void release_buffers(struct flow *f)
 		td_tls_stream_init(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
 		td_hs_reasm_init(&f->s[i].hs);
+		td_dynbuf_reset(&f->s[i].held);
 	}
 }
 
@@ -303,6 +305,7 @@ static void finish_conn(struct flow *f)
 		return;
 	for (int i = 0; i < 2; i++)
 		flush_side(f, i);
+	td_fl_release_held(f);
 	struct td_conn *c = f->conn;
 	f->conn = NULL;
 	if (c->tls) {
@@ -377,6 +380,7 @@ static struct flow *flow_new(struct td_engine *e, const struct td_segment *seg)
 		td_reasm_init(&f->s[i].reasm, e->cfg.flow_buffer, &e->budget);
 		td_tls_stream_init(&f->s[i].tls);
 		td_hs_reasm_init(&f->s[i].hs);
+		td_dynbuf_init(&f->s[i].held, TD_CAP_HELD_RECORDS);
 	}
 	f->s[0].addr = seg->src;
 	f->s[0].port = seg->sport;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "dynbuf.h"
 #include "engine.h"
 #include "flowtab.h"
 #include "reasm.h"
@@ -41,8 +42,14 @@ struct side {
 	uint32_t enc_events;  /* encrypted records put in the timeline */
 	uint16_t record_version; /* version field of the last record */
 	/* TLS 1.3 decryption with a key log */
-	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_OFF } key_state;
+	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_PENDING, KEYS_OFF } key_state;
 	struct td_tls13_keys keys;
+	/* KEYS_PENDING (live): the secret awaited, the state it leads to, and
+	 * the records held meanwhile (each: 8-byte time, type, version, length,
+	 * body) */
+	enum td_keylog_label want_label;
+	int want_state;
+	struct td_dynbuf held;
 	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
 	uint16_t port;
 	struct td_addr addr;
@@ -78,6 +85,7 @@ struct td_engine {
 	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
 	size_t queue_n;
 	uint64_t now_us;
+	uint64_t refreshed_us;  /* last keylog_refresh call (capture time) */
 	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
 	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
 	size_t n_tls_ports, next_tls_port;
@@ -136,5 +144,12 @@ void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected
 /* decrypt.c */
 void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state);
 bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
+/* A protected record of a side whose secret is pending: true when it was
+ * held (or replayed with what it waited for) and needs nothing more. */
+bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
+/* The flow is ending: a last look in the key log, then replay what is held. */
+void td_fl_release_held(struct flow *f);
+/* records.c: one record of side m->side (td_tls_stream callback). */
+void td_fl_on_record(void *ctx, const struct td_tls_record *rec);
 
 #endif

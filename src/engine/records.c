@@ -229,7 +229,7 @@ void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected
 		f->client_data_after = true;
 }
 
-static void on_record(void *ctx, const struct td_tls_record *rec)
+void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 {
 	struct msg_ctx *m = ctx;
 	struct flow *f = m->f;
@@ -261,6 +261,9 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 	}
 
 	sd->record_version = rec->version;
+	if (rec->type == TD_CT_APPLICATION_DATA && sd->key_state == KEYS_PENDING &&
+	    td_fl_hold(f, m, rec))
+		return;
 	if (rec->type == TD_CT_APPLICATION_DATA &&
 	    (sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION) &&
 	    td_fl_decrypt(f, m, rec))
@@ -346,7 +349,7 @@ void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len)
 	struct side *sd = &f->s[m->side];
 	if (f->conn)
 		f->conn->side[td_fl_side_dir(f, m->side)].bytes += len;
-	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, on_record, m);
+	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, td_fl_on_record, m);
 	if (r != TD_OK && f->conn)
 		td_fl_nomem(f->conn, r);
 }

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "caps.h"
+#include "capture.h"
 #include "conn.h"
 #include "engine.h"
+#include "keylog.h"
 #include "frames.h"
 #include "sink.h"
 #include "tests.h"
@@ -65,7 +67,8 @@ static void rec_done(struct td_sink *s, const struct td_conn *c)
 	for (size_t i = 0; i < c->n_events && i < 32; i++) {
 		x->kinds[i] = c->events[i].kind;
 		x->dirs[i] = c->events[i].dir;
-		if (c->events[i].kind == TD_EV_ALERT && !c->events[i].encrypted && !x->alert_desc) {
+		if (c->events[i].kind == TD_EV_ALERT &&
+		    (!c->events[i].encrypted || c->events[i].decrypted) && !x->alert_desc) {
 			x->alert_desc = c->events[i].alert_desc;
 			x->alert_dir = c->events[i].dir;
 		}
@@ -431,6 +434,87 @@ static void test_refused_port(void)
 	}
 }
 
+/* ---- a key log that grows while the capture runs (live -k) ------------- */
+
+struct late_keys {
+	struct td_keylog *kl;
+	const char *text;   /* the key log's content, added at call `at` */
+	int calls, at;
+};
+
+static void late_refresh(void *ctx)
+{
+	struct late_keys *lk = ctx;
+	if (++lk->calls == lk->at)
+		CU_ASSERT_EQUAL(td_keylog_add_text(lk->kl, lk->text, strlen(lk->text)), TD_OK);
+}
+
+static void feed_frame(void *ctx, enum td_link link, uint64_t ts_us, const uint8_t *data,
+		       size_t caplen, size_t wirelen)
+{
+	td_engine_frame(ctx, link, ts_us, data, caplen, wirelen);
+}
+
+/* tls13-client-cert-missing: the server's certificate_required alert is
+ * only visible decrypted.  The secrets reach the key log late: at the
+ * first look (the ServerHello) or only when the flow ends; either way
+ * the held records are replayed, decrypted, in capture order. */
+static void test_late_keylog(void)
+{
+	char pcap[4200], klpath[4200], err[256] = "";
+	snprintf(pcap, sizeof pcap, "%s/../../../captures/tls13-client-cert-missing.pcap",
+		 td_test_datadir());
+	snprintf(klpath, sizeof klpath, "%s/../../../captures/tls13-client-cert-missing.keylog",
+		 td_test_datadir());
+	FILE *kf = fopen(klpath, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kf);
+	static char text[8192];
+	size_t tn = fread(text, 1, sizeof text - 1, kf);
+	text[tn] = 0;
+	fclose(kf);
+	CU_ASSERT_FATAL(tn > 100);
+
+	for (int at = 0; at <= 2; at++) {
+		struct late_keys lk = { td_keylog_new(), text, 0, at };
+		CU_ASSERT_PTR_NOT_NULL_FATAL(lk.kl);
+		struct rec_sink r;
+		struct td_config cfg;
+		td_config_defaults(&cfg);
+		cfg.keylog = lk.kl;
+		cfg.keylog_refresh = late_refresh;
+		cfg.keylog_refresh_ctx = &lk;
+		rec_init(&r);
+		struct td_engine *e = td_engine_new(&cfg, &r.base);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		struct td_capture *cap = NULL;
+		CU_ASSERT_EQUAL_FATAL(td_capture_open_file(&cap, pcap, err, sizeof err), TD_OK);
+		CU_ASSERT_EQUAL(td_capture_run(cap, feed_frame, e, err, sizeof err), TD_OK);
+		td_capture_close(cap);
+		td_engine_finish(e);
+		CU_ASSERT_EQUAL_FATAL(r.n, 1);
+		const struct seen *x = &r.seen[0];
+		if (at == 0) {
+			/* Never arrives: nothing decrypted, and it says so. */
+			CU_ASSERT_EQUAL(x->alert_desc, 0);
+			CU_ASSERT_PTR_NOT_NULL(strstr(x->anomalies, "key log: no secret"));
+			CU_ASSERT(lk.calls >= 2);
+		} else {
+			CU_ASSERT_EQUAL(x->alert_desc, 116);   /* certificate_required */
+			CU_ASSERT_EQUAL(x->alert_dir, TD_DIR_S2C);
+			CU_ASSERT_EQUAL(x->outcome, TD_OUTCOME_FAILED);
+			CU_ASSERT_PTR_NULL(strstr(x->anomalies, "key log"));
+			/* Replayed in capture order: the timeline's last events are
+			 * the decrypted alert, then the two FINs. */
+			CU_ASSERT_FATAL(x->n_events >= 3 && x->n_events <= 32);
+			CU_ASSERT_EQUAL(x->kinds[x->n_events - 3], TD_EV_ALERT);
+			CU_ASSERT_EQUAL(x->kinds[x->n_events - 2], TD_EV_TCP_FIN);
+			CU_ASSERT_EQUAL(x->kinds[x->n_events - 1], TD_EV_TCP_FIN);
+		}
+		td_engine_free(e);
+		td_keylog_free(lk.kl);
+	}
+}
+
 void td_suite_engine(void)
 {
 	CU_pSuite s = td_test_suite("engine");
@@ -442,4 +526,5 @@ void td_suite_engine(void)
 	td_test_add(s, "flow table cap", test_flow_cap);
 	td_test_add(s, "idle timeout", test_idle_timeout);
 	td_test_add(s, "refused SYN: a TLS attempt only on a TLS port", test_refused_port);
+	td_test_add(s, "key log that arrives late (live)", test_late_keylog);
 }
