@@ -300,6 +300,7 @@ SCENARIOS=(
     tls13-weak-signature-accepted tls12-weak-signature-accepted
     tls13-handshake-aborted tls12-handshake-aborted
     tcp-refused tcp-no-answer server-silent not-tls plaintext-to-tls-port
+    tcp-refused-other-port
 )
 
 # The seed's "TLDR - Troubleshooting" rows ("Error" column, verbatim).
@@ -349,6 +350,8 @@ dgd() { DIAG_DEC+="# $1"$'\n'"$2"$'\n'; }
 define() {
     local name=$1 host=tls-server.local
     case $name in tls1[0-3]-*) MODE=${name%%-*} ;; *) MODE=none ;; esac
+    # every scenario on 8443 (a well-known TLS port) but one
+    case $name in tcp-refused-other-port) PORT=9000 ;; *) PORT=8443 ;; esac
     ADDR=127.0.0.1 IFACE=lo STDIN= SERVER_RE= EXPECT=fail CHECK_Y= NCONN=1
     SRV_KIND=s_server SRV_MODE=$MODE SRV_CERT=server.crt SRV_KEY=server.key SRV_CHAIN=build
     SRV_EXTRA=() SRV_SECLEVEL= SRV_STRICT=1 NACCEPT=1 HELPER= KILL_AFTER=
@@ -755,6 +758,13 @@ define() {
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
         CHECK_Y='tcp.flags.reset == 1'
         dg "the SYN ({syn}) is answered by RST ({rst.server}): nothing listens on 127.0.0.1:$PORT" \
+           '1 diag.0 TCP_CONNECTION_REFUSED tcp server' ;;
+    refused-other-port)  # nothing listens on 9000, not a TLS port; the
+        # capture holds no TLS at all, so the refused SYN is still a TLS attempt
+        SRV_KIND=none CLIENT_RE="Couldn't connect to server"
+        CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
+        CHECK_Y='tcp.flags.reset == 1'
+        dg "the SYN ({syn}) to port 9000 is answered by RST ({rst.server}); no TLS anywhere in the capture, so this flow is the TLS attempt" \
            '1 diag.0 TCP_CONNECTION_REFUSED tcp server' ;;
     no-answer)        # tcp-no-answer: SYNs dropped (full accept queue, see PY_BACKLOG)
         SRV_KIND=backlog FILTER="tcp port $PORT and not tcp port 40000"

@@ -279,6 +279,19 @@ static void remember_tls_port(struct td_engine *e, uint16_t port)
 		e->n_tls_ports++;
 }
 
+/* A SYN refused or never answered. */
+static bool tcp_failed(const struct td_conn *c)
+{
+	bool syn = false, synack = false, server_rst = false;
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *ev = &c->events[i];
+		syn = syn || (ev->kind == TD_EV_TCP_SYN && ev->dir == TD_DIR_C2S);
+		synack = synack || ev->kind == TD_EV_TCP_SYNACK;
+		server_rst = server_rst || (ev->kind == TD_EV_TCP_RST && ev->dir == TD_DIR_S2C);
+	}
+	return syn && (!synack || server_rst);
+}
+
 /* A flow without TLS is still reported when it looks like a failed TLS
  * attempt: to a TLS port (well known, or seen with TLS in this capture),
  * a SYN refused or never answered, or cleartext from the client. */
@@ -287,15 +300,47 @@ static bool failed_tls_attempt(const struct td_engine *e, const struct flow *f,
 {
 	if (!well_known_tls_port(c->server_port) && !tls_port_seen(e, c->server_port))
 		return false;
-	bool syn = false, synack = false, server_rst = false;
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct td_event *ev = &c->events[i];
-		syn = syn || (ev->kind == TD_EV_TCP_SYN && ev->dir == TD_DIR_C2S);
-		synack = synack || ev->kind == TD_EV_TCP_SYNACK;
-		server_rst = server_rst || (ev->kind == TD_EV_TCP_RST && ev->dir == TD_DIR_S2C);
-	}
 	const struct side *cs = &f->s[f->a_is_client ? 0 : 1];
-	return (syn && (!synack || server_rst)) || cs->tls.prefix_len > 0;
+	return tcp_failed(c) || cs->tls.prefix_len > 0;
+}
+
+/* Refused or unanswered connections on other ports are TLS attempts too
+ * when the capture holds no TLS at all (a client that never got as far
+ * as a ClientHello, on whatever port).  Offline, they wait for the end of
+ * the capture (at most ORDER_QUEUE_MAX; past that the capture is taken
+ * to hold none) and are dropped as soon as TLS shows up. */
+static void drop_candidates(struct td_engine *e)
+{
+	for (size_t i = 0; i < e->n_candidates; i++)
+		td_conn_free(e->candidates[i]);
+	e->n_candidates = 0;
+}
+
+static void report_candidates(struct td_engine *e)
+{
+	for (size_t i = 0; i < e->n_candidates; i++) {
+		e->candidates[i]->id = ++e->next_id;
+		report(e, e->candidates[i]);
+	}
+	e->n_candidates = 0;
+}
+
+/* True when c was kept (or reported) as a candidate. */
+static bool keep_candidate(struct td_engine *e, struct td_conn *c)
+{
+	if (e->st.tls_connections > 0) {
+		drop_candidates(e);
+		return false;
+	}
+	if (!e->candidates) {
+		e->candidates = calloc(ORDER_QUEUE_MAX, sizeof *e->candidates);
+		if (!e->candidates)
+			return false;
+	}
+	if (e->n_candidates == ORDER_QUEUE_MAX)
+		report_candidates(e);
+	e->candidates[e->n_candidates++] = c;
+	return true;
 }
 
 static void finish_conn(struct flow *f)
@@ -308,10 +353,13 @@ static void finish_conn(struct flow *f)
 	td_fl_release_held(f);
 	struct td_conn *c = f->conn;
 	f->conn = NULL;
+	bool candidate = false;
 	if (c->tls) {
 		remember_tls_port(e, c->server_port);
 	} else if (failed_tls_attempt(e, f, c)) {
 		c->id = ++e->next_id;
+	} else if (e->cfg.ordered && e->st.tls_connections == 0 && tcp_failed(c)) {
+		candidate = true;
 	} else {
 		td_conn_free(c);
 		return;
@@ -344,6 +392,11 @@ static void finish_conn(struct flow *f)
 	td_infer_records(c);
 	if (e->cfg.diagnoser)
 		td_fl_nomem(c, td_diagnose(e->cfg.diagnoser, c));
+	if (candidate) {
+		if (!keep_candidate(e, c))
+			td_conn_free(c);
+		return;
+	}
 	report(e, c);
 }
 
@@ -502,6 +555,9 @@ void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
 void td_engine_finish(struct td_engine *e)
 {
 	td_flowtab_flush(e->flows);
+	if (e->st.tls_connections == 0)
+		report_candidates(e);
+	drop_candidates(e);
 	release_ordered(e, true);
 	e->st.memory_cap_dropped = e->budget.dropped;
 	e->st.note = e->cfg.diagnoser ? td_diagnoser_note(e->cfg.diagnoser) : NULL;
@@ -522,5 +578,7 @@ void td_engine_free(struct td_engine *e)
 	for (size_t i = 0; i < e->queue_n; i++)
 		td_conn_free(e->queue[i].conn);
 	free(e->queue);
+	drop_candidates(e);
+	free(e->candidates);
 	free(e);
 }

@@ -84,6 +84,9 @@ struct td_engine {
 	uint64_t next_report;   /* ordered mode: id the sink expects next */
 	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
 	size_t queue_n;
+	struct td_conn **candidates; /* failed TCP flows on other ports, kept while
+				       the capture has shown no TLS (engine.c) */
+	size_t n_candidates;
 	uint64_t now_us;
 	uint64_t refreshed_us;  /* last keylog_refresh call (capture time) */
 	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */

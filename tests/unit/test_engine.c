@@ -408,29 +408,46 @@ static void test_idle_timeout(void)
 	td_engine_free(e);
 }
 
-/* A SYN refused on a port that is not a TLS port is not a TLS attempt,
- * unless --port names it. */
+/* A SYN refused on a port that is not a TLS port is not a TLS attempt
+ * when the capture shows TLS elsewhere, unless --port names it; in a
+ * capture with no TLS at all it is (the client never got as far). */
 static void test_refused_port(void)
 {
 	for (int named = 0; named < 2; named++) {
-		struct rec_sink r;
-		struct td_config cfg;
-		td_config_defaults(&cfg);
-		if (named)
-			cfg.tls_ports[cfg.n_tls_ports++] = 9999;
-		rec_init(&r);
-		struct td_engine *e = td_engine_new(&cfg, &r.base);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-		struct flowspec fs = { "10.5.0.1", "10.5.0.9", 44000, 9999, 1, 1, 1700000000000000u };
-		send(e, &fs, true, TD_TCP_SYN, NULL, 0, 0);
-		send(e, &fs, false, TD_TCP_RST | TD_TCP_ACK, NULL, 0, 0);
-		td_engine_finish(e);
-		CU_ASSERT_EQUAL(r.n, (size_t)named);
-		if (named && r.n == 1) {
-			CU_ASSERT_EQUAL(r.seen[0].outcome, TD_OUTCOME_FAILED);
-			CU_ASSERT_EQUAL(r.seen[0].server_port, 9999);
+		for (int tls_elsewhere = 0; tls_elsewhere < 2; tls_elsewhere++) {
+			struct rec_sink r;
+			struct td_config cfg;
+			td_config_defaults(&cfg);
+			if (named)
+				cfg.tls_ports[cfg.n_tls_ports++] = 9999;
+			rec_init(&r);
+			struct td_engine *e = td_engine_new(&cfg, &r.base);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+			struct flowspec fs = { "10.5.0.1", "10.5.0.9", 44000, 9999, 1, 1,
+					       1700000000000000u };
+			send(e, &fs, true, TD_TCP_SYN, NULL, 0, 0);
+			send(e, &fs, false, TD_TCP_RST | TD_TCP_ACK, NULL, 0, 0);
+			if (tls_elsewhere) {
+				/* Later in the capture: a ClientHello on port 443. */
+				struct flowspec t = { "10.5.0.2", "10.5.0.9", 44001, 443, 1, 1,
+						      1700000001000000u };
+				uint8_t ch[600];
+				handshake_start(e, &t);
+				say(e, &t, true, ch, client_hello(ch, "tls.example"));
+			}
+			td_engine_finish(e);
+			size_t want = (named || !tls_elsewhere ? 1u : 0u) + (tls_elsewhere ? 1u : 0u);
+			CU_ASSERT_EQUAL(r.n, want);
+			bool found = false;
+			for (size_t i = 0; i < r.n; i++) {
+				if (r.seen[i].server_port != 9999)
+					continue;
+				found = true;
+				CU_ASSERT_EQUAL(r.seen[i].outcome, TD_OUTCOME_FAILED);
+			}
+			CU_ASSERT_EQUAL(found, named || !tls_elsewhere);
+			td_engine_free(e);
 		}
-		td_engine_free(e);
 	}
 }
 
