@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "budget.h"
 #include "result.h"
 
 struct td_dynbuf {
@@ -18,9 +19,15 @@ struct td_dynbuf {
 	size_t len;     /* bytes in use */
 	size_t alloc;   /* bytes allocated */
 	size_t cap;     /* len never exceeds this */
+	struct td_budget *budget; /* charged with alloc; NULL: none */
 };
 
+/* Initialise with no budget. */
 void td_dynbuf_init(struct td_dynbuf *b, size_t cap);
+/* Charge the buffer's memory to a shared budget (budget.h) from now on;
+ * an append that would go over it fails with TD_ERR_CAP and counts the
+ * bytes in budget->dropped.  Call while the buffer is empty. */
+void td_dynbuf_set_budget(struct td_dynbuf *b, struct td_budget *budget);
 void td_dynbuf_cleanup(struct td_dynbuf *b);
 /* Append n bytes; TD_ERR_CAP or TD_ERR_NOMEM leave b unchanged. */
 enum td_result td_dynbuf_add(struct td_dynbuf *b, const void *p, size_t n) TD_MUST_CHECK;

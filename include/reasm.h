@@ -18,14 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct td_reasm_seg;  /* an out-of-order segment, private to reasm.c */
+#include "budget.h"
 
-/* Shared budget of all reassemblers (the --max-memory cap). */
-struct td_reasm_budget {
-	size_t used;     /* bytes buffered across all flows */
-	size_t cap;
-	uint64_t dropped; /* bytes refused because the budget was full */
-};
+struct td_reasm_seg;  /* an out-of-order segment, private to reasm.c */
 
 struct td_reasm_cb {
 	/* In-order bytes; data is borrowed for the call. */
@@ -42,7 +37,7 @@ struct td_reasm {
 	struct td_reasm_seg *ooo;/* buffered out-of-order segments, by seq */
 	size_t buffered;         /* bytes in ooo */
 	size_t cap;              /* per-direction cap on buffered */
-	struct td_reasm_budget *budget;
+	struct td_budget *budget;
 	/* counters, for the report */
 	uint64_t delivered;      /* bytes delivered */
 	uint64_t dup_bytes;      /* retransmitted/overlapping bytes dropped */
@@ -51,7 +46,7 @@ struct td_reasm {
 };
 
 /* Initialise; cap is the per-direction buffer cap, budget may be NULL. */
-void td_reasm_init(struct td_reasm *r, size_t cap, struct td_reasm_budget *budget);
+void td_reasm_init(struct td_reasm *r, size_t cap, struct td_budget *budget);
 /* Free buffered segments (and give their bytes back to the budget). */
 void td_reasm_cleanup(struct td_reasm *r);
 

@@ -97,6 +97,7 @@ static void replay_held(struct flow *f, int side)
 	struct td_engine *e = f->eng;
 	struct td_dynbuf held = sd->held;
 	td_dynbuf_init(&sd->held, TD_CAP_HELD_RECORDS);
+	td_dynbuf_set_budget(&sd->held, held.budget);
 	uint64_t now = e->now_us;
 	struct td_reader r = td_rd_make(held.data, held.len);
 	while (td_rd_left(&r) >= HELD_HEADER) {

@@ -434,6 +434,10 @@ static struct flow *flow_new(struct td_engine *e, const struct td_segment *seg)
 		td_tls_stream_init(&f->s[i].tls);
 		td_hs_reasm_init(&f->s[i].hs);
 		td_dynbuf_init(&f->s[i].held, TD_CAP_HELD_RECORDS);
+		/* Partial records and messages count against --max-memory too. */
+		td_dynbuf_set_budget(&f->s[i].tls.buf, &e->budget);
+		td_dynbuf_set_budget(&f->s[i].hs.buf, &e->budget);
+		td_dynbuf_set_budget(&f->s[i].held, &e->budget);
 	}
 	f->s[0].addr = seg->src;
 	f->s[0].port = seg->sport;

@@ -78,7 +78,7 @@ struct td_engine {
 	struct td_config cfg;
 	struct td_sink *sink;
 	struct td_flowtab *flows;
-	struct td_reasm_budget budget;
+	struct td_budget budget;
 	struct td_stats st;
 	uint64_t next_id;       /* id of the next TLS connection */
 	uint64_t next_report;   /* ordered mode: id the sink expects next */

@@ -309,6 +309,8 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 							    td_fl_on_message, m);
 			if (r != TD_OK)
 				td_fl_malformed(f, dir, "handshake message", r);
+			if (r == TD_ERR_CAP || r == TD_ERR_NOMEM)
+				td_hs_reasm_reset(&sd->hs);  /* the message is lost */
 		}
 		break;
 	case TD_CT_APPLICATION_DATA:
@@ -350,8 +352,18 @@ void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len)
 	if (f->conn)
 		f->conn->side[td_fl_side_dir(f, m->side)].bytes += len;
 	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, td_fl_on_record, m);
-	if (r != TD_OK && f->conn)
-		td_fl_nomem(f->conn, r);
+	if (r == TD_ERR_CAP || r == TD_ERR_NOMEM) {
+		/* The memory cap (or malloc) refused a partial record: what is
+		 * lost is lost, as in a capture gap; resynchronise after it. */
+		td_tls_stream_gap(&sd->tls);
+		td_hs_reasm_reset(&sd->hs);
+		if (f->conn) {
+			td_fl_nomem(f->conn, r);
+			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "%s: bytes from the %s dropped",
+				r == TD_ERR_CAP ? "memory cap (--max-memory) reached" : "out of memory",
+				td_dir_from(td_fl_side_dir(f, m->side))));
+		}
+	}
 }
 
 void td_fl_on_gap(void *ctx, uint32_t missing)

@@ -121,7 +121,7 @@ static void free_all(struct td_reasm *r)
 	r->ooo = NULL;
 }
 
-void td_reasm_init(struct td_reasm *r, size_t cap, struct td_reasm_budget *budget)
+void td_reasm_init(struct td_reasm *r, size_t cap, struct td_budget *budget)
 {
 	memset(r, 0, sizeof *r);
 	r->cap = cap;
@@ -280,7 +280,7 @@ static bool fits_dir(const struct td_reasm *r, size_t cost)
 
 static bool fits_budget(const struct td_reasm *r, size_t cost)
 {
-	const struct td_reasm_budget *b = r->budget;
+	const struct td_budget *b = r->budget;
 	return !b || (b->used <= b->cap && cost <= b->cap - b->used);
 }
 

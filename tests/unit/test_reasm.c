@@ -121,7 +121,7 @@ static void run_perm(uint32_t isn, const struct piece *p, const int *perm, size_
 {
 	struct sink k;
 	struct td_reasm_cb cb = cb_for(&k);
-	struct td_reasm_budget budget = { 0, 1 << 20, 0 };
+	struct td_budget budget = { 0, 1 << 20, 0 };
 	struct td_reasm r;
 	td_reasm_init(&r, 65536, &budget);
 	td_reasm_syn(&r, isn);
@@ -380,7 +380,7 @@ static void test_budget(void)
 {
 	struct sink k1, k2;
 	struct td_reasm_cb cb1 = cb_for(&k1), cb2 = cb_for(&k2);
-	struct td_reasm_budget budget = { 0, 350, 0 };
+	struct td_budget budget = { 0, 350, 0 };
 	struct td_reasm r1, r2;
 	td_reasm_init(&r1, 65536, &budget);
 	td_reasm_init(&r2, 65536, &budget);
@@ -416,7 +416,7 @@ static void test_stop(void)
 {
 	struct sink k;
 	struct td_reasm_cb cb = cb_for(&k);
-	struct td_reasm_budget budget = { 0, 1 << 20, 0 };
+	struct td_budget budget = { 0, 1 << 20, 0 };
 	struct td_reasm r;
 	td_reasm_init(&r, 65536, &budget);
 	td_reasm_syn(&r, 0);

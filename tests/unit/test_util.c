@@ -157,6 +157,38 @@ static void test_hex_time(void)
 	CU_ASSERT_STRING_EQUAL(out, "2024-02-29T18:40:22.000123Z");
 }
 
+/* Two buffers sharing a budget: growth is charged, refused past the
+ * cap (bytes counted as dropped, buffer unchanged), given back on reset. */
+static void test_dynbuf_budget(void)
+{
+	struct td_budget budget = { .used = 0, .cap = 1536, .dropped = 0 };
+	struct td_dynbuf a, b;
+	td_dynbuf_init(&a, 4096);
+	td_dynbuf_init(&b, 4096);
+	td_dynbuf_set_budget(&a, &budget);
+	td_dynbuf_set_budget(&b, &budget);
+	static uint8_t bytes[2048];
+	CU_ASSERT_EQUAL(td_dynbuf_add(&a, bytes, 100), TD_OK);
+	CU_ASSERT_EQUAL(budget.used, a.alloc);
+	CU_ASSERT_EQUAL(budget.used, 256);           /* the first allocation */
+	CU_ASSERT_EQUAL(td_dynbuf_add(&b, bytes, 600), TD_OK);
+	CU_ASSERT_EQUAL(budget.used, 256 + 1024);
+	/* a would grow from 256 to 1024 bytes: 768 more, over the cap. */
+	size_t used = budget.used, len = a.len;
+	CU_ASSERT_EQUAL(td_dynbuf_add(&a, bytes, 500), TD_ERR_CAP);
+	CU_ASSERT_EQUAL(budget.dropped, 500);
+	CU_ASSERT_EQUAL(budget.used, used);
+	CU_ASSERT_EQUAL(a.len, len);
+	/* Giving b's memory back makes room. */
+	td_dynbuf_reset(&b);
+	CU_ASSERT_EQUAL(budget.used, 256);
+	CU_ASSERT_EQUAL(td_dynbuf_add(&a, bytes, 500), TD_OK);
+	CU_ASSERT_EQUAL(budget.used, 1024);
+	td_dynbuf_cleanup(&a);
+	td_dynbuf_cleanup(&b);
+	CU_ASSERT_EQUAL(budget.used, 0);
+}
+
 void td_suite_util(void)
 {
 	CU_pSuite s = td_test_suite("util");
@@ -165,6 +197,7 @@ void td_suite_util(void)
 	td_test_add(s, "reader vectors", test_reader_vectors);
 	td_test_add(s, "reader lying lengths", test_reader_lying_length);
 	td_test_add(s, "dynbuf cap", test_dynbuf);
+	td_test_add(s, "dynbuf shared budget", test_dynbuf_budget);
 	td_test_add(s, "lists cap", test_lists);
 	td_test_add(s, "sanitize", test_sanitize);
 	td_test_add(s, "hex and time", test_hex_time);
