@@ -42,7 +42,7 @@
 #            client's ephemeral port is another protocol's, e.g. 44818 =
 #            EtherNet/IP) is made again, up to 3 times.
 #   facts    write $OUT/expected/NAME.facts (what is visible in plaintext) and,
-#            for TLS 1.3, NAME.decrypted.facts (what tshark shows with the key
+#            for TLS 1.0-1.3 with a key log, NAME.decrypted.facts (what tshark shows with the key
 #            log), with captures/extract-facts.py, i.e. tshark + openssl only.
 #            "outcome" comes from the client's exit status in NAME.client.txt;
 #            the expected diagnoses ("diag.N" lines) come from the scenario's
@@ -797,7 +797,7 @@ define() {
            '1 diag.0 PLAINTEXT_TO_TLS_PORT client_hello server' ;;
     *) die "unknown scenario: $name" ;;
     esac
-    if [[ $MODE == tls13 && -z $DIAG_DEC ]]; then DIAG_DEC=$DIAG; fi
+    if [[ $MODE == tls1[0-3] && -z $DIAG_DEC ]]; then DIAG_DEC=$DIAG; fi
     return 0
 }
 
@@ -1026,7 +1026,8 @@ facts_one() {
     define "$n"
     log "facts: $n"
     local dec=()
-    [[ $MODE == tls13 ]] && dec=(--decrypted "$OUT/expected/$n.decrypted.facts" --diag-decrypted "$DIAG_DEC")
+    [[ $MODE == tls1[0-3] && -s $OUT/$n.keylog ]] &&
+        dec=(--decrypted "$OUT/expected/$n.decrypted.facts" --diag-decrypted "$DIAG_DEC")
     python3 "$HERE/extract-facts.py" --lab "$LAB" --row "$ROW" --port "$PORT" \
         --pcap "$OUT/$n.pcap" --keylog "$OUT/$n.keylog" \
         --client-txt "$OUT/$n.client.txt" \
@@ -1208,7 +1209,7 @@ verify_scenario() {
     tshark_facts "$OUT/$n.pcap" "" >"$d/plain"
     tshark_facts "$OUT/$n.pcap" "$OUT/$n.keylog" >"$d/keyed"
     verify_one "$n" "$OUT/expected/$n.facts" "$d/plain" "$d/keyed" || bad=1
-    if [[ $MODE == tls13 ]]; then
+    if [[ -f $OUT/expected/$n.decrypted.facts ]]; then
         verify_one "$n" "$OUT/expected/$n.decrypted.facts" "$d/keyed" "$d/keyed" || bad=1
     fi
     rm -rf "$d"

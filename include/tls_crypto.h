@@ -34,6 +34,22 @@ enum td_hash {
 /* Largest TLSCiphertext.length (RFC 8446 5.2: 2^14 + 256). */
 #define TD_TLS13_CIPHERTEXT_MAX (16384u + 256u)
 
+/* Every TLS AEAD nonce is 12 bytes (RFC 5116 3.2 as used by TLS). */
+#define TD_AEAD_NONCE_LEN 12u
+
+/*
+ * One AEAD open through wolfSSL (shared by TLS 1.3 and TLS 1.2 record
+ * protection): decrypt in_len bytes of in into out and check the
+ * tag_len-byte tag over aad and the ciphertext.  TD_OK when the tag
+ * authenticates, TD_ERR_MALFORMED when it does not (out is then
+ * garbage: the caller wipes it), TD_ERR_USAGE / TD_ERR_UNSUPPORTED for
+ * bad sizes or a wolfSSL failure.
+ */
+enum td_result td_aead_open(enum td_aead aead, const uint8_t *key, size_t key_len,
+			    const uint8_t nonce[TD_AEAD_NONCE_LEN], const uint8_t *aad, size_t aad_len,
+			    const uint8_t *in, size_t in_len, const uint8_t *tag, size_t tag_len,
+			    uint8_t *out) TD_MUST_CHECK;
+
 /* What a TLS 1.3 cipher suite means for the record layer. */
 struct td_tls13_suite {
 	uint16_t id;            /* IANA value, 0x1301..0x1305 */

@@ -220,6 +220,7 @@ static void flow_free(struct flow *f)
 		td_tls_stream_cleanup(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
 		td_tls13_keys_cleanup(&f->s[i].keys);
+		td_tls12_keys_cleanup(&f->s[i].keys12);
 		td_dynbuf_cleanup(&f->s[i].held);
 	}
 	td_conn_free(f->conn);

@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "flowtab.h"
 #include "reasm.h"
+#include "tls12_crypto.h"
 #include "tls_crypto.h"
 #include "tls_handshake.h"
 #include "tls_names.h"
@@ -42,8 +43,12 @@ struct side {
 	uint32_t enc_events;  /* encrypted records put in the timeline */
 	uint16_t record_version; /* version field of the last record */
 	/* TLS 1.3 decryption with a key log */
-	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_PENDING, KEYS_OFF } key_state;
+	/* Key-log decryption: TLS 1.3 handshake then application keys, or
+	 * TLS <= 1.2 keys from the master secret after ChangeCipherSpec */
+	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_TLS12, KEYS_PENDING,
+	       KEYS_OFF } key_state;
 	struct td_tls13_keys keys;
+	struct td_tls12_keys keys12;
 	/* KEYS_PENDING (live): the secret awaited, the state it leads to, and
 	 * the records held meanwhile (each: 8-byte time, type, version, length,
 	 * body) */
@@ -66,6 +71,9 @@ struct flow {
 	bool client_alert_after; /* ...then the client sent an alert */
 	bool client_data_after;  /* ...then the client sent application data */
 	uint64_t established_us; /* 0 until the handshake is known to have succeeded */
+	uint8_t client_random[32]; /* of the latest ClientHello (renegotiation: not c->ch's) */
+	bool suite_noted;        /* "cannot decrypt this suite" said once */
+	bool replaying;          /* held records are being replayed (decrypt.c) */
 	uint64_t first_us;
 };
 
@@ -139,6 +147,8 @@ void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len);
 void td_fl_on_gap(void *ctx, uint32_t missing);
 /* One handshake message (td_hs_reasm callback), ctx a struct msg_ctx. */
 void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len);
+/* After each record (not when replayed): what its type and size say. */
+void td_fl_after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t len, bool protected_);
 /* After each record: established yet?  What did the client send after
  * its Finished? */
 void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len);
@@ -147,6 +157,14 @@ void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected
 /* decrypt.c */
 void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state);
 bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
+/* records.c calls this for a record of side m->side: does it need the
+ * side's keys (protected, and the side keyed or waiting for keys)? */
+static inline bool td_fl_protected(const struct flow *f, const struct side *sd, uint8_t type)
+{
+	if (td_fl_is_tls13(f->conn))
+		return type == TD_CT_APPLICATION_DATA;
+	return sd->encrypted && type != TD_CT_CHANGE_CIPHER_SPEC;
+}
 /* A protected record of a side whose secret is pending: true when it was
  * held (or replayed with what it waited for) and needs nothing more. */
 bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);

@@ -96,7 +96,13 @@ void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 			       .decrypted = m->decrypted,
 			       .length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len };
 	switch (type) {
-	case TD_HS_CLIENT_HELLO:
+	case TD_HS_CLIENT_HELLO: {
+		/* The random keys the connection (a renegotiation brings a new one). */
+		struct td_reader rr = td_rd_make(body, len);
+		td_rd_skip(&rr, 2);
+		const uint8_t *random = td_rd_bytes(&rr, sizeof f->client_random);
+		if (random)
+			memcpy(f->client_random, random, sizeof f->client_random);
 		if (!c->ch.present) {
 			r = td_tls_decode_client_hello(body, len, &c->ch);
 			c->ch.present = true;
@@ -105,6 +111,7 @@ void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 				td_fl_malformed(f, dir, "ClientHello", r);
 		}
 		break;
+	}
 	case TD_HS_SERVER_HELLO:
 		on_server_hello(f, body, len);
 		if (c->sh.hrr && !f->s[td_fl_dir_side(f, TD_DIR_S2C)].encrypted)
@@ -178,6 +185,17 @@ void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
  * larger than an alert after the client's first protected record (its
  * Finished): a server sends NewSessionTicket or data only once it has
  * accepted the client's flight. */
+void td_fl_after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t len, bool protected_)
+{
+	/* A replayed record was counted when it arrived (td_fl_hold), in
+	 * capture order with the other direction's records. */
+	if (f->replaying)
+		return;
+	if (dir == TD_DIR_C2S)
+		td_fl_track_client(f, type, len, protected_);
+	td_fl_check_established(f, dir, type, len);
+}
+
 void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len)
 {
 	struct td_conn *c = f->conn;
@@ -261,11 +279,11 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 	}
 
 	sd->record_version = rec->version;
-	if (rec->type == TD_CT_APPLICATION_DATA && sd->key_state == KEYS_PENDING &&
+	if (sd->key_state == KEYS_PENDING && td_fl_protected(f, sd, rec->type) &&
 	    td_fl_hold(f, m, rec))
 		return;
-	if (rec->type == TD_CT_APPLICATION_DATA &&
-	    (sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION) &&
+	if ((sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION ||
+	     sd->key_state == KEYS_TLS12) && td_fl_protected(f, sd, rec->type) &&
 	    td_fl_decrypt(f, m, rec))
 		return;
 	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
@@ -275,8 +293,12 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 		ev.kind = TD_EV_CCS;
 		td_fl_add_event(f, dir, &ev);
 		c->side[dir].ccs_seen = true;
-		if (!td_fl_is_tls13(c))
+		if (!td_fl_is_tls13(c)) {
 			sd->encrypted = true;
+			/* TLS <= 1.2: this side's next records use the new keys. */
+			if (e->cfg.keylog && c->sh.present)
+				td_fl_set_keys(f, dir, TD_KEYLOG_CLIENT_RANDOM, KEYS_TLS12);
+		}
 		break;
 	case TD_CT_ALERT:
 		ev.kind = TD_EV_ALERT;
@@ -335,9 +357,7 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 					      rec->type, td_dir_from(dir)));
 		break;
 	}
-	if (dir == TD_DIR_C2S)
-		td_fl_track_client(f, rec->type, rec->len, sd->encrypted);
-	td_fl_check_established(f, dir, rec->type, rec->len);
+	td_fl_after_record(f, dir, rec->type, rec->len, sd->encrypted);
 	if (e->sink->conn_update)
 		e->sink->conn_update(e->sink, c);
 }

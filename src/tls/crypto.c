@@ -118,30 +118,33 @@ void td_tls13_keys_cleanup(struct td_tls13_keys *k)
 	explicit_bzero(k, sizeof *k);
 }
 
-/* One AEAD open through wolfSSL; 0 when the tag authenticates. */
-static int aead_open(const struct td_tls13_suite *s, const uint8_t *key, const uint8_t *nonce,
-		     const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t in_len,
-		     const uint8_t *tag, uint8_t *out)
+enum td_result td_aead_open(enum td_aead aead, const uint8_t *key, size_t key_len,
+			    const uint8_t nonce[TD_AEAD_NONCE_LEN], const uint8_t *aad, size_t aad_len,
+			    const uint8_t *in, size_t in_len, const uint8_t *tag, size_t tag_len,
+			    uint8_t *out)
 {
 	int rc = -1;
-	if (s->aead == TD_AEAD_CHACHA20_POLY1305)
-		return wc_ChaCha20Poly1305_Decrypt(key, nonce, aad, (word32)aad_len,
-						   in, (word32)in_len, tag, out);
+	if (in_len > UINT32_MAX || aad_len > UINT32_MAX)
+		return TD_ERR_USAGE;
+	if (aead == TD_AEAD_CHACHA20_POLY1305)
+		return wc_ChaCha20Poly1305_Decrypt(key, nonce, aad, (word32)aad_len, in,
+						   (word32)in_len, tag, out) == 0
+			? TD_OK : TD_ERR_MALFORMED;
 	Aes aes;
 	if (wc_AesInit(&aes, NULL, INVALID_DEVID) != 0)
-		return -1;
-	if (s->aead == TD_AEAD_AES_GCM) {
-		if (wc_AesGcmSetKey(&aes, key, (word32)s->key_len) == 0)
-			rc = wc_AesGcmDecrypt(&aes, out, in, (word32)in_len, nonce, TD_TLS13_IV_LEN,
-					      tag, (word32)s->tag_len, aad, (word32)aad_len);
+		return TD_ERR_UNSUPPORTED;
+	if (aead == TD_AEAD_AES_GCM) {
+		if (wc_AesGcmSetKey(&aes, key, (word32)key_len) == 0)
+			rc = wc_AesGcmDecrypt(&aes, out, in, (word32)in_len, nonce, TD_AEAD_NONCE_LEN,
+					      tag, (word32)tag_len, aad, (word32)aad_len);
 	} else {
-		if (wc_AesCcmSetKey(&aes, key, (word32)s->key_len) == 0)
-			rc = wc_AesCcmDecrypt(&aes, out, in, (word32)in_len, nonce, TD_TLS13_IV_LEN,
-					      tag, (word32)s->tag_len, aad, (word32)aad_len);
+		if (wc_AesCcmSetKey(&aes, key, (word32)key_len) == 0)
+			rc = wc_AesCcmDecrypt(&aes, out, in, (word32)in_len, nonce, TD_AEAD_NONCE_LEN,
+					      tag, (word32)tag_len, aad, (word32)aad_len);
 	}
 	wc_AesFree(&aes);
 	explicit_bzero(&aes, sizeof aes);
-	return rc;
+	return rc == 0 ? TD_OK : TD_ERR_MALFORMED;
 }
 
 enum td_result td_tls13_decrypt(struct td_tls13_keys *k, const uint8_t *header5,
@@ -183,10 +186,10 @@ enum td_result td_tls13_decrypt(struct td_tls13_keys *k, const uint8_t *header5,
 
 	/* wolfSSL wants non-NULL buffers even for an empty body. */
 	static const uint8_t empty[1];
-	int rc = aead_open(s, k->key, nonce, header5, 5, body_len ? body : empty, body_len,
-			   tag, out);
+	enum td_result rc = td_aead_open(s->aead, k->key, s->key_len, nonce, header5, 5,
+					 body_len ? body : empty, body_len, tag, s->tag_len, out);
 	explicit_bzero(nonce, sizeof nonce);
-	if (rc != 0) {
+	if (rc != TD_OK) {
 		explicit_bzero(out, body_len);
 		return TD_ERR_MALFORMED;
 	}

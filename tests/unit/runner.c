@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	td_suite_keylog();
 	td_suite_crypto();
 	td_suite_infer();
+	td_suite_crypto12();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

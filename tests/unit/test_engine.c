@@ -462,7 +462,24 @@ struct late_keys {
 static void late_refresh(void *ctx)
 {
 	struct late_keys *lk = ctx;
-	if (++lk->calls == lk->at)
+	++lk->calls;
+	if (lk->at < 0) {
+		/* As s_client writes them: the server's secrets first, the
+		 * client's handshake secret only later (here: from the third
+		 * look on, after the server's records went by). */
+		if (lk->calls == 2)
+			return;
+		bool server_lines = lk->calls == 1;
+		for (const char *p = lk->text; *p;) {
+			const char *end = strchr(p, '\n');
+			size_t n = end ? (size_t)(end - p + 1) : strlen(p);
+			if ((strncmp(p, "SERVER_", 7) == 0) == server_lines)
+				CU_ASSERT_EQUAL(td_keylog_add_text(lk->kl, p, n), TD_OK);
+			p += n;
+		}
+		return;
+	}
+	if (lk->calls == lk->at)
 		CU_ASSERT_EQUAL(td_keylog_add_text(lk->kl, lk->text, strlen(lk->text)), TD_OK);
 }
 
@@ -472,17 +489,14 @@ static void feed_frame(void *ctx, enum td_link link, uint64_t ts_us, const uint8
 	td_engine_frame(ctx, link, ts_us, data, caplen, wirelen);
 }
 
-/* tls13-client-cert-missing: the server's certificate_required alert is
- * only visible decrypted.  The secrets reach the key log late: at the
- * first look (the ServerHello) or only when the flow ends; either way
- * the held records are replayed, decrypted, in capture order. */
-static void test_late_keylog(void)
+/* Run captures/NAME.pcap through an engine whose key log (NAME.keylog)
+ * only arrives at the at-th refresh (0: never).  The one connection's
+ * summary goes to *out; the refresh count to *calls. */
+static void late_run(const char *name, int at, struct seen *out, int *calls)
 {
 	char pcap[4200], klpath[4200], err[256] = "";
-	snprintf(pcap, sizeof pcap, "%s/../../../captures/tls13-client-cert-missing.pcap",
-		 td_test_datadir());
-	snprintf(klpath, sizeof klpath, "%s/../../../captures/tls13-client-cert-missing.keylog",
-		 td_test_datadir());
+	snprintf(pcap, sizeof pcap, "%s/../../../captures/%s.pcap", td_test_datadir(), name);
+	snprintf(klpath, sizeof klpath, "%s/../../../captures/%s.keylog", td_test_datadir(), name);
 	FILE *kf = fopen(klpath, "r");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(kf);
 	static char text[8192];
@@ -491,44 +505,69 @@ static void test_late_keylog(void)
 	fclose(kf);
 	CU_ASSERT_FATAL(tn > 100);
 
+	struct late_keys lk = { td_keylog_new(), text, 0, at };
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lk.kl);
+	static struct rec_sink r;
+	struct td_config cfg;
+	td_config_defaults(&cfg);
+	cfg.keylog = lk.kl;
+	cfg.keylog_refresh = late_refresh;
+	cfg.keylog_refresh_ctx = &lk;
+	rec_init(&r);
+	struct td_engine *e = td_engine_new(&cfg, &r.base);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	struct td_capture *cap = NULL;
+	CU_ASSERT_EQUAL_FATAL(td_capture_open_file(&cap, pcap, err, sizeof err), TD_OK);
+	CU_ASSERT_EQUAL(td_capture_run(cap, feed_frame, e, err, sizeof err), TD_OK);
+	td_capture_close(cap);
+	td_engine_finish(e);
+	CU_ASSERT_EQUAL_FATAL(r.n, 1);
+	*out = r.seen[0];
+	*calls = lk.calls;
+	td_engine_free(e);
+	td_keylog_free(lk.kl);
+}
+
+/* tls13-client-cert-missing: the server's certificate_required alert is
+ * only visible decrypted.  The secrets reach the key log late: at the
+ * first look (the ServerHello) or only when the flow ends; either way
+ * the held records are replayed, decrypted, in capture order.  And a
+ * successful handshake stays established when replayed late. */
+static void test_late_keylog(void)
+{
 	for (int at = 0; at <= 2; at++) {
-		struct late_keys lk = { td_keylog_new(), text, 0, at };
-		CU_ASSERT_PTR_NOT_NULL_FATAL(lk.kl);
-		struct rec_sink r;
-		struct td_config cfg;
-		td_config_defaults(&cfg);
-		cfg.keylog = lk.kl;
-		cfg.keylog_refresh = late_refresh;
-		cfg.keylog_refresh_ctx = &lk;
-		rec_init(&r);
-		struct td_engine *e = td_engine_new(&cfg, &r.base);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-		struct td_capture *cap = NULL;
-		CU_ASSERT_EQUAL_FATAL(td_capture_open_file(&cap, pcap, err, sizeof err), TD_OK);
-		CU_ASSERT_EQUAL(td_capture_run(cap, feed_frame, e, err, sizeof err), TD_OK);
-		td_capture_close(cap);
-		td_engine_finish(e);
-		CU_ASSERT_EQUAL_FATAL(r.n, 1);
-		const struct seen *x = &r.seen[0];
+		struct seen x;
+		int calls = 0;
+		late_run("tls13-client-cert-missing", at, &x, &calls);
 		if (at == 0) {
 			/* Never arrives: nothing decrypted, and it says so. */
-			CU_ASSERT_EQUAL(x->alert_desc, 0);
-			CU_ASSERT_PTR_NOT_NULL(strstr(x->anomalies, "key log: no secret"));
-			CU_ASSERT(lk.calls >= 2);
+			CU_ASSERT_EQUAL(x.alert_desc, 0);
+			CU_ASSERT_PTR_NOT_NULL(strstr(x.anomalies, "key log: no secret"));
+			CU_ASSERT(calls >= 2);
 		} else {
-			CU_ASSERT_EQUAL(x->alert_desc, 116);   /* certificate_required */
-			CU_ASSERT_EQUAL(x->alert_dir, TD_DIR_S2C);
-			CU_ASSERT_EQUAL(x->outcome, TD_OUTCOME_FAILED);
-			CU_ASSERT_PTR_NULL(strstr(x->anomalies, "key log"));
+			CU_ASSERT_EQUAL(x.alert_desc, 116);   /* certificate_required */
+			CU_ASSERT_EQUAL(x.alert_dir, TD_DIR_S2C);
+			CU_ASSERT_EQUAL(x.outcome, TD_OUTCOME_FAILED);
+			CU_ASSERT_PTR_NULL(strstr(x.anomalies, "key log"));
 			/* Replayed in capture order: the timeline's last events are
 			 * the decrypted alert, then the two FINs. */
-			CU_ASSERT_FATAL(x->n_events >= 3 && x->n_events <= 32);
-			CU_ASSERT_EQUAL(x->kinds[x->n_events - 3], TD_EV_ALERT);
-			CU_ASSERT_EQUAL(x->kinds[x->n_events - 2], TD_EV_TCP_FIN);
-			CU_ASSERT_EQUAL(x->kinds[x->n_events - 1], TD_EV_TCP_FIN);
+			CU_ASSERT_FATAL(x.n_events >= 3 && x.n_events <= 32);
+			CU_ASSERT_EQUAL(x.kinds[x.n_events - 3], TD_EV_ALERT);
+			CU_ASSERT_EQUAL(x.kinds[x.n_events - 2], TD_EV_TCP_FIN);
+			CU_ASSERT_EQUAL(x.kinds[x.n_events - 1], TD_EV_TCP_FIN);
 		}
-		td_engine_free(e);
-		td_keylog_free(lk.kl);
+	}
+	/* at -1: the client's records wait for their secret while the
+	 * server's are decrypted at once; the handshake must still count as
+	 * established (records count in capture order, not replay order). */
+	for (int at = -1; at <= 2; at++) {
+		if (at == 0)
+			continue;
+		struct seen x;
+		int calls = 0;
+		late_run("tls13-mtls-ok", at, &x, &calls);
+		CU_ASSERT_EQUAL(x.outcome, TD_OUTCOME_ESTABLISHED);
+		CU_ASSERT_PTR_NULL(strstr(x.anomalies, "key log"));
 	}
 }
 

@@ -22,6 +22,7 @@ void td_suite_diagnose(void);
 void td_suite_keylog(void);
 void td_suite_crypto(void);
 void td_suite_infer(void);
+void td_suite_crypto12(void);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);
