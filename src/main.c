@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "capture.h"
 #include "caps.h"
@@ -19,6 +20,7 @@
 #include "engine.h"
 #include "keylog.h"
 #include "out.h"
+#include "filehash.h"
 #include "x509.h"
 
 #define EXIT_USAGE 2
@@ -31,6 +33,7 @@ struct options {
 	const char *format;     /* "text" or "json" */
 	enum color_mode color;
 	bool verbose;
+	bool all;               /* markdown: details of every connection */
 	bool promisc;
 	int snaplen;
 	struct td_config cfg;
@@ -61,7 +64,9 @@ static void usage(FILE *out)
 "                           re-read as it grows; repeatable\n"
 "\n"
 "Output:\n"
-"  -o, --output FORMAT      text (default) or json (JSON Lines, one object per connection)\n"
+"  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection)\n"
+"                           or markdown (a bug report with sequence diagrams)\n"
+"      --all                markdown: details of every connection, not only failures\n"
 "      --color=WHEN         auto (default: on a terminal), always or never\n"
 "  -v, --verbose            text: list every suite, extension and group\n"
 "\n"
@@ -152,7 +157,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_PORT };
+       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT };
 
 /* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
 static bool parse_time(const char *s, int64_t *out)
@@ -195,6 +200,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "client-ca-file", required_argument, NULL, OPT_CLIENT_CA_FILE },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "port", required_argument, NULL, OPT_PORT },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -222,8 +228,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'p': o->promisc = false; break;
 		case 'o':
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
-				return fail_usage("unknown output format '%s': use text or json", optarg);
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "markdown") != 0)
+				return fail_usage("unknown output format '%s': use text, json or markdown",
+						  optarg);
 			o->format = optarg;
 			break;
 		case OPT_COLOR:
@@ -237,6 +245,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return fail_usage("bad --color value '%s': use auto, always or never", optarg);
 			break;
 		case 'v': o->verbose = true; break;
+		case OPT_ALL: o->all = true; break;
 		case OPT_MAX_FLOWS:
 			if (!parse_size(optarg, 1, &o->cfg.max_flows))
 				return fail_usage("bad --max-flows '%s'", optarg);
@@ -373,8 +382,37 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	char sha[65] = "", keylogs[1024] = "";
 	if (strcmp(o.format, "json") == 0) {
 		sink = td_json_sink_new(stdout);
+	} else if (strcmp(o.format, "markdown") == 0) {
+		struct td_md_opts mo = {
+			.all = o.all,
+			.version = PACKAGE_VERSION,
+			.capture_name = o.read_file ? o.read_file : o.iface,
+			.live = o.iface != NULL,
+			.filter = o.filter,
+			.client_trust_store = o.diag.client_ca_file,
+		};
+		struct stat sb;
+		if (o.read_file && strcmp(o.read_file, "-") != 0 && stat(o.read_file, &sb) == 0 &&
+		    S_ISREG(sb.st_mode)) {
+			mo.capture_size = (uint64_t)sb.st_size;
+			char herr[256];
+			if (td_file_sha256(o.read_file, sha, herr, sizeof herr) == TD_OK)
+				mo.capture_sha256 = sha;
+			else
+				fprintf(stderr, "tlsdiag: warning: %s\n", herr);
+		}
+		for (size_t i = 0; i < o.n_keylogs; i++) {
+			size_t used = strlen(keylogs);
+			snprintf(keylogs + used, sizeof keylogs - used, "%s%s", i ? ", " : "",
+				 o.keylogs[i]);
+		}
+		mo.keylog = o.n_keylogs ? keylogs : NULL;
+		mo.trust_store = o.diag.ca_file ? o.diag.ca_file : o.diag.ca_path ? o.diag.ca_path
+			       : o.diag.no_system_store ? "none" : "system bundle";
+		sink = td_markdown_sink_new(stdout, &mo);
 	} else {
 		struct td_text_opts topts = {
 			.color = o.color == COLOR_ALWAYS ||

@@ -1,0 +1,26 @@
+/*
+ * filehash.h - the SHA-256 of a file, for the Markdown report's header
+ * (a reader can check that the report describes the capture they hold).
+ *
+ * src/util/filehash.c, through wolfSSL's wc_Sha256 (the x509 layer's
+ * library; no other crypto code is pulled in).
+ */
+#ifndef TD_FILEHASH_H
+#define TD_FILEHASH_H
+
+#include <stddef.h>
+#include "result.h"
+
+/*
+ * Hash the file at path and write its SHA-256 as 64 lowercase hex
+ * digits and a NUL into out_hex65.  The file is read in blocks, so any
+ * size works in constant memory.  On failure out_hex65 is the empty
+ * string and err (errlen bytes, may be NULL) says why:
+ * TD_ERR_IO when the file cannot be opened or read (errno's text),
+ * TD_ERR_UNSUPPORTED for "-" (standard input cannot be read twice),
+ * TD_ERR_USAGE for a NULL or empty path.
+ */
+enum td_result td_file_sha256(const char *path, char out_hex65[65], char *err,
+			      size_t errlen) TD_MUST_CHECK;
+
+#endif
