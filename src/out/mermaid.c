@@ -394,6 +394,12 @@ static void event_label(char *buf, size_t len, const struct td_conn *c,
 			 e->alert_desc == ALERT_CLOSE_NOTIFY ? ": a normal goodbye" : "");
 		return;
 	case TD_EV_ENCRYPTED:
+		if (e->inferred) {
+			/* What its size and position say it holds (infer.h). */
+			snprintf(buf, len, "🔒 %s (inferred), %" PRIu32 " bytes", e->inferred,
+				 e->length);
+			return;
+		}
 		if (e->content_type == TD_CT_HANDSHAKE && fs->ccs[d] && !fs->finished[d] &&
 		    !td_tls_version_is_13(c->version)) {
 			/* TLS 1.2 and older: the first handshake record after a
@@ -406,7 +412,8 @@ static void event_label(char *buf, size_t len, const struct td_conn *c,
 			 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length);
 		return;
 	case TD_EV_APPDATA:
-		snprintf(buf, len, "🔒 application data, %" PRIu32 " bytes", e->length);
+		snprintf(buf, len, "%s application data, %" PRIu32 " bytes",
+			 e->decrypted ? "🔓" : "🔒", e->length);
 		return;
 	case TD_EV_SSLV2_HELLO:
 		snprintf(buf, len, "SSLv2-compatible ClientHello, %" PRIu32 " bytes", e->length);
