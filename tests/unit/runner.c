@@ -62,6 +62,7 @@ int main(int argc, char **argv)
 	td_suite_crypto();
 	td_suite_infer();
 	td_suite_crypto12();
+	td_suite_crypto_legacy();
 	td_suite_markdown();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);

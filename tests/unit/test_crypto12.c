@@ -103,9 +103,10 @@ static void test_suites(void)
 	}
 	CU_ASSERT_STRING_EQUAL(td_tls12_suite_find(0xc02f)->name, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
-	/* Not decryptable: NULL, RC4, 3DES, Camellia, ARIA-GCM, the ChaCha20
-	 * draft, TLS 1.3 suites, SCSVs, GREASE. */
-	static const uint16_t unknown[] = { 0x0000, 0x0002, 0x0005, 0x000a, 0xc012, 0x0041,
+	/* Not decryptable: NULL, RC2, IDEA, SEED, ARIA-GCM, Camellia-GCM, the
+	 * ChaCha20 draft, TLS 1.3 suites, SCSVs, GREASE.  (RC4, 3DES, DES and
+	 * Camellia-CBC: test_crypto_legacy.c.) */
+	static const uint16_t unknown[] = { 0x0000, 0x0002, 0x0006, 0x0007, 0x0096, 0xc07a,
 					    0xc050, 0xcc13, 0x1301, 0x1303, 0x00ff, 0x5600, 0x0a0a };
 	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
 		CU_ASSERT_PTR_NULL(td_tls12_suite_find(unknown[i]));
@@ -122,6 +123,40 @@ static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The cipher, key length, CBC block and export key bytes a suite's name
+ * says. */
+static void cipher_of_name(const char *n, enum td_tls12_cipher *cipher, size_t *key_len,
+			   size_t *block, size_t *export_key_len)
+{
+	*key_len = strstr(n, "_128_") ? 16u : 32u;
+	*block = 16;
+	*export_key_len = 0;
+	if (strstr(n, "_GCM")) {
+		*cipher = TD_TLS12_AES_GCM;
+	} else if (strstr(n, "_CCM")) {
+		*cipher = TD_TLS12_AES_CCM;
+	} else if (strstr(n, "_CHACHA20_POLY1305_")) {
+		*cipher = TD_TLS12_CHACHA20_POLY1305;
+	} else if (strstr(n, "_CAMELLIA_")) {
+		*cipher = TD_TLS12_CAMELLIA_CBC;
+	} else if (strstr(n, "_AES_")) {
+		*cipher = TD_TLS12_AES_CBC;
+	} else if (strstr(n, "_3DES_EDE_CBC_")) {
+		*cipher = TD_TLS12_3DES_EDE_CBC;
+		*key_len = 24;
+		*block = 8;
+	} else if (strstr(n, "_DES_CBC_")) {
+		*cipher = TD_TLS12_DES_CBC;
+		*key_len = 8;
+		*block = 8;
+	} else {
+		*cipher = TD_TLS12_RC4;
+		*key_len = 16;
+		*block = 0;
+		*export_key_len = strstr(n, "_RC4_40_") ? 5u : 0u;
+	}
 }
 
 /* Every suite: its name is the IANA name in names.c and its parameters
@@ -143,8 +178,16 @@ static void test_suite_table(void)
 		const char *n = s->name;
 		CU_ASSERT_PTR_NOT_NULL(strstr(n, "_WITH_"));
 		bool chacha = strstr(n, "_CHACHA20_POLY1305_SHA256") != NULL;
-		CU_ASSERT_EQUAL(s->key_len, strstr(n, "_AES_128_") ? 16u : 32u);
-		CU_ASSERT_TRUE(chacha || strstr(n, "_AES_128_") || strstr(n, "_AES_256_"));
+		enum td_tls12_cipher cipher;
+		size_t key_len, block, export_key_len;
+		cipher_of_name(n, &cipher, &key_len, &block, &export_key_len);
+		CU_ASSERT_EQUAL(s->cipher, cipher);
+		CU_ASSERT_EQUAL(s->key_len, key_len);
+		CU_ASSERT_EQUAL(s->export_key_len, export_key_len);
+		CU_ASSERT_TRUE(chacha || strstr(n, "_AES_128_") || strstr(n, "_AES_256_") ||
+			       strstr(n, "_CAMELLIA_128_CBC_") || strstr(n, "_CAMELLIA_256_CBC_") ||
+			       strstr(n, "_3DES_EDE_CBC_") || strstr(n, "_DES_CBC_") ||
+			       strstr(n, "_RC4_128_") || strstr(n, "_RC4_40_"));
 		CU_ASSERT_EQUAL(s->prf, ends_with(n, "SHA384") ? TD_TLS12_PRF_SHA384 : TD_TLS12_PRF_SHA256);
 		switch (s->cipher) {
 		case TD_TLS12_AES_GCM:
@@ -164,11 +207,18 @@ static void test_suite_table(void)
 			CU_ASSERT_EQUAL(s->mac, TD_TLS12_MAC_AEAD);
 			break;
 		case TD_TLS12_AES_CBC:
-			CU_ASSERT_PTR_NOT_NULL(strstr(n, "_CBC_SHA"));
-			CU_ASSERT_EQUAL(s->fixed_iv_len, 16);
-			CU_ASSERT_EQUAL(s->explicit_nonce_len, 16);
+		case TD_TLS12_CAMELLIA_CBC:
+		case TD_TLS12_3DES_EDE_CBC:
+		case TD_TLS12_DES_CBC:
+		case TD_TLS12_RC4:
+			CU_ASSERT_PTR_NOT_NULL(strstr(n, s->cipher == TD_TLS12_RC4 ? "_RC4_" : "_CBC_"));
+			CU_ASSERT_EQUAL(s->fixed_iv_len, block);
+			CU_ASSERT_EQUAL(s->explicit_nonce_len, block);
 			CU_ASSERT_EQUAL(s->tag_len, 0);
-			if (ends_with(n, "_SHA")) {
+			if (ends_with(n, "_MD5")) {
+				CU_ASSERT_EQUAL(s->mac, TD_TLS12_MAC_MD5);
+				CU_ASSERT_EQUAL(s->mac_len, 16);
+			} else if (ends_with(n, "_SHA")) {
 				CU_ASSERT_EQUAL(s->mac, TD_TLS12_MAC_SHA1);
 				CU_ASSERT_EQUAL(s->mac_len, 20);
 			} else if (ends_with(n, "_SHA256")) {
@@ -182,8 +232,9 @@ static void test_suite_table(void)
 			break;
 		}
 	}
-	/* Every IANA AES-GCM/CCM/CBC and ChaCha20-Poly1305 suite: 126. */
-	CU_ASSERT_EQUAL(count, 126);
+	/* Every IANA AES-GCM/CCM/CBC and ChaCha20-Poly1305 suite (126), and
+	 * the RC4 (18), 3DES (20), DES (8) and Camellia-CBC (40) ones. */
+	CU_ASSERT_EQUAL(count, 212);
 }
 
 /* ---- PRF ---- */
@@ -667,9 +718,10 @@ static void test_caps_and_usage(void)
 
 	/* init: suites, versions, lengths; k is wiped on error. */
 	static const struct { uint16_t version, suite; size_t mlen; enum td_result rc; } bad[] = {
-		{ 0x0303, 0x000a, 48, TD_ERR_UNSUPPORTED },  /* 3DES */
+		{ 0x0303, 0x0007, 48, TD_ERR_UNSUPPORTED },  /* IDEA */
 		{ 0x0303, 0x1301, 48, TD_ERR_UNSUPPORTED },  /* TLS 1.3 suite */
-		{ 0x0300, 0x002f, 48, TD_ERR_UNSUPPORTED },  /* SSL 3.0 */
+		{ 0x0300, 0xc02f, 48, TD_ERR_UNSUPPORTED },  /* AEAD in SSL 3.0 */
+		{ 0x02ff, 0x002f, 48, TD_ERR_UNSUPPORTED },
 		{ 0x0304, 0xc02f, 48, TD_ERR_UNSUPPORTED },
 		{ 0x0302, 0xc02f, 48, TD_ERR_UNSUPPORTED },  /* AEAD is TLS 1.2 only */
 		{ 0x0301, 0xcca8, 48, TD_ERR_UNSUPPORTED },

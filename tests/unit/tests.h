@@ -23,6 +23,7 @@ void td_suite_keylog(void);
 void td_suite_crypto(void);
 void td_suite_infer(void);
 void td_suite_crypto12(void);
+void td_suite_crypto_legacy(void);
 void td_suite_markdown(void);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
