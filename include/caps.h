@@ -35,6 +35,10 @@
  * not reached the key log yet (replayed once it has). */
 #define TD_CAP_HELD_RECORDS      (64u * 1024u)
 
+/* Original values (addresses, names) one --redact run maps to stable
+ * pseudonyms; past it each new value gets a fixed placeholder. */
+#define TD_CAP_REDACT_VALUES     16384u
+
 /* Defaults of the caps that are options. */
 #define TD_DEFAULT_FLOW_BUFFER   (256u * 1024u)        /* out-of-order bytes per direction */
 #define TD_DEFAULT_MAX_MEMORY    (256u * 1024u * 1024u) /* all buffered bytes, all flows */

@@ -20,6 +20,8 @@
 #include "engine.h"
 #include "keylog.h"
 #include "out.h"
+#include "filter.h"
+#include "redact.h"
 #include "filehash.h"
 #include "x509.h"
 
@@ -41,6 +43,9 @@ struct options {
 	const char *keylogs[16]; /* -k files */
 	size_t n_keylogs;
 	char *filter;           /* joined trailing arguments, owned */
+	bool redact;
+	enum td_redact_level redact_level;
+	bool only_failed;
 };
 
 static struct td_capture *volatile g_capture;
@@ -67,6 +72,9 @@ static void usage(FILE *out)
 "  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection)\n"
 "                           or markdown (a bug report with sequence diagrams)\n"
 "      --all                markdown: details of every connection, not only failures\n"
+"      --redact[=all]       replace addresses, host names, SNI and end-entity certificate\n"
+"                           names by stable pseudonyms (=all: CA names too)\n"
+"      --only-failed        report only failed or incomplete connections, or with errors\n"
 "      --color=WHEN         auto (default: on a terminal), always or never\n"
 "  -v, --verbose            text: list every suite, extension and group\n"
 "\n"
@@ -157,7 +165,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT };
+       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED };
 
 /* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
 static bool parse_time(const char *s, int64_t *out)
@@ -201,6 +209,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "redact", optional_argument, NULL, OPT_REDACT },
+		{ "only-failed", no_argument, NULL, OPT_ONLY_FAILED },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -279,6 +289,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return fail_usage("%s", "too many --port options (16 at most)");
 			o->cfg.tls_ports[o->cfg.n_tls_ports++] = (uint16_t)v;
 			break;
+		case OPT_REDACT:
+			o->redact = true;
+			if (!optarg)
+				o->redact_level = TD_REDACT_NAMES;
+			else if (strcmp(optarg, "all") == 0)
+				o->redact_level = TD_REDACT_ALL;
+			else
+				return fail_usage("bad --redact value '%s': give --redact or --redact=all",
+						  optarg);
+			break;
+		case OPT_ONLY_FAILED: o->only_failed = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);
 		case ':':
@@ -324,7 +345,9 @@ int main(int argc, char **argv)
 	int status = EXIT_USAGE;
 	char err[512] = "";
 	struct td_capture *cap = NULL;
-	struct td_sink *sink = NULL;
+	struct td_sink *sink = NULL;    /* what the engine reports to */
+	struct td_sink *writer = NULL;  /* the output format */
+	struct td_redactor *redactor = NULL;
 	struct td_engine *eng = NULL;
 	struct td_diagnoser *diag = NULL;
 	struct td_keylog *keylog = NULL;
@@ -384,7 +407,7 @@ int main(int argc, char **argv)
 
 	char sha[65] = "", keylogs[1024] = "";
 	if (strcmp(o.format, "json") == 0) {
-		sink = td_json_sink_new(stdout);
+		writer = td_json_sink_new(stdout);
 	} else if (strcmp(o.format, "markdown") == 0) {
 		struct td_md_opts mo = {
 			.all = o.all,
@@ -412,15 +435,27 @@ int main(int argc, char **argv)
 		mo.keylog = o.n_keylogs ? keylogs : NULL;
 		mo.trust_store = o.diag.ca_file ? o.diag.ca_file : o.diag.ca_path ? o.diag.ca_path
 			       : o.diag.no_system_store ? "none" : "system bundle";
-		sink = td_markdown_sink_new(stdout, &mo);
+		if (o.redact) {
+			/* Names the user chose may hold addresses ('host 10.1.2.3'). */
+			mo.capture_name = "(redacted)";
+			mo.filter = o.filter ? "(redacted)" : NULL;
+			mo.keylog = mo.keylog ? "(redacted)" : NULL;
+		}
+		writer = td_markdown_sink_new(stdout, &mo);
 	} else {
 		struct td_text_opts topts = {
 			.color = o.color == COLOR_ALWAYS ||
 				 (o.color == COLOR_AUTO && isatty(STDOUT_FILENO)),
 			.verbose = o.verbose,
 		};
-		sink = td_text_sink_new(stdout, &topts);
+		writer = td_text_sink_new(stdout, &topts);
 	}
+	if (writer && o.redact)
+		redactor = td_redactor_new(o.redact_level);
+	if (!o.redact && !o.only_failed)
+		sink = writer;
+	else if (writer && (redactor || !o.redact))
+		sink = td_filter_sink_new(writer, redactor, o.only_failed);
 	eng = sink ? td_engine_new(&o.cfg, sink) : NULL;
 	if (!eng) {
 		fprintf(stderr, "tlsdiag: out of memory\n");
@@ -447,13 +482,23 @@ int main(int argc, char **argv)
 	}
 	if (err[0])  /* a warning: e.g. the file was cut short */
 		fprintf(stderr, "tlsdiag: warning: %s\n", err);
+	if (td_redactor_overflow(redactor))
+		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
+			"placeholder, not the same from one connection to the next\n",
+			(unsigned long long)td_redactor_overflow(redactor), TD_CAP_REDACT_VALUES);
+	if (sink != writer && td_filter_sink_dropped(sink))
+		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
+			"while redacting them\n", (unsigned long long)td_filter_sink_dropped(sink));
 	status = td_engine_stats(eng)->connections_with_errors > 0 ? 1 : 0;
 out:
 	td_engine_free(eng);
 	td_diagnoser_free(diag);
 	td_keylog_watch_free(watch);
 	td_keylog_free(keylog);
-	td_sink_free(sink);
+	if (sink != writer)
+		td_sink_free(sink);     /* the filter: frees itself only */
+	td_sink_free(writer);
+	td_redactor_free(redactor);
 	td_capture_close(cap);
 	td_x509_global_cleanup();
 	free(o.filter);

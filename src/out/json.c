@@ -1,10 +1,12 @@
 /*
- * json.c - the JSON Lines sink: one object per connection, one line each.
+ * json.c - the JSON Lines sink: one object per connection, one line each,
+ * then one summary object on the last line.
  *
- * Nothing else is written: no header, no trailer, no statistics (the
- * run summary belongs to the text output), so `tlsdiag -o json | jq`
- * always sees a stream of connection objects.  Each line is flushed as
- * soon as its connection is finished.
+ * Each connection line is flushed as soon as its connection is
+ * finished.  At the end of the run (finish) one more line holds the
+ * summary: {"summary": {...}}.  A connection object always has "id"; the
+ * summary has "summary" and no "id", so `jq 'select(.id)'` keeps the
+ * connections and `jq 'select(.summary)'` the summary.
  *
  * SCHEMA (keys always present and in this order unless marked "only
  * when"; NAME means an IANA name from tls_names.h, "0x1a2b" (or a
@@ -89,10 +91,36 @@
  *                  gave_up ("client"/"server"/"nobody"), summary, evidence[],
  *                  events[] (indexes into timeline), fix (string or null)};
  *                  the first error is the root cause
+ *
+ * SUMMARY (the last line; counts over the connection lines above it,
+ * so after --only-failed over the failed ones only, except "capture",
+ * which counts the whole run):
+ *
+ *   summary        object:
+ *       connections  number  connection lines written
+ *       by_outcome   {established, failed, incomplete}: numbers
+ *       with_errors  number  connections with an error diagnosis
+ *       by_code      {CODE: number of diagnoses with that code}, codes in
+ *                    byte order; every code seen, whatever its severity
+ *       by_code_dropped  number, only when codes past JSON_CODES were seen
+ *       capture      object, or null when the run gave no statistics:
+ *           frames, bytes, tcp_segments, skipped_frames (not TCP over
+ *           IP), malformed_frames, flows, tls_connections (all reported
+ *           TLS connections, filtered or not), connections_with_errors
+ *           (likewise), flows_idle (ended by the idle timeout), gap_bytes
+ *           (stream bytes never captured): numbers;
+ *           first, last: TIME of the first and last frame, or null
+ *       dropped      what the caps dropped: flows_evicted (flow table
+ *                    full), flow_buffer_bytes, memory_bytes (capture-wide),
+ *                    and, summed over the connection lines: events, certs,
+ *                    list_items, anomalies, stream_bytes: numbers
+ *       note         string: what could not be checked (no trust
+ *                    store...), or null
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "jsonw.h"
 #include "out.h"
@@ -101,9 +129,26 @@
 #include "text.h"
 #include "tls_names.h"
 
+/* Distinct diagnosis codes counted for the summary (the rules table
+ * has far fewer; more are counted in by_code_dropped). */
+#define JSON_CODES 128u
+
+struct json_code {
+	const char *code;     /* static, from the rules table */
+	uint64_t n;
+};
+
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
+	/* For the summary: what the connection lines said. */
+	uint64_t conns;
+	uint64_t outcome[3];  /* by enum td_outcome */
+	uint64_t with_errors;
+	struct json_code codes[JSON_CODES];
+	size_t n_codes;
+	uint64_t codes_dropped;
+	uint64_t drop_events, drop_certs, drop_items, drop_anomalies, drop_bytes;
 };
 
 static void kname(struct td_jsonw *w, const char *key, enum td_tls_registry reg, uint16_t v)
@@ -266,6 +311,8 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c, const struc
 	}
 	if (e->decrypted)
 		td_jsonw_kbool(w, "decrypted", true);
+	if (e->inferred)
+		td_jsonw_kstring(w, "inferred", e->inferred);
 	if (e->detail)
 		td_jsonw_kstring(w, "detail", e->detail);
 	td_jsonw_object_end(w);
@@ -447,9 +494,43 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
+/* Count what this connection line says, for the summary. */
+static void count_conn(struct json_sink *js, const struct td_conn *c)
+{
+	js->conns++;
+	if ((unsigned)c->outcome < 3)
+		js->outcome[c->outcome]++;
+	if (td_conn_has_error(c))
+		js->with_errors++;
+	for (size_t i = 0; i < c->n_diags; i++) {
+		const char *code = c->diags[i].code;
+		if (!code)
+			continue;
+		size_t k = 0;
+		while (k < js->n_codes && strcmp(js->codes[k].code, code) != 0)
+			k++;
+		if (k == js->n_codes) {
+			if (k == JSON_CODES) {
+				js->codes_dropped++;
+				continue;
+			}
+			js->codes[k].code = code;
+			js->codes[k].n = 0;
+			js->n_codes++;
+		}
+		js->codes[k].n++;
+	}
+	js->drop_events += c->dropped_events;
+	js->drop_certs += c->server_chain.dropped + c->client_chain.dropped;
+	js->drop_items += td_out_list_dropped(c);
+	js->drop_anomalies += c->anomalies.dropped;
+	js->drop_bytes += c->side[TD_DIR_C2S].cap_dropped + c->side[TD_DIR_S2C].cap_dropped;
+}
+
 static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 {
 	struct json_sink *js = (struct json_sink *)s;
+	count_conn(js, c);
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
 	write_conn(&w, c);
@@ -464,11 +545,93 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	fflush(js->out);
 }
 
+static int code_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct json_code *)a)->code, ((const struct json_code *)b)->code);
+}
+
+/* A capture time, or null when no frame was read. */
+static void ktime_or_null(struct td_jsonw *w, const char *key, uint64_t us, bool known)
+{
+	char buf[40];
+	if (!known) {
+		td_jsonw_knull(w, key);
+		return;
+	}
+	td_text_time(buf, sizeof buf, us);
+	td_jsonw_kstring(w, key, buf);
+}
+
+static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct td_stats *st)
+{
+	td_jsonw_object_begin(w);
+	td_jsonw_key(w, "summary");
+	td_jsonw_object_begin(w);
+	td_jsonw_kuint(w, "connections", js->conns);
+	td_jsonw_key(w, "by_outcome");
+	td_jsonw_object_begin(w);
+	td_jsonw_kuint(w, "established", js->outcome[TD_OUTCOME_ESTABLISHED]);
+	td_jsonw_kuint(w, "failed", js->outcome[TD_OUTCOME_FAILED]);
+	td_jsonw_kuint(w, "incomplete", js->outcome[TD_OUTCOME_INCOMPLETE]);
+	td_jsonw_object_end(w);
+	td_jsonw_kuint(w, "with_errors", js->with_errors);
+	qsort(js->codes, js->n_codes, sizeof js->codes[0], code_cmp);
+	td_jsonw_key(w, "by_code");
+	td_jsonw_object_begin(w);
+	for (size_t i = 0; i < js->n_codes; i++)
+		td_jsonw_kuint(w, js->codes[i].code, js->codes[i].n);
+	td_jsonw_object_end(w);
+	if (js->codes_dropped)
+		td_jsonw_kuint(w, "by_code_dropped", js->codes_dropped);
+
+	td_jsonw_key(w, "capture");
+	if (st) {
+		bool any = st->frames > 0;
+		td_jsonw_object_begin(w);
+		td_jsonw_kuint(w, "frames", st->frames);
+		td_jsonw_kuint(w, "bytes", st->bytes);
+		td_jsonw_kuint(w, "tcp_segments", st->tcp_segments);
+		td_jsonw_kuint(w, "skipped_frames", st->skipped_frames);
+		td_jsonw_kuint(w, "malformed_frames", st->malformed_frames);
+		td_jsonw_kuint(w, "flows", st->flows);
+		td_jsonw_kuint(w, "tls_connections", st->tls_connections);
+		td_jsonw_kuint(w, "connections_with_errors", st->connections_with_errors);
+		td_jsonw_kuint(w, "flows_idle", st->flows_idle);
+		td_jsonw_kuint(w, "gap_bytes", st->gap_bytes);
+		ktime_or_null(w, "first", st->first_us, any);
+		ktime_or_null(w, "last", st->last_us, any);
+		td_jsonw_object_end(w);
+	} else {
+		td_jsonw_null(w);
+	}
+
+	td_jsonw_key(w, "dropped");
+	td_jsonw_object_begin(w);
+	td_jsonw_kuint(w, "flows_evicted", st ? st->flows_evicted_full : 0);
+	td_jsonw_kuint(w, "flow_buffer_bytes", st ? st->reasm_cap_dropped : 0);
+	td_jsonw_kuint(w, "memory_bytes", st ? st->memory_cap_dropped : 0);
+	td_jsonw_kuint(w, "events", js->drop_events);
+	td_jsonw_kuint(w, "certs", js->drop_certs);
+	td_jsonw_kuint(w, "list_items", js->drop_items);
+	td_jsonw_kuint(w, "anomalies", js->drop_anomalies);
+	td_jsonw_kuint(w, "stream_bytes", js->drop_bytes);
+	td_jsonw_object_end(w);
+	td_jsonw_kstring(w, "note", st ? st->note : NULL);
+	td_jsonw_object_end(w);
+	td_jsonw_object_end(w);
+}
+
 static void json_finish(struct td_sink *s, const struct td_stats *st)
 {
-	/* JSON Lines holds connections only; the statistics are not printed. */
-	(void)st;
-	fflush(((struct json_sink *)s)->out);
+	struct json_sink *js = (struct json_sink *)s;
+	struct td_jsonw w;
+	td_jsonw_init(&w, js->out);
+	write_summary(&w, js, st);
+	fputc('\n', js->out);
+	/* As in json_conn_done: an I/O error stays on the FILE for its owner. */
+	enum td_result r = td_jsonw_finish(&w);
+	(void)r;
+	fflush(js->out);
 }
 
 static void json_free(struct td_sink *s)

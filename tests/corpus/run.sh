@@ -47,7 +47,7 @@ for f in $files; do
 		continue
 	fi
 	# A healthy handshake gets no error diagnosis.
-	bad_ok=$(jq -r 'select(.outcome == "established" and any(.diagnoses[]; .severity == "error")) | "\(.client) \([.diagnoses[] | select(.severity == "error") | .code] | join(","))"' "$tmp/out.json")
+	bad_ok=$(jq -r 'select(.id) | select(.outcome == "established" and any(.diagnoses[]; .severity == "error")) | "\(.client) \([.diagnoses[] | select(.severity == "error") | .code] | join(","))"' "$tmp/out.json")
 	if [ -n "$bad_ok" ]; then
 		echo "FAIL $rel: error diagnosis on an established connection: $bad_ok"
 		fail=$((fail + 1))
@@ -88,7 +88,8 @@ for f in $files; do
 	done | sort -u >>"$tmp/ts.facts"
 
 	# tlsdiag's view, the same shape.
-	jq -r '(.client) as $c |
+	# (select(.id): the last line is the summary object, not a connection)
+	jq -r 'select(.id) | (.client) as $c |
 		(if .client_hello then "\($c) sni \(.sni // "-")" else empty end),
 		(if .server_hello then "\($c) version \(.version // "-")", "\($c) cipher \(.cipher // "-")" else empty end),
 		(if (.server_certs | length) > 0 then "\($c) leaf \(.server_certs[0].subject)" else empty end),

@@ -9,7 +9,9 @@ def certs($name; $list):
       "\($name).\(.key).issuer \(.value.issuer)",
       "\($name).\(.key).san \(.value.san | join(", "))",
       "\($name).\(.key).sha256 \(.value.sha256)");
-. as $c
+# The last line of the output is the summary object: it has no "id".
+select(.id)
+| . as $c
 | "\(.id) client \(.client)",
   "\(.id) server \(.server)",
   "\(.id) sni \(.sni // "-")",

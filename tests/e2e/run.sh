@@ -35,7 +35,9 @@ for facts in "$caps"/expected/*.facts; do
 	st=$?
 	# Exit status 1 exactly when a connection has an error diagnosis.
 	want_st=0
-	jq -e 'select(any(.diagnoses[]; .severity == "error"))' "$tmp/$name.json" >/dev/null 2>&1 && want_st=1
+	# (select(.id): connection lines; the last line is the summary object,
+	# hence -n and inputs: jq -e judges the last line's result alone)
+	jq -e -n 'any(inputs | select(.id); any(.diagnoses[]; .severity == "error"))' "$tmp/$name.json" >/dev/null 2>&1 && want_st=1
 	if [ $st -ne $want_st ]; then
 		bad "$name: tlsdiag exited $st, want $want_st ($(head -1 "$tmp/$name.err"))"
 		continue
@@ -67,12 +69,29 @@ for facts in "$caps"/expected/*.facts; do
 	done <"$facts"
 	# As many TLS connections as the facts describe.
 	want_n=$(grep -v '^#' "$facts" | awk 'NF {print $1}' | sort -u | wc -l)
-	got_n=$(wc -l <"$tmp/$name.json")
+	got_n=$(jq -c 'select(.id)' "$tmp/$name.json" | wc -l)
 	if [ "$want_n" != "$got_n" ]; then
 		echo "     $name: want $want_n connections, got $got_n"
 		errs=$((errs + 1))
 	fi
 	if [ $errs -eq 0 ]; then ok "$name: facts"; else bad "$name: $errs facts differ"; fi
+	# One summary object, last, whose counts are what the connection lines say.
+	sum_err=$(jq -s -r '
+		(map(select(.id))) as $c | (map(select(has("summary")))) as $s |
+		if ($s | length) != 1 then "\($s | length) summary objects"
+		elif (.[-1] | has("summary") | not) then "the summary is not the last line"
+		elif (.[-1] | has("id")) then "the summary has an id"
+		else .[-1].summary as $m |
+		  ([$c[] | .outcome] | reduce .[] as $o ({established: 0, failed: 0, incomplete: 0}; .[$o] += 1)) as $bo |
+		  ([$c[] | .diagnoses[].code] | reduce .[] as $k ({}; .[$k] += 1)) as $bc |
+		  ([$c[] | select(any(.diagnoses[]; .severity == "error"))] | length) as $we |
+		  if $m.connections != ($c | length) then "connections \($m.connections), lines \($c | length)"
+		  elif $m.by_outcome != $bo then "by_outcome \($m.by_outcome | tojson), lines \($bo | tojson)"
+		  elif $m.by_code != $bc then "by_code \($m.by_code | tojson), lines \($bc | tojson)"
+		  elif $m.with_errors != $we then "with_errors \($m.with_errors), lines \($we)"
+		  else empty end
+		end' "$tmp/$name.json" 2>&1)
+	if [ -z "$sum_err" ]; then ok "$name: JSON summary"; else bad "$name: JSON summary: $sum_err"; fi
 	# The text report runs too, and stays within 100 columns.
 	"$bin" -r "$pcap" "${keys[@]}" --color=never >"$tmp/$name.txt" 2>&1
 	if [ $? -eq $want_st ]; then
@@ -97,7 +116,10 @@ if [ -n "$one" ]; then
 	if cmp -s "$tmp/file.json" "$tmp/gzstdin.json"; then ok "gzip on stdin"; else bad "gzip on stdin"; fi
 	"$bin" -r "$one" -o json 'tcp port 1' >"$tmp/none.json" 2>/dev/null
 	# nothing analysed: exit 0 and no output
-	if [ $? -eq 0 ] && [ ! -s "$tmp/none.json" ]; then ok "BPF filter excludes everything"; else bad "BPF filter"; fi
+	if [ $? -eq 0 ] && [ "$(jq -c 'select(.id)' "$tmp/none.json" | wc -l)" -eq 0 ] &&
+	   [ "$(jq -c 'select(.summary.connections == 0)' "$tmp/none.json" | wc -l)" -eq 1 ]; then
+		ok "BPF filter excludes everything"
+	else bad "BPF filter"; fi
 	"$bin" -r "$one" -o json 'tcp' 'port' '8443' >"$tmp/some.json" 2>/dev/null
 	if cmp -s "$tmp/file.json" "$tmp/some.json"; then ok "filter from several arguments"; else bad "filter from several arguments"; fi
 	# Truncated file: what was read is analysed, exit 0, a warning.
@@ -113,15 +135,15 @@ lab="$caps/lab"
 ok12="$caps/tls12-mtls-ok.pcap"
 if [ -f "$ok12" ]; then
 	out=$("$bin" -r "$ok12" -o json --ca-file "$lab/clientCA.crt"); st=$?
-	if [ $st -eq 0 ] && printf '%s' "$out" | jq -e '.diagnoses[] | select(.code == "SERVER_CERT_UNTRUSTED" and .severity == "warning") | .evidence[] | select(contains("self-signed certificate in certificate chain"))' >/dev/null; then
+	if [ $st -eq 0 ] && printf '%s' "$out" | jq -e -n 'any(inputs | select(.id) | .diagnoses[] | select(.code == "SERVER_CERT_UNTRUSTED" and .severity == "warning") | .evidence[]; contains("self-signed certificate in certificate chain"))' >/dev/null; then
 		ok "--ca-file without the server's root: a warning on an accepted chain"
 	else bad "--ca-file without the server's root"; fi
 	out=$("$bin" -r "$ok12" -o json --ca-file "$lab/rootCA.crt"); st=$?
-	if [ $st -eq 0 ] && [ "$(printf '%s' "$out" | jq '.diagnoses | length')" = 0 ]; then
+	if [ $st -eq 0 ] && [ "$(printf '%s' "$out" | jq 'select(.id) | .diagnoses | length')" = 0 ]; then
 		ok "--ca-file with the server's root: no diagnosis"
 	else bad "--ca-file with the server's root"; fi
 	out=$("$bin" -r "$ok12" -o json --at 2040-01-01T00:00:00Z); st=$?
-	if [ $st -eq 0 ] && printf '%s' "$out" | jq -e '.diagnoses[] | select(.code == "SERVER_CERT_EXPIRED" and .severity == "warning")' >/dev/null; then
+	if [ $st -eq 0 ] && printf '%s' "$out" | jq -e -n 'any(inputs | select(.id) | .diagnoses[]; .code == "SERVER_CERT_EXPIRED" and .severity == "warning")' >/dev/null; then
 		ok "--at after notAfter: SERVER_CERT_EXPIRED"
 	else bad "--at after notAfter"; fi
 	"$bin" -r "$ok12" --at yesterday >/dev/null 2>&1; st=$?

@@ -21,6 +21,7 @@
 #include "../../src/out/jsonw.h"
 #include "caps.h"
 #include "conn.h"
+#include "infer.h"
 #include "out.h"
 #include "sink.h"
 #include "tests.h"
@@ -861,12 +862,18 @@ static void test_json_sink(void)
 	st.flows_evicted_full = 3;
 	s->finish(s, &st);
 	fflush(m.f);
-	CU_ASSERT_EQUAL(m.len, before);  /* finish writes nothing in JSON mode */
+	/* finish writes one summary line, counting the lines above it */
+	CU_ASSERT_TRUE(m.len > before && json_valid(m.buf + before, m.len - before - 1, NULL));
+	static const char sum[] = "{\"summary\":{\"connections\":4,\"by_outcome\":{";
+	CU_ASSERT_TRUE(m.len > before && strncmp(m.buf + before, sum, strlen(sum)) == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(m.buf + before, "\"frames\":10,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(m.buf + before, "\"flows_evicted\":3,"));
 	td_sink_free(s);
 	mem_close(&m);
 
-	/* Exactly one line per connection, each a valid object, keys in order. */
-	CU_ASSERT_EQUAL(count_char(m.buf, m.len, '\n'), n);
+	/* Exactly one line per connection, each a valid object, keys in order
+	 * (then the summary). */
+	CU_ASSERT_EQUAL(count_char(m.buf, before, '\n'), n);
 	CU_ASSERT_EQUAL(m.buf[m.len - 1], '\n');
 	static const char *const keys[] = {
 		"id", "client", "server", "start", "duration_ms", "partial", "sni", "alpn",
@@ -1399,6 +1406,38 @@ static char *conn_json(const struct td_conn *c)
 	return m.buf;
 }
 
+/* An inferred label (infer.h) reaches JSON and text, marked as such. */
+static void test_inferred_label(void)
+{
+	struct td_conn *c = td_conn_new(9);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	c->tls = true;
+	struct td_event e;
+	memset(&e, 0, sizeof e);
+	e.dir = TD_DIR_S2C;
+	e.kind = TD_EV_ENCRYPTED;
+	e.encrypted = true;
+	e.content_type = TD_CT_APPLICATION_DATA;
+	e.length = 19;
+	e.inferred = td_inf_alert;
+	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
+	char *json = conn_json(c);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"length\":19,\"inferred\":\"alert\""));
+	free(json);
+
+	struct mem m;
+	CU_ASSERT_FATAL(mem_open(&m));
+	struct td_text_opts o = { .color = false, .verbose = false };
+	struct td_sink *s = td_text_sink_new(m.f, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	s->conn_done(s, c);
+	td_sink_free(s);
+	mem_close(&m);
+	CU_ASSERT_PTR_NOT_NULL(strstr(m.buf, "encrypted record, 19 bytes: alert (inferred)"));
+	free(m.buf);
+	td_conn_free(c);
+}
+
 /* td_conn_clone: the copy prints the same JSON as the original after the
  * original is freed (ASan catches any pointer the two still share). */
 static void test_conn_clone(void)
@@ -1456,4 +1495,5 @@ void td_suite_out(void)
 	td_test_add(s, "text failure reasons", test_text_fail_reason);
 	td_test_add(s, "text width sweep", test_text_width_sweep);
 	td_test_add(s, "connection deep copy", test_conn_clone);
+	td_test_add(s, "inferred record labels", test_inferred_label);
 }

@@ -1,0 +1,111 @@
+/*
+ * redact.h - pseudonyms for what names people and machines (--redact),
+ * so that a report can be posted publicly.
+ *
+ * A redactor rewrites a connection (a copy: td_conn_clone()) in place
+ * before a writer sees it.  It remembers every original it replaced, so
+ * that within one report the same original always gets the same
+ * pseudonym and two different originals never share one: a reader can
+ * still tell that connections 3 and 7 went to the same server.
+ * Originals are compared ASCII case-insensitively.  Pseudonyms are
+ * numbered in order of first appearance, so the same capture redacts
+ * the same way every run.
+ *
+ * REDACTED (every level):
+ *  - client and server addresses, and any address written in the
+ *    cleartext bytes kept (an X-Forwarded-For header): IPv4 ->
+ *    192.0.2.1.., then 198.51.100.1.., 203.0.113.1.. (RFC 5737), then
+ *    10.0.0.1..; IPv6 -> 2001:db8::1.. (RFC 3849).  Ports stay.
+ *  - the SNI, DNS names in subjectAltNames, and the Host header of
+ *    cleartext HTTP -> host-N.example ("*.host-N.example" for a
+ *    wildcard); a name that is an IP address -> that address's pseudonym.
+ *  - IP subjectAltNames -> the same pseudonym the address has elsewhere;
+ *    email -> user-N@example.com; URI -> https://uri-N.example/; any
+ *    other kind -> value-N.
+ *  - end-entity certificates (index 0 of a chain, and every certificate
+ *    without basicConstraints cA): subject -> "CN=subject-N" (and the
+ *    same DN wherever it appears: an issuer, an acceptable CA name),
+ *    subjectAltNames as above, serial -> a pseudonym serial
+ *    (00:00:00:00:00:00:00:NN), sha256 -> a pseudonym digest (64 hex
+ *    digits, 00..0N): both identify the certificate in public logs.
+ *  - the DER copy of every certificate is dropped (der NULL, der_len 0):
+ *    it holds everything above.
+ *  - free text (event details, anomalies, the cleartext bytes kept,
+ *    certificate parse errors, diagnosis summaries, evidence and fixes,
+ *    and the CA names that are kept, which may repeat a leaf's
+ *    emailAddress or host name):
+ *    every original the redactor has replaced so far, in this connection
+ *    or an earlier one, is substituted by its pseudonym, longest
+ *    original first where two start at the same place, when it is not
+ *    glued to a letter, digit, '-' or '_' on either side.  A host name
+ *    that is a plain word (an SNI "server") is replaced in tlsdiag's own
+ *    sentences too: safety before readability.
+ * REDACTED with TD_REDACT_ALL (--redact=all), as well:
+ *  - CA subjects and issuers, and the acceptable CA names of a
+ *    CertificateRequest -> "CN=ca-N" (consistently: a leaf's issuer gets
+ *    the pseudonym of its CA's subject); CA serials and digests too.
+ * NOT REDACTED:
+ *  - CA names at the default level (they are public and are what an
+ *    mTLS failure is about); ports; times; versions, suites, groups,
+ *    ALPN and every other protocol parameter; key types and sizes,
+ *    validity dates, key usages; the client random and session id
+ *    (not printed by the writers, and meaningless without the keys).
+ *  - the bare CN value of a subject when it is one plain word of ASCII
+ *    letters ("client"): it is replaced inside its DN, but not as a word
+ *    of free text, where it would also replace the English word.  A CN
+ *    with a dot, digit, '-', space or any other character is replaced
+ *    as a word too.
+ *  - a name cut short by a cap (TD_CAP_STRING) in free text, and names
+ *    in free text that appear nowhere in the model (a name inside an
+ *    HTTP body, say): only values the redactor has seen are known.
+ *  - an original that is itself one of the pseudonyms above (a capture
+ *    of 192.0.2.1) gets a different pseudonym, but the string may still
+ *    appear in the report as the pseudonym of something else.
+ *
+ * Memory: at most TD_CAP_REDACT_VALUES originals are remembered.  Past
+ * that, a new original still gets replaced, by a fixed placeholder of
+ * its kind ("redacted.example", "0.0.0.0", "CN=redacted"...), but is no
+ * longer stable across connections; td_redactor_overflow() counts them.
+ */
+#ifndef TD_REDACT_H
+#define TD_REDACT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "caps.h"
+#include "conn.h"
+#include "result.h"
+
+
+enum td_redact_level {
+	TD_REDACT_NAMES = 0,  /* --redact: addresses, names, end-entity certificates */
+	TD_REDACT_ALL         /* --redact=all: CA names too */
+};
+
+struct td_redactor;
+
+/* A new redactor with an empty map; NULL when memory runs out. */
+struct td_redactor *td_redactor_new(enum td_redact_level level);
+/* NULL is fine. */
+void td_redactor_free(struct td_redactor *r);
+
+/*
+ * Redact c in place (c is the caller's, typically a clone): replaced
+ * strings are freed and new ones put in their place.  TD_ERR_NOMEM when
+ * memory runs out: c is then only partly redacted and must not be
+ * written anywhere (td_conn_free() is still safe).
+ */
+enum td_result td_redact_conn(struct td_redactor *r, struct td_conn *c) TD_MUST_CHECK;
+
+/* Originals that got a placeholder because the map was full. */
+uint64_t td_redactor_overflow(const struct td_redactor *r);
+
+/*
+ * Free text only: a new string with every original this redactor has
+ * replaced so far substituted by its pseudonym (as td_redact_conn does
+ * for a connection's free text).  NULL when memory runs out.  For the
+ * writers' own strings built from several values, and for tests.
+ */
+char *td_redact_text(const struct td_redactor *r, const char *s);
+
+#endif

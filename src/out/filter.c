@@ -1,0 +1,102 @@
+/*
+ * filter.c - the sink in front of the writers: --only-failed and
+ * --redact (see filter.h).  Every writer gets the same connections,
+ * redacted the same way, so no format can forget either option.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "conn.h"
+#include "filter.h"
+#include "redact.h"
+#include "sink.h"
+
+struct filter_sink {
+	struct td_sink base;      /* first: the engine holds a pointer to it */
+	struct td_sink *inner;    /* borrowed */
+	struct td_redactor *r;    /* borrowed; NULL: no redaction */
+	bool only_failed;
+	uint64_t dropped;         /* finished connections not forwarded: out of memory */
+};
+
+bool td_filter_failed(const struct td_conn *c)
+{
+	return c->outcome != TD_OUTCOME_ESTABLISHED || td_conn_has_error(c);
+}
+
+/* A redacted copy of c, or NULL when memory ran out (nothing may then be
+ * written: a half-redacted copy is freed, never forwarded). */
+static struct td_conn *redacted_copy(struct td_redactor *r, const struct td_conn *c)
+{
+	struct td_conn *copy = td_conn_clone(c);
+	if (copy && td_redact_conn(r, copy) != TD_OK) {
+		td_conn_free(copy);
+		copy = NULL;
+	}
+	return copy;
+}
+
+static void filter_conn_update(struct td_sink *s, const struct td_conn *c)
+{
+	struct filter_sink *fs = (struct filter_sink *)s;
+	if (!fs->r) {
+		fs->inner->conn_update(fs->inner, c);
+		return;
+	}
+	/* A lost update is superseded by the next one, or by conn_done. */
+	struct td_conn *copy = redacted_copy(fs->r, c);
+	if (copy)
+		fs->inner->conn_update(fs->inner, copy);
+	td_conn_free(copy);
+}
+
+static void filter_conn_done(struct td_sink *s, const struct td_conn *c)
+{
+	struct filter_sink *fs = (struct filter_sink *)s;
+	if (fs->only_failed && !td_filter_failed(c))
+		return;
+	if (!fs->r) {
+		fs->inner->conn_done(fs->inner, c);
+		return;
+	}
+	struct td_conn *copy = redacted_copy(fs->r, c);
+	if (!copy) {
+		fs->dropped++;
+		return;
+	}
+	fs->inner->conn_done(fs->inner, copy);
+	td_conn_free(copy);
+}
+
+static void filter_finish(struct td_sink *s, const struct td_stats *st)
+{
+	struct filter_sink *fs = (struct filter_sink *)s;
+	if (fs->inner->finish)
+		fs->inner->finish(fs->inner, st);
+}
+
+static void filter_free(struct td_sink *s)
+{
+	free(s);  /* inner and the redactor are the caller's */
+}
+
+struct td_sink *td_filter_sink_new(struct td_sink *inner, struct td_redactor *r, bool only_failed)
+{
+	struct filter_sink *fs = calloc(1, sizeof *fs);
+	if (!fs)
+		return NULL;
+	fs->inner = inner;
+	fs->r = r;
+	fs->only_failed = only_failed;
+	fs->base.conn_update = inner->conn_update ? filter_conn_update : NULL;
+	fs->base.conn_done = filter_conn_done;
+	fs->base.finish = filter_finish;
+	fs->base.free = filter_free;
+	return &fs->base;
+}
+
+uint64_t td_filter_sink_dropped(const struct td_sink *s)
+{
+	return s ? ((const struct filter_sink *)s)->dropped : 0;
+}

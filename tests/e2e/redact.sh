@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# End-to-end tests of --redact, --redact=all and --only-failed over every
+# capture in captures/ (with its key log when there is one):
+#  1. the original values (client and server addresses, SNI, the Host
+#     header of cleartext HTTP, end-entity subjects, their CN parts, SAN
+#     values, serials and digests) are read from the unredacted JSON, and
+#     none of them may appear in the --redact output of any format (text,
+#     JSON, and Markdown when this tlsdiag has -o markdown);
+#  2. redaction changes names, not the analysis: same connections, same
+#     outcomes and diagnosis codes, same exit status; pseudonyms are where
+#     the originals were;
+#  3. --redact keeps CA names, --redact=all removes them too;
+#  4. --only-failed leaves exactly the failed connections (outcome failed
+#     or incomplete, or an error diagnosis), in every format.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+bin="$top_builddir/src/tlsdiag"
+caps="$top_srcdir/captures"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok()   { pass=$((pass + 1)); echo "ok   $*"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
+finish() { echo "redact: $pass passed, $fail failed"; [ $fail -eq 0 ]; exit $?; }
+
+command -v jq >/dev/null || { bad "jq is required (apt-get install jq)"; finish; }
+command -v perl >/dev/null || { bad "perl is required"; finish; }
+[ -x "$bin" ] || { bad "no binary at $bin"; finish; }
+one="$caps/tls12-client-cert-untrusted.pcap"
+[ -f "$one" ] || { bad "no capture $one"; finish; }
+
+# The options under test must exist.
+for opt in --redact --redact=all --only-failed; do
+	"$bin" -r "$one" "$opt" -o json >/dev/null 2>"$tmp/err"
+	if [ $? -gt 1 ]; then bad "tlsdiag does not take $opt: $(head -1 "$tmp/err")"; finish; fi
+done
+"$bin" -r "$one" --redact=bogus >/dev/null 2>&1
+if [ $? -eq 2 ]; then ok "--redact=bogus: exit 2"; else bad "--redact=bogus accepted"; fi
+
+# Output formats: Markdown only when this binary has it (said loudly).
+formats=(text json)
+md_args=()
+"$bin" -r "$one" -o markdown >/dev/null 2>&1
+if [ $? -le 1 ]; then
+	formats+=(markdown)
+	# Details of every connection, not only the failed ones, when it can.
+	"$bin" -r "$one" -o markdown --all >/dev/null 2>&1
+	[ $? -le 1 ] && md_args=(--all)
+fi
+case " ${formats[*]} " in
+*' markdown '*) echo "note: checking formats: ${formats[*]} (markdown with ${md_args[*]:-no extra option})" ;;
+*) echo "SKIP markdown: this tlsdiag has no '-o markdown': its redaction is NOT checked" ;;
+esac
+
+# run NAME FORMAT [options...]: the report of capture $pcap into $tmp/NAME.FORMAT
+run() {
+	local name=$1 fmt=$2; shift 2
+	local extra=()
+	[ "$fmt" = markdown ] && extra=("${md_args[@]}")
+	"$bin" -r "$pcap" "${keys[@]}" -o "$fmt" --color=never "${extra[@]}" "$@" \
+		>"$tmp/$name.$fmt" 2>"$tmp/$name.$fmt.err"
+}
+
+# Original values from the unredacted JSON, one per line.  A CN that is a
+# plain word ("client") is looked for as "CN=client" only: the redactor
+# leaves the English word alone (see redact.h).
+originals_jq='
+def ee: (.server_certs, .client_certs) | to_entries[] | select(.key == 0 or (.value.is_ca | not)) | .value;
+def addr: sub(":[0-9]+$"; "") | ltrimstr("[") | rtrimstr("]");
+select(.id)
+| (.client | addr), (.server | addr),
+  (.sni // empty),
+  (.anomalies[] | scan("Host: *([^:\\\\ ]+)") | .[0]),
+  (ee | (.subject // empty),
+        (.subject // "" | scan("(?:^|,)(?:CN|UID|emailAddress)=((?:[^,\\\\]|\\\\.)+)") | .[0]
+         | ("CN=" + .), (select(test("^[A-Za-z]+$") | not))),
+        (.san[] | sub("^[A-Za-z]+:"; "") | ltrimstr("*.")),
+        (.serial // empty | select(length >= 8)),
+        .sha256)
+'
+# CA names: subjects of CA certificates past the leaf, every issuer of a
+# certificate that is not self-signed... all the DNs the redactor keeps.
+ca_jq='
+select(.id)
+| ((.server_certs, .client_certs) | to_entries[] | select(.key > 0 and .value.is_ca) | .value.subject // empty),
+  ((.server_certs, .client_certs)[] | .issuer // empty),
+  .acceptable_cas[]
+'
+
+# leaks FILE LIST: the lines of LIST found in FILE (whole words, any case).
+# FILE is searched as it is; with its escapes undone (Markdown's \_,
+# Mermaid's #45;, HTML's &amp; and &#45;); and, since the text report
+# wraps long names over lines, with its lines joined (indentation
+# dropped) both directly and with a space.
+leaks() {
+	local file=$1 list=$2 v
+	perl -CSD -pe 's/&?#(\d+);/chr($1)/ge; s/&amp;/&/g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g;
+		  s/\\([\\`*_{}\[\]()#+\-.!|<>~])/$1/g' "$file" >"$file.plain"
+	sed 's/^[[:space:]]*//' "$file.plain" | tr -d '\n' >"$file.joined"
+	sed 's/^[[:space:]]*//' "$file.plain" | tr '\n' ' ' >"$file.joined-sp"
+	while IFS= read -r v; do
+		[ -n "$v" ] || continue
+		grep -q -F -i -w -- "$v" "$file" "$file.plain" "$file.joined" "$file.joined-sp" &&
+			printf '%s\n' "$v"
+	done <"$list"
+}
+
+ncap=0
+any_md=0
+for pcap in "$caps"/*.pcap; do
+	[ -e "$pcap" ] || continue
+	name=$(basename "$pcap" .pcap)
+	keys=()
+	[ -f "$caps/$name.keylog" ] && keys=(-k "$caps/$name.keylog")
+	ncap=$((ncap + 1))
+
+	run orig json; st=$?
+	if [ $st -gt 1 ]; then bad "$name: tlsdiag exited $st"; continue; fi
+	jq -r "$originals_jq" "$tmp/orig.json" | sort -u >"$tmp/originals"
+	jq -r "$ca_jq" "$tmp/orig.json" | sort -u >"$tmp/cas"
+	# A CA name that is also an end-entity subject (a self-signed leaf) is redacted.
+	grep -v -x -F -f "$tmp/originals" "$tmp/cas" >"$tmp/cas.kept" || true
+	norig=$(wc -l <"$tmp/originals")
+
+	# 1. --redact: no original anywhere, in any format.
+	errs=0
+	for fmt in "${formats[@]}"; do
+		run red "$fmt" --redact; rst=$?
+		if [ $rst -ne $st ]; then
+			echo "     $name: --redact -o $fmt exited $rst, want $st"
+			errs=$((errs + 1))
+		fi
+		if [ ! -s "$tmp/red.$fmt" ]; then
+			echo "     $name: --redact -o $fmt wrote nothing"
+			errs=$((errs + 1))
+		fi
+		found=$(leaks "$tmp/red.$fmt" "$tmp/originals")
+		if [ -n "$found" ]; then
+			echo "     $name: --redact -o $fmt leaks: $(printf '%s' "$found" | tr '\n' '|')"
+			errs=$((errs + 1))
+		fi
+		[ "$fmt" = markdown ] && any_md=1
+	done
+	if [ $errs -eq 0 ]; then ok "$name: --redact hides $norig original values in ${formats[*]}"
+	else bad "$name: --redact: $errs problems"; fi
+
+	# 2. The analysis is the same, under pseudonyms.
+	shape='select(.id) | [.id, .outcome, .version, .cipher, [.diagnoses[] | .code, .severity, .stage], (.server_certs | length), (.client_certs | length), (.sni != null)] | tojson'
+	if [ "$(jq -r "$shape" "$tmp/orig.json")" = "$(jq -r "$shape" "$tmp/red.json")" ] &&
+	   [ "$(jq -c 'select(.summary) | .summary | del(.capture, .note)' "$tmp/orig.json")" = \
+	     "$(jq -c 'select(.summary) | .summary | del(.capture, .note)' "$tmp/red.json")" ]; then
+		ok "$name: --redact keeps the analysis"
+	else
+		bad "$name: --redact changed the analysis"
+	fi
+	bad_ps=$(jq -r 'select(.id) | (.client, .server | select(test("^(192\\.0\\.2|198\\.51\\.100|203\\.0\\.113|10)\\.[0-9.]+:[0-9]+$|^\\[2001:db8:[0-9a-f:]*\\]:[0-9]+$") | not)),
+		(.sni // empty | select(test("^(host-[0-9]+\\.example|[0-9.]+|2001:db8:[0-9a-f:]*)$") | not)),
+		((.server_certs, .client_certs)[0] // empty | .subject // empty | select(test("^CN=subject-[0-9]+$") | not))' \
+		"$tmp/red.json")
+	if [ -z "$bad_ps" ]; then ok "$name: pseudonyms in place"
+	else bad "$name: not pseudonyms: $(printf '%s' "$bad_ps" | tr '\n' '|')"; fi
+
+	# 3. CA names: kept by --redact, gone with --redact=all.
+	if [ -s "$tmp/cas.kept" ]; then
+		kept=$(leaks "$tmp/red.json" "$tmp/cas.kept" | wc -l)
+		errs=0
+		for fmt in "${formats[@]}"; do
+			run all "$fmt" --redact=all
+			found=$(leaks "$tmp/all.$fmt" "$tmp/originals"; leaks "$tmp/all.$fmt" "$tmp/cas")
+			if [ -n "$found" ]; then
+				echo "     $name: --redact=all -o $fmt leaks: $(printf '%s' "$found" | tr '\n' '|')"
+				errs=$((errs + 1))
+			fi
+		done
+		if [ "$kept" -eq 0 ]; then
+			echo "     $name: --redact lost every CA name"
+			errs=$((errs + 1))
+		fi
+		if [ $errs -eq 0 ]; then ok "$name: CA names kept by --redact ($kept), gone with --redact=all"
+		else bad "$name: CA names: $errs problems"; fi
+	fi
+
+	# 4. --only-failed: exactly the failed connections, in every format.
+	want=$(jq -r 'select(.id) | select(.outcome != "established" or any(.diagnoses[]; .severity == "error")) | .id' "$tmp/orig.json" | tr '\n' ' ')
+	run only json --only-failed; ost=$?
+	got=$(jq -r 'select(.id) | .id' "$tmp/only.json" | tr '\n' ' ')
+	sum=$(jq -r 'select(.summary) | .summary.connections' "$tmp/only.json")
+	nwant=$(printf '%s' "$want" | wc -w)
+	errs=0
+	[ "$got" = "$want" ] || { echo "     $name: --only-failed ids '$got', want '$want'"; errs=$((errs + 1)); }
+	[ "$sum" = "$nwant" ] || { echo "     $name: --only-failed summary says $sum connections, want $nwant"; errs=$((errs + 1)); }
+	[ $ost -eq $st ] || { echo "     $name: --only-failed exited $ost, want $st"; errs=$((errs + 1)); }
+	# The same connections, with the same content, as the unfiltered run.
+	if [ "$(jq -c 'select(.id)' "$tmp/only.json")" != \
+	     "$(jq -c --arg ids "$want" 'select(.id) | select(.id | tostring | IN($ids | split(" ")[]))' "$tmp/orig.json")" ]; then
+		echo "     $name: --only-failed lines differ from the unfiltered ones"
+		errs=$((errs + 1))
+	fi
+	run only text --only-failed
+	ntext=$(grep -c -E '^#[0-9]+  ' "$tmp/only.text")
+	[ "$ntext" -eq "$nwant" ] || { echo "     $name: --only-failed text has $ntext connections, want $nwant"; errs=$((errs + 1)); }
+	run onlyred json --only-failed --redact
+	[ "$(jq -r 'select(.id) | .id' "$tmp/onlyred.json" | tr '\n' ' ')" = "$want" ] ||
+		{ echo "     $name: --only-failed --redact ids differ"; errs=$((errs + 1)); }
+	found=$(leaks "$tmp/onlyred.json" "$tmp/originals")
+	[ -z "$found" ] || { echo "     $name: --only-failed --redact leaks: $found"; errs=$((errs + 1)); }
+	if [ $errs -eq 0 ]; then ok "$name: --only-failed keeps $nwant of $(jq -c 'select(.id)' "$tmp/orig.json" | wc -l)"
+	else bad "$name: --only-failed: $errs problems"; fi
+done
+[ $ncap -gt 0 ] || bad "no captures in $caps"
+
+# The test can fail: the unredacted report does hold the originals.
+pcap=$one; keys=()
+run plain text
+run orig json
+jq -r "$originals_jq" "$tmp/orig.json" | sort -u >"$tmp/originals"
+if [ -n "$(leaks "$tmp/plain.text" "$tmp/originals")" ]; then ok "self-check: originals are found in an unredacted report"
+else bad "self-check: the leak search finds nothing even unredacted"; fi
+
+finish
