@@ -54,6 +54,65 @@ const char *td_capture_link_name(const struct td_capture *c);
 /* Frames the kernel dropped (live captures), 0 for files. */
 uint64_t td_capture_kernel_drops(struct td_capture *c);
 
+/* ---- non-blocking use (the TUI's poll loop, --replay) ----
+ *
+ * A caller uses either td_capture_run() or the functions below on one
+ * capture, not both.  Frames handed to fn are borrowed for the call, as
+ * with td_capture_run(). */
+
+/* The descriptor to poll(2) for readable packets (live captures), or -1
+ * for files and platforms without one (then poll with a short timeout). */
+int td_capture_fd(struct td_capture *c);
+
+/* Make a live capture's reads non-blocking, so td_capture_dispatch()
+ * never waits for a packet.  Nothing to do for files.  TD_ERR_IO with err. */
+enum td_result td_capture_set_nonblock(struct td_capture *c, char *err,
+				       size_t errlen) TD_MUST_CHECK;
+
+/* Hand at most max frames to fn, only those stamped at or before until_us
+ * (UINT64_MAX: any; --replay paces frames with it), without waiting for a
+ * live packet once the capture is non-blocking.  A frame read but not yet
+ * due is kept for the next call.  *n is the number of frames handed over.
+ * A live capture with nothing to read gives fn a clock tick (data NULL)
+ * at most every 200 ms, as td_capture_run() does on its timeout.  At the
+ * end of a file *eof is set.  Errors are those of td_capture_run(): a file
+ * cut short or damaged is TD_OK with *eof set and err saying so (err[0] !=
+ * 0); a read error is TD_ERR_IO with err.  err[0] is 0 otherwise. */
+enum td_result td_capture_dispatch(struct td_capture *c, size_t max, uint64_t until_us,
+				   td_frame_fn fn, void *ctx, size_t *n, bool *eof,
+				   char *err, size_t errlen) TD_MUST_CHECK;
+
+/* The timestamp of the next frame, read ahead without handing it over
+ * (td_capture_dispatch() delivers it next).  TD_OK with *ts_us; TD_SKIP
+ * when there is none now (end of a file, or no live packet waiting);
+ * TD_ERR_IO with err on a read error (a file cut short is TD_SKIP, and
+ * the following td_capture_dispatch() reports it). */
+enum td_result td_capture_next_ts(struct td_capture *c, uint64_t *ts_us,
+				  char *err, size_t errlen) TD_MUST_CHECK;
+
+/* pcap_stats(3PCAP) of a live capture: packets the kernel received and
+ * dropped (ps_drop + ps_ifdrop).  False for files or when unavailable. */
+bool td_capture_stats(struct td_capture *c, uint64_t *received, uint64_t *dropped);
+
+/* ---- least privilege (src/capture/privdrop.c) ---- */
+
+/* The user -Z defaults to, as tcpdump drops to its own unprivileged user. */
+#define TD_PRIVDROP_DEFAULT_USER "nobody"
+
+/* Drop root for good to user: supplementary groups (initgroups), then
+ * the real, effective and saved group and user ids (setresgid,
+ * setresuid), each checked; then verify that root cannot be regained.
+ * Call it after opening the capture, key logs and trust stores and before
+ * the first packet is parsed.  TD_ERR_USAGE with err for an unknown user
+ * (checked first, root or not).  Not running as root: nothing is changed,
+ * TD_OK, and note says so.  user "root" (uid 0): TD_OK with a note, root
+ * kept as asked.  TD_ERR_IO
+ * with err when a call fails (the process must then stop: it may be
+ * half-dropped).  note and err may be the same buffer; note[0] is 0 when
+ * there is nothing to say. */
+enum td_result td_privdrop(const char *user, char *note, size_t notelen,
+			   char *err, size_t errlen) TD_MUST_CHECK;
+
 void td_capture_close(struct td_capture *c);
 
 #endif

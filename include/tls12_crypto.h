@@ -94,15 +94,17 @@ struct td_tls12_suite {
 	enum td_tls12_prf prf;     /* the TLS 1.2 PRF: SHA256 or SHA384 */
 	size_t export_key_len;     /* export suites (RFC 2246 6.3, RFC 6101 6.2.2.1):
 				      the secret key bytes in the key block (5 for
-				      RC4_40), expanded to key_len; 0 for the rest */
+				      RC4_40 and DES40), expanded to key_len; 0 for
+				      the rest.  Their CBC IVs do not come from the
+				      key block either (td_tls12_export_iv()) */
 };
 
 /*
  * The parameters of a TLS <= 1.2 suite tlsdiag can decrypt: every IANA
  * suite with AES-GCM, AES-CCM, AES-CBC, Camellia-CBC, 3DES-EDE-CBC,
- * DES-CBC (HMAC-MD5/SHA1/256/384), RC4-128 or export RC4-40, or
- * ChaCha20-Poly1305, whatever its key exchange.  NULL for any other value
- * (NULL ciphers, the other export ciphers (DES40, RC2), IDEA, SEED, ARIA,
+ * DES-CBC (HMAC-MD5/SHA1/256/384), RC4-128, export RC4-40 or export
+ * DES40-CBC, or ChaCha20-Poly1305, whatever its key exchange.  NULL for
+ * any other value (NULL ciphers, the export RC2 ciphers, IDEA, SEED, ARIA,
  * Camellia-GCM, the pre-RFC 7905 ChaCha20 drafts 0xcc13-0xcc15, the
  * unregistered 0x0060-0x0066 and 0xfefe-0xffe1, TLS 1.3 suites): the
  * caller reports that it cannot decrypt that suite.
@@ -186,6 +188,26 @@ enum td_result td_tls12_export_key(uint16_t version, enum td_tls12_prf prf,
 				   uint8_t *out, size_t out_len) TD_MUST_CHECK;
 
 /*
+ * The CBC IV of an export block cipher suite (DES40) for dir, out_len
+ * bytes (its block); such suites take no IV from the key block:
+ *   SSL 3.0 (RFC 6101 6.2.2.1), at most 16 bytes:
+ *     client_write_IV = MD5(client_random + server_random)
+ *     server_write_IV = MD5(server_random + client_random)
+ *   TLS 1.0 (RFC 2246 6.3), with prf (td_tls12_prf_for() the connection):
+ *     iv_block = PRF("", "IV block", client_random + server_random),
+ *     2 * out_len bytes: client_write_IV, then server_write_IV
+ * (From TLS 1.1 on each CBC record carries its own IV: nothing uses it.)
+ * TD_ERR_USAGE for NULL arguments or an out_len of 0 or above
+ * TD_TLS12_IV_MAX; TD_ERR_UNSUPPORTED when wolfSSL fails (out is then
+ * wiped).
+ */
+enum td_result td_tls12_export_iv(uint16_t version, enum td_tls12_prf prf,
+				  enum td_tls12_dir dir,
+				  const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				  uint8_t *out, size_t out_len) TD_MUST_CHECK;
+
+/*
  * One direction's record protection state, from the first record after
  * that side's ChangeCipherSpec (its Finished, sequence number 0) on.
  * Holds no heap memory; td_tls12_keys_cleanup() wipes it.
@@ -221,7 +243,8 @@ struct td_tls12_keys {
  * seq to 0.  An export suite's key is then expanded: in TLS
  * PRF(key, "client write key" or "server write key", client_random +
  * server_random) (RFC 2246 6.3, with the version's PRF), in SSL 3.0
- * MD5 (td_tls12_export_key()).  RC4 starts its keystream here.
+ * MD5 (td_tls12_export_key()); an export CBC suite's IV (TLS 1.0, SSL
+ * 3.0) is td_tls12_export_iv().  RC4 starts its keystream here.
  * encrypt_then_mac is whether the ServerHello echoed the
  * encrypt_then_mac extension; it is ignored (stored false) for AEAD and
  * RC4 suites, as RFC 7366 2 and 3 say, and in SSL 3.0.

@@ -1,12 +1,11 @@
 /*
- * main.c - the tlsdiag command: options, then capture -> engine -> sink.
+ * main.c - the tlsdiag command: options (options.c), then capture ->
+ * engine -> sink, or the live view.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,307 +18,78 @@
 #include "diagnose.h"
 #include "engine.h"
 #include "keylog.h"
+#include "options.h"
 #include "out.h"
+#include "tui.h"
 #include "filter.h"
 #include "redact.h"
 #include "filehash.h"
 #include "x509.h"
 
-#define EXIT_USAGE 2
-
-enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-
-struct options {
-	const char *read_file;
-	const char *iface;
-	const char *format;     /* "text" or "json" */
-	enum color_mode color;
-	bool verbose;
-	bool all;               /* markdown: details of every connection */
-	bool promisc;
-	int snaplen;
-	struct td_config cfg;
-	struct td_diag_opts diag;
-	const char *keylogs[16]; /* -k files */
-	size_t n_keylogs;
-	char *filter;           /* joined trailing arguments, owned */
-	bool redact;
-	enum td_redact_level redact_level;
-	bool only_failed;
-};
 
 static struct td_capture *volatile g_capture;
 
-static void usage(FILE *out)
+
+/* Colour on a terminal unless NO_COLOR (https://no-color.org) is set;
+ * --color=always and never win. */
+static bool want_color(enum color_mode m, bool terminal)
 {
-	fprintf(out,
-"Usage: tlsdiag [options] -r FILE [expression]\n"
-"       tlsdiag [options] -i INTERFACE [expression]\n"
-"\n"
-"Passive TLS and mutual-TLS handshake analyzer: reads packets, reassembles\n"
-"TCP, decodes TLS handshakes, certificates and alerts, and reports every\n"
-"TLS connection.  The optional expression is a BPF filter, as for tcpdump.\n"
-"\n"
-"Input:\n"
-"  -r, --read FILE          read a pcap or pcapng file (gzip allowed); - is stdin\n"
-"  -i, --interface IFACE    capture live on IFACE (needs CAP_NET_RAW)\n"
-"  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
-"  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
-"  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt handshakes; live,\n"
-"                           re-read as it grows; repeatable\n"
-"\n"
-"Output:\n"
-"  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection)\n"
-"                           or markdown (a bug report with sequence diagrams)\n"
-"      --all                markdown: details of every connection, not only failures\n"
-"      --redact[=all]       replace addresses, host names, SNI and end-entity certificate\n"
-"                           names by stable pseudonyms (=all: CA names too)\n"
-"      --only-failed        report only failed or incomplete connections, or with errors\n"
-"      --color=WHEN         auto (default: on a terminal), always or never\n"
-"  -v, --verbose            text: list every suite, extension and group\n"
-"\n"
-"Diagnoses (each failed handshake: why, who gave up, what to change):\n"
-"      --ca-file FILE       the client's trust store (PEM) for server chains;\n"
-"                           default: the system bundle\n"
-"      --ca-path DIR        ...or a directory of PEM certificates\n"
-"      --no-system-ca       do not validate server chains against the system bundle\n"
-"      --client-ca-file FILE  the server's store (PEM) for client chains\n"
-"      --at TIME            judge validity at TIME (2024-02-29T18:40:22Z or epoch\n"
-"                           seconds) instead of each handshake's capture time\n"
-"      --port PORT          a TLS port: refused, unanswered or cleartext connections\n"
-"                           to it are reported too (443, 8443 and other well-known\n"
-"                           TLS ports, and ports with TLS in the capture, always are)\n"
-"\n"
-"Limits (every drop is counted and reported):\n"
-"      --max-flows N        TCP flows tracked at once (default %u);\n"
-"                           the least recently used is dropped when full\n"
-"      --flow-buffer BYTES  out-of-order bytes buffered per direction (default %u)\n"
-"      --max-memory BYTES   out-of-order bytes buffered in all flows (default %u)\n"
-"      --idle-timeout SECS  report and drop a flow silent this long (default %u)\n"
-"  BYTES take a k, M or G suffix.\n"
-"\n"
-"  -h, --help               this help\n"
-"  -V, --version            the version\n"
-"\n"
-"Exit status: 0 when no handshake has an error diagnosis, 1 when one has,\n"
-"2 on a usage or input error.\n"
-"Examples:\n"
-"  tlsdiag -r capture.pcap\n"
-"  tlsdiag -r capture.pcap -o json 'port 8443'\n"
-"  tcpdump -i any -w - 'port 443' | tlsdiag -r -\n"
-"See tlsdiag(1).\n",
-		TD_DEFAULT_MAX_FLOWS, TD_DEFAULT_FLOW_BUFFER, TD_DEFAULT_MAX_MEMORY,
-		TD_DEFAULT_IDLE_TIMEOUT);
+	const char *nc = getenv("NO_COLOR");
+	if (m != COLOR_AUTO)
+		return m == COLOR_ALWAYS;
+	return terminal && !(nc && nc[0]);
 }
 
-static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail_usage(const char *fmt, ...)
+/* Give up root before the first packet: always for a live capture, for
+ * a file when -Z asks.  False (message printed) when it failed. */
+static bool drop_privileges(const struct options *o)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("tlsdiag: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs(" (see tlsdiag --help)\n", stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
-/* A byte count with an optional k/M/G suffix. */
-static bool parse_size(const char *s, size_t min, size_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
-		return false;
-	unsigned long long mul = 1;
-	if (*end == 'k' || *end == 'K')
-		mul = 1024ull, end++;
-	else if (*end == 'm' || *end == 'M')
-		mul = 1024ull * 1024ull, end++;
-	else if (*end == 'g' || *end == 'G')
-		mul = 1024ull * 1024ull * 1024ull, end++;
-	if (*end != '\0' || v > SIZE_MAX / mul || v * mul < min)
-		return false;
-	*out = (size_t)(v * mul);
-	return true;
-}
-
-/* Join the trailing arguments into one filter expression, as tcpdump does. */
-static char *join_args(int argc, char **argv)
-{
-	size_t len = 1;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *s = malloc(len);
-	if (!s)
-		return NULL;
-	s[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
-enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED };
-
-/* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
-static bool parse_time(const char *s, int64_t *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (!errno && end != s && *end == '\0' && v > 0) {
-		*out = v;
+	if (!o->iface && !o->user)
 		return true;
-	}
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!end || (*end != 'Z' && *end != '\0') || (*end == 'Z' && end[1] != '\0'))
+	if (!o->user && getuid() != 0 && geteuid() != 0)
+		return true;  /* not root, nothing asked: nothing to say */
+	char note[256], err[256];
+	const char *user = o->user ? o->user : TD_PRIVDROP_DEFAULT_USER;
+	if (td_privdrop(user, note, sizeof note, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
 		return false;
-	*out = (int64_t)timegm(&tm);
+	}
+	if (note[0] && o->user)  /* not root: only worth saying when -Z was asked */
+		fprintf(stderr, "tlsdiag: note: %s\n", note);
 	return true;
 }
 
-static int parse_options(int argc, char **argv, struct options *o)
+/* The live view's options; strings borrowed from o. */
+static void tui_options(const struct options *o, struct td_tui_opts *v, char *keylogs,
+			size_t keylogs_len)
 {
-	static const struct option longopts[] = {
-		{ "read", required_argument, NULL, 'r' },
-		{ "keylog", required_argument, NULL, 'k' },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "snaplen", required_argument, NULL, 's' },
-		{ "no-promiscuous", no_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "color", optional_argument, NULL, OPT_COLOR },
-		{ "colour", optional_argument, NULL, OPT_COLOR },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
-		{ "flow-buffer", required_argument, NULL, OPT_FLOW_BUFFER },
-		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
-		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-		{ "ca-path", required_argument, NULL, OPT_CA_PATH },
-		{ "no-system-ca", no_argument, NULL, OPT_NO_SYSTEM_CA },
-		{ "client-ca-file", required_argument, NULL, OPT_CLIENT_CA_FILE },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "port", required_argument, NULL, OPT_PORT },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "redact", optional_argument, NULL, OPT_REDACT },
-		{ "only-failed", no_argument, NULL, OPT_ONLY_FAILED },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	memset(o, 0, sizeof *o);
-	o->format = "text";
-	o->promisc = true;
-	td_config_defaults(&o->cfg);
-	int c;
-	size_t v;
-	opterr = 0;  /* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "+:r:i:k:s:po:vhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': o->read_file = optarg; break;
-		case 'i': o->iface = optarg; break;
-		case 'k':
-			if (o->n_keylogs == sizeof o->keylogs / sizeof o->keylogs[0])
-				return fail_usage("%s", "too many -k files (16 at most)");
-			o->keylogs[o->n_keylogs++] = optarg;
-			break;
-		case 's':
-			if (!parse_size(optarg, 64, &v) || v > 262144)
-				return fail_usage("bad snaplen '%s': give 64 to 262144 bytes", optarg);
-			o->snaplen = (int)v;
-			break;
-		case 'p': o->promisc = false; break;
-		case 'o':
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "markdown") != 0)
-				return fail_usage("unknown output format '%s': use text, json or markdown",
-						  optarg);
-			o->format = optarg;
-			break;
-		case OPT_COLOR:
-			if (!optarg || strcmp(optarg, "always") == 0)
-				o->color = COLOR_ALWAYS;
-			else if (strcmp(optarg, "never") == 0)
-				o->color = COLOR_NEVER;
-			else if (strcmp(optarg, "auto") == 0)
-				o->color = COLOR_AUTO;
-			else
-				return fail_usage("bad --color value '%s': use auto, always or never", optarg);
-			break;
-		case 'v': o->verbose = true; break;
-		case OPT_ALL: o->all = true; break;
-		case OPT_MAX_FLOWS:
-			if (!parse_size(optarg, 1, &o->cfg.max_flows))
-				return fail_usage("bad --max-flows '%s'", optarg);
-			break;
-		case OPT_FLOW_BUFFER:
-			if (!parse_size(optarg, 0, &o->cfg.flow_buffer))
-				return fail_usage("bad --flow-buffer '%s'", optarg);
-			break;
-		case OPT_MAX_MEMORY:
-			if (!parse_size(optarg, 0, &o->cfg.max_memory))
-				return fail_usage("bad --max-memory '%s'", optarg);
-			break;
-		case OPT_IDLE:
-			if (!parse_size(optarg, 0, &v) || v > 86400u * 365u)
-				return fail_usage("bad --idle-timeout '%s' (seconds)", optarg);
-			o->cfg.idle_timeout_s = (unsigned)v;
-			break;
-		case OPT_CA_FILE: o->diag.ca_file = optarg; break;
-		case OPT_CA_PATH: o->diag.ca_path = optarg; break;
-		case OPT_NO_SYSTEM_CA: o->diag.no_system_store = true; break;
-		case OPT_CLIENT_CA_FILE: o->diag.client_ca_file = optarg; break;
-		case OPT_AT:
-			if (!parse_time(optarg, &o->diag.at))
-				return fail_usage("bad --at '%s': give 2024-02-29T18:40:22Z or epoch "
-						  "seconds", optarg);
-			break;
-		case OPT_PORT:
-			if (!parse_size(optarg, 1, &v) || v > 65535)
-				return fail_usage("bad --port '%s': give 1 to 65535", optarg);
-			if (o->cfg.n_tls_ports == sizeof o->cfg.tls_ports / sizeof o->cfg.tls_ports[0])
-				return fail_usage("%s", "too many --port options (16 at most)");
-			o->cfg.tls_ports[o->cfg.n_tls_ports++] = (uint16_t)v;
-			break;
-		case OPT_REDACT:
-			o->redact = true;
-			if (!optarg)
-				o->redact_level = TD_REDACT_NAMES;
-			else if (strcmp(optarg, "all") == 0)
-				o->redact_level = TD_REDACT_ALL;
-			else
-				return fail_usage("bad --redact value '%s': give --redact or --redact=all",
-						  optarg);
-			break;
-		case OPT_ONLY_FAILED: o->only_failed = true; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);
-		case ':':
-			return fail_usage("option '%s' needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				return fail_usage("unknown option '-%c'", optopt);
-			return fail_usage("unknown option '%s'", argv[optind - 1]);
-		}
+	struct stat sb;
+	memset(v, 0, sizeof *v);
+	v->color = want_color(o->color, true);
+	v->live = o->iface != NULL;
+	v->replay = o->replay;
+	v->source = o->iface ? o->iface : o->read_file;
+	v->filter = o->filter;
+	v->md.version = PACKAGE_VERSION;
+	v->md.capture_name = v->source;
+	v->md.live = v->live;
+	/* The capture's SHA-256 is left out: hashing a large file would hold
+	 * the view back at start-up. */
+	if (o->read_file && strcmp(o->read_file, "-") != 0 && stat(o->read_file, &sb) == 0 &&
+	    S_ISREG(sb.st_mode))
+		v->md.capture_size = (uint64_t)sb.st_size;
+	v->md.filter = o->filter;
+	keylogs[0] = '\0';
+	for (size_t i = 0; i < o->n_keylogs; i++) {
+		size_t used = strlen(keylogs);
+		snprintf(keylogs + used, keylogs_len - used, "%s%s", i ? ", " : "", o->keylogs[i]);
 	}
-	if (!o->read_file == !o->iface)
-		return fail_usage("%s", o->read_file ? "give -r or -i, not both"
-					     : "nothing to read: give -r FILE or -i INTERFACE");
-	if (optind < argc) {
-		o->filter = join_args(argc - optind, argv + optind);
-		if (!o->filter)
-			return fail_usage("%s", "out of memory");
-	}
-	o->cfg.ordered = o->read_file != NULL;
-	return 0;
+	v->md.keylog = o->n_keylogs ? keylogs : NULL;
+	v->md.trust_store = o->diag.ca_file ? o->diag.ca_file : o->diag.ca_path ? o->diag.ca_path
+		: o->diag.no_system_store ? "none" : "system bundle";
+	v->md.client_trust_store = o->diag.client_ca_file;
+	v->summary.color = want_color(o->color, isatty(STDOUT_FILENO));
+	v->summary.verbose = o->verbose;
 }
 
 static void on_signal(int sig)
@@ -338,7 +108,7 @@ static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 int main(int argc, char **argv)
 {
 	struct options o;
-	int rc = parse_options(argc, argv, &o);
+	int rc = td_parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
 
@@ -352,6 +122,7 @@ int main(int argc, char **argv)
 	struct td_diagnoser *diag = NULL;
 	struct td_keylog *keylog = NULL;
 	struct td_keylog_watch *watch = NULL;
+	struct td_tui *tui = NULL;  /* owned by writer */
 	enum td_result r;
 
 	if (td_x509_global_init() != TD_OK) {
@@ -405,8 +176,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* The interface, the key logs and the trust stores are open. */
+	if (!drop_privileges(&o))
+		goto out;
+
 	char sha[65] = "", keylogs[1024] = "";
-	if (strcmp(o.format, "json") == 0) {
+	if (o.tui == TUI_ON) {
+		struct td_tui_opts vopts;
+		tui_options(&o, &vopts, keylogs, sizeof keylogs);
+		tui = td_tui_new(&vopts);
+		/* The view is the writer: --redact and --only-failed wrap it
+		 * as they wrap the others; td_sink_free(writer) frees it. */
+		writer = tui ? td_tui_sink(tui) : NULL;
+	} else if (strcmp(o.format, "json") == 0) {
 		writer = td_json_sink_new(stdout);
 	} else if (strcmp(o.format, "markdown") == 0) {
 		struct td_md_opts mo = {
@@ -444,8 +226,7 @@ int main(int argc, char **argv)
 		writer = td_markdown_sink_new(stdout, &mo);
 	} else {
 		struct td_text_opts topts = {
-			.color = o.color == COLOR_ALWAYS ||
-				 (o.color == COLOR_AUTO && isatty(STDOUT_FILENO)),
+			.color = want_color(o.color, isatty(STDOUT_FILENO)),
 			.verbose = o.verbose,
 		};
 		writer = td_text_sink_new(stdout, &topts);
@@ -459,6 +240,20 @@ int main(int argc, char **argv)
 	eng = sink ? td_engine_new(&o.cfg, sink) : NULL;
 	if (!eng) {
 		fprintf(stderr, "tlsdiag: out of memory\n");
+		goto out;
+	}
+
+	if (tui) {
+		/* The view runs its own poll loop, signals and end summary,
+		 * and calls td_engine_finish() itself. */
+		r = td_tui_run(tui, cap, eng, err, sizeof err);
+		if (r != TD_OK) {
+			fprintf(stderr, "tlsdiag: %s\n", err);
+			goto out;
+		}
+		if (err[0])  /* a warning: e.g. the file was cut short */
+			fprintf(stderr, "tlsdiag: warning: %s\n", err);
+		status = td_engine_stats(eng)->connections_with_errors > 0 ? 1 : 0;
 		goto out;
 	}
 

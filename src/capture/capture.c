@@ -26,6 +26,14 @@ struct td_capture {
 	enum td_link link;
 	bool live;
 	volatile sig_atomic_t stop;
+	/* The non-blocking interface (td_capture_dispatch and friends). */
+	bool pending;                   /* a frame was read ahead and not handed over */
+	struct pcap_pkthdr *pend_h;     /* ...its header and bytes (libpcap's, valid */
+	const u_char *pend_data;        /*    until the next read) */
+	bool eof;                       /* a file ended (or stopped on damage) */
+	char end_note[256];             /* why it ended early, for the next dispatch */
+	uint64_t frames;                /* frames read through this interface */
+	uint64_t last_tick_us;          /* last clock tick given (live) */
 };
 
 static ssize_t gz_read(void *cookie, char *buf, size_t size)
@@ -273,6 +281,130 @@ uint64_t td_capture_kernel_drops(struct td_capture *c)
 	if (!c->live || pcap_stats(c->pcap, &st) < 0)
 		return 0;
 	return (uint64_t)st.ps_drop + (uint64_t)st.ps_ifdrop;
+}
+
+/* ---- non-blocking use ---------------------------------------------------- */
+
+int td_capture_fd(struct td_capture *c)
+{
+	if (!c->live)
+		return -1;
+	return pcap_get_selectable_fd(c->pcap);
+}
+
+enum td_result td_capture_set_nonblock(struct td_capture *c, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	if (!c->live)
+		return TD_OK;
+	if (pcap_setnonblock(c->pcap, 1, perr) < 0) {
+		snprintf(err, errlen, "cannot make the capture non-blocking: %s", perr);
+		return TD_ERR_IO;
+	}
+	return TD_OK;
+}
+
+/* Read the next frame into the pending slot.  1: a frame is pending; 0:
+ * nothing now (live) or the end (c->eof, c->end_note); -1: read error
+ * (err filled). */
+static int read_ahead(struct td_capture *c, char *err, size_t errlen)
+{
+	if (c->pending)
+		return 1;
+	if (c->eof || c->stop)
+		return 0;
+	int rc = pcap_next_ex(c->pcap, &c->pend_h, &c->pend_data);
+	if (rc == 1) {
+		c->pending = true;
+		c->frames++;
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	if (rc == PCAP_ERROR_BREAK) {  /* end of a file, or td_capture_stop() */
+		c->eof = true;
+		return 0;
+	}
+	/* The same judgement as td_capture_run(): a file cut short or
+	 * damaged after some frames is analysed up to there. */
+	const char *msg = pcap_geterr(c->pcap);
+	if (!c->live && strstr(msg, "truncated")) {
+		snprintf(c->end_note, sizeof c->end_note, "capture file cut short: %s", msg);
+		c->eof = true;
+		return 0;
+	}
+	if (!c->live && c->frames > 0) {
+		snprintf(c->end_note, sizeof c->end_note, "capture file damaged after frame %llu, "
+			 "the rest is not analysed: %s", (unsigned long long)c->frames, msg);
+		c->eof = true;
+		return 0;
+	}
+	snprintf(err, errlen, "reading packets: %s", msg);
+	return -1;
+}
+
+static uint64_t frame_ts(const struct pcap_pkthdr *h)
+{
+	if (h->ts.tv_sec < 0)
+		return 0;
+	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+}
+
+enum td_result td_capture_dispatch(struct td_capture *c, size_t max, uint64_t until_us,
+				   td_frame_fn fn, void *ctx, size_t *n, bool *eof,
+				   char *err, size_t errlen)
+{
+	err[0] = '\0';
+	*n = 0;
+	*eof = false;
+	while (*n < max && !c->stop) {
+		int rc = read_ahead(c, err, errlen);
+		if (rc < 0)
+			return TD_ERR_IO;
+		if (rc == 0)
+			break;
+		uint64_t ts = frame_ts(c->pend_h);
+		if (ts > until_us)
+			break;
+		c->pending = false;
+		(*n)++;
+		fn(ctx, c->link, ts, c->pend_data, c->pend_h->caplen, c->pend_h->len);
+	}
+	if (c->live && *n == 0 && !c->stop) {
+		/* Nothing to read: a clock tick for the idle timeouts. */
+		uint64_t now = now_us();
+		if (now - c->last_tick_us >= 200000u) {
+			c->last_tick_us = now;
+			fn(ctx, c->link, now, NULL, 0, 0);
+		}
+	}
+	if (c->eof && !c->pending) {
+		*eof = true;
+		if (c->end_note[0])
+			snprintf(err, errlen, "%s", c->end_note);
+	}
+	return TD_OK;
+}
+
+enum td_result td_capture_next_ts(struct td_capture *c, uint64_t *ts_us, char *err, size_t errlen)
+{
+	int rc = read_ahead(c, err, errlen);
+	if (rc < 0)
+		return TD_ERR_IO;
+	if (rc == 0)
+		return TD_SKIP;
+	*ts_us = frame_ts(c->pend_h);
+	return TD_OK;
+}
+
+bool td_capture_stats(struct td_capture *c, uint64_t *received, uint64_t *dropped)
+{
+	struct pcap_stat st;
+	if (!c->live || pcap_stats(c->pcap, &st) < 0)
+		return false;
+	*received = st.ps_recv;
+	*dropped = (uint64_t)st.ps_drop + (uint64_t)st.ps_ifdrop;
+	return true;
 }
 
 void td_capture_close(struct td_capture *c)

@@ -20,7 +20,9 @@
  *                                                          SSL 3.0 only)
  *   Export suites (RFC 2246 6.3) hold 5 key bytes each, then expanded:
  *   final_client_write_key = PRF(client_write_key, "client write key",
- *                                client_random + server_random), server alike.
+ *                                client_random + server_random), server alike;
+ *   the export CBC suites (DES40) take no IV from it either: their IVs are
+ *   PRF("", "IV block", client_random + server_random) (crypto_ssl3.c).
  *
  * RFC 5246 6.2.3, the protected fragment of each record:
  *
@@ -101,34 +103,44 @@
 #define DES3_MD5        TD_TLS12_3DES_EDE_CBC, 24, TD_TLS12_MAC_MD5, 16, 8, 8, 0, TD_TLS12_PRF_SHA256, 0
 #define DES_SHA1        TD_TLS12_DES_CBC, 8, TD_TLS12_MAC_SHA1, 20, 8, 8, 0, TD_TLS12_PRF_SHA256, 0
 #define DES_MD5         TD_TLS12_DES_CBC, 8, TD_TLS12_MAC_MD5, 16, 8, 8, 0, TD_TLS12_PRF_SHA256, 0
+/* 5 secret key bytes expanded to the 8-byte DES key (RFC 2246 6.3; the
+ * parity bits are left as the expansion makes them: DES ignores them). */
+#define DES40_SHA1      TD_TLS12_DES_CBC, 8, TD_TLS12_MAC_SHA1, 20, 8, 8, 0, TD_TLS12_PRF_SHA256, 5
 #define RC4_128_MD5     TD_TLS12_RC4, 16, TD_TLS12_MAC_MD5, 16, 0, 0, 0, TD_TLS12_PRF_SHA256, 0
 #define RC4_128_SHA1    TD_TLS12_RC4, 16, TD_TLS12_MAC_SHA1, 20, 0, 0, 0, TD_TLS12_PRF_SHA256, 0
 #define RC4_40_MD5      TD_TLS12_RC4, 16, TD_TLS12_MAC_MD5, 16, 0, 0, 0, TD_TLS12_PRF_SHA256, 5
 #define RC4_40_SHA1     TD_TLS12_RC4, 16, TD_TLS12_MAC_SHA1, 20, 0, 0, 0, TD_TLS12_PRF_SHA256, 5
 
 /* Every IANA suite with AES-GCM/CCM/CBC, Camellia-CBC, 3DES-EDE-CBC,
- * DES-CBC, RC4 (128, or 40 for export) or ChaCha20-Poly1305 (names as in
- * names.c, which a unit test checks).  The key exchange is irrelevant
- * here: the key log gives the master secret.  RFC 2246 A.5, 2712, 3268,
- * 4132, 4279, 4492, 5054, 5246 A.5, 5288, 5289, 5487, 5932, 6367, 6655,
- * 7251, 7905, 8442, 8492.  Not the export DES40 and RC2 suites (wolfSSL
- * has no RC2), nor the unregistered 0x0060-0x0066 drafts. */
+ * DES-CBC (56, or 40 for export), RC4 (128, or 40 for export) or
+ * ChaCha20-Poly1305 (names as in names.c, which a unit test checks).  The
+ * key exchange is irrelevant here: the key log gives the master secret.
+ * RFC 2246 A.5, 2712, 3268, 4132, 4279, 4492, 5054, 5246 A.5, 5288,
+ * 5289, 5487, 5932, 6367, 6655, 7251, 7905, 8442, 8492.  Not the export
+ * RC2 suites (wolfSSL has no RC2), nor the unregistered 0x0060-0x0066
+ * drafts. */
 #define TD_TLS12_SUITES(X) \
 	X(0x0003, "TLS_RSA_EXPORT_WITH_RC4_40_MD5",                    RC4_40_MD5) \
 	X(0x0004, "TLS_RSA_WITH_RC4_128_MD5",                          RC4_128_MD5) \
 	X(0x0005, "TLS_RSA_WITH_RC4_128_SHA",                          RC4_128_SHA1) \
+	X(0x0008, "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA",                 DES40_SHA1) \
 	X(0x0009, "TLS_RSA_WITH_DES_CBC_SHA",                          DES_SHA1) \
 	X(0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA",                     DES3_SHA1) \
+	X(0x000b, "TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA",              DES40_SHA1) \
 	X(0x000c, "TLS_DH_DSS_WITH_DES_CBC_SHA",                       DES_SHA1) \
 	X(0x000d, "TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA",                  DES3_SHA1) \
+	X(0x000e, "TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA",              DES40_SHA1) \
 	X(0x000f, "TLS_DH_RSA_WITH_DES_CBC_SHA",                       DES_SHA1) \
 	X(0x0010, "TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA",                  DES3_SHA1) \
+	X(0x0011, "TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA",             DES40_SHA1) \
 	X(0x0012, "TLS_DHE_DSS_WITH_DES_CBC_SHA",                      DES_SHA1) \
 	X(0x0013, "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",                 DES3_SHA1) \
+	X(0x0014, "TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA",             DES40_SHA1) \
 	X(0x0015, "TLS_DHE_RSA_WITH_DES_CBC_SHA",                      DES_SHA1) \
 	X(0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",                 DES3_SHA1) \
 	X(0x0017, "TLS_DH_anon_EXPORT_WITH_RC4_40_MD5",                RC4_40_MD5) \
 	X(0x0018, "TLS_DH_anon_WITH_RC4_128_MD5",                      RC4_128_MD5) \
+	X(0x0019, "TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA",             DES40_SHA1) \
 	X(0x001a, "TLS_DH_anon_WITH_DES_CBC_SHA",                      DES_SHA1) \
 	X(0x001b, "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA",                 DES3_SHA1) \
 	X(0x001e, "TLS_KRB5_WITH_DES_CBC_SHA",                         DES_SHA1) \
@@ -428,7 +440,8 @@ static bool suite_in_version(const struct td_tls12_suite *s, uint16_t version)
 
 /* The IV the key block holds for this version: AEAD salt or IV; for CBC
  * only SSL 3.0's and TLS 1.0's (RFC 4346 6.3 dropped it, RFC 5246 6.3
- * keeps IVs for implicit nonces only); none for RC4. */
+ * keeps IVs for implicit nonces only; the export CBC suites derive it
+ * from the randoms instead, with the same length); none for RC4. */
 static size_t key_block_iv_len(const struct td_tls12_suite *s, uint16_t version)
 {
 	if (is_cbc(s->cipher))
@@ -472,10 +485,12 @@ enum td_result td_tls12_keys_init(struct td_tls12_keys *k, uint16_t version, uin
 	memcpy(seed, server_random, TD_TLS12_RANDOM_LEN);
 	memcpy(seed + TD_TLS12_RANDOM_LEN, client_random, TD_TLS12_RANDOM_LEN);
 
-	/* An export suite's key block holds only its few secret key bytes. */
+	/* An export suite's key block holds only its few secret key bytes,
+	 * and no IV it uses (export_iv below). */
 	size_t key_bytes = s->export_key_len ? s->export_key_len : s->key_len;
 	size_t iv_len = key_block_iv_len(s, version);
-	size_t need = 2 * (s->mac_len + key_bytes + iv_len);
+	bool export_iv = s->export_key_len && iv_len > 0;
+	size_t need = 2 * (s->mac_len + key_bytes + (export_iv ? 0 : iv_len));
 	uint8_t block[2 * (TD_TLS12_MAC_KEY_MAX + TD_TLS12_KEY_MAX + TD_TLS12_IV_MAX)];
 	enum td_result rc = version == SSL3
 		? td_ssl3_key_block(master, client_random, server_random, block, need)
@@ -494,7 +509,11 @@ enum td_result td_tls12_keys_init(struct td_tls12_keys *k, uint16_t version, uin
 		else
 			memcpy(k->key, block + at, key_bytes);
 		at = 2 * (s->mac_len + key_bytes) + server * iv_len;
-		memcpy(k->iv, block + at, iv_len);
+		if (!export_iv)
+			memcpy(k->iv, block + at, iv_len);
+		else if (rc == TD_OK)
+			rc = td_tls12_export_iv(version, td_tls12_prf_for(version, s), dir,
+						client_random, server_random, k->iv, iv_len);
 		k->version = version;
 		k->suite = suite;
 		/* RFC 7366 2: block ciphers only; it is a TLS extension. */

@@ -26,6 +26,19 @@
  *   final_server_write_key = PRF(server_write_key, "server write key",
  *                                client_random + server_random)
  *
+ * The export block cipher (DES40) takes its IVs from the randoms alone,
+ * not from the key block: RFC 6101 6.2.2.1 (SSL 3.0)
+ *
+ *   client_write_IV = MD5(client_random + server_random)[0..block)
+ *   server_write_IV = MD5(server_random + client_random)[0..block)
+ *
+ * and RFC 2246 6.3 (TLS 1.0):
+ *
+ *   iv_block = PRF("", "IV block", client_random + server_random)
+ *   +-----------------+-----------------+
+ *   | client_write_IV | server_write_IV |   a block each
+ *   +-----------------+-----------------+
+ *
  * RFC 6101 5.2.3.1, the record MAC (not an HMAC; no version in it):
  *
  *   hash(MAC_write_secret + pad_2 +
@@ -58,6 +71,7 @@
 #define SSL3 0x0300u
 #define CLIENT_WRITE_KEY "client write key"
 #define SERVER_WRITE_KEY "server write key"
+#define IV_BLOCK "IV block"
 
 /* One hash over up to four pieces (the empty ones skipped); 0 on success. */
 static int hash4(enum wc_HashType t, const uint8_t *a, size_t a_len, const uint8_t *b,
@@ -175,6 +189,44 @@ enum td_result td_tls12_export_key(uint16_t version, enum td_tls12_prf prf,
 		       second, TD_TLS12_RANDOM_LEN, NULL, 0, md5);
 	if (rc == 0)
 		memcpy(out, md5, out_len);
+	explicit_bzero(md5, sizeof md5);
+	return rc == 0 ? TD_OK : TD_ERR_UNSUPPORTED;
+}
+
+enum td_result td_tls12_export_iv(uint16_t version, enum td_tls12_prf prf,
+				  enum td_tls12_dir dir,
+				  const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				  uint8_t *out, size_t out_len)
+{
+	if (!client_random || !server_random || !out || out_len == 0 || out_len > TD_TLS12_IV_MAX)
+		return TD_ERR_USAGE;
+	bool server = dir == TD_TLS12_SERVER_WRITE;
+	if (version != SSL3) {
+		/* The secret is empty; wolfSSL's HMAC still wants a pointer. */
+		static const uint8_t none[1];
+		uint8_t seed[2 * TD_TLS12_RANDOM_LEN], block[2 * TD_TLS12_IV_MAX];
+		memcpy(seed, client_random, TD_TLS12_RANDOM_LEN);
+		memcpy(seed + TD_TLS12_RANDOM_LEN, server_random, TD_TLS12_RANDOM_LEN);
+		enum td_result rc = td_tls12_prf(prf, none, 0, IV_BLOCK, seed, sizeof seed, block,
+						 2 * out_len);
+		if (rc == TD_OK)
+			memcpy(out, block + (server ? out_len : 0), out_len);
+		else
+			explicit_bzero(out, out_len);
+		explicit_bzero(block, sizeof block);
+		return rc;
+	}
+	/* SSL 3.0: each side hashes its own random first. */
+	const uint8_t *first = server ? server_random : client_random;
+	const uint8_t *second = server ? client_random : server_random;
+	uint8_t md5[MD5_LEN];
+	int rc = hash4(WC_HASH_TYPE_MD5, first, TD_TLS12_RANDOM_LEN, second, TD_TLS12_RANDOM_LEN,
+		       NULL, 0, NULL, 0, md5);
+	if (rc == 0)
+		memcpy(out, md5, out_len);
+	else
+		explicit_bzero(out, out_len);
 	explicit_bzero(md5, sizeof md5);
 	return rc == 0 ? TD_OK : TD_ERR_UNSUPPORTED;
 }

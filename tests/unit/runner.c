@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	td_suite_keylog();
 	td_suite_crypto();
 	td_suite_infer();
+	td_suite_tui();
 	td_suite_crypto12();
 	td_suite_crypto_legacy();
 	td_suite_markdown();

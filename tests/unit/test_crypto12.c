@@ -147,6 +147,11 @@ static void cipher_of_name(const char *n, enum td_tls12_cipher *cipher, size_t *
 		*cipher = TD_TLS12_3DES_EDE_CBC;
 		*key_len = 24;
 		*block = 8;
+	} else if (strstr(n, "_DES40_CBC_")) {
+		*cipher = TD_TLS12_DES_CBC;
+		*key_len = 8;
+		*block = 8;
+		*export_key_len = 5;
 	} else if (strstr(n, "_DES_CBC_")) {
 		*cipher = TD_TLS12_DES_CBC;
 		*key_len = 8;
@@ -187,6 +192,7 @@ static void test_suite_table(void)
 		CU_ASSERT_TRUE(chacha || strstr(n, "_AES_128_") || strstr(n, "_AES_256_") ||
 			       strstr(n, "_CAMELLIA_128_CBC_") || strstr(n, "_CAMELLIA_256_CBC_") ||
 			       strstr(n, "_3DES_EDE_CBC_") || strstr(n, "_DES_CBC_") ||
+			       strstr(n, "_DES40_CBC_") ||
 			       strstr(n, "_RC4_128_") || strstr(n, "_RC4_40_"));
 		CU_ASSERT_EQUAL(s->prf, ends_with(n, "SHA384") ? TD_TLS12_PRF_SHA384 : TD_TLS12_PRF_SHA256);
 		switch (s->cipher) {
@@ -233,8 +239,9 @@ static void test_suite_table(void)
 		}
 	}
 	/* Every IANA AES-GCM/CCM/CBC and ChaCha20-Poly1305 suite (126), and
-	 * the RC4 (18), 3DES (20), DES (8) and Camellia-CBC (40) ones. */
-	CU_ASSERT_EQUAL(count, 212);
+	 * the RC4 (18), 3DES (20), DES (8), export DES40 (6) and
+	 * Camellia-CBC (40) ones. */
+	CU_ASSERT_EQUAL(count, 218);
 }
 
 /* ---- PRF ---- */

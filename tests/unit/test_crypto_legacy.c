@@ -16,7 +16,7 @@
  *    randoms and the first three protected records of each side (the
  *    Finished, sequence 0, first); the expected plaintexts are what
  *    tshark 4.0.17 shows with -o tls.keylog_file.
- *  - SSL 3.0, the export RC4-40 suites and DES: nothing on the build
+ *  - SSL 3.0, the export RC4-40 and DES40 suites and DES: nothing on the build
  *    machine speaks them any more (Debian's OpenSSL 3 and GnuTLS 3.7
  *    dropped SSL 3.0, export ciphers and DES), so those records were
  *    built by an independent reference written in Python (hashlib, hmac,
@@ -24,9 +24,14 @@
  *    5.2.3 and 6.2.2 and RFC 2246 6.3; its SSL 3.0 CBC padding bytes are
  *    not pad_len (RFC 6101 leaves them arbitrary).  The key block, MAC
  *    and export key values below come from the same reference.  The
+ *    DES40 connections, their bad-MAC records and the export IVs (RFC
+ *    6101 6.2.2.1, RFC 2246 6.3 "IV block") come from a second such
+ *    reference (hashlib, hmac, pyca/cryptography's TripleDES with one key
+ *    thrice, i.e. DES, checked on the FIPS 81 "Now is t" vector).  The
  *    decryptor itself was also checked by hand against real SSL 3.0 and
  *    RC4 captures (wireshark-notes ssl3/ and tls/works/, not copied here):
- *    every record tshark decrypts there, it decrypts byte for byte.
+ *    every record tshark decrypts there, it decrypts byte for byte (the
+ *    SSL 3.0 RSA_EXPORT_WITH_DES40_CBC_SHA connection included).
  *  - SSL 3.0 padding flaws and the RC4 keystream on a failed record:
  *    built here with wolfSSL, as a working peer never sends them.
  */
@@ -520,6 +525,56 @@ static const struct conn conns[] = {
 	      "1400000cd0e1f2031425364758697a8b" },
 	    { "1503020028a1a2a3a4a5a6a7a8fc9400fd39ab3db3a60f1f6d6ea29d02084a236cc88f8185ac0445456e41c84d",
 	      "0100" } } },
+	/* SSL 3.0 RSA_EXPORT_WITH_DES40_CBC_SHA */
+	{ "ssl3-des40", 0x0300, 0x0008, false,
+	  "1114171a1d202326292c2f3235383b3e4144474a4d505356595c5f6265686b6e7174777a7d808386898c8f9295989b9e",
+	  "3132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f50",
+	  "61636567696b6d6f71737577797b7d7f81838587898b8d8f91939597999b9d9f",
+	  { { "16030000402a54d823842e3bad973ea6b7099eafae3656daa81bc6f45ffc9c0f9294281623a4572418e657c4731c600825"
+	      "9f9e38e1ee3206431d063569ca52f0391b769caf",
+	      "14000024111e2b3845525f6c798693a0adbac7d4e1eefb0815222f3c495663707d8a97a4b1becbd8" },
+	    { "170300002814b5f1e5082cf63cc8642f6d1ca845ad867f74c645b0bba6e2bb11ad5ff34d7726ae75a288e90e64",
+	      "68656c6c6f2c2073736c332d6465733430" },
+	    { "1703000018e6c256ca095243ed377a6a0f7f4985671d29c928d7f9b23e",
+	      "" } },
+	  { { "16030000406cf94bb44614918aad34a436369b19ef47c91148eb01af9e27a3e8e240e9c3933c37731e7a8256ec002c1f48"
+	      "546368aa25fbe71936c8158ea37048b481460bd1",
+	      "14000024112233445566778899aabbccddeeff102132435465768798a9bacbdcedfe0f2031425364" },
+	    { "15030000180c66a50037f619be2a3c099e5711b0edc92b77b1cd712133",
+	      "0100" } } },
+	/* TLS 1.0 DHE_RSA_EXPORT_WITH_DES40_CBC_SHA */
+	{ "tls10-des40", 0x0301, 0x0014, false,
+	  "2225282b2e3134373a3d404346494c4f5255585b5e6164676a6d707376797c7f8285888b8e9194979a9da0a3a6a9acaf",
+	  "42434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f6061",
+	  "727476787a7c7e80828486888a8c8e90929496989a9c9ea0a2a4a6a8aaacaeb0",
+	  { { "1603010028ce1aad4850ff57ddbb5baff18bd5f9c644a3a58ba9c07318503131d9017f29aabc5c21d36edd9ce0",
+	      "1400000c222f3c495663707d8a97a4b1" },
+	    { "170301002892ece5ff39d3d46de811b4b2ca86eb9d0adf2bc72463687f8ef6c7797665915e3ea6a2d18f508fd2",
+	      "68656c6c6f2c20746c7331302d6465733430" },
+	    { "1703010018f680825149bb4d64e6c2b876cf0a0cb2e39910250d6885bd",
+	      "" } },
+	  { { "16030100288d8cf356da68abe3b62e43dcb3058b70f3947a3b681f1b4d1b01db35c198e1d3d04397a160e29ff8",
+	      "1400000c2233445566778899aabbccdd" },
+	    { "1503010018851586a005a486c5267117aad43f36285df223e941614b0a",
+	      "0100" } } },
+	/* TLS 1.1 DH_anon_EXPORT_WITH_DES40_CBC_SHA */
+	{ "tls11-des40", 0x0302, 0x0019, false,
+	  "3336393c3f4245484b4e5154575a5d606366696c6f7275787b7e8184878a8d909396999c9fa2a5a8abaeb1b4b7babdc0",
+	  "535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f707172",
+	  "838587898b8d8f91939597999b9d9fa1a3a5a7a9abadafb1b3b5b7b9bbbdbfc1",
+	  { { "1603020030b0b1b2b3b4b5b6b71566774539666bbf969dab34e4d6cba3f1a2859b554c2addedc261250163d5c09a3759ea"
+	      "d5c46594",
+	      "1400000c33404d5a6774818e9ba8b5c2" },
+	    { "1703020030b1b2b3b4b5b6b7b8a7ce3d949d64b50f16a665471020ea98922267b5310151152fbe6e6f8b22035f3bf14445"
+	      "ab1d5240",
+	      "68656c6c6f2c20746c7331312d6465733430" },
+	    { "1703020020b2b3b4b5b6b7b8b9215e169ed9e6cff5a45be74a07163007a21f4eb2899fa977",
+	      "" } },
+	  { { "1603020030b0b1b2b3b4b5b6b72eb23c73d55c1a90f2dec1afca54bbdba6202ee92be86f14069f5d4c618f8a7d38b3f61b"
+	      "eed51b89",
+	      "1400000c33445566778899aabbccddee" },
+	    { "1503020020b1b2b3b4b5b6b7b8706d7acafd236be778628aeb2e2e3cebdbc4c931098bd907",
+	      "0100" } } },
 };
 
 #define NCONNS (sizeof conns / sizeof conns[0])
@@ -600,6 +655,12 @@ static void test_legacy_suites(void)
 		{ 0x000a, TD_TLS12_3DES_EDE_CBC, 24, 20, 8, 8, 0, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
 		{ 0x0023, TD_TLS12_3DES_EDE_CBC, 24, 16, 8, 8, 0, TD_TLS12_MAC_MD5, TD_TLS12_PRF_SHA256 },
 		{ 0x0015, TD_TLS12_DES_CBC, 8, 20, 8, 8, 0, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
+		{ 0x0008, TD_TLS12_DES_CBC, 8, 20, 8, 8, 5, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
+		{ 0x000b, TD_TLS12_DES_CBC, 8, 20, 8, 8, 5, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
+		{ 0x000e, TD_TLS12_DES_CBC, 8, 20, 8, 8, 5, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
+		{ 0x0011, TD_TLS12_DES_CBC, 8, 20, 8, 8, 5, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
+		{ 0x0014, TD_TLS12_DES_CBC, 8, 20, 8, 8, 5, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
+		{ 0x0019, TD_TLS12_DES_CBC, 8, 20, 8, 8, 5, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
 		{ 0x0041, TD_TLS12_CAMELLIA_CBC, 16, 20, 16, 16, 0, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
 		{ 0x0088, TD_TLS12_CAMELLIA_CBC, 32, 20, 16, 16, 0, TD_TLS12_MAC_SHA1, TD_TLS12_PRF_SHA256 },
 		{ 0x00ba, TD_TLS12_CAMELLIA_CBC, 16, 32, 16, 16, 0, TD_TLS12_MAC_SHA256, TD_TLS12_PRF_SHA256 },
@@ -619,9 +680,10 @@ static void test_legacy_suites(void)
 		CU_ASSERT_EQUAL(s->export_key_len, v[i].export_key_len);
 		CU_ASSERT_STRING_EQUAL(s->name, td_tls_lookup(TD_REG_CIPHER, v[i].id));
 	}
-	/* Still not decryptable: RC2 and DES40 export, IDEA, SEED, NULL,
-	 * Camellia-GCM, the unregistered EXPORT1024 drafts and Netscape FIPS. */
-	static const uint16_t unknown[] = { 0x0006, 0x0007, 0x0008, 0x0014, 0x0026, 0x0096, 0x0001,
+	/* Still not decryptable: RC2 export, the KRB5 DES_CBC_40 suites
+	 * (0x0026, 0x0029: not asked for yet), IDEA, SEED, NULL, Camellia-GCM,
+	 * the unregistered EXPORT1024 drafts and Netscape FIPS. */
+	static const uint16_t unknown[] = { 0x0006, 0x0007, 0x0026, 0x0029, 0x0096, 0x0001,
 					    0xc07a, 0x0060, 0x0064, 0x0066, 0xfeff, 0xffe0 };
 	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
 		CU_ASSERT_PTR_NULL(td_tls12_suite_find(unknown[i]));
@@ -632,6 +694,7 @@ static void test_legacy_suites(void)
 		{ 0x0004, 0x0300, TD_OK }, { 0x0005, 0x0303, TD_OK }, { 0x0003, 0x0303, TD_OK },
 		{ 0x000a, 0x0300, TD_OK }, { 0x0041, 0x0300, TD_OK }, { 0xc014, 0x0300, TD_OK },
 		{ 0x0009, 0x0302, TD_OK }, { 0x00ba, 0x0303, TD_OK },
+		{ 0x0008, 0x0300, TD_OK }, { 0x0014, 0x0301, TD_OK }, { 0x0019, 0x0303, TD_OK },
 		{ 0x00ba, 0x0302, TD_ERR_UNSUPPORTED }, { 0xc077, 0x0301, TD_ERR_UNSUPPORTED },
 		{ 0xc02f, 0x0300, TD_ERR_UNSUPPORTED }, { 0x003c, 0x0300, TD_ERR_UNSUPPORTED },
 		{ 0x0004, 0x0200, TD_ERR_UNSUPPORTED }, { 0x0004, 0x02ff, TD_ERR_UNSUPPORTED },
@@ -733,6 +796,43 @@ static void test_ssl3_kat(void)
 					    0, cr, sr, big, 16), TD_ERR_USAGE);
 	CU_ASSERT_EQUAL(td_tls12_export_key(0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, material,
 					    5, cr, sr, big, 33), TD_ERR_USAGE);
+
+	/* Export CBC IVs: SSL 3.0 MD5 of the randoms (the server's first for
+	 * its own), TLS PRF("", "IV block", client_random + server_random)
+	 * cut in two halves of out_len bytes (so a 16-byte server IV is not
+	 * the end of the 8-byte case's block). */
+	static const struct { uint16_t version; enum td_tls12_prf prf; enum td_tls12_dir dir;
+			      const char *iv; } ivs[] = {
+		{ 0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, "5e2dc597dc8f71e2" },
+		{ 0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_SERVER_WRITE, "63b8f42b13dbccad" },
+		{ 0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, "5e2dc597dc8f71e2d600e14a6398f373" },
+		{ 0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_SERVER_WRITE, "63b8f42b13dbccadcb960395f67884d2" },
+		{ 0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, "a1954aa00f605f6c" },
+		{ 0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_SERVER_WRITE, "b14dbdf693dd0bd8" },
+		{ 0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, "a1954aa00f605f6cb14dbdf693dd0bd8" },
+		{ 0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_SERVER_WRITE, "661f53e4a5d6187a420bfa8edbe93455" },
+		{ 0x0303, TD_TLS12_PRF_SHA256, TD_TLS12_CLIENT_WRITE, "f46b125a111d5efa" },
+		{ 0x0303, TD_TLS12_PRF_SHA256, TD_TLS12_SERVER_WRITE, "c5b8d0723792621e" },
+	};
+	for (size_t i = 0; i < sizeof ivs / sizeof ivs[0]; i++) {
+		uint8_t iv[17];
+		memset(iv, 0, sizeof iv);
+		size_t ivlen = unhex(ivs[i].iv, want, sizeof want);
+		CU_ASSERT_EQUAL(td_tls12_export_iv(ivs[i].version, ivs[i].prf, ivs[i].dir, cr, sr, iv, ivlen),
+				TD_OK);
+		CU_ASSERT_EQUAL(memcmp(iv, want, ivlen), 0);
+		CU_ASSERT_EQUAL(iv[ivlen], 0);
+	}
+	CU_ASSERT_EQUAL(td_tls12_export_iv(0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, cr, sr,
+					   big, 0), TD_ERR_USAGE);
+	CU_ASSERT_EQUAL(td_tls12_export_iv(0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, cr, sr,
+					   big, TD_TLS12_IV_MAX + 1), TD_ERR_USAGE);
+	CU_ASSERT_EQUAL(td_tls12_export_iv(0x0301, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_CLIENT_WRITE, NULL, sr,
+					   big, 8), TD_ERR_USAGE);
+	CU_ASSERT_EQUAL(td_tls12_export_iv(0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_SERVER_WRITE, cr, NULL,
+					   big, 8), TD_ERR_USAGE);
+	CU_ASSERT_EQUAL(td_tls12_export_iv(0x0300, TD_TLS12_PRF_MD5_SHA1, TD_TLS12_SERVER_WRITE, cr, sr,
+					   NULL, 8), TD_ERR_USAGE);
 }
 
 struct kb_vec {
@@ -743,7 +843,9 @@ struct kb_vec {
 
 /* Key blocks cut by td_tls12_keys_init (Python reference, same inputs as
  * test_ssl3_kat): SSL 3.0 and TLS 1.0 3DES (with the 8-byte IV), export
- * RC4-40 in SSL 3.0 and TLS 1.2 (the final, expanded key). */
+ * RC4-40 in SSL 3.0 and TLS 1.2 (the final, expanded key), export DES40
+ * in SSL 3.0 and TLS 1.0 (the final 8-byte key and the IV from the
+ * randoms, not the key block's). */
 static const struct kb_vec kb_vectors[] = {
 	{ 0x0300, 0x000a, TD_TLS12_CLIENT_WRITE, "71b9ad5d98cdb492416c838b2ff2546976d79200",
 	  "004e2181c402bdcd6ea4fef321d0ca96d97c320710196028", "3d912807f19da133" },
@@ -761,6 +863,14 @@ static const struct kb_vec kb_vectors[] = {
 	  "434de13213affbc9143c3a44d6c484af", "" },
 	{ 0x0303, 0x0028, TD_TLS12_SERVER_WRITE, "d08d01b711b292bfd1f332473e5667ef1f21ed64",
 	  "b65e6ca926d6908dfc45011a8562ed10", "" },
+	{ 0x0300, 0x0008, TD_TLS12_CLIENT_WRITE, "71b9ad5d98cdb492416c838b2ff2546976d79200",
+	  "d1d6e2e8d31848ee", "5e2dc597dc8f71e2" },
+	{ 0x0300, 0x0008, TD_TLS12_SERVER_WRITE, "2515e7b7dd9800aeb703a96f5a5f60204a944c55",
+	  "e7bcfdbd6f665d50", "63b8f42b13dbccad" },
+	{ 0x0301, 0x0008, TD_TLS12_CLIENT_WRITE, "c8d7f2a96d11fcf322bc8642653ee7863891bcae",
+	  "7b951fee17f39477", "a1954aa00f605f6c" },
+	{ 0x0301, 0x0008, TD_TLS12_SERVER_WRITE, "449ecdbf5ead09a4be5a290dff561d90f5daa632",
+	  "7b42d600ccc222bb", "b14dbdf693dd0bd8" },
 };
 
 static void test_legacy_key_block(void)
@@ -793,6 +903,50 @@ static void test_legacy_key_block(void)
 }
 
 /* ---- records ---- */
+
+/* The server's Finished of each DES40 connection (sequence 0) with the
+ * first bit of its MAC flipped before encryption (Python reference): the
+ * padding is right, only the MAC is wrong. */
+static const struct { const char *conn, *record; } bad_mac[] = {
+	{ "ssl3-des40",
+	  "16030000406cf94bb44614918aad34a436369b19ef47c91148eb01af9e27a3e8e240e9c3933c37731e7a8256ec77e55d4c"
+	  "29fd3d700b264149261431549a0a355b413599b0" },
+	{ "tls10-des40",
+	  "16030100288d8cf356da68abe3b62e43dcb3058b706a59c96b178af6f9c0ad2a6c29af5dd9efe5ff82f3111e89" },
+	{ "tls11-des40",
+	  "1603020030b0b1b2b3b4b5b6b72eb23c73d55c1a90f2dec1afca54bbdbfd67279e3940d5c27595da763880ca36d3a7f542"
+	  "bf4bd71d" },
+};
+
+static void test_des40_bad_mac(void)
+{
+	for (size_t i = 0; i < sizeof bad_mac / sizeof bad_mac[0]; i++) {
+		const struct conn *c = conn_named(bad_mac[i].conn);
+		struct wire bad = wire_from_hex(bad_mac[i].record);
+		struct wire good = wire_from_hex(c->server[0].record);
+		CU_ASSERT_EQUAL(bad.len, good.len);
+		uint8_t want[64], out[256];
+		size_t wlen = unhex(c->server[0].plain, want, sizeof want);
+		struct td_tls12_keys k, before;
+		CU_ASSERT_EQUAL_FATAL(conn_keys(c, TD_TLS12_SERVER_WRITE, 0, false, &k), TD_OK);
+		before = k;
+		memset(out, 0xaa, sizeof out);
+		size_t outlen = sizeof out;
+		CU_ASSERT_EQUAL(decrypt_wire(&k, &bad, out, &outlen), TD_ERR_MALFORMED);
+		CU_ASSERT_EQUAL(outlen, 0);
+		CU_ASSERT_TRUE(same_state(&k, &before));
+		CU_ASSERT_NOT_EQUAL(memcmp(out, want, wlen), 0);
+		/* The real one still opens at sequence 0 on the export IV. */
+		outlen = sizeof out;
+		CU_ASSERT_EQUAL(decrypt_wire(&k, &good, out, &outlen), TD_OK);
+		CU_ASSERT_EQUAL(outlen, wlen);
+		CU_ASSERT_EQUAL(memcmp(out, want, wlen), 0);
+		CU_ASSERT_EQUAL(k.seq, 1);
+		td_tls12_keys_cleanup(&k);
+		free(bad.rec);
+		free(good.rec);
+	}
+}
 
 /* Decrypt a whole direction in order; every record must match. */
 static void check_direction(const struct conn *c, enum td_tls12_dir dir, const struct rec *recs)
@@ -1006,7 +1160,7 @@ static size_t seal_cbc0(const struct td_tls12_keys *k, const uint8_t *content, s
 	const struct td_tls12_suite *s = td_tls12_suite_find(k->suite);
 	if (!s)
 		abort();
-	size_t block = s->cipher == TD_TLS12_3DES_EDE_CBC ? 8 : 16;
+	size_t block = s->fixed_iv_len;
 	uint8_t plain[600];
 	memcpy(plain, content, clen);
 	size_t n = clen;
@@ -1038,7 +1192,12 @@ static size_t seal_cbc0(const struct td_tls12_keys *k, const uint8_t *content, s
 	if (n % block != 0 || n > sizeof plain)
 		abort();
 	int rc;
-	if (block == 8) {
+	if (s->cipher == TD_TLS12_DES_CBC) {
+		Des des;
+		rc = wc_Des_SetKey(&des, k->key, k->iv, DES_ENCRYPTION);
+		if (rc == 0)
+			rc = wc_Des_CbcEncrypt(&des, rec + 5, plain, (word32)n);
+	} else if (block == 8) {
 		Des3 des;
 		rc = wc_Des3Init(&des, NULL, INVALID_DEVID);
 		if (rc == 0)
@@ -1086,7 +1245,8 @@ static const struct pad_case pad_cases[] = {
 
 static void test_ssl3_padding(void)
 {
-	static const uint16_t suites[] = { 0x002f, 0x000a, 0x0084 };  /* AES, 3DES, Camellia */
+	/* AES, 3DES, Camellia, DES40 (export key and IV) */
+	static const uint16_t suites[] = { 0x002f, 0x000a, 0x0084, 0x0011 };
 	static const uint8_t content[] = "hello, ssl3 padding";
 	uint8_t ms[48], cr[32], sr[32], rec[700], out[700];
 	memset(ms, 0x5a, sizeof ms);
@@ -1146,4 +1306,5 @@ void td_suite_crypto_legacy(void)
 	td_test_add(s, "wrong_keys", test_legacy_wrong_keys);
 	td_test_add(s, "rc4_stream", test_rc4_stream);
 	td_test_add(s, "ssl3_padding", test_ssl3_padding);
+	td_test_add(s, "des40_bad_mac", test_des40_bad_mac);
 }

@@ -22,6 +22,7 @@ void td_suite_diagnose(void);
 void td_suite_keylog(void);
 void td_suite_crypto(void);
 void td_suite_infer(void);
+void td_suite_tui(void);
 void td_suite_crypto12(void);
 void td_suite_crypto_legacy(void);
 void td_suite_markdown(void);

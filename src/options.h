@@ -1,0 +1,48 @@
+/*
+ * options.h - the tlsdiag command line (src/options.c): what the user
+ * asked for, parsed and checked; src/main.c runs it.
+ */
+#ifndef TD_OPTIONS_H
+#define TD_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diagnose.h"
+#include "engine.h"
+#include "redact.h"
+
+#define EXIT_USAGE 2
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+enum tui_mode { TUI_AUTO, TUI_ON, TUI_OFF };
+
+struct options {
+	const char *read_file;
+	const char *iface;
+	const char *format;     /* "text" or "json" */
+	bool format_given;      /* -o was given: the user wants that stream */
+	enum color_mode color;
+	enum tui_mode tui;      /* --tui / --no-tui; auto: -i on a terminal */
+	bool replay;            /* --replay: the view paced by the capture's timestamps */
+	const char *user;       /* -Z: drop root to this user; NULL: the default */
+	bool verbose;
+	bool all;               /* markdown: details of every connection */
+	bool promisc;
+	int snaplen;
+	struct td_config cfg;
+	struct td_diag_opts diag;
+	const char *keylogs[16]; /* -k files */
+	size_t n_keylogs;
+	char *filter;           /* joined trailing arguments, owned */
+	bool redact;
+	enum td_redact_level redact_level;
+	bool only_failed;
+};
+
+/* Parse argv into *o (td_config_defaults first).  0: run; otherwise the
+ * exit status (0 after --help or --version, EXIT_USAGE with a one-line
+ * error on stderr).  o->filter is owned: free it. */
+int td_parse_options(int argc, char **argv, struct options *o);
+
+#endif
