@@ -36,5 +36,7 @@ void td_text_hex(char *out, const uint8_t *p, size_t n, char sep);
 /* Format microseconds since the epoch as RFC 3339 UTC with microseconds,
  * "2024-02-29T18:40:22.123456Z", into out (at least 28 bytes). */
 void td_text_time(char *out, size_t outlen, uint64_t usec);
+/* A signed offset in microseconds as "+1.234567" seconds (timelines). */
+void td_text_rel_time(char *out, size_t outlen, int64_t us);
 
 #endif

@@ -37,6 +37,10 @@ const char *td_tls_lookup(enum td_tls_registry reg, uint16_t value);
  * written into buf.  Never NULL. */
 const char *td_tls_name(enum td_tls_registry reg, uint16_t value, char *buf, size_t buflen);
 
+/* A handshake message type as people write it ("ClientHello" from the
+ * IANA "client_hello"), or "handshake message N" when unknown. */
+void td_tls_message_name(char *buf, size_t len, uint8_t type);
+
 /* RFC 8701 GREASE value (0x0a0a, 0x1a1a, ... 0xfafa). */
 bool td_tls_is_grease(uint16_t value);
 

@@ -122,9 +122,6 @@ void td_md_outcome(FILE *f, const struct td_md_fate *fa);
  * from a second on). */
 void td_md_rel(char *buf, size_t len, int64_t us);
 
-/* A handshake type as its message name, "client_hello" -> "ClientHello". */
-void td_md_hs_name(char *buf, size_t len, uint8_t type);
-
 /* ---- one connection (mdconn.c) ---- */
 
 /* The heading every link to a connection points at: "Connection N"

@@ -153,31 +153,6 @@ void td_md_rel(char *buf, size_t len, int64_t us)
 		snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 " ms", sign, mag / 1000u, mag % 1000u);
 }
 
-void td_md_hs_name(char *buf, size_t len, uint8_t type)
-{
-	const char *n = td_tls_lookup(TD_REG_HANDSHAKE, type);
-	if (len == 0)
-		return;
-	if (!n) {
-		snprintf(buf, len, "handshake message %u", (unsigned)type);
-		return;
-	}
-	size_t o = 0;
-	bool up = true;
-	for (size_t i = 0; n[i] && o + 1 < len; i++) {
-		if (n[i] == '_') {
-			up = true;
-			continue;
-		}
-		char ch = n[i];
-		if (up && ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		buf[o++] = ch;
-		up = false;
-	}
-	buf[o] = '\0';
-}
-
 /* ---- escaping ---- */
 
 static bool mm_safe(char ch)
@@ -339,7 +314,7 @@ static void handshake_label(char *buf, size_t len, const struct td_conn *c,
 			    const struct td_event *e)
 {
 	char name[48], extra[64] = "";
-	td_md_hs_name(name, sizeof name, e->hs_type);
+	td_tls_message_name(name, sizeof name, e->hs_type);
 	const struct td_chain *ch = e->dir == TD_DIR_C2S ? &c->client_chain : &c->server_chain;
 	if (e->hs_type == TD_HS_CERTIFICATE && ch->present) {
 		size_t n = ch->n + ch->dropped;

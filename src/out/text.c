@@ -75,44 +75,12 @@ static void list_row(struct td_tw *t, bool verbose, const char *label,
 
 /* ---- small formatters ---- */
 
-/* Microseconds as "[+-]S.ffffff". */
-static void fmt_rel(char *buf, size_t len, int64_t us)
-{
-	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	snprintf(buf, len, "%c%" PRIu64 ".%06" PRIu64, us < 0 ? '-' : '+', mag / 1000000u,
-		 mag % 1000000u);
-}
-
 /* Microseconds as "12.345 ms". */
 static void fmt_ms(char *buf, size_t len, int64_t us)
 {
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
 	snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 " ms", us < 0 ? "-" : "", mag / 1000u,
 		 mag % 1000u);
-}
-
-/* A handshake type as its message name: "client_hello" -> "ClientHello". */
-static void hs_display(char *buf, size_t len, uint8_t type)
-{
-	const char *n = td_tls_lookup(TD_REG_HANDSHAKE, type);
-	if (!n) {
-		snprintf(buf, len, "handshake type %u", (unsigned)type);
-		return;
-	}
-	size_t o = 0;
-	bool up = true;
-	for (size_t i = 0; n[i] && o + 1 < len; i++) {
-		if (n[i] == '_') {
-			up = true;
-			continue;
-		}
-		char ch = n[i];
-		if (up && ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		buf[o++] = ch;
-		up = false;
-	}
-	buf[o] = '\0';
 }
 
 static bool alert_known(const struct td_event *e)
@@ -402,7 +370,7 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 		snprintf(buf, len, "TCP gap: %" PRIu32 " bytes not captured", e->length);
 		return TD_TW_YELLOW;
 	case TD_EV_HANDSHAKE:
-		hs_display(name, sizeof name, e->hs_type);
+		td_tls_message_name(name, sizeof name, e->hs_type);
 		snprintf(buf, len, "%s (%" PRIu32 " bytes%s)", name, e->length,
 			 e->decrypted ? ", decrypted" : e->encrypted ? ", encrypted" : "");
 		return TD_TW_RESET;
@@ -459,7 +427,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c, bool verbos
 	size_t tcols = 0;
 	char ts[32];
 	for (size_t i = 0; i < c->n_events; i++) {
-		fmt_rel(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
+		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
 		if (strlen(ts) > tcols)
 			tcols = strlen(ts);
 	}
@@ -469,7 +437,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c, bool verbos
 		const struct td_event *e = &c->events[i];
 		char desc[TD_CAP_STRING + 128];
 		enum td_tw_color col = event_text(e, desc, sizeof desc);
-		fmt_rel(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
+		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
 		td_tw_spaces(t, IND_SUB);
 		td_tw_printf(t, "%*s  %s  ", (int)tcols, ts,
 			     e->dir == TD_DIR_C2S ? "C -> S" : "C <- S");
@@ -865,7 +833,7 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	stat_item(&t, st->tls_connections, "with TLS", TD_TW_RESET);
 	if (st->last_us > st->first_us) {
 		char span[40];
-		fmt_rel(span, sizeof span, (int64_t)((st->last_us - st->first_us) > INT64_MAX
+		td_text_rel_time(span, sizeof span, (int64_t)((st->last_us - st->first_us) > INT64_MAX
 			? INT64_MAX : st->last_us - st->first_us));
 		snprintf(buf, sizeof buf, "%s s", span + 1);
 		td_tw_item(&t, ", ", buf, IND_BLOCK, TD_TW_RESET);

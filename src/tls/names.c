@@ -842,3 +842,28 @@ bool td_tls_version_is_13(uint16_t version)
 	       (version & 0xfff0) == 0x7e00 ||   /* Google experiments */
 	       version == 0xfb17 || version == 0xfb1a; /* Facebook */
 }
+
+void td_tls_message_name(char *buf, size_t len, uint8_t type)
+{
+	if (len == 0)
+		return;
+	const char *n = td_tls_lookup(TD_REG_HANDSHAKE, type);
+	if (!n) {
+		snprintf(buf, len, "handshake message %u", (unsigned)type);
+		return;
+	}
+	size_t o = 0;
+	bool up = true;
+	for (size_t i = 0; n[i] && o + 1 < len; i++) {
+		if (n[i] == '_') {
+			up = true;
+			continue;
+		}
+		char ch = n[i];
+		if (up && ch >= 'a' && ch <= 'z')
+			ch = (char)(ch - 'a' + 'A');
+		buf[o++] = ch;
+		up = false;
+	}
+	buf[o] = '\0';
+}

@@ -29,6 +29,7 @@
 #include "../out/jsonw.h"
 #include "caps.h"
 #include "infer.h"
+#include "text.h"
 #include "tls_names.h"
 #include "tui_int.h"
 
@@ -40,38 +41,6 @@ enum {
 };
 
 enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
-
-/* Microseconds as "+S.ffffff". */
-static void fmt_rel(char *buf, size_t len, int64_t us)
-{
-	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	snprintf(buf, len, "%c%" PRIu64 ".%06" PRIu64, us < 0 ? '-' : '+', mag / 1000000u,
-		 mag % 1000000u);
-}
-
-/* "client_hello" -> "ClientHello". */
-static void hs_display(char *buf, size_t len, uint8_t type)
-{
-	const char *n = td_tls_lookup(TD_REG_HANDSHAKE, type);
-	if (!n) {
-		snprintf(buf, len, "handshake type %u", (unsigned)type);
-		return;
-	}
-	size_t o = 0;
-	bool up = true;
-	for (size_t i = 0; n[i] && o + 1 < len; i++) {
-		if (n[i] == '_') {
-			up = true;
-			continue;
-		}
-		char ch = n[i];
-		if (up && ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		buf[o++] = ch;
-		up = false;
-	}
-	buf[o] = '\0';
-}
 
 /* How one event is drawn. */
 struct arrow {
@@ -106,7 +75,7 @@ static void describe(const struct td_event *e, struct arrow *a)
 		a->attr = TD_TUI_A_WARN;
 		return;
 	case TD_EV_HANDSHAKE:
-		hs_display(name, sizeof name, e->hs_type);
+		td_tls_message_name(name, sizeof name, e->hs_type);
 		snprintf(a->brief, sizeof a->brief, "%s", name);
 		snprintf(a->full, sizeof a->full, "%s, %" PRIu32 " B%s", name, e->length, dec);
 		return;
@@ -244,7 +213,7 @@ void td_tui_ladder(struct td_tui_doc *d, const struct td_conn *c)
 	char ts[32];
 	size_t tw = 9;  /* "+0.000000" */
 	for (size_t i = 0; i < c->n_events; i++) {
-		fmt_rel(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
+		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
 		if (strlen(ts) > tw)
 			tw = strlen(ts);
 	}
@@ -299,7 +268,7 @@ void td_tui_ladder(struct td_tui_doc *d, const struct td_conn *c)
 		describe(e, &a);
 		td_tui_lb_init(&b);
 		td_tui_lb_put(&b, mark[i] ? ">> " : "   ", MARK_W);
-		fmt_rel(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
+		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
 		td_tui_lb_cell(&b, ts, tw, true);
 		td_tui_lb_put(&b, "  |", 3);
 		put_arrow(&b, &a, e->dir, gap);

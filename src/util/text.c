@@ -1,6 +1,7 @@
 /* text.c - printable strings from wire bytes (see text.h). */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,4 +119,11 @@ void td_text_time(char *out, size_t outlen, uint64_t usec)
 	char date[32];
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out, outlen, "%s.%06uZ", date, (unsigned)(usec % 1000000u));
+}
+
+void td_text_rel_time(char *out, size_t outlen, int64_t us)
+{
+	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	snprintf(out, outlen, "%c%" PRIu64 ".%06" PRIu64, us < 0 ? '-' : '+', mag / 1000000u,
+		 mag % 1000000u);
 }

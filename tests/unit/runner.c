@@ -15,6 +15,34 @@
 
 static char datadir[4096];
 
+size_t td_test_unhex(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	int hi = -1;
+	for (; *s; s++) {
+		int v;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			if (n >= max)
+				abort();
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	if (hi >= 0)
+		abort();
+	return n;
+}
+
 const char *td_test_datadir(void)
 {
 	return datadir;

@@ -27,35 +27,6 @@
 #include "tests.h"
 #include "tls_crypto.h"
 
-/* Decode hex, ignoring blanks; returns the byte count. */
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-	int hi = -1;
-	for (; *s; s++) {
-		int v;
-		if (*s >= '0' && *s <= '9')
-			v = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			v = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			v = *s - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			if (n >= max)
-				abort();
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	if (hi >= 0)
-		abort();
-	return n;
-}
-
 /* RFC 8448 3: {server} derive secret "tls13 s hs traffic" and keys. */
 #define RFC_S_HS_SECRET "b6 7b 7d 69 0c c1 6c 4e 75 e5 42 13 cb 2d 37 b4 e9 c9 12 bc de d9 10 5d 42 be fd 59 d3 91 ad 38"
 #define RFC_S_HS_KEY    "3f ce 51 60 09 c2 17 27 d0 f2 e4 e8 6e e4 03 bc"
@@ -126,9 +97,9 @@ static void test_rfc8448_traffic_keys(void)
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		uint8_t secret[48], key[32], iv[12];
-		size_t slen = unhex(v[i].secret, secret, sizeof secret);
-		size_t klen = unhex(v[i].key, key, sizeof key);
-		CU_ASSERT_EQUAL(unhex(v[i].iv, iv, sizeof iv), 12);
+		size_t slen = td_test_unhex(v[i].secret, secret, sizeof secret);
+		size_t klen = td_test_unhex(v[i].key, key, sizeof key);
+		CU_ASSERT_EQUAL(td_test_unhex(v[i].iv, iv, sizeof iv), 12);
 		struct td_tls13_keys k;
 		CU_ASSERT_EQUAL_FATAL(td_tls13_keys_init(&k, v[i].suite, secret, slen), TD_OK);
 		CU_ASSERT_EQUAL(k.key_len, klen);
@@ -144,8 +115,8 @@ static void test_hkdf_expand_label(void)
 	/* RFC 8448 3: {server} derive write traffic keys, key info
 	 * 00 10 09 "tls13 key" 00 -> the key above; via the generic call. */
 	uint8_t secret[32], want[16], got[16];
-	unhex(RFC_S_HS_SECRET, secret, sizeof secret);
-	unhex(RFC_S_HS_KEY, want, sizeof want);
+	td_test_unhex(RFC_S_HS_SECRET, secret, sizeof secret);
+	td_test_unhex(RFC_S_HS_KEY, want, sizeof want);
 	CU_ASSERT_EQUAL(td_hkdf_expand_label(TD_HASH_SHA256, secret, 32, "key", NULL, 0, got, 16), TD_OK);
 	CU_ASSERT_EQUAL(memcmp(got, want, 16), 0);
 	/* A different label gives different bytes. */
@@ -197,8 +168,8 @@ static enum td_result run_vec(const struct rec_vec *v, uint8_t *out, size_t *out
 {
 	static uint8_t rec[20000];
 	uint8_t secret[48];
-	size_t slen = unhex(v->secret, secret, sizeof secret);
-	size_t rlen = unhex(v->record, rec, sizeof rec);
+	size_t slen = td_test_unhex(v->secret, secret, sizeof secret);
+	size_t rlen = td_test_unhex(v->record, rec, sizeof rec);
 	if (rlen < 5)
 		abort();
 	if (tamper)
@@ -273,7 +244,7 @@ static void test_decrypt_vectors(void)
 	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
 		const struct rec_vec *v = &vectors[i];
 		uint8_t want[64];
-		size_t wlen = unhex(v->prefix, want, sizeof want);
+		size_t wlen = td_test_unhex(v->prefix, want, sizeof want);
 		size_t outlen = sizeof out;
 		uint8_t type = 0;
 		uint64_t seq = 0;
@@ -307,8 +278,8 @@ static void test_decrypt_wrong_seq_and_key(void)
 {
 	static uint8_t rec[1024], out[1024];
 	uint8_t secret[32];
-	size_t rlen = unhex(rfc_server_appdata, rec, sizeof rec);
-	unhex(RFC_S_AP_SECRET, secret, sizeof secret);
+	size_t rlen = td_test_unhex(rfc_server_appdata, rec, sizeof rec);
+	td_test_unhex(RFC_S_AP_SECRET, secret, sizeof secret);
 	struct td_tls13_keys k;
 	CU_ASSERT_EQUAL_FATAL(td_tls13_keys_init(&k, 0x1301, secret, 32), TD_OK);
 	size_t outlen = sizeof out;
@@ -339,7 +310,7 @@ static void test_decrypt_wrong_seq_and_key(void)
 	CU_ASSERT_EQUAL(td_tls13_decrypt(&k, hdr, rec + 5, 0, out, &outlen, &type), TD_ERR_MALFORMED);
 	CU_ASSERT_EQUAL(k.seq, 1);
 	/* Under the client's keys the server's record fails. */
-	unhex(RFC_C_HS_SECRET, secret, sizeof secret);
+	td_test_unhex(RFC_C_HS_SECRET, secret, sizeof secret);
 	CU_ASSERT_EQUAL_FATAL(td_tls13_keys_init(&k, 0x1301, secret, 32), TD_OK);
 	k.seq = 1;
 	outlen = sizeof out;
@@ -352,8 +323,8 @@ static void test_rfc8448_flight_content(void)
 	/* The whole flight: EE first, server Finished last. */
 	static uint8_t out[1024];
 	uint8_t ee[64], fin[64];
-	size_t ee_len = unhex(rfc_ee, ee, sizeof ee);
-	size_t fin_len = unhex(rfc_server_finished, fin, sizeof fin);
+	size_t ee_len = td_test_unhex(rfc_ee, ee, sizeof ee);
+	size_t fin_len = td_test_unhex(rfc_server_finished, fin, sizeof fin);
 	size_t outlen = sizeof out;
 	uint8_t type;
 	uint64_t seq;
@@ -373,13 +344,13 @@ static void test_chacha_with_lab_keylog(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(kl);
 	CU_ASSERT_EQUAL_FATAL(td_keylog_load_file(kl, path, err, sizeof err), TD_OK);
 	uint8_t cr[32];
-	unhex("999ec551798c7dbef987202c17fc9532bea256d203ee9c33289f7a289bfc7083", cr, sizeof cr);
+	td_test_unhex("999ec551798c7dbef987202c17fc9532bea256d203ee9c33289f7a289bfc7083", cr, sizeof cr);
 	size_t slen = 0;
 	const uint8_t *secret = td_keylog_find(kl, TD_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, cr, &slen);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(secret);
 	CU_ASSERT_EQUAL(slen, 32);
 	uint8_t rec[64], out[64];
-	size_t rlen = unhex(vectors[3].record, rec, sizeof rec);
+	size_t rlen = td_test_unhex(vectors[3].record, rec, sizeof rec);
 	struct td_tls13_keys k;
 	CU_ASSERT_EQUAL_FATAL(td_tls13_keys_init(&k, 0x1303, secret, slen), TD_OK);
 	size_t outlen = sizeof out;
@@ -403,8 +374,8 @@ static void test_decrypt_truncation(void)
 {
 	static uint8_t rec[1024], out[1024];
 	uint8_t secret[32];
-	size_t rlen = unhex(rfc_client_finished, rec, sizeof rec);
-	unhex(RFC_C_HS_SECRET, secret, sizeof secret);
+	size_t rlen = td_test_unhex(rfc_client_finished, rec, sizeof rec);
+	td_test_unhex(RFC_C_HS_SECRET, secret, sizeof secret);
 	struct td_tls13_keys k;
 	CU_ASSERT_EQUAL_FATAL(td_tls13_keys_init(&k, 0x1301, secret, 32), TD_OK);
 	for (size_t n = 0; n < rlen - 5; n++) {

@@ -41,35 +41,6 @@
 #include "tls12_crypto.h"
 #include "tls_names.h"
 
-/* Decode hex, ignoring blanks; returns the byte count. */
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-	int hi = -1;
-	for (; *s; s++) {
-		int v;
-		if (*s >= '0' && *s <= '9')
-			v = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			v = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			v = *s - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			if (n >= max)
-				abort();
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	if (hi >= 0)
-		abort();
-	return n;
-}
-
 /* ---- suites ---- */
 
 struct suite_vec {
@@ -278,9 +249,9 @@ static void test_prf_vectors(void)
 	for (size_t i = 0; i < sizeof prf_vectors / sizeof prf_vectors[0]; i++) {
 		const struct prf_vec *v = &prf_vectors[i];
 		uint8_t secret[32], seed[32], want[160], got[160];
-		size_t slen = unhex(v->secret, secret, sizeof secret);
-		size_t sdlen = unhex(v->seed, seed, sizeof seed);
-		size_t n = unhex(v->out, want, sizeof want);
+		size_t slen = td_test_unhex(v->secret, secret, sizeof secret);
+		size_t sdlen = td_test_unhex(v->seed, seed, sizeof seed);
+		size_t n = td_test_unhex(v->out, want, sizeof want);
 		memset(got, 0, sizeof got);
 		CU_ASSERT_EQUAL(td_tls12_prf(v->prf, secret, slen, "test label", seed, sdlen, got, n), TD_OK);
 		CU_ASSERT_EQUAL(memcmp(got, want, n), 0);
@@ -455,8 +426,8 @@ static enum td_result capture_keys(const struct capture *c, enum td_tls12_dir di
 				   bool flip_master, struct td_tls12_keys *k)
 {
 	uint8_t ms[48], cr[32], sr[32];
-	size_t mlen = unhex(c->master, ms, sizeof ms);
-	if (unhex(c->client_random, cr, sizeof cr) != 32 || unhex(c->server_random, sr, sizeof sr) != 32)
+	size_t mlen = td_test_unhex(c->master, ms, sizeof ms);
+	if (td_test_unhex(c->client_random, cr, sizeof cr) != 32 || td_test_unhex(c->server_random, sr, sizeof sr) != 32)
 		abort();
 	if (flip_master)
 		ms[47] ^= 0x01;
@@ -473,7 +444,7 @@ static struct wire wire_from_hex(const char *hex)
 {
 	static uint8_t tmp[TD_TLS12_CIPHERTEXT_MAX + 5];
 	struct wire w;
-	w.len = unhex(hex, tmp, sizeof tmp);
+	w.len = td_test_unhex(hex, tmp, sizeof tmp);
 	if (w.len < 5)
 		abort();
 	w.rec = malloc(w.len);
@@ -497,7 +468,7 @@ static void check_direction(const struct capture *c, enum td_tls12_dir dir, cons
 	for (size_t i = 0; i < MAX_RECS && recs[i].record; i++) {
 		static uint8_t out[TD_TLS12_CIPHERTEXT_MAX];
 		uint8_t want[64];
-		size_t wlen = unhex(recs[i].plain, want, sizeof want);
+		size_t wlen = td_test_unhex(recs[i].plain, want, sizeof want);
 		struct wire w = wire_from_hex(recs[i].record);
 		memset(out, 0xaa, sizeof out);
 		size_t outlen = sizeof out;
@@ -543,7 +514,7 @@ static void test_tampered(void)
 			for (size_t r = 0; r < MAX_RECS && recs[r].record; r++) {
 				struct wire w = wire_from_hex(recs[r].record);
 				uint8_t want[64];
-				size_t wlen = unhex(recs[r].plain, want, sizeof want);
+				size_t wlen = td_test_unhex(recs[r].plain, want, sizeof want);
 				const size_t where[] = { w.len - 1, 5, 0 };
 				for (size_t j = 0; j < sizeof where / sizeof where[0]; j++) {
 					uint64_t seq = k.seq;
@@ -788,9 +759,9 @@ static void test_key_block(void)
 		const struct kb_vec *v = &kb_vectors[i];
 		const struct capture *c = capture_named(v->capture);
 		uint8_t mac[48], key[32], iv[16];
-		size_t mlen = unhex(v->mac_key, mac, sizeof mac);
-		size_t klen = unhex(v->key, key, sizeof key);
-		size_t ivlen = unhex(v->iv, iv, sizeof iv);
+		size_t mlen = td_test_unhex(v->mac_key, mac, sizeof mac);
+		size_t klen = td_test_unhex(v->key, key, sizeof key);
+		size_t ivlen = td_test_unhex(v->iv, iv, sizeof iv);
 		struct td_tls12_keys k;
 		CU_ASSERT_EQUAL_FATAL(capture_keys(c, v->dir, c->etm, false, &k), TD_OK);
 		CU_ASSERT_EQUAL(k.mac_len, mlen);
@@ -1000,8 +971,8 @@ static void test_with_keylog(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(kl);
 	CU_ASSERT_EQUAL_FATAL(td_keylog_add_text(kl, line, (size_t)n), TD_OK);
 	uint8_t cr[32], sr[32], out[64];
-	unhex(c->client_random, cr, sizeof cr);
-	unhex(c->server_random, sr, sizeof sr);
+	td_test_unhex(c->client_random, cr, sizeof cr);
+	td_test_unhex(c->server_random, sr, sizeof sr);
 	size_t slen = 0;
 	const uint8_t *ms = td_keylog_find(kl, TD_KEYLOG_CLIENT_RANDOM, cr, &slen);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ms);

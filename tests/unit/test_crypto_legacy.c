@@ -53,35 +53,6 @@
 #include "tls_names.h"
 
 
-/* Decode hex, ignoring blanks; returns the byte count. */
-static size_t unhex(const char *s, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-	int hi = -1;
-	for (; *s; s++) {
-		int v;
-		if (*s >= '0' && *s <= '9')
-			v = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			v = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			v = *s - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			if (n >= max)
-				abort();
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	if (hi >= 0)
-		abort();
-	return n;
-}
-
 /* ---- connections ---- */
 
 struct rec {
@@ -593,8 +564,8 @@ static enum td_result conn_keys(const struct conn *c, enum td_tls12_dir dir, uin
 				bool flip_master, struct td_tls12_keys *k)
 {
 	uint8_t ms[48], cr[32], sr[32];
-	size_t mlen = unhex(c->master, ms, sizeof ms);
-	if (unhex(c->client_random, cr, sizeof cr) != 32 || unhex(c->server_random, sr, sizeof sr) != 32)
+	size_t mlen = td_test_unhex(c->master, ms, sizeof ms);
+	if (td_test_unhex(c->client_random, cr, sizeof cr) != 32 || td_test_unhex(c->server_random, sr, sizeof sr) != 32)
 		abort();
 	if (flip_master)
 		ms[47] ^= 0x01;
@@ -612,7 +583,7 @@ static struct wire wire_from_hex(const char *hex)
 {
 	static uint8_t tmp[TD_TLS12_CIPHERTEXT_MAX + 5];
 	struct wire w;
-	w.len = unhex(hex, tmp, sizeof tmp);
+	w.len = td_test_unhex(hex, tmp, sizeof tmp);
 	if (w.len < 5)
 		abort();
 	w.rec = malloc(w.len);
@@ -729,7 +700,7 @@ static void test_ssl3_kat(void)
 		sr[i] = (uint8_t)(0x80 + i);
 	}
 	/* Key block: 104 bytes (3DES-SHA), a prefix, the longest ("Z"). */
-	size_t n = unhex("71b9ad5d98cdb492416c838b2ff2546976d792002515e7b7dd9800aeb703a96f5a5f60204a944c55"
+	size_t n = td_test_unhex("71b9ad5d98cdb492416c838b2ff2546976d792002515e7b7dd9800aeb703a96f5a5f60204a944c55"
 			 "004e2181c402bdcd6ea4fef321d0ca96d97c32071019602812e7f7012b9397f8cfd7ab370fb613bc"
 			 "0985d60c3a9f00f13d912807f19da133dca05bdce7f03e52", want, sizeof want);
 	CU_ASSERT_EQUAL_FATAL(n, 104);
@@ -742,14 +713,14 @@ static void test_ssl3_kat(void)
 	CU_ASSERT_EQUAL(memcmp(out, want, 21), 0);
 	CU_ASSERT_EQUAL(out[21], 0);
 	CU_ASSERT_EQUAL(td_ssl3_key_block(ms, cr, sr, out, TD_SSL3_KEY_BLOCK_MAX), TD_OK);
-	unhex("6c421ac5dd4484ca0981b4649db1be54", want, sizeof want);
+	td_test_unhex("6c421ac5dd4484ca0981b4649db1be54", want, sizeof want);
 	CU_ASSERT_EQUAL(memcmp(out + TD_SSL3_KEY_BLOCK_MAX - 16, want, 16), 0);
 	CU_ASSERT_EQUAL(td_ssl3_key_block(ms, cr, sr, out, TD_SSL3_KEY_BLOCK_MAX + 1), TD_ERR_USAGE);
 	CU_ASSERT_EQUAL(td_ssl3_key_block(ms, cr, sr, out, 0), TD_ERR_USAGE);
 	CU_ASSERT_EQUAL(td_ssl3_key_block(NULL, cr, sr, out, 16), TD_ERR_USAGE);
 	/* The randoms are not interchangeable. */
 	CU_ASSERT_EQUAL(td_ssl3_key_block(ms, sr, cr, out, 16), TD_OK);
-	unhex("71b9ad5d98cdb492416c838b2ff25469", want, sizeof want);
+	td_test_unhex("71b9ad5d98cdb492416c838b2ff25469", want, sizeof want);
 	CU_ASSERT_NOT_EQUAL(memcmp(out, want, 16), 0);
 
 	/* The MAC: MD5 and SHA-1, seq 0x0102030405060708, type 23, "hello";
@@ -759,13 +730,13 @@ static void test_ssl3_kat(void)
 		key[i] = (uint8_t)i;
 	static const uint8_t hello[] = "hello";
 	CU_ASSERT_EQUAL(td_ssl3_mac(TD_TLS12_MAC_MD5, key, 0x0102030405060708u, 23, hello, 5, mac), TD_OK);
-	unhex("f8eab401268094ec26f69f8290d58266", want, sizeof want);
+	td_test_unhex("f8eab401268094ec26f69f8290d58266", want, sizeof want);
 	CU_ASSERT_EQUAL(memcmp(mac, want, 16), 0);
 	CU_ASSERT_EQUAL(td_ssl3_mac(TD_TLS12_MAC_SHA1, key, 0x0102030405060708u, 23, hello, 5, mac), TD_OK);
-	unhex("5c03332b3f0ac5bcb1ef6665c7a5552ee0e9a54f", want, sizeof want);
+	td_test_unhex("5c03332b3f0ac5bcb1ef6665c7a5552ee0e9a54f", want, sizeof want);
 	CU_ASSERT_EQUAL(memcmp(mac, want, 20), 0);
 	CU_ASSERT_EQUAL(td_ssl3_mac(TD_TLS12_MAC_SHA1, key, 0, 21, NULL, 0, mac), TD_OK);
-	unhex("246b3481ceb8b5e4777eb7cadc979961966632ca", want, sizeof want);
+	td_test_unhex("246b3481ceb8b5e4777eb7cadc979961966632ca", want, sizeof want);
 	CU_ASSERT_EQUAL(memcmp(mac, want, 20), 0);
 	CU_ASSERT_EQUAL(td_ssl3_mac(TD_TLS12_MAC_SHA256, key, 0, 23, hello, 5, mac), TD_ERR_USAGE);
 	CU_ASSERT_EQUAL(td_ssl3_mac(TD_TLS12_MAC_SHA1, key, 0, 23, NULL, 5, mac), TD_ERR_USAGE);
@@ -783,7 +754,7 @@ static void test_ssl3_kat(void)
 	};
 	for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
 		uint8_t k16[17] = { 0 };
-		unhex(ex[i].key, want, sizeof want);
+		td_test_unhex(ex[i].key, want, sizeof want);
 		CU_ASSERT_EQUAL(td_tls12_export_key(ex[i].version, ex[i].prf, ex[i].dir, material, 5, cr, sr,
 						    k16, 16), TD_OK);
 		CU_ASSERT_EQUAL(memcmp(k16, want, 16), 0);
@@ -817,7 +788,7 @@ static void test_ssl3_kat(void)
 	for (size_t i = 0; i < sizeof ivs / sizeof ivs[0]; i++) {
 		uint8_t iv[17];
 		memset(iv, 0, sizeof iv);
-		size_t ivlen = unhex(ivs[i].iv, want, sizeof want);
+		size_t ivlen = td_test_unhex(ivs[i].iv, want, sizeof want);
 		CU_ASSERT_EQUAL(td_tls12_export_iv(ivs[i].version, ivs[i].prf, ivs[i].dir, cr, sr, iv, ivlen),
 				TD_OK);
 		CU_ASSERT_EQUAL(memcmp(iv, want, ivlen), 0);
@@ -885,9 +856,9 @@ static void test_legacy_key_block(void)
 	for (size_t i = 0; i < sizeof kb_vectors / sizeof kb_vectors[0]; i++) {
 		const struct kb_vec *v = &kb_vectors[i];
 		uint8_t mac[48], key[32], iv[16];
-		size_t mlen = unhex(v->mac_key, mac, sizeof mac);
-		size_t klen = unhex(v->key, key, sizeof key);
-		size_t ivlen = unhex(v->iv, iv, sizeof iv);
+		size_t mlen = td_test_unhex(v->mac_key, mac, sizeof mac);
+		size_t klen = td_test_unhex(v->key, key, sizeof key);
+		size_t ivlen = td_test_unhex(v->iv, iv, sizeof iv);
 		struct td_tls12_keys k;
 		CU_ASSERT_EQUAL_FATAL(td_tls12_keys_init(&k, v->version, v->suite, ms, 48, cr, sr, false,
 							 v->dir), TD_OK);
@@ -926,7 +897,7 @@ static void test_des40_bad_mac(void)
 		struct wire good = wire_from_hex(c->server[0].record);
 		CU_ASSERT_EQUAL(bad.len, good.len);
 		uint8_t want[64], out[256];
-		size_t wlen = unhex(c->server[0].plain, want, sizeof want);
+		size_t wlen = td_test_unhex(c->server[0].plain, want, sizeof want);
 		struct td_tls12_keys k, before;
 		CU_ASSERT_EQUAL_FATAL(conn_keys(c, TD_TLS12_SERVER_WRITE, 0, false, &k), TD_OK);
 		before = k;
@@ -956,7 +927,7 @@ static void check_direction(const struct conn *c, enum td_tls12_dir dir, const s
 	for (size_t i = 0; i < MAX_RECS && recs[i].record; i++) {
 		static uint8_t out[TD_TLS12_CIPHERTEXT_MAX];
 		uint8_t want[64];
-		size_t wlen = unhex(recs[i].plain, want, sizeof want);
+		size_t wlen = td_test_unhex(recs[i].plain, want, sizeof want);
 		struct wire w = wire_from_hex(recs[i].record);
 		memset(out, 0xaa, sizeof out);
 		size_t outlen = sizeof out;
@@ -1002,7 +973,7 @@ static void test_legacy_tampered(void)
 			for (size_t r = 0; r < MAX_RECS && recs[r].record; r++) {
 				struct wire w = wire_from_hex(recs[r].record);
 				uint8_t want[64];
-				size_t wlen = unhex(recs[r].plain, want, sizeof want);
+				size_t wlen = td_test_unhex(recs[r].plain, want, sizeof want);
 				const size_t where[] = { w.len - 1, 5, 0 };
 				before = k;
 				for (size_t j = 0; j < sizeof where / sizeof where[0]; j++) {
@@ -1079,9 +1050,9 @@ static void test_legacy_wrong_keys(void)
 		/* encrypt_then_mac the other way round than negotiated (TLS CBC). */
 		if (s->cipher != TD_TLS12_RC4 && c->version != 0x0300) {
 			uint8_t ms[48], cr[32], sr[32];
-			unhex(c->master, ms, sizeof ms);
-			unhex(c->client_random, cr, sizeof cr);
-			unhex(c->server_random, sr, sizeof sr);
+			td_test_unhex(c->master, ms, sizeof ms);
+			td_test_unhex(c->client_random, cr, sizeof cr);
+			td_test_unhex(c->server_random, sr, sizeof sr);
 			CU_ASSERT_EQUAL_FATAL(td_tls12_keys_init(&k, c->version, c->suite, ms, 48, cr, sr,
 								 !c->etm, TD_TLS12_CLIENT_WRITE), TD_OK);
 			outlen = sizeof out;
@@ -1137,7 +1108,7 @@ static void test_rc4_stream(void)
 		k.seq = 2;
 		CU_ASSERT_TRUE(same_state(&k, &before));
 		uint8_t want[64];
-		size_t wlen = unhex(c->client[2].plain, want, sizeof want);
+		size_t wlen = td_test_unhex(c->client[2].plain, want, sizeof want);
 		outlen = sizeof out;
 		CU_ASSERT_EQUAL(decrypt_wire(&k, &w[2], out, &outlen), TD_OK);
 		CU_ASSERT_EQUAL(outlen, wlen);

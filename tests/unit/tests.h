@@ -6,6 +6,9 @@
 #ifndef TD_TESTS_H
 #define TD_TESTS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <CUnit/CUnit.h>
 
 void td_suite_util(void);
@@ -30,6 +33,9 @@ void td_suite_redact(void);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);
+/* Decode hex (blanks ignored) into out; the byte count.  Aborts on an
+ * odd digit count or more than max bytes: test data is wrong. */
+size_t td_test_unhex(const char *s, uint8_t *out, size_t max);
 
 /* Add a suite, aborting the run when CUnit cannot (out of memory). */
 CU_pSuite td_test_suite(const char *name);
