@@ -41,8 +41,11 @@
 
 /* Defaults of the caps that are options. */
 #define TD_DEFAULT_FLOW_BUFFER   (256u * 1024u)        /* out-of-order bytes per direction */
-#define TD_DEFAULT_MAX_MEMORY    (256u * 1024u * 1024u) /* all buffered bytes, all flows */
-#define TD_DEFAULT_MAX_FLOWS     65536u                 /* flows tracked at once */
+/* Together about 256 MiB at most: 32768 flows of about 4 KiB of state
+ * each (the flow, its connection model and timeline), plus 128 MiB of
+ * buffered bytes and certificate copies. */
+#define TD_DEFAULT_MAX_MEMORY    (128u * 1024u * 1024u) /* buffered bytes and certificates, all flows */
+#define TD_DEFAULT_MAX_FLOWS     32768u                 /* flows tracked at once */
 #define TD_DEFAULT_IDLE_TIMEOUT  120u                   /* seconds without a packet */
 
 #endif

@@ -42,7 +42,8 @@ struct td_reasm {
 	uint64_t delivered;      /* bytes delivered */
 	uint64_t dup_bytes;      /* retransmitted/overlapping bytes dropped */
 	uint64_t gap_bytes;      /* bytes declared lost */
-	uint64_t cap_dropped;    /* bytes dropped by a cap */
+	uint64_t cap_dropped;    /* bytes dropped by a cap (this one's or the budget) */
+	uint64_t budget_dropped; /* ...of which because the shared budget was full */
 };
 
 /* Initialise; cap is the per-direction buffer cap, budget may be NULL. */

@@ -28,6 +28,8 @@ struct td_stats {
 	uint64_t flows_idle;         /* ended by the idle timeout */
 	uint64_t reasm_cap_dropped;  /* bytes dropped by the per-flow buffer cap */
 	uint64_t memory_cap_dropped; /* bytes dropped by the global memory cap */
+	uint64_t hs_messages_dropped; /* handshake messages over TD_CAP_HS_MESSAGE, skipped */
+	uint64_t dup_bytes;          /* retransmitted or overlapping bytes (the first copy is kept) */
 	uint64_t gap_bytes;          /* stream bytes never captured */
 	uint64_t first_us, last_us;  /* capture time span */
 	const char *note;            /* what could not be checked (no trust store...), or NULL */

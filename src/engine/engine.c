@@ -116,6 +116,18 @@ void td_fl_set_client(struct flow *f, int side, bool is_client)
 
 /* ---- reporting -------------------------------------------------------- */
 
+void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
+{
+	if (!c)
+		return;
+	const struct td_chain *chains[2] = { &c->server_chain, &c->client_chain };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < chains[k]->n; i++)
+			if (chains[k]->certs[i].der)
+				td_budget_give(&e->budget, chains[k]->certs[i].der_len);
+	td_conn_free(c);
+}
+
 static int held_cmp(const void *a, const void *b)
 {
 	const struct held *x = a, *y = b;
@@ -127,7 +139,7 @@ static void emit(struct td_engine *e, struct td_conn *c)
 	if (td_conn_has_error(c))
 		e->st.connections_with_errors++;
 	e->sink->conn_done(e->sink, c);
-	td_conn_free(c);
+	td_fl_conn_free(e, c);
 }
 
 /* Hand finished connections to the sink, in id order when asked to. */
@@ -223,7 +235,7 @@ static void flow_free(struct flow *f)
 		td_tls12_keys_cleanup(&f->s[i].keys12);
 		td_dynbuf_cleanup(&f->s[i].held);
 	}
-	td_conn_free(f->conn);
+	td_fl_conn_free(f->eng, f->conn);
 	free(f);
 }
 
@@ -313,7 +325,7 @@ static bool failed_tls_attempt(const struct td_engine *e, const struct flow *f,
 static void drop_candidates(struct td_engine *e)
 {
 	for (size_t i = 0; i < e->n_candidates; i++)
-		td_conn_free(e->candidates[i]);
+		td_fl_conn_free(e, e->candidates[i]);
 	e->n_candidates = 0;
 }
 
@@ -354,6 +366,13 @@ static void finish_conn(struct flow *f)
 	td_fl_release_held(f);
 	struct td_conn *c = f->conn;
 	f->conn = NULL;
+	/* What the caps dropped counts for every flow, TLS or not. */
+	for (int i = 0; i < 2; i++) {
+		const struct side *sd = &f->s[i];
+		e->st.reasm_cap_dropped += sd->reasm.cap_dropped - sd->reasm.budget_dropped;
+		e->st.hs_messages_dropped += sd->hs.oversize;
+		e->st.dup_bytes += sd->reasm.dup_bytes;
+	}
 	bool candidate = false;
 	if (c->tls) {
 		remember_tls_port(e, c->server_port);
@@ -362,7 +381,7 @@ static void finish_conn(struct flow *f)
 	} else if (e->cfg.ordered && e->st.tls_connections == 0 && tcp_failed(c)) {
 		candidate = true;
 	} else {
-		td_conn_free(c);
+		td_fl_conn_free(e, c);
 		return;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -384,7 +403,6 @@ static void finish_conn(struct flow *f)
 		if (sd->tls.oversize)
 			td_fl_nomem(c, td_conn_anomaly(c, "the %s sent a record longer than %u bytes",
 				td_dir_from(dir), TD_CAP_RECORD));
-		e->st.reasm_cap_dropped += sd->reasm.cap_dropped;
 	}
 	if (f->first_us)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
@@ -395,7 +413,7 @@ static void finish_conn(struct flow *f)
 		td_fl_nomem(c, td_diagnose(e->cfg.diagnoser, c));
 	if (candidate) {
 		if (!keep_candidate(e, c))
-			td_conn_free(c);
+			td_fl_conn_free(e, c);
 		return;
 	}
 	report(e, c);
@@ -581,7 +599,7 @@ void td_engine_free(struct td_engine *e)
 		return;
 	td_flowtab_free(e->flows);
 	for (size_t i = 0; i < e->queue_n; i++)
-		td_conn_free(e->queue[i].conn);
+		td_fl_conn_free(e, e->queue[i].conn);
 	free(e->queue);
 	drop_candidates(e);
 	free(e->candidates);

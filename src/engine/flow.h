@@ -137,6 +137,8 @@ static inline void td_fl_nomem(struct td_conn *c, enum td_result r)
 }
 
 /* engine.c */
+/* Free a connection and give its certificates' bytes back to the budget. */
+void td_fl_conn_free(struct td_engine *e, struct td_conn *c);
 void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev);
 void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len);
 void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r);

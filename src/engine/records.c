@@ -30,16 +30,31 @@ static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
 {
 	struct chain_ctx *cc = ctx;
 	struct td_chain *ch = cc->chain;
+	struct td_budget *budget = &cc->f->eng->budget;
 	if (ch->n >= TD_CAP_CHAIN) {
 		ch->dropped++;
 		return TD_OK;
 	}
+	/* The connection keeps a copy of each certificate until it is
+	 * reported: --max-memory counts it (td_fl_conn_free gives it back). */
+	if (!td_budget_take(budget, len)) {
+		budget->dropped += len;
+		ch->dropped++;
+		return TD_OK;
+	}
 	struct td_cert *certs = realloc(ch->certs, (ch->n + 1) * sizeof *certs);
-	if (!certs)
+	if (!certs) {
+		td_budget_give(budget, len);
 		return TD_ERR_NOMEM;
+	}
 	ch->certs = certs;
 	memset(&certs[ch->n], 0, sizeof certs[ch->n]);
 	enum td_result r = td_x509_parse(der, len, &certs[ch->n]);
+	if (certs[ch->n].der_len != len || !certs[ch->n].der) {
+		td_budget_give(budget, len);
+		if (!td_budget_take(budget, certs[ch->n].der ? certs[ch->n].der_len : 0))
+			budget->used += certs[ch->n].der_len;  /* kept anyway: count it */
+	}
 	ch->n++;  /* even a partly filled cert is cleaned up with the chain */
 	return r;
 }
@@ -331,8 +346,10 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 							    td_fl_on_message, m);
 			if (r != TD_OK)
 				td_fl_malformed(f, dir, "handshake message", r);
-			if (r == TD_ERR_CAP || r == TD_ERR_NOMEM)
-				td_hs_reasm_reset(&sd->hs);  /* the message is lost */
+			/* A message the memory cap (or malloc) refused is lost; one
+			 * over TD_CAP_HS_MESSAGE is being skipped: keep skipping. */
+			if ((r == TD_ERR_CAP || r == TD_ERR_NOMEM) && sd->hs.skip_left == 0)
+				td_hs_reasm_reset(&sd->hs);
 		}
 		break;
 	case TD_CT_APPLICATION_DATA:

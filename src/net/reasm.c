@@ -210,8 +210,10 @@ static void skip_to(struct td_reasm *r, const struct td_reasm_cb *cb, uint32_t t
 	 * lie behind it: then there is no hole, only something to drain. */
 	size_t n = seq_lt(r->next_seq, target) ? (uint32_t)(target - r->next_seq) : 0;
 	r->cap_dropped += n;
-	if (budget_full && r->budget)
+	if (budget_full && r->budget) {
 		r->budget->dropped += n;
+		r->budget_dropped += n;
+	}
 	emit_gap(r, cb, n);
 	drain(r, cb, r->next_seq, false);
 }

@@ -610,6 +610,8 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 	td_jsonw_kuint(w, "flows_evicted", st ? st->flows_evicted_full : 0);
 	td_jsonw_kuint(w, "flow_buffer_bytes", st ? st->reasm_cap_dropped : 0);
 	td_jsonw_kuint(w, "memory_bytes", st ? st->memory_cap_dropped : 0);
+	td_jsonw_kuint(w, "hs_messages", st ? st->hs_messages_dropped : 0);
+	td_jsonw_kuint(w, "retransmitted_bytes", st ? st->dup_bytes : 0);
 	td_jsonw_kuint(w, "events", js->drop_events);
 	td_jsonw_kuint(w, "certs", js->drop_certs);
 	td_jsonw_kuint(w, "list_items", js->drop_items);

@@ -499,6 +499,8 @@ static void write_stats(FILE *f, const struct md_sink *ms, const struct td_stats
 		stat_line(f, st->reasm_cap_dropped, "bytes dropped by the per-flow buffer cap "
 			  "(--flow-buffer)");
 		stat_line(f, st->memory_cap_dropped, "bytes dropped by the memory cap (--max-memory)");
+		stat_line(f, st->hs_messages_dropped, "handshake messages over 256 KiB, skipped");
+		stat_line(f, st->dup_bytes, "bytes retransmitted or overlapping (the first copy kept)");
 	}
 	stat_line(f, ms->dropped_events, "timeline events not kept (cap per connection)");
 	stat_line(f, ms->dropped_certs, "certificates not kept (cap per chain)");

@@ -863,14 +863,25 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 		td_tw_end(&t);
 	}
 	if (st->flows_evicted_full || st->reasm_cap_dropped || st->memory_cap_dropped ||
-	    drops_any(&ts->drops)) {
+	    st->hs_messages_dropped || drops_any(&ts->drops)) {
 		td_tw_put(&t, "dropped by caps: ");
 		td_tw_mark(&t);
 		stat_item(&t, st->flows_evicted_full, "flows evicted (flow table full)",
 			  TD_TW_YELLOW);
 		stat_item(&t, st->reasm_cap_dropped, "bytes (per-flow buffer cap)", TD_TW_YELLOW);
 		stat_item(&t, st->memory_cap_dropped, "bytes (memory cap)", TD_TW_YELLOW);
+		stat_item(&t, st->hs_messages_dropped, "handshake messages (over 256 KiB)",
+			  TD_TW_YELLOW);
 		drop_items(&t, &ts->drops, IND_BLOCK);
+		td_tw_end(&t);
+	}
+	if (st->dup_bytes) {
+		/* Not a loss: TCP retransmissions and overlaps, where the
+		 * first copy of each byte is the one analysed. */
+		td_tw_put(&t, "retransmitted: ");
+		td_tw_mark(&t);
+		stat_item(&t, st->dup_bytes, "bytes seen twice or overlapping (the first copy kept)",
+			  TD_TW_RESET);
 		td_tw_end(&t);
 	}
 	fflush(ts->out);
