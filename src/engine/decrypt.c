@@ -95,7 +95,8 @@ static void resolve(struct flow *f, struct side *sd, enum td_dir dir, bool force
 /* Key the side that sends in direction dir from the key log.  When the
  * log has no such secret: pending if it may still arrive (a live key
  * log), else decryption of that side is off. */
-void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state)
+void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label,
+		    enum key_state state)
 {
 	struct side *sd = &f->s[td_fl_dir_side(f, dir)];
 	sd->want_label = label;

@@ -45,15 +45,15 @@ struct side {
 	/* TLS 1.3 decryption with a key log */
 	/* Key-log decryption: TLS 1.3 handshake then application keys, or
 	 * TLS <= 1.2 keys from the master secret after ChangeCipherSpec */
-	enum { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_TLS12, KEYS_PENDING,
-	       KEYS_OFF } key_state;
+	enum key_state { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_TLS12, KEYS_PENDING,
+			 KEYS_OFF } key_state;
 	struct td_tls13_keys keys;
 	struct td_tls12_keys keys12;
 	/* KEYS_PENDING (live): the secret awaited, the state it leads to, and
 	 * the records held meanwhile (each: 8-byte time, type, version, length,
 	 * body) */
 	enum td_keylog_label want_label;
-	int want_state;
+	enum key_state want_state;
 	struct td_dynbuf held;
 	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
 	uint16_t port;
@@ -157,7 +157,8 @@ void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size
 void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected_);
 
 /* decrypt.c */
-void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label, int state);
+void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label,
+		    enum key_state state);
 bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
 /* records.c calls this for a record of side m->side: does it need the
  * side's keys (protected, and the side keyed or waiting for keys)? */
