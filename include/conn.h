@@ -265,6 +265,9 @@ enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3))) TD_MUST_CHECK;
 
 void td_cert_cleanup(struct td_cert *cert);
+/* A deep copy of a certificate into dst (overwritten; src/model/clone.c).
+ * TD_ERR_NOMEM leaves dst empty (cleaned up). */
+enum td_result td_cert_copy(struct td_cert *dst, const struct td_cert *src) TD_MUST_CHECK;
 void td_chain_cleanup(struct td_chain *chain);
 
 /* Free what a ClientHello owns (its lists and SNI) and zero it. */

@@ -25,6 +25,21 @@ void td_x509_global_cleanup(void);
  */
 enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cert) TD_MUST_CHECK;
 
+/*
+ * A cache of parsed certificates (src/x509/certcache.c): servers send the
+ * same chain to every client, so each distinct DER is parsed once.  At
+ * most `entries` certificates are kept (least recently used replaced).
+ * td_cert_cache_parse() is td_x509_parse() with the cache in front (a
+ * NULL cache parses every time); the result is the same.
+ */
+struct td_cert_cache;
+struct td_cert_cache *td_cert_cache_new(size_t entries);
+void td_cert_cache_free(struct td_cert_cache *c);
+enum td_result td_cert_cache_parse(struct td_cert_cache *c, const uint8_t *der, size_t len,
+				   struct td_cert *cert) TD_MUST_CHECK;
+/* Lookups answered from the cache and lookups that parsed. */
+void td_cert_cache_stats(const struct td_cert_cache *c, uint64_t *hits, uint64_t *misses);
+
 /* A DER Name (as in a CertificateRequest's certificate_authorities) as a
  * new RFC 4514 string, or NULL when it is not a Name.  Matches the
  * td_dn_fn type of tls_handshake.h. */

@@ -31,6 +31,23 @@ struct server_slot {
 	struct server_memory mem;
 };
 
+/* Chain verdicts remembered (see check_chain). */
+#define VERDICTS_KEPT 64
+/* A verdict is reused only this close in time to the one it was made at. */
+#define VERDICT_SPAN_S 3600
+
+/* One chain's verdict: the chain as sent (its certificates' SHA-256), the
+ * store it was checked against, and the times it holds for. */
+struct verdict_slot {
+	bool used;
+	bool server;
+	size_t n;
+	char sha[TD_CAP_CHAIN][65];
+	int64_t lo, hi;              /* reusable for lo <= at < hi */
+	uint64_t last;
+	struct td_chain_check check;
+};
+
 struct td_diagnoser {
 	struct td_trust *server_store;  /* the client's view of servers */
 	struct td_trust *client_store;  /* the server's view of clients */
@@ -39,6 +56,8 @@ struct td_diagnoser {
 	char note[256];
 	struct server_slot *servers;    /* MEMORY_SERVERS slots, round robin */
 	size_t next_slot;
+	struct verdict_slot verdicts[VERDICTS_KEPT];
+	uint64_t verdict_clock;
 };
 
 enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_opts *opts,
@@ -136,8 +155,84 @@ static void learn(struct td_diagnoser *d, const struct td_conn *c)
 }
 
 /* Validate a visible chain against a store. */
-static void check_chain(const struct td_trust *store, const struct td_chain *ch, int64_t at,
-			bool server, struct td_chain_check *out)
+/* The times around `at` for which every sent certificate keeps the
+ * validity status it has at `at` (not yet valid, valid, expired): the
+ * verdict of a path built from them cannot change in [*lo, *hi) but for
+ * the trust store's own certificates, hence also VERDICT_SPAN_S. */
+static void stable_span(const struct td_chain *ch, int64_t at, int64_t *lo, int64_t *hi)
+{
+	*lo = at - VERDICT_SPAN_S;
+	*hi = at + VERDICT_SPAN_S;
+	for (size_t i = 0; i < ch->n; i++) {
+		const int64_t edge[2] = { ch->certs[i].not_before, ch->certs[i].not_after + 1 };
+		for (int k = 0; k < 2; k++) {
+			if (edge[k] <= at && edge[k] > *lo)
+				*lo = edge[k];
+			if (edge[k] > at && edge[k] < *hi)
+				*hi = edge[k];
+		}
+	}
+}
+
+static struct verdict_slot *find_verdict(struct td_diagnoser *d, const struct td_chain *ch,
+					 bool server, int64_t at)
+{
+	for (size_t i = 0; i < VERDICTS_KEPT; i++) {
+		struct verdict_slot *v = &d->verdicts[i];
+		if (!v->used || v->server != server || v->n != ch->n || at < v->lo || at >= v->hi)
+			continue;
+		size_t k = 0;
+		while (k < ch->n && strcmp(v->sha[k], ch->certs[k].sha256) == 0)
+			k++;
+		if (k == ch->n) {
+			v->last = ++d->verdict_clock;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static void keep_verdict(struct td_diagnoser *d, const struct td_chain *ch, bool server,
+			 int64_t at, const struct td_chain_check *check)
+{
+	if (ch->n > TD_CAP_CHAIN)
+		return;
+	struct verdict_slot *v = &d->verdicts[0];
+	for (size_t i = 1; i < VERDICTS_KEPT && v->used; i++)
+		if (!d->verdicts[i].used || d->verdicts[i].last < v->last)
+			v = &d->verdicts[i];
+	v->used = true;
+	v->server = server;
+	v->n = ch->n;
+	for (size_t k = 0; k < ch->n; k++)
+		memcpy(v->sha[k], ch->certs[k].sha256, sizeof v->sha[k]);
+	stable_span(ch, at, &v->lo, &v->hi);
+	v->last = ++d->verdict_clock;
+	v->check = *check;
+}
+
+static void verify_chain(const struct td_trust *store, const struct td_chain *ch, int64_t at,
+			 bool server, struct td_chain_check *out);
+
+/* Validate a chain, or reuse the verdict of the same chain seen before
+ * (servers send the same chain to every client; path building and
+ * signature checks were most of the work on busy captures). */
+static void check_chain(struct td_diagnoser *d, const struct td_trust *store,
+			const struct td_chain *ch, int64_t at, bool server,
+			struct td_chain_check *out)
+{
+	const struct verdict_slot *v = store ? find_verdict(d, ch, server, at) : NULL;
+	if (v) {
+		*out = v->check;
+		return;
+	}
+	verify_chain(store, ch, at, server, out);
+	if (store && ch->n > 0)
+		keep_verdict(d, ch, server, at, out);
+}
+
+static void verify_chain(const struct td_trust *store, const struct td_chain *ch, int64_t at,
+			 bool server, struct td_chain_check *out)
 {
 	memset(out, 0, sizeof *out);
 	out->verdict = TD_CHAIN_NOT_CHECKED;
@@ -249,8 +344,8 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 	if (slot)
 		x.mem = &slot->mem;
 	struct td_chain_check sc, cc;
-	check_chain(d->server_store, &c->server_chain, x.at, true, &sc);
-	check_chain(d->client_store, &c->client_chain, x.at, false, &cc);
+	check_chain(d, d->server_store, &c->server_chain, x.at, true, &sc);
+	check_chain(d, d->client_store, &c->client_chain, x.at, false, &cc);
 	x.server_check = sc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &sc;
 	x.explicit_store = d->explicit_store;
 	x.client_check = cc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &cc;

@@ -541,7 +541,10 @@ struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sin
 	e->budget.cap = cfg->max_memory;
 	e->next_report = 1;
 	e->flows = td_flowtab_new(cfg->max_flows, on_evict, e);
-	if (!e->flows) {
+	e->certs = td_cert_cache_new(CERT_CACHE_ENTRIES);
+	if (!e->flows || !e->certs) {
+		td_flowtab_free(e->flows);
+		td_cert_cache_free(e->certs);
 		free(e);
 		return NULL;
 	}
@@ -603,5 +606,6 @@ void td_engine_free(struct td_engine *e)
 	free(e->queue);
 	drop_candidates(e);
 	free(e->candidates);
+	td_cert_cache_free(e->certs);
 	free(e);
 }

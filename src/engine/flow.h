@@ -21,6 +21,7 @@
 #include "tls_handshake.h"
 #include "tls_names.h"
 #include "tls_record.h"
+#include "x509.h"
 
 /* Encrypted records put in the timeline per direction during the handshake. */
 #define ENCRYPTED_EVENTS_MAX 6
@@ -30,6 +31,9 @@
 #define ORDER_QUEUE_MAX 4096u
 /* Server ports remembered as speaking TLS in this capture. */
 #define TLS_PORTS_KEPT 64u
+/* Distinct certificates kept parsed (x509.h's cache): a few hundred
+ * servers' chains. */
+#define CERT_CACHE_ENTRIES 256u
 /* Grace after a successful handshake before reporting early (live views). */
 #define REPORT_GRACE_US 1000000u
 
@@ -96,6 +100,7 @@ struct td_engine {
 				       the capture has shown no TLS (engine.c) */
 	size_t n_candidates;
 	uint64_t now_us;
+	struct td_cert_cache *certs; /* parsed certificates by DER (x509.h) */
 	uint64_t refreshed_us;  /* last keylog_refresh call (capture time) */
 	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
 	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */

@@ -49,7 +49,7 @@ static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
 	}
 	ch->certs = certs;
 	memset(&certs[ch->n], 0, sizeof certs[ch->n]);
-	enum td_result r = td_x509_parse(der, len, &certs[ch->n]);
+	enum td_result r = td_cert_cache_parse(cc->f->eng->certs, der, len, &certs[ch->n]);
 	if (certs[ch->n].der_len != len || !certs[ch->n].der) {
 		td_budget_give(budget, len);
 		if (!td_budget_take(budget, certs[ch->n].der ? certs[ch->n].der_len : 0))

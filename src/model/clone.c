@@ -80,6 +80,16 @@ static void copy_cert(struct td_cert *dst, const struct td_cert *src, bool *ok)
 	copy_strlist(&dst->ext_key_usage, &src->ext_key_usage, ok);
 }
 
+enum td_result td_cert_copy(struct td_cert *dst, const struct td_cert *src)
+{
+	bool ok = true;
+	copy_cert(dst, src, &ok);
+	if (ok)
+		return TD_OK;
+	td_cert_cleanup(dst);
+	return TD_ERR_NOMEM;
+}
+
 static void copy_chain(struct td_chain *dst, const struct td_chain *src, bool *ok)
 {
 	*dst = *src;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "diagnose.h"
 #include "tests.h"
 #include "verify.h"
 #include "x509.h"
@@ -704,10 +705,70 @@ static void test_system_bundle(void)
 	td_trust_free(t);
 }
 
+/* The diagnoser keeps chain verdicts (servers send the same chain to
+ * every client): the same chain judged again within its validity gets
+ * the same verdict without a new check, but one judged after its leaf
+ * expired must not reuse the earlier "ok". */
+static bool has_code(const struct td_conn *c, const char *code)
+{
+	for (size_t i = 0; i < c->n_diags; i++)
+		if (strcmp(c->diags[i].code, code) == 0)
+			return true;
+	return false;
+}
+
+static struct td_conn *chain_conn(const struct certs *chain, uint64_t start_s)
+{
+	struct td_conn *c = td_conn_new(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	c->tls = true;
+	c->start_us = start_s * 1000000u;
+	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->handshake_done = true;
+	c->ch.present = true;
+	c->sh.present = true;
+	c->version = 0x0303;
+	c->server_chain.present = true;
+	c->server_chain.certs = calloc(chain->n, sizeof *c->server_chain.certs);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs);
+	for (size_t i = 0; i < chain->n; i++) {
+		CU_ASSERT_EQUAL(td_x509_parse(chain->der[i], chain->len[i], &c->server_chain.certs[i]),
+				TD_OK);
+		c->server_chain.n++;
+	}
+	return c;
+}
+
+static void test_verdict_reuse(void)
+{
+	struct certs chain = { .n = 0 };
+	CU_ASSERT_FATAL(load_pem("v:vleaf.pem", &chain));
+	CU_ASSERT_FATAL(load_pem("v:vinter.pem", &chain));
+	struct td_diag_opts o = { .ca_file = path_of("v:vroot.pem"), .no_system_store = true };
+	char err[256] = "";
+	struct td_diagnoser *d = NULL;
+	CU_ASSERT_EQUAL_FATAL(td_diagnoser_new(&d, &o, err, sizeof err), TD_OK);
+	/* 2030 (valid), 2030 again, then 2039-06 (leaf expired in Jan 2039). */
+	static const uint64_t when[] = { 1893456000u, 1893456100u, 2191190400u };
+	static const bool expired[] = { false, false, true };
+	for (size_t k = 0; k < 3; k++) {
+		struct td_conn *c = chain_conn(&chain, when[k]);
+		CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
+		CU_ASSERT_EQUAL(has_code(c, "SERVER_CERT_EXPIRED"), expired[k]);
+		/* The named store's verdict: "certificate has expired" only then. */
+		CU_ASSERT_EQUAL(has_code(c, "SERVER_CERT_UNTRUSTED"), expired[k]);
+		td_conn_free(c);
+	}
+	td_diagnoser_free(d);
+	for (size_t i = 0; i < chain.n; i++)
+		free(chain.der[i]);
+}
+
 void td_suite_verify(void)
 {
 	CU_pSuite s = td_test_suite("verify");
 	td_test_add(s, "verdicts vs openssl verify", test_table);
+	td_test_add(s, "diagnoser reuses verdicts only while valid", test_verdict_reuse);
 	td_test_add(s, "bad RSA signature", test_bad_rsa_signature);
 	td_test_add(s, "store not polluted", test_store_not_polluted);
 	td_test_add(s, "hostile DER", test_hostile);

@@ -610,6 +610,57 @@ static void test_reuse(void)
 	free(der);
 }
 
+/* The parse cache: a hit gives the same certificate as a parse, a
+ * different DER is parsed, and the least recently used makes room. */
+static void test_cert_cache(void)
+{
+	size_t la = 0, lb = 0;
+	uint8_t *a = load("x509_ec.der", &la);
+	uint8_t *b = load("x509_client.der", &lb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	struct td_cert_cache *cache = td_cert_cache_new(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
+	struct td_cert ref, c1, c2, c3, c4;
+	memset(&ref, 0, sizeof ref);
+	memset(&c1, 0, sizeof c1);
+	memset(&c2, 0, sizeof c2);
+	memset(&c3, 0, sizeof c3);
+	memset(&c4, 0, sizeof c4);
+	CU_ASSERT_EQUAL(td_x509_parse(a, la, &ref), TD_OK);
+	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c1), TD_OK);
+	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c2), TD_OK);
+	uint64_t hits = 0, misses = 0;
+	td_cert_cache_stats(cache, &hits, &misses);
+	CU_ASSERT_EQUAL(hits, 1);
+	CU_ASSERT_EQUAL(misses, 1);
+	/* The hit is a copy of its own: equal to a parse, not shared. */
+	CU_ASSERT_PTR_NOT_EQUAL(c1.subject, c2.subject);
+	CU_ASSERT_STRING_EQUAL(c2.subject, ref.subject);
+	CU_ASSERT_STRING_EQUAL(c2.issuer, ref.issuer);
+	CU_ASSERT_STRING_EQUAL(c2.sha256, ref.sha256);
+	CU_ASSERT_EQUAL(c2.not_after, ref.not_after);
+	CU_ASSERT_EQUAL(c2.san.n, ref.san.n);
+	CU_ASSERT_EQUAL(c2.der_len, la);
+	CU_ASSERT_EQUAL(memcmp(c2.der, a, la), 0);
+	/* Another DER: parsed (the one slot goes to it), then the first again. */
+	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, b, lb, &c3), TD_OK);
+	CU_ASSERT_STRING_NOT_EQUAL(c3.sha256, ref.sha256);
+	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c4), TD_OK);
+	td_cert_cache_stats(cache, &hits, &misses);
+	CU_ASSERT_EQUAL(hits, 1);
+	CU_ASSERT_EQUAL(misses, 3);
+	CU_ASSERT_STRING_EQUAL(c4.subject, ref.subject);
+	td_cert_cleanup(&ref);
+	td_cert_cleanup(&c1);
+	td_cert_cleanup(&c2);
+	td_cert_cleanup(&c3);
+	td_cert_cleanup(&c4);
+	td_cert_cache_free(cache);
+	free(a);
+	free(b);
+}
+
 /* ---- td_x509_name_string ---- */
 
 static void test_name_string(void)
@@ -678,5 +729,6 @@ void td_suite_x509(void)
 	td_test_add(s, "unparseable input is data", test_unparseable);
 	td_test_add(s, "every prefix refused cleanly", test_prefixes);
 	td_test_add(s, "a cert can be cleaned and reused", test_reuse);
+	td_test_add(s, "parse cache", test_cert_cache);
 	td_test_add(s, "td_x509_name_string", test_name_string);
 }

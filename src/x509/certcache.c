@@ -1,0 +1,107 @@
+/*
+ * certcache.c - certificates parsed once per distinct DER (see x509.h).
+ *
+ * Real servers present the same chain to every client, thousands of
+ * times in a busy capture; parsing it with wolfSSL each time (ASN.1,
+ * names, the public key) was most of tlsdiag's time on handshake-heavy
+ * captures.  A small table keyed by a hash of the DER, checked byte for
+ * byte, keeps the parsed form; a hit is a deep copy (td_cert_copy).
+ * Least recently used entries make room.  No wolfSSL here.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "x509.h"
+
+struct slot {
+	bool used;
+	uint64_t hash;
+	uint64_t last;   /* use counter, for least recently used */
+	struct td_cert cert;  /* holds its own DER copy (cert.der) */
+};
+
+struct td_cert_cache {
+	struct slot *slots;
+	size_t n;
+	uint64_t clock;
+	uint64_t hits, misses;
+};
+
+/* FNV-1a, 64 bits: the DER is compared in full on a hash match. */
+static uint64_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+struct td_cert_cache *td_cert_cache_new(size_t entries)
+{
+	struct td_cert_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->n = entries ? entries : 1;
+	c->slots = calloc(c->n, sizeof *c->slots);
+	if (!c->slots) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void td_cert_cache_free(struct td_cert_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->slots[i].used)
+			td_cert_cleanup(&c->slots[i].cert);
+	free(c->slots);
+	free(c);
+}
+
+enum td_result td_cert_cache_parse(struct td_cert_cache *c, const uint8_t *der, size_t len,
+				   struct td_cert *cert)
+{
+	if (!c)
+		return td_x509_parse(der, len, cert);
+	uint64_t h = fnv1a(der, len);
+	struct slot *victim = &c->slots[0];
+	for (size_t i = 0; i < c->n; i++) {
+		struct slot *s = &c->slots[i];
+		if (s->used && s->hash == h && s->cert.der && s->cert.der_len == len &&
+		    memcmp(s->cert.der, der, len) == 0) {
+			s->last = ++c->clock;
+			c->hits++;
+			return td_cert_copy(cert, &s->cert);
+		}
+		if (!s->used || (victim->used && s->last < victim->last))
+			victim = s;
+	}
+	c->misses++;
+	enum td_result r = td_x509_parse(der, len, cert);
+	/* Keep only what parsed completely with its DER copy. */
+	if (r != TD_OK || !cert->der)
+		return r;
+	struct td_cert copy;
+	if (td_cert_copy(&copy, cert) != TD_OK)
+		return TD_OK;  /* not cached; the caller has its certificate */
+	if (victim->used)
+		td_cert_cleanup(&victim->cert);
+	victim->cert = copy;
+	victim->used = true;
+	victim->hash = h;
+	victim->last = ++c->clock;
+	return TD_OK;
+}
+
+void td_cert_cache_stats(const struct td_cert_cache *c, uint64_t *hits, uint64_t *misses)
+{
+	*hits = c ? c->hits : 0;
+	*misses = c ? c->misses : 0;
+}
