@@ -1,0 +1,433 @@
+#!/usr/bin/env bash
+#
+# run.sh -- tlsdiag's benchmark (`make bench`): prints figures, not a verdict
+# (its exit status is 0 whether or not the targets hold; non-zero only when
+# it could not measure).
+#
+# Usage (make bench passes the built programs):
+#   bench/run.sh --tlsdiag=PATH --floor=PATH --amplify=PATH --measure=PATH --lab=DIR
+#
+# 1. Workloads, made once and cached in $TD_BENCH_CACHE (default
+#    ~/.cache/tlsdiag-bench), remade only when missing or with BENCH_REGEN=1:
+#      seed-hs.pcap, seed-bulk.pcap   real traffic of the lab's openssl
+#          servers and curl/s_client over a 1500-byte-MTU loopback in a
+#          network namespace, under tcpdump (bench/seed.sh; needs root)
+#      hs.pcap          handshake-heavy: the handshake mix (TLS 1.2 and 1.3,
+#                       mTLS ok and failing, resumption, untrusted CA)
+#                       amplified (bench/amplify) to >= BENCH_HANDSHAKES
+#                       ClientHellos (200000), BENCH_HS_OVERLAP (256) copies
+#                       in flight at once
+#      bulk.pcap        bulk-heavy: 4 transfers of 32 MiB amplified to
+#                       >= BENCH_BULK_BYTES (1.1e9 bytes), 8 copies in flight
+#      hs-slice.pcap, bulk-slice.pcap   about 1/10 of each (the same seed,
+#                       fewer copies), for the peers (tshark, ssldump), whose
+#                       runs on the full workloads would take too long
+#    The handshake count of a workload is the number of ClientHellos in it:
+#    the seed's (counted by amplify, checked against tshark when installed)
+#    times the number of copies.
+# 2. Measurements, alternating tools within each round, page cache warm:
+#      floor       bench/floor, a bare pcap_next_ex() loop (the cheapest reader)
+#      json        tlsdiag -r FILE -o json > /dev/null
+#      text        tlsdiag -r FILE > /dev/null (default output); on the slice
+#                  instead of the full workload when a full JSON run takes
+#                  more than BENCH_TEXT_FULL_MAX_S (30) seconds
+#      tshark      tshark -n -r FILE -Y 'tls.handshake || tls.alert_message'
+#                  -T fields -e ... (every packet dissected, TCP reassembled,
+#                  one line per handshake message or alert), when installed
+#      ssldump     ssldump -n -r FILE (every record decoded and printed),
+#                  when installed
+#    BENCH_RUNS (5) runs of each, 3 for a command whose first run took over
+#    BENCH_SLOW_S (10) seconds; wall time and peak RSS from bench/measure
+#    (wait4).  Medians of the time; the largest peak RSS of the runs.
+# 3. Flat memory: tlsdiag -o json's peak RSS on a capture and on one twice
+#    as long, streamed from amplify into tlsdiag -r - (no disk): 2 x OVERLAP
+#    copies, then 4 x OVERLAP, of each seed.  Both are long enough for the
+#    number of copies in flight to reach OVERLAP and stay there (with fewer
+#    copies than OVERLAP, all of them overlap and a longer capture is also
+#    a wider one).
+# 4. The targets of the issue: handshake-heavy JSON <= 5x the floor,
+#    bulk-heavy <= 1.5x, peak RSS <= 64 MiB and flat.
+#
+# Environment: TD_BENCH_CACHE, BENCH_REGEN=1, BENCH_RUNS, BENCH_SLOW_S,
+# BENCH_HANDSHAKES, BENCH_BULK_BYTES, BENCH_HS_OVERLAP, BENCH_BULK_OVERLAP,
+# BENCH_TEXT_FULL_MAX_S, BENCH_PEERS=0 (skip tshark and ssldump),
+# BENCH_PROFILE=1 (perf record tlsdiag -o json on the handshake slice and
+# print the top 10), BENCH_INSTALL=0 (never apt-get install what the seed
+# needs: tcpdump, curl, iproute2, openssl).  The printed report is also
+# saved as $TD_BENCH_CACHE/last-run.txt.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+TLSDIAG='' FLOOR='' AMPLIFY='' MEASURE='' LAB=$HERE/../captures/lab
+for a in "$@"; do
+    case $a in
+    --tlsdiag=*) TLSDIAG=${a#*=} ;;
+    --floor=*)   FLOOR=${a#*=} ;;
+    --amplify=*) AMPLIFY=${a#*=} ;;
+    --measure=*) MEASURE=${a#*=} ;;
+    --lab=*)     LAB=${a#*=} ;;
+    *) die "unknown argument '$a' (see the comment at the top of bench/run.sh)" ;;
+    esac
+done
+for v in TLSDIAG FLOOR AMPLIFY MEASURE; do
+    [[ -n ${!v} && -x ${!v} ]] || die "--${v,,}=PATH: not given or not executable: '${!v}'"
+    printf -v "$v" '%s' "$(cd "$(dirname "${!v}")" && pwd)/$(basename "${!v}")"
+done
+
+CACHE=${TD_BENCH_CACHE:-${HOME:-/root}/.cache/tlsdiag-bench}
+RUNS=${BENCH_RUNS:-5}
+SLOW_S=${BENCH_SLOW_S:-10}
+SLOW_RUNS=3
+((SLOW_RUNS <= RUNS)) || SLOW_RUNS=$RUNS
+HS_MIN=${BENCH_HANDSHAKES:-200000}
+BULK_MIN=${BENCH_BULK_BYTES:-1100000000}
+HS_OVERLAP=${BENCH_HS_OVERLAP:-256}
+BULK_OVERLAP=${BENCH_BULK_OVERLAP:-8}
+TEXT_FULL_MAX_S=${BENCH_TEXT_FULL_MAX_S:-30}
+SLICE=10
+FORMAT=1            # bump when the workloads change meaning: forces a remake
+
+TMPD=$(mktemp -d /tmp/tdbench.XXXXXX)
+trap 'rm -rf "$TMPD"' EXIT
+trap 'exit 130' INT TERM
+T_START=$SECONDS
+
+# ---------------------------------------------------------------------------
+# 1. workloads
+# ---------------------------------------------------------------------------
+install_missing() {   # what seed.sh needs, on a fresh Debian machine
+    local want=() t
+    declare -A pkg=([tcpdump]=tcpdump [curl]=curl [ip]=iproute2 [ss]=iproute2 [openssl]=openssl)
+    for t in tcpdump curl ip ss openssl; do command -v "$t" >/dev/null || want+=("${pkg[$t]}"); done
+    ((${#want[@]})) || return 0
+    if ! [[ ${BENCH_INSTALL:-1} == 1 && $(id -u) == 0 ]] || ! command -v apt-get >/dev/null; then
+        die "the seed captures need: ${want[*]} (install them, or run as root on Debian)"
+    fi
+    log "installing ${want[*]} (BENCH_INSTALL=0 to refuse)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+}
+
+# amplify_to OUT COPIES OVERLAP SEED: run amplify, echo its key=value summary
+amplify_to() {
+    "$AMPLIFY" -n "$2" -k "$3" -o "$1" "$4" 2>"$TMPD/amp.err" || { cat "$TMPD/amp.err" >&2; die "amplify failed"; }
+    sed -n 's/^amplify: //p' "$TMPD/amp.err"
+}
+kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }   # kv KEY "k=v k=v..."
+
+declare -A W=()    # W[name.field]: file copies overlap packets bytes hs
+load_workloads() {
+    local name file copies overlap packets bytes hs
+    [[ -s $CACHE/workloads.txt ]] || return 1
+    [[ $(head -n 1 "$CACHE/workloads.txt") == "format $FORMAT" ]] || return 1
+    while read -r name file copies overlap packets bytes hs; do
+        [[ $name == format ]] && continue
+        [[ -s $CACHE/$file ]] || return 1
+        W[$name.file]=$CACHE/$file W[$name.copies]=$copies W[$name.overlap]=$overlap
+        W[$name.packets]=$packets W[$name.bytes]=$bytes W[$name.hs]=$hs
+    done <"$CACHE/workloads.txt"
+    for name in hs hs-slice bulk bulk-slice; do [[ -n ${W[$name.file]:-} ]] || return 1; done
+}
+
+make_workloads() {
+    local t0=$SECONDS s seed_ch seed_bytes copies sl need avail line
+    mkdir -p "$CACHE"
+    if [[ ${BENCH_REGEN:-0} == 1 ]]; then
+        rm -f "$CACHE"/{seed-hs.pcap,seed-bulk.pcap,seed.txt,hs.pcap,hs-slice.pcap,bulk.pcap,bulk-slice.pcap,workloads.txt}
+    fi
+    rm -f "$CACHE/workloads.txt"
+    if [[ ! -s $CACHE/seed-hs.pcap || ! -s $CACHE/seed-bulk.pcap || ! -s $CACHE/seed.txt ]]; then
+        [[ $(id -u) == 0 ]] || die "the seed captures are missing from $CACHE: run once as root (ip netns, tcpdump)"
+        install_missing
+        log "recording the seed captures (bench/seed.sh, about a minute)"
+        bash "$HERE/seed.sh" "$CACHE" "$LAB"
+    fi
+    rm -f "$CACHE"/{hs.pcap,hs-slice.pcap,bulk.pcap,bulk-slice.pcap}
+
+    s=$(amplify_to /dev/null 1 1 "$CACHE/seed-hs.pcap")
+    seed_ch=$(kv seed_clienthellos "$s")
+    ((seed_ch > 0)) || die "seed-hs.pcap: no ClientHello"
+    if command -v tshark >/dev/null; then
+        local ts_ch
+        ts_ch=$(tshark -n -r "$CACHE/seed-hs.pcap" -Y 'tls.handshake.type == 1' 2>/dev/null | wc -l)
+        ((ts_ch == seed_ch)) || log "warning: seed-hs.pcap: amplify counts $seed_ch ClientHellos, tshark $ts_ch"
+    fi
+    copies=$(((HS_MIN + seed_ch - 1) / seed_ch))
+    seed_bytes=$(($(kv bytes "$s") - 24))
+    need=$((seed_bytes * copies * 11 / 10))
+    s=$(amplify_to /dev/null 1 1 "$CACHE/seed-bulk.pcap")
+    local bseed=$(($(kv bytes "$s") - 24)) bcopies
+    bcopies=$(((BULK_MIN + bseed - 1) / bseed))
+    need=$((need + bseed * bcopies * 11 / 10))
+    avail=$(($(df -Pk "$CACHE" | awk 'NR == 2 { print $4 }') * 1024))
+    ((avail > need + (1 << 30))) ||
+        die "$CACHE: $((avail >> 20)) MiB free, the workloads need about $((need >> 20)) MiB (+1 GiB to spare)"
+
+    {
+        echo "format $FORMAT"
+        for spec in "hs $copies $HS_OVERLAP seed-hs.pcap" "bulk $bcopies $BULK_OVERLAP seed-bulk.pcap"; do
+            read -r name c k seed <<<"$spec"
+            sl=$(((c + SLICE / 2) / SLICE)); ((sl >= 1)) || sl=1
+            for part in "$name $c" "$name-slice $sl"; do
+                read -r n cc <<<"$part"
+                log "amplifying $seed x $cc -> $n.pcap"
+                line=$(amplify_to "$CACHE/$n.pcap.tmp" "$cc" "$k" "$CACHE/$seed")
+                mv "$CACHE/$n.pcap.tmp" "$CACHE/$n.pcap"
+                echo "$n $n.pcap $cc $k $(kv packets "$line") $(kv bytes "$line") $(kv clienthellos "$line")"
+            done
+        done
+    } >"$CACHE/workloads.txt.tmp"
+    mv "$CACHE/workloads.txt.tmp" "$CACHE/workloads.txt"
+    GEN_S=$((SECONDS - t0))
+}
+
+GEN_S=0
+if [[ ${BENCH_REGEN:-0} == 1 ]] || ! load_workloads; then
+    make_workloads
+    load_workloads || die "the workloads in $CACHE are incomplete after making them"
+fi
+
+# ---------------------------------------------------------------------------
+# helpers: formatting
+# ---------------------------------------------------------------------------
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) exit 1
+    if (NR % 2) printf "%.6f\n", v[(NR + 1) / 2]; else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+calc() { awk "BEGIN { printf \"%s\", $1 }"; }
+# human N: 1234567 -> 1.23 M, 12345 -> 12.3 k
+human() { awk -v n="$1" 'BEGIN {
+    if (n >= 1e9) printf "%.2f G", n / 1e9; else if (n >= 1e6) printf "%.2f M", n / 1e6
+    else if (n >= 1e4) printf "%.1f k", n / 1e3; else printf "%.0f", n }'; }
+
+# ---------------------------------------------------------------------------
+# 2. measurements
+# ---------------------------------------------------------------------------
+have_tshark=0 have_ssldump=0
+if [[ ${BENCH_PEERS:-1} == 1 ]]; then
+    command -v tshark >/dev/null && have_tshark=1
+    command -v ssldump >/dev/null && have_ssldump=1
+fi
+
+TSHARK_FIELDS=(-e tcp.stream -e tls.handshake.type -e tls.handshake.extensions_server_name
+               -e tls.handshake.ciphersuite -e tls.alert_message.desc)
+cmd_for() {   # cmd_for ROW FILE: sets CMD
+    case $1 in
+    floor)   CMD=("$FLOOR" "$2") ;;
+    json)    CMD=("$TLSDIAG" -r "$2" -o json) ;;
+    text)    CMD=("$TLSDIAG" -r "$2") ;;
+    tshark)  CMD=(tshark -n -r "$2" -Y 'tls.handshake || tls.alert_message' -T fields "${TSHARK_FIELDS[@]}") ;;
+    ssldump) CMD=(ssldump -n -r "$2") ;;
+    esac
+}
+label_of() {
+    case $1 in
+    floor)   echo 'floor (pcap_next_ex loop)' ;;
+    json)    echo 'tlsdiag -o json' ;;
+    text)    echo 'tlsdiag (text)' ;;
+    tshark)  echo 'tshark -Y tls.handshake -T fields' ;;
+    ssldump) echo 'ssldump -n' ;;
+    esac
+}
+
+declare -A TIMES=() CPU=() RSS=() QUOTA=() NRUN=()
+MAX_LOAD=0
+run_one() {   # run_one KEY ROW FILE
+    local key=$1 row=$2 f=$3 wall rss status cpu load
+    cmd_for "$row" "$f"
+    "$MEASURE" "$TMPD/res" "${CMD[@]}" >/dev/null 2>"$TMPD/err" </dev/null || true   # status: below
+    read -r wall rss status cpu <"$TMPD/res" || die "$row: no measurement"
+    read -r load _ </proc/loadavg || load=0
+    MAX_LOAD=$(awk -v a="$MAX_LOAD" -v b="$load" 'BEGIN { print (b > a) ? b : a }')
+    if ! { ((status == 0)) || { [[ $row == json || $row == text ]] && ((status == 1)); }; }; then
+        tail -n 5 "$TMPD/err" >&2
+        die "$row on $f: exit status $status"
+    fi
+    TIMES[$key]+=" $wall"
+    CPU[$key]+=" $cpu"
+    ((rss > ${RSS[$key]:-0})) && RSS[$key]=$rss
+    NRUN[$key]=$((${NRUN[$key]:-0} + 1))
+    if [[ -z ${QUOTA[$key]:-} ]]; then
+        if awk -v w="$wall" -v s="$SLOW_S" 'BEGIN { exit !(w > s) }'; then QUOTA[$key]=$SLOW_RUNS; else QUOTA[$key]=$RUNS; fi
+    fi
+    printf '.' >&2
+}
+
+# bench_workload NAME: measure the rows of NAME (full) and NAME-slice
+declare -A ROWS=()
+bench_workload() {
+    local wl=$1 r row key text_where=full first
+    local full=(floor json text) slice=(floor json)
+    ((have_tshark)) && slice+=(tshark)
+    ((have_ssldump)) && slice+=(ssldump)
+    log "$wl: warming the page cache"
+    "$FLOOR" "${W[$wl.file]}" >/dev/null
+    "$FLOOR" "${W[$wl-slice.file]}" >/dev/null
+    printf 'bench: %s: measuring ' "$wl" >&2
+    for ((r = 1; r <= RUNS; r++)); do
+        for row in "${full[@]}"; do
+            key=$wl/$row
+            if [[ $row == text && $r == 1 ]]; then
+                first=$(awk '{ print $1 }' <<<"${TIMES[$wl/json]}")
+                if awk -v w="$first" -v m="$TEXT_FULL_MAX_S" 'BEGIN { exit !(w > m) }'; then
+                    text_where=slice
+                    full=(floor json)
+                    slice=(floor json text "${slice[@]:2}")
+                    continue
+                fi
+            fi
+            ((${NRUN[$key]:-0} < ${QUOTA[$key]:-1})) && run_one "$key" "$row" "${W[$wl.file]}"
+        done
+        for row in "${slice[@]}"; do
+            key=$wl-slice/$row
+            ((${NRUN[$key]:-0} < ${QUOTA[$key]:-1})) && run_one "$key" "$row" "${W[$wl-slice.file]}"
+        done
+    done
+    printf '\n' >&2
+    ROWS[$wl]="${full[*]}"
+    ROWS[$wl-slice]="${slice[*]}"
+    TEXT_WHERE[$wl]=$text_where
+}
+declare -A TEXT_WHERE=()
+
+med() { median <<<"${TIMES[$1]}"; }
+medcpu() { median <<<"${CPU[$1]}"; }
+
+print_table() {   # print_table NAME TITLE
+    local wl=$1 title=$2 part row key m fl c flc
+    printf '\n%s\n' "$title"
+    printf '  full:  %s: the seed x %s, %s packets, %.1f MB, %s handshakes, %s copies in flight\n' \
+        "${W[$wl.file]##*/}" "${W[$wl.copies]}" "$(human "${W[$wl.packets]}")" \
+        "$(calc "${W[$wl.bytes]} / 1e6")" "${W[$wl.hs]}" "${W[$wl.overlap]}"
+    printf '  slice: %s: the seed x %s (1/%.1f of full), %s packets, %.1f MB, %s handshakes\n' \
+        "${W[$wl-slice.file]##*/}" "${W[$wl-slice.copies]}" "$(calc "${W[$wl.copies]} / ${W[$wl-slice.copies]}")" \
+        "$(human "${W[$wl-slice.packets]}")" "$(calc "${W[$wl-slice.bytes]} / 1e6")" "${W[$wl-slice.hs]}"
+    printf '  %-34s %-5s %4s %9s %9s %10s %8s %12s %8s %8s %6s\n' \
+        tool file runs 'median s' 'cpu s' 'packets/s' 'MB/s' 'handshakes/s' 'RSS MiB' 'x floor' '(cpu)'
+    for part in "$wl" "$wl-slice"; do
+        fl=$(med "$part/floor") flc=$(medcpu "$part/floor")
+        for row in ${ROWS[$part]}; do
+            key=$part/$row
+            m=$(med "$key") c=$(medcpu "$key")
+            printf '  %-34s %-5s %4s %9.3f %9.3f %10s %8.1f %12s %8.1f %8.2f %6.1f\n' \
+                "$(label_of "$row")" "$([[ $part == *-slice ]] && echo slice || echo full)" "${NRUN[$key]}" "$m" "$c" \
+                "$(human "$(calc "${W[$part.packets]} / $m")")" "$(calc "${W[$part.bytes]} / 1e6 / $m")" \
+                "$(human "$(calc "${W[$part.hs]} / $m")")" "$(calc "${RSS[$key]} / 1024")" "$(calc "$m / $fl")" \
+                "$(calc "$c / ($flc > 0.001 ? $flc : 0.001)")"
+        done
+    done
+    # the peers, against tlsdiag -o json on the same slice
+    local j peer p
+    j=$(med "$wl-slice/json")
+    for peer in tshark ssldump; do
+        [[ -n ${TIMES[$wl-slice/$peer]:-} ]] || { printf '  %s: not measured (not installed, or BENCH_PEERS=0)\n' "$peer"; continue; }
+        p=$(med "$wl-slice/$peer")
+        printf '  vs %-7s (same slice): %s takes %.2fx the time of tlsdiag -o json (tlsdiag %s); on the full workload about %.1f s\n' \
+            "$peer" "$peer" "$(calc "$p / $j")" \
+            "$(awk -v r="$(calc "$p / $j")" 'BEGIN { if (r >= 1) printf "%.2fx faster", r; else printf "%.2fx slower", 1 / r }')" \
+            "$(calc "$p * ${W[$wl.packets]} / ${W[$wl-slice.packets]}")"
+    done
+    [[ ${TEXT_WHERE[$wl]} == slice ]] &&
+        printf '  (text output measured on the slice: a full JSON run took over %s s)\n' "$TEXT_FULL_MAX_S"
+    return 0
+}
+
+# ---------------------------------------------------------------------------
+# 3. flat memory: streamed, 1x and 2x
+# ---------------------------------------------------------------------------
+declare -A FLAT=()
+flat_memory() {   # flat_memory NAME SEED COPIES OVERLAP
+    local wl=$1 seed=$2 copies=$3 k=$4 mult res
+    for mult in 1 2; do
+        "$AMPLIFY" -n $((copies * mult)) -k "$k" -o - "$seed" 2>/dev/null |
+            "$MEASURE" "$TMPD/res" "$TLSDIAG" -r - -o json >/dev/null 2>"$TMPD/err" || true
+        read -r _ res status _ <"$TMPD/res"
+        ((status <= 1)) || { tail -n 5 "$TMPD/err" >&2; die "flat memory: tlsdiag -r - exit status $status"; }
+        FLAT[$wl.$mult]=$res
+        printf '.' >&2
+    done
+    FLAT[$wl.copies]=$copies
+}
+
+# ---------------------------------------------------------------------------
+# run
+# ---------------------------------------------------------------------------
+T_MEASURE=$SECONDS
+bench_workload hs
+bench_workload bulk
+log "flat memory: streaming 1x and 2x through tlsdiag -r -"
+flat_memory hs "$CACHE/seed-hs.pcap" "$((2 * ${W[hs.overlap]}))" "${W[hs.overlap]}"
+flat_memory bulk "$CACHE/seed-bulk.pcap" "$((2 * ${W[bulk.overlap]}))" "${W[bulk.overlap]}"
+printf '\n' >&2
+T_MEASURE=$((SECONDS - T_MEASURE))
+
+report() {
+    local cpu mem os
+    cpu=$(awk -F: '/^model name/ { sub(/^ */, "", $2); print $2; exit }' /proc/cpuinfo 2>/dev/null)
+    mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+    os=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}")
+    printf 'tlsdiag benchmark (make bench), %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    printf 'machine: %s, %s CPUs, %s RAM; %s; Linux %s\n' "${cpu:-?}" "$(nproc)" "${mem:-?}" "${os:-?}" "$(uname -r)"
+    printf 'tlsdiag: %s (%s); %s\n' "$("$TLSDIAG" --version)" "$TLSDIAG" "$("$FLOOR" --version)"
+    local pv
+    for p in tshark ssldump; do
+        pv=$(dpkg-query -W -f '${Version}' "$p" 2>/dev/null || true)
+        if command -v "$p" >/dev/null; then printf '%s: %s\n' "$p" "${pv:-installed}"; else printf '%s: not installed\n' "$p"; fi
+    done
+    printf 'workloads: %s (seed: %s)\n' "$CACHE" "$(head -n 1 "$CACHE/seed.txt" 2>/dev/null)"
+    printf 'medians of %s runs (%s for a command whose first run took over %s s), alternating; peak RSS = the largest of the runs\n' "$RUNS" "$SLOW_RUNS" "$SLOW_S"
+    printf 'x floor = median wall time / the floor'"'"'s on the same file; (cpu) = the same with user+system time\n'
+    printf 'highest 1-min load average seen after a run: %s on %s CPUs%s\n' "$MAX_LOAD" "$(nproc)" \
+        "$(awk -v l="$MAX_LOAD" -v n="$(nproc)" 'BEGIN { if (l > 1.5) printf " (other processes were competing for the CPUs: wall times are noisy, trust the cpu columns more)" }')"
+
+    print_table hs 'handshake-heavy (TLS 1.2/1.3, mTLS ok and failing, resumption, untrusted CA)'
+    print_table bulk 'bulk-heavy (TLS 1.2/1.3 transfers of 32 MiB, with and without client certificates)'
+
+    printf '\nflat memory (tlsdiag -o json, amplify -n COPIES -o - SEED | tlsdiag -r -: twice the copies = twice as long,\n'
+    printf '             the same copies in flight: %s for handshake-heavy, %s for bulk-heavy)\n' "${W[hs.overlap]}" "${W[bulk.overlap]}"
+    local wl a b verdict
+    # "flat": the longer capture needs at most 1 MiB or 5 % more (allocator noise)
+    for wl in hs bulk; do
+        a=${FLAT[$wl.1]} b=${FLAT[$wl.2]}
+        verdict=$(awk -v a="$a" -v b="$b" 'BEGIN { d = b - a; if (d <= 1024 || d <= a * 0.05) print "flat"; else print "GROWS" }')
+        printf '  %-5s %7s copies: %7.1f MiB   %7s copies: %7.1f MiB   (%+.1f MiB) %s\n' "$wl" \
+            "${FLAT[$wl.copies]}" "$(calc "$a / 1024")" "$((FLAT[$wl.copies] * 2))" "$(calc "$b / 1024")" \
+            "$(calc "($b - $a) / 1024")" "$verdict"
+    done
+
+    printf '\ntargets (issue)\n'
+    local x xc wl lim what
+    for wl in hs bulk; do
+        if [[ $wl == hs ]]; then lim=5 what='handshake-heavy'; else lim=1.5 what='bulk-heavy'; fi
+        x=$(calc "$(med $wl/json) / $(med $wl/floor)")
+        xc=$(calc "$(medcpu $wl/json) / $(medcpu $wl/floor)")
+        printf '  %-16s tlsdiag -o json <= %3sx floor: %7.2fx (cpu %.2fx)  %s\n' "$what," "$lim" "$x" "$xc" \
+            "$(awk -v x="$x" -v l="$lim" 'BEGIN { if (x <= l) print "met"; else printf "MISSED (%.2fx too slow)", x / l }')"
+    done
+    local worst=0 k
+    for k in "${!RSS[@]}"; do
+        [[ $k == */json || $k == */text ]] && ((RSS[$k] > worst)) && worst=${RSS[$k]}
+    done
+    for k in hs.1 hs.2 bulk.1 bulk.2; do ((FLAT[$k] > worst)) && worst=${FLAT[$k]}; done
+    printf '  tlsdiag peak RSS <= 64 MiB (all runs):          %7.1f MiB %s\n' "$(calc "$worst / 1024")" \
+        "$( ((worst <= 65536)) && echo met || echo MISSED)"
+    printf '\ngeneration %s s (0: cached), measurement %s s, total %s s\n' "$GEN_S" "$T_MEASURE" "$((SECONDS - T_START))"
+}
+
+report | tee "$CACHE/last-run.txt"
+
+if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
+    if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$TMPD/perf.data" \
+            "$TLSDIAG" -r "${W[hs-slice.file]}" -o json >/dev/null 2>"$TMPD/perf.err"; [[ -s $TMPD/perf.data ]]; then
+        printf '\nprofile: perf record -e cpu-clock tlsdiag -r %s -o json; top 10 (self time)\n' "${W[hs-slice.file]##*/}"
+        perf report -i "$TMPD/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
+            awk '/^ +[0-9.]+%/ && n++ < 10 { printf "  %8s  %-24s %s\n", $1, $2, $4 }' || true
+        printf '  by object: %s\n' "$(perf report -i "$TMPD/perf.data" --stdio --no-children --sort dso 2>/dev/null |
+            awk '/^ +[0-9.]+%/ && $1 + 0 >= 0.5 { printf "%s%s %s", sep, $2, $1; sep = ", " }')"
+    else
+        log "BENCH_PROFILE=1: perf record does not work here"
+    fi
+fi
