@@ -71,6 +71,19 @@ struct finding {
 	size_t n_events;
 };
 
+/* Empty a finding (its counters and the first byte of each text). */
+static inline void finding_clear(struct finding *f)
+{
+	f->code = NULL;
+	f->severity = TD_SEV_INFO;
+	f->stage = TD_STAGE_TCP;
+	f->gave_up = TD_PARTY_NOBODY;
+	f->summary[0] = '\0';
+	f->fix[0] = '\0';
+	f->n_evidence = 0;
+	f->n_events = 0;
+}
+
 typedef bool (*rule_fn)(const struct dx *x, struct finding *f);
 
 struct rule {

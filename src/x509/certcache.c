@@ -29,11 +29,17 @@ struct td_cert_cache {
 	uint64_t hits, misses;
 };
 
-/* FNV-1a, 64 bits: the DER is compared in full on a hash match. */
+/* FNV-1a, 64 bits, over the length and the last 64 bytes (the
+ * signature, different for any two certificates): the DER is compared in
+ * full on a match, so hashing all of it would only cost time. */
 static uint64_t fnv1a(const uint8_t *p, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325u;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < sizeof n; k++) {
+		h ^= (uint8_t)(n >> (8 * k));
+		h *= 0x100000001b3u;
+	}
+	for (size_t i = n > 64 ? n - 64 : 0; i < n; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3u;
 	}
