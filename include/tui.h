@@ -50,6 +50,8 @@ struct td_tui_opts {
 	struct td_text_opts summary; /* the end summary (the text report's) on quit */
 	size_t max_rows;         /* 0: TD_TUI_MAX_ROWS */
 	size_t max_bytes;        /* 0: TD_TUI_MAX_BYTES */
+	bool force;              /* s replaces tlsdiag-conn-ID.md when it exists (--force);
+				    otherwise a new name is chosen, never overwriting */
 };
 
 struct td_tui;

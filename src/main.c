@@ -90,6 +90,7 @@ static void tui_options(const struct options *o, struct td_tui_opts *v, char *ke
 	v->md.client_trust_store = o->diag.client_ca_file;
 	v->summary.color = want_color(o->color, isatty(STDOUT_FILENO));
 	v->summary.verbose = o->verbose;
+	v->force = o->force;
 }
 
 static void on_signal(int sig)

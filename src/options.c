@@ -44,6 +44,8 @@ static void usage(FILE *out)
 "                           when no -o is given); with -r: over the capture\n"
 "      --no-tui             stream the text, JSON or Markdown report instead\n"
 "      --replay             with -r: the view at the capture's own pace\n"
+"      --force              the view's s key may replace an earlier tlsdiag-conn-ID.md\n"
+"                           (without it a new name is chosen: nothing is overwritten)\n"
 "  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection)\n"
 "                           or markdown (a bug report with sequence diagrams)\n"
 "      --all                markdown: details of every connection, not only failures\n"
@@ -143,7 +145,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED,
+       OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
        OPT_TUI, OPT_NO_TUI, OPT_REPLAY };
 
 /* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
@@ -194,6 +196,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "redact", optional_argument, NULL, OPT_REDACT },
 		{ "only-failed", no_argument, NULL, OPT_ONLY_FAILED },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -284,6 +287,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 						  optarg);
 			break;
 		case OPT_ONLY_FAILED: o->only_failed = true; break;
+		case OPT_FORCE: o->force = true; break;
 		case OPT_TUI: o->tui = TUI_ON; break;
 		case OPT_NO_TUI: o->tui = TUI_OFF; break;
 		case OPT_REPLAY: o->replay = true; break;

@@ -38,6 +38,7 @@ struct options {
 	bool redact;
 	enum td_redact_level redact_level;
 	bool only_failed;
+	bool force;             /* --force: the view's s may replace an earlier report file */
 };
 
 /* Parse argv into *o (td_config_defaults first).  0: run; otherwise the

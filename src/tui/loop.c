@@ -381,8 +381,14 @@ static uint32_t read_key(void)
 /* Create a new file for the report in dir: tlsdiag-conn-ID.md, or
  * tlsdiag-conn-ID-N.md when that exists.  O_EXCL and O_NOFOLLOW: never
  * overwrite, never follow a planted link.  The fd, or -1 with errno. */
-static int create_report(const char *dir, uint64_t id, char *path, size_t len)
+static int create_report(const char *dir, uint64_t id, bool force, char *path, size_t len)
 {
+	if (force) {
+		/* --force: replace the report of this connection (still never
+		 * through a link). */
+		snprintf(path, len, "%s/tlsdiag-conn-%" PRIu64 ".md", dir, id);
+		return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	}
 	for (unsigned k = 0; k < 100; k++) {
 		if (k == 0)
 			snprintf(path, len, "%s/tlsdiag-conn-%" PRIu64 ".md", dir, id);
@@ -417,7 +423,7 @@ static void save_report(struct td_tui *t, uint64_t now)
 				tmp && tmp[0] == '/' ? tmp : "/tmp" };
 	int fd = -1, first_errno = 0;
 	for (size_t i = 0; i < 2 && fd < 0; i++) {
-		fd = create_report(dirs[i], r->id, path, sizeof path);
+		fd = create_report(dirs[i], r->id, t->opts.force, path, sizeof path);
 		if (fd < 0 && i == 0)
 			first_errno = errno;
 	}

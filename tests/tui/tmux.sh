@@ -189,11 +189,29 @@ if wait_for 'end of capture' 15; then
 	fi
 	keys Enter
 	check "NO_COLOR: the failing step is still marked >>" page_until '^>> .*Alert fatal unknown_ca'
+	# s never overwrites: an earlier report of #1 stays, a new name is used
+	echo "earlier report" >"$tmp/out/tlsdiag-conn-1.md"
+	keys s
+	check "s: an existing report is not overwritten (a new name)" \
+		wait_for "saved #1 to $tmp/out/tlsdiag-conn-1-2\\.md" 3
+	check "s: the earlier file is intact" grep -qx "earlier report" "$tmp/out/tlsdiag-conn-1.md"
 	keys C-c
 	finished 1 "Ctrl-C (SIGINT)"
 	check "Ctrl-C: the end summary is printed" wait_for '^1 TLS connection: 0 established, 1 failed' 2
 else
 	bad "NO_COLOR run: the view did not come up"; dump
+fi
+
+# ---- 2b. --force: s replaces the earlier report ---------------------------------------
+start 80 24 NO_COLOR=1 -- -r "$b" --tui --force
+if wait_for 'end of capture' 15; then
+	keys s
+	check "--force: s replaces tlsdiag-conn-1.md" wait_for "saved #1 to $tmp/out/tlsdiag-conn-1\\.md" 3
+	check "--force: the file is the report now" grep -q 'unknown' "$tmp/out/tlsdiag-conn-1.md"
+	keys q
+	finished 1 "--force run"
+else
+	bad "--force run: the view did not come up"; dump
 fi
 
 # ---- 3. --replay at capture pace, keys from /dev/tty with the capture on stdin --------
