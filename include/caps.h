@@ -39,6 +39,13 @@
  * pseudonyms; past it each new value gets a fixed placeholder. */
 #define TD_CAP_REDACT_VALUES     16384u
 
+/* The live view (tui.h): connections kept (the oldest row goes first,
+ * counted); bytes of connection copies kept (past it the oldest finished
+ * rows lose their details, counted); redraws per second at most. */
+#define TD_TUI_MAX_ROWS          10000u
+#define TD_TUI_MAX_BYTES         (128u * 1024u * 1024u)
+#define TD_TUI_FPS               20u
+
 /* Defaults of the caps that are options. */
 #define TD_DEFAULT_FLOW_BUFFER   (256u * 1024u)        /* out-of-order bytes per direction */
 /* Together about 256 MiB at most: 32768 flows of about 4 KiB of state

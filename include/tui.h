@@ -27,18 +27,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "capture.h"
+#include "caps.h"
 #include "engine.h"
 #include "out.h"
 #include "result.h"
 #include "sink.h"
-
-/* Connections the view keeps (the oldest row goes first, counted). */
-#define TD_TUI_MAX_ROWS   10000u
-/* Bytes of connection copies kept; past it the oldest finished rows lose
- * their details (the row stays, counted as "details dropped"). */
-#define TD_TUI_MAX_BYTES  (128u * 1024u * 1024u)
-/* Redraws per second, at most. */
-#define TD_TUI_FPS        20u
 
 struct td_tui_opts {
 	bool color;              /* colours allowed (--color, NO_COLOR); symbols are always shown */
