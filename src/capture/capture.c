@@ -183,8 +183,12 @@ enum td_result td_capture_open_live(struct td_capture **out, const char *iface,
 	}
 	pcap_set_snaplen(c->pcap, snaplen > 0 ? snaplen : 262144);
 	pcap_set_promisc(c->pcap, promisc ? 1 : 0);
-	pcap_set_timeout(c->pcap, 200);
-	pcap_set_immediate_mode(c->pcap, 1);
+	/* Not immediate mode: there libpcap gives every packet a ring frame
+	 * of snaplen bytes, so a 2 MB ring held 8 packets and a loaded
+	 * machine dropped most of a handshake.  Packets now come in blocks,
+	 * at most 100 ms late, from a 16 MiB ring. */
+	pcap_set_timeout(c->pcap, 100);
+	pcap_set_buffer_size(c->pcap, 16 * 1024 * 1024);
 	int rc = pcap_activate(c->pcap);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: %s", iface, pcap_geterr(c->pcap));
