@@ -69,6 +69,11 @@ static void before_value(struct td_jsonw *w)
 	w->has_items |= top_bit(w);
 }
 
+/* Bytes written as they are: printable ASCII but '"' and '\\'. */
+static const bool plain_byte[256] = {
+	[0x20] = true, [0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7e] = true,
+};
+
 static void write_escaped(FILE *f, const uint8_t *p, size_t n)
 {
 	fputc_unlocked('"', f);
@@ -78,7 +83,7 @@ static void write_escaped(FILE *f, const uint8_t *p, size_t n)
 		 * nearly all of it, and one call per byte was half the time
 		 * of a JSON run. */
 		size_t run = i;
-		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+		while (run < n && plain_byte[p[run]])
 			run++;
 		if (run > i) {
 			fwrite_unlocked(p + i, 1, run - i, f);
@@ -196,10 +201,22 @@ void td_jsonw_string(struct td_jsonw *w, const char *s)
 	td_jsonw_string_n(w, s, strlen(s));
 }
 
+/* A number in decimal, without printf (a JSON run writes millions). */
+static void put_u64(FILE *f, uint64_t v)
+{
+	char buf[24];
+	size_t i = sizeof buf;
+	do {
+		buf[--i] = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v);
+	fwrite_unlocked(buf + i, 1, sizeof buf - i, f);
+}
+
 void td_jsonw_uint(struct td_jsonw *w, uint64_t v)
 {
 	before_value(w);
-	fprintf(w->f, "%" PRIu64, v);
+	put_u64(w->f, v);
 }
 
 void td_jsonw_int(struct td_jsonw *w, int64_t v)
@@ -220,11 +237,20 @@ void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
 	uint64_t scale = 1;
 	for (unsigned i = 0; i < decimals; i++)
 		scale *= 10u;
+	if (v < 0)
+		fputc_unlocked('-', w->f);
+	put_u64(w->f, mag / scale);
 	if (decimals == 0)
-		fprintf(w->f, "%s%" PRIu64, v < 0 ? "-" : "", mag);
-	else
-		fprintf(w->f, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "", mag / scale,
-			(int)decimals, mag % scale);
+		return;
+	/* The fraction, zero-padded to `decimals` digits. */
+	char frac[20];
+	uint64_t rest = mag % scale;
+	for (unsigned i = decimals; i > 0; i--) {
+		frac[i - 1] = (char)('0' + rest % 10u);
+		rest /= 10u;
+	}
+	fputc_unlocked('.', w->f);
+	fwrite_unlocked(frac, 1, decimals, w->f);
 }
 
 void td_jsonw_bool(struct td_jsonw *w, bool v)
