@@ -60,34 +60,56 @@ static bool drop_privileges(const struct options *o)
 }
 
 /* The live view's options; strings borrowed from o. */
+/* What a Markdown report's header says about this run (-o markdown and
+ * the view's s key).  sha: room for the capture's SHA-256, or NULL to
+ * leave it out (the view does not hold start-up back hashing a large
+ * file).  With --redact, names the user chose may hold addresses
+ * ('host 10.1.2.3') and are not shown. */
+static void report_header(const struct options *o, struct td_md_opts *mo, char *keylogs,
+			  size_t keylogs_len, char sha[65])
+{
+	struct stat sb;
+	memset(mo, 0, sizeof *mo);
+	mo->all = o->all;
+	mo->version = PACKAGE_VERSION;
+	mo->capture_name = o->iface ? o->iface : o->read_file;
+	mo->live = o->iface != NULL;
+	mo->filter = o->filter;
+	mo->client_trust_store = o->diag.client_ca_file;
+	if (o->read_file && strcmp(o->read_file, "-") != 0 && stat(o->read_file, &sb) == 0 &&
+	    S_ISREG(sb.st_mode)) {
+		mo->capture_size = (uint64_t)sb.st_size;
+		char herr[256];
+		if (sha && td_file_sha256(o->read_file, sha, herr, sizeof herr) == TD_OK)
+			mo->capture_sha256 = sha;
+		else if (sha)
+			fprintf(stderr, "tlsdiag: warning: %s\n", herr);
+	}
+	keylogs[0] = '\0';
+	for (size_t i = 0; i < o->n_keylogs; i++) {
+		size_t used = strlen(keylogs);
+		snprintf(keylogs + used, keylogs_len - used, "%s%s", i ? ", " : "", o->keylogs[i]);
+	}
+	mo->keylog = o->n_keylogs ? keylogs : NULL;
+	mo->trust_store = o->diag.ca_file ? o->diag.ca_file : o->diag.ca_path ? o->diag.ca_path
+		: o->diag.no_system_store ? "none" : "system bundle";
+	if (o->redact) {
+		mo->capture_name = "(redacted)";
+		mo->filter = o->filter ? "(redacted)" : NULL;
+		mo->keylog = mo->keylog ? "(redacted)" : NULL;
+	}
+}
+
 static void tui_options(const struct options *o, struct td_tui_opts *v, char *keylogs,
 			size_t keylogs_len)
 {
-	struct stat sb;
 	memset(v, 0, sizeof *v);
 	v->color = want_color(o->color, true);
 	v->live = o->iface != NULL;
 	v->replay = o->replay;
 	v->source = o->iface ? o->iface : o->read_file;
 	v->filter = o->filter;
-	v->md.version = PACKAGE_VERSION;
-	v->md.capture_name = v->source;
-	v->md.live = v->live;
-	/* The capture's SHA-256 is left out: hashing a large file would hold
-	 * the view back at start-up. */
-	if (o->read_file && strcmp(o->read_file, "-") != 0 && stat(o->read_file, &sb) == 0 &&
-	    S_ISREG(sb.st_mode))
-		v->md.capture_size = (uint64_t)sb.st_size;
-	v->md.filter = o->filter;
-	keylogs[0] = '\0';
-	for (size_t i = 0; i < o->n_keylogs; i++) {
-		size_t used = strlen(keylogs);
-		snprintf(keylogs + used, keylogs_len - used, "%s%s", i ? ", " : "", o->keylogs[i]);
-	}
-	v->md.keylog = o->n_keylogs ? keylogs : NULL;
-	v->md.trust_store = o->diag.ca_file ? o->diag.ca_file : o->diag.ca_path ? o->diag.ca_path
-		: o->diag.no_system_store ? "none" : "system bundle";
-	v->md.client_trust_store = o->diag.client_ca_file;
+	report_header(o, &v->md, keylogs, keylogs_len, NULL);
 	v->summary.color = want_color(o->color, isatty(STDOUT_FILENO));
 	v->summary.verbose = o->verbose;
 	v->force = o->force;
@@ -192,38 +214,8 @@ int main(int argc, char **argv)
 	} else if (strcmp(o.format, "json") == 0) {
 		writer = td_json_sink_new(stdout);
 	} else if (strcmp(o.format, "markdown") == 0) {
-		struct td_md_opts mo = {
-			.all = o.all,
-			.version = PACKAGE_VERSION,
-			.capture_name = o.read_file ? o.read_file : o.iface,
-			.live = o.iface != NULL,
-			.filter = o.filter,
-			.client_trust_store = o.diag.client_ca_file,
-		};
-		struct stat sb;
-		if (o.read_file && strcmp(o.read_file, "-") != 0 && stat(o.read_file, &sb) == 0 &&
-		    S_ISREG(sb.st_mode)) {
-			mo.capture_size = (uint64_t)sb.st_size;
-			char herr[256];
-			if (td_file_sha256(o.read_file, sha, herr, sizeof herr) == TD_OK)
-				mo.capture_sha256 = sha;
-			else
-				fprintf(stderr, "tlsdiag: warning: %s\n", herr);
-		}
-		for (size_t i = 0; i < o.n_keylogs; i++) {
-			size_t used = strlen(keylogs);
-			snprintf(keylogs + used, sizeof keylogs - used, "%s%s", i ? ", " : "",
-				 o.keylogs[i]);
-		}
-		mo.keylog = o.n_keylogs ? keylogs : NULL;
-		mo.trust_store = o.diag.ca_file ? o.diag.ca_file : o.diag.ca_path ? o.diag.ca_path
-			       : o.diag.no_system_store ? "none" : "system bundle";
-		if (o.redact) {
-			/* Names the user chose may hold addresses ('host 10.1.2.3'). */
-			mo.capture_name = "(redacted)";
-			mo.filter = o.filter ? "(redacted)" : NULL;
-			mo.keylog = mo.keylog ? "(redacted)" : NULL;
-		}
+		struct td_md_opts mo;
+		report_header(&o, &mo, keylogs, sizeof keylogs, sha);
 		writer = td_markdown_sink_new(stdout, &mo);
 	} else {
 		struct td_text_opts topts = {
