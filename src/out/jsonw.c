@@ -26,12 +26,56 @@
 
 void td_jsonw_init(struct td_jsonw *w, FILE *f)
 {
-	memset(w, 0, sizeof *w);
 	w->f = f;
+	w->len = 0;
+	w->flushed = 0;
+	w->depth = 0;
+	w->is_object = 0;
+	w->has_items = 0;
+	w->after_key = false;
+	w->started = false;
+	w->misuse = false;
 }
 
-enum td_result td_jsonw_finish(const struct td_jsonw *w)
+/* ---- output: bytes gather in w->buf and go to the FILE in one fwrite
+ * when it fills and at td_jsonw_finish().  A connection line is a few
+ * hundred small pieces; one stdio call each was a third of a JSON run. */
+
+static void flush(struct td_jsonw *w)
 {
+	if (w->len)
+		fwrite(w->buf, 1, w->len, w->f);
+	w->flushed += w->len;
+	w->len = 0;
+}
+
+static void put(struct td_jsonw *w, const void *p, size_t n)
+{
+	if (n > sizeof w->buf - w->len) {
+		flush(w);
+		if (n >= sizeof w->buf) {
+			fwrite(p, 1, n, w->f);
+			w->flushed += n;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void putch(struct td_jsonw *w, char c)
+{
+	if (w->len == sizeof w->buf)
+		flush(w);
+	w->buf[w->len++] = c;
+}
+
+/* A string literal, its length known at compile time. */
+#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
+
+enum td_result td_jsonw_finish(struct td_jsonw *w)
+{
+	flush(w);
 	if (w->misuse || !w->started || w->depth != 0 || w->after_key)
 		return TD_ERR_USAGE;
 	if (ferror(w->f))
@@ -65,7 +109,7 @@ static void before_value(struct td_jsonw *w)
 	if (in_object(w))
 		w->misuse = true;  /* an object member needs a key first */
 	if (w->has_items & top_bit(w))
-		fputc_unlocked(',', w->f);
+		putch(w, ',');
 	w->has_items |= top_bit(w);
 }
 
@@ -74,19 +118,38 @@ static const bool plain_byte[256] = {
 	[0x20] = true, [0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7e] = true,
 };
 
-static void write_escaped(FILE *f, const uint8_t *p, size_t n)
+/* Whether any of the 8 bytes in x needs more than a copy: below 0x20,
+ * '"', '\\', 0x7f or above (the bytes plain_byte[] refuses).  The usual
+ * word-at-a-time tests: (v - 0x01..) & ~v & 0x80.. is non-zero exactly
+ * when some byte of v is zero, and (v - n*0x01..) & ~v & 0x80.. exactly
+ * when some byte is below n (n <= 0x80). */
+static bool word_needs_escape(uint64_t x)
 {
-	fputc_unlocked('"', f);
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+	uint64_t t = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		     ((d - ones) & ~d) | x;
+	return (t & highs) != 0;
+}
+
+static void write_escaped(struct td_jsonw *w, const uint8_t *p, size_t n)
+{
+	putch(w, '"');
 	size_t i = 0;
 	while (i < n) {
 		/* Printable ASCII but the two escapes goes out in one piece:
-		 * nearly all of it, and one call per byte was half the time
-		 * of a JSON run. */
+		 * nearly all of it.  Eight bytes are checked at a time (a
+		 * JSON run is mostly this scan). */
 		size_t run = i;
+		for (uint64_t x; run + 8 <= n; run += 8) {
+			memcpy(&x, p + run, 8);
+			if (word_needs_escape(x))
+				break;
+		}
 		while (run < n && plain_byte[p[run]])
 			run++;
 		if (run > i) {
-			fwrite_unlocked(p + i, 1, run - i, f);
+			put(w, p + i, run - i);
 			i = run;
 			continue;
 		}
@@ -94,23 +157,25 @@ static void write_escaped(FILE *f, const uint8_t *p, size_t n)
 		size_t k = td_text_utf8(p + i, n - i, &cp);
 		if (k == 0) {
 			/* Not UTF-8: one replacement character per bad byte. */
-			fputs_unlocked("\\ufffd", f);
+			PUTS(w, "\\ufffd");
 			i++;
 		} else if (cp == '"' || cp == '\\') {
-			fputc_unlocked('\\', f);
-			fputc_unlocked((int)cp, f);
+			putch(w, '\\');
+			putch(w, (char)cp);
 			i++;
 		} else if (td_text_is_control(cp)) {
 			/* C0, DEL and C1: harmless in JSON but not on a terminal
 			 * someone pipes this into. */
-			fprintf(f, "\\u%04" PRIx32, cp);
+			char esc[8];
+			snprintf(esc, sizeof esc, "\\u%04" PRIx32, cp);
+			put(w, esc, 6);
 			i += k;
 		} else {
-			fwrite_unlocked(p + i, 1, k, f);
+			put(w, p + i, k);
 			i += k;
 		}
 	}
-	fputc_unlocked('"', f);
+	putch(w, '"');
 }
 
 void td_jsonw_key(struct td_jsonw *w, const char *key)
@@ -119,22 +184,22 @@ void td_jsonw_key(struct td_jsonw *w, const char *key)
 		w->misuse = true;
 	if (w->depth > 0) {
 		if (w->has_items & top_bit(w))
-			fputc_unlocked(',', w->f);
+			putch(w, ',');
 		w->has_items |= top_bit(w);
 	}
 	if (!key) {
 		w->misuse = true;
 		key = "";
 	}
-	write_escaped(w->f, (const uint8_t *)key, strlen(key));
-	fputc_unlocked(':', w->f);
+	write_escaped(w, (const uint8_t *)key, strlen(key));
+	putch(w, ':');
 	w->after_key = true;
 }
 
 static void begin(struct td_jsonw *w, bool object)
 {
 	before_value(w);
-	fputc_unlocked(object ? '{' : '[', w->f);
+	putch(w, object ? '{' : '[');
 	if (w->depth >= TD_JSONW_MAX_DEPTH) {
 		/* Keep writing valid brackets but remember the misuse; the
 		 * content of this container is no longer tracked. */
@@ -155,11 +220,11 @@ static void end(struct td_jsonw *w, bool object)
 	if (w->depth == 0 || in_object(w) != object || w->after_key) {
 		w->misuse = true;
 		if (w->after_key) {
-			fputs_unlocked("null", w->f);
+			PUTS(w, "null");
 			w->after_key = false;
 		}
 	}
-	fputc_unlocked(object ? '}' : ']', w->f);
+	putch(w, object ? '}' : ']');
 	if (w->depth > 0) {
 		w->has_items &= ~top_bit(w);
 		w->depth--;
@@ -189,7 +254,7 @@ void td_jsonw_array_end(struct td_jsonw *w)
 void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n)
 {
 	before_value(w);
-	write_escaped(w->f, (const uint8_t *)s, s ? n : 0);
+	write_escaped(w, (const uint8_t *)s, s ? n : 0);
 }
 
 void td_jsonw_string(struct td_jsonw *w, const char *s)
@@ -202,7 +267,7 @@ void td_jsonw_string(struct td_jsonw *w, const char *s)
 }
 
 /* A number in decimal, without printf (a JSON run writes millions). */
-static void put_u64(FILE *f, uint64_t v)
+static void put_u64(struct td_jsonw *w, uint64_t v)
 {
 	char buf[24];
 	size_t i = sizeof buf;
@@ -210,19 +275,22 @@ static void put_u64(FILE *f, uint64_t v)
 		buf[--i] = (char)('0' + v % 10u);
 		v /= 10u;
 	} while (v);
-	fwrite_unlocked(buf + i, 1, sizeof buf - i, f);
+	put(w, buf + i, sizeof buf - i);
 }
 
 void td_jsonw_uint(struct td_jsonw *w, uint64_t v)
 {
 	before_value(w);
-	put_u64(w->f, v);
+	put_u64(w, v);
 }
 
 void td_jsonw_int(struct td_jsonw *w, int64_t v)
 {
 	before_value(w);
-	fprintf(w->f, "%" PRId64, v);
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		putch(w, '-');
+	put_u64(w, mag);
 }
 
 void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
@@ -238,8 +306,8 @@ void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
 	for (unsigned i = 0; i < decimals; i++)
 		scale *= 10u;
 	if (v < 0)
-		fputc_unlocked('-', w->f);
-	put_u64(w->f, mag / scale);
+		putch(w, '-');
+	put_u64(w, mag / scale);
 	if (decimals == 0)
 		return;
 	/* The fraction, zero-padded to `decimals` digits. */
@@ -249,20 +317,39 @@ void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
 		frac[i - 1] = (char)('0' + rest % 10u);
 		rest /= 10u;
 	}
-	fputc_unlocked('.', w->f);
-	fwrite_unlocked(frac, 1, decimals, w->f);
+	putch(w, '.');
+	put(w, frac, decimals);
 }
 
 void td_jsonw_bool(struct td_jsonw *w, bool v)
 {
 	before_value(w);
-	fputs_unlocked(v ? "true" : "false", w->f);
+	if (v)
+		PUTS(w, "true");
+	else
+		PUTS(w, "false");
 }
 
 void td_jsonw_null(struct td_jsonw *w)
 {
 	before_value(w);
-	fputs_unlocked("null", w->f);
+	PUTS(w, "null");
+}
+
+const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n)
+{
+	*n = 0;
+	if (mark < w->flushed || mark > w->flushed + w->len)
+		return NULL;
+	size_t at = (size_t)(mark - w->flushed);
+	*n = w->len - at;
+	return w->buf + at;
+}
+
+void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n)
+{
+	before_value(w);
+	put(w, json, n);
 }
 
 /* ---- helpers shared by the writers in src/out/ ---- */

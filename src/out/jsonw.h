@@ -34,23 +34,31 @@
 /* Containers open at once; the connection schema needs 4. */
 #define TD_JSONW_MAX_DEPTH 32u
 
+/* Bytes gathered before one fwrite; a connection line fits. */
+#define TD_JSONW_BUF 16384u
+
 struct td_jsonw {
 	FILE *f;            /* borrowed */
+	size_t len;         /* bytes waiting in buf */
+	uint64_t flushed;   /* bytes handed to f since td_jsonw_init() */
 	unsigned depth;     /* open containers, 0..TD_JSONW_MAX_DEPTH */
 	uint32_t is_object; /* bit d-1: the container at depth d is an object */
 	uint32_t has_items; /* bit d-1: the container at depth d holds a member */
 	bool after_key;     /* a key was written, its value comes next */
 	bool started;       /* the top-level value has begun */
 	bool misuse;        /* sticky: the calls did not describe valid JSON */
+	char buf[TD_JSONW_BUF];
 };
 
 /* Start writing one top-level value to f (not owned). */
 void td_jsonw_init(struct td_jsonw *w, FILE *f);
 
-/* TD_OK when the calls since td_jsonw_init() wrote one complete, valid
- * value and the FILE reported no error; TD_ERR_USAGE on misuse or
- * unclosed containers; TD_ERR_IO when the FILE is in error. */
-enum td_result td_jsonw_finish(const struct td_jsonw *w) TD_MUST_CHECK;
+/* Write out what is still buffered, then: TD_OK when the calls since
+ * td_jsonw_init() wrote one complete, valid value and the FILE reported
+ * no error; TD_ERR_USAGE on misuse or unclosed containers; TD_ERR_IO
+ * when the FILE is in error.  Until it is called, the value may be
+ * partly or wholly absent from the FILE. */
+enum td_result td_jsonw_finish(struct td_jsonw *w) TD_MUST_CHECK;
 
 void td_jsonw_object_begin(struct td_jsonw *w);
 void td_jsonw_object_end(struct td_jsonw *w);
@@ -72,6 +80,20 @@ void td_jsonw_int(struct td_jsonw *w, int64_t v);
 void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals);
 void td_jsonw_bool(struct td_jsonw *w, bool v);
 void td_jsonw_null(struct td_jsonw *w);
+
+/* Reusing a value already written, for a caller that writes the same
+ * value many times (the same ClientHello lists connection after
+ * connection): td_jsonw_mark() before the value, td_jsonw_since() after
+ * it gives the bytes written in between, while they are still in the
+ * writer's buffer (NULL when they are not); td_jsonw_raw() writes such
+ * bytes again as one value.  The caller guarantees they are one
+ * complete value that this writer wrote: nothing is checked. */
+static inline uint64_t td_jsonw_mark(const struct td_jsonw *w)
+{
+	return w->flushed + w->len;
+}
+const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n);
+void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n);
 
 /* Key and value in one call. */
 static inline void td_jsonw_kstring(struct td_jsonw *w, const char *k, const char *s)

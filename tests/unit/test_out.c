@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +345,92 @@ static void test_jsonw_escape(void)
 			fprintf(stderr, "\ncase %zu: got %s want %s\n", i, m.buf, cases[i].out);
 		mem_free(&m);
 	}
+}
+
+/* One byte b among plain ones, at every position of a string longer
+ * than the writer's 8-byte steps: the output must be what b gives on
+ * its own, between the plain bytes. */
+static void test_jsonw_escape_positions(void)
+{
+	for (unsigned b = 0; b < 256; b++) {
+		char alone[16] = "";
+		struct mem m;
+		CU_ASSERT_FATAL(mem_open(&m));
+		struct td_jsonw w;
+		td_jsonw_init(&w, m.f);
+		char c = (char)b;
+		td_jsonw_string_n(&w, &c, 1);
+		CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
+		mem_close(&m);
+		CU_ASSERT_FATAL(m.len >= 3 && m.len - 2 < sizeof alone);
+		memcpy(alone, m.buf + 1, m.len - 2);  /* without the quotes */
+		mem_free(&m);
+		bool ok = true;
+		for (size_t pos = 0; pos < 24; pos++) {
+			char in[24], want[64];
+			memset(in, 'a', sizeof in);
+			in[pos] = c;
+			snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)pos,
+				 "aaaaaaaaaaaaaaaaaaaaaaaa", alone, (int)(23 - pos),
+				 "aaaaaaaaaaaaaaaaaaaaaaaa");
+			CU_ASSERT_FATAL(mem_open(&m));
+			td_jsonw_init(&w, m.f);
+			td_jsonw_string_n(&w, in, sizeof in);
+			CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
+			mem_close(&m);
+			if (strcmp(m.buf, want) != 0) {
+				if (ok)
+					fprintf(stderr, "\nbyte 0x%02x at %zu: got %s want %s\n", b,
+						pos, m.buf, want);
+				ok = false;
+			}
+			mem_free(&m);
+		}
+		CU_ASSERT_TRUE(ok);
+	}
+}
+
+/* Values longer than the writer's buffer, and td_jsonw_mark/since/raw. */
+static void test_jsonw_buffer(void)
+{
+	size_t big = 3 * TD_JSONW_BUF + 5;
+	char *s = malloc(big);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	memset(s, 'x', big);
+	s[TD_JSONW_BUF - 1] = '"';  /* an escape where the buffer fills */
+	struct mem m;
+	CU_ASSERT_FATAL(mem_open(&m));
+	struct td_jsonw w;
+	td_jsonw_init(&w, m.f);
+	td_jsonw_array_begin(&w);
+	uint64_t mark = td_jsonw_mark(&w);
+	td_jsonw_array_begin(&w);
+	td_jsonw_uint(&w, 1);
+	td_jsonw_string(&w, "two");
+	td_jsonw_array_end(&w);
+	size_t n = 0;
+	const char *kept = td_jsonw_since(&w, mark, &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kept);
+	CU_ASSERT_EQUAL(n, 9);
+	CU_ASSERT_NSTRING_EQUAL(kept, "[1,\"two\"]", 9);
+	char copy[16];
+	memcpy(copy, kept, n);
+	td_jsonw_raw(&w, copy, n);        /* again, as the next value: a comma first */
+	td_jsonw_string_n(&w, s, big);    /* through the buffer and past it */
+	CU_ASSERT_PTR_NULL(td_jsonw_since(&w, mark, &n));  /* flushed by now */
+	CU_ASSERT_EQUAL(n, 0);
+	td_jsonw_raw(&w, copy, 9);
+	td_jsonw_array_end(&w);
+	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
+	mem_close(&m);
+	CU_ASSERT_TRUE(json_valid(m.buf, m.len, NULL));
+	CU_ASSERT_EQUAL(m.len, 1 + 9 + 1 + 9 + 1 + (big + 1 + 2) + 1 + 9 + 1);
+	CU_ASSERT_NSTRING_EQUAL(m.buf, "[[1,\"two\"],[1,\"two\"],\"xx", 24);
+	CU_ASSERT_TRUE(m.len > 20 && strcmp(m.buf + m.len - 14, "xx\",[1,\"two\"]]") == 0);
+	const char *q = strchr(m.buf + 22, '"');
+	CU_ASSERT_TRUE(q && q[-1] == '\\' && q - (m.buf + 22) == (ptrdiff_t)TD_JSONW_BUF);
+	mem_free(&m);
+	free(s);
 }
 
 static void test_jsonw_structure(void)
@@ -1010,6 +1097,86 @@ static void test_json_sink(void)
 	mem_free(&m);
 }
 
+/* The line of one connection from a sink that has written nothing else. */
+static char *json_alone(const struct td_conn *c)
+{
+	struct mem m;
+	CU_ASSERT_FATAL(mem_open(&m));
+	struct td_sink *s = td_json_sink_new(m.f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	s->conn_done(s, c);
+	td_sink_free(s);
+	mem_close(&m);
+	char *line = nth_line(m.buf, 0);
+	mem_free(&m);
+	return line;
+}
+
+/* The sink writes a list of names again from memory when the previous
+ * connection had the same list there: every line must still be what a
+ * fresh sink writes for that connection alone, however the lists change. */
+static void test_json_memo(void)
+{
+	struct mem m;
+	CU_ASSERT_FATAL(mem_open(&m));
+	struct td_sink *s = td_json_sink_new(m.f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	enum { STEPS = 10 };
+	char *alone[STEPS];
+	for (size_t step = 0; step < STEPS; step++) {
+		struct td_conn *c = conn_mtls_fail();
+		switch (step) {
+		case 2: /* one suite differs, same length */
+			c->ch.suites.v[2] = 0x1302;
+			break;
+		case 3: /* one suite fewer */
+			c->ch.suites.n--;
+			break;
+		case 4:
+			c->ch.groups.v[1] = 30;
+			c->ch.extensions.v[3] = 23;
+			break;
+		case 5:
+			c->cr.sig_algs.v[0] = 0x0805;
+			CU_ASSERT_EQUAL_FATAL(td_u16list_add(&c->sh.extensions, 23), TD_OK);
+			break;
+		case 6: /* too long to remember: written in full */
+			c->ch.suites.n = 0;
+			for (uint16_t i = 0; i < TD_CAP_LIST; i++)
+				CU_ASSERT_EQUAL_FATAL(td_u16list_add(&c->ch.suites, 0x7000 + i), TD_OK);
+			break;
+		case 8:
+			c->ch.present = false;
+			break;
+		default: /* 0, 1, 7, 9: the first connection again */
+			break;
+		}
+		alone[step] = json_alone(c);
+		s->conn_done(s, c);
+		td_conn_free(c);
+	}
+	td_sink_free(s);
+	mem_close(&m);
+	for (size_t step = 0; step < STEPS; step++) {
+		char *line = nth_line(m.buf, step);
+		CU_ASSERT_PTR_NOT_NULL(line);
+		CU_ASSERT_PTR_NOT_NULL(alone[step]);
+		bool same = line && alone[step] && strcmp(line, alone[step]) == 0;
+		CU_ASSERT_TRUE(same);
+		if (!same)
+			fprintf(stderr, "\nstep %zu:\n got %s\nwant %s\n", step, line, alone[step]);
+		free(line);
+		free(alone[step]);
+	}
+	/* The changes did show. */
+	char *l2 = nth_line(m.buf, 2), *l6 = nth_line(m.buf, 6);
+	CU_ASSERT_TRUE(l2 && strstr(l2, "\"TLS_AES_256_GCM_SHA384\""));
+	CU_ASSERT_TRUE(l6 && strstr(l6, "\"0x71ff\"]"));
+	free(l2);
+	free(l6);
+	mem_free(&m);
+}
+
 /* An unparsable certificate and a decrypted alert. */
 static void test_json_unparsed_cert(void)
 {
@@ -1483,11 +1650,14 @@ void td_suite_out(void)
 	CU_pSuite s = td_test_suite("out");
 	td_test_add(s, "json validator", test_validator);
 	td_test_add(s, "jsonw escaping", test_jsonw_escape);
+	td_test_add(s, "jsonw escaping at every position", test_jsonw_escape_positions);
+	td_test_add(s, "jsonw buffer, mark and raw", test_jsonw_buffer);
 	td_test_add(s, "jsonw structure", test_jsonw_structure);
 	td_test_add(s, "jsonw fixed-point numbers", test_jsonw_fixed);
 	td_test_add(s, "jsonw misuse", test_jsonw_misuse);
 	td_test_add(s, "shared output helpers", test_out_helpers);
 	td_test_add(s, "json sink", test_json_sink);
+	td_test_add(s, "json lists written again from memory", test_json_memo);
 	td_test_add(s, "json unparsed cert, decrypted alert", test_json_unparsed_cert);
 	td_test_add(s, "text plain", test_text_plain);
 	td_test_add(s, "text verbose", test_text_verbose);
