@@ -29,6 +29,9 @@ struct td_strlist {
 
 /* Append; past the cap the item is counted in dropped and TD_OK returned. */
 enum td_result td_u16list_add(struct td_u16list *l, uint16_t x) TD_MUST_CHECK;
+/* Room for `more` items past n (up to the cap) in one allocation, for a
+ * caller that knows how many come; TD_ERR_NOMEM leaves the list as is. */
+enum td_result td_u16list_reserve(struct td_u16list *l, size_t more) TD_MUST_CHECK;
 void td_u16list_cleanup(struct td_u16list *l);
 /* True when x is in the list. */
 int td_u16list_has(const struct td_u16list *l, uint16_t x);

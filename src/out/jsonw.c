@@ -132,53 +132,67 @@ static bool word_needs_escape(uint64_t x)
 	return (t & highs) != 0;
 }
 
+/* The string, quoted and escaped, written straight into the buffer: a
+ * JSON run writes hundreds of short strings per connection, so the
+ * loop copies as it scans, eight plain bytes at a time where it can,
+ * and checks for room once per step (a step writes at most 8 bytes). */
 static void write_escaped(struct td_jsonw *w, const uint8_t *p, size_t n)
 {
 	putch(w, '"');
+	char *d = w->buf + w->len;
+	char *const lim = w->buf + sizeof w->buf - 8;
 	size_t i = 0;
 	while (i < n) {
-		/* Printable ASCII but the two escapes goes out in one piece:
-		 * nearly all of it.  Eight bytes are checked at a time (a
-		 * JSON run is mostly this scan). */
-		size_t run = i;
-		for (uint64_t x; run + 8 <= n; run += 8) {
-			memcpy(&x, p + run, 8);
-			if (word_needs_escape(x))
-				break;
+		if (d > lim) {
+			w->len = (size_t)(d - w->buf);
+			flush(w);
+			d = w->buf;
 		}
-		while (run < n && plain_byte[p[run]])
-			run++;
-		if (run > i) {
-			put(w, p + i, run - i);
-			i = run;
+		if (n - i >= 8) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			if (!word_needs_escape(x)) {
+				memcpy(d, &x, 8);
+				d += 8;
+				i += 8;
+				continue;
+			}
+		}
+		if (plain_byte[p[i]]) {
+			*d++ = (char)p[i++];
 			continue;
 		}
 		uint32_t cp = 0;
 		size_t k = td_text_utf8(p + i, n - i, &cp);
 		if (k == 0) {
 			/* Not UTF-8: one replacement character per bad byte. */
-			PUTS(w, "\\ufffd");
+			memcpy(d, "\\ufffd", 6);
+			d += 6;
 			i++;
 		} else if (cp == '"' || cp == '\\') {
-			putch(w, '\\');
-			putch(w, (char)cp);
+			*d++ = '\\';
+			*d++ = (char)cp;
 			i++;
 		} else if (td_text_is_control(cp)) {
 			/* C0, DEL and C1: harmless in JSON but not on a terminal
-			 * someone pipes this into. */
-			char esc[8];
-			snprintf(esc, sizeof esc, "\\u%04" PRIx32, cp);
-			put(w, esc, 6);
+			 * someone pipes this into.  cp <= 0x9f. */
+			static const char hex[] = "0123456789abcdef";
+			memcpy(d, "\\u00", 4);
+			d[4] = hex[(cp >> 4) & 0xf];
+			d[5] = hex[cp & 0xf];
+			d += 6;
 			i += k;
 		} else {
-			put(w, p + i, k);
+			memcpy(d, p + i, k);  /* k <= 4 */
+			d += k;
 			i += k;
 		}
 	}
+	w->len = (size_t)(d - w->buf);
 	putch(w, '"');
 }
 
-void td_jsonw_key(struct td_jsonw *w, const char *key)
+void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n)
 {
 	if (!in_object(w) || w->after_key)
 		w->misuse = true;
@@ -190,8 +204,9 @@ void td_jsonw_key(struct td_jsonw *w, const char *key)
 	if (!key) {
 		w->misuse = true;
 		key = "";
+		n = 0;
 	}
-	write_escaped(w, (const uint8_t *)key, strlen(key));
+	write_escaped(w, (const uint8_t *)key, n);
 	putch(w, ':');
 	w->after_key = true;
 }
@@ -257,15 +272,6 @@ void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n)
 	write_escaped(w, (const uint8_t *)s, s ? n : 0);
 }
 
-void td_jsonw_string(struct td_jsonw *w, const char *s)
-{
-	if (!s) {
-		td_jsonw_null(w);
-		return;
-	}
-	td_jsonw_string_n(w, s, strlen(s));
-}
-
 /* A number in decimal, without printf (a JSON run writes millions). */
 static void put_u64(struct td_jsonw *w, uint64_t v)
 {
@@ -302,23 +308,22 @@ void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
 	}
 	/* Magnitude in unsigned arithmetic: -INT64_MIN does not fit int64. */
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	uint64_t scale = 1;
-	for (unsigned i = 0; i < decimals; i++)
-		scale *= 10u;
+	/* Every digit of mag, at least decimals + 1 of them (zeros in
+	 * front), then the point goes in before the last `decimals`. */
+	char digits[48];
+	size_t i = sizeof digits;
+	do {
+		digits[--i] = (char)('0' + mag % 10u);
+		mag /= 10u;
+	} while (mag || sizeof digits - i < decimals + 1);
+	size_t nd = sizeof digits - i, whole = nd - decimals;
 	if (v < 0)
 		putch(w, '-');
-	put_u64(w, mag / scale);
+	put(w, digits + i, whole);
 	if (decimals == 0)
 		return;
-	/* The fraction, zero-padded to `decimals` digits. */
-	char frac[20];
-	uint64_t rest = mag % scale;
-	for (unsigned i = decimals; i > 0; i--) {
-		frac[i - 1] = (char)('0' + rest % 10u);
-		rest /= 10u;
-	}
 	putch(w, '.');
-	put(w, frac, decimals);
+	put(w, digits + i + whole, decimals);
 }
 
 void td_jsonw_bool(struct td_jsonw *w, bool v)

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "conn.h"
 #include "result.h"
 #include "tls_names.h"
@@ -64,14 +65,29 @@ void td_jsonw_object_begin(struct td_jsonw *w);
 void td_jsonw_object_end(struct td_jsonw *w);
 void td_jsonw_array_begin(struct td_jsonw *w);
 void td_jsonw_array_end(struct td_jsonw *w);
+void td_jsonw_null(struct td_jsonw *w);
 
-/* An object key (escaped like a string); the next call writes its value. */
-void td_jsonw_key(struct td_jsonw *w, const char *key);
-
-/* A NUL-terminated string, or null when s is NULL. */
-void td_jsonw_string(struct td_jsonw *w, const char *s);
+/* An object key of n bytes (escaped like a string); the next call
+ * writes its value. */
+void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n);
 /* n bytes at s (NUL bytes included, written as \u0000). */
 void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n);
+
+/* The same for NUL-terminated strings.  Inline so that the length of a
+ * string literal is worked out by the compiler, not at every call. */
+static inline void td_jsonw_key(struct td_jsonw *w, const char *key)
+{
+	td_jsonw_key_n(w, key, key ? strlen(key) : 0);  /* NULL: misuse, noted */
+}
+
+/* A NUL-terminated string, or null when s is NULL. */
+static inline void td_jsonw_string(struct td_jsonw *w, const char *s)
+{
+	if (!s)
+		td_jsonw_null(w);
+	else
+		td_jsonw_string_n(w, s, strlen(s));
+}
 void td_jsonw_uint(struct td_jsonw *w, uint64_t v);
 void td_jsonw_int(struct td_jsonw *w, int64_t v);
 /* v / 10^decimals written exactly with `decimals` digits after the
@@ -79,7 +95,6 @@ void td_jsonw_int(struct td_jsonw *w, int64_t v);
  * Used for times kept in microseconds, so no floating point rounding. */
 void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals);
 void td_jsonw_bool(struct td_jsonw *w, bool v);
-void td_jsonw_null(struct td_jsonw *w);
 
 /* Reusing a value already written, for a caller that writes the same
  * value many times (the same ClientHello lists connection after

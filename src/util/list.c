@@ -38,6 +38,19 @@ enum td_result td_u16list_add(struct td_u16list *l, uint16_t x)
 	return TD_OK;
 }
 
+enum td_result td_u16list_reserve(struct td_u16list *l, size_t more)
+{
+	size_t want = more > TD_CAP_LIST - l->n ? TD_CAP_LIST : l->n + more;
+	if (l->n >= TD_CAP_LIST || want <= l->alloc)
+		return TD_OK;
+	void *p = realloc(l->v, want * sizeof *l->v);
+	if (!p)
+		return TD_ERR_NOMEM;
+	l->v = p;
+	l->alloc = want;
+	return TD_OK;
+}
+
 void td_u16list_cleanup(struct td_u16list *l)
 {
 	free(l->v);

@@ -499,6 +499,8 @@ static void test_jsonw_fixed(void)
 		{ -42, 0, "-42" },
 		{ INT64_MIN, 6, "-9223372036854.775808" },
 		{ INT64_MAX, 3, "9223372036854775.807" },
+		{ 5, 18, "0.000000000000000005" },
+		{ INT64_MIN, 18, "-9.223372036854775808" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct mem m;

@@ -105,6 +105,22 @@ static void test_lists(void)
 	CU_ASSERT_FALSE(td_u16list_has(&l, (uint16_t)(TD_CAP_LIST + 1)));
 	td_u16list_cleanup(&l);
 
+	/* Reserved room: one allocation, never past the cap, items as before. */
+	CU_ASSERT_EQUAL(td_u16list_reserve(&l, 3), TD_OK);
+	CU_ASSERT_EQUAL(l.alloc, 3);
+	uint16_t *v = l.v;
+	for (unsigned i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(td_u16list_add(&l, (uint16_t)(100 + i)), TD_OK);
+	CU_ASSERT_PTR_EQUAL(l.v, v);
+	CU_ASSERT_EQUAL(l.n, 3);
+	CU_ASSERT_EQUAL(l.v[2], 102);
+	CU_ASSERT_EQUAL(td_u16list_reserve(&l, 1), TD_OK);
+	CU_ASSERT_EQUAL(l.alloc, 4);
+	CU_ASSERT_EQUAL(td_u16list_reserve(&l, (size_t)-1), TD_OK);  /* no overflow */
+	CU_ASSERT_EQUAL(l.alloc, TD_CAP_LIST);
+	CU_ASSERT_EQUAL(l.v[1], 101);
+	td_u16list_cleanup(&l);
+
 	struct td_strlist s = { 0 };
 	CU_ASSERT_EQUAL(td_strlist_add(&s, "a"), TD_OK);
 	CU_ASSERT_EQUAL(td_strlist_take(&s, strdup("b")), TD_OK);
