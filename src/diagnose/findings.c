@@ -69,25 +69,35 @@ enum td_party dx_party(enum td_dir d)
 /* The versions the client offered, highest first as sent, in out. */
 void dx_offered_versions(const struct td_conn *c, char *out, size_t len, uint16_t *max)
 {
-	out[0] = '\0';
+	if (out && len)
+		out[0] = '\0';
+	else
+		out = NULL;  /* only the highest is wanted */
 	*max = 0;
 	const struct td_u16list *v = &c->ch.versions;
 	size_t o = 0;
+	bool any = false;
 	for (size_t i = 0; i < v->n; i++) {
 		if (td_tls_is_grease(v->v[i]))
 			continue;
+		any = true;
 		if (v->v[i] > *max && !td_tls_version_is_13(*max))
 			*max = v->v[i];
 		if (td_tls_version_is_13(v->v[i]))
 			*max = v->v[i];
+		if (!out)
+			continue;
 		int k = snprintf(out + o, len - o, "%s%s", o ? ", " : "", dx_name(TD_REG_VERSION, v->v[i]));
-		if (k < 0 || (size_t)k >= len - o)
-			break;
+		if (k < 0 || (size_t)k >= len - o) {
+			out = NULL;  /* full: the highest is still worked out */
+			continue;
+		}
 		o += (size_t)k;
 	}
-	if (o == 0) {
+	if (!any) {
 		*max = c->ch.legacy_version;
-		snprintf(out, len, "up to %s", dx_name(TD_REG_VERSION, c->ch.legacy_version));
+		if (out)
+			snprintf(out, len, "up to %s", dx_name(TD_REG_VERSION, c->ch.legacy_version));
 	}
 }
 

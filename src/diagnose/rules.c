@@ -534,10 +534,10 @@ static bool rule_fatal_alert(const struct dx *x, struct finding *f)
 static bool rule_deprecated_version(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	char offered[160];
+	char offered[160] = "";
 	uint16_t max = 0;
 	if (c->ch.present)
-		dx_offered_versions(c, offered, sizeof offered, &max);
+		dx_offered_versions(c, NULL, 0, &max);
 	bool old_offer = c->ch.present && max && !td_tls_version_is_13(max) && max < 0x0303;
 	uint16_t v = c->sh.present ? c->version : 0;
 	bool old_chosen = v && !td_tls_version_is_13(v) && v < 0x0303;
@@ -549,8 +549,10 @@ static bool rule_deprecated_version(const struct dx *x, struct finding *f)
 	    old_chosen ? "uses" : "offers at most", dx_name(TD_REG_VERSION, shown));
 	if (old_chosen)
 		finding_evidence(f, "the server chose %s", dx_name(TD_REG_VERSION, v));
-	if (old_offer)
+	if (old_offer) {
+		dx_offered_versions(c, offered, sizeof offered, &max);
 		finding_evidence(f, "the client offered %s", offered);
+	}
 	finding_fix(f, "Enable TLS 1.2 or 1.3 on both sides and disable %s.",
 		    dx_name(TD_REG_VERSION, shown));
 	return true;

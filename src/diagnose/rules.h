@@ -132,7 +132,8 @@ void finding_fix(struct finding *f, const char *fmt, ...) __attribute__((format(
 /* An IANA name in one of 8 rotating buffers, so one printf may use several. */
 const char *dx_name(enum td_tls_registry reg, uint16_t v);
 enum td_party dx_party(enum td_dir d);
-/* The versions the client offered, as text, and the highest. */
+/* The versions the client offered, as text, and the highest; out may be
+ * NULL (len 0) when only the highest is wanted. */
 void dx_offered_versions(const struct td_conn *c, char *out, size_t len, uint16_t *max);
 /* Index of the last handshake message of type sent in direction d, or SIZE_MAX. */
 size_t dx_last_message(const struct td_conn *c, enum td_dir d, uint8_t type);

@@ -158,10 +158,26 @@ enum { MEMO_CH_VERSIONS, MEMO_CH_SUITES, MEMO_CH_EXTENSIONS, MEMO_CH_GROUPS,
 /* An array longer than this is written afresh every time. */
 #define MEMO_JSON_MAX 4096u
 
+/* Certificates written lately, to write again when the next connection
+ * sends the same one (servers send one chain to every client).  A slot
+ * keeps a copy of every field write_cert() writes, compared in full
+ * before its JSON is reused, so what the line says never depends on
+ * the memory: a redacted or otherwise changed copy simply misses. */
+#define CERT_MEMO_SLOTS 32u
+#define CERT_MEMO_JSON_MAX 8192u
+
+struct cert_memo {
+	bool used;
+	struct td_cert cert;  /* the fields written (no DER) */
+	size_t len;
+	char *json;           /* malloc'd, CERT_MEMO_JSON_MAX bytes */
+};
+
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
 	struct json_memo memo[MEMO_PLACES];
+	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -401,7 +417,7 @@ static void write_alerts(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_array_end(w);
 }
 
-static void write_cert(struct td_jsonw *w, const struct td_cert *cert)
+static void write_cert_fresh(struct td_jsonw *w, const struct td_cert *cert)
 {
 	td_jsonw_object_begin(w);
 	td_jsonw_kstring(w, "subject", cert->subject);
@@ -429,12 +445,95 @@ static void write_cert(struct td_jsonw *w, const struct td_cert *cert)
 	td_jsonw_object_end(w);
 }
 
-static void write_certs(struct td_jsonw *w, const char *key, const struct td_chain *ch)
+static bool str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool strlist_same(const struct td_strlist *a, const struct td_strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!str_same(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/* Every field write_cert_fresh() reads, compared. */
+static bool cert_same(const struct td_cert *a, const struct td_cert *b)
+{
+	return a->parsed == b->parsed && a->der_len == b->der_len &&
+	       a->not_before == b->not_before && a->not_after == b->not_after &&
+	       a->key_bits == b->key_bits && a->is_ca == b->is_ca &&
+	       a->path_len == b->path_len && a->self_signed == b->self_signed &&
+	       strcmp(a->sha256, b->sha256) == 0 && str_same(a->subject, b->subject) &&
+	       str_same(a->issuer, b->issuer) && str_same(a->serial, b->serial) &&
+	       str_same(a->key_type, b->key_type) && str_same(a->key_curve, b->key_curve) &&
+	       str_same(a->sig_alg, b->sig_alg) && str_same(a->error, b->error) &&
+	       strlist_same(&a->san, &b->san) && strlist_same(&a->key_usage, &b->key_usage) &&
+	       strlist_same(&a->ext_key_usage, &b->ext_key_usage);
+}
+
+static size_t cert_slot(const struct td_cert *cert)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < 16 && cert->sha256[i]; i++) {
+		h ^= (uint8_t)cert->sha256[i];
+		h *= 0x100000001b3u;
+	}
+	return (size_t)(h % CERT_MEMO_SLOTS);
+}
+
+static void cert_memo_keep(struct cert_memo *m, const struct td_cert *cert, const char *json,
+			   size_t len)
+{
+	if (m->used) {
+		td_cert_cleanup(&m->cert);
+		m->used = false;
+	}
+	if (!json || len == 0 || len > CERT_MEMO_JSON_MAX)
+		return;
+	if (!m->json && !(m->json = malloc(CERT_MEMO_JSON_MAX)))
+		return;
+	/* The copy without the DER, which is not written. */
+	struct td_cert shallow = *cert;
+	shallow.der = NULL;
+	if (td_cert_copy(&m->cert, &shallow) != TD_OK)
+		return;  /* td_cert_copy cleaned up after itself */
+	memcpy(m->json, json, len);
+	m->len = len;
+	m->used = true;
+}
+
+static void write_cert(struct td_jsonw *w, struct cert_memo *memo, const struct td_cert *cert)
+{
+	struct cert_memo *m = memo && cert->parsed ? &memo[cert_slot(cert)] : NULL;
+	if (m && m->used && cert_same(&m->cert, cert)) {
+		td_jsonw_raw(w, m->json, m->len);
+		return;
+	}
+	uint64_t mark = td_jsonw_mark(w);
+	write_cert_fresh(w, cert);
+	if (m) {
+		size_t len;
+		const char *json = td_jsonw_since(w, mark, &len);
+		/* A comma before the object belongs to the array, not to it. */
+		if (json && len > 0 && json[0] == ',') {
+			json++;
+			len--;
+		}
+		cert_memo_keep(m, cert, json, len);
+	}
+}
+
+static void write_certs(struct td_jsonw *w, struct cert_memo *memo, const char *key,
+			const struct td_chain *ch)
 {
 	td_jsonw_key(w, key);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < ch->n; i++)
-		write_cert(w, &ch->certs[i]);
+		write_cert(w, memo, &ch->certs[i]);
 	td_jsonw_array_end(w);
 }
 
@@ -509,7 +608,8 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, struct json_memo *memo, const struct td_conn *c)
+static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_memo *cmemo,
+		       const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -541,8 +641,8 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo, const struct 
 	td_jsonw_array_end(w);
 	write_alerts(w, c);
 
-	write_certs(w, "server_certs", &c->server_chain);
-	write_certs(w, "client_certs", &c->client_chain);
+	write_certs(w, cmemo, "server_certs", &c->server_chain);
+	write_certs(w, cmemo, "client_certs", &c->client_chain);
 	write_chain_flags(w, "server_chain", &c->server_chain);
 	write_chain_flags(w, "client_chain", &c->client_chain);
 	write_cert_request(w, memo, &c->cr);
@@ -592,7 +692,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	count_conn(js, c);
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
-	write_conn(&w, js->memo, c);
+	write_conn(&w, js->memo, js->cert_memo, c);
 	/* TD_ERR_IO has nowhere to go from this callback: the FILE keeps
 	 * its error flag for whoever owns it to check with ferror().
 	 * TD_ERR_USAGE would be a bug in this file, which the unit tests
@@ -700,6 +800,11 @@ static void json_free(struct td_sink *s)
 	struct json_sink *js = (struct json_sink *)s;
 	for (size_t i = 0; i < MEMO_PLACES; i++)
 		free(js->memo[i].json);
+	for (size_t i = 0; i < CERT_MEMO_SLOTS; i++) {
+		if (js->cert_memo[i].used)
+			td_cert_cleanup(&js->cert_memo[i].cert);
+		free(js->cert_memo[i].json);
+	}
 	free(s);
 }
 

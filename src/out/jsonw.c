@@ -132,10 +132,31 @@ static bool word_needs_escape(uint64_t x)
 	return (t & highs) != 0;
 }
 
-/* The string, quoted and escaped, written straight into the buffer: a
- * JSON run writes hundreds of short strings per connection, so the
- * loop copies as it scans, eight plain bytes at a time where it can,
- * and checks for room once per step (a step writes at most 8 bytes). */
+/* The r < 8 bytes at p in a word, the bytes past them spaces (plain). */
+static uint64_t load_tail(const uint8_t *p, size_t r)
+{
+	uint8_t b[8] = { ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
+	size_t o = 0;
+	if (r & 4) {
+		memcpy(b, p, 4);
+		o = 4;
+	}
+	if (r & 2) {
+		memcpy(b + o, p + o, 2);
+		o += 2;
+	}
+	if (r & 1)
+		b[o] = p[o];
+	uint64_t x;
+	memcpy(&x, b, 8);
+	return x;
+}
+
+/* The string, quoted and escaped, written straight into the buffer.  A
+ * JSON run writes hundreds of short strings per connection, so each step
+ * checks and copies 8 bytes at once (or the last 1..7), and only a word
+ * that needs an escape goes byte by byte.  A step writes at most 8
+ * bytes, so room is checked once per step. */
 static void write_escaped(struct td_jsonw *w, const uint8_t *p, size_t n)
 {
 	putch(w, '"');
@@ -148,15 +169,19 @@ static void write_escaped(struct td_jsonw *w, const uint8_t *p, size_t n)
 			flush(w);
 			d = w->buf;
 		}
-		if (n - i >= 8) {
-			uint64_t x;
+		size_t r = n - i;
+		uint64_t x;
+		if (r >= 8) {
 			memcpy(&x, p + i, 8);
-			if (!word_needs_escape(x)) {
-				memcpy(d, &x, 8);
-				d += 8;
-				i += 8;
-				continue;
-			}
+			r = 8;
+		} else {
+			x = load_tail(p + i, r);
+		}
+		if (!word_needs_escape(x)) {
+			memcpy(d, &x, 8);  /* the spaces past r are overwritten next */
+			d += r;
+			i += r;
+			continue;
 		}
 		if (plain_byte[p[i]]) {
 			*d++ = (char)p[i++];

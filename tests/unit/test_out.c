@@ -347,9 +347,9 @@ static void test_jsonw_escape(void)
 	}
 }
 
-/* One byte b among plain ones, at every position of a string longer
- * than the writer's 8-byte steps: the output must be what b gives on
- * its own, between the plain bytes. */
+/* One byte b among plain ones, at every position of strings of 1 to 24
+ * bytes (whole 8-byte steps and every tail): the output must be what b
+ * gives on its own, between the plain bytes. */
 static void test_jsonw_escape_positions(void)
 {
 	for (unsigned b = 0; b < 256; b++) {
@@ -366,16 +366,17 @@ static void test_jsonw_escape_positions(void)
 		memcpy(alone, m.buf + 1, m.len - 2);  /* without the quotes */
 		mem_free(&m);
 		bool ok = true;
-		for (size_t pos = 0; pos < 24; pos++) {
+		for (size_t len = 1; len <= 24; len++)
+		for (size_t pos = 0; pos < len; pos++) {
 			char in[24], want[64];
 			memset(in, 'a', sizeof in);
 			in[pos] = c;
 			snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)pos,
-				 "aaaaaaaaaaaaaaaaaaaaaaaa", alone, (int)(23 - pos),
+				 "aaaaaaaaaaaaaaaaaaaaaaaa", alone, (int)(len - 1 - pos),
 				 "aaaaaaaaaaaaaaaaaaaaaaaa");
 			CU_ASSERT_FATAL(mem_open(&m));
 			td_jsonw_init(&w, m.f);
-			td_jsonw_string_n(&w, in, sizeof in);
+			td_jsonw_string_n(&w, in, len);
 			CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
 			mem_close(&m);
 			if (strcmp(m.buf, want) != 0) {
@@ -1123,10 +1124,15 @@ static void test_json_memo(void)
 	CU_ASSERT_FATAL(mem_open(&m));
 	struct td_sink *s = td_json_sink_new(m.f);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	enum { STEPS = 10 };
+	enum { STEPS = 16 };
 	char *alone[STEPS];
 	for (size_t step = 0; step < STEPS; step++) {
 		struct td_conn *c = conn_mtls_fail();
+		/* One digest per certificate, as real ones have. */
+		c->server_chain.certs[0].sha256[1] = '1';
+		c->server_chain.certs[1].sha256[1] = '2';
+		for (size_t i = 0; i < c->client_chain.n; i++)
+			c->client_chain.certs[i].sha256[1] = (char)('3' + i);
 		switch (step) {
 		case 2: /* one suite differs, same length */
 			c->ch.suites.v[2] = 0x1302;
@@ -1150,7 +1156,19 @@ static void test_json_memo(void)
 		case 8:
 			c->ch.present = false;
 			break;
-		default: /* 0, 1, 7, 9: the first connection again */
+		case 10: /* the same certificate (sha256) with another subject */
+			free(c->server_chain.certs[0].subject);
+			c->server_chain.certs[0].subject = strdup("CN=subject-1");
+			CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs[0].subject);
+			break;
+		case 12: /* one subjectAltName fewer */
+			free(c->server_chain.certs[0].san.v[--c->server_chain.certs[0].san.n]);
+			break;
+		case 14: /* a shorter DER; an unparsed certificate is never remembered */
+			c->server_chain.certs[0].der_len--;
+			c->server_chain.certs[1].parsed = false;
+			break;
+		default: /* 0, 1, 7, 9, 11, 13, 15: the first connection again */
 			break;
 		}
 		alone[step] = json_alone(c);
@@ -1172,10 +1190,15 @@ static void test_json_memo(void)
 	}
 	/* The changes did show. */
 	char *l2 = nth_line(m.buf, 2), *l6 = nth_line(m.buf, 6);
+	char *l10 = nth_line(m.buf, 10), *l11 = nth_line(m.buf, 12);
 	CU_ASSERT_TRUE(l2 && strstr(l2, "\"TLS_AES_256_GCM_SHA384\""));
 	CU_ASSERT_TRUE(l6 && strstr(l6, "\"0x71ff\"]"));
+	CU_ASSERT_TRUE(l10 && strstr(l10, "\"server_certs\":[{\"subject\":\"CN=subject-1\""));
+	CU_ASSERT_TRUE(l11 && strstr(l11, "\"san\":[\"DNS:tls-server.local\"],"));
 	free(l2);
 	free(l6);
+	free(l10);
+	free(l11);
 	mem_free(&m);
 }
 
