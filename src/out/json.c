@@ -188,18 +188,18 @@ struct json_sink {
 	uint64_t drop_events, drop_certs, drop_items, drop_anomalies, drop_bytes;
 };
 
-static void kname(struct td_jsonw *w, const char *key, enum td_tls_registry reg, uint16_t v)
+static void kname(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg, uint16_t v)
 {
 	char buf[32];
-	td_jsonw_kstring(w, key, td_out_code_name(reg, v, buf, sizeof buf));
+	td_jsonw_jk_string(w, key, td_out_code_name(reg, v, buf, sizeof buf));
 }
 
 /* A name, or null when the value is 0 ("not known / not there"). */
-static void kname_or_null(struct td_jsonw *w, const char *key, enum td_tls_registry reg,
+static void kname_or_null(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg,
 			  uint16_t v)
 {
 	if (v == 0)
-		td_jsonw_knull(w, key);
+		td_jsonw_jk_null(w, key);
 	else
 		kname(w, key, reg, v);
 }
@@ -228,10 +228,10 @@ static void memo_keep(struct json_memo *m, enum td_tls_registry reg,
 }
 
 /* key: [NAME, ...]; m (may be NULL) remembers the array for next time. */
-static void knames(struct td_jsonw *w, struct json_memo *m, const char *key,
+static void knames(struct td_jsonw *w, struct json_memo *m, struct td_jkey key,
 		   enum td_tls_registry reg, const struct td_u16list *l)
 {
-	td_jsonw_key(w, key);
+	td_jsonw_jkey(w, key);
 	if (m && memo_hit(m, reg, l)) {
 		td_jsonw_raw(w, m->json, m->len);
 		return;
@@ -250,9 +250,9 @@ static void knames(struct td_jsonw *w, struct json_memo *m, const char *key,
 	}
 }
 
-static void kstrings(struct td_jsonw *w, const char *key, const struct td_strlist *l)
+static void kstrings(struct td_jsonw *w, struct td_jkey key, const struct td_strlist *l)
 {
-	td_jsonw_key(w, key);
+	td_jsonw_jkey(w, key);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < l->n; i++)
 		td_jsonw_string(w, l->v[i]);
@@ -260,60 +260,60 @@ static void kstrings(struct td_jsonw *w, const char *key, const struct td_strlis
 }
 
 /* Certificate validity, RFC 3339 to the second; null when unknown. */
-static void kcert_time(struct td_jsonw *w, const char *key, const struct td_cert *cert,
+static void kcert_time(struct td_jsonw *w, struct td_jkey key, const struct td_cert *cert,
 		       int64_t secs)
 {
 	char buf[40];
 	if (cert->parsed && td_out_cert_time(buf, sizeof buf, secs, false))
-		td_jsonw_kstring(w, key, buf);
+		td_jsonw_jk_string(w, key, buf);
 	else
-		td_jsonw_knull(w, key);
+		td_jsonw_jk_null(w, key);
 }
 
 static void write_client_hello(struct td_jsonw *w, struct json_memo *memo,
 			       const struct td_client_hello *ch)
 {
-	td_jsonw_key(w, "client_hello");
+	td_jsonw_jkey(w, TD_JKEY("client_hello"));
 	if (!ch->present) {
 		td_jsonw_null(w);
 		return;
 	}
 	td_jsonw_object_begin(w);
-	kname(w, "record_version", TD_REG_VERSION, ch->record_version);
-	kname(w, "legacy_version", TD_REG_VERSION, ch->legacy_version);
-	knames(w, &memo[MEMO_CH_VERSIONS], "versions", TD_REG_VERSION, &ch->versions);
-	knames(w, &memo[MEMO_CH_SUITES], "cipher_suites", TD_REG_CIPHER, &ch->suites);
-	knames(w, &memo[MEMO_CH_EXTENSIONS], "extensions", TD_REG_EXTENSION, &ch->extensions);
-	knames(w, &memo[MEMO_CH_GROUPS], "groups", TD_REG_GROUP, &ch->groups);
-	knames(w, &memo[MEMO_CH_KEY_SHARES], "key_share_groups", TD_REG_GROUP,
+	kname(w, TD_JKEY("record_version"), TD_REG_VERSION, ch->record_version);
+	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, ch->legacy_version);
+	knames(w, &memo[MEMO_CH_VERSIONS], TD_JKEY("versions"), TD_REG_VERSION, &ch->versions);
+	knames(w, &memo[MEMO_CH_SUITES], TD_JKEY("cipher_suites"), TD_REG_CIPHER, &ch->suites);
+	knames(w, &memo[MEMO_CH_EXTENSIONS], TD_JKEY("extensions"), TD_REG_EXTENSION, &ch->extensions);
+	knames(w, &memo[MEMO_CH_GROUPS], TD_JKEY("groups"), TD_REG_GROUP, &ch->groups);
+	knames(w, &memo[MEMO_CH_KEY_SHARES], TD_JKEY("key_share_groups"), TD_REG_GROUP,
 	       &ch->key_share_groups);
-	knames(w, &memo[MEMO_CH_SIGALGS], "signature_algorithms", TD_REG_SIGALG, &ch->sig_algs);
-	kstrings(w, "alpn", &ch->alpn);
-	td_jsonw_kuint(w, "session_id_len", ch->session_id_len);
-	td_jsonw_kbool(w, "session_ticket", ch->session_ticket);
-	td_jsonw_kbool(w, "psk", ch->psk);
-	td_jsonw_kbool(w, "early_data", ch->early_data);
-	td_jsonw_kbool(w, "ech", ch->ech);
-	td_jsonw_kbool(w, "sslv2", ch->sslv2);
+	knames(w, &memo[MEMO_CH_SIGALGS], TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &ch->sig_algs);
+	kstrings(w, TD_JKEY("alpn"), &ch->alpn);
+	td_jsonw_jk_uint(w, TD_JKEY("session_id_len"), ch->session_id_len);
+	td_jsonw_jk_bool(w, TD_JKEY("session_ticket"), ch->session_ticket);
+	td_jsonw_jk_bool(w, TD_JKEY("psk"), ch->psk);
+	td_jsonw_jk_bool(w, TD_JKEY("early_data"), ch->early_data);
+	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
+	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
 	td_jsonw_object_end(w);
 }
 
 static void write_server_hello(struct td_jsonw *w, struct json_memo *memo,
 			       const struct td_server_hello *sh)
 {
-	td_jsonw_key(w, "server_hello");
+	td_jsonw_jkey(w, TD_JKEY("server_hello"));
 	if (!sh->present) {
 		td_jsonw_null(w);
 		return;
 	}
 	td_jsonw_object_begin(w);
-	kname(w, "legacy_version", TD_REG_VERSION, sh->legacy_version);
-	kname_or_null(w, "selected_version", TD_REG_VERSION, sh->selected_version);
-	kname(w, "cipher", TD_REG_CIPHER, sh->cipher);
-	knames(w, &memo[MEMO_SH_EXTENSIONS], "extensions", TD_REG_EXTENSION, &sh->extensions);
-	kname_or_null(w, "key_share_group", TD_REG_GROUP, sh->key_share_group);
-	td_jsonw_kbool(w, "hrr", sh->hrr);
-	td_jsonw_kbool(w, "psk", sh->psk);
+	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, sh->legacy_version);
+	kname_or_null(w, TD_JKEY("selected_version"), TD_REG_VERSION, sh->selected_version);
+	kname(w, TD_JKEY("cipher"), TD_REG_CIPHER, sh->cipher);
+	knames(w, &memo[MEMO_SH_EXTENSIONS], TD_JKEY("extensions"), TD_REG_EXTENSION, &sh->extensions);
+	kname_or_null(w, TD_JKEY("key_share_group"), TD_REG_GROUP, sh->key_share_group);
+	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
+	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);
 	td_jsonw_object_end(w);
 }
 
@@ -345,35 +345,35 @@ static bool alert_known(const struct td_event *e)
 static void write_event(struct td_jsonw *w, const struct td_conn *c, const struct td_event *e)
 {
 	td_jsonw_object_begin(w);
-	td_jsonw_key(w, "t");
+	td_jsonw_jkey(w, TD_JKEY("t"));
 	td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
-	td_jsonw_kstring(w, "dir", e->dir == TD_DIR_C2S ? "c2s" : "s2c");
-	td_jsonw_kstring(w, "event", event_name(e->kind));
+	td_jsonw_jk_string(w, TD_JKEY("dir"), e->dir == TD_DIR_C2S ? "c2s" : "s2c");
+	td_jsonw_jk_string(w, TD_JKEY("event"), event_name(e->kind));
 	switch (e->kind) {
 	case TD_EV_HANDSHAKE:
-		kname(w, "message", TD_REG_HANDSHAKE, e->hs_type);
-		td_jsonw_kbool(w, "encrypted", e->encrypted);
-		td_jsonw_kuint(w, "length", e->length);
+		kname(w, TD_JKEY("message"), TD_REG_HANDSHAKE, e->hs_type);
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
+		td_jsonw_jk_uint(w, TD_JKEY("length"), e->length);
 		break;
 	case TD_EV_ALERT:
 		if (alert_known(e)) {
-			kname(w, "level", TD_REG_ALERT_LEVEL, e->alert_level);
-			kname(w, "description", TD_REG_ALERT, e->alert_desc);
+			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
+			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
 		}
-		td_jsonw_kbool(w, "encrypted", e->encrypted);
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
 		break;
 	case TD_EV_ENCRYPTED:
 		if (e->content_type != 0)
-			kname(w, "content_type", TD_REG_CONTENT_TYPE, e->content_type);
+			kname(w, TD_JKEY("content_type"), TD_REG_CONTENT_TYPE, e->content_type);
 		/* The kind says it: an encrypted record is encrypted even if
 		 * the decoder did not also set the flag. */
-		td_jsonw_kbool(w, "encrypted", true);
-		td_jsonw_kuint(w, "length", e->length);
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), true);
+		td_jsonw_jk_uint(w, TD_JKEY("length"), e->length);
 		break;
 	case TD_EV_TCP_GAP:
 	case TD_EV_APPDATA:
 	case TD_EV_SSLV2_HELLO:
-		td_jsonw_kuint(w, "length", e->length);
+		td_jsonw_jk_uint(w, TD_JKEY("length"), e->length);
 		break;
 	case TD_EV_TCP_SYN:
 	case TD_EV_TCP_SYNACK:
@@ -384,33 +384,33 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c, const struc
 		break;
 	}
 	if (e->decrypted)
-		td_jsonw_kbool(w, "decrypted", true);
+		td_jsonw_jk_bool(w, TD_JKEY("decrypted"), true);
 	if (e->inferred)
-		td_jsonw_kstring(w, "inferred", e->inferred);
+		td_jsonw_jk_string(w, TD_JKEY("inferred"), e->inferred);
 	if (e->detail)
-		td_jsonw_kstring(w, "detail", e->detail);
+		td_jsonw_jk_string(w, TD_JKEY("detail"), e->detail);
 	td_jsonw_object_end(w);
 }
 
 static void write_alerts(struct td_jsonw *w, const struct td_conn *c)
 {
-	td_jsonw_key(w, "alerts");
+	td_jsonw_jkey(w, TD_JKEY("alerts"));
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
 		if (e->kind != TD_EV_ALERT)
 			continue;
 		td_jsonw_object_begin(w);
-		td_jsonw_kstring(w, "from", td_dir_from(e->dir));
+		td_jsonw_jk_string(w, TD_JKEY("from"), td_dir_from(e->dir));
 		if (alert_known(e)) {
-			kname(w, "level", TD_REG_ALERT_LEVEL, e->alert_level);
-			kname(w, "description", TD_REG_ALERT, e->alert_desc);
+			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
+			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
 		} else {
-			td_jsonw_knull(w, "level");
-			td_jsonw_knull(w, "description");
+			td_jsonw_jk_null(w, TD_JKEY("level"));
+			td_jsonw_jk_null(w, TD_JKEY("description"));
 		}
-		td_jsonw_kbool(w, "encrypted", e->encrypted);
-		td_jsonw_key(w, "t");
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
+		td_jsonw_jkey(w, TD_JKEY("t"));
 		td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
 		td_jsonw_object_end(w);
 	}
@@ -420,28 +420,28 @@ static void write_alerts(struct td_jsonw *w, const struct td_conn *c)
 static void write_cert_fresh(struct td_jsonw *w, const struct td_cert *cert)
 {
 	td_jsonw_object_begin(w);
-	td_jsonw_kstring(w, "subject", cert->subject);
-	td_jsonw_kstring(w, "issuer", cert->issuer);
-	td_jsonw_kstring(w, "serial", cert->serial);
-	kcert_time(w, "not_before", cert, cert->not_before);
-	kcert_time(w, "not_after", cert, cert->not_after);
-	kstrings(w, "san", &cert->san);
+	td_jsonw_jk_string(w, TD_JKEY("subject"), cert->subject);
+	td_jsonw_jk_string(w, TD_JKEY("issuer"), cert->issuer);
+	td_jsonw_jk_string(w, TD_JKEY("serial"), cert->serial);
+	kcert_time(w, TD_JKEY("not_before"), cert, cert->not_before);
+	kcert_time(w, TD_JKEY("not_after"), cert, cert->not_after);
+	kstrings(w, TD_JKEY("san"), &cert->san);
 	char key[160];
-	td_jsonw_kstring(w, "key", td_out_cert_key(key, sizeof key, cert) ? key : NULL);
-	td_jsonw_kstring(w, "sig_alg", cert->sig_alg);
-	td_jsonw_kbool(w, "is_ca", cert->is_ca);
-	td_jsonw_key(w, "path_len");
+	td_jsonw_jk_string(w, TD_JKEY("key"), td_out_cert_key(key, sizeof key, cert) ? key : NULL);
+	td_jsonw_jk_string(w, TD_JKEY("sig_alg"), cert->sig_alg);
+	td_jsonw_jk_bool(w, TD_JKEY("is_ca"), cert->is_ca);
+	td_jsonw_jkey(w, TD_JKEY("path_len"));
 	if (cert->path_len >= 0)
 		td_jsonw_int(w, cert->path_len);
 	else
 		td_jsonw_null(w);
-	kstrings(w, "key_usage", &cert->key_usage);
-	kstrings(w, "ext_key_usage", &cert->ext_key_usage);
-	td_jsonw_kbool(w, "self_signed", cert->self_signed);
-	td_jsonw_kstring(w, "sha256", cert->sha256);
-	td_jsonw_kuint(w, "der_len", cert->der_len);
+	kstrings(w, TD_JKEY("key_usage"), &cert->key_usage);
+	kstrings(w, TD_JKEY("ext_key_usage"), &cert->ext_key_usage);
+	td_jsonw_jk_bool(w, TD_JKEY("self_signed"), cert->self_signed);
+	td_jsonw_jk_string(w, TD_JKEY("sha256"), cert->sha256);
+	td_jsonw_jk_uint(w, TD_JKEY("der_len"), cert->der_len);
 	if (!cert->parsed)
-		td_jsonw_kstring(w, "error", cert->error ? cert->error : "unparsable");
+		td_jsonw_jk_string(w, TD_JKEY("error"), cert->error ? cert->error : "unparsable");
 	td_jsonw_object_end(w);
 }
 
@@ -527,63 +527,63 @@ static void write_cert(struct td_jsonw *w, struct cert_memo *memo, const struct 
 	}
 }
 
-static void write_certs(struct td_jsonw *w, struct cert_memo *memo, const char *key,
+static void write_certs(struct td_jsonw *w, struct cert_memo *memo, struct td_jkey key,
 			const struct td_chain *ch)
 {
-	td_jsonw_key(w, key);
+	td_jsonw_jkey(w, key);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < ch->n; i++)
 		write_cert(w, memo, &ch->certs[i]);
 	td_jsonw_array_end(w);
 }
 
-static void write_chain_flags(struct td_jsonw *w, const char *key, const struct td_chain *ch)
+static void write_chain_flags(struct td_jsonw *w, struct td_jkey key, const struct td_chain *ch)
 {
-	td_jsonw_key(w, key);
+	td_jsonw_jkey(w, key);
 	td_jsonw_object_begin(w);
-	td_jsonw_kbool(w, "seen", ch->present);
-	td_jsonw_kbool(w, "encrypted", ch->encrypted);
+	td_jsonw_jk_bool(w, TD_JKEY("seen"), ch->present);
+	td_jsonw_jk_bool(w, TD_JKEY("encrypted"), ch->encrypted);
 	td_jsonw_object_end(w);
 }
 
 static void write_cert_request(struct td_jsonw *w, struct json_memo *memo,
 			       const struct td_cert_request *cr)
 {
-	td_jsonw_key(w, "certificate_request");
+	td_jsonw_jkey(w, TD_JKEY("certificate_request"));
 	if (!cr->present) {
 		td_jsonw_null(w);
 		return;
 	}
 	td_jsonw_object_begin(w);
-	td_jsonw_kbool(w, "tls13", cr->tls13);
-	knames(w, &memo[MEMO_CR_TYPES], "certificate_types", TD_REG_CERT_TYPE, &cr->cert_types);
-	knames(w, &memo[MEMO_CR_SIGALGS], "signature_algorithms", TD_REG_SIGALG, &cr->sig_algs);
+	td_jsonw_jk_bool(w, TD_JKEY("tls13"), cr->tls13);
+	knames(w, &memo[MEMO_CR_TYPES], TD_JKEY("certificate_types"), TD_REG_CERT_TYPE, &cr->cert_types);
+	knames(w, &memo[MEMO_CR_SIGALGS], TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &cr->sig_algs);
 	td_jsonw_object_end(w);
 }
 
 /* diagnoses: [{code, severity, stage, gave_up, summary, evidence[], events[], fix}] */
 static void write_diagnoses(struct td_jsonw *w, const struct td_conn *c)
 {
-	td_jsonw_key(w, "diagnoses");
+	td_jsonw_jkey(w, TD_JKEY("diagnoses"));
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < c->n_diags; i++) {
 		const struct td_diagnosis *d = &c->diags[i];
 		td_jsonw_object_begin(w);
-		td_jsonw_kstring(w, "code", d->code);
-		td_jsonw_kstring(w, "severity", td_severity_name(d->severity));
-		td_jsonw_kstring(w, "stage", td_stage_name(d->stage));
-		td_jsonw_kstring(w, "gave_up", td_party_name(d->gave_up));
-		td_jsonw_kstring(w, "summary", d->summary);
-		kstrings(w, "evidence", &d->evidence);
-		td_jsonw_key(w, "events");
+		td_jsonw_jk_string(w, TD_JKEY("code"), d->code);
+		td_jsonw_jk_string(w, TD_JKEY("severity"), td_severity_name(d->severity));
+		td_jsonw_jk_string(w, TD_JKEY("stage"), td_stage_name(d->stage));
+		td_jsonw_jk_string(w, TD_JKEY("gave_up"), td_party_name(d->gave_up));
+		td_jsonw_jk_string(w, TD_JKEY("summary"), d->summary);
+		kstrings(w, TD_JKEY("evidence"), &d->evidence);
+		td_jsonw_jkey(w, TD_JKEY("events"));
 		td_jsonw_array_begin(w);
 		for (size_t k = 0; k < d->n_events; k++)
 			td_jsonw_uint(w, d->events[k]);
 		td_jsonw_array_end(w);
 		if (d->fix)
-			td_jsonw_kstring(w, "fix", d->fix);
+			td_jsonw_jk_string(w, TD_JKEY("fix"), d->fix);
 		else
-			td_jsonw_knull(w, "fix");
+			td_jsonw_jk_null(w, TD_JKEY("fix"));
 		td_jsonw_object_end(w);
 	}
 	td_jsonw_array_end(w);
@@ -598,13 +598,13 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	uint64_t bytes = c->side[TD_DIR_C2S].cap_dropped + c->side[TD_DIR_S2C].cap_dropped;
 	if (events == 0 && certs == 0 && items == 0 && anomalies == 0 && bytes == 0)
 		return;
-	td_jsonw_key(w, "dropped");
+	td_jsonw_jkey(w, TD_JKEY("dropped"));
 	td_jsonw_object_begin(w);
-	td_jsonw_kuint(w, "events", events);
-	td_jsonw_kuint(w, "certs", certs);
-	td_jsonw_kuint(w, "list_items", items);
-	td_jsonw_kuint(w, "anomalies", anomalies);
-	td_jsonw_kuint(w, "bytes", bytes);
+	td_jsonw_jk_uint(w, TD_JKEY("events"), events);
+	td_jsonw_jk_uint(w, TD_JKEY("certs"), certs);
+	td_jsonw_jk_uint(w, TD_JKEY("list_items"), items);
+	td_jsonw_jk_uint(w, TD_JKEY("anomalies"), anomalies);
+	td_jsonw_jk_uint(w, TD_JKEY("bytes"), bytes);
 	td_jsonw_object_end(w);
 }
 
@@ -613,41 +613,41 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_m
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
-	td_jsonw_kuint(w, "id", c->id);
+	td_jsonw_jk_uint(w, TD_JKEY("id"), c->id);
 	td_addr_format(buf, sizeof buf, &c->client_addr, c->client_port);
-	td_jsonw_kstring(w, "client", buf);
+	td_jsonw_jk_string(w, TD_JKEY("client"), buf);
 	td_addr_format(buf, sizeof buf, &c->server_addr, c->server_port);
-	td_jsonw_kstring(w, "server", buf);
+	td_jsonw_jk_string(w, TD_JKEY("server"), buf);
 	td_text_time(buf, sizeof buf, c->start_us);
-	td_jsonw_kstring(w, "start", buf);
-	td_jsonw_key(w, "duration_ms");
+	td_jsonw_jk_string(w, TD_JKEY("start"), buf);
+	td_jsonw_jkey(w, TD_JKEY("duration_ms"));
 	td_jsonw_fixed(w, td_out_rel_us(c, c->last_us), 3);
-	td_jsonw_kbool(w, "partial", c->partial);
-	td_jsonw_kstring(w, "sni", c->ch.present ? c->ch.sni : NULL);
-	td_jsonw_kstring(w, "alpn", c->sh.present ? c->sh.alpn : NULL);
-	kname_or_null(w, "version", TD_REG_VERSION, c->version);
-	kname_or_null(w, "cipher", TD_REG_CIPHER, c->cipher);
-	kname_or_null(w, "key_exchange_group", TD_REG_GROUP,
+	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
+	td_jsonw_jk_string(w, TD_JKEY("sni"), c->ch.present ? c->ch.sni : NULL);
+	td_jsonw_jk_string(w, TD_JKEY("alpn"), c->sh.present ? c->sh.alpn : NULL);
+	kname_or_null(w, TD_JKEY("version"), TD_REG_VERSION, c->version);
+	kname_or_null(w, TD_JKEY("cipher"), TD_REG_CIPHER, c->cipher);
+	kname_or_null(w, TD_JKEY("key_exchange_group"), TD_REG_GROUP,
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
-	kname_or_null(w, "client_cert_verify", TD_REG_SIGALG, c->client_cv_scheme);
-	td_jsonw_kstring(w, "outcome", td_outcome_name(c->outcome));
+	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
+	td_jsonw_jk_string(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
 	write_client_hello(w, memo, &c->ch);
 	write_server_hello(w, memo, &c->sh);
 
-	td_jsonw_key(w, "timeline");
+	td_jsonw_jkey(w, TD_JKEY("timeline"));
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < c->n_events; i++)
 		write_event(w, c, &c->events[i]);
 	td_jsonw_array_end(w);
 	write_alerts(w, c);
 
-	write_certs(w, cmemo, "server_certs", &c->server_chain);
-	write_certs(w, cmemo, "client_certs", &c->client_chain);
-	write_chain_flags(w, "server_chain", &c->server_chain);
-	write_chain_flags(w, "client_chain", &c->client_chain);
+	write_certs(w, cmemo, TD_JKEY("server_certs"), &c->server_chain);
+	write_certs(w, cmemo, TD_JKEY("client_certs"), &c->client_chain);
+	write_chain_flags(w, TD_JKEY("server_chain"), &c->server_chain);
+	write_chain_flags(w, TD_JKEY("client_chain"), &c->client_chain);
 	write_cert_request(w, memo, &c->cr);
-	kstrings(w, "acceptable_cas", &c->cr.ca_names);
-	kstrings(w, "anomalies", &c->anomalies);
+	kstrings(w, TD_JKEY("acceptable_cas"), &c->cr.ca_names);
+	kstrings(w, TD_JKEY("anomalies"), &c->anomalies);
 	write_dropped(w, c);
 	write_diagnoses(w, c);
 	td_jsonw_object_end(w);
@@ -710,74 +710,74 @@ static int code_cmp(const void *a, const void *b)
 }
 
 /* A capture time, or null when no frame was read. */
-static void ktime_or_null(struct td_jsonw *w, const char *key, uint64_t us, bool known)
+static void ktime_or_null(struct td_jsonw *w, struct td_jkey key, uint64_t us, bool known)
 {
 	char buf[40];
 	if (!known) {
-		td_jsonw_knull(w, key);
+		td_jsonw_jk_null(w, key);
 		return;
 	}
 	td_text_time(buf, sizeof buf, us);
-	td_jsonw_kstring(w, key, buf);
+	td_jsonw_jk_string(w, key, buf);
 }
 
 static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct td_stats *st)
 {
 	td_jsonw_object_begin(w);
-	td_jsonw_key(w, "summary");
+	td_jsonw_jkey(w, TD_JKEY("summary"));
 	td_jsonw_object_begin(w);
-	td_jsonw_kuint(w, "connections", js->conns);
-	td_jsonw_key(w, "by_outcome");
+	td_jsonw_jk_uint(w, TD_JKEY("connections"), js->conns);
+	td_jsonw_jkey(w, TD_JKEY("by_outcome"));
 	td_jsonw_object_begin(w);
-	td_jsonw_kuint(w, "established", js->outcome[TD_OUTCOME_ESTABLISHED]);
-	td_jsonw_kuint(w, "failed", js->outcome[TD_OUTCOME_FAILED]);
-	td_jsonw_kuint(w, "incomplete", js->outcome[TD_OUTCOME_INCOMPLETE]);
+	td_jsonw_jk_uint(w, TD_JKEY("established"), js->outcome[TD_OUTCOME_ESTABLISHED]);
+	td_jsonw_jk_uint(w, TD_JKEY("failed"), js->outcome[TD_OUTCOME_FAILED]);
+	td_jsonw_jk_uint(w, TD_JKEY("incomplete"), js->outcome[TD_OUTCOME_INCOMPLETE]);
 	td_jsonw_object_end(w);
-	td_jsonw_kuint(w, "with_errors", js->with_errors);
+	td_jsonw_jk_uint(w, TD_JKEY("with_errors"), js->with_errors);
 	qsort(js->codes, js->n_codes, sizeof js->codes[0], code_cmp);
-	td_jsonw_key(w, "by_code");
+	td_jsonw_jkey(w, TD_JKEY("by_code"));
 	td_jsonw_object_begin(w);
 	for (size_t i = 0; i < js->n_codes; i++)
 		td_jsonw_kuint(w, js->codes[i].code, js->codes[i].n);
 	td_jsonw_object_end(w);
 	if (js->codes_dropped)
-		td_jsonw_kuint(w, "by_code_dropped", js->codes_dropped);
+		td_jsonw_jk_uint(w, TD_JKEY("by_code_dropped"), js->codes_dropped);
 
-	td_jsonw_key(w, "capture");
+	td_jsonw_jkey(w, TD_JKEY("capture"));
 	if (st) {
 		bool any = st->frames > 0;
 		td_jsonw_object_begin(w);
-		td_jsonw_kuint(w, "frames", st->frames);
-		td_jsonw_kuint(w, "bytes", st->bytes);
-		td_jsonw_kuint(w, "tcp_segments", st->tcp_segments);
-		td_jsonw_kuint(w, "skipped_frames", st->skipped_frames);
-		td_jsonw_kuint(w, "malformed_frames", st->malformed_frames);
-		td_jsonw_kuint(w, "flows", st->flows);
-		td_jsonw_kuint(w, "tls_connections", st->tls_connections);
-		td_jsonw_kuint(w, "connections_with_errors", st->connections_with_errors);
-		td_jsonw_kuint(w, "flows_idle", st->flows_idle);
-		td_jsonw_kuint(w, "gap_bytes", st->gap_bytes);
-		ktime_or_null(w, "first", st->first_us, any);
-		ktime_or_null(w, "last", st->last_us, any);
+		td_jsonw_jk_uint(w, TD_JKEY("frames"), st->frames);
+		td_jsonw_jk_uint(w, TD_JKEY("bytes"), st->bytes);
+		td_jsonw_jk_uint(w, TD_JKEY("tcp_segments"), st->tcp_segments);
+		td_jsonw_jk_uint(w, TD_JKEY("skipped_frames"), st->skipped_frames);
+		td_jsonw_jk_uint(w, TD_JKEY("malformed_frames"), st->malformed_frames);
+		td_jsonw_jk_uint(w, TD_JKEY("flows"), st->flows);
+		td_jsonw_jk_uint(w, TD_JKEY("tls_connections"), st->tls_connections);
+		td_jsonw_jk_uint(w, TD_JKEY("connections_with_errors"), st->connections_with_errors);
+		td_jsonw_jk_uint(w, TD_JKEY("flows_idle"), st->flows_idle);
+		td_jsonw_jk_uint(w, TD_JKEY("gap_bytes"), st->gap_bytes);
+		ktime_or_null(w, TD_JKEY("first"), st->first_us, any);
+		ktime_or_null(w, TD_JKEY("last"), st->last_us, any);
 		td_jsonw_object_end(w);
 	} else {
 		td_jsonw_null(w);
 	}
 
-	td_jsonw_key(w, "dropped");
+	td_jsonw_jkey(w, TD_JKEY("dropped"));
 	td_jsonw_object_begin(w);
-	td_jsonw_kuint(w, "flows_evicted", st ? st->flows_evicted_full : 0);
-	td_jsonw_kuint(w, "flow_buffer_bytes", st ? st->reasm_cap_dropped : 0);
-	td_jsonw_kuint(w, "memory_bytes", st ? st->memory_cap_dropped : 0);
-	td_jsonw_kuint(w, "hs_messages", st ? st->hs_messages_dropped : 0);
-	td_jsonw_kuint(w, "retransmitted_bytes", st ? st->dup_bytes : 0);
-	td_jsonw_kuint(w, "events", js->drop_events);
-	td_jsonw_kuint(w, "certs", js->drop_certs);
-	td_jsonw_kuint(w, "list_items", js->drop_items);
-	td_jsonw_kuint(w, "anomalies", js->drop_anomalies);
-	td_jsonw_kuint(w, "stream_bytes", js->drop_bytes);
+	td_jsonw_jk_uint(w, TD_JKEY("flows_evicted"), st ? st->flows_evicted_full : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("flow_buffer_bytes"), st ? st->reasm_cap_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("memory_bytes"), st ? st->memory_cap_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("hs_messages"), st ? st->hs_messages_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("retransmitted_bytes"), st ? st->dup_bytes : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("events"), js->drop_events);
+	td_jsonw_jk_uint(w, TD_JKEY("certs"), js->drop_certs);
+	td_jsonw_jk_uint(w, TD_JKEY("list_items"), js->drop_items);
+	td_jsonw_jk_uint(w, TD_JKEY("anomalies"), js->drop_anomalies);
+	td_jsonw_jk_uint(w, TD_JKEY("stream_bytes"), js->drop_bytes);
 	td_jsonw_object_end(w);
-	td_jsonw_kstring(w, "note", st ? st->note : NULL);
+	td_jsonw_jk_string(w, TD_JKEY("note"), st ? st->note : NULL);
 	td_jsonw_object_end(w);
 	td_jsonw_object_end(w);
 }

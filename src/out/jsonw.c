@@ -132,23 +132,33 @@ static bool word_needs_escape(uint64_t x)
 	return (t & highs) != 0;
 }
 
-/* The r < 8 bytes at p in a word, the bytes past them spaces (plain). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LITTLE_ENDIAN_WORDS true
+#else
+#define LITTLE_ENDIAN_WORDS false  /* the tail goes byte by byte */
+#endif
+
+/* The r < 8 bytes at p in a word, the bytes past them spaces (plain),
+ * put together in registers (bytes stored one by one and read back as a
+ * word would stall the load), in little-endian order: p[0] lowest. */
 static uint64_t load_tail(const uint8_t *p, size_t r)
 {
-	uint8_t b[8] = { ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
+	uint64_t x = 0x2020202020202020u;
 	size_t o = 0;
 	if (r & 4) {
-		memcpy(b, p, 4);
+		uint32_t v;
+		memcpy(&v, p, 4);
+		x = (x & ~(uint64_t)0xffffffffu) | v;
 		o = 4;
 	}
 	if (r & 2) {
-		memcpy(b + o, p + o, 2);
+		uint16_t v;
+		memcpy(&v, p + o, 2);
+		x = (x & ~((uint64_t)0xffffu << (8 * o))) | (uint64_t)v << (8 * o);
 		o += 2;
 	}
 	if (r & 1)
-		b[o] = p[o];
-	uint64_t x;
-	memcpy(&x, b, 8);
+		x = (x & ~((uint64_t)0xffu << (8 * o))) | (uint64_t)p[o] << (8 * o);
 	return x;
 }
 
@@ -171,13 +181,15 @@ static void write_escaped(struct td_jsonw *w, const uint8_t *p, size_t n)
 		}
 		size_t r = n - i;
 		uint64_t x;
+		bool whole = true;
 		if (r >= 8) {
 			memcpy(&x, p + i, 8);
 			r = 8;
 		} else {
 			x = load_tail(p + i, r);
+			whole = LITTLE_ENDIAN_WORDS;  /* load_tail placed bytes as on LE */
 		}
-		if (!word_needs_escape(x)) {
+		if (whole && !word_needs_escape(x)) {
 			memcpy(d, &x, 8);  /* the spaces past r are overwritten next */
 			d += r;
 			i += r;
@@ -233,6 +245,24 @@ void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n)
 	}
 	write_escaped(w, (const uint8_t *)key, n);
 	putch(w, ':');
+	w->after_key = true;
+}
+
+void td_jsonw_jkey(struct td_jsonw *w, struct td_jkey k)
+{
+	if (!in_object(w) || w->after_key)
+		w->misuse = true;
+	if (w->depth > 0) {
+		if (w->has_items & top_bit(w))
+			putch(w, ',');
+		w->has_items |= top_bit(w);
+	}
+	if (!k.q || k.n < 3 || k.q[0] != '"' || k.q[k.n - 2] != '"' || k.q[k.n - 1] != ':') {
+		w->misuse = true;
+		PUTS(w, "\"\":");
+	} else {
+		put(w, k.q, k.n);
+	}
 	w->after_key = true;
 }
 

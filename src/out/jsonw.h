@@ -110,6 +110,42 @@ static inline uint64_t td_jsonw_mark(const struct td_jsonw *w)
 const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n);
 void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n);
 
+/* A key known when the program is compiled, quoted then: TD_JKEY("id")
+ * is the 5 bytes "id": with their length, written as they are (no
+ * length to work out, nothing to escape).  Only for string literals of
+ * printable ASCII without '"' or '\\', as every key of the schema is;
+ * td_jsonw_jkey() checks that the form is "...": and notes misuse. */
+struct td_jkey {
+	const char *q;  /* '"' key '"' ':' */
+	size_t n;
+};
+#define TD_JKEY(lit) ((struct td_jkey){ "\"" lit "\":", sizeof("\"" lit "\":") - 1 })
+void td_jsonw_jkey(struct td_jsonw *w, struct td_jkey k);
+
+static inline void td_jsonw_jk_string(struct td_jsonw *w, struct td_jkey k, const char *s)
+{
+	td_jsonw_jkey(w, k);
+	td_jsonw_string(w, s);
+}
+
+static inline void td_jsonw_jk_uint(struct td_jsonw *w, struct td_jkey k, uint64_t v)
+{
+	td_jsonw_jkey(w, k);
+	td_jsonw_uint(w, v);
+}
+
+static inline void td_jsonw_jk_bool(struct td_jsonw *w, struct td_jkey k, bool v)
+{
+	td_jsonw_jkey(w, k);
+	td_jsonw_bool(w, v);
+}
+
+static inline void td_jsonw_jk_null(struct td_jsonw *w, struct td_jkey k)
+{
+	td_jsonw_jkey(w, k);
+	td_jsonw_null(w);
+}
+
 /* Key and value in one call. */
 static inline void td_jsonw_kstring(struct td_jsonw *w, const char *k, const char *s)
 {

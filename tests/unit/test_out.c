@@ -434,6 +434,52 @@ static void test_jsonw_buffer(void)
 	free(s);
 }
 
+/* Keys quoted at compile time: the same bytes as a key written at run
+ * time, commas included; a malformed one is misuse. */
+static void test_jsonw_jkey(void)
+{
+	struct mem m;
+	CU_ASSERT_FATAL(mem_open(&m));
+	struct td_jsonw w;
+	td_jsonw_init(&w, m.f);
+	td_jsonw_object_begin(&w);
+	td_jsonw_jk_uint(&w, TD_JKEY("a"), 1);
+	td_jsonw_kuint(&w, "b", 2);
+	td_jsonw_jk_string(&w, TD_JKEY("c_d"), "x");
+	td_jsonw_jk_bool(&w, TD_JKEY("e"), true);
+	td_jsonw_jk_null(&w, TD_JKEY("f"));
+	td_jsonw_object_end(&w);
+	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
+	mem_close(&m);
+	CU_ASSERT_STRING_EQUAL(m.buf, "{\"a\":1,\"b\":2,\"c_d\":\"x\",\"e\":true,\"f\":null}");
+	mem_free(&m);
+
+	static const struct td_jkey bad[] = {
+		{ "\"a\"", 3 }, { "a\":", 3 }, { "\"a:", 3 }, { NULL, 0 }, { "::", 2 },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CU_ASSERT_FATAL(mem_open(&m));
+		td_jsonw_init(&w, m.f);
+		td_jsonw_object_begin(&w);
+		td_jsonw_jkey(&w, bad[i]);
+		td_jsonw_uint(&w, 1);
+		td_jsonw_object_end(&w);
+		CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_ERR_USAGE);
+		mem_close(&m);
+		CU_ASSERT_TRUE(json_valid(m.buf, m.len, NULL));  /* still valid JSON */
+		mem_free(&m);
+	}
+	/* A key where no key belongs (in an array) is misuse too. */
+	CU_ASSERT_FATAL(mem_open(&m));
+	td_jsonw_init(&w, m.f);
+	td_jsonw_array_begin(&w);
+	td_jsonw_jkey(&w, TD_JKEY("a"));
+	td_jsonw_uint(&w, 1);
+	td_jsonw_array_end(&w);
+	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_ERR_USAGE);
+	mem_free(&m);
+}
+
 static void test_jsonw_structure(void)
 {
 	struct mem m;
@@ -1677,6 +1723,7 @@ void td_suite_out(void)
 	td_test_add(s, "jsonw escaping", test_jsonw_escape);
 	td_test_add(s, "jsonw escaping at every position", test_jsonw_escape_positions);
 	td_test_add(s, "jsonw buffer, mark and raw", test_jsonw_buffer);
+	td_test_add(s, "jsonw keys quoted at compile time", test_jsonw_jkey);
 	td_test_add(s, "jsonw structure", test_jsonw_structure);
 	td_test_add(s, "jsonw fixed-point numbers", test_jsonw_fixed);
 	td_test_add(s, "jsonw misuse", test_jsonw_misuse);
