@@ -34,7 +34,12 @@ struct td_capture {
 	char end_note[256];             /* why it ended early, for the next dispatch */
 	uint64_t frames;                /* frames read through this interface */
 	uint64_t last_tick_us;          /* last clock tick given (live) */
+	char *iobuf;                    /* a file's stdio buffer (FILE_BUFFER), or NULL */
 };
+
+/* libpcap reads a file through stdio, a record header then its bytes;
+ * with stdio's 4 KiB buffer that was one read() per 4 KiB of capture. */
+#define FILE_BUFFER (256u * 1024u)
 
 static ssize_t gz_read(void *cookie, char *buf, size_t size)
 {
@@ -134,6 +139,13 @@ enum td_result td_capture_open_file(struct td_capture **out, const char *path,
 			close(fd);
 	} else {
 		f = fopen(path, "rb");
+		/* glibc ignores the size unless it is given the buffer too;
+		 * without one the default is kept. */
+		if (f && (c->iobuf = malloc(FILE_BUFFER)) != NULL &&
+		    setvbuf(f, c->iobuf, _IOFBF, FILE_BUFFER) != 0) {
+			free(c->iobuf);
+			c->iobuf = NULL;
+		}
 		if (f && is_gzip(f)) {
 			int fd = dup(fileno(f));
 			fclose(f);
@@ -416,6 +428,7 @@ void td_capture_close(struct td_capture *c)
 	if (!c)
 		return;
 	if (c->pcap)
-		pcap_close(c->pcap);
+		pcap_close(c->pcap);  /* closes the FILE that uses iobuf */
+	free(c->iobuf);
 	free(c);
 }

@@ -699,9 +699,9 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	 * rule out by validating every line they make. */
 	enum td_result r = td_jsonw_finish(&w);
 	(void)r;
+	/* Live captures and pipes: main.c makes stdout line-buffered, so
+	 * each line is available to `jq` at once. */
 	fputc('\n', js->out);
-	/* Live captures: each line is available to `jq` at once. */
-	fflush(js->out);
 }
 
 static int code_cmp(const void *a, const void *b)

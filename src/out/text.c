@@ -785,8 +785,9 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 		drop_items(&t, &d, IND_SUB);
 		td_tw_end(&t);
 	}
+	/* Flushed at once when stdout is line-buffered (main.c: live
+	 * captures and pipes). */
 	fputc('\n', ts->out);
-	fflush(ts->out);
 }
 
 /* One "label: item, item, ..." line of the summary, items wrapped. */
