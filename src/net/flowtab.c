@@ -58,6 +58,7 @@ struct td_flowtab {
 	size_t count;
 	size_t max;           /* max_flows, at least 1 */
 	struct flow *oldest, *newest;
+	struct flow *last;    /* the flow of the last lookup, or NULL */
 	uint64_t k0, k1;      /* SipHash key */
 	uint64_t evicted_full;
 	td_flow_evict_fn evict;
@@ -164,14 +165,17 @@ static void draw_seed(struct td_flowtab *t)
 
 /* ---- keys ---- */
 
-static size_t addr_len(const struct td_addr *a)
-{
-	return a->family == 6 ? 16 : 4;
-}
-
 static bool addr_eq(const struct td_addr *x, const struct td_addr *y)
 {
-	return x->family == y->family && memcmp(x->b, y->b, addr_len(x)) == 0;
+	if (x->family != y->family)
+		return false;
+	if (x->family != 6) {
+		uint32_t a, b;  /* IPv4: one word, not a call to memcmp */
+		memcpy(&a, x->b, 4);
+		memcpy(&b, y->b, 4);
+		return a == b;
+	}
+	return memcmp(x->b, y->b, 16) == 0;
 }
 
 static uint64_t endpoint4(const struct td_addr *a, uint16_t port)
@@ -267,6 +271,8 @@ static void *unlink_flow(struct td_flowtab *t, struct flow *f)
 		pp = &(*pp)->hnext;
 	*pp = f->hnext;
 	lru_unlink(t, f);
+	if (t->last == f)
+		t->last = NULL;
 	t->count--;
 	void *state = f->state;
 	free(f);
@@ -340,10 +346,16 @@ void td_flowtab_free(struct td_flowtab *t)
 void *td_flowtab_lookup(struct td_flowtab *t, const struct td_segment *seg, bool *from_a)
 {
 	bool dir = false;
-	struct flow **pp = find(t, seg, flow_hash(t, seg), &dir);
-	if (!pp)
-		return NULL;
-	struct flow *f = *pp;
+	struct flow *f = t->last;
+	/* A flight of segments comes from one flow: the last flow found is
+	 * checked before anything is hashed. */
+	if (!f || !flow_match(f, seg, &dir)) {
+		struct flow **pp = find(t, seg, flow_hash(t, seg), &dir);
+		if (!pp)
+			return NULL;
+		f = *pp;
+		t->last = f;
+	}
 	/* Capture files are not always in time order: never move a flow's
 	 * clock backwards. */
 	if (seg->ts_us > f->last_us)

@@ -108,6 +108,18 @@ static void test_lookup(void)
 	CU_ASSERT_PTR_NULL(td_flowtab_lookup(t, &b, &from_a));
 	CU_ASSERT_EQUAL(td_flowtab_count(t), 2);
 	CU_ASSERT_EQUAL(log.total, 0);
+	/* Found right after being removed and added again (the table
+	 * remembers the flow of the last lookup: not a stale one). */
+	int again = 9;
+	CU_ASSERT_PTR_EQUAL(td_flowtab_lookup(t, &a, &from_a), &st[0]);
+	CU_ASSERT_PTR_EQUAL(td_flowtab_remove(t, &a), &st[0]);
+	CU_ASSERT_PTR_NULL(td_flowtab_lookup(t, &ra, &from_a));
+	CU_ASSERT_EQUAL(td_flowtab_add(t, &ra, &again), TD_OK);
+	CU_ASSERT_PTR_EQUAL(td_flowtab_lookup(t, &a, &from_a), &again);
+	CU_ASSERT(!from_a);  /* the flow now starts on the other side */
+	CU_ASSERT_PTR_EQUAL(td_flowtab_lookup(t, &a, &from_a), &again);
+	CU_ASSERT_PTR_EQUAL(td_flowtab_remove(t, &a), &again);
+	CU_ASSERT_EQUAL(td_flowtab_add(t, &a, &st[0]), TD_OK);
 
 	/* Free flushes what is left. */
 	td_flowtab_free(t);
