@@ -35,7 +35,9 @@ struct td_tls_record {
 	uint16_t version;      /* record version; 0x0002 for SSLv2 */
 	bool sslv2;            /* an SSLv2-compatible ClientHello: body is the
 				  SSLv2 message from msg_type on */
-	const uint8_t *body;   /* borrowed for the callback */
+	const uint8_t *body;   /* borrowed for the callback; NULL for an
+				  application_data record skipped unread
+				  (td_tls_stream.skip_appdata) */
 	size_t len;
 };
 
@@ -58,6 +60,14 @@ struct td_tls_stream {
 	uint8_t prefix[TD_TLS_PREFIX_KEEP]; /* the first bytes skipped */
 	size_t prefix_len;
 	bool oversize;             /* a record header claimed more than TD_CAP_RECORD */
+	/* Set by the caller when it no longer reads application_data
+	 * bodies (after the handshake, nothing left to decrypt): such a
+	 * record is then passed over as it arrives, never copied, and
+	 * delivered with a NULL body once its last byte has gone by. */
+	bool skip_appdata;
+	size_t skip_left;          /* bytes of the record being passed over */
+	uint16_t skip_version;     /* ...its header */
+	size_t skip_len;
 };
 
 typedef void (*td_tls_record_fn)(void *ctx, const struct td_tls_record *rec);

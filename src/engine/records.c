@@ -262,7 +262,7 @@ void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected
 		f->client_data_after = true;
 }
 
-void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
+static void on_record(void *ctx, const struct td_tls_record *rec)
 {
 	struct msg_ctx *m = ctx;
 	struct flow *f = m->f;
@@ -294,11 +294,14 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 	}
 
 	sd->record_version = rec->version;
-	if (sd->key_state == KEYS_PENDING && td_fl_protected(f, sd, rec->type) &&
+	/* rec->body is NULL for application data passed over unread, which
+	 * td_fl_on_record allows only when nothing is left to decrypt; the
+	 * check is for safety's sake. */
+	if (sd->key_state == KEYS_PENDING && rec->body && td_fl_protected(f, sd, rec->type) &&
 	    td_fl_hold(f, m, rec))
 		return;
 	if ((sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION ||
-	     sd->key_state == KEYS_TLS12) && td_fl_protected(f, sd, rec->type) &&
+	     sd->key_state == KEYS_TLS12) && rec->body && td_fl_protected(f, sd, rec->type) &&
 	    td_fl_decrypt(f, m, rec))
 		return;
 	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
@@ -377,6 +380,22 @@ void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
 	td_fl_after_record(f, dir, rec->type, rec->len, sd->encrypted);
 	if (e->sink->conn_update)
 		e->sink->conn_update(e->sink, c);
+}
+
+/* Each record, then whether this side's next application data records
+ * need their bytes: not once the handshake is done, data has been seen
+ * and there is nothing (left) to decrypt.  Then the record layer passes
+ * them over without copying them (bulk transfers are nearly all such
+ * records); their type and length still count.  Worked out after every
+ * record, since a renegotiation may bring keys again. */
+void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
+{
+	on_record(ctx, rec);
+	struct msg_ctx *m = ctx;
+	struct flow *f = m->f;
+	struct side *sd = &f->s[m->side];
+	sd->tls.skip_appdata = f->conn && f->established_us && sd->appdata &&
+			       (sd->key_state == KEYS_NONE || sd->key_state == KEYS_OFF);
 }
 
 /* ---- TCP ---------------------------------------------------------------- */

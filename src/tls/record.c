@@ -246,6 +246,15 @@ static size_t process(struct td_tls_stream *s, const uint8_t *p, size_t n,
 				start_scan(s);
 				break;
 			}
+			if (td_rd_left(&h) < len && s->skip_appdata &&
+			    type == TD_CT_APPLICATION_DATA) {
+				/* Not read: what is here is passed over now,
+				 * the rest as it comes (td_tls_stream_feed). */
+				s->skip_left = len - td_rd_left(&h);
+				s->skip_version = version;
+				s->skip_len = len;
+				return n;
+			}
 			if (td_rd_left(&h) < len) {
 				*more = HDR + len;
 				return n - left;
@@ -292,10 +301,26 @@ enum td_result td_tls_stream_feed(struct td_tls_stream *s, const uint8_t *data,
 	size_t more = 0;
 
 	for (;;) {
+		if (s->skip_left > 0) {
+			/* An application_data record passed over unread. */
+			size_t take = td_rd_left(&in);
+			if (take == 0)
+				break;
+			if (take > s->skip_left)
+				take = s->skip_left;
+			td_rd_skip(&in, take);
+			s->skip_left -= take;
+			if (s->skip_left == 0)
+				deliver(s, TD_CT_APPLICATION_DATA, s->skip_version, false, NULL,
+					s->skip_len, cb, ctx);
+			continue;
+		}
 		if (s->buf.len > 0) {
 			/* A partial is waiting: top it up to what it needs. */
 			size_t used = process(s, s->buf.data, s->buf.len, cb, ctx, &more);
 			td_dynbuf_consume(&s->buf, used);
+			if (s->skip_left > 0)
+				continue;  /* the partial was a record to pass over */
 			if (s->buf.len > 0) {
 				size_t avail = td_rd_left(&in);
 				if (avail == 0)
@@ -328,6 +353,7 @@ enum td_result td_tls_stream_feed(struct td_tls_stream *s, const uint8_t *data,
 void td_tls_stream_gap(struct td_tls_stream *s)
 {
 	td_dynbuf_reset(&s->buf);
+	s->skip_left = 0;  /* the record lost with the gap is not delivered */
 	if (s->state != TD_TS_GAVE_UP)
 		start_scan(s);
 }

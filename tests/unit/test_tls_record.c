@@ -197,6 +197,96 @@ static void test_empty_app_data(void)
 	td_tls_stream_cleanup(&ts);
 }
 
+/* What a caller that skips application data sees: each record's type,
+ * length and whether it came with its bytes. */
+struct skim {
+	size_t n;
+	uint8_t type[MAX_RECS];
+	size_t len[MAX_RECS];
+	bool body[MAX_RECS];
+	bool ccs_ok;  /* the ChangeCipherSpec's byte came through */
+};
+
+static void on_skim(void *ctx, const struct td_tls_record *r)
+{
+	struct skim *k = ctx;
+	if (k->n >= MAX_RECS)
+		return;
+	k->type[k->n] = r->type;
+	k->len[k->n] = r->len;
+	k->body[k->n] = r->body != NULL;
+	if (r->type == TD_CT_CHANGE_CIPHER_SPEC && r->body && r->len == 1 && r->body[0] == 1)
+		k->ccs_ok = true;
+	k->n++;
+}
+
+/* skip_appdata: an application_data record cut by TCP is passed over
+ * as it comes, never buffered, and delivered with a NULL body when its
+ * last byte has gone by; whole ones come with their bytes; the records
+ * around it are read as before, however the stream is cut. */
+static void test_skip_appdata(void)
+{
+	uint8_t st[600];
+	size_t n = 0;
+	st[n++] = 0x17; st[n++] = 0x03; st[n++] = 0x03; st[n++] = 0x01; st[n++] = 0x2c;  /* 300 */
+	memset(st + n, 0xab, 300);
+	n += 300;
+	memcpy(st + n, ccs_rec, sizeof ccs_rec);
+	n += sizeof ccs_rec;
+	st[n++] = 0x17; st[n++] = 0x03; st[n++] = 0x03; st[n++] = 0x00; st[n++] = 0xc8;  /* 200 */
+	memset(st + n, 0xcd, 200);
+	n += 200;
+	memcpy(st + n, app_rec, sizeof app_rec);
+	n += sizeof app_rec;
+
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct td_tls_stream ts;
+		td_tls_stream_init(&ts);
+		ts.skip_appdata = true;
+		struct skim k = { 0 };
+		size_t at = 0;
+		bool never_buffered_data = true;
+		/* Cut at `cut`, then in 7-byte pieces. */
+		while (at < n) {
+			size_t end = at < cut ? cut : at + 7;
+			if (end > n)
+				end = n;
+			CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, st + at, end - at, on_skim, &k), TD_OK);
+			if (ts.buf.len > 5)
+				never_buffered_data = false;
+			at = end;
+		}
+		CU_ASSERT_TRUE(never_buffered_data);
+		CU_ASSERT_EQUAL_FATAL(k.n, 4);
+		CU_ASSERT(k.type[0] == TD_CT_APPLICATION_DATA && k.len[0] == 300);
+		CU_ASSERT(k.type[1] == TD_CT_CHANGE_CIPHER_SPEC && k.body[1] && k.ccs_ok);
+		CU_ASSERT(k.type[2] == TD_CT_APPLICATION_DATA && k.len[2] == 200);
+		CU_ASSERT(k.type[3] == TD_CT_APPLICATION_DATA && k.len[3] == 5);
+		/* Only a record inside the first piece arrives whole: none
+		 * does in a 7-byte piece. */
+		CU_ASSERT_EQUAL(k.body[0], cut >= 305);
+		CU_ASSERT_EQUAL(k.body[2], cut >= 516);
+		CU_ASSERT_EQUAL(ts.skip_left, 0);
+		CU_ASSERT_EQUAL(ts.records, 4);
+		td_tls_stream_cleanup(&ts);
+	}
+
+	/* A gap in the middle of a record passed over: it is not delivered,
+	 * and the stream looks for the next header. */
+	struct td_tls_stream ts;
+	td_tls_stream_init(&ts);
+	ts.skip_appdata = true;
+	struct skim k = { 0 };
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, st, 100, on_skim, &k), TD_OK);
+	CU_ASSERT_EQUAL(ts.skip_left, 205);
+	td_tls_stream_gap(&ts);
+	CU_ASSERT_EQUAL(ts.skip_left, 0);
+	CU_ASSERT_EQUAL(td_tls_stream_feed(&ts, st + 305, n - 305, on_skim, &k), TD_OK);
+	CU_ASSERT_EQUAL(k.n, 3);
+	CU_ASSERT_EQUAL(k.type[0], TD_CT_CHANGE_CIPHER_SPEC);
+	td_tls_stream_cleanup(&ts);
+}
+
 static void test_oversize_header(void)
 {
 	/* application_data claiming 18433 bytes, 100 bytes of its "body",
@@ -480,6 +570,7 @@ void td_suite_tls_record(void)
 	td_test_add(s, "several records in one feed", test_several_records_one_feed);
 	td_test_add(s, "records split at every byte", test_split_every_byte);
 	td_test_add(s, "only the partial record is buffered", test_partial_is_buffered);
+	td_test_add(s, "application data passed over unread", test_skip_appdata);
 	td_test_add(s, "empty application data record", test_empty_app_data);
 	td_test_add(s, "oversize record header", test_oversize_header);
 	td_test_add(s, "SSLv2-compatible ClientHello", test_sslv2_hello);
