@@ -12,10 +12,26 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HAVE_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #include "caps.h"
 #include "options.h"
 #include "tui.h"
+
+/* The version, and the allocator when it is not the C library's: it
+ * changes how fast tlsdiag runs (configure.ac, --without-mimalloc). */
+static void print_version(void)
+{
+#ifdef HAVE_MIMALLOC
+	int v = mi_version();
+	printf("tlsdiag %s (malloc: mimalloc %d.%d.%d)\n", PACKAGE_VERSION, v / 100,
+	       v / 10 % 10, v % 10);
+#else
+	printf("tlsdiag %s\n", PACKAGE_VERSION);
+#endif
+}
 
 static void usage(FILE *out)
 {
@@ -297,7 +313,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			o->user = optarg;
 			break;
 		case 'h': usage(stdout); exit(0);
-		case 'V': printf("tlsdiag %s\n", PACKAGE_VERSION); exit(0);
+		case 'V': print_version(); exit(0);
 		case ':':
 			return fail_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
