@@ -173,11 +173,27 @@ struct cert_memo {
 	char *json;           /* malloc'd, CERT_MEMO_JSON_MAX bytes */
 };
 
+/* The members of timeline events after "t", up to the key of "length"
+ * when there is one: the same for every ClientHello, every server
+ * Certificate, every fatal unknown_ca, so written from memory (a
+ * timeline is half the tokens of a line).  Keyed by every field they
+ * are made of (event_memo_key). */
+#define EVENT_MEMO_SLOTS 64u
+#define EVENT_MEMO_MAX 200u
+
+struct event_memo {
+	uint64_t key;         /* 0: empty */
+	bool open_key;        /* ends with the "length" key */
+	uint8_t len;
+	char json[EVENT_MEMO_MAX];
+};
+
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
 	struct json_memo memo[MEMO_PLACES];
 	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
+	struct event_memo event_memo[EVENT_MEMO_SLOTS];
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -342,39 +358,39 @@ static bool alert_known(const struct td_event *e)
 	return !e->encrypted || e->decrypted;
 }
 
-static void write_event(struct td_jsonw *w, const struct td_conn *c, const struct td_event *e)
+/* The members after "t" up to the "length" key (written, not its value);
+ * returns whether "length" follows.  Everything written here must come
+ * from the fields event_memo_key() puts in the key. */
+static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 {
-	td_jsonw_object_begin(w);
-	td_jsonw_jkey(w, TD_JKEY("t"));
-	td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
 	td_jsonw_jk_string(w, TD_JKEY("dir"), e->dir == TD_DIR_C2S ? "c2s" : "s2c");
 	td_jsonw_jk_string(w, TD_JKEY("event"), event_name(e->kind));
 	switch (e->kind) {
 	case TD_EV_HANDSHAKE:
 		kname(w, TD_JKEY("message"), TD_REG_HANDSHAKE, e->hs_type);
 		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
-		td_jsonw_jk_uint(w, TD_JKEY("length"), e->length);
-		break;
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
 	case TD_EV_ALERT:
 		if (alert_known(e)) {
 			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
 			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
 		}
 		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
-		break;
+		return false;
 	case TD_EV_ENCRYPTED:
 		if (e->content_type != 0)
 			kname(w, TD_JKEY("content_type"), TD_REG_CONTENT_TYPE, e->content_type);
 		/* The kind says it: an encrypted record is encrypted even if
 		 * the decoder did not also set the flag. */
 		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), true);
-		td_jsonw_jk_uint(w, TD_JKEY("length"), e->length);
-		break;
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
 	case TD_EV_TCP_GAP:
 	case TD_EV_APPDATA:
 	case TD_EV_SSLV2_HELLO:
-		td_jsonw_jk_uint(w, TD_JKEY("length"), e->length);
-		break;
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
 	case TD_EV_TCP_SYN:
 	case TD_EV_TCP_SYNACK:
 	case TD_EV_TCP_FIN:
@@ -383,6 +399,58 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c, const struc
 	case TD_EV_MALFORMED:
 		break;
 	}
+	return false;
+}
+
+/* What write_event_head() writes depends on, packed; never 0. */
+static uint64_t event_memo_key(const struct td_event *e)
+{
+	uint64_t k = (uint64_t)(e->kind & 0xff) | (uint64_t)(e->dir == TD_DIR_C2S) << 8 | 1u << 9;
+	switch (e->kind) {
+	case TD_EV_HANDSHAKE:
+		k |= (uint64_t)e->hs_type << 16 | (uint64_t)e->encrypted << 24;
+		break;
+	case TD_EV_ALERT:
+		k |= (uint64_t)e->encrypted << 24 | (uint64_t)alert_known(e) << 25;
+		if (alert_known(e))
+			k |= (uint64_t)e->alert_level << 32 | (uint64_t)e->alert_desc << 40;
+		break;
+	case TD_EV_ENCRYPTED:
+		k |= (uint64_t)e->content_type << 48;
+		break;
+	default:
+		break;
+	}
+	return k;
+}
+
+static void write_event(struct td_jsonw *w, struct event_memo *memo, const struct td_conn *c,
+			const struct td_event *e)
+{
+	td_jsonw_object_begin(w);
+	td_jsonw_jkey(w, TD_JKEY("t"));
+	td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
+	uint64_t key = event_memo_key(e);
+	struct event_memo *m = memo ? &memo[(key ^ key >> 29) % EVENT_MEMO_SLOTS] : NULL;
+	bool open;
+	if (m && m->key == key) {
+		td_jsonw_members_raw(w, m->json, m->len, m->open_key);
+		open = m->open_key;
+	} else {
+		uint64_t mark = td_jsonw_mark(w);
+		open = write_event_head(w, e);
+		size_t len;
+		const char *json = m ? td_jsonw_since(w, mark, &len) : NULL;
+		/* The comma after "t" belongs to the object, not to the members. */
+		if (json && len > 1 && json[0] == ',' && len - 1 <= EVENT_MEMO_MAX) {
+			memcpy(m->json, json + 1, len - 1);
+			m->len = (uint8_t)(len - 1);
+			m->open_key = open;
+			m->key = key;
+		}
+	}
+	if (open)
+		td_jsonw_uint(w, e->length);
 	if (e->decrypted)
 		td_jsonw_jk_bool(w, TD_JKEY("decrypted"), true);
 	if (e->inferred)
@@ -609,7 +677,7 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 }
 
 static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_memo *cmemo,
-		       const struct td_conn *c)
+		       struct event_memo *emo, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -637,7 +705,7 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_m
 	td_jsonw_jkey(w, TD_JKEY("timeline"));
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < c->n_events; i++)
-		write_event(w, c, &c->events[i]);
+		write_event(w, emo, c, &c->events[i]);
 	td_jsonw_array_end(w);
 	write_alerts(w, c);
 
@@ -692,7 +760,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	count_conn(js, c);
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
-	write_conn(&w, js->memo, js->cert_memo, c);
+	write_conn(&w, js->memo, js->cert_memo, js->event_memo, c);
 	/* TD_ERR_IO has nowhere to go from this callback: the FILE keeps
 	 * its error flag for whoever owns it to check with ferror().
 	 * TD_ERR_USAGE would be a bug in this file, which the unit tests

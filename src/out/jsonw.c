@@ -406,6 +406,19 @@ const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n)
 	return w->buf + at;
 }
 
+void td_jsonw_members_raw(struct td_jsonw *w, const char *json, size_t n, bool open_key)
+{
+	if (!in_object(w) || w->after_key || n == 0)
+		w->misuse = true;
+	if (w->depth > 0) {
+		if (w->has_items & top_bit(w))
+			putch(w, ',');
+		w->has_items |= top_bit(w);
+	}
+	put(w, json, n);
+	w->after_key = open_key;
+}
+
 void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n)
 {
 	before_value(w);

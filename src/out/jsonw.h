@@ -109,6 +109,11 @@ static inline uint64_t td_jsonw_mark(const struct td_jsonw *w)
 }
 const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n);
 void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n);
+/* The same for members of the object being written: json is one or
+ * more `"key":value` separated by commas, without a leading comma, as
+ * this writer wrote them (td_jsonw_since after the previous member);
+ * with open_key it ends with a last `,"key":` whose value comes next. */
+void td_jsonw_members_raw(struct td_jsonw *w, const char *json, size_t n, bool open_key);
 
 /* A key known when the program is compiled, quoted then: TD_JKEY("id")
  * is the 5 bytes "id": with their length, written as they are (no

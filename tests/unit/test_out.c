@@ -469,6 +469,29 @@ static void test_jsonw_jkey(void)
 		CU_ASSERT_TRUE(json_valid(m.buf, m.len, NULL));  /* still valid JSON */
 		mem_free(&m);
 	}
+	/* Members written again from memory, with and without an open key. */
+	CU_ASSERT_FATAL(mem_open(&m));
+	td_jsonw_init(&w, m.f);
+	td_jsonw_object_begin(&w);
+	td_jsonw_jk_uint(&w, TD_JKEY("t"), 1);
+	td_jsonw_members_raw(&w, "\"a\":1,\"b\":", 10, true);
+	td_jsonw_uint(&w, 2);
+	td_jsonw_members_raw(&w, "\"c\":true", 8, false);
+	td_jsonw_object_end(&w);
+	td_jsonw_object_begin(&w);  /* misuse: a second top-level value */
+	td_jsonw_object_end(&w);
+	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_ERR_USAGE);
+	mem_close(&m);
+	CU_ASSERT_STRING_EQUAL(m.buf, "{\"t\":1,\"a\":1,\"b\":2,\"c\":true}{}");
+	mem_free(&m);
+	CU_ASSERT_FATAL(mem_open(&m));
+	td_jsonw_init(&w, m.f);
+	td_jsonw_array_begin(&w);
+	td_jsonw_members_raw(&w, "\"a\":1", 5, false);  /* members in an array */
+	td_jsonw_array_end(&w);
+	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_ERR_USAGE);
+	mem_free(&m);
+
 	/* A key where no key belongs (in an array) is misuse too. */
 	CU_ASSERT_FATAL(mem_open(&m));
 	td_jsonw_init(&w, m.f);
