@@ -231,9 +231,37 @@ void td_addr_format(char *out, size_t outlen, const struct td_addr *a, uint16_t 
 
 	if (outlen == 0)
 		return;
-	if (a->family == 4 && inet_ntop(AF_INET, a->b, ip, sizeof ip))
-		snprintf(out, outlen, "%s:%u", ip, (unsigned)port);
-	else if (a->family == 6 && inet_ntop(AF_INET6, a->b, ip, sizeof ip))
+	if (a->family == 4) {
+		/* "255.255.255.255:65535" by hand (two per JSON line), then
+		 * cut to outlen as snprintf would. */
+		char tmp[24];
+		char *p = tmp;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->b[i];
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : ':';
+		}
+		char digits[5];
+		int n = 0;
+		unsigned v = port;
+		do {
+			digits[n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		while (n > 0)
+			*p++ = digits[--n];
+		size_t len = (size_t)(p - tmp);
+		if (len > outlen - 1)
+			len = outlen - 1;
+		memcpy(out, tmp, len);
+		out[len] = '\0';
+		return;
+	}
+	if (a->family == 6 && inet_ntop(AF_INET6, a->b, ip, sizeof ip))
 		snprintf(out, outlen, "[%s]:%u", ip, (unsigned)port);
 	else
 		snprintf(out, outlen, "?:%u", (unsigned)port);

@@ -59,7 +59,28 @@ static void put(struct td_jsonw *w, const void *p, size_t n)
 			return;
 		}
 	}
-	memcpy(w->buf + w->len, p, n);
+	char *d = w->buf + w->len;
+	const char *q = p;
+	/* Keys and names are short: fixed-size moves, overlapping when n is
+	 * not a power of two, instead of a call to memcpy each. */
+	if (n >= 8 && n <= 16) {
+		uint64_t x, y;
+		memcpy(&x, q, 8);
+		memcpy(&y, q + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t x, y;
+		memcpy(&x, q, 4);
+		memcpy(&y, q + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = q[i];
+	} else {
+		memcpy(d, q, n);
+	}
 	w->len += n;
 }
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -495,6 +497,31 @@ static void test_format(void)
 	a.family = 0;
 	td_addr_format(out, sizeof out, &a, 1);
 	CU_ASSERT_STRING_EQUAL(out, "?:1");
+	/* IPv4 written by hand agrees with inet_ntop, for every octet value
+	 * in every position and ports of every length; a short buffer cuts. */
+	static const uint16_t ports[] = { 0, 7, 80, 443, 8443, 65535 };
+	for (unsigned v = 0; v < 256; v++) {
+		for (unsigned pos = 0; pos < 4; pos++) {
+			memset(&a, 0, sizeof a);
+			a.family = 4;
+			a.b[0] = 10;
+			a.b[1] = 200;
+			a.b[2] = 3;
+			a.b[3] = 45;
+			a.b[pos] = (uint8_t)v;
+			uint16_t port = ports[(v + pos) % 6];
+			char ip[32], want[48];
+			CU_ASSERT_FATAL(inet_ntop(AF_INET, a.b, ip, sizeof ip) != NULL);
+			snprintf(want, sizeof want, "%s:%u", ip, (unsigned)port);
+			td_addr_format(out, sizeof out, &a, port);
+			CU_ASSERT_STRING_EQUAL(out, want);
+		}
+	}
+	CU_ASSERT_FATAL(td_frame_addr(&a, "255.255.255.255"));
+	td_addr_format(out, 22, &a, 65535);
+	CU_ASSERT_STRING_EQUAL(out, "255.255.255.255:65535");
+	td_addr_format(out, 10, &a, 65535);
+	CU_ASSERT_STRING_EQUAL(out, "255.255.2");
 
 	CU_ASSERT_STRING_EQUAL(td_link_name(TD_LINK_ETHERNET), "Ethernet");
 	CU_ASSERT_STRING_EQUAL(td_link_name(TD_LINK_SLL2), "Linux cooked v2");

@@ -1,8 +1,10 @@
 /* test_util.c - the bounded reader, dynbuf, lists and text helpers. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "caps.h"
 #include "dynbuf.h"
@@ -171,6 +173,25 @@ static void test_hex_time(void)
 	/* 2024-02-29T18:40:22.000123Z = 1709232022 s */
 	td_text_time(out, sizeof out, 1709232022ull * 1000000u + 123u);
 	CU_ASSERT_STRING_EQUAL(out, "2024-02-29T18:40:22.000123Z");
+	/* The digits written by hand agree with strftime, every 7,777,777 s
+	 * (about 90 days) from 1970 to 2100 and at the edges. */
+	static const uint64_t edges[] = { 0, 999999, 951782400000000ull /* 2000-02-29 */,
+					  253402300799999999ull /* 9999-12-31T23:59:59 */ };
+	for (uint64_t i = 0; i < 530 + 4; i++) {
+		uint64_t us = i < 4 ? edges[i] : (i - 4) * 7777777ull * 1000000u + (i * 37u) % 1000000u;
+		time_t secs = (time_t)(us / 1000000u);
+		struct tm tm;
+		CU_ASSERT_FATAL(gmtime_r(&secs, &tm) != NULL);
+		char date[40], want[64];
+		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want, sizeof want, "%s.%06uZ", date, (unsigned)(us % 1000000u));
+		td_text_time(out, sizeof out, us);
+		CU_ASSERT_STRING_EQUAL(out, want);
+	}
+	/* Too small a buffer: cut short, still terminated. */
+	char small[12];
+	td_text_time(small, sizeof small, 1709232022ull * 1000000u);
+	CU_ASSERT_STRING_EQUAL(small, "2024-02-29T");
 }
 
 /* Two buffers sharing a budget: growth is charged, refused past the
