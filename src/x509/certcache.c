@@ -6,7 +6,8 @@
  * names, the public key) was most of tlsdiag's time on handshake-heavy
  * captures.  A small table keyed by a hash of the DER, checked byte for
  * byte, keeps the parsed form; a hit is a deep copy (td_cert_copy).
- * Least recently used entries make room.  No wolfSSL here.
+ * The table is split in sets of four slots picked by the hash; the least
+ * recently used slot of a set makes room.  No wolfSSL here.
  */
 #include "config.h"
 
@@ -21,6 +22,9 @@ struct slot {
 	uint64_t last;   /* use counter, for least recently used */
 	struct td_cert cert;  /* holds its own DER copy (cert.der) */
 };
+
+/* Slots per set (see td_cert_cache_parse). */
+#define CACHE_WAYS 4u
 
 struct td_cert_cache {
 	struct slot *slots;
@@ -77,8 +81,12 @@ enum td_result td_cert_cache_parse(struct td_cert_cache *c, const uint8_t *der, 
 	if (!c)
 		return td_x509_parse(der, len, cert);
 	uint64_t h = fnv1a(der, len);
-	struct slot *victim = &c->slots[0];
-	for (size_t i = 0; i < c->n; i++) {
+	/* Sets of CACHE_WAYS slots: a DER can only be in the set its hash
+	 * picks, so a lookup reads a few slots, not the whole table. */
+	size_t ways = c->n < CACHE_WAYS ? c->n : CACHE_WAYS;
+	size_t base = (size_t)(h % (c->n / ways)) * ways;
+	struct slot *victim = &c->slots[base];
+	for (size_t i = base; i < base + ways; i++) {
 		struct slot *s = &c->slots[i];
 		if (s->used && s->hash == h && s->cert.der && s->cert.der_len == len &&
 		    memcmp(s->cert.der, der, len) == 0) {

@@ -651,12 +651,28 @@ static void test_cert_cache(void)
 	CU_ASSERT_EQUAL(hits, 1);
 	CU_ASSERT_EQUAL(misses, 3);
 	CU_ASSERT_STRING_EQUAL(c4.subject, ref.subject);
-	td_cert_cleanup(&ref);
 	td_cert_cleanup(&c1);
 	td_cert_cleanup(&c2);
-	td_cert_cleanup(&c3);
 	td_cert_cleanup(&c4);
 	td_cert_cache_free(cache);
+
+	/* A table of sets: two DERs both stay, each found again. */
+	cache = td_cert_cache_new(256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
+	for (int round = 0; round < 3; round++) {
+		CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c1), TD_OK);
+		CU_ASSERT_EQUAL(td_cert_cache_parse(cache, b, lb, &c2), TD_OK);
+		CU_ASSERT_STRING_EQUAL(c1.sha256, ref.sha256);
+		CU_ASSERT_STRING_EQUAL(c2.sha256, c3.sha256);
+		td_cert_cleanup(&c1);
+		td_cert_cleanup(&c2);
+	}
+	td_cert_cache_stats(cache, &hits, &misses);
+	CU_ASSERT_EQUAL(hits, 4);
+	CU_ASSERT_EQUAL(misses, 2);
+	td_cert_cache_free(cache);
+	td_cert_cleanup(&ref);
+	td_cert_cleanup(&c3);
 	free(a);
 	free(b);
 }
