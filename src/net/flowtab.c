@@ -360,8 +360,10 @@ void *td_flowtab_lookup(struct td_flowtab *t, const struct td_segment *seg, bool
 	 * clock backwards. */
 	if (seg->ts_us > f->last_us)
 		f->last_us = seg->ts_us;
-	lru_unlink(t, f);
-	lru_push_newest(t, f);
+	if (t->newest != f) {
+		lru_unlink(t, f);
+		lru_push_newest(t, f);
+	}
 	if (from_a)
 		*from_a = dir;
 	return f->state;

@@ -734,7 +734,9 @@ static void count_conn(struct json_sink *js, const struct td_conn *c)
 		if (!code)
 			continue;
 		size_t k = 0;
-		while (k < js->n_codes && strcmp(js->codes[k].code, code) != 0)
+		/* Codes come from the rules table: the same pointer, mostly. */
+		while (k < js->n_codes && js->codes[k].code != code &&
+		       strcmp(js->codes[k].code, code) != 0)
 			k++;
 		if (k == js->n_codes) {
 			if (k == JSON_CODES) {

@@ -220,6 +220,11 @@ static enum td_result walk_extensions(struct td_reader *exts, struct td_u16list 
 				      ext_fn fn, void *model)
 {
 	enum td_result res = TD_OK;
+	/* Each extension takes 4 bytes at least: room for them all at once
+	 * (a ClientHello lists a dozen or two). */
+	if (types && td_u16list_reserve(types, td_rd_left(exts) / 4 < 32 ? td_rd_left(exts) / 4
+									 : 32) != TD_OK)
+		return TD_ERR_NOMEM;
 	while (td_rd_left(exts) > 0) {
 		uint16_t type = td_rd_u16(exts);
 		if (!td_rd_ok(exts))
