@@ -43,6 +43,25 @@ void td_tw_putn(struct td_tw *t, const char *s, size_t n)
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
 	while (i < n) {
+		/* A run of printable ASCII, nearly all of a report: one byte
+		 * a column, so it goes in at once, with the same cut point and
+		 * the same bytes kept as one code point at a time would give. */
+		size_t run = 0;
+		while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f)
+			run++;
+		if (run > 0) {
+			if (t->cols <= TD_TW_WIDTH - 3 && t->cols + run > TD_TW_WIDTH - 3)
+				t->cut = t->len + (TD_TW_WIDTH - 3 - t->cols);
+			size_t keep = t->cols < TD_TW_WIDTH ? TD_TW_WIDTH - t->cols : 0;
+			if (keep > run)
+				keep = run;
+			if (keep > sizeof t->buf - t->len)
+				keep = sizeof t->buf - t->len;
+			append(t, s + i, keep);
+			t->cols += run;
+			i += run;
+			continue;
+		}
 		uint32_t cp = 0;
 		size_t k = td_text_utf8(p + i, n - i, &cp);
 		const char *out = s + i;

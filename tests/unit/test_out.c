@@ -20,6 +20,7 @@
 #include <CUnit/CUnit.h>
 
 #include "../../src/out/jsonw.h"
+#include "../../src/out/textw.h"
 #include "caps.h"
 #include "conn.h"
 #include "infer.h"
@@ -1568,6 +1569,39 @@ static void test_text_color(void)
 }
 
 /* Every line fits, whatever the lengths, in both modes and with colour. */
+/* td_tw_putn puts a run of ASCII in one go: the line, its columns and
+ * where it is cut must be what one byte at a time gives, from every
+ * starting column around the width, with controls and a byte that is
+ * not UTF-8 (each one column, '?') in between. */
+static void test_tw_ascii_runs(void)
+{
+	static const char *const pieces[] = {
+		"abcdefghij", "tab\there\xff!", "\x1b[31m", "0123456789012345678901234567890123456789",
+	};
+	for (size_t start = 0; start < TD_TW_WIDTH + 5; start++) {
+		for (size_t k = 0; k < 4; k++) {
+			struct td_tw a, b;
+			td_tw_init(&a, NULL, false);
+			td_tw_init(&b, NULL, false);
+			for (size_t i = 0; i < start; i++) {
+				td_tw_putn(&a, "x", 1);
+				td_tw_putn(&b, "x", 1);
+			}
+			for (size_t rep = 0; rep < 3; rep++) {
+				const char *s = pieces[(k + rep) % 4];
+				size_t n = strlen(s);
+				td_tw_putn(&a, s, n);
+				for (size_t i = 0; i < n; i++)
+					td_tw_putn(&b, s + i, 1);
+			}
+			CU_ASSERT_EQUAL(a.len, b.len);
+			CU_ASSERT_EQUAL(a.cols, b.cols);
+			CU_ASSERT_EQUAL(a.cut, b.cut);
+			CU_ASSERT_TRUE(a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0);
+		}
+	}
+}
+
 static void test_text_width_sweep(void)
 {
 	for (size_t len = 0; len <= 300; len += 7) {
@@ -1758,6 +1792,7 @@ void td_suite_out(void)
 	td_test_add(s, "text verbose", test_text_verbose);
 	td_test_add(s, "text colour", test_text_color);
 	td_test_add(s, "text failure reasons", test_text_fail_reason);
+	td_test_add(s, "text line writer: ASCII runs", test_tw_ascii_runs);
 	td_test_add(s, "text width sweep", test_text_width_sweep);
 	td_test_add(s, "connection deep copy", test_conn_clone);
 	td_test_add(s, "inferred record labels", test_inferred_label);
