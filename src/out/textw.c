@@ -99,8 +99,12 @@ void td_tw_printf(struct td_tw *t, const char *fmt, ...)
 
 void td_tw_spaces(struct td_tw *t, size_t n)
 {
-	while (n-- > 0)
-		td_tw_put(t, " ");
+	static const char sp[] = "                                ";  /* 32 */
+	while (n > 0) {
+		size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+		td_tw_putn(t, sp, k);
+		n -= k;
+	}
 }
 
 void td_tw_color(struct td_tw *t, enum td_tw_color c)
