@@ -188,12 +188,33 @@ struct event_memo {
 	char json[EVENT_MEMO_MAX];
 };
 
+/* Diagnoses written lately: the same failure repeats, connection after
+ * connection, in the same words.  A slot keeps every field written,
+ * compared in full before its JSON is reused. */
+#define DIAG_MEMO_SLOTS 16u
+#define DIAG_MEMO_JSON_MAX 8192u
+
+struct diag_memo {
+	bool used;
+	const char *code;     /* static */
+	enum td_severity severity;
+	enum td_stage stage;
+	enum td_party gave_up;
+	char *summary, *fix;  /* owned copies */
+	struct td_strlist evidence;
+	size_t events[TD_DIAG_EVENTS];
+	size_t n_events;
+	size_t len;
+	char *json;           /* malloc'd, DIAG_MEMO_JSON_MAX bytes */
+};
+
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
 	struct json_memo memo[MEMO_PLACES];
 	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
 	struct event_memo event_memo[EVENT_MEMO_SLOTS];
+	struct diag_memo diag_memo[DIAG_MEMO_SLOTS];
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -630,29 +651,111 @@ static void write_cert_request(struct td_jsonw *w, struct json_memo *memo,
 }
 
 /* diagnoses: [{code, severity, stage, gave_up, summary, evidence[], events[], fix}] */
-static void write_diagnoses(struct td_jsonw *w, const struct td_conn *c)
+static void write_diagnosis_fresh(struct td_jsonw *w, const struct td_diagnosis *d)
+{
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_string(w, TD_JKEY("code"), d->code);
+	td_jsonw_jk_string(w, TD_JKEY("severity"), td_severity_name(d->severity));
+	td_jsonw_jk_string(w, TD_JKEY("stage"), td_stage_name(d->stage));
+	td_jsonw_jk_string(w, TD_JKEY("gave_up"), td_party_name(d->gave_up));
+	td_jsonw_jk_string(w, TD_JKEY("summary"), d->summary);
+	kstrings(w, TD_JKEY("evidence"), &d->evidence);
+	td_jsonw_jkey(w, TD_JKEY("events"));
+	td_jsonw_array_begin(w);
+	for (size_t k = 0; k < d->n_events; k++)
+		td_jsonw_uint(w, d->events[k]);
+	td_jsonw_array_end(w);
+	if (d->fix)
+		td_jsonw_jk_string(w, TD_JKEY("fix"), d->fix);
+	else
+		td_jsonw_jk_null(w, TD_JKEY("fix"));
+	td_jsonw_object_end(w);
+}
+
+/* Every field write_diagnosis_fresh() reads, compared. */
+static bool diag_same(const struct diag_memo *m, const struct td_diagnosis *d)
+{
+	return m->used && str_same(m->code, d->code) && m->severity == d->severity &&
+	       m->stage == d->stage && m->gave_up == d->gave_up &&
+	       m->n_events == d->n_events && str_same(m->summary, d->summary) &&
+	       str_same(m->fix, d->fix) && strlist_same(&m->evidence, &d->evidence) &&
+	       memcmp(m->events, d->events, d->n_events * sizeof d->events[0]) == 0;
+}
+
+static void diag_memo_clear(struct diag_memo *m)
+{
+	free(m->summary);
+	free(m->fix);
+	td_strlist_cleanup(&m->evidence);
+	m->summary = m->fix = NULL;
+	m->used = false;
+}
+
+static void diag_memo_keep(struct diag_memo *m, const struct td_diagnosis *d, const char *json,
+			   size_t len)
+{
+	diag_memo_clear(m);
+	if (!json || len == 0 || len > DIAG_MEMO_JSON_MAX || d->n_events > TD_DIAG_EVENTS)
+		return;
+	if (!m->json && !(m->json = malloc(DIAG_MEMO_JSON_MAX)))
+		return;
+	bool ok = true;
+	m->summary = d->summary ? strdup(d->summary) : NULL;
+	m->fix = d->fix ? strdup(d->fix) : NULL;
+	ok = (m->summary || !d->summary) && (m->fix || !d->fix);
+	for (size_t i = 0; ok && i < d->evidence.n; i++)
+		ok = td_strlist_add(&m->evidence, d->evidence.v[i]) == TD_OK;
+	ok = ok && m->evidence.n == d->evidence.n;  /* not cut by the list cap */
+	if (!ok) {
+		diag_memo_clear(m);
+		return;
+	}
+	m->code = d->code;
+	m->severity = d->severity;
+	m->stage = d->stage;
+	m->gave_up = d->gave_up;
+	m->n_events = d->n_events;
+	memcpy(m->events, d->events, d->n_events * sizeof d->events[0]);
+	memcpy(m->json, json, len);
+	m->len = len;
+	m->used = true;
+}
+
+static size_t diag_slot(const struct td_diagnosis *d)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	const char *parts[2] = { d->code, d->summary };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; parts[k] && parts[k][i] && i < 24; i++) {
+			h ^= (uint8_t)parts[k][i];
+			h *= 0x100000001b3u;
+		}
+	return (size_t)(h % DIAG_MEMO_SLOTS);
+}
+
+static void write_diagnoses(struct td_jsonw *w, struct diag_memo *memo, const struct td_conn *c)
 {
 	td_jsonw_jkey(w, TD_JKEY("diagnoses"));
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < c->n_diags; i++) {
 		const struct td_diagnosis *d = &c->diags[i];
-		td_jsonw_object_begin(w);
-		td_jsonw_jk_string(w, TD_JKEY("code"), d->code);
-		td_jsonw_jk_string(w, TD_JKEY("severity"), td_severity_name(d->severity));
-		td_jsonw_jk_string(w, TD_JKEY("stage"), td_stage_name(d->stage));
-		td_jsonw_jk_string(w, TD_JKEY("gave_up"), td_party_name(d->gave_up));
-		td_jsonw_jk_string(w, TD_JKEY("summary"), d->summary);
-		kstrings(w, TD_JKEY("evidence"), &d->evidence);
-		td_jsonw_jkey(w, TD_JKEY("events"));
-		td_jsonw_array_begin(w);
-		for (size_t k = 0; k < d->n_events; k++)
-			td_jsonw_uint(w, d->events[k]);
-		td_jsonw_array_end(w);
-		if (d->fix)
-			td_jsonw_jk_string(w, TD_JKEY("fix"), d->fix);
-		else
-			td_jsonw_jk_null(w, TD_JKEY("fix"));
-		td_jsonw_object_end(w);
+		struct diag_memo *m = memo ? &memo[diag_slot(d)] : NULL;
+		if (m && diag_same(m, d)) {
+			td_jsonw_raw(w, m->json, m->len);
+			continue;
+		}
+		uint64_t mark = td_jsonw_mark(w);
+		write_diagnosis_fresh(w, d);
+		if (m) {
+			size_t len;
+			const char *json = td_jsonw_since(w, mark, &len);
+			/* A comma before the object belongs to the array. */
+			if (json && len > 0 && json[0] == ',') {
+				json++;
+				len--;
+			}
+			diag_memo_keep(m, d, json, len);
+		}
 	}
 	td_jsonw_array_end(w);
 }
@@ -677,7 +780,7 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 }
 
 static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_memo *cmemo,
-		       struct event_memo *emo, const struct td_conn *c)
+		       struct event_memo *emo, struct diag_memo *dmemo, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -717,7 +820,7 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_m
 	kstrings(w, TD_JKEY("acceptable_cas"), &c->cr.ca_names);
 	kstrings(w, TD_JKEY("anomalies"), &c->anomalies);
 	write_dropped(w, c);
-	write_diagnoses(w, c);
+	write_diagnoses(w, dmemo, c);
 	td_jsonw_object_end(w);
 }
 
@@ -762,7 +865,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	count_conn(js, c);
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
-	write_conn(&w, js->memo, js->cert_memo, js->event_memo, c);
+	write_conn(&w, js->memo, js->cert_memo, js->event_memo, js->diag_memo, c);
 	/* TD_ERR_IO has nowhere to go from this callback: the FILE keeps
 	 * its error flag for whoever owns it to check with ferror().
 	 * TD_ERR_USAGE would be a bug in this file, which the unit tests
@@ -870,6 +973,10 @@ static void json_free(struct td_sink *s)
 	struct json_sink *js = (struct json_sink *)s;
 	for (size_t i = 0; i < MEMO_PLACES; i++)
 		free(js->memo[i].json);
+	for (size_t i = 0; i < DIAG_MEMO_SLOTS; i++) {
+		diag_memo_clear(&js->diag_memo[i]);
+		free(js->diag_memo[i].json);
+	}
 	for (size_t i = 0; i < CERT_MEMO_SLOTS; i++) {
 		if (js->cert_memo[i].used)
 			td_cert_cleanup(&js->cert_memo[i].cert);

@@ -1194,7 +1194,7 @@ static void test_json_memo(void)
 	CU_ASSERT_FATAL(mem_open(&m));
 	struct td_sink *s = td_json_sink_new(m.f);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	enum { STEPS = 16 };
+	enum { STEPS = 24 };
 	char *alone[STEPS];
 	for (size_t step = 0; step < STEPS; step++) {
 		struct td_conn *c = conn_mtls_fail();
@@ -1241,6 +1241,22 @@ static void test_json_memo(void)
 		default: /* 0, 1, 7, 9, 11, 13, 15: the first connection again */
 			break;
 		}
+		if (step >= 16) {
+			/* A diagnosis: the same at 16, 17, 19, 21, 23; one field off
+			 * at 18, 20, 22 (each after the same one). */
+			struct td_diagnosis d = { .code = "MEMO_TEST", .severity = TD_SEV_ERROR,
+						  .stage = TD_STAGE_CLIENT_HELLO,
+						  .gave_up = TD_PARTY_SERVER };
+			d.summary = strdup("The server \"refused\" the client.");
+			d.fix = step == 22 ? NULL : strdup("Give the client a certificate.");
+			CU_ASSERT_EQUAL_FATAL(td_strlist_add(&d.evidence, "first"), TD_OK);
+			CU_ASSERT_EQUAL_FATAL(td_strlist_add(&d.evidence, step == 18 ? "other" : "second"),
+					      TD_OK);
+			d.events[0] = step == 20 ? 4 : 3;
+			d.events[1] = 5;
+			d.n_events = 2;
+			CU_ASSERT_EQUAL_FATAL(td_conn_add_diagnosis(c, &d), TD_OK);
+		}
 		alone[step] = json_alone(c);
 		s->conn_done(s, c);
 		td_conn_free(c);
@@ -1261,6 +1277,13 @@ static void test_json_memo(void)
 	/* The changes did show. */
 	char *l2 = nth_line(m.buf, 2), *l6 = nth_line(m.buf, 6);
 	char *l10 = nth_line(m.buf, 10), *l11 = nth_line(m.buf, 12);
+	char *l18 = nth_line(m.buf, 18), *l19 = nth_line(m.buf, 20), *l20 = nth_line(m.buf, 22);
+	CU_ASSERT_TRUE(l18 && strstr(l18, "\"evidence\":[\"first\",\"other\"]"));
+	CU_ASSERT_TRUE(l19 && strstr(l19, "\"events\":[4,5]"));
+	CU_ASSERT_TRUE(l20 && strstr(l20, "\"fix\":null"));
+	free(l18);
+	free(l19);
+	free(l20);
 	CU_ASSERT_TRUE(l2 && strstr(l2, "\"TLS_AES_256_GCM_SHA384\""));
 	CU_ASSERT_TRUE(l6 && strstr(l6, "\"0x71ff\"]"));
 	CU_ASSERT_TRUE(l10 && strstr(l10, "\"server_certs\":[{\"subject\":\"CN=subject-1\""));
