@@ -191,7 +191,7 @@ struct event_memo {
 /* Diagnoses written lately: the same failure repeats, connection after
  * connection, in the same words.  A slot keeps every field written,
  * compared in full before its JSON is reused. */
-#define DIAG_MEMO_SLOTS 16u
+#define DIAG_MEMO_SLOTS 32u
 #define DIAG_MEMO_JSON_MAX 8192u
 
 struct diag_memo {
@@ -721,15 +721,25 @@ static void diag_memo_keep(struct diag_memo *m, const struct td_diagnosis *d, co
 	m->used = true;
 }
 
+/* FNV-1a over the code, the summary's length, its first and last 32
+ * bytes and the first evidence's length: variants of one code mostly
+ * differ in the middle of the summary or in the evidence. */
 static size_t diag_slot(const struct td_diagnosis *d)
 {
 	uint64_t h = 0xcbf29ce484222325u;
-	const char *parts[2] = { d->code, d->summary };
-	for (size_t k = 0; k < 2; k++)
-		for (size_t i = 0; parts[k] && parts[k][i] && i < 24; i++) {
+	const char *sum = d->summary ? d->summary : "";
+	size_t n = strlen(sum);
+	size_t ev = d->evidence.n ? strlen(d->evidence.v[0]) : 0;
+	uint64_t lens[2] = { n, ev };
+	const char *parts[4] = { d->code ? d->code : "", sum, n > 32 ? sum + n - 32 : "",
+				 (const char *)lens };
+	size_t lim[4] = { SIZE_MAX, 32, 32, sizeof lens };
+	for (size_t k = 0; k < 4; k++) {
+		for (size_t i = 0; i < lim[k] && (k == 3 || parts[k][i]); i++) {
 			h ^= (uint8_t)parts[k][i];
 			h *= 0x100000001b3u;
 		}
+	}
 	return (size_t)(h % DIAG_MEMO_SLOTS);
 }
 
