@@ -158,6 +158,24 @@ enum { MEMO_CH_VERSIONS, MEMO_CH_SUITES, MEMO_CH_EXTENSIONS, MEMO_CH_GROUPS,
 /* An array longer than this is written afresh every time. */
 #define MEMO_JSON_MAX 4096u
 
+/* The last ClientHello and ServerHello objects written, keyed by every
+ * field they are made of, laid end to end (struct keybuf): a client
+ * sends the same hello to every server, a server answers alike. */
+#define OBJ_KEY_MAX 4096u
+#define OBJ_JSON_MAX 8192u
+
+struct obj_memo {
+	size_t klen, len;     /* len 0: nothing remembered */
+	uint8_t *key;         /* malloc'd, OBJ_KEY_MAX bytes */
+	char *json;           /* malloc'd, OBJ_JSON_MAX bytes */
+};
+
+struct keybuf {
+	uint8_t b[OBJ_KEY_MAX];
+	size_t n;
+	bool full;            /* did not fit: do not remember */
+};
+
 /* Certificates written lately, to write again when the next connection
  * sends the same one (servers send one chain to every client).  A slot
  * keeps a copy of every field write_cert() writes, compared in full
@@ -212,6 +230,7 @@ struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
 	struct json_memo memo[MEMO_PLACES];
+	struct obj_memo hello_memo[2];  /* ClientHello, ServerHello */
 	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
 	struct event_memo event_memo[EVENT_MEMO_SLOTS];
 	struct diag_memo diag_memo[DIAG_MEMO_SLOTS];
@@ -307,7 +326,77 @@ static void kcert_time(struct td_jsonw *w, struct td_jkey key, const struct td_c
 		td_jsonw_jk_null(w, key);
 }
 
-static void write_client_hello(struct td_jsonw *w, struct json_memo *memo,
+static void key_put(struct keybuf *k, const void *p, size_t n)
+{
+	if (k->full || n > sizeof k->b - k->n) {
+		k->full = true;
+		return;
+	}
+	memcpy(k->b + k->n, p, n);
+	k->n += n;
+}
+
+static void key_u64(struct keybuf *k, uint64_t v)
+{
+	key_put(k, &v, sizeof v);
+}
+
+static void key_u16list(struct keybuf *k, const struct td_u16list *l)
+{
+	key_u64(k, l->n);
+	if (l->n)
+		key_put(k, l->v, l->n * sizeof l->v[0]);
+}
+
+static void key_str(struct keybuf *k, const char *s)
+{
+	if (!s) {
+		key_u64(k, UINT64_MAX);
+		return;
+	}
+	size_t n = strlen(s);
+	key_u64(k, n);
+	key_put(k, s, n);
+}
+
+static void key_strlist(struct keybuf *k, const struct td_strlist *l)
+{
+	key_u64(k, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		key_str(k, l->v[i]);
+}
+
+/* The object for key k, written from memory; false when it is not the
+ * remembered one.  Otherwise the caller writes it and obj_keep()s it. */
+static bool obj_hit(struct td_jsonw *w, const struct obj_memo *m, const struct keybuf *k)
+{
+	if (!m || k->full || m->len == 0 || m->klen != k->n || memcmp(m->key, k->b, k->n) != 0)
+		return false;
+	td_jsonw_raw(w, m->json, m->len);
+	return true;
+}
+
+static void obj_keep(struct obj_memo *m, const struct keybuf *k, const struct td_jsonw *w,
+		     uint64_t mark)
+{
+	if (!m)
+		return;
+	m->len = 0;
+	size_t len;
+	const char *json = td_jsonw_since(w, mark, &len);
+	if (k->full || !json || len == 0 || len > OBJ_JSON_MAX)
+		return;
+	if (!m->key && !(m->key = malloc(OBJ_KEY_MAX)))
+		return;
+	if (!m->json && !(m->json = malloc(OBJ_JSON_MAX)))
+		return;
+	memcpy(m->key, k->b, k->n);
+	m->klen = k->n;
+	memcpy(m->json, json, len);
+	m->len = len;
+}
+
+static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struct obj_memo *om,
 			       const struct td_client_hello *ch)
 {
 	td_jsonw_jkey(w, TD_JKEY("client_hello"));
@@ -315,6 +404,26 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo,
 		td_jsonw_null(w);
 		return;
 	}
+	/* Every field written below. */
+	struct keybuf k;
+	k.n = 0;
+	k.full = false;
+	uint64_t flags = (uint64_t)ch->session_ticket | (uint64_t)ch->psk << 1 |
+			 (uint64_t)ch->early_data << 2 | (uint64_t)ch->ech << 3 |
+			 (uint64_t)ch->sslv2 << 4;
+	key_u64(&k, (uint64_t)ch->record_version << 32 | ch->legacy_version);
+	key_u64(&k, ch->session_id_len);
+	key_u64(&k, flags);
+	key_u16list(&k, &ch->versions);
+	key_u16list(&k, &ch->suites);
+	key_u16list(&k, &ch->extensions);
+	key_u16list(&k, &ch->groups);
+	key_u16list(&k, &ch->key_share_groups);
+	key_u16list(&k, &ch->sig_algs);
+	key_strlist(&k, &ch->alpn);
+	if (obj_hit(w, om, &k))
+		return;
+	uint64_t mark = td_jsonw_mark(w);
 	td_jsonw_object_begin(w);
 	kname(w, TD_JKEY("record_version"), TD_REG_VERSION, ch->record_version);
 	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, ch->legacy_version);
@@ -333,9 +442,10 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo,
 	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
 	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
 	td_jsonw_object_end(w);
+	obj_keep(om, &k, w, mark);
 }
 
-static void write_server_hello(struct td_jsonw *w, struct json_memo *memo,
+static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struct obj_memo *om,
 			       const struct td_server_hello *sh)
 {
 	td_jsonw_jkey(w, TD_JKEY("server_hello"));
@@ -343,6 +453,17 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo,
 		td_jsonw_null(w);
 		return;
 	}
+	/* Every field written below. */
+	struct keybuf k;
+	k.n = 0;
+	k.full = false;
+	key_u64(&k, (uint64_t)sh->legacy_version << 48 | (uint64_t)sh->selected_version << 32 |
+		    (uint64_t)sh->cipher << 16 | sh->key_share_group);
+	key_u64(&k, (uint64_t)sh->hrr | (uint64_t)sh->psk << 1);
+	key_u16list(&k, &sh->extensions);
+	if (obj_hit(w, om, &k))
+		return;
+	uint64_t mark = td_jsonw_mark(w);
 	td_jsonw_object_begin(w);
 	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, sh->legacy_version);
 	kname_or_null(w, TD_JKEY("selected_version"), TD_REG_VERSION, sh->selected_version);
@@ -352,6 +473,7 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo,
 	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);
 	td_jsonw_object_end(w);
+	obj_keep(om, &k, w, mark);
 }
 
 static const char *event_name(enum td_event_kind k)
@@ -789,8 +911,9 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_memo *cmemo,
-		       struct event_memo *emo, struct diag_memo *dmemo, const struct td_conn *c)
+static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct obj_memo *hmemo,
+		       struct cert_memo *cmemo, struct event_memo *emo, struct diag_memo *dmemo,
+		       const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -812,8 +935,8 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct cert_m
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_jk_string(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
-	write_client_hello(w, memo, &c->ch);
-	write_server_hello(w, memo, &c->sh);
+	write_client_hello(w, memo, &hmemo[0], &c->ch);
+	write_server_hello(w, memo, &hmemo[1], &c->sh);
 
 	td_jsonw_jkey(w, TD_JKEY("timeline"));
 	td_jsonw_array_begin(w);
@@ -875,7 +998,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	count_conn(js, c);
 	struct td_jsonw w;
 	td_jsonw_init(&w, js->out);
-	write_conn(&w, js->memo, js->cert_memo, js->event_memo, js->diag_memo, c);
+	write_conn(&w, js->memo, js->hello_memo, js->cert_memo, js->event_memo, js->diag_memo, c);
 	/* TD_ERR_IO has nowhere to go from this callback: the FILE keeps
 	 * its error flag for whoever owns it to check with ferror().
 	 * TD_ERR_USAGE would be a bug in this file, which the unit tests
@@ -983,6 +1106,10 @@ static void json_free(struct td_sink *s)
 	struct json_sink *js = (struct json_sink *)s;
 	for (size_t i = 0; i < MEMO_PLACES; i++)
 		free(js->memo[i].json);
+	for (size_t i = 0; i < 2; i++) {
+		free(js->hello_memo[i].key);
+		free(js->hello_memo[i].json);
+	}
 	for (size_t i = 0; i < DIAG_MEMO_SLOTS; i++) {
 		diag_memo_clear(&js->diag_memo[i]);
 		free(js->diag_memo[i].json);

@@ -1241,6 +1241,8 @@ static void test_json_memo(void)
 		default: /* 0, 1, 7, 9, 11, 13, 15: the first connection again */
 			break;
 		}
+		if (step == 16)
+			c->ch.session_id_len = 0;  /* the hello differs by one number */
 		if (step >= 16) {
 			/* A diagnosis: the same at 16, 17, 19, 21, 23; one field off
 			 * at 18, 20, 22 (each after the same one). */
