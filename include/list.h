@@ -32,6 +32,12 @@ enum td_result td_u16list_add(struct td_u16list *l, uint16_t x) TD_MUST_CHECK;
 /* Room for `more` items past n (up to the cap) in one allocation, for a
  * caller that knows how many come; TD_ERR_NOMEM leaves the list as is. */
 enum td_result td_u16list_reserve(struct td_u16list *l, size_t more) TD_MUST_CHECK;
+struct td_reader;
+/* Every whole big-endian u16 left in r (a wire vector of code points),
+ * in one allocation; items past the cap are counted in dropped, as
+ * td_u16list_add would.  A last odd byte stays in r for the caller's
+ * end-of-vector check.  TD_ERR_NOMEM adds none. */
+enum td_result td_u16list_add_wire(struct td_u16list *l, struct td_reader *r) TD_MUST_CHECK;
 void td_u16list_cleanup(struct td_u16list *l);
 /* True when x is in the list. */
 int td_u16list_has(const struct td_u16list *l, uint16_t x);

@@ -147,11 +147,9 @@ static bool looks_like_tls12_tail(struct td_reader v)
 
 static enum td_result u16_items(struct td_reader *v, struct td_u16list *l)
 {
-	while (td_rd_left(v) >= 2) {
-		enum td_result e = td_u16list_add(l, td_rd_u16(v));
-		if (e != TD_OK)
-			return e;
-	}
+	enum td_result e = td_u16list_add_wire(l, v);
+	if (e != TD_OK)
+		return e;
 	return td_rd_done(v) ? TD_OK : TD_ERR_MALFORMED;
 }
 

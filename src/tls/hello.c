@@ -85,15 +85,8 @@ static enum td_result finish(const struct td_reader *r)
 /* A list of u16 code points filling the whole reader. */
 static enum td_result u16_items(struct td_reader *v, struct td_u16list *l)
 {
-	enum td_result r0 = td_u16list_reserve(l, td_rd_left(v) / 2);
-	if (r0 != TD_OK)
-		return r0;
-	while (td_rd_left(v) >= 2) {
-		enum td_result r = td_u16list_add(l, td_rd_u16(v));
-		if (r != TD_OK)
-			return r;
-	}
-	return finish(v);
+	enum td_result r = td_u16list_add_wire(l, v);
+	return r != TD_OK ? r : finish(v);
 }
 
 /* A sanitized copy of the rest of the reader (NULL: out of memory). */

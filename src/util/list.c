@@ -6,6 +6,7 @@
 
 #include "caps.h"
 #include "list.h"
+#include "reader.h"
 
 /* Make room for one more item of size `item` in *v; NOMEM leaves it as is. */
 static enum td_result grow(void **v, size_t *alloc, size_t n, size_t item)
@@ -48,6 +49,20 @@ enum td_result td_u16list_reserve(struct td_u16list *l, size_t more)
 		return TD_ERR_NOMEM;
 	l->v = p;
 	l->alloc = want;
+	return TD_OK;
+}
+
+enum td_result td_u16list_add_wire(struct td_u16list *l, struct td_reader *r)
+{
+	size_t count = td_rd_left(r) / 2;
+	size_t room = l->n < TD_CAP_LIST ? TD_CAP_LIST - l->n : 0;
+	size_t take = count < room ? count : room;
+	if (take > 0 && td_u16list_reserve(l, take) != TD_OK)
+		return TD_ERR_NOMEM;
+	for (size_t i = 0; i < take; i++)
+		l->v[l->n++] = td_rd_u16(r);
+	td_rd_skip(r, 2 * (count - take));
+	l->dropped += count - take;
 	return TD_OK;
 }
 

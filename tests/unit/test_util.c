@@ -123,6 +123,27 @@ static void test_lists(void)
 	CU_ASSERT_EQUAL(l.v[1], 101);
 	td_u16list_cleanup(&l);
 
+	/* From the wire: big-endian pairs, an odd last byte left for the
+	 * caller, items past the cap counted as dropped. */
+	static const uint8_t wire[] = { 0x13, 0x01, 0xc0, 0x2f, 0x00, 0x0a, 0x7f };
+	struct td_reader r = td_rd_make(wire, sizeof wire);
+	CU_ASSERT_EQUAL(td_u16list_add_wire(&l, &r), TD_OK);
+	CU_ASSERT_EQUAL(l.n, 3);
+	CU_ASSERT(l.v[0] == 0x1301 && l.v[1] == 0xc02f && l.v[2] == 0x000a);
+	CU_ASSERT_EQUAL(td_rd_left(&r), 1);
+	CU_ASSERT_EQUAL(l.dropped, 0);
+	uint8_t *many = malloc(2 * TD_CAP_LIST);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(many);
+	memset(many, 0xab, 2 * TD_CAP_LIST);
+	r = td_rd_make(many, 2 * TD_CAP_LIST);
+	CU_ASSERT_EQUAL(td_u16list_add_wire(&l, &r), TD_OK);
+	CU_ASSERT_EQUAL(l.n, TD_CAP_LIST);
+	CU_ASSERT_EQUAL(l.dropped, 3);
+	CU_ASSERT_EQUAL(l.v[TD_CAP_LIST - 1], 0xabab);
+	CU_ASSERT_EQUAL(td_rd_left(&r), 0);
+	free(many);
+	td_u16list_cleanup(&l);
+
 	struct td_strlist s = { 0 };
 	CU_ASSERT_EQUAL(td_strlist_add(&s, "a"), TD_OK);
 	CU_ASSERT_EQUAL(td_strlist_take(&s, strdup("b")), TD_OK);
