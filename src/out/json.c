@@ -158,11 +158,14 @@ enum { MEMO_CH_VERSIONS, MEMO_CH_SUITES, MEMO_CH_EXTENSIONS, MEMO_CH_GROUPS,
 /* An array longer than this is written afresh every time. */
 #define MEMO_JSON_MAX 4096u
 
-/* The last ClientHello and ServerHello objects written, keyed by every
+/* ClientHello and ServerHello objects written lately, keyed by every
  * field they are made of, laid end to end (struct keybuf): a client
- * sends the same hello to every server, a server answers alike. */
+ * sends the same hello to every server, a server answers alike.  A
+ * few kinds alternate (TLS 1.2 and 1.3 clients, resumptions): OBJ_SLOTS
+ * of each, picked by a hash of the key. */
 #define OBJ_KEY_MAX 4096u
 #define OBJ_JSON_MAX 8192u
+#define OBJ_SLOTS 8u
 
 struct obj_memo {
 	size_t klen, len;     /* len 0: nothing remembered */
@@ -230,7 +233,7 @@ struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
 	struct json_memo memo[MEMO_PLACES];
-	struct obj_memo hello_memo[2];  /* ClientHello, ServerHello */
+	struct obj_memo hello_memo[2][OBJ_SLOTS];  /* ClientHello, ServerHello */
 	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
 	struct event_memo event_memo[EVENT_MEMO_SLOTS];
 	struct diag_memo diag_memo[DIAG_MEMO_SLOTS];
@@ -244,10 +247,38 @@ struct json_sink {
 	uint64_t drop_events, drop_certs, drop_items, drop_anomalies, drop_bytes;
 };
 
+/* Names written lately, quoted: a name is a pure function of its
+ * registry and value (td_out_code_name), so this memory can never be
+ * wrong, only missing.  tlsdiag is single-threaded; the table is
+ * shared by every JSON sink of the process. */
+#define NAME_SLOTS 512u
+
+static struct {
+	uint32_t key;  /* 1 << 31 | reg << 16 | value; 0: empty */
+	uint8_t len;
+	char json[54];
+} name_cache[NAME_SLOTS];
+
 static void kname(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg, uint16_t v)
 {
+	uint32_t k = 1u << 31 | (uint32_t)reg << 16 | v;
+	size_t slot = (size_t)((k * 2654435761u) >> 23) % NAME_SLOTS;
+	td_jsonw_jkey(w, key);
+	if (name_cache[slot].key == k) {
+		td_jsonw_raw(w, name_cache[slot].json, name_cache[slot].len);
+		return;
+	}
 	char buf[32];
-	td_jsonw_jk_string(w, key, td_out_code_name(reg, v, buf, sizeof buf));
+	const char *name = td_out_code_name(reg, v, buf, sizeof buf);
+	uint64_t mark = td_jsonw_mark(w);
+	td_jsonw_string(w, name);
+	size_t len;
+	const char *json = td_jsonw_since(w, mark, &len);
+	if (json && len > 0 && len <= sizeof name_cache[slot].json) {
+		memcpy(name_cache[slot].json, json, len);
+		name_cache[slot].len = (uint8_t)len;
+		name_cache[slot].key = k;
+	}
 }
 
 /* A name, or null when the value is 0 ("not known / not there"). */
@@ -366,6 +397,19 @@ static void key_strlist(struct keybuf *k, const struct td_strlist *l)
 		key_str(k, l->v[i]);
 }
 
+/* The slot of key k among OBJ_SLOTS (FNV-1a over its 8-byte words). */
+static struct obj_memo *obj_slot(struct obj_memo *slots, const struct keybuf *k)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i + 8 <= k->n; i += 8) {
+		uint64_t x;
+		memcpy(&x, k->b + i, 8);
+		h = (h ^ x) * 0x100000001b3u;
+	}
+	h ^= h >> 29;
+	return &slots[h % OBJ_SLOTS];
+}
+
 /* The object for key k, written from memory; false when it is not the
  * remembered one.  Otherwise the caller writes it and obj_keep()s it. */
 static bool obj_hit(struct td_jsonw *w, const struct obj_memo *m, const struct keybuf *k)
@@ -421,6 +465,7 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	key_u16list(&k, &ch->key_share_groups);
 	key_u16list(&k, &ch->sig_algs);
 	key_strlist(&k, &ch->alpn);
+	om = om ? obj_slot(om, &k) : NULL;
 	if (obj_hit(w, om, &k))
 		return;
 	uint64_t mark = td_jsonw_mark(w);
@@ -461,6 +506,7 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struc
 		    (uint64_t)sh->cipher << 16 | sh->key_share_group);
 	key_u64(&k, (uint64_t)sh->hrr | (uint64_t)sh->psk << 1);
 	key_u16list(&k, &sh->extensions);
+	om = om ? obj_slot(om, &k) : NULL;
 	if (obj_hit(w, om, &k))
 		return;
 	uint64_t mark = td_jsonw_mark(w);
@@ -911,7 +957,8 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct obj_memo *hmemo,
+static void write_conn(struct td_jsonw *w, struct json_memo *memo,
+		       struct obj_memo (*hmemo)[OBJ_SLOTS],
 		       struct cert_memo *cmemo, struct event_memo *emo, struct diag_memo *dmemo,
 		       const struct td_conn *c)
 {
@@ -935,8 +982,8 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo, struct obj_me
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_jk_string(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
-	write_client_hello(w, memo, &hmemo[0], &c->ch);
-	write_server_hello(w, memo, &hmemo[1], &c->sh);
+	write_client_hello(w, memo, hmemo[0], &c->ch);
+	write_server_hello(w, memo, hmemo[1], &c->sh);
 
 	td_jsonw_jkey(w, TD_JKEY("timeline"));
 	td_jsonw_array_begin(w);
@@ -1107,8 +1154,10 @@ static void json_free(struct td_sink *s)
 	for (size_t i = 0; i < MEMO_PLACES; i++)
 		free(js->memo[i].json);
 	for (size_t i = 0; i < 2; i++) {
-		free(js->hello_memo[i].key);
-		free(js->hello_memo[i].json);
+		for (size_t j = 0; j < OBJ_SLOTS; j++) {
+			free(js->hello_memo[i][j].key);
+			free(js->hello_memo[i][j].json);
+		}
 	}
 	for (size_t i = 0; i < DIAG_MEMO_SLOTS; i++) {
 		diag_memo_clear(&js->diag_memo[i]);
