@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -589,6 +590,49 @@ static void test_jsonw_fixed(void)
 
 enum misuse { M_KEY_IN_ARRAY, M_NO_KEY, M_UNCLOSED, M_TWO_VALUES, M_MISMATCH, M_DEEP,
 	      M_DANGLING_KEY, M_EMPTY, M_COUNT };
+
+/* Numbers against printf: integers and fixed points over boundaries and
+ * ten thousand values spread over the whole range. */
+static void test_jsonw_numbers(void)
+{
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (unsigned i = 0; i < 10000 + 64; i++) {
+		uint64_t v;
+		if (i < 64)
+			v = i < 20 ? (uint64_t)i : (i % 2 ? ((uint64_t)1 << (i - 20)) - 1 : (uint64_t)1 << (i - 20));
+		else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			v = x >> (x % 64);
+		}
+		unsigned dec = (unsigned)(v % 19);
+		char want[64], got[64];
+		struct mem m;
+		CU_ASSERT_FATAL(mem_open(&m));
+		struct td_jsonw w;
+		td_jsonw_init(&w, m.f);
+		td_jsonw_array_begin(&w);
+		td_jsonw_uint(&w, v);
+		int64_t sv = (int64_t)(v >> 1) * (i % 3 == 0 ? -1 : 1);
+		td_jsonw_fixed(&w, sv, dec);
+		td_jsonw_array_end(&w);
+		CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
+		mem_close(&m);
+		uint64_t mag = sv < 0 ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv, scale = 1;
+		for (unsigned k = 0; k < dec; k++)
+			scale *= 10u;
+		if (dec)
+			snprintf(want, sizeof want, "[%" PRIu64 ",%s%" PRIu64 ".%0*" PRIu64 "]", v,
+				 sv < 0 ? "-" : "", mag / scale, (int)dec, mag % scale);
+		else
+			snprintf(want, sizeof want, "[%" PRIu64 ",%s%" PRIu64 "]", v, sv < 0 ? "-" : "",
+				 mag);
+		snprintf(got, sizeof got, "%s", m.buf);
+		CU_ASSERT_STRING_EQUAL(got, want);
+		mem_free(&m);
+	}
+}
 
 static void test_jsonw_misuse(void)
 {
@@ -1808,6 +1852,7 @@ void td_suite_out(void)
 	td_test_add(s, "jsonw keys quoted at compile time", test_jsonw_jkey);
 	td_test_add(s, "jsonw structure", test_jsonw_structure);
 	td_test_add(s, "jsonw fixed-point numbers", test_jsonw_fixed);
+	td_test_add(s, "jsonw numbers against printf", test_jsonw_numbers);
 	td_test_add(s, "jsonw misuse", test_jsonw_misuse);
 	td_test_add(s, "shared output helpers", test_out_helpers);
 	td_test_add(s, "json sink", test_json_sink);
