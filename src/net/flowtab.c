@@ -73,13 +73,14 @@ static uint64_t rotl64(uint64_t x, unsigned b)
 	return (x << b) | (x >> (64 - b));
 }
 
-static void sipround(uint64_t v[4])
-{
-	v[0] += v[1]; v[1] = rotl64(v[1], 13); v[1] ^= v[0]; v[0] = rotl64(v[0], 32);
-	v[2] += v[3]; v[3] = rotl64(v[3], 16); v[3] ^= v[2];
-	v[0] += v[3]; v[3] = rotl64(v[3], 21); v[3] ^= v[0];
-	v[2] += v[1]; v[1] = rotl64(v[1], 17); v[1] ^= v[2]; v[2] = rotl64(v[2], 32);
-}
+/* One SipRound on four local variables (a macro, so they stay in
+ * registers: this runs for most packets). */
+#define SIPROUND(v0, v1, v2, v3) do { \
+	v0 += v1; v1 = rotl64(v1, 13); v1 ^= v0; v0 = rotl64(v0, 32); \
+	v2 += v3; v3 = rotl64(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = rotl64(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32); \
+} while (0)
 
 static uint64_t load_le64(const uint8_t *p, size_t n)
 {
@@ -92,23 +93,22 @@ static uint64_t load_le64(const uint8_t *p, size_t n)
 /* SipHash-1-3 of n words, as of their 8n little-endian bytes. */
 static uint64_t siphash13(uint64_t k0, uint64_t k1, const uint64_t *in, size_t n)
 {
-	uint64_t v[4] = {
-		k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
-		k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull
-	};
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ull, v1 = k1 ^ 0x646f72616e646f6dull;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ull, v3 = k1 ^ 0x7465646279746573ull;
 	for (size_t i = 0; i < n; i++) {
-		v[3] ^= in[i];
-		sipround(v);
-		v[0] ^= in[i];
+		v3 ^= in[i];
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= in[i];
 	}
 	uint64_t b = (uint64_t)(n * 8) << 56;
-	v[3] ^= b;
-	sipround(v);
-	v[0] ^= b;
-	v[2] ^= 0xff;
-	for (int i = 0; i < 3; i++)
-		sipround(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
+	v3 ^= b;
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 /* ---- seed ---- */
