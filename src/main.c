@@ -62,10 +62,12 @@ static bool drop_privileges(const struct options *o)
 /* How the report reaches stdout.  Packets that arrive as they happen (an
  * interface, or a pipe such as `tcpdump -w - | tlsdiag -r -`): line by
  * line, so each connection can be read as soon as it is reported.  A
- * file read from disk into a pipe or a file: in large blocks, since one write per connection
- * was a tenth of the time of a JSON run over a big capture.  Called
- * before anything is written to stdout. */
-static void stdout_buffering(const struct options *o)
+ * file read from disk into a pipe or a file: in large blocks, since one
+ * write per connection was a tenth of the time of a JSON run over a big
+ * capture; unbuffered when the sink gathers its own blocks (own_buffer:
+ * JSON), so they are not copied once more.  Called before anything is
+ * written to stdout. */
+static void stdout_buffering(const struct options *o, bool own_buffer)
 {
 	if (isatty(STDOUT_FILENO))
 		return;  /* a terminal: stdio's line buffering already */
@@ -79,6 +81,8 @@ static void stdout_buffering(const struct options *o)
 	static char block[1u << 16];
 	if (streaming)
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	else if (own_buffer)
+		setvbuf(stdout, NULL, _IONBF, 0);  /* the sink writes in 64 KiB blocks */
 	else
 		setvbuf(stdout, block, _IOFBF, sizeof block);
 }
@@ -236,10 +240,10 @@ int main(int argc, char **argv)
 		 * as they wrap the others; td_sink_free(writer) frees it. */
 		writer = tui ? td_tui_sink(tui) : NULL;
 	} else if (strcmp(o.format, "json") == 0) {
-		stdout_buffering(&o);
+		stdout_buffering(&o, true);
 		writer = td_json_sink_new(stdout);
 	} else if (strcmp(o.format, "markdown") == 0) {
-		stdout_buffering(&o);
+		stdout_buffering(&o, false);
 		struct td_md_opts mo;
 		report_header(&o, &mo, keylogs, sizeof keylogs, sha);
 		writer = td_markdown_sink_new(stdout, &mo);
@@ -248,7 +252,7 @@ int main(int argc, char **argv)
 			.color = want_color(o.color, isatty(STDOUT_FILENO)),
 			.verbose = o.verbose,
 		};
-		stdout_buffering(&o);
+		stdout_buffering(&o, false);
 		writer = td_text_sink_new(stdout, &topts);
 	}
 	if (writer && o.redact)

@@ -121,6 +121,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE___FLBF
+#include <stdio_ext.h>
+#endif
 
 #include "caps.h"
 #include "jsonw.h"
@@ -232,6 +235,11 @@ struct diag_memo {
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
 	FILE *out;            /* borrowed */
+	/* One writer for every line: lines gather in its buffer and go to
+	 * out a buffer at a time, or at once when out is line-buffered (a
+	 * live capture or a pipe, main.c); finish and free hand over the
+	 * rest. */
+	struct td_jsonw w;
 	struct json_memo memo[MEMO_PLACES];
 	struct obj_memo hello_memo[2][OBJ_SLOTS];  /* ClientHello, ServerHello */
 	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
@@ -1004,6 +1012,17 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo,
 	td_jsonw_object_end(w);
 }
 
+/* Is f line-buffered?  Then each line goes out as it is written. */
+static bool line_buffered(FILE *f)
+{
+#ifdef HAVE___FLBF
+	return __flbf(f) != 0;
+#else
+	(void)f;
+	return true;  /* cannot tell: line by line, as safe as before */
+#endif
+}
+
 /* Count what this connection line says, for the summary. */
 static void count_conn(struct json_sink *js, const struct td_conn *c)
 {
@@ -1043,18 +1062,18 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 {
 	struct json_sink *js = (struct json_sink *)s;
 	count_conn(js, c);
-	struct td_jsonw w;
-	td_jsonw_init(&w, js->out);
-	write_conn(&w, js->memo, js->hello_memo, js->cert_memo, js->event_memo, js->diag_memo, c);
-	/* TD_ERR_IO has nowhere to go from this callback: the FILE keeps
-	 * its error flag for whoever owns it to check with ferror().
-	 * TD_ERR_USAGE would be a bug in this file, which the unit tests
-	 * rule out by validating every line they make. */
-	enum td_result r = td_jsonw_finish(&w);
+	td_jsonw_next(&js->w);
+	write_conn(&js->w, js->memo, js->hello_memo, js->cert_memo, js->event_memo, js->diag_memo,
+		   c);
+	/* TD_ERR_USAGE would be a bug in this file, which the unit tests
+	 * rule out by validating every line they make.  An I/O error stays
+	 * on the FILE for whoever owns it to check with ferror(). */
+	enum td_result r = td_jsonw_value_status(&js->w);
 	(void)r;
-	/* Live captures and pipes: main.c makes stdout line-buffered, so
-	 * each line is available to `jq` at once. */
-	fputc('\n', js->out);
+	td_jsonw_newline(&js->w);
+	/* Live captures and pipes: each line is available to `jq` at once. */
+	if (line_buffered(js->out))
+		td_jsonw_flush(&js->w);
 }
 
 static int code_cmp(const void *a, const void *b)
@@ -1138,19 +1157,19 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 static void json_finish(struct td_sink *s, const struct td_stats *st)
 {
 	struct json_sink *js = (struct json_sink *)s;
-	struct td_jsonw w;
-	td_jsonw_init(&w, js->out);
-	write_summary(&w, js, st);
+	td_jsonw_next(&js->w);
+	write_summary(&js->w, js, st);
+	td_jsonw_newline(&js->w);
 	/* As in json_conn_done: an I/O error stays on the FILE for its owner. */
-	enum td_result r = td_jsonw_finish(&w);
+	enum td_result r = td_jsonw_finish(&js->w);
 	(void)r;
-	fputc('\n', js->out);
 	fflush(js->out);
 }
 
 static void json_free(struct td_sink *s)
 {
 	struct json_sink *js = (struct json_sink *)s;
+	td_jsonw_flush(&js->w);  /* lines not yet handed over (no finish) */
 	for (size_t i = 0; i < MEMO_PLACES; i++)
 		free(js->memo[i].json);
 	for (size_t i = 0; i < 2; i++) {
@@ -1177,6 +1196,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 	if (!js)
 		return NULL;
 	js->out = out;
+	td_jsonw_init(&js->w, out);
 	js->base.conn_update = NULL;
 	js->base.conn_done = json_conn_done;
 	js->base.finish = json_finish;

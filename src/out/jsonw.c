@@ -94,14 +94,42 @@ static void putch(struct td_jsonw *w, char c)
 /* A string literal, its length known at compile time. */
 #define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
+enum td_result td_jsonw_value_status(const struct td_jsonw *w)
+{
+	if (w->misuse || !w->started || w->depth != 0 || w->after_key)
+		return TD_ERR_USAGE;
+	return TD_OK;
+}
+
 enum td_result td_jsonw_finish(struct td_jsonw *w)
 {
 	flush(w);
-	if (w->misuse || !w->started || w->depth != 0 || w->after_key)
-		return TD_ERR_USAGE;
+	enum td_result r = td_jsonw_value_status(w);
+	if (r != TD_OK)
+		return r;
 	if (ferror(w->f))
 		return TD_ERR_IO;
 	return TD_OK;
+}
+
+void td_jsonw_next(struct td_jsonw *w)
+{
+	w->depth = 0;
+	w->is_object = 0;
+	w->has_items = 0;
+	w->after_key = false;
+	w->started = false;
+	w->misuse = false;
+}
+
+void td_jsonw_newline(struct td_jsonw *w)
+{
+	putch(w, '\n');
+}
+
+void td_jsonw_flush(struct td_jsonw *w)
+{
+	flush(w);
 }
 
 static uint32_t top_bit(const struct td_jsonw *w)

@@ -35,8 +35,8 @@
 /* Containers open at once; the connection schema needs 4. */
 #define TD_JSONW_MAX_DEPTH 32u
 
-/* Bytes gathered before one fwrite; a connection line fits. */
-#define TD_JSONW_BUF 16384u
+/* Bytes gathered before one fwrite: a dozen connection lines. */
+#define TD_JSONW_BUF 65536u
 
 struct td_jsonw {
 	FILE *f;            /* borrowed */
@@ -60,6 +60,18 @@ void td_jsonw_init(struct td_jsonw *w, FILE *f);
  * when the FILE is in error.  Until it is called, the value may be
  * partly or wholly absent from the FILE. */
 enum td_result td_jsonw_finish(struct td_jsonw *w) TD_MUST_CHECK;
+
+/* The next top-level value on the same writer (JSON Lines): the nesting
+ * state starts afresh, bytes not yet handed to the FILE stay. */
+void td_jsonw_next(struct td_jsonw *w);
+/* What td_jsonw_finish() would say of the value written since
+ * td_jsonw_init() or td_jsonw_next(), without writing anything out
+ * (TD_OK or TD_ERR_USAGE). */
+enum td_result td_jsonw_value_status(const struct td_jsonw *w);
+/* A newline between two values. */
+void td_jsonw_newline(struct td_jsonw *w);
+/* Hand what is buffered to the FILE. */
+void td_jsonw_flush(struct td_jsonw *w);
 
 void td_jsonw_object_begin(struct td_jsonw *w);
 void td_jsonw_object_end(struct td_jsonw *w);

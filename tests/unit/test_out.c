@@ -1058,15 +1058,18 @@ static void test_json_sink(void)
 	size_t n = sizeof cs / sizeof cs[0];
 	for (size_t i = 0; i < n; i++)
 		s->conn_done(s, cs[i]);
-	fflush(m.f);
-	size_t before = m.len;
 	struct td_stats st;
 	memset(&st, 0, sizeof st);
 	st.frames = 10;
 	st.flows_evicted_full = 3;
 	s->finish(s, &st);
 	fflush(m.f);
-	/* finish writes one summary line, counting the lines above it */
+	/* finish writes one summary line, counting the lines above it;
+	 * it starts after the n-th newline. */
+	size_t before = 0;
+	for (size_t k = 0; k < n && before < m.len; before++)
+		if (m.buf[before] == '\n')
+			k++;
 	CU_ASSERT_TRUE(m.len > before && json_valid(m.buf + before, m.len - before - 1, NULL));
 	static const char sum[] = "{\"summary\":{\"connections\":4,\"by_outcome\":{";
 	CU_ASSERT_TRUE(m.len > before && strncmp(m.buf + before, sum, strlen(sum)) == 0);
@@ -1212,6 +1215,32 @@ static void test_json_sink(void)
 		td_conn_free(cs[i]);
 	}
 	mem_free(&m);
+}
+
+/* Lines gather in the sink until finish or free, and a line-buffered
+ * FILE (a live capture's stdout) gets each one at once. */
+static void test_json_sink_buffering(void)
+{
+	for (int lb = 0; lb < 2; lb++) {
+		struct mem m;
+		CU_ASSERT_FATAL(mem_open(&m));
+		if (lb)
+			CU_ASSERT_EQUAL(setvbuf(m.f, NULL, _IOLBF, 0), 0);
+		struct td_sink *s = td_json_sink_new(m.f);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		struct td_conn *c = conn_tls13();
+		s->conn_done(s, c);
+		fflush(m.f);  /* what reached the FILE, and only that */
+		size_t after_one = m.len;
+		s->conn_done(s, c);
+		td_sink_free(s);  /* no finish: free hands the lines over */
+		mem_close(&m);
+		bool as_expected = lb ? after_one > 0 && m.buf[after_one - 1] == '\n' : after_one == 0;
+		CU_ASSERT_TRUE(as_expected);
+		CU_ASSERT_EQUAL(count_char(m.buf, m.len, '\n'), 2);
+		td_conn_free(c);
+		mem_free(&m);
+	}
 }
 
 /* The line of one connection from a sink that has written nothing else. */
@@ -1856,6 +1885,7 @@ void td_suite_out(void)
 	td_test_add(s, "jsonw misuse", test_jsonw_misuse);
 	td_test_add(s, "shared output helpers", test_out_helpers);
 	td_test_add(s, "json sink", test_json_sink);
+	td_test_add(s, "json sink: lines buffered, or at once", test_json_sink_buffering);
 	td_test_add(s, "json lists written again from memory", test_json_memo);
 	td_test_add(s, "json unparsed cert, decrypted alert", test_json_unparsed_cert);
 	td_test_add(s, "text plain", test_text_plain);
