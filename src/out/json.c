@@ -202,7 +202,7 @@ struct cert_memo {
  * Certificate, every fatal unknown_ca, so written from memory (a
  * timeline is half the tokens of a line).  Keyed by every field they
  * are made of (event_memo_key). */
-#define EVENT_MEMO_SLOTS 64u
+#define EVENT_MEMO_SLOTS 256u
 #define EVENT_MEMO_MAX 200u
 
 struct event_memo {
@@ -210,6 +210,14 @@ struct event_memo {
 	bool open_key;        /* ends with the "length" key */
 	uint8_t len;
 	char json[EVENT_MEMO_MAX];
+	/* The members after "length": ,"decrypted":true and ,"inferred":...
+	 * as written for the last event of this slot (inferred is a static
+	 * label: the same pointer, the same words). */
+	bool tail_known;
+	bool tail_decrypted;
+	const char *tail_inferred;
+	uint8_t tail_len;
+	char tail[96];
 };
 
 /* Diagnoses written lately: the same failure repeats, connection after
@@ -624,11 +632,36 @@ static uint64_t event_memo_key(const struct td_event *e)
 static void write_event(struct td_jsonw *w, struct event_memo *memo, const struct td_conn *c,
 			const struct td_event *e)
 {
+	uint64_t key = event_memo_key(e);
+	/* The slot also depends on what follows "length", so that events
+	 * that differ only there (records of one kind with another inferred
+	 * label) do not take each other's place; the key stays exact. */
+	uint64_t pick = key ^ (uint64_t)(uintptr_t)e->inferred * 0x9e3779b97f4a7c15u ^ e->decrypted;
+	pick *= 0x9e3779b97f4a7c15u;  /* every bit of the key into the top ones */
+	struct event_memo *m = memo ? &memo[(pick >> 40) % EVENT_MEMO_SLOTS] : NULL;
+	if (m && m->key == key && m->tail_known && !e->detail &&
+	    m->tail_decrypted == e->decrypted && m->tail_inferred == e->inferred) {
+		/* All of it remembered but the two numbers: put the object
+		 * together here and write it as one value. */
+		char ev[8 + TD_JSONW_NUM_MAX + EVENT_MEMO_MAX + TD_JSONW_NUM_MAX + 96 + 2];
+		size_t n = 0;
+		memcpy(ev, "{\"t\":", 5);
+		n = 5;
+		n += td_jsonw_fmt_fixed(ev + n, td_out_rel_us(c, e->ts_us), 6);
+		ev[n++] = ',';
+		memcpy(ev + n, m->json, m->len);
+		n += m->len;
+		if (m->open_key)
+			n += td_jsonw_fmt_uint(ev + n, e->length);
+		memcpy(ev + n, m->tail, m->tail_len);
+		n += m->tail_len;
+		ev[n++] = '}';
+		td_jsonw_raw(w, ev, n);
+		return;
+	}
 	td_jsonw_object_begin(w);
 	td_jsonw_jkey(w, TD_JKEY("t"));
 	td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
-	uint64_t key = event_memo_key(e);
-	struct event_memo *m = memo ? &memo[(key ^ key >> 29) % EVENT_MEMO_SLOTS] : NULL;
 	bool open;
 	if (m && m->key == key) {
 		td_jsonw_members_raw(w, m->json, m->len, m->open_key);
@@ -644,14 +677,27 @@ static void write_event(struct td_jsonw *w, struct event_memo *memo, const struc
 			m->len = (uint8_t)(len - 1);
 			m->open_key = open;
 			m->key = key;
+			m->tail_known = false;
 		}
 	}
 	if (open)
 		td_jsonw_uint(w, e->length);
+	uint64_t mark = td_jsonw_mark(w);
 	if (e->decrypted)
 		td_jsonw_jk_bool(w, TD_JKEY("decrypted"), true);
 	if (e->inferred)
 		td_jsonw_jk_string(w, TD_JKEY("inferred"), e->inferred);
+	if (m && m->key == key) {
+		size_t len;
+		const char *json = td_jsonw_since(w, mark, &len);
+		m->tail_known = json && len <= sizeof m->tail;
+		if (m->tail_known) {
+			memcpy(m->tail, json, len);
+			m->tail_len = (uint8_t)len;
+			m->tail_decrypted = e->decrypted;
+			m->tail_inferred = e->inferred;
+		}
+	}
 	if (e->detail)
 		td_jsonw_jk_string(w, TD_JKEY("detail"), e->detail);
 	td_jsonw_object_end(w);

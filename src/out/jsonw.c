@@ -426,27 +426,44 @@ void td_jsonw_int(struct td_jsonw *w, int64_t v)
 	put_u64(w, mag);
 }
 
-void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
+size_t td_jsonw_fmt_uint(char *buf, uint64_t v)
 {
-	before_value(w);
-	if (decimals > 18) {
-		w->misuse = true;
+	char tmp[24];
+	size_t n = dec_digits(tmp + sizeof tmp, v, 1);
+	memcpy(buf, tmp + sizeof tmp - n, n);
+	return n;
+}
+
+size_t td_jsonw_fmt_fixed(char *buf, int64_t v, unsigned decimals)
+{
+	if (decimals > 18)
 		decimals = 18;
-	}
 	/* Magnitude in unsigned arithmetic: -INT64_MIN does not fit int64. */
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	/* Every digit of mag, at least decimals + 1 of them (zeros in
 	 * front), then the point goes in before the last `decimals`. */
-	char digits[48];
+	char digits[24];
 	size_t nd = dec_digits(digits + sizeof digits, mag, decimals + 1);
-	size_t i = sizeof digits - nd, whole = nd - decimals;
+	const char *d = digits + sizeof digits - nd;
+	size_t whole = nd - decimals, o = 0;
 	if (v < 0)
-		putch(w, '-');
-	put(w, digits + i, whole);
+		buf[o++] = '-';
+	memcpy(buf + o, d, whole);
+	o += whole;
 	if (decimals == 0)
-		return;
-	putch(w, '.');
-	put(w, digits + i + whole, decimals);
+		return o;
+	buf[o++] = '.';
+	memcpy(buf + o, d + whole, decimals);
+	return o + decimals;
+}
+
+void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals)
+{
+	before_value(w);
+	if (decimals > 18)
+		w->misuse = true;
+	char buf[TD_JSONW_NUM_MAX];
+	put(w, buf, td_jsonw_fmt_fixed(buf, v, decimals));
 }
 
 void td_jsonw_bool(struct td_jsonw *w, bool v)

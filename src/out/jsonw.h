@@ -73,6 +73,13 @@ void td_jsonw_newline(struct td_jsonw *w);
 /* Hand what is buffered to the FILE. */
 void td_jsonw_flush(struct td_jsonw *w);
 
+/* The text td_jsonw_uint() and td_jsonw_fixed() write for a value, into
+ * buf (TD_JSONW_NUM_MAX bytes, not terminated); returns its length.  For
+ * a caller putting a value together for td_jsonw_raw(). */
+#define TD_JSONW_NUM_MAX 48u
+size_t td_jsonw_fmt_uint(char *buf, uint64_t v);
+size_t td_jsonw_fmt_fixed(char *buf, int64_t v, unsigned decimals);
+
 void td_jsonw_object_begin(struct td_jsonw *w);
 void td_jsonw_object_end(struct td_jsonw *w);
 void td_jsonw_array_begin(struct td_jsonw *w);

@@ -1267,7 +1267,7 @@ static void test_json_memo(void)
 	CU_ASSERT_FATAL(mem_open(&m));
 	struct td_sink *s = td_json_sink_new(m.f);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	enum { STEPS = 24 };
+	enum { STEPS = 28 };
 	char *alone[STEPS];
 	for (size_t step = 0; step < STEPS; step++) {
 		struct td_conn *c = conn_mtls_fail();
@@ -1316,6 +1316,14 @@ static void test_json_memo(void)
 		}
 		if (step == 16)
 			c->ch.session_id_len = 0;  /* the hello differs by one number */
+		/* Events that differ only after "length": 24 and 26, each
+		 * after the same events (the ChangeCipherSpec's record, 9). */
+		if (step == 24)
+			c->events[9].inferred = "a static label";
+		if (step == 26)
+			c->events[9].decrypted = true;
+		if (step == 27)
+			c->events[9].ts_us += 17;  /* and only by its time */
 		if (step >= 16) {
 			/* A diagnosis: the same at 16, 17, 19, 21, 23; one field off
 			 * at 18, 20, 22 (each after the same one). */
@@ -1356,6 +1364,13 @@ static void test_json_memo(void)
 	CU_ASSERT_TRUE(l18 && strstr(l18, "\"evidence\":[\"first\",\"other\"]"));
 	CU_ASSERT_TRUE(l19 && strstr(l19, "\"events\":[4,5]"));
 	CU_ASSERT_TRUE(l20 && strstr(l20, "\"fix\":null"));
+	char *l24 = nth_line(m.buf, 24), *l26 = nth_line(m.buf, 26), *l27 = nth_line(m.buf, 27);
+	CU_ASSERT_TRUE(l24 && strstr(l24, "\"length\":40,\"inferred\":\"a static label\"}"));
+	CU_ASSERT_TRUE(l26 && strstr(l26, "\"length\":40,\"decrypted\":true}"));
+	CU_ASSERT_TRUE(l27 && strstr(l27, "{\"t\":0.003019,"));
+	free(l24);
+	free(l26);
+	free(l27);
 	free(l18);
 	free(l19);
 	free(l20);
