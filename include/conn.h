@@ -268,6 +268,10 @@ void td_cert_cleanup(struct td_cert *cert);
 /* A deep copy of a certificate into dst (overwritten; src/model/clone.c).
  * TD_ERR_NOMEM leaves dst empty (cleaned up). */
 enum td_result td_cert_copy(struct td_cert *dst, const struct td_cert *src) TD_MUST_CHECK;
+/* A deep copy of a CertificateRequest's facts (src/model/clone.c); on
+ * failure dst is left empty. */
+enum td_result td_cert_request_copy(struct td_cert_request *dst,
+				    const struct td_cert_request *src) TD_MUST_CHECK;
 void td_chain_cleanup(struct td_chain *chain);
 
 /* Free what a ClientHello owns (its lists and SNI) and zero it. */

@@ -633,5 +633,6 @@ void td_engine_free(struct td_engine *e)
 	drop_candidates(e);
 	free(e->candidates);
 	td_cert_cache_free(e->certs);
+	td_fl_cr_memo_clear(e);
 	free(e);
 }

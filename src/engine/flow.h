@@ -101,6 +101,16 @@ struct td_engine {
 	size_t n_candidates;
 	uint64_t now_us;
 	struct td_cert_cache *certs; /* parsed certificates by DER (x509.h) */
+	/* The last CertificateRequest decoded, by its bytes (records.c): a
+	 * server asks every client alike, and each acceptable CA name is
+	 * an X.509 Name for wolfSSL to parse.  At most CR_MEMO_MAX bytes. */
+	struct {
+		uint8_t *body;
+		size_t len;
+		bool tls13, used;
+		enum td_result r;
+		struct td_cert_request cr;
+	} cr_memo;
 	uint64_t refreshed_us;  /* last keylog_refresh call (capture time) */
 	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
 	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
@@ -180,5 +190,7 @@ bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *r
 void td_fl_release_held(struct flow *f);
 /* records.c: one record of side m->side (td_tls_stream callback). */
 void td_fl_on_record(void *ctx, const struct td_tls_record *rec);
+/* Forget the remembered CertificateRequest (records.c). */
+void td_fl_cr_memo_clear(struct td_engine *e);
 
 #endif

@@ -91,6 +91,46 @@ static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
 	}
 }
 
+/* Bigger CertificateRequests are decoded every time. */
+#define CR_MEMO_MAX 16384u
+
+/* td_tls_decode_cert_request, or a copy of the last result when the
+ * message is byte for byte the last one decoded. */
+static enum td_result cert_request(struct td_engine *e, const uint8_t *body, size_t len,
+				   bool tls13, struct td_cert_request *cr)
+{
+	if (e->cr_memo.used && e->cr_memo.len == len && e->cr_memo.tls13 == tls13 &&
+	    (len == 0 || memcmp(e->cr_memo.body, body, len) == 0) &&
+	    td_cert_request_copy(cr, &e->cr_memo.cr) == TD_OK)
+		return e->cr_memo.r;
+	enum td_result r = td_tls_decode_cert_request(body, len, tls13, td_x509_name_string, cr);
+	if (len > CR_MEMO_MAX)
+		return r;
+	td_fl_cr_memo_clear(e);
+	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy || td_cert_request_copy(&e->cr_memo.cr, cr) != TD_OK) {
+		free(copy);
+		return r;
+	}
+	if (len)
+		memcpy(copy, body, len);
+	e->cr_memo.body = copy;
+	e->cr_memo.len = len;
+	e->cr_memo.tls13 = tls13;
+	e->cr_memo.r = r;
+	e->cr_memo.used = true;
+	return r;
+}
+
+void td_fl_cr_memo_clear(struct td_engine *e)
+{
+	if (e->cr_memo.used)
+		td_cert_request_cleanup(&e->cr_memo.cr);
+	free(e->cr_memo.body);
+	e->cr_memo.body = NULL;
+	e->cr_memo.used = false;
+}
+
 void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 {
 	struct msg_ctx *m = ctx;
@@ -153,8 +193,7 @@ void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 	case TD_HS_CERTIFICATE_REQUEST:
 		if (!c->cr.present) {
 			c->cr.present = true;
-			r = td_tls_decode_cert_request(body, len, td_fl_is_tls13(c),
-						       td_x509_name_string, &c->cr);
+			r = cert_request(f->eng, body, len, td_fl_is_tls13(c), &c->cr);
 			if (r != TD_OK)
 				td_fl_malformed(f, dir, "CertificateRequest", r);
 		}

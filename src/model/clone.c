@@ -63,6 +63,29 @@ static void copy_strlist(struct td_strlist *dst, const struct td_strlist *src, b
 	}
 }
 
+/* dst's lists must be empty (zeroed) first. */
+static void copy_cert_request_lists(struct td_cert_request *dst, const struct td_cert_request *src,
+				    bool *ok)
+{
+	copy_u16list(&dst->cert_types, &src->cert_types, ok);
+	copy_u16list(&dst->sig_algs, &src->sig_algs, ok);
+	copy_strlist(&dst->ca_names, &src->ca_names, ok);
+}
+
+enum td_result td_cert_request_copy(struct td_cert_request *dst, const struct td_cert_request *src)
+{
+	bool ok = true;
+	*dst = *src;
+	memset(&dst->cert_types, 0, sizeof dst->cert_types);
+	memset(&dst->sig_algs, 0, sizeof dst->sig_algs);
+	memset(&dst->ca_names, 0, sizeof dst->ca_names);
+	copy_cert_request_lists(dst, src, &ok);
+	if (ok)
+		return TD_OK;
+	td_cert_request_cleanup(dst);
+	return TD_ERR_NOMEM;
+}
+
 static void copy_cert(struct td_cert *dst, const struct td_cert *src, bool *ok)
 {
 	*dst = *src;
@@ -160,9 +183,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	copy_strlist(&c->ch.alpn, &src->ch.alpn, &ok);
 	c->sh.alpn = dup_str(src->sh.alpn, &ok);
 	copy_u16list(&c->sh.extensions, &src->sh.extensions, &ok);
-	copy_u16list(&c->cr.cert_types, &src->cr.cert_types, &ok);
-	copy_u16list(&c->cr.sig_algs, &src->cr.sig_algs, &ok);
-	copy_strlist(&c->cr.ca_names, &src->cr.ca_names, &ok);
+	copy_cert_request_lists(&c->cr, &src->cr, &ok);
 	copy_chain(&c->server_chain, &src->server_chain, &ok);
 	copy_chain(&c->client_chain, &src->client_chain, &ok);
 	copy_strlist(&c->anomalies, &src->anomalies, &ok);
