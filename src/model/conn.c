@@ -101,7 +101,7 @@ enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
 		return TD_OK;
 	}
 	if (c->n_events == c->alloc_events) {
-		size_t a = c->alloc_events ? c->alloc_events * 2 : 16;
+		size_t a = c->alloc_events ? c->alloc_events * 2 : 32;  /* a handshake has 15 to 25 */
 		if (a > TD_CAP_EVENTS)
 			a = TD_CAP_EVENTS;
 		struct td_event *e = realloc(c->events, a * sizeof *e);
