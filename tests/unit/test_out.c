@@ -370,7 +370,7 @@ static void test_jsonw_escape_positions(void)
 		bool ok = true;
 		for (size_t len = 1; len <= 24; len++)
 		for (size_t pos = 0; pos < len; pos++) {
-			char in[24], want[64];
+			char in[24], want[80];
 			memset(in, 'a', sizeof in);
 			in[pos] = c;
 			snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)pos,
