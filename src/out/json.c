@@ -2,8 +2,10 @@
  * json.c - the JSON Lines sink: one object per connection, one line each,
  * then one summary object on the last line.
  *
- * Each connection line is flushed as soon as its connection is
- * finished.  At the end of the run (finish) one more line holds the
+ * Each connection line is written when its connection is finished: to
+ * the FILE at once when it is line-buffered (a live capture, a pipe on
+ * stdin, a terminal: main.c), else a 64 KiB block at a time, the rest at
+ * finish or free.  At the end of the run (finish) one more line holds the
  * summary: {"summary": {...}}.  A connection object always has "id"; the
  * summary has "summary" and no "id", so `jq 'select(.id)'` keeps the
  * connections and `jq 'select(.summary)'` the summary.
