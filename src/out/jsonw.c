@@ -29,12 +29,7 @@ void td_jsonw_init(struct td_jsonw *w, FILE *f)
 	w->f = f;
 	w->len = 0;
 	w->flushed = 0;
-	w->depth = 0;
-	w->is_object = 0;
-	w->has_items = 0;
-	w->after_key = false;
-	w->started = false;
-	w->misuse = false;
+	td_jsonw_next(w);
 }
 
 /* ---- output: bytes gather in w->buf and go to the FILE in one fwrite
@@ -489,6 +484,16 @@ const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n)
 	size_t at = (size_t)(mark - w->flushed);
 	*n = w->len - at;
 	return w->buf + at;
+}
+
+const char *td_jsonw_since_item(const struct td_jsonw *w, uint64_t mark, size_t *n)
+{
+	const char *json = td_jsonw_since(w, mark, n);
+	if (json && *n > 0 && json[0] == ',') {
+		json++;
+		(*n)--;
+	}
+	return json;
 }
 
 void td_jsonw_members_raw(struct td_jsonw *w, const char *json, size_t n, bool open_key)

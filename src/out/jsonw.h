@@ -127,6 +127,9 @@ static inline uint64_t td_jsonw_mark(const struct td_jsonw *w)
 	return w->flushed + w->len;
 }
 const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n);
+/* The same without the comma that separated the item (an array element,
+ * or the members after an earlier member) from the one before it. */
+const char *td_jsonw_since_item(const struct td_jsonw *w, uint64_t mark, size_t *n);
 void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n);
 /* The same for members of the object being written: json is one or
  * more `"key":value` separated by commas, without a leading comma, as
