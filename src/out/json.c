@@ -163,14 +163,20 @@ enum { MEMO_CH_VERSIONS, MEMO_CH_SUITES, MEMO_CH_EXTENSIONS, MEMO_CH_GROUPS,
 /* An array longer than this is written afresh every time. */
 #define MEMO_JSON_MAX 4096u
 
-/* ClientHello and ServerHello objects written lately, keyed by every
- * field they are made of, laid end to end (struct keybuf): a client
- * sends the same hello to every server, a server answers alike.  A
- * few kinds alternate (TLS 1.2 and 1.3 clients, resumptions): OBJ_SLOTS
- * of each, picked by a hash of the key. */
+/* Objects written lately, keyed by every field they are made of, laid
+ * end to end (struct keybuf), to write again when the next connection
+ * has the same: a client sends the same hello to every server, a server
+ * answers alike and sends the same chain, the same failure repeats in
+ * the same words.  A changed field (a redacted name, another event
+ * index) changes the key: the object is written afresh.  A few kinds
+ * alternate (TLS 1.2 and 1.3 clients, resumptions, the chain's
+ * certificates): each place has some slots, picked by a hash of the
+ * key. */
 #define OBJ_KEY_MAX 4096u
 #define OBJ_JSON_MAX 8192u
-#define OBJ_SLOTS 8u
+#define HELLO_SLOTS 8u
+#define CERT_SLOTS 32u
+#define DIAG_SLOTS 32u
 
 struct obj_memo {
 	size_t klen, len;     /* len 0: nothing remembered */
@@ -184,20 +190,6 @@ struct keybuf {
 	bool full;            /* did not fit: do not remember */
 };
 
-/* Certificates written lately, to write again when the next connection
- * sends the same one (servers send one chain to every client).  A slot
- * keeps a copy of every field write_cert() writes, compared in full
- * before its JSON is reused, so what the line says never depends on
- * the memory: a redacted or otherwise changed copy simply misses. */
-#define CERT_MEMO_SLOTS 32u
-#define CERT_MEMO_JSON_MAX 8192u
-
-struct cert_memo {
-	bool used;
-	struct td_cert cert;  /* the fields written (no DER) */
-	size_t len;
-	char *json;           /* malloc'd, CERT_MEMO_JSON_MAX bytes */
-};
 
 /* The members of timeline events after "t", up to the key of "length"
  * when there is one: the same for every ClientHello, every server
@@ -222,25 +214,6 @@ struct event_memo {
 	char tail[96];
 };
 
-/* Diagnoses written lately: the same failure repeats, connection after
- * connection, in the same words.  A slot keeps every field written,
- * compared in full before its JSON is reused. */
-#define DIAG_MEMO_SLOTS 32u
-#define DIAG_MEMO_JSON_MAX 8192u
-
-struct diag_memo {
-	bool used;
-	const char *code;     /* static */
-	enum td_severity severity;
-	enum td_stage stage;
-	enum td_party gave_up;
-	char *summary, *fix;  /* owned copies */
-	struct td_strlist evidence;
-	size_t events[TD_DIAG_EVENTS];
-	size_t n_events;
-	size_t len;
-	char *json;           /* malloc'd, DIAG_MEMO_JSON_MAX bytes */
-};
 
 struct json_sink {
 	struct td_sink base;  /* first: the engine holds a pointer to it */
@@ -251,10 +224,10 @@ struct json_sink {
 	 * rest. */
 	struct td_jsonw w;
 	struct json_memo memo[MEMO_PLACES];
-	struct obj_memo hello_memo[2][OBJ_SLOTS];  /* ClientHello, ServerHello */
-	struct cert_memo cert_memo[CERT_MEMO_SLOTS];
+	struct obj_memo hello_memo[2][HELLO_SLOTS];  /* ClientHello, ServerHello */
+	struct obj_memo cert_memo[CERT_SLOTS];
 	struct event_memo event_memo[EVENT_MEMO_SLOTS];
-	struct diag_memo diag_memo[DIAG_MEMO_SLOTS];
+	struct obj_memo diag_memo[DIAG_SLOTS];
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -415,8 +388,8 @@ static void key_strlist(struct keybuf *k, const struct td_strlist *l)
 		key_str(k, l->v[i]);
 }
 
-/* The slot of key k among OBJ_SLOTS (FNV-1a over its 8-byte words). */
-static struct obj_memo *obj_slot(struct obj_memo *slots, const struct keybuf *k)
+/* The slot of key k among n (FNV-1a over its 8-byte words). */
+static struct obj_memo *obj_slot(struct obj_memo *slots, size_t n, const struct keybuf *k)
 {
 	uint64_t h = 0xcbf29ce484222325u;
 	for (size_t i = 0; i + 8 <= k->n; i += 8) {
@@ -425,7 +398,7 @@ static struct obj_memo *obj_slot(struct obj_memo *slots, const struct keybuf *k)
 		h = (h ^ x) * 0x100000001b3u;
 	}
 	h ^= h >> 29;
-	return &slots[h % OBJ_SLOTS];
+	return &slots[h % n];
 }
 
 /* The object for key k, written from memory; false when it is not the
@@ -438,14 +411,20 @@ static bool obj_hit(struct td_jsonw *w, const struct obj_memo *m, const struct k
 	return true;
 }
 
-static void obj_keep(struct obj_memo *m, const struct keybuf *k, const struct td_jsonw *w,
-		     uint64_t mark)
+static void obj_free(struct obj_memo *slots, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(slots[i].key);
+		free(slots[i].json);
+	}
+}
+
+/* Remember json (len bytes) as the object for key k. */
+static void obj_keep(struct obj_memo *m, const struct keybuf *k, const char *json, size_t len)
 {
 	if (!m)
 		return;
 	m->len = 0;
-	size_t len;
-	const char *json = td_jsonw_since(w, mark, &len);
 	if (k->full || !json || len == 0 || len > OBJ_JSON_MAX)
 		return;
 	if (!m->key && !(m->key = malloc(OBJ_KEY_MAX)))
@@ -483,7 +462,7 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	key_u16list(&k, &ch->key_share_groups);
 	key_u16list(&k, &ch->sig_algs);
 	key_strlist(&k, &ch->alpn);
-	om = om ? obj_slot(om, &k) : NULL;
+	om = om ? obj_slot(om, HELLO_SLOTS, &k) : NULL;
 	if (obj_hit(w, om, &k))
 		return;
 	uint64_t mark = td_jsonw_mark(w);
@@ -505,7 +484,9 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
 	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
 	td_jsonw_object_end(w);
-	obj_keep(om, &k, w, mark);
+	size_t len;
+	const char *json = td_jsonw_since(w, mark, &len);
+	obj_keep(om, &k, json, len);
 }
 
 static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struct obj_memo *om,
@@ -524,7 +505,7 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struc
 		    (uint64_t)sh->cipher << 16 | sh->key_share_group);
 	key_u64(&k, (uint64_t)sh->hrr | (uint64_t)sh->psk << 1);
 	key_u16list(&k, &sh->extensions);
-	om = om ? obj_slot(om, &k) : NULL;
+	om = om ? obj_slot(om, HELLO_SLOTS, &k) : NULL;
 	if (obj_hit(w, om, &k))
 		return;
 	uint64_t mark = td_jsonw_mark(w);
@@ -537,7 +518,9 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);
 	td_jsonw_object_end(w);
-	obj_keep(om, &k, w, mark);
+	size_t len;
+	const char *json = td_jsonw_since(w, mark, &len);
+	obj_keep(om, &k, json, len);
 }
 
 static const char *event_name(enum td_event_kind k)
@@ -672,11 +655,10 @@ static void write_event(struct td_jsonw *w, struct event_memo *memo, const struc
 		uint64_t mark = td_jsonw_mark(w);
 		open = write_event_head(w, e);
 		size_t len;
-		const char *json = m ? td_jsonw_since(w, mark, &len) : NULL;
-		/* The comma after "t" belongs to the object, not to the members. */
-		if (json && len > 1 && json[0] == ',' && len - 1 <= EVENT_MEMO_MAX) {
-			memcpy(m->json, json + 1, len - 1);
-			m->len = (uint8_t)(len - 1);
+		const char *json = m ? td_jsonw_since_item(w, mark, &len) : NULL;
+		if (json && len > 0 && len <= EVENT_MEMO_MAX) {
+			memcpy(m->json, json, len);
+			m->len = (uint8_t)len;
 			m->open_key = open;
 			m->key = key;
 			m->tail_known = false;
@@ -758,89 +740,46 @@ static void write_cert_fresh(struct td_jsonw *w, const struct td_cert *cert)
 	td_jsonw_object_end(w);
 }
 
-static bool str_same(const char *a, const char *b)
+/* Every field write_cert_fresh() reads, into k. */
+static void key_cert(struct keybuf *k, const struct td_cert *cert)
 {
-	return a == b || (a && b && strcmp(a, b) == 0);
+	key_u64(k, (uint64_t)cert->parsed | (uint64_t)cert->is_ca << 1 |
+		   (uint64_t)cert->self_signed << 2);
+	key_u64(k, cert->der_len);
+	key_u64(k, (uint64_t)cert->not_before);
+	key_u64(k, (uint64_t)cert->not_after);
+	key_u64(k, cert->key_bits);
+	key_u64(k, (uint64_t)(int64_t)cert->path_len);
+	key_str(k, cert->sha256);
+	key_str(k, cert->subject);
+	key_str(k, cert->issuer);
+	key_str(k, cert->serial);
+	key_str(k, cert->key_type);
+	key_str(k, cert->key_curve);
+	key_str(k, cert->sig_alg);
+	key_str(k, cert->error);
+	key_strlist(k, &cert->san);
+	key_strlist(k, &cert->key_usage);
+	key_strlist(k, &cert->ext_key_usage);
 }
 
-static bool strlist_same(const struct td_strlist *a, const struct td_strlist *b)
+static void write_cert(struct td_jsonw *w, struct obj_memo *memo, const struct td_cert *cert)
 {
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (!str_same(a->v[i], b->v[i]))
-			return false;
-	return true;
-}
-
-/* Every field write_cert_fresh() reads, compared. */
-static bool cert_same(const struct td_cert *a, const struct td_cert *b)
-{
-	return a->parsed == b->parsed && a->der_len == b->der_len &&
-	       a->not_before == b->not_before && a->not_after == b->not_after &&
-	       a->key_bits == b->key_bits && a->is_ca == b->is_ca &&
-	       a->path_len == b->path_len && a->self_signed == b->self_signed &&
-	       strcmp(a->sha256, b->sha256) == 0 && str_same(a->subject, b->subject) &&
-	       str_same(a->issuer, b->issuer) && str_same(a->serial, b->serial) &&
-	       str_same(a->key_type, b->key_type) && str_same(a->key_curve, b->key_curve) &&
-	       str_same(a->sig_alg, b->sig_alg) && str_same(a->error, b->error) &&
-	       strlist_same(&a->san, &b->san) && strlist_same(&a->key_usage, &b->key_usage) &&
-	       strlist_same(&a->ext_key_usage, &b->ext_key_usage);
-}
-
-static size_t cert_slot(const struct td_cert *cert)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	for (size_t i = 0; i < 16 && cert->sha256[i]; i++) {
-		h ^= (uint8_t)cert->sha256[i];
-		h *= 0x100000001b3u;
-	}
-	return (size_t)(h % CERT_MEMO_SLOTS);
-}
-
-static void cert_memo_keep(struct cert_memo *m, const struct td_cert *cert, const char *json,
-			   size_t len)
-{
-	if (m->used) {
-		td_cert_cleanup(&m->cert);
-		m->used = false;
-	}
-	if (!json || len == 0 || len > CERT_MEMO_JSON_MAX)
+	struct keybuf k;
+	k.n = 0;
+	k.full = false;
+	key_cert(&k, cert);
+	struct obj_memo *m = memo ? obj_slot(memo, CERT_SLOTS, &k) : NULL;
+	if (obj_hit(w, m, &k))
 		return;
-	if (!m->json && !(m->json = malloc(CERT_MEMO_JSON_MAX)))
-		return;
-	/* The copy without the DER, which is not written. */
-	struct td_cert shallow = *cert;
-	shallow.der = NULL;
-	if (td_cert_copy(&m->cert, &shallow) != TD_OK)
-		return;  /* td_cert_copy cleaned up after itself */
-	memcpy(m->json, json, len);
-	m->len = len;
-	m->used = true;
-}
-
-static void write_cert(struct td_jsonw *w, struct cert_memo *memo, const struct td_cert *cert)
-{
-	struct cert_memo *m = memo && cert->parsed ? &memo[cert_slot(cert)] : NULL;
-	if (m && m->used && cert_same(&m->cert, cert)) {
-		td_jsonw_raw(w, m->json, m->len);
-		return;
-	}
 	uint64_t mark = td_jsonw_mark(w);
 	write_cert_fresh(w, cert);
-	if (m) {
-		size_t len;
-		const char *json = td_jsonw_since(w, mark, &len);
-		/* A comma before the object belongs to the array, not to it. */
-		if (json && len > 0 && json[0] == ',') {
-			json++;
-			len--;
-		}
-		cert_memo_keep(m, cert, json, len);
-	}
+	size_t len;
+	const char *json = td_jsonw_since_item(w, mark, &len);
+	obj_keep(m, &k, json, len);
 }
 
-static void write_certs(struct td_jsonw *w, struct cert_memo *memo, struct td_jkey key,
+static void write_certs(struct td_jsonw *w, struct obj_memo *memo, struct td_jkey key,
 			const struct td_chain *ch)
 {
 	td_jsonw_jkey(w, key);
@@ -896,100 +835,38 @@ static void write_diagnosis_fresh(struct td_jsonw *w, const struct td_diagnosis 
 	td_jsonw_object_end(w);
 }
 
-/* Every field write_diagnosis_fresh() reads, compared. */
-static bool diag_same(const struct diag_memo *m, const struct td_diagnosis *d)
+/* Every field write_diagnosis_fresh() reads, into k. */
+static void key_diag(struct keybuf *k, const struct td_diagnosis *d)
 {
-	return m->used && str_same(m->code, d->code) && m->severity == d->severity &&
-	       m->stage == d->stage && m->gave_up == d->gave_up &&
-	       m->n_events == d->n_events && str_same(m->summary, d->summary) &&
-	       str_same(m->fix, d->fix) && strlist_same(&m->evidence, &d->evidence) &&
-	       memcmp(m->events, d->events, d->n_events * sizeof d->events[0]) == 0;
+	key_u64(k, (uint64_t)d->severity << 32 | (uint64_t)d->stage << 16 | (uint64_t)d->gave_up);
+	key_str(k, d->code);
+	key_str(k, d->summary);
+	key_str(k, d->fix);
+	key_strlist(k, &d->evidence);
+	size_t n = d->n_events < TD_DIAG_EVENTS ? d->n_events : TD_DIAG_EVENTS;
+	key_u64(k, n);
+	for (size_t i = 0; i < n; i++)
+		key_u64(k, d->events[i]);
 }
 
-static void diag_memo_clear(struct diag_memo *m)
-{
-	free(m->summary);
-	free(m->fix);
-	td_strlist_cleanup(&m->evidence);
-	m->summary = m->fix = NULL;
-	m->used = false;
-}
-
-static void diag_memo_keep(struct diag_memo *m, const struct td_diagnosis *d, const char *json,
-			   size_t len)
-{
-	diag_memo_clear(m);
-	if (!json || len == 0 || len > DIAG_MEMO_JSON_MAX || d->n_events > TD_DIAG_EVENTS)
-		return;
-	if (!m->json && !(m->json = malloc(DIAG_MEMO_JSON_MAX)))
-		return;
-	bool ok = true;
-	m->summary = d->summary ? strdup(d->summary) : NULL;
-	m->fix = d->fix ? strdup(d->fix) : NULL;
-	ok = (m->summary || !d->summary) && (m->fix || !d->fix);
-	for (size_t i = 0; ok && i < d->evidence.n; i++)
-		ok = td_strlist_add(&m->evidence, d->evidence.v[i]) == TD_OK;
-	ok = ok && m->evidence.n == d->evidence.n;  /* not cut by the list cap */
-	if (!ok) {
-		diag_memo_clear(m);
-		return;
-	}
-	m->code = d->code;
-	m->severity = d->severity;
-	m->stage = d->stage;
-	m->gave_up = d->gave_up;
-	m->n_events = d->n_events;
-	memcpy(m->events, d->events, d->n_events * sizeof d->events[0]);
-	memcpy(m->json, json, len);
-	m->len = len;
-	m->used = true;
-}
-
-/* FNV-1a over the code, the summary's length, its first and last 32
- * bytes and the first evidence's length: variants of one code mostly
- * differ in the middle of the summary or in the evidence. */
-static size_t diag_slot(const struct td_diagnosis *d)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	const char *sum = d->summary ? d->summary : "";
-	size_t n = strlen(sum);
-	size_t ev = d->evidence.n ? strlen(d->evidence.v[0]) : 0;
-	uint64_t lens[2] = { n, ev };
-	const char *parts[4] = { d->code ? d->code : "", sum, n > 32 ? sum + n - 32 : "",
-				 (const char *)lens };
-	size_t lim[4] = { SIZE_MAX, 32, 32, sizeof lens };
-	for (size_t k = 0; k < 4; k++) {
-		for (size_t i = 0; i < lim[k] && (k == 3 || parts[k][i]); i++) {
-			h ^= (uint8_t)parts[k][i];
-			h *= 0x100000001b3u;
-		}
-	}
-	return (size_t)(h % DIAG_MEMO_SLOTS);
-}
-
-static void write_diagnoses(struct td_jsonw *w, struct diag_memo *memo, const struct td_conn *c)
+static void write_diagnoses(struct td_jsonw *w, struct obj_memo *memo, const struct td_conn *c)
 {
 	td_jsonw_jkey(w, TD_JKEY("diagnoses"));
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < c->n_diags; i++) {
 		const struct td_diagnosis *d = &c->diags[i];
-		struct diag_memo *m = memo ? &memo[diag_slot(d)] : NULL;
-		if (m && diag_same(m, d)) {
-			td_jsonw_raw(w, m->json, m->len);
+		struct keybuf k;
+		k.n = 0;
+		k.full = false;
+		key_diag(&k, d);
+		struct obj_memo *m = memo ? obj_slot(memo, DIAG_SLOTS, &k) : NULL;
+		if (obj_hit(w, m, &k))
 			continue;
-		}
 		uint64_t mark = td_jsonw_mark(w);
 		write_diagnosis_fresh(w, d);
-		if (m) {
-			size_t len;
-			const char *json = td_jsonw_since(w, mark, &len);
-			/* A comma before the object belongs to the array. */
-			if (json && len > 0 && json[0] == ',') {
-				json++;
-				len--;
-			}
-			diag_memo_keep(m, d, json, len);
-		}
+		size_t len;
+		const char *json = td_jsonw_since_item(w, mark, &len);
+		obj_keep(m, &k, json, len);
 	}
 	td_jsonw_array_end(w);
 }
@@ -1014,8 +891,8 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 }
 
 static void write_conn(struct td_jsonw *w, struct json_memo *memo,
-		       struct obj_memo (*hmemo)[OBJ_SLOTS],
-		       struct cert_memo *cmemo, struct event_memo *emo, struct diag_memo *dmemo,
+		       struct obj_memo (*hmemo)[HELLO_SLOTS],
+		       struct obj_memo *cmemo, struct event_memo *emo, struct obj_memo *dmemo,
 		       const struct td_conn *c)
 {
 	char buf[64];
@@ -1220,21 +1097,10 @@ static void json_free(struct td_sink *s)
 	td_jsonw_flush(&js->w);  /* lines not yet handed over (no finish) */
 	for (size_t i = 0; i < MEMO_PLACES; i++)
 		free(js->memo[i].json);
-	for (size_t i = 0; i < 2; i++) {
-		for (size_t j = 0; j < OBJ_SLOTS; j++) {
-			free(js->hello_memo[i][j].key);
-			free(js->hello_memo[i][j].json);
-		}
-	}
-	for (size_t i = 0; i < DIAG_MEMO_SLOTS; i++) {
-		diag_memo_clear(&js->diag_memo[i]);
-		free(js->diag_memo[i].json);
-	}
-	for (size_t i = 0; i < CERT_MEMO_SLOTS; i++) {
-		if (js->cert_memo[i].used)
-			td_cert_cleanup(&js->cert_memo[i].cert);
-		free(js->cert_memo[i].json);
-	}
+	for (size_t i = 0; i < 2; i++)
+		obj_free(js->hello_memo[i], HELLO_SLOTS);
+	obj_free(js->cert_memo, CERT_SLOTS);
+	obj_free(js->diag_memo, DIAG_SLOTS);
 	free(s);
 }
 
