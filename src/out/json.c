@@ -401,16 +401,6 @@ static struct obj_memo *obj_slot(struct obj_memo *slots, size_t n, const struct 
 	return &slots[h % n];
 }
 
-/* The object for key k, written from memory; false when it is not the
- * remembered one.  Otherwise the caller writes it and obj_keep()s it. */
-static bool obj_hit(struct td_jsonw *w, const struct obj_memo *m, const struct keybuf *k)
-{
-	if (!m || k->full || m->len == 0 || m->klen != k->n || memcmp(m->key, k->b, k->n) != 0)
-		return false;
-	td_jsonw_raw(w, m->json, m->len);
-	return true;
-}
-
 static void obj_free(struct obj_memo *slots, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -419,12 +409,37 @@ static void obj_free(struct obj_memo *slots, size_t n)
 	}
 }
 
-/* Remember json (len bytes) as the object for key k. */
-static void obj_keep(struct obj_memo *m, const struct keybuf *k, const char *json, size_t len)
+static void key_init(struct keybuf *k)
+{
+	k->n = 0;
+	k->full = false;
+}
+
+/* Before an object is written for key k (a value, or an array item):
+ * true when it was written from memory.  Otherwise *m is its slot (NULL
+ * without slots) and *mark where it starts: the caller writes it, then
+ * obj_remember(). */
+static bool obj_recall(struct td_jsonw *w, struct obj_memo *slots, size_t n,
+		       const struct keybuf *k, struct obj_memo **m, uint64_t *mark)
+{
+	*m = slots ? obj_slot(slots, n, k) : NULL;
+	*mark = td_jsonw_mark(w);
+	const struct obj_memo *o = *m;
+	if (!o || k->full || o->len == 0 || o->klen != k->n || memcmp(o->key, k->b, k->n) != 0)
+		return false;
+	td_jsonw_raw(w, o->json, o->len);
+	return true;
+}
+
+/* Keep what was written since mark as the object for key k. */
+static void obj_remember(const struct td_jsonw *w, struct obj_memo *m, const struct keybuf *k,
+			 uint64_t mark)
 {
 	if (!m)
 		return;
 	m->len = 0;
+	size_t len;
+	const char *json = td_jsonw_since_item(w, mark, &len);
 	if (k->full || !json || len == 0 || len > OBJ_JSON_MAX)
 		return;
 	if (!m->key && !(m->key = malloc(OBJ_KEY_MAX)))
@@ -447,8 +462,7 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	}
 	/* Every field written below. */
 	struct keybuf k;
-	k.n = 0;
-	k.full = false;
+	key_init(&k);
 	uint64_t flags = (uint64_t)ch->session_ticket | (uint64_t)ch->psk << 1 |
 			 (uint64_t)ch->early_data << 2 | (uint64_t)ch->ech << 3 |
 			 (uint64_t)ch->sslv2 << 4;
@@ -462,10 +476,10 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	key_u16list(&k, &ch->key_share_groups);
 	key_u16list(&k, &ch->sig_algs);
 	key_strlist(&k, &ch->alpn);
-	om = om ? obj_slot(om, HELLO_SLOTS, &k) : NULL;
-	if (obj_hit(w, om, &k))
+	struct obj_memo *m;
+	uint64_t mark;
+	if (obj_recall(w, om, HELLO_SLOTS, &k, &m, &mark))
 		return;
-	uint64_t mark = td_jsonw_mark(w);
 	td_jsonw_object_begin(w);
 	kname(w, TD_JKEY("record_version"), TD_REG_VERSION, ch->record_version);
 	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, ch->legacy_version);
@@ -484,9 +498,7 @@ static void write_client_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
 	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
 	td_jsonw_object_end(w);
-	size_t len;
-	const char *json = td_jsonw_since(w, mark, &len);
-	obj_keep(om, &k, json, len);
+	obj_remember(w, m, &k, mark);
 }
 
 static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struct obj_memo *om,
@@ -499,16 +511,15 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	}
 	/* Every field written below. */
 	struct keybuf k;
-	k.n = 0;
-	k.full = false;
+	key_init(&k);
 	key_u64(&k, (uint64_t)sh->legacy_version << 48 | (uint64_t)sh->selected_version << 32 |
 		    (uint64_t)sh->cipher << 16 | sh->key_share_group);
 	key_u64(&k, (uint64_t)sh->hrr | (uint64_t)sh->psk << 1);
 	key_u16list(&k, &sh->extensions);
-	om = om ? obj_slot(om, HELLO_SLOTS, &k) : NULL;
-	if (obj_hit(w, om, &k))
+	struct obj_memo *m;
+	uint64_t mark;
+	if (obj_recall(w, om, HELLO_SLOTS, &k, &m, &mark))
 		return;
-	uint64_t mark = td_jsonw_mark(w);
 	td_jsonw_object_begin(w);
 	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, sh->legacy_version);
 	kname_or_null(w, TD_JKEY("selected_version"), TD_REG_VERSION, sh->selected_version);
@@ -518,9 +529,7 @@ static void write_server_hello(struct td_jsonw *w, struct json_memo *memo, struc
 	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);
 	td_jsonw_object_end(w);
-	size_t len;
-	const char *json = td_jsonw_since(w, mark, &len);
-	obj_keep(om, &k, json, len);
+	obj_remember(w, m, &k, mark);
 }
 
 static const char *event_name(enum td_event_kind k)
@@ -766,17 +775,14 @@ static void key_cert(struct keybuf *k, const struct td_cert *cert)
 static void write_cert(struct td_jsonw *w, struct obj_memo *memo, const struct td_cert *cert)
 {
 	struct keybuf k;
-	k.n = 0;
-	k.full = false;
+	key_init(&k);
 	key_cert(&k, cert);
-	struct obj_memo *m = memo ? obj_slot(memo, CERT_SLOTS, &k) : NULL;
-	if (obj_hit(w, m, &k))
+	struct obj_memo *m;
+	uint64_t mark;
+	if (obj_recall(w, memo, CERT_SLOTS, &k, &m, &mark))
 		return;
-	uint64_t mark = td_jsonw_mark(w);
 	write_cert_fresh(w, cert);
-	size_t len;
-	const char *json = td_jsonw_since_item(w, mark, &len);
-	obj_keep(m, &k, json, len);
+	obj_remember(w, m, &k, mark);
 }
 
 static void write_certs(struct td_jsonw *w, struct obj_memo *memo, struct td_jkey key,
@@ -856,17 +862,14 @@ static void write_diagnoses(struct td_jsonw *w, struct obj_memo *memo, const str
 	for (size_t i = 0; i < c->n_diags; i++) {
 		const struct td_diagnosis *d = &c->diags[i];
 		struct keybuf k;
-		k.n = 0;
-		k.full = false;
+		key_init(&k);
 		key_diag(&k, d);
-		struct obj_memo *m = memo ? obj_slot(memo, DIAG_SLOTS, &k) : NULL;
-		if (obj_hit(w, m, &k))
+		struct obj_memo *m;
+		uint64_t mark;
+		if (obj_recall(w, memo, DIAG_SLOTS, &k, &m, &mark))
 			continue;
-		uint64_t mark = td_jsonw_mark(w);
 		write_diagnosis_fresh(w, d);
-		size_t len;
-		const char *json = td_jsonw_since_item(w, mark, &len);
-		obj_keep(m, &k, json, len);
+		obj_remember(w, m, &k, mark);
 	}
 	td_jsonw_array_end(w);
 }

@@ -157,6 +157,19 @@ static void before_value(struct td_jsonw *w)
 	w->has_items |= top_bit(w);
 }
 
+/* Before a key (or remembered members): the comma, and the check that
+ * a member may come here. */
+static void before_member(struct td_jsonw *w)
+{
+	if (!in_object(w) || w->after_key)
+		w->misuse = true;
+	if (w->depth > 0) {
+		if (w->has_items & top_bit(w))
+			putch(w, ',');
+		w->has_items |= top_bit(w);
+	}
+}
+
 /* Bytes written as they are: printable ASCII but '"' and '\\'. */
 static const bool plain_byte[256] = {
 	[0x20] = true, [0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7e] = true,
@@ -275,13 +288,7 @@ static void write_escaped(struct td_jsonw *w, const uint8_t *p, size_t n)
 
 void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n)
 {
-	if (!in_object(w) || w->after_key)
-		w->misuse = true;
-	if (w->depth > 0) {
-		if (w->has_items & top_bit(w))
-			putch(w, ',');
-		w->has_items |= top_bit(w);
-	}
+	before_member(w);
 	if (!key) {
 		w->misuse = true;
 		key = "";
@@ -294,13 +301,7 @@ void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n)
 
 void td_jsonw_jkey(struct td_jsonw *w, struct td_jkey k)
 {
-	if (!in_object(w) || w->after_key)
-		w->misuse = true;
-	if (w->depth > 0) {
-		if (w->has_items & top_bit(w))
-			putch(w, ',');
-		w->has_items |= top_bit(w);
-	}
+	before_member(w);
 	if (!k.q || k.n < 3 || k.q[0] != '"' || k.q[k.n - 2] != '"' || k.q[k.n - 1] != ':') {
 		w->misuse = true;
 		PUTS(w, "\"\":");
@@ -498,13 +499,9 @@ const char *td_jsonw_since_item(const struct td_jsonw *w, uint64_t mark, size_t 
 
 void td_jsonw_members_raw(struct td_jsonw *w, const char *json, size_t n, bool open_key)
 {
-	if (!in_object(w) || w->after_key || n == 0)
+	if (n == 0)
 		w->misuse = true;
-	if (w->depth > 0) {
-		if (w->has_items & top_bit(w))
-			putch(w, ',');
-		w->has_items |= top_bit(w);
-	}
+	before_member(w);
 	put(w, json, n);
 	w->after_key = open_key;
 }

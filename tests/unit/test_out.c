@@ -1265,9 +1265,10 @@ static char *json_alone(const struct td_conn *c)
 	return line;
 }
 
-/* The sink writes a list of names again from memory when the previous
- * connection had the same list there: every line must still be what a
- * fresh sink writes for that connection alone, however the lists change. */
+/* The sink writes lists of names, hello and certificate objects,
+ * timeline events and diagnoses again from memory when an earlier
+ * connection had the same: every line must still be what a fresh sink
+ * writes for that connection alone, whichever field changes. */
 static void test_json_memo(void)
 {
 	struct mem m;
