@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amplify.c - turn one seed capture into a large benchmark workload.
  *

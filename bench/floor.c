@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * floor.c - the benchmark's floor: the cheapest possible libpcap reader.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run.sh -- tlsdiag's benchmark (`make bench`): prints figures, not a verdict
 # (its exit status is 0 whether or not the targets hold; non-zero only when

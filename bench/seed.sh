@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # seed.sh -- record the benchmark's seed captures from real traffic.
 #

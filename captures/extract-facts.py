@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """extract-facts.py -- write the expected facts of one lab capture.
 
 Used by make-captures.sh (step "facts").  The facts are taken from tshark's

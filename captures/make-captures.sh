@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # make-captures.sh -- build tlsdiag's lab capture set, for real, over loopback.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * budget.h - one memory budget shared by every buffer the input can
  * fill (the --max-memory cap): out-of-order TCP segments (reasm.h),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * caps.h - every limit that input can push against, in one place.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * capture.h - where packets come from: a capture file, stdin, or a
  * live interface, through libpcap.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conn.h - the connection model: one TLS connection, its facts and its
  * timeline.

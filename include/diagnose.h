@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * diagnose.h - why a handshake failed, who gave up, and what to change.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dynbuf.h - a growable byte buffer that carries its own size cap.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filehash.h - the SHA-256 of a file, for the Markdown report's header
  * (a reader can check that the report describes the capture they hold).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter.h - a sink in front of another sink: --only-failed and
  * --redact for every output format at once.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * flowtab.h - the table of TCP flows being tracked.
  *

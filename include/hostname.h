@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hostname.h - does a certificate cover the name a client asked for?
  *

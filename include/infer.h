@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * infer.h - what an encrypted record most likely is, without keys.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * keylog.h - NSS key log files (SSLKEYLOGFILE), the secrets tlsdiag
  * decrypts with.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reader.h - the bounded reader: the only way tlsdiag reads untrusted bytes.
  *

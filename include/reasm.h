@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reasm.h - in-order delivery of one direction of a TCP stream.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * redact.h - pseudonyms for what names people and machines (--redact),
  * so that a report can be posted publicly.

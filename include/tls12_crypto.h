@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls12_crypto.h - SSL 3.0 and TLS 1.0, 1.1 and 1.2 key derivation and
  * record decryption from a key log's master secret, through wolfSSL.

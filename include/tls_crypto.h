@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls_crypto.h - TLS 1.3 key derivation and record decryption, through
  * wolfSSL (the only crypto glue besides src/x509/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls_handshake.h - handshake messages (RFC 8446 4, RFC 5246 7.4).
  *

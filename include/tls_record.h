@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls_record.h - the TLS record layer (RFC 8446 5.1, RFC 5246 6.2).
  *

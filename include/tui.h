@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui.h - the live full-screen view: every TLS handshake as it happens.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * x509.h - certificates and distinguished names, through wolfSSL.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * main.c - the tlsdiag command: options (options.c), then capture ->
  * engine -> sink, or the live view.

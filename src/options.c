@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * options.c - the tlsdiag command line: --help, and parsing every option
  * into struct options (options.h) with a one-line error for bad input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * options.h - the tlsdiag command line (src/options.c): what the user
  * asked for, parsed and checked; src/main.c runs it.

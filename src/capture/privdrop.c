@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privdrop.c - give up root once the capture is open (see capture.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * diagnose.c - runs the rules over a finished connection (see
  * diagnose.h): works out the facts every rule needs once (struct dx),

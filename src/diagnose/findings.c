@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * findings.c - what the rules share: writing a finding, and reading the
  * connection (names, positions, who rejected what).  See rules.h.

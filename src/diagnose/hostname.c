@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostname.c - certificate name matching, RFC 6125 6.4 (see hostname.h). */
 #include "config.h"
 

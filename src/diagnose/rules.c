@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules.c - the diagnosis rules, one small function each, and their
  * table (see rules.h).

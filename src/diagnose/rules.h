@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules.h - what a diagnosis rule sees and writes (private to
  * src/diagnose/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules_cert.c - rules about certificates themselves: validity dates,
  * incomplete chains, key usage, missing SAN, weak keys and signatures,

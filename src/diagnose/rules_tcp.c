@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules_tcp.c - rules before TLS: refused and unanswered connections,
  * silent servers, peers that do not speak TLS (see rules.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decrypt.c - key-log decryption of a flow's protected records (see
  * flow.h; the record protection itself is in src/tls/crypto.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * engine.c - packets in, finished TLS connections out (see engine.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * flow.h - inside the engine: one TCP flow being analysed, shared by
  * src/engine/engine.c (flows, TCP, reporting), records.c (TLS records and

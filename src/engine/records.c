@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * records.c - a flow's TLS records and handshake messages, into the
  * connection model (see flow.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * clone.c - a deep copy of a connection (conn.h), for sinks that keep
  * connections after conn_done returns (the TUI, the Markdown report,

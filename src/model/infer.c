@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * infer.c - label encrypted records by size and position (see infer.h).
  *

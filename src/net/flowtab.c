@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * flowtab.c - the table of TCP flows (see flowtab.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ip.c - IPv4 (RFC 791 section 3.1) and IPv6 (RFC 8200 sections 3-4)
  * down to the TCP header.

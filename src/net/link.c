@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * link.c - link layers: from a captured frame to the IP packet inside.
  *

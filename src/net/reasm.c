@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * reasm.c - one direction of a TCP stream, in order (see reasm.h).
  *

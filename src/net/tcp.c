@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tcp.c - the TCP header (RFC 9293 section 3.1).
  *

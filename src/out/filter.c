@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter.c - the sink in front of the writers: --only-failed and
  * --redact (see filter.h).  Every writer gets the same connections,

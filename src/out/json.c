@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json.c - the JSON Lines sink: one object per connection, one line each,
  * then one summary object on the last line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jsonw.h - a small streaming JSON writer (RFC 8259) to a FILE.
  *

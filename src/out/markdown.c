@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * markdown.c - the bug report (-o markdown): a self-contained Markdown
  * document meant to be pasted into a GitHub or GitLab issue.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mdconn.c - one connection's section of the Markdown report (mdw.h):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mdw.c - the Markdown writer's primitives (mdw.h): inline text made
  * inert, code spans, and GFM tables whose rows always have the header's

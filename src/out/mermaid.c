@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mermaid.c - a connection's timeline as a Mermaid sequence diagram
  * (https://mermaid.js.org/syntax/sequenceDiagram.html), which GitHub and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pmap.c - the redactor's map, original -> pseudonym, and the free-text
  * substitution over it (see pmap.h and redact.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pmap.h - a map from originals to pseudonyms, and substitution of the
  * originals in free text (private to src/out/: the redactor's engine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * redact.c - stable pseudonyms for addresses, names and end-entity
  * certificates (see redact.h for what is and is not redacted).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* textdiag.c - diagnoses in the text report (see textdiag.h). */
 #include "config.h"
 

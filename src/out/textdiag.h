@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * textdiag.h - the diagnoses of a connection in the text report (private
  * to src/out/).  A failed connection leads with its diagnoses: code,

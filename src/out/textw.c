@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * textw.c - the line writer of the text report (see textw.h): lines
  * that never pass TD_TW_WIDTH columns, optional colour, and lists that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * textw.h - the line writer of the text report (text.c): lines of at
  * most TD_TW_WIDTH columns, optional colour, and lists that wrap or

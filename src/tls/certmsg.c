@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * certmsg.c - Certificate, CertificateRequest, ServerKeyExchange and
  * CertificateVerify (RFC 8446 4.3.2, 4.4.2, 4.4.3; RFC 5246 7.4.2,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * crypto12.c - TLS 1.0-1.2 (and SSL 3.0) key block and record decryption
  * (tls12_crypto.h).  SSL 3.0's own key block and MAC, and the export

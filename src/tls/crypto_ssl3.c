@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * crypto_ssl3.c - what SSL 3.0 does differently from TLS 1.0 (tls12_crypto.h):
  * its key block and its record MAC; and the keys of the export suites of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * handshake.c - joining handshake records into messages (RFC 8446 4,
  * RFC 5246 7.4; fragmentation: RFC 5246 6.2.1, RFC 8446 5.1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hello.c - ClientHello, SSLv2-compatible ClientHello, ServerHello /
  * HelloRetryRequest and EncryptedExtensions (RFC 8446 4.1.2, 4.1.3,

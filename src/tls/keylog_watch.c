@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * keylog_watch.c - key log files re-read as they grow (see keylog.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * names.c - IANA names for TLS code points (see tls_names.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * record.c - the TLS record layer over one direction of a TCP stream
  * (RFC 8446 5.1, RFC 5246 6.2, SSLv2-compatible hello: RFC 5246 E.2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * details.c - the bottom pane's document for one connection (tui_int.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * draw.c - one frame of the TUI on the curses screen.
  *

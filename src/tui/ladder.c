@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ladder.c - the handshake as a ladder diagram (tui_int.h), the way the
  * seed article draws it: a client column, a server column, and one

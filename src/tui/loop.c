@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * loop.c - the TUI's terminal session (tui.h): curses set-up and
  * teardown, signals, the sink, the poll loop, the keys and the s report.

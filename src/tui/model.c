@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * model.c - the TUI's own copy of what the engine reported (tui_int.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rows.c - text cells and the connection list (tui_int.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui_int.h - the TUI's insides, private to src/tui/ and its unit tests
  * (tests/unit/test_tui.c).  Nothing here includes curses: the model, the

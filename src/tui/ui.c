@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ui.c - what the keys do to the view (tui_int.h): selection, scrolling,
  * the two panes, the filters, pause and help.  No curses here: loop.c

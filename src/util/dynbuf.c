@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dynbuf.c - growable byte buffer with a cap (see dynbuf.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filehash.c - the SHA-256 of a file (see filehash.h).
  *

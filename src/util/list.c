@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* list.c - capped lists of code points and strings (see list.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* result.c - names of results (see result.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* text.c - printable strings from wire bytes (see text.h). */
 #include "config.h"
 

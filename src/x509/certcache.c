@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * certcache.c - certificates parsed once per distinct DER (see x509.h).
  *

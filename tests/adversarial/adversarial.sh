@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile traffic against tlsdiag's resource caps (include/caps.h), measured.
 #
 # tests/adversarial/gen.py writes the captures (see its header): a SYN

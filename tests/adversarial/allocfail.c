@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * allocfail.c - the allocation-failure sweep: fail the Nth allocation,
  * for every N, and check that tlsdiag's pipeline comes back cleanly.

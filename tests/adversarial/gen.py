@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Hostile captures for tlsdiag's resource caps (tests/adversarial/adversarial.sh).
 
     gen.py DIR [--syn-flows N] [--only NAME[,NAME...]] [--list]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rss.c - run a command and report what it cost, for adversarial.sh.
  *

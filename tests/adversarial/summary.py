@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Read tlsdiag's end-of-run summary, for tests/adversarial/adversarial.sh.
 
     summary.py text FILE        the text report's summary (its last lines)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # valgrind memcheck over every capture: `make valgrind-check`.
 #
 #   valgrind.sh [--srcdir=DIR] [--jobs=N] [--no-adversarial] TLSDIAG

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Decryption agreement with tshark over the key-logged captures of
 # ../shared/corpus (see decrypt_agree.py): for every connection, the
 # handshake messages up to each side's Finished and the alerts tlsdiag

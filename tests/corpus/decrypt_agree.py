@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """decrypt_agree.py - does tlsdiag decrypt what tshark decrypts?
 
 For a capture and its key log, compare per TLS connection (keyed by the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Corpus check: tlsdiag over the public captures in ../shared/corpus.
 #  1. robustness: every capture runs to the end, exit 0 or 1, within 60 s,
 #     with no sanitizer report (when tlsdiag was built with them), and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # facts.jq - turn tlsdiag's JSON Lines into the facts format of
 # captures/expected/*.facts ("<conn> <key> <value>"), so that facts
 # written from tshark and openssl can be compared with what tlsdiag says.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Live capture end to end: tlsdiag -i lo while openssl s_server and
 # s_client make a real TLS 1.3 handshake over loopback; on SIGINT it must
 # report that connection and exit 0.  Needs root (or CAP_NET_RAW) and

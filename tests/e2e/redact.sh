@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end tests of --redact, --redact=all and --only-failed over every
 # capture in captures/ (with its key log when there is one):
 #  1. the original values (client and server addresses, SNI, the Host

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end tests: tlsdiag on every capture in captures/ against facts
 # checked with tshark and openssl (captures/expected/*.facts), plus the
 # command line's contract (stdin, gzip, errors and exit statuses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_capture.c - libFuzzer harness: a whole capture file through the
  * full pipeline, as `tlsdiag -r FILE -k captures/ *.keylog` runs it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_common.c - shared set-up and the output oracle of the fuzz
  * harnesses (see fuzz_common.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_conv.c - a TCP conversation made of frames (see fuzz_conv.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_conv.h - a TCP conversation made of frames, for the harnesses
  * that fuzz byte streams rather than packet headers (fuzz_tls.c,

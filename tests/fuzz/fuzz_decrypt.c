@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_decrypt.c - libFuzzer harness: record decryption (tls_crypto.h,
  * tls12_crypto.h), alone and through the engine with a key log.

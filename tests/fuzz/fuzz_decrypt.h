@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_decrypt.h - what the two halves of the decrypt harness share:
  * fuzz_decrypt.c (the entry point, TLS 1.3) and fuzz_decrypt12.c

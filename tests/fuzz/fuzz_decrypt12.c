@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_decrypt12.c - the SSL 3.0 and TLS 1.0-1.2 half of the decrypt
  * harness (tls12_crypto.h); fuzz_decrypt.c has the entry point and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_keylog.c - libFuzzer harness: the NSS key log parser (keylog.h),
  * checked against a reference model.

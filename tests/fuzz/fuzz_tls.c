@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_tls.c - libFuzzer harness: the TLS record and handshake layers
  * over a two-direction byte stream, through the whole engine.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_x509.c - libFuzzer harness: certificates and distinguished
  * names (x509.h), chain verification (verify.h), and what the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build the seed corpora of the fuzz harnesses (tests/fuzz/fuzz_*.c).
 
     make-seeds.py --srcdir TOP_SRCDIR --out DIR [--extra CAPTURE_DIR]...

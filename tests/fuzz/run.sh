@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run libFuzzer harnesses for a bounded time each (make fuzz-run).
 #
 #   run.sh --srcdir=TOP_SRCDIR --dir=BUILD/tests/fuzz [--seconds=60] [--jobs=1] HARNESS...

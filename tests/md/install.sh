@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/md/install.sh - what tests/md/render.sh needs, installed outside
 # the source tree: Debian's chromium (and node and npm when missing),
 # then the npm packages of tests/md/package.json at the exact versions of

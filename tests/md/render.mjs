@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // tests/md/render.mjs - checks Markdown reports the way GitHub shows them.
 //
 //   node render.mjs [--shots DIR] FILE.md...

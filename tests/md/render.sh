@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/md/render.sh - the Markdown report (-o markdown) as GitHub shows it.
 #
 # Writes the report of every failure capture in captures/ (those whose

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Write reproducible mutants of one capture file (for tests/robust/mutate.sh).
 
     mutate.py --out DIR [--seed N] [--cuts 50] [--flips 3] [--rate 0.01] FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Mutation robustness: tlsdiag over truncated and corrupted captures.
 #
 #   mutate.sh [--srcdir=DIR] [--corpus=DIR] [--jobs=N] [--timeout=S]

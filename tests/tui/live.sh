@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The live view on a real interface: tlsdiag -i lo in tmux (the view) and
 # tlsdiag -i lo --no-tui -o json side by side, while the lab's server
 # (openssl s_server with -Verify, as captures/make-captures.sh runs it:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Does the live view keep up with 200 new TLS connections a second?
 # (A measurement for the notes, not a test: run it by hand, as root or not.)
 #

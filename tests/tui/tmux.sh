@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The live view (tlsdiag -r FILE --tui), driven through tmux: send-keys in,
 # capture-pane out.  Over two lab captures joined into one (an mTLS
 # success, then a client certificate from an unknown CA), at 80x24:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * frames.c - build captured frames for unit tests (see frames.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * runner.c - runs every CUnit suite.  The exit status is the number of
  * failed tests (plus failed assertions outside tests), never

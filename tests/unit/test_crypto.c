@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_crypto.c - TLS 1.3 traffic keys and record decryption (tls_crypto.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_crypto12.c - TLS 1.0-1.2 key block and record decryption
  * (tls12_crypto.h).

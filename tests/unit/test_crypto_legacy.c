@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_crypto_legacy.c - the legacy record protection of tls12_crypto.h:
  * RC4 (128, and the 40-bit export suites), 3DES-EDE-CBC, DES-CBC,

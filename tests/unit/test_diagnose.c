@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_diagnose.c - every diagnosis rule on synthetic connections, and
  * certificate name matching.  The lab captures check the same rules on

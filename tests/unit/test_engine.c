@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_engine.c - the engine end to end on synthetic flows: frames in,
  * connections out through a recording sink.  Real traffic is tested by

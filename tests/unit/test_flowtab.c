@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_flowtab.c - the flow table: both directions, LRU eviction when
  * full, idle expiry, flush, remove, and 100k flows.

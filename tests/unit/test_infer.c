@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_infer.c - labelling encrypted records by size and position
  * (infer.h).  Record sizes below are those of the lab captures (openssl

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_keylog.c - NSS key log parsing and lookup (keylog.h). */
 #include "config.h"
 

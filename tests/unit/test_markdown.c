@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_markdown.c - the Markdown report (src/out/markdown.c, mdconn.c,
  * mermaid.c) over connections built by hand, written to memory.

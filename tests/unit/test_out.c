@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_out.c - the writers: jsonw (escaping, nesting, numbers, misuse),
  * the JSON Lines sink and the text sink, over connections built by hand

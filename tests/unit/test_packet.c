@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_packet.c - td_packet_decode(): link layers, IPv4, IPv6 and its
  * extension headers, TCP; truncation sweeps over every prefix.

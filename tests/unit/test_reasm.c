@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_reasm.c - TCP reassembly: order, duplicates, overlaps, sequence
  * wraparound, gaps, caps, flush and stop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_redact.c - the redactor (redact.h), the filter sink (filter.h)
  * and the JSON summary seen through it: stable and distinct pseudonyms,

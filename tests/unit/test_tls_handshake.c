@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_tls_handshake.c - handshake reassembly (src/tls/handshake.c) and
  * the message decoders (src/tls/hello.c, src/tls/certmsg.c).

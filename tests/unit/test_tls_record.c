@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_tls_record.c - the TLS record layer (src/tls/record.c) and the
  * IANA name tables (src/tls/names.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_tui.c - the TUI's logic without a terminal (src/tui/tui_int.h):
  * the state a connection is in as its events arrive, the ring of rows

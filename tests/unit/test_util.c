@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_util.c - the bounded reader, dynbuf, lists and text helpers. */
 #include "config.h"
 

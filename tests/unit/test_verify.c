@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_verify.c - passive chain verification (verify.h) on the lab PKI
  * of captures/lab (what the lab's s_server, curl and s_client really

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_x509.c - the certificate layer (x509.h) against certificates made
  * with openssl (tests/unit/data/README.md, gen-x509.sh).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests.h - the CUnit suites of tlsdiag.  Each tests/unit/test_*.c file
  * defines one registration function that adds its suite(s); runner.c

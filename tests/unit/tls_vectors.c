@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls_vectors.c - real TLS records shared by the record-layer and
  * handshake tests (see tls_vectors.h), and the helper that joins bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls_vectors.h - real TLS records shared by test_tls_record.c and
  * test_tls_handshake.c, and a buffer to join records or messages into.

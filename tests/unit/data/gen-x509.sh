@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-x509.sh - regenerate the x509_*.der test certificates of
 # tests/unit/test_x509.c.  Needs openssl(1) 3.x.  Keys are throwaway
 # (generated in a temporary directory and deleted): the DER files are

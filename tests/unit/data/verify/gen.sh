@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen.sh - regenerate the certificates of tests/unit/test_verify.c (the
 # passive chain verification of include/verify.h).  Needs openssl(1) 3.x.
 # Keys are throwaway (made in a temporary directory and deleted): the PEM
