@@ -79,8 +79,9 @@
 
 
 enum td_redact_level {
-	TD_REDACT_NAMES = 0,  /* --redact: addresses, names, end-entity certificates */
-	TD_REDACT_ALL         /* --redact=all: CA names too */
+	TD_REDACT_NAMES = 0,  /* --redact=names: addresses, names, end-entity certificates */
+	TD_REDACT_PRIVATE,    /* --redact: also CAs not in the system trust store (a private PKI) */
+	TD_REDACT_ALL         /* --redact=all: every CA name too */
 };
 
 struct td_redactor;

@@ -47,6 +47,10 @@ static void usage(FILE *out)
 "Input:\n"
 "  -r, --read FILE          read a pcap or pcapng file (gzip allowed); - is stdin\n"
 "  -i, --interface IFACE    capture live on IFACE (needs CAP_NET_RAW)\n"
+"  -D, --list-interfaces    list the interfaces -i can capture on, and exit\n"
+"  -F, --filter-file FILE   read the filter expression from FILE (# starts a comment)\n"
+"  -c, --count N            stop after N TLS connections are reported\n"
+"  -w, --write FILE         also save the packets read to FILE (pcap; - is stdout)\n"
 "  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
 "  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
 "  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt handshakes; live,\n"
@@ -66,10 +70,15 @@ static void usage(FILE *out)
 "  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection)\n"
 "                           or markdown (a bug report with sequence diagrams)\n"
 "      --all                markdown: details of every connection, not only failures\n"
-"      --redact[=all]       replace addresses, host names, SNI and end-entity certificate\n"
-"                           names by stable pseudonyms (=all: CA names too)\n"
+"      --redact[=LEVEL]     replace addresses, host names, SNI, end-entity certificate\n"
+"                           names and private CAs (not in the system trust store) by\n"
+"                           stable pseudonyms; =names: keep every CA name; =all: no\n"
+"                           CA name kept\n"
 "      --only-failed        report only failed or incomplete connections, or with errors\n"
-"      --color=WHEN         auto (default: on a terminal), always or never\n"
+"      --color[=WHEN]       auto (default: on a terminal), always or never\n"
+"      --width COLUMNS      text: wrap at COLUMNS (default: the terminal's width,\n"
+"                           else $COLUMNS, else 80)\n"
+"      --summary            the view: print the text summary after quitting\n"
 "  -v, --verbose            text: list every suite, extension and group\n"
 "\n"
 "Diagnoses (each failed handshake: why, who gave up, what to change):\n"
@@ -97,7 +106,8 @@ static void usage(FILE *out)
 "  -V, --version            the version\n"
 "\n"
 "Exit status: 0 when no handshake has an error diagnosis, 1 when one has,\n"
-"2 on a usage or input error.\n"
+"2 on a usage or input error (also a capture cut short or damaged, and a\n"
+"failed write of the report).\n"
 "Examples:\n"
 "  tlsdiag -r capture.pcap\n"
 "  tlsdiag -r capture.pcap -o json 'port 8443'\n"
@@ -163,7 +173,68 @@ static char *join_args(int argc, char **argv)
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
        OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
-       OPT_TUI, OPT_NO_TUI, OPT_REPLAY };
+       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY };
+
+/* The words an option with an optional value takes: `--color never` is
+ * read as `--color=never` only when the next word is one of them, so a
+ * filter expression after a bare --color stays a filter. */
+static const char *const color_words[] = { "auto", "always", "never", NULL };
+static const char *const redact_words[] = { "names", "all", NULL };
+
+static bool is_word(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(s, *words) == 0)
+			return true;
+	return false;
+}
+
+/* -F: the whole file as one expression; lines joined by spaces, and
+ * from a # to the end of its line left out (tcpdump reads the file as
+ * it is; comments make a kept filter file readable).  NULL with a
+ * one-line message on stderr. */
+static char *read_filter_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fail_usage("cannot read the filter file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	enum { MAX_FILTER = 64 * 1024 };
+	char *s = malloc(MAX_FILTER + 1);
+	if (!s) {
+		fclose(f);
+		fail_usage("%s", "out of memory");
+		return NULL;
+	}
+	size_t n = 0;
+	bool comment = false;
+	int ch;
+	while ((ch = getc(f)) != EOF) {
+		if (ch == '#')
+			comment = true;
+		else if (ch == '\n')
+			comment = false;
+		if (comment)
+			continue;
+		if (n == MAX_FILTER) {
+			fail_usage("filter file %s is over %u bytes", path, (unsigned)MAX_FILTER);
+			free(s);
+			s = NULL;
+			break;
+		}
+		s[n++] = ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : (char)ch;
+	}
+	if (s && ferror(f)) {
+		fail_usage("cannot read the filter file %s: %s", path, strerror(errno));
+		free(s);
+		s = NULL;
+	} else if (s) {
+		s[n] = '\0';
+	}
+	fclose(f);
+	return s;
+}
 
 /* --at: RFC 3339 UTC ("2024-02-29T18:40:22Z") or seconds since the epoch. */
 static bool parse_time(const char *s, int64_t *out)
@@ -214,6 +285,12 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "redact", optional_argument, NULL, OPT_REDACT },
 		{ "only-failed", no_argument, NULL, OPT_ONLY_FAILED },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "count", required_argument, NULL, 'c' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "list-interfaces", no_argument, NULL, 'D' },
+		{ "filter-file", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -225,7 +302,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 	int c;
 	size_t v;
 	opterr = 0;  /* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "+:r:i:k:s:po:vhVZ:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:i:k:s:po:vhVZ:c:w:DF:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->read_file = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -249,6 +326,8 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			o->format_given = true;
 			break;
 		case OPT_COLOR:
+			if (!optarg && optind < argc && is_word(argv[optind], color_words))
+				optarg = argv[optind++];
 			if (!optarg || strcmp(optarg, "always") == 0)
 				o->color = COLOR_ALWAYS;
 			else if (strcmp(optarg, "never") == 0)
@@ -295,19 +374,41 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_REDACT:
 			o->redact = true;
+			if (!optarg && optind < argc && is_word(argv[optind], redact_words))
+				optarg = argv[optind++];
 			if (!optarg)
+				o->redact_level = TD_REDACT_PRIVATE;
+			else if (strcmp(optarg, "names") == 0)
 				o->redact_level = TD_REDACT_NAMES;
 			else if (strcmp(optarg, "all") == 0)
 				o->redact_level = TD_REDACT_ALL;
 			else
-				return fail_usage("bad --redact value '%s': give --redact or --redact=all",
-						  optarg);
+				return fail_usage("bad --redact value '%s': give --redact, --redact=names "
+						  "or --redact=all", optarg);
 			break;
 		case OPT_ONLY_FAILED: o->only_failed = true; break;
 		case OPT_FORCE: o->force = true; break;
 		case OPT_TUI: o->tui = TUI_ON; break;
 		case OPT_NO_TUI: o->tui = TUI_OFF; break;
 		case OPT_REPLAY: o->replay = true; break;
+		case OPT_SUMMARY: o->summary = true; break;
+		case OPT_WIDTH:
+			if (!parse_size(optarg, 40, &v) || v > 1000)
+				return fail_usage("bad --width '%s': give 40 to 1000 columns", optarg);
+			o->width = (unsigned)v;
+			break;
+		case 'c':
+			if (!parse_size(optarg, 1, &v))
+				return fail_usage("bad count '%s': give a number of connections", optarg);
+			o->count = v;
+			break;
+		case 'w':
+			if (!optarg[0])
+				return fail_usage("%s", "-w needs a file name");
+			o->write_file = optarg;
+			break;
+		case 'D': o->list_interfaces = true; break;
+		case 'F': o->filter_file = optarg; break;
 		case 'Z':
 			if (!optarg[0])
 				return fail_usage("%s", "-Z needs a user name");
@@ -323,6 +424,8 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			return fail_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->list_interfaces)
+		return 0;  /* nothing else is needed; main lists them */
 	if (!o->read_file == !o->iface)
 		return fail_usage("%s", o->read_file ? "give -r or -i, not both"
 					     : "nothing to read: give -r FILE or -i INTERFACE");
@@ -340,7 +443,16 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		o->tui = o->iface && !o->format_given && isatty(STDOUT_FILENO) &&
 			 term && term[0] && strcmp(term, "dumb") != 0 ? TUI_ON : TUI_OFF;
 	}
-	if (optind < argc) {
+	if (o->count && o->tui == TUI_ON)
+		return fail_usage("%s", "-c stops the report, not the view: add --no-tui");
+	if (o->filter_file) {
+		if (optind < argc)
+			return fail_usage("%s", "give the filter in -F FILE or on the command line, "
+					  "not both");
+		o->filter = read_filter_file(o->filter_file);
+		if (!o->filter)
+			return EXIT_USAGE;
+	} else if (optind < argc) {
 		o->filter = join_args(argc - optind, argv + optind);
 		if (!o->filter)
 			return fail_usage("%s", "out of memory");

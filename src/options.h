@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diagnose.h"
 #include "engine.h"
@@ -40,6 +41,12 @@ struct options {
 	enum td_redact_level redact_level;
 	bool only_failed;
 	bool force;             /* --force: the view's s may replace an earlier report file */
+	bool summary;           /* --summary: the view prints the text summary on quit */
+	unsigned width;         /* --width: text report columns; 0: the terminal's, COLUMNS or 80 */
+	uint64_t count;         /* -c: stop after this many connections reported; 0: no limit */
+	const char *write_file; /* -w: save the packets read (pcap); "-" is stdout */
+	bool list_interfaces;   /* -D: list the capture interfaces and exit */
+	const char *filter_file; /* -F: the BPF expression comes from this file */
 };
 
 /* Parse argv into *o (td_config_defaults first).  0: run; otherwise the
