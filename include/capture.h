@@ -46,6 +46,31 @@ enum td_result td_capture_set_filter(struct td_capture *c, const char *expr,
 enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			      char *err, size_t errlen) TD_MUST_CHECK;
 
+/* -w: save every frame read from now on (those the filter lets through)
+ * to path, a pcap file of the capture's link type.
+ * TD_ERR_IO with err. */
+enum td_result td_capture_save_to(struct td_capture *c, const char *path,
+				  char *err, size_t errlen) TD_MUST_CHECK;
+
+/* Flush and close the -w file.  TD_ERR_IO with err (naming path) when a
+ * write failed at any point; TD_OK when nothing was being saved. */
+enum td_result td_capture_save_close(struct td_capture *c, const char *path,
+				     char *err, size_t errlen) TD_MUST_CHECK;
+
+/* -D: the interfaces libpcap can capture on, in its order; fn gets a
+ * number from 1, the name, the description (NULL when none) and the
+ * state in tcpdump -D's words ("Up, Running, Loopback"). */
+typedef void (*td_iface_fn)(void *ctx, unsigned n, const char *name, const char *desc,
+			    const char *flags);
+enum td_result td_capture_list_interfaces(td_iface_fn fn, void *ctx,
+					  char *err, size_t errlen) TD_MUST_CHECK;
+
+/* When a capture file ended early, cut short in a frame or damaged so
+ * that libpcap could not read past a frame (td_capture_run() and
+ * td_capture_dispatch() then return TD_OK with err saying so): libpcap's
+ * words for it, valid until td_capture_close().  NULL otherwise. */
+const char *td_capture_cut_short(const struct td_capture *c);
+
 /* Ask td_capture_run to return; safe from a signal handler. */
 void td_capture_stop(struct td_capture *c);
 

@@ -65,6 +65,12 @@ void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
  * sink's finish with the statistics. */
 void td_engine_finish(struct td_engine *e);
 
+/* The capture file was cut short or damaged (td_capture_cut_short()):
+ * the statistics handed to the sink's finish say so, with reason
+ * (borrowed: it must live until td_engine_finish() returns).  Call it
+ * before td_engine_finish(). */
+void td_engine_note_truncated(struct td_engine *e, const char *reason);
+
 const struct td_stats *td_engine_stats(const struct td_engine *e);
 
 /* Free the engine.  Call td_engine_finish first: connections still open

@@ -48,6 +48,17 @@ bool td_filter_failed(const struct td_conn *c);
 struct td_sink *td_filter_sink_new(struct td_sink *inner, struct td_redactor *r,
 				   bool only_failed);
 
+/* -c: forward at most limit finished connections (0: no limit); when the
+ * last of them has been forwarded, reached(ctx) is called once (to stop
+ * the capture); later ones are not forwarded.  s must come from
+ * td_filter_sink_new(). */
+void td_filter_sink_set_limit(struct td_sink *s, uint64_t limit, void (*reached)(void *ctx),
+			      void *ctx);
+
+/* Finished connections forwarded that have an error diagnosis (the exit
+ * status of a run cut by -c is about what it reported). */
+uint64_t td_filter_sink_errors(const struct td_sink *s);
+
 /* Connections not forwarded because redacting them ran out of memory.
  * s must come from td_filter_sink_new(). */
 uint64_t td_filter_sink_dropped(const struct td_sink *s);

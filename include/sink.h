@@ -34,6 +34,9 @@ struct td_stats {
 	uint64_t gap_bytes;          /* stream bytes never captured */
 	uint64_t first_us, last_us;  /* capture time span */
 	const char *note;            /* what could not be checked (no trust store...), or NULL */
+	bool truncated;              /* the capture file was cut short or damaged: the rest
+					was never read; frames says how far it got */
+	const char *truncated_reason; /* libpcap's words for it, or NULL; borrowed */
 };
 
 struct td_sink {

@@ -151,6 +151,46 @@ static void on_signal(int sig)
 		td_capture_stop(g_capture);
 }
 
+/* -c: the last connection wanted has been reported. */
+static void count_reached(void *ctx)
+{
+	td_capture_stop(ctx);
+}
+
+/* -D: one line an interface, as tcpdump -D prints them. */
+static void print_interface(void *ctx, unsigned n, const char *name, const char *desc,
+			    const char *flags)
+{
+	unsigned *count = ctx;
+	*count = n;
+	printf("%u.%s", n, name);
+	if (desc && desc[0])
+		printf(" (%s)", desc);
+	if (flags[0])
+		printf(" [%s]", flags);
+	putchar('\n');
+}
+
+/* Everything written to stdout reached it: a full disk, a closed pipe
+ * or a file system error is said once and makes the exit status 2,
+ * never a silent half report (stdio keeps a failed write's error on the
+ * stream; fclose hands over the rest and says whether that worked).
+ * last_errno: errno just after the last write, which said why when the
+ * stream's error flag is up. */
+static bool stdout_ok(int last_errno)
+{
+	bool failed = ferror(stdout) != 0;
+	int e = failed ? last_errno : 0;
+	errno = 0;
+	if (fclose(stdout) != 0) {
+		failed = true;
+		e = errno;
+	}
+	if (failed)
+		fprintf(stderr, "tlsdiag: writing the report: %s\n", e ? strerror(e) : "write error");
+	return !failed;
+}
+
 static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 		     const uint8_t *data, size_t caplen, size_t wirelen)
 {
@@ -163,6 +203,21 @@ int main(int argc, char **argv)
 	int rc = td_parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (o.list_interfaces) {
+		char lerr[512];
+		unsigned n = 0;
+		if (td_capture_list_interfaces(print_interface, &n, lerr, sizeof lerr) != TD_OK) {
+			fprintf(stderr, "tlsdiag: %s\n", lerr);
+			return EXIT_USAGE;
+		}
+		if (n == 0) {
+			/* As tcpdump: none, most often for want of the right to capture. */
+			fprintf(stderr, "tlsdiag: no interfaces available for capture (as root, or "
+				"with CAP_NET_RAW, more may be listed)\n");
+			return EXIT_USAGE;
+		}
+		return stdout_ok(errno) ? 0 : EXIT_USAGE;
+	}
 
 	int status = EXIT_USAGE;
 	char err[512] = "";
@@ -227,6 +282,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;
 	}
+	/* Opened as root, as tcpdump does, so -w may write where the user may not. */
+	if (o.write_file && td_capture_save_to(cap, o.write_file, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		goto out;
+	}
 
 	/* The interface, the key logs and the trust stores are open. */
 	if (!drop_privileges(&o))
@@ -258,10 +318,12 @@ int main(int argc, char **argv)
 	}
 	if (writer && o.redact)
 		redactor = td_redactor_new(o.redact_level);
-	if (!o.redact && !o.only_failed)
+	if (!o.redact && !o.only_failed && !o.count)
 		sink = writer;
 	else if (writer && (redactor || !o.redact))
 		sink = td_filter_sink_new(writer, redactor, o.only_failed);
+	if (sink && sink != writer && o.count)
+		td_filter_sink_set_limit(sink, o.count, count_reached, cap);
 	eng = sink ? td_engine_new(&o.cfg, sink) : NULL;
 	if (!eng) {
 		fprintf(stderr, "tlsdiag: out of memory\n");
@@ -279,6 +341,12 @@ int main(int argc, char **argv)
 		if (err[0])  /* a warning: e.g. the file was cut short */
 			fprintf(stderr, "tlsdiag: warning: %s\n", err);
 		status = td_engine_stats(eng)->connections_with_errors > 0 ? 1 : 0;
+		if (td_capture_cut_short(cap))
+			status = EXIT_USAGE;
+		if (td_capture_save_close(cap, o.write_file, err, sizeof err) != TD_OK) {
+			fprintf(stderr, "tlsdiag: %s\n", err);
+			status = EXIT_USAGE;
+		}
 		goto out;
 	}
 
@@ -291,16 +359,25 @@ int main(int argc, char **argv)
 
 	r = td_capture_run(cap, frame_cb, eng, err, sizeof err);
 	g_capture = NULL;
-	td_engine_finish(eng);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "tlsdiag: writing the report: %s\n", strerror(errno));
+	bool cut_short = r == TD_OK && td_capture_cut_short(cap);
+	if (cut_short)
+		td_engine_note_truncated(eng, td_capture_cut_short(cap));
+	errno = 0;
+	td_engine_finish(eng);  /* the last writes to stdout */
+	int write_errno = errno;
+	char werr[512];
+	bool saved = td_capture_save_close(cap, o.write_file, werr, sizeof werr) == TD_OK;
+	if (!stdout_ok(write_errno))
+		goto out;
+	if (!saved) {
+		fprintf(stderr, "tlsdiag: %s\n", werr);
 		goto out;
 	}
 	if (r != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;
 	}
-	if (err[0])  /* a warning: e.g. the file was cut short */
+	if (err[0])  /* a warning: the file was cut short */
 		fprintf(stderr, "tlsdiag: warning: %s\n", err);
 	if (td_redactor_overflow(redactor))
 		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
@@ -309,7 +386,9 @@ int main(int argc, char **argv)
 	if (sink != writer && td_filter_sink_dropped(sink))
 		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
 			"while redacting them\n", (unsigned long long)td_filter_sink_dropped(sink));
-	status = td_engine_stats(eng)->connections_with_errors > 0 ? 1 : 0;
+	uint64_t errors = o.count && sink != writer ? td_filter_sink_errors(sink)
+						     : td_engine_stats(eng)->connections_with_errors;
+	status = cut_short ? EXIT_USAGE : errors > 0 ? 1 : 0;
 out:
 	td_engine_free(eng);
 	td_diagnoser_free(diag);

@@ -50,7 +50,7 @@ static void usage(FILE *out)
 "  -D, --list-interfaces    list the interfaces -i can capture on, and exit\n"
 "  -F, --filter-file FILE   read the filter expression from FILE (# starts a comment)\n"
 "  -c, --count N            stop after N TLS connections are reported\n"
-"  -w, --write FILE         also save the packets read to FILE (pcap; - is stdout)\n"
+"  -w, --write FILE         also save the packets read to FILE (pcap)\n"
 "  -s, --snaplen BYTES      live capture: bytes kept per packet (default 262144)\n"
 "  -p, --no-promiscuous     live capture: do not put the interface in promiscuous mode\n"
 "  -k, --keylog FILE        NSS key log (SSLKEYLOGFILE) to decrypt handshakes; live,\n"
@@ -405,6 +405,9 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		case 'w':
 			if (!optarg[0])
 				return fail_usage("%s", "-w needs a file name");
+			if (strcmp(optarg, "-") == 0)
+				return fail_usage("%s", "-w - would mix the packets with the report on "
+						  "standard output: give a file name");
 			o->write_file = optarg;
 			break;
 		case 'D': o->list_interfaces = true; break;

@@ -44,7 +44,7 @@ struct options {
 	bool summary;           /* --summary: the view prints the text summary on quit */
 	unsigned width;         /* --width: text report columns; 0: the terminal's, COLUMNS or 80 */
 	uint64_t count;         /* -c: stop after this many connections reported; 0: no limit */
-	const char *write_file; /* -w: save the packets read (pcap); "-" is stdout */
+	const char *write_file; /* -w: save the packets read (pcap) */
 	bool list_interfaces;   /* -D: list the capture interfaces and exit */
 	const char *filter_file; /* -F: the BPF expression comes from this file */
 };

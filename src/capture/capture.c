@@ -36,6 +36,10 @@ struct td_capture {
 	uint64_t frames;                /* frames read through this interface */
 	uint64_t last_tick_us;          /* last clock tick given (live) */
 	char *iobuf;                    /* a file's stdio buffer (FILE_BUFFER), or NULL */
+	char cut_short[PCAP_ERRBUF_SIZE]; /* a file ended early (cut short or damaged):
+					   libpcap's words; empty otherwise */
+	pcap_dumper_t *dump;            /* -w: every frame read is saved here, or NULL */
+	FILE *dump_f;                   /* ...through this stream (the dumper's) */
 };
 
 /* libpcap reads a file through stdio, a record header then its bytes;
@@ -245,7 +249,6 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			      char *err, size_t errlen)
 {
 	err[0] = '\0';
-	uint64_t frames = 0;
 	while (!c->stop) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
@@ -254,7 +257,9 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 			if (h->ts.tv_sec < 0)
 				ts = 0;
-			frames++;
+			c->frames++;
+			if (c->dump)
+				pcap_dump((u_char *)c->dump, h, data);
 			fn(ctx, c->link, ts, data, h->caplen, h->len);
 		} else if (rc == 0) {
 			/* Live timeout with no packet: a clock tick (data NULL). */
@@ -265,13 +270,15 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			const char *msg = pcap_geterr(c->pcap);
 			if (!c->live && strstr(msg, "truncated")) {
 				snprintf(err, errlen, "capture file cut short: %s", msg);
+				snprintf(c->cut_short, sizeof c->cut_short, "%s", msg);
 				return TD_OK;
 			}
-			if (!c->live && frames > 0) {
+			if (!c->live && c->frames > 0) {
 				/* A damaged frame: libpcap cannot go past it.  What came
 				 * before is analysed; the user is told where it stopped. */
 				snprintf(err, errlen, "capture file damaged after frame %llu, "
-					 "the rest is not analysed: %s", (unsigned long long)frames, msg);
+					 "the rest is not analysed: %s", (unsigned long long)c->frames, msg);
+				snprintf(c->cut_short, sizeof c->cut_short, "%s", msg);
 				return TD_OK;
 			}
 			snprintf(err, errlen, "reading packets: %s", msg);
@@ -279,6 +286,83 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 		}
 	}
 	return TD_OK;
+}
+
+enum td_result td_capture_save_to(struct td_capture *c, const char *path, char *err,
+				  size_t errlen)
+{
+	c->dump = pcap_dump_open(c->pcap, path);
+	if (!c->dump) {
+		snprintf(err, errlen, "cannot write %s: %s", path, pcap_geterr(c->pcap));
+		return TD_ERR_IO;
+	}
+	c->dump_f = pcap_dump_file(c->dump);
+	return TD_OK;
+}
+
+/* The dumper writes through stdio and pcap_dump() returns nothing: a
+ * write error stays on the stream, looked at once here. */
+enum td_result td_capture_save_close(struct td_capture *c, const char *path, char *err,
+				     size_t errlen)
+{
+	if (!c || !c->dump)
+		return TD_OK;
+	enum td_result r = TD_OK;
+	errno = 0;
+	if (pcap_dump_flush(c->dump) != 0 || ferror(c->dump_f)) {
+		snprintf(err, errlen, "writing %s: %s", path, errno ? strerror(errno) : "write error");
+		r = TD_ERR_IO;
+	}
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	c->dump_f = NULL;
+	return r;
+}
+
+enum td_result td_capture_list_interfaces(td_iface_fn fn, void *ctx, char *err, size_t errlen)
+{
+	pcap_if_t *all = NULL;
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	if (pcap_findalldevs(&all, perr) != 0) {
+		snprintf(err, errlen, "cannot list the interfaces: %s", perr);
+		return TD_ERR_IO;
+	}
+	unsigned n = 0;
+	for (const pcap_if_t *d = all; d; d = d->next) {
+		/* The words tcpdump -D prints, in its order. */
+		char flags[96] = "";
+		size_t used = 0;
+		const struct { bpf_u_int32 bit; const char *word; } words[] = {
+			{ PCAP_IF_UP, "Up" }, { PCAP_IF_RUNNING, "Running" },
+			{ PCAP_IF_WIRELESS, "Wireless" }, { PCAP_IF_LOOPBACK, "Loopback" },
+		};
+		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+			if (!(d->flags & words[i].bit))
+				continue;
+			int w = snprintf(flags + used, sizeof flags - used, "%s%s", used ? ", " : "",
+					 words[i].word);
+			if (w > 0 && (size_t)w < sizeof flags - used)
+				used += (size_t)w;
+		}
+		if (!(d->flags & PCAP_IF_LOOPBACK)) {
+			const char *st = NULL;
+			switch (d->flags & PCAP_IF_CONNECTION_STATUS) {
+			case PCAP_IF_CONNECTION_STATUS_CONNECTED: st = "Connected"; break;
+			case PCAP_IF_CONNECTION_STATUS_DISCONNECTED: st = "Disconnected"; break;
+			default: break;
+			}
+			if (st)
+				snprintf(flags + used, sizeof flags - used, "%s%s", used ? ", " : "", st);
+		}
+		fn(ctx, ++n, d->name, d->description, flags);
+	}
+	pcap_freealldevs(all);
+	return TD_OK;
+}
+
+const char *td_capture_cut_short(const struct td_capture *c)
+{
+	return c->cut_short[0] ? c->cut_short : NULL;
 }
 
 void td_capture_stop(struct td_capture *c)
@@ -347,12 +431,14 @@ static int read_ahead(struct td_capture *c, char *err, size_t errlen)
 	const char *msg = pcap_geterr(c->pcap);
 	if (!c->live && strstr(msg, "truncated")) {
 		snprintf(c->end_note, sizeof c->end_note, "capture file cut short: %s", msg);
+		snprintf(c->cut_short, sizeof c->cut_short, "%s", msg);
 		c->eof = true;
 		return 0;
 	}
 	if (!c->live && c->frames > 0) {
 		snprintf(c->end_note, sizeof c->end_note, "capture file damaged after frame %llu, "
 			 "the rest is not analysed: %s", (unsigned long long)c->frames, msg);
+		snprintf(c->cut_short, sizeof c->cut_short, "%s", msg);
 		c->eof = true;
 		return 0;
 	}
@@ -385,6 +471,8 @@ enum td_result td_capture_dispatch(struct td_capture *c, size_t max, uint64_t un
 			break;
 		c->pending = false;
 		(*n)++;
+		if (c->dump)
+			pcap_dump((u_char *)c->dump, c->pend_h, c->pend_data);
 		fn(ctx, c->link, ts, c->pend_data, c->pend_h->caplen, c->pend_h->len);
 	}
 	if (c->live && *n == 0 && !c->stop) {
@@ -428,6 +516,8 @@ void td_capture_close(struct td_capture *c)
 {
 	if (!c)
 		return;
+	if (c->dump)
+		pcap_dump_close(c->dump);  /* on an error path; td_capture_save_close() checks */
 	if (c->pcap)
 		pcap_close(c->pcap);  /* closes the FILE that uses iobuf */
 	free(c->iobuf);

@@ -618,6 +618,12 @@ void td_engine_finish(struct td_engine *e)
 		e->sink->finish(e->sink, &e->st);
 }
 
+void td_engine_note_truncated(struct td_engine *e, const char *reason)
+{
+	e->st.truncated = true;
+	e->st.truncated_reason = reason;
+}
+
 const struct td_stats *td_engine_stats(const struct td_engine *e)
 {
 	return &e->st;

@@ -19,6 +19,11 @@ struct filter_sink {
 	struct td_redactor *r;    /* borrowed; NULL: no redaction */
 	bool only_failed;
 	uint64_t dropped;         /* finished connections not forwarded: out of memory */
+	uint64_t limit;           /* -c: forward at most this many; 0: no limit */
+	uint64_t forwarded;       /* finished connections handed to inner */
+	uint64_t forwarded_errors; /* ...of which with an error diagnosis */
+	void (*reached)(void *ctx); /* called once when forwarded reaches limit */
+	void *reached_ctx;
 };
 
 bool td_filter_failed(const struct td_conn *c)
@@ -57,17 +62,24 @@ static void filter_conn_done(struct td_sink *s, const struct td_conn *c)
 	struct filter_sink *fs = (struct filter_sink *)s;
 	if (fs->only_failed && !td_filter_failed(c))
 		return;
+	if (fs->limit && fs->forwarded >= fs->limit)
+		return;  /* -c: the rest, reported while the capture stops, is not wanted */
 	if (!fs->r) {
 		fs->inner->conn_done(fs->inner, c);
-		return;
+	} else {
+		struct td_conn *copy = redacted_copy(fs->r, c);
+		if (!copy) {
+			fs->dropped++;
+			return;
+		}
+		fs->inner->conn_done(fs->inner, copy);
+		td_conn_free(copy);
 	}
-	struct td_conn *copy = redacted_copy(fs->r, c);
-	if (!copy) {
-		fs->dropped++;
-		return;
-	}
-	fs->inner->conn_done(fs->inner, copy);
-	td_conn_free(copy);
+	fs->forwarded++;
+	if (td_conn_has_error(c))
+		fs->forwarded_errors++;
+	if (fs->limit && fs->forwarded == fs->limit && fs->reached)
+		fs->reached(fs->reached_ctx);
 }
 
 static void filter_finish(struct td_sink *s, const struct td_stats *st)
@@ -95,6 +107,20 @@ struct td_sink *td_filter_sink_new(struct td_sink *inner, struct td_redactor *r,
 	fs->base.finish = filter_finish;
 	fs->base.free = filter_free;
 	return &fs->base;
+}
+
+void td_filter_sink_set_limit(struct td_sink *s, uint64_t limit, void (*reached)(void *ctx),
+			      void *ctx)
+{
+	struct filter_sink *fs = (struct filter_sink *)s;
+	fs->limit = limit;
+	fs->reached = reached;
+	fs->reached_ctx = ctx;
+}
+
+uint64_t td_filter_sink_errors(const struct td_sink *s)
+{
+	return ((const struct filter_sink *)s)->forwarded_errors;
 }
 
 uint64_t td_filter_sink_dropped(const struct td_sink *s)

@@ -119,6 +119,10 @@
  *                    list_items, anomalies, stream_bytes: numbers
  *       note         string: what could not be checked (no trust
  *                    store...), or null
+ *       truncated    bool: the capture file was cut short or damaged, the
+ *                    rest never read (the exit status is then 2); when
+ *                    true, frames_read (number: how far it got) and
+ *                    truncated_reason (string: libpcap's words)
  */
 #include "config.h"
 
@@ -1079,6 +1083,12 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 	td_jsonw_jk_uint(w, TD_JKEY("stream_bytes"), js->drop_bytes);
 	td_jsonw_object_end(w);
 	td_jsonw_jk_string(w, TD_JKEY("note"), st ? st->note : NULL);
+	/* A pipeline must learn that its input was cut, not only a terminal. */
+	td_jsonw_jk_bool(w, TD_JKEY("truncated"), st && st->truncated);
+	if (st && st->truncated) {
+		td_jsonw_jk_uint(w, TD_JKEY("frames_read"), st->frames);
+		td_jsonw_jk_string(w, TD_JKEY("truncated_reason"), st->truncated_reason);
+	}
 	td_jsonw_object_end(w);
 	td_jsonw_object_end(w);
 }

@@ -487,6 +487,16 @@ static void write_stats(FILE *f, const struct md_sink *ms, const struct td_stats
 		}
 		fputc('\n', f);
 	}
+	if (st && st->truncated) {
+		fprintf(f, "- **the capture file was cut short** after %" PRIu64 " frames: the rest "
+			"was never read", st->frames);
+		if (st->truncated_reason) {
+			fputs(" (", f);
+			td_md_text(f, st->truncated_reason);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
 	if (st) {
 		fprintf(f, "- %" PRIu64 " frames, %" PRIu64 " bytes, %" PRIu64 " TCP segments, %"
 			PRIu64 " TCP flow%s, %" PRIu64 " with TLS\n", st->frames, st->bytes,

@@ -845,6 +845,17 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	td_tw_end(&t);
 
 	td_code_counts_print(&t, &ts->codes);
+	if (st->truncated) {
+		snprintf(buf, sizeof buf, "after %" PRIu64 " frame%s, the rest never read",
+			 st->frames, st->frames == 1 ? "" : "s");
+		td_tw_put(&t, "capture cut short: ");
+		td_tw_colored(&t, TD_TW_RED, buf);
+		if (st->truncated_reason)
+			td_tw_put(&t, ": ");
+		if (st->truncated_reason)
+			td_tw_text(&t, st->truncated_reason, TD_TW_RESET, true, 6);
+		td_tw_end(&t);
+	}
 	if (st->note) {
 		td_tw_put(&t, "note: ");
 		td_tw_text(&t, st->note, TD_TW_YELLOW, true, 6);
