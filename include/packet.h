@@ -27,7 +27,8 @@ enum td_link {
 	TD_LINK_LOOP,      /* OpenBSD loopback: 4-byte AF_ value in network order */
 	TD_LINK_RAW,       /* raw IP, version from the first nibble */
 	TD_LINK_IPV4,
-	TD_LINK_IPV6
+	TD_LINK_IPV6,
+	TD_LINK_PPP        /* PPP (RFC 1661), with or without HDLC-like framing (RFC 1662) */
 };
 
 /* An IP address: family 4 or 6; IPv4 uses the first 4 bytes. */

@@ -96,6 +96,7 @@ static bool map_link(int dlt, enum td_link *link)
 	case DLT_NULL: *link = TD_LINK_NULL; return true;
 	case DLT_LOOP: *link = TD_LINK_LOOP; return true;
 	case DLT_RAW: *link = TD_LINK_RAW; return true;
+	case DLT_PPP: *link = TD_LINK_PPP; return true;
 #ifdef DLT_IPV4
 	case DLT_IPV4: *link = TD_LINK_IPV4; return true;
 #endif

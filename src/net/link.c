@@ -36,6 +36,15 @@
  * Raw IP (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6): the IP header
  * starts at offset 0.
  *
+ * PPP (LINKTYPE_PPP, RFC 1661; RFC 1662's HDLC-like framing when it
+ * starts with ff 03; neither octet- nor bit-stuffed in a capture):
+ *
+ *   [ address 0xff 1 | control 0x03 1 ] | protocol 1 or 2 | payload
+ *
+ *   The protocol field is one byte when compressed (RFC 1661 section
+ *   6.5: the low bit of the first byte is set).  0x0021 IPv4, 0x0057
+ *   IPv6; anything else (LCP, IPCP...) is skipped.
+ *
  * Every byte is read through the bounded reader (reader.h).
  */
 #include "config.h"
@@ -56,6 +65,10 @@ enum {
 	ETH_ADDRS_LEN = 12,           /* destination + source MAC */
 	SLL_ADDR_PART = 14,           /* SLL v1 bytes before the protocol */
 	SLL2_AFTER_PROTO = 18,        /* SLL v2 bytes after the protocol */
+	PPP_ADDRESS = 0xff,           /* RFC 1662 all-stations address */
+	PPP_CONTROL = 0x03,           /* RFC 1662 unnumbered information */
+	PPP_PROTO_IPV4 = 0x0021,
+	PPP_PROTO_IPV6 = 0x0057,
 	AF_BSD_INET = 2,
 	AF_BSD_INET6_NETBSD = 24,     /* also OpenBSD */
 	AF_BSD_INET6_FREEBSD = 28,
@@ -127,6 +140,26 @@ static enum td_result bsd_af(uint32_t af, bool swapped, enum ip_hint *hint)
 	return TD_SKIP;
 }
 
+/* PPP's header: the optional HDLC-like address and control, then a one
+ * or two byte protocol. */
+static enum td_result ppp_header(struct td_reader *r, enum ip_hint *hint)
+{
+	if (td_rd_left(r) >= 2 && td_rd_peek(r, 0) == PPP_ADDRESS && td_rd_peek(r, 1) == PPP_CONTROL)
+		td_rd_skip(r, 2);
+	unsigned proto = td_rd_u8(r);
+	if ((proto & 1u) == 0)  /* not compressed: a second byte follows */
+		proto = proto << 8 | td_rd_u8(r);
+	if (!td_rd_ok(r))
+		return TD_ERR_TRUNCATED;
+	if (proto == PPP_PROTO_IPV4)
+		*hint = HINT_V4;
+	else if (proto == PPP_PROTO_IPV6)
+		*hint = HINT_V6;
+	else
+		return TD_SKIP;
+	return TD_OK;
+}
+
 /* Consume the link header from r and say what follows. */
 static enum td_result link_header(enum td_link link, struct td_reader *r, enum ip_hint *hint)
 {
@@ -169,6 +202,8 @@ static enum td_result link_header(enum td_link link, struct td_reader *r, enum i
 	case TD_LINK_IPV6:
 		*hint = HINT_V6;
 		return TD_OK;
+	case TD_LINK_PPP:
+		return ppp_header(r, hint);
 	}
 	return TD_ERR_UNSUPPORTED;
 }
@@ -222,6 +257,8 @@ const char *td_link_name(enum td_link link)
 		return "Raw IPv4";
 	case TD_LINK_IPV6:
 		return "Raw IPv6";
+	case TD_LINK_PPP:
+		return "PPP";
 	}
 	return "unknown link type";
 }

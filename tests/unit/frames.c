@@ -146,6 +146,7 @@ static size_t link_len(const struct td_frame_spec *s)
 	case TD_LINK_SLL2: return 20 + 4 * s->vlan_count;
 	case TD_LINK_NULL:
 	case TD_LINK_LOOP: return 4;
+	case TD_LINK_PPP: return s->ppp_short ? 1 : 4;
 	default: return 0;
 	}
 }
@@ -217,6 +218,17 @@ static void link_header(struct wr *w, const struct td_frame_spec *s, int version
 		return;
 	case TD_LINK_LOOP:
 		put32(w, af);
+		return;
+	case TD_LINK_PPP:
+		/* RFC 1662 framing and a full protocol, or neither (RFC 1661
+		 * address/control and protocol field compression). */
+		if (s->ppp_short) {
+			put8(w, version == 4 ? 0x21 : 0x57);
+		} else {
+			put8(w, 0xff);
+			put8(w, 0x03);
+			put16(w, s->ppp_proto ? s->ppp_proto : version == 4 ? 0x0021 : 0x0057);
+		}
 		return;
 	default:
 		return;

@@ -52,6 +52,11 @@ struct td_frame_spec {
 	 * null_big_endian; LOOP is always big-endian. */
 	uint32_t bsd_af;
 	bool null_big_endian;
+	/* PPP: ppp_short drops the address and control bytes and compresses
+	 * the protocol to one byte; ppp_proto overrides the protocol (0: IPv4
+	 * or IPv6 by the address family). */
+	bool ppp_short;
+	uint16_t ppp_proto;
 
 	/* IP */
 	const char *src, *dst;    /* addresses as text */

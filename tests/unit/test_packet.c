@@ -70,7 +70,7 @@ static void test_links(void)
 {
 	static const enum td_link links[] = {
 		TD_LINK_ETHERNET, TD_LINK_SLL, TD_LINK_SLL2, TD_LINK_NULL, TD_LINK_LOOP,
-		TD_LINK_RAW
+		TD_LINK_RAW, TD_LINK_PPP
 	};
 	struct td_frame_spec s;
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
@@ -83,6 +83,34 @@ static void test_links(void)
 	check_roundtrip(&s);
 	spec6(&s, TD_LINK_IPV6);
 	check_roundtrip(&s);
+	/* PPP without HDLC framing, protocol field compressed (RFC 1661 6.5, 6.6). */
+	spec4(&s, TD_LINK_PPP);
+	s.ppp_short = true;
+	check_roundtrip(&s);
+	spec6(&s, TD_LINK_PPP);
+	s.ppp_short = true;
+	check_roundtrip(&s);
+}
+
+/* PPP: a control protocol (LCP 0xc021) is skipped; a header cut in its
+ * protocol field is truncated; IPv4 said, IPv6 carried is malformed. */
+static void test_ppp(void)
+{
+	static uint8_t buf[TD_FRAME_MAX];
+	struct td_frame_spec s;
+	struct td_segment seg;
+	spec4(&s, TD_LINK_PPP);
+	s.ppp_proto = 0xc021;
+	size_t n = td_frame_build(buf, sizeof buf, &s);
+	CU_ASSERT_EQUAL(td_packet_decode(TD_LINK_PPP, 0, buf, n, n, &seg), TD_SKIP);
+	static const uint8_t cut[3] = { 0xff, 0x03, 0x00 };
+	CU_ASSERT_EQUAL(td_packet_decode(TD_LINK_PPP, 0, cut, sizeof cut, sizeof cut, &seg),
+			TD_ERR_TRUNCATED);
+	spec6(&s, TD_LINK_PPP);
+	s.ppp_proto = 0x0021;
+	n = td_frame_build(buf, sizeof buf, &s);
+	CU_ASSERT_EQUAL(td_packet_decode(TD_LINK_PPP, 0, buf, n, n, &seg), TD_ERR_MALFORMED);
+	CU_ASSERT_STRING_EQUAL(td_link_name(TD_LINK_PPP), "PPP");
 }
 
 static void test_vlan(void)
@@ -534,6 +562,7 @@ void td_suite_packet(void)
 {
 	CU_pSuite s = td_test_suite("packet");
 	td_test_add(s, "every link type", test_links);
+	td_test_add(s, "PPP: framing, compression, other protocols", test_ppp);
 	td_test_add(s, "VLAN and QinQ tags", test_vlan);
 	td_test_add(s, "BSD loopback AF values", test_bsd_af);
 	td_test_add(s, "IPv6 extension headers", test_ipv6_ext);
