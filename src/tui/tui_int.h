@@ -313,8 +313,10 @@ struct td_tui {
 	bool finished;               /* td_engine_finish() was called */
 	bool have_stats;
 	struct td_stats stats;       /* from the engine's finish (copied) */
-	struct td_sink *summary;     /* the text report's sink, for the end summary */
-	FILE *gate;                  /* its output: discarded until the summary */
+	struct td_sink *summary;     /* the text report's sink, for the end summary;
+					NULL without opts.summary_on_quit */
+	FILE *gate;                  /* its output (unbuffered): discarded until the
+					summary; NULL with summary */
 	bool gate_open;
 	uint64_t kernel_recv, kernel_drop;
 	bool have_kernel;
