@@ -10,7 +10,7 @@
  *              state and class, the filter, the view (rows shown)
  *   rows.c     text cells and the connection list's columns
  *   ladder.c   the ladder diagram: one arrow per timeline event
- *   details.c  the bottom pane's document: header, ladder, diagnoses,
+ *   details.c  the bottom pane's document: diagnoses, header, ladder,
  *              certificate chains, acceptable CAs, anomalies
  *   ui.c       selection, scrolling, panes, filter editing: keys in,
  *              state out
@@ -238,8 +238,8 @@ void td_tui_failing_events(const struct td_conn *c, bool *mark, size_t n);
  * with '.', inferred labels with '~', the failing step marked ">>". */
 void td_tui_ladder(struct td_tui_doc *d, const struct td_conn *c);
 
-/* The whole bottom pane for c: header, ladder, diagnoses (summary,
- * fix, evidence), server chain, certificate request and acceptable CAs,
+/* The whole bottom pane for c: diagnoses (summary, fix, evidence) first,
+ * then header, ladder, server chain, certificate request and acceptable CAs,
  * client chain, anomalies.  done: the engine is finished with c (else
  * the state is "in progress").  Check d->nomem. */
 void td_tui_details(struct td_tui_doc *d, const struct td_conn *c, bool done);
