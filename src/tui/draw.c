@@ -3,10 +3,10 @@
  * draw.c - one frame of the TUI on the curses screen.
  *
  *   tlsdiag 0.1.0  live on lo                                ? help  q quit
- *   S TIME     CLIENT -> SERVER            SNI   VER  STATE   DIAGNOSIS      (list)
- *   X 05:18:09 127.0.0.1 -> 127.0.0.1:8443 ...
+ *   S TIME     CLIENT -> SERVER            SNI   VER  DIAGNOSIS/STATE  (list)
+ *   X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 ...
  *    #1 tls-server.local  failed                           lines 1-12 of 60
- *   <the selected connection's document: ladder, diagnoses, chains>
+ *   <the selected connection's document: diagnoses, ladder, chains>
  *    packets 14  kernel drops 0  conns 1  failures 1  filter: tcp port 8443
  *   q quit  ? help  jk/arrows select  Tab pane  f failures  / filter ...
  *

@@ -173,8 +173,10 @@ void td_tui_lb_pad(struct td_tui_lb *b, size_t w);
 /* Column widths of the list for one screen width. */
 struct td_tui_cols {
 	size_t width;                 /* the screen's */
-	bool narrow;                  /* below 100 columns: brief time, version, state */
-	size_t time, ends, sni, ver, state, code;
+	bool narrow;                  /* below 120 columns: brief time and version, no
+					 STATE column (the code column shows the
+					 state of a row without a code) */
+	size_t time, ends, sni, ver, state, code;  /* state 0: no STATE column */
 };
 
 /* Fit the columns to width, the flexible ones (endpoints, SNI, code) to
@@ -183,8 +185,8 @@ void td_tui_cols_fit(struct td_tui_cols *k, size_t width,
 		     const struct td_tui_row *const *rows, size_t n);
 /* The header line, width columns. */
 void td_tui_cols_header(struct td_tui_lb *b, const struct td_tui_cols *k);
-/* One row, exactly width columns:
- * "X 05:18:09 127.0.0.1 -> 127.0.0.1:8443 tls-server.local 1.2 failed CLIENT_CERT_UNTRUSTED" */
+/* One row, exactly width columns, e.g. at 80:
+ * "X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 tls-serv~ 1.2 CLIENT_CERT_UNTRUSTED" */
 void td_tui_row_line(struct td_tui_lb *b, const struct td_tui_row *r,
 		     const struct td_tui_cols *k);
 /* "client -> server" in at most w columns (the client shortened first). */

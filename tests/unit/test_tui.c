@@ -430,19 +430,47 @@ static void test_rows_widths(void)
 		CU_ASSERT_EQUAL(strlen(b.s), widths[i]);  /* ASCII here: bytes == columns */
 		CU_ASSERT_EQUAL(b.s[0], 'X');
 	}
+	/* 80 columns: no STATE column (the symbol says failed), so the client
+	 * and its port fit beside the server and the whole code. */
 	row_text(r, 80, &b, &h);
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 05:18:09 "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 1.2 "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " failed "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "CLIENT_CERT_UNTRUSTED"));  /* the code is never cut */
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "127.0.0.1:8443"));       /* nor the server */
-	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, "DIAGNOSIS"));
+	CU_ASSERT_STRING_EQUAL(b.s, "X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 tls-serv~ 1.2 "
+			       "CLIENT_CERT_UNTRUSTED");
+	CU_ASSERT_PTR_NULL(strstr(b.s, " failed "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, " CLIENT -> SERVER "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, " DIAGNOSIS/STATE"));
+	CU_ASSERT_PTR_NULL(strstr(h.s, " STATE "));
 	row_text(r, 250, &b, &h);
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 05:18:09.362 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "127.0.0.1:44634 -> 127.0.0.1:8443"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " tls-server.local "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " TLS 1.2 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " failed "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, "CLIENT -> SERVER"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, " STATE "));
+
+	/* Narrow, a row without a code shows its state where the code goes;
+	 * a longer code still comes whole, the client's port gives way. */
+	struct td_conn *run = tls12_failure(false);
+	run->id = 2;
+	run->client_port = 44635;
+	CU_ASSERT_EQUAL(td_tui_model_update(&m, run, false), TD_OK);
+	const struct td_tui_row *rr = td_tui_model_row(&m, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rr);
+	row_text(rr, 80, &b, &h);
+	CU_ASSERT_EQUAL(b.cols, 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "127.0.0.1:44635 -> 127.0.0.1:8443"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 1.2 alert "));
+	const struct td_tui_row *both[2] = { r, rr };
+	struct td_tui_row longer = *r;
+	longer.code = "CLIENT_CERT_NOT_ACCEPTABLE";
+	both[1] = &longer;
+	struct td_tui_cols k;
+	td_tui_cols_fit(&k, 80, both, 2);
+	td_tui_row_line(&b, &longer, &k);
+	CU_ASSERT_EQUAL(b.cols, 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " CLIENT_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 127.0.0.1 -> 127.0.0.1:8443 "));
+	td_conn_free(run);
 
 	/* The endpoints shorten the client first. */
 	td_tui_lb_init(&b);
