@@ -461,6 +461,14 @@ static void save_report(struct td_tui *t, uint64_t now)
 		snprintf(t->msg, sizeof t->msg, "saved #%" PRIu64 " to %s", r->id, path);
 }
 
+/* n/N found no failed connection: say so, or the key seems dead. */
+static void not_found(struct td_tui *t, uint32_t key, uint64_t now)
+{
+	t->msg_until = now + MSG_US;
+	snprintf(t->msg, sizeof t->msg, "%c: no failed connection %s the selected one",
+		 key == 'n' ? 'n' : 'N', key == 'n' ? "below" : "above");
+}
+
 /* ---- the loop ------------------------------------------------------------------- */
 
 static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us, const uint8_t *data,
@@ -594,12 +602,14 @@ enum td_result td_tui_run(struct td_tui *t, struct td_capture *cap, struct td_en
 		bool quit = false;
 		for (uint32_t key; !quit && (key = read_key()) != TD_KEY_NONE;) {
 			t->msg[0] = '\0';  /* a key clears the message */
-			enum td_tui_action act = td_tui_ui_key(&t->ui, &t->view, key,
+			enum td_tui_action act = td_tui_ui_key(&t->ui, &t->view, &t->model, key,
 							       t->model.next);
 			if (act == TD_ACT_QUIT)
 				quit = true;
 			else if (act == TD_ACT_SAVE)
 				save_report(t, now);
+			else if (act == TD_ACT_NOT_FOUND)
+				not_found(t, key, now);
 			dirty = true;
 		}
 		if (quit)

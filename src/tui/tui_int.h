@@ -261,7 +261,8 @@ enum td_tui_pane { TD_PANE_LIST, TD_PANE_DETAILS };
 
 /* What a key asked the loop to do besides changing the state. */
 enum td_tui_action {
-	TD_ACT_NONE, TD_ACT_QUIT, TD_ACT_SAVE, TD_ACT_REDRAW
+	TD_ACT_NONE, TD_ACT_QUIT, TD_ACT_SAVE, TD_ACT_REDRAW,
+	TD_ACT_NOT_FOUND   /* n/N: no failed connection that way (say so) */
 };
 
 struct td_tui_ui {
@@ -287,9 +288,11 @@ struct td_tui_ui {
 void td_tui_ui_init(struct td_tui_ui *u);
 /* Keep the selection valid and visible after the view changed. */
 void td_tui_ui_sync(struct td_tui_ui *u, const struct td_tui_view *v);
-/* One key.  next_seq is the model's next seq (for p). */
+/* One key.  m holds the rows of v (read by n and N, which look for a
+ * row of class FAIL; NULL: none is found); next_seq is the model's next
+ * seq (for p). */
 enum td_tui_action td_tui_ui_key(struct td_tui_ui *u, const struct td_tui_view *v,
-				 uint32_t key, uint64_t next_seq);
+				 const struct td_tui_model *m, uint32_t key, uint64_t next_seq);
 
 /* ---- the running TUI (loop.c, draw.c) ----------------------------------- */
 
