@@ -12,8 +12,8 @@
  *   td_tui_sink()  the sink to give td_engine_new()
  *   td_tui_run()   the terminal session: one poll(2) loop over the
  *                  capture's descriptor and the keyboard, until q, a
- *                  signal or an error; then the terminal is restored and
- *                  the end summary printed
+ *                  signal or an error; then the terminal is restored (and
+ *                  with summary_on_quit the end summary printed)
  *
  * Files: src/tui/model.c (the ring of rows, their state, filters),
  * src/tui/rows.c (the connection list's columns), src/tui/ladder.c (the
@@ -42,6 +42,8 @@ struct td_tui_opts {
 	const char *filter;      /* the BPF expression, for the status line; NULL: none */
 	struct td_md_opts md;    /* the s key's Markdown report header (strings borrowed) */
 	struct td_text_opts summary; /* the end summary (the text report's) on quit */
+	bool summary_on_quit;    /* --summary: print that summary after leaving the
+				    screen; otherwise nothing is printed on stdout */
 	size_t max_rows;         /* 0: TD_TUI_MAX_ROWS */
 	size_t max_bytes;        /* 0: TD_TUI_MAX_BYTES */
 	bool force;              /* s replaces tlsdiag-conn-ID.md when it exists (--force);
@@ -66,8 +68,9 @@ struct td_sink *td_tui_sink(struct td_tui *t);
  * called at its end and the view stays until q.  A live capture is
  * polled without blocking; on quit td_engine_finish() reports what is
  * still open.  The terminal is restored on every path (also from atexit
- * and on fatal signals); then the text report's end summary is printed on
- * stdout.  The caller must not call td_engine_finish() again.
+ * and on fatal signals); then, with opts.summary_on_quit only, the text
+ * report's end summary is printed on stdout (nothing else ever is).  The
+ * caller must not call td_engine_finish() again.
  *
  * TD_OK (err may hold a warning, e.g. a file cut short);
  * TD_ERR_USAGE when stdout is not a terminal; TD_ERR_IO when the

@@ -141,6 +141,7 @@ static void tui_options(const struct options *o, struct td_tui_opts *v, char *ke
 	report_header(o, &v->md, keylogs, keylogs_len, NULL);
 	v->summary.color = want_color(o->color, isatty(STDOUT_FILENO));
 	v->summary.verbose = o->verbose;
+	v->summary_on_quit = o->summary;
 	v->force = o->force;
 }
 

@@ -2,14 +2,16 @@
 /*
  * details.c - the bottom pane's document for one connection (tui_int.h).
  *
- *   #1  127.0.0.1:44634 -> 127.0.0.1:8443  SNI tls-server.local
- *   TLS 1.2  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  21.154 ms  FAILED
- *   <the ladder, ladder.c>
  *   diagnoses
  *     ERROR CLIENT_CERT_UNTRUSTED at client_certificate, the server gave up
  *       The server rejected the client's certificate (unknown_ca).
  *       fix: Use a client certificate issued by ...
  *       why: the client sent 'CN=rogue-client' issued by ...
+ *
+ *   #1  127.0.0.1:44634 -> 127.0.0.1:8443  SNI tls-server.local
+ *   TLS 1.2  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256  21.154 ms
+ *   X FAILED
+ *   <the ladder, ladder.c>
  *   server certificates (3)
  *     [0] O=LMT Corp,CN=tls-server.local
  *         issuer  O=LMT Corp,CN=intermediateCA ...
@@ -432,12 +434,14 @@ static void anomalies(struct td_tui_doc *d, const struct td_conn *c)
 
 void td_tui_details(struct td_tui_doc *d, const struct td_conn *c, bool done)
 {
+	/* The diagnoses first: they are what the user opened the pane for,
+	 * and the pane's bar already names the connection and its state. */
+	diagnoses(d, c, done);
+	blank(d);
 	header(d, c);
 	outcome_line(d, c, done);
 	blank(d);
 	td_tui_ladder(d, c);
-	blank(d);
-	diagnoses(d, c, done);
 	blank(d);
 	chain(d, c, &c->server_chain, true);
 	cert_request(d, c);

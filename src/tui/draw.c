@@ -3,10 +3,10 @@
  * draw.c - one frame of the TUI on the curses screen.
  *
  *   tlsdiag 0.1.0  live on lo                                ? help  q quit
- *   S TIME     CLIENT -> SERVER            SNI   VER  STATE   DIAGNOSIS      (list)
- *   X 05:18:09 127.0.0.1 -> 127.0.0.1:8443 ...
+ *   S TIME     CLIENT -> SERVER            SNI   VER  DIAGNOSIS/STATE  (list)
+ *   X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 ...
  *    #1 tls-server.local  failed                           lines 1-12 of 60
- *   <the selected connection's document: ladder, diagnoses, chains>
+ *   <the selected connection's document: diagnoses, ladder, chains>
  *    packets 14  kernel drops 0  conns 1  failures 1  filter: tcp port 8443
  *   q quit  ? help  jk/arrows select  Tab pane  f failures  / filter ...
  *
@@ -160,17 +160,19 @@ static void draw_help(size_t w, size_t h)
 	static const char *const lines[] = {
 		"tlsdiag: keys",
 		"",
-		"  Up/Down, k/j   select a connection, or scroll the details",
-		"  PgUp/PgDn      a page",
-		"  Home/End, g/G  the first / the newest (End follows new ones)",
-		"  Enter, Tab     switch between the list and the details",
-		"  f              failures only (on/off)",
-		"  /              filter by SNI, address or diagnosis code",
-		"                 (Enter keeps it, Esc cancels; Esc later clears it)",
-		"  p              pause the list (capture goes on)",
-		"  s              save the selected connection as a Markdown report",
-		"  ?              this help",
-		"  q              quit: print the summary and exit",
+		"  Up/Down, k/j      select a connection, or scroll the details",
+		"  PgDn/PgUp Space/b a page down / up",
+		"  Ctrl-D/Ctrl-U     half a page down / up",
+		"  Home/End, g/G     the first / the last (End follows new ones)",
+		"  n/N               the next / previous failed connection (X)",
+		"  Enter, Tab        switch between the list and the details",
+		"  f                 failures only (on/off)",
+		"  /                 filter by SNI, address or diagnosis code",
+		"                    (Enter keeps it, Esc cancels; Esc later clears it)",
+		"  p                 pause the list (capture goes on)",
+		"  s                 save the selected connection as a Markdown report",
+		"  ?                 this help",
+		"  q                 quit (--summary: then print the end summary)",
 		"",
 		"Rows:  X failed   ! warning/incomplete   + established   ~ in progress",
 		"Ladder: --> clear  ==> encrypted  ..> TCP  ~ inferred  >> failing step",
@@ -322,7 +324,7 @@ void td_tui_draw(struct td_tui *t, uint64_t now)
 		snprintf(line, sizeof line, "%s", t->msg);
 		la = A_BOLD;
 	} else {
-		snprintf(line, sizeof line, "q quit  ? help  jk/arrows select  Enter/Tab pane  "
+		snprintf(line, sizeof line, "q quit  ? help  Tab pane  Space/b page  n/N failure  "
 			 "f failures  / filter  p pause  s save");
 	}
 	put(t, (int)h - 1, line, w - 1, la);

@@ -18,10 +18,13 @@
  * signal goes on to the handler that was there before, e.g. a sanitizer's,
  * or to its default action).
  *
- * The end summary is the text report's (out.h): a text sink counts every
- * connection while the view runs, its output discarded by a gate (a
- * stdio cookie), and after the terminal is restored the gate opens for
- * its summary alone.
+ * Leaving the view prints nothing: the user saw it all, and a screenful
+ * of text after q buries the shell prompt.  With --summary
+ * (opts.summary_on_quit) the text report's end summary (out.h) is
+ * printed: a text sink counts every connection while the view runs, its
+ * output discarded by a gate (an unbuffered stdio cookie, so that no
+ * connection block waits in a buffer to come out with the summary), and
+ * after the terminal is restored the gate opens for its summary alone.
  */
 #include "config.h"
 
@@ -315,13 +318,21 @@ struct td_tui *td_tui_new(const struct td_tui_opts *opts)
 	td_tui_doc_init(&t->doc, 80);
 	size_t rows = opts->max_rows ? opts->max_rows : TD_TUI_MAX_ROWS;
 	size_t bytes = opts->max_bytes ? opts->max_bytes : TD_TUI_MAX_BYTES;
-	cookie_io_functions_t io = { .write = gate_write };
 	bool ok = false;
-	t->gate = fopencookie(t, "w", io);
-	if (!t->gate || td_tui_model_init(&t->model, rows, bytes) != TD_OK)
+	if (td_tui_model_init(&t->model, rows, bytes) != TD_OK)
 		goto out;
-	t->summary = td_text_sink_new(t->gate, &opts->summary);
-	ok = t->summary != NULL;
+	if (opts->summary_on_quit) {
+		cookie_io_functions_t io = { .write = gate_write };
+		t->gate = fopencookie(t, "w", io);
+		/* Unbuffered: a block written while the gate is shut is dropped
+		 * there and then, not kept in the buffer until the summary. */
+		if (!t->gate || setvbuf(t->gate, NULL, _IONBF, 0) != 0)
+			goto out;
+		t->summary = td_text_sink_new(t->gate, &opts->summary);
+		if (!t->summary)
+			goto out;
+	}
+	ok = true;
 out:
 	if (!ok) {
 		tui_free(&t->sink);
@@ -448,6 +459,14 @@ static void save_report(struct td_tui *t, uint64_t now)
 			 res != TD_OK ? td_result_str(res) : "write error");
 	else
 		snprintf(t->msg, sizeof t->msg, "saved #%" PRIu64 " to %s", r->id, path);
+}
+
+/* n/N found no failed connection: say so, or the key seems dead. */
+static void not_found(struct td_tui *t, uint32_t key, uint64_t now)
+{
+	t->msg_until = now + MSG_US;
+	snprintf(t->msg, sizeof t->msg, "%c: no failed connection %s the selected one",
+		 key == 'n' ? 'n' : 'N', key == 'n' ? "below" : "above");
 }
 
 /* ---- the loop ------------------------------------------------------------------- */
@@ -583,12 +602,14 @@ enum td_result td_tui_run(struct td_tui *t, struct td_capture *cap, struct td_en
 		bool quit = false;
 		for (uint32_t key; !quit && (key = read_key()) != TD_KEY_NONE;) {
 			t->msg[0] = '\0';  /* a key clears the message */
-			enum td_tui_action act = td_tui_ui_key(&t->ui, &t->view, key,
+			enum td_tui_action act = td_tui_ui_key(&t->ui, &t->view, &t->model, key,
 							       t->model.next);
 			if (act == TD_ACT_QUIT)
 				quit = true;
 			else if (act == TD_ACT_SAVE)
 				save_report(t, now);
+			else if (act == TD_ACT_NOT_FOUND)
+				not_found(t, key, now);
 			dirty = true;
 		}
 		if (quit)
@@ -623,12 +644,15 @@ enum td_result td_tui_run(struct td_tui *t, struct td_capture *cap, struct td_en
 		td_engine_finish(eng);
 		t->finished = true;
 	}
-	/* The text report's summary, now that the terminal is back. */
-	t->gate_open = true;
-	if (t->summary && t->summary->finish)
-		t->summary->finish(t->summary, t->have_stats ? &t->stats : NULL);
-	fflush(t->gate);
-	t->gate_open = false;
+	/* --summary: the text report's summary, now that the terminal is
+	 * back.  Without it, nothing goes to stdout. */
+	if (t->summary) {
+		t->gate_open = true;
+		if (t->summary->finish)
+			t->summary->finish(t->summary, t->have_stats ? &t->stats : NULL);
+		fflush(t->gate);
+		t->gate_open = false;
+	}
 	if (fflush(stdout) != 0 && res == TD_OK) {
 		snprintf(err, errlen, "writing the summary: %s", strerror(errno));
 		res = TD_ERR_IO;

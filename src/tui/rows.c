@@ -12,10 +12,20 @@
  * the wire reaches the terminal as a control sequence.
  *
  * Below 120 columns the list is "narrow": time without milliseconds,
- * version without "TLS ", brief state names.  The flexible columns
- * (endpoints, SNI, code) take their widest content among the rows on
- * screen, shrunk in that order when the screen is too narrow; the code
- * is the last to give way, as it is what the list is for.
+ * version without "TLS ", and no STATE column: its 12 columns are what
+ * the client's address needs at 80, and the row's symbol already says
+ * failed, warning, established or running.  The last column then shows
+ * the diagnosis code, or the (brief) state when there is none:
+ *
+ *   S TIME     CLIENT -> SERVER                  SNI       VER DIAGNOSIS/STATE
+ *   X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 tls-serv~ 1.2 CLIENT_CERT_UNTRUSTED
+ *   + 05:18:10 127.0.0.1:56998 -> 127.0.0.1:8443 tls-serv~ 1.2 established
+ *
+ * The flexible columns (endpoints, SNI, code) take their widest content
+ * among the rows on screen.  When the screen is too narrow, the code is
+ * served first, as it is what the list is for, then the endpoints (who
+ * connected where), and the SNI takes what is left: the details pane's
+ * bar names the selected row's SNI in full.
  */
 #include "config.h"
 
@@ -112,12 +122,27 @@ void td_tui_lb_cell(struct td_tui_lb *b, const char *s, size_t w, bool right)
 
 enum {
 	NARROW_BELOW = 120,   /* screens narrower than this get the brief forms */
-	MIN_ENDS = 20, MIN_SNI = 10, MIN_CODE = 16,
+	MIN_ENDS = 20, MIN_SNI = 8, MIN_CODE = 16,
 	MAX_ENDS = 100, MAX_SNI = 48, MAX_CODE = 32,
-	GAPS = 6              /* one space between the 7 columns */
+	TIME_COLS = 8, TIME_MS_COLS = 12,     /* "05:18:09", "05:18:09.362" */
+	VER_COLS = 3, VER_LONG_COLS = 7,      /* "1.2", "TLS 1.2" */
+	STATE_COLS = 13,                      /* "server flight" */
+	GAPS = 6              /* one space between the 7 columns (6 when narrow) */
 };
 
 static const char H_ENDS[] = "CLIENT -> SERVER";
+static const char H_CODE[] = "DIAGNOSIS", H_CODE_STATE[] = "DIAGNOSIS/STATE";
+
+/* The last column's text: the root diagnosis code; when narrow (no STATE
+ * column) the brief state when there is no code. */
+static const char *code_cell(const struct td_tui_row *r, bool narrow)
+{
+	if (r->code)
+		return r->code;
+	if (narrow)
+		return td_tui_state_name(r->state, true);
+	return r->done ? "-" : "";
+}
 
 static size_t ends_cols(const struct td_tui_row *r)
 {
@@ -141,22 +166,24 @@ void td_tui_cols_fit(struct td_tui_cols *k, size_t width,
 		width = TD_TUI_LINE;
 	k->width = width;
 	k->narrow = width < NARROW_BELOW;
-	k->time = k->narrow ? 8 : 12;
-	k->ver = k->narrow ? 3 : 7;
-	k->state = k->narrow ? 11 : 13;
-	size_t ie = sizeof H_ENDS - 1, is = 3, ic = 9;  /* the headers' widths */
+	k->time = k->narrow ? TIME_COLS : TIME_MS_COLS;
+	k->ver = k->narrow ? VER_COLS : VER_LONG_COLS;
+	k->state = k->narrow ? 0 : STATE_COLS;  /* 0: no STATE column */
+	/* At least the headers' widths. */
+	size_t ie = sizeof H_ENDS - 1, is = 3;
+	size_t ic = k->narrow ? sizeof H_CODE_STATE - 1 : sizeof H_CODE - 1;
 	for (size_t i = 0; i < n; i++) {
 		const struct td_tui_row *r = rows[i];
 		ie = ie > ends_cols(r) ? ie : ends_cols(r);
 		if (r->sni && td_tui_str_cols(r->sni) > is)
 			is = td_tui_str_cols(r->sni);
-		if (r->code && td_tui_str_cols(r->code) > ic)
-			ic = td_tui_str_cols(r->code);
+		size_t cc = td_tui_str_cols(code_cell(r, k->narrow));
+		ic = ic > cc ? ic : cc;
 	}
 	ie = clamp(ie, 1, MAX_ENDS);
 	is = clamp(is, 1, MAX_SNI);
 	ic = clamp(ic, 1, MAX_CODE);
-	size_t fixed = 1 + k->time + k->ver + k->state + GAPS;
+	size_t fixed = 1 + k->time + k->ver + (k->state ? k->state + GAPS : GAPS - 1);
 	size_t avail = width > fixed ? width - fixed : 0;
 	k->ends = min_sz(ie, MIN_ENDS);
 	k->sni = min_sz(is, MIN_SNI);
@@ -168,11 +195,11 @@ void td_tui_cols_fit(struct td_tui_cols *k, size_t width,
 	give = min_sz(extra, ic - k->code);
 	k->code += give;
 	extra -= give;
-	give = min_sz(extra, is - k->sni);
-	k->sni += give;
-	extra -= give;
 	give = min_sz(extra, ie - k->ends);
 	k->ends += give;
+	extra -= give;
+	give = min_sz(extra, is - k->sni);
+	k->sni += give;
 }
 
 /* Exactly w columns: never wider than the screen, whatever the columns
@@ -200,9 +227,11 @@ void td_tui_cols_header(struct td_tui_lb *b, const struct td_tui_cols *k)
 	td_tui_lb_put(b, " ", 1);
 	td_tui_lb_cell(b, "VER", k->ver, false);
 	td_tui_lb_put(b, " ", 1);
-	td_tui_lb_cell(b, "STATE", k->state, false);
-	td_tui_lb_put(b, " ", 1);
-	td_tui_lb_cell(b, "DIAGNOSIS", k->code, false);
+	if (k->state) {
+		td_tui_lb_cell(b, "STATE", k->state, false);
+		td_tui_lb_put(b, " ", 1);
+	}
+	td_tui_lb_cell(b, k->state ? H_CODE : H_CODE_STATE, k->code, false);
 	fit_width(b, k->width);
 }
 
@@ -280,8 +309,10 @@ void td_tui_row_line(struct td_tui_lb *b, const struct td_tui_row *r,
 	fmt_version(buf, sizeof buf, r->version, k->narrow);
 	td_tui_lb_cell(b, buf, k->ver, false);
 	td_tui_lb_put(b, " ", 1);
-	td_tui_lb_cell(b, td_tui_state_name(r->state, k->narrow), k->state, false);
-	td_tui_lb_put(b, " ", 1);
-	td_tui_lb_cell(b, r->code ? r->code : r->done ? "-" : "", k->code, false);
+	if (k->state) {
+		td_tui_lb_cell(b, td_tui_state_name(r->state, false), k->state, false);
+		td_tui_lb_put(b, " ", 1);
+	}
+	td_tui_lb_cell(b, code_cell(r, k->narrow), k->code, false);
 	fit_width(b, k->width);
 }

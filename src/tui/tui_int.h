@@ -10,7 +10,7 @@
  *              state and class, the filter, the view (rows shown)
  *   rows.c     text cells and the connection list's columns
  *   ladder.c   the ladder diagram: one arrow per timeline event
- *   details.c  the bottom pane's document: header, ladder, diagnoses,
+ *   details.c  the bottom pane's document: diagnoses, header, ladder,
  *              certificate chains, acceptable CAs, anomalies
  *   ui.c       selection, scrolling, panes, filter editing: keys in,
  *              state out
@@ -173,8 +173,10 @@ void td_tui_lb_pad(struct td_tui_lb *b, size_t w);
 /* Column widths of the list for one screen width. */
 struct td_tui_cols {
 	size_t width;                 /* the screen's */
-	bool narrow;                  /* below 100 columns: brief time, version, state */
-	size_t time, ends, sni, ver, state, code;
+	bool narrow;                  /* below 120 columns: brief time and version, no
+					 STATE column (the code column shows the
+					 state of a row without a code) */
+	size_t time, ends, sni, ver, state, code;  /* state 0: no STATE column */
 };
 
 /* Fit the columns to width, the flexible ones (endpoints, SNI, code) to
@@ -183,8 +185,8 @@ void td_tui_cols_fit(struct td_tui_cols *k, size_t width,
 		     const struct td_tui_row *const *rows, size_t n);
 /* The header line, width columns. */
 void td_tui_cols_header(struct td_tui_lb *b, const struct td_tui_cols *k);
-/* One row, exactly width columns:
- * "X 05:18:09 127.0.0.1 -> 127.0.0.1:8443 tls-server.local 1.2 failed CLIENT_CERT_UNTRUSTED" */
+/* One row, exactly width columns, e.g. at 80:
+ * "X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 tls-serv~ 1.2 CLIENT_CERT_UNTRUSTED" */
 void td_tui_row_line(struct td_tui_lb *b, const struct td_tui_row *r,
 		     const struct td_tui_cols *k);
 /* "client -> server" in at most w columns (the client shortened first). */
@@ -238,8 +240,8 @@ void td_tui_failing_events(const struct td_conn *c, bool *mark, size_t n);
  * with '.', inferred labels with '~', the failing step marked ">>". */
 void td_tui_ladder(struct td_tui_doc *d, const struct td_conn *c);
 
-/* The whole bottom pane for c: header, ladder, diagnoses (summary,
- * fix, evidence), server chain, certificate request and acceptable CAs,
+/* The whole bottom pane for c: diagnoses (summary, fix, evidence) first,
+ * then header, ladder, server chain, certificate request and acceptable CAs,
  * client chain, anomalies.  done: the engine is finished with c (else
  * the state is "in progress").  Check d->nomem. */
 void td_tui_details(struct td_tui_doc *d, const struct td_conn *c, bool done);
@@ -259,7 +261,8 @@ enum td_tui_pane { TD_PANE_LIST, TD_PANE_DETAILS };
 
 /* What a key asked the loop to do besides changing the state. */
 enum td_tui_action {
-	TD_ACT_NONE, TD_ACT_QUIT, TD_ACT_SAVE, TD_ACT_REDRAW
+	TD_ACT_NONE, TD_ACT_QUIT, TD_ACT_SAVE, TD_ACT_REDRAW,
+	TD_ACT_NOT_FOUND   /* n/N: no failed connection that way (say so) */
 };
 
 struct td_tui_ui {
@@ -285,9 +288,11 @@ struct td_tui_ui {
 void td_tui_ui_init(struct td_tui_ui *u);
 /* Keep the selection valid and visible after the view changed. */
 void td_tui_ui_sync(struct td_tui_ui *u, const struct td_tui_view *v);
-/* One key.  next_seq is the model's next seq (for p). */
+/* One key.  m holds the rows of v (read by n and N, which look for a
+ * row of class FAIL; NULL: none is found); next_seq is the model's next
+ * seq (for p). */
 enum td_tui_action td_tui_ui_key(struct td_tui_ui *u, const struct td_tui_view *v,
-				 uint32_t key, uint64_t next_seq);
+				 const struct td_tui_model *m, uint32_t key, uint64_t next_seq);
 
 /* ---- the running TUI (loop.c, draw.c) ----------------------------------- */
 
@@ -313,8 +318,10 @@ struct td_tui {
 	bool finished;               /* td_engine_finish() was called */
 	bool have_stats;
 	struct td_stats stats;       /* from the engine's finish (copied) */
-	struct td_sink *summary;     /* the text report's sink, for the end summary */
-	FILE *gate;                  /* its output: discarded until the summary */
+	struct td_sink *summary;     /* the text report's sink, for the end summary;
+					NULL without opts.summary_on_quit */
+	FILE *gate;                  /* its output (unbuffered): discarded until the
+					summary; NULL with summary */
 	bool gate_open;
 	uint64_t kernel_recv, kernel_drop;
 	bool have_kernel;

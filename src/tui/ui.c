@@ -11,6 +11,13 @@
  * rows pushed out of the ring and filters changing never make it jump to
  * another connection; when its row is no longer shown, the next one
  * shown is selected.
+ *
+ * The keys are those of less(1) and htop as well as the arrows, because
+ * people type them without thinking: Space and b page, Ctrl-D and Ctrl-U
+ * move half a page, g and G go to either end, n and N jump to the next
+ * or previous failed connection (what the view is for).  Paging keys act
+ * on the pane that has the focus; n and N always move the list's
+ * selection, and the details then show that connection from the top.
  */
 #include "config.h"
 
@@ -18,6 +25,13 @@
 
 #include "text.h"
 #include "tui_int.h"
+
+/* Control keys arrive as their code points (cbreak mode, no ICANON). */
+enum {
+	CTRL_MASK = 0x1f,
+	KEY_CTRL_D = 'D' & CTRL_MASK,   /* 0x04: half a page down */
+	KEY_CTRL_U = 'U' & CTRL_MASK    /* 0x15: half a page up */
+};
 
 void td_tui_ui_init(struct td_tui_ui *u)
 {
@@ -78,6 +92,36 @@ static void scroll(struct td_tui_ui *u, long delta)
 	else
 		s = s + (size_t)delta > max ? max : s + (size_t)delta;
 	u->dscroll = s;
+}
+
+/* n (dir 1) and N (dir -1): select the nearest row of class FAIL past
+ * the selection, in the list's order.  False when there is none (the
+ * selection stays); the view does not wrap, as in less. */
+static bool to_failure(struct td_tui_ui *u, const struct td_tui_view *v,
+		       const struct td_tui_model *m, int dir)
+{
+	if (!m || v->n == 0)
+		return false;
+	size_t i = u->sel;
+	while (dir > 0 ? i + 1 < v->n : i > 0) {
+		i = dir > 0 ? i + 1 : i - 1;
+		const struct td_tui_row *r = td_tui_model_row(m, v->seq[i]);
+		if (r && r->cls == TD_TUI_FAIL) {
+			move(u, v, (long)i - (long)u->sel);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Move the selection (list) or scroll the details by delta. */
+static enum td_tui_action step(struct td_tui_ui *u, const struct td_tui_view *v, long delta)
+{
+	if (u->pane == TD_PANE_LIST)
+		move(u, v, delta);
+	else
+		scroll(u, delta);
+	return TD_ACT_REDRAW;
 }
 
 /* Append code point cp to s (size TD_TUI_FILTER) as UTF-8 when it fits. */
@@ -156,7 +200,7 @@ static enum td_tui_action prompt_key(struct td_tui_ui *u, uint32_t key)
 }
 
 enum td_tui_action td_tui_ui_key(struct td_tui_ui *u, const struct td_tui_view *v,
-				 uint32_t key, uint64_t next_seq)
+				 const struct td_tui_model *m, uint32_t key, uint64_t next_seq)
 {
 	if (key == TD_KEY_RESIZE)
 		return TD_ACT_REDRAW;
@@ -167,8 +211,11 @@ enum td_tui_action td_tui_ui_key(struct td_tui_ui *u, const struct td_tui_view *
 	if (u->prompt)
 		return prompt_key(u, key);
 	bool list = u->pane == TD_PANE_LIST;
-	long page_list = (long)(u->list_h > 1 ? u->list_h - 1 : 1);
-	long page_doc = (long)(u->detail_h > 1 ? u->detail_h - 1 : 1);
+	size_t h = list ? u->list_h : u->detail_h;
+	/* A page keeps one line of the last one in sight; half a page as
+	 * in less (at least one line either way). */
+	long page = (long)(h > 1 ? h - 1 : 1);
+	long half = (long)(h > 1 ? h / 2 : 1);
 	switch (key) {
 	case 'q':
 	case 'Q':
@@ -203,32 +250,25 @@ enum td_tui_action td_tui_ui_key(struct td_tui_ui *u, const struct td_tui_view *
 		return TD_ACT_REDRAW;
 	case 's':
 		return TD_ACT_SAVE;
+	case 'n':
+	case 'N':
+		return to_failure(u, v, m, key == 'n' ? 1 : -1) ? TD_ACT_REDRAW : TD_ACT_NOT_FOUND;
 	case TD_KEY_UP:
 	case 'k':
-		if (list)
-			move(u, v, -1);
-		else
-			scroll(u, -1);
-		return TD_ACT_REDRAW;
+		return step(u, v, -1);
 	case TD_KEY_DOWN:
 	case 'j':
-		if (list)
-			move(u, v, 1);
-		else
-			scroll(u, 1);
-		return TD_ACT_REDRAW;
+		return step(u, v, 1);
 	case TD_KEY_PGUP:
-		if (list)
-			move(u, v, -page_list);
-		else
-			scroll(u, -page_doc);
-		return TD_ACT_REDRAW;
+	case 'b':
+		return step(u, v, -page);
 	case TD_KEY_PGDN:
-		if (list)
-			move(u, v, page_list);
-		else
-			scroll(u, page_doc);
-		return TD_ACT_REDRAW;
+	case ' ':
+		return step(u, v, page);
+	case KEY_CTRL_U:
+		return step(u, v, -half);
+	case KEY_CTRL_D:
+		return step(u, v, half);
 	case TD_KEY_HOME:
 	case 'g':
 		if (list) {

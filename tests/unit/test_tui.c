@@ -430,19 +430,47 @@ static void test_rows_widths(void)
 		CU_ASSERT_EQUAL(strlen(b.s), widths[i]);  /* ASCII here: bytes == columns */
 		CU_ASSERT_EQUAL(b.s[0], 'X');
 	}
+	/* 80 columns: no STATE column (the symbol says failed), so the client
+	 * and its port fit beside the server and the whole code. */
 	row_text(r, 80, &b, &h);
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 05:18:09 "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 1.2 "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " failed "));
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "CLIENT_CERT_UNTRUSTED"));  /* the code is never cut */
-	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "127.0.0.1:8443"));       /* nor the server */
-	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, "DIAGNOSIS"));
+	CU_ASSERT_STRING_EQUAL(b.s, "X 05:18:09 127.0.0.1:44634 -> 127.0.0.1:8443 tls-serv~ 1.2 "
+			       "CLIENT_CERT_UNTRUSTED");
+	CU_ASSERT_PTR_NULL(strstr(b.s, " failed "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, " CLIENT -> SERVER "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, " DIAGNOSIS/STATE"));
+	CU_ASSERT_PTR_NULL(strstr(h.s, " STATE "));
 	row_text(r, 250, &b, &h);
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 05:18:09.362 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "127.0.0.1:44634 -> 127.0.0.1:8443"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " tls-server.local "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " TLS 1.2 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " failed "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, "CLIENT -> SERVER"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.s, " STATE "));
+
+	/* Narrow, a row without a code shows its state where the code goes;
+	 * a longer code still comes whole, the client's port gives way. */
+	struct td_conn *run = tls12_failure(false);
+	run->id = 2;
+	run->client_port = 44635;
+	CU_ASSERT_EQUAL(td_tui_model_update(&m, run, false), TD_OK);
+	const struct td_tui_row *rr = td_tui_model_row(&m, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rr);
+	row_text(rr, 80, &b, &h);
+	CU_ASSERT_EQUAL(b.cols, 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, "127.0.0.1:44635 -> 127.0.0.1:8443"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 1.2 alert "));
+	const struct td_tui_row *both[2] = { r, rr };
+	struct td_tui_row longer = *r;
+	longer.code = "CLIENT_CERT_NOT_ACCEPTABLE";
+	both[1] = &longer;
+	struct td_tui_cols k;
+	td_tui_cols_fit(&k, 80, both, 2);
+	td_tui_row_line(&b, &longer, &k);
+	CU_ASSERT_EQUAL(b.cols, 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " CLIENT_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.s, " 127.0.0.1 -> 127.0.0.1:8443 "));
+	td_conn_free(run);
 
 	/* The endpoints shorten the client first. */
 	td_tui_lb_init(&b);
@@ -600,9 +628,12 @@ static void test_details(void)
 		long f = find_line(&d, "fix: Use a");
 		CU_ASSERT_FATAL(f > e);
 		CU_ASSERT_EQUAL(d.v[f].attr, TD_TUI_A_FIX);
-		CU_ASSERT(d.diag_line >= 0 && d.diag_line < e);
-		CU_ASSERT(d.mark_line > 0 && d.mark_line < d.diag_line);  /* ladder first */
-		CU_ASSERT(find_line(&d, "X FAILED") >= 0);
+		/* The diagnoses open the document: heading, then the root one. */
+		CU_ASSERT_EQUAL(d.diag_line, 0);
+		CU_ASSERT_STRING_EQUAL(d.v[0].text, "diagnoses");
+		CU_ASSERT_EQUAL(e, 1);
+		CU_ASSERT(d.mark_line > f);  /* the ladder after them */
+		CU_ASSERT(find_line(&d, "X FAILED") > f);
 		long ca = find_line(&d, "acceptable client CAs (1)");
 		CU_ASSERT_FATAL(ca > f && (size_t)ca + 1 < d.n);
 		CU_ASSERT_STRING_EQUAL(d.v[ca + 1].text, "    O=LMT Corp,CN=clientCA");
@@ -660,10 +691,10 @@ static void test_keys(void)
 	CU_ASSERT_TRUE(u.follow);
 	CU_ASSERT_EQUAL(u.sel, 9);
 	CU_ASSERT_EQUAL(u.top, 6);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, TD_KEY_UP, 20), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, NULL, TD_KEY_UP, 20), TD_ACT_REDRAW);
 	CU_ASSERT_FALSE(u.follow);
 	CU_ASSERT_EQUAL(u.sel_seq, 18);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, 'k', 20), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, NULL, 'k', 20), TD_ACT_REDRAW);
 	CU_ASSERT_EQUAL(u.sel_seq, 17);
 	/* New rows do not move a selection the user made. */
 	uint64_t more[12];
@@ -673,81 +704,171 @@ static void test_keys(void)
 	td_tui_ui_sync(&u, &v2);
 	CU_ASSERT_EQUAL(u.sel_seq, 17);
 	CU_ASSERT_EQUAL(u.sel, 7);
-	td_tui_ui_key(&u, &v2, TD_KEY_HOME, 22);
+	td_tui_ui_key(&u, &v2, NULL, TD_KEY_HOME, 22);
 	CU_ASSERT_EQUAL(u.sel, 0);
 	td_tui_ui_sync(&u, &v2);
 	CU_ASSERT_EQUAL(u.top, 0);
-	td_tui_ui_key(&u, &v2, TD_KEY_PGDN, 22);
+	td_tui_ui_key(&u, &v2, NULL, TD_KEY_PGDN, 22);
 	CU_ASSERT_EQUAL(u.sel, 3);
-	td_tui_ui_key(&u, &v2, TD_KEY_END, 22);
+	td_tui_ui_key(&u, &v2, NULL, TD_KEY_END, 22);
 	CU_ASSERT_TRUE(u.follow);
 	CU_ASSERT_EQUAL(u.sel, 11);
-	td_tui_ui_key(&u, &v2, 'j', 22);  /* down on the last row: still following */
+	td_tui_ui_key(&u, &v2, NULL, 'j', 22);  /* down on the last row: still following */
 	CU_ASSERT_TRUE(u.follow);
 	/* The selected row filtered out: the next one shown is selected. */
-	td_tui_ui_key(&u, &v2, TD_KEY_UP, 22);
-	td_tui_ui_key(&u, &v2, TD_KEY_UP, 22);  /* seq 19 */
+	td_tui_ui_key(&u, &v2, NULL, TD_KEY_UP, 22);
+	td_tui_ui_key(&u, &v2, NULL, TD_KEY_UP, 22);  /* seq 19 */
 	uint64_t odd[] = { 11, 13, 15, 17, 21 };
 	struct td_tui_view v3 = { .seq = odd, .n = 5, .alloc = 5 };
 	td_tui_ui_sync(&u, &v3);
 	CU_ASSERT_EQUAL(u.sel_seq, 21);
 
 	/* Panes, details scrolling, clamped. */
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, TD_KEY_TAB, 22), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, NULL, TD_KEY_TAB, 22), TD_ACT_REDRAW);
 	CU_ASSERT_EQUAL(u.pane, TD_PANE_DETAILS);
 	u.doc_lines = 12;
-	td_tui_ui_key(&u, &v3, TD_KEY_PGDN, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_PGDN, 22);
 	CU_ASSERT_EQUAL(u.dscroll, 4);
-	td_tui_ui_key(&u, &v3, TD_KEY_PGDN, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_PGDN, 22);
 	CU_ASSERT_EQUAL(u.dscroll, 7);  /* 12 lines, 5 shown */
-	td_tui_ui_key(&u, &v3, TD_KEY_DOWN, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_DOWN, 22);
 	CU_ASSERT_EQUAL(u.dscroll, 7);
-	td_tui_ui_key(&u, &v3, TD_KEY_HOME, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_HOME, 22);
 	CU_ASSERT_EQUAL(u.dscroll, 0);
 	CU_ASSERT_EQUAL(u.sel_seq, 21);  /* the list did not move */
-	td_tui_ui_key(&u, &v3, TD_KEY_ENTER, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_ENTER, 22);
 	CU_ASSERT_EQUAL(u.pane, TD_PANE_LIST);
 
 	/* f, /, Esc, p, s, ?, q. */
-	td_tui_ui_key(&u, &v3, 'f', 22);
+	td_tui_ui_key(&u, &v3, NULL, 'f', 22);
 	CU_ASSERT_TRUE(u.filter.failures_only);
 	CU_ASSERT_TRUE(u.view_dirty);
-	td_tui_ui_key(&u, &v3, '/', 22);
+	td_tui_ui_key(&u, &v3, NULL, '/', 22);
 	CU_ASSERT_TRUE(u.prompt);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, 'q', 22), TD_ACT_REDRAW);  /* typed, not quit */
-	td_tui_ui_key(&u, &v3, 0xe9, 22);  /* é */
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, NULL, 'q', 22), TD_ACT_REDRAW);  /* typed, not quit */
+	td_tui_ui_key(&u, &v3, NULL, 0xe9, 22);  /* é */
 	CU_ASSERT_STRING_EQUAL(u.filter.text, "q\xc3\xa9");  /* applied as typed */
-	td_tui_ui_key(&u, &v3, TD_KEY_BACKSPACE, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_BACKSPACE, 22);
 	CU_ASSERT_STRING_EQUAL(u.filter.text, "q");
-	td_tui_ui_key(&u, &v3, TD_KEY_ESC, 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_ESC, 22);
 	CU_ASSERT_FALSE(u.prompt);
 	CU_ASSERT_STRING_EQUAL(u.filter.text, "");  /* Esc: the one before */
-	td_tui_ui_key(&u, &v3, '/', 22);
-	td_tui_ui_key(&u, &v3, 'x', 22);
-	td_tui_ui_key(&u, &v3, TD_KEY_ENTER, 22);
+	td_tui_ui_key(&u, &v3, NULL, '/', 22);
+	td_tui_ui_key(&u, &v3, NULL, 'x', 22);
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_ENTER, 22);
 	CU_ASSERT_FALSE(u.prompt);
 	CU_ASSERT_STRING_EQUAL(u.filter.text, "x");
-	td_tui_ui_key(&u, &v3, TD_KEY_ESC, 22);  /* outside the prompt: clears it */
+	td_tui_ui_key(&u, &v3, NULL, TD_KEY_ESC, 22);  /* outside the prompt: clears it */
 	CU_ASSERT_STRING_EQUAL(u.filter.text, "");
-	td_tui_ui_key(&u, &v3, 'p', 22);
+	td_tui_ui_key(&u, &v3, NULL, 'p', 22);
 	CU_ASSERT_TRUE(u.paused);
 	CU_ASSERT_EQUAL(u.pause_until, 22);
-	td_tui_ui_key(&u, &v3, 'p', 30);
+	td_tui_ui_key(&u, &v3, NULL, 'p', 30);
 	CU_ASSERT_FALSE(u.paused);
 	CU_ASSERT_EQUAL(u.pause_until, UINT64_MAX);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, 's', 22), TD_ACT_SAVE);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, '?', 22), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, NULL, 's', 22), TD_ACT_SAVE);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, NULL, '?', 22), TD_ACT_REDRAW);
 	CU_ASSERT_TRUE(u.help);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, 'j', 22), TD_ACT_REDRAW);  /* closes help only */
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, NULL, 'j', 22), TD_ACT_REDRAW);  /* closes help only */
 	CU_ASSERT_FALSE(u.help);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, 'q', 22), TD_ACT_QUIT);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v3, NULL, 'q', 22), TD_ACT_QUIT);
 
 	/* An empty view: nothing to select, nothing breaks. */
 	struct td_tui_view none = { 0 };
 	td_tui_ui_init(&u);
 	td_tui_ui_sync(&u, &none);
-	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &none, TD_KEY_DOWN, 0), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &none, NULL, TD_KEY_DOWN, 0), TD_ACT_REDRAW);
 	CU_ASSERT_EQUAL(u.sel, 0);
+}
+
+/* Space, b, Ctrl-D, Ctrl-U on either pane; n and N over a model whose
+ * rows 2, 5 and 6 failed. */
+static void test_keys_less(void)
+{
+	enum { ROWS = 9, CTRL_D = 0x04, CTRL_U = 0x15 };
+	struct td_tui_model m;
+	CU_ASSERT_EQUAL_FATAL(td_tui_model_init(&m, 16, 1u << 30), TD_OK);
+	for (uint64_t i = 0; i < ROWS; i++) {
+		struct td_conn *c = mk_conn(i + 1, "tls-server.local");
+		c->outcome = i == 2 || i == 5 || i == 6 ? TD_OUTCOME_FAILED
+			: TD_OUTCOME_ESTABLISHED;
+		CU_ASSERT_EQUAL(td_tui_model_update(&m, c, true), TD_OK);
+		td_conn_free(c);
+	}
+	struct td_tui_view v = { 0 };
+	struct td_tui_filter fl = { 0 };
+	CU_ASSERT_EQUAL_FATAL(td_tui_view_build(&v, &m, &fl, UINT64_MAX), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(v.n, ROWS);
+	struct td_tui_ui u;
+	td_tui_ui_init(&u);
+	u.list_h = 4;     /* a page: 3 rows; half: 2 */
+	u.detail_h = 7;   /* a page: 6 lines; half: 3 */
+	td_tui_ui_sync(&u, &v);
+	CU_ASSERT_EQUAL(u.sel, 8);
+	td_tui_ui_key(&u, &v, &m, 'g', 9);
+	CU_ASSERT_EQUAL(u.sel, 0);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, &m, ' ', 9), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(u.sel, 3);
+	td_tui_ui_key(&u, &v, &m, CTRL_D, 9);
+	CU_ASSERT_EQUAL(u.sel, 5);
+	td_tui_ui_key(&u, &v, &m, 'b', 9);
+	CU_ASSERT_EQUAL(u.sel, 2);
+	td_tui_ui_key(&u, &v, &m, CTRL_U, 9);
+	CU_ASSERT_EQUAL(u.sel, 0);
+	td_tui_ui_key(&u, &v, &m, 'b', 9);  /* clamped at the top */
+	CU_ASSERT_EQUAL(u.sel, 0);
+	CU_ASSERT_FALSE(u.follow);
+
+	/* n and N: the next and previous failure, no wrapping. */
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, &m, 'n', 9), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(u.sel, 2);
+	CU_ASSERT_EQUAL(u.sel_seq, v.seq[2]);
+	td_tui_ui_key(&u, &v, &m, 'n', 9);
+	CU_ASSERT_EQUAL(u.sel, 5);
+	td_tui_ui_key(&u, &v, &m, 'n', 9);
+	CU_ASSERT_EQUAL(u.sel, 6);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, &m, 'n', 9), TD_ACT_NOT_FOUND);
+	CU_ASSERT_EQUAL(u.sel, 6);  /* stays */
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, &m, 'N', 9), TD_ACT_REDRAW);
+	CU_ASSERT_EQUAL(u.sel, 5);
+	td_tui_ui_key(&u, &v, &m, 'N', 9);
+	CU_ASSERT_EQUAL(u.sel, 2);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, &m, 'N', 9), TD_ACT_NOT_FOUND);
+	CU_ASSERT_EQUAL(u.sel, 2);
+	CU_ASSERT_EQUAL(td_tui_ui_key(&u, &v, NULL, 'n', 9), TD_ACT_NOT_FOUND);
+	td_tui_ui_key(&u, &v, &m, 'G', 9);
+	CU_ASSERT_EQUAL(u.sel, 8);
+	CU_ASSERT_TRUE(u.follow);
+
+	/* The details pane: the same keys scroll it; n still moves the list. */
+	td_tui_ui_key(&u, &v, &m, TD_KEY_TAB, 9);
+	u.doc_lines = 20;  /* 13 the furthest down */
+	td_tui_ui_key(&u, &v, &m, ' ', 9);
+	CU_ASSERT_EQUAL(u.dscroll, 6);
+	td_tui_ui_key(&u, &v, &m, CTRL_D, 9);
+	CU_ASSERT_EQUAL(u.dscroll, 9);
+	td_tui_ui_key(&u, &v, &m, ' ', 9);
+	CU_ASSERT_EQUAL(u.dscroll, 13);
+	td_tui_ui_key(&u, &v, &m, CTRL_U, 9);
+	CU_ASSERT_EQUAL(u.dscroll, 10);
+	td_tui_ui_key(&u, &v, &m, 'b', 9);
+	CU_ASSERT_EQUAL(u.dscroll, 4);
+	td_tui_ui_key(&u, &v, &m, 'G', 9);
+	CU_ASSERT_EQUAL(u.dscroll, 13);
+	td_tui_ui_key(&u, &v, &m, 'g', 9);
+	CU_ASSERT_EQUAL(u.dscroll, 0);
+	CU_ASSERT_EQUAL(u.sel, 8);  /* the list did not move */
+	td_tui_ui_key(&u, &v, &m, 'N', 9);
+	CU_ASSERT_EQUAL(u.sel, 6);
+	CU_ASSERT_EQUAL(u.pane, TD_PANE_DETAILS);
+	/* In the / prompt they are text. */
+	td_tui_ui_key(&u, &v, &m, '/', 9);
+	td_tui_ui_key(&u, &v, &m, 'n', 9);
+	td_tui_ui_key(&u, &v, &m, ' ', 9);
+	CU_ASSERT_STRING_EQUAL(u.filter.text, "n ");
+	CU_ASSERT_EQUAL(u.sel, 6);
+	td_tui_view_cleanup(&v);
+	td_tui_model_cleanup(&m);
 }
 
 /* ---- capture, engine and model together ---------------------------------------------- */
@@ -892,7 +1013,8 @@ static void test_engine_to_ladder(void)
 	CU_ASSERT_FATAL(d.mark_line >= 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(d.v[d.mark_line].text, "Alert fatal unknown_ca"));
 	CU_ASSERT_EQUAL(strncmp(d.v[d.mark_line].text, ">> ", 3), 0);
-	CU_ASSERT(find_line(&d, "fix: Use a client certificate issued by") > d.mark_line);
+	long fix = find_line(&d, "fix: Use a client certificate issued by");
+	CU_ASSERT(fix > d.diag_line && fix < d.mark_line);  /* the diagnoses first */
 	td_tui_doc_cleanup(&d);
 	td_capture_close(cap);
 	td_engine_free(e);
@@ -980,6 +1102,7 @@ void td_suite_tui(void)
 	td_test_add(s, "details: diagnoses, fix, CAs at 30/80/250", test_details);
 	td_test_add(s, "wrap: words and long words", test_wrap);
 	td_test_add(s, "keys: follow, select, panes, filters, pause", test_keys);
+	td_test_add(s, "keys: Space, b, Ctrl-D, Ctrl-U, g, G, n, N on both panes", test_keys_less);
 	td_test_add(s, "capture: non-blocking dispatch, pacing, eof", test_capture_dispatch);
 	td_test_add(s, "engine -> model -> ladder over a lab capture", test_engine_to_ladder);
 	td_test_add(s, "privilege drop (in a child)", test_privdrop);
