@@ -9,10 +9,12 @@
 # shown without a terminal: its "needs a terminal" error passes too.
 # Live examples (-i, -D) need root and are skipped without it.
 #
-#   tests/man-examples.sh [path/to/tlsdiag]
+#   tests/man-examples.sh [path/to/tlsdiag]     (make check runs it)
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-$top/build/src/tlsdiag}
+top=${top_srcdir:-$(dirname "$0")/..}
+top=$(cd "$top" && pwd)
+bin=${1:-${top_builddir:-$top}/src/tlsdiag}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 page=$top/man/tlsdiag.1
 cap=$top/captures/tls12-client-cert-untrusted.pcap
 mtls=$top/captures/tls13-mtls-ok.pcap
@@ -56,6 +58,11 @@ while IFS= read -r line; do
 	cmd=${line#? }
 	live=0
 	case " $cmd " in *" -i "*|*" -D "*) live=1 ;; esac
+	if [[ $cmd == *tcpdump* ]] && ! command -v tcpdump >/dev/null 2>&1; then
+		echo "SKIP (tcpdump is not installed): $cmd"
+		skip=$((skip + 1))
+		continue
+	fi
 	if [ $root = 1 ] && [ "$(id -u)" != 0 ]; then
 		echo "SKIP (needs root): $cmd"
 		skip=$((skip + 1))
@@ -89,5 +96,5 @@ while IFS= read -r line; do
 		fail=$((fail + 1))
 	fi
 done < examples.txt
-echo "$pass passed, $fail failed, $skip skipped"
+echo "man-examples: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

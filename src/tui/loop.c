@@ -524,6 +524,9 @@ static bool capture_step(struct td_tui *t, struct pace *p, uint64_t now, enum td
 			snprintf(t->note, sizeof t->note, "warning: %s", cerr);
 		}
 		if (!t->finished) {
+			const char *cut = td_capture_cut_short(t->cap);
+			if (cut)  /* the summary says so, as the reports do */
+				td_engine_note_truncated(t->eng, cut);
 			td_engine_finish(t->eng);  /* report what is still open */
 			t->finished = true;
 		}
