@@ -79,7 +79,7 @@ static void list_row(struct td_tw *t, bool verbose, const char *label,
 	if (verbose)
 		td_tw_list_wrap(t, it, IND_VALUE);
 	else
-		td_tw_list_fit(t, it, SIZE_MAX, t->width);
+		td_tw_list_fit(t, it, SIZE_MAX, t->width, IND_VALUE);
 	td_tw_end(t);
 }
 
@@ -222,7 +222,7 @@ static void offer_part(char *buf, size_t len, const char *label,
 	struct td_tw m;
 	td_tw_init(&m, NULL, false, width);
 	td_tw_put(&m, label);
-	td_tw_list_fit(&m, it, SIZE_MAX, part_cols);
+	td_tw_list_fit(&m, it, SIZE_MAX, part_cols, SIZE_MAX);  /* one line: m holds one */
 	/* m.buf holds the first width columns: more than a line can show. */
 	snprintf(buf, len, "%.*s", (int)m.len, m.buf);
 }
@@ -500,7 +500,7 @@ static void cert_list(struct td_tw *t, const char *label, const struct td_strlis
 	if (verbose)
 		td_tw_list_wrap(t, &it, IND_VALUE);
 	else
-		td_tw_list_fit(t, &it, SIZE_MAX, t->width);
+		td_tw_list_fit(t, &it, SIZE_MAX, t->width, IND_VALUE);
 	td_tw_end(t);
 }
 

@@ -410,7 +410,8 @@ void td_tw_list_wrap(struct td_tw *t, const struct td_tw_items *it, size_t inden
 
 /* At most max items, fewer when they would pass column limit, then
  * ", ... (N more)".  Returns how many were shown. */
-size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit)
+size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit,
+		      size_t indent)
 {
 	/* What the list cap refused is counted in "more" too. */
 	size_t total = td_tw_items_count(it) + items_dropped(it), shown = 0;
@@ -425,17 +426,27 @@ size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max,
 			need += (size_t)snprintf(more, sizeof more, ", ... (%zu more)",
 						 total - shown - 1);
 		}
-		/* The first item too gives way to "... (N more)" when the two
-		 * do not fit together: a count beats a name cut in half. */
-		if ((shown > 0 || total > 1) && t->cols + need > limit)
+		/* The first item fits alone, its tail going under: a long
+		 * SAN is worth the line. */
+		bool alone = shown == 0 && indent != SIZE_MAX && t->cols + td_tw_str_cols(s) <= limit;
+		/* Otherwise the first item too gives way to "... (N more)"
+		 * when the two do not fit together: a count beats a name cut
+		 * in half. */
+		if ((shown > 0 || total > 1) && t->cols + need > limit && !alone)
 			break;
 		if (shown > 0)
 			td_tw_put(t, ", ");
 		td_tw_put(t, s);
 		shown++;
 	}
-	if (shown < total)
-		td_tw_printf(t, "%s... (%zu more)", shown ? ", " : "", total - shown);
+	if (shown < total) {
+		char more[48];
+		snprintf(more, sizeof more, "... (%zu more)", total - shown);
+		if (shown > 0 && indent != SIZE_MAX)
+			td_tw_item(t, ", ", more, indent, TD_TW_RESET);
+		else
+			td_tw_printf(t, "%s%s", shown ? ", " : "", more);
+	}
 	if (total == 0)
 		td_tw_put(t, "(none)");
 	return shown;

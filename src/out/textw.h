@@ -145,11 +145,13 @@ size_t td_tw_items_count(const struct td_tw_items *it);
 void td_tw_list_wrap(struct td_tw *t, const struct td_tw_items *it, size_t indent);
 
 /* Put at most max items, fewer when the next one (with the tail that
- * would follow it) would pass column limit, then ", ... (N more)" (or
- * "... (N more)" alone when not even the first item fits with it; a
- * list of one item always shows it), where N counts the items the list
- * cap refused too.  "(none)" for an empty list.  Returns how many
- * items were shown. */
-size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit);
-
+ * would follow it) would pass column limit, then ", ... (N more)",
+ * where N counts the items the list cap refused too.  When not even the
+ * first item fits with that tail: the first item alone when it fits,
+ * its tail then on a new line indented by indent; or, with indent
+ * SIZE_MAX (one line only), or when the first item does not fit alone,
+ * "... (N more)" alone.  A list of one item always shows it.  "(none)"
+ * for an empty list.  Returns how many items were shown. */
+size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit,
+		      size_t indent);
 #endif
