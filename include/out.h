@@ -15,9 +15,20 @@
 #include "result.h"
 #include "sink.h"
 
+/* Text report widths, in columns: --width takes MIN to MAX; a terminal
+ * or COLUMNS outside them is brought inside; DEFAULT when nothing says
+ * (stdout not a terminal and COLUMNS unset). */
+enum {
+	TD_TEXT_WIDTH_MIN = 40,      /* narrower, the label columns leave no room */
+	TD_TEXT_WIDTH_DEFAULT = 80,
+	TD_TEXT_WIDTH_MAX = 1000
+};
+
 struct td_text_opts {
 	bool color;       /* ANSI colours */
 	bool verbose;     /* every field (all extensions, all suites) */
+	unsigned width;   /* columns per line, never exceeded; 0: TD_TEXT_WIDTH_DEFAULT,
+			     else brought within TD_TEXT_WIDTH_MIN..MAX */
 };
 
 struct td_sink *td_text_sink_new(FILE *out, const struct td_text_opts *opts);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "capture.h"
@@ -39,6 +40,32 @@ static bool want_color(enum color_mode m, bool terminal)
 	if (m != COLOR_AUTO)
 		return m == COLOR_ALWAYS;
 	return terminal && !(nc && nc[0]);
+}
+
+/* The text report's width: --width, else the terminal's when stdout is
+ * one, else COLUMNS when it is a whole number, else 80; a terminal or
+ * COLUMNS outside 40..1000 is brought inside (narrower, the report's
+ * label columns leave no room). */
+static unsigned text_width(const struct options *o)
+{
+	if (o->width)
+		return o->width;  /* options.c checked its range */
+	unsigned long w = 0;
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		w = ws.ws_col;
+	} else if (env && env[0] >= '0' && env[0] <= '9') {
+		char *end;
+		errno = 0;
+		w = strtoul(env, &end, 10);
+		if (*end != '\0' || errno != 0)
+			w = 0;
+	}
+	if (w == 0)
+		return TD_TEXT_WIDTH_DEFAULT;
+	return w < TD_TEXT_WIDTH_MIN ? TD_TEXT_WIDTH_MIN
+	     : w > TD_TEXT_WIDTH_MAX ? TD_TEXT_WIDTH_MAX : (unsigned)w;
 }
 
 /* Give up root before the first packet: always for a live capture, for
@@ -142,6 +169,7 @@ static void tui_options(const struct options *o, struct td_tui_opts *v, char *ke
 	v->summary.color = want_color(o->color, isatty(STDOUT_FILENO));
 	v->summary.verbose = o->verbose;
 	v->summary_on_quit = o->summary;
+	v->summary.width = text_width(o);  /* printed on stdout when the view ends */
 	v->force = o->force;
 }
 
@@ -313,6 +341,7 @@ int main(int argc, char **argv)
 		struct td_text_opts topts = {
 			.color = want_color(o.color, isatty(STDOUT_FILENO)),
 			.verbose = o.verbose,
+			.width = text_width(&o),
 		};
 		stdout_buffering(&o, false);
 		writer = td_text_sink_new(stdout, &topts);

@@ -393,8 +393,9 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		case OPT_REPLAY: o->replay = true; break;
 		case OPT_SUMMARY: o->summary = true; break;
 		case OPT_WIDTH:
-			if (!parse_size(optarg, 40, &v) || v > 1000)
-				return fail_usage("bad --width '%s': give 40 to 1000 columns", optarg);
+			if (!parse_size(optarg, TD_TEXT_WIDTH_MIN, &v) || v > TD_TEXT_WIDTH_MAX)
+				return fail_usage("bad --width '%s': give %d to %d columns", optarg,
+						  TD_TEXT_WIDTH_MIN, TD_TEXT_WIDTH_MAX);
 			o->width = (unsigned)v;
 			break;
 		case 'c':

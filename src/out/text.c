@@ -24,10 +24,14 @@
  * then, from finish(), the run: connections by outcome, capture
  * counters, and every drop by a cap.
  *
- * Every line fits in 100 columns: lists stop with "... (N more)" (all
- * of them, wrapped, with the verbose option), distinguished names and
- * anomalies wrap (they are evidence), and the line writer (textw.h)
- * cuts anything that still overflows.
+ * Every line fits in the width main.c chose (td_text_opts.width: --width,
+ * else the terminal's, else COLUMNS, else 80) and none ends in a space:
+ * lists stop with "... (N more)" (all of them, wrapped, with the verbose
+ * option); names, sentences and other long fields wrap at spaces and
+ * commas under their own start (a name is evidence: it is never cut),
+ * breaking inside a word only when the word alone is longer than the
+ * line; and the line writer (textw.h) cuts anything that still
+ * overflows, with "...".
  * Columns are counted in code points.  Colour, only when asked: red for
  * failure and fatal alerts, green for established, yellow for warnings,
  * dim for TCP events.  Model strings are already printable (text.h);
@@ -52,12 +56,17 @@
 #include "tls_names.h"
 
 enum {
-	WIDTH = TD_TW_WIDTH,  /* columns per line, never exceeded */
 	IND_BLOCK = 4,   /* the lines of a connection block */
 	IND_SUB = 6,     /* lines under a heading */
 	IND_VALUE = 18,  /* values after a label column ("      sig algs    ") */
 	IND_CERT = 10,   /* the lines of one certificate */
-	LIST_SHORT = 8   /* lines of a long list shown without --verbose */
+	LIST_SHORT = 8,  /* lines of a long list shown without --verbose */
+	NARROW = 60,     /* below this width, "client offered: " parts hang at
+			    IND_SUB, not under the first part: 20 columns
+			    would leave room for hardly one group name */
+	EVENT_ROOM = 30  /* columns a timeline event needs after its time and
+			    arrow to wrap under its own start ("ServerKeyExchange
+			    (552 bytes)"); with less, it hangs at IND_SUB + 2 */
 };
 
 /* "      label       " then the list: all of it wrapped when verbose. */
@@ -70,7 +79,7 @@ static void list_row(struct td_tw *t, bool verbose, const char *label,
 	if (verbose)
 		td_tw_list_wrap(t, it, IND_VALUE);
 	else
-		td_tw_list_fit(t, it, SIZE_MAX, WIDTH);
+		td_tw_list_fit(t, it, SIZE_MAX, t->width, IND_VALUE);
 	td_tw_end(t);
 }
 
@@ -98,8 +107,6 @@ static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
 {
 	const struct td_event *enc = NULL, *rst = NULL, *fin = NULL;
 	for (size_t i = 0; i < c->n_events; i++) {
-		/* Event text is one line; with verbose, a long one wraps under
-		 * its own start. */
 		const struct td_event *e = &c->events[i];
 		if (e->kind == TD_EV_ALERT && alert_known(e) && e->alert_level == ALERT_FATAL) {
 			char nb[32];
@@ -141,23 +148,17 @@ static void print_header(struct td_tw *t, const struct td_conn *c)
 	td_tw_item(t, " ", to, IND_BLOCK, TD_TW_RESET);
 	const char *sni = c->ch.present ? c->ch.sni : NULL;
 	const char *name = sni ? sni : "(no SNI)";
-	/* The name gets what the time leaves, but at least 20 columns; when
-	 * even that does not fit (long IPv6 addresses), name and time go on
-	 * a line of their own. */
-	size_t tcols = td_tw_str_cols(ts);
-	size_t room = WIDTH > t->cols + 4 + tcols ? WIDTH - t->cols - 4 - tcols : 0;
-	if (room < 20)
-		room = 20;
-	size_t ncols = td_tw_str_cols(name) < room ? td_tw_str_cols(name) : room;
-	if (t->cols + 2 + ncols > WIDTH) {
+	/* The name is whole on this line or the next (it is what a
+	 * hostname mismatch is about); only a name longer than a line is
+	 * cut.  The time follows it, or goes under when it does not fit. */
+	if (t->cols + 2 + td_tw_str_cols(name) > t->width) {
 		td_tw_end(t);
 		td_tw_spaces(t, IND_BLOCK);
-		room = WIDTH - IND_BLOCK - 2 - tcols;
 	} else {
 		td_tw_put(t, "  ");
 	}
 	td_tw_mark(t);
-	td_tw_put_max(t, name, room);
+	td_tw_put_max(t, name, t->width - IND_BLOCK);
 	td_tw_item(t, "  ", ts, IND_BLOCK, TD_TW_RESET);
 	td_tw_end(t);
 }
@@ -216,13 +217,13 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 /* One part of the offer summary: label and a list shortened to fit
  * part_cols columns, as a string in buf. */
 static void offer_part(char *buf, size_t len, const char *label,
-		       const struct td_tw_items *it, size_t part_cols)
+		       const struct td_tw_items *it, size_t part_cols, size_t width)
 {
 	struct td_tw m;
-	td_tw_init(&m, NULL, false);
+	td_tw_init(&m, NULL, false, width);
 	td_tw_put(&m, label);
-	td_tw_list_fit(&m, it, SIZE_MAX, part_cols);
-	/* m.buf holds the first WIDTH columns: more than a line can show. */
+	td_tw_list_fit(&m, it, SIZE_MAX, part_cols, SIZE_MAX);  /* one line: m holds one */
+	/* m.buf holds the first width columns: more than a line can show. */
 	snprintf(buf, len, "%.*s", (int)m.len, m.buf);
 }
 
@@ -243,9 +244,9 @@ static void hello_flags(struct td_tw *t, const struct td_client_hello *ch, const
 static void print_offer(struct td_tw *t, const struct td_conn *c)
 {
 	const struct td_client_hello *ch = &c->ch;
-	const size_t indent = IND_BLOCK + sizeof "client offered: " - 1;
-	const size_t part_cols = WIDTH - indent;
-	char buf[WIDTH * 4 + 1], nb[32];
+	const size_t indent = t->width < NARROW ? IND_SUB : IND_BLOCK + sizeof "client offered: " - 1;
+	const size_t part_cols = t->width - indent;
+	char buf[TD_TW_BUF + 1], nb[32];
 	td_tw_spaces(t, IND_BLOCK);
 	td_tw_put(t, "client offered: ");
 	td_tw_mark(t);
@@ -253,7 +254,7 @@ static void print_offer(struct td_tw *t, const struct td_conn *c)
 		td_tw_item(t, "; ", "SSLv2-compatible hello", indent, TD_TW_RESET);
 	struct td_tw_items it = td_tw_items_u16(&ch->versions, TD_REG_VERSION, true);
 	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "", &it, part_cols);
+		offer_part(buf, sizeof buf, "", &it, part_cols, t->width);
 		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	} else {
 		td_tw_item(t, "; ",
@@ -267,17 +268,17 @@ static void print_offer(struct td_tw *t, const struct td_conn *c)
 	td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	it = td_tw_items_u16(&ch->groups, TD_REG_GROUP, true);
 	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "groups ", &it, part_cols);
+		offer_part(buf, sizeof buf, "groups ", &it, part_cols, t->width);
 		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	}
 	it = td_tw_items_u16(&ch->key_share_groups, TD_REG_GROUP, true);
 	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "key share ", &it, part_cols);
+		offer_part(buf, sizeof buf, "key share ", &it, part_cols, t->width);
 		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	}
 	it = td_tw_items_str(&ch->alpn);
 	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "ALPN ", &it, part_cols);
+		offer_part(buf, sizeof buf, "ALPN ", &it, part_cols, t->width);
 		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	}
 	hello_flags(t, ch, "; ", indent);
@@ -289,13 +290,19 @@ static void print_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 	const struct td_client_hello *ch = &c->ch;
 	const struct td_server_hello *sh = &c->sh;
 	char a[32], b[32];
+	char buf[64];
 	td_tw_spaces(t, IND_BLOCK);
+	/* Items from the block's indent on (mark 0), so the first one gets
+	 * its "  " too. */
 	td_tw_put(t, "client hello");
-	td_tw_mark(t);
-	td_tw_printf(t, "  record %s, legacy_version %s, session id %u bytes",
-		     td_out_code_name(TD_REG_VERSION, ch->record_version, a, sizeof a),
-		     td_out_code_name(TD_REG_VERSION, ch->legacy_version, b, sizeof b),
-		     (unsigned)ch->session_id_len);
+	snprintf(buf, sizeof buf, "record %s",
+		 td_out_code_name(TD_REG_VERSION, ch->record_version, a, sizeof a));
+	td_tw_item(t, "  ", buf, IND_VALUE, TD_TW_RESET);
+	snprintf(buf, sizeof buf, "legacy_version %s",
+		 td_out_code_name(TD_REG_VERSION, ch->legacy_version, b, sizeof b));
+	td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
+	snprintf(buf, sizeof buf, "session id %u bytes", (unsigned)ch->session_id_len);
+	td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
 	if (ch->sslv2)
 		td_tw_item(t, ", ", "SSLv2-compatible", IND_VALUE, TD_TW_RESET);
 	td_tw_end(t);
@@ -327,10 +334,9 @@ static void print_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
 	td_tw_put(t, sh->hrr ? "server hello (HelloRetryRequest)" : "server hello");
-	td_tw_mark(t);
-	td_tw_printf(t, "  legacy_version %s",
-		     td_out_code_name(TD_REG_VERSION, sh->legacy_version, a, sizeof a));
-	char buf[64];
+	snprintf(buf, sizeof buf, "legacy_version %s",
+		 td_out_code_name(TD_REG_VERSION, sh->legacy_version, a, sizeof a));
+	td_tw_item(t, "  ", buf, IND_VALUE, TD_TW_RESET);
 	if (sh->selected_version) {
 		snprintf(buf, sizeof buf, "selected %s",
 			 td_out_code_name(TD_REG_VERSION, sh->selected_version, a, sizeof a));
@@ -409,15 +415,14 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 		snprintf(buf, len, "SSLv2-compatible ClientHello (%" PRIu32 " bytes)", e->length);
 		return TD_TW_RESET;
 	case TD_EV_MALFORMED:
-		snprintf(buf, len, "malformed%s%s", e->detail ? ": " : "",
-			 e->detail ? e->detail : "");
+		snprintf(buf, len, "malformed");  /* its detail follows (print_timeline) */
 		return TD_TW_YELLOW;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);
 	return TD_TW_RESET;
 }
 
-static void print_timeline(struct td_tw *t, const struct td_conn *c, bool verbose)
+static void print_timeline(struct td_tw *t, const struct td_conn *c)
 {
 	if (c->n_events == 0 && c->dropped_events == 0)
 		return;
@@ -433,8 +438,11 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c, bool verbos
 			tcols = strlen(ts);
 	}
 	for (size_t i = 0; i < c->n_events; i++) {
-		/* Event text is one line; with verbose, a long one wraps under
-		 * its own start. */
+		/* The event and its detail wrap under their own start, in
+		 * both modes: cut, "Alert fatal ..." at a narrow width would
+		 * hide the one word that matters.  The engine's details are
+		 * short (a malformed message's is at most 160 bytes), so this
+		 * costs a line or two. */
 		const struct td_event *e = &c->events[i];
 		char desc[TD_CAP_STRING + 128];
 		enum td_tw_color col = event_text(e, desc, sizeof desc);
@@ -442,11 +450,12 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c, bool verbos
 		td_tw_spaces(t, IND_SUB);
 		td_tw_printf(t, "%*s  %s  ", (int)tcols, ts,
 			     e->dir == TD_DIR_C2S ? "C -> S" : "C <- S");
-		size_t at = t->cols;
-		td_tw_text(t, desc, col, verbose, at);
-		if (e->detail && e->kind != TD_EV_MALFORMED) {
-			td_tw_put(t, " - ");
-			td_tw_text(t, e->detail, TD_TW_RESET, verbose, at);
+		size_t at = t->cols + EVENT_ROOM <= t->width ? t->cols : IND_SUB + 2;
+		td_tw_text(t, desc, col, true, at);
+		if (e->detail) {
+			bool bad = e->kind == TD_EV_MALFORMED;
+			td_tw_colored(t, bad ? col : TD_TW_RESET, bad ? ": " : " - ");
+			td_tw_text(t, e->detail, bad ? col : TD_TW_RESET, true, at);
 		}
 		td_tw_end(t);
 	}
@@ -455,7 +464,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c, bool verbos
 		char buf[96];
 		snprintf(buf, sizeof buf, "... %zu later events not kept (cap %u per connection)",
 			 c->dropped_events, TD_CAP_EVENTS);
-		td_tw_colored(t, TD_TW_YELLOW, buf);
+		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB + 4);
 		td_tw_end(t);
 	}
 }
@@ -466,6 +475,16 @@ static void cert_label(struct td_tw *t, const char *label)
 	td_tw_spaces(t, IND_CERT);
 	td_tw_printf(t, "%-*s", IND_VALUE - IND_CERT, label);
 	td_tw_mark(t);
+}
+
+/* The certificate's SHA-256 after its label, or on the next line when
+ * the 64 digits do not fit after it (80 columns): whole on one line, to
+ * be copied or searched for, wherever the width allows. */
+static void cert_hash(struct td_tw *t, const char *sha256)
+{
+	cert_label(t, "sha256");
+	td_tw_text(t, sha256, TD_TW_RESET, true, IND_CERT + 2);
+	td_tw_end(t);
 }
 
 /* A labelled list of a certificate: wrapped when verbose, else fitted to
@@ -481,7 +500,7 @@ static void cert_list(struct td_tw *t, const char *label, const struct td_strlis
 	if (verbose)
 		td_tw_list_wrap(t, &it, IND_VALUE);
 	else
-		td_tw_list_fit(t, &it, SIZE_MAX, WIDTH);
+		td_tw_list_fit(t, &it, SIZE_MAX, t->width, IND_VALUE);
 	td_tw_end(t);
 }
 
@@ -494,11 +513,9 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 	if (!cert->parsed) {
 		snprintf(buf, sizeof buf, "unparsable certificate, %zu bytes: %s", cert->der_len,
 			 cert->error ? cert->error : "unknown error");
-		td_tw_colored(t, TD_TW_YELLOW, buf);
+		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_CERT);
 		td_tw_end(t);
-		cert_label(t, "sha256");
-		td_tw_put(t, cert->sha256);
-		td_tw_end(t);
+		cert_hash(t, cert->sha256);
 		return;
 	}
 	char tags[64] = "";
@@ -528,8 +545,8 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 		snprintf(nb, sizeof nb, "?");
 	if (!td_out_cert_time(na, sizeof na, cert->not_after, !verbose))
 		snprintf(na, sizeof na, "?");
-	snprintf(buf, sizeof buf, "%s .. %s", nb, na);
-	td_tw_put(t, buf);
+	td_tw_put(t, nb);
+	td_tw_item(t, " .. ", na, IND_VALUE, TD_TW_RESET);
 	int64_t now = (int64_t)(c->start_us / 1000000u);
 	if (now > cert->not_after)
 		td_tw_item(t, "  ", "(expired at capture time)", IND_VALUE, TD_TW_YELLOW);
@@ -553,15 +570,13 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 	cert_list(t, "EKU", &cert->ext_key_usage, verbose, false);
 	if (verbose) {
 		cert_label(t, "serial");
-		td_tw_put(t, cert->serial ? cert->serial : "?");
+		td_tw_text(t, cert->serial ? cert->serial : "?", TD_TW_RESET, true, IND_VALUE);
 		td_tw_end(t);
 		cert_label(t, "DER");
 		td_tw_printf(t, "%zu bytes", cert->der_len);
 		td_tw_end(t);
 	}
-	cert_label(t, "sha256");
-	td_tw_put(t, cert->sha256);
-	td_tw_end(t);
+	cert_hash(t, cert->sha256);
 }
 
 static void print_chain(struct td_tw *t, const struct td_conn *c, const struct td_chain *ch,
@@ -572,10 +587,10 @@ static void print_chain(struct td_tw *t, const struct td_conn *c, const struct t
 		td_tw_printf(t, "%s certificates: ", who);
 		/* An empty client Certificate after a request is the classic
 		 * mTLS failure: the client had no certificate the server takes. */
-		td_tw_colored(t, c->cr.present ? TD_TW_YELLOW : TD_TW_RESET,
-			      "none sent (empty Certificate)");
+		td_tw_text(t, "none sent (empty Certificate)",
+			   c->cr.present ? TD_TW_YELLOW : TD_TW_RESET, true, IND_SUB);
 		if (ch->encrypted)
-			td_tw_put(t, " (decrypted)");
+			td_tw_item(t, " ", "(decrypted)", IND_SUB, TD_TW_RESET);
 		td_tw_end(t);
 		return;
 	}
@@ -589,7 +604,7 @@ static void print_chain(struct td_tw *t, const struct td_conn *c, const struct t
 		td_tw_spaces(t, IND_SUB);
 		snprintf(buf, sizeof buf, "... %zu more certificates not kept (cap %u per chain)",
 			 ch->dropped, TD_CAP_CHAIN);
-		td_tw_colored(t, TD_TW_YELLOW, buf);
+		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB + 4);
 		td_tw_end(t);
 	}
 }
@@ -616,7 +631,7 @@ static void print_no_chain(struct td_tw *t, const struct td_conn *c, bool server
 		return;
 	td_tw_spaces(t, IND_BLOCK);
 	td_tw_printf(t, "%s certificates: ", who);
-	td_tw_colored(t, col, why);
+	td_tw_text(t, why, col, true, IND_SUB);
 	td_tw_end(t);
 }
 
@@ -626,7 +641,8 @@ static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool ve
 	if (!cr->present)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
-	td_tw_printf(t, "certificate request (%s)", cr->tls13 ? "TLS 1.3" : "TLS 1.2 or older");
+	td_tw_text(t, cr->tls13 ? "certificate request (TLS 1.3)"
+		   : "certificate request (TLS 1.2 or older)", TD_TW_RESET, true, IND_SUB);
 	td_tw_end(t);
 	struct td_tw_items it = td_tw_items_u16(&cr->sig_algs, TD_REG_SIGALG, false);
 	list_row(t, verbose, "sig algs", &it);
@@ -636,7 +652,8 @@ static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool ve
 	}
 	td_tw_spaces(t, IND_BLOCK);
 	if (cr->ca_names.n == 0 && cr->ca_names.dropped == 0) {
-		td_tw_put(t, "acceptable client CAs: none listed (any CA the server trusts)");
+		td_tw_text(t, "acceptable client CAs: none listed (any CA the server trusts)",
+			   TD_TW_RESET, true, IND_SUB);
 		td_tw_end(t);
 		return;
 	}
@@ -658,7 +675,7 @@ static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool ve
 		td_tw_spaces(t, IND_SUB);
 		snprintf(buf, sizeof buf, "... %zu more names not kept (cap %u)",
 			 cr->ca_names.dropped, TD_CAP_CA_NAMES);
-		td_tw_colored(t, TD_TW_YELLOW, buf);
+		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB + 4);
 		td_tw_end(t);
 	}
 }
@@ -681,7 +698,7 @@ static void print_anomalies(struct td_tw *t, const struct td_conn *c)
 		td_tw_spaces(t, IND_SUB);
 		snprintf(buf, sizeof buf, "... %zu more not kept (cap %u)", a->dropped,
 			 TD_CAP_ANOMALIES);
-		td_tw_colored(t, TD_TW_YELLOW, buf);
+		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB + 4);
 		td_tw_end(t);
 	}
 }
@@ -741,7 +758,7 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	struct text_sink *ts = (struct text_sink *)s;
 	bool verbose = ts->opts.verbose;
 	struct td_tw t;
-	td_tw_init(&t, ts->out, ts->opts.color);
+	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
 	ts->conns++;
 	if ((unsigned)c->outcome < 3)
@@ -759,16 +776,16 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	td_text_diagnoses(&t, c, verbose);
 	if (!c->ch.present) {
 		td_tw_spaces(&t, IND_BLOCK);
-		td_tw_put(&t, c->partial
-			  ? "no ClientHello seen (the start of the stream was not captured)"
-			  : "no ClientHello seen");
+		td_tw_text(&t, c->partial
+			   ? "no ClientHello seen (the start of the stream was not captured)"
+			   : "no ClientHello seen", TD_TW_RESET, true, IND_SUB);
 		td_tw_end(&t);
 	} else if (verbose) {
 		print_hellos_verbose(&t, c);
 	} else {
 		print_offer(&t, c);
 	}
-	print_timeline(&t, c, verbose);
+	print_timeline(&t, c);
 	if (c->server_chain.present)
 		print_chain(&t, c, &c->server_chain, "server", verbose);
 	else
@@ -805,9 +822,10 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 {
 	struct text_sink *ts = (struct text_sink *)s;
 	struct td_tw t;
-	td_tw_init(&t, ts->out, ts->opts.color);
+	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
 	td_tw_printf(&t, "%" PRIu64 " TLS connection%s: ", ts->conns, ts->conns == 1 ? "" : "s");
+	td_tw_mark(&t);
 	char buf[64];
 	const struct { enum td_outcome o; enum td_tw_color c; } oc[] = {
 		{ TD_OUTCOME_ESTABLISHED, TD_TW_GREEN }, { TD_OUTCOME_FAILED, TD_TW_RED },
@@ -816,9 +834,7 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	for (size_t i = 0; i < 3; i++) {
 		uint64_t n = ts->outcome[oc[i].o];
 		snprintf(buf, sizeof buf, "%" PRIu64 " %s", n, td_outcome_name(oc[i].o));
-		if (i > 0)
-			td_tw_put(&t, ", ");
-		td_tw_colored(&t, n ? oc[i].c : TD_TW_RESET, buf);
+		td_tw_item(&t, ", ", buf, IND_BLOCK, n ? oc[i].c : TD_TW_RESET);
 	}
 	td_tw_end(&t);
 	if (!st) {

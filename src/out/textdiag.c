@@ -8,7 +8,12 @@
 
 #include "textdiag.h"
 
-enum { IND = 4, IND_TEXT = 6, IND_EVIDENCE = 10 };
+enum {
+	IND = 4,           /* the heading of a diagnosis */
+	IND_TEXT = 6,      /* its summary, fix, evidence and timeline pointers */
+	IND_EVIDENCE = 10, /* the text after "why: " and "fix: " ... */
+	IND_SEE = IND_TEXT + sizeof "see: timeline " - 1  /* ... and after this */
+};
 
 static enum td_tw_color sev_color(enum td_severity s)
 {
@@ -31,13 +36,14 @@ static void full(struct td_tw *t, const struct td_conn *c, const struct td_diagn
 	td_tw_spaces(t, IND);
 	snprintf(head, sizeof head, "%s %s", d->severity == TD_SEV_ERROR ? "ERROR" :
 		 d->severity == TD_SEV_WARNING ? "WARNING" : "INFO", d->code);
-	td_tw_colored(t, sev_color(d->severity), head);
+	td_tw_text(t, head, sev_color(d->severity), true, IND_TEXT);
 	if (d->gave_up != TD_PARTY_NOBODY)
-		snprintf(head, sizeof head, "  at %s, the %s gave up", td_stage_name(d->stage),
+		snprintf(head, sizeof head, "at %s, the %s gave up", td_stage_name(d->stage),
 			 td_party_name(d->gave_up));
 	else
-		snprintf(head, sizeof head, "  at %s", td_stage_name(d->stage));
-	td_tw_put(t, head);
+		snprintf(head, sizeof head, "at %s", td_stage_name(d->stage));
+	/* Stage and party stay together, on the next line if need be. */
+	td_tw_item(t, "  ", head, IND_TEXT, TD_TW_RESET);
 	td_tw_end(t);
 
 	td_tw_spaces(t, IND_TEXT);
@@ -46,7 +52,7 @@ static void full(struct td_tw *t, const struct td_conn *c, const struct td_diagn
 	if (d->fix) {
 		td_tw_spaces(t, IND_TEXT);
 		td_tw_put(t, "fix: ");
-		td_tw_text(t, d->fix, TD_TW_RESET, true, IND_TEXT + 5);
+		td_tw_text(t, d->fix, TD_TW_RESET, true, IND_EVIDENCE + 1);
 		td_tw_end(t);
 	}
 	for (size_t i = 0; i < d->evidence.n; i++) {
@@ -67,7 +73,7 @@ static void full(struct td_tw *t, const struct td_conn *c, const struct td_diagn
 		}
 		td_tw_spaces(t, IND_TEXT);
 		td_tw_put(t, "see: timeline ");
-		td_tw_put(t, line);
+		td_tw_text(t, line, TD_TW_RESET, true, IND_SEE);
 		td_tw_end(t);
 	}
 }
@@ -78,8 +84,11 @@ static void brief(struct td_tw *t, const struct td_diagnosis *d)
 	td_tw_spaces(t, IND);
 	snprintf(head, sizeof head, "%s %s", d->severity == TD_SEV_WARNING ? "warning" : "info",
 		 d->code);
-	td_tw_colored(t, sev_color(d->severity), head);
-	td_tw_put(t, ": ");
+	td_tw_text(t, head, sev_color(d->severity), true, IND_TEXT);
+	td_tw_put(t, ":");
+	/* The space as text: dropped, not overflowing, at the end of a
+	 * line. */
+	td_tw_text(t, " ", TD_TW_RESET, true, IND_TEXT);
 	td_tw_text(t, d->summary, TD_TW_RESET, true, IND_TEXT);
 	td_tw_end(t);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * textw.c - the line writer of the text report (see textw.h): lines
- * that never pass TD_TW_WIDTH columns, optional colour, and lists that
- * wrap or shorten themselves to fit.
+ * that never pass the writer's width nor end in a space, optional
+ * colour, and lists that wrap or shorten themselves to fit.
  *
  * Columns are counted in code points (td_text_utf8).  Bytes that are
  * not printable UTF-8 are replaced here even though the model's strings
@@ -22,11 +22,21 @@
 
 /* ---- the line writer ---- */
 
-void td_tw_init(struct td_tw *t, FILE *f, bool color)
+void td_tw_init(struct td_tw *t, FILE *f, bool color, size_t width)
 {
-	memset(t, 0, sizeof *t);
+	/* Only the fields: buf is written before it is read, and clearing
+	 * its 8 KiB for every line writer would be wasted. */
 	t->f = f;
 	t->color = color;
+	if (width == 0)
+		width = TD_TEXT_WIDTH_DEFAULT;
+	t->width = width < TD_TEXT_WIDTH_MIN ? TD_TEXT_WIDTH_MIN
+		 : width > TD_TEXT_WIDTH_MAX ? TD_TEXT_WIDTH_MAX : width;
+	t->len = 0;
+	t->cols = 0;
+	t->cut = 0;
+	t->esc = false;
+	t->mark = 0;
 }
 
 static void append(struct td_tw *t, const char *s, size_t n)
@@ -51,9 +61,9 @@ void td_tw_putn(struct td_tw *t, const char *s, size_t n)
 		while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f)
 			run++;
 		if (run > 0) {
-			if (t->cols <= TD_TW_WIDTH - 3 && t->cols + run > TD_TW_WIDTH - 3)
-				t->cut = t->len + (TD_TW_WIDTH - 3 - t->cols);
-			size_t keep = t->cols < TD_TW_WIDTH ? TD_TW_WIDTH - t->cols : 0;
+			if (t->cols <= t->width - 3 && t->cols + run > t->width - 3)
+				t->cut = t->len + (t->width - 3 - t->cols);
+			size_t keep = t->cols < t->width ? t->width - t->cols : 0;
 			if (keep > run)
 				keep = run;
 			if (keep > sizeof t->buf - t->len)
@@ -73,9 +83,9 @@ void td_tw_putn(struct td_tw *t, const char *s, size_t n)
 			if (k == 0)
 				k = 1;
 		}
-		if (t->cols == TD_TW_WIDTH - 3)
+		if (t->cols == t->width - 3)
 			t->cut = t->len;
-		if (t->cols < TD_TW_WIDTH)
+		if (t->cols < t->width)
 			append(t, out, outlen);
 		t->cols++;
 		i += k;
@@ -134,14 +144,54 @@ void td_tw_colored(struct td_tw *t, enum td_tw_color c, const char *s)
 		td_tw_color(t, TD_TW_RESET);
 }
 
+/* Where the colour escape that ends at buf[end] starts, or end when
+ * none does.  Only our own escapes reach buf ("\033[" digits "m"):
+ * a control byte from a string was replaced by '?'. */
+static size_t esc_before(const struct td_tw *t, size_t end)
+{
+	if (!t->esc || end == 0 || t->buf[end - 1] != 'm')
+		return end;
+	size_t i = end - 1;
+	while (i > 0 && t->buf[i - 1] >= '0' && t->buf[i - 1] <= '9')
+		i--;
+	if (i >= 2 && t->buf[i - 1] == '[' && t->buf[i - 2] == '\033')
+		return i - 2;
+	return end;
+}
+
+/* Drop the spaces at the end of the line, and those between the
+ * colour escapes that end it ("text \033[0m" becomes "text\033[0m"):
+ * a trailing space is invisible on a terminal but not in a diff, a
+ * pager's search or a mail. */
+static void trim_end(struct td_tw *t)
+{
+	size_t start = t->len;  /* the tail of spaces and escapes */
+	for (;;) {
+		if (start > 0 && (t->buf[start - 1] == ' ' || t->buf[start - 1] == '\t')) {
+			start--;
+			continue;
+		}
+		size_t e = esc_before(t, start);
+		if (e == start)
+			break;
+		start = e;
+	}
+	size_t o = start;
+	for (size_t i = start; i < t->len; i++)
+		if (t->buf[i] != ' ' && t->buf[i] != '\t')
+			t->buf[o++] = t->buf[i];
+	t->len = o;
+}
+
 void td_tw_end(struct td_tw *t)
 {
-	if (t->cols > TD_TW_WIDTH) {
+	if (t->cols > t->width) {
 		t->len = t->cut;
 		append(t, "...", 3);
 		if (t->esc)
 			append(t, "\033[0m", 4);
 	}
+	trim_end(t);
 	if (t->f) {
 		fwrite(t->buf, 1, t->len, t->f);
 		fputc('\n', t->f);
@@ -184,8 +234,6 @@ void td_tw_put_max(struct td_tw *t, const char *s, size_t max)
 	td_tw_put(t, "...");
 }
 
-/* s in colour c; with wrap it goes on over lines indented by indent
- * instead of being cut at the end of the line (verbose output). */
 /* Start a continuation line at indent, keeping the colour per line. */
 static void wrap_line(struct td_tw *t, enum td_tw_color c, size_t indent)
 {
@@ -199,6 +247,26 @@ static void wrap_line(struct td_tw *t, enum td_tw_color c, size_t indent)
 		td_tw_color(t, c);
 }
 
+/* The chunk of s[i..n) that wraps as one: up to just after a ',' or a
+ * ' ' (an RDN or a word).  Returns its end; *cols gets its columns
+ * without the space that ends it, which may hang past the line. */
+static size_t chunk(const uint8_t *p, size_t i, size_t n, size_t *cols)
+{
+	size_t j = i, c = 0;
+	while (j < n) {
+		uint32_t cp = 0;
+		size_t k = td_text_utf8(p + j, n - j, &cp);
+		j += k ? k : 1;
+		if (p[j - 1] == ' ')
+			break;
+		c++;
+		if (p[j - 1] == ',')
+			break;
+	}
+	*cols = c;
+	return j;
+}
+
 void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, size_t indent)
 {
 	if (!wrap) {
@@ -210,26 +278,28 @@ void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, s
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		/* The next chunk runs to just after a ',' or ' ' (an RDN or a
-		 * word); it moves to a new line whole when it would not fit. */
-		size_t j = i, cols = 0;
-		while (j < n) {
-			uint32_t cp = 0;
-			size_t k = td_text_utf8(p + j, n - j, &cp);
-			j += k ? k : 1;
-			cols++;
-			if (p[j - 1] == ',' || p[j - 1] == ' ')
-				break;
-		}
-		if (t->cols + cols > TD_TW_WIDTH && t->cols > indent)
+		/* A chunk moves to a new line when it would not fit here but
+		 * fits there whole; one longer than that starts here and
+		 * breaks where the lines end (no line left nearly empty). */
+		size_t cols;
+		size_t j = chunk(p, i, n, &cols);
+		if (t->cols + cols > t->width && t->cols > indent && indent + cols <= t->width)
 			wrap_line(t, c, indent);
-		while (i < j) {  /* a chunk longer than a line still breaks */
+		while (i < j) {
 			uint32_t cp;
 			size_t k = td_text_utf8(p + i, n - i, &cp);
 			if (k == 0)
 				k = 1;
-			if (t->cols >= TD_TW_WIDTH)
+			if (t->cols >= t->width) {
+				/* A space at the end of a line is the break
+				 * itself: dropped, the next chunk wraps. */
+				if (p[i] == ' ') {
+					i++;
+					continue;
+				}
+				/* Only a word longer than a line gets here. */
 				wrap_line(t, c, indent);
+			}
 			td_tw_putn(t, s + i, k);
 			i += k;
 		}
@@ -245,17 +315,20 @@ void td_tw_mark(struct td_tw *t)
 }
 
 /* One item of a list on lines that wrap: sep before it unless it opens
- * the list, or a new line indented by indent when it would not fit. */
+ * the list, or a new line indented by indent when it would not fit; an
+ * item longer than a whole line wraps at its own spaces (narrow
+ * widths: "FAILED: server sent fatal alert" over two lines rather than
+ * cut). */
 void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t indent,
 		enum td_tw_color c)
 {
 	if (t->cols > t->mark) {
-		if (t->cols + td_tw_str_cols(sep) + td_tw_str_cols(text) > TD_TW_WIDTH) {
+		if (t->cols + td_tw_str_cols(sep) + td_tw_str_cols(text) > t->width) {
 			/* Keep the separator's punctuation on the line it ends. */
 			size_t n = strlen(sep);
 			while (n > 0 && sep[n - 1] == ' ')
 				n--;
-			if (t->cols + n <= TD_TW_WIDTH)
+			if (t->cols + n <= t->width)
 				td_tw_putn(t, sep, n);
 			td_tw_end(t);
 			td_tw_spaces(t, indent);
@@ -264,7 +337,7 @@ void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t inden
 			td_tw_put(t, sep);
 		}
 	}
-	td_tw_colored(t, c, text);
+	td_tw_text(t, text, c, true, indent);
 }
 
 /* ---- lists of code points and strings ---- */
@@ -337,7 +410,8 @@ void td_tw_list_wrap(struct td_tw *t, const struct td_tw_items *it, size_t inden
 
 /* At most max items, fewer when they would pass column limit, then
  * ", ... (N more)".  Returns how many were shown. */
-size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit)
+size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit,
+		      size_t indent)
 {
 	/* What the list cap refused is counted in "more" too. */
 	size_t total = td_tw_items_count(it) + items_dropped(it), shown = 0;
@@ -352,15 +426,27 @@ size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max,
 			need += (size_t)snprintf(more, sizeof more, ", ... (%zu more)",
 						 total - shown - 1);
 		}
-		if (shown > 0 && t->cols + need > limit)
+		/* The first item fits alone, its tail going under: a long
+		 * SAN is worth the line. */
+		bool alone = shown == 0 && indent != SIZE_MAX && t->cols + td_tw_str_cols(s) <= limit;
+		/* Otherwise the first item too gives way to "... (N more)"
+		 * when the two do not fit together: a count beats a name cut
+		 * in half. */
+		if ((shown > 0 || total > 1) && t->cols + need > limit && !alone)
 			break;
 		if (shown > 0)
 			td_tw_put(t, ", ");
 		td_tw_put(t, s);
 		shown++;
 	}
-	if (shown < total)
-		td_tw_printf(t, "%s... (%zu more)", shown ? ", " : "", total - shown);
+	if (shown < total) {
+		char more[48];
+		snprintf(more, sizeof more, "... (%zu more)", total - shown);
+		if (shown > 0 && indent != SIZE_MAX)
+			td_tw_item(t, ", ", more, indent, TD_TW_RESET);
+		else
+			td_tw_printf(t, "%s%s", shown ? ", " : "", more);
+	}
 	if (total == 0)
 		td_tw_put(t, "(none)");
 	return shown;

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * textw.h - the line writer of the text report (text.c): lines of at
- * most TD_TW_WIDTH columns, optional colour, and lists that wrap or
- * shorten themselves to fit.
+ * most a chosen width, optional colour, and lists that wrap or shorten
+ * themselves to fit.
  *
  * A line is built in a struct td_tw, then written by td_tw_end().
- * Columns are counted in code points.  Nothing a caller puts can make a
- * line wider than TD_TW_WIDTH: a line that overflows is cut to
- * TD_TW_WIDTH - 3 columns plus "..." when it ends.  Bytes that are not
- * printable UTF-8 (invalid sequences, C0/C1 controls, DEL) are written
- * as '?', so no string can reach the terminal as an escape sequence;
- * the only escapes written are the colour ones, and only when colour
- * was asked for.  A line that was cut while coloured ends with a reset.
+ * Columns are counted in code points; colour escapes take none.
+ * Nothing a caller puts can make a line wider than the writer's width:
+ * a line that overflows is cut to width - 3 columns plus "..." when it
+ * ends, and no line ends in a space (trailing spaces are dropped, also
+ * before a final colour reset).  Bytes that are not printable UTF-8
+ * (invalid sequences, C0/C1 controls, DEL) are written as '?', so no
+ * string can reach the terminal as an escape sequence; the only escapes
+ * written are the colour ones, and only when colour was asked for.  A
+ * line that was cut while coloured ends with a reset.
  *
  * Nothing here allocates or fails: output errors are left in the
  * FILE's error flag for the caller to check.
@@ -23,35 +25,39 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "list.h"
+#include "out.h"
 #include "tls_names.h"
 
-/* Columns per line, never exceeded. */
-enum { TD_TW_WIDTH = 100 };
+/* Bytes of one line: TD_TEXT_WIDTH_MAX code points of up to 4 bytes,
+ * and room for the colour escapes of its items. */
+enum { TD_TW_BUF = TD_TEXT_WIDTH_MAX * 4 + 4096 };
 
 /* TD_TW_RESET is plain text: it both means "no colour" and ends one. */
 enum td_tw_color { TD_TW_RESET, TD_TW_RED, TD_TW_GREEN, TD_TW_YELLOW, TD_TW_DIM };
 
-/* One output line being built.  Columns are counted past TD_TW_WIDTH
- * (so a caller can measure), bytes are stored only up to TD_TW_WIDTH
- * columns, and td_tw_end() cuts an overflowing line to TD_TW_WIDTH - 3
- * columns plus "...".  With f == NULL nothing is printed: the line is
- * only measured (and buf/len hold its first TD_TW_WIDTH columns).
- * Callers embed it and may read cols, mark, buf and len; only the
- * td_tw_* functions write it. */
+/* One output line being built.  Columns are counted past width (so a
+ * caller can measure), bytes are stored only up to width columns, and
+ * td_tw_end() cuts an overflowing line to width - 3 columns plus "...".
+ * With f == NULL nothing is printed: the line is only measured (and
+ * buf/len hold its first width columns).  Callers embed it and may read
+ * width, cols, mark, buf and len; only the td_tw_* functions write it. */
 struct td_tw {
 	FILE *f;          /* borrowed; NULL: measure only */
 	bool color;       /* write colour escapes */
-	char buf[1024];   /* TD_TW_WIDTH code points of at most 4 bytes, plus escapes */
+	size_t width;     /* columns per line, TD_TEXT_WIDTH_MIN..MAX; never exceeded */
+	char buf[TD_TW_BUF]; /* width code points of at most 4 bytes, plus escapes */
 	size_t len;       /* bytes in buf */
-	size_t cols;      /* columns put on this line, may exceed TD_TW_WIDTH */
-	size_t cut;       /* byte offset where column TD_TW_WIDTH - 3 starts */
+	size_t cols;      /* columns put on this line, may exceed width */
+	size_t cut;       /* byte offset where column width - 3 starts */
 	bool esc;         /* an escape sequence is in buf */
 	size_t mark;      /* column where the current list of items starts */
 };
 
-/* Start an empty line writer on f (borrowed, or NULL to only measure);
- * colour escapes are written only when color is true. */
-void td_tw_init(struct td_tw *t, FILE *f, bool color);
+/* Start an empty line writer on f (borrowed, or NULL to only measure)
+ * for lines of width columns (0: TD_TEXT_WIDTH_DEFAULT; brought within
+ * TD_TEXT_WIDTH_MIN..MAX); colour escapes are written only when color
+ * is true. */
+void td_tw_init(struct td_tw *t, FILE *f, bool color, size_t width);
 
 /* Put n bytes of s, one column per code point; anything that is not
  * printable UTF-8 becomes '?'. */
@@ -74,8 +80,9 @@ void td_tw_color(struct td_tw *t, enum td_tw_color c);
 /* Put s in colour c, then back to plain (TD_TW_RESET: just put s). */
 void td_tw_colored(struct td_tw *t, enum td_tw_color c, const char *s);
 
-/* End the line: cut it if it overflowed, write it and '\n' (unless f is
- * NULL), and start a new empty line (cols and mark back to 0). */
+/* End the line: cut it if it overflowed, drop its trailing spaces
+ * (keeping the colour escapes after them), write it and '\n' (unless f
+ * is NULL), and start a new empty line (cols and mark back to 0). */
 void td_tw_end(struct td_tw *t);
 
 /* Columns of s as td_tw_put() counts them (one per code point, one per
@@ -88,7 +95,11 @@ void td_tw_put_max(struct td_tw *t, const char *s, size_t max);
 
 /* Put s in colour c.  Without wrap it is put as is (and cut at the end
  * of the line by td_tw_end()); with wrap it goes on over new lines
- * indented by indent, each line carrying its own colour and reset. */
+ * indented by indent, each line carrying its own colour and reset.  It
+ * breaks after a space or a comma (words, RDNs), the space staying
+ * behind; only a word longer than the room from indent to the end of a
+ * line is broken inside: it starts where it is and breaks where the
+ * lines end. */
 void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, size_t indent);
 
 /* The items of a list start at the current column; see td_tw_item(). */
@@ -98,7 +109,8 @@ void td_tw_mark(struct td_tw *t);
  * first since the mark, or, when sep and text would pass the line's
  * end, sep's punctuation (trailing spaces dropped) then a new line
  * indented by indent (which becomes the new mark).  text is put in
- * colour c. */
+ * colour c, as td_tw_text() with wrap: one longer than the room from
+ * indent goes on over lines indented by indent. */
 void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t indent,
 		enum td_tw_color c);
 
@@ -133,10 +145,13 @@ size_t td_tw_items_count(const struct td_tw_items *it);
 void td_tw_list_wrap(struct td_tw *t, const struct td_tw_items *it, size_t indent);
 
 /* Put at most max items, fewer when the next one (with the tail that
- * would follow it) would pass column limit (the first is always put),
- * then ", ... (N more)",
- * where N counts the items the list cap refused too.  "(none)" for an
- * empty list.  Returns how many items were shown. */
-size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit);
-
+ * would follow it) would pass column limit, then ", ... (N more)",
+ * where N counts the items the list cap refused too.  When not even the
+ * first item fits with that tail: the first item alone when it fits,
+ * its tail then on a new line indented by indent; or, with indent
+ * SIZE_MAX (one line only), or when the first item does not fit alone,
+ * "... (N more)" alone.  A list of one item always shows it.  "(none)"
+ * for an empty list.  Returns how many items were shown. */
+size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max, size_t limit,
+		      size_t indent);
 #endif

@@ -1489,7 +1489,9 @@ static char *text_run(bool color, bool verbose, size_t *len)
 {
 	struct mem m;
 	CU_ASSERT_FATAL(mem_open(&m));
-	struct td_text_opts o = { .color = color, .verbose = verbose };
+	/* The lines below were laid out at 100 columns (test_textwidth.c
+	 * tries other widths). */
+	struct td_text_opts o = { .color = color, .verbose = verbose, .width = 100 };
 	struct td_sink *s = td_text_sink_new(m.f, &o);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	struct td_conn *cs[] = { conn_mtls_fail(), conn_tls13(), conn_partial(), conn_long() };
@@ -1700,11 +1702,11 @@ static void test_tw_ascii_runs(void)
 	static const char *const pieces[] = {
 		"abcdefghij", "tab\there\xff!", "\x1b[31m", "0123456789012345678901234567890123456789",
 	};
-	for (size_t start = 0; start < TD_TW_WIDTH + 5; start++) {
+	for (size_t start = 0; start < TD_TEXT_WIDTH_DEFAULT + 5; start++) {
 		for (size_t k = 0; k < 4; k++) {
 			struct td_tw a, b;
-			td_tw_init(&a, NULL, false);
-			td_tw_init(&b, NULL, false);
+			td_tw_init(&a, NULL, false, 0);
+			td_tw_init(&b, NULL, false, 0);
 			for (size_t i = 0; i < start; i++) {
 				td_tw_putn(&a, "x", 1);
 				td_tw_putn(&b, "x", 1);

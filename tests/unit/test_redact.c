@@ -503,7 +503,7 @@ static void test_filter_json(void)
 		"\"dropped\":{\"flows_evicted\":1,\"flow_buffer_bytes\":0,\"memory_bytes\":0,"
 			"\"hs_messages\":0,\"retransmitted_bytes\":0,"
 		"\"events\":0,\"certs\":0,\"list_items\":0,\"anomalies\":0,\"stream_bytes\":0},"
-		"\"note\":\"no trust store\"}}\n");
+		"\"note\":\"no trust store\",\"truncated\":false}}\n");
 	for (size_t i = 0; i < 3; i++)
 		td_conn_free(c[i]);
 	td_redactor_free(r);
