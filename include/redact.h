@@ -31,7 +31,20 @@
  *    digits, 00..0N): both identify the certificate in public logs.
  *  - the DER copy of every certificate is dropped (der NULL, der_len 0):
  *    it holds everything above.
- *  - free text (event details, anomalies, the cleartext bytes kept,
+ *  - the cleartext bytes kept (conn.h: cleartext[], the first bytes of a
+ *    direction that were not TLS: a SOCKS or HTTP CONNECT preamble, plain
+ *    HTTP sent to a TLS port, a server's cleartext answer) ->
+ *    "[N bytes redacted]", N being how many such bytes the side sent,
+ *    after the first word when it is an HTTP method or version ("GET",
+ *    "CONNECT", "HTTP/1.1"), which names the protocol and no one; the
+ *    same wherever free text quotes them (an anomaly, a diagnosis's
+ *    evidence).  Replaced whole rather than host names picked out: they
+ *    may hold a SOCKS host name in binary, a path, a cookie, an
+ *    Authorization header, a page of HTML, and no parser of ours would
+ *    find every name in them.  Their Host header and the addresses in
+ *    them are still learnt first (above), so that the same name or
+ *    address elsewhere gets the same pseudonym.
+ *  - free text (event details, anomalies,
  *    certificate parse errors, diagnosis summaries, evidence and fixes,
  *    and the CA names that are kept, which may repeat a leaf's
  *    emailAddress or host name):

@@ -26,6 +26,7 @@
 #include "conn.h"
 #include "pmap.h"
 #include "redact.h"
+#include "redact_clear.h"
 
 /* ---- the redactor ---- */
 
@@ -712,6 +713,8 @@ enum td_result td_redact_conn(struct td_redactor *r, struct td_conn *c)
 	/* Every structured value first, so that the free text of this very
 	 * connection knows all of them. */
 	enum td_result res = redact_structured(r, c);
+	if (res == TD_OK)
+		res = td_redact_cleartext(c);
 	if (res == TD_OK)
 		res = redact_free_text(r, c);
 	td_pmap_cleanup(&r->local);
