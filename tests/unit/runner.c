@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 	td_suite_crypto_legacy();
 	td_suite_markdown();
 	td_suite_redact();
+	td_suite_redact_ca();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {
