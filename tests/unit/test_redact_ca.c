@@ -166,6 +166,17 @@ static void test_vouch_signatures(void)
 	CU_ASSERT(issued[2] && !vouched[2]);
 	CU_ASSERT(!issued[3] && !vouched[3]);
 	td_trust_free(t);
+	/* The same against the anchor itself: vinter's name, not its key. */
+	t = store_of(vdata_path("vinter.pem"));
+	CU_ASSERT_EQUAL(td_trust_vouch(t, der, len, 1, issued, vouched), TD_OK);
+	CU_ASSERT(!issued[0]);
+	size_t leaf_len;
+	uint8_t *leaf = pem_der(vdata_path("vleaf.pem"), &leaf_len);
+	const uint8_t *leaf_der[1] = { leaf };
+	CU_ASSERT_EQUAL(td_trust_vouch(t, leaf_der, &leaf_len, 1, issued, vouched), TD_OK);
+	CU_ASSERT(issued[0] && !vouched[0]);
+	free(leaf);
+	td_trust_free(t);
 	for (size_t i = 0; i < 4; i++)
 		free(owned[i]);
 }
