@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include "caps.h"
 #include "list.h"
 #include "packet.h"
 #include "result.h"
@@ -126,6 +127,16 @@ struct td_cert {
 	struct td_strlist ext_key_usage;  /* "serverAuth", "clientAuth", ... */
 	bool self_signed;        /* subject == issuer */
 	char sha256[65];         /* lowercase hex of the DER's SHA-256 */
+	/* What the system trust store (TD_TRUST_SYSTEM_BUNDLE, whatever store
+	 * the chain was verified against) says of this certificate, judged by
+	 * the diagnoser for --redact (td_conn.public_cas_judged): */
+	bool public_ca;          /* a CA certificate that is an anchor of the system
+				    store, or that one signed (directly or through
+				    sent CAs it vouches for): its subject, serial
+				    and sha256 are public knowledge */
+	bool public_issuer;      /* its issuer is such a public CA: one of them
+				    signed it, or an anchor of the system store has
+				    the issuer's name */
 };
 
 struct td_chain {
@@ -143,7 +154,16 @@ struct td_cert_request {
 	struct td_u16list sig_algs;
 	struct td_strlist ca_names;      /* acceptable CAs, RFC 4514 */
 	size_t context_len;              /* TLS 1.3 request context */
+	/* Bit i (ca_public[i / 8] >> (i % 8)): ca_names.v[i] is the name of a
+	 * public CA (see td_cert.public_ca; td_conn.public_cas_judged). */
+	uint8_t ca_public[(TD_CAP_CA_NAMES + 7) / 8];
 };
+
+/* Whether CertificateRequest name i is a public CA's (out of range: no). */
+static inline bool td_cr_ca_public(const struct td_cert_request *cr, size_t i)
+{
+	return i < TD_CAP_CA_NAMES && ((cr->ca_public[i / 8] >> (i % 8)) & 1u);
+}
 
 /* Diagnoses (diagnose.h fills them; sinks print them). */
 enum td_severity {
@@ -245,6 +265,11 @@ struct td_conn {
 
 	struct td_diagnosis *diags;  /* root cause first, then secondary, warnings, info */
 	size_t n_diags;
+
+	bool public_cas_judged;      /* the diagnoser set the public_ca, public_issuer
+					and ca_public facts (it does so only when
+					asked, for --redact); until then no CA counts
+					as public */
 };
 
 struct td_conn *td_conn_new(uint64_t id);

@@ -12,7 +12,7 @@
  * numbered in order of first appearance, so the same capture redacts
  * the same way every run.
  *
- * REDACTED (every level):
+ * REDACTED (every level: TD_REDACT_NAMES, TD_REDACT_PRIVATE, TD_REDACT_ALL):
  *  - client and server addresses, and any address written in the
  *    cleartext bytes kept (an X-Forwarded-For header): IPv4 ->
  *    192.0.2.1.., then 198.51.100.1.., 203.0.113.1.. (RFC 5737), then
@@ -31,7 +31,20 @@
  *    digits, 00..0N): both identify the certificate in public logs.
  *  - the DER copy of every certificate is dropped (der NULL, der_len 0):
  *    it holds everything above.
- *  - free text (event details, anomalies, the cleartext bytes kept,
+ *  - the cleartext bytes kept (conn.h: cleartext[], the first bytes of a
+ *    direction that were not TLS: a SOCKS or HTTP CONNECT preamble, plain
+ *    HTTP sent to a TLS port, a server's cleartext answer) ->
+ *    "[N bytes redacted]", N being how many such bytes the side sent,
+ *    after the first word when it is an HTTP method or version ("GET",
+ *    "CONNECT", "HTTP/1.1"), which names the protocol and no one; the
+ *    same wherever free text quotes them (an anomaly, a diagnosis's
+ *    evidence).  Replaced whole rather than host names picked out: they
+ *    may hold a SOCKS host name in binary, a path, a cookie, an
+ *    Authorization header, a page of HTML, and no parser of ours would
+ *    find every name in them.  Their Host header and the addresses in
+ *    them are still learnt first (above), so that the same name or
+ *    address elsewhere gets the same pseudonym.
+ *  - free text (event details, anomalies,
  *    certificate parse errors, diagnosis summaries, evidence and fixes,
  *    and the CA names that are kept, which may repeat a leaf's
  *    emailAddress or host name):
@@ -41,13 +54,37 @@
  *    glued to a letter, digit, '-' or '_' on either side.  A host name
  *    that is a plain word (an SNI "server") is replaced in tlsdiag's own
  *    sentences too: safety before readability.
+ * REDACTED with TD_REDACT_PRIVATE (--redact, the default) as well: the
+ * CAs of a private PKI, i.e. every CA that is not public:
+ *  - their names (a CA certificate's subject, an issuer, an acceptable
+ *    CA name of a CertificateRequest) -> "CN=ca-N", consistently (a
+ *    leaf's issuer gets the pseudonym of its CA's subject) and wherever
+ *    free text quotes them (diagnosis evidence and fixes); their
+ *    serials and SHA-256 digests as for end-entity certificates.
+ *  - A CA is public when the system trust store vouches for it: the CA
+ *    certificate is an anchor of the system bundle
+ *    (TD_TRUST_SYSTEM_BUNDLE), or is a CA certificate signed by one,
+ *    directly or through sent CA certificates so vouched for (the
+ *    signatures are checked: a private CA that copies a public CA's name
+ *    is not public).  A name (an issuer, an acceptable CA name) is
+ *    public when it is an anchor's subject or a public CA's of the same
+ *    connection.  Only the system bundle counts, whatever store the
+ *    chains were verified against: a CA the user gave in --ca-file,
+ *    --ca-path or --client-ca-file is private (that is what a private
+ *    PKI looks like), and so is every CA when the bundle is missing.
+ *    The diagnoser judges this once per connection (diagnose.h:
+ *    judge_public_cas; conn.h: td_cert.public_ca, public_issuer,
+ *    td_cert_request.ca_public); a connection it has not judged
+ *    (c->public_cas_judged false: the live view's updates, before the
+ *    diagnosis) shows every CA name, serial and digest not yet mapped as
+ *    a placeholder ("CN=redacted-ca") that is not remembered.
  * REDACTED with TD_REDACT_ALL (--redact=all), as well:
- *  - CA subjects and issuers, and the acceptable CA names of a
- *    CertificateRequest -> "CN=ca-N" (consistently: a leaf's issuer gets
- *    the pseudonym of its CA's subject); CA serials and digests too.
+ *  - every CA, public or not, the same way.
  * NOT REDACTED:
- *  - CA names at the default level (they are public and are what an
- *    mTLS failure is about); ports; times; versions, suites, groups,
+ *  - CA names with TD_REDACT_NAMES (--redact=names: what --redact did
+ *    before private CAs were hidden); the names, serials and digests of public CAs
+ *    at the default level (they identify no one, and are what an mTLS
+ *    failure is about); ports; times; versions, suites, groups,
  *    ALPN and every other protocol parameter; key types and sizes,
  *    validity dates, key usages; the client random and session id
  *    (not printed by the writers, and meaningless without the keys).

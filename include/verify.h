@@ -64,6 +64,36 @@ size_t td_trust_anchor_count(const struct td_trust *t);
  * them, or a PEM block did not decode); 0 for NULL. */
 size_t td_trust_skipped(const struct td_trust *t);
 
+/*
+ * Which certificates of a chain a store vouches for, for --redact's
+ * "public CA" rule (redact.h): t is then the system bundle alone.
+ * issued[i] is set when der[i]'s signature verifies under the key of
+ * one of t's anchors, or of another sent certificate that is vouched for,
+ * whose subject is der[i]'s issuer (its issuer is then a public CA);
+ * vouched[i] when der[i] is itself one of t's anchors (the same DER), or
+ * is issued as above and is a CA (basicConstraints cA, or what OpenSSL
+ * accepts without it).  A name alone vouches for nothing: a private CA
+ * that copies a public CA's name is neither.  Certificates wolfSSL cannot
+ * parse, and those past TD_CAP_CHAIN, are neither.  issued and vouched
+ * have n entries, all written.  t NULL or empty: none.  The bytes are
+ * borrowed for the call.  Errors: TD_ERR_USAGE (NULL arrays with n > 0),
+ * TD_ERR_NOMEM.
+ */
+enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *der,
+			      const size_t *der_len, size_t n, bool *issued, bool *vouched)
+	TD_MUST_CHECK;
+
+/*
+ * Index the RFC 4514 subjects of t's anchors (as x509.c writes every
+ * name) for td_trust_has_subject(); once per store, later calls do
+ * nothing.  The only call that changes a store after td_trust_new():
+ * make it before the store is shared.  TD_ERR_NOMEM leaves no index.
+ */
+enum td_result td_trust_index_subjects(struct td_trust *t) TD_MUST_CHECK;
+/* True when one of t's anchors has the subject dn, byte for byte as
+ * x509.c writes names; false without td_trust_index_subjects(). */
+bool td_trust_has_subject(const struct td_trust *t, const char *dn);
+
 enum td_chain_verdict {
 	TD_CHAIN_OK,
 	TD_CHAIN_UNKNOWN_ROOT,    /* ends in a self-signed root that is not trusted (errors 18, 19) */

@@ -265,6 +265,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: cannot initialise wolfSSL\n");
 		goto out;
 	}
+	/* --redact keeps the names of CAs the system bundle vouches for. */
+	o.diag.judge_public_cas = o.redact && o.redact_level == TD_REDACT_PRIVATE;
 	if (td_diagnoser_new(&diag, &o.diag, err, sizeof err) != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;

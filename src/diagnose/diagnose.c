@@ -16,6 +16,7 @@
 
 #include "caps.h"
 #include "diagnose.h"
+#include "publicca.h"
 #include "rules.h"
 #include "tls_names.h"
 #include "verify.h"
@@ -54,6 +55,9 @@ struct td_diagnoser {
 	struct td_trust *client_store;  /* the server's view of clients */
 	int64_t at;
 	bool explicit_store;            /* the server store was named by the user */
+	struct td_trust *system_store;  /* judge_public_cas: the system bundle alone */
+	bool system_store_owned;        /* ...loaded for it, not the server store */
+	bool judge_public_cas;
 	char note[256];
 	struct server_slot *servers;    /* MEMORY_SERVERS slots, round robin */
 	size_t next_slot;
@@ -61,6 +65,30 @@ struct td_diagnoser {
 	uint64_t verdict_clock;
 	struct finding *found;          /* scratch: one finding per rule */
 };
+
+/*
+ * The store that says which CAs are public (publicca.h): the server
+ * store when it is the system bundle alone, else the bundle loaded on
+ * its own.  Never the user's stores: what --ca-file names is a private
+ * PKI.  A bundle that is missing or unreadable leaves an empty store
+ * (every CA private: the safe side), not an error.
+ */
+static enum td_result system_store(struct td_diagnoser *d, const struct td_diag_opts *opts,
+				   char *err, size_t errlen)
+{
+	d->judge_public_cas = true;
+	if (d->server_store && !opts->ca_file && !opts->ca_path && !opts->no_system_store) {
+		d->system_store = d->server_store;
+	} else {
+		enum td_result r = td_trust_new(&d->system_store, NULL, NULL, true, err, errlen);
+		if (r == TD_ERR_NOMEM)
+			return r;
+		if (err && errlen)
+			err[0] = '\0';
+		d->system_store_owned = true;
+	}
+	return td_trust_index_subjects(d->system_store);
+}
 
 enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_opts *opts,
 				char *err, size_t errlen)
@@ -94,6 +122,11 @@ enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_
 		if (r != TD_OK)
 			goto out;
 	}
+	if (opts->judge_public_cas) {
+		r = system_store(d, opts, err, errlen);
+		if (r != TD_OK)
+			goto out;
+	}
 	r = TD_OK;
 out:
 	if (r != TD_OK) {
@@ -108,6 +141,8 @@ void td_diagnoser_free(struct td_diagnoser *d)
 {
 	if (!d)
 		return;
+	if (d->system_store_owned)
+		td_trust_free(d->system_store);
 	td_trust_free(d->server_store);
 	td_trust_free(d->client_store);
 	if (d->servers)
@@ -380,6 +415,9 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 		for (size_t i = 0; i < n && r == TD_OK; i++)
 			if (finding_rank(&found[i]) == rank)
 				r = store(c, &found[i]);
+	/* A fact for --redact alone: no rule reads it. */
+	if (r == TD_OK && d->judge_public_cas)
+		r = td_judge_public_cas(d->system_store, c);
 	learn(d, c);
 	return r;
 }

@@ -26,6 +26,7 @@
 #include "conn.h"
 #include "pmap.h"
 #include "redact.h"
+#include "redact_clear.h"
 
 /* ---- the redactor ---- */
 
@@ -40,6 +41,9 @@ struct td_redactor {
 	struct td_pmap local;  /* this connection's originals that the full map could not take */
 	uint32_t counter[K_COUNT];
 	uint64_t overflow;
+	/* New originals get this connection's placeholders, not remembered
+	 * pseudonyms: a CA of a connection not yet judged (ca_fate). */
+	bool for_now;
 };
 
 struct td_redactor *td_redactor_new(enum td_redact_level level)
@@ -153,7 +157,7 @@ static enum td_result pseudonym(struct td_redactor *r, enum kind k, const char *
 	}
 	struct td_pmap *m = &r->map;
 	char buf[96];
-	if (r->map.n < TD_CAP_REDACT_VALUES) {
+	if (r->map.n < TD_CAP_REDACT_VALUES && !r->for_now) {
 		/* Pseudonyms of different kinds have different shapes and a
 		 * counter never repeats, so a new one differs from every other
 		 * pseudonym; skip a candidate that is an original, though (a
@@ -166,7 +170,8 @@ static enum td_result pseudonym(struct td_redactor *r, enum kind k, const char *
 	} else {
 		m = &r->local;
 		snprintf(buf, sizeof buf, "%s", placeholder(k));
-		r->overflow++;
+		if (!r->for_now)
+			r->overflow++;
 	}
 	enum td_result res = td_pmap_add(m, orig, len, buf, in_text);
 	if (res != TD_OK)
@@ -181,9 +186,10 @@ static enum td_result alias(struct td_redactor *r, const char *orig, size_t len,
 	struct td_pmap_entry *e = find_any(r, orig, len);
 	if (e)
 		return td_pmap_mark_text(td_pmap_find(&r->map, orig, len) ? &r->map : &r->local, e);
-	if (r->map.n < TD_CAP_REDACT_VALUES)
+	if (r->map.n < TD_CAP_REDACT_VALUES && !r->for_now)
 		return td_pmap_add(&r->map, orig, len, pseudo, true);
-	r->overflow++;
+	if (!r->for_now)
+		r->overflow++;
 	return td_pmap_add(&r->local, orig, len, pseudo, true);
 }
 
@@ -466,19 +472,61 @@ static enum td_result register_subjects(struct td_redactor *r, const struct td_c
 	return TD_OK;
 }
 
-static enum td_result redact_chain(struct td_redactor *r, struct td_chain *ch)
+/*
+ * What becomes of a CA's name, serial and digest (redact.h): kept with
+ * --redact=names, hidden with =all; at the default level hidden unless
+ * the diagnoser judged the CA public (`pub`).  A connection not judged
+ * yet (the live view's updates come before the diagnosis) hides them
+ * FOR_NOW: with placeholders that are not remembered, so that a public
+ * CA keeps its name once its connection is judged.
+ */
+enum ca_fate { CA_KEEP, CA_HIDE, CA_HIDE_FOR_NOW };
+
+static enum ca_fate ca_fate(const struct td_redactor *r, const struct td_conn *c, bool pub)
 {
-	bool all = r->level == TD_REDACT_ALL;
+	switch (r->level) {
+	case TD_REDACT_NAMES:
+		return CA_KEEP;
+	case TD_REDACT_PRIVATE:
+		if (!c->public_cas_judged)
+			return CA_HIDE_FOR_NOW;
+		return pub ? CA_KEEP : CA_HIDE;
+	case TD_REDACT_ALL:
+		break;
+	}
+	return CA_HIDE;
+}
+
+/* A CA's DN field under its fate: the pseudonym it already has (any fate),
+ * else a new one unless kept. */
+static enum td_result redact_ca_field(struct td_redactor *r, char **field, enum ca_fate fate,
+				      bool *changed)
+{
+	r->for_now = fate == CA_HIDE_FOR_NOW;
+	enum td_result res = redact_dn_field(r, field, fate != CA_KEEP, changed);
+	r->for_now = false;
+	return res;
+}
+
+static enum td_result redact_chain(struct td_redactor *r, const struct td_conn *c,
+				   struct td_chain *ch)
+{
 	for (size_t i = 0; i < ch->n; i++) {
 		struct td_cert *cert = &ch->certs[i];
-		bool hit = end_entity(cert, i) || all;
-		enum td_result res = redact_dn_field(r, &cert->subject, all, &hit);
+		bool ee = end_entity(cert, i);
+		enum ca_fate fate = ee ? CA_HIDE : ca_fate(r, c, cert->public_ca);
+		bool hit = fate != CA_KEEP;
+		/* An end-entity subject is in the map already (register_subjects). */
+		enum td_result res = redact_ca_field(r, &cert->subject, fate, &hit);
 		if (res == TD_OK)
-			res = redact_dn_field(r, &cert->issuer, all, NULL);
+			res = redact_ca_field(r, &cert->issuer, ca_fate(r, c, cert->public_issuer), NULL);
 		for (size_t k = 0; res == TD_OK && hit && k < cert->san.n; k++)
 			res = redact_san(r, &cert->san.v[k]);
-		if (res == TD_OK && hit)
+		if (res == TD_OK && hit) {
+			r->for_now = fate == CA_HIDE_FOR_NOW;
 			res = redact_ids(r, cert);
+			r->for_now = false;
+		}
 		if (res != TD_OK)
 			return res;
 		/* The DER holds all of it. */
@@ -651,11 +699,12 @@ static enum td_result redact_structured(struct td_redactor *r, struct td_conn *c
 	if (res == TD_OK)
 		res = register_subjects(r, &c->client_chain);
 	if (res == TD_OK)
-		res = redact_chain(r, &c->server_chain);
+		res = redact_chain(r, c, &c->server_chain);
 	if (res == TD_OK)
-		res = redact_chain(r, &c->client_chain);
+		res = redact_chain(r, c, &c->client_chain);
 	for (size_t i = 0; res == TD_OK && i < c->cr.ca_names.n; i++)
-		res = redact_dn_field(r, &c->cr.ca_names.v[i], r->level == TD_REDACT_ALL, NULL);
+		res = redact_ca_field(r, &c->cr.ca_names.v[i],
+				      ca_fate(r, c, td_cr_ca_public(&c->cr, i)), NULL);
 	return res;
 }
 
@@ -664,6 +713,8 @@ enum td_result td_redact_conn(struct td_redactor *r, struct td_conn *c)
 	/* Every structured value first, so that the free text of this very
 	 * connection knows all of them. */
 	enum td_result res = redact_structured(r, c);
+	if (res == TD_OK)
+		res = td_redact_cleartext(c);
 	if (res == TD_OK)
 		res = redact_free_text(r, c);
 	td_pmap_cleanup(&r->local);

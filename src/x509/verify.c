@@ -219,6 +219,8 @@ struct td_trust {
 	struct vcert *a;    /* the anchors, distinct DER */
 	size_t n, alloc;
 	size_t skipped;     /* found but not parseable */
+	char **subjects;    /* td_trust_index_subjects: the anchors' names, sorted */
+	size_t n_subjects;
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -517,6 +519,9 @@ void td_trust_free(struct td_trust *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		vcert_cleanup(&t->a[i]);
+	for (size_t i = 0; i < t->n_subjects; i++)
+		free(t->subjects[i]);
+	free(t->subjects);
 	free(t->a);
 	free(t);
 }
@@ -606,16 +611,15 @@ static void copy_text(char *dst, size_t cap, const char *s)
  * td_x509_parse(): it gives up on a certificate with an unknown critical
  * extension, whose name must still be shown.)  "" when not a Name.
  */
-static void name_of(const struct vcert *c, bool issuer, char *dst, size_t cap)
+static char *name_string(const struct vcert *c, bool issuer)
 {
 	const uint8_t *raw = issuer ? c->issuer_raw : c->subject_raw;
 	size_t n = issuer ? c->issuer_raw_len : c->subject_raw_len;
-	dst[0] = '\0';
 	if (!raw || n == 0 || n > 0xffff)
-		return;
+		return NULL;
 	uint8_t *tlv = malloc(n + 4);
 	if (!tlv)
-		return;
+		return NULL;
 	size_t h = 0;
 	tlv[h++] = 0x30;
 	if (n >= 0x100)
@@ -625,9 +629,16 @@ static void name_of(const struct vcert *c, bool issuer, char *dst, size_t cap)
 	tlv[h++] = (uint8_t)(n & 0xff);
 	memcpy(tlv + h, raw, n);
 	char *s = td_x509_name_string(tlv, h + n);
+	free(tlv);
+	return s;
+}
+
+/* name_string() into dst[cap] ("" when none), cut short if need be. */
+static void name_of(const struct vcert *c, bool issuer, char *dst, size_t cap)
+{
+	char *s = name_string(c, issuer);
 	copy_text(dst, cap, s);
 	free(s);
-	free(tlv);
 }
 
 /* ---- path building ---- */
@@ -899,4 +910,93 @@ out:
 		copy_text(out->reason, sizeof out->reason, "out of memory");
 	}
 	return r;
+}
+
+/* ---- which CAs a store vouches for (--redact) ---- */
+
+enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *der,
+			      const size_t *der_len, size_t n, bool *issued, bool *vouched)
+{
+	enum td_result r = TD_OK;
+	if (n > 0 && (!der || !der_len || !issued || !vouched))
+		return TD_ERR_USAGE;
+	for (size_t i = 0; i < n; i++)
+		issued[i] = vouched[i] = false;
+	if (!t || t->n == 0 || n == 0)
+		return TD_OK;
+	size_t m = n < TD_CAP_CHAIN ? n : TD_CAP_CHAIN;
+	struct vcert *sent = calloc(m, sizeof *sent);
+	if (!sent)
+		return TD_ERR_NOMEM;
+	for (size_t i = 0; i < m && r == TD_OK; i++)
+		r = vcert_parse(&sent[i], der[i], der_len[i]);
+	if (r != TD_OK)
+		goto out;
+	/* Anchors first, then sent CAs vouched for, until nothing changes
+	 * (at most m rounds: each round vouches for one more or stops). */
+	for (size_t i = 0; i < m; i++) {
+		if (!sent[i].parsed)
+			continue;
+		for (size_t k = 0; k < t->n && !issued[i]; k++) {
+			int wolf;
+			if (same_der(&t->a[k], sent[i].der, sent[i].der_len))
+				vouched[i] = true;
+			if (likely_issued(&t->a[k], &sent[i]) &&
+			    sig_check(&sent[i], &t->a[k], &wolf) == SIG_OK)
+				issued[i] = true;
+		}
+		vouched[i] = vouched[i] || (issued[i] && ca_ok(&sent[i]));
+	}
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < m; i++) {
+			for (size_t k = 0; k < m && sent[i].parsed && !issued[i]; k++) {
+				int wolf;
+				if (k == i || !vouched[k] || !likely_issued(&sent[k], &sent[i]) ||
+				    sig_check(&sent[i], &sent[k], &wolf) != SIG_OK)
+					continue;
+				issued[i] = true;
+				vouched[i] = ca_ok(&sent[i]);
+				more = more || vouched[i];
+			}
+		}
+	}
+out:
+	for (size_t i = 0; i < m; i++)
+		vcert_cleanup(&sent[i]);
+	free(sent);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+enum td_result td_trust_index_subjects(struct td_trust *t)
+{
+	if (!t || t->subjects || t->n == 0)
+		return TD_OK;
+	char **v = calloc(t->n, sizeof *v);
+	if (!v)
+		return TD_ERR_NOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		/* A Name wolfSSL points at but x509.c cannot write (NULL) is
+		 * simply not indexed: that anchor's name then vouches nothing. */
+		v[k] = name_string(&t->a[i], false);
+		if (v[k])
+			k++;
+	}
+	qsort(v, k, sizeof *v, cmp_str);
+	t->subjects = v;
+	t->n_subjects = k;
+	return TD_OK;
+}
+
+bool td_trust_has_subject(const struct td_trust *t, const char *dn)
+{
+	if (!t || !dn || t->n_subjects == 0)
+		return false;
+	return bsearch(&dn, t->subjects, t->n_subjects, sizeof *t->subjects, cmp_str) != NULL;
 }

@@ -10,9 +10,19 @@
 #  2. redaction changes names, not the analysis: same connections, same
 #     outcomes and diagnosis codes, same exit status; pseudonyms are where
 #     the originals were;
-#  3. --redact keeps CA names, --redact=all removes them too;
+#  3. --redact=names keeps CA names, --redact=all removes them too;
 #  4. --only-failed leaves exactly the failed connections (outcome failed
-#     or incomplete, or an error diagnosis), in every format.
+#     or incomplete, or an error diagnosis), in every format;
+#  5. --redact (the default level) hides the lab's private CAs: their
+#     names, serials and SHA-256 fingerprints, taken with openssl from
+#     captures/lab (never from tlsdiag), appear in no --redact report of
+#     any capture, in any format, even when --ca-file and --client-ca-file
+#     name them (a user's store is private); --redact=names shows them;
+#  6. a synthetic capture (tests/e2e/mkpcap.py) whose server sends a root
+#     of the system bundle and asks for it and for the lab's clientCA,
+#     after a proxy CONNECT preamble naming a host: --redact keeps the
+#     public root's name, hides clientCA's and the preamble's host name
+#     and credentials (every level hides the preamble).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -109,6 +119,24 @@ leaks() {
 	done <"$list"
 }
 
+# The lab's CAs (a private PKI): RFC 4514 subjects (openssl's RFC2253
+# form is tlsdiag's), serials and SHA-256 fingerprints as tlsdiag writes
+# them (lowercase; serials colon-separated).
+lab="$caps/lab"
+for ca in rootCA intermediateCA clientCA rogueClientCA; do
+	openssl x509 -in "$lab/$ca.crt" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'
+	openssl x509 -in "$lab/$ca.crt" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f' |
+		sed 's/../&:/g; s/:$//'
+	openssl x509 -in "$lab/$ca.crt" -noout -fingerprint -sha256 | sed 's/^.*=//' | tr -d ':' |
+		tr 'A-F' 'a-f'
+done >"$tmp/labcas"
+if [ "$(wc -l <"$tmp/labcas")" -eq 12 ] && grep -q -x -F 'O=LMT Corp,CN=rootCA' "$tmp/labcas"; then
+	ok "lab CA names, serials and fingerprints read with openssl"
+else
+	bad "could not read the lab CAs with openssl: $(tr '\n' '|' <"$tmp/labcas")"
+fi
+labcas_seen=0
+
 ncap=0
 any_md=0
 for pcap in "$caps"/*.pcap; do
@@ -138,7 +166,7 @@ for pcap in "$caps"/*.pcap; do
 			echo "     $name: --redact -o $fmt wrote nothing"
 			errs=$((errs + 1))
 		fi
-		found=$(leaks "$tmp/red.$fmt" "$tmp/originals")
+		found=$(leaks "$tmp/red.$fmt" "$tmp/originals"; leaks "$tmp/red.$fmt" "$tmp/labcas")
 		if [ -n "$found" ]; then
 			echo "     $name: --redact -o $fmt leaks: $(printf '%s' "$found" | tr '\n' '|')"
 			errs=$((errs + 1))
@@ -164,9 +192,11 @@ for pcap in "$caps"/*.pcap; do
 	if [ -z "$bad_ps" ]; then ok "$name: pseudonyms in place"
 	else bad "$name: not pseudonyms: $(printf '%s' "$bad_ps" | tr '\n' '|')"; fi
 
-	# 3. CA names: kept by --redact, gone with --redact=all.
+	# 3. CA names: kept by --redact=names, gone with --redact=all.
 	if [ -s "$tmp/cas.kept" ]; then
-		kept=$(leaks "$tmp/red.json" "$tmp/cas.kept" | wc -l)
+		run names json --redact=names
+		kept=$(leaks "$tmp/names.json" "$tmp/cas.kept" | wc -l)
+		labcas_seen=$((labcas_seen + $(leaks "$tmp/names.json" "$tmp/labcas" | wc -l)))
 		errs=0
 		for fmt in "${formats[@]}"; do
 			run all "$fmt" --redact=all
@@ -177,10 +207,10 @@ for pcap in "$caps"/*.pcap; do
 			fi
 		done
 		if [ "$kept" -eq 0 ]; then
-			echo "     $name: --redact lost every CA name"
+			echo "     $name: --redact=names lost every CA name"
 			errs=$((errs + 1))
 		fi
-		if [ $errs -eq 0 ]; then ok "$name: CA names kept by --redact ($kept), gone with --redact=all"
+		if [ $errs -eq 0 ]; then ok "$name: CA names kept by --redact=names ($kept), gone with --redact=all"
 		else bad "$name: CA names: $errs problems"; fi
 	fi
 
@@ -212,6 +242,69 @@ for pcap in "$caps"/*.pcap; do
 	else bad "$name: --only-failed: $errs problems"; fi
 done
 [ $ncap -gt 0 ] || bad "no captures in $caps"
+
+# 5. The lab CA values do show without --redact or with --redact=names
+# (the search above can fail), and a user's store does not make them public.
+if [ "$labcas_seen" -gt 0 ]; then ok "--redact=names shows lab CA values ($labcas_seen sightings)"
+else bad "--redact=names shows no lab CA value: the search for them finds nothing"; fi
+pcap="$caps/tls13-mtls-ok.pcap"; keys=(-k "$caps/tls13-mtls-ok.keylog")
+run plainlab json
+run cafile json --redact --ca-file "$lab/chain.crt" --client-ca-file "$lab/clientCA.crt"
+nplain=$(leaks "$tmp/plainlab.json" "$tmp/labcas" | wc -l)
+found=$(leaks "$tmp/cafile.json" "$tmp/labcas")
+if [ "$nplain" -ge 6 ] && [ -z "$found" ]; then
+	ok "tls13-mtls-ok: --redact hides the lab CAs named in --ca-file and --client-ca-file ($nplain values)"
+else
+	bad "tls13-mtls-ok: --redact with --ca-file: $nplain values unredacted, leaks: $(printf '%s' "$found" | tr '\n' '|')"
+fi
+
+# 6. A root of the system bundle keeps its name; the preamble is hidden.
+bundle=/etc/ssl/certs/ca-certificates.crt
+pub=""
+if [ -r "$bundle" ] && command -v python3 >/dev/null; then
+	# The first root of the bundle with a plain ASCII name (no escaping to
+	# guess): its subject as openssl writes it.
+	awk -v dir="$tmp" '/-----BEGIN CERTIFICATE-----/ { n++ } n { print > (dir "/root" n ".pem") }
+		/-----END CERTIFICATE-----/ { if (n >= 40) exit }' "$bundle"
+	for f in "$tmp"/root*.pem; do
+		dn=$(openssl x509 -in "$f" -noout -subject -nameopt RFC2253 2>/dev/null | sed 's/^subject=//')
+		if printf '%s' "$dn" | grep -q -E '^[A-Za-z0-9 =,.-]+$'; then pub=$f; break; fi
+	done
+fi
+if [ -z "$pub" ]; then
+	echo "SKIP public root: no system bundle ($bundle), python3 or plain-named root: NOT checked"
+else
+	pcap="$tmp/public.pcap"; keys=()
+	python3 "$top_srcdir/tests/e2e/mkpcap.py" "$pcap" \
+		--preamble 'CONNECT secret-db.corp.example:443 HTTP/1.1\r\nProxy-Authorization: Basic c2VjcmV0dG9rZW4=\r\n\r\n' \
+		--chain "$lab/server.crt" "$pub" --ca-names "$pub" "$lab/clientCA.crt"
+	printf '%s\n' "$dn" >"$tmp/pubname"
+	printf '%s\n' secret-db.corp.example c2VjcmV0dG9rZW4 >"$tmp/preamble"
+	grep -v -i 'rootCA\|intermediateCA' "$tmp/labcas" >"$tmp/clientca"   # clientCA, rogueClientCA
+	grep -i 'CN=intermediateCA' "$tmp/labcas" >>"$tmp/clientca"          # the leaf's issuer
+	run pubplain json
+	if [ -z "$(leaks "$tmp/pubplain.json" "$tmp/pubname")" ] || [ -z "$(leaks "$tmp/pubplain.json" "$tmp/preamble")" ] ||
+	   [ "$(leaks "$tmp/pubplain.json" "$tmp/clientca" | wc -l)" -lt 2 ]; then
+		bad "public root: the synthetic capture does not show '$dn', the preamble and the lab CAs unredacted"
+	fi
+	for fmt in "${formats[@]}"; do
+		run pubred "$fmt" --redact
+		run pubnames "$fmt" --redact=names
+		run puball "$fmt" --redact=all
+		errs=0
+		[ -n "$(leaks "$tmp/pubred.$fmt" "$tmp/pubname")" ] ||
+			{ echo "     --redact -o $fmt hides the public root '$dn'"; errs=$((errs + 1)); }
+		found=$(leaks "$tmp/pubred.$fmt" "$tmp/clientca"; leaks "$tmp/pubred.$fmt" "$tmp/preamble")
+		[ -z "$found" ] || { echo "     --redact -o $fmt leaks: $(printf '%s' "$found" | tr '\n' '|')"; errs=$((errs + 1)); }
+		[ "$(leaks "$tmp/pubnames.$fmt" "$tmp/clientca" | wc -l)" -ge 2 ] ||
+			{ echo "     --redact=names -o $fmt hides the lab CA names"; errs=$((errs + 1)); }
+		found=$(leaks "$tmp/pubnames.$fmt" "$tmp/preamble"; leaks "$tmp/puball.$fmt" "$tmp/preamble";
+			leaks "$tmp/puball.$fmt" "$tmp/pubname")
+		[ -z "$found" ] || { echo "     --redact=names/all -o $fmt leaks: $(printf '%s' "$found" | tr '\n' '|')"; errs=$((errs + 1)); }
+		if [ $errs -eq 0 ]; then ok "public root '$dn' kept, lab CAs and the CONNECT preamble hidden (-o $fmt)"
+		else bad "public root and preamble (-o $fmt): $errs problems"; fi
+	done
+fi
 
 # The test can fail: the unredacted report does hold the originals.
 pcap=$one; keys=()

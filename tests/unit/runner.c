@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 	td_suite_markdown();
 	td_suite_redact();
 	td_suite_textwidth();
+	td_suite_redact_ca();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

@@ -32,6 +32,7 @@ void td_suite_crypto_legacy(void);
 void td_suite_markdown(void);
 void td_suite_redact(void);
 void td_suite_textwidth(void);
+void td_suite_redact_ca(void);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);
