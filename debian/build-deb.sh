@@ -32,8 +32,16 @@ if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 		[ -e "$f" ] && printf '%s\0' "$f"
 	done | tar --null -T - -cf -) | tar -xf - -C "$tree"
 else
+	# Objects of an in-tree build would be found through VPATH by the
+	# package's build in _build/: a configured tree is refused.
+	if [ -f "$src/config.status" ]; then
+		echo "build-deb: $src is configured in place: run make distclean first" >&2
+		exit 1
+	fi
 	tar -C "$src" --exclude='./build*' --exclude=./_build --exclude=./autom4te.cache \
-		--exclude=./debian/tlsdiag --exclude=./debian/.debhelper -cf - . | tar -xf - -C "$tree"
+		--exclude=./debian/tlsdiag --exclude=./debian/.debhelper --exclude='./debian/*.log' \
+		--exclude='./debian/*.substvars' --exclude=./debian/files --exclude=./debian/debhelper-build-stamp \
+		-cf - . | tar -xf - -C "$tree"
 fi
 
 echo "== dpkg-buildpackage -us -uc -b in $tree"
