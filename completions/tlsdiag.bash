@@ -90,7 +90,6 @@ _tlsdiag()
 	local opts_all="$opts_arg -p --no-promiscuous -D --list-interfaces
 		--tui --no-tui --replay --force --all --redact --only-failed --color
 		--summary -v --verbose --no-system-ca -h --help -V --version"
-	local formats='text json markdown'
 	local colors='auto always never'
 	local redacts='names all'
 	local bpf='host net port portrange src dst tcp udp ip ip6 vlan and or not'

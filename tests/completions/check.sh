@@ -23,7 +23,7 @@ mkdir "$tmp/sub" "$tmp/certs"
 touch "$tmp/a.pcap" "$tmp/b.pcapng" "$tmp/c.pcap.gz" "$tmp/notes.txt"
 
 # ---- bash
-# shellcheck source=../../completions/tlsdiag.bash
+# shellcheck source=/dev/null
 source "$compdir/tlsdiag.bash"
 
 # bcomp LINE: the sorted words bash would offer for LINE (cursor at its
