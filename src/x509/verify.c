@@ -866,6 +866,29 @@ static void build_and_check(const struct td_trust *t, const struct vcert *sent, 
 		check_signatures_and_dates(out, path, len, at);
 }
 
+/* The sent certificates, at most TD_CAP_CHAIN of them (*m says how
+ * many), each parsed; *out is freed with sent_free() whatever is
+ * returned.  TD_ERR_NOMEM (*out NULL when the array itself failed). */
+static enum td_result sent_parse(const uint8_t *const *der, const size_t *der_len, size_t n,
+				 struct vcert **out, size_t *m)
+{
+	enum td_result r = TD_OK;
+	*m = n < TD_CAP_CHAIN ? n : TD_CAP_CHAIN;
+	*out = calloc(*m, sizeof **out);
+	if (!*out)
+		return TD_ERR_NOMEM;
+	for (size_t i = 0; i < *m && r == TD_OK; i++)
+		r = vcert_parse(&(*out)[i], der[i], der_len[i]);
+	return r;
+}
+
+static void sent_free(struct vcert *sent, size_t m)
+{
+	for (size_t i = 0; sent && i < m; i++)
+		vcert_cleanup(&sent[i]);
+	free(sent);
+}
+
 enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *der,
 			       const size_t *der_len, size_t n, int64_t at, bool server,
 			       struct td_chain_check *out)
@@ -883,12 +906,9 @@ enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *d
 		copy_text(out->reason, sizeof out->reason, !t ? "no trust store" : "no certificate");
 		return TD_OK;
 	}
-	size_t m = n < TD_CAP_CHAIN ? n : TD_CAP_CHAIN;
-	struct vcert *sent = calloc(m, sizeof *sent);
-	if (!sent)
-		return TD_ERR_NOMEM;
-	for (size_t i = 0; i < m && r == TD_OK; i++)
-		r = vcert_parse(&sent[i], der[i], der_len[i]);
+	size_t m;
+	struct vcert *sent;
+	r = sent_parse(der, der_len, n, &sent, &m);
 	if (r != TD_OK)
 		goto out;
 	if (!sent[0].parsed) {
@@ -899,9 +919,7 @@ enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *d
 	}
 	build_and_check(t, sent, m, at, server, out);
 out:
-	for (size_t i = 0; i < m; i++)
-		vcert_cleanup(&sent[i]);
-	free(sent);
+	sent_free(sent, m);
 	if (r != TD_OK) {
 		memset(out, 0, sizeof *out);
 		out->verdict = TD_CHAIN_NOT_CHECKED;
@@ -924,12 +942,9 @@ enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *de
 		issued[i] = vouched[i] = false;
 	if (!t || t->n == 0 || n == 0)
 		return TD_OK;
-	size_t m = n < TD_CAP_CHAIN ? n : TD_CAP_CHAIN;
-	struct vcert *sent = calloc(m, sizeof *sent);
-	if (!sent)
-		return TD_ERR_NOMEM;
-	for (size_t i = 0; i < m && r == TD_OK; i++)
-		r = vcert_parse(&sent[i], der[i], der_len[i]);
+	size_t m;
+	struct vcert *sent;
+	r = sent_parse(der, der_len, n, &sent, &m);
 	if (r != TD_OK)
 		goto out;
 	/* Anchors first, then sent CAs vouched for, until nothing changes
@@ -962,9 +977,7 @@ enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *de
 		}
 	}
 out:
-	for (size_t i = 0; i < m; i++)
-		vcert_cleanup(&sent[i]);
-	free(sent);
+	sent_free(sent, m);
 	return r;
 }
 

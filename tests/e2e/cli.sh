@@ -12,17 +12,8 @@
 # walker below, and captures/expected/*.facts, made with tshark), never
 # from tlsdiag's output.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-bin="$top_builddir/src/tlsdiag"
-caps="$top_srcdir/captures"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-finish() { echo "cli: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+TD_E2E_NAME=cli
+. "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || { bad "jq is required (apt-get install jq)"; finish; }
 command -v python3 >/dev/null || { bad "python3 is required"; finish; }

@@ -24,18 +24,8 @@
 #     public root's name, hides clientCA's and the preamble's host name
 #     and credentials (every level hides the preamble).
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-bin="$top_builddir/src/tlsdiag"
-caps="$top_srcdir/captures"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok()   { pass=$((pass + 1)); echo "ok   $*"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
-finish() { echo "redact: $pass passed, $fail failed"; [ $fail -eq 0 ]; exit $?; }
+TD_E2E_NAME=redact
+. "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || { bad "jq is required (apt-get install jq)"; finish; }
 command -v perl >/dev/null || { bad "perl is required"; finish; }

@@ -4,17 +4,8 @@
 # checked with tshark and openssl (captures/expected/*.facts), plus the
 # command line's contract (stdin, gzip, errors and exit statuses).
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-bin="$top_builddir/src/tlsdiag"
-caps="$top_srcdir/captures"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok()   { pass=$((pass + 1)); echo "ok   $*"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
+TD_E2E_NAME=e2e
+. "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || { echo "FAIL jq is required (apt-get install jq)"; echo "e2e: 0 passed, 1 failed"; exit 1; }
 [ -x "$bin" ] || { echo "FAIL no binary at $bin"; echo "e2e: 0 passed, 1 failed"; exit 1; }

@@ -7,17 +7,8 @@
 # for a colour escape) and none may end in a space or a tab, also not
 # before a final colour reset.
 set -u
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-bin="$top_builddir/src/tlsdiag"
-caps="$top_srcdir/captures"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok()   { pass=$((pass + 1)); echo "ok   $*"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $*"; }
+TD_E2E_NAME=width
+. "$(dirname "$0")/lib.sh"
 
 [ -x "$bin" ] || { echo "FAIL no binary at $bin"; echo "width: 0 passed, 1 failed"; exit 1; }
 
