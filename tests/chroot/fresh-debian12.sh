@@ -156,7 +156,11 @@ if [[ " $steps " == *" readme "* ]]; then
 	else
 		bad "README command 2 failed"
 		grep -E '^(FAIL|ERROR|SKIP):' "$logs/readme-2.log"
-		tail -n 40 "$logs/readme-2.log"
+		# The failed suites' own logs, kept beside the others.
+		for t in $(grep -E '^(FAIL|ERROR):' "$logs/readme-2.log" | awk '{ print $2 }'); do
+			cp "$root/root/tlsdiag/$t.log" "$logs/$(echo "$t" | tr / _).log" 2>/dev/null &&
+				{ echo "---- $t.log (last 30 lines)"; tail -n 30 "$root/root/tlsdiag/$t.log"; }
+		done
 	fi
 	# A skip in the chroot is a failure of the README: it promised the whole suite.
 	if grep -E '^SKIP:' "$logs/readme-2.log"; then
