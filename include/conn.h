@@ -162,7 +162,7 @@ struct td_cert_request {
 /* Whether CertificateRequest name i is a public CA's (out of range: no). */
 static inline bool td_cr_ca_public(const struct td_cert_request *cr, size_t i)
 {
-	return i < TD_CAP_CA_NAMES && ((cr->ca_public[i / 8] >> (i % 8)) & 1u);
+	return i < TD_CAP_CA_NAMES && (((unsigned)cr->ca_public[i / 8] >> (i % 8)) & 1u);
 }
 
 /* Diagnoses (diagnose.h fills them; sinks print them). */
