@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * verify.c - passive certificate chain verification (verify.h).
+ * verify.c - passive certificate chain verification (verify.h); the
+ * store is loaded by trust.c, certificates parsed by vcert.c.
  *
  * RFC 5280 6.1 path validation, as OpenSSL 3.0's X509_verify_cert() does
  * it with default flags (trusted store first, no partial chains), so that
@@ -49,18 +50,9 @@
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
@@ -69,472 +61,15 @@
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include "caps.h"
-#include "dynbuf.h"
-#include "reader.h"
-#include "text.h"
+#include "vcert.h"
 #include "verify.h"
 #include "x509.h"
 
-/* Largest trust store file read (Debian's bundle is about 220 KB).  A
- * local limit: caps.h is another engineer's file; it belongs there. */
-#define TRUST_FILE_MAX (64u * 1024u * 1024u)
 /* Longest path built: every sent certificate plus as many anchors. */
 #define VERIFY_PATH_MAX (2u * TD_CAP_CHAIN)
 /* OpenSSL 3's X509_V_ERR_UNSPECIFIED, which wolfSSL does not define:
  * a sent certificate that cannot be parsed at all. */
 #define VERIFY_ERR_UNPARSED 1
-
-/* ---- one certificate, as far as path validation needs it ---- */
-
-struct vcert {
-	uint8_t *owned;          /* anchors: their own copy of der */
-	const uint8_t *der;
-	size_t der_len;
-	bool parsed;
-	int parse_error;         /* wolfSSL's error when !parsed */
-	bool crit_unhandled;     /* a critical extension wolfSSL does not handle */
-	const uint8_t *subject_raw, *issuer_raw;  /* Name contents, inside der */
-	size_t subject_raw_len, issuer_raw_len;
-	uint8_t subject_hash[KEYID_SIZE];
-	uint8_t issuer_hash[KEYID_SIZE];
-	bool has_skid, has_akid;
-	uint8_t skid[KEYID_SIZE], akid[KEYID_SIZE];
-	uint8_t *pubkey;         /* as wolfSSL keeps it for its own CAs */
-	word32 pubkey_len;
-	int key_oid;
-	int version;             /* as encoded: 0 = v1, 2 = v3 */
-	bool has_bc, is_ca, has_pathlen;
-	unsigned pathlen;
-	bool has_ku, has_eku;
-	unsigned ku;             /* wolfSSL's KEYUSE_* bits */
-	unsigned eku;            /* wolfSSL's EXTKEYUSE_* bits */
-	bool nb_ok, na_ok;       /* the dates could be read */
-	int64_t not_before, not_after;
-	bool self_issued;        /* subject == issuer, and AKID == SKID if both */
-};
-
-static void vcert_cleanup(struct vcert *v)
-{
-	free(v->owned);
-	free(v->pubkey);
-	memset(v, 0, sizeof *v);
-}
-
-/* A DER Time (tag, length, value) to seconds since the epoch.
- * wc_GetDateAsCalendarTime reads UTCTime 50-99 as 19YY (RFC 5280
- * 4.1.2.5.1), unlike wolfSSL_ASN1_TIME_to_tm (see x509.c). */
-static bool der_time(const byte *raw, int raw_len, int64_t *out)
-{
-	const byte *date = NULL;
-	byte format = 0;
-	int len = 0;
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!raw || raw_len <= 0 || wc_GetDateInfo(raw, raw_len, &date, &format, &len) != 0 ||
-	    !date || len <= 0 || wc_GetDateAsCalendarTime(date, len, format, &tm) != 0)
-		return false;
-	*out = (int64_t)timegm(&tm);
-	return true;
-}
-
-/*
- * Fill *v from der (borrowed: v->der points at it).  A certificate
- * wolfSSL cannot parse is data: v->parsed false, TD_OK.  TD_ERR_NOMEM
- * only for our own allocations (wolfSSL answers MEMORY_E for some
- * malformed input too, so its errors never mean NOMEM here).
- */
-static enum td_result vcert_parse(struct vcert *v, const uint8_t *der, size_t len)
-{
-	enum td_result r = TD_OK;
-	v->der = der;
-	v->der_len = len;
-	v->parse_error = BAD_FUNC_ARG;
-	if (!der || len == 0 || len > TD_CAP_HS_MESSAGE)
-		return TD_OK;
-	DecodedCert *dc = malloc(sizeof *dc);  /* 2.5 KB: not on the stack */
-	if (!dc)
-		return TD_ERR_NOMEM;
-	wc_InitDecodedCert(dc, der, (word32)len, NULL);
-	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
-	/* wolfSSL reports an unknown critical extension once the whole
-	 * certificate is decoded: keep it, OpenSSL rejects it in step 2. */
-	if (rc == ASN_CRIT_EXT_E) {
-		v->crit_unhandled = true;
-		rc = 0;
-	}
-	if (rc == 0 && (!dc->publicKey || dc->pubKeySize == 0))
-		rc = ASN_PARSE_E;
-	if (rc != 0) {
-		v->parse_error = rc;
-		goto out;
-	}
-	v->pubkey = malloc(dc->pubKeySize);
-	if (!v->pubkey) {
-		r = TD_ERR_NOMEM;
-		goto out;
-	}
-	memcpy(v->pubkey, dc->publicKey, dc->pubKeySize);
-	v->pubkey_len = dc->pubKeySize;
-	v->key_oid = (int)dc->keyOID;
-	if (dc->subjectRaw && dc->subjectRawLen > 0) {
-		v->subject_raw = dc->subjectRaw;
-		v->subject_raw_len = (size_t)dc->subjectRawLen;
-	}
-	if (dc->issuerRaw && dc->issuerRawLen > 0) {
-		v->issuer_raw = dc->issuerRaw;
-		v->issuer_raw_len = (size_t)dc->issuerRawLen;
-	}
-	memcpy(v->subject_hash, dc->subjectHash, KEYID_SIZE);
-	memcpy(v->issuer_hash, dc->issuerHash, KEYID_SIZE);
-	/* wolfSSL keeps key identifiers of KEYID_SIZE bytes as they are and
-	 * hashes the others to that size, the same way for both. */
-	v->has_skid = dc->extSubjKeyIdSet;
-	v->has_akid = dc->extAuthKeyIdSet;
-	memcpy(v->skid, dc->extSubjKeyId, KEYID_SIZE);
-	memcpy(v->akid, dc->extAuthKeyId, KEYID_SIZE);
-	v->version = dc->version;
-	v->has_bc = dc->extBasicConstSet;
-	v->is_ca = dc->isCA;
-	v->has_pathlen = dc->isCA && dc->pathLengthSet;
-	v->pathlen = dc->pathLength;
-	v->has_ku = dc->extKeyUsageSet;
-	v->ku = dc->extKeyUsage;
-	v->has_eku = dc->extExtKeyUsageSet;
-	v->eku = dc->extExtKeyUsage;
-	v->nb_ok = der_time(dc->beforeDate, dc->beforeDateLen, &v->not_before);
-	v->na_ok = der_time(dc->afterDate, dc->afterDateLen, &v->not_after);
-	v->self_issued = memcmp(v->subject_hash, v->issuer_hash, KEYID_SIZE) == 0 &&
-			 !(v->has_akid && v->has_skid && memcmp(v->akid, v->skid, KEYID_SIZE) != 0);
-	v->parse_error = 0;
-	v->parsed = true;
-out:
-	wc_FreeDecodedCert(dc);
-	free(dc);
-	return r;
-}
-
-/* ---- the store ---- */
-
-struct td_trust {
-	struct vcert *a;    /* the anchors, distinct DER */
-	size_t n, alloc;
-	size_t skipped;     /* found but not parseable */
-	char **subjects;    /* td_trust_index_subjects: the anchors' names, sorted */
-	size_t n_subjects;
-};
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* A file name fit for a one-line message (control bytes escaped). */
-static char *shown(const char *name)
-{
-	return td_text_sanitize((const uint8_t *)name, strlen(name));
-}
-
-static bool same_der(const struct vcert *x, const uint8_t *der, size_t len)
-{
-	return x->der_len == len && memcmp(x->der, der, len) == 0;
-}
-
-/*
- * Add one DER certificate (copied) unless already there.  *usable is
- * incremented when it is a certificate wolfSSL parses (a duplicate
- * counts: the file did hold a certificate).
- */
-static enum td_result add_anchor(struct td_trust *t, const uint8_t *der, size_t len, size_t *usable)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		if (same_der(&t->a[i], der, len)) {
-			(*usable)++;
-			return TD_OK;
-		}
-	}
-	if (t->n == t->alloc) {
-		size_t na = t->alloc ? 2 * t->alloc : 64;
-		if (na > SIZE_MAX / sizeof *t->a)
-			return TD_ERR_NOMEM;
-		struct vcert *grown = realloc(t->a, na * sizeof *t->a);
-		if (!grown)
-			return TD_ERR_NOMEM;
-		t->a = grown;
-		t->alloc = na;
-	}
-	struct vcert v;
-	memset(&v, 0, sizeof v);
-	v.owned = malloc(len);
-	if (!v.owned)
-		return TD_ERR_NOMEM;
-	memcpy(v.owned, der, len);
-	enum td_result r = vcert_parse(&v, v.owned, len);
-	if (r != TD_OK || !v.parsed) {
-		if (r == TD_OK)
-			t->skipped++;
-		vcert_cleanup(&v);
-		return r;
-	}
-	t->a[t->n++] = v;
-	(*usable)++;
-	return TD_OK;
-}
-
-/* Offset of needle in what r has left, via memmem. */
-static bool find_text(const struct td_reader *r, const char *needle, size_t *at)
-{
-	size_t nl = strlen(needle);
-	const uint8_t *hit = td_rd_left(r) >= nl ? memmem(r->p, r->left, needle, nl) : NULL;
-	if (!hit)
-		return false;
-	*at = (size_t)(hit - r->p);
-	return true;
-}
-
-/*
- * Every "-----BEGIN CERTIFICATE-----" block of buf, decoded by wolfSSL;
- * a buffer without one is tried as a single DER certificate.  Blocks
- * that do not decode or parse are counted in t->skipped.
- */
-static enum td_result load_buffer(struct td_trust *t, const uint8_t *buf, size_t len, size_t *usable)
-{
-	static const char begin[] = "-----BEGIN CERTIFICATE-----";
-	static const char end[] = "-----END CERTIFICATE-----";
-	struct td_reader r = td_rd_make(buf, len);
-	enum td_result res = TD_OK;
-	bool any = false;
-	size_t at;
-
-	while (res == TD_OK && find_text(&r, begin, &at)) {
-		any = true;
-		td_rd_skip(&r, at);
-		size_t stop;
-		if (!find_text(&r, end, &stop) || stop > INT_MAX - sizeof end) {
-			t->skipped++;       /* a block cut short: the file ends */
-			break;
-		}
-		size_t blen = stop + sizeof end - 1;
-		const uint8_t *block = td_rd_bytes(&r, blen);
-		uint8_t *der = block ? malloc(blen) : NULL;  /* DER is shorter than its base64 */
-		if (!der)
-			return block ? TD_ERR_NOMEM : TD_OK;
-		int dlen = wc_CertPemToDer(block, (int)blen, der, (int)blen, CERT_TYPE);
-		if (dlen > 0)
-			res = add_anchor(t, der, (size_t)dlen, usable);
-		else
-			t->skipped++;
-		free(der);
-	}
-	if (res == TD_OK && !any && len > 0) {
-		/* Not PEM: one DER certificate, or nothing at all (not counted). */
-		struct vcert probe;
-		memset(&probe, 0, sizeof probe);
-		res = vcert_parse(&probe, buf, len);
-		bool is_cert = probe.parsed;
-		vcert_cleanup(&probe);
-		if (res == TD_OK && is_cert)
-			res = add_anchor(t, buf, len, usable);
-	}
-	return res;
-}
-
-/* Read a whole regular file.  TD_ERR_IO with *err_no set on failure. */
-static enum td_result read_file(const char *path, struct td_dynbuf *b, int *err_no)
-{
-	enum td_result r = TD_OK;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err_no = errno;
-		return TD_ERR_IO;
-	}
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0) {
-		*err_no = errno;
-		r = TD_ERR_IO;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		*err_no = EISDIR;
-		r = TD_ERR_IO;
-		goto out;
-	}
-	uint8_t chunk[16384];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		r = td_dynbuf_add(b, chunk, k);
-		if (r == TD_ERR_CAP) {
-			*err_no = EFBIG;
-			r = TD_ERR_IO;
-		}
-		if (r != TD_OK)
-			goto out;
-	}
-	if (ferror(f)) {
-		*err_no = errno ? errno : EIO;
-		r = TD_ERR_IO;
-	}
-out:
-	fclose(f);
-	return r;
-}
-
-/* Load a named bundle: it must be readable and hold a certificate. */
-static enum td_result load_file(struct td_trust *t, const char *path, char *err, size_t errlen)
-{
-	struct td_dynbuf b;
-	td_dynbuf_init(&b, TRUST_FILE_MAX);
-	int e = 0;
-	size_t usable = 0;
-	enum td_result r = read_file(path, &b, &e);
-	if (r == TD_OK)
-		r = load_buffer(t, b.data, b.len, &usable);
-	if (r == TD_OK && usable == 0)
-		r = TD_ERR_IO;
-	if (r == TD_ERR_IO) {
-		char *s = shown(path);
-		if (e)
-			set_err(err, errlen, "cannot read %s: %s", s ? s : "?",
-				e == EFBIG ? "larger than 64 MiB" : strerror(e));
-		else
-			set_err(err, errlen, "%s holds no certificate (PEM or DER) that wolfSSL can read",
-				s ? s : "?");
-		free(s);
-	}
-	td_dynbuf_cleanup(&b);
-	return r;
-}
-
-/* Names worth reading in a CA directory: *.pem, *.crt, and the HHHHHHHH.N
- * names of `openssl rehash` / c_rehash. */
-static bool ca_file_name(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || name[0] == '.')
-		return false;
-	if (n > 4 && (strcasecmp(name + n - 4, ".pem") == 0 || strcasecmp(name + n - 4, ".crt") == 0))
-		return true;
-	if (n < 10 || name[8] != '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-		if (i < 8 ? !hex : i > 8 && !(c >= '0' && c <= '9'))
-			return false;
-	}
-	return true;
-}
-
-/* Load every certificate file of a directory; files that cannot be read
- * or hold no certificate are passed over, but the directory must give
- * at least one certificate. */
-static enum td_result load_dir(struct td_trust *t, const char *dir, char *err, size_t errlen)
-{
-	enum td_result r = TD_OK;
-	size_t usable = 0;
-	struct td_dynbuf b;
-	td_dynbuf_init(&b, TRUST_FILE_MAX);
-	DIR *d = opendir(dir);
-	if (!d) {
-		int e = errno;
-		char *s = shown(dir);
-		set_err(err, errlen, "cannot open directory %s: %s", s ? s : "?", strerror(e));
-		free(s);
-		return TD_ERR_IO;
-	}
-	const struct dirent *de;
-	while (r == TD_OK && (de = readdir(d)) != NULL) {
-		if (!ca_file_name(de->d_name))
-			continue;
-		size_t plen = strlen(dir) + strlen(de->d_name) + 2;
-		char *path = malloc(plen);
-		if (!path) {
-			r = TD_ERR_NOMEM;
-			break;
-		}
-		snprintf(path, plen, "%s/%s", dir, de->d_name);
-		struct stat st;
-		int e = 0;
-		td_dynbuf_reset(&b);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			r = read_file(path, &b, &e);
-			if (r == TD_OK)
-				r = load_buffer(t, b.data, b.len, &usable);
-			if (r == TD_ERR_IO)
-				r = TD_OK;  /* an unreadable member: the others may do */
-		}
-		free(path);
-	}
-	closedir(d);
-	td_dynbuf_cleanup(&b);
-	if (r == TD_OK && usable == 0) {
-		char *s = shown(dir);
-		set_err(err, errlen, "%s holds no certificate (no readable *.pem, *.crt or hashed file)",
-			s ? s : "?");
-		free(s);
-		r = TD_ERR_IO;
-	}
-	return r;
-}
-
-enum td_result td_trust_new(struct td_trust **out, const char *ca_file, const char *ca_path,
-			    bool use_system, char *err, size_t errlen)
-{
-	enum td_result r = TD_OK;
-	if (err && errlen)
-		err[0] = '\0';
-	if (!out)
-		return TD_ERR_USAGE;
-	*out = NULL;
-	struct td_trust *t = calloc(1, sizeof *t);
-	if (!t)
-		return TD_ERR_NOMEM;
-	if (use_system && access(TD_TRUST_SYSTEM_BUNDLE, F_OK) == 0)
-		r = load_file(t, TD_TRUST_SYSTEM_BUNDLE, err, errlen);
-	if (r == TD_OK && ca_file)
-		r = load_file(t, ca_file, err, errlen);
-	if (r == TD_OK && ca_path)
-		r = load_dir(t, ca_path, err, errlen);
-	if (r != TD_OK)
-		goto out;
-	*out = t;
-	t = NULL;
-out:
-	if (r == TD_ERR_NOMEM)
-		set_err(err, errlen, "out of memory while loading trust anchors");
-	td_trust_free(t);
-	return r;
-}
-
-void td_trust_free(struct td_trust *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->n; i++)
-		vcert_cleanup(&t->a[i]);
-	for (size_t i = 0; i < t->n_subjects; i++)
-		free(t->subjects[i]);
-	free(t->subjects);
-	free(t->a);
-	free(t);
-}
-
-size_t td_trust_anchor_count(const struct td_trust *t)
-{
-	return t ? t->n : 0;
-}
-
-size_t td_trust_skipped(const struct td_trust *t)
-{
-	return t ? t->skipped : 0;
-}
 
 /* ---- verdicts and words ---- */
 
@@ -604,39 +139,11 @@ static void copy_text(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
-/*
- * The RFC 4514 subject or issuer of c, written by x509.c as every name
- * in tlsdiag.  wolfSSL points at the Name's contents: the SEQUENCE
- * header is put back in front for td_x509_name_string().  (Not
- * td_x509_parse(): it gives up on a certificate with an unknown critical
- * extension, whose name must still be shown.)  "" when not a Name.
- */
-static char *name_string(const struct vcert *c, bool issuer)
-{
-	const uint8_t *raw = issuer ? c->issuer_raw : c->subject_raw;
-	size_t n = issuer ? c->issuer_raw_len : c->subject_raw_len;
-	if (!raw || n == 0 || n > 0xffff)
-		return NULL;
-	uint8_t *tlv = malloc(n + 4);
-	if (!tlv)
-		return NULL;
-	size_t h = 0;
-	tlv[h++] = 0x30;
-	if (n >= 0x100)
-		tlv[h++] = 0x82, tlv[h++] = (uint8_t)(n >> 8);
-	else if (n >= 0x80)
-		tlv[h++] = 0x81;
-	tlv[h++] = (uint8_t)(n & 0xff);
-	memcpy(tlv + h, raw, n);
-	char *s = td_x509_name_string(tlv, h + n);
-	free(tlv);
-	return s;
-}
 
-/* name_string() into dst[cap] ("" when none), cut short if need be. */
+/* td_vcert_name_string() into dst[cap] ("" when none), cut short if need be. */
 static void name_of(const struct vcert *c, bool issuer, char *dst, size_t cap)
 {
-	char *s = name_string(c, issuer);
+	char *s = td_vcert_name_string(c, issuer);
 	copy_text(dst, cap, s);
 	free(s);
 }
@@ -838,7 +345,7 @@ static void build_and_check(const struct td_trust *t, const struct vcert *sent, 
 		}
 		/* The store first, as OpenSSL's X509_V_FLAG_TRUSTED_FIRST. */
 		if (find_issuer(path, len, t->a, t->n, &i)) {
-			if (!top->trusted && same_der(&t->a[i], top->c->der, top->c->der_len)) {
+			if (!top->trusted && td_vcert_same_der(&t->a[i], top->c->der, top->c->der_len)) {
 				top->trusted = true;  /* top is itself an anchor (self-signed) */
 				top->sig = SIG_UNCHECKED;
 			} else {
@@ -878,14 +385,14 @@ static enum td_result sent_parse(const uint8_t *const *der, const size_t *der_le
 	if (!*out)
 		return TD_ERR_NOMEM;
 	for (size_t i = 0; i < *m && r == TD_OK; i++)
-		r = vcert_parse(&(*out)[i], der[i], der_len[i]);
+		r = td_vcert_parse(&(*out)[i], der[i], der_len[i]);
 	return r;
 }
 
 static void sent_free(struct vcert *sent, size_t m)
 {
 	for (size_t i = 0; sent && i < m; i++)
-		vcert_cleanup(&sent[i]);
+		td_vcert_cleanup(&sent[i]);
 	free(sent);
 }
 
@@ -954,7 +461,7 @@ enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *de
 			continue;
 		for (size_t k = 0; k < t->n && !issued[i]; k++) {
 			int wolf;
-			if (same_der(&t->a[k], sent[i].der, sent[i].der_len))
+			if (td_vcert_same_der(&t->a[k], sent[i].der, sent[i].der_len))
 				vouched[i] = true;
 			if (likely_issued(&t->a[k], &sent[i]) &&
 			    sig_check(&sent[i], &t->a[k], &wolf) == SIG_OK)
@@ -979,37 +486,4 @@ enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *de
 out:
 	sent_free(sent, m);
 	return r;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-enum td_result td_trust_index_subjects(struct td_trust *t)
-{
-	if (!t || t->subjects || t->n == 0)
-		return TD_OK;
-	char **v = calloc(t->n, sizeof *v);
-	if (!v)
-		return TD_ERR_NOMEM;
-	size_t k = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		/* A Name wolfSSL points at but x509.c cannot write (NULL) is
-		 * simply not indexed: that anchor's name then vouches nothing. */
-		v[k] = name_string(&t->a[i], false);
-		if (v[k])
-			k++;
-	}
-	qsort(v, k, sizeof *v, cmp_str);
-	t->subjects = v;
-	t->n_subjects = k;
-	return TD_OK;
-}
-
-bool td_trust_has_subject(const struct td_trust *t, const char *dn)
-{
-	if (!t || !dn || t->n_subjects == 0)
-		return false;
-	return bsearch(&dn, t->subjects, t->n_subjects, sizeof *t->subjects, cmp_str) != NULL;
 }

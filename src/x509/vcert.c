@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vcert.c - one certificate as path validation needs it (vcert.h):
+ * wolfSSL's wc_ParseCert, read into our own struct once, the names
+ * written by x509.c.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+
+#include "caps.h"
+#include "vcert.h"
+#include "x509.h"
+
+
+void td_vcert_cleanup(struct vcert *v)
+{
+	free(v->owned);
+	free(v->pubkey);
+	memset(v, 0, sizeof *v);
+}
+
+/* A DER Time (tag, length, value) to seconds since the epoch.
+ * wc_GetDateAsCalendarTime reads UTCTime 50-99 as 19YY (RFC 5280
+ * 4.1.2.5.1), unlike wolfSSL_ASN1_TIME_to_tm (see x509.c). */
+static bool der_time(const byte *raw, int raw_len, int64_t *out)
+{
+	const byte *date = NULL;
+	byte format = 0;
+	int len = 0;
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!raw || raw_len <= 0 || wc_GetDateInfo(raw, raw_len, &date, &format, &len) != 0 ||
+	    !date || len <= 0 || wc_GetDateAsCalendarTime(date, len, format, &tm) != 0)
+		return false;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+/*
+ * Fill *v from der (borrowed: v->der points at it).  A certificate
+ * wolfSSL cannot parse is data: v->parsed false, TD_OK.  TD_ERR_NOMEM
+ * only for our own allocations (wolfSSL answers MEMORY_E for some
+ * malformed input too, so its errors never mean NOMEM here).
+ */
+enum td_result td_vcert_parse(struct vcert *v, const uint8_t *der, size_t len)
+{
+	enum td_result r = TD_OK;
+	v->der = der;
+	v->der_len = len;
+	v->parse_error = BAD_FUNC_ARG;
+	if (!der || len == 0 || len > TD_CAP_HS_MESSAGE)
+		return TD_OK;
+	DecodedCert *dc = malloc(sizeof *dc);  /* 2.5 KB: not on the stack */
+	if (!dc)
+		return TD_ERR_NOMEM;
+	wc_InitDecodedCert(dc, der, (word32)len, NULL);
+	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
+	/* wolfSSL reports an unknown critical extension once the whole
+	 * certificate is decoded: keep it, OpenSSL rejects it in step 2. */
+	if (rc == ASN_CRIT_EXT_E) {
+		v->crit_unhandled = true;
+		rc = 0;
+	}
+	if (rc == 0 && (!dc->publicKey || dc->pubKeySize == 0))
+		rc = ASN_PARSE_E;
+	if (rc != 0) {
+		v->parse_error = rc;
+		goto out;
+	}
+	v->pubkey = malloc(dc->pubKeySize);
+	if (!v->pubkey) {
+		r = TD_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(v->pubkey, dc->publicKey, dc->pubKeySize);
+	v->pubkey_len = dc->pubKeySize;
+	v->key_oid = (int)dc->keyOID;
+	if (dc->subjectRaw && dc->subjectRawLen > 0) {
+		v->subject_raw = dc->subjectRaw;
+		v->subject_raw_len = (size_t)dc->subjectRawLen;
+	}
+	if (dc->issuerRaw && dc->issuerRawLen > 0) {
+		v->issuer_raw = dc->issuerRaw;
+		v->issuer_raw_len = (size_t)dc->issuerRawLen;
+	}
+	memcpy(v->subject_hash, dc->subjectHash, KEYID_SIZE);
+	memcpy(v->issuer_hash, dc->issuerHash, KEYID_SIZE);
+	/* wolfSSL keeps key identifiers of KEYID_SIZE bytes as they are and
+	 * hashes the others to that size, the same way for both. */
+	v->has_skid = dc->extSubjKeyIdSet;
+	v->has_akid = dc->extAuthKeyIdSet;
+	memcpy(v->skid, dc->extSubjKeyId, KEYID_SIZE);
+	memcpy(v->akid, dc->extAuthKeyId, KEYID_SIZE);
+	v->version = dc->version;
+	v->has_bc = dc->extBasicConstSet;
+	v->is_ca = dc->isCA;
+	v->has_pathlen = dc->isCA && dc->pathLengthSet;
+	v->pathlen = dc->pathLength;
+	v->has_ku = dc->extKeyUsageSet;
+	v->ku = dc->extKeyUsage;
+	v->has_eku = dc->extExtKeyUsageSet;
+	v->eku = dc->extExtKeyUsage;
+	v->nb_ok = der_time(dc->beforeDate, dc->beforeDateLen, &v->not_before);
+	v->na_ok = der_time(dc->afterDate, dc->afterDateLen, &v->not_after);
+	v->self_issued = memcmp(v->subject_hash, v->issuer_hash, KEYID_SIZE) == 0 &&
+			 !(v->has_akid && v->has_skid && memcmp(v->akid, v->skid, KEYID_SIZE) != 0);
+	v->parse_error = 0;
+	v->parsed = true;
+out:
+	wc_FreeDecodedCert(dc);
+	free(dc);
+	return r;
+}
+
+bool td_vcert_same_der(const struct vcert *x, const uint8_t *der, size_t len)
+{
+	return x->der_len == len && memcmp(x->der, der, len) == 0;
+}
+
+/*
+ * The RFC 4514 subject or issuer of c, written by x509.c as every name
+ * in tlsdiag.  wolfSSL points at the Name's contents: the SEQUENCE
+ * header is put back in front for td_x509_name_string().  (Not
+ * td_x509_parse(): it gives up on a certificate with an unknown critical
+ * extension, whose name must still be shown.)  "" when not a Name.
+ */
+char *td_vcert_name_string(const struct vcert *c, bool issuer)
+{
+	const uint8_t *raw = issuer ? c->issuer_raw : c->subject_raw;
+	size_t n = issuer ? c->issuer_raw_len : c->subject_raw_len;
+	if (!raw || n == 0 || n > 0xffff)
+		return NULL;
+	uint8_t *tlv = malloc(n + 4);
+	if (!tlv)
+		return NULL;
+	size_t h = 0;
+	tlv[h++] = 0x30;
+	if (n >= 0x100)
+		tlv[h++] = 0x82, tlv[h++] = (uint8_t)(n >> 8);
+	else if (n >= 0x80)
+		tlv[h++] = 0x81;
+	tlv[h++] = (uint8_t)(n & 0xff);
+	memcpy(tlv + h, raw, n);
+	char *s = td_x509_name_string(tlv, h + n);
+	free(tlv);
+	return s;
+}
