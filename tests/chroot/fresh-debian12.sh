@@ -69,6 +69,9 @@ if [ ! -s "$base" ]; then
 fi
 
 root=$(mktemp -d /var/tmp/td-fresh.XXXXXX)
+# mktemp makes it 0700: the chroot's / must be 0755 as on any machine, or
+# nothing is readable once tlsdiag -i drops root to nobody.
+chmod 755 "$root"
 mounts=()
 cleanup() {
 	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
