@@ -139,6 +139,7 @@
 #include "sink.h"
 #include "text.h"
 #include "tls_names.h"
+#include "render.h"
 
 /* Distinct diagnosis codes counted for the summary (the rules table
  * has far fewer; more are counted in by_code_dropped). */

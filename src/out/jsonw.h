@@ -199,27 +199,4 @@ static inline void td_jsonw_knull(struct td_jsonw *w, const char *k)
 	td_jsonw_null(w);
 }
 
-
-/* ---- helpers shared by the writers in src/out/ ---- */
-
-/* td_tls_name(), except "GREASE" for RFC 8701 values.  Never NULL. */
-const char *td_out_code_name(enum td_tls_registry reg, uint16_t v, char *buf, size_t len);
-
-/* ts - c->start_us in microseconds; negative when the capture's clock
- * went backwards (saturates instead of overflowing). */
-int64_t td_out_rel_us(const struct td_conn *c, uint64_t ts);
-
-/* A certificate time (seconds since the epoch, UTC) as
- * "2025-01-01T00:00:00Z", or "2025-01-01" with date_only, into buf.
- * False (buf empty) when it cannot be represented. */
-bool td_out_cert_time(char *buf, size_t len, int64_t secs, bool date_only);
-
-/* The key as "RSA 4096", "EC 256 prime256v1", "Ed25519" into buf;
- * false (buf empty) when the key type is unknown. */
-bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert);
-
-/* Items refused by the list caps (TD_CAP_LIST, TD_CAP_CA_NAMES) over
- * every list of the connection: hellos, certificate request, certificates. */
-uint64_t td_out_list_dropped(const struct td_conn *c);
-
 #endif

@@ -37,6 +37,7 @@
 #include "text.h"
 #include "textdiag.h"
 #include "tls_names.h"
+#include "render.h"
 
 /*
  * The report's own limits.  They bound what the input (the number of

@@ -27,6 +27,7 @@
 #include "packet.h"
 #include "text.h"
 #include "tls_names.h"
+#include "render.h"
 
 enum {
 	LIST_SHOW = 8,     /* items of a list shown before "N more" */

@@ -42,6 +42,7 @@
 #include "packet.h"
 #include "text.h"
 #include "tls_names.h"
+#include "render.h"
 
 enum {
 	HEAD = 32,       /* first events always drawn */

@@ -54,6 +54,7 @@
 #include "textdiag.h"
 #include "textw.h"
 #include "tls_names.h"
+#include "render.h"
 
 enum {
 	IND_BLOCK = 4,   /* the lines of a connection block */

@@ -19,6 +19,7 @@
 #include "jsonw.h"
 #include "text.h"
 #include "textw.h"
+#include "render.h"
 
 /* ---- the line writer ---- */
 

@@ -31,11 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../out/jsonw.h"
 #include "caps.h"
 #include "text.h"
 #include "tls_names.h"
 #include "tui_int.h"
+#include "render.h"
 
 /* ---- the document --------------------------------------------------------- */
 

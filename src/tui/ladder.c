@@ -27,12 +27,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../out/jsonw.h"
 #include "caps.h"
 #include "infer.h"
 #include "text.h"
 #include "tls_names.h"
 #include "tui_int.h"
+#include "render.h"
 
 enum {
 	MARK_W = 3,     /* ">> " */

@@ -30,6 +30,7 @@
 #include "sink.h"
 #include "tests.h"
 #include "tls_names.h"
+#include "render.h"
 
 /* ---- memory streams ---- */
 

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * render.c - the presentation helpers every renderer and the view share
+ * (render.h).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "render.h"
+
+const char *td_out_code_name(enum td_tls_registry reg, uint16_t v, char *buf, size_t len)
+{
+	if (td_tls_is_grease(v))
+		return "GREASE";
+	return td_tls_name(reg, v, buf, len);
+}
+
+int64_t td_out_rel_us(const struct td_conn *c, uint64_t ts)
+{
+	if (ts >= c->start_us) {
+		uint64_t d = ts - c->start_us;
+		return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+	}
+	uint64_t d = c->start_us - ts;
+	return d > (uint64_t)INT64_MAX ? -INT64_MAX : -(int64_t)d;
+}
+
+bool td_out_cert_time(char *buf, size_t len, int64_t secs, bool date_only)
+{
+	struct tm tm;
+	time_t t = (time_t)secs;
+	if (len > 0)
+		buf[0] = '\0';
+	if ((int64_t)t != secs || !gmtime_r(&t, &tm))
+		return false;
+	return strftime(buf, len, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+}
+
+bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert)
+{
+	if (len > 0)
+		buf[0] = '\0';
+	if (!cert->key_type || len == 0)
+		return false;
+	char bits[24] = "";
+	if (cert->key_bits)
+		snprintf(bits, sizeof bits, " %u", cert->key_bits);
+	snprintf(buf, len, "%s%s%s%s", cert->key_type, bits, cert->key_curve ? " " : "",
+		 cert->key_curve ? cert->key_curve : "");
+	return true;
+}
+
+uint64_t td_out_list_dropped(const struct td_conn *c)
+{
+	const struct td_u16list *u[] = {
+		&c->ch.versions, &c->ch.suites, &c->ch.extensions, &c->ch.groups,
+		&c->ch.key_share_groups, &c->ch.sig_algs, &c->ch.compression,
+		&c->sh.extensions, &c->cr.cert_types, &c->cr.sig_algs,
+	};
+	uint64_t n = c->ch.alpn.dropped + c->cr.ca_names.dropped;
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
+		n += u[i]->dropped;
+	for (size_t k = 0; k < 2; k++) {
+		const struct td_chain *ch = k ? &c->client_chain : &c->server_chain;
+		for (size_t i = 0; i < ch->n; i++)
+			n += ch->certs[i].san.dropped + ch->certs[i].key_usage.dropped +
+			     ch->certs[i].ext_key_usage.dropped;
+	}
+	return n;
+}
