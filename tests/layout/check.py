@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""tests/layout/check.py - the house rules of src/ and include/, checked.
+
+1. Each third-party library behind its room: wolfSSL headers only in
+   src/x509/ and the TLS crypto files (and the capture file hash, which
+   is SHA-256 from wolfSSL), curses only in src/tui/, libpcap only in
+   src/capture/.
+2. Data flows one way: a folder includes only headers of its own layer
+   or of the layers below it (LAYERS, lowest first; a header of
+   include/ belongs to the layer that implements it, OWNER).
+3. No include reaches into another folder by path ("../out/x.h"): a
+   folder's interface is a header in include/.
+4. No include cycle between files.
+
+Prints one line per breach and a closing "layout: N passed, N failed".
+"""
+import os
+import re
+import sys
+
+TOP = os.environ.get('top_srcdir') or os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+TOP = os.path.abspath(TOP)
+
+# Lowest first.  capture names link types with net's enum td_link; the
+# model's structs (conn.h) are what the TLS and X.509 decoders fill, so
+# they sit below the decoders.
+LAYERS = ['util', 'net', 'capture', 'model', 'tls', 'x509', 'diagnose', 'engine', 'out', 'tui', 'main']
+OWNER = {
+    'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
+    'reader.h': 'util', 'text.h': 'util', 'filehash.h': 'util', 'budget.h': 'util',
+    'capture.h': 'capture',
+    'packet.h': 'net', 'flowtab.h': 'net', 'reasm.h': 'net',
+    'tls_names.h': 'tls', 'tls_record.h': 'tls', 'tls_handshake.h': 'tls', 'keylog.h': 'tls',
+    'tls_crypto.h': 'tls', 'tls12_crypto.h': 'tls',
+    'x509.h': 'x509', 'verify.h': 'x509',
+    'conn.h': 'model', 'infer.h': 'tls',
+    'diagnose.h': 'diagnose', 'hostname.h': 'diagnose',
+    'engine.h': 'engine', 'sink.h': 'engine',
+    'out.h': 'out', 'filter.h': 'out', 'redact.h': 'out', 'render.h': 'out',
+    'tui.h': 'tui',
+}
+# Where each library's headers may be included.
+ROOMS = [
+    (re.compile(r'^wolfssl/'), 'wolfSSL',
+     lambda p: p.startswith('src/x509/') or re.match(r'src/tls/crypto[^/]*\.c$', p) or p == 'src/util/filehash.c'),
+    (re.compile(r'^(n?curses|ncursesw/)'), 'curses', lambda p: p.startswith('src/tui/')),
+    (re.compile(r'^pcap'), 'libpcap', lambda p: p.startswith('src/capture/')),
+]
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+passed = 0
+failed = 0
+
+
+def breach(msg):
+    global failed
+    failed += 1
+    print('FAIL ' + msg)
+
+
+def layer_of(path):
+    """The layer of a file of the tree (None: not a layered file)."""
+    parts = path.split('/')
+    if parts[0] == 'include':
+        return OWNER.get(parts[1])
+    if parts[0] == 'src':
+        return 'main' if len(parts) == 2 else parts[1]
+    return None
+
+
+files = []
+for d in ('src', 'include'):
+    for root, _, names in os.walk(os.path.join(TOP, d)):
+        for n in names:
+            if n.endswith(('.c', '.h')):
+                files.append(os.path.relpath(os.path.join(root, n), TOP))
+files.sort()
+
+for f in files:
+    if f.startswith('include/') and layer_of(f) is None:
+        breach(f'{f}: a header of include/ with no layer: add it to OWNER in {os.path.relpath(__file__, TOP)}')
+
+graph = {}
+for f in files:
+    text = open(os.path.join(TOP, f), encoding='utf-8', errors='replace').read()
+    mine = layer_of(f)
+    edges = []
+    ok = True
+    for kind, inc in INCLUDE.findall(text):
+        if kind == '<':
+            for pat, lib, allowed in ROOMS:
+                if pat.match(inc) and not allowed(f):
+                    breach(f'{f}: includes <{inc}>: {lib} lives behind its own room')
+                    ok = False
+            continue
+        if inc == 'config.h':
+            continue
+        if '/' in inc:
+            breach(f'{f}: includes "{inc}" by path: use the folder\'s header in include/')
+            ok = False
+            continue
+        target = None
+        for cand in (os.path.join(os.path.dirname(f), inc), os.path.join('include', inc)):
+            if os.path.exists(os.path.join(TOP, cand)):
+                target = os.path.normpath(cand)
+                break
+        if target is None:
+            continue  # a system header written with quotes
+        edges.append(target)
+        theirs = layer_of(target)
+        if mine and theirs and LAYERS.index(theirs) > LAYERS.index(mine):
+            breach(f'{f} ({mine}) includes {inc} ({theirs}): a lower layer includes a higher one')
+            ok = False
+    graph[f] = edges
+    if ok:
+        passed += 1
+
+# Include cycles, by depth-first search.
+state = {}
+
+
+def visit(node, stack):
+    state[node] = 1
+    stack.append(node)
+    for nxt in graph.get(node, []):
+        if state.get(nxt) == 1:
+            cycle = stack[stack.index(nxt):] + [nxt]
+            breach('include cycle: ' + ' -> '.join(cycle))
+        elif state.get(nxt) is None:
+            visit(nxt, stack)
+    stack.pop()
+    state[node] = 2
+
+
+for f in files:
+    if state.get(f) is None:
+        visit(f, [])
+
+print(f'layout: {passed} passed, {failed} failed')
+sys.exit(1 if failed else 0)
