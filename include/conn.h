@@ -313,6 +313,13 @@ void td_diagnosis_cleanup(struct td_diagnosis *d);
 /* True when c has a diagnosis of severity error. */
 bool td_conn_has_error(const struct td_conn *c);
 
+/* The event that ended the handshake, as the wire shows it: the first
+ * fatal alert read in clear or decrypted, else the first alert that
+ * could not be read, else the first TCP reset, else the first FIN; its
+ * index in c->events, or SIZE_MAX when there is none.  The one rule the
+ * reports word "server sent fatal alert unknown_ca" from. */
+size_t td_conn_end_event(const struct td_conn *c);
+
 /* Printable names. */
 const char *td_outcome_name(enum td_outcome o);   /* "established", ... */
 const char *td_dir_from(enum td_dir d);            /* "client" / "server" */

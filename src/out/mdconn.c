@@ -195,7 +195,7 @@ static void story_hello(FILE *f, const struct td_conn *c)
 /* The connection ended with something the client sent. */
 static bool client_ended(const struct td_conn *c)
 {
-	size_t i = td_md_end_event(c);
+	size_t i = td_conn_end_event(c);
 	return i != SIZE_MAX && c->events[i].dir == TD_DIR_C2S;
 }
 
@@ -284,7 +284,7 @@ static const char *alert_meaning(uint8_t desc)
 static void story_end(FILE *f, const struct td_conn *c)
 {
 	char nb[32], when[32];
-	size_t i = td_md_end_event(c);
+	size_t i = td_conn_end_event(c);
 	if (c->outcome == TD_OUTCOME_ESTABLISHED) {
 		fputs("The handshake succeeded: the connection was set up and encrypted", f);
 		if (c->client_quit_after_handshake)

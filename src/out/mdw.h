@@ -99,10 +99,6 @@ bool td_md_is_failure(const struct td_conn *c);
  * when there is none. */
 const struct td_diagnosis *td_md_root(const struct td_conn *c);
 
-/* The event that ended a failed handshake: the first fatal alert (read
- * in clear or decrypted), else the first unreadable alert, else the
- * first reset, else the first FIN; its index, or SIZE_MAX. */
-size_t td_md_end_event(const struct td_conn *c);
 
 /* How a connection ended, copied out of it so that the summary table can
  * be written after the connection is gone. */
@@ -110,7 +106,7 @@ struct td_md_fate {
 	enum td_outcome outcome;
 	bool resumed;          /* PSK or session id echo */
 	bool quit_after;       /* client_quit_after_handshake */
-	bool has_end;          /* end holds the event td_md_end_event() found */
+	bool has_end;          /* end holds the event td_conn_end_event() found */
 	struct td_event end;   /* its detail is always NULL */
 };
 void td_md_fate(struct td_md_fate *fa, const struct td_conn *c);

@@ -74,31 +74,13 @@ const struct td_diagnosis *td_md_root(const struct td_conn *c)
 	return c->n_diags ? &c->diags[0] : NULL;
 }
 
-size_t td_md_end_event(const struct td_conn *c)
-{
-	size_t enc = SIZE_MAX, rst = SIZE_MAX, fin = SIZE_MAX;
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct td_event *e = &c->events[i];
-		bool known = !e->encrypted || e->decrypted;
-		if (e->kind == TD_EV_ALERT && known && e->alert_level == ALERT_FATAL)
-			return i;
-		if (e->kind == TD_EV_ALERT && !known && enc == SIZE_MAX)
-			enc = i;
-		if (e->kind == TD_EV_TCP_RST && rst == SIZE_MAX)
-			rst = i;
-		if (e->kind == TD_EV_TCP_FIN && fin == SIZE_MAX)
-			fin = i;
-	}
-	return enc != SIZE_MAX ? enc : rst != SIZE_MAX ? rst : fin;
-}
-
 void td_md_fate(struct td_md_fate *fa, const struct td_conn *c)
 {
 	memset(fa, 0, sizeof *fa);
 	fa->outcome = c->outcome;
 	fa->resumed = c->sh.present && (c->sh.psk || c->sh.session_id_echo);
 	fa->quit_after = c->client_quit_after_handshake;
-	size_t i = td_md_end_event(c);
+	size_t i = td_conn_end_event(c);
 	if (i != SIZE_MAX) {
 		fa->has_end = true;
 		fa->end = c->events[i];
@@ -253,7 +235,7 @@ static void plan_make(struct plan *pl, const struct td_conn *c)
 			if (d->events[i] < pl->n)
 				pl->hl[d->events[i]] = true;
 	} else if (td_md_is_failure(c)) {
-		size_t e = td_md_end_event(c);
+		size_t e = td_conn_end_event(c);
 		if (e < pl->n)
 			pl->hl[e] = true;
 	}

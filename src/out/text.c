@@ -102,34 +102,24 @@ static bool alert_known(const struct td_event *e)
 /* Alert level and description values the report singles out. */
 enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
 
-/* Why a failed connection failed, as the wire shows it: the first fatal
- * alert, else the first encrypted alert, else a reset or a close. */
+/* Why a failed connection failed, as the wire shows it: the event that
+ * ended it (td_conn_end_event()). */
 static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
 {
-	const struct td_event *enc = NULL, *rst = NULL, *fin = NULL;
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct td_event *e = &c->events[i];
-		if (e->kind == TD_EV_ALERT && alert_known(e) && e->alert_level == ALERT_FATAL) {
-			char nb[32];
-			snprintf(buf, len, "%s sent fatal alert %s", td_dir_from(e->dir),
-				 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-			return true;
-		}
-		if (e->kind == TD_EV_ALERT && !alert_known(e) && !enc)
-			enc = e;
-		if (e->kind == TD_EV_TCP_RST && !rst)
-			rst = e;
-		if (e->kind == TD_EV_TCP_FIN && !fin)
-			fin = e;
-	}
-	if (enc)
-		snprintf(buf, len, "%s sent an encrypted alert", td_dir_from(enc->dir));
-	else if (rst)
-		snprintf(buf, len, "%s reset the connection", td_dir_from(rst->dir));
-	else if (fin)
-		snprintf(buf, len, "%s closed the connection", td_dir_from(fin->dir));
-	else
+	size_t i = td_conn_end_event(c);
+	if (i == SIZE_MAX)
 		return false;
+	const struct td_event *e = &c->events[i];
+	char nb[32];
+	if (e->kind == TD_EV_ALERT && alert_known(e))
+		snprintf(buf, len, "%s sent fatal alert %s", td_dir_from(e->dir),
+			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
+	else if (e->kind == TD_EV_ALERT)
+		snprintf(buf, len, "%s sent an encrypted alert", td_dir_from(e->dir));
+	else if (e->kind == TD_EV_TCP_RST)
+		snprintf(buf, len, "%s reset the connection", td_dir_from(e->dir));
+	else
+		snprintf(buf, len, "%s closed the connection", td_dir_from(e->dir));
 	return true;
 }
 

@@ -33,6 +33,7 @@ void td_suite_markdown(void);
 void td_suite_redact(void);
 void td_suite_textwidth(void);
 void td_suite_redact_ca(void);
+void td_suite_model(void);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);

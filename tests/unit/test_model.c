@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_model.c - facts the model derives once for every renderer:
+ * td_conn_end_event(), the event that ended a handshake.
+ */
+#include "config.h"
+
+#include <stdint.h>
+
+#include <CUnit/CUnit.h>
+
+#include "conn.h"
+#include "tests.h"
+
+enum { LEVEL_WARNING = 1, LEVEL_FATAL = 2, DESC_CLOSE_NOTIFY = 0, DESC_UNKNOWN_CA = 48 };
+
+static void add(struct td_conn *c, enum td_event_kind kind, enum td_dir dir, uint8_t level,
+		bool encrypted, bool decrypted)
+{
+	struct td_event ev = { .kind = kind, .dir = dir, .alert_level = level,
+			       .alert_desc = level == LEVEL_FATAL ? DESC_UNKNOWN_CA : DESC_CLOSE_NOTIFY,
+			       .encrypted = encrypted, .decrypted = decrypted };
+	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &ev, NULL), TD_OK);
+}
+
+/* Each case: the events in order, and the index that must be chosen. */
+static void test_end_event(void)
+{
+	struct td_conn *c = td_conn_new(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), SIZE_MAX);  /* nothing happened */
+	add(c, TD_EV_HANDSHAKE, TD_DIR_C2S, 0, false, false);
+	add(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, false, false);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 1);          /* only a FIN */
+	add(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, false, false);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 2);          /* a reset before any FIN */
+	add(c, TD_EV_ALERT, TD_DIR_S2C, 0, true, false);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 3);          /* an unreadable alert before both */
+	add(c, TD_EV_ALERT, TD_DIR_C2S, LEVEL_WARNING, false, false);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 3);          /* a warning alert ends nothing */
+	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, true, true);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 5);          /* a decrypted fatal alert wins */
+	add(c, TD_EV_ALERT, TD_DIR_C2S, LEVEL_FATAL, false, false);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 5);          /* the first fatal alert, not a later one */
+	td_conn_free(c);
+
+	/* An encrypted alert never decrypted is not read as fatal, even if
+	 * its level byte says so: its level is not known. */
+	c = td_conn_new(2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	add(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, false, false);
+	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, true, false);
+	CU_ASSERT_EQUAL(td_conn_end_event(c), 1);
+	td_conn_free(c);
+}
+
+void td_suite_model(void)
+{
+	CU_pSuite s = td_test_suite("model");
+	td_test_add(s, "the event that ended the handshake", test_end_event);
+}
