@@ -69,9 +69,6 @@ if [ ! -s "$base" ]; then
 fi
 
 root=$(mktemp -d /var/tmp/td-fresh.XXXXXX)
-# mktemp makes it 0700: the chroot's / must be 0755 as on any machine, or
-# nothing is readable once tlsdiag -i drops root to nobody.
-chmod 755 "$root"
 mounts=()
 cleanup() {
 	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
@@ -85,6 +82,10 @@ cleanup() {
 }
 trap cleanup EXIT
 tar -C "$root" -xf "$base"
+# mktemp made both the debootstrap directory and this one 0700 (and tar
+# restores the archive's "."): the chroot's / must be 0755 as on any
+# machine, or nothing is readable once tlsdiag -i drops root to nobody.
+chmod 755 "$root"
 
 # A Debian 12 machine's apt sources: the release, its updates and its
 # security archive (chromium and nodejs come from there).
