@@ -6,11 +6,31 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <CUnit/CUnit.h>
 
 #include "conn.h"
 #include "tests.h"
+
+void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
+		   uint8_t hs, uint32_t len, const char *detail)
+{
+	struct td_event e;
+	memset(&e, 0, sizeof e);
+	e.ts_us = c->start_us + dt_us;
+	e.dir = dir;
+	e.kind = kind;
+	e.hs_type = hs;
+	e.length = len;
+	char copy[256];  /* the event's detail is not const; it is copied */
+	if (detail) {
+		snprintf(copy, sizeof copy, "%s", detail);
+		e.detail = copy;
+	}
+	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
+}
 
 enum { LEVEL_WARNING = 1, LEVEL_FATAL = 2, DESC_CLOSE_NOTIFY = 0, DESC_UNKNOWN_CA = 48 };
 

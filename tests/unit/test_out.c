@@ -743,19 +743,6 @@ static void strs(struct td_strlist *l, const char *const *v, size_t n)
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(l, v[i]), TD_OK);
 }
 
-static void ev(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
-	       uint8_t hs, uint32_t len)
-{
-	struct td_event e;
-	memset(&e, 0, sizeof e);
-	e.ts_us = c->start_us + dt_us;
-	e.dir = dir;
-	e.kind = kind;
-	e.hs_type = hs;
-	e.length = len;
-	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
-}
-
 static void alert(struct td_conn *c, uint64_t dt_us, enum td_dir dir, uint8_t level,
 		  uint8_t desc, bool encrypted)
 {
@@ -893,15 +880,15 @@ static struct td_conn *conn_mtls_fail(void)
 		  1704067200, 1893456000, false);
 	c->client_chain.certs[0].path_len = -1;
 
-	ev(c, 0, TD_DIR_C2S, TD_EV_TCP_SYN, 0, 0);
-	ev(c, 41, TD_DIR_S2C, TD_EV_TCP_SYNACK, 0, 0);
-	ev(c, 302, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 517);
-	ev(c, 1210, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 122);
-	ev(c, 1211, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE, 2450);
-	ev(c, 1212, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE_REQUEST, 61);
-	ev(c, 1213, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO_DONE, 0);
-	ev(c, 3000, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE, 900);
-	ev(c, 3001, TD_DIR_C2S, TD_EV_CCS, 0, 0);
+	td_test_event(c, 0, TD_DIR_C2S, TD_EV_TCP_SYN, 0, 0, NULL);
+	td_test_event(c, 41, TD_DIR_S2C, TD_EV_TCP_SYNACK, 0, 0, NULL);
+	td_test_event(c, 302, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 517, NULL);
+	td_test_event(c, 1210, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 122, NULL);
+	td_test_event(c, 1211, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE, 2450, NULL);
+	td_test_event(c, 1212, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE_REQUEST, 61, NULL);
+	td_test_event(c, 1213, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO_DONE, 0, NULL);
+	td_test_event(c, 3000, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE, 900, NULL);
+	td_test_event(c, 3001, TD_DIR_C2S, TD_EV_CCS, 0, 0, NULL);
 	struct td_event e;
 	memset(&e, 0, sizeof e);
 	e.ts_us = T0 + 3002;
@@ -912,7 +899,7 @@ static struct td_conn *conn_mtls_fail(void)
 	e.length = 40;
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
 	alert(c, 4100, TD_DIR_S2C, 2, 48, false);
-	ev(c, 4200, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0);
+	td_test_event(c, 4200, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0, NULL);
 	return c;
 }
 
@@ -952,10 +939,10 @@ static struct td_conn *conn_tls13(void)
 	c->sh.selected_version = TD_VERSION_TLS13;
 	c->sh.cipher = 0x1301;
 	c->sh.key_share_group = 29;
-	ev(c, 0, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 300);
-	ev(c, 900, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 90);
-	ev(c, 1000, TD_DIR_S2C, TD_EV_ENCRYPTED, 0, 2450);
-	ev(c, 2000, TD_DIR_C2S, TD_EV_APPDATA, 0, 64);
+	td_test_event(c, 0, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 300, NULL);
+	td_test_event(c, 900, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 90, NULL);
+	td_test_event(c, 1000, TD_DIR_S2C, TD_EV_ENCRYPTED, 0, 2450, NULL);
+	td_test_event(c, 2000, TD_DIR_C2S, TD_EV_APPDATA, 0, 64, NULL);
 	alert(c, 2500123, TD_DIR_C2S, 0, 0, true);
 	c->dropped_events = 3;
 	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "odd \x1b[31mred\x1b[0m %s", "name"), TD_OK);
@@ -1791,9 +1778,9 @@ static void test_text_fail_reason(void)
 		if (cases[i].kind == 0)
 			alert(c, 10, TD_DIR_S2C, 0, 0, true);
 		else if (cases[i].kind == 1)
-			ev(c, 10, TD_DIR_C2S, TD_EV_TCP_RST, 0, 0);
+			td_test_event(c, 10, TD_DIR_C2S, TD_EV_TCP_RST, 0, 0, NULL);
 		else if (cases[i].kind == 2)
-			ev(c, 10, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0);
+			td_test_event(c, 10, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0, NULL);
 		struct mem m;
 		CU_ASSERT_FATAL(mem_open(&m));
 		struct td_text_opts o = { .color = false, .verbose = false };

@@ -252,24 +252,6 @@ static char *dup(const char *s)
 	return p;
 }
 
-static void ev(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
-	       uint8_t hs, uint32_t len, const char *detail)
-{
-	struct td_event e;
-	memset(&e, 0, sizeof e);
-	e.ts_us = c->start_us + dt_us;
-	e.dir = dir;
-	e.kind = kind;
-	e.hs_type = hs;
-	e.length = len;
-	char copy[256];  /* the event's detail is not const; it is copied */
-	if (detail) {
-		snprintf(copy, sizeof copy, "%s", detail);
-		e.detail = copy;
-	}
-	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
-}
-
 /* A 62-character SNI: whole on a line from 80 columns on. */
 #define LONG_SNI "a-rather-long-host-name-for-the-t\xc3\xa9sts.eu-west-1.example.net"
 /* A word longer than any line: it may only be broken where lines end. */
@@ -381,14 +363,14 @@ static struct td_conn *conn_wide(void)
 	c->client_chain.present = true;
 	c->client_chain.encrypted = true;
 
-	ev(c, 0, TD_DIR_C2S, TD_EV_TCP_SYN, 0, 0, NULL);
-	ev(c, 302, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 1517, NULL);
-	ev(c, 1210, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 122, "HelloRetryRequest");
-	ev(c, 1300, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_KEY_EXCHANGE, 552, NULL);
-	ev(c, 1400, TD_DIR_S2C, TD_EV_TCP_GAP, 0, 123456, NULL);
-	ev(c, 2000, TD_DIR_C2S, TD_EV_MALFORMED, 0, 0,
+	td_test_event(c, 0, TD_DIR_C2S, TD_EV_TCP_SYN, 0, 0, NULL);
+	td_test_event(c, 302, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 1517, NULL);
+	td_test_event(c, 1210, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 122, "HelloRetryRequest");
+	td_test_event(c, 1300, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_KEY_EXCHANGE, 552, NULL);
+	td_test_event(c, 1400, TD_DIR_S2C, TD_EV_TCP_GAP, 0, 123456, NULL);
+	td_test_event(c, 2000, TD_DIR_C2S, TD_EV_MALFORMED, 0, 0,
 	   "CertificateVerify from the client: a length field runs past the end of its message");
-	ev(c, 123456789, TD_DIR_S2C, TD_EV_ALERT, 0, 0, NULL);
+	td_test_event(c, 123456789, TD_DIR_S2C, TD_EV_ALERT, 0, 0, NULL);
 	c->events[c->n_events - 1].alert_level = 2;
 	c->events[c->n_events - 1].alert_desc = 112;  /* unrecognized_name */
 	c->dropped_events = 12;

@@ -12,6 +12,8 @@
 
 #include <CUnit/CUnit.h>
 
+#include "conn.h"
+
 void td_suite_util(void);
 void td_suite_packet(void);
 void td_suite_reasm(void);
@@ -34,6 +36,11 @@ void td_suite_redact(void);
 void td_suite_textwidth(void);
 void td_suite_redact_ca(void);
 void td_suite_model(void);
+
+/* Append an event to c (test_model.c): at c->start_us + dt_us, with a
+ * handshake type, a length and a detail (copied; NULL for none). */
+void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
+		   uint8_t hs, uint32_t len, const char *detail);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);
