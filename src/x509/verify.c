@@ -396,6 +396,15 @@ static void sent_free(struct vcert *sent, size_t m)
 	free(sent);
 }
 
+/* A verdict of "not checked", pointing at no certificate. */
+static void not_checked(struct td_chain_check *out)
+{
+	memset(out, 0, sizeof *out);
+	out->verdict = TD_CHAIN_NOT_CHECKED;
+	out->depth = -1;
+	out->sent_index = -1;
+}
+
 enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *der,
 			       const size_t *der_len, size_t n, int64_t at, bool server,
 			       struct td_chain_check *out)
@@ -403,10 +412,7 @@ enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *d
 	enum td_result r = TD_OK;
 	if (!out)
 		return TD_ERR_USAGE;
-	memset(out, 0, sizeof *out);
-	out->verdict = TD_CHAIN_NOT_CHECKED;
-	out->depth = -1;
-	out->sent_index = -1;
+	not_checked(out);
 	if (n > 0 && (!der || !der_len))
 		return TD_ERR_USAGE;
 	if (!t || n == 0) {
@@ -428,10 +434,7 @@ enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *d
 out:
 	sent_free(sent, m);
 	if (r != TD_OK) {
-		memset(out, 0, sizeof *out);
-		out->verdict = TD_CHAIN_NOT_CHECKED;
-		out->depth = -1;
-		out->sent_index = -1;
+		not_checked(out);
 		copy_text(out->reason, sizeof out->reason, "out of memory");
 	}
 	return r;
