@@ -2,8 +2,8 @@
 /*
  * out.h - the writers: sinks that print connections.
  *
- * src/out/text.c: the readable report (one block per connection).
- * src/out/json.c: JSON Lines, one object per connection (schema in
+ * src/render/text/text.c: the readable report (one block per connection).
+ * src/render/json/json.c: JSON Lines, one object per connection (schema in
  * tlsdiag(1)).  Both write to a FILE they do not own.
  */
 #ifndef TD_OUT_H
@@ -49,7 +49,7 @@ struct td_md_opts {
 	const char *client_trust_store; /* --client-ca-file, NULL: none */
 };
 
-/* src/out/markdown.c: the bug report (-o markdown): header, summary
+/* src/render/markdown/markdown.c: the bug report (-o markdown): header, summary
  * table, then each failed connection (every one with opts->all) with
  * its diagnoses, a Mermaid sequence diagram, its chains and acceptable
  * CAs.  Written at finish; memory stays bounded (details are spooled to

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * render.h - what every renderer (src/out: text, JSON, Markdown and
+ * render.h - what every renderer (src/render: text, JSON, Markdown and
  * Mermaid) and the live view (src/tui) show the same way: registry
  * names with GREASE, times relative to a connection's start, a
  * certificate's dates and key, and what the list caps dropped.  The
@@ -36,5 +36,16 @@ bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert);
 /* Items refused by the list caps (TD_CAP_LIST, TD_CAP_CA_NAMES) over
  * every list of the connection: hellos, certificate request, certificates. */
 uint64_t td_out_list_dropped(const struct td_conn *c);
+
+/* Counts per diagnosis code over a run, for the summary. */
+#define TD_TEXT_CODES 64
+struct td_code_counts {
+	const char *code[TD_TEXT_CODES];  /* static strings from the rules table */
+	uint64_t n[TD_TEXT_CODES];
+	enum td_severity sev[TD_TEXT_CODES];
+	size_t used;
+};
+/* Counts c's diagnoses in cc (codes beyond TD_TEXT_CODES are not counted). */
+void td_code_counts_add(struct td_code_counts *cc, const struct td_conn *c);
 
 #endif

@@ -9,7 +9,7 @@
 2. Data flows one way: a folder includes only headers of its own layer
    or of the layers below it (LAYERS, lowest first; a header of
    include/ belongs to the layer that implements it, OWNER).
-3. No include reaches into another folder by path ("../out/x.h"): a
+3. No include reaches into another folder by path ("../render/x.h"): a
    folder's interface is a header in include/.
 4. No include cycle between files.
 
@@ -25,7 +25,7 @@ TOP = os.path.abspath(TOP)
 # Lowest first.  capture names link types with net's enum td_link; the
 # model's structs (conn.h) are what the TLS and X.509 decoders fill, so
 # they sit below the decoders.
-LAYERS = ['util', 'net', 'capture', 'model', 'tls', 'x509', 'diagnose', 'engine', 'out', 'tui', 'main']
+LAYERS = ['util', 'net', 'capture', 'model', 'redact', 'tls', 'x509', 'diagnose', 'engine', 'render', 'tui', 'main']
 OWNER = {
     'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'filehash.h': 'util', 'budget.h': 'util',
@@ -37,7 +37,7 @@ OWNER = {
     'conn.h': 'model', 'infer.h': 'tls',
     'diagnose.h': 'diagnose', 'hostname.h': 'diagnose',
     'engine.h': 'engine', 'sink.h': 'engine',
-    'out.h': 'out', 'filter.h': 'out', 'redact.h': 'out', 'render.h': 'out',
+    'out.h': 'render', 'filter.h': 'render', 'render.h': 'render', 'redact.h': 'redact',
     'tui.h': 'tui',
 }
 # Where each library's headers may be included.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * test_markdown.c - the Markdown report (src/out/markdown.c, mdconn.c,
+ * test_markdown.c - the Markdown report (src/render/markdown/markdown.c, mdconn.c,
  * mermaid.c) over connections built by hand, written to memory.
  *
  *   - escaping: the inline text, line-start and code-span rules, exactly
@@ -29,7 +29,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "../../src/out/mdw.h"
+#include "../../src/render/markdown/mdw.h"
 #include "caps.h"
 #include "conn.h"
 #include "out.h"

@@ -21,8 +21,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "../../src/out/jsonw.h"
-#include "../../src/out/textw.h"
+#include "../../src/render/json/jsonw.h"
+#include "../../src/render/text/textw.h"
 #include "caps.h"
 #include "conn.h"
 #include "infer.h"

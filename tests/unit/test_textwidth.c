@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/out/textw.h"
+#include "../../src/render/text/textw.h"
 #include "capture.h"
 #include "conn.h"
 #include "diagnose.h"

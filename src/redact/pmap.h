@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pmap.h - a map from originals to pseudonyms, and substitution of the
- * originals in free text (private to src/out/: the redactor's engine
+ * originals in free text (private to src/redact/: the redactor's engine
  * room, redact.h says what is redacted).
  *
  * Keys are compared ASCII case-insensitively (stored lowercased).  An

@@ -18,7 +18,7 @@
  * crash: it is recorded and reported by td_jsonw_finish().
  *
  * The end of this header also holds the few helpers that both writers
- * of src/out/ (json.c, text.c) need, so the two outputs cannot drift:
+ * of src/render/ (json.c, text.c) need, so the two outputs cannot drift:
  * the td_out_* functions.
  */
 #ifndef TD_JSONW_H

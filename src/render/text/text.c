@@ -46,7 +46,6 @@
 #include <string.h>
 
 #include "caps.h"
-#include "jsonw.h"
 #include "out.h"
 #include "packet.h"
 #include "sink.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * redact_clear.h - the redactor's treatment of cleartext bytes (internal
- * to src/out/redact.c; see redact.h).
+ * to src/redact/redact.c; see redact.h).
  */
 #ifndef TD_REDACT_CLEAR_H
 #define TD_REDACT_CLEAR_H

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "caps.h"
-#include "jsonw.h"
 #include "mdw.h"
 #include "packet.h"
 #include "text.h"

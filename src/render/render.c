@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <string.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -70,4 +71,22 @@ uint64_t td_out_list_dropped(const struct td_conn *c)
 			     ch->certs[i].ext_key_usage.dropped;
 	}
 	return n;
+}
+
+void td_code_counts_add(struct td_code_counts *cc, const struct td_conn *c)
+{
+	for (size_t i = 0; i < c->n_diags; i++) {
+		const char *code = c->diags[i].code;
+		size_t k = 0;
+		while (k < cc->used && strcmp(cc->code[k], code) != 0)
+			k++;
+		if (k == cc->used) {
+			if (cc->used == TD_TEXT_CODES)
+				continue;
+			cc->code[k] = code;
+			cc->sev[k] = c->diags[i].severity;
+			cc->used++;
+		}
+		cc->n[k]++;
+	}
 }

@@ -104,24 +104,6 @@ void td_text_diagnoses(struct td_tw *t, const struct td_conn *c, bool verbose)
 	}
 }
 
-void td_code_counts_add(struct td_code_counts *cc, const struct td_conn *c)
-{
-	for (size_t i = 0; i < c->n_diags; i++) {
-		const char *code = c->diags[i].code;
-		size_t k = 0;
-		while (k < cc->used && strcmp(cc->code[k], code) != 0)
-			k++;
-		if (k == cc->used) {
-			if (cc->used == TD_TEXT_CODES)
-				continue;
-			cc->code[k] = code;
-			cc->sev[k] = c->diags[i].severity;
-			cc->used++;
-		}
-		cc->n[k]++;
-	}
-}
-
 void td_code_counts_print(struct td_tw *t, const struct td_code_counts *cc)
 {
 	if (cc->used == 0)

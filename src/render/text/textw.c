@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "caps.h"
-#include "jsonw.h"
 #include "text.h"
 #include "textw.h"
 #include "render.h"

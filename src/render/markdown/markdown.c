@@ -29,13 +29,11 @@
 #include <string.h>
 
 #include "caps.h"
-#include "jsonw.h"
 #include "mdw.h"
 #include "out.h"
 #include "packet.h"
 #include "sink.h"
 #include "text.h"
-#include "textdiag.h"
 #include "tls_names.h"
 #include "render.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mdw.h - the Markdown report's writer, private to src/out/ (out.h has
+ * mdw.h - the Markdown report's writer, private to src/render/markdown/ (out.h has
  * the public API: td_markdown_sink_new, td_markdown_write_conn).
  *
  *   mdw.c       inline text made inert, code spans, GFM tables
