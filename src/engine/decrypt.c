@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decrypt.c - key-log decryption of a flow's protected records (see
- * flow.h; the record protection itself is in src/tls/crypto.c).
+ * flow.h; the record protection itself is in src/crypto/crypto.c).
  *
  * TLS 1.3 (RFC 8446 7.1-7.3): at the ServerHello each side is keyed
  * with its handshake traffic secret from the key log, after its
