@@ -47,9 +47,15 @@ def source_of(obj):
     return os.path.join(d, base[:-2] + '.c')
 
 
-# Objects whose source is gone (a file moved, an old build) do not count.
-objs = [o for o in glob.glob(os.path.join(BUILD, 'src', '**', '*.o'), recursive=True)
-        if os.path.exists(os.path.join(TOP, source_of(o)))]
+# Objects whose source is gone (a file moved) do not count; of two
+# objects of one source (an older build's naming), the newest does.
+newest = {}
+for o in glob.glob(os.path.join(BUILD, 'src', '**', '*.o'), recursive=True):
+    src = source_of(o)
+    if os.path.exists(os.path.join(TOP, src)) and \
+            (src not in newest or os.path.getmtime(o) > os.path.getmtime(newest[src])):
+        newest[src] = o
+objs = list(newest.values())
 if not objs:
     print(f'SKIPPED: calls: no object files under {BUILD}/src: build first')
     sys.exit(77)
