@@ -76,8 +76,8 @@ static bool key_side(struct flow *f, struct side *sd, enum td_dir dir, const uin
 	if (r == TD_ERR_UNSUPPORTED && !f->suite_noted) {
 		char version[32], suite[96];
 		f->suite_noted = true;
-		td_fl_nomem(c, td_conn_anomaly(c, "key log: tlsdiag cannot decrypt %s records "
-			"of suite %s", td_tls_name(TD_REG_VERSION, c->version, version, sizeof version),
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_UNSUPPORTED, dir, 0,
+			td_tls_name(TD_REG_VERSION, c->version, version, sizeof version),
 			td_tls_name(TD_REG_CIPHER, c->cipher, suite, sizeof suite)));
 	}
 	return r == TD_OK;
@@ -186,8 +186,7 @@ bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *r
 		}
 		sd->held.len -= sizeof h;
 	}
-	td_fl_nomem(c, td_conn_anomaly(c, "key log: no secret for the %s's records arrived "
-		"in time; they stay encrypted", td_dir_from(dir)));
+	td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_SECRET_LATE, dir, 0, NULL, NULL));
 	sd->key_state = KEYS_OFF;
 	replay_held(f, m->side);
 	return false;
@@ -203,8 +202,8 @@ void td_fl_release_held(struct flow *f)
 		if (sd->key_state == KEYS_PENDING) {
 			sd->key_state = KEYS_OFF;
 			if (sd->held.len > 0)
-				td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret "
-					"for the %s's records", td_dir_from(td_fl_side_dir(f, i))));
+				td_fl_nomem(f->conn, td_conn_anomaly(f->conn, TD_AN_KEYLOG_SECRET_MISSING,
+					td_fl_side_dir(f, i), 0, NULL, NULL));
 		}
 		replay_held(f, i);
 	}
@@ -228,8 +227,7 @@ bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record
 		? td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner)
 		: td_tls12_decrypt(&sd->keys12, header, rec->body, rec->len, e->plain, &n);
 	if (r != TD_OK) {
-		td_fl_nomem(c, td_conn_anomaly(c, "key log entry does not match this connection: "
-			"a record from the %s did not decrypt", td_dir_from(dir)));
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_MISMATCH, dir, 0, NULL, NULL));
 		f->s[0].key_state = KEYS_OFF;
 		f->s[1].key_state = KEYS_OFF;
 		return false;

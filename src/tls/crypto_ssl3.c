@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "tls12_crypto.h"
+#include "tls_registry.h"
 
 #define MD5_LEN 16u
 #define SHA1_LEN 20u
@@ -69,7 +70,6 @@
 #define LETTERS 26u
 /* seq_num (8) + type (1) + length (2) */
 #define MAC_HEADER_LEN 11u
-#define SSL3 0x0300u
 #define CLIENT_WRITE_KEY "client write key"
 #define SERVER_WRITE_KEY "server write key"
 #define IV_BLOCK "IV block"
@@ -167,7 +167,7 @@ enum td_result td_tls12_export_key(uint16_t version, enum td_tls12_prf prf,
 				   const uint8_t server_random[TD_TLS12_RANDOM_LEN],
 				   uint8_t *out, size_t out_len)
 {
-	bool ssl3 = version == SSL3;
+	bool ssl3 = version == TD_VERSION_SSL3;
 	if (!material || material_len == 0 || material_len > TD_TLS12_KEY_MAX ||
 	    !client_random || !server_random || !out || out_len == 0 ||
 	    out_len > (ssl3 ? MD5_LEN : TD_TLS12_KEY_MAX))
@@ -203,7 +203,7 @@ enum td_result td_tls12_export_iv(uint16_t version, enum td_tls12_prf prf,
 	if (!client_random || !server_random || !out || out_len == 0 || out_len > TD_TLS12_IV_MAX)
 		return TD_ERR_USAGE;
 	bool server = dir == TD_TLS12_SERVER_WRITE;
-	if (version != SSL3) {
+	if (version != TD_VERSION_SSL3) {
 		/* The secret is empty; wolfSSL's HMAC still wants a pointer. */
 		static const uint8_t none[1];
 		uint8_t seed[2 * TD_TLS12_RANDOM_LEN], block[2 * TD_TLS12_IV_MAX];
