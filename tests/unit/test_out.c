@@ -945,7 +945,8 @@ static struct td_conn *conn_tls13(void)
 	td_test_event(c, 2000, TD_DIR_C2S, TD_EV_APPDATA, 0, 64, NULL);
 	alert(c, 2500123, TD_DIR_C2S, 0, 0, true);
 	c->dropped_events = 3;
-	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "odd \x1b[31mred\x1b[0m %s", "name"), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 9,
+					      "odd \x1b[31mred\x1b[0m name", NULL), TD_OK);
 	c->side[TD_DIR_S2C].cap_dropped = 100;
 	return c;
 }
@@ -999,7 +1000,8 @@ static struct td_conn *conn_long(void)
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->cr.ca_names, s), TD_OK);
 	}
 	for (int i = 0; i < 40; i++)
-		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "anomaly %d %s", i, big), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S,
+						      (uint64_t)i, big, NULL), TD_OK);
 	c->server_chain.dropped = 2;
 	struct td_event e;
 	memset(&e, 0, sizeof e);
@@ -1182,7 +1184,9 @@ static void test_json_sink(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"server_certs\":[],\"client_certs\":[],"
 				      "\"server_chain\":{\"seen\":false,\"encrypted\":false}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"certificate_request\":null,\"acceptable_cas\":[]"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"anomalies\":[\"odd \\u001b[31mred\\u001b[0m name\"]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"anomalies\":[{\"code\":\"non_tls_bytes\",\"message\":"
+				      "\"the client sent 9 bytes that are not TLS: "
+				      "\\\"odd \\u001b[31mred\\u001b[0m name\\\"\"}]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"dropped\":{\"events\":3,\"certs\":0,\"list_items\":0,"
 				      "\"anomalies\":0,\"bytes\":100},\"diagnoses\":[]}"));
 	CU_ASSERT_PTR_NULL(strchr(l, '\x1b'));
@@ -1561,7 +1565,7 @@ static void test_text_plain(void)
 		"      ... 3 later events not kept (cap 256 per connection)",
 		"    server certificates: not visible (encrypted in TLS 1.3; a key log would show them)",
 		"    anomalies (1)",
-		"      odd ?[31mred?[0m name",
+		"      the client sent 9 bytes that are not TLS: \"odd ?[31mred?[0m name\"",
 		"    caps dropped: 3 timeline events, 100 stream bytes",
 		/* #3 */
 		"#3  10.0.0.1:1 -> 10.0.0.2:443  (no SNI)  2026-11-27T04:49:23.123456Z",
@@ -1729,7 +1733,8 @@ static void test_text_width_sweep(void)
 		c->sh.alpn = dup(s);
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->ch.alpn, s), TD_OK);
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->server_chain.certs[0].san, s), TD_OK);
-		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "%s", s), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, len, s,
+						      NULL), TD_OK);
 		if (len % 2) {
 			/* The longest addresses there are. */
 			for (size_t i = 0; i < 16; i++)

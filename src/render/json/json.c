@@ -87,7 +87,8 @@
  *   certificate_request  object or null: {tls13: bool,
  *                  certificate_types[]: NAME, signature_algorithms[]: NAME}
  *   acceptable_cas array of strings (RFC 4514) from the CertificateRequest
- *   anomalies      array of strings
+ *   anomalies      array of {code: the anomaly's stable lower_snake name
+ *                  (anomaly.h, "non_tls_bytes"), message: string}
  *   dropped        only when something was dropped by a cap: {events,
  *                  certs, list_items, anomalies, bytes}, numbers
  *   diagnoses      array of {code, severity ("error"/"warning"/"info"), stage,
@@ -727,6 +728,22 @@ static void write_alerts(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_array_end(w);
 }
 
+/* Each anomaly: its stable code (anomaly.h) and its message. */
+static void write_anomalies(struct td_jsonw *w, const struct td_anomalies *a)
+{
+	char msg[TD_ANOMALY_SHOWN];
+	td_jsonw_jkey(w, TD_JKEY("anomalies"));
+	td_jsonw_array_begin(w);
+	for (size_t i = 0; i < a->n; i++) {
+		td_anomaly_format(&a->v[i], msg, sizeof msg);
+		td_jsonw_object_begin(w);
+		td_jsonw_jk_string(w, TD_JKEY("code"), td_anomaly_name(a->v[i].code));
+		td_jsonw_jk_string(w, TD_JKEY("message"), msg);
+		td_jsonw_object_end(w);
+	}
+	td_jsonw_array_end(w);
+}
+
 static void write_cert_fresh(struct td_jsonw *w, const struct td_cert *cert)
 {
 	td_jsonw_object_begin(w);
@@ -940,7 +957,7 @@ static void write_conn(struct td_jsonw *w, struct json_memo *memo,
 	write_chain_flags(w, TD_JKEY("client_chain"), &c->client_chain);
 	write_cert_request(w, memo, &c->cr);
 	kstrings(w, TD_JKEY("acceptable_cas"), &c->cr.ca_names);
-	kstrings(w, TD_JKEY("anomalies"), &c->anomalies);
+	write_anomalies(w, &c->anomalies);
 	write_dropped(w, c);
 	write_diagnoses(w, dmemo, c);
 	td_jsonw_object_end(w);

@@ -98,9 +98,6 @@ static bool alert_known(const struct td_event *e)
 	return !e->encrypted || e->decrypted;
 }
 
-/* Alert level and description values the report singles out. */
-enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
-
 /* Why a failed connection failed, as the wire shows it: the event that
  * ended it (td_conn_end_event()). */
 static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
@@ -383,10 +380,10 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 			 td_tls_name(TD_REG_ALERT_LEVEL, e->alert_level, name, sizeof name),
 			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb),
 			 e->decrypted ? " (decrypted)" : "");
-		if (e->alert_level == ALERT_FATAL)
+		if (e->alert_level == TD_ALERT_LEVEL_FATAL)
 			return TD_TW_RED;
 		/* close_notify is the normal end of a connection. */
-		return e->alert_desc == ALERT_CLOSE_NOTIFY ? TD_TW_RESET : TD_TW_YELLOW;
+		return e->alert_desc == TD_ALERT_CLOSE_NOTIFY ? TD_TW_RESET : TD_TW_YELLOW;
 	case TD_EV_ENCRYPTED:
 		if (e->inferred) {
 			/* An alert-sized record is worth the reader's eye. */
@@ -672,7 +669,8 @@ static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool ve
 
 static void print_anomalies(struct td_tw *t, const struct td_conn *c)
 {
-	const struct td_strlist *a = &c->anomalies;
+	const struct td_anomalies *a = &c->anomalies;
+	char msg[TD_ANOMALY_SHOWN];
 	if (a->n == 0 && a->dropped == 0)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
@@ -680,7 +678,8 @@ static void print_anomalies(struct td_tw *t, const struct td_conn *c)
 	td_tw_end(t);
 	for (size_t i = 0; i < a->n; i++) {
 		td_tw_spaces(t, IND_SUB);
-		td_tw_text(t, a->v[i], TD_TW_YELLOW, true, IND_SUB + 2);
+		td_anomaly_format(&a->v[i], msg, sizeof msg);
+		td_tw_text(t, msg, TD_TW_YELLOW, true, IND_SUB + 2);
 		td_tw_end(t);
 	}
 	if (a->dropped) {
