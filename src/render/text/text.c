@@ -74,7 +74,7 @@ static void list_row(struct td_tw *t, bool verbose, const char *label,
 		     const struct td_tw_items *it)
 {
 	td_tw_spaces(t, IND_SUB);
-	td_tw_printf(t, "%-*s", IND_VALUE - IND_SUB - 1, label);
+	td_tw_pad(t, label, IND_VALUE - IND_SUB - 1);
 	td_tw_put(t, " ");
 	if (verbose)
 		td_tw_list_wrap(t, it, IND_VALUE);
@@ -89,8 +89,13 @@ static void list_row(struct td_tw *t, bool verbose, const char *label,
 static void fmt_ms(char *buf, size_t len, int64_t us)
 {
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 " ms", us < 0 ? "-" : "", mag / 1000u,
-		 mag % 1000u);
+	unsigned frac = (unsigned)(mag % 1000u);
+	char tail[] = { '.', (char)('0' + frac / 100u), (char)('0' + frac / 10u % 10u),
+			(char)('0' + frac % 10u), ' ', 'm', 's', '\0' };
+	char *end = buf + len;
+	char *d = td_tw_cat(buf, end, us < 0 ? "-" : "");
+	d = td_tw_cat_u64(d, end, mag / 1000u);
+	td_tw_cat(d, end, tail);
 }
 
 static bool alert_known(const struct td_event *e)
@@ -110,15 +115,18 @@ static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
 		return false;
 	const struct td_event *e = &c->events[i];
 	char nb[32];
-	if (e->kind == TD_EV_ALERT && alert_known(e))
-		snprintf(buf, len, "%s sent fatal alert %s", td_dir_from(e->dir),
-			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-	else if (e->kind == TD_EV_ALERT)
-		snprintf(buf, len, "%s sent an encrypted alert", td_dir_from(e->dir));
-	else if (e->kind == TD_EV_TCP_RST)
-		snprintf(buf, len, "%s reset the connection", td_dir_from(e->dir));
-	else
-		snprintf(buf, len, "%s closed the connection", td_dir_from(e->dir));
+	char *end = buf + len;
+	char *d = td_tw_cat(buf, end, td_dir_from(e->dir));
+	if (e->kind == TD_EV_ALERT && alert_known(e)) {
+		d = td_tw_cat(d, end, " sent fatal alert ");
+		td_tw_cat(d, end, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
+	} else if (e->kind == TD_EV_ALERT) {
+		td_tw_cat(d, end, " sent an encrypted alert");
+	} else if (e->kind == TD_EV_TCP_RST) {
+		td_tw_cat(d, end, " reset the connection");
+	} else {
+		td_tw_cat(d, end, " closed the connection");
+	}
 	return true;
 }
 
@@ -130,11 +138,14 @@ static void print_header(struct td_tw *t, const struct td_conn *c)
 	td_addr_format(cli, sizeof cli, &c->client_addr, c->client_port);
 	td_addr_format(srv, sizeof srv, &c->server_addr, c->server_port);
 	td_text_time(ts, sizeof ts, c->start_us);
-	td_tw_printf(t, "#%" PRIu64 "  %s", c->id, cli);
+	td_tw_put(t, "#");
+	td_tw_uint(t, c->id);
+	td_tw_put(t, "  ");
+	td_tw_put(t, cli);
 	/* Two long IPv6 addresses do not share a line: the server's goes
 	 * under, whole, rather than losing its port to the cut. */
 	char to[80];
-	snprintf(to, sizeof to, "-> %s", srv);
+	td_tw_cat(td_tw_cat(to, to + sizeof to, "-> "), to + sizeof to, srv);
 	td_tw_item(t, " ", to, IND_BLOCK, TD_TW_RESET);
 	const char *sni = c->ch.present ? c->ch.sni : NULL;
 	const char *name = sni ? sni : "(no SNI)";
@@ -168,12 +179,12 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 			IND_BLOCK, TD_TW_RESET);
 	uint16_t group = c->sh.key_share_group ? c->sh.key_share_group : c->ske_group;
 	if (group) {
-		snprintf(buf, sizeof buf, "group %s",
-			 td_out_code_name(TD_REG_GROUP, group, nb, sizeof nb));
+		td_tw_cat(td_tw_cat(buf, buf + sizeof buf, "group "), buf + sizeof buf,
+			  td_out_code_name(TD_REG_GROUP, group, nb, sizeof nb));
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RESET);
 	}
 	if (c->sh.present && c->sh.alpn) {
-		snprintf(buf, sizeof buf, "ALPN %s", c->sh.alpn);
+		td_tw_cat(td_tw_cat(buf, buf + sizeof buf, "ALPN "), buf + sizeof buf, c->sh.alpn);
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RESET);
 	}
 	fmt_ms(buf, sizeof buf, td_out_rel_us(c, c->last_us));
@@ -190,10 +201,9 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 		break;
 	case TD_OUTCOME_FAILED: {
 		char why[120];
+		char *d = td_tw_cat(buf, buf + sizeof buf, "FAILED");
 		if (fail_reason(c, why, sizeof why))
-			snprintf(buf, sizeof buf, "FAILED: %s", why);
-		else
-			snprintf(buf, sizeof buf, "FAILED");
+			td_tw_cat(td_tw_cat(d, buf + sizeof buf, ": "), buf + sizeof buf, why);
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RED);
 		break;
 	}
@@ -214,7 +224,9 @@ static void offer_part(char *buf, size_t len, const char *label,
 	td_tw_put(&m, label);
 	td_tw_list_fit(&m, it, SIZE_MAX, part_cols, SIZE_MAX);  /* one line: m holds one */
 	/* m.buf holds the first width columns: more than a line can show. */
-	snprintf(buf, len, "%.*s", (int)m.len, m.buf);
+	size_t n = m.len < len - 1 ? m.len : len - 1;  /* no NUL in m.buf: put made it '?' */
+	memcpy(buf, m.buf, n);
+	buf[n] = '\0';
 }
 
 /* "client offered: TLS 1.3, TLS 1.2; 31 suites; groups ...; ALPN ...",
@@ -254,7 +266,8 @@ static void print_offer(struct td_tw *t, const struct td_conn *c)
 	it = td_tw_items_u16(&ch->suites, TD_REG_CIPHER, true);
 	/* Suites the list cap refused were offered too. */
 	size_t ns = td_tw_items_count(&it) + ch->suites.dropped;
-	snprintf(buf, sizeof buf, "%zu suite%s", ns, ns == 1 ? "" : "s");
+	td_tw_cat(td_tw_cat_u64(buf, buf + sizeof buf, ns), buf + sizeof buf,
+		  ns == 1 ? " suite" : " suites");
 	td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
 	it = td_tw_items_u16(&ch->groups, TD_REG_GROUP, true);
 	if (td_tw_items_count(&it) > 0) {
@@ -350,62 +363,76 @@ static void print_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t len)
 {
 	char nb[32], name[48];
+	char *end = buf + len, *d = buf;
+	*d = '\0';
 	switch (e->kind) {
 	case TD_EV_TCP_SYN:
-		snprintf(buf, len, "TCP SYN");
+		td_tw_cat(d, end, "TCP SYN");
 		return TD_TW_DIM;
 	case TD_EV_TCP_SYNACK:
-		snprintf(buf, len, "TCP SYN-ACK");
+		td_tw_cat(d, end, "TCP SYN-ACK");
 		return TD_TW_DIM;
 	case TD_EV_TCP_FIN:
-		snprintf(buf, len, "TCP FIN");
+		td_tw_cat(d, end, "TCP FIN");
 		return TD_TW_DIM;
 	case TD_EV_TCP_RST:
-		snprintf(buf, len, "TCP RST");
+		td_tw_cat(d, end, "TCP RST");
 		return TD_TW_DIM;
 	case TD_EV_TCP_GAP:
-		snprintf(buf, len, "TCP gap: %" PRIu32 " bytes not captured", e->length);
+		d = td_tw_cat(d, end, "TCP gap: ");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes not captured");
 		return TD_TW_YELLOW;
 	case TD_EV_HANDSHAKE:
 		td_tls_message_name(name, sizeof name, e->hs_type);
-		snprintf(buf, len, "%s (%" PRIu32 " bytes%s)", name, e->length,
-			 e->decrypted ? ", decrypted" : e->encrypted ? ", encrypted" : "");
+		d = td_tw_cat(d, end, name);
+		d = td_tw_cat(d, end, " (");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, e->decrypted ? " bytes, decrypted)"
+			  : e->encrypted ? " bytes, encrypted)" : " bytes)");
 		return TD_TW_RESET;
 	case TD_EV_CCS:
-		snprintf(buf, len, "ChangeCipherSpec");
+		td_tw_cat(d, end, "ChangeCipherSpec");
 		return TD_TW_RESET;
 	case TD_EV_ALERT:
 		if (!alert_known(e)) {
-			snprintf(buf, len, "Alert (encrypted)");
+			td_tw_cat(d, end, "Alert (encrypted)");
 			return TD_TW_YELLOW;
 		}
-		snprintf(buf, len, "Alert %s %s%s",
-			 td_tls_name(TD_REG_ALERT_LEVEL, e->alert_level, name, sizeof name),
-			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb),
-			 e->decrypted ? " (decrypted)" : "");
+		d = td_tw_cat(d, end, "Alert ");
+		d = td_tw_cat(d, end, td_tls_name(TD_REG_ALERT_LEVEL, e->alert_level, name, sizeof name));
+		d = td_tw_cat(d, end, " ");
+		d = td_tw_cat(d, end, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
+		td_tw_cat(d, end, e->decrypted ? " (decrypted)" : "");
 		if (e->alert_level == ALERT_FATAL)
 			return TD_TW_RED;
 		/* close_notify is the normal end of a connection. */
 		return e->alert_desc == ALERT_CLOSE_NOTIFY ? TD_TW_RESET : TD_TW_YELLOW;
 	case TD_EV_ENCRYPTED:
+		d = td_tw_cat(d, end, e->content_type == TD_CT_HANDSHAKE ? "encrypted handshake record, "
+			      : "encrypted record, ");
+		d = td_tw_cat_u64(d, end, e->length);
+		d = td_tw_cat(d, end, " bytes");
 		if (e->inferred) {
 			/* An alert-sized record is worth the reader's eye. */
-			snprintf(buf, len, "encrypted %srecord, %" PRIu32 " bytes: %s (inferred)",
-				 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length,
-				 e->inferred);
+			d = td_tw_cat(d, end, ": ");
+			d = td_tw_cat(d, end, e->inferred);
+			td_tw_cat(d, end, " (inferred)");
 			return strcmp(e->inferred, "alert") == 0 ? TD_TW_YELLOW : TD_TW_RESET;
 		}
-		snprintf(buf, len, "encrypted %srecord, %" PRIu32 " bytes",
-			 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length);
 		return TD_TW_RESET;
 	case TD_EV_APPDATA:
-		snprintf(buf, len, "application data, %" PRIu32 " bytes", e->length);
+		d = td_tw_cat(d, end, "application data, ");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes");
 		return TD_TW_RESET;
 	case TD_EV_SSLV2_HELLO:
-		snprintf(buf, len, "SSLv2-compatible ClientHello (%" PRIu32 " bytes)", e->length);
+		d = td_tw_cat(d, end, "SSLv2-compatible ClientHello (");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes)");
 		return TD_TW_RESET;
 	case TD_EV_MALFORMED:
-		snprintf(buf, len, "malformed");  /* its detail follows (print_timeline) */
+		td_tw_cat(d, end, "malformed");  /* its detail follows (print_timeline) */
 		return TD_TW_YELLOW;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);
@@ -424,8 +451,9 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 	char ts[32];
 	for (size_t i = 0; i < c->n_events; i++) {
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
-		if (strlen(ts) > tcols)
-			tcols = strlen(ts);
+		size_t n = strlen(ts);
+		if (n > tcols)
+			tcols = n;
 	}
 	for (size_t i = 0; i < c->n_events; i++) {
 		/* The event and its detail wrap under their own start, in
@@ -438,8 +466,11 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 		enum td_tw_color col = event_text(e, desc, sizeof desc);
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
 		td_tw_spaces(t, IND_SUB);
-		td_tw_printf(t, "%*s  %s  ", (int)tcols, ts,
-			     e->dir == TD_DIR_C2S ? "C -> S" : "C <- S");
+		size_t n = strlen(ts);
+		if (n < tcols)
+			td_tw_spaces(t, tcols - n);
+		td_tw_putn(t, ts, n);
+		td_tw_put(t, e->dir == TD_DIR_C2S ? "  C -> S  " : "  C <- S  ");
 		size_t at = t->cols + EVENT_ROOM <= t->width ? t->cols : IND_SUB + 2;
 		td_tw_text(t, desc, col, true, at);
 		if (e->detail) {
@@ -463,7 +494,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 static void cert_label(struct td_tw *t, const char *label)
 {
 	td_tw_spaces(t, IND_CERT);
-	td_tw_printf(t, "%-*s", IND_VALUE - IND_CERT, label);
+	td_tw_pad(t, label, IND_VALUE - IND_CERT);
 	td_tw_mark(t);
 }
 
@@ -499,7 +530,9 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 {
 	char buf[256];
 	td_tw_spaces(t, IND_SUB);
-	td_tw_printf(t, "[%zu] ", idx);
+	td_tw_put(t, "[");
+	td_tw_uint(t, idx);
+	td_tw_put(t, "] ");
 	if (!cert->parsed) {
 		snprintf(buf, sizeof buf, "unparsable certificate, %zu bytes: %s", cert->der_len,
 			 cert->error ? cert->error : "unknown error");
@@ -549,7 +582,8 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 		if (td_out_cert_key(buf, sizeof buf, cert))
 			td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
 		if (cert->sig_alg) {
-			snprintf(buf, sizeof buf, "signature %s", cert->sig_alg);
+			td_tw_cat(td_tw_cat(buf, buf + sizeof buf, "signature "), buf + sizeof buf,
+				  cert->sig_alg);
 			td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
 		}
 		td_tw_end(t);
@@ -574,7 +608,8 @@ static void print_chain(struct td_tw *t, const struct td_conn *c, const struct t
 {
 	td_tw_spaces(t, IND_BLOCK);
 	if (ch->n == 0 && ch->dropped == 0) {
-		td_tw_printf(t, "%s certificates: ", who);
+		td_tw_put(t, who);
+		td_tw_put(t, " certificates: ");
 		/* An empty client Certificate after a request is the classic
 		 * mTLS failure: the client had no certificate the server takes. */
 		td_tw_text(t, "none sent (empty Certificate)",
@@ -584,8 +619,10 @@ static void print_chain(struct td_tw *t, const struct td_conn *c, const struct t
 		td_tw_end(t);
 		return;
 	}
-	td_tw_printf(t, "%s certificates (%zu)%s", who, ch->n + ch->dropped,
-		     ch->encrypted ? " (decrypted)" : "");
+	td_tw_put(t, who);
+	td_tw_put(t, " certificates (");
+	td_tw_uint(t, ch->n + ch->dropped);
+	td_tw_put(t, ch->encrypted ? ") (decrypted)" : ")");
 	td_tw_end(t);
 	for (size_t i = 0; i < ch->n; i++)
 		print_cert(t, c, &ch->certs[i], i, verbose);
@@ -620,7 +657,8 @@ static void print_no_chain(struct td_tw *t, const struct td_conn *c, bool server
 	if (!why)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
-	td_tw_printf(t, "%s certificates: ", who);
+	td_tw_put(t, who);
+	td_tw_put(t, " certificates: ");
 	td_tw_text(t, why, col, true, IND_SUB);
 	td_tw_end(t);
 }
