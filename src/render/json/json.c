@@ -133,6 +133,7 @@
 #endif
 
 #include "caps.h"
+#include "jsonconn.h"
 #include "jsonw.h"
 #include "out.h"
 #include "packet.h"
@@ -168,269 +169,6 @@ struct json_sink {
 	uint64_t codes_dropped;
 	uint64_t drop_events, drop_certs, drop_items, drop_anomalies, drop_bytes;
 };
-
-/* key: NAME (the value's name in registry reg). */
-static void kname(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg, uint16_t v)
-{
-	char buf[32];
-	td_jsonw_jk_string(w, key, td_out_code_name(reg, v, buf, sizeof buf));
-}
-
-/* A name, or null when the value is 0 ("not known / not there"). */
-static void kname_or_null(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg,
-			  uint16_t v)
-{
-	if (v == 0)
-		td_jsonw_jk_null(w, key);
-	else
-		kname(w, key, reg, v);
-}
-
-/* key: [NAME, ...] */
-static void knames(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg,
-		   const struct td_u16list *l)
-{
-	td_jsonw_jkey(w, key);
-	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < l->n; i++) {
-		char buf[32];
-		td_jsonw_string(w, td_out_code_name(reg, l->v[i], buf, sizeof buf));
-	}
-	td_jsonw_array_end(w);
-}
-
-static void kstrings(struct td_jsonw *w, struct td_jkey key, const struct td_strlist *l)
-{
-	td_jsonw_jkey(w, key);
-	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < l->n; i++)
-		td_jsonw_string(w, l->v[i]);
-	td_jsonw_array_end(w);
-}
-
-/* Certificate validity, RFC 3339 to the second; null when unknown. */
-static void kcert_time(struct td_jsonw *w, struct td_jkey key, const struct td_cert *cert,
-		       int64_t secs)
-{
-	char buf[40];
-	if (cert->parsed && td_out_cert_time(buf, sizeof buf, secs, false))
-		td_jsonw_jk_string(w, key, buf);
-	else
-		td_jsonw_jk_null(w, key);
-}
-
-static void write_client_hello(struct td_jsonw *w, const struct td_client_hello *ch)
-{
-	td_jsonw_jkey(w, TD_JKEY("client_hello"));
-	if (!ch->present) {
-		td_jsonw_null(w);
-		return;
-	}
-	td_jsonw_object_begin(w);
-	kname(w, TD_JKEY("record_version"), TD_REG_VERSION, ch->record_version);
-	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, ch->legacy_version);
-	knames(w, TD_JKEY("versions"), TD_REG_VERSION, &ch->versions);
-	knames(w, TD_JKEY("cipher_suites"), TD_REG_CIPHER, &ch->suites);
-	knames(w, TD_JKEY("extensions"), TD_REG_EXTENSION, &ch->extensions);
-	knames(w, TD_JKEY("groups"), TD_REG_GROUP, &ch->groups);
-	knames(w, TD_JKEY("key_share_groups"), TD_REG_GROUP, &ch->key_share_groups);
-	knames(w, TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &ch->sig_algs);
-	kstrings(w, TD_JKEY("alpn"), &ch->alpn);
-	td_jsonw_jk_uint(w, TD_JKEY("session_id_len"), ch->session_id_len);
-	td_jsonw_jk_bool(w, TD_JKEY("session_ticket"), ch->session_ticket);
-	td_jsonw_jk_bool(w, TD_JKEY("psk"), ch->psk);
-	td_jsonw_jk_bool(w, TD_JKEY("early_data"), ch->early_data);
-	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
-	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
-	td_jsonw_object_end(w);
-}
-
-static void write_server_hello(struct td_jsonw *w, const struct td_server_hello *sh)
-{
-	td_jsonw_jkey(w, TD_JKEY("server_hello"));
-	if (!sh->present) {
-		td_jsonw_null(w);
-		return;
-	}
-	td_jsonw_object_begin(w);
-	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, sh->legacy_version);
-	kname_or_null(w, TD_JKEY("selected_version"), TD_REG_VERSION, sh->selected_version);
-	kname(w, TD_JKEY("cipher"), TD_REG_CIPHER, sh->cipher);
-	knames(w, TD_JKEY("extensions"), TD_REG_EXTENSION, &sh->extensions);
-	kname_or_null(w, TD_JKEY("key_share_group"), TD_REG_GROUP, sh->key_share_group);
-	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
-	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);
-	td_jsonw_object_end(w);
-}
-
-static const char *event_name(enum td_event_kind k)
-{
-	switch (k) {
-	case TD_EV_TCP_SYN: return "syn";
-	case TD_EV_TCP_SYNACK: return "syn-ack";
-	case TD_EV_TCP_FIN: return "fin";
-	case TD_EV_TCP_RST: return "rst";
-	case TD_EV_TCP_GAP: return "gap";
-	case TD_EV_HANDSHAKE: return "handshake";
-	case TD_EV_CCS: return "change_cipher_spec";
-	case TD_EV_ALERT: return "alert";
-	case TD_EV_ENCRYPTED: return "encrypted";
-	case TD_EV_APPDATA: return "application_data";
-	case TD_EV_SSLV2_HELLO: return "sslv2_client_hello";
-	case TD_EV_MALFORMED: break;
-	}
-	return "malformed";
-}
-
-/* An alert's level and description are known unless it stayed encrypted. */
-static bool alert_known(const struct td_event *e)
-{
-	return !e->encrypted || e->decrypted;
-}
-
-/* The members after "t" up to the "length" key (written, not its value);
- * returns whether "length" follows. */
-static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
-{
-	td_jsonw_jk_string(w, TD_JKEY("dir"), e->dir == TD_DIR_C2S ? "c2s" : "s2c");
-	td_jsonw_jk_string(w, TD_JKEY("event"), event_name(e->kind));
-	switch (e->kind) {
-	case TD_EV_HANDSHAKE:
-		kname(w, TD_JKEY("message"), TD_REG_HANDSHAKE, e->hs_type);
-		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
-		td_jsonw_jkey(w, TD_JKEY("length"));
-		return true;
-	case TD_EV_ALERT:
-		if (alert_known(e)) {
-			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
-			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
-		}
-		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
-		return false;
-	case TD_EV_ENCRYPTED:
-		if (e->content_type != 0)
-			kname(w, TD_JKEY("content_type"), TD_REG_CONTENT_TYPE, e->content_type);
-		/* The kind says it: an encrypted record is encrypted even if
-		 * the decoder did not also set the flag. */
-		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), true);
-		td_jsonw_jkey(w, TD_JKEY("length"));
-		return true;
-	case TD_EV_TCP_GAP:
-	case TD_EV_APPDATA:
-	case TD_EV_SSLV2_HELLO:
-		td_jsonw_jkey(w, TD_JKEY("length"));
-		return true;
-	case TD_EV_TCP_SYN:
-	case TD_EV_TCP_SYNACK:
-	case TD_EV_TCP_FIN:
-	case TD_EV_TCP_RST:
-	case TD_EV_CCS:
-	case TD_EV_MALFORMED:
-		break;
-	}
-	return false;
-}
-
-static void write_event(struct td_jsonw *w, const struct td_conn *c, const struct td_event *e)
-{
-	td_jsonw_object_begin(w);
-	td_jsonw_jkey(w, TD_JKEY("t"));
-	td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
-	if (write_event_head(w, e))
-		td_jsonw_uint(w, e->length);
-	if (e->decrypted)
-		td_jsonw_jk_bool(w, TD_JKEY("decrypted"), true);
-	if (e->inferred)
-		td_jsonw_jk_string(w, TD_JKEY("inferred"), e->inferred);
-	if (e->detail)
-		td_jsonw_jk_string(w, TD_JKEY("detail"), e->detail);
-	td_jsonw_object_end(w);
-}
-
-static void write_alerts(struct td_jsonw *w, const struct td_conn *c)
-{
-	td_jsonw_jkey(w, TD_JKEY("alerts"));
-	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct td_event *e = &c->events[i];
-		if (e->kind != TD_EV_ALERT)
-			continue;
-		td_jsonw_object_begin(w);
-		td_jsonw_jk_string(w, TD_JKEY("from"), td_dir_from(e->dir));
-		if (alert_known(e)) {
-			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
-			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
-		} else {
-			td_jsonw_jk_null(w, TD_JKEY("level"));
-			td_jsonw_jk_null(w, TD_JKEY("description"));
-		}
-		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
-		td_jsonw_jkey(w, TD_JKEY("t"));
-		td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
-		td_jsonw_object_end(w);
-	}
-	td_jsonw_array_end(w);
-}
-
-static void write_cert(struct td_jsonw *w, const struct td_cert *cert)
-{
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_string(w, TD_JKEY("subject"), cert->subject);
-	td_jsonw_jk_string(w, TD_JKEY("issuer"), cert->issuer);
-	td_jsonw_jk_string(w, TD_JKEY("serial"), cert->serial);
-	kcert_time(w, TD_JKEY("not_before"), cert, cert->not_before);
-	kcert_time(w, TD_JKEY("not_after"), cert, cert->not_after);
-	kstrings(w, TD_JKEY("san"), &cert->san);
-	char key[160];
-	td_jsonw_jk_string(w, TD_JKEY("key"), td_out_cert_key(key, sizeof key, cert) ? key : NULL);
-	td_jsonw_jk_string(w, TD_JKEY("sig_alg"), cert->sig_alg);
-	td_jsonw_jk_bool(w, TD_JKEY("is_ca"), cert->is_ca);
-	td_jsonw_jkey(w, TD_JKEY("path_len"));
-	if (cert->path_len >= 0)
-		td_jsonw_int(w, cert->path_len);
-	else
-		td_jsonw_null(w);
-	kstrings(w, TD_JKEY("key_usage"), &cert->key_usage);
-	kstrings(w, TD_JKEY("ext_key_usage"), &cert->ext_key_usage);
-	td_jsonw_jk_bool(w, TD_JKEY("self_signed"), cert->self_signed);
-	td_jsonw_jk_string(w, TD_JKEY("sha256"), cert->sha256);
-	td_jsonw_jk_uint(w, TD_JKEY("der_len"), cert->der_len);
-	if (!cert->parsed)
-		td_jsonw_jk_string(w, TD_JKEY("error"), cert->error ? cert->error : "unparsable");
-	td_jsonw_object_end(w);
-}
-
-static void write_certs(struct td_jsonw *w, struct td_jkey key, const struct td_chain *ch)
-{
-	td_jsonw_jkey(w, key);
-	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < ch->n; i++)
-		write_cert(w, &ch->certs[i]);
-	td_jsonw_array_end(w);
-}
-
-static void write_chain_flags(struct td_jsonw *w, struct td_jkey key, const struct td_chain *ch)
-{
-	td_jsonw_jkey(w, key);
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_bool(w, TD_JKEY("seen"), ch->present);
-	td_jsonw_jk_bool(w, TD_JKEY("encrypted"), ch->encrypted);
-	td_jsonw_object_end(w);
-}
-
-static void write_cert_request(struct td_jsonw *w, const struct td_cert_request *cr)
-{
-	td_jsonw_jkey(w, TD_JKEY("certificate_request"));
-	if (!cr->present) {
-		td_jsonw_null(w);
-		return;
-	}
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_bool(w, TD_JKEY("tls13"), cr->tls13);
-	knames(w, TD_JKEY("certificate_types"), TD_REG_CERT_TYPE, &cr->cert_types);
-	knames(w, TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &cr->sig_algs);
-	td_jsonw_object_end(w);
-}
 
 /* diagnoses: [{code, severity, stage, gave_up, summary, evidence[], events[], fix}] */
 static void write_diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
@@ -504,21 +242,17 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_jk_string(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
-	write_client_hello(w, &c->ch);
-	write_server_hello(w, &c->sh);
+	td_json_client_hello(w, &c->ch);
+	td_json_server_hello(w, &c->sh);
 
-	td_jsonw_jkey(w, TD_JKEY("timeline"));
-	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < c->n_events; i++)
-		write_event(w, c, &c->events[i]);
-	td_jsonw_array_end(w);
-	write_alerts(w, c);
+	td_json_timeline(w, c);
+	td_json_alerts(w, c);
 
-	write_certs(w, TD_JKEY("server_certs"), &c->server_chain);
-	write_certs(w, TD_JKEY("client_certs"), &c->client_chain);
-	write_chain_flags(w, TD_JKEY("server_chain"), &c->server_chain);
-	write_chain_flags(w, TD_JKEY("client_chain"), &c->client_chain);
-	write_cert_request(w, &c->cr);
+	td_json_certs(w, TD_JKEY("server_certs"), &c->server_chain);
+	td_json_certs(w, TD_JKEY("client_certs"), &c->client_chain);
+	td_json_chain_flags(w, TD_JKEY("server_chain"), &c->server_chain);
+	td_json_chain_flags(w, TD_JKEY("client_chain"), &c->client_chain);
+	td_json_cert_request(w, &c->cr);
 	kstrings(w, TD_JKEY("acceptable_cas"), &c->cr.ca_names);
 	kstrings(w, TD_JKEY("anomalies"), &c->anomalies);
 	write_dropped(w, c);
