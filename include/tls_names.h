@@ -35,6 +35,11 @@ enum td_tls_registry {
 
 /* The IANA name, or NULL when unknown. */
 const char *td_tls_lookup(enum td_tls_registry reg, uint16_t value);
+/* The same, and its length in *len (0 when unknown) without a strlen:
+ * for writers that put many names (JSON).  Every name is printable
+ * ASCII without '"' or '\\' (a unit test walks every registry), so it
+ * needs no escaping in JSON or a C string. */
+const char *td_tls_lookup_len(enum td_tls_registry reg, uint16_t value, size_t *len);
 
 /* The IANA name, or the value as "0x1a2b" (versions, suites, groups,
  * sigalgs, extensions) or decimal (alerts, handshake and content types)

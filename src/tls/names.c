@@ -230,16 +230,17 @@
 	X(68, "gost_sign512")
 
 /* One lookup function per registry: a switch over its list (the lists
- * of tls_registry.h also name a constant: TD_CASE3). */
-#define TD_CASE(value, name) case value: return name;
-#define TD_CASE3(id, value, name) case id: return name;
+ * of tls_registry.h also name a constant: TD_CASE3), returning the name
+ * with its length, which the compiler knows (sizeof a literal). */
+#define TD_CASE(value, name) case value: return TD_TLS_NM(name);
+#define TD_CASE3(id, value, name) case id: return TD_TLS_NM(name);
 #define TD_LOOKUP_FN(fn, list, CASE) \
-	static const char *fn(uint16_t v) \
+	static struct td_tls_nm fn(uint16_t v) \
 	{ \
 		switch (v) { \
 		list(CASE) \
 		default: \
-			return NULL; \
+			return (struct td_tls_nm){ NULL, 0 }; \
 		} \
 	}
 
@@ -279,10 +280,25 @@ static bool reg_has_grease(enum td_tls_registry reg)
 	return false;
 }
 
+static struct td_tls_nm lookup(enum td_tls_registry reg, uint16_t value);
+
 const char *td_tls_lookup(enum td_tls_registry reg, uint16_t value)
 {
+	size_t len;
+	return td_tls_lookup_len(reg, value, &len);
+}
+
+const char *td_tls_lookup_len(enum td_tls_registry reg, uint16_t value, size_t *len)
+{
+	struct td_tls_nm nm = lookup(reg, value);
+	*len = nm.len;
+	return nm.s;
+}
+
+static struct td_tls_nm lookup(enum td_tls_registry reg, uint16_t value)
+{
 	if (reg_has_grease(reg) && td_tls_is_grease(value))
-		return "GREASE";
+		return TD_TLS_NM("GREASE");
 	switch (reg) {
 	case TD_REG_VERSION: return version_name(value);
 	case TD_REG_CIPHER: return td_tls_cipher_name(value);
@@ -295,7 +311,7 @@ const char *td_tls_lookup(enum td_tls_registry reg, uint16_t value)
 	case TD_REG_CONTENT_TYPE: return content_type_name(value);
 	case TD_REG_CERT_TYPE: return cert_type_name(value);
 	}
-	return NULL;
+	return (struct td_tls_nm){ NULL, 0 };
 }
 
 const char *td_tls_name(enum td_tls_registry reg, uint16_t value, char *buf, size_t buflen)

@@ -423,13 +423,13 @@
 	X(0xffe0, "SSL_RSA_OLDFIPS_WITH_3DES_EDE_CBC_SHA") \
 	X(0xffe1, "SSL_RSA_OLDFIPS_WITH_DES_CBC_SHA")
 
-const char *td_tls_cipher_name(uint16_t v)
+struct td_tls_nm td_tls_cipher_name(uint16_t v)
 {
 	switch (v) {
-#define TD_CASE(value, name) case value: return name;
+#define TD_CASE(value, name) case value: return TD_TLS_NM(name);
 	TD_CIPHERS(TD_CASE)
 #undef TD_CASE
 	default:
-		return NULL;
+		return (struct td_tls_nm){ NULL, 0 };
 	}
 }

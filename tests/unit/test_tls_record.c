@@ -604,6 +604,36 @@ static void test_registry_constants(void)
 	CU_ASSERT_FALSE(td_tls_version_is_13(TD_VERSION_DTLS13));
 }
 
+/* Every name of every registry: td_tls_lookup_len() gives the name
+ * td_tls_lookup() gives and its strlen, and the name needs no escaping
+ * (the JSON writer puts it unscanned: td_jsonw_plain). */
+static void test_names_plain(void)
+{
+	static const enum td_tls_registry regs[] = {
+		TD_REG_VERSION, TD_REG_CIPHER, TD_REG_GROUP, TD_REG_SIGALG, TD_REG_EXTENSION,
+		TD_REG_ALERT, TD_REG_ALERT_LEVEL, TD_REG_HANDSHAKE, TD_REG_CONTENT_TYPE,
+		TD_REG_CERT_TYPE,
+	};
+	size_t names = 0, bad = 0;
+	for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++) {
+		for (uint32_t v = 0; v <= 0xffff; v++) {
+			size_t len = 99;
+			const char *s = td_tls_lookup_len(regs[r], (uint16_t)v, &len);
+			const char *t = td_tls_lookup(regs[r], (uint16_t)v);
+			if (!s) {
+				bad += t != NULL || len != 0;
+				continue;
+			}
+			names++;
+			bad += s != t || len != strlen(s) || len == 0;
+			for (size_t i = 0; i < len; i++)
+				bad += s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\';
+		}
+	}
+	CU_ASSERT(names > 600);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 void td_suite_tls_record(void)
 {
 	CU_pSuite s = td_test_suite("tls_record");
@@ -622,5 +652,6 @@ void td_suite_tls_record(void)
 	td_test_add(s, "garbage between records", test_garbage_when_synced);
 	td_test_add(s, "plausible header", test_plausible_header);
 	td_test_add(s, "IANA names", test_names);
+	td_test_add(s, "every name with its length, plain ASCII", test_names_plain);
 	td_test_add(s, "GREASE and TLS 1.3 versions", test_grease);
 }

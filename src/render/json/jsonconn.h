@@ -37,12 +37,29 @@ void td_json_cert_request(struct td_jsonw *w, const struct td_cert_request *cr);
 /* ---- members every part writes: names from the IANA registries
  * (tls_names.h, td_out_code_name) and lists of strings ---- */
 
+/* NAME, as td_out_code_name() words it: "GREASE", the IANA name, or
+ * the value in hex or decimal.  None needs escaping (tls_names.h), and
+ * the lookup knows the length: a ClientHello writes a hundred names. */
+static inline void code_name(struct td_jsonw *w, enum td_tls_registry reg, uint16_t v)
+{
+	size_t n = 0;
+	const char *s = td_tls_is_grease(v) ? "GREASE" : td_tls_lookup_len(reg, v, &n);
+	if (s && n == 0)
+		n = sizeof "GREASE" - 1;
+	if (s) {
+		td_jsonw_plain(w, s, n);
+		return;
+	}
+	char buf[32];
+	td_jsonw_string(w, td_tls_name(reg, v, buf, sizeof buf));
+}
+
 /* key: NAME (the value's name in registry reg). */
 static inline void kname(struct td_jsonw *w, struct td_jkey key, enum td_tls_registry reg,
 			 uint16_t v)
 {
-	char buf[32];
-	td_jsonw_jk_string(w, key, td_out_code_name(reg, v, buf, sizeof buf));
+	td_jsonw_jkey(w, key);
+	code_name(w, reg, v);
 }
 
 /* A name, or null when the value is 0 ("not known / not there"). */
@@ -61,10 +78,8 @@ static inline void knames(struct td_jsonw *w, struct td_jkey key, enum td_tls_re
 {
 	td_jsonw_jkey(w, key);
 	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < l->n; i++) {
-		char buf[32];
-		td_jsonw_string(w, td_out_code_name(reg, l->v[i], buf, sizeof buf));
-	}
+	for (size_t i = 0; i < l->n; i++)
+		code_name(w, reg, l->v[i]);
 	td_jsonw_array_end(w);
 }
 

@@ -400,6 +400,14 @@ void td_jsonw_array_end(struct td_jsonw *w)
 	end(w, false);
 }
 
+void td_jsonw_plain(struct td_jsonw *w, const char *s, size_t n)
+{
+	before_value(w);
+	putch(w, '"');
+	put(w, s, n);
+	putch(w, '"');
+}
+
 void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n)
 {
 	before_value(w);

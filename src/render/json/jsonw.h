@@ -80,6 +80,9 @@ void td_jsonw_null(struct td_jsonw *w);
 void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n);
 /* n bytes at s (NUL bytes included, written as \u0000). */
 void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n);
+/* n bytes at s that need no escaping (printable ASCII but '"' and '\\',
+ * e.g. a registry name: tls_names.h), quoted, not scanned. */
+void td_jsonw_plain(struct td_jsonw *w, const char *s, size_t n);
 
 /* The same for NUL-terminated strings.  Inline so that the length of a
  * string literal is worked out by the compiler, not at every call. */
