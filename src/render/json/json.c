@@ -176,9 +176,9 @@ static void write_diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 {
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_string(w, TD_JKEY("code"), d->code);
-	td_jsonw_jk_string(w, TD_JKEY("severity"), td_severity_name(d->severity));
-	td_jsonw_jk_string(w, TD_JKEY("stage"), td_stage_name(d->stage));
-	td_jsonw_jk_string(w, TD_JKEY("gave_up"), td_party_name(d->gave_up));
+	td_jsonw_jk_word(w, TD_JKEY("severity"), td_severity_name(d->severity));
+	td_jsonw_jk_word(w, TD_JKEY("stage"), td_stage_name(d->stage));
+	td_jsonw_jk_word(w, TD_JKEY("gave_up"), td_party_name(d->gave_up));
 	td_jsonw_jk_string(w, TD_JKEY("summary"), d->summary);
 	kstrings(w, TD_JKEY("evidence"), &d->evidence);
 	td_jsonw_jkey(w, TD_JKEY("events"));
@@ -243,11 +243,11 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_uint(w, TD_JKEY("id"), c->id);
 	td_addr_format(buf, sizeof buf, &c->client_addr, c->client_port);
-	td_jsonw_jk_string(w, TD_JKEY("client"), buf);
+	td_jsonw_jk_word(w, TD_JKEY("client"), buf);  /* address and port: plain */
 	td_addr_format(buf, sizeof buf, &c->server_addr, c->server_port);
-	td_jsonw_jk_string(w, TD_JKEY("server"), buf);
+	td_jsonw_jk_word(w, TD_JKEY("server"), buf);
 	td_text_time(buf, sizeof buf, c->start_us);
-	td_jsonw_jk_string(w, TD_JKEY("start"), buf);
+	td_jsonw_jk_word(w, TD_JKEY("start"), buf);
 	td_jsonw_jkey(w, TD_JKEY("duration_ms"));
 	td_jsonw_fixed(w, td_out_rel_us(c, c->last_us), 3);
 	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
@@ -258,7 +258,7 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	kname_or_null(w, TD_JKEY("key_exchange_group"), TD_REG_GROUP,
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
-	td_jsonw_jk_string(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
+	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
 	td_json_client_hello(w, &c->ch);
 	td_json_server_hello(w, &c->sh);
 

@@ -21,7 +21,7 @@ static void kcert_time(struct td_jsonw *w, struct td_jkey key, const struct td_c
 {
 	char buf[40];
 	if (cert->parsed && td_out_cert_time(buf, sizeof buf, secs, false))
-		td_jsonw_jk_string(w, key, buf);
+		td_jsonw_jk_word(w, key, buf);
 	else
 		td_jsonw_jk_null(w, key);
 }

@@ -37,8 +37,8 @@ static bool alert_known(const struct td_event *e)
  * returns whether "length" follows. */
 static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 {
-	td_jsonw_jk_string(w, TD_JKEY("dir"), e->dir == TD_DIR_C2S ? "c2s" : "s2c");
-	td_jsonw_jk_string(w, TD_JKEY("event"), event_name(e->kind));
+	td_jsonw_jk_word(w, TD_JKEY("dir"), e->dir == TD_DIR_C2S ? "c2s" : "s2c");
+	td_jsonw_jk_word(w, TD_JKEY("event"), event_name(e->kind));
 	switch (e->kind) {
 	case TD_EV_HANDSHAKE:
 		kname(w, TD_JKEY("message"), TD_REG_HANDSHAKE, e->hs_type);
@@ -110,7 +110,7 @@ void td_json_alerts(struct td_jsonw *w, const struct td_conn *c)
 		if (e->kind != TD_EV_ALERT)
 			continue;
 		td_jsonw_object_begin(w);
-		td_jsonw_jk_string(w, TD_JKEY("from"), td_dir_from(e->dir));
+		td_jsonw_jk_word(w, TD_JKEY("from"), td_dir_from(e->dir));
 		if (alert_known(e)) {
 			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
 			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);

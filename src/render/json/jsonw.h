@@ -119,6 +119,13 @@ struct td_jkey {
 #define TD_JKEY(lit) ((struct td_jkey){ "\"" lit "\":", sizeof("\"" lit "\":") - 1 })
 void td_jsonw_jkey(struct td_jsonw *w, struct td_jkey k);
 
+/* key: s, for a word of the schema ("c2s", "alert"): a string td_jsonw_plain() may write. */
+static inline void td_jsonw_jk_word(struct td_jsonw *w, struct td_jkey k, const char *s)
+{
+	td_jsonw_jkey(w, k);
+	td_jsonw_plain(w, s, strlen(s));
+}
+
 static inline void td_jsonw_jk_string(struct td_jsonw *w, struct td_jkey k, const char *s)
 {
 	td_jsonw_jkey(w, k);
