@@ -20,6 +20,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "flow.h"
 #include "keylog.h"
 #include "reader.h"
@@ -270,7 +271,9 @@ bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record
 	/* Record sizes still drive the inference (td_fl_check_established) as for
 	 * records left encrypted. */
 	td_fl_after_record(f, dir, rec->type, rec->len, true);
-	if (e->sink->conn_update)
+	if (e->sink->conn_update) {
+		td_fate_judge(c, false);
 		e->sink->conn_update(e->sink, c);
+	}
 	return true;
 }

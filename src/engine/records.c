@@ -16,6 +16,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "flow.h"
 #include "reader.h"
 #include "x509.h"
@@ -418,8 +419,10 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 		break;
 	}
 	td_fl_after_record(f, dir, rec->type, rec->len, sd->encrypted);
-	if (e->sink->conn_update)
+	if (e->sink->conn_update) {
+		td_fate_judge(c, false);
 		e->sink->conn_update(e->sink, c);
+	}
 }
 
 /* Each record, then whether this side's next application data records

@@ -240,8 +240,8 @@ static void outcome_line(struct td_tui_doc *d, const struct td_conn *c, bool don
 	const char *what = td_tui_state_name(st, false);
 	if (done)
 		snprintf(buf, sizeof buf, "%c %s", td_tui_class_symbol(k),
-			 c->outcome == TD_OUTCOME_ESTABLISHED ? "ESTABLISHED"
-			 : c->outcome == TD_OUTCOME_FAILED ? "FAILED" : "INCOMPLETE");
+			 c->fate.outcome == TD_OUTCOME_ESTABLISHED ? "ESTABLISHED"
+			 : c->fate.outcome == TD_OUTCOME_FAILED ? "FAILED" : "INCOMPLETE");
 	else
 		snprintf(buf, sizeof buf, "%c in progress: %s", td_tui_class_symbol(k), what);
 	add_text(d, buf, k == TD_TUI_FAIL ? TD_TUI_A_FAIL : k == TD_TUI_WARN ? TD_TUI_A_WARN

@@ -822,7 +822,6 @@ static struct td_conn *conn_mtls_fail(void)
 	c->cipher = 0xc02f;
 	c->ske_group = 0x001d;
 	c->client_cv_scheme = 0x0804;
-	c->outcome = TD_OUTCOME_FAILED;
 
 	struct td_client_hello *ch = &c->ch;
 	ch->present = true;
@@ -900,6 +899,7 @@ static struct td_conn *conn_mtls_fail(void)
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
 	alert(c, 4100, TD_DIR_S2C, 2, 48, false);
 	td_test_event(c, 4200, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0, NULL);
+	td_test_fate(c, TD_OUTCOME_FAILED);
 	return c;
 }
 
@@ -925,7 +925,6 @@ static struct td_conn *conn_tls13(void)
 	c->tls = true;
 	c->version = TD_VERSION_TLS13;
 	c->cipher = 0x1301;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
 	c->ch.present = true;
 	c->ch.record_version = TD_VERSION_TLS10;
 	c->ch.legacy_version = TD_VERSION_TLS12;
@@ -947,6 +946,7 @@ static struct td_conn *conn_tls13(void)
 	c->dropped_events = 3;
 	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "odd \x1b[31mred\x1b[0m %s", "name"), TD_OK);
 	c->side[TD_DIR_S2C].cap_dropped = 100;
+	td_test_fate(c, TD_OUTCOME_ESTABLISHED);
 	return c;
 }
 
@@ -962,7 +962,7 @@ static struct td_conn *conn_partial(void)
 	c->start_us = T0;
 	c->last_us = T0;
 	c->partial = true;
-	c->outcome = TD_OUTCOME_INCOMPLETE;
+	td_test_fate(c, TD_OUTCOME_INCOMPLETE);
 	return c;
 }
 
@@ -1007,6 +1007,7 @@ static struct td_conn *conn_long(void)
 	e.kind = TD_EV_MALFORMED;
 	e.detail = big;
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
+	td_test_fate(c, TD_OUTCOME_FAILED);
 	return c;
 }
 
@@ -1773,7 +1774,6 @@ static void test_text_fail_reason(void)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct td_conn *c = conn_partial();
-		c->outcome = TD_OUTCOME_FAILED;
 		c->partial = false;
 		if (cases[i].kind == 0)
 			alert(c, 10, TD_DIR_S2C, 0, 0, true);
@@ -1781,6 +1781,7 @@ static void test_text_fail_reason(void)
 			td_test_event(c, 10, TD_DIR_C2S, TD_EV_TCP_RST, 0, 0, NULL);
 		else if (cases[i].kind == 2)
 			td_test_event(c, 10, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0, NULL);
+		td_test_fate(c, TD_OUTCOME_FAILED);
 		struct mem m;
 		CU_ASSERT_FATAL(mem_open(&m));
 		struct td_text_opts o = { .color = false, .verbose = false };

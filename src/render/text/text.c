@@ -102,20 +102,22 @@ static bool alert_known(const struct td_event *e)
 enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
 
 /* Why a failed connection failed, as the wire shows it: the event that
- * ended it (td_conn_end_event()). */
+ * ended it (its fate, conn.h). */
 static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
 {
-	size_t i = td_conn_end_event(c);
+	size_t i = c->fate.end;
 	if (i == SIZE_MAX)
 		return false;
 	const struct td_event *e = &c->events[i];
 	char nb[32];
-	if (e->kind == TD_EV_ALERT && alert_known(e))
+	enum td_end how = c->fate.how;
+	if (how == TD_END_FATAL_ALERT)
 		snprintf(buf, len, "%s sent fatal alert %s", td_dir_from(e->dir),
 			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-	else if (e->kind == TD_EV_ALERT)
-		snprintf(buf, len, "%s sent an encrypted alert", td_dir_from(e->dir));
-	else if (e->kind == TD_EV_TCP_RST)
+	else if (how == TD_END_ENCRYPTED_ALERT || how == TD_END_ALERT_SIZED)
+		snprintf(buf, len, "%s sent an encrypted alert%s", td_dir_from(e->dir),
+			 how == TD_END_ALERT_SIZED ? " (inferred)" : "");
+	else if (how == TD_END_RST)
 		snprintf(buf, len, "%s reset the connection", td_dir_from(e->dir));
 	else
 		snprintf(buf, len, "%s closed the connection", td_dir_from(e->dir));
@@ -184,7 +186,7 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 		td_tw_item(t, "  ", "resumed", IND_BLOCK, TD_TW_RESET);
 	if (c->partial)
 		td_tw_item(t, "  ", "partial capture", IND_BLOCK, TD_TW_YELLOW);
-	switch (c->outcome) {
+	switch (c->fate.outcome) {
 	case TD_OUTCOME_ESTABLISHED:
 		td_tw_item(t, "  ", "ESTABLISHED", IND_BLOCK, TD_TW_GREEN);
 		break;
@@ -751,8 +753,8 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
 	ts->conns++;
-	if ((unsigned)c->outcome < 3)
-		ts->outcome[c->outcome]++;
+	if ((unsigned)c->fate.outcome < 3)
+		ts->outcome[c->fate.outcome]++;
 	struct drops d = conn_drops(c);
 	ts->drops.events += d.events;
 	ts->drops.certs += d.certs;
