@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 	td_suite_redact_ca();
 	td_suite_model();
 	td_suite_fate();
+	td_suite_tui_agree();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

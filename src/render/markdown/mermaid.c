@@ -221,12 +221,15 @@ static void plan_make(struct plan *pl, const struct td_conn *c)
 	memset(pl, 0, sizeof *pl);
 	pl->n = c->n_events < TD_CAP_EVENTS ? c->n_events : TD_CAP_EVENTS;
 	pl->last_hl = SIZE_MAX;
-	const struct td_diagnosis *d = td_md_root(c);
+	/* The red band marks where a failure happened (the fate's root
+	 * cause, else its end event), nothing on other connections. */
+	bool failed = c->fate.outcome == TD_OUTCOME_FAILED;
+	const struct td_diagnosis *d = failed ? td_md_root(c) : NULL;
 	if (d && d->n_events > 0) {
 		for (size_t i = 0; i < d->n_events && i < TD_DIAG_EVENTS; i++)
 			if (d->events[i] < pl->n)
 				pl->hl[d->events[i]] = true;
-	} else if (c->fate.outcome == TD_OUTCOME_FAILED) {
+	} else if (failed) {
 		size_t e = c->fate.end;
 		if (e < pl->n)
 			pl->hl[e] = true;
