@@ -55,6 +55,24 @@ static size_t utf8_printable(const uint8_t *p, size_t n)
 	return k && !td_text_is_control(cp) ? k : 0;
 }
 
+size_t td_text_next(const uint8_t *p, size_t n, bool *printable)
+{
+	uint32_t cp = 0;
+	size_t k = td_text_utf8(p, n, &cp);
+	*printable = k && !td_text_is_control(cp);
+	return k ? k : 1;
+}
+
+size_t td_text_cols(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), cols = 0;
+	bool printable;
+	for (size_t i = 0; i < n; cols++)
+		i += td_text_next(p + i, n - i, &printable);
+	return cols;
+}
+
 char *td_text_sanitize(const uint8_t *p, size_t n)
 {
 	bool cut = false;

@@ -206,14 +206,7 @@ void td_tw_end(struct td_tw *t)
 /* Columns of a string as td_tw_put counts them. */
 size_t td_tw_str_cols(const char *s)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n = strlen(s), cols = 0;
-	for (size_t i = 0; i < n; cols++) {
-		uint32_t cp;
-		size_t k = td_text_utf8(p + i, n - i, &cp);
-		i += k ? k : 1;
-	}
-	return cols;
+	return td_text_cols(s);
 }
 
 /* Put s, cut to at most max columns with "..." at the end. */
