@@ -225,8 +225,11 @@ struct td_tui_doc {
 
 void td_tui_doc_init(struct td_tui_doc *d, size_t width);
 void td_tui_doc_cleanup(struct td_tui_doc *d);
-/* Append a copy of the line built in b. */
+/* Append a copy of the line built in b (doc.c, like the rest of the
+ * document's functions). */
 void td_tui_doc_add(struct td_tui_doc *d, const struct td_tui_lb *b, enum td_tui_attr a);
+/* Append s as one line, cut to the doc's width. */
+void td_tui_doc_text(struct td_tui_doc *d, const char *s, enum td_tui_attr a);
 /* Append s word-wrapped to the doc's width: the first line after prefix
  * (put as is), the next ones indented by indent columns. */
 void td_tui_doc_wrap(struct td_tui_doc *d, const char *prefix, const char *s,
