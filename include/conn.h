@@ -203,10 +203,88 @@ struct td_diagnosis {
 	size_t n_events;
 };
 
+/*
+ * The connection's fate: how it ended, decided once by td_fate_judge()
+ * (diagnose.h, src/diagnose/fate.c) and read by every sink (text, JSON,
+ * Markdown, Mermaid, --only-failed, the TUI); no sink re-derives it.
+ *
+ * The one definition of the outcome:
+ *   established  the handshake completed (both Finished seen, or
+ *                inferred from record sizes), no fatal alert was read,
+ *                and the client did not hang up right after it
+ *                (client_quit_after_handshake).  An error diagnosis on
+ *                an established connection leaves it established.
+ *   failed       something stopped it: a fatal alert read in clear or
+ *                decrypted; a TCP close (FIN or RST) once a hello had
+ *                been seen, or after cleartext from the client; a SYN
+ *                never answered; the client's hang-up right after the
+ *                handshake; or, at the end, a handshake that did not
+ *                complete and has an error diagnosis (a server that never
+ *                answered, say).
+ *   incomplete   none of these: the handshake did not complete and nothing
+ *                gave a verdict (the capture ended mid-handshake, the flow
+ *                was picked up after its handshake, the stream was
+ *                unusable).
+ * "Failed" everywhere (--only-failed, the Markdown failure sections, the
+ * TUI's red rows) means outcome == TD_OUTCOME_FAILED, nothing else.
+ */
 enum td_outcome {
-	TD_OUTCOME_INCOMPLETE = 0,  /* capture ended or stream unusable mid-handshake */
-	TD_OUTCOME_ESTABLISHED,     /* both sides finished the handshake */
-	TD_OUTCOME_FAILED           /* a fatal alert or a close ended it */
+	TD_OUTCOME_INCOMPLETE = 0,  /* no verdict: see above */
+	TD_OUTCOME_ESTABLISHED,     /* the handshake completed */
+	TD_OUTCOME_FAILED           /* something stopped it */
+};
+
+/* What ended the connection (td_fate.how): the event at td_fate.end, or,
+ * without one, how the engine stopped watching it. */
+enum td_end {
+	TD_END_NONE = 0,        /* nothing yet: still running, or reported open */
+	TD_END_FATAL_ALERT,     /* a fatal alert read in clear or decrypted */
+	TD_END_ENCRYPTED_ALERT, /* an alert record that could not be decrypted */
+	TD_END_ALERT_SIZED,     /* TLS 1.3 without keys: a protected record of an
+				   alert's size (inferred, see td_fate.alert) */
+	TD_END_RST,             /* a TCP reset */
+	TD_END_FIN,             /* a TCP FIN */
+	TD_END_IDLE,            /* no event: the idle timeout ended it */
+	TD_END_EVICTED,         /* no event: the flow table was full */
+	TD_END_CAPTURE          /* no event: the capture ended with it open */
+};
+
+/* How the engine stopped watching a connection (td_conn.stop). */
+enum td_stop {
+	TD_STOP_NONE = 0,       /* it closed, or it is still watched */
+	TD_STOP_IDLE,           /* the idle timeout (--idle-timeout) */
+	TD_STOP_EVICTED,        /* the flow table was full (--max-flows) */
+	TD_STOP_CAPTURE_END     /* the capture ended with the flow open */
+};
+
+struct td_fate {
+	bool judged;             /* td_fate_judge() ran: the fields below hold */
+	bool final;              /* ...on the finished connection (conn_done);
+				    false on a live update: outcome then tells
+				    where it stands so far (never failed for a
+				    SYN still unanswered, nor for an error
+				    diagnosis, which only come at the end) */
+	enum td_outcome outcome; /* the one outcome (see above) */
+	/* The event that ended the handshake, as the wire shows it: the first
+	 * fatal alert read, else the unreadable alert (fate.alert), else the
+	 * first TCP reset, else the first FIN; SIZE_MAX when none.  On an
+	 * established connection it is how it closed (a close_notify is no
+	 * end: it is a warning alert). */
+	size_t end;
+	enum td_end how;         /* what end is, or why there is none */
+	enum td_party by;        /* who sent end (NOBODY without one) */
+	/* The parts it is chosen from (timeline indexes, SIZE_MAX: none). */
+	size_t fatal;            /* the first fatal alert read */
+	/* The alert that could not be read: the first encrypted alert record,
+	 * or (TLS 1.3 without keys) the first protected record of an alert's
+	 * size; a later longer record from the same side cancels it (it was
+	 * data after all), and the next alert-sized one may take its place. */
+	size_t alert;
+	size_t first_close;      /* the first FIN or RST, whoever sent it */
+	enum td_party first_closer; /* its sender: who closed TCP first */
+	/* The root diagnosis: index in td_conn.diags of the first diagnosis of
+	 * severity error (they are sorted errors first), SIZE_MAX when none. */
+	size_t root;
 };
 
 /* Per-direction facts the engine tracks. */
@@ -251,7 +329,8 @@ struct td_conn {
 
 	uint16_t version;         /* negotiated version, 0 until known */
 	uint16_t cipher;          /* negotiated suite, 0 until known */
-	enum td_outcome outcome;
+	enum td_stop stop;        /* how the engine stopped watching it */
+	struct td_fate fate;      /* how it ended: td_fate_judge() (diagnose.h) */
 
 	struct td_side side[2];   /* by td_dir */
 
@@ -279,6 +358,8 @@ struct td_conn {
 					as public */
 };
 
+/* A new empty connection; its fate is unjudged (outcome incomplete, no
+ * end, no root).  NULL when memory runs out. */
 struct td_conn *td_conn_new(uint64_t id);
 void td_conn_free(struct td_conn *c);
 /* A deep copy (src/model/clone.c), for sinks that keep a connection
@@ -323,13 +404,6 @@ enum td_result td_conn_add_diagnosis(struct td_conn *c, struct td_diagnosis *d) 
 void td_diagnosis_cleanup(struct td_diagnosis *d);
 /* True when c has a diagnosis of severity error. */
 bool td_conn_has_error(const struct td_conn *c);
-
-/* The event that ended the handshake, as the wire shows it: the first
- * fatal alert read in clear or decrypted, else the first alert that
- * could not be read, else the first TCP reset, else the first FIN; its
- * index in c->events, or SIZE_MAX when there is none.  The one rule the
- * reports word "server sent fatal alert unknown_ca" from. */
-size_t td_conn_end_event(const struct td_conn *c);
 
 /* Printable names. */
 const char *td_outcome_name(enum td_outcome o);   /* "established", ... */

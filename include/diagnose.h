@@ -48,9 +48,24 @@ enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_
 				char *err, size_t errlen) TD_MUST_CHECK;
 void td_diagnoser_free(struct td_diagnoser *d);
 
-/* Diagnose c: append its diagnoses (c->diags), then remember what it
- * teaches about its server.  TD_ERR_NOMEM only. */
+/* Diagnose c: judge its fate (td_fate_judge(c, true)) for the rules,
+ * append its diagnoses (c->diags), judge its fate again with them (the
+ * root diagnosis, a stopped handshake's verdict), then remember what it
+ * teaches about its server.  TD_ERR_NOMEM only (the fate is judged
+ * whatever happens). */
 enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c) TD_MUST_CHECK;
+
+/*
+ * Decide c->fate (conn.h: the one definition of the outcome, the end
+ * event, who ended it, the root diagnosis) from the connection alone:
+ * its timeline, the engine's facts (handshake_done,
+ * client_quit_after_handshake, side[].fin/rst, cleartext, stop) and its
+ * diagnoses.  final: the engine is done with c (conn_done); false for a
+ * live update (conn_update).  Cheap (one pass over the timeline) and
+ * idempotent: calling it again after a change gives the fate of the
+ * changed connection.  Never fails.
+ */
+void td_fate_judge(struct td_conn *c, bool final);
 
 /* A note for the report about what could not be checked (no trust
  * store...), or NULL. */

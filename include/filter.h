@@ -5,8 +5,8 @@
  *
  *   engine -> filter sink -> text | json | markdown sink
  *
- * conn_done: a connection that is not failed (td_filter_failed()) is
- * skipped when only_failed; otherwise, with a redactor, a copy of it is
+ * conn_done: a connection whose fate (conn.h) is not failed is skipped
+ * when only_failed; otherwise, with a redactor, a copy of it is
  * made (td_conn_clone()), redacted (redact.h), handed to the inner sink
  * and freed; without one, it is handed over as it is.
  * conn_update (live views): every update is forwarded, redacted the same
@@ -32,16 +32,6 @@
 #include "conn.h"
 #include "redact.h"
 #include "sink.h"
-
-/*
- * What --only-failed keeps: a connection whose outcome is failed or
- * incomplete (it never finished its handshake: refused, unanswered,
- * reset, a fatal alert, cleartext to a TLS port, or a capture that
- * ended mid-handshake), or that has a diagnosis of severity error (an
- * established handshake the client abandoned, say).  An established
- * connection with only warnings or information is not failed.
- */
-bool td_filter_failed(const struct td_conn *c);
 
 /* A filter in front of inner (borrowed).  r: the redactor (borrowed),
  * NULL for none.  NULL when memory runs out. */

@@ -30,6 +30,24 @@ size_t td_text_utf8(const uint8_t *p, size_t n, uint32_t *cp);
 /* C0 and C1 controls and DEL: never printed as they are. */
 bool td_text_is_control(uint32_t cp);
 
+/* The next character of p (n > 0 bytes left) as the writers show it:
+ * returns the bytes it takes (1 or more); *printable tells whether they
+ * are printed as they are (a printable code point) or as one '?' (a
+ * byte that is not UTF-8, or a control character).  One column either
+ * way. */
+size_t td_text_next(const uint8_t *p, size_t n, bool *printable);
+
+/* Columns of s as the text, Markdown and TUI writers count them: one per
+ * character td_text_next() steps over.  The one width count of every
+ * writer (no East Asian wide forms: every code point is one column). */
+size_t td_text_cols(const char *s);
+/* The same for the n bytes at p. */
+size_t td_text_cols_n(const uint8_t *p, size_t n);
+
+/* How many of the n bytes at p, from the first, are printable ASCII
+ * (0x20..0x7e): each one column, printed as it is. */
+size_t td_text_ascii_run(const uint8_t *p, size_t n);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes), optionally with sep
  * between bytes (0 for none; then out needs 2n+1, else 3n). */
 void td_text_hex(char *out, const uint8_t *p, size_t n, char sep);

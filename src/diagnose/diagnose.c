@@ -181,7 +181,7 @@ static void learn(struct td_diagnoser *d, const struct td_conn *c)
 		s->addr = c->server_addr;
 		s->port = c->server_port;
 	}
-	if (c->outcome == TD_OUTCOME_ESTABLISHED) {
+	if (c->fate.outcome == TD_OUTCOME_ESTABLISHED) {
 		s->mem.version = c->version;
 		s->mem.cipher = c->cipher;
 	}
@@ -288,55 +288,35 @@ static void verify_chain(const struct td_trust *store, const struct td_chain *ch
 		out->verdict = TD_CHAIN_NOT_CHECKED;
 }
 
-/* The facts every rule reads. */
+/* The facts every rule reads; how the connection ended is its fate
+ * (td_fate_judge(), judged before the rules run). */
 static void facts(struct dx *x, const struct td_conn *c)
 {
 	memset(x, 0, sizeof *x);
 	x->c = c;
 	x->tls13 = c->sh.present && td_tls_version_is_13(c->version);
-	x->failed = c->outcome == TD_OUTCOME_FAILED;
+	x->failed = c->fate.outcome == TD_OUTCOME_FAILED;
 	x->hidden = x->tls13 && !c->server_chain.present;
+	const struct td_fate *fa = &c->fate;
+	if (fa->fatal != SIZE_MAX) {
+		x->fatal = &c->events[fa->fatal];
+		x->fatal_idx = fa->fatal;
+		x->fatal_from = dx_party(x->fatal->dir);
+	}
+	if (fa->alert != SIZE_MAX) {
+		x->enc_alert = &c->events[fa->alert];
+		x->enc_alert_idx = fa->alert;
+	}
+	if (fa->first_close != SIZE_MAX) {
+		x->close = &c->events[fa->first_close];
+		x->close_idx = fa->first_close;
+		x->closer = fa->first_closer;
+	}
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
-		switch (e->kind) {
-		case TD_EV_ALERT:
-			if ((!e->encrypted || e->decrypted) && e->alert_level == TD_ALERT_LEVEL_FATAL && !x->fatal) {
-				x->fatal = e;
-				x->fatal_idx = i;
-				x->fatal_from = e->dir == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
-			} else if (e->encrypted && !e->decrypted && !x->enc_alert) {
-				x->enc_alert = e;
-				x->enc_alert_idx = i;
-			}
-			break;
-		case TD_EV_ENCRYPTED:
-		case TD_EV_APPDATA:
-			if (x->tls13 && e->content_type == TD_CT_APPLICATION_DATA &&
-			    e->length == TLS13_ALERT_RECORD && !x->enc_alert) {
-				/* The last alert-sized record before a close counts; a
-				 * later data record from the same side cancels it. */
-				x->enc_alert = e;
-				x->enc_alert_idx = i;
-			} else if (x->enc_alert && e->dir == x->enc_alert->dir &&
-				   e->length > TLS13_ALERT_RECORD) {
-				x->enc_alert = NULL;
-			}
-			break;
-		case TD_EV_TCP_FIN:
-		case TD_EV_TCP_RST:
-			if (!x->close) {
-				x->close = e;
-				x->close_idx = i;
-				x->closer = e->dir == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
-			}
-			break;
-		case TD_EV_HANDSHAKE:
-			if (e->dir == TD_DIR_C2S && e->hs_type == TD_HS_CERTIFICATE)
-				x->client_sent_cert = true;
-			break;
-		default:
-			break;
-		}
+		if (e->kind == TD_EV_HANDSHAKE && e->dir == TD_DIR_C2S &&
+		    e->hs_type == TD_HS_CERTIFICATE)
+			x->client_sent_cert = true;
 	}
 	if (c->server_chain.n > 0)
 		x->server_leaf = &c->server_chain.certs[0];
@@ -373,6 +353,7 @@ static enum td_result store(struct td_conn *c, const struct finding *f)
 enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 {
 	struct dx x;
+	td_fate_judge(c, true);
 	facts(&x, c);
 	x.at = d->at ? d->at : (int64_t)(c->start_us / 1000000u);
 	x.mem = NULL;
@@ -393,7 +374,7 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 	if (!d->found) {
 		d->found = malloc(td_rules_count * sizeof *d->found);
 		if (!d->found)
-			return TD_ERR_NOMEM;
+			return TD_ERR_NOMEM;  /* the fate stands, judged without diagnoses */
 	}
 	struct finding *found = d->found;
 	size_t n = 0;
@@ -413,6 +394,8 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 		for (size_t i = 0; i < n && r == TD_OK; i++)
 			if (finding_rank(&found[i]) == rank)
 				r = store(c, &found[i]);
+	/* With its diagnoses: the root, and a stopped handshake's verdict. */
+	td_fate_judge(c, true);
 	/* A fact for --redact alone: no rule reads it. */
 	if (r == TD_OK && d->judge_public_cas)
 		r = td_judge_public_cas(d->system_store, c);

@@ -24,6 +24,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "flow.h"
 #include "keylog.h"
 #include "reader.h"

@@ -154,47 +154,20 @@ static void report(struct td_engine *e, struct td_conn *c)
 	release_ordered(e, false);
 }
 
-/* Decide the outcome from what was seen: established when the handshake
- * completed (td_fl_check_established) with no fatal alert in clear; failed
- * after a fatal alert or a close; incomplete otherwise. */
-static void finalize_outcome(const struct flow *f, struct td_conn *c)
+/* The engine's own facts for the fate (td_fate_judge(), conn.h): whether
+ * the handshake completed, and whether the client then hung up at once.
+ * The outcome itself is the fate's to decide. */
+static void handshake_facts(const struct flow *f, struct td_conn *c)
 {
-	bool fatal = false;
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct td_event *ev = &c->events[i];
-		if (ev->kind == TD_EV_ALERT && (!ev->encrypted || ev->decrypted) &&
-		    ev->alert_level == TD_ALERT_LEVEL_FATAL)
-			fatal = true;
-	}
 	c->handshake_done = f->established_us != 0;
-	if (f->established_us && !fatal) {
-		c->outcome = TD_OUTCOME_ESTABLISHED;
-		if (f->client_alert_after && !f->client_data_after) {
-			c->outcome = TD_OUTCOME_FAILED;
-			c->client_quit_after_handshake = true;
-			td_fl_nomem(c, td_conn_anomaly(c, td_fl_is_tls13(c)
-				? TD_AN_CLIENT_ALERT_AFTER_HANDSHAKE_INFERRED
-				: TD_AN_CLIENT_ALERT_AFTER_HANDSHAKE, TD_DIR_C2S, 0, NULL, NULL));
-		}
-		return;
+	td_fate_judge(c, true);
+	if (c->handshake_done && c->fate.fatal == SIZE_MAX && f->client_alert_after &&
+	    !f->client_data_after) {
+		c->client_quit_after_handshake = true;
+		td_fl_nomem(c, td_conn_anomaly(c, td_fl_is_tls13(c)
+			? TD_AN_CLIENT_ALERT_AFTER_HANDSHAKE_INFERRED
+			: TD_AN_CLIENT_ALERT_AFTER_HANDSHAKE, TD_DIR_C2S, 0, NULL, NULL));
 	}
-	bool closed = false;
-	for (int i = 0; i < 2; i++)
-		closed = closed || f->s[i].fin || f->s[i].rst;
-	/* A SYN never answered is a failed connection, whatever the capture
-	 * saw afterwards. */
-	bool syn = false, synack = false;
-	for (size_t i = 0; i < c->n_events; i++) {
-		syn = syn || c->events[i].kind == TD_EV_TCP_SYN;
-		synack = synack || c->events[i].kind == TD_EV_TCP_SYNACK;
-	}
-	/* A flow picked up after its handshake: its close says nothing. */
-	bool handshake_seen = c->ch.present || c->sh.present;
-	if (fatal || (closed && handshake_seen) || (syn && !synack) ||
-	    (closed && c->cleartext[TD_DIR_C2S]))
-		c->outcome = TD_OUTCOME_FAILED;
-	else
-		c->outcome = TD_OUTCOME_INCOMPLETE;
 }
 
 /* Flush what is buffered, judge, and hand the connection over. */
@@ -375,11 +348,13 @@ static void finish_conn(struct flow *f)
 	}
 	if (f->first_us)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
-	finalize_outcome(f, c);
+	handshake_facts(f, c);
 	release_buffers(f);
 	td_infer_records(c);
 	if (e->cfg.diagnoser)
 		td_fl_nomem(c, td_diagnose(e->cfg.diagnoser, c));
+	else
+		td_fate_judge(c, true);
 	if (candidate) {
 		if (!keep_candidate(e, c))
 			td_fl_conn_free(e, c);
@@ -396,6 +371,9 @@ static void on_evict(void *ctx, void *state, enum td_evict_reason why)
 		e->st.flows_evicted_full++;
 	else if (why == TD_EVICT_IDLE)
 		e->st.flows_idle++;
+	if (f->conn)
+		f->conn->stop = why == TD_EVICT_FULL ? TD_STOP_EVICTED
+			: why == TD_EVICT_IDLE ? TD_STOP_IDLE : TD_STOP_CAPTURE_END;
 	if (f->conn && why != TD_EVICT_FLUSH) {
 		td_fl_nomem(f->conn, td_conn_anomaly(f->conn, why == TD_EVICT_FULL
 			? TD_AN_FLOW_TABLE_FULL : TD_AN_IDLE_TIMEOUT, TD_DIR_C2S, 0, NULL, NULL));

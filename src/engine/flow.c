@@ -13,6 +13,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "flow.h"
 #include "sink.h"
 
@@ -142,5 +143,6 @@ void td_fl_notify(struct flow *f)
 	if (!c || !sink->conn_update || c->changes == f->notified)
 		return;
 	f->notified = c->changes;
+	td_fate_judge(c, false);  /* the live view shows a fate too */
 	sink->conn_update(sink, c);
 }

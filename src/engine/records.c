@@ -21,6 +21,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "flow.h"
 #include "reader.h"
 #include "tls_input.h"

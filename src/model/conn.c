@@ -13,8 +13,11 @@
 struct td_conn *td_conn_new(uint64_t id)
 {
 	struct td_conn *c = calloc(1, sizeof *c);
-	if (c)
-		c->id = id;
+	if (!c)
+		return NULL;
+	c->id = id;
+	c->fate.end = c->fate.fatal = c->fate.alert = c->fate.first_close = SIZE_MAX;
+	c->fate.root = SIZE_MAX;
 	return c;
 }
 
@@ -171,26 +174,6 @@ bool td_conn_has_error(const struct td_conn *c)
 		if (c->diags[i].severity == TD_SEV_ERROR)
 			return true;
 	return false;
-}
-
-/* RFC 8446 6: AlertLevel fatal(2). */
-
-size_t td_conn_end_event(const struct td_conn *c)
-{
-	size_t enc = SIZE_MAX, rst = SIZE_MAX, fin = SIZE_MAX;
-	for (size_t i = 0; i < c->n_events; i++) {
-		const struct td_event *e = &c->events[i];
-		bool known = !e->encrypted || e->decrypted;
-		if (e->kind == TD_EV_ALERT && known && e->alert_level == TD_ALERT_LEVEL_FATAL)
-			return i;
-		if (e->kind == TD_EV_ALERT && !known && enc == SIZE_MAX)
-			enc = i;
-		if (e->kind == TD_EV_TCP_RST && rst == SIZE_MAX)
-			rst = i;
-		if (e->kind == TD_EV_TCP_FIN && fin == SIZE_MAX)
-			fin = i;
-	}
-	return enc != SIZE_MAX ? enc : rst != SIZE_MAX ? rst : fin;
 }
 
 const char *td_severity_name(enum td_severity s)

@@ -26,11 +26,6 @@ struct filter_sink {
 	void *reached_ctx;
 };
 
-bool td_filter_failed(const struct td_conn *c)
-{
-	return c->outcome != TD_OUTCOME_ESTABLISHED || td_conn_has_error(c);
-}
-
 /* A redacted copy of c, or NULL when memory ran out (nothing may then be
  * written: a half-redacted copy is freed, never forwarded). */
 static struct td_conn *redacted_copy(struct td_redactor *r, const struct td_conn *c)
@@ -60,7 +55,7 @@ static void filter_conn_update(struct td_sink *s, const struct td_conn *c)
 static void filter_conn_done(struct td_sink *s, const struct td_conn *c)
 {
 	struct filter_sink *fs = (struct filter_sink *)s;
-	if (fs->only_failed && !td_filter_failed(c))
+	if (fs->only_failed && c->fate.outcome != TD_OUTCOME_FAILED)
 		return;
 	if (fs->limit && fs->forwarded >= fs->limit)
 		return;  /* -c: the rest, reported while the capture stops, is not wanted */

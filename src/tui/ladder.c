@@ -138,39 +138,17 @@ void td_tui_failing_events(const struct td_conn *c, bool *mark, size_t n)
 {
 	memset(mark, 0, n * sizeof *mark);
 	bool any = false;
-	for (size_t i = 0; i < c->n_diags && !any; i++) {
-		const struct td_diagnosis *d = &c->diags[i];
-		if (d->severity != TD_SEV_ERROR)
-			continue;
+	if (c->fate.root < c->n_diags) {
+		const struct td_diagnosis *d = &c->diags[c->fate.root];
 		for (size_t k = 0; k < d->n_events && k < TD_DIAG_EVENTS; k++)
 			if (d->events[k] < n) {
 				mark[d->events[k]] = true;
 				any = true;
 			}
-		break;  /* the root cause only */
 	}
-	if (any || c->outcome != TD_OUTCOME_FAILED)
-		return;
-	/* No pointer from a diagnosis: what ended the handshake. */
-	long enc = -1, rst = -1;
-	for (size_t i = 0; i < n && i < c->n_events; i++) {
-		const struct td_event *e = &c->events[i];
-		if (e->kind == TD_EV_ALERT && (!e->encrypted || e->decrypted) &&
-		    e->alert_level == TD_ALERT_LEVEL_FATAL) {
-			mark[i] = true;
-			return;
-		}
-		if (enc < 0 && ((e->kind == TD_EV_ALERT && e->encrypted && !e->decrypted) ||
-				(e->kind == TD_EV_ENCRYPTED && e->inferred &&
-				 strcmp(e->inferred, td_inf_alert) == 0)))
-			enc = (long)i;
-		if (rst < 0 && e->kind == TD_EV_TCP_RST)
-			rst = (long)i;
-	}
-	if (enc >= 0)
-		mark[enc] = true;
-	else if (rst >= 0)
-		mark[rst] = true;
+	/* No pointer from the root cause: what ended the handshake. */
+	if (!any && c->fate.outcome == TD_OUTCOME_FAILED && c->fate.end < n)
+		mark[c->fate.end] = true;
 }
 
 /* The arrow's body, exactly gap columns: head, fill, label centred. */
@@ -257,10 +235,7 @@ void td_tui_ladder(struct td_tui_doc *d, const struct td_conn *c)
 	bool mark[TD_CAP_EVENTS];
 	size_t n = c->n_events < TD_CAP_EVENTS ? c->n_events : TD_CAP_EVENTS;
 	td_tui_failing_events(c, mark, n);
-	const char *root = NULL;
-	for (size_t i = 0; i < c->n_diags && !root; i++)
-		if (c->diags[i].severity == TD_SEV_ERROR)
-			root = c->diags[i].code;
+	const char *root = c->fate.root < c->n_diags ? c->diags[c->fate.root].code : NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct td_event *e = &c->events[i];
 		struct arrow a;

@@ -87,7 +87,7 @@ static enum td_tui_state step(enum td_tui_state st, const struct td_event *e)
 enum td_tui_state td_tui_state_of(const struct td_conn *c, bool done)
 {
 	if (done) {
-		switch (c->outcome) {
+		switch (c->fate.outcome) {
 		case TD_OUTCOME_ESTABLISHED: return TD_TUI_ST_ESTABLISHED;
 		case TD_OUTCOME_FAILED: return TD_TUI_ST_FAILED;
 		case TD_OUTCOME_INCOMPLETE: return TD_TUI_ST_INCOMPLETE;
@@ -105,17 +105,16 @@ enum td_tui_state td_tui_state_of(const struct td_conn *c, bool done)
 
 enum td_tui_class td_tui_class_of(const struct td_conn *c, enum td_tui_state st, bool done)
 {
-	if (!done) {
-		if (st == TD_TUI_ST_ALERT || st == TD_TUI_ST_CLOSED)
-			return TD_TUI_FAIL;
-		return st == TD_TUI_ST_ESTABLISHED ? TD_TUI_OK : TD_TUI_RUNNING;
-	}
-	if (c->outcome == TD_OUTCOME_FAILED || td_conn_has_error(c))
+	/* Failed is the fate's word (conn.h), live as at the end. */
+	if (c->fate.outcome == TD_OUTCOME_FAILED)
 		return TD_TUI_FAIL;
-	if (c->outcome == TD_OUTCOME_INCOMPLETE)
+	if (!done)
+		return st == TD_TUI_ST_ESTABLISHED ? TD_TUI_OK : TD_TUI_RUNNING;
+	if (c->fate.outcome == TD_OUTCOME_INCOMPLETE)
 		return TD_TUI_WARN;
+	/* Established: a problem worth a look, not a failure. */
 	for (size_t i = 0; i < c->n_diags; i++)
-		if (c->diags[i].severity == TD_SEV_WARNING)
+		if (c->diags[i].severity != TD_SEV_INFO)
 			return TD_TUI_WARN;
 	return TD_TUI_OK;
 }
@@ -347,7 +346,7 @@ static size_t conn_size(const struct td_conn *c)
 static uint64_t fingerprint(const struct td_conn *c)
 {
 	const uint64_t v[] = {
-		c->n_events, c->dropped_events, c->n_diags, (uint64_t)c->outcome, c->version,
+		c->n_events, c->dropped_events, c->n_diags, (uint64_t)c->fate.outcome, c->version,
 		c->cipher, c->server_chain.n, c->client_chain.n, c->cr.present, c->ch.present,
 		c->sh.present, c->handshake_done, c->finished[0], c->finished[1],
 		c->anomalies.n, c->decrypted, c->tls, c->server_port, c->client_port,

@@ -46,25 +46,9 @@ void td_tui_lb_init(struct td_tui_lb *b)
 	b->cols = 0;
 }
 
-/* One code point of s at *i (n bytes left): its byte length, or 0 when it
- * is not printable UTF-8 (then one byte is skipped and '?' shown). */
-static size_t next_cp(const char *s, size_t n)
-{
-	uint32_t cp;
-	size_t k = td_text_utf8((const uint8_t *)s, n, &cp);
-	if (k == 0 || td_text_is_control(cp))
-		return 0;
-	return k;
-}
-
 size_t td_tui_str_cols(const char *s)
 {
-	size_t n = strlen(s), cols = 0;
-	for (size_t i = 0; i < n; cols++) {
-		size_t k = next_cp(s + i, n - i);
-		i += k ? k : 1;
-	}
-	return cols;
+	return td_text_cols(s);
 }
 
 /* Put one code point (k bytes at s, or '?' when k is 0). */
@@ -88,9 +72,10 @@ void td_tui_lb_put(struct td_tui_lb *b, const char *s, size_t max)
 	bool cut = td_tui_str_cols(s) > max;
 	size_t room = cut ? (max > 0 ? max - 1 : 0) : max;
 	for (size_t i = 0, c = 0; i < n && c < room; c++) {
-		size_t k = next_cp(s + i, n - i);
-		put_cp(b, s + i, k);
-		i += k ? k : 1;
+		bool printable;
+		size_t k = td_text_next((const uint8_t *)s + i, n - i, &printable);
+		put_cp(b, s + i, printable ? k : 0);
+		i += k;
 	}
 	if (cut && max > 0)
 		put_cp(b, "~", 1);

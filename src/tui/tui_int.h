@@ -109,7 +109,9 @@ const struct td_tui_row *td_tui_model_row(const struct td_tui_model *m, uint64_t
 
 /* The state of c from its latest events (running) or its outcome (done). */
 enum td_tui_state td_tui_state_of(const struct td_conn *c, bool done);
-/* The class of c given its state. */
+/* The class of c given its state: FAIL when its fate (conn.h) is failed,
+ * live or done; running, OK when established; done, WARN when incomplete
+ * or established with a warning or error diagnosis. */
 enum td_tui_class td_tui_class_of(const struct td_conn *c, enum td_tui_state st, bool done);
 /* "server flight", or with brief "srv flight" (11 columns at most). */
 const char *td_tui_state_name(enum td_tui_state s, bool brief);
@@ -223,16 +225,19 @@ struct td_tui_doc {
 
 void td_tui_doc_init(struct td_tui_doc *d, size_t width);
 void td_tui_doc_cleanup(struct td_tui_doc *d);
-/* Append a copy of the line built in b. */
+/* Append a copy of the line built in b (doc.c, like the rest of the
+ * document's functions). */
 void td_tui_doc_add(struct td_tui_doc *d, const struct td_tui_lb *b, enum td_tui_attr a);
+/* Append s as one line, cut to the doc's width. */
+void td_tui_doc_text(struct td_tui_doc *d, const char *s, enum td_tui_attr a);
 /* Append s word-wrapped to the doc's width: the first line after prefix
  * (put as is), the next ones indented by indent columns. */
 void td_tui_doc_wrap(struct td_tui_doc *d, const char *prefix, const char *s,
 		     size_t indent, enum td_tui_attr a);
 
 /* Timeline entries the failing step is made of: the root diagnosis's
- * events, else the first fatal alert, encrypted alert or reset of a
- * failed connection.  Sets mark[i] for event i (n = c->n_events). */
+ * events (c->fate.root), else the end event of a failed connection
+ * (c->fate.end).  Sets mark[i] for event i (n = c->n_events). */
 void td_tui_failing_events(const struct td_conn *c, bool *mark, size_t n);
 
 /* The ladder of c: a client column and a server column, one arrow per

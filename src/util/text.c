@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "caps.h"
 #include "text.h"
@@ -53,6 +56,85 @@ static size_t utf8_printable(const uint8_t *p, size_t n)
 	uint32_t cp = 0;
 	size_t k = td_text_utf8(p, n, &cp);
 	return k && !td_text_is_control(cp) ? k : 0;
+}
+
+size_t td_text_next(const uint8_t *p, size_t n, bool *printable)
+{
+	uint32_t cp = 0;
+	size_t k = td_text_utf8(p, n, &cp);
+	*printable = k && !td_text_is_control(cp);
+	return k ? k : 1;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The bytes of the 8 at p that are not printable ASCII, as their high
+ * bits: below 0x20 ((v - 0x20..) & ~v: a borrow only ever runs up from
+ * a byte that is itself flagged), 0x7f and above ((v + 0x01..) | v: a
+ * carry only from 0xff, flagged too).  On little-endian machines the
+ * lowest flag is the first such byte. */
+static uint64_t word_not_ascii(const uint8_t *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return (((x - ones * 0x20) & ~x) | (x + ones) | x) & highs;
+}
+#endif
+
+/* How many of the n bytes at p, from the first, are printable ASCII
+ * (0x20..0x7e): nearly all of a report, where a byte is a column.  By
+ * 16 bytes (SSE2) or 8, the last step overlapping the one before it
+ * (bytes already found printable) rather than going byte by byte. */
+size_t td_text_ascii_run(const uint8_t *p, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16) {
+		for (size_t i = 0;; i += 16) {
+			if (i > n - 16)
+				i = n - 16;
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			/* Signed: below 0x20, or 0x80 and above; and DEL. */
+			__m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+						   _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+			unsigned m = (unsigned)_mm_movemask_epi8(bad);
+			if (m)
+				return i + (size_t)__builtin_ctz(m);
+			if (i == n - 16)
+				return n;
+		}
+	}
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n >= 8) {
+		for (size_t i = 0;; i += 8) {
+			if (i > n - 8)
+				i = n - 8;
+			uint64_t m = word_not_ascii(p + i);
+			if (m)
+				return i + (size_t)__builtin_ctzll(m) / 8u;
+			if (i == n - 8)
+				return n;
+		}
+	}
+#endif
+	size_t i = 0;
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	return i;
+}
+
+size_t td_text_cols_n(const uint8_t *p, size_t n)
+{
+	size_t cols = td_text_ascii_run(p, n);
+	bool printable;
+	for (size_t i = cols; i < n; cols++)
+		i += td_text_next(p + i, n - i, &printable);
+	return cols;
+}
+
+size_t td_text_cols(const char *s)
+{
+	return td_text_cols_n((const uint8_t *)s, strlen(s));
 }
 
 char *td_text_sanitize(const uint8_t *p, size_t n)

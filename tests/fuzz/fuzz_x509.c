@@ -201,7 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c->version = 0x0303;
 	c->cipher = 0xc02f;
 	c->handshake_done = size & 2;
-	c->outcome = (size & 2) ? TD_OUTCOME_ESTABLISHED : TD_OUTCOME_FAILED;
+	c->fate.outcome = (size & 2) ? TD_OUTCOME_ESTABLISHED : TD_OUTCOME_FAILED;
 	struct td_chain *chain = server ? &c->server_chain : &c->client_chain;
 	chain->present = true;
 	chain->certs = certs;

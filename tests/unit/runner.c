@@ -101,6 +101,8 @@ int main(int argc, char **argv)
 	td_suite_tls_input();
 	td_suite_anomaly();
 	td_suite_textw();
+	td_suite_fate();
+	td_suite_tui_agree();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

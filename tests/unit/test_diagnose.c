@@ -228,7 +228,7 @@ static void set_sig_alg(struct td_cert *k, const char *alg)
 static void established(struct td_conn *c)
 {
 	c->handshake_done = true;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->fate.outcome = TD_OUTCOME_ESTABLISHED;
 }
 
 /* ---- the seed's table ------------------------------------------------- */
@@ -239,7 +239,7 @@ static void test_version_mismatch(void)
 	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.versions, TD_VERSION_TLS12), TD_OK);
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	alert(c, TD_DIR_S2C, 70);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "PROTOCOL_VERSION_MISMATCH", TD_STAGE_CLIENT_HELLO,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->evidence.v[0], "TLS 1.2"));
@@ -253,7 +253,7 @@ static void test_no_shared_cipher(void)
 	struct td_conn *c = conn();
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	alert(c, TD_DIR_S2C, 40);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "NO_SHARED_CIPHER", TD_STAGE_CLIENT_HELLO,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->evidence.v[0], "TLS_CHACHA20_POLY1305_SHA256"));
@@ -264,7 +264,7 @@ static void test_no_shared_cipher(void)
 	c = conn();
 	server_hello(c, TD_VERSION_TLS12);
 	alert(c, TD_DIR_S2C, 40);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	struct td_diagnoser *d = diagnoser();
 	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
 	CU_ASSERT_FALSE(has(c, "NO_SHARED_CIPHER"));
@@ -280,7 +280,7 @@ static void test_server_untrusted(void)
 	server_hello(c, TD_VERSION_TLS12);
 	lab_server_chain(c);
 	alert(c, TD_DIR_C2S, 48);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_UNTRUSTED", TD_STAGE_SERVER_CERTIFICATE,
 					    TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->fix, "'O=LMT Corp,CN=rootCA'"));
@@ -296,7 +296,7 @@ static void test_hostname(void)
 	c->handshake_done = true;
 	c->client_quit_after_handshake = true;
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "HOSTNAME_MISMATCH", TD_STAGE_AFTER_HANDSHAKE,
 					    TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->summary, "10.0.0.2"));
@@ -310,7 +310,7 @@ static void test_hostname(void)
 	server_hello(c, TD_VERSION_TLS12);
 	lab_server_chain(c);
 	c->handshake_done = true;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->fate.outcome = TD_OUTCOME_ESTABLISHED;
 	struct td_diagnoser *d = diagnoser();
 	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
 	CU_ASSERT_EQUAL(c->n_diags, 0);
@@ -325,7 +325,7 @@ static void test_client_aborted(void)
 	lab_server_chain(c);
 	cert_request(c, "O=LMT Corp,CN=clientCA");
 	alert(c, TD_DIR_C2S, 80);  /* internal_error, no Certificate */
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "CLIENT_ABORTED_AFTER_CERT_REQUEST",
 					    TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->fix, "O=LMT Corp,CN=clientCA"));
@@ -341,7 +341,7 @@ static void test_client_cert_missing(void)
 	c->client_chain.present = true;  /* empty Certificate */
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CERTIFICATE, 3);
 	alert(c, TD_DIR_S2C, 40);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "CLIENT_CERT_MISSING", TD_STAGE_CLIENT_CERTIFICATE,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->fix, "O=LMT Corp,CN=clientCA"));
@@ -358,7 +358,7 @@ static void test_client_untrusted(void)
 	add_cert(&c->client_chain, "CN=rogue-client", "O=Rogue Corp,CN=rogueClientCA", NULL);
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CERTIFICATE, 1300);
 	alert(c, TD_DIR_S2C, 48);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->fix, "O=Rogue Corp,CN=rogueClientCA"));
@@ -376,7 +376,7 @@ static void test_expired(void)
 	lab_server_chain(c);
 	c->server_chain.certs[0].not_after = 1650000000;  /* 2022, before the capture */
 	alert(c, TD_DIR_C2S, 45);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE,
 					    TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->fix, "tls-server.local"));
@@ -391,7 +391,7 @@ static void test_chain_incomplete(void)
 	add_cert(&c->server_chain, "O=LMT Corp,CN=tls-server.local", "O=LMT Corp,CN=intermediateCA",
 		 "DNS:tls-server.local");
 	alert(c, TD_DIR_C2S, 48);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CHAIN_INCOMPLETE",
 					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->fix, "O=LMT Corp,CN=intermediateCA"));
@@ -408,7 +408,7 @@ static void test_usage_and_key(void)
 	struct td_cert *k = add_cert(&c->client_chain, "CN=client", "O=LMT Corp,CN=clientCA", NULL);
 	CU_ASSERT_EQUAL(td_strlist_add(&k->ext_key_usage, "serverAuth"), TD_OK);
 	alert(c, TD_DIR_S2C, 43);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "CLIENT_CERT_WRONG_USAGE", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
 	td_conn_free(c);
 
@@ -419,7 +419,7 @@ static void test_usage_and_key(void)
 	add_cert(&c->client_chain, "CN=client", "O=LMT Corp,CN=clientCA", NULL);
 	c->client_cert_verify = true;
 	alert(c, TD_DIR_S2C, 51);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "CLIENT_KEY_MISMATCH", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
 	td_conn_free(c);
 }
@@ -430,7 +430,7 @@ static void test_alpn(void)
 	CU_ASSERT_EQUAL(td_strlist_add(&c->ch.alpn, "h2"), TD_OK);
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	alert(c, TD_DIR_S2C, 120);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "ALPN_MISMATCH", TD_STAGE_CLIENT_HELLO,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->evidence.v[0], "h2"));
@@ -450,7 +450,7 @@ static void test_encrypted_alert(void)
 	c->side[TD_DIR_C2S].encrypted_records = 2;
 	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 19);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "ENCRYPTED_ALERT", TD_STAGE_CLIENT_CERTIFICATE,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->fix, "SSLKEYLOGFILE"));
@@ -462,14 +462,14 @@ static void test_aborted_and_fallback(void)
 	struct td_conn *c = conn();
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "HANDSHAKE_ABORTED", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
 	td_conn_free(c);
 
 	c = conn();
 	server_hello(c, TD_VERSION_TLS12);
 	alert(c, TD_DIR_C2S, 10);  /* unexpected_message */
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "FATAL_ALERT", TD_STAGE_SERVER_HELLO, TD_PARTY_CLIENT);
 	td_conn_free(c);
 }
@@ -483,7 +483,7 @@ static void test_healthy(void)
 	c->sh.session_id_echo = true;
 	c->sh.hrr = false;
 	c->handshake_done = true;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->fate.outcome = TD_OUTCOME_ESTABLISHED;
 	struct td_diagnoser *d = diagnoser();
 	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
 	CU_ASSERT_FALSE(td_conn_has_error(c));
@@ -504,7 +504,7 @@ static void test_healthy(void)
 	c->server_chain.certs[0].key_bits = 1024;
 	cert_request(c, NULL);
 	c->handshake_done = true;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->fate.outcome = TD_OUTCOME_ESTABLISHED;
 	d = diagnoser();
 	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
 	CU_ASSERT_FALSE(td_conn_has_error(c));
@@ -522,7 +522,7 @@ static void test_capture_memory(void)
 	struct td_conn *ok = conn();
 	server_hello(ok, TD_VERSION_TLS13);
 	ok->handshake_done = true;
-	ok->outcome = TD_OUTCOME_ESTABLISHED;
+	ok->fate.outcome = TD_OUTCOME_ESTABLISHED;
 	CU_ASSERT_EQUAL(td_diagnose(d, ok), TD_OK);
 	td_conn_free(ok);
 
@@ -530,7 +530,7 @@ static void test_capture_memory(void)
 	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.versions, TD_VERSION_TLS12), TD_OK);
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	alert(c, TD_DIR_S2C, 70);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
 	CU_ASSERT_TRUE_FATAL(c->n_diags > 0);
 	CU_ASSERT_TRUE(contains(c->diags[0].fix, "Enable TLS 1.3 on the client"));
@@ -576,7 +576,7 @@ static void test_refused(void)
 {
 	struct td_conn *c = tcp_conn();
 	ev(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "TCP_CONNECTION_REFUSED", TD_STAGE_TCP,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(evidence_has(g, "SYN was answered by a RST"));
@@ -591,7 +591,7 @@ static void test_refused(void)
 	c = tcp_conn();
 	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
 	ev(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
 	CU_ASSERT_FALSE(has(c, "TCP_CONNECTION_REFUSED"));
 	CU_ASSERT_FALSE(has(c, "TCP_NO_ANSWER"));
@@ -600,7 +600,7 @@ static void test_refused(void)
 	/* the client's own RST after its SYN: the server refused nothing */
 	c = tcp_conn();
 	ev(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "TCP_NO_ANSWER", TD_STAGE_TCP, TD_PARTY_CLIENT);
 	CU_ASSERT_FALSE(has(c, "TCP_CONNECTION_REFUSED"));
 	td_conn_free(c);
@@ -640,7 +640,7 @@ static void test_plaintext(void)
 	c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
 	c->cleartext_bytes[TD_DIR_C2S] = 78;
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "PLAINTEXT_TO_TLS_PORT", TD_STAGE_CLIENT_HELLO,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(evidence_has(g, "\"GET / HTTP/1.1\""));
@@ -658,7 +658,7 @@ static void test_plaintext(void)
 	c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
 	alert(c, TD_DIR_S2C, 10);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	g = root(c, "PLAINTEXT_TO_TLS_PORT", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(evidence_has(g, "TLS alert (unexpected_message)"));
 	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
@@ -668,7 +668,7 @@ static void test_plaintext(void)
 	c = tcp_conn();
 	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
 	CU_ASSERT_FALSE(has(c, "PLAINTEXT_TO_TLS_PORT"));
 	td_conn_free(c);
@@ -678,7 +678,7 @@ static void test_plaintext(void)
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
 	CU_ASSERT_FALSE(has(c, "PLAINTEXT_TO_TLS_PORT"));
 	td_conn_free(c);
@@ -692,7 +692,7 @@ static void test_not_tls(void)
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	c->cleartext[TD_DIR_S2C] = strdup("HTTP/1.1 400 Bad Request");
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "NOT_TLS", TD_STAGE_CLIENT_HELLO, TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(evidence_has(g, "\"HTTP/1.1 400 Bad Request\""));
 	CU_ASSERT_TRUE(contains(g->summary, "10.0.0.2:8443"));
@@ -705,7 +705,7 @@ static void test_not_tls(void)
 	c = conn();
 	server_hello(c, TD_VERSION_TLS12);
 	c->cleartext[TD_DIR_S2C] = strdup("garbage");
-	c->outcome = TD_OUTCOME_INCOMPLETE;
+	c->fate.outcome = TD_OUTCOME_INCOMPLETE;
 	run(c);
 	CU_ASSERT_FALSE(has(c, "NOT_TLS"));
 	td_conn_free(c);
@@ -727,7 +727,7 @@ static void test_server_silent(void)
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);  /* closing after the client is allowed */
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_SILENT", TD_STAGE_CLIENT_HELLO,
 					    TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(evidence_has(g, "the client gave up and closed"));
@@ -744,7 +744,7 @@ static void test_server_silent(void)
 	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
 	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
-	c->outcome = TD_OUTCOME_INCOMPLETE;
+	c->fate.outcome = TD_OUTCOME_INCOMPLETE;
 	g = root(c, "SERVER_SILENT", TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY);
 	CU_ASSERT_TRUE(evidence_has(g, "until the capture ended"));
 	td_conn_free(c);
@@ -755,7 +755,7 @@ static void test_server_silent(void)
 	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
 	server_hello(c, TD_VERSION_TLS12);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
 	CU_ASSERT_FALSE(has(c, "SERVER_SILENT"));
 	CU_ASSERT_TRUE(has(c, "HANDSHAKE_ABORTED"));
@@ -767,7 +767,7 @@ static void test_server_silent(void)
 	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "HANDSHAKE_ABORTED", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
 	CU_ASSERT_FALSE(has(c, "SERVER_SILENT"));
 	td_conn_free(c);
@@ -790,7 +790,7 @@ static void test_server_not_yet_valid(void)
 	struct td_conn *c = lab_conn();
 	c->server_chain.certs[0].not_before = 1800000000;  /* 2027, after the capture */
 	alert(c, TD_DIR_C2S, 42);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_NOT_YET_VALID",
 					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(evidence_has(g, "'O=LMT Corp,CN=tls-server.local' is valid from "
@@ -836,7 +836,7 @@ static void test_client_expired(void)
 	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
 	k->not_after = 1650000000;  /* 2022 */
 	alert(c, TD_DIR_S2C, 45);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "CLIENT_CERT_EXPIRED", TD_STAGE_CLIENT_CERTIFICATE,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(evidence_has(g, "'CN=client' is valid until 2022-04-15 05:20:00 UTC"));
@@ -852,7 +852,7 @@ static void test_client_expired(void)
 	c = mtls();
 	c->server_chain.certs[0].not_after = 1650000000;
 	alert(c, TD_DIR_C2S, 45);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
 	CU_ASSERT_FALSE(has(c, "CLIENT_ABORTED_AFTER_CERT_REQUEST"));
@@ -862,7 +862,7 @@ static void test_client_expired(void)
 	c = mtls();
 	client_cert(c, "O=LMT Corp,CN=clientCA");
 	alert(c, TD_DIR_S2C, 48);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
 	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
 	td_conn_free(c);
@@ -874,7 +874,7 @@ static void test_client_not_yet_valid(void)
 	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
 	k->not_before = 1800000000;  /* 2027 */
 	alert(c, TD_DIR_S2C, 42);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "CLIENT_CERT_NOT_YET_VALID",
 					    TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(evidence_has(g, "'CN=client' is valid from 2027-01-15 08:00:00 UTC"));
@@ -888,7 +888,7 @@ static void test_client_not_yet_valid(void)
 	c = mtls();
 	client_cert(c, "O=LMT Corp,CN=clientCA");
 	alert(c, TD_DIR_S2C, 42);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
 	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_YET_VALID"));
 	td_conn_free(c);
@@ -908,7 +908,7 @@ static void test_not_yet_valid_expired_alert(void)
 	struct td_conn *c = lab_conn();
 	c->server_chain.certs[0].not_before = 1800000000;
 	alert(c, TD_DIR_C2S, 45);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "SERVER_CERT_NOT_YET_VALID", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_FALSE(has(c, "SERVER_CERT_EXPIRED"));
 	td_conn_free(c);
@@ -917,7 +917,7 @@ static void test_not_yet_valid_expired_alert(void)
 	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
 	k->not_before = 1800000000;
 	alert(c, TD_DIR_S2C, 45);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "CLIENT_CERT_NOT_YET_VALID", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
 	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
 	td_conn_free(c);
@@ -928,7 +928,7 @@ static void test_server_usage(void)
 	struct td_conn *c = lab_conn();
 	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage, "clientAuth"), TD_OK);
 	alert(c, TD_DIR_C2S, 43);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_WRONG_USAGE",
 					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->summary, "not allowed for server authentication"));
@@ -985,7 +985,7 @@ static void test_no_san(void)
 	c = lab_conn();
 	td_strlist_cleanup(&c->server_chain.certs[0].san);
 	alert(c, TD_DIR_C2S, 42);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	g = root(c, "SERVER_CERT_NO_SAN", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
 	CU_ASSERT_EQUAL(g->events[0], 3);  /* ClientHello, ServerHello, Certificate, alert */
@@ -1020,7 +1020,7 @@ static void test_weak_signature(void)
 	c = lab_conn();
 	set_sig_alg(&c->server_chain.certs[1], "sha1WithRSAEncryption");
 	alert(c, TD_DIR_C2S, 42);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
 	g = expect(c, "WEAK_SIGNATURE", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
 		   TD_PARTY_NOBODY);
@@ -1181,7 +1181,7 @@ static void test_ordering(void)
 	CU_ASSERT_EQUAL(td_strlist_add(&k->ext_key_usage, "serverAuth"), TD_OK);
 	alert(c, TD_DIR_S2C, 48);                   /* would be FATAL_ALERT alone */
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);     /* would be HANDSHAKE_ABORTED without it */
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
 	static const char *const want[] = {
 		"CLIENT_CERT_WRONG_USAGE", "CLIENT_CERT_UNTRUSTED",                 /* errors */
@@ -1220,7 +1220,7 @@ static struct td_conn *tls13_client_alert(int64_t leaf_not_after)
 	c->server_chain.certs[0].not_after = leaf_not_after;
 	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	return c;
 }
 
@@ -1246,7 +1246,7 @@ static void test_fallbacks(void)
 	c = lab_conn();
 	c->server_chain.certs[1].key_bits = 1024;
 	alert(c, TD_DIR_C2S, 10);  /* unexpected_message */
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "FATAL_ALERT", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_EQUAL_FATAL(c->n_diags, 2);
 	CU_ASSERT_STRING_EQUAL(c->diags[1].code, "WEAK_KEY");

@@ -60,7 +60,7 @@ static void rec_done(struct td_sink *s, const struct td_conn *c)
 		snprintf(x->sni, sizeof x->sni, "%s", c->ch.sni);
 	x->version = c->version;
 	x->cipher = c->cipher;
-	x->outcome = c->outcome;
+	x->outcome = c->fate.outcome;
 	x->client_port = c->client_port;
 	x->server_port = c->server_port;
 	x->partial = c->partial;

@@ -199,7 +199,7 @@ static struct td_conn *conn_hostile(uint64_t id)
 	c->tls = true;
 	c->version = TD_VERSION_TLS12;
 	c->cipher = 0xc02f;
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	c->ch.present = true;
 	c->ch.legacy_version = TD_VERSION_TLS12;
 	c->ch.sni = dup(HOSTILE);
@@ -270,7 +270,7 @@ static struct td_conn *conn_simple(uint64_t id, bool failed)
 	c->ch.present = true;
 	c->ch.sni = dup("example.org");
 	c->sh.present = true;
-	c->outcome = failed ? TD_OUTCOME_FAILED : TD_OUTCOME_ESTABLISHED;
+	c->fate.outcome = failed ? TD_OUTCOME_FAILED : TD_OUTCOME_ESTABLISHED;
 	ev(c, 0, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 500);
 	ev(c, 500, TD_DIR_S2C, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 90);
 	if (failed) {
@@ -590,6 +590,7 @@ static void test_hostile_conn(void)
 				.keylog = "k`ey.log", .trust_store = "system bundle" };
 	struct mem m;
 	mem_open(&m);
+	td_test_fate(c, c->fate.outcome);
 	CU_ASSERT_EQUAL(td_markdown_write_conn(m.f, c, &o), TD_OK);
 	mem_close(&m);
 	const char *r = m.buf;
@@ -659,6 +660,7 @@ static char *sink_run(struct td_conn **cs, size_t n, bool all)
 	st.last_us = T0 + 9000000u;
 	st.note = "no <trust> store | given";
 	for (size_t i = 0; i < n; i++) {
+		td_test_fate(cs[i], cs[i]->fate.outcome);
 		s->conn_done(s, cs[i]);
 		td_conn_free(cs[i]);  /* the sink must not keep it */
 		cs[i] = NULL;
@@ -752,11 +754,13 @@ static void test_caps(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	for (uint64_t i = 1; i <= ROWS; i++) {
 		struct td_conn *c = conn_simple(i, false);
+		td_test_fate(c, c->fate.outcome);
 		s->conn_done(s, c);
 		td_conn_free(c);
 	}
 	for (uint64_t i = ROWS + 1; i <= ROWS + DETAILS + MORE; i++) {
 		struct td_conn *c = conn_simple(i, true);
+		td_test_fate(c, c->fate.outcome);
 		s->conn_done(s, c);
 		td_conn_free(c);
 	}
@@ -791,7 +795,7 @@ static void test_caps(void)
 static void test_long_timeline(void)
 {
 	struct td_conn *c = conn_simple(9, false);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	while (c->n_events < TD_CAP_EVENTS)
 		ev(c, 1000 + c->n_events, c->n_events % 2 ? TD_DIR_S2C : TD_DIR_C2S, TD_EV_APPDATA, 0,
 		   10);
@@ -804,6 +808,7 @@ static void test_long_timeline(void)
 	diag(c, "FATAL_ALERT", TD_SEV_ERROR, "It stopped at 150.", NULL, NULL, at, 1);
 	struct mem m;
 	mem_open(&m);
+	td_test_fate(c, c->fate.outcome);
 	CU_ASSERT_EQUAL(td_markdown_write_conn(m.f, c, NULL), TD_OK);
 	mem_close(&m);
 	const char *r = m.buf;
@@ -833,10 +838,11 @@ static void test_empty_conn(void)
 {
 	struct td_conn *c = td_conn_new(5);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	c->partial = true;
 	struct mem m;
 	mem_open(&m);
+	td_test_fate(c, c->fate.outcome);
 	CU_ASSERT_EQUAL(td_markdown_write_conn(m.f, c, NULL), TD_OK);
 	mem_close(&m);
 	dump("unit-empty", m.buf);
@@ -863,6 +869,7 @@ static void test_story(void)
 	c->client_chain.present = true;
 	struct mem m;
 	mem_open(&m);
+	td_test_fate(c, c->fate.outcome);
 	CU_ASSERT_EQUAL(td_markdown_write_conn(m.f, c, NULL), TD_OK);
 	mem_close(&m);
 	const char *r = m.buf;
@@ -886,6 +893,7 @@ static void test_write_error(void)
 	if (!f)
 		return;  /* no /dev/full here: nothing to test */
 	struct td_conn *c = conn_simple(1, true);
+	td_test_fate(c, c->fate.outcome);
 	CU_ASSERT_EQUAL(td_markdown_write_conn(f, c, NULL), TD_ERR_IO);
 	fclose(f);
 	td_conn_free(c);

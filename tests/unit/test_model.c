@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * test_model.c - facts the model derives once for every renderer:
- * td_conn_end_event(), the event that ended a handshake.
+ * test_model.c - the event builder the output tests share, and the
+ * event that ended a handshake (the fate's end, td_fate_judge()) over a
+ * growing timeline.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <CUnit/CUnit.h>
 
 #include "conn.h"
+#include "diagnose.h"
 #include "tests.h"
 
 void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
@@ -32,6 +34,12 @@ void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_e
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
 }
 
+void td_test_fate(struct td_conn *c, enum td_outcome outcome)
+{
+	td_fate_judge(c, true);
+	c->fate.outcome = outcome;
+}
+
 enum { LEVEL_WARNING = 1, LEVEL_FATAL = 2, DESC_CLOSE_NOTIFY = 0, DESC_UNKNOWN_CA = 48 };
 
 static void add(struct td_conn *c, enum td_event_kind kind, enum td_dir dir, uint8_t level,
@@ -43,25 +51,31 @@ static void add(struct td_conn *c, enum td_event_kind kind, enum td_dir dir, uin
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &ev, NULL), TD_OK);
 }
 
+static size_t end_event(struct td_conn *c)
+{
+	td_fate_judge(c, true);
+	return c->fate.end;
+}
+
 /* Each case: the events in order, and the index that must be chosen. */
 static void test_end_event(void)
 {
 	struct td_conn *c = td_conn_new(1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), SIZE_MAX);  /* nothing happened */
+	CU_ASSERT_EQUAL(end_event(c), SIZE_MAX);  /* nothing happened */
 	add(c, TD_EV_HANDSHAKE, TD_DIR_C2S, 0, false, false);
 	add(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, false, false);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 1);          /* only a FIN */
+	CU_ASSERT_EQUAL(end_event(c), 1);          /* only a FIN */
 	add(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, false, false);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 2);          /* a reset before any FIN */
+	CU_ASSERT_EQUAL(end_event(c), 2);          /* a reset before any FIN */
 	add(c, TD_EV_ALERT, TD_DIR_S2C, 0, true, false);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 3);          /* an unreadable alert before both */
+	CU_ASSERT_EQUAL(end_event(c), 3);          /* an unreadable alert before both */
 	add(c, TD_EV_ALERT, TD_DIR_C2S, LEVEL_WARNING, false, false);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 3);          /* a warning alert ends nothing */
+	CU_ASSERT_EQUAL(end_event(c), 3);          /* a warning alert ends nothing */
 	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, true, true);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 5);          /* a decrypted fatal alert wins */
+	CU_ASSERT_EQUAL(end_event(c), 5);          /* a decrypted fatal alert wins */
 	add(c, TD_EV_ALERT, TD_DIR_C2S, LEVEL_FATAL, false, false);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 5);          /* the first fatal alert, not a later one */
+	CU_ASSERT_EQUAL(end_event(c), 5);          /* the first fatal alert, not a later one */
 	td_conn_free(c);
 
 	/* An encrypted alert never decrypted is not read as fatal, even if
@@ -70,7 +84,7 @@ static void test_end_event(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	add(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, false, false);
 	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, true, false);
-	CU_ASSERT_EQUAL(td_conn_end_event(c), 1);
+	CU_ASSERT_EQUAL(end_event(c), 1);
 	td_conn_free(c);
 }
 

@@ -793,7 +793,6 @@ static struct td_conn *conn_mtls_fail(void)
 	c->cipher = 0xc02f;
 	c->ske_group = 0x001d;
 	c->client_cv_scheme = 0x0804;
-	c->outcome = TD_OUTCOME_FAILED;
 
 	struct td_client_hello *ch = &c->ch;
 	ch->present = true;
@@ -871,6 +870,7 @@ static struct td_conn *conn_mtls_fail(void)
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
 	alert(c, 4100, TD_DIR_S2C, 2, 48, false);
 	td_test_event(c, 4200, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0, NULL);
+	td_test_fate(c, TD_OUTCOME_FAILED);
 	return c;
 }
 
@@ -896,7 +896,6 @@ static struct td_conn *conn_tls13(void)
 	c->tls = true;
 	c->version = TD_VERSION_TLS13;
 	c->cipher = 0x1301;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
 	c->ch.present = true;
 	c->ch.record_version = TD_VERSION_TLS10;
 	c->ch.legacy_version = TD_VERSION_TLS12;
@@ -919,6 +918,7 @@ static struct td_conn *conn_tls13(void)
 	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 9,
 					      "odd \x1b[31mred\x1b[0m name", NULL), TD_OK);
 	c->side[TD_DIR_S2C].cap_dropped = 100;
+	td_test_fate(c, TD_OUTCOME_ESTABLISHED);
 	return c;
 }
 
@@ -934,7 +934,7 @@ static struct td_conn *conn_partial(void)
 	c->start_us = T0;
 	c->last_us = T0;
 	c->partial = true;
-	c->outcome = TD_OUTCOME_INCOMPLETE;
+	td_test_fate(c, TD_OUTCOME_INCOMPLETE);
 	return c;
 }
 
@@ -980,6 +980,7 @@ static struct td_conn *conn_long(void)
 	e.kind = TD_EV_MALFORMED;
 	e.detail = big;
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_event(c, &e, NULL), TD_OK);
+	td_test_fate(c, TD_OUTCOME_FAILED);
 	return c;
 }
 
@@ -1750,7 +1751,6 @@ static void test_text_fail_reason(void)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct td_conn *c = conn_partial();
-		c->outcome = TD_OUTCOME_FAILED;
 		c->partial = false;
 		if (cases[i].kind == 0)
 			alert(c, 10, TD_DIR_S2C, 0, 0, true);
@@ -1758,6 +1758,7 @@ static void test_text_fail_reason(void)
 			td_test_event(c, 10, TD_DIR_C2S, TD_EV_TCP_RST, 0, 0, NULL);
 		else if (cases[i].kind == 2)
 			td_test_event(c, 10, TD_DIR_S2C, TD_EV_TCP_FIN, 0, 0, NULL);
+		td_test_fate(c, TD_OUTCOME_FAILED);
 		struct mem m;
 		CU_ASSERT_FATAL(mem_open(&m));
 		struct td_text_opts o = { .color = false, .verbose = false };

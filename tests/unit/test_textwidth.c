@@ -307,7 +307,7 @@ static struct td_conn *conn_wide(void)
 	c->version = TD_VERSION_TLS12;
 	c->cipher = 0xcca8;  /* TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, 43 columns */
 	c->ske_group = 29;
-	c->outcome = TD_OUTCOME_FAILED;
+	c->fate.outcome = TD_OUTCOME_FAILED;
 	c->partial = true;
 
 	struct td_client_hello *ch = &c->ch;
@@ -467,6 +467,7 @@ static void test_width_bounds(void)
 		struct td_sink *s = td_text_sink_new(f, &o);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 		struct td_conn *c = conn_wide();
+		td_test_fate(c, c->fate.outcome);
 		s->conn_done(s, c);
 		td_conn_free(c);
 		td_sink_free(s);

@@ -133,7 +133,6 @@ static struct td_conn *tls12_failure(bool check_states)
 static struct td_conn *tls12_failure_done(void)
 {
 	struct td_conn *c = tls12_failure(false);
-	c->outcome = TD_OUTCOME_FAILED;
 	c->cipher = 0xc02f;
 	c->cr.present = true;
 	CU_ASSERT_EQUAL(td_strlist_add(&c->cr.ca_names, "O=LMT Corp,CN=clientCA"), TD_OK);
@@ -141,6 +140,7 @@ static struct td_conn *tls12_failure_done(void)
 		 "Use a client certificate issued by 'O=LMT Corp,CN=clientCA'; this one is "
 		 "issued by 'O=Rogue Corp,CN=rogueClientCA'.", 13);
 	add_diag(c, "CLIENT_CERT_NOT_ACCEPTABLE", TD_SEV_WARNING, NULL, 8);
+	td_test_fate(c, TD_OUTCOME_FAILED);
 	return c;
 }
 
@@ -149,8 +149,10 @@ static struct td_conn *tls12_failure_done(void)
 static void test_state_tls12_failure(void)
 {
 	struct td_conn *c = tls12_failure(true);
+	td_fate_judge(c, false);  /* as the engine does for a live update */
 	CU_ASSERT_EQUAL(td_tui_class_of(c, td_tui_state_of(c, false), false), TD_TUI_FAIL);
-	c->outcome = TD_OUTCOME_FAILED;
+	td_fate_judge(c, true);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_FAILED);
 	CU_ASSERT_EQUAL(td_tui_state_of(c, true), TD_TUI_ST_FAILED);
 	CU_ASSERT_EQUAL(td_tui_class_of(c, TD_TUI_ST_FAILED, true), TD_TUI_FAIL);
 	CU_ASSERT_STRING_EQUAL(td_tui_state_name(TD_TUI_ST_FAILED, false), "failed");
@@ -188,14 +190,24 @@ static void test_state_tls13_established(void)
 	CU_ASSERT_EQUAL(td_tui_state_of(c, false), want[8]);
 	add_ev(c, TD_DIR_C2S, TD_EV_APPDATA, 0, 6);
 	CU_ASSERT_EQUAL(td_tui_state_of(c, false), want[9]);
+	c->finished[TD_DIR_C2S] = c->finished[TD_DIR_S2C] = true;
+	td_fate_judge(c, false);
 	CU_ASSERT_EQUAL(td_tui_class_of(c, want[9], false), TD_TUI_OK);
 	/* A normal close after the handshake does not turn it into "closed". */
 	add_ev(c, TD_DIR_C2S, TD_EV_TCP_FIN, 0, 7);
 	CU_ASSERT_EQUAL(td_tui_state_of(c, false), want[10]);
-	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->handshake_done = true;
+	td_fate_judge(c, true);
 	CU_ASSERT_EQUAL(td_tui_state_of(c, true), TD_TUI_ST_ESTABLISHED);
 	CU_ASSERT_EQUAL(td_tui_class_of(c, TD_TUI_ST_ESTABLISHED, true), TD_TUI_OK);
 	add_diag(c, "CERT_EXPIRING_SOON", TD_SEV_WARNING, NULL, 0);
+	td_fate_judge(c, true);
+	CU_ASSERT_EQUAL(td_tui_class_of(c, TD_TUI_ST_ESTABLISHED, true), TD_TUI_WARN);
+	/* An error diagnosis on an established connection: a warning row,
+	 * not a failure (its fate is established, conn.h). */
+	add_diag(c, "SOME_ERROR", TD_SEV_ERROR, NULL, 0);
+	td_fate_judge(c, true);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_ESTABLISHED);
 	CU_ASSERT_EQUAL(td_tui_class_of(c, TD_TUI_ST_ESTABLISHED, true), TD_TUI_WARN);
 	td_conn_free(c);
 }
@@ -207,6 +219,8 @@ static void test_state_closed_and_incomplete(void)
 	add_ev(c, TD_DIR_C2S, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 1);
 	add_ev(c, TD_DIR_S2C, TD_EV_TCP_RST, 0, 2);
 	CU_ASSERT_EQUAL(td_tui_state_of(c, false), TD_TUI_ST_CLOSED);
+	c->ch.present = true;
+	td_fate_judge(c, false);
 	CU_ASSERT_EQUAL(td_tui_class_of(c, TD_TUI_ST_CLOSED, false), TD_TUI_FAIL);
 	/* A close_notify is no failure; an encrypted alert mid-handshake is. */
 	struct td_conn *d = mk_conn(4, NULL);
@@ -217,12 +231,15 @@ static void test_state_closed_and_incomplete(void)
 	CU_ASSERT_EQUAL(td_tui_state_of(d, false), TD_TUI_ST_HELLO);
 	add_ev(d, TD_DIR_S2C, TD_EV_ALERT, 0, 3)->encrypted = true;
 	CU_ASSERT_EQUAL(td_tui_state_of(d, false), TD_TUI_ST_ALERT);
-	d->outcome = TD_OUTCOME_INCOMPLETE;
+	d->ch.present = true;
+	td_fate_judge(d, true);
 	CU_ASSERT_EQUAL(td_tui_state_of(d, true), TD_TUI_ST_INCOMPLETE);
 	CU_ASSERT_EQUAL(td_tui_class_of(d, TD_TUI_ST_INCOMPLETE, true), TD_TUI_WARN);
-	/* An error diagnosis makes it a failure whatever the outcome. */
-	add_diag(d, "TCP_NO_ANSWER", TD_SEV_ERROR, NULL, 0);
-	CU_ASSERT_EQUAL(td_tui_class_of(d, TD_TUI_ST_INCOMPLETE, true), TD_TUI_FAIL);
+	/* An error diagnosis on a handshake that stopped is its verdict. */
+	add_diag(d, "SERVER_SILENT", TD_SEV_ERROR, NULL, 0);
+	td_fate_judge(d, true);
+	CU_ASSERT_EQUAL(td_tui_state_of(d, true), TD_TUI_ST_FAILED);
+	CU_ASSERT_EQUAL(td_tui_class_of(d, TD_TUI_ST_FAILED, true), TD_TUI_FAIL);
 	td_conn_free(c);
 	td_conn_free(d);
 }
@@ -259,7 +276,7 @@ static void test_model_rows_by_id(void)
 	CU_ASSERT_NOT_EQUAL(r->gen, gen);
 	CU_ASSERT_EQUAL(r->conn->n_events, c->n_events);
 	/* Done: final, counted, out of the hash (a later id makes a new row). */
-	c->outcome = TD_OUTCOME_FAILED;
+	td_test_fate(c, TD_OUTCOME_FAILED);
 	CU_ASSERT_EQUAL(td_tui_model_update(&m, c, true), TD_OK);
 	CU_ASSERT_TRUE(r->done);
 	CU_ASSERT_EQUAL(r->state, TD_TUI_ST_FAILED);
@@ -357,7 +374,7 @@ static void test_filter_and_view(void)
 	struct td_conn *f = tls12_failure_done();
 	CU_ASSERT_EQUAL(td_tui_model_update(&m, f, true), TD_OK);
 	struct td_conn *ok = mk_conn(2, "API.Example.com");
-	ok->outcome = TD_OUTCOME_ESTABLISHED;
+	td_test_fate(ok, TD_OUTCOME_ESTABLISHED);
 	ok->server_addr.b[3] = 9;
 	CU_ASSERT_EQUAL(td_tui_model_update(&m, ok, true), TD_OK);
 	struct td_conn *run = mk_conn(3, "other.test");
@@ -580,21 +597,26 @@ static void test_ladder_250(void) { check_ladder(250); }
 
 static void test_failing_fallback(void)
 {
-	/* No diagnosis pointing anywhere: the first fatal alert of a failure,
-	 * else an encrypted alert, else a reset. */
+	/* No diagnosis pointing anywhere: the fate's end event of a failure
+	 * (a fatal alert, else an encrypted alert, else a reset). */
 	struct td_conn *c = tls12_failure(false);
-	c->outcome = TD_OUTCOME_FAILED;
+	c->ch.present = true;
+	td_fate_judge(c, true);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_FAILED);
 	bool mark[32];
 	td_tui_failing_events(c, mark, c->n_events);
 	for (size_t i = 0; i < c->n_events; i++)
 		CU_ASSERT_EQUAL(mark[i], i == 13);
 	c->events[13].encrypted = true;
+	td_fate_judge(c, true);
 	td_tui_failing_events(c, mark, c->n_events);
 	CU_ASSERT_TRUE(mark[13]);
 	c->events[13].kind = TD_EV_TCP_RST;
+	td_fate_judge(c, true);
 	td_tui_failing_events(c, mark, c->n_events);
 	CU_ASSERT_TRUE(mark[13]);
-	c->outcome = TD_OUTCOME_ESTABLISHED;  /* nothing failed: nothing marked */
+	c->handshake_done = true;  /* nothing failed: nothing marked */
+	td_fate_judge(c, true);
 	td_tui_failing_events(c, mark, c->n_events);
 	for (size_t i = 0; i < c->n_events; i++)
 		CU_ASSERT_FALSE(mark[i]);
@@ -790,8 +812,8 @@ static void test_keys_less(void)
 	CU_ASSERT_EQUAL_FATAL(td_tui_model_init(&m, 16, 1u << 30), TD_OK);
 	for (uint64_t i = 0; i < ROWS; i++) {
 		struct td_conn *c = mk_conn(i + 1, "tls-server.local");
-		c->outcome = i == 2 || i == 5 || i == 6 ? TD_OUTCOME_FAILED
-			: TD_OUTCOME_ESTABLISHED;
+		td_test_fate(c, i == 2 || i == 5 || i == 6 ? TD_OUTCOME_FAILED
+			     : TD_OUTCOME_ESTABLISHED);
 		CU_ASSERT_EQUAL(td_tui_model_update(&m, c, true), TD_OK);
 		td_conn_free(c);
 	}

@@ -266,6 +266,28 @@ static void test_dynbuf_budget(void)
 	CU_ASSERT_EQUAL(budget.used, 0);
 }
 
+/* The one width count of the writers (text, Markdown, TUI): a column per
+ * code point, a byte that is not UTF-8 or a control character counting
+ * as the one '?' shown for it. */
+static void test_text_cols(void)
+{
+	static const struct { const char *s; size_t cols; } cases[] = {
+		{ "", 0 }, { "abc", 3 }, { "é", 1 }, { "✅ ok", 4 }, { "\xf0\x9f\x94\x92", 1 },
+		{ "a\xff" "b", 3 },        /* an invalid byte: one '?' */
+		{ "\xc2\x85x", 2 },       /* NEL, a C1 control: one '?' */
+		{ "\xe2\x82", 2 },        /* cut short: each byte a '?' */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CU_ASSERT_EQUAL(td_text_cols(cases[i].s), cases[i].cols);
+	bool printable;
+	CU_ASSERT_EQUAL(td_text_next((const uint8_t *)"\xc2\x85", 2, &printable), 2);
+	CU_ASSERT_FALSE(printable);
+	CU_ASSERT_EQUAL(td_text_next((const uint8_t *)"\xff", 1, &printable), 1);
+	CU_ASSERT_FALSE(printable);
+	CU_ASSERT_EQUAL(td_text_next((const uint8_t *)"\xc3\xa9", 2, &printable), 2);
+	CU_ASSERT_TRUE(printable);
+}
+
 void td_suite_util(void)
 {
 	CU_pSuite s = td_test_suite("util");
@@ -274,6 +296,7 @@ void td_suite_util(void)
 	td_test_add(s, "reader vectors", test_reader_vectors);
 	td_test_add(s, "reader lying lengths", test_reader_lying_length);
 	td_test_add(s, "dynbuf cap", test_dynbuf);
+	td_test_add(s, "text columns", test_text_cols);
 	td_test_add(s, "dynbuf shared budget", test_dynbuf_budget);
 	td_test_add(s, "lists cap", test_lists);
 	td_test_add(s, "sanitize", test_sanitize);

@@ -724,7 +724,7 @@ static struct td_conn *chain_conn(const struct certs *chain, uint64_t start_s)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	c->tls = true;
 	c->start_us = start_s * 1000000u;
-	c->outcome = TD_OUTCOME_ESTABLISHED;
+	c->fate.outcome = TD_OUTCOME_ESTABLISHED;
 	c->handshake_done = true;
 	c->ch.present = true;
 	c->sh.present = true;

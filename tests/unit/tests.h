@@ -39,11 +39,18 @@ void td_suite_model(void);
 void td_suite_tls_input(void);
 void td_suite_anomaly(void);
 void td_suite_textw(void);
+void td_suite_fate(void);
+void td_suite_tui_agree(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a
  * handshake type, a length and a detail (copied; NULL for none). */
 void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
 		   uint8_t hs, uint32_t len, const char *detail);
+
+/* Judge c's fate (td_fate_judge(c, true)) as the engine does before a
+ * sink sees it, then give it the outcome the test means (a built
+ * connection need not carry every fact the engine would have). */
+void td_test_fate(struct td_conn *c, enum td_outcome outcome);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);

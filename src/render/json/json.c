@@ -258,7 +258,7 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	kname_or_null(w, TD_JKEY("key_exchange_group"), TD_REG_GROUP,
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
-	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->outcome));
+	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
 	td_json_client_hello(w, &c->ch);
 	td_json_server_hello(w, &c->sh);
 
@@ -292,8 +292,8 @@ static bool line_buffered(FILE *f)
 static void count_conn(struct json_sink *js, const struct td_conn *c)
 {
 	js->conns++;
-	if ((unsigned)c->outcome < 3)
-		js->outcome[c->outcome]++;
+	if ((unsigned)c->fate.outcome < 3)
+		js->outcome[c->fate.outcome]++;
 	if (td_conn_has_error(c))
 		js->with_errors++;
 	for (size_t i = 0; i < c->n_diags; i++) {

@@ -227,12 +227,12 @@ static bool spool_open(struct md_sink *ms, size_t k)
 static void md_conn_done(struct td_sink *s, const struct td_conn *c)
 {
 	struct md_sink *ms = (struct md_sink *)s;
-	bool fail = td_md_is_failure(c);
+	bool fail = c->fate.outcome == TD_OUTCOME_FAILED;
 	size_t k = fail ? 0 : 1;
 	ms->conns++;
 	ms->failures += fail;
-	if ((unsigned)c->outcome < 3)
-		ms->outcome[c->outcome]++;
+	if ((unsigned)c->fate.outcome < 3)
+		ms->outcome[c->fate.outcome]++;
 	if (ms->conns == 1 || c->start_us < ms->first_us)
 		ms->first_us = c->start_us;
 	if (c->last_us > ms->last_us)
@@ -617,14 +617,15 @@ enum td_result td_markdown_write_conn(FILE *out, const struct td_conn *c,
 	rows.v = &row;
 	rows.n = 1;
 	write_summary(out, &rows, 1, false);
-	if (td_md_is_failure(c)) {
+	bool fail = c->fate.outcome == TD_OUTCOME_FAILED;
+	if (fail) {
 		/* Borrowed strings: the brief is not kept. */
 		const struct td_diagnosis *d = td_md_root(c);
 		struct md_brief b = { .id = c->id, .code = d ? d->code : NULL,
 				      .summary = d ? d->summary : NULL, .fix = d ? d->fix : NULL };
 		write_briefs(out, &b, 1, 1);
 	}
-	fputs(td_md_is_failure(c) ? "## Failed connection\n\n" : "## Connection details\n\n", out);
+	fputs(fail ? "## Failed connection\n\n" : "## Connection details\n\n", out);
 	td_md_conn_section(out, c, o);
 	if (fflush(out) != 0 || ferror(out))
 		return TD_ERR_IO;

@@ -191,8 +191,7 @@ static void story_hello(FILE *f, const struct td_conn *c)
 /* The connection ended with something the client sent. */
 static bool client_ended(const struct td_conn *c)
 {
-	size_t i = td_conn_end_event(c);
-	return i != SIZE_MAX && c->events[i].dir == TD_DIR_C2S;
+	return c->fate.by == TD_PARTY_CLIENT;
 }
 
 static void story_certs(FILE *f, const struct td_conn *c, const struct td_md_opts *o)
@@ -283,8 +282,8 @@ static const char *alert_meaning(uint8_t desc)
 static void story_end(FILE *f, const struct td_conn *c)
 {
 	char nb[32], when[32];
-	size_t i = td_conn_end_event(c);
-	if (c->outcome == TD_OUTCOME_ESTABLISHED) {
+	size_t i = c->fate.end;
+	if (c->fate.outcome == TD_OUTCOME_ESTABLISHED) {
 		fputs("The handshake succeeded: the connection was set up and encrypted", f);
 		if (c->client_quit_after_handshake)
 			fputs(", but the client hung up right away without sending anything, which is "
@@ -293,32 +292,33 @@ static void story_end(FILE *f, const struct td_conn *c)
 		return;
 	}
 	if (i == SIZE_MAX) {
-		if (c->outcome == TD_OUTCOME_INCOMPLETE)
+		if (c->fate.outcome == TD_OUTCOME_INCOMPLETE)
 			fputs("The capture ends before the handshake did. ", f);
 		return;
 	}
 	const struct td_event *e = &c->events[i];
 	td_md_rel(when, sizeof when, td_out_rel_us(c, e->ts_us));
 	const char *who = side_name(e->dir);
-	switch (e->kind) {
-	case TD_EV_ALERT:
-		if (e->encrypted && !e->decrypted) {
-			fprintf(f, "Then the %s sent an encrypted error message (an alert whose reason "
-				"cannot be read) and the connection ended, %s after it began. ", who,
-				when + 1);
-		} else {
-			const char *meaning = alert_meaning(e->alert_desc);
-			fprintf(f, "Then **the %s hung up with the error ", who);
-			td_md_code(f, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-			fprintf(f, "** (a fatal alert%s%s), %s after the connection began. ",
-				meaning ? ", meaning " : "", meaning ? meaning : "", when + 1);
-		}
+	switch (c->fate.how) {
+	case TD_END_ENCRYPTED_ALERT:
+	case TD_END_ALERT_SIZED:
+		fprintf(f, "Then the %s sent an encrypted error message (an alert whose reason "
+			"cannot be read%s) and the connection ended, %s after it began. ", who,
+			c->fate.how == TD_END_ALERT_SIZED ? ", known by its size" : "", when + 1);
 		break;
-	case TD_EV_TCP_RST:
+	case TD_END_FATAL_ALERT: {
+		const char *meaning = alert_meaning(e->alert_desc);
+		fprintf(f, "Then **the %s hung up with the error ", who);
+		td_md_code(f, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
+		fprintf(f, "** (a fatal alert%s%s), %s after the connection began. ",
+			meaning ? ", meaning " : "", meaning ? meaning : "", when + 1);
+		break;
+	}
+	case TD_END_RST:
 		fprintf(f, "Then **the %s cut the connection** (a TCP reset), %s after it began. ",
 			who, when + 1);
 		break;
-	case TD_EV_TCP_FIN:
+	case TD_END_FIN:
 		fprintf(f, "Then **the %s closed the connection**%s, %s after it began. ", who,
 			c->handshake_done ? "" : " before the handshake was over", when + 1);
 		break;
@@ -411,7 +411,7 @@ static void diag_full(FILE *f, const struct td_conn *c, const struct td_diagnosi
 
 static void diagnoses(FILE *f, const struct td_conn *c)
 {
-	bool fail = td_md_is_failure(c);
+	bool fail = c->fate.outcome == TD_OUTCOME_FAILED;
 	fputs(fail ? "#### Why it failed and what to do\n\n" : "#### Diagnosis\n\n", f);
 	if (c->n_diags == 0) {
 		fputs(fail ? "No rule explains this failure; the diagram shows where it stopped.\n\n"

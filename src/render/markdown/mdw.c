@@ -21,18 +21,6 @@
 
 /* ---- escaping ---- */
 
-static size_t count_cp(const char *s)
-{
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n = strlen(s), cps = 0;
-	for (size_t i = 0; i < n; cps++) {
-		uint32_t cp;
-		size_t k = td_text_utf8(p + i, n - i, &cp);
-		i += k ? k : 1;
-	}
-	return cps;
-}
-
 static void put_ascii(FILE *f, char ch)
 {
 	switch (ch) {
@@ -64,7 +52,7 @@ static void put_escaped(FILE *f, const char *s, size_t max, bool start)
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = strlen(s), i = 0, cps = 0;
 	size_t limit = SIZE_MAX;
-	if (max > 0 && count_cp(s) > max)
+	if (max > 0 && td_text_cols(s) > max)
 		limit = max - 1;
 	if (start) {
 		/* Four blanks would start a code block, a marker a list or a

@@ -92,21 +92,17 @@ void td_md_table_end(struct td_md_table *t);
 
 /* ---- timeline facts, shared (mermaid.c) ---- */
 
-/* A failure for the report: it failed, or has an error diagnosis. */
-bool td_md_is_failure(const struct td_conn *c);
-
-/* The root cause: the first error diagnosis, else the first one; NULL
- * when there is none. */
+/* The root cause (the fate's root, conn.h): the first error diagnosis;
+ * NULL when there is none. */
 const struct td_diagnosis *td_md_root(const struct td_conn *c);
 
-
-/* How a connection ended, copied out of it so that the summary table can
- * be written after the connection is gone. */
+/* How a connection ended (its fate, conn.h), copied out of it so that
+ * the summary table can be written after the connection is gone. */
 struct td_md_fate {
 	enum td_outcome outcome;
+	enum td_end how;
 	bool resumed;          /* PSK or session id echo */
-	bool quit_after;       /* client_quit_after_handshake */
-	bool has_end;          /* end holds the event td_conn_end_event() found */
+	bool has_end;          /* end holds the fate's end event */
 	struct td_event end;   /* its detail is always NULL */
 };
 void td_md_fate(struct td_md_fate *fa, const struct td_conn *c);

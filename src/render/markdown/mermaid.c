@@ -27,8 +27,8 @@
  * first ones, the last ones and those around the root cause.
  *
  * The file also holds the timeline facts the rest of the report shares
- * (mdw.h): which event ended a failed handshake, the root cause, the
- * outcome phrase, relative times and message names.
+ * (mdw.h): the outcome phrase (from the connection's fate, conn.h),
+ * relative times and message names.
  */
 #include "config.h"
 
@@ -58,27 +58,19 @@ _Static_assert(HEAD + TAIL + TD_DIAG_EVENTS * (2 * AROUND + 1) <= TD_MD_ARROWS,
 
 /* ---- how a connection ended, and other timeline facts (mdw.h) ---- */
 
-bool td_md_is_failure(const struct td_conn *c)
-{
-	return c->outcome == TD_OUTCOME_FAILED || td_conn_has_error(c);
-}
-
 const struct td_diagnosis *td_md_root(const struct td_conn *c)
 {
-	for (size_t i = 0; i < c->n_diags; i++)
-		if (c->diags[i].severity == TD_SEV_ERROR)
-			return &c->diags[i];
-	return c->n_diags ? &c->diags[0] : NULL;
+	return c->fate.root < c->n_diags ? &c->diags[c->fate.root] : NULL;
 }
 
 void td_md_fate(struct td_md_fate *fa, const struct td_conn *c)
 {
 	memset(fa, 0, sizeof *fa);
-	fa->outcome = c->outcome;
+	fa->outcome = c->fate.outcome;
+	fa->how = c->fate.how;
 	fa->resumed = c->sh.present && (c->sh.psk || c->sh.session_id_echo);
-	fa->quit_after = c->client_quit_after_handshake;
-	size_t i = td_conn_end_event(c);
-	if (i != SIZE_MAX) {
+	size_t i = c->fate.end;
+	if (i < c->n_events) {
 		fa->has_end = true;
 		fa->end = c->events[i];
 		fa->end.detail = NULL;
@@ -103,19 +95,20 @@ void td_md_outcome(FILE *f, const struct td_md_fate *fa)
 	const struct td_event *e = &fa->end;
 	const char *who = e->dir == TD_DIR_C2S ? "client" : "server";
 	char nb[32];
-	switch (e->kind) {
-	case TD_EV_ALERT:
-		if (e->encrypted && !e->decrypted) {
-			fprintf(f, ": the %s sent an encrypted alert", who);
-		} else {
-			fprintf(f, ": the %s sent the fatal alert ", who);
-			td_md_code(f, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-		}
+	switch (fa->how) {
+	case TD_END_FATAL_ALERT:
+		fprintf(f, ": the %s sent the fatal alert ", who);
+		td_md_code(f, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
 		break;
-	case TD_EV_TCP_RST:
+	case TD_END_ENCRYPTED_ALERT:
+	case TD_END_ALERT_SIZED:
+		fprintf(f, ": the %s sent an encrypted alert%s", who,
+			fa->how == TD_END_ALERT_SIZED ? " (inferred)" : "");
+		break;
+	case TD_END_RST:
 		fprintf(f, ": the %s reset the connection", who);
 		break;
-	case TD_EV_TCP_FIN:
+	case TD_END_FIN:
 		fprintf(f, ": the %s closed the connection", who);
 		break;
 	default:
@@ -226,13 +219,16 @@ static void plan_make(struct plan *pl, const struct td_conn *c)
 	memset(pl, 0, sizeof *pl);
 	pl->n = c->n_events < TD_CAP_EVENTS ? c->n_events : TD_CAP_EVENTS;
 	pl->last_hl = SIZE_MAX;
-	const struct td_diagnosis *d = td_md_root(c);
+	/* The red band marks where a failure happened (the fate's root
+	 * cause, else its end event), nothing on other connections. */
+	bool failed = c->fate.outcome == TD_OUTCOME_FAILED;
+	const struct td_diagnosis *d = failed ? td_md_root(c) : NULL;
 	if (d && d->n_events > 0) {
 		for (size_t i = 0; i < d->n_events && i < TD_DIAG_EVENTS; i++)
 			if (d->events[i] < pl->n)
 				pl->hl[d->events[i]] = true;
-	} else if (td_md_is_failure(c)) {
-		size_t e = td_conn_end_event(c);
+	} else if (failed) {
+		size_t e = c->fate.end;
 		if (e < pl->n)
 			pl->hl[e] = true;
 	}
@@ -278,7 +274,7 @@ static const char *arrow(const struct td_conn *c, const struct td_event *e)
 		/* A cross for what ends a handshake: a fatal alert, or one
 		 * that cannot be read on a failed connection. */
 		if (e->encrypted && !e->decrypted)
-			return td_md_is_failure(c) ? "-x" : "->>";
+			return c->fate.outcome == TD_OUTCOME_FAILED ? "-x" : "->>";
 		return e->alert_level == TD_ALERT_LEVEL_FATAL ? "-x" : "->>";
 	default:
 		return "->>";
@@ -497,7 +493,7 @@ void td_md_mermaid(FILE *f, const struct td_conn *c)
 	if (c->n_events > pl.n || c->dropped_events > 0)
 		fprintf(f, "    Note over C,S: %zu later events not kept (at most %u per "
 			"connection)\n", c->n_events - pl.n + c->dropped_events, TD_CAP_EVENTS);
-	if (pl.last_hl == SIZE_MAX && td_md_is_failure(c))
+	if (pl.last_hl == SIZE_MAX && c->fate.outcome == TD_OUTCOME_FAILED)
 		root_note(f, c);
 	fputs("```\n\n", f);
 }

@@ -77,22 +77,25 @@ static bool alert_known(const struct td_event *e)
 }
 
 /* Why a failed connection failed, as the wire shows it: the event that
- * ended it (td_conn_end_event()). */
+ * ended it (its fate, conn.h). */
 static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
 {
-	size_t i = td_conn_end_event(c);
+	size_t i = c->fate.end;
 	if (i == SIZE_MAX)
 		return false;
 	const struct td_event *e = &c->events[i];
 	char nb[32];
+	enum td_end how = c->fate.how;
 	char *end = buf + len;
 	char *d = td_tw_cat(buf, end, td_dir_from(e->dir));
-	if (e->kind == TD_EV_ALERT && alert_known(e)) {
+	if (how == TD_END_FATAL_ALERT) {
 		d = td_tw_cat(d, end, " sent fatal alert ");
 		td_tw_cat(d, end, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-	} else if (e->kind == TD_EV_ALERT) {
-		td_tw_cat(d, end, " sent an encrypted alert");
-	} else if (e->kind == TD_EV_TCP_RST) {
+	} else if (how == TD_END_ENCRYPTED_ALERT || how == TD_END_ALERT_SIZED) {
+		d = td_tw_cat(d, end, " sent an encrypted alert");
+		if (how == TD_END_ALERT_SIZED)
+			td_tw_cat(d, end, " (inferred)");
+	} else if (how == TD_END_RST) {
 		td_tw_cat(d, end, " reset the connection");
 	} else {
 		td_tw_cat(d, end, " closed the connection");
@@ -165,7 +168,7 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 		td_tw_item(t, "  ", "resumed", IND_BLOCK, TD_TW_RESET);
 	if (c->partial)
 		td_tw_item(t, "  ", "partial capture", IND_BLOCK, TD_TW_YELLOW);
-	switch (c->outcome) {
+	switch (c->fate.outcome) {
 	case TD_OUTCOME_ESTABLISHED:
 		td_tw_item(t, "  ", "ESTABLISHED", IND_BLOCK, TD_TW_GREEN);
 		break;
@@ -398,8 +401,8 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
 	ts->conns++;
-	if ((unsigned)c->outcome < 3)
-		ts->outcome[c->outcome]++;
+	if ((unsigned)c->fate.outcome < 3)
+		ts->outcome[c->fate.outcome]++;
 	struct drops d = conn_drops(c);
 	ts->drops.events += d.events;
 	ts->drops.certs += d.certs;

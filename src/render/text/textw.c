@@ -14,9 +14,6 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "caps.h"
 #include "text.h"
@@ -50,63 +47,6 @@ static void append(struct td_tw *t, const char *s, size_t n)
 	}
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* The bytes of the 8 at p that are not printable ASCII, as their high
- * bits: below 0x20 ((v - 0x20..) & ~v: a borrow only ever runs up from
- * a byte that is itself flagged), 0x7f and above ((v + 0x01..) | v: a
- * carry only from 0xff, flagged too).  On little-endian machines the
- * lowest flag is the first such byte. */
-static uint64_t word_not_ascii(const uint8_t *p)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t x;
-	memcpy(&x, p, 8);
-	return (((x - ones * 0x20) & ~x) | (x + ones) | x) & highs;
-}
-#endif
-
-/* How many of the n bytes at p, from the first, are printable ASCII
- * (0x20..0x7e): nearly all of a report, where a byte is a column.  By
- * 16 bytes (SSE2) or 8, the last step overlapping the one before it
- * (bytes already found printable) rather than going byte by byte. */
-static size_t ascii_run(const uint8_t *p, size_t n)
-{
-#ifdef __SSE2__
-	if (n >= 16) {
-		for (size_t i = 0;; i += 16) {
-			if (i > n - 16)
-				i = n - 16;
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-			/* Signed: below 0x20, or 0x80 and above; and DEL. */
-			__m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
-						   _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
-			unsigned m = (unsigned)_mm_movemask_epi8(bad);
-			if (m)
-				return i + (size_t)__builtin_ctz(m);
-			if (i == n - 16)
-				return n;
-		}
-	}
-#endif
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (n >= 8) {
-		for (size_t i = 0;; i += 8) {
-			if (i > n - 8)
-				i = n - 8;
-			uint64_t m = word_not_ascii(p + i);
-			if (m)
-				return i + (size_t)__builtin_ctzll(m) / 8u;
-			if (i == n - 8)
-				return n;
-		}
-	}
-#endif
-	size_t i = 0;
-	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
-		i++;
-	return i;
-}
-
 /* Put n bytes, one column per code point.  Anything that is not
  * printable UTF-8 becomes '?'. */
 void td_tw_putn(struct td_tw *t, const char *s, size_t n)
@@ -117,7 +57,7 @@ void td_tw_putn(struct td_tw *t, const char *s, size_t n)
 		/* A run of printable ASCII goes in at once, with the same cut
 		 * point and the same bytes kept as one code point at a time
 		 * would give. */
-		size_t run = ascii_run(p + i, n - i);
+		size_t run = td_text_ascii_run(p + i, n - i);
 		if (run > 0) {
 			if (t->cols <= t->width - 3 && t->cols + run > t->width - 3)
 				t->cut = t->len + (t->width - 3 - t->cols);
@@ -315,17 +255,7 @@ void td_tw_end(struct td_tw *t)
  * point (an ASCII byte is one), one per byte that is not UTF-8. */
 static size_t cols_n(const uint8_t *p, size_t n)
 {
-	size_t cols = ascii_run(p, n);
-	for (size_t i = cols; i < n; cols++) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		size_t k = td_text_utf8(p + i, n - i, &cp);
-		i += k ? k : 1;
-	}
-	return cols;
+	return td_text_cols_n(p, n);
 }
 
 /* Columns of a string as td_tw_put counts them. */
