@@ -601,6 +601,118 @@ EXP_PLAIN[haproxy-healthcheck-expired]="# every connection: the health check ref
 EXP_KEYS[haproxy-healthcheck-expired]="${EXP_PLAIN[haproxy-healthcheck-expired]}"
 
 # ---------------------------------------------------------------------------
+# Go crypto/tls client and server (go/main.go, built here with golang-go),
+# port 9470; key logs from tls.Config.KeyLogWriter on both sides
+# ---------------------------------------------------------------------------
+build_go() {
+    [[ -x $WORK/tlspeer && $WORK/tlspeer -nt $HERE/go/main.go ]] && return 0
+    (cd "$HERE/go" && HOME=$WORK/gohome GOCACHE=$WORK/gocache GOPATH=$WORK/gopath \
+        GOPROXY=off GOFLAGS=-mod=mod go build -o "$WORK/tlspeer" .) || die "go build failed (golang-go)"
+}
+DECODE[go]="tls.port==9470,http"
+gopair() {  # gopair NAME "SERVER-ARGS" CLIENT-ARGS...
+    local sargs=$2; shift 2
+    build_go
+    cap_start "$CUR" 9470
+    local shown="tlspeer server -listen 127.0.0.1:9470 -cert server.crt -key server.key -chain intermediateCA.crt -n 1 $sargs"
+    server_note "# server: Go $(go version | cut -d' ' -f3) crypto/tls (captures/real/go/main.go)" "\$ cd captures/lab && $shown"
+    (cd "$PKI" && exec "$WORK/tlspeer" server -listen 127.0.0.1:9470 -cert server.crt -key server.key \
+        -chain intermediateCA.crt -n 1 -keylog "$WORK/server.keylog" $sargs) >> "$WORK/$CUR.server.txt" 2>&1 &
+    local spid=$!
+    wait_for 50 port_listening 9470 || die "$CUR: Go server not listening"
+    client "$WORK/tlspeer" client -connect 127.0.0.1:9470 -keylog "$WORK/$CUR.client.keylog" "$@"
+    wait_for 50 bash -c "! kill -0 $spid 2>/dev/null" || kill "$spid"
+    wait "$spid" 2>/dev/null || true
+    cap_stop
+}
+reg go-tls13-mtls-ok go "Go client with client.crt -> Go server (RequireAndVerifyClientCert), TLS 1.3"
+sc_go_tls13_mtls_ok() { CUR=$1; gopair "$1" "-clientca clientCA.crt -clientauth require" -name tls-server.local -ca rootCA.crt -cert client.crt -key client.key
+    want_rc 0; want_client 'HTTP/1.1 200 OK'; want_server 'client certificates: 1'; }
+reg go-tls12-mtls-ok go "same, TLS 1.2"
+sc_go_tls12_mtls_ok() { CUR=$1; gopair "$1" "-clientca clientCA.crt -clientauth require -maxver 1.2" -name tls-server.local -ca rootCA.crt -cert client.crt -key client.key
+    want_rc 0; want_client 'TLS 1.2'; want_server 'client certificates: 1'; }
+EXP_PLAIN[go-tls13-mtls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"; EXP_KEYS[go-tls13-mtls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"
+EXP_PLAIN[go-tls12-mtls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"; EXP_KEYS[go-tls12-mtls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"
+
+reg go-tls13-server-untrusted go "Go client trusting only clientCA.crt: bad_certificate (Go's generic alert) for an unknown authority"
+sc_go_tls13_server_untrusted() { CUR=$1; gopair "$1" "" -name tls-server.local -ca clientCA.crt
+    want_rc 1; want_client 'certificate signed by unknown authority'; want_tshark 'tls.alert_message.desc == 42' keys; }
+EXP_PLAIN[go-tls13-server-untrusted]="1 outcome failed
+# Go's client encrypts its alert (handshake keys): a 19-byte encrypted record from the client
+# right after the server's flight, then its FIN: the side and the step are known, not the reason
+1 diag.0 SERVER_CERT_REJECTED server_certificate client inferred"
+EXP_KEYS[go-tls13-server-untrusted]="1 outcome failed
+# decrypted: chain server.crt, intermediateCA.crt (root rootCA, not trusted by this client);
+# bad_certificate is Go's generic alert: the real cause is the unknown root (issue 15 point 4)
+1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain"
+reg go-tls12-server-untrusted go "TLS 1.2, Go client trusting only clientCA.crt: bad_certificate"
+sc_go_tls12_server_untrusted() { CUR=$1; gopair "$1" "-maxver 1.2" -name tls-server.local -ca clientCA.crt
+    want_rc 1; want_client 'certificate signed by unknown authority'; want_tshark 'tls.alert_message.desc == 42'; }
+EXP_PLAIN[go-tls12-server-untrusted]="1 outcome failed
+# TLS 1.2: the certificates are in clear; bad_certificate is generic: checked, the root is unknown
+1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain"
+EXP_KEYS[go-tls12-server-untrusted]="${EXP_PLAIN[go-tls12-server-untrusted]}"
+
+reg go-tls13-hostname-mismatch go "Go client -name wrong.local: bad_certificate for a name mismatch"
+sc_go_tls13_hostname_mismatch() { CUR=$1; gopair "$1" "" -name wrong.local -ca rootCA.crt
+    want_rc 1; want_client 'certificate is valid for tls-server.local, not wrong.local'; want_tshark 'tls.alert_message.desc == 42' keys; }
+EXP_PLAIN[go-tls13-hostname-mismatch]="${EXP_PLAIN[go-tls13-server-untrusted]}"
+EXP_KEYS[go-tls13-hostname-mismatch]="1 outcome failed
+# decrypted: SNI wrong.local, certificate for DNS:tls-server.local; bad_certificate is generic
+1 diag.0 HOSTNAME_MISMATCH server_certificate client certain"
+reg go-tls12-hostname-mismatch go "TLS 1.2, Go client -name wrong.local: bad_certificate"
+sc_go_tls12_hostname_mismatch() { CUR=$1; gopair "$1" "-maxver 1.2" -name wrong.local -ca rootCA.crt
+    want_rc 1; want_client 'not wrong.local'; want_tshark 'tls.alert_message.desc == 42'; }
+EXP_PLAIN[go-tls12-hostname-mismatch]="1 outcome failed
+1 diag.0 HOSTNAME_MISMATCH server_certificate client certain"
+EXP_KEYS[go-tls12-hostname-mismatch]="${EXP_PLAIN[go-tls12-hostname-mismatch]}"
+
+reg go-tls13-server-cert-expired go "Go server with serverExpired.crt: the Go client's bad_certificate"
+sc_go_tls13_server_cert_expired() { CUR=$1; gopair "$1" "-cert serverExpired.crt" -name tls-server.local -ca rootCA.crt
+    want_rc 1; want_client 'certificate has expired'; want_tshark 'tls.alert_message.desc == 42' keys; }
+EXP_PLAIN[go-tls13-server-cert-expired]="${EXP_PLAIN[go-tls13-server-untrusted]}"
+EXP_KEYS[go-tls13-server-cert-expired]="1 outcome failed
+# decrypted: serverExpired.crt (notAfter 2026-01-01); bad_certificate is generic
+1 diag.0 SERVER_CERT_EXPIRED server_certificate client certain"
+reg go-tls12-server-cert-expired go "TLS 1.2, serverExpired.crt: bad_certificate"
+sc_go_tls12_server_cert_expired() { CUR=$1; gopair "$1" "-cert serverExpired.crt -maxver 1.2" -name tls-server.local -ca rootCA.crt
+    want_rc 1; want_client 'certificate has expired'; }
+EXP_PLAIN[go-tls12-server-cert-expired]="1 outcome failed
+1 diag.0 SERVER_CERT_EXPIRED server_certificate client certain"
+EXP_KEYS[go-tls12-server-cert-expired]="${EXP_PLAIN[go-tls12-server-cert-expired]}"
+
+reg go-tls13-client-cert-missing go "Go server requires a client certificate, Go client has none: certificate_required"
+sc_go_tls13_client_cert_missing() { CUR=$1; gopair "$1" "-clientca clientCA.crt -clientauth require" -name tls-server.local -ca rootCA.crt
+    want_client 'certificate required|bad certificate'; want_server "client didn't provide a certificate"; }
+EXP_PLAIN[go-tls13-client-cert-missing]="${EXP_PLAIN[haproxy-tls13-client-cert-missing]}"
+EXP_KEYS[go-tls13-client-cert-missing]="1 outcome failed
+# decrypted: empty client Certificate, the server's fatal certificate_required
+1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
+reg go-tls12-client-cert-missing go "TLS 1.2, Go server requires a client certificate, none sent: bad_certificate"
+sc_go_tls12_client_cert_missing() { CUR=$1; gopair "$1" "-clientca clientCA.crt -clientauth require -maxver 1.2" -name tls-server.local -ca rootCA.crt
+    want_rc 1; want_server "client didn't provide a certificate"; }
+EXP_PLAIN[go-tls12-client-cert-missing]="1 outcome failed
+# empty client Certificate in clear; Go's server answers a generic bad_certificate
+1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
+EXP_KEYS[go-tls12-client-cert-missing]="${EXP_PLAIN[go-tls12-client-cert-missing]}"
+
+reg go-tls13-client-cert-not-listed go "Go client given rogueClient.crt, whose CA is not in the CertificateRequest: it sends an empty Certificate; certificate_required"
+sc_go_tls13_client_cert_not_listed() { CUR=$1; gopair "$1" "-clientca clientCA.crt -clientauth require" -name tls-server.local -ca rootCA.crt -cert rogueClient.crt -key rogueClient.key
+    want_rc 1; want_server "client didn't provide a certificate"; }
+EXP_PLAIN[go-tls13-client-cert-not-listed]="${EXP_PLAIN[haproxy-tls13-client-cert-untrusted]}"
+EXP_KEYS[go-tls13-client-cert-not-listed]="1 outcome failed
+# decrypted: Go's client holds rogueClient.crt but its issuer is not in the CertificateRequest's
+# list (clientCA), so it sends an empty Certificate; the server's certificate_required
+1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
+reg go-tls12-client-cert-not-listed go "TLS 1.2, Go client given rogueClient.crt sends an empty Certificate (CA not listed): bad_certificate"
+sc_go_tls12_client_cert_not_listed() { CUR=$1; gopair "$1" "-clientca clientCA.crt -clientauth require -maxver 1.2" -name tls-server.local -ca rootCA.crt -cert rogueClient.crt -key rogueClient.key
+    want_rc 1; want_server "client didn't provide a certificate"; want_tshark 'tls.handshake.certificates_length == 0'; }
+EXP_PLAIN[go-tls12-client-cert-not-listed]="1 outcome failed
+# empty client Certificate in clear (the client had a certificate, of a CA not in the list)
+1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
+EXP_KEYS[go-tls12-client-cert-not-listed]="${EXP_PLAIN[go-tls12-client-cert-not-listed]}"
+
+# ---------------------------------------------------------------------------
 # steps
 # ---------------------------------------------------------------------------
 names() { local s; for s in "${SCENARIOS[@]}"; do echo "${s%%|*}"; done; }
