@@ -183,7 +183,8 @@ def main():
                         c["ccs_then_enc"].add(side)
                 for h in hs:
                     ht = int(h["tls.handshake.type"])
-                    c["tokens"].append((side, HS.get(ht, f"Handshake({ht})")))
+                    hrr = ht == 2 and first(h, "tls.handshake.random", "").replace(":", "") == HRR_RANDOM
+                    c["tokens"].append((side, "HelloRetryRequest" if hrr else HS.get(ht, f"Handshake({ht})")))
                     if ht == 20:
                         c["finished"].add(side)
                     elif ht == 1:

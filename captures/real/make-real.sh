@@ -70,7 +70,7 @@ prepare_pki() {
     cat "$LAB/serverExpired.crt" "$LAB/intermediateCA.crt" > "$PKI/serverExpired-fullchain.crt"
     cat "$PKI/server-fullchain.crt" "$LAB/server.key" > "$PKI/server-fullchain.pem"
     cat "$PKI/serverExpired-fullchain.crt" "$LAB/server.key" > "$PKI/serverExpired-fullchain.pem"
-    chmod 755 "$PKI"; chmod 644 "$PKI"/*
+    chmod 755 "$PKI"; chmod 644 "$PKI"/*; chmod 600 "$PKI"/*.key   # libpq refuses a world-readable key
 }
 
 build_shim() {
@@ -711,6 +711,123 @@ EXP_PLAIN[go-tls12-client-cert-not-listed]="1 outcome failed
 # empty client Certificate in clear (the client had a certificate, of a CA not in the list)
 1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
 EXP_KEYS[go-tls12-client-cert-not-listed]="${EXP_PLAIN[go-tls12-client-cert-not-listed]}"
+
+# ---------------------------------------------------------------------------
+# PostgreSQL 15 (own cluster in $WORK/pg, port 9432, ssl=on, hostssl ...
+# clientcert=verify-full), client psql; key logs: keylog-shim.so on both
+# ---------------------------------------------------------------------------
+PGBIN=/usr/lib/postgresql/15/bin
+DECODE[pg]="tcp.port==9432,pgsql"
+start_pg() {
+    [[ " ${STARTED[*]} " == *" pg "* ]] && return 0
+    local d=$WORK/pg/data
+    rm -rf "$WORK/pg"; mkdir -p "$WORK/pg"; chown postgres: "$WORK/pg"; chmod 755 "$WORK"
+    runuser -u postgres -- "$PGBIN/initdb" -D "$d" -A trust -U postgres >/dev/null || die "initdb failed"
+    local f
+    for f in server-fullchain.crt serverExpired-fullchain.crt server.key clientCA.crt; do
+        install -o postgres -m 600 "$PKI/$f" "$d/$f"
+    done
+    cat >> "$d/postgresql.conf" <<EOC
+# captures/real (make-real.sh)
+listen_addresses = '127.0.0.1'
+port = 9432
+unix_socket_directories = '$WORK/pg'
+ssl = on
+ssl_cert_file = 'server-fullchain.crt'
+ssl_key_file = 'server.key'
+ssl_ca_file = 'clientCA.crt'
+log_connections = on
+log_line_prefix = '%m [%p] %r '
+EOC
+    cat > "$d/pg_hba.conf" <<EOC
+local   all all                 trust
+hostssl all all 127.0.0.1/32    trust clientcert=verify-full
+EOC
+    runuser -u postgres -- env LD_PRELOAD="$WORK/keylog-shim.so" SSLKEYLOGFILE="$WORK/server.keylog" \
+        "$PGBIN/pg_ctl" -D "$d" -l "$WORK/pg/postgresql.log" -w start >/dev/null || die "postgres did not start"
+    runuser -u postgres -- psql -h "$WORK/pg" -p 9432 -qc 'CREATE ROLE client LOGIN' postgres || die "create role"
+    STARTED+=(pg)
+    LOGS+=("$WORK/pg/postgresql.log")
+}
+stop_pg() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null; }
+pg_cert() {  # pg_cert FILE : serve another certificate (reload)
+    sed -i "s/^ssl_cert_file = .*/ssl_cert_file = '$1'/" "$WORK/pg/data/postgresql.conf"
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" reload >/dev/null; sleep 0.5
+}
+PGCONN="host=tls-server.local hostaddr=127.0.0.1 port=9432 dbname=postgres sslmode=verify-full"
+pgc() {  # pgc NAME "CONNINFO-EXTRA" : psql -c 'select 1'
+    start_pg; cap_start "$CUR" 9432
+    server_note "# server: PostgreSQL $($PGBIN/postgres --version | cut -d' ' -f3-), ssl=on, ssl_ca_file=clientCA.crt," \
+        "# pg_hba: hostssl all all 127.0.0.1/32 trust clientcert=verify-full; log_connections=on;" \
+        "# key log: keylog-shim.so (LD_PRELOAD) on the server and on psql"
+    client env LD_PRELOAD="$WORK/keylog-shim.so" SSLKEYLOGFILE="$WORK/$CUR.client.keylog" PGCONNECT_TIMEOUT=5 \
+        psql "$PGCONN $2" -Atc 'select 1'
+    server_logs; cap_stop
+}
+reg pg-mtls-ok pg "psql sslmode=verify-full with client.crt (CN=client, user client): select 1"
+sc_pg_mtls_ok() { CUR=$1; pgc "$1" "user=client sslrootcert=rootCA.crt sslcert=client.crt sslkey=client.key"
+    want_rc 0; want_client '^1$'; want_server 'connection authorized: user=client.*SSL enabled'; }
+EXP_PLAIN[pg-mtls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"; EXP_KEYS[pg-mtls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"
+
+reg pg-client-cert-missing pg "psql without a client certificate: TLS completes, then FATAL 'connection requires a valid client certificate'"
+sc_pg_client_cert_missing() { CUR=$1; pgc "$1" "user=client sslrootcert=rootCA.crt sslcert=/nonexistent sslkey=/nonexistent"
+    want_rc 2; want_client 'connection requires a valid client certificate'
+    want_server 'FATAL: .*connection requires a valid client certificate'
+    want_tshark 'pgsql.severity == "FATAL"' keys; }
+EXP_PLAIN[pg-client-cert-missing]="1 outcome established
+# without keys: the SSLRequest/'S' then a complete TLS 1.3 handshake, a short exchange and the
+# server's close: a refusal cannot be told from a short session"
+EXP_KEYS[pg-client-cert-missing]="1 outcome established
+# decrypted: empty client Certificate, then the server's ErrorResponse FATAL 28000
+# 'connection requires a valid client certificate' (application-layer refusal)
+1 diag.0 CLIENT_CERT_MISSING after_handshake server certain"
+
+reg pg-tls12-client-cert-missing pg "same in TLS 1.2 (ssl_max_protocol_version=TLSv1.2): empty Certificate in clear, FATAL"
+sc_pg_tls12_client_cert_missing() { CUR=$1; pgc "$1" "user=client sslrootcert=rootCA.crt sslcert=/nonexistent sslkey=/nonexistent ssl_max_protocol_version=TLSv1.2"
+    want_rc 2; want_server 'connection requires a valid client certificate'
+    want_tshark 'tls.handshake.certificates_length == 0'; }
+EXP_PLAIN[pg-tls12-client-cert-missing]="1 outcome established
+# TLS 1.2: the empty client Certificate is in clear, then a short exchange and the server's close
+1 diag.0 CLIENT_CERT_MISSING after_handshake server inferred"
+EXP_KEYS[pg-tls12-client-cert-missing]="1 outcome established
+1 diag.0 CLIENT_CERT_MISSING after_handshake server certain"
+
+reg pg-client-cert-untrusted pg "psql with rogueClient.crt: the server's unknown_ca in the handshake"
+sc_pg_client_cert_untrusted() { CUR=$1; pgc "$1" "user=client sslrootcert=rootCA.crt sslcert=rogueClient.crt sslkey=rogueClient.key"
+    want_rc 2; want_client 'unknown ca'; want_server 'could not accept SSL connection'; }
+EXP_PLAIN[pg-client-cert-untrusted]="${EXP_PLAIN[haproxy-tls13-client-cert-untrusted]}"
+EXP_KEYS[pg-client-cert-untrusted]="${EXP_KEYS[haproxy-tls13-client-cert-untrusted]}"
+
+reg pg-client-cert-wrong-user pg "psql user=postgres with client.crt (CN=client): FATAL, clientcert=verify-full CN mismatch"
+sc_pg_client_cert_wrong_user() { CUR=$1; pgc "$1" "user=postgres sslrootcert=rootCA.crt sslcert=client.crt sslkey=client.key"
+    want_rc 2; want_server 'CN mismatch'; want_server 'FATAL: .*authentication failed'; want_tshark 'pgsql.severity == "FATAL"' keys; }
+EXP_PLAIN[pg-client-cert-wrong-user]="${EXP_PLAIN[pg-client-cert-missing]}"
+EXP_KEYS[pg-client-cert-wrong-user]="1 outcome established
+# decrypted: a valid client.crt (CN=client) but user postgres: FATAL 28000 from the server
+# (authentication, not a TLS certificate problem); judgment call: CLIENT_CERT_REJECTED
+1 diag.0 CLIENT_CERT_REJECTED after_handshake server certain"
+
+reg pg-server-untrusted pg "psql sslrootcert=clientCA.crt (wrong root): client's unknown_ca"
+sc_pg_server_untrusted() { CUR=$1; pgc "$1" "user=client sslrootcert=clientCA.crt sslcert=client.crt sslkey=client.key"
+    want_rc 2; want_client 'certificate verify failed'; want_tshark 'tls.alert_message.desc == 48'; }
+EXP_PLAIN[pg-server-untrusted]="${EXP_PLAIN[nginx-tls13-server-untrusted]}"
+EXP_KEYS[pg-server-untrusted]="${EXP_KEYS[nginx-tls13-server-untrusted]}"
+
+reg pg-hostname-mismatch pg "psql host=wrong.local: libpq checks the name after the handshake and closes"
+sc_pg_hostname_mismatch() { CUR=$1; PGCONN=${PGCONN/tls-server.local/wrong.local} pgc "$1" "user=client sslrootcert=rootCA.crt sslcert=client.crt sslkey=client.key"
+    want_rc 2; want_client 'does not match host name "wrong.local"'; }
+EXP_PLAIN[pg-hostname-mismatch]="${EXP_PLAIN[nginx-tls13-hostname-mismatch]}"
+EXP_KEYS[pg-hostname-mismatch]="1 outcome failed
+# decrypted: SNI wrong.local, certificate for DNS:tls-server.local; the client closes after the handshake
+1 diag.0 HOSTNAME_MISMATCH after_handshake client certain"
+
+reg pg-server-cert-expired pg "server with serverExpired.crt: psql's certificate_expired"
+sc_pg_server_cert_expired() { CUR=$1; start_pg; pg_cert serverExpired-fullchain.crt
+    pgc "$1" "user=client sslrootcert=rootCA.crt sslcert=client.crt sslkey=client.key"
+    pg_cert server-fullchain.crt
+    want_rc 2; want_client 'certificate has expired|certificate verify failed'; want_tshark 'tls.alert_message.desc == 45'; }
+EXP_PLAIN[pg-server-cert-expired]="${EXP_PLAIN[nginx-tls13-server-cert-expired]}"
+EXP_KEYS[pg-server-cert-expired]="${EXP_KEYS[nginx-tls13-server-cert-expired]}"
 
 # ---------------------------------------------------------------------------
 # steps
