@@ -830,6 +830,102 @@ EXP_PLAIN[pg-server-cert-expired]="${EXP_PLAIN[nginx-tls13-server-cert-expired]}
 EXP_KEYS[pg-server-cert-expired]="${EXP_KEYS[nginx-tls13-server-cert-expired]}"
 
 # ---------------------------------------------------------------------------
+# Apache 2.4 mod_ssl (port 9460): client certificate only for /secure:
+# TLS 1.2 renegotiation, TLS 1.3 post-handshake authentication
+# ---------------------------------------------------------------------------
+DECODE[apache]="tls.port==9460,http"
+start_apache() {
+    [[ " ${STARTED[*]} " == *" apache "* ]] && return 0
+    subst "$HERE/conf/apache.conf" "$WORK/apache.conf"
+    mkdir -p "$WORK/www/secure"; echo public > "$WORK/www/index.txt"; echo secret > "$WORK/www/secure/index.txt"
+    chmod -R a+rX "$WORK/www"
+    : > "$WORK/apache-error.log"; : > "$WORK/apache-access.log"
+    env LD_PRELOAD="$WORK/keylog-shim.so" SSLKEYLOGFILE="$WORK/server.keylog" \
+        apache2 -f "$WORK/apache.conf" -k start || die "apache2 did not start"
+    wait_for 50 port_listening 9460 || { cat "$WORK/apache-error.log" >&2; die "apache not listening"; }
+    STARTED+=(apache)
+    LOGS+=("$WORK/apache-error.log" "$WORK/apache-access.log")
+}
+stop_apache() {
+    local pid; pid=$(cat "$WORK/apache.pid" 2>/dev/null) || return 0
+    kill -TERM "$pid"; wait_for 50 bash -c "! kill -0 $pid 2>/dev/null"
+}
+apa() {  # apa NAME CURL-ARGS...
+    shift
+    start_apache; cap_start "$CUR" 9460
+    server_note "# server: $(apache2 -v | head -1 | cut -d' ' -f3), config captures/real/conf/apache.conf (SSLVerifyClient require in <Location /secure> only)" \
+        "# error log at LogLevel info ssl:info; key log: keylog-shim.so (LD_PRELOAD)"
+    curl_c "$@"
+    server_logs; cap_stop
+}
+URL=https://tls-server.local:9460/secure/index.txt
+reg apache-tls12-reneg-ok apache "TLS 1.2, GET /secure with client.crt: renegotiation (HelloRequest, 2nd handshake with the client certificate), 200"
+sc_apache_tls12_reneg_ok() { CUR=$1; apa "$1" --tls-max 1.2 $URL $(res 9460) "${MTLS[@]}"
+    want_rc 0; want_client '< HTTP/1.1 200'; want_server 'secure/index.txt HTTP/1.1" 200 TLSv1.2.*client_verify=SUCCESS'
+    want_tshark 'tls.handshake.type == 0' keys; }
+EXP_PLAIN[apache-tls12-reneg-ok]="1 outcome established
+# a renegotiation: the second handshake is encrypted; healthy, no diagnosis"
+EXP_KEYS[apache-tls12-reneg-ok]="1 outcome established
+# decrypted: HelloRequest, second handshake with CertificateRequest and client.crt; healthy"
+
+reg apache-tls12-reneg-no-cert apache "TLS 1.2, GET /secure without a certificate: renegotiation, empty Certificate, the server refuses"
+sc_apache_tls12_reneg_no_cert() { CUR=$1; apa "$1" --tls-max 1.2 $URL $(res 9460) --cacert rootCA.crt
+    want_rc nonzero; want_server 'peer did not return a certificate|No required SSL certificate|handshake fail'
+    want_tshark 'tls.handshake.type == 0' keys; }
+EXP_PLAIN[apache-tls12-reneg-no-cert]="1 outcome failed
+# the renegotiation is encrypted; without keys: the server closes after encrypted handshake records
+# and an encrypted alert following the client's request
+1 diag.0 CLIENT_CERT_REJECTED after_handshake server inferred"
+EXP_KEYS[apache-tls12-reneg-no-cert]="1 outcome failed
+# decrypted: HelloRequest, 2nd ClientHello, CertificateRequest, an empty client Certificate,
+# the server's fatal alert (issue 15 point 6: a late empty Certificate is CLIENT_CERT_MISSING)
+1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
+
+reg apache-tls12-reneg-untrusted apache "TLS 1.2, GET /secure with rogueClient.crt: renegotiation, the server's unknown_ca"
+sc_apache_tls12_reneg_untrusted() { CUR=$1; apa "$1" --tls-max 1.2 $URL $(res 9460) --cacert rootCA.crt --cert rogueClient.crt --key rogueClient.key
+    want_rc nonzero; want_server 'Certificate Verification: Error|unable to get local issuer|verify'; }
+EXP_PLAIN[apache-tls12-reneg-untrusted]="${EXP_PLAIN[apache-tls12-reneg-no-cert]}"
+EXP_KEYS[apache-tls12-reneg-untrusted]="1 outcome failed
+# decrypted: renegotiation, rogueClient.crt, the server's fatal alert
+1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server certain"
+
+reg apache-tls13-pha-ok apache "TLS 1.3, GET /secure with client.crt: post-handshake CertificateRequest, 200"
+sc_apache_tls13_pha_ok() { CUR=$1; apa "$1" $URL $(res 9460) "${MTLS[@]}"
+    want_rc 0; want_client '< HTTP/1.1 200'; want_server 'TLSv1.3.*client_verify=SUCCESS'
+    want_tshark 'tls.handshake.type == 13' keys; }
+EXP_PLAIN[apache-tls13-pha-ok]="1 outcome established
+# healthy; the post-handshake authentication is encrypted"
+EXP_KEYS[apache-tls13-pha-ok]="1 outcome established
+# decrypted: a CertificateRequest after the handshake, the client's Certificate, CertificateVerify,
+# Finished; healthy"
+
+reg apache-tls13-pha-no-cert apache "TLS 1.3, GET /secure without a certificate: post-handshake CertificateRequest, empty Certificate, refused"
+sc_apache_tls13_pha_no_cert() { CUR=$1; apa "$1" $URL $(res 9460) --cacert rootCA.crt
+    want_server 'peer did not return a certificate|certificate|403'
+    want_tshark 'tls.handshake.type == 13' keys; }
+EXP_PLAIN[apache-tls13-pha-no-cert]="1 outcome failed
+# everything after the ServerHello is encrypted; the server ends the connection after the request
+1 diag.0 CLIENT_CERT_REJECTED after_handshake server inferred"
+EXP_KEYS[apache-tls13-pha-no-cert]="1 outcome failed
+# decrypted: a late CertificateRequest, an empty client Certificate, the server's refusal
+1 diag.0 CLIENT_CERT_MISSING client_certificate server certain"
+
+reg apache-tls13-no-pha apache "TLS 1.3, s_client without -enable_pha GET /secure: Apache answers 403 (cannot perform PHA)"
+sc_apache_tls13_no_pha() { CUR=$1; start_apache; cap_start "$1" 9460
+    server_note "# server: $(apache2 -v | head -1 | cut -d' ' -f3), config captures/real/conf/apache.conf" "# key log: keylog-shim.so (LD_PRELOAD)"
+    client_stdin 'GET /secure/index.txt HTTP/1.1\r\nHost: tls-server.local\r\nConnection: close\r\n\r\n' \
+        openssl s_client -connect 127.0.0.1:9460 -servername tls-server.local -CAfile rootCA.crt \
+        -cert client.crt -key client.key -keylogfile "$WORK/$1.client.keylog" -ign_eof
+    server_logs; cap_stop
+    want_client 'HTTP/1.1 403'; want_server 'Post-Handshake|post-handshake|403'; }
+EXP_PLAIN[apache-tls13-no-pha]="1 outcome established
+# without keys: a short exchange after the handshake; nothing tells a refusal"
+EXP_KEYS[apache-tls13-no-pha]="1 outcome established
+# decrypted: no post_handshake_auth in the ClientHello, HTTP 403 Forbidden: the server could
+# not ask for the certificate; judgment call: CLIENT_CERT_MISSING
+1 diag.0 CLIENT_CERT_MISSING after_handshake server certain"
+
+# ---------------------------------------------------------------------------
 # steps
 # ---------------------------------------------------------------------------
 names() { local s; for s in "${SCENARIOS[@]}"; do echo "${s%%|*}"; done; }
