@@ -23,7 +23,10 @@
 #   make-real.sh --install ...        apt-get install the packages first
 #
 # Environment: OUT=DIR  write the capture files there (default: this folder);
-#              FACTS_OUT=DIR  write the facts there (default: OUT/expected).
+#              FACTS_OUT=DIR  write the facts there (default: OUT/expected);
+#              JOBS=N  facts for N scenarios at a time (default 2).
+# Expectation lines whose connection is "*" apply to every connection of the
+# capture (Chromium's extra connections, the health checks).
 # Ports (127.0.0.1 only): 9432 9443-9447 9450-9451 9459 9460 9470 9425.
 # Installs nothing unless given --install.
 set -euo pipefail
@@ -35,7 +38,7 @@ FACTS_OUT=${FACTS_OUT:-$OUT/expected}
 WORK=${WORK:-/tmp/tlsdiag-real}
 PKI=$WORK/pki
 PACKAGES="nginx haproxy apache2 golang-go chromium postgresql-15 postgresql-client-15
-          tcpdump tshark curl openssl python3 gcc libc6-dev libssl-dev iproute2"
+          tcpdump tshark curl openssl python3 gcc libc6-dev libssl-dev iproute2 libnss3-tools"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "make-real: $*"; exit 1; }
@@ -581,10 +584,8 @@ sc_haproxy_healthcheck() {
 }
 EXP_PLAIN[haproxy-healthcheck]="# every connection: a load balancer's TLS health check: handshake, close, no data
 # (each connection N gets the same expectation; never an error)
-1 outcome established
-1 max_severity warning
-2 outcome established
-2 max_severity warning"
+* outcome established
+* max_severity warning"
 EXP_KEYS[haproxy-healthcheck]="${EXP_PLAIN[haproxy-healthcheck]}"
 
 reg haproxy-healthcheck-expired haproxy-hc "HAProxy check-ssl against nginx 9445 (serverExpired.crt): the check fails, certificate_expired"
@@ -594,10 +595,8 @@ sc_haproxy_healthcheck_expired() {
     want_tshark 'tls.alert_message.desc == 45'
 }
 EXP_PLAIN[haproxy-healthcheck-expired]="# every connection: the health check refuses the expired server certificate
-1 outcome failed
-1 diag.0 SERVER_CERT_EXPIRED server_certificate client certain
-2 outcome failed
-2 diag.0 SERVER_CERT_EXPIRED server_certificate client certain"
+* outcome failed
+* diag.0 SERVER_CERT_EXPIRED server_certificate client certain"
 EXP_KEYS[haproxy-healthcheck-expired]="${EXP_PLAIN[haproxy-healthcheck-expired]}"
 
 # ---------------------------------------------------------------------------
@@ -926,6 +925,105 @@ EXP_KEYS[apache-tls13-no-pha]="1 outcome established
 1 diag.0 CLIENT_CERT_MISSING after_handshake server certain"
 
 # ---------------------------------------------------------------------------
+# SMTP STARTTLS (smtp-peer.py: a minimal Python server and smtplib client,
+# Python's ssl module, keylog_filename on both sides), port 9425
+# ---------------------------------------------------------------------------
+DECODE[smtp]="tcp.port==9425,smtp"
+smtp() {  # smtp NAME "SERVER-ARGS" CLIENT-ARGS...
+    local sargs=$2; shift 2
+    cap_start "$CUR" 9425
+    server_note "# server: captures/real/smtp-peer.py (Python $(python3 -c 'import sys,ssl;print(sys.version.split()[0], ssl.OPENSSL_VERSION)'))" \
+        "\$ cd captures/lab && smtp-peer.py server 9425 $sargs"
+    (cd "$PKI" && exec env SSLKEYLOGFILE="$WORK/server.keylog" TMPDIR="$WORK" python3 "$HERE/smtp-peer.py" server 9425 $sargs) >> "$WORK/$CUR.server.txt" 2>&1 &
+    local spid=$!
+    wait_for 50 port_listening 9425 || die "$CUR: smtp server not listening"
+    client python3 "$HERE/smtp-peer.py" client 9425 "$@"
+    wait_for 50 bash -c "! kill -0 $spid 2>/dev/null" || kill "$spid"
+    wait "$spid" 2>/dev/null || true
+    cap_stop
+}
+reg smtp-starttls-ok smtp "smtplib EHLO/STARTTLS/MAIL/RCPT/DATA/QUIT, server verified by name"
+sc_smtp_starttls_ok() { CUR=$1; smtp "$1" "server.crt server.key intermediateCA.crt" tls-server.local rootCA.crt "$WORK/$1.client.keylog"
+    want_rc 0; want_client '^sent$'; want_server 'TLS established'; want_server '221'; }
+EXP_PLAIN[smtp-starttls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"; EXP_KEYS[smtp-starttls-ok]="${EXP_KEYS[nginx-tls13-mtls-ok]}"
+reg smtp-starttls-server-untrusted smtp "smtplib trusting only clientCA.crt: the client's unknown_ca after STARTTLS"
+sc_smtp_starttls_server_untrusted() { CUR=$1; smtp "$1" "server.crt server.key intermediateCA.crt" tls-server.local clientCA.crt "$WORK/$1.client.keylog"
+    want_rc 1; want_client 'CERTIFICATE_VERIFY_FAILED'; want_tshark 'tls.alert_message.desc == 48'; }
+EXP_PLAIN[smtp-starttls-server-untrusted]="${EXP_PLAIN[nginx-tls13-server-untrusted]}"
+EXP_KEYS[smtp-starttls-server-untrusted]="${EXP_KEYS[nginx-tls13-server-untrusted]}"
+reg smtp-starttls-hostname-mismatch smtp "smtplib checking the name mail.example (SNI mail.example): Python's client aborts in the handshake"
+sc_smtp_starttls_hostname_mismatch() { CUR=$1; smtp "$1" "server.crt server.key intermediateCA.crt" mail.example rootCA.crt "$WORK/$1.client.keylog"
+    want_rc 1; want_client "Hostname mismatch|doesn't match"; }
+EXP_PLAIN[smtp-starttls-hostname-mismatch]="1 outcome failed
+# the client's plaintext alert right after the server's flight (OpenSSL checks the name in the handshake)
+1 diag.0 SERVER_CERT_REJECTED server_certificate client inferred"
+EXP_KEYS[smtp-starttls-hostname-mismatch]="1 outcome failed
+# decrypted: SNI mail.example, certificate for DNS:tls-server.local
+1 diag.0 HOSTNAME_MISMATCH server_certificate client certain"
+reg smtp-starttls-client-cert-missing smtp "server requires a client certificate (CERT_REQUIRED), smtplib has none: certificate_required"
+sc_smtp_starttls_client_cert_missing() { CUR=$1; smtp "$1" "server.crt server.key intermediateCA.crt clientCA.crt" tls-server.local rootCA.crt "$WORK/$1.client.keylog"
+    want_rc 1; want_server 'TLS handshake failed: .*PEER_DID_NOT_RETURN_A_CERTIFICATE|peer did not return a certificate'; }
+EXP_PLAIN[smtp-starttls-client-cert-missing]="${EXP_PLAIN[haproxy-tls13-client-cert-missing]}"
+EXP_KEYS[smtp-starttls-client-cert-missing]="${EXP_KEYS[haproxy-tls13-client-cert-missing]}"
+
+# ---------------------------------------------------------------------------
+# Chromium headless (--no-sandbox, as root), SSLKEYLOGFILE, against nginx;
+# rootCA.crt trusted through an NSS database in a throw-away HOME
+# ---------------------------------------------------------------------------
+DECODE[chromium]="tls.port==9443,http tls.port==9445,http tls.port==9447,http"
+chrome() {  # chrome NAME PORT URL-HOST TRUST(yes|no)
+    local port=$2 host=$3 trust=$4
+    start_nginx
+    local home=$WORK/chrome-home
+    rm -rf "$home"; mkdir -p "$home/.pki/nssdb"
+    if [[ $trust == yes ]]; then
+        certutil -N -d "sql:$home/.pki/nssdb" --empty-password
+        certutil -A -d "sql:$home/.pki/nssdb" -n lab-rootCA -t "C,," -i "$PKI/rootCA.crt"
+    fi
+    cap_start "$CUR" "$port"; nginx_note "port $port"
+    client env HOME="$home" SSLKEYLOGFILE="$WORK/$CUR.client.keylog" chromium --headless=new --no-sandbox \
+        --disable-gpu --no-first-run --disable-background-networking --disable-component-update \
+        --disable-sync --disable-features=NetworkTimeServiceQuerying,OptimizationHints \
+        --user-data-dir="$home/profile" --host-resolver-rules="MAP $host 127.0.0.1" \
+        --dump-dom "https://$host:$port/"
+    server_logs; cap_stop
+    sed -i '/ERROR:dbus\//d' "$OUT/$CUR.client.txt"
+}
+reg chromium-ok chromium "Chromium headless, rootCA trusted (NSS db), GET / on nginx 9447: 200"
+sc_chromium_ok() { CUR=$1; chrome "$1" 9447 tls-server.local yes
+    want_client 'hello'; want_server '" 200 '; }
+EXP_PLAIN[chromium-ok]="# healthy; "*": every connection Chromium opened (it opens more than one)
+* outcome established"
+EXP_KEYS[chromium-ok]="${EXP_PLAIN[chromium-ok]}"
+reg chromium-server-untrusted chromium "Chromium without the lab root: ERR_CERT_AUTHORITY_INVALID"
+sc_chromium_server_untrusted() { CUR=$1; chrome "$1" 9447 tls-server.local no
+    want_client 'ERR_CERT_AUTHORITY_INVALID'; }
+EXP_PLAIN[chromium-server-untrusted]="1 outcome failed
+# Chromium's (BoringSSL) alert after the server's flight, encrypted or not: see the facts
+* diag.0 SERVER_CERT_REJECTED server_certificate client inferred"
+EXP_KEYS[chromium-server-untrusted]="1 outcome failed
+* diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain"
+reg chromium-hostname-mismatch chromium "Chromium, https://wrong.local:9447: ERR_CERT_COMMON_NAME_INVALID"
+sc_chromium_hostname_mismatch() { CUR=$1; chrome "$1" 9447 wrong.local yes
+    want_client 'ERR_CERT_COMMON_NAME_INVALID'; }
+EXP_PLAIN[chromium-hostname-mismatch]="${EXP_PLAIN[chromium-server-untrusted]}"
+EXP_KEYS[chromium-hostname-mismatch]="1 outcome failed
+* diag.0 HOSTNAME_MISMATCH server_certificate client certain"
+reg chromium-server-cert-expired chromium "Chromium, nginx 9445 (serverExpired.crt): ERR_CERT_DATE_INVALID"
+sc_chromium_server_cert_expired() { CUR=$1; chrome "$1" 9445 tls-server.local yes
+    want_client 'ERR_CERT_DATE_INVALID'; }
+EXP_PLAIN[chromium-server-cert-expired]="${EXP_PLAIN[chromium-server-untrusted]}"
+EXP_KEYS[chromium-server-cert-expired]="1 outcome failed
+* diag.0 SERVER_CERT_EXPIRED server_certificate client certain"
+reg chromium-client-cert-missing chromium "Chromium (no client certificate) on nginx 9443 (ssl_verify_client on): HTTP 400"
+sc_chromium_client_cert_missing() { CUR=$1; chrome "$1" 9443 tls-server.local yes
+    want_client 'No required SSL certificate was sent'; want_server 'client sent no required SSL certificate'; }
+EXP_PLAIN[chromium-client-cert-missing]="1 outcome established
+# without keys: indistinguishable from a short success"
+EXP_KEYS[chromium-client-cert-missing]="1 outcome established
+* diag.0 CLIENT_CERT_MISSING after_handshake server certain"
+
+# ---------------------------------------------------------------------------
 # steps
 # ---------------------------------------------------------------------------
 names() { local s; for s in "${SCENARIOS[@]}"; do echo "${s%%|*}"; done; }
@@ -979,8 +1077,8 @@ facts_one() {
 }
 
 step_facts() {
-    local n
-    for n in "$@"; do facts_one "$n"; done
+    if (($# == 1)); then facts_one "$1"; return; fi
+    printf '%s\n' "$@" | xargs -P "${JOBS:-2}" -n 1 "$0" facts
 }
 
 main() {
