@@ -20,6 +20,7 @@
 #                                     (tshark with NAME.keylog), each followed by
 #                                     the scenario's expected diagnosis
 #   make-real.sh packages             print the apt-get line this needs
+#   make-real.sh table                the README's scenario table
 #   make-real.sh --install ...        apt-get install the packages first
 #
 # Environment: OUT=DIR  write the capture files there (default: this folder);
@@ -139,7 +140,7 @@ server_note() { printf '%s\n' "$@" >> "$WORK/$CUR.server.txt"; }
 
 client() {  # client CMD... : run in $PKI, record command, output, exit status
     local rc=0 shown="$*"
-    shown=${shown//$WORK\//}
+    shown=${shown//$WORK\//}; shown=${shown//$HERE\//../real/}
     printf '$ cd captures/lab && %s\n' "$shown" > "$WORK/$CUR.client.txt"
     (cd "$PKI" && timeout 30 "$@") >> "$WORK/$CUR.client.txt" 2>&1 </dev/null || rc=$?
     printf '[client exit status: %s]\n' "$rc" >> "$WORK/$CUR.client.txt"
@@ -1035,9 +1036,30 @@ step_list() {
     done
 }
 
+step_table() {  # the README's scenario table (markdown)
+    local s n p d dp dk
+    echo "| Capture | Peer | What happens | Expected, no key log | Expected, key log |"
+    echo "| ------- | ---- | ------------ | -------------------- | ----------------- |"
+    for s in "${SCENARIOS[@]}"; do
+        IFS='|' read -r n p d <<< "$s"
+        dp=$(printf '%s\n' "${EXP_PLAIN[$n]}" | grep -E '^[0-9*]+ (diag|max_sev|outcome)' | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g')
+        dk=$(printf '%s\n' "${EXP_KEYS[$n]}" | grep -E '^[0-9*]+ (diag|max_sev|outcome)' | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g')
+        printf '| `%s` | %s | %s | %s | %s |\n' "$n" "$p" "${d//|/\\|}" "$dp" "$dk"
+    done
+}
+
 step_capture() {
     [[ $(id -u) == 0 ]] || die "capture needs root (tcpdump)"
-    local n
+    local n t missing=()
+    for t in tcpdump tshark curl openssl python3 cc nginx haproxy apache2 go chromium psql certutil ss; do
+        command -v "$t" >/dev/null || missing+=("$t")
+    done
+    [[ -x $PGBIN/postgres ]] || missing+=(postgresql-15)
+    if ((${#missing[@]})); then
+        log "make-real: missing: ${missing[*]}; install them with (or run make-real.sh --install capture):"
+        log "  apt-get install -y --no-install-recommends" $PACKAGES
+        exit 1
+    fi
     mkdir -p "$WORK" "$OUT"; prepare_pki; build_shim
     trap 'stop_servers; [[ -n $TCPDUMP_PID ]] && kill -INT $TCPDUMP_PID 2>/dev/null; true' EXIT
     for n in "$@"; do
@@ -1092,6 +1114,7 @@ main() {
     [[ ${#todo[@]} -gt 0 ]] || mapfile -t todo < <(names)
     case $step in
         list) step_list ;;
+        table) step_table ;;
         packages) echo "apt-get install -y --no-install-recommends" $PACKAGES ;;
         capture) step_capture "${todo[@]}" ;;
         facts) step_facts "${todo[@]}" ;;
