@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""facts.py -- write the facts of one real-server lab capture, from tshark.
+
+    facts.py NAME [--keys] [--decode-as tcp.port==9432,pgsql ...]
+
+Reads NAME.pcap (and NAME.keylog with --keys) in the current directory and
+prints the facts: without --keys what tshark shows with an empty key log
+(`-o tls.keylog_file:`), with --keys what it shows with
+`-o tls.keylog_file:NAME.keylog`.  Never uses tlsdiag.  openssl only names
+the certificates tshark extracted (subject, sha256 -> captures/lab/ file).
+
+One fact per line, "<conn> <key> <value>", conn = tcp.stream + 1:
+  client / server     IP:PORT from the SYN
+  sni                 ClientHello server_name ('-' none); one per ClientHello
+                      (sni.2 ... for a renegotiation's second ClientHello)
+  version / cipher    from the (first real) ServerHello, '-' if none
+  flight.K            <side> <tokens>: consecutive TLS records of one side,
+                      in capture order.  Tokens: handshake message names;
+                      ChangeCipherSpec; Alert(desc) / Alert(encrypted);
+                      ApplicationData*N; Encrypted*N (TLS 1.3 records tshark
+                      cannot open, or TLS 1.2 encrypted handshake records
+                      shown as EncryptedHandshake)
+  server_cert.K / client_cert.K   the lab file (or subject) of each
+                      certificate of a readable Certificate message;
+                      client_cert.count 0 for an empty one (.2 suffix:
+                      a later handshake of the same connection)
+  alert.K             <side> <level> <description> | <side> encrypted
+  handshake_complete  yes / no / unknown (TLS 1.3 without keys):
+                      yes = a Finished from both sides (with keys), or in
+                      TLS 1.2 without keys ChangeCipherSpec + an encrypted
+                      handshake record from both sides
+  first_close         <side> FIN|RST frame N (the first FIN or RST)
+  close.K             <side> FIN|RST (every FIN/RST, in order)
+  http.K              <side> request line / status line (decrypted)
+  pgsql.K             <side> ErrorResponse severity SQLSTATE message
+  smtp.K              <side> SMTP command / reply code + text
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+HS = {0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket",
+      5: "EndOfEarlyData", 8: "EncryptedExtensions", 11: "Certificate",
+      12: "ServerKeyExchange", 13: "CertificateRequest", 14: "ServerHelloDone",
+      15: "CertificateVerify", 16: "ClientKeyExchange", 20: "Finished",
+      24: "KeyUpdate", 254: "MessageHash"}
+ALERT_DESCS = {
+    0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow",
+    40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate",
+    44: "certificate_revoked", 45: "certificate_expired", 46: "certificate_unknown",
+    47: "illegal_parameter", 48: "unknown_ca", 49: "access_denied", 50: "decode_error",
+    51: "decrypt_error", 70: "protocol_version", 71: "insufficient_security",
+    80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
+    100: "no_renegotiation", 109: "missing_extension", 110: "unsupported_extension",
+    112: "unrecognized_name", 113: "bad_certificate_status_response",
+    115: "unknown_psk_identity", 116: "certificate_required", 120: "no_application_protocol"}
+VERSIONS = {0x0304: "TLS 1.3", 0x0303: "TLS 1.2", 0x0302: "TLS 1.1", 0x0301: "TLS 1.0"}
+HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c"
+HERE = os.path.dirname(os.path.abspath(__file__))
+LAB = os.path.join(HERE, "..", "lab")
+def run(cmd, data=None):
+    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout.decode()
+
+
+def cipher_names():
+    names = {}
+    for line in run(["openssl", "ciphers", "-V", "-stdname", "ALL:COMPLEMENTOFALL"]).splitlines():
+        m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)", line)
+        if m:
+            names[int(m[1] + m[2], 16)] = m[3]
+    return names
+
+
+def lab_index():
+    idx = {}
+    for f in sorted(os.listdir(LAB)):
+        if f.endswith(".crt") and f != "chain.crt":
+            der = subprocess.run(["openssl", "x509", "-in", os.path.join(LAB, f), "-outform", "DER"],
+                                 capture_output=True, check=True).stdout
+            idx[der] = "lab/" + f
+    return idx
+
+
+def subject(der):
+    return run(["openssl", "x509", "-inform", "DER", "-noout", "-subject", "-nameopt", "RFC2253"],
+               der).strip()
+
+
+def as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def walk(obj, key):
+    """All values of `key` under obj, in document order (lists flattened)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                yield from as_list(v)
+            else:
+                yield from walk(v, key)
+    elif isinstance(obj, list):
+        for x in obj:
+            yield from walk(x, key)
+
+
+def first(obj, key, default=None):
+    return next(walk(obj, key), default)
+
+
+def records(obj):
+    """TLS record dicts (having a content or opaque type), in order."""
+    if isinstance(obj, dict):
+        if "tls.record.content_type" in obj or "tls.record.opaque_type" in obj:
+            yield obj
+            return
+        for v in obj.values():
+            yield from records(v)
+    elif isinstance(obj, list):
+        for x in obj:
+            yield from records(x)
+
+
+def handshakes(rec):
+    for h in as_list(rec.get("tls.handshake", [])):
+        if isinstance(h, dict) and "tls.handshake.type" in h:
+            yield h
+
+
+def ep(v4, v6, port):
+    return f"[{v6}]:{port}" if v6 else f"{v4}:{port}"
+
+
+def main():
+    args = sys.argv[1:]
+    name = args.pop(0)
+    keys = "--keys" in args
+    decode = []
+    while "--decode-as" in args:
+        i = args.index("--decode-as")
+        decode += ["-d", args[i + 1]]
+        del args[i:i + 2]
+    pcap, keylog = name + ".pcap", name + ".keylog"
+    opts = ["-o", "tls.keylog_file:" + (keylog if keys else "")] + decode
+    out = run(["tshark", "-r", pcap] + opts + ["-T", "json", "--no-duplicate-keys",
+               "-J", "frame ip ipv6 tcp tls http pgsql smtp"])
+    ciphers, lab = cipher_names(), lab_index()
+    conns = {}
+    for fr in json.loads(out) if out.strip() else []:
+        Ls = fr["_source"]["layers"]
+        if "tcp" not in Ls:
+            continue
+        tcp = Ls["tcp"]
+        ip = Ls.get("ip") or {}
+        ip6 = Ls.get("ipv6") or {}
+        st = int(tcp["tcp.stream"])
+        src = ep(ip.get("ip.src"), ip6.get("ipv6.src"), tcp["tcp.srcport"])
+        dst = ep(ip.get("ip.dst"), ip6.get("ipv6.dst"), tcp["tcp.dstport"])
+        fno = int(Ls["frame"]["frame.number"])
+        c = conns.setdefault(st, {"client": None, "server": None, "sni": [], "version": None,
+                                  "cipher": None, "tokens": [], "alerts": [], "closes": [],
+                                  "certs": [], "app": [], "finished": set(),
+                                  "ccs_then_enc": set(), "ccs": set()})
+        flag = lambda k: first(tcp, k) in ("1", "True")
+        if flag("tcp.flags.syn") and not flag("tcp.flags.ack"):
+            c["client"], c["server"] = c["client"] or src, c["server"] or dst
+        if c["client"] is None:       # connection started before the capture
+            c["client"], c["server"] = src, dst
+        side = "client" if src == c["client"] else "server"
+        for rec in records(Ls.get("tls", {})):
+            ct = rec.get("tls.record.content_type")
+            if ct is None:
+                c["tokens"].append((side, f"Encrypted({rec.get('tls.record.length', '?')})"))
+                continue
+            ct = int(ct)
+            if ct == 22:
+                hs = list(handshakes(rec))
+                if not hs:
+                    c["tokens"].append((side, f"EncryptedHandshake({rec.get('tls.record.length', '?')})"))
+                    if side in c["ccs"]:
+                        c["ccs_then_enc"].add(side)
+                for h in hs:
+                    ht = int(h["tls.handshake.type"])
+                    hrr = ht == 2 and first(h, "tls.handshake.random", "").replace(":", "") == HRR_RANDOM
+                    c["tokens"].append((side, "HelloRetryRequest" if hrr else HS.get(ht, f"Handshake({ht})")))
+                    if ht == 20:
+                        c["finished"].add(side)
+                    elif ht == 1:
+                        c["sni"].append(first(h, "tls.handshake.extensions_server_name", "-"))
+                    elif ht == 2 and c["version"] is None:
+                        if first(h, "tls.handshake.random", "").replace(":", "") != HRR_RANDOM:
+                            sv = first(h, "tls.handshake.extensions.supported_version")
+                            ver = int(sv or h["tls.handshake.version"], 16)
+                            c["version"] = VERSIONS.get(ver, hex(ver))
+                            cs = int(h["tls.handshake.ciphersuite"], 16)
+                            c["cipher"] = ciphers.get(cs, "0x%04x" % cs)
+                    elif ht == 11:
+                        c["certs"].append((side, [bytes.fromhex(x.replace(":", ""))
+                                                  for x in walk(h, "tls.handshake.certificate")]))
+            elif ct == 20:
+                c["tokens"].append((side, "ChangeCipherSpec"))
+                c["ccs"].add(side)
+            elif ct == 21:
+                am = rec.get("tls.alert_message")
+                if isinstance(am, dict) and "tls.alert_message.desc" in am:
+                    d, lv = int(am["tls.alert_message.desc"]), int(am["tls.alert_message.level"])
+                    nm = ALERT_DESCS.get(d, str(d))
+                    c["alerts"].append((side, {1: "warning", 2: "fatal"}.get(lv, str(lv)) + " " + nm, fno))
+                    c["tokens"].append((side, f"Alert({nm})"))
+                else:
+                    c["alerts"].append((side, "encrypted", fno))
+                    c["tokens"].append((side, f"Alert(encrypted,{rec.get('tls.record.length', '?')})"))
+            elif ct == 23:
+                c["tokens"].append((side, "ApplicationData" if keys else
+                                    f"ApplicationData({rec.get('tls.record.length', '?')})"))
+            else:
+                c["tokens"].append((side, f"Record({ct})"))
+        if flag("tcp.flags.fin"):
+            c["closes"].append((side, "FIN", fno))
+        if flag("tcp.flags.reset"):
+            c["closes"].append((side, "RST", fno))
+        for http in as_list(Ls.get("http", [])):
+            meth = list(walk(http, "http.request.method"))
+            uri = list(walk(http, "http.request.uri"))
+            ver = list(walk(http, "http.request.version"))
+            for i, m in enumerate(meth):
+                c["app"].append(("http", side, f"{m} {uri[i] if i < len(uri) else '?'} {ver[i] if i < len(ver) else ''}".strip()))
+            code = list(walk(http, "http.response.code"))
+            phr = list(walk(http, "http.response.phrase"))
+            rver = list(walk(http, "http.response.version"))
+            for i, cd in enumerate(code):
+                c["app"].append(("http", side, f"{rver[i] if i < len(rver) else ''} {cd} {phr[i] if i < len(phr) else ''}".strip()))
+            for body in walk(http, "http.file_data"):
+                try:
+                    text = bytes.fromhex(body.replace(":", "")).decode("utf-8", "replace")
+                except ValueError:
+                    text = body
+                m = re.search(r"<title>(.*?)</title>", text, re.S | re.I)
+                if m:
+                    c["app"].append(("http", side, "title " + " ".join(m[1].split())))
+        for pg in as_list(Ls.get("pgsql", [])):
+            sev = list(walk(pg, "pgsql.severity"))
+            code = list(walk(pg, "pgsql.code"))
+            msg = list(walk(pg, "pgsql.message"))
+            for i, sv in enumerate(sev):
+                c["app"].append(("pgsql", side, f"ErrorResponse {sv} {code[i] if i < len(code) else '?'} {msg[i] if i < len(msg) else ''}"))
+        for sm in as_list(Ls.get("smtp", [])):
+            for cmd in walk(sm, "smtp.req.command"):
+                par = first(sm, "smtp.req.parameter", "")
+                c["app"].append(("smtp", side, f"{cmd} {par}".strip()))
+            codes = list(walk(sm, "smtp.response.code"))
+            pars = list(walk(sm, "smtp.rsp.parameter"))
+            for i, rc in enumerate(codes):
+                c["app"].append(("smtp", side, f"{rc} {pars[i] if i < len(pars) else ''}".strip()))
+
+    lines = []
+    for n, st in enumerate(sorted(conns), 1):
+        c = conns[st]
+        lines += [f"{n} client {c['client']}", f"{n} server {c['server']}"]
+        for i, s in enumerate(c["sni"] or ["-"]):
+            lines.append(f"{n} sni{'' if i == 0 else '.' + str(i + 1)} {s}")
+        lines.append(f"{n} version {c['version'] or '-'}")
+        lines.append(f"{n} cipher {c['cipher'] or '-'}")
+        # flights
+        fl, k = [], 0
+        for side, tok in c["tokens"]:
+            if fl and fl[-1][0] == side:
+                fl[-1][1].append(tok)
+            else:
+                fl.append((side, [tok]))
+        for side, toks in fl:
+            comp = []
+            for t in toks:
+                if comp and comp[-1][0] == t:
+                    comp[-1][1] += 1
+                else:
+                    comp.append([t, 1])
+            lines.append(f"{n} flight.{k} {side} " + " ".join(t if m == 1 else f"{t}*{m}" for t, m in comp))
+            k += 1
+        per = {"server": 0, "client": 0}
+        for side, chain in c["certs"]:
+            key = ("server_cert" if side == "server" else "client_cert") + \
+                ("" if per[side] == 0 else f".{per[side] + 1}")
+            per[side] += 1
+            if chain is None:
+                lines.append(f"{n} {key} not-extracted")
+                continue
+            if not chain:
+                lines.append(f"{n} {key}.count 0")
+            for i, der in enumerate(chain):
+                lines.append(f"{n} {key}.{i} {lab.get(der) or subject(der)}")
+        for i, (side, a, fno) in enumerate(c["alerts"]):
+            lines.append(f"# alert.{i}: frame {fno}")
+            lines.append(f"{n} alert.{i} {side} {a}")
+        if c["finished"] >= {"client", "server"}:
+            hc = "yes"
+        elif c["version"] == "TLS 1.3" and not keys:
+            hc = "unknown"
+        elif c["version"] and c["version"] != "TLS 1.3" and c["ccs_then_enc"] >= {"client", "server"}:
+            hc = "yes"
+        else:
+            hc = "no"
+        lines.append(f"{n} handshake_complete {hc}")
+        if c["closes"]:
+            s, how, fno = c["closes"][0]
+            lines.append(f"{n} first_close {s} {how} frame {fno}")
+        for i, (s, how, fno) in enumerate(c["closes"]):
+            lines.append(f"{n} close.{i} {s} {how}")
+        cnt = {}
+        for proto, side, txt in c["app"]:
+            i = cnt.get(proto, 0)
+            cnt[proto] = i + 1
+            lines.append(f"{n} {proto}.{i} {side} {txt}")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

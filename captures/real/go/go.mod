@@ -1,0 +1,3 @@
+module tlsdiag-lab/tlspeer
+
+go 1.19
