@@ -55,6 +55,11 @@ void td_text_hex(char *out, const uint8_t *p, size_t n, char sep);
 /* Format microseconds since the epoch as RFC 3339 UTC with microseconds,
  * "2024-02-29T18:40:22.123456Z", into out (at least 28 bytes). */
 void td_text_time(char *out, size_t outlen, uint64_t usec);
+
+/* Seconds since the epoch as "2025-01-01T00:00:00Z", or "2025-01-01"
+ * with date_only, into out; false (out empty, or strftime's cut when
+ * out is short) when the time cannot be represented. */
+bool td_text_utc(char *out, size_t outlen, int64_t secs, bool date_only);
 /* A signed offset in microseconds as "+1.234567" seconds (timelines). */
 void td_text_rel_time(char *out, size_t outlen, int64_t us);
 

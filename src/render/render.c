@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "render.h"
+#include "text.h"
 
 const char *td_out_code_name(enum td_tls_registry reg, uint16_t v, char *buf, size_t len)
 {
@@ -31,13 +32,7 @@ int64_t td_out_rel_us(const struct td_conn *c, uint64_t ts)
 
 bool td_out_cert_time(char *buf, size_t len, int64_t secs, bool date_only)
 {
-	struct tm tm;
-	time_t t = (time_t)secs;
-	if (len > 0)
-		buf[0] = '\0';
-	if ((int64_t)t != secs || !gmtime_r(&t, &tm))
-		return false;
-	return strftime(buf, len, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+	return td_text_utc(buf, len, secs, date_only);
 }
 
 bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert)

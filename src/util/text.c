@@ -235,6 +235,39 @@ void td_text_time(char *out, size_t outlen, uint64_t usec)
 	out[27] = '\0';
 }
 
+bool td_text_utc(char *out, size_t outlen, int64_t secs, bool date_only)
+{
+	struct tm tm;
+	time_t t = (time_t)secs;
+	if (outlen > 0)
+		out[0] = '\0';
+	if ((int64_t)t != secs || !gmtime_r(&t, &tm))
+		return false;
+	long year = (long)tm.tm_year + 1900;
+	size_t need = date_only ? 11 : 21;
+	if (year < 1000 || year > 9999 || outlen < need)  /* strftime's own wording and cut */
+		return strftime(out, outlen, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+	/* By hand, as td_text_time: a JSON line has two per certificate. */
+	put_digits(out, (unsigned long)year, 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned long)tm.tm_mon + 1, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned long)tm.tm_mday, 2);
+	if (date_only) {
+		out[10] = '\0';
+		return true;
+	}
+	out[10] = 'T';
+	put_digits(out + 11, (unsigned long)tm.tm_hour, 2);
+	out[13] = ':';
+	put_digits(out + 14, (unsigned long)tm.tm_min, 2);
+	out[16] = ':';
+	put_digits(out + 17, (unsigned long)tm.tm_sec, 2);
+	out[19] = 'Z';
+	out[20] = '\0';
+	return true;
+}
+
 void td_text_rel_time(char *out, size_t outlen, int64_t us)
 {
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;

@@ -288,10 +288,41 @@ static void test_text_cols(void)
 	CU_ASSERT_TRUE(printable);
 }
 
+/* td_text_utc against gmtime_r + strftime, the way it was written before:
+ * a spread of times from before 1970 to after 9999, both forms, and
+ * buffers too short. */
+static void test_text_utc(void)
+{
+	static const int64_t fixed[] = { 0, -1, 1, 951782400, 1735689600, 253402300799,
+					 253402300800, -62135596800, -62135596801, INT64_MAX / 2 };
+	size_t bad = 0, n = 0;
+	for (int k = 0; k < 4000; k++) {
+		int64_t secs = k < 10 ? fixed[k] : (int64_t)(((uint64_t)k * 2654435761u * 977u) % 400000000000u) - 60000000000;
+		for (int d = 0; d < 2; d++) {
+			for (size_t len = 0; len <= 24; len += (len < 8 ? 8 : 1)) {
+				char want[32] = "", got[32] = "";
+				struct tm tm;
+				time_t t = (time_t)secs;
+				bool ok_want = gmtime_r(&t, &tm) &&
+					strftime(want, len, d ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+				if (!ok_want)
+					want[0] = '\0';
+				bool ok = td_text_utc(got, len, secs, d != 0);
+				n++;
+				if (ok != ok_want || (ok && strcmp(want, got) != 0))
+					bad++;
+			}
+		}
+	}
+	CU_ASSERT(n > 10000);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 void td_suite_util(void)
 {
 	CU_pSuite s = td_test_suite("util");
 	td_test_add(s, "reader getters", test_reader_getters);
+	td_test_add(s, "UTC times by hand, as strftime", test_text_utc);
 	td_test_add(s, "reader sticky error", test_reader_sticky);
 	td_test_add(s, "reader vectors", test_reader_vectors);
 	td_test_add(s, "reader lying lengths", test_reader_lying_length);
