@@ -124,8 +124,8 @@ void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
 	const struct td_chain *chains[2] = { &c->server_chain, &c->client_chain };
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < chains[k]->n; i++)
-			if (chains[k]->certs[i].der)
-				td_budget_give(&e->budget, chains[k]->certs[i].der_len);
+			if (chains[k]->certs[i]->der)
+				td_budget_give(&e->budget, chains[k]->certs[i]->der_len);
 	td_conn_free(c);
 }
 

@@ -42,6 +42,10 @@ void td_suite_model(void);
 void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
 		   uint8_t hs, uint32_t len, const char *detail);
 
+/* Give ch n empty certificates (td_cert_new, test_model.c), certs[0..n)
+ * for the test to fill; aborts the test when memory runs out. */
+void td_test_chain(struct td_chain *ch, size_t n);
+
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);
 /* Decode hex (blanks ignored) into out; the byte count.  Aborts on an

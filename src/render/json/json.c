@@ -797,7 +797,7 @@ static void write_certs(struct td_jsonw *w, struct obj_memo *memo, struct td_jke
 	td_jsonw_jkey(w, key);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < ch->n; i++)
-		write_cert(w, memo, &ch->certs[i]);
+		write_cert(w, memo, ch->certs[i]);
 	td_jsonw_array_end(w);
 }
 

@@ -588,7 +588,7 @@ static void print_chain(struct td_tw *t, const struct td_conn *c, const struct t
 		     ch->encrypted ? " (decrypted)" : "");
 	td_tw_end(t);
 	for (size_t i = 0; i < ch->n; i++)
-		print_cert(t, c, &ch->certs[i], i, verbose);
+		print_cert(t, c, ch->certs[i], i, verbose);
 	if (ch->dropped) {
 		char buf[96];
 		td_tw_spaces(t, IND_SUB);
