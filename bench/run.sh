@@ -52,7 +52,9 @@
 # Environment: TD_BENCH_CACHE, BENCH_REGEN=1, BENCH_RUNS, BENCH_SLOW_S,
 # BENCH_HANDSHAKES, BENCH_BULK_BYTES, BENCH_HS_OVERLAP, BENCH_BULK_OVERLAP,
 # BENCH_TEXT_FULL_MAX_S, BENCH_PEERS=0 (skip tshark and ssldump),
-# BENCH_PROFILE=1 (perf record tlsdiag -o json on the handshake slice and
+# BENCH_BASELINE=PATH or --baseline=PATH (another tlsdiag binary, e.g. the
+# build before a change, measured alternating with this one: before and
+# after in one run), BENCH_PROFILE=1 (perf record tlsdiag -o json on the handshake slice and
 # print the top 10), BENCH_INSTALL=0 (never apt-get install what the seed
 # needs: tcpdump, curl, iproute2, openssl).  The printed report is also
 # saved as $TD_BENCH_CACHE/last-run.txt.
@@ -63,7 +65,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-TLSDIAG='' FLOOR='' AMPLIFY='' MEASURE='' LAB=$HERE/../captures/lab
+TLSDIAG='' FLOOR='' AMPLIFY='' MEASURE='' LAB=$HERE/../captures/lab BASELINE=${BENCH_BASELINE:-}
 for a in "$@"; do
     case $a in
     --tlsdiag=*) TLSDIAG=${a#*=} ;;
@@ -71,6 +73,7 @@ for a in "$@"; do
     --amplify=*) AMPLIFY=${a#*=} ;;
     --measure=*) MEASURE=${a#*=} ;;
     --lab=*)     LAB=${a#*=} ;;
+    --baseline=*) BASELINE=${a#*=} ;;
     *) die "unknown argument '$a' (see the comment at the top of bench/run.sh)" ;;
     esac
 done
@@ -78,6 +81,10 @@ for v in TLSDIAG FLOOR AMPLIFY MEASURE; do
     [[ -n ${!v} && -x ${!v} ]] || die "--${v,,}=PATH: not given or not executable: '${!v}'"
     printf -v "$v" '%s' "$(cd "$(dirname "${!v}")" && pwd)/$(basename "${!v}")"
 done
+if [[ -n $BASELINE ]]; then
+    [[ -x $BASELINE ]] || die "--baseline=PATH (BENCH_BASELINE): not executable: '$BASELINE'"
+    BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
+fi
 
 CACHE=${TD_BENCH_CACHE:-${HOME:-/root}/.cache/tlsdiag-bench}
 RUNS=${BENCH_RUNS:-5}
@@ -220,6 +227,8 @@ cmd_for() {   # cmd_for ROW FILE: sets CMD
     floor)   CMD=("$FLOOR" "$2") ;;
     json)    CMD=("$TLSDIAG" -r "$2" -o json) ;;
     text)    CMD=("$TLSDIAG" -r "$2") ;;
+    base-json) CMD=("$BASELINE" -r "$2" -o json) ;;
+    base-text) CMD=("$BASELINE" -r "$2") ;;
     tshark)  CMD=(tshark -n -r "$2" -Y 'tls.handshake || tls.alert_message' -T fields "${TSHARK_FIELDS[@]}") ;;
     ssldump) CMD=(ssldump -n -r "$2") ;;
     esac
@@ -229,6 +238,8 @@ label_of() {
     floor)   echo 'floor (pcap_next_ex loop)' ;;
     json)    echo 'tlsdiag -o json' ;;
     text)    echo 'tlsdiag (text)' ;;
+    base-json) echo 'baseline -o json' ;;
+    base-text) echo 'baseline (text)' ;;
     tshark)  echo 'tshark -Y tls.handshake -T fields' ;;
     ssldump) echo 'ssldump -n' ;;
     esac
@@ -243,7 +254,7 @@ run_one() {   # run_one KEY ROW FILE
     read -r wall rss status cpu <"$TMPD/res" || die "$row: no measurement"
     read -r load _ </proc/loadavg || load=0
     MAX_LOAD=$(awk -v a="$MAX_LOAD" -v b="$load" 'BEGIN { print (b > a) ? b : a }')
-    if ! { ((status == 0)) || { [[ $row == json || $row == text ]] && ((status == 1)); }; }; then
+    if ! { ((status == 0)) || { [[ $row == json || $row == text || $row == base-* ]] && ((status == 1)); }; }; then
         tail -n 5 "$TMPD/err" >&2
         die "$row on $f: exit status $status"
     fi
@@ -261,7 +272,8 @@ run_one() {   # run_one KEY ROW FILE
 declare -A ROWS=()
 bench_workload() {
     local wl=$1 r row key text_where=full first
-    local full=(floor json text) slice=(floor json)
+    local full=(floor json text) slice=(floor json) base=()
+    [[ -n $BASELINE ]] && { base=(base-json); full=(floor json base-json text base-text); slice=(floor json base-json); }
     ((have_tshark)) && slice+=(tshark)
     ((have_ssldump)) && slice+=(ssldump)
     log "$wl: warming the page cache"
@@ -271,12 +283,13 @@ bench_workload() {
     for ((r = 1; r <= RUNS; r++)); do
         for row in "${full[@]}"; do
             key=$wl/$row
+            [[ $text_where == slice && ( $row == text || $row == base-text ) ]] && continue
             if [[ $row == text && $r == 1 ]]; then
                 first=$(awk '{ print $1 }' <<<"${TIMES[$wl/json]}")
                 if awk -v w="$first" -v m="$TEXT_FULL_MAX_S" 'BEGIN { exit !(w > m) }'; then
                     text_where=slice
-                    full=(floor json)
-                    slice=(floor json text "${slice[@]:2}")
+                    full=(floor json "${base[@]}")
+                    slice=(floor json "${base[@]}" text ${base:+base-text} "${slice[@]:$((2 + ${#base[@]}))}")
                     continue
                 fi
             fi
@@ -331,6 +344,16 @@ print_table() {   # print_table NAME TITLE
             "$(awk -v r="$(calc "$p / $j")" 'BEGIN { if (r >= 1) printf "%.2fx faster", r; else printf "%.2fx slower", 1 / r }')" \
             "$(calc "$p * ${W[$wl.packets]} / ${W[$wl-slice.packets]}")"
     done
+    # text against JSON, and this binary against the baseline, on the same file
+    local tp=$wl
+    [[ ${TEXT_WHERE[$wl]} == slice ]] && tp=$wl-slice
+    printf '  text / json (%s): %.2fx wall, %.2fx cpu\n' "$([[ $tp == *-slice ]] && echo slice || echo full)" \
+        "$(calc "$(med $tp/text) / $(med $tp/json)")" "$(calc "$(medcpu $tp/text) / $(medcpu $tp/json)")"
+    if [[ -n $BASELINE ]]; then
+        printf '  vs baseline (%s): json %.3fx wall, %.3fx cpu; text %.3fx wall, %.3fx cpu (below 1: faster than the baseline)\n' \
+            "$BASELINE" "$(calc "$(med $wl/json) / $(med $wl/base-json)")" "$(calc "$(medcpu $wl/json) / $(medcpu $wl/base-json)")" \
+            "$(calc "$(med $tp/text) / $(med $tp/base-text)")" "$(calc "$(medcpu $tp/text) / $(medcpu $tp/base-text)")"
+    fi
     [[ ${TEXT_WHERE[$wl]} == slice ]] &&
         printf '  (text output measured on the slice: a full JSON run took over %s s)\n' "$TEXT_FULL_MAX_S"
     return 0

@@ -287,6 +287,12 @@ struct td_conn {
 	struct td_diagnosis *diags;  /* root cause first, then secondary, warnings, info */
 	size_t n_diags;
 
+	uint64_t changes;            /* moves with every change a live view shows: an
+					event, an anomaly or a diagnosis added (conn.c),
+					a fact the engine decoded; the engine compares
+					it before calling a sink's conn_update.  Counters
+					(records, bytes) do not move it */
+
 	bool public_cas_judged;      /* the diagnoser set the public_ca, public_issuer
 					and ca_public facts (it does so only when
 					asked, for --redact); until then no CA counts

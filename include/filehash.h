@@ -3,8 +3,8 @@
  * filehash.h - the SHA-256 of a file, for the Markdown report's header
  * (a reader can check that the report describes the capture they hold).
  *
- * src/util/filehash.c, through wolfSSL's wc_Sha256 (the x509 layer's
- * library; no other crypto code is pulled in).
+ * src/crypto/filehash.c, through wolfSSL's wc_Sha256 (src/crypto is one of
+ * wolfSSL's two rooms).
  */
 #ifndef TD_FILEHASH_H
 #define TD_FILEHASH_H

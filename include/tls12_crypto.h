@@ -21,6 +21,11 @@
  * never used (the null method only).  SSL 3.0 (version 0x0300) works
  * with every suite that existed before TLS 1.2: its MAC and key block
  * are crypto_ssl3.c's, the rest is shared with TLS 1.0.
+ *
+ * Three files, calling one way: crypto12.c (the suites, the records) ->
+ * crypto_prf.c (the PRF and the key expansion) -> crypto_ssl3.c (SSL
+ * 3.0's hash constructions); crypto12.c -> crypto_ssl3.c for the SSL 3.0
+ * record MAC.
  */
 #ifndef TD_TLS12_CRYPTO_H
 #define TD_TLS12_CRYPTO_H
@@ -209,6 +214,22 @@ enum td_result td_tls12_export_iv(uint16_t version, enum td_tls12_prf prf,
 				  uint8_t *out, size_t out_len) TD_MUST_CHECK;
 
 /*
+ * SSL 3.0's halves of td_tls12_export_key() and td_tls12_export_iv()
+ * (crypto_ssl3.c; RFC 6101 6.2.2.1): MD5 of the side's key bytes (for the
+ * key) and of both randoms, its own first; out_len at most 16 bytes
+ * (MD5).  Same errors as those two.
+ */
+enum td_result td_ssl3_export_key(enum td_tls12_dir dir, const uint8_t *material,
+				  size_t material_len,
+				  const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				  uint8_t *out, size_t out_len) TD_MUST_CHECK;
+enum td_result td_ssl3_export_iv(enum td_tls12_dir dir,
+				 const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				 const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				 uint8_t *out, size_t out_len) TD_MUST_CHECK;
+
+/*
  * One direction's record protection state, from the first record after
  * that side's ChangeCipherSpec (its Finished, sequence number 0) on.
  * Holds no heap memory; td_tls12_keys_cleanup() wipes it.
@@ -262,6 +283,23 @@ enum td_result td_tls12_keys_init(struct td_tls12_keys *k, uint16_t version, uin
 				  const uint8_t client_random[TD_TLS12_RANDOM_LEN],
 				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
 				  bool encrypt_then_mac, enum td_tls12_dir dir) TD_MUST_CHECK;
+/*
+ * The key expansion td_tls12_keys_init() relies on (crypto_prf.c): the
+ * key block of version (the PRF's "key expansion", or SSL 3.0's
+ * td_ssl3_key_block()), cut for dir into k->mac_key (s->mac_len bytes),
+ * k->key (s->key_len: an export suite's expanded with
+ * td_tls12_export_key()) and k->iv (iv_len bytes, the IV the key block
+ * holds for this version: an export CBC suite's from td_tls12_export_iv()
+ * instead).  Sets nothing else in k.  TD_ERR_USAGE for NULL arguments or
+ * lengths over the keys' room; TD_ERR_UNSUPPORTED when wolfSSL fails (k
+ * may then hold part of the keys: the caller wipes it).
+ */
+enum td_result td_tls12_key_expand(struct td_tls12_keys *k, const struct td_tls12_suite *s,
+				   uint16_t version, size_t iv_len,
+				   const uint8_t master[TD_TLS12_MASTER_LEN],
+				   const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				   const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				   enum td_tls12_dir dir) TD_MUST_CHECK;
 /* Wipe the keys. */
 void td_tls12_keys_cleanup(struct td_tls12_keys *k);
 

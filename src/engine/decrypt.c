@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decrypt.c - key-log decryption of a flow's protected records (see
- * flow.h; the record protection itself is in src/tls/crypto.c).
+ * flow.h; the record protection itself is in src/crypto/crypto.c).
  *
  * TLS 1.3 (RFC 8446 7.1-7.3): at the ServerHello each side is keyed
  * with its handshake traffic secret from the key log, after its
@@ -9,9 +9,13 @@
  * TLS <= 1.2 (RFC 5246 6.3): at each side's ChangeCipherSpec, with the
  * key block derived from the master secret (CLIENT_RANDOM) and both
  * randoms of the latest hellos, so a renegotiation is followed too.
- * A record that opens goes through the same decoders as a clear one;
- * one that does not authenticate turns decryption off for the
- * connection and says so once, never producing garbage messages.
+ * A record that opens goes back to records.c, which decodes it with the
+ * same switch as a clear one; one that does not authenticate turns
+ * decryption off for the connection and says so once, never producing
+ * garbage messages.  With a live key log a side's secret may come after
+ * its records: they are held here (the side's held bytes) until it
+ * comes, and records.c replays them.  Nothing here calls records.c or
+ * engine.c.
  */
 #include "config.h"
 
@@ -23,6 +27,7 @@
 #include "flow.h"
 #include "keylog.h"
 #include "reader.h"
+#include "tls_names.h"
 
 /* Application records decrypted per direction before decryption stops
  * (post-handshake alerts such as certificate_required arrive there). */
@@ -108,64 +113,20 @@ void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label,
 		sd->key_state = KEYS_OFF;
 }
 
-/* Replayed records were appended after later events (a FIN...): put
- * the timeline back in capture order, stable for equal times.  Short
- * (TD_CAP_EVENTS) and nearly sorted: insertion sort. */
-static void sort_timeline(struct td_conn *c)
+/* Does the record need its side's keys (protected, and the side keyed
+ * or waiting for keys)?  TLS 1.3 protects everything as application
+ * data; TLS <= 1.2 a side's records after its ChangeCipherSpec. */
+static bool is_protected(const struct flow *f, const struct side *sd, uint8_t type)
 {
-	if (!c)
-		return;
-	for (size_t i = 1; i < c->n_events; i++) {
-		struct td_event ev = c->events[i];
-		size_t j = i;
-		for (; j > 0 && c->events[j - 1].ts_us > ev.ts_us; j--)
-			c->events[j] = c->events[j - 1];
-		c->events[j] = ev;
-	}
+	if (td_fl_is_tls13(f->conn))
+		return type == TD_CT_APPLICATION_DATA;
+	return sd->encrypted && type != TD_CT_CHANGE_CIPHER_SPEC;
 }
 
-/* Replay a side's held records through the record handler, each at its
- * own capture time, with whatever keys the side has now. */
-static void replay_held(struct flow *f, int side)
+/* Keep a record of a pending side, at the current capture time; false
+ * when there is no room (TD_CAP_HELD_RECORDS) or memory. */
+static bool hold(struct side *sd, uint64_t ts, const struct td_tls_record *rec)
 {
-	struct side *sd = &f->s[side];
-	struct td_engine *e = f->eng;
-	struct td_dynbuf held = sd->held;
-	td_dynbuf_init(&sd->held, TD_CAP_HELD_RECORDS);
-	td_dynbuf_set_budget(&sd->held, held.budget);
-	uint64_t now = e->now_us;
-	bool was = f->replaying;
-	f->replaying = true;
-	struct td_reader r = td_rd_make(held.data, held.len);
-	while (td_rd_left(&r) >= HELD_HEADER) {
-		uint64_t hi = td_rd_u32(&r);
-		uint64_t ts = hi << 32 | td_rd_u32(&r);
-		struct td_tls_record rec = { .type = td_rd_u8(&r), .version = td_rd_u16(&r) };
-		rec.len = td_rd_u16(&r);
-		rec.body = td_rd_bytes(&r, rec.len);
-		if (!rec.body)
-			break;
-		e->now_us = ts;
-		struct msg_ctx m = { f, side, false };
-		td_fl_on_record(&m, &rec);
-	}
-	e->now_us = now;
-	f->replaying = was;
-	td_dynbuf_cleanup(&held);
-	sort_timeline(f->conn);
-}
-
-bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec)
-{
-	struct side *sd = &f->s[m->side];
-	struct td_conn *c = f->conn;
-	enum td_dir dir = td_fl_side_dir(f, m->side);
-	resolve(f, sd, dir, false);
-	if (sd->key_state != KEYS_PENDING) {
-		replay_held(f, m->side);
-		return false;
-	}
-	uint64_t ts = f->eng->now_us;
 	uint8_t h[HELD_HEADER] = {
 		(uint8_t)(ts >> 56), (uint8_t)(ts >> 48), (uint8_t)(ts >> 40), (uint8_t)(ts >> 32),
 		(uint8_t)(ts >> 24), (uint8_t)(ts >> 16), (uint8_t)(ts >> 8), (uint8_t)ts,
@@ -175,102 +136,91 @@ bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *r
 	bool room = rec->len <= UINT16_MAX &&
 		    sd->held.cap - sd->held.len >= HELD_HEADER + rec->len;
 	if (room && td_dynbuf_add(&sd->held, h, sizeof h) == TD_OK) {
-		if (td_dynbuf_add(&sd->held, rec->body, rec->len) == TD_OK) {
-			c->side[dir].records--;  /* counted again when replayed */
-			/* What the record's size and position say counts now, in
-			 * capture order with the other side's records. */
-			if (!td_fl_is_tls13(c))
-				c->side[dir].encrypted_seen = true;
-			td_fl_after_record(f, dir, rec->type, rec->len, true);
+		if (td_dynbuf_add(&sd->held, rec->body, rec->len) == TD_OK)
 			return true;
-		}
 		sd->held.len -= sizeof h;
 	}
-	td_fl_nomem(c, td_conn_anomaly(c, "key log: no secret for the %s's records arrived "
-		"in time; they stay encrypted", td_dir_from(dir)));
-	sd->key_state = KEYS_OFF;
-	replay_held(f, m->side);
 	return false;
 }
 
-void td_fl_release_held(struct flow *f)
+bool td_fl_held_next(struct td_reader *r, struct td_tls_record *rec, uint64_t *ts_us)
 {
-	for (int i = 0; i < 2 && f->conn; i++) {
-		struct side *sd = &f->s[i];
-		if (sd->key_state != KEYS_PENDING)
-			continue;
-		resolve(f, sd, td_fl_side_dir(f, i), true);
-		if (sd->key_state == KEYS_PENDING) {
-			sd->key_state = KEYS_OFF;
-			if (sd->held.len > 0)
-				td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret "
-					"for the %s's records", td_dir_from(td_fl_side_dir(f, i))));
-		}
-		replay_held(f, i);
-	}
+	if (td_rd_left(r) < HELD_HEADER)
+		return false;
+	uint64_t hi = td_rd_u32(r);
+	*ts_us = hi << 32 | td_rd_u32(r);
+	*rec = (struct td_tls_record){ .type = td_rd_u8(r), .version = td_rd_u16(r) };
+	rec->len = td_rd_u16(r);
+	rec->body = td_rd_bytes(r, rec->len);
+	return rec->body != NULL;
 }
 
-/* With a key log: open a protected record and hand its content to the
- * same decoders as clear records.  False when it could not be opened
- * (the caller then records it as encrypted). */
-bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec)
+/* A pending side: hold the record while its secret is missing. */
+static enum td_fl_opened pending(struct flow *f, int side, const struct td_tls_record *rec)
+{
+	struct side *sd = &f->s[side];
+	enum td_dir dir = td_fl_side_dir(f, side);
+	resolve(f, sd, dir, false);
+	if (sd->key_state != KEYS_PENDING)
+		return TD_FL_RELEASE;
+	if (hold(sd, f->eng->now_us, rec))
+		return TD_FL_HELD;
+	td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret for the %s's records "
+		"arrived in time; they stay encrypted", td_dir_from(dir)));
+	sd->key_state = KEYS_OFF;
+	return TD_FL_RELEASE;
+}
+
+enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_record *rec,
+			     struct td_fl_plain *out)
 {
 	struct td_engine *e = f->eng;
 	struct td_conn *c = f->conn;
-	struct side *sd = &f->s[m->side];
-	enum td_dir dir = td_fl_side_dir(f, m->side);
+	struct side *sd = &f->s[side];
+	/* rec->body is NULL for application data passed over unread, which
+	 * records.c allows only when nothing is left to decrypt; the check is
+	 * for safety's sake. */
+	if (!rec->body || !is_protected(f, sd, rec->type))
+		return TD_FL_AS_IS;
+	if (sd->key_state == KEYS_PENDING)
+		return pending(f, side, rec);
+	if (sd->key_state != KEYS_HANDSHAKE && sd->key_state != KEYS_APPLICATION &&
+	    sd->key_state != KEYS_TLS12)
+		return TD_FL_AS_IS;
 	uint8_t header[5] = { rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
 			      (uint8_t)(rec->len >> 8), (uint8_t)rec->len };
 	size_t n = sizeof e->plain;
 	uint8_t inner = rec->type;
-	bool tls13 = td_fl_is_tls13(c);
-	enum td_result r = tls13
+	enum td_result r = td_fl_is_tls13(c)
 		? td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner)
 		: td_tls12_decrypt(&sd->keys12, header, rec->body, rec->len, e->plain, &n);
 	if (r != TD_OK) {
 		td_fl_nomem(c, td_conn_anomaly(c, "key log entry does not match this connection: "
-			"a record from the %s did not decrypt", td_dir_from(dir)));
+			"a record from the %s did not decrypt", td_dir_from(td_fl_side_dir(f, side))));
 		f->s[0].key_state = KEYS_OFF;
 		f->s[1].key_state = KEYS_OFF;
+		return TD_FL_FAILED;
+	}
+	/* Application data (whatever is neither handshake nor alert): a few
+	 * records, for the post-handshake alerts, then stop decrypting. */
+	if (inner != TD_CT_HANDSHAKE && inner != TD_CT_ALERT &&
+	    ++sd->app_decrypted >= APP_RECORDS_DECRYPTED)
+		sd->key_state = KEYS_OFF;
+	*out = (struct td_fl_plain){ .type = inner, .body = e->plain, .len = n };
+	return TD_FL_PLAIN;
+}
+
+bool td_fl_keys_final(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	if (!f->conn || sd->key_state != KEYS_PENDING)
 		return false;
+	resolve(f, sd, td_fl_side_dir(f, side), true);
+	if (sd->key_state == KEYS_PENDING) {
+		sd->key_state = KEYS_OFF;
+		if (sd->held.len > 0)
+			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret "
+				"for the %s's records", td_dir_from(td_fl_side_dir(f, side))));
 	}
-	c->decrypted = true;
-	if (!tls13)
-		c->side[dir].encrypted_seen = true;  /* TLS <= 1.2: its Finished counts */
-	struct msg_ctx dm = { f, m->side, true };
-	struct td_event ev = { .content_type = inner, .encrypted = true, .decrypted = true,
-			       .length = (uint32_t)n };
-	switch (inner) {
-	case TD_CT_HANDSHAKE:
-		r = td_hs_reasm_feed(&sd->hs, e->plain, n, td_fl_on_message, &dm);
-		if (r != TD_OK)
-			td_fl_malformed(f, dir, "decrypted handshake message", r);
-		break;
-	case TD_CT_ALERT: {
-		struct td_reader rd = td_rd_make(e->plain, n);
-		ev.kind = TD_EV_ALERT;
-		ev.alert_level = td_rd_u8(&rd);
-		ev.alert_desc = td_rd_u8(&rd);
-		td_fl_add_event(f, dir, &ev);
-		c->side[dir].encrypted_seen = true;
-		break;
-	}
-	default:  /* application data: a few, then stop decrypting */
-		c->side[dir].encrypted_seen = true;
-		c->side[dir].encrypted_records++;
-		if (!sd->appdata) {
-			sd->appdata = true;
-			ev.kind = TD_EV_APPDATA;
-			td_fl_add_event(f, dir, &ev);
-		}
-		if (++sd->app_decrypted >= APP_RECORDS_DECRYPTED)
-			sd->key_state = KEYS_OFF;
-		break;
-	}
-	/* Record sizes still drive the inference (td_fl_check_established) as for
-	 * records left encrypted. */
-	td_fl_after_record(f, dir, rec->type, rec->len, true);
-	if (e->sink->conn_update)
-		e->sink->conn_update(e->sink, c);
 	return true;
 }

@@ -30,6 +30,7 @@
 #include "packet.h"
 #include "reasm.h"
 #include "text.h"
+#include "tls_input.h"
 #include "tls_names.h"
 
 void td_config_defaults(struct td_config *cfg)
@@ -44,90 +45,39 @@ void td_config_defaults(struct td_config *cfg)
 	cfg->keylog = NULL;
 }
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- TCP, the transport ---------------------------------------------------
+ *
+ * Each side's reassembler hands its in-order bytes and its holes to the
+ * TLS layer through the seam (tls_input.h); the gap itself is TCP's to
+ * count and put in the timeline. */
 
-void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev)
+struct tcp_ctx {
+	struct flow *f;
+	int side;
+};
+
+static void tcp_bytes(void *ctx, const uint8_t *data, size_t len)
 {
+	struct tcp_ctx *t = ctx;
+	td_tls_in_records(t->f, t->side, data, len);
+}
+
+static void tcp_gap(void *ctx, uint32_t missing)
+{
+	struct tcp_ctx *t = ctx;
+	struct flow *f = t->f;
+	td_tls_in_gap(f, t->side);
+	f->eng->st.gap_bytes += missing;
 	if (!f->conn)
 		return;
-	ev->ts_us = f->eng->now_us;
-	ev->dir = dir;
-	td_fl_nomem(f->conn, td_conn_add_event(f->conn, ev, NULL));
-}
-
-void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len)
-{
-	struct td_event ev = { .kind = k, .length = len };
-	td_fl_add_event(f, dir, &ev);
-}
-
-void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r)
-{
-	struct td_conn *c = f->conn;
-	if (!c)
-		return;
-	if (r == TD_ERR_NOMEM) {
-		td_fl_nomem(c, r);
-		return;
-	}
-	char detail[160];
-	snprintf(detail, sizeof detail, "%s from the %s: %s", what, td_dir_from(dir),
-		 td_result_str(r));
-	c->malformed = true;
-	td_fl_nomem(c, td_conn_anomaly(c, "%s", detail));
-	struct td_event ev = { .kind = TD_EV_MALFORMED, .detail = detail };
-	td_fl_add_event(f, dir, &ev);
-}
-
-/* Set the conn's endpoints from the roles. */
-static void set_endpoints(struct flow *f)
-{
-	struct td_conn *c = f->conn;
-	if (!c)
-		return;
-	const struct side *cl = &f->s[f->a_is_client ? 0 : 1];
-	const struct side *sv = &f->s[f->a_is_client ? 1 : 0];
-	c->client_addr = cl->addr;
-	c->client_port = cl->port;
-	c->server_addr = sv->addr;
-	c->server_port = sv->port;
-}
-
-/* Learn that `side` is the client (or the server).  When this contradicts
- * the guess, swap the roles and flip the events recorded so far. */
-void td_fl_set_client(struct flow *f, int side, bool is_client)
-{
-	bool a_is_client = (side == 0) == is_client;
-	if (f->roles_known || a_is_client == f->a_is_client) {
-		f->roles_known = true;
-		return;
-	}
-	f->a_is_client = a_is_client;
-	f->roles_known = true;
-	if (f->conn) {
-		for (size_t i = 0; i < f->conn->n_events; i++)
-			f->conn->events[i].dir = f->conn->events[i].dir == TD_DIR_C2S
-				? TD_DIR_S2C : TD_DIR_C2S;
-		struct td_side tmp = f->conn->side[0];
-		f->conn->side[0] = f->conn->side[1];
-		f->conn->side[1] = tmp;
-	}
-	set_endpoints(f);
+	enum td_dir dir = td_fl_side_dir(f, t->side);
+	f->conn->side[dir].gaps++;
+	f->conn->side[dir].gap_bytes += missing;
+	if (f->conn->tls)
+		td_fl_add_simple(f, dir, TD_EV_TCP_GAP, missing);
 }
 
 /* ---- reporting -------------------------------------------------------- */
-
-void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
-{
-	if (!c)
-		return;
-	const struct td_chain *chains[2] = { &c->server_chain, &c->client_chain };
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < chains[k]->n; i++)
-			if (chains[k]->certs[i]->der)
-				td_budget_give(&e->budget, chains[k]->certs[i]->der_len);
-	td_conn_free(c);
-}
 
 static void emit(struct td_engine *e, struct td_conn *c)
 {
@@ -254,22 +204,15 @@ static void flow_free(struct flow *f)
 {
 	if (!f)
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		td_reasm_cleanup(&f->s[i].reasm);
-		td_tls_stream_cleanup(&f->s[i].tls);
-		td_hs_reasm_cleanup(&f->s[i].hs);
-		td_tls13_keys_cleanup(&f->s[i].keys);
-		td_tls12_keys_cleanup(&f->s[i].keys12);
-		td_dynbuf_cleanup(&f->s[i].held);
-	}
-	td_fl_conn_free(f->eng, f->conn);
-	free(f);
+	td_fl_free(f);
 }
 
 static void flush_side(struct flow *f, int side)
 {
-	struct msg_ctx m = { f, side, false };
-	struct td_reasm_cb cb = { td_fl_on_bytes, td_fl_on_gap, &m };
+	struct tcp_ctx t = { f, side };
+	struct td_reasm_cb cb = { tcp_bytes, tcp_gap, &t };
 	td_reasm_flush(&f->s[side].reasm, &cb);
 }
 
@@ -390,7 +333,7 @@ static void finish_conn(struct flow *f)
 		return;
 	for (int i = 0; i < 2; i++)
 		flush_side(f, i);
-	td_fl_release_held(f);
+	td_tls_in_end(f);
 	struct td_conn *c = f->conn;
 	f->conn = NULL;
 	/* What the caps dropped counts for every flow, TLS or not. */
@@ -466,25 +409,11 @@ static void on_evict(void *ctx, void *state, enum td_evict_reason why)
 
 static struct flow *flow_new(struct td_engine *e, const struct td_segment *seg)
 {
-	struct flow *f = calloc(1, sizeof *f);
+	struct flow *f = td_fl_new(e, seg->ts_us);
 	if (!f)
 		return NULL;
-	f->eng = e;
-	f->conn = td_conn_new(0);
-	if (!f->conn) {
-		free(f);
-		return NULL;
-	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		td_reasm_init(&f->s[i].reasm, e->cfg.flow_buffer, &e->budget);
-		td_tls_stream_init(&f->s[i].tls);
-		td_hs_reasm_init(&f->s[i].hs);
-		td_dynbuf_init(&f->s[i].held, TD_CAP_HELD_RECORDS);
-		/* Partial records and messages count against --max-memory too. */
-		td_dynbuf_set_budget(&f->s[i].tls.buf, &e->budget);
-		td_dynbuf_set_budget(&f->s[i].hs.buf, &e->budget);
-		td_dynbuf_set_budget(&f->s[i].held, &e->budget);
-	}
 	f->s[0].addr = seg->src;
 	f->s[0].port = seg->sport;
 	f->s[1].addr = seg->dst;
@@ -492,9 +421,7 @@ static struct flow *flow_new(struct td_engine *e, const struct td_segment *seg)
 	/* Guess: the side with the higher port is the client, until the SYN,
 	 * SYN-ACK or ClientHello says. */
 	f->a_is_client = seg->sport >= seg->dport;
-	f->first_us = seg->ts_us;
-	f->conn->start_us = seg->ts_us;
-	set_endpoints(f);
+	td_fl_set_endpoints(f);
 	return f;
 }
 
@@ -530,8 +457,8 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 	if (seg->len > 0 || seg->missing > 0) {
 		if (f->conn && !sd->reasm.started && !(seg->flags & TD_TCP_SYN))
 			f->conn->partial = true;
-		struct msg_ctx m = { f, side, false };
-		struct td_reasm_cb cb = { td_fl_on_bytes, td_fl_on_gap, &m };
+		struct tcp_ctx t = { f, side };
+		struct td_reasm_cb cb = { tcp_bytes, tcp_gap, &t };
 		td_reasm_segment(&sd->reasm, seg->seq + ((seg->flags & TD_TCP_SYN) ? 1u : 0u),
 				 seg->payload, seg->len, seg->missing, &cb);
 	}

@@ -1,9 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * flow.h - inside the engine: one TCP flow being analysed, shared by
- * src/engine/engine.c (flows, TCP, reporting), records.c (TLS records and
- * handshake messages into the connection model) and decrypt.c (key-log
- * decryption).  Not part of the engine's interface (include/engine.h).
+ * flow.h - inside the engine: one connection being analysed, shared by
+ * the engine's files.  Not part of the engine's interface (engine.h).
+ *
+ * The calls go one way:
+ *
+ *   engine.c   flows, TCP (the transport today), reporting
+ *      |       hands each side's bytes to the TLS layer through its
+ *      v       seam (tls_input.h), and nothing else of it
+ *   records.c  the TLS layer: records and handshake messages into the
+ *      |       connection model, one switch for clear and decrypted
+ *      v       records, the replay of held records
+ *   decrypt.c  key-log keys: opens a protected record, or holds it
+ *              until its secret arrives, or says it failed
+ *
+ * and each of them may call flow.c (a flow's life, and the helpers they
+ * share), which calls none of them.
  */
 #ifndef TD_ENGINE_FLOW_H
 #define TD_ENGINE_FLOW_H
@@ -16,6 +28,7 @@
 #include "dynbuf.h"
 #include "engine.h"
 #include "flowtab.h"
+#include "reader.h"
 #include "reasm.h"
 #include "tls12_crypto.h"
 #include "tls_crypto.h"
@@ -39,11 +52,15 @@
 #define REPORT_GRACE_US 1000000u
 
 struct side {
+	/* The transport's (engine.c): TCP */
 	struct td_reasm reasm;
+	bool fin, rst;
+	uint16_t port;
+	struct td_addr addr;
+	/* The TLS layer's (records.c, decrypt.c) */
 	struct td_tls_stream tls;
 	struct td_hs_reasm hs;
 	bool encrypted;       /* records from this side are protected now */
-	bool fin, rst;
 	bool appdata;         /* sent application data after the handshake */
 	uint32_t enc_events;  /* encrypted records put in the timeline */
 	uint16_t record_version; /* version field of the last record */
@@ -61,8 +78,6 @@ struct side {
 	enum key_state want_state;
 	struct td_dynbuf held;
 	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
-	uint16_t port;
-	struct td_addr addr;
 };
 
 struct flow {
@@ -78,8 +93,9 @@ struct flow {
 	uint64_t established_us; /* 0 until the handshake is known to have succeeded */
 	uint8_t client_random[32]; /* of the latest ClientHello (renegotiation: not c->ch's) */
 	bool suite_noted;        /* "cannot decrypt this suite" said once */
-	bool replaying;          /* held records are being replayed (decrypt.c) */
+	bool replaying;          /* held records are being replayed (records.c) */
 	uint64_t first_us;
+	uint64_t notified;       /* conn->changes when the sink last heard (td_fl_notify) */
 };
 
 struct held {
@@ -118,14 +134,6 @@ struct td_engine {
 	size_t n_tls_ports, next_tls_port;
 };
 
-/* The context of reassembly, record and message callbacks: a flow and
- * one of its sides. */
-struct msg_ctx {
-	struct flow *f;
-	int side;
-	bool decrypted;  /* the bytes came out of a key-log decryption */
-};
-
 /* ---- small helpers ---------------------------------------------------- */
 
 static inline bool td_fl_is_tls13(const struct td_conn *c)
@@ -152,46 +160,75 @@ static inline void td_fl_nomem(struct td_conn *c, enum td_result r)
 		c->malformed = true;
 }
 
-/* engine.c */
+/* ---- flow.c: a flow's life and the helpers every file shares ---------- */
+
+/* A flow with an empty connection (its start at start_us) and its TLS
+ * state ready, both sides; NULL when memory runs out.  The transport
+ * sets up its own part (engine.c: reassembly, addresses, ports). */
+struct flow *td_fl_new(struct td_engine *e, uint64_t start_us);
+/* Free the flow's TLS state, its connection (if not reported) and the
+ * flow; the transport has cleaned up its part.  Accepts NULL. */
+void td_fl_free(struct flow *f);
 /* Free a connection and give its certificates' bytes back to the budget. */
 void td_fl_conn_free(struct td_engine *e, struct td_conn *c);
 void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev);
 void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len);
 void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r);
+/* Learn that `side` is the client (or the server).  When this contradicts
+ * the guess, swap the roles and flip the events recorded so far. */
 void td_fl_set_client(struct flow *f, int side, bool is_client);
+/* Set the connection's endpoints from the roles and the sides' addresses. */
+void td_fl_set_endpoints(struct flow *f);
+/* Tell the sink (conn_update, live views) when the connection changed
+ * since it last heard: conn->changes moved. */
+void td_fl_notify(struct flow *f);
 
-/* records.c: reassembled bytes and gaps of one side (td_reasm_cb). */
-void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len);
-void td_fl_on_gap(void *ctx, uint32_t missing);
-/* One handshake message (td_hs_reasm callback), ctx a struct msg_ctx. */
-void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len);
-/* After each record (not when replayed): what its type and size say. */
-void td_fl_after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t len, bool protected_);
-/* After each record: established yet?  What did the client send after
- * its Finished? */
-void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len);
-void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected_);
+/* ---- records.c ------------------------------------------------------- */
 
-/* decrypt.c */
+/* The transport seam is in tls_input.h.  Forget the remembered
+ * CertificateRequest (at the engine's end). */
+void td_fl_cr_memo_clear(struct td_engine *e);
+
+/* ---- decrypt.c ------------------------------------------------------- */
+
+/* Key the side that sends in direction dir with the key log's secret for
+ * label, to reach state; pending when a live key log may still bring
+ * it, else off. */
 void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label,
 		    enum key_state state);
-bool td_fl_decrypt(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
-/* records.c calls this for a record of side m->side: does it need the
- * side's keys (protected, and the side keyed or waiting for keys)? */
-static inline bool td_fl_protected(const struct flow *f, const struct side *sd, uint8_t type)
-{
-	if (td_fl_is_tls13(f->conn))
-		return type == TD_CT_APPLICATION_DATA;
-	return sd->encrypted && type != TD_CT_CHANGE_CIPHER_SPEC;
-}
-/* A protected record of a side whose secret is pending: true when it was
- * held (or replayed with what it waited for) and needs nothing more. */
-bool td_fl_hold(struct flow *f, struct msg_ctx *m, const struct td_tls_record *rec);
-/* The flow is ending: a last look in the key log, then replay what is held. */
-void td_fl_release_held(struct flow *f);
-/* records.c: one record of side m->side (td_tls_stream callback). */
-void td_fl_on_record(void *ctx, const struct td_tls_record *rec);
-/* Forget the remembered CertificateRequest (records.c). */
-void td_fl_cr_memo_clear(struct td_engine *e);
+
+/* What td_fl_open made of a record. */
+enum td_fl_opened {
+	TD_FL_AS_IS,    /* no keys for it: decode the record as it came */
+	TD_FL_PLAIN,    /* opened: the plaintext is in *out */
+	TD_FL_HELD,     /* kept until the side's secret arrives (a live key
+			   log): nothing more to do with it now */
+	TD_FL_RELEASE,  /* the side's wait is over (its keys came, or never
+			   will): replay what it holds, then open this
+			   record again */
+	TD_FL_FAILED    /* did not authenticate: decryption is off for the
+			   connection (said once); decode it as it came */
+};
+
+/* A record's plaintext: its inner content type and its bytes (the
+ * engine's plain buffer, valid until the next record is opened). */
+struct td_fl_plain {
+	uint8_t type;
+	const uint8_t *body;
+	size_t len;
+};
+
+/* Open one record of `side` with its keys, or hold it while they are
+ * pending.  Decides nothing about the model but decryption's own state
+ * and anomalies; calls nothing of records.c or engine.c. */
+enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_record *rec,
+			     struct td_fl_plain *out);
+/* The next held record of a side's held bytes (read with r), at its
+ * capture time *ts_us; false at the end.  rec->body points into them. */
+bool td_fl_held_next(struct td_reader *r, struct td_tls_record *rec, uint64_t *ts_us);
+/* The connection is ending: a pending side gets a last look in the key
+ * log (turned off if its secret is still missing).  True when the side
+ * was pending: the caller replays what it holds. */
+bool td_fl_keys_final(struct flow *f, int side);
 
 #endif

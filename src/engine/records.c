@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * records.c - a flow's TLS records and handshake messages, into the
- * connection model (see flow.h).
+ * records.c - the TLS layer of a flow: records and handshake messages
+ * into the connection model (see flow.h).  It takes each side's bytes
+ * through the transport seam (tls_input.h) and knows nothing of the
+ * transport.  Each record goes through decrypt.c's td_fl_open first
+ * (opened, held, failed, or left as it came), then through one switch
+ * over its content type, clear or decrypted alike; held records are
+ * replayed here, through the same path, when their keys come.
  *
  * When does a record count as encrypted?  TLS <= 1.2: a side's records
  * after its ChangeCipherSpec.  TLS 1.3: every record after the
@@ -18,7 +23,16 @@
 #include "conn.h"
 #include "flow.h"
 #include "reader.h"
+#include "tls_input.h"
 #include "x509.h"
+
+/* The context of the handshake message callback: a flow and one of its
+ * sides, and whether the bytes came out of a key-log decryption. */
+struct msg_ctx {
+	struct flow *f;
+	int side;
+	bool decrypted;
+};
 
 /* ---- handshake messages ------------------------------------------------ */
 
@@ -130,7 +144,7 @@ void td_fl_cr_memo_clear(struct td_engine *e)
 	e->cr_memo.used = false;
 }
 
-void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
+static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 {
 	struct msg_ctx *m = ctx;
 	struct flow *f = m->f;
@@ -238,18 +252,7 @@ void td_fl_on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
  * larger than an alert after the client's first protected record (its
  * Finished): a server sends NewSessionTicket or data only once it has
  * accepted the client's flight. */
-void td_fl_after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t len, bool protected_)
-{
-	/* A replayed record was counted when it arrived (td_fl_hold), in
-	 * capture order with the other direction's records. */
-	if (f->replaying)
-		return;
-	if (dir == TD_DIR_C2S)
-		td_fl_track_client(f, type, len, protected_);
-	td_fl_check_established(f, dir, type, len);
-}
-
-void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len)
+static void check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len)
 {
 	struct td_conn *c = f->conn;
 	if (f->established_us || !c->sh.present)
@@ -278,7 +281,7 @@ void td_fl_check_established(struct flow *f, enum td_dir dir, uint8_t type, size
  * TLS 1.3 without keys: the Finished is the client's protected record of
  * exactly hash length + 21 bytes (4-byte header, inner type, 16-byte
  * tag), and an alert is a record of TLS13_ALERT_RECORD bytes. */
-void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected_)
+static void track_client(struct flow *f, uint8_t type, size_t len, bool protected_)
 {
 	struct td_conn *c = f->conn;
 	if (!protected_ || !c->sh.present)
@@ -300,51 +303,46 @@ void td_fl_track_client(struct flow *f, uint8_t type, size_t len, bool protected
 		f->client_data_after = true;
 }
 
-static void on_record(void *ctx, const struct td_tls_record *rec)
+/* After each record, by its outer type and size (decrypted or not):
+ * established yet?  What did the client send after its Finished?  A
+ * replayed record was counted when it arrived (held), in capture order
+ * with the other direction's records. */
+static void after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t len, bool protected_)
 {
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
+	if (f->replaying)
+		return;
+	if (dir == TD_DIR_C2S)
+		track_client(f, type, len, protected_);
+	check_established(f, dir, type, len);
+}
+
+/* What one record says, clear or decrypted (p, NULL for a record decoded
+ * as it came): the one switch over the content type.  A decrypted
+ * record's inner type is switched on as handshake, alert, or
+ * application data for anything else; its size for the inference is
+ * still the protected record's. */
+static void decode(struct flow *f, int side, const struct td_tls_record *rec,
+		   const struct td_fl_plain *p)
+{
 	struct td_engine *e = f->eng;
-	struct side *sd = &f->s[m->side];
-	if (!f->conn)
-		return;
-	if (!f->conn->tls) {
-		f->conn->tls = true;
-		f->conn->id = ++e->next_id;
-		e->st.tls_connections++;
-	}
 	struct td_conn *c = f->conn;
-	enum td_dir dir = td_fl_side_dir(f, m->side);
-	c->side[dir].records++;
-
-	if (rec->sslv2) {
-		td_fl_set_client(f, m->side, true);
-		dir = td_fl_side_dir(f, m->side);
-		if (!c->ch.present) {
-			enum td_result r = td_tls_decode_sslv2_hello(rec->body, rec->len, &c->ch);
-			c->ch.present = true;
-			if (r != TD_OK)
-				td_fl_malformed(f, dir, "SSLv2 ClientHello", r);
-		}
-		struct td_event ev = { .kind = TD_EV_SSLV2_HELLO, .length = (uint32_t)rec->len };
-		td_fl_add_event(f, dir, &ev);
-		return;
+	struct side *sd = &f->s[side];
+	enum td_dir dir = td_fl_side_dir(f, side);
+	const uint8_t *body = p ? p->body : rec->body;
+	size_t len = p ? p->len : rec->len;
+	uint8_t type = rec->type;
+	if (p) {
+		type = p->type == TD_CT_HANDSHAKE || p->type == TD_CT_ALERT ? p->type
+									   : TD_CT_APPLICATION_DATA;
+		c->decrypted = true;
+		c->changes++;
+		if (!td_fl_is_tls13(c))
+			c->side[dir].encrypted_seen = true;  /* TLS <= 1.2: its Finished counts */
 	}
-
-	sd->record_version = rec->version;
-	/* rec->body is NULL for application data passed over unread, which
-	 * td_fl_on_record allows only when nothing is left to decrypt; the
-	 * check is for safety's sake. */
-	if (sd->key_state == KEYS_PENDING && rec->body && td_fl_protected(f, sd, rec->type) &&
-	    td_fl_hold(f, m, rec))
-		return;
-	if ((sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION ||
-	     sd->key_state == KEYS_TLS12) && rec->body && td_fl_protected(f, sd, rec->type) &&
-	    td_fl_decrypt(f, m, rec))
-		return;
-	uint32_t len32 = rec->len > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->len;
-	struct td_event ev = { .content_type = rec->type, .length = len32 };
-	switch (rec->type) {
+	uint32_t len32 = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	struct td_event ev = { .content_type = p ? p->type : rec->type, .length = len32,
+			       .encrypted = p != NULL, .decrypted = p != NULL };
+	switch (type) {
 	case TD_CT_CHANGE_CIPHER_SPEC:
 		ev.kind = TD_EV_CCS;
 		td_fl_add_event(f, dir, &ev);
@@ -362,11 +360,12 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 		 * always carries a tag or MAC.  (OpenSSL rejects a server
 		 * certificate in TLS 1.3 before it installs its handshake keys, so
 		 * its alert goes out in clear.) */
-		if (rec->len == 2) {
-			struct td_reader r = td_rd_make(rec->body, rec->len);
+		if (p || len == 2) {
+			struct td_reader r = td_rd_make(body, len);
 			ev.alert_level = td_rd_u8(&r);
 			ev.alert_desc = td_rd_u8(&r);
-		} else {
+		}
+		if (p || len != 2) {
 			ev.encrypted = true;
 			c->side[dir].encrypted_seen = true;
 		}
@@ -375,7 +374,7 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 	case TD_CT_HANDSHAKE:
 		/* TLS 1.3 protects handshake messages as application_data
 		 * records, so a handshake record there is in clear. */
-		if (sd->encrypted && !td_fl_is_tls13(c)) {
+		if (!p && sd->encrypted && !td_fl_is_tls13(c)) {
 			/* TLS <= 1.2 Finished after CCS, or a renegotiation. */
 			c->side[dir].encrypted_seen = true;
 			ev.kind = TD_EV_ENCRYPTED;
@@ -383,10 +382,11 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
 				td_fl_add_event(f, dir, &ev);
 		} else {
-			enum td_result r = td_hs_reasm_feed(&sd->hs, rec->body, rec->len,
-							    td_fl_on_message, m);
+			struct msg_ctx m = { f, side, p != NULL };
+			enum td_result r = td_hs_reasm_feed(&sd->hs, body, len, on_message, &m);
 			if (r != TD_OK)
-				td_fl_malformed(f, dir, "handshake message", r);
+				td_fl_malformed(f, dir, p ? "decrypted handshake message"
+							  : "handshake message", r);
 			/* A message the memory cap (or malloc) refused is lost; one
 			 * over TD_CAP_HS_MESSAGE is being skipped: keep skipping. */
 			if ((r == TD_ERR_CAP || r == TD_ERR_NOMEM) && sd->hs.skip_left == 0)
@@ -396,16 +396,17 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 	case TD_CT_APPLICATION_DATA:
 		c->side[dir].encrypted_seen = true;
 		c->side[dir].encrypted_records++;
-		if (f->established_us) {
+		ev.encrypted = true;
+		/* Decrypted, it is application data for sure; else only once
+		 * the handshake is known to be over. */
+		if (p || f->established_us) {
 			if (!sd->appdata) {
 				sd->appdata = true;
 				ev.kind = TD_EV_APPDATA;
-				ev.encrypted = true;
 				td_fl_add_event(f, dir, &ev);
 			}
 		} else {
 			ev.kind = TD_EV_ENCRYPTED;
-			ev.encrypted = true;
 			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
 				td_fl_add_event(f, dir, &ev);
 		}
@@ -415,37 +416,133 @@ static void on_record(void *ctx, const struct td_tls_record *rec)
 					      rec->type, td_dir_from(dir)));
 		break;
 	}
-	td_fl_after_record(f, dir, rec->type, rec->len, sd->encrypted);
-	if (e->sink->conn_update)
-		e->sink->conn_update(e->sink, c);
+	after_record(f, dir, rec->type, rec->len, p != NULL || sd->encrypted);
 }
 
-/* Each record, then whether this side's next application data records
- * need their bytes: not once the handshake is done, data has been seen
- * and there is nothing (left) to decrypt.  Then the record layer passes
- * them over without copying them (bulk transfers are nearly all such
- * records); their type and length still count.  Worked out after every
- * record, since a renegotiation may bring keys again. */
-void td_fl_on_record(void *ctx, const struct td_tls_record *rec)
+static void on_record(struct flow *f, int side, const struct td_tls_record *rec);
+
+/* Replayed records were appended after later events (a FIN...): put
+ * the timeline back in capture order, stable for equal times.  Short
+ * (TD_CAP_EVENTS) and nearly sorted: insertion sort. */
+static void sort_timeline(struct td_conn *c)
 {
-	on_record(ctx, rec);
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct side *sd = &f->s[m->side];
-	sd->tls.skip_appdata = f->conn && f->established_us && sd->appdata &&
+	if (!c)
+		return;
+	for (size_t i = 1; i < c->n_events; i++) {
+		struct td_event ev = c->events[i];
+		size_t j = i;
+		for (; j > 0 && c->events[j - 1].ts_us > ev.ts_us; j--)
+			c->events[j] = c->events[j - 1];
+		c->events[j] = ev;
+	}
+}
+
+/* Replay a side's held records through on_record, each at its own
+ * capture time, with whatever keys the side has now.  A record may be
+ * held again meanwhile (a replayed Finished awaits the next secret):
+ * the side starts a new held buffer first. */
+static void replay_held(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	struct td_engine *e = f->eng;
+	struct td_dynbuf held = sd->held;
+	td_dynbuf_init(&sd->held, TD_CAP_HELD_RECORDS);
+	td_dynbuf_set_budget(&sd->held, held.budget);
+	uint64_t now = e->now_us;
+	bool was = f->replaying;
+	f->replaying = true;
+	struct td_reader r = td_rd_make(held.data, held.len);
+	struct td_tls_record rec;
+	uint64_t ts;
+	while (td_fl_held_next(&r, &rec, &ts)) {
+		e->now_us = ts;
+		on_record(f, side, &rec);
+	}
+	e->now_us = now;
+	f->replaying = was;
+	td_dynbuf_cleanup(&held);
+	sort_timeline(f->conn);
+}
+
+/* One whole record of a side, then whether this side's next application
+ * data records need their bytes: not once the handshake is done, data
+ * has been seen and there is nothing (left) to decrypt.  Then the record
+ * layer passes them over without copying them (bulk transfers are nearly
+ * all such records); their type and length still count.  Worked out
+ * after every record, since a renegotiation may bring keys again. */
+static void on_record(struct flow *f, int side, const struct td_tls_record *rec)
+{
+	struct td_engine *e = f->eng;
+	struct side *sd = &f->s[side];
+	struct td_conn *c = f->conn;
+	if (!c) {
+		sd->tls.skip_appdata = false;
+		return;
+	}
+	if (!c->tls) {
+		c->tls = true;
+		c->changes++;
+		c->id = ++e->next_id;
+		e->st.tls_connections++;
+	}
+	enum td_dir dir = td_fl_side_dir(f, side);
+	c->side[dir].records++;
+
+	if (rec->sslv2) {
+		td_fl_set_client(f, side, true);
+		dir = td_fl_side_dir(f, side);
+		if (!c->ch.present) {
+			enum td_result r = td_tls_decode_sslv2_hello(rec->body, rec->len, &c->ch);
+			c->ch.present = true;
+			if (r != TD_OK)
+				td_fl_malformed(f, dir, "SSLv2 ClientHello", r);
+		}
+		struct td_event ev = { .kind = TD_EV_SSLV2_HELLO, .length = (uint32_t)rec->len };
+		td_fl_add_event(f, dir, &ev);
+	} else {
+		sd->record_version = rec->version;
+		struct td_fl_plain plain;
+		enum td_fl_opened o = td_fl_open(f, side, rec, &plain);
+		/* Its keys came (or never will): what was held goes first. */
+		while (o == TD_FL_RELEASE) {
+			replay_held(f, side);
+			o = td_fl_open(f, side, rec, &plain);
+		}
+		if (o == TD_FL_HELD) {
+			c->side[dir].records--;  /* counted again when replayed */
+			/* What the record's size and position say counts now, in
+			 * capture order with the other side's records. */
+			if (!td_fl_is_tls13(c))
+				c->side[dir].encrypted_seen = true;
+			after_record(f, dir, rec->type, rec->len, true);
+		} else {
+			decode(f, side, rec, o == TD_FL_PLAIN ? &plain : NULL);
+		}
+	}
+	sd->tls.skip_appdata = f->established_us && sd->appdata &&
 			       (sd->key_state == KEYS_NONE || sd->key_state == KEYS_OFF);
 }
 
-/* ---- TCP ---------------------------------------------------------------- */
+/* ---- the transport seam (tls_input.h) ----------------------------------- */
 
-void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len)
+struct stream_ctx {
+	struct flow *f;
+	int side;
+};
+
+static void stream_record(void *ctx, const struct td_tls_record *rec)
 {
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct side *sd = &f->s[m->side];
+	struct stream_ctx *sc = ctx;
+	on_record(sc->f, sc->side, rec);
+}
+
+void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len)
+{
+	struct side *sd = &f->s[side];
 	if (f->conn)
-		f->conn->side[td_fl_side_dir(f, m->side)].bytes += len;
-	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, td_fl_on_record, m);
+		f->conn->side[td_fl_side_dir(f, side)].bytes += len;
+	struct stream_ctx sc = { f, side };
+	enum td_result r = td_tls_stream_feed(&sd->tls, data, len, stream_record, &sc);
 	if (r == TD_ERR_CAP || r == TD_ERR_NOMEM) {
 		/* The memory cap (or malloc) refused a partial record: what is
 		 * lost is lost, as in a capture gap; resynchronise after it. */
@@ -455,24 +552,22 @@ void td_fl_on_bytes(void *ctx, const uint8_t *data, size_t len)
 			td_fl_nomem(f->conn, r);
 			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "%s: bytes from the %s dropped",
 				r == TD_ERR_CAP ? "memory cap (--max-memory) reached" : "out of memory",
-				td_dir_from(td_fl_side_dir(f, m->side))));
+				td_dir_from(td_fl_side_dir(f, side))));
 		}
 	}
+	td_fl_notify(f);
 }
 
-void td_fl_on_gap(void *ctx, uint32_t missing)
+void td_tls_in_gap(struct flow *f, int side)
 {
-	struct msg_ctx *m = ctx;
-	struct flow *f = m->f;
-	struct side *sd = &f->s[m->side];
-	td_tls_stream_gap(&sd->tls);
-	td_hs_reasm_reset(&sd->hs);
-	f->eng->st.gap_bytes += missing;
-	if (!f->conn)
-		return;
-	enum td_dir dir = td_fl_side_dir(f, m->side);
-	f->conn->side[dir].gaps++;
-	f->conn->side[dir].gap_bytes += missing;
-	if (f->conn->tls)
-		td_fl_add_simple(f, dir, TD_EV_TCP_GAP, missing);
+	td_tls_stream_gap(&f->s[side].tls);
+	td_hs_reasm_reset(&f->s[side].hs);
+}
+
+void td_tls_in_end(struct flow *f)
+{
+	for (int i = 0; i < 2; i++)
+		if (td_fl_keys_final(f, i))
+			replay_held(f, i);
+	td_fl_notify(f);
 }

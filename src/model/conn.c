@@ -80,6 +80,7 @@ enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
 {
 	if (out)
 		*out = NULL;
+	c->changes++;
 	if (c->n_events >= TD_CAP_EVENTS) {
 		c->dropped_events++;
 		return TD_OK;
@@ -110,6 +111,7 @@ enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
 
 enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
 {
+	c->changes++;
 	if (c->anomalies.n >= TD_CAP_ANOMALIES) {
 		c->anomalies.dropped++;
 		return TD_OK;
@@ -147,6 +149,7 @@ void td_diagnosis_cleanup(struct td_diagnosis *d)
 
 enum td_result td_conn_add_diagnosis(struct td_conn *c, struct td_diagnosis *d)
 {
+	c->changes++;
 	struct td_diagnosis *v = realloc(c->diags, (c->n_diags + 1) * sizeof *v);
 	if (!v) {
 		td_diagnosis_cleanup(d);

@@ -8,8 +8,9 @@
  * the number of handshakes in flight).  Each row keeps a summary (what
  * the list shows and filters on, formatted once) and a deep copy of the
  * connection for the details pane and the s report.  The engine calls
- * conn_update for every record, application data included, so a copy is
- * made only when a cheap fingerprint of the connection moved.
+ * conn_update only when the connection changed (conn.h's changes), and a
+ * copy is made only when a cheap fingerprint of what the views show
+ * moved.
  *
  * Memory is bounded twice: at most cap rows (the oldest is dropped) and
  * max_bytes of copies (the oldest finished rows lose their copy first).

@@ -1,29 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * crypto12.c - TLS 1.0-1.2 (and SSL 3.0) key block and record decryption
- * (tls12_crypto.h).  SSL 3.0's own key block and MAC, and the export
- * keys, are in crypto_ssl3.c.
+ * crypto12.c - TLS 1.0-1.2 (and SSL 3.0) suites and record decryption
+ * (tls12_crypto.h).  The key schedule is in crypto_prf.c, SSL 3.0's
+ * record MAC in crypto_ssl3.c; neither calls back here.
  *
- * RFC 5246 5, the PRF (RFC 2246 5 for TLS 1.0 and 1.1: P_MD5 xor P_SHA1):
- *
- *   P_hash(secret, seed) = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) + ...
- *   A(0) = seed, A(i) = HMAC(secret, A(i-1))
- *   PRF(secret, label, seed) = P_<hash>(secret, label + seed)
- *
- * RFC 5246 6.3, the key block and how it is cut:
- *
- *   key_block = PRF(master_secret, "key expansion", server_random + client_random)
- *   +------------+------------+------------+------------+-----------+-----------+
- *   | client MAC | server MAC | client key | server key | client IV | server IV |
- *   +------------+------------+------------+------------+-----------+-----------+
- *     mac_len      mac_len      key_len      key_len      (AEAD salt or IV, or the
- *                                                          CBC IV of TLS 1.0 and
- *                                                          SSL 3.0 only)
- *   Export suites (RFC 2246 6.3) hold 5 key bytes each, then expanded:
- *   final_client_write_key = PRF(client_write_key, "client write key",
- *                                client_random + server_random), server alike;
- *   the export CBC suites (DES40) take no IV from it either: their IVs are
- *   PRF("", "IV block", client_random + server_random) (crypto_ssl3.c).
+ * The key block (the PRF, RFC 5246 6.3; SSL 3.0's hashes; the export
+ * suites' expansion) is cut in crypto_prf.c: td_tls12_keys_init() asks it
+ * for one direction's keys.
  *
  * RFC 5246 6.2.3, the protected fragment of each record:
  *
@@ -71,7 +54,6 @@
 #include <wolfssl/wolfcrypt/des3.h>
 #include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/hmac.h>
-#include <wolfssl/wolfcrypt/kdf.h>
 
 #include <string.h>
 
@@ -354,11 +336,6 @@ static const struct td_tls12_suite suites[] = {
 #define SEQ_LEN 8u
 /* seq_num (8) + type (1) + version (2) + length (2) */
 #define MAC_HEADER_LEN 13u
-#define KEY_EXPANSION "key expansion"
-/* wolfSSL's PRF limits (MAX_PRF_LABSEED, MAX_PRF_DIG, 2 * MAX_PRF_HALF). */
-#define PRF_LABEL_SEED_MAX 128u
-#define PRF_OUT_MAX 224u
-#define PRF_SECRET_MAX 512u
 
 /* The RC4 state lives in the keys as bytes, so that tls12_crypto.h (which
  * the engine includes) needs no wolfSSL header. */
@@ -370,35 +347,6 @@ const struct td_tls12_suite *td_tls12_suite_find(uint16_t id)
 		if (suites[i].id == id)
 			return &suites[i];
 	return NULL;
-}
-
-enum td_tls12_prf td_tls12_prf_for(uint16_t version, const struct td_tls12_suite *s)
-{
-	if (version < TLS12 || !s)
-		return TD_TLS12_PRF_MD5_SHA1;
-	return s->prf;
-}
-
-enum td_result td_tls12_prf(enum td_tls12_prf prf, const uint8_t *secret, size_t secret_len,
-			    const char *label, const uint8_t *seed, size_t seed_len,
-			    uint8_t *out, size_t out_len)
-{
-	size_t label_len = label ? strlen(label) : 0;
-	if (out_len == 0 || out_len > PRF_OUT_MAX || secret_len > PRF_SECRET_MAX ||
-	    seed_len > PRF_LABEL_SEED_MAX || label_len > PRF_LABEL_SEED_MAX - seed_len ||
-	    (secret_len > 0 && !secret) || (seed_len > 0 && !seed) || !out)
-		return TD_ERR_USAGE;
-	/* wc_PRF_TLS: useAtLeastSha256 = 0 is the TLS 1.0 PRF, else P_<hash>. */
-	int v12 = prf != TD_TLS12_PRF_MD5_SHA1;
-	int mac = prf == TD_TLS12_PRF_SHA384 ? sha384_mac : sha256_mac;
-	int rc = wc_PRF_TLS(out, (word32)out_len, secret, (word32)secret_len,
-			    (const byte *)label, (word32)label_len, seed, (word32)seed_len,
-			    v12, mac, NULL, INVALID_DEVID);
-	if (rc != 0) {
-		explicit_bzero(out, out_len);
-		return TD_ERR_UNSUPPORTED;
-	}
-	return TD_OK;
 }
 
 /* The CBC block of a suite's cipher; 0 for AEAD and RC4. */
@@ -480,41 +428,10 @@ enum td_result td_tls12_keys_init(struct td_tls12_keys *k, uint16_t version, uin
 	if (master_len != TD_TLS12_MASTER_LEN || !master || !client_random || !server_random)
 		return TD_ERR_USAGE;
 
-	/* The seed is server_random + client_random (the master secret's
-	 * seed is the other way round). */
-	uint8_t seed[2 * TD_TLS12_RANDOM_LEN];
-	memcpy(seed, server_random, TD_TLS12_RANDOM_LEN);
-	memcpy(seed + TD_TLS12_RANDOM_LEN, client_random, TD_TLS12_RANDOM_LEN);
-
-	/* An export suite's key block holds only its few secret key bytes,
-	 * and no IV it uses (export_iv below). */
-	size_t key_bytes = s->export_key_len ? s->export_key_len : s->key_len;
 	size_t iv_len = key_block_iv_len(s, version);
-	bool export_iv = s->export_key_len && iv_len > 0;
-	size_t need = 2 * (s->mac_len + key_bytes + (export_iv ? 0 : iv_len));
-	uint8_t block[2 * (TD_TLS12_MAC_KEY_MAX + TD_TLS12_KEY_MAX + TD_TLS12_IV_MAX)];
-	enum td_result rc = version == SSL3
-		? td_ssl3_key_block(master, client_random, server_random, block, need)
-		: td_tls12_prf(td_tls12_prf_for(version, s), master, master_len, KEY_EXPANSION,
-			       seed, sizeof seed, block, need);
+	enum td_result rc = td_tls12_key_expand(k, s, version, iv_len, master, client_random,
+						server_random, dir);
 	if (rc == TD_OK) {
-		/* The server's part of each pair follows the client's. */
-		size_t server = dir == TD_TLS12_SERVER_WRITE;
-		size_t at = server * s->mac_len;
-		memcpy(k->mac_key, block + at, s->mac_len);
-		at = 2 * s->mac_len + server * key_bytes;
-		if (s->export_key_len)
-			rc = td_tls12_export_key(version, td_tls12_prf_for(version, s), dir, block + at,
-						 key_bytes, client_random, server_random, k->key,
-						 s->key_len);
-		else
-			memcpy(k->key, block + at, key_bytes);
-		at = 2 * (s->mac_len + key_bytes) + server * iv_len;
-		if (!export_iv)
-			memcpy(k->iv, block + at, iv_len);
-		else if (rc == TD_OK)
-			rc = td_tls12_export_iv(version, td_tls12_prf_for(version, s), dir,
-						client_random, server_random, k->iv, iv_len);
 		k->version = version;
 		k->suite = suite;
 		/* RFC 7366 2: block ciphers only; it is a TLS extension. */
@@ -528,8 +445,6 @@ enum td_result td_tls12_keys_init(struct td_tls12_keys *k, uint16_t version, uin
 		rc = stream_start(k);
 	if (rc != TD_OK)
 		td_tls12_keys_cleanup(k);
-	explicit_bzero(block, sizeof block);
-	explicit_bzero(seed, sizeof seed);
 	return rc;
 }
 

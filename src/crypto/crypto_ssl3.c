@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * crypto_ssl3.c - what SSL 3.0 does differently from TLS 1.0 (tls12_crypto.h):
- * its key block and its record MAC; and the keys of the export suites of
- * that era, SSL 3.0's and TLS's.  crypto12.c does the rest (the suites,
- * the CBC and RC4 records, which SSL 3.0 shares with TLS 1.0 but for the
- * padding check).
+ * crypto_ssl3.c - what SSL 3.0 does with hashes where TLS has a PRF or an
+ * HMAC (tls12_crypto.h): its key block, its export keys and IVs, and its
+ * record MAC.  It calls nothing else of ours: crypto_prf.c (the key
+ * schedule) calls the key block and export functions, crypto12.c (the
+ * suites and the records, which SSL 3.0 shares with TLS 1.0 but for the
+ * padding check) the MAC.
  *
  * RFC 6101 6.2.2, the key block (no PRF: nested MD5 and SHA-1):
  *
@@ -20,25 +21,11 @@
  *   final_client_write_key = MD5(client_write_key + client_random + server_random)
  *   final_server_write_key = MD5(server_write_key + server_random + client_random)
  *
- * and RFC 2246 6.3 (TLS, with the version's PRF):
- *
- *   final_client_write_key = PRF(client_write_key, "client write key",
- *                                client_random + server_random)
- *   final_server_write_key = PRF(server_write_key, "server write key",
- *                                client_random + server_random)
- *
  * The export block cipher (DES40) takes its IVs from the randoms alone,
- * not from the key block: RFC 6101 6.2.2.1 (SSL 3.0)
+ * not from the key block:
  *
  *   client_write_IV = MD5(client_random + server_random)[0..block)
  *   server_write_IV = MD5(server_random + client_random)[0..block)
- *
- * and RFC 2246 6.3 (TLS 1.0):
- *
- *   iv_block = PRF("", "IV block", client_random + server_random)
- *   +-----------------+-----------------+
- *   | client_write_IV | server_write_IV |   a block each
- *   +-----------------+-----------------+
  *
  * RFC 6101 5.2.3.1, the record MAC (not an HMAC; no version in it):
  *
@@ -69,10 +56,6 @@
 #define LETTERS 26u
 /* seq_num (8) + type (1) + length (2) */
 #define MAC_HEADER_LEN 11u
-#define SSL3 0x0300u
-#define CLIENT_WRITE_KEY "client write key"
-#define SERVER_WRITE_KEY "server write key"
-#define IV_BLOCK "IV block"
 
 /* One hash over up to four pieces (the empty ones skipped); 0 on success. */
 static int hash4(enum wc_HashType t, const uint8_t *a, size_t a_len, const uint8_t *b,
@@ -160,31 +143,19 @@ enum td_result td_ssl3_mac(enum td_tls12_mac mac, const uint8_t *mac_key, uint64
 	return rc == 0 ? TD_OK : TD_ERR_UNSUPPORTED;
 }
 
-enum td_result td_tls12_export_key(uint16_t version, enum td_tls12_prf prf,
-				   enum td_tls12_dir dir, const uint8_t *material,
-				   size_t material_len,
-				   const uint8_t client_random[TD_TLS12_RANDOM_LEN],
-				   const uint8_t server_random[TD_TLS12_RANDOM_LEN],
-				   uint8_t *out, size_t out_len)
+enum td_result td_ssl3_export_key(enum td_tls12_dir dir, const uint8_t *material,
+				  size_t material_len,
+				  const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				  uint8_t *out, size_t out_len)
 {
-	bool ssl3 = version == SSL3;
 	if (!material || material_len == 0 || material_len > TD_TLS12_KEY_MAX ||
-	    !client_random || !server_random || !out || out_len == 0 ||
-	    out_len > (ssl3 ? MD5_LEN : TD_TLS12_KEY_MAX))
+	    !client_random || !server_random || !out || out_len == 0 || out_len > MD5_LEN)
 		return TD_ERR_USAGE;
+	/* Each side hashes its own random first. */
 	bool server = dir == TD_TLS12_SERVER_WRITE;
-	const uint8_t *first = server && ssl3 ? server_random : client_random;
-	const uint8_t *second = server && ssl3 ? client_random : server_random;
-	if (!ssl3) {
-		uint8_t seed[2 * TD_TLS12_RANDOM_LEN];
-		memcpy(seed, first, TD_TLS12_RANDOM_LEN);
-		memcpy(seed + TD_TLS12_RANDOM_LEN, second, TD_TLS12_RANDOM_LEN);
-		enum td_result rc = td_tls12_prf(prf, material, material_len,
-						 server ? SERVER_WRITE_KEY : CLIENT_WRITE_KEY,
-						 seed, sizeof seed, out, out_len);
-		explicit_bzero(seed, sizeof seed);
-		return rc;
-	}
+	const uint8_t *first = server ? server_random : client_random;
+	const uint8_t *second = server ? client_random : server_random;
 	uint8_t md5[MD5_LEN];
 	int rc = hash4(WC_HASH_TYPE_MD5, material, material_len, first, TD_TLS12_RANDOM_LEN,
 		       second, TD_TLS12_RANDOM_LEN, NULL, 0, md5);
@@ -194,31 +165,15 @@ enum td_result td_tls12_export_key(uint16_t version, enum td_tls12_prf prf,
 	return rc == 0 ? TD_OK : TD_ERR_UNSUPPORTED;
 }
 
-enum td_result td_tls12_export_iv(uint16_t version, enum td_tls12_prf prf,
-				  enum td_tls12_dir dir,
-				  const uint8_t client_random[TD_TLS12_RANDOM_LEN],
-				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
-				  uint8_t *out, size_t out_len)
+enum td_result td_ssl3_export_iv(enum td_tls12_dir dir,
+				 const uint8_t client_random[TD_TLS12_RANDOM_LEN],
+				 const uint8_t server_random[TD_TLS12_RANDOM_LEN],
+				 uint8_t *out, size_t out_len)
 {
 	if (!client_random || !server_random || !out || out_len == 0 || out_len > TD_TLS12_IV_MAX)
 		return TD_ERR_USAGE;
+	/* Each side hashes its own random first. */
 	bool server = dir == TD_TLS12_SERVER_WRITE;
-	if (version != SSL3) {
-		/* The secret is empty; wolfSSL's HMAC still wants a pointer. */
-		static const uint8_t none[1];
-		uint8_t seed[2 * TD_TLS12_RANDOM_LEN], block[2 * TD_TLS12_IV_MAX];
-		memcpy(seed, client_random, TD_TLS12_RANDOM_LEN);
-		memcpy(seed + TD_TLS12_RANDOM_LEN, server_random, TD_TLS12_RANDOM_LEN);
-		enum td_result rc = td_tls12_prf(prf, none, 0, IV_BLOCK, seed, sizeof seed, block,
-						 2 * out_len);
-		if (rc == TD_OK)
-			memcpy(out, block + (server ? out_len : 0), out_len);
-		else
-			explicit_bzero(out, out_len);
-		explicit_bzero(block, sizeof block);
-		return rc;
-	}
-	/* SSL 3.0: each side hashes its own random first. */
 	const uint8_t *first = server ? server_random : client_random;
 	const uint8_t *second = server ? client_random : server_random;
 	uint8_t md5[MD5_LEN];

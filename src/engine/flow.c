@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * flow.c - a flow's life and the helpers the engine's files share (see
+ * flow.h): recording events and malformations on the connection, the
+ * roles of the two sides, telling the sink of a change.  It calls
+ * nothing of engine.c, records.c or decrypt.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "conn.h"
+#include "flow.h"
+#include "sink.h"
+
+struct flow *td_fl_new(struct td_engine *e, uint64_t start_us)
+{
+	struct flow *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	f->eng = e;
+	f->conn = td_conn_new(0);
+	if (!f->conn) {
+		free(f);
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		td_tls_stream_init(&f->s[i].tls);
+		td_hs_reasm_init(&f->s[i].hs);
+		td_dynbuf_init(&f->s[i].held, TD_CAP_HELD_RECORDS);
+		/* Partial records and messages count against --max-memory too. */
+		td_dynbuf_set_budget(&f->s[i].tls.buf, &e->budget);
+		td_dynbuf_set_budget(&f->s[i].hs.buf, &e->budget);
+		td_dynbuf_set_budget(&f->s[i].held, &e->budget);
+	}
+	f->first_us = start_us;
+	f->conn->start_us = start_us;
+	return f;
+}
+
+void td_fl_free(struct flow *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < 2; i++) {
+		td_tls_stream_cleanup(&f->s[i].tls);
+		td_hs_reasm_cleanup(&f->s[i].hs);
+		td_tls13_keys_cleanup(&f->s[i].keys);
+		td_tls12_keys_cleanup(&f->s[i].keys12);
+		td_dynbuf_cleanup(&f->s[i].held);
+	}
+	td_fl_conn_free(f->eng, f->conn);
+	free(f);
+}
+
+void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
+{
+	if (!c)
+		return;
+	const struct td_chain *chains[2] = { &c->server_chain, &c->client_chain };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < chains[k]->n; i++)
+			if (chains[k]->certs[i]->der)
+				td_budget_give(&e->budget, chains[k]->certs[i]->der_len);
+	td_conn_free(c);
+}
+
+void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev)
+{
+	if (!f->conn)
+		return;
+	ev->ts_us = f->eng->now_us;
+	ev->dir = dir;
+	td_fl_nomem(f->conn, td_conn_add_event(f->conn, ev, NULL));
+}
+
+void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len)
+{
+	struct td_event ev = { .kind = k, .length = len };
+	td_fl_add_event(f, dir, &ev);
+}
+
+void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_result r)
+{
+	struct td_conn *c = f->conn;
+	if (!c)
+		return;
+	if (r == TD_ERR_NOMEM) {
+		td_fl_nomem(c, r);
+		return;
+	}
+	char detail[160];
+	snprintf(detail, sizeof detail, "%s from the %s: %s", what, td_dir_from(dir),
+		 td_result_str(r));
+	c->malformed = true;
+	td_fl_nomem(c, td_conn_anomaly(c, "%s", detail));
+	struct td_event ev = { .kind = TD_EV_MALFORMED, .detail = detail };
+	td_fl_add_event(f, dir, &ev);
+}
+
+void td_fl_set_endpoints(struct flow *f)
+{
+	struct td_conn *c = f->conn;
+	if (!c)
+		return;
+	const struct side *cl = &f->s[f->a_is_client ? 0 : 1];
+	const struct side *sv = &f->s[f->a_is_client ? 1 : 0];
+	c->client_addr = cl->addr;
+	c->client_port = cl->port;
+	c->server_addr = sv->addr;
+	c->server_port = sv->port;
+}
+
+void td_fl_set_client(struct flow *f, int side, bool is_client)
+{
+	bool a_is_client = (side == 0) == is_client;
+	if (f->roles_known || a_is_client == f->a_is_client) {
+		f->roles_known = true;
+		return;
+	}
+	f->a_is_client = a_is_client;
+	f->roles_known = true;
+	if (f->conn) {
+		for (size_t i = 0; i < f->conn->n_events; i++)
+			f->conn->events[i].dir = f->conn->events[i].dir == TD_DIR_C2S
+				? TD_DIR_S2C : TD_DIR_C2S;
+		struct td_side tmp = f->conn->side[0];
+		f->conn->side[0] = f->conn->side[1];
+		f->conn->side[1] = tmp;
+		f->conn->changes++;  /* every event changed direction */
+	}
+	td_fl_set_endpoints(f);
+}
+
+void td_fl_notify(struct flow *f)
+{
+	struct td_conn *c = f->conn;
+	struct td_sink *sink = f->eng->sink;
+	if (!c || !sink->conn_update || c->changes == f->notified)
+		return;
+	f->notified = c->changes;
+	sink->conn_update(sink, c);
+}
