@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include "anomaly.h"
 #include "caps.h"
 #include "list.h"
 #include "packet.h"
@@ -279,7 +280,7 @@ struct td_conn {
 	size_t n_events, alloc_events;
 	size_t dropped_events;    /* past TD_CAP_EVENTS */
 
-	struct td_strlist anomalies; /* named malformations and oddities */
+	struct td_anomalies anomalies; /* named malformations and oddities (anomaly.h) */
 	char *cleartext[2];          /* by td_dir: the first bytes sent that are not TLS,
 					sanitized, NULL if none (an HTTP request...) */
 	uint64_t cleartext_bytes[2]; /* how many such bytes */
@@ -313,10 +314,14 @@ struct td_conn *td_conn_clone(const struct td_conn *src);
 enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
 				 struct td_event **out) TD_MUST_CHECK;
 
-/* Record an anomaly ("printf"-style), e.g. "record length 40000 over 18432".
- * Past TD_CAP_ANOMALIES it is counted in anomalies.dropped. */
-enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3))) TD_MUST_CHECK;
+/* Record an anomaly: its code and the arguments its template reads
+ * (anomaly.h): the direction (%p), a number (%u), up to two strings (%s,
+ * copied; NULL when unused).  Past TD_CAP_ANOMALIES it is counted in
+ * anomalies.dropped. */
+enum td_result td_conn_anomaly(struct td_conn *c, enum td_anomaly_code code, enum td_dir dir,
+			       uint64_t num, const char *s0, const char *s1) TD_MUST_CHECK;
+/* The severity of an anomaly code (its line in anomaly.h). */
+enum td_severity td_anomaly_severity(enum td_anomaly_code code);
 
 /*
  * Certificates (src/model/cert.c; td_cert_derive in clone.c).  td_cert_new: an empty certificate
@@ -365,7 +370,11 @@ size_t td_conn_end_event(const struct td_conn *c);
 
 /* Printable names. */
 const char *td_outcome_name(enum td_outcome o);   /* "established", ... */
-const char *td_dir_from(enum td_dir d);            /* "client" / "server" */
+/* "client" / "server": who sent what travels in direction d. */
+static inline const char *td_dir_from(enum td_dir d)
+{
+	return d == TD_DIR_C2S ? "client" : "server";
+}
 const char *td_severity_name(enum td_severity s);  /* "error", "warning", "info" */
 const char *td_stage_name(enum td_stage s);        /* "client_hello", ... */
 const char *td_party_name(enum td_party p);        /* "client", "server", "nobody" */

@@ -60,6 +60,7 @@
 #include "reader.h"
 #include "tls12_crypto.h"
 #include "tls_crypto.h"
+#include "tls_registry.h"
 
 /* What each kind of suite means, as initialiser tails of struct
  * td_tls12_suite: cipher, key_len, mac, mac_len, fixed_iv_len,
@@ -329,10 +330,6 @@ static const struct td_tls12_suite suites[] = {
 #undef X
 };
 
-#define SSL3 0x0300u
-#define TLS10 0x0301u
-#define TLS11 0x0302u
-#define TLS12 0x0303u
 #define SEQ_LEN 8u
 /* seq_num (8) + type (1) + version (2) + length (2) */
 #define MAC_HEADER_LEN 13u
@@ -380,9 +377,9 @@ static bool is_cbc(enum td_tls12_cipher c)
  * A.5 forbids them there: OpenSSL 1.0.1 still negotiated them in TLS 1.2. */
 static bool suite_in_version(const struct td_tls12_suite *s, uint16_t version)
 {
-	if (version < SSL3 || version > TLS12)
+	if (version < TD_VERSION_SSL3 || version > TD_VERSION_TLS12)
 		return false;
-	if (version == TLS12)
+	if (version == TD_VERSION_TLS12)
 		return true;
 	return s->mac == TD_TLS12_MAC_SHA1 || s->mac == TD_TLS12_MAC_MD5;
 }
@@ -394,7 +391,7 @@ static bool suite_in_version(const struct td_tls12_suite *s, uint16_t version)
 static size_t key_block_iv_len(const struct td_tls12_suite *s, uint16_t version)
 {
 	if (is_cbc(s->cipher))
-		return version <= TLS10 ? s->fixed_iv_len : 0;
+		return version <= TD_VERSION_TLS10 ? s->fixed_iv_len : 0;
 	return s->fixed_iv_len;
 }
 
@@ -435,7 +432,7 @@ enum td_result td_tls12_keys_init(struct td_tls12_keys *k, uint16_t version, uin
 		k->version = version;
 		k->suite = suite;
 		/* RFC 7366 2: block ciphers only; it is a TLS extension. */
-		k->encrypt_then_mac = encrypt_then_mac && is_cbc(s->cipher) && version != SSL3;
+		k->encrypt_then_mac = encrypt_then_mac && is_cbc(s->cipher) && version != TD_VERSION_SSL3;
 		k->mac_len = s->mac_len;
 		k->key_len = s->key_len;
 		k->iv_len = iv_len;
@@ -488,7 +485,7 @@ static int record_mac(const struct td_tls12_keys *k, const struct td_tls12_suite
 		      uint8_t type, uint16_t version, size_t len, const uint8_t *a, size_t a_len,
 		      const uint8_t *b, size_t b_len, uint8_t *mac)
 {
-	if (k->version == SSL3)
+	if (k->version == TD_VERSION_SSL3)
 		return td_ssl3_mac(s->mac, k->mac_key, k->seq, type, a, a_len, mac) == TD_OK ? 0 : -1;
 	uint8_t hdr[MAC_HEADER_LEN];
 	record_header(hdr, k->seq, type, version, len);
@@ -586,7 +583,7 @@ static enum td_result open_cbc(struct td_tls12_keys *k, const struct td_tls12_su
 {
 	bool etm = k->encrypt_then_mac;
 	size_t block = block_len(s->cipher);
-	size_t record_iv_len = k->version >= TLS11 ? block : 0;
+	size_t record_iv_len = k->version >= TD_VERSION_TLS11 ? block : 0;
 	const uint8_t *iv = record_iv_len ? td_rd_bytes(r, record_iv_len) : k->iv;
 	size_t rest = td_rd_left(r);
 	size_t tail = etm ? k->mac_len : 0;
@@ -622,7 +619,7 @@ static enum td_result open_cbc(struct td_tls12_keys *k, const struct td_tls12_su
 	 * 6.2.3.2; RFC 2246 6.2.3.2 says the same).  SSL 3.0 padding bytes
 	 * are arbitrary: only pad_len is checked, below the block (RFC 6101
 	 * 5.2.3.2). */
-	bool ssl3 = k->version == SSL3;
+	bool ssl3 = k->version == TD_VERSION_SSL3;
 	size_t pad = out[ct_len - 1];
 	unsigned bad = 0;
 	if (pad > ct_len - 1 - inner_mac || (ssl3 && pad >= block)) {
@@ -644,7 +641,7 @@ static enum td_result open_cbc(struct td_tls12_keys *k, const struct td_tls12_su
 	}
 	/* Wipe what is not content (MAC and padding). */
 	explicit_bzero(out + content_len, ct_len - content_len);
-	if (k->version <= TLS10)
+	if (k->version <= TD_VERSION_TLS10)
 		memcpy(k->iv, ct + ct_len - block, block);
 	*outlen = content_len;
 	return TD_OK;

@@ -50,9 +50,8 @@
 #include <string.h>
 
 #include "tls12_crypto.h"
+#include "tls_registry.h"
 
-#define SSL3 0x0300u
-#define TLS12 0x0303u
 #define KEY_EXPANSION "key expansion"
 #define CLIENT_WRITE_KEY "client write key"
 #define SERVER_WRITE_KEY "server write key"
@@ -64,7 +63,7 @@
 
 enum td_tls12_prf td_tls12_prf_for(uint16_t version, const struct td_tls12_suite *s)
 {
-	if (version < TLS12 || !s)
+	if (version < TD_VERSION_TLS12 || !s)
 		return TD_TLS12_PRF_MD5_SHA1;
 	return s->prf;
 }
@@ -98,7 +97,7 @@ enum td_result td_tls12_export_key(uint16_t version, enum td_tls12_prf prf,
 				   const uint8_t server_random[TD_TLS12_RANDOM_LEN],
 				   uint8_t *out, size_t out_len)
 {
-	if (version == SSL3)
+	if (version == TD_VERSION_SSL3)
 		return td_ssl3_export_key(dir, material, material_len, client_random,
 					  server_random, out, out_len);
 	if (!material || material_len == 0 || material_len > TD_TLS12_KEY_MAX ||
@@ -122,7 +121,7 @@ enum td_result td_tls12_export_iv(uint16_t version, enum td_tls12_prf prf,
 				  const uint8_t server_random[TD_TLS12_RANDOM_LEN],
 				  uint8_t *out, size_t out_len)
 {
-	if (version == SSL3)
+	if (version == TD_VERSION_SSL3)
 		return td_ssl3_export_iv(dir, client_random, server_random, out, out_len);
 	if (!client_random || !server_random || !out || out_len == 0 || out_len > TD_TLS12_IV_MAX)
 		return TD_ERR_USAGE;
@@ -166,7 +165,7 @@ enum td_result td_tls12_key_expand(struct td_tls12_keys *k, const struct td_tls1
 	size_t need = 2 * (s->mac_len + key_bytes + (export_iv ? 0 : iv_len));
 	enum td_tls12_prf prf = td_tls12_prf_for(version, s);
 	uint8_t block[2 * (TD_TLS12_MAC_KEY_MAX + TD_TLS12_KEY_MAX + TD_TLS12_IV_MAX)];
-	enum td_result rc = version == SSL3
+	enum td_result rc = version == TD_VERSION_SSL3
 		? td_ssl3_key_block(master, client_random, server_random, block, need)
 		: td_tls12_prf(prf, master, TD_TLS12_MASTER_LEN, KEY_EXPANSION, seed, sizeof seed,
 			       block, need);

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "tls12_crypto.h"
+#include "tls_registry.h"
 
 #define MD5_LEN 16u
 #define SHA1_LEN 20u

@@ -23,8 +23,6 @@
 
 /* Servers remembered at once; older ones are forgotten first. */
 #define MEMORY_SERVERS 1024
-/* An AEAD-protected alert: 2 bytes + inner content type + 16-byte tag. */
-#define TLS13_ALERT_RECORD 19u
 
 struct server_slot {
 	bool used;
@@ -305,7 +303,7 @@ static void facts(struct dx *x, const struct td_conn *c)
 		const struct td_event *e = &c->events[i];
 		switch (e->kind) {
 		case TD_EV_ALERT:
-			if ((!e->encrypted || e->decrypted) && e->alert_level == 2 && !x->fatal) {
+			if ((!e->encrypted || e->decrypted) && e->alert_level == TD_ALERT_LEVEL_FATAL && !x->fatal) {
 				x->fatal = e;
 				x->fatal_idx = i;
 				x->fatal_from = e->dir == TD_DIR_C2S ? TD_PARTY_CLIENT : TD_PARTY_SERVER;

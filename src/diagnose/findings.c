@@ -248,8 +248,9 @@ bool dx_client_rejected_server_cert(const struct dx *x)
 	if (!x->fatal || x->fatal_from != TD_PARTY_CLIENT || !x->c->sh.present)
 		return false;
 	switch (x->fatal->alert_desc) {
-	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
-	case A_UNSUPPORTED_CERTIFICATE: case A_CERTIFICATE_EXPIRED: case A_CERTIFICATE_REVOKED:
+	case TD_ALERT_UNKNOWN_CA: case TD_ALERT_BAD_CERTIFICATE: case TD_ALERT_CERTIFICATE_UNKNOWN:
+	case TD_ALERT_UNSUPPORTED_CERTIFICATE: case TD_ALERT_CERTIFICATE_EXPIRED:
+	case TD_ALERT_CERTIFICATE_REVOKED:
 		return true;
 	default:
 		return false;
@@ -260,9 +261,9 @@ bool dx_client_rejected_server_cert(const struct dx *x)
 bool dx_client_distrusted_server(const struct dx *x)
 {
 	return dx_client_rejected_server_cert(x) &&
-	       x->fatal->alert_desc != A_UNSUPPORTED_CERTIFICATE &&
-	       x->fatal->alert_desc != A_CERTIFICATE_EXPIRED &&
-	       x->fatal->alert_desc != A_CERTIFICATE_REVOKED;
+	       x->fatal->alert_desc != TD_ALERT_UNSUPPORTED_CERTIFICATE &&
+	       x->fatal->alert_desc != TD_ALERT_CERTIFICATE_EXPIRED &&
+	       x->fatal->alert_desc != TD_ALERT_CERTIFICATE_REVOKED;
 }
 
 /* Did the peer that checks this chain reject it with an alert? */
@@ -273,8 +274,8 @@ bool dx_peer_rejected_chain(const struct dx *x, bool server_chain)
 	if (!x->fatal || x->fatal_from != TD_PARTY_SERVER || x->c->client_chain.n == 0)
 		return false;
 	switch (x->fatal->alert_desc) {
-	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
-	case A_UNSUPPORTED_CERTIFICATE: case A_ACCESS_DENIED:
+	case TD_ALERT_UNKNOWN_CA: case TD_ALERT_BAD_CERTIFICATE: case TD_ALERT_CERTIFICATE_UNKNOWN:
+	case TD_ALERT_UNSUPPORTED_CERTIFICATE: case TD_ALERT_ACCESS_DENIED:
 		return true;
 	default:
 		return false;

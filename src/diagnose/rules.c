@@ -34,7 +34,7 @@
 static bool rule_version(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	if (!dx_fatal_alert(x, A_PROTOCOL_VERSION))
+	if (!dx_fatal_alert(x, TD_ALERT_PROTOCOL_VERSION))
 		return false;
 	char offered[160];
 	uint16_t max;
@@ -65,8 +65,8 @@ static bool rule_cipher(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	if (c->sh.present || !x->fatal || x->fatal_from != TD_PARTY_SERVER ||
-	    (x->fatal->alert_desc != A_HANDSHAKE_FAILURE &&
-	     x->fatal->alert_desc != A_INSUFFICIENT_SECURITY))
+	    (x->fatal->alert_desc != TD_ALERT_HANDSHAKE_FAILURE &&
+	     x->fatal->alert_desc != TD_ALERT_INSUFFICIENT_SECURITY))
 		return false;
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER,
 	    "The server rejected the ClientHello (%s): it shares no cipher suite, group or "
@@ -313,8 +313,8 @@ static bool rule_client_untrusted(const struct dx *x, struct finding *f)
 	if (!x->fatal || x->fatal_from != TD_PARTY_SERVER || c->client_chain.n == 0)
 		return false;
 	switch (x->fatal->alert_desc) {
-	case A_UNKNOWN_CA: case A_BAD_CERTIFICATE: case A_CERTIFICATE_UNKNOWN:
-	case A_ACCESS_DENIED:
+	case TD_ALERT_UNKNOWN_CA: case TD_ALERT_BAD_CERTIFICATE: case TD_ALERT_CERTIFICATE_UNKNOWN:
+	case TD_ALERT_ACCESS_DENIED:
 		break;
 	default:
 		return false;
@@ -346,7 +346,7 @@ static bool rule_client_untrusted(const struct dx *x, struct finding *f)
 
 static bool rule_key_mismatch(const struct dx *x, struct finding *f)
 {
-	if (!dx_fatal_alert(x, A_DECRYPT_ERROR) || x->fatal_from != TD_PARTY_SERVER ||
+	if (!dx_fatal_alert(x, TD_ALERT_DECRYPT_ERROR) || x->fatal_from != TD_PARTY_SERVER ||
 	    !x->c->client_cert_verify)
 		return false;
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER,
@@ -362,7 +362,7 @@ static bool rule_key_mismatch(const struct dx *x, struct finding *f)
 
 static bool rule_alpn(const struct dx *x, struct finding *f)
 {
-	if (!dx_fatal_alert(x, A_NO_APPLICATION_PROTOCOL))
+	if (!dx_fatal_alert(x, TD_ALERT_NO_APPLICATION_PROTOCOL))
 		return false;
 	const struct td_conn *c = x->c;
 	finding_set(f, TD_SEV_ERROR, dx_stage_at(c, x->fatal_idx), x->fatal_from,
@@ -539,9 +539,9 @@ static bool rule_deprecated_version(const struct dx *x, struct finding *f)
 	uint16_t max = 0;
 	if (c->ch.present)
 		dx_offered_versions(c, NULL, 0, &max);
-	bool old_offer = c->ch.present && max && !td_tls_version_is_13(max) && max < 0x0303;
+	bool old_offer = c->ch.present && max && !td_tls_version_is_13(max) && max < TD_VERSION_TLS12;
 	uint16_t v = c->sh.present ? c->version : 0;
-	bool old_chosen = v && !td_tls_version_is_13(v) && v < 0x0303;
+	bool old_chosen = v && !td_tls_version_is_13(v) && v < TD_VERSION_TLS12;
 	if (!old_offer && !old_chosen)
 		return false;
 	uint16_t shown = old_chosen ? v : max;

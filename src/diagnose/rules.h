@@ -97,24 +97,6 @@ struct rule {
 extern const struct rule td_rules[];
 extern const size_t td_rules_count;
 
-/* Alert descriptions the rules look for (RFC 8446 6.2, RFC 5246 7.2.2). */
-enum {
-	A_CLOSE_NOTIFY = 0,
-	A_HANDSHAKE_FAILURE = 40,
-	A_BAD_CERTIFICATE = 42,
-	A_UNSUPPORTED_CERTIFICATE = 43,
-	A_CERTIFICATE_REVOKED = 44,
-	A_CERTIFICATE_EXPIRED = 45,
-	A_CERTIFICATE_UNKNOWN = 46,
-	A_UNKNOWN_CA = 48,
-	A_ACCESS_DENIED = 49,
-	A_DECRYPT_ERROR = 51,
-	A_PROTOCOL_VERSION = 70,
-	A_INSUFFICIENT_SECURITY = 71,
-	A_CERTIFICATE_REQUIRED = 116,
-	A_NO_APPLICATION_PROTOCOL = 120
-};
-
 /* Less than this much validity left is CERT_EXPIRING_SOON. */
 #define EXPIRING_SOON_S (30 * 24 * 3600)
 

@@ -32,7 +32,7 @@ static bool cert_time(const struct dx *x, struct finding *f, bool server, bool e
 			break;
 		}
 	}
-	bool alert = expired && dx_fatal_alert(x, A_CERTIFICATE_EXPIRED) && x->fatal_from == judge;
+	bool alert = expired && dx_fatal_alert(x, TD_ALERT_CERTIFICATE_EXPIRED) && x->fatal_from == judge;
 	/* certificate_expired also means "not currently valid" (RFC 5246
 	 * 7.2.2): with a chain that is not yet valid, that rule explains it. */
 	if (alert && !bad)
@@ -131,7 +131,7 @@ static bool wrong_usage(const struct dx *x, struct finding *f, bool server)
 	const struct td_cert *leaf = server ? x->server_leaf : x->client_leaf;
 	const char *need = server ? "serverAuth" : "clientAuth";
 	enum td_party judge = server ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
-	bool alert = dx_fatal_alert(x, A_UNSUPPORTED_CERTIFICATE) && x->fatal_from == judge;
+	bool alert = dx_fatal_alert(x, TD_ALERT_UNSUPPORTED_CERTIFICATE) && x->fatal_from == judge;
 	bool lacks = false;
 	if (leaf && leaf->parsed && leaf->ext_key_usage.n > 0) {
 		lacks = true;
@@ -185,7 +185,8 @@ bool rule_no_san(const struct dx *x, struct finding *f)
 	if (!leaf || !leaf->parsed || leaf->san.n > 0)
 		return false;
 	/* unknown_ca is about trust, not names: SERVER_CERT_UNTRUSTED says it. */
-	bool rejected = (dx_client_rejected_server_cert(x) && x->fatal->alert_desc != A_UNKNOWN_CA) ||
+	bool rejected = (dx_client_rejected_server_cert(x) &&
+			 x->fatal->alert_desc != TD_ALERT_UNKNOWN_CA) ||
 			(x->failed && !x->fatal && x->closer == TD_PARTY_CLIENT &&
 			 x->c->handshake_done);
 	finding_set(f, rejected ? TD_SEV_ERROR : TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,

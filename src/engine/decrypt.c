@@ -81,8 +81,8 @@ static bool key_side(struct flow *f, struct side *sd, enum td_dir dir, const uin
 	if (r == TD_ERR_UNSUPPORTED && !f->suite_noted) {
 		char version[32], suite[96];
 		f->suite_noted = true;
-		td_fl_nomem(c, td_conn_anomaly(c, "key log: tlsdiag cannot decrypt %s records "
-			"of suite %s", td_tls_name(TD_REG_VERSION, c->version, version, sizeof version),
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_UNSUPPORTED, dir, 0,
+			td_tls_name(TD_REG_VERSION, c->version, version, sizeof version),
 			td_tls_name(TD_REG_CIPHER, c->cipher, suite, sizeof suite)));
 	}
 	return r == TD_OK;
@@ -165,8 +165,7 @@ static enum td_fl_opened pending(struct flow *f, int side, const struct td_tls_r
 		return TD_FL_RELEASE;
 	if (hold(sd, f->eng->now_us, rec))
 		return TD_FL_HELD;
-	td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret for the %s's records "
-		"arrived in time; they stay encrypted", td_dir_from(dir)));
+	td_fl_nomem(f->conn, td_conn_anomaly(f->conn, TD_AN_KEYLOG_SECRET_LATE, dir, 0, NULL, NULL));
 	sd->key_state = KEYS_OFF;
 	return TD_FL_RELEASE;
 }
@@ -195,8 +194,8 @@ enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_recor
 		? td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner)
 		: td_tls12_decrypt(&sd->keys12, header, rec->body, rec->len, e->plain, &n);
 	if (r != TD_OK) {
-		td_fl_nomem(c, td_conn_anomaly(c, "key log entry does not match this connection: "
-			"a record from the %s did not decrypt", td_dir_from(td_fl_side_dir(f, side))));
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_MISMATCH, td_fl_side_dir(f, side), 0,
+			NULL, NULL));
 		f->s[0].key_state = KEYS_OFF;
 		f->s[1].key_state = KEYS_OFF;
 		return TD_FL_FAILED;
@@ -219,8 +218,8 @@ bool td_fl_keys_final(struct flow *f, int side)
 	if (sd->key_state == KEYS_PENDING) {
 		sd->key_state = KEYS_OFF;
 		if (sd->held.len > 0)
-			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "key log: no secret "
-				"for the %s's records", td_dir_from(td_fl_side_dir(f, side))));
+			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, TD_AN_KEYLOG_SECRET_MISSING,
+				td_fl_side_dir(f, side), 0, NULL, NULL));
 	}
 	return true;
 }

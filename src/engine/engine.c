@@ -163,7 +163,7 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *ev = &c->events[i];
 		if (ev->kind == TD_EV_ALERT && (!ev->encrypted || ev->decrypted) &&
-		    ev->alert_level == 2)
+		    ev->alert_level == TD_ALERT_LEVEL_FATAL)
 			fatal = true;
 	}
 	c->handshake_done = f->established_us != 0;
@@ -172,9 +172,9 @@ static void finalize_outcome(const struct flow *f, struct td_conn *c)
 		if (f->client_alert_after && !f->client_data_after) {
 			c->outcome = TD_OUTCOME_FAILED;
 			c->client_quit_after_handshake = true;
-			td_fl_nomem(c, td_conn_anomaly(c, "the client sent an alert right after the "
-				"handshake, before any application data%s",
-				td_fl_is_tls13(c) ? " (inferred from record sizes)" : ""));
+			td_fl_nomem(c, td_conn_anomaly(c, td_fl_is_tls13(c)
+				? TD_AN_CLIENT_ALERT_AFTER_HANDSHAKE_INFERRED
+				: TD_AN_CLIENT_ALERT_AFTER_HANDSHAKE, TD_DIR_C2S, 0, NULL, NULL));
 		}
 		return;
 	}
@@ -365,14 +365,13 @@ static void finish_conn(struct flow *f)
 			free(c->cleartext[dir]);
 			c->cleartext[dir] = td_text_sanitize(sd->tls.prefix, sd->tls.prefix_len);
 			c->cleartext_bytes[dir] = sd->tls.skipped;
-			td_fl_nomem(c, td_conn_anomaly(c, "the %s sent %llu bytes that are not TLS%s: \"%s\"",
-				td_dir_from(dir), (unsigned long long)sd->tls.skipped,
-				sd->tls.state == TD_TS_SYNCED ? " before TLS started" : "",
-				c->cleartext[dir] ? c->cleartext[dir] : ""));
+			td_fl_nomem(c, td_conn_anomaly(c, sd->tls.state == TD_TS_SYNCED
+				? TD_AN_NON_TLS_BEFORE_TLS : TD_AN_NON_TLS_BYTES, dir,
+				sd->tls.skipped, c->cleartext[dir], NULL));
 		}
 		if (sd->tls.oversize)
-			td_fl_nomem(c, td_conn_anomaly(c, "the %s sent a record longer than %u bytes",
-				td_dir_from(dir), TD_CAP_RECORD));
+			td_fl_nomem(c, td_conn_anomaly(c, TD_AN_RECORD_TOO_LONG, dir, TD_CAP_RECORD,
+				NULL, NULL));
 	}
 	if (f->first_us)
 		c->start_us = c->start_us ? c->start_us : f->first_us;
@@ -398,10 +397,8 @@ static void on_evict(void *ctx, void *state, enum td_evict_reason why)
 	else if (why == TD_EVICT_IDLE)
 		e->st.flows_idle++;
 	if (f->conn && why != TD_EVICT_FLUSH) {
-		const char *reason = why == TD_EVICT_FULL
-			? "the flow table was full (--max-flows): this flow was dropped"
-			: "no packet for the idle timeout (--idle-timeout)";
-		td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "%s", reason));
+		td_fl_nomem(f->conn, td_conn_anomaly(f->conn, why == TD_EVICT_FULL
+			? TD_AN_FLOW_TABLE_FULL : TD_AN_IDLE_TIMEOUT, TD_DIR_C2S, 0, NULL, NULL));
 	}
 	finish_conn(f);
 	flow_free(f);

@@ -96,7 +96,7 @@ void td_fl_malformed(struct flow *f, enum td_dir dir, const char *what, enum td_
 	snprintf(detail, sizeof detail, "%s from the %s: %s", what, td_dir_from(dir),
 		 td_result_str(r));
 	c->malformed = true;
-	td_fl_nomem(c, td_conn_anomaly(c, "%s", detail));
+	td_fl_nomem(c, td_conn_anomaly(c, TD_AN_MALFORMED, dir, 0, what, td_result_str(r)));
 	struct td_event ev = { .kind = TD_EV_MALFORMED, .detail = detail };
 	td_fl_add_event(f, dir, &ev);
 }

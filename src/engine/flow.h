@@ -39,8 +39,6 @@
 
 /* Encrypted records put in the timeline per direction during the handshake. */
 #define ENCRYPTED_EVENTS_MAX 6
-/* An AEAD-protected alert: 2 bytes + inner content type + 16-byte tag. */
-#define TLS13_ALERT_RECORD 19u
 /* Finished connections held back to keep capture order, at most. */
 #define ORDER_QUEUE_MAX 4096u
 /* Server ports remembered as speaking TLS in this capture. */

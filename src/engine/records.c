@@ -412,8 +412,8 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 		}
 		break;
 	default:
-		td_fl_nomem(c, td_conn_anomaly(c, "record of content type %u from the %s",
-					      rec->type, td_dir_from(dir)));
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_UNKNOWN_CONTENT_TYPE, dir, rec->type,
+					      NULL, NULL));
 		break;
 	}
 	after_record(f, dir, rec->type, rec->len, p != NULL || sd->encrypted);
@@ -550,9 +550,9 @@ void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len
 		td_hs_reasm_reset(&sd->hs);
 		if (f->conn) {
 			td_fl_nomem(f->conn, r);
-			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, "%s: bytes from the %s dropped",
-				r == TD_ERR_CAP ? "memory cap (--max-memory) reached" : "out of memory",
-				td_dir_from(td_fl_side_dir(f, side))));
+			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, r == TD_ERR_CAP
+				? TD_AN_MEMORY_CAP : TD_AN_OUT_OF_MEMORY, td_fl_side_dir(f, side),
+				0, NULL, NULL));
 		}
 	}
 	td_fl_notify(f);

@@ -177,7 +177,8 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	copy_cert_request_lists(&c->cr, &src->cr, &ok);
 	copy_chain(&c->server_chain, &src->server_chain);
 	copy_chain(&c->client_chain, &src->client_chain);
-	copy_strlist(&c->anomalies, &src->anomalies, &ok);
+	if (ok && td_anomalies_copy(&c->anomalies, &src->anomalies) != TD_OK)
+		ok = false;
 	c->cleartext[0] = dup_str(src->cleartext[0], &ok);
 	c->cleartext[1] = dup_str(src->cleartext[1], &ok);
 

@@ -2,13 +2,13 @@
 /* conn.c - the connection model (see conn.h). */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caps.h"
 #include "conn.h"
+#include "tls_registry.h"
 
 struct td_conn *td_conn_new(uint64_t id)
 {
@@ -66,7 +66,7 @@ void td_conn_free(struct td_conn *c)
 	for (size_t i = 0; i < c->n_events; i++)
 		free(c->events[i].detail);
 	free(c->events);
-	td_strlist_cleanup(&c->anomalies);
+	td_anomalies_cleanup(&c->anomalies);
 	free(c->cleartext[0]);
 	free(c->cleartext[1]);
 	for (size_t i = 0; i < c->n_diags; i++)
@@ -109,19 +109,11 @@ enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
 	return TD_OK;
 }
 
-enum td_result td_conn_anomaly(struct td_conn *c, const char *fmt, ...)
+enum td_result td_conn_anomaly(struct td_conn *c, enum td_anomaly_code code, enum td_dir dir,
+			       uint64_t num, const char *s0, const char *s1)
 {
 	c->changes++;
-	if (c->anomalies.n >= TD_CAP_ANOMALIES) {
-		c->anomalies.dropped++;
-		return TD_OK;
-	}
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return td_strlist_add(&c->anomalies, buf);
+	return td_anomalies_add(&c->anomalies, code, (uint8_t)dir, num, s0, s1);
 }
 
 const char *td_outcome_name(enum td_outcome o)
@@ -132,11 +124,6 @@ const char *td_outcome_name(enum td_outcome o)
 	case TD_OUTCOME_INCOMPLETE: break;
 	}
 	return "incomplete";
-}
-
-const char *td_dir_from(enum td_dir d)
-{
-	return d == TD_DIR_C2S ? "client" : "server";
 }
 
 void td_diagnosis_cleanup(struct td_diagnosis *d)
@@ -170,7 +157,6 @@ bool td_conn_has_error(const struct td_conn *c)
 }
 
 /* RFC 8446 6: AlertLevel fatal(2). */
-enum { ALERT_LEVEL_FATAL = 2 };
 
 size_t td_conn_end_event(const struct td_conn *c)
 {
@@ -178,7 +164,7 @@ size_t td_conn_end_event(const struct td_conn *c)
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
 		bool known = !e->encrypted || e->decrypted;
-		if (e->kind == TD_EV_ALERT && known && e->alert_level == ALERT_LEVEL_FATAL)
+		if (e->kind == TD_EV_ALERT && known && e->alert_level == TD_ALERT_LEVEL_FATAL)
 			return i;
 		if (e->kind == TD_EV_ALERT && !known && enc == SIZE_MAX)
 			enc = i;

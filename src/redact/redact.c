@@ -640,6 +640,19 @@ static enum td_result text_list(const struct td_redactor *r, struct td_strlist *
 	return TD_OK;
 }
 
+/* An anomaly's words are its template's; only its strings are free text. */
+static enum td_result text_anomalies(const struct td_redactor *r, struct td_anomalies *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		for (int k = 0; k < 2; k++) {
+			enum td_result res = text_field(r, &l->v[i].str[k]);
+			if (res != TD_OK)
+				return res;
+		}
+	}
+	return TD_OK;
+}
+
 /* The parse errors, and the names kept (CA names): a CA's DN may repeat
  * a value of the leaf's ("emailAddress=postmaster@..."), which must not
  * survive there either.  Pseudonyms pass through unchanged.  The
@@ -665,7 +678,7 @@ static enum td_result redact_free_text(const struct td_redactor *r, struct td_co
 	for (size_t i = 0; res == TD_OK && i < c->n_events; i++)
 		res = text_field(r, &c->events[i].detail);
 	if (res == TD_OK)
-		res = text_list(r, &c->anomalies);
+		res = text_anomalies(r, &c->anomalies);
 	for (size_t d = 0; res == TD_OK && d < 2; d++)
 		res = text_field(r, &c->cleartext[d]);
 	if (res == TD_OK)

@@ -79,6 +79,27 @@ static enum td_result unquote(char **field, const char *orig, const char *with)
 	return TD_OK;
 }
 
+/* The anomalies that quote bytes that are not TLS: their string is orig,
+ * whole or cut short (anomaly.h, end), and becomes with. */
+static enum td_result unquote_anomalies(struct td_anomalies *l, const char *orig, const char *with)
+{
+	size_t olen = strlen(orig);
+	for (size_t i = 0; i < l->n; i++) {
+		struct td_anomaly *a = &l->v[i];
+		char *s = a->str[0];
+		if ((a->code != TD_AN_NON_TLS_BYTES && a->code != TD_AN_NON_TLS_BEFORE_TLS) ||
+		    !s || !*s || olen == 0 ||
+		    (a->end ? strncmp(s, orig, strlen(s)) != 0 : strcmp(s, orig) != 0))
+			continue;
+		char *n = strdup(with);
+		if (!n)
+			return TD_ERR_NOMEM;
+		free(a->str[0]);
+		a->str[0] = n;
+	}
+	return TD_OK;
+}
+
 static enum td_result unquote_list(struct td_strlist *l, const char *orig, const char *with)
 {
 	enum td_result res = TD_OK;
@@ -99,7 +120,7 @@ enum td_result td_redact_cleartext(struct td_conn *c)
 		for (size_t i = 0; res == TD_OK && i < c->n_events; i++)
 			res = unquote(&c->events[i].detail, orig, with);
 		if (res == TD_OK)
-			res = unquote_list(&c->anomalies, orig, with);
+			res = unquote_anomalies(&c->anomalies, orig, with);
 		for (size_t i = 0; res == TD_OK && i < c->n_diags; i++) {
 			struct td_diagnosis *dg = &c->diags[i];
 			res = unquote(&dg->summary, orig, with);

@@ -43,8 +43,7 @@ enum {
 	/* msg_type, version, three lengths, one cipher spec, a 16-byte
 	 * challenge: the smallest SSLv2 ClientHello. */
 	SSLV2_MIN_BODY = 1 + 2 + 6 + 3 + 16,
-	SSLV2_CLIENT_HELLO = 1,
-	SSLV2_VERSION = 0x0002
+	SSLV2_CLIENT_HELLO = 1
 };
 
 /* The largest partial ever kept: a header and all but one body byte. */
@@ -92,7 +91,7 @@ static size_t sslv2_hello_len(const uint8_t *p, size_t n)
 		return 0;
 	if (td_rd_left(&r) >= 2) {
 		uint16_t v = td_rd_u16(&r);
-		if (v != SSLV2_VERSION && (v < TD_VERSION_SSL3 || v > TD_VERSION_TLS12))
+		if (v != TD_VERSION_SSL2 && (v < TD_VERSION_SSL3 || v > TD_VERSION_TLS12))
 			return 0;
 	}
 	return len;
@@ -127,7 +126,7 @@ static enum cand scan_candidate(const uint8_t *p, size_t n, size_t *need)
 	if (type < TD_CT_CHANGE_CIPHER_SPEC || type > TD_CT_APPLICATION_DATA)
 		return CAND_NO;
 	uint8_t major = td_rd_u8(&r);
-	if (td_rd_ok(&r) && major != 3)
+	if (td_rd_ok(&r) && major != TD_VERSION_SSL3 >> 8)
 		return CAND_NO;
 	uint8_t minor = td_rd_u8(&r);
 	if (td_rd_ok(&r) && minor > 4)
@@ -221,7 +220,7 @@ static size_t process(struct td_tls_stream *s, const uint8_t *p, size_t n,
 				td_rd_skip(&r, SSLV2_HDR);
 				const uint8_t *body = td_rd_bytes(&r, v2);
 				s->state = TD_TS_SYNCED;
-				deliver(s, 0, SSLV2_VERSION, true, body, v2, cb, ctx);
+				deliver(s, 0, TD_VERSION_SSL2, true, body, v2, cb, ctx);
 			} else {
 				/* SYNCED checks the header and falls back to
 				 * scanning (flagging an oversize one). */

@@ -417,14 +417,16 @@ static void cert_request(struct td_tui_doc *d, const struct td_conn *c)
 
 static void anomalies(struct td_tui_doc *d, const struct td_conn *c)
 {
-	const struct td_strlist *a = &c->anomalies;
+	const struct td_anomalies *a = &c->anomalies;
 	if (a->n == 0 && a->dropped == 0)
 		return;
-	char buf[64];
+	char buf[64], msg[TD_ANOMALY_SHOWN];
 	snprintf(buf, sizeof buf, "anomalies (%zu)", a->n + a->dropped);
 	add_text(d, buf, TD_TUI_A_HEAD);
-	for (size_t i = 0; i < a->n; i++)
-		td_tui_doc_wrap(d, "  ", a->v[i], 4, TD_TUI_A_WARN);
+	for (size_t i = 0; i < a->n; i++) {
+		td_anomaly_format(&a->v[i], msg, sizeof msg);
+		td_tui_doc_wrap(d, "  ", msg, 4, TD_TUI_A_WARN);
+	}
 	if (a->dropped) {
 		snprintf(buf, sizeof buf, "  ... %zu more not kept (cap %u)", a->dropped,
 			 TD_CAP_ANOMALIES);

@@ -41,8 +41,6 @@ enum {
 	MIN_NOTES = 16  /* a notes column narrower than this is left out */
 };
 
-enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
-
 /* How one event is drawn. */
 struct arrow {
 	char full[TD_CAP_STRING + 96];  /* the label with its size and notes */
@@ -100,8 +98,8 @@ static void describe(const struct td_event *e, struct arrow *a)
 			snprintf(a->brief, sizeof a->brief, "%s %s", lv, ds);
 			snprintf(a->full, sizeof a->full, "Alert %s %s%s", lv, ds, dec);
 		}
-		a->attr = e->alert_level == ALERT_FATAL ? TD_TUI_A_FAIL
-			: e->alert_desc == ALERT_CLOSE_NOTIFY ? TD_TUI_A_NORMAL : TD_TUI_A_WARN;
+		a->attr = e->alert_level == TD_ALERT_LEVEL_FATAL ? TD_TUI_A_FAIL
+			: e->alert_desc == TD_ALERT_CLOSE_NOTIFY ? TD_TUI_A_NORMAL : TD_TUI_A_WARN;
 		return;
 	case TD_EV_ENCRYPTED:
 		a->fill = '=';
@@ -158,7 +156,7 @@ void td_tui_failing_events(const struct td_conn *c, bool *mark, size_t n)
 	for (size_t i = 0; i < n && i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
 		if (e->kind == TD_EV_ALERT && (!e->encrypted || e->decrypted) &&
-		    e->alert_level == ALERT_FATAL) {
+		    e->alert_level == TD_ALERT_LEVEL_FATAL) {
 			mark[i] = true;
 			return;
 		}

@@ -32,8 +32,6 @@ struct td_tui_slot {
 
 /* ---- state and class --------------------------------------------------- */
 
-enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
-
 static bool is_server_flight_msg(uint8_t t)
 {
 	return t == TD_HS_SERVER_HELLO || t == TD_HS_CERTIFICATE ||
@@ -79,7 +77,7 @@ static enum td_tui_state step(enum td_tui_state st, const struct td_event *e)
 	case TD_EV_ALERT:
 		if (e->encrypted && !e->decrypted)
 			return st == TD_TUI_ST_ESTABLISHED ? st : TD_TUI_ST_ALERT;
-		if (e->alert_level == ALERT_FATAL)
+		if (e->alert_level == TD_ALERT_LEVEL_FATAL)
 			return TD_TUI_ST_ALERT;
 		return st;
 	}
@@ -301,6 +299,15 @@ static size_t strlist_size(const struct td_strlist *l)
 	return n;
 }
 
+static size_t anomalies_size(const struct td_anomalies *l)
+{
+	size_t n = l->n * sizeof *l->v;
+	for (size_t i = 0; i < l->n; i++)
+		for (int k = 0; k < 2; k++)
+			n += l->v[i].str[k] ? strlen(l->v[i].str[k]) + 1 : 0;
+	return n;
+}
+
 static size_t chain_size(const struct td_chain *ch)
 {
 	size_t n = ch->n * sizeof *ch->certs;
@@ -320,7 +327,7 @@ static size_t conn_size(const struct td_conn *c)
 {
 	size_t n = sizeof *c + c->n_events * sizeof *c->events;
 	n += chain_size(&c->server_chain) + chain_size(&c->client_chain);
-	n += strlist_size(&c->cr.ca_names) + strlist_size(&c->anomalies) +
+	n += strlist_size(&c->cr.ca_names) + anomalies_size(&c->anomalies) +
 	     strlist_size(&c->ch.alpn);
 	n += 2 * (c->ch.suites.n + c->ch.extensions.n + c->ch.groups.n + c->ch.sig_algs.n +
 		  c->ch.versions.n + c->sh.extensions.n + c->cr.sig_algs.n);

@@ -87,7 +87,7 @@ def tlsdiag_view(binary, pcap, keylog):
             if ev.get("event") == "alert" and ev.get("description"):
                 d[side][1].append(ev["description"])
         view[port] = d
-        notes[port] = [a for a in c.get("anomalies", []) if a.startswith("key log")]
+        notes[port] = [a["message"] for a in c.get("anomalies", []) if a["code"].startswith("keylog_")]
     return view, notes
 
 

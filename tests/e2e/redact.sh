@@ -74,7 +74,7 @@ def addr: sub(":[0-9]+$"; "") | ltrimstr("[") | rtrimstr("]");
 select(.id)
 | (.client | addr), (.server | addr),
   (.sni // empty),
-  (.anomalies[] | scan("Host: *([^:\\\\ ]+)") | .[0]),
+  (.anomalies[].message | scan("Host: *([^:\\\\ ]+)") | .[0]),
   (ee | (.subject // empty),
         (.subject // "" | scan("(?:^|,)(?:CN|UID|emailAddress)=((?:[^,\\\\]|\\\\.)+)") | .[0]
          | ("CN=" + .), (select(test("^[A-Za-z]+$") | not))),

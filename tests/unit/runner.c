@@ -99,6 +99,8 @@ int main(int argc, char **argv)
 	td_suite_redact_ca();
 	td_suite_model();
 	td_suite_tls_input();
+	td_suite_anomaly();
+	td_suite_textw();
 	td_suite_certshare();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);

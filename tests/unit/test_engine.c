@@ -75,7 +75,9 @@ static void rec_done(struct td_sink *s, const struct td_conn *c)
 		}
 	}
 	for (size_t i = 0; i < c->anomalies.n; i++) {
-		strncat(x->anomalies, c->anomalies.v[i], sizeof x->anomalies - strlen(x->anomalies) - 2);
+		char msg[TD_ANOMALY_TEXT];
+		td_anomaly_format(&c->anomalies.v[i], msg, sizeof msg);
+		strncat(x->anomalies, msg, sizeof x->anomalies - strlen(x->anomalies) - 2);
 		strcat(x->anomalies, ";");
 	}
 }

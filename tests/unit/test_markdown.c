@@ -223,7 +223,8 @@ static struct td_conn *conn_hostile(uint64_t id)
 	c->client_chain.present = true;
 	td_test_chain(&c->client_chain, 1);
 	cert(c->client_chain.certs[0], "CN=client;#1", "CN=rogue -->> CA", false);
-	CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->anomalies, HOSTILE), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 1, HOSTILE, NULL),
+			      TD_OK);
 
 	ev(c, 0, TD_DIR_C2S, TD_EV_TCP_SYN, 0, 0);
 	ev(c, 20, TD_DIR_S2C, TD_EV_TCP_SYNACK, 0, 0);

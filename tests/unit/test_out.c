@@ -395,7 +395,7 @@ static void test_jsonw_escape_positions(void)
 	}
 }
 
-/* Values longer than the writer's buffer, and td_jsonw_mark/since/raw. */
+/* Values longer than the writer's buffer, and values after one. */
 static void test_jsonw_buffer(void)
 {
 	size_t big = 3 * TD_JSONW_BUF + 5;
@@ -408,23 +408,17 @@ static void test_jsonw_buffer(void)
 	struct td_jsonw w;
 	td_jsonw_init(&w, m.f);
 	td_jsonw_array_begin(&w);
-	uint64_t mark = td_jsonw_mark(&w);
+	for (int i = 0; i < 2; i++) {
+		td_jsonw_array_begin(&w);
+		td_jsonw_uint(&w, 1);
+		td_jsonw_string(&w, "two");
+		td_jsonw_array_end(&w);
+	}
+	td_jsonw_string_n(&w, s, big);    /* through the buffer and past it */
 	td_jsonw_array_begin(&w);
 	td_jsonw_uint(&w, 1);
 	td_jsonw_string(&w, "two");
 	td_jsonw_array_end(&w);
-	size_t n = 0;
-	const char *kept = td_jsonw_since(&w, mark, &n);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(kept);
-	CU_ASSERT_EQUAL(n, 9);
-	CU_ASSERT_NSTRING_EQUAL(kept, "[1,\"two\"]", 9);
-	char copy[16];
-	memcpy(copy, kept, n);
-	td_jsonw_raw(&w, copy, n);        /* again, as the next value: a comma first */
-	td_jsonw_string_n(&w, s, big);    /* through the buffer and past it */
-	CU_ASSERT_PTR_NULL(td_jsonw_since(&w, mark, &n));  /* flushed by now */
-	CU_ASSERT_EQUAL(n, 0);
-	td_jsonw_raw(&w, copy, 9);
 	td_jsonw_array_end(&w);
 	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_OK);
 	mem_close(&m);
@@ -473,29 +467,6 @@ static void test_jsonw_jkey(void)
 		CU_ASSERT_TRUE(json_valid(m.buf, m.len, NULL));  /* still valid JSON */
 		mem_free(&m);
 	}
-	/* Members written again from memory, with and without an open key. */
-	CU_ASSERT_FATAL(mem_open(&m));
-	td_jsonw_init(&w, m.f);
-	td_jsonw_object_begin(&w);
-	td_jsonw_jk_uint(&w, TD_JKEY("t"), 1);
-	td_jsonw_members_raw(&w, "\"a\":1,\"b\":", 10, true);
-	td_jsonw_uint(&w, 2);
-	td_jsonw_members_raw(&w, "\"c\":true", 8, false);
-	td_jsonw_object_end(&w);
-	td_jsonw_object_begin(&w);  /* misuse: a second top-level value */
-	td_jsonw_object_end(&w);
-	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_ERR_USAGE);
-	mem_close(&m);
-	CU_ASSERT_STRING_EQUAL(m.buf, "{\"t\":1,\"a\":1,\"b\":2,\"c\":true}{}");
-	mem_free(&m);
-	CU_ASSERT_FATAL(mem_open(&m));
-	td_jsonw_init(&w, m.f);
-	td_jsonw_array_begin(&w);
-	td_jsonw_members_raw(&w, "\"a\":1", 5, false);  /* members in an array */
-	td_jsonw_array_end(&w);
-	CU_ASSERT_EQUAL(td_jsonw_finish(&w), TD_ERR_USAGE);
-	mem_free(&m);
-
 	/* A key where no key belongs (in an array) is misuse too. */
 	CU_ASSERT_FATAL(mem_open(&m));
 	td_jsonw_init(&w, m.f);
@@ -935,7 +906,8 @@ static struct td_conn *conn_tls13(void)
 	td_test_event(c, 2000, TD_DIR_C2S, TD_EV_APPDATA, 0, 64, NULL);
 	alert(c, 2500123, TD_DIR_C2S, 0, 0, true);
 	c->dropped_events = 3;
-	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "odd \x1b[31mred\x1b[0m %s", "name"), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 9,
+					      "odd \x1b[31mred\x1b[0m name", NULL), TD_OK);
 	c->side[TD_DIR_S2C].cap_dropped = 100;
 	return c;
 }
@@ -989,7 +961,8 @@ static struct td_conn *conn_long(void)
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->cr.ca_names, s), TD_OK);
 	}
 	for (int i = 0; i < 40; i++)
-		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "anomaly %d %s", i, big), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S,
+						      (uint64_t)i, big, NULL), TD_OK);
 	c->server_chain.dropped = 2;
 	struct td_event e;
 	memset(&e, 0, sizeof e);
@@ -1172,7 +1145,9 @@ static void test_json_sink(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"server_certs\":[],\"client_certs\":[],"
 				      "\"server_chain\":{\"seen\":false,\"encrypted\":false}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"certificate_request\":null,\"acceptable_cas\":[]"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"anomalies\":[\"odd \\u001b[31mred\\u001b[0m name\"]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"anomalies\":[{\"code\":\"non_tls_bytes\",\"message\":"
+				      "\"the client sent 9 bytes that are not TLS: "
+				      "\\\"odd \\u001b[31mred\\u001b[0m name\\\"\"}]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"dropped\":{\"events\":3,\"certs\":0,\"list_items\":0,"
 				      "\"anomalies\":0,\"bytes\":100},\"diagnoses\":[]}"));
 	CU_ASSERT_PTR_NULL(strchr(l, '\x1b'));
@@ -1244,11 +1219,12 @@ static char *json_alone(const struct td_conn *c)
 	return line;
 }
 
-/* The sink writes lists of names, hello and certificate objects,
- * timeline events and diagnoses again from memory when an earlier
- * connection had the same: every line must still be what a fresh sink
- * writes for that connection alone, whichever field changes. */
-static void test_json_memo(void)
+/* A line depends on its connection alone: through one sink, connections
+ * alike but for one field each (a list item, a certificate's subject or
+ * SAN, an event's time or label, a diagnosis), every line is what a
+ * fresh sink writes for that connection alone.  A guard for any cache
+ * a later change adds to the sink. */
+static void test_json_lines_independent(void)
 {
 	struct mem m;
 	CU_ASSERT_FATAL(mem_open(&m));
@@ -1278,7 +1254,7 @@ static void test_json_memo(void)
 			c->cr.sig_algs.v[0] = 0x0805;
 			CU_ASSERT_EQUAL_FATAL(td_u16list_add(&c->sh.extensions, 23), TD_OK);
 			break;
-		case 6: /* too long to remember: written in full */
+		case 6: /* the longest list the cap keeps */
 			c->ch.suites.n = 0;
 			for (uint16_t i = 0; i < TD_CAP_LIST; i++)
 				CU_ASSERT_EQUAL_FATAL(td_u16list_add(&c->ch.suites, 0x7000 + i), TD_OK);
@@ -1294,7 +1270,7 @@ static void test_json_memo(void)
 		case 12: /* one subjectAltName fewer */
 			free(c->server_chain.certs[0]->san.v[--c->server_chain.certs[0]->san.n]);
 			break;
-		case 14: /* a shorter DER; an unparsed certificate is never remembered */
+		case 14: /* a shorter DER, an unparsed certificate */
 			c->server_chain.certs[0]->der_len--;
 			c->server_chain.certs[1]->parsed = false;
 			break;
@@ -1550,7 +1526,7 @@ static void test_text_plain(void)
 		"      ... 3 later events not kept (cap 256 per connection)",
 		"    server certificates: not visible (encrypted in TLS 1.3; a key log would show them)",
 		"    anomalies (1)",
-		"      odd ?[31mred?[0m name",
+		"      the client sent 9 bytes that are not TLS: \"odd ?[31mred?[0m name\"",
 		"    caps dropped: 3 timeline events, 100 stream bytes",
 		/* #3 */
 		"#3  10.0.0.1:1 -> 10.0.0.2:443  (no SNI)  2026-11-27T04:49:23.123456Z",
@@ -1718,7 +1694,8 @@ static void test_text_width_sweep(void)
 		c->sh.alpn = dup(s);
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->ch.alpn, s), TD_OK);
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->server_chain.certs[0]->san, s), TD_OK);
-		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "%s", s), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, len, s,
+						      NULL), TD_OK);
 		if (len % 2) {
 			/* The longest addresses there are. */
 			for (size_t i = 0; i < 16; i++)
@@ -1867,7 +1844,7 @@ void td_suite_out(void)
 	td_test_add(s, "json validator", test_validator);
 	td_test_add(s, "jsonw escaping", test_jsonw_escape);
 	td_test_add(s, "jsonw escaping at every position", test_jsonw_escape_positions);
-	td_test_add(s, "jsonw buffer, mark and raw", test_jsonw_buffer);
+	td_test_add(s, "jsonw values longer than its buffer", test_jsonw_buffer);
 	td_test_add(s, "jsonw keys quoted at compile time", test_jsonw_jkey);
 	td_test_add(s, "jsonw structure", test_jsonw_structure);
 	td_test_add(s, "jsonw fixed-point numbers", test_jsonw_fixed);
@@ -1876,7 +1853,7 @@ void td_suite_out(void)
 	td_test_add(s, "shared output helpers", test_out_helpers);
 	td_test_add(s, "json sink", test_json_sink);
 	td_test_add(s, "json sink: lines buffered, or at once", test_json_sink_buffering);
-	td_test_add(s, "json lists written again from memory", test_json_memo);
+	td_test_add(s, "json lines independent of each other", test_json_lines_independent);
 	td_test_add(s, "json unparsed cert, decrypted alert", test_json_unparsed_cert);
 	td_test_add(s, "text plain", test_text_plain);
 	td_test_add(s, "text verbose", test_text_verbose);

@@ -182,9 +182,10 @@ static void test_free_text(void)
 	add_cert(&c->server_chain, "O=Acme,CN=www.example.com", "O=Acme,CN=Acme CA", false, san);
 	add_cert(&c->client_chain, "O=Acme,CN=rogue-client", "O=Acme,CN=Acme CA", false, NULL);
 	add_cert(&c->client_chain, "CN=client", "O=Acme,CN=Acme CA", false, NULL);
-	CU_ASSERT_EQUAL(td_conn_anomaly(c, "%s", "to 10.0.0.2:443 for www.example.com, WWW.EXAMPLE.COM "
-				"and example.com; not 10.0.0.12 nor 110.0.0.1 nor my-example.com"),
-			TD_OK);
+	CU_ASSERT_EQUAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 1,
+					"to 10.0.0.2:443 for www.example.com, WWW.EXAMPLE.COM and "
+					"example.com; not 10.0.0.12 nor 110.0.0.1 nor my-example.com",
+					NULL), TD_OK);
 	add_diag(c, TD_SEV_ERROR, "X", "The client sent 'CN=rogue-client' (rogue-client) to the server.",
 		 "the certificate 'O=Acme,CN=www.example.com' names DNS:example.com",
 		 "Trust 'O=Acme,CN=Acme CA' or ask the client for something else.");
@@ -193,7 +194,7 @@ static void test_free_text(void)
 	CU_ASSERT_EQUAL(td_redact_conn(r, c), TD_OK);
 
 	/* Longest first: www.example.com is not "www." + example.com's. */
-	CU_ASSERT_STRING_EQUAL(c->anomalies.v[0],
+	CU_ASSERT_STRING_EQUAL(c->anomalies.v[0].str[0],
 			       "to 192.0.2.2:443 for host-1.example, host-1.example and host-3.example; "
 			       "not 10.0.0.12 nor 110.0.0.1 nor my-example.com");
 	const struct td_diagnosis *d = &c->diags[0];
@@ -227,7 +228,8 @@ static void test_cleartext_addrs(void)
 	struct td_conn *c = mk_conn(1, "10.0.0.1", "10.0.0.2", NULL);
 	c->cleartext[0] = strdup("GET http://172.16.0.9/x HTTP/1.1\\x0d\\x0aX-Forwarded-For: "
 				 "2001:db8:1::5, 10.0.0.1, 1.2.3.4.5\\x0d\\x0a");
-	CU_ASSERT_EQUAL(td_conn_anomaly(c, "%s", "sent to 172.16.0.9."), TD_OK);
+	CU_ASSERT_EQUAL(td_conn_anomaly(c, TD_AN_MALFORMED, TD_DIR_C2S, 0, "sent to 172.16.0.9.",
+					NULL), TD_OK);
 	add_diag(c, TD_SEV_ERROR, "X", "serial 36:8f:d6:93:14:98:7c:3f", NULL, NULL);
 	CU_ASSERT_EQUAL(td_redact_conn(r, c), TD_OK);
 	CU_ASSERT_STRING_EQUAL(c->cleartext[0], "GET [0 bytes redacted]");
@@ -236,7 +238,7 @@ static void test_cleartext_addrs(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_STRING_EQUAL(t, "192.0.2.3 2001:db8::1 1.2.3.4.5");
 	free(t);
-	CU_ASSERT_STRING_EQUAL(c->anomalies.v[0], "sent to 192.0.2.3.");
+	CU_ASSERT_STRING_EQUAL(c->anomalies.v[0].str[0], "sent to 192.0.2.3.");
 	/* A serial has the shape of an IPv6 address: left alone in prose. */
 	CU_ASSERT_STRING_EQUAL(c->diags[0].summary, "serial 36:8f:d6:93:14:98:7c:3f");
 	td_conn_free(c);
@@ -331,12 +333,13 @@ static void test_cap(void)
 	CU_ASSERT_EQUAL(td_redactor_overflow(r), 0);
 	/* The map is full: a new name gets the placeholder, in its free text too. */
 	struct td_conn *c = mk_conn(1, "10.0.0.1", "10.0.0.3", "late.corp.test");
-	CU_ASSERT_EQUAL(td_conn_anomaly(c, "%s", "late.corp.test at 10.0.0.3 and h0.corp.test"), TD_OK);
+	CU_ASSERT_EQUAL(td_conn_anomaly(c, TD_AN_MALFORMED, TD_DIR_C2S, 0,
+					"late.corp.test at 10.0.0.3 and h0.corp.test", NULL), TD_OK);
 	CU_ASSERT_EQUAL(td_redact_conn(r, c), TD_OK);
 	CU_ASSERT_STRING_EQUAL(addr_text(&c->client_addr), "192.0.2.1");  /* known: stable */
 	CU_ASSERT_STRING_EQUAL(addr_text(&c->server_addr), "0.0.0.0");
 	CU_ASSERT_STRING_EQUAL(c->ch.sni, "redacted.example");
-	CU_ASSERT_STRING_EQUAL(c->anomalies.v[0], "redacted.example at 0.0.0.0 and host-1.example");
+	CU_ASSERT_STRING_EQUAL(c->anomalies.v[0].str[0], "redacted.example at 0.0.0.0 and host-1.example");
 	CU_ASSERT_EQUAL(td_redactor_overflow(r), 2);
 	td_conn_free(c);
 	/* The placeholders were for that connection only. */
@@ -420,7 +423,8 @@ static void test_filter_sink(void)
 	struct td_conn *ok = mk_conn(1, "10.0.0.1", "10.0.0.2", "secret.corp.test");
 	struct td_conn *bad = mk_conn(2, "10.0.0.1", "10.0.0.2", "secret.corp.test");
 	bad->outcome = TD_OUTCOME_FAILED;
-	CU_ASSERT_EQUAL(td_conn_anomaly(bad, "%s", "asked secret.corp.test"), TD_OK);
+	CU_ASSERT_EQUAL(td_conn_anomaly(bad, TD_AN_MALFORMED, TD_DIR_S2C, 0, "asked secret.corp.test",
+					NULL), TD_OK);
 	f->conn_update(f, ok);   /* updates are forwarded, redacted, filter or not */
 	f->conn_done(f, ok);     /* established, no error: skipped */
 	f->conn_done(f, bad);
@@ -430,7 +434,7 @@ static void test_filter_sink(void)
 	CU_ASSERT_EQUAL_FATAL(rs.n, 1);
 	CU_ASSERT_EQUAL(rs.got[0]->id, 2);
 	CU_ASSERT_STRING_EQUAL(rs.got[0]->ch.sni, "host-1.example");
-	CU_ASSERT_STRING_EQUAL(rs.got[0]->anomalies.v[0], "asked host-1.example");
+	CU_ASSERT_STRING_EQUAL(rs.got[0]->anomalies.v[0].str[0], "asked host-1.example");
 	CU_ASSERT_STRING_EQUAL(addr_text(&rs.got[0]->server_addr), "192.0.2.2");
 	/* The engine's connection is not touched. */
 	CU_ASSERT_STRING_EQUAL(bad->ch.sni, "secret.corp.test");

@@ -404,11 +404,16 @@ static void test_cleartext(void)
 		c->cleartext_bytes[0] = 120;
 		c->cleartext[1] = strdup(SOCKS_TEXT);
 		c->cleartext_bytes[1] = 27;
-		CU_ASSERT_EQUAL(td_conn_anomaly(c, "the client sent 120 bytes that are not TLS: \"%s\"",
-						CONNECT_TEXT), TD_OK);
-		/* A quote cut short by its buffer, and one that is whole. */
-		CU_ASSERT_EQUAL(td_conn_anomaly(c, "quoted: \"%.40s", CONNECT_TEXT), TD_OK);
-		CU_ASSERT_EQUAL(td_conn_anomaly(c, "the server: \"%s\", then a close", SOCKS_TEXT), TD_OK);
+		CU_ASSERT_EQUAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 120, CONNECT_TEXT,
+						NULL), TD_OK);
+		/* A quote cut short (as td_anomalies_add cuts a message too
+		 * long: the template ends after its string), and a whole one. */
+		CU_ASSERT_EQUAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 120,
+						"CONNECT db.internal.corp:5432 HTTP/1", NULL), TD_OK);
+		const char *tmpl = td_anomaly_template(TD_AN_NON_TLS_BYTES);
+		c->anomalies.v[1].end = (uint16_t)(strstr(tmpl, "%s") - tmpl + 2);
+		CU_ASSERT_EQUAL(td_conn_anomaly(c, TD_AN_NON_TLS_BEFORE_TLS, TD_DIR_S2C, 27, SOCKS_TEXT,
+						NULL), TD_OK);
 		struct td_diagnosis d;
 		memset(&d, 0, sizeof d);
 		d.code = "PLAINTEXT_TO_TLS_PORT";
@@ -420,10 +425,16 @@ static void test_cleartext(void)
 
 		CU_ASSERT_STRING_EQUAL(c->cleartext[0], "CONNECT [120 bytes redacted]");
 		CU_ASSERT_STRING_EQUAL(c->cleartext[1], "[27 bytes redacted]");
-		CU_ASSERT_STRING_EQUAL(c->anomalies.v[0], "the client sent 120 bytes that are not TLS: "
+		char msg[TD_ANOMALY_SHOWN];
+		td_anomaly_format(&c->anomalies.v[0], msg, sizeof msg);
+		CU_ASSERT_STRING_EQUAL(msg, "the client sent 120 bytes that are not TLS: "
 				       "\"CONNECT [120 bytes redacted]\"");
-		CU_ASSERT_STRING_EQUAL(c->anomalies.v[1], "quoted: \"CONNECT [120 bytes redacted]");
-		CU_ASSERT_STRING_EQUAL(c->anomalies.v[2], "the server: \"[27 bytes redacted]\", then a close");
+		td_anomaly_format(&c->anomalies.v[1], msg, sizeof msg);
+		CU_ASSERT_STRING_EQUAL(msg, "the client sent 120 bytes that are not TLS: "
+				       "\"CONNECT [120 bytes redacted]");
+		td_anomaly_format(&c->anomalies.v[2], msg, sizeof msg);
+		CU_ASSERT_STRING_EQUAL(msg, "the server sent 27 bytes that are not TLS before TLS "
+				       "started: \"[27 bytes redacted]\"");
 		CU_ASSERT_STRING_EQUAL(c->diags[0].evidence.v[0],
 				       "the client's first bytes: \"CONNECT [120 bytes redacted]\"");
 		td_conn_free(c);

@@ -396,10 +396,13 @@ static struct td_conn *conn_wide(void)
 	d.summary = dup("The name the client asked for, " LONG_SNI ", is not among the "
 			"certificate's names.");
 	CU_ASSERT_EQUAL_FATAL(td_conn_add_diagnosis(c, &d), TD_OK);
-	for (int i = 0; i < 3; i++)
-		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, "record %d from the server: a handshake "
-						      "message of 70000 bytes, over the cap, "
-						      "dropped (%s)", i, HUGE_WORD), TD_OK);
+	for (int i = 0; i < 3; i++) {
+		char what[256];
+		snprintf(what, sizeof what, "record %d: a handshake message of 70000 bytes, over "
+			 "the cap, dropped (%s)", i, HUGE_WORD);
+		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_MALFORMED, TD_DIR_S2C, 0, what,
+						      "over a cap"), TD_OK);
+	}
 	c->side[TD_DIR_S2C].cap_dropped = 4096;
 	return c;
 }

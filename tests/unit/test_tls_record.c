@@ -565,9 +565,49 @@ static void test_grease(void)
 	CU_ASSERT_FALSE(td_tls_version_is_13(0x0a0a));
 }
 
+/* The registries of tls_registry.h: each constant is its listed value,
+ * and td_tls_lookup names it as listed (one table makes both). */
+static void test_registry_constants(void)
+{
+	static const struct {
+		enum td_tls_registry reg;
+		unsigned id, value;
+		const char *name;
+	} rows[] = {
+#define V(id, value, name) { TD_REG_VERSION, id, value, name },
+#define CT(id, value, name) { TD_REG_CONTENT_TYPE, id, value, name },
+#define HS(id, value, name) { TD_REG_HANDSHAKE, id, value, name },
+#define AL(id, value, name) { TD_REG_ALERT_LEVEL, id, value, name },
+#define A(id, value, name) { TD_REG_ALERT, id, value, name },
+		TD_VERSIONS(V) TD_CONTENT_TYPES(CT) TD_HANDSHAKES(HS) TD_ALERT_LEVELS(AL) TD_ALERTS(A)
+#undef V
+#undef CT
+#undef HS
+#undef AL
+#undef A
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		CU_ASSERT_EQUAL(rows[i].id, rows[i].value);
+		const char *n = td_tls_lookup(rows[i].reg, (uint16_t)rows[i].value);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+		CU_ASSERT_STRING_EQUAL(n, rows[i].name);
+	}
+	CU_ASSERT_EQUAL(TD_VERSION_TLS12, 0x0303);
+	CU_ASSERT_EQUAL(TD_ALERT_LEVEL_FATAL, 2);
+	CU_ASSERT_EQUAL(TD_ALERT_UNKNOWN_CA, 48);
+	CU_ASSERT_EQUAL(TD_CT_APPLICATION_DATA, 23);
+	CU_ASSERT_EQUAL(TLS13_ALERT_RECORD, 2 + 1 + 16);
+	CU_ASSERT_TRUE(td_tls_version_is_13(TD_VERSION_TLS13_FB26));
+	CU_ASSERT_TRUE(td_tls_version_is_13(TD_VERSION_TLS13_DRAFT28));
+	CU_ASSERT_TRUE(td_tls_version_is_13(TD_VERSION_TLS13_GOOGLE2));
+	CU_ASSERT_FALSE(td_tls_version_is_13(TD_VERSION_TLS12));
+	CU_ASSERT_FALSE(td_tls_version_is_13(TD_VERSION_DTLS13));
+}
+
 void td_suite_tls_record(void)
 {
 	CU_pSuite s = td_test_suite("tls_record");
+	td_test_add(s, "registry constants and names from one table", test_registry_constants);
 	td_test_add(s, "several records in one feed", test_several_records_one_feed);
 	td_test_add(s, "records split at every byte", test_split_every_byte);
 	td_test_add(s, "only the partial record is buffered", test_partial_is_buffered);

@@ -2,6 +2,7 @@
 /* test_util.c - the bounded reader, dynbuf, lists and text helpers. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,23 @@ static void test_hex_time(void)
 	char small[12];
 	td_text_time(small, sizeof small, 1709232022ull * 1000000u);
 	CU_ASSERT_STRING_EQUAL(small, "2024-02-29T");
+
+	/* Relative times, written by hand too: what printf writes, signs,
+	 * the extremes and a cut included. */
+	static const int64_t rel[] = { 0, 1, -1, 999999, 1000000, -1000001, 302, 123456789012,
+				       INT64_MAX, -INT64_MAX, INT64_MIN };
+	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		int64_t us = rel[i];
+		uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+		char want[40];
+		snprintf(want, sizeof want, "%c%" PRIu64 ".%06" PRIu64, us < 0 ? '-' : '+',
+			 mag / 1000000u, mag % 1000000u);
+		td_text_rel_time(out, sizeof out, us);
+		CU_ASSERT_STRING_EQUAL(out, want);
+		td_text_rel_time(small, 6, us);
+		want[5] = '\0';
+		CU_ASSERT_STRING_EQUAL(small, want);
+	}
 }
 
 /* Two buffers sharing a budget: growth is charged, refused past the

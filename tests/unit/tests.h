@@ -37,6 +37,8 @@ void td_suite_textwidth(void);
 void td_suite_redact_ca(void);
 void td_suite_model(void);
 void td_suite_tls_input(void);
+void td_suite_anomaly(void);
+void td_suite_textw(void);
 void td_suite_certshare(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a

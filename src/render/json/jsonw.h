@@ -16,10 +16,6 @@
  * Misuse (a key inside an array, a value in an object without a key,
  * an end that does not match, nesting past TD_JSONW_MAX_DEPTH) does not
  * crash: it is recorded and reported by td_jsonw_finish().
- *
- * The end of this header also holds the few helpers that both writers
- * of src/render/ (json.c, text.c) need, so the two outputs cannot drift:
- * the td_out_* functions.
  */
 #ifndef TD_JSONW_H
 #define TD_JSONW_H
@@ -42,7 +38,6 @@
 struct td_jsonw {
 	FILE *f;            /* borrowed */
 	size_t len;         /* bytes waiting in buf */
-	uint64_t flushed;   /* bytes handed to f since td_jsonw_init() */
 	unsigned depth;     /* open containers, 0..TD_JSONW_MAX_DEPTH */
 	uint32_t is_object; /* bit d-1: the container at depth d is an object */
 	uint32_t has_items; /* bit d-1: the container at depth d holds a member */
@@ -73,13 +68,6 @@ enum td_result td_jsonw_value_status(const struct td_jsonw *w);
 void td_jsonw_newline(struct td_jsonw *w);
 /* Hand what is buffered to the FILE. */
 void td_jsonw_flush(struct td_jsonw *w);
-
-/* The text td_jsonw_uint() and td_jsonw_fixed() write for a value, into
- * buf (TD_JSONW_NUM_MAX bytes, not terminated); returns its length.  For
- * a caller putting a value together for td_jsonw_raw(). */
-#define TD_JSONW_NUM_MAX 48u
-size_t td_jsonw_fmt_uint(char *buf, uint64_t v);
-size_t td_jsonw_fmt_fixed(char *buf, int64_t v, unsigned decimals);
 
 void td_jsonw_object_begin(struct td_jsonw *w);
 void td_jsonw_object_end(struct td_jsonw *w);
@@ -115,28 +103,6 @@ void td_jsonw_int(struct td_jsonw *w, int64_t v);
  * Used for times kept in microseconds, so no floating point rounding. */
 void td_jsonw_fixed(struct td_jsonw *w, int64_t v, unsigned decimals);
 void td_jsonw_bool(struct td_jsonw *w, bool v);
-
-/* Reusing a value already written, for a caller that writes the same
- * value many times (the same ClientHello lists connection after
- * connection): td_jsonw_mark() before the value, td_jsonw_since() after
- * it gives the bytes written in between, while they are still in the
- * writer's buffer (NULL when they are not); td_jsonw_raw() writes such
- * bytes again as one value.  The caller guarantees they are one
- * complete value that this writer wrote: nothing is checked. */
-static inline uint64_t td_jsonw_mark(const struct td_jsonw *w)
-{
-	return w->flushed + w->len;
-}
-const char *td_jsonw_since(const struct td_jsonw *w, uint64_t mark, size_t *n);
-/* The same without the comma that separated the item (an array element,
- * or the members after an earlier member) from the one before it. */
-const char *td_jsonw_since_item(const struct td_jsonw *w, uint64_t mark, size_t *n);
-void td_jsonw_raw(struct td_jsonw *w, const char *json, size_t n);
-/* The same for members of the object being written: json is one or
- * more `"key":value` separated by commas, without a leading comma, as
- * this writer wrote them (td_jsonw_since after the previous member);
- * with open_key it ends with a last `,"key":` whose value comes next. */
-void td_jsonw_members_raw(struct td_jsonw *w, const char *json, size_t n, bool open_key);
 
 /* A key known when the program is compiled, quoted then: TD_JKEY("id")
  * is the 5 bytes "id": with their length, written as they are (no

@@ -34,9 +34,6 @@ enum {
 	CLEAR_CP = 80      /* code points of a cleartext answer quoted */
 };
 
-/* Alert values the story names (RFC 8446 6). */
-enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
-
 static const char *side_name(enum td_dir d)
 {
 	return d == TD_DIR_C2S ? "client" : "server";
@@ -250,32 +247,35 @@ static void story_certs(FILE *f, const struct td_conn *c, const struct td_md_opt
 static const char *alert_meaning(uint8_t desc)
 {
 	switch (desc) {
-	case 0: return "a normal goodbye";
-	case 10: return "a message came out of order";
-	case 20: return "a message failed its integrity check";
-	case 40: return "no acceptable security settings in common (in TLS 1.2 also: a "
+	case TD_ALERT_CLOSE_NOTIFY: return "a normal goodbye";
+	case TD_ALERT_UNEXPECTED_MESSAGE: return "a message came out of order";
+	case TD_ALERT_BAD_RECORD_MAC: return "a message failed its integrity check";
+	case TD_ALERT_HANDSHAKE_FAILURE:
+		return "no acceptable security settings in common (in TLS 1.2 also: a "
 			"required client certificate is missing)";
-	case 42: return "the other side's certificate was rejected";
-	case 43: return "the other side's certificate is not of a kind or use it accepts";
-	case 44: return "the other side's certificate was revoked";
-	case 45: return "the other side's certificate is out of date";
-	case 46: return "the other side's certificate was rejected";
-	case 47: return "a value in a message was wrong";
-	case 48: return "the other side's certificate comes from a CA it does not trust";
-	case 49: return "access denied";
-	case 50: return "a message could not be decoded";
-	case 51: return "a signature or key check failed";
-	case 70: return "no TLS version in common";
-	case 71: return "the other side's settings are too weak";
-	case 80: return "it hit an internal problem or gave up on its own";
-	case 86: return "an unwanted downgrade was detected";
-	case 90: return "the user cancelled";
-	case 109: return "a required extension is missing";
-	case 110: return "an extension was not expected";
-	case 112: return "it does not serve the server name asked for";
-	case 115: return "it does not know the pre-shared key";
-	case 116: return "a certificate was required and none was sent";
-	case 120: return "no application protocol (ALPN) in common";
+	case TD_ALERT_BAD_CERTIFICATE: return "the other side's certificate was rejected";
+	case TD_ALERT_UNSUPPORTED_CERTIFICATE:
+		return "the other side's certificate is not of a kind or use it accepts";
+	case TD_ALERT_CERTIFICATE_REVOKED: return "the other side's certificate was revoked";
+	case TD_ALERT_CERTIFICATE_EXPIRED: return "the other side's certificate is out of date";
+	case TD_ALERT_CERTIFICATE_UNKNOWN: return "the other side's certificate was rejected";
+	case TD_ALERT_ILLEGAL_PARAMETER: return "a value in a message was wrong";
+	case TD_ALERT_UNKNOWN_CA:
+		return "the other side's certificate comes from a CA it does not trust";
+	case TD_ALERT_ACCESS_DENIED: return "access denied";
+	case TD_ALERT_DECODE_ERROR: return "a message could not be decoded";
+	case TD_ALERT_DECRYPT_ERROR: return "a signature or key check failed";
+	case TD_ALERT_PROTOCOL_VERSION: return "no TLS version in common";
+	case TD_ALERT_INSUFFICIENT_SECURITY: return "the other side's settings are too weak";
+	case TD_ALERT_INTERNAL_ERROR: return "it hit an internal problem or gave up on its own";
+	case TD_ALERT_INAPPROPRIATE_FALLBACK: return "an unwanted downgrade was detected";
+	case TD_ALERT_USER_CANCELED: return "the user cancelled";
+	case TD_ALERT_MISSING_EXTENSION: return "a required extension is missing";
+	case TD_ALERT_UNSUPPORTED_EXTENSION: return "an extension was not expected";
+	case TD_ALERT_UNRECOGNIZED_NAME: return "it does not serve the server name asked for";
+	case TD_ALERT_UNKNOWN_PSK_IDENTITY: return "it does not know the pre-shared key";
+	case TD_ALERT_CERTIFICATE_REQUIRED: return "a certificate was required and none was sent";
+	case TD_ALERT_NO_APPLICATION_PROTOCOL: return "no application protocol (ALPN) in common";
 	default: return NULL;
 	}
 }
@@ -697,14 +697,16 @@ static void certificates(FILE *f, const struct td_conn *c, const struct td_md_op
 
 static void anomalies(FILE *f, const struct td_conn *c)
 {
-	const struct td_strlist *a = &c->anomalies;
+	const struct td_anomalies *a = &c->anomalies;
+	char msg[TD_ANOMALY_SHOWN];
 	uint64_t drop_bytes = c->side[0].cap_dropped + c->side[1].cap_dropped;
 	if (a->n == 0 && a->dropped == 0 && c->dropped_events == 0 && drop_bytes == 0)
 		return;
 	fputs("#### Anomalies\n\n", f);
 	for (size_t i = 0; i < a->n; i++) {
 		fputs("- ", f);
-		td_md_text_start(f, a->v[i]);
+		td_anomaly_format(&a->v[i], msg, sizeof msg);
+		td_md_text_start(f, msg);
 		fputc('\n', f);
 	}
 	if (a->dropped)

@@ -56,8 +56,6 @@ enum {
 _Static_assert(HEAD + TAIL + TD_DIAG_EVENTS * (2 * AROUND + 1) <= TD_MD_ARROWS,
 	       "the arrow cap holds");
 
-enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
-
 /* ---- how a connection ended, and other timeline facts (mdw.h) ---- */
 
 bool td_md_is_failure(const struct td_conn *c)
@@ -281,7 +279,7 @@ static const char *arrow(const struct td_conn *c, const struct td_event *e)
 		 * that cannot be read on a failed connection. */
 		if (e->encrypted && !e->decrypted)
 			return td_md_is_failure(c) ? "-x" : "->>";
-		return e->alert_level == ALERT_FATAL ? "-x" : "->>";
+		return e->alert_level == TD_ALERT_LEVEL_FATAL ? "-x" : "->>";
 	default:
 		return "->>";
 	}
@@ -346,10 +344,10 @@ static void event_label(char *buf, size_t len, const struct td_conn *c,
 			return;
 		}
 		snprintf(buf, len, "%s%salert %s (%s%s)", e->decrypted ? "🔓 " : "",
-			 e->alert_level == ALERT_FATAL ? "❌ " : "",
+			 e->alert_level == TD_ALERT_LEVEL_FATAL ? "❌ " : "",
 			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb),
 			 td_tls_name(TD_REG_ALERT_LEVEL, e->alert_level, lv, sizeof lv),
-			 e->alert_desc == ALERT_CLOSE_NOTIFY ? ": a normal goodbye" : "");
+			 e->alert_desc == TD_ALERT_CLOSE_NOTIFY ? ": a normal goodbye" : "");
 		return;
 	case TD_EV_ENCRYPTED:
 		if (e->inferred) {

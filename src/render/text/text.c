@@ -50,38 +50,11 @@
 #include "packet.h"
 #include "sink.h"
 #include "text.h"
+#include "textconn.h"
 #include "textdiag.h"
 #include "textw.h"
 #include "tls_names.h"
 #include "render.h"
-
-enum {
-	IND_BLOCK = 4,   /* the lines of a connection block */
-	IND_SUB = 6,     /* lines under a heading */
-	IND_VALUE = 18,  /* values after a label column ("      sig algs    ") */
-	IND_CERT = 10,   /* the lines of one certificate */
-	LIST_SHORT = 8,  /* lines of a long list shown without --verbose */
-	NARROW = 60,     /* below this width, "client offered: " parts hang at
-			    IND_SUB, not under the first part: 20 columns
-			    would leave room for hardly one group name */
-	EVENT_ROOM = 30  /* columns a timeline event needs after its time and
-			    arrow to wrap under its own start ("ServerKeyExchange
-			    (552 bytes)"); with less, it hangs at IND_SUB + 2 */
-};
-
-/* "      label       " then the list: all of it wrapped when verbose. */
-static void list_row(struct td_tw *t, bool verbose, const char *label,
-		     const struct td_tw_items *it)
-{
-	td_tw_spaces(t, IND_SUB);
-	td_tw_printf(t, "%-*s", IND_VALUE - IND_SUB - 1, label);
-	td_tw_put(t, " ");
-	if (verbose)
-		td_tw_list_wrap(t, it, IND_VALUE);
-	else
-		td_tw_list_fit(t, it, SIZE_MAX, t->width, IND_VALUE);
-	td_tw_end(t);
-}
 
 /* ---- small formatters ---- */
 
@@ -89,17 +62,19 @@ static void list_row(struct td_tw *t, bool verbose, const char *label,
 static void fmt_ms(char *buf, size_t len, int64_t us)
 {
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 " ms", us < 0 ? "-" : "", mag / 1000u,
-		 mag % 1000u);
+	unsigned frac = (unsigned)(mag % 1000u);
+	char tail[] = { '.', (char)('0' + frac / 100u), (char)('0' + frac / 10u % 10u),
+			(char)('0' + frac % 10u), ' ', 'm', 's', '\0' };
+	char *end = buf + len;
+	char *d = td_tw_cat(buf, end, us < 0 ? "-" : "");
+	d = td_tw_cat_u64(d, end, mag / 1000u);
+	td_tw_cat(d, end, tail);
 }
 
 static bool alert_known(const struct td_event *e)
 {
 	return !e->encrypted || e->decrypted;
 }
-
-/* Alert level and description values the report singles out. */
-enum { ALERT_FATAL = 2, ALERT_CLOSE_NOTIFY = 0 };
 
 /* Why a failed connection failed, as the wire shows it: the event that
  * ended it (td_conn_end_event()). */
@@ -110,15 +85,18 @@ static bool fail_reason(const struct td_conn *c, char *buf, size_t len)
 		return false;
 	const struct td_event *e = &c->events[i];
 	char nb[32];
-	if (e->kind == TD_EV_ALERT && alert_known(e))
-		snprintf(buf, len, "%s sent fatal alert %s", td_dir_from(e->dir),
-			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
-	else if (e->kind == TD_EV_ALERT)
-		snprintf(buf, len, "%s sent an encrypted alert", td_dir_from(e->dir));
-	else if (e->kind == TD_EV_TCP_RST)
-		snprintf(buf, len, "%s reset the connection", td_dir_from(e->dir));
-	else
-		snprintf(buf, len, "%s closed the connection", td_dir_from(e->dir));
+	char *end = buf + len;
+	char *d = td_tw_cat(buf, end, td_dir_from(e->dir));
+	if (e->kind == TD_EV_ALERT && alert_known(e)) {
+		d = td_tw_cat(d, end, " sent fatal alert ");
+		td_tw_cat(d, end, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
+	} else if (e->kind == TD_EV_ALERT) {
+		td_tw_cat(d, end, " sent an encrypted alert");
+	} else if (e->kind == TD_EV_TCP_RST) {
+		td_tw_cat(d, end, " reset the connection");
+	} else {
+		td_tw_cat(d, end, " closed the connection");
+	}
 	return true;
 }
 
@@ -130,11 +108,14 @@ static void print_header(struct td_tw *t, const struct td_conn *c)
 	td_addr_format(cli, sizeof cli, &c->client_addr, c->client_port);
 	td_addr_format(srv, sizeof srv, &c->server_addr, c->server_port);
 	td_text_time(ts, sizeof ts, c->start_us);
-	td_tw_printf(t, "#%" PRIu64 "  %s", c->id, cli);
+	td_tw_put(t, "#");
+	td_tw_uint(t, c->id);
+	td_tw_put(t, "  ");
+	td_tw_put(t, cli);
 	/* Two long IPv6 addresses do not share a line: the server's goes
 	 * under, whole, rather than losing its port to the cut. */
 	char to[80];
-	snprintf(to, sizeof to, "-> %s", srv);
+	td_tw_cat(td_tw_cat(to, to + sizeof to, "-> "), to + sizeof to, srv);
 	td_tw_item(t, " ", to, IND_BLOCK, TD_TW_RESET);
 	const char *sni = c->ch.present ? c->ch.sni : NULL;
 	const char *name = sni ? sni : "(no SNI)";
@@ -168,12 +149,12 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 			IND_BLOCK, TD_TW_RESET);
 	uint16_t group = c->sh.key_share_group ? c->sh.key_share_group : c->ske_group;
 	if (group) {
-		snprintf(buf, sizeof buf, "group %s",
-			 td_out_code_name(TD_REG_GROUP, group, nb, sizeof nb));
+		td_tw_cat(td_tw_cat(buf, buf + sizeof buf, "group "), buf + sizeof buf,
+			  td_out_code_name(TD_REG_GROUP, group, nb, sizeof nb));
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RESET);
 	}
 	if (c->sh.present && c->sh.alpn) {
-		snprintf(buf, sizeof buf, "ALPN %s", c->sh.alpn);
+		td_tw_cat(td_tw_cat(buf, buf + sizeof buf, "ALPN "), buf + sizeof buf, c->sh.alpn);
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RESET);
 	}
 	fmt_ms(buf, sizeof buf, td_out_rel_us(c, c->last_us));
@@ -190,10 +171,9 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 		break;
 	case TD_OUTCOME_FAILED: {
 		char why[120];
+		char *d = td_tw_cat(buf, buf + sizeof buf, "FAILED");
 		if (fail_reason(c, why, sizeof why))
-			snprintf(buf, sizeof buf, "FAILED: %s", why);
-		else
-			snprintf(buf, sizeof buf, "FAILED");
+			td_tw_cat(td_tw_cat(d, buf + sizeof buf, ": "), buf + sizeof buf, why);
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_RED);
 		break;
 	}
@@ -204,208 +184,80 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 	td_tw_end(t);
 }
 
-/* One part of the offer summary: label and a list shortened to fit
- * part_cols columns, as a string in buf. */
-static void offer_part(char *buf, size_t len, const char *label,
-		       const struct td_tw_items *it, size_t part_cols, size_t width)
-{
-	struct td_tw m;
-	td_tw_init(&m, NULL, false, width);
-	td_tw_put(&m, label);
-	td_tw_list_fit(&m, it, SIZE_MAX, part_cols, SIZE_MAX);  /* one line: m holds one */
-	/* m.buf holds the first width columns: more than a line can show. */
-	snprintf(buf, len, "%.*s", (int)m.len, m.buf);
-}
-
-/* "client offered: TLS 1.3, TLS 1.2; 31 suites; groups ...; ALPN ...",
- * its parts wrapped under the first one. */
-/* The ClientHello's PSK, early data and ECH flags as list items. */
-static void hello_flags(struct td_tw *t, const struct td_client_hello *ch, const char *sep,
-			size_t indent)
-{
-	if (ch->psk)
-		td_tw_item(t, sep, "PSK", indent, TD_TW_RESET);
-	if (ch->early_data)
-		td_tw_item(t, sep, "early data", indent, TD_TW_RESET);
-	if (ch->ech)
-		td_tw_item(t, sep, "ECH", indent, TD_TW_RESET);
-}
-
-static void print_offer(struct td_tw *t, const struct td_conn *c)
-{
-	const struct td_client_hello *ch = &c->ch;
-	const size_t indent = t->width < NARROW ? IND_SUB : IND_BLOCK + sizeof "client offered: " - 1;
-	const size_t part_cols = t->width - indent;
-	char buf[TD_TW_BUF + 1], nb[32];
-	td_tw_spaces(t, IND_BLOCK);
-	td_tw_put(t, "client offered: ");
-	td_tw_mark(t);
-	if (ch->sslv2)
-		td_tw_item(t, "; ", "SSLv2-compatible hello", indent, TD_TW_RESET);
-	struct td_tw_items it = td_tw_items_u16(&ch->versions, TD_REG_VERSION, true);
-	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "", &it, part_cols, t->width);
-		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
-	} else {
-		td_tw_item(t, "; ",
-			   td_out_code_name(TD_REG_VERSION, ch->legacy_version, nb, sizeof nb),
-			   indent, TD_TW_RESET);
-	}
-	it = td_tw_items_u16(&ch->suites, TD_REG_CIPHER, true);
-	/* Suites the list cap refused were offered too. */
-	size_t ns = td_tw_items_count(&it) + ch->suites.dropped;
-	snprintf(buf, sizeof buf, "%zu suite%s", ns, ns == 1 ? "" : "s");
-	td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
-	it = td_tw_items_u16(&ch->groups, TD_REG_GROUP, true);
-	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "groups ", &it, part_cols, t->width);
-		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
-	}
-	it = td_tw_items_u16(&ch->key_share_groups, TD_REG_GROUP, true);
-	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "key share ", &it, part_cols, t->width);
-		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
-	}
-	it = td_tw_items_str(&ch->alpn);
-	if (td_tw_items_count(&it) > 0) {
-		offer_part(buf, sizeof buf, "ALPN ", &it, part_cols, t->width);
-		td_tw_item(t, "; ", buf, indent, TD_TW_RESET);
-	}
-	hello_flags(t, ch, "; ", indent);
-	td_tw_end(t);
-}
-
-static void print_hellos_verbose(struct td_tw *t, const struct td_conn *c)
-{
-	const struct td_client_hello *ch = &c->ch;
-	const struct td_server_hello *sh = &c->sh;
-	char a[32], b[32];
-	char buf[64];
-	td_tw_spaces(t, IND_BLOCK);
-	/* Items from the block's indent on (mark 0), so the first one gets
-	 * its "  " too. */
-	td_tw_put(t, "client hello");
-	snprintf(buf, sizeof buf, "record %s",
-		 td_out_code_name(TD_REG_VERSION, ch->record_version, a, sizeof a));
-	td_tw_item(t, "  ", buf, IND_VALUE, TD_TW_RESET);
-	snprintf(buf, sizeof buf, "legacy_version %s",
-		 td_out_code_name(TD_REG_VERSION, ch->legacy_version, b, sizeof b));
-	td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
-	snprintf(buf, sizeof buf, "session id %u bytes", (unsigned)ch->session_id_len);
-	td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
-	if (ch->sslv2)
-		td_tw_item(t, ", ", "SSLv2-compatible", IND_VALUE, TD_TW_RESET);
-	td_tw_end(t);
-	struct td_tw_items it = td_tw_items_u16(&ch->versions, TD_REG_VERSION, false);
-	list_row(t, true, "versions", &it);
-	it = td_tw_items_u16(&ch->suites, TD_REG_CIPHER, false);
-	list_row(t, true, "suites", &it);
-	it = td_tw_items_u16(&ch->extensions, TD_REG_EXTENSION, false);
-	list_row(t, true, "extensions", &it);
-	it = td_tw_items_u16(&ch->groups, TD_REG_GROUP, false);
-	list_row(t, true, "groups", &it);
-	it = td_tw_items_u16(&ch->key_share_groups, TD_REG_GROUP, false);
-	list_row(t, true, "key shares", &it);
-	it = td_tw_items_u16(&ch->sig_algs, TD_REG_SIGALG, false);
-	list_row(t, true, "sig algs", &it);
-	it = td_tw_items_str(&ch->alpn);
-	list_row(t, true, "ALPN", &it);
-	if (ch->session_ticket || ch->psk || ch->early_data || ch->ech) {
-		td_tw_spaces(t, IND_SUB);
-		td_tw_printf(t, "%-*s", IND_VALUE - IND_SUB, "flags");
-		td_tw_mark(t);
-		if (ch->session_ticket)
-			td_tw_item(t, ", ", ch->session_ticket_data ? "session ticket (resuming)"
-				: "session ticket", IND_VALUE, TD_TW_RESET);
-		hello_flags(t, ch, ", ", IND_VALUE);
-		td_tw_end(t);
-	}
-	if (!sh->present)
-		return;
-	td_tw_spaces(t, IND_BLOCK);
-	td_tw_put(t, sh->hrr ? "server hello (HelloRetryRequest)" : "server hello");
-	snprintf(buf, sizeof buf, "legacy_version %s",
-		 td_out_code_name(TD_REG_VERSION, sh->legacy_version, a, sizeof a));
-	td_tw_item(t, "  ", buf, IND_VALUE, TD_TW_RESET);
-	if (sh->selected_version) {
-		snprintf(buf, sizeof buf, "selected %s",
-			 td_out_code_name(TD_REG_VERSION, sh->selected_version, a, sizeof a));
-		td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
-	}
-	if (sh->key_share_group) {
-		snprintf(buf, sizeof buf, "key share %s",
-			 td_out_code_name(TD_REG_GROUP, sh->key_share_group, a, sizeof a));
-		td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
-	}
-	if (sh->psk)
-		td_tw_item(t, ", ", "PSK accepted", IND_VALUE, TD_TW_RESET);
-	if (sh->session_id_echo)
-		td_tw_item(t, ", ", "session id echoed (resumption)", IND_VALUE, TD_TW_RESET);
-	td_tw_end(t);
-	it = td_tw_items_u16(&sh->extensions, TD_REG_EXTENSION, false);
-	list_row(t, true, "extensions", &it);
-}
-
 /* The description of one timeline event and its colour. */
 static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t len)
 {
 	char nb[32], name[48];
+	char *end = buf + len, *d = buf;
+	*d = '\0';
 	switch (e->kind) {
 	case TD_EV_TCP_SYN:
-		snprintf(buf, len, "TCP SYN");
+		td_tw_cat(d, end, "TCP SYN");
 		return TD_TW_DIM;
 	case TD_EV_TCP_SYNACK:
-		snprintf(buf, len, "TCP SYN-ACK");
+		td_tw_cat(d, end, "TCP SYN-ACK");
 		return TD_TW_DIM;
 	case TD_EV_TCP_FIN:
-		snprintf(buf, len, "TCP FIN");
+		td_tw_cat(d, end, "TCP FIN");
 		return TD_TW_DIM;
 	case TD_EV_TCP_RST:
-		snprintf(buf, len, "TCP RST");
+		td_tw_cat(d, end, "TCP RST");
 		return TD_TW_DIM;
 	case TD_EV_TCP_GAP:
-		snprintf(buf, len, "TCP gap: %" PRIu32 " bytes not captured", e->length);
+		d = td_tw_cat(d, end, "TCP gap: ");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes not captured");
 		return TD_TW_YELLOW;
 	case TD_EV_HANDSHAKE:
 		td_tls_message_name(name, sizeof name, e->hs_type);
-		snprintf(buf, len, "%s (%" PRIu32 " bytes%s)", name, e->length,
-			 e->decrypted ? ", decrypted" : e->encrypted ? ", encrypted" : "");
+		d = td_tw_cat(d, end, name);
+		d = td_tw_cat(d, end, " (");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, e->decrypted ? " bytes, decrypted)"
+			  : e->encrypted ? " bytes, encrypted)" : " bytes)");
 		return TD_TW_RESET;
 	case TD_EV_CCS:
-		snprintf(buf, len, "ChangeCipherSpec");
+		td_tw_cat(d, end, "ChangeCipherSpec");
 		return TD_TW_RESET;
 	case TD_EV_ALERT:
 		if (!alert_known(e)) {
-			snprintf(buf, len, "Alert (encrypted)");
+			td_tw_cat(d, end, "Alert (encrypted)");
 			return TD_TW_YELLOW;
 		}
-		snprintf(buf, len, "Alert %s %s%s",
-			 td_tls_name(TD_REG_ALERT_LEVEL, e->alert_level, name, sizeof name),
-			 td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb),
-			 e->decrypted ? " (decrypted)" : "");
-		if (e->alert_level == ALERT_FATAL)
+		d = td_tw_cat(d, end, "Alert ");
+		d = td_tw_cat(d, end, td_tls_name(TD_REG_ALERT_LEVEL, e->alert_level, name, sizeof name));
+		d = td_tw_cat(d, end, " ");
+		d = td_tw_cat(d, end, td_tls_name(TD_REG_ALERT, e->alert_desc, nb, sizeof nb));
+		td_tw_cat(d, end, e->decrypted ? " (decrypted)" : "");
+		if (e->alert_level == TD_ALERT_LEVEL_FATAL)
 			return TD_TW_RED;
 		/* close_notify is the normal end of a connection. */
-		return e->alert_desc == ALERT_CLOSE_NOTIFY ? TD_TW_RESET : TD_TW_YELLOW;
+		return e->alert_desc == TD_ALERT_CLOSE_NOTIFY ? TD_TW_RESET : TD_TW_YELLOW;
 	case TD_EV_ENCRYPTED:
+		d = td_tw_cat(d, end, e->content_type == TD_CT_HANDSHAKE ? "encrypted handshake record, "
+			      : "encrypted record, ");
+		d = td_tw_cat_u64(d, end, e->length);
+		d = td_tw_cat(d, end, " bytes");
 		if (e->inferred) {
 			/* An alert-sized record is worth the reader's eye. */
-			snprintf(buf, len, "encrypted %srecord, %" PRIu32 " bytes: %s (inferred)",
-				 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length,
-				 e->inferred);
+			d = td_tw_cat(d, end, ": ");
+			d = td_tw_cat(d, end, e->inferred);
+			td_tw_cat(d, end, " (inferred)");
 			return strcmp(e->inferred, "alert") == 0 ? TD_TW_YELLOW : TD_TW_RESET;
 		}
-		snprintf(buf, len, "encrypted %srecord, %" PRIu32 " bytes",
-			 e->content_type == TD_CT_HANDSHAKE ? "handshake " : "", e->length);
 		return TD_TW_RESET;
 	case TD_EV_APPDATA:
-		snprintf(buf, len, "application data, %" PRIu32 " bytes", e->length);
+		d = td_tw_cat(d, end, "application data, ");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes");
 		return TD_TW_RESET;
 	case TD_EV_SSLV2_HELLO:
-		snprintf(buf, len, "SSLv2-compatible ClientHello (%" PRIu32 " bytes)", e->length);
+		d = td_tw_cat(d, end, "SSLv2-compatible ClientHello (");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes)");
 		return TD_TW_RESET;
 	case TD_EV_MALFORMED:
-		snprintf(buf, len, "malformed");  /* its detail follows (print_timeline) */
+		td_tw_cat(d, end, "malformed");  /* its detail follows (print_timeline) */
 		return TD_TW_YELLOW;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);
@@ -424,8 +276,9 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 	char ts[32];
 	for (size_t i = 0; i < c->n_events; i++) {
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
-		if (strlen(ts) > tcols)
-			tcols = strlen(ts);
+		size_t n = strlen(ts);
+		if (n > tcols)
+			tcols = n;
 	}
 	for (size_t i = 0; i < c->n_events; i++) {
 		/* The event and its detail wrap under their own start, in
@@ -438,8 +291,11 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 		enum td_tw_color col = event_text(e, desc, sizeof desc);
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
 		td_tw_spaces(t, IND_SUB);
-		td_tw_printf(t, "%*s  %s  ", (int)tcols, ts,
-			     e->dir == TD_DIR_C2S ? "C -> S" : "C <- S");
+		size_t n = strlen(ts);
+		if (n < tcols)
+			td_tw_spaces(t, tcols - n);
+		td_tw_putn(t, ts, n);
+		td_tw_put(t, e->dir == TD_DIR_C2S ? "  C -> S  " : "  C <- S  ");
 		size_t at = t->cols + EVENT_ROOM <= t->width ? t->cols : IND_SUB + 2;
 		td_tw_text(t, desc, col, true, at);
 		if (e->detail) {
@@ -459,220 +315,10 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 	}
 }
 
-/* "          label   " for a certificate field. */
-static void cert_label(struct td_tw *t, const char *label)
-{
-	td_tw_spaces(t, IND_CERT);
-	td_tw_printf(t, "%-*s", IND_VALUE - IND_CERT, label);
-	td_tw_mark(t);
-}
-
-/* The certificate's SHA-256 after its label, or on the next line when
- * the 64 digits do not fit after it (80 columns): whole on one line, to
- * be copied or searched for, wherever the width allows. */
-static void cert_hash(struct td_tw *t, const char *sha256)
-{
-	cert_label(t, "sha256");
-	td_tw_text(t, sha256, TD_TW_RESET, true, IND_CERT + 2);
-	td_tw_end(t);
-}
-
-/* A labelled list of a certificate: wrapped when verbose, else fitted to
- * the line; shown when not empty, or always when verbose; verbose_only
- * lists (key usage) only with verbose. */
-static void cert_list(struct td_tw *t, const char *label, const struct td_strlist *l,
-		      bool verbose, bool verbose_only)
-{
-	if (!verbose && (verbose_only || l->n == 0))
-		return;
-	struct td_tw_items it = td_tw_items_str(l);
-	cert_label(t, label);
-	if (verbose)
-		td_tw_list_wrap(t, &it, IND_VALUE);
-	else
-		td_tw_list_fit(t, &it, SIZE_MAX, t->width, IND_VALUE);
-	td_tw_end(t);
-}
-
-static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td_cert *cert,
-		       size_t idx, bool verbose)
-{
-	char buf[256];
-	td_tw_spaces(t, IND_SUB);
-	td_tw_printf(t, "[%zu] ", idx);
-	if (!cert->parsed) {
-		snprintf(buf, sizeof buf, "unparsable certificate, %zu bytes: %s", cert->der_len,
-			 cert->error ? cert->error : "unknown error");
-		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_CERT);
-		td_tw_end(t);
-		cert_hash(t, cert->sha256);
-		return;
-	}
-	char tags[64] = "";
-	if (cert->self_signed || cert->is_ca) {
-		char pl[32] = "";
-		if (cert->is_ca && cert->path_len >= 0)
-			snprintf(pl, sizeof pl, ", path length %d", cert->path_len);
-		snprintf(tags, sizeof tags, "(%s%s%s%s)", cert->self_signed ? "self-signed" : "",
-			 cert->self_signed && cert->is_ca ? ", " : "", cert->is_ca ? "CA" : "", pl);
-	}
-	const char *subject = cert->subject ? cert->subject : "(no subject)";
-	td_tw_mark(t);
-	/* Names are evidence (an issuer is matched against a CA list): they
-	 * wrap, never cut. */
-	td_tw_text(t, subject, TD_TW_RESET, true, IND_CERT);
-	if (tags[0])
-		td_tw_item(t, "  ", tags, IND_CERT, TD_TW_RESET);
-	td_tw_end(t);
-
-	cert_label(t, "issuer");
-	td_tw_text(t, cert->issuer ? cert->issuer : "(none)", TD_TW_RESET, true, IND_VALUE);
-	td_tw_end(t);
-
-	char nb[40], na[40];
-	cert_label(t, "valid");
-	if (!td_out_cert_time(nb, sizeof nb, cert->not_before, !verbose))
-		snprintf(nb, sizeof nb, "?");
-	if (!td_out_cert_time(na, sizeof na, cert->not_after, !verbose))
-		snprintf(na, sizeof na, "?");
-	td_tw_put(t, nb);
-	td_tw_item(t, " .. ", na, IND_VALUE, TD_TW_RESET);
-	int64_t now = (int64_t)(c->start_us / 1000000u);
-	if (now > cert->not_after)
-		td_tw_item(t, "  ", "(expired at capture time)", IND_VALUE, TD_TW_YELLOW);
-	else if (now < cert->not_before)
-		td_tw_item(t, "  ", "(not yet valid at capture time)", IND_VALUE, TD_TW_YELLOW);
-	td_tw_end(t);
-
-	if (cert->key_type || cert->sig_alg) {
-		cert_label(t, "key");
-		if (td_out_cert_key(buf, sizeof buf, cert))
-			td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
-		if (cert->sig_alg) {
-			snprintf(buf, sizeof buf, "signature %s", cert->sig_alg);
-			td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
-		}
-		td_tw_end(t);
-	}
-
-	cert_list(t, "SAN", &cert->san, verbose, false);
-	cert_list(t, "usage", &cert->key_usage, verbose, true);
-	cert_list(t, "EKU", &cert->ext_key_usage, verbose, false);
-	if (verbose) {
-		cert_label(t, "serial");
-		td_tw_text(t, cert->serial ? cert->serial : "?", TD_TW_RESET, true, IND_VALUE);
-		td_tw_end(t);
-		cert_label(t, "DER");
-		td_tw_printf(t, "%zu bytes", cert->der_len);
-		td_tw_end(t);
-	}
-	cert_hash(t, cert->sha256);
-}
-
-static void print_chain(struct td_tw *t, const struct td_conn *c, const struct td_chain *ch,
-			const char *who, bool verbose)
-{
-	td_tw_spaces(t, IND_BLOCK);
-	if (ch->n == 0 && ch->dropped == 0) {
-		td_tw_printf(t, "%s certificates: ", who);
-		/* An empty client Certificate after a request is the classic
-		 * mTLS failure: the client had no certificate the server takes. */
-		td_tw_text(t, "none sent (empty Certificate)",
-			   c->cr.present ? TD_TW_YELLOW : TD_TW_RESET, true, IND_SUB);
-		if (ch->encrypted)
-			td_tw_item(t, " ", "(decrypted)", IND_SUB, TD_TW_RESET);
-		td_tw_end(t);
-		return;
-	}
-	td_tw_printf(t, "%s certificates (%zu)%s", who, ch->n + ch->dropped,
-		     ch->encrypted ? " (decrypted)" : "");
-	td_tw_end(t);
-	for (size_t i = 0; i < ch->n; i++)
-		print_cert(t, c, ch->certs[i], i, verbose);
-	if (ch->dropped) {
-		char buf[96];
-		td_tw_spaces(t, IND_SUB);
-		snprintf(buf, sizeof buf, "... %zu more certificates not kept (cap %u per chain)",
-			 ch->dropped, TD_CAP_CHAIN);
-		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB + 4);
-		td_tw_end(t);
-	}
-}
-
-/* A line saying why a chain is not shown; nothing when there is no
- * reason to expect one. */
-static void print_no_chain(struct td_tw *t, const struct td_conn *c, bool server)
-{
-	const char *who = server ? "server" : "client";
-	const char *why = NULL;
-	enum td_tw_color col = TD_TW_RESET;
-	if (td_tls_version_is_13(c->version))
-		why = "not visible (encrypted in TLS 1.3; a key log would show them)";
-	else if (c->sh.present && (c->sh.psk || c->sh.session_id_echo))
-		why = "none (resumed session)";
-	else if (!server && c->cr.present) {
-		why = "no Certificate message seen after the request";
-		col = TD_TW_YELLOW;
-	} else if (!server && c->sh.present)
-		why = "not requested";
-	else if (server && c->sh.present)
-		why = "none seen";
-	if (!why)
-		return;
-	td_tw_spaces(t, IND_BLOCK);
-	td_tw_printf(t, "%s certificates: ", who);
-	td_tw_text(t, why, col, true, IND_SUB);
-	td_tw_end(t);
-}
-
-static void print_cert_request(struct td_tw *t, const struct td_conn *c, bool verbose)
-{
-	const struct td_cert_request *cr = &c->cr;
-	if (!cr->present)
-		return;
-	td_tw_spaces(t, IND_BLOCK);
-	td_tw_text(t, cr->tls13 ? "certificate request (TLS 1.3)"
-		   : "certificate request (TLS 1.2 or older)", TD_TW_RESET, true, IND_SUB);
-	td_tw_end(t);
-	struct td_tw_items it = td_tw_items_u16(&cr->sig_algs, TD_REG_SIGALG, false);
-	list_row(t, verbose, "sig algs", &it);
-	if (!cr->tls13 || cr->cert_types.n > 0) {
-		it = td_tw_items_u16(&cr->cert_types, TD_REG_CERT_TYPE, false);
-		list_row(t, verbose, "cert types", &it);
-	}
-	td_tw_spaces(t, IND_BLOCK);
-	if (cr->ca_names.n == 0 && cr->ca_names.dropped == 0) {
-		td_tw_text(t, "acceptable client CAs: none listed (any CA the server trusts)",
-			   TD_TW_RESET, true, IND_SUB);
-		td_tw_end(t);
-		return;
-	}
-	td_tw_printf(t, "acceptable client CAs (%zu)", cr->ca_names.n + cr->ca_names.dropped);
-	td_tw_end(t);
-	size_t show = verbose ? cr->ca_names.n : LIST_SHORT;
-	for (size_t i = 0; i < cr->ca_names.n && i < show; i++) {
-		td_tw_spaces(t, IND_SUB);
-		td_tw_text(t, cr->ca_names.v[i], TD_TW_RESET, true, IND_SUB + 2);
-		td_tw_end(t);
-	}
-	if (cr->ca_names.n > show) {
-		td_tw_spaces(t, IND_SUB);
-		td_tw_printf(t, "... (%zu more)", cr->ca_names.n - show);
-		td_tw_end(t);
-	}
-	if (cr->ca_names.dropped) {
-		char buf[96];
-		td_tw_spaces(t, IND_SUB);
-		snprintf(buf, sizeof buf, "... %zu more names not kept (cap %u)",
-			 cr->ca_names.dropped, TD_CAP_CA_NAMES);
-		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB + 4);
-		td_tw_end(t);
-	}
-}
-
 static void print_anomalies(struct td_tw *t, const struct td_conn *c)
 {
-	const struct td_strlist *a = &c->anomalies;
+	const struct td_anomalies *a = &c->anomalies;
+	char msg[TD_ANOMALY_SHOWN];
 	if (a->n == 0 && a->dropped == 0)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
@@ -680,7 +326,8 @@ static void print_anomalies(struct td_tw *t, const struct td_conn *c)
 	td_tw_end(t);
 	for (size_t i = 0; i < a->n; i++) {
 		td_tw_spaces(t, IND_SUB);
-		td_tw_text(t, a->v[i], TD_TW_YELLOW, true, IND_SUB + 2);
+		td_anomaly_format(&a->v[i], msg, sizeof msg);
+		td_tw_text(t, msg, TD_TW_YELLOW, true, IND_SUB + 2);
 		td_tw_end(t);
 	}
 	if (a->dropped) {
@@ -771,20 +418,20 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 			   : "no ClientHello seen", TD_TW_RESET, true, IND_SUB);
 		td_tw_end(&t);
 	} else if (verbose) {
-		print_hellos_verbose(&t, c);
+		td_text_hellos_verbose(&t, c);
 	} else {
-		print_offer(&t, c);
+		td_text_offer(&t, c);
 	}
 	print_timeline(&t, c);
 	if (c->server_chain.present)
-		print_chain(&t, c, &c->server_chain, "server", verbose);
+		td_text_chain(&t, c, &c->server_chain, "server", verbose);
 	else
-		print_no_chain(&t, c, true);
-	print_cert_request(&t, c, verbose);
+		td_text_no_chain(&t, c, true);
+	td_text_cert_request(&t, c, verbose);
 	if (c->client_chain.present)
-		print_chain(&t, c, &c->client_chain, "client", verbose);
+		td_text_chain(&t, c, &c->client_chain, "client", verbose);
 	else
-		print_no_chain(&t, c, false);
+		td_text_no_chain(&t, c, false);
 	print_anomalies(&t, c);
 	if (drops_any(&d)) {
 		td_tw_spaces(&t, IND_BLOCK);

@@ -14,6 +14,9 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "caps.h"
 #include "text.h"
@@ -47,6 +50,63 @@ static void append(struct td_tw *t, const char *s, size_t n)
 	}
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The bytes of the 8 at p that are not printable ASCII, as their high
+ * bits: below 0x20 ((v - 0x20..) & ~v: a borrow only ever runs up from
+ * a byte that is itself flagged), 0x7f and above ((v + 0x01..) | v: a
+ * carry only from 0xff, flagged too).  On little-endian machines the
+ * lowest flag is the first such byte. */
+static uint64_t word_not_ascii(const uint8_t *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return (((x - ones * 0x20) & ~x) | (x + ones) | x) & highs;
+}
+#endif
+
+/* How many of the n bytes at p, from the first, are printable ASCII
+ * (0x20..0x7e): nearly all of a report, where a byte is a column.  By
+ * 16 bytes (SSE2) or 8, the last step overlapping the one before it
+ * (bytes already found printable) rather than going byte by byte. */
+static size_t ascii_run(const uint8_t *p, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16) {
+		for (size_t i = 0;; i += 16) {
+			if (i > n - 16)
+				i = n - 16;
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			/* Signed: below 0x20, or 0x80 and above; and DEL. */
+			__m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+						   _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+			unsigned m = (unsigned)_mm_movemask_epi8(bad);
+			if (m)
+				return i + (size_t)__builtin_ctz(m);
+			if (i == n - 16)
+				return n;
+		}
+	}
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n >= 8) {
+		for (size_t i = 0;; i += 8) {
+			if (i > n - 8)
+				i = n - 8;
+			uint64_t m = word_not_ascii(p + i);
+			if (m)
+				return i + (size_t)__builtin_ctzll(m) / 8u;
+			if (i == n - 8)
+				return n;
+		}
+	}
+#endif
+	size_t i = 0;
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	return i;
+}
+
 /* Put n bytes, one column per code point.  Anything that is not
  * printable UTF-8 becomes '?'. */
 void td_tw_putn(struct td_tw *t, const char *s, size_t n)
@@ -54,12 +114,10 @@ void td_tw_putn(struct td_tw *t, const char *s, size_t n)
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
 	while (i < n) {
-		/* A run of printable ASCII, nearly all of a report: one byte
-		 * a column, so it goes in at once, with the same cut point and
-		 * the same bytes kept as one code point at a time would give. */
-		size_t run = 0;
-		while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f)
-			run++;
+		/* A run of printable ASCII goes in at once, with the same cut
+		 * point and the same bytes kept as one code point at a time
+		 * would give. */
+		size_t run = ascii_run(p + i, n - i);
 		if (run > 0) {
 			if (t->cols <= t->width - 3 && t->cols + run > t->width - 3)
 				t->cut = t->len + (t->width - 3 - t->cols);
@@ -116,6 +174,49 @@ void td_tw_spaces(struct td_tw *t, size_t n)
 		td_tw_putn(t, sp, k);
 		n -= k;
 	}
+}
+
+/* The decimal digits of v, written backwards ending at end; returns
+ * where they start. */
+static char *digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v);
+	return end;
+}
+
+void td_tw_uint(struct td_tw *t, uint64_t v)
+{
+	char buf[24];
+	char *p = digits(buf + sizeof buf, v);
+	td_tw_putn(t, p, (size_t)(buf + sizeof buf - p));
+}
+
+void td_tw_pad(struct td_tw *t, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+	td_tw_putn(t, s, n);
+	if (n < width)
+		td_tw_spaces(t, width - n);
+}
+
+char *td_tw_cat(char *d, const char *end, const char *s)
+{
+	size_t room = (size_t)(end - d) - 1, n = strlen(s);
+	if (n > room)
+		n = room;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d + n;
+}
+
+char *td_tw_cat_u64(char *d, const char *end, uint64_t v)
+{
+	char buf[24];
+	buf[sizeof buf - 1] = '\0';
+	return td_tw_cat(d, end, digits(buf + sizeof buf - 1, v));
 }
 
 void td_tw_color(struct td_tw *t, enum td_tw_color c)
@@ -193,8 +294,15 @@ void td_tw_end(struct td_tw *t)
 	}
 	trim_end(t);
 	if (t->f) {
-		fwrite(t->buf, 1, t->len, t->f);
-		fputc('\n', t->f);
+		/* The line and its newline in one call: a report is a million
+		 * short lines, and each stdio call takes the FILE's lock. */
+		if (t->len < sizeof t->buf) {
+			t->buf[t->len] = '\n';
+			fwrite(t->buf, 1, t->len + 1, t->f);
+		} else {
+			fwrite(t->buf, 1, t->len, t->f);
+			fputc('\n', t->f);
+		}
 	}
 	t->len = 0;
 	t->cols = 0;
@@ -203,17 +311,27 @@ void td_tw_end(struct td_tw *t)
 	t->mark = 0;
 }
 
-/* Columns of a string as td_tw_put counts them. */
-size_t td_tw_str_cols(const char *s)
+/* Columns of the n bytes at p as td_tw_putn counts them: one per code
+ * point (an ASCII byte is one), one per byte that is not UTF-8. */
+static size_t cols_n(const uint8_t *p, size_t n)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n = strlen(s), cols = 0;
-	for (size_t i = 0; i < n; cols++) {
+	size_t cols = ascii_run(p, n);
+	for (size_t i = cols; i < n; cols++) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t k = td_text_utf8(p + i, n - i, &cp);
 		i += k ? k : 1;
 	}
 	return cols;
+}
+
+/* Columns of a string as td_tw_put counts them. */
+size_t td_tw_str_cols(const char *s)
+{
+	return cols_n((const uint8_t *)s, strlen(s));
 }
 
 /* Put s, cut to at most max columns with "..." at the end. */
@@ -254,9 +372,13 @@ static size_t chunk(const uint8_t *p, size_t i, size_t n, size_t *cols)
 {
 	size_t j = i, c = 0;
 	while (j < n) {
-		uint32_t cp = 0;
-		size_t k = td_text_utf8(p + j, n - j, &cp);
-		j += k ? k : 1;
+		if (p[j] < 0x80) {
+			j++;
+		} else {
+			uint32_t cp = 0;
+			size_t k = td_text_utf8(p + j, n - j, &cp);
+			j += k ? k : 1;
+		}
 		if (p[j - 1] == ' ')
 			break;
 		c++;
@@ -273,10 +395,18 @@ void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, s
 		td_tw_colored(t, c, s);
 		return;
 	}
-	if (c != TD_TW_RESET)
-		td_tw_color(t, c);
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = strlen(s);
+	if (c != TD_TW_RESET)
+		td_tw_color(t, c);
+	/* Most text fits where it starts: then no chunk wraps and no code
+	 * point meets the end of the line, and one put gives the bytes
+	 * that chunk by chunk would.  A string takes no more columns than
+	 * bytes, so counting them is needed only for a long one. */
+	if (t->cols < t->width && (n <= t->width - t->cols || cols_n(p, n) <= t->width - t->cols)) {
+		td_tw_putn(t, s, n);
+		n = 0;
+	}
 	for (size_t i = 0; i < n;) {
 		/* A chunk moves to a new line when it would not fit here but
 		 * fits there whole; one longer than that starts here and
@@ -285,6 +415,13 @@ void td_tw_text(struct td_tw *t, const char *s, enum td_tw_color c, bool wrap, s
 		size_t j = chunk(p, i, n, &cols);
 		if (t->cols + cols > t->width && t->cols > indent && indent + cols <= t->width)
 			wrap_line(t, c, indent);
+		/* The chunk's code points, its closing space included, all
+		 * before the end of the line: at once, as above. */
+		if (t->cols + cols + (p[j - 1] == ' ' ? 1u : 0u) <= t->width) {
+			td_tw_putn(t, s + i, j - i);
+			i = j;
+			continue;
+		}
 		while (i < j) {
 			uint32_t cp;
 			size_t k = td_text_utf8(p + i, n - i, &cp);
@@ -323,9 +460,12 @@ void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t inden
 		enum td_tw_color c)
 {
 	if (t->cols > t->mark) {
-		if (t->cols + td_tw_str_cols(sep) + td_tw_str_cols(text) > t->width) {
+		/* Bytes first: no more columns than bytes. */
+		size_t ns = strlen(sep), nt = strlen(text);
+		if (t->cols + ns + nt > t->width &&
+		    t->cols + cols_n((const uint8_t *)sep, ns) + cols_n((const uint8_t *)text, nt) > t->width) {
 			/* Keep the separator's punctuation on the line it ends. */
-			size_t n = strlen(sep);
+			size_t n = ns;
 			while (n > 0 && sep[n - 1] == ' ')
 				n--;
 			if (t->cols + n <= t->width)
@@ -359,11 +499,12 @@ static const char *items_get(const struct td_tw_items *it, size_t i, char *buf, 
 
 size_t td_tw_items_count(const struct td_tw_items *it)
 {
-	size_t n = 0;
-	char buf[32];
-	for (size_t i = 0; i < items_n(it); i++)
-		if (items_get(it, i, buf, sizeof buf))
-			n++;
+	/* items_get() skips only GREASE values: no name to look up. */
+	size_t n = items_n(it);
+	if (it->u && it->skip_grease)
+		for (size_t i = 0; i < it->u->n; i++)
+			if (td_tls_is_grease(it->u->v[i]))
+				n--;
 	return n;
 }
 
@@ -422,9 +563,10 @@ size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max,
 			continue;
 		size_t need = (shown ? 2 : 0) + td_tw_str_cols(s);
 		if (shown + 1 < total) {
-			char more[48];
-			need += (size_t)snprintf(more, sizeof more, ", ... (%zu more)",
-						 total - shown - 1);
+			/* The columns of ", ... (N more)". */
+			char num[24];
+			need += sizeof ", ... ( more)" - 1 +
+				(size_t)(num + sizeof num - digits(num + sizeof num, total - shown - 1));
 		}
 		/* The first item fits alone, its tail going under: a long
 		 * SAN is worth the line. */
@@ -441,11 +583,16 @@ size_t td_tw_list_fit(struct td_tw *t, const struct td_tw_items *it, size_t max,
 	}
 	if (shown < total) {
 		char more[48];
-		snprintf(more, sizeof more, "... (%zu more)", total - shown);
-		if (shown > 0 && indent != SIZE_MAX)
+		char *d = td_tw_cat(more, more + sizeof more, "... (");
+		d = td_tw_cat_u64(d, more + sizeof more, total - shown);
+		td_tw_cat(d, more + sizeof more, " more)");
+		if (shown > 0 && indent != SIZE_MAX) {
 			td_tw_item(t, ", ", more, indent, TD_TW_RESET);
-		else
-			td_tw_printf(t, "%s%s", shown ? ", " : "", more);
+		} else {
+			if (shown)
+				td_tw_put(t, ", ");
+			td_tw_put(t, more);
+		}
 	}
 	if (total == 0)
 		td_tw_put(t, "(none)");

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "list.h"
 #include "out.h"
@@ -71,6 +72,20 @@ void td_tw_printf(struct td_tw *t, const char *fmt, ...) __attribute__((format(p
 
 /* Put n spaces. */
 void td_tw_spaces(struct td_tw *t, size_t n);
+
+/* Put v in decimal (what "%" PRIu64 prints, without printf). */
+void td_tw_uint(struct td_tw *t, uint64_t v);
+
+/* Put s, then spaces up to width bytes: what "%-*s" prints. */
+void td_tw_pad(struct td_tw *t, const char *s, size_t width);
+
+/* Building a short string in a fixed buffer without printf (a report
+ * formats a few million pieces): append s, or v in decimal, at d, the
+ * end of the NUL-terminated string being built in a buffer that ends at
+ * end (one past its last byte, end > d); returns the new end of the
+ * string.  Cut as snprintf cuts, and always terminated. */
+char *td_tw_cat(char *d, const char *end, const char *s);
+char *td_tw_cat_u64(char *d, const char *end, uint64_t v);
 
 /* Switch to colour c (TD_TW_RESET: back to plain).  Takes no column;
  * does nothing without colour, or when the buffer has no room left for

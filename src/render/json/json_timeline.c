@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * json_timeline.c - the timeline of a connection line (schema: json.c):
+ * one object per event, in capture order, and the alerts again on
+ * their own.
+ */
+#include "config.h"
+
+#include "jsonconn.h"
+
+static const char *event_name(enum td_event_kind k)
+{
+	switch (k) {
+	case TD_EV_TCP_SYN: return "syn";
+	case TD_EV_TCP_SYNACK: return "syn-ack";
+	case TD_EV_TCP_FIN: return "fin";
+	case TD_EV_TCP_RST: return "rst";
+	case TD_EV_TCP_GAP: return "gap";
+	case TD_EV_HANDSHAKE: return "handshake";
+	case TD_EV_CCS: return "change_cipher_spec";
+	case TD_EV_ALERT: return "alert";
+	case TD_EV_ENCRYPTED: return "encrypted";
+	case TD_EV_APPDATA: return "application_data";
+	case TD_EV_SSLV2_HELLO: return "sslv2_client_hello";
+	case TD_EV_MALFORMED: break;
+	}
+	return "malformed";
+}
+
+/* An alert's level and description are known unless it stayed encrypted. */
+static bool alert_known(const struct td_event *e)
+{
+	return !e->encrypted || e->decrypted;
+}
+
+/* The members after "t" up to the "length" key (written, not its value);
+ * returns whether "length" follows. */
+static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
+{
+	td_jsonw_jk_string(w, TD_JKEY("dir"), e->dir == TD_DIR_C2S ? "c2s" : "s2c");
+	td_jsonw_jk_string(w, TD_JKEY("event"), event_name(e->kind));
+	switch (e->kind) {
+	case TD_EV_HANDSHAKE:
+		kname(w, TD_JKEY("message"), TD_REG_HANDSHAKE, e->hs_type);
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
+	case TD_EV_ALERT:
+		if (alert_known(e)) {
+			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
+			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
+		}
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
+		return false;
+	case TD_EV_ENCRYPTED:
+		if (e->content_type != 0)
+			kname(w, TD_JKEY("content_type"), TD_REG_CONTENT_TYPE, e->content_type);
+		/* The kind says it: an encrypted record is encrypted even if
+		 * the decoder did not also set the flag. */
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), true);
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
+	case TD_EV_TCP_GAP:
+	case TD_EV_APPDATA:
+	case TD_EV_SSLV2_HELLO:
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
+	case TD_EV_TCP_SYN:
+	case TD_EV_TCP_SYNACK:
+	case TD_EV_TCP_FIN:
+	case TD_EV_TCP_RST:
+	case TD_EV_CCS:
+	case TD_EV_MALFORMED:
+		break;
+	}
+	return false;
+}
+
+static void write_event(struct td_jsonw *w, const struct td_conn *c, const struct td_event *e)
+{
+	td_jsonw_object_begin(w);
+	td_jsonw_jkey(w, TD_JKEY("t"));
+	td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
+	if (write_event_head(w, e))
+		td_jsonw_uint(w, e->length);
+	if (e->decrypted)
+		td_jsonw_jk_bool(w, TD_JKEY("decrypted"), true);
+	if (e->inferred)
+		td_jsonw_jk_string(w, TD_JKEY("inferred"), e->inferred);
+	if (e->detail)
+		td_jsonw_jk_string(w, TD_JKEY("detail"), e->detail);
+	td_jsonw_object_end(w);
+}
+
+void td_json_timeline(struct td_jsonw *w, const struct td_conn *c)
+{
+	td_jsonw_jkey(w, TD_JKEY("timeline"));
+	td_jsonw_array_begin(w);
+	for (size_t i = 0; i < c->n_events; i++)
+		write_event(w, c, &c->events[i]);
+	td_jsonw_array_end(w);
+}
+
+void td_json_alerts(struct td_jsonw *w, const struct td_conn *c)
+{
+	td_jsonw_jkey(w, TD_JKEY("alerts"));
+	td_jsonw_array_begin(w);
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind != TD_EV_ALERT)
+			continue;
+		td_jsonw_object_begin(w);
+		td_jsonw_jk_string(w, TD_JKEY("from"), td_dir_from(e->dir));
+		if (alert_known(e)) {
+			kname(w, TD_JKEY("level"), TD_REG_ALERT_LEVEL, e->alert_level);
+			kname(w, TD_JKEY("description"), TD_REG_ALERT, e->alert_desc);
+		} else {
+			td_jsonw_jk_null(w, TD_JKEY("level"));
+			td_jsonw_jk_null(w, TD_JKEY("description"));
+		}
+		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), e->encrypted);
+		td_jsonw_jkey(w, TD_JKEY("t"));
+		td_jsonw_fixed(w, td_out_rel_us(c, e->ts_us), 6);
+		td_jsonw_object_end(w);
+	}
+	td_jsonw_array_end(w);
+}
