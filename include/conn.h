@@ -105,9 +105,21 @@ struct td_server_hello {
 	bool session_id_echo;            /* session id equals the client's (TLS <=1.2 resumption) */
 };
 
-/* One certificate, as wolfSSL parsed it (x509.h). */
+/* x509's view of a certificate for path validation (src/x509/vcert.h):
+ * opaque outside x509, one flat allocation that free() releases. */
+struct td_vcert;
+
+/*
+ * One certificate, as wolfSSL parsed it (x509.h): made once per distinct
+ * DER and shared by reference (td_cert_ref / td_cert_unref) among the
+ * connections, their clones and the certificate cache.  Immutable once
+ * made: what a connection judges of it (td_chain.public_ca...) sits on
+ * the chain, not here.  The one exception is a certificate that is
+ * still its maker's alone (refs 1, not yet on a chain others read).
+ */
 struct td_cert {
-	uint8_t *der;            /* owned copy of the DER, for chain validation */
+	size_t refs;             /* references held; freed when the last goes */
+	uint8_t *der;            /* owned copy of the DER; NULL once redacted */
 	size_t der_len;
 	bool parsed;             /* false: DER did not parse, see error */
 	char *error;             /* why parsing failed, NULL when parsed */
@@ -128,24 +140,33 @@ struct td_cert {
 	struct td_strlist ext_key_usage;  /* "serverAuth", "clientAuth", ... */
 	bool self_signed;        /* subject == issuer */
 	char sha256[65];         /* lowercase hex of the DER's SHA-256 */
-	/* What the system trust store (TD_TRUST_SYSTEM_BUNDLE, whatever store
-	 * the chain was verified against) says of this certificate, judged by
-	 * the diagnoser for --redact (td_conn.public_cas_judged): */
-	bool public_ca;          /* a CA certificate that is an anchor of the system
-				    store, or that one signed (directly or through
-				    sent CAs it vouches for): its subject, serial
-				    and sha256 are public knowledge */
-	bool public_issuer;      /* its issuer is such a public CA: one of them
-				    signed it, or an anchor of the system store has
-				    the issuer's name */
+	struct td_vcert *vcert;  /* owned: what path validation reads (made by
+				    the same wolfSSL parse); NULL without DER */
+	/* A redacted certificate (td_cert_derive) holds a reference to the
+	 * one it was made from and borrows from it the fields redaction
+	 * never rewrites: key_type, key_curve, sig_alg, key_usage and
+	 * ext_key_usage.  NULL for a certificate made from DER. */
+	struct td_cert *base;
 };
 
 struct td_chain {
 	bool present;            /* a Certificate message was seen */
 	bool encrypted;          /* it was sent encrypted (TLS 1.3) */
-	struct td_cert *certs;   /* in message order: leaf first */
+	struct td_cert *certs[TD_CAP_CHAIN]; /* references, in message order:
+						leaf first; [0, n) are set */
 	size_t n;
 	size_t dropped;          /* certificates past TD_CAP_CHAIN */
+	/* What the system trust store (TD_TRUST_SYSTEM_BUNDLE, whatever store
+	 * the chain was verified against) says of certs[i] in this chain,
+	 * judged by the diagnoser for --redact (td_conn.public_cas_judged): */
+	bool public_ca[TD_CAP_CHAIN];     /* a CA certificate that is an anchor of the
+					     system store, or that one signed (directly
+					     or through sent CAs it vouches for): its
+					     subject, serial and sha256 are public
+					     knowledge */
+	bool public_issuer[TD_CAP_CHAIN]; /* its issuer is such a public CA: one of
+					     them signed it, or an anchor of the system
+					     store has the issuer's name */
 };
 
 struct td_cert_request {
@@ -156,7 +177,7 @@ struct td_cert_request {
 	struct td_strlist ca_names;      /* acceptable CAs, RFC 4514 */
 	size_t context_len;              /* TLS 1.3 request context */
 	/* Bit i (ca_public[i / 8] >> (i % 8)): ca_names.v[i] is the name of a
-	 * public CA (see td_cert.public_ca; td_conn.public_cas_judged). */
+	 * public CA (see td_chain.public_ca; td_conn.public_cas_judged). */
 	uint8_t ca_public[(TD_CAP_CA_NAMES + 7) / 8];
 };
 
@@ -362,8 +383,9 @@ struct td_conn {
  * end, no root).  NULL when memory runs out. */
 struct td_conn *td_conn_new(uint64_t id);
 void td_conn_free(struct td_conn *c);
-/* A deep copy (src/model/clone.c), for sinks that keep a connection
- * after conn_done; NULL when memory runs out. */
+/* A copy (src/model/clone.c), for sinks that keep a connection after
+ * conn_done: deep, but the certificates are shared (one more reference
+ * each); NULL when memory runs out. */
 struct td_conn *td_conn_clone(const struct td_conn *src);
 
 /* Append an event (detail copied when not NULL; ownership stays with
@@ -382,10 +404,25 @@ enum td_result td_conn_anomaly(struct td_conn *c, enum td_anomaly_code code, enu
 /* The severity of an anomaly code (its line in anomaly.h). */
 enum td_severity td_anomaly_severity(enum td_anomaly_code code);
 
-void td_cert_cleanup(struct td_cert *cert);
-/* A deep copy of a certificate into dst (overwritten; src/model/clone.c).
- * TD_ERR_NOMEM leaves dst empty (cleaned up). */
-enum td_result td_cert_copy(struct td_cert *dst, const struct td_cert *src) TD_MUST_CHECK;
+/*
+ * Certificates (src/model/cert.c; td_cert_derive in clone.c).  td_cert_new: an empty certificate
+ * (refs 1, everything zero) for decoders and tests to fill; NULL when
+ * memory runs out.  td_cert_ref: one more reference, returns cert.
+ * td_cert_unref: one fewer; the last frees it (NULL is fine).
+ */
+struct td_cert *td_cert_new(void);
+struct td_cert *td_cert_ref(struct td_cert *cert);
+void td_cert_unref(struct td_cert *cert);
+/*
+ * A certificate to redact, made from base (redaction, src/redact): a new
+ * object (refs 1) with its own copies of what redaction rewrites (error,
+ * subject, issuer, serial, san, sha256), no DER, and a reference to base
+ * for the rest (see td_cert.base).  NULL when memory runs out.
+ */
+struct td_cert *td_cert_derive(struct td_cert *base);
+/* Append a certificate to a chain, taking the caller's reference (also
+ * when the chain is full: then it is dropped and counted). */
+void td_chain_take(struct td_chain *chain, struct td_cert *cert);
 /* A deep copy of a CertificateRequest's facts (src/model/clone.c); on
  * failure dst is left empty. */
 enum td_result td_cert_request_copy(struct td_cert_request *dst,

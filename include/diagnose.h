@@ -35,7 +35,7 @@ struct td_diag_opts {
 	int64_t at;                 /* validation time (epoch seconds); 0: capture time */
 	/* --redact: also judge which CAs are public, i.e. known to the
 	 * system bundle whatever the stores above are (conn.h:
-	 * td_cert.public_ca...; redact.h).  The bundle is loaded for it
+	 * td_chain.public_ca...; redact.h).  The bundle is loaded for it
 	 * even with --ca-file or no_system_store; without it, no CA is. */
 	bool judge_public_cas;
 };

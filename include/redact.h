@@ -73,7 +73,7 @@
  *    --ca-path or --client-ca-file is private (that is what a private
  *    PKI looks like), and so is every CA when the bundle is missing.
  *    The diagnoser judges this once per connection (diagnose.h:
- *    judge_public_cas; conn.h: td_cert.public_ca, public_issuer,
+ *    judge_public_cas; conn.h: td_chain.public_ca, public_issuer,
  *    td_cert_request.ca_public); a connection it has not judged
  *    (c->public_cas_judged false: the live view's updates, before the
  *    diagnosis) shows every CA name, serial and digest not yet mapped as
@@ -130,7 +130,10 @@ void td_redactor_free(struct td_redactor *r);
 
 /*
  * Redact c in place (c is the caller's, typically a clone): replaced
- * strings are freed and new ones put in their place.  TD_ERR_NOMEM when
+ * strings are freed and new ones put in their place.  Certificates are
+ * shared (conn.h), so each one of c's chains is replaced by a redacted
+ * copy of what is rewritten (td_cert_derive), the original let go
+ * unchanged for whoever else holds it.  TD_ERR_NOMEM when
  * memory runs out: c is then only partly redacted and must not be
  * written anywhere (td_conn_free() is still safe).
  */

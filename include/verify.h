@@ -11,9 +11,10 @@
  * `openssl verify -CAfile STORE -untrusted SENT -attime T -purpose
  * sslserver|sslclient LEAF`, first error only.
  *
- * src/x509/verify.c is, with src/x509/x509.c, the only file that includes
- * wolfSSL headers.  wolfSSL parses the certificates (wc_ParseCert) and
- * checks the signatures (wc_CheckCertSigPubKey); verify.c builds and
+ * Only src/x509/ includes wolfSSL headers.  wolfSSL parses the
+ * certificates (wc_ParseCert, once, when td_x509_parse makes each
+ * td_cert: its vcert) and checks the signatures (wc_CheckCertSigPubKey);
+ * verify.c builds and
  * checks the path itself, because Debian 12's wolfSSL 5.5.4 cannot do it
  * passively (its X509_STORE_CTX trusts the untrusted certificates it is
  * given and adds them to the store for good, and ignores the
@@ -25,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "conn.h"
 #include "result.h"
 
 /* Debian's bundle of the system's trust anchors (ca-certificates). */
@@ -67,21 +69,23 @@ size_t td_trust_skipped(const struct td_trust *t);
 /*
  * Which certificates of a chain a store vouches for, for --redact's
  * "public CA" rule (redact.h): t is then the system bundle alone.
- * issued[i] is set when der[i]'s signature verifies under the key of
+ * certs[0..n) are certificates made by td_x509_parse (x509.h), read
+ * through the parsed form each carries (one without DER counts as
+ * unparseable).
+ * issued[i] is set when certs[i]'s signature verifies under the key of
  * one of t's anchors, or of another sent certificate that is vouched for,
- * whose subject is der[i]'s issuer (its issuer is then a public CA);
- * vouched[i] when der[i] is itself one of t's anchors (the same DER), or
+ * whose subject is certs[i]'s issuer (its issuer is then a public CA);
+ * vouched[i] when certs[i] is itself one of t's anchors (the same DER), or
  * is issued as above and is a CA (basicConstraints cA, or what OpenSSL
  * accepts without it).  A name alone vouches for nothing: a private CA
  * that copies a public CA's name is neither.  Certificates wolfSSL cannot
  * parse, and those past TD_CAP_CHAIN, are neither.  issued and vouched
- * have n entries, all written.  t NULL or empty: none.  The bytes are
- * borrowed for the call.  Errors: TD_ERR_USAGE (NULL arrays with n > 0),
- * TD_ERR_NOMEM.
+ * have n entries, all written.  t NULL or empty: none.  The certificates
+ * are borrowed for the call.  Errors: TD_ERR_USAGE (NULL arrays with
+ * n > 0).
  */
-enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *der,
-			      const size_t *der_len, size_t n, bool *issued, bool *vouched)
-	TD_MUST_CHECK;
+enum td_result td_trust_vouch(const struct td_trust *t, const struct td_cert *const *certs,
+			      size_t n, bool *issued, bool *vouched) TD_MUST_CHECK;
 
 /*
  * Index the RFC 4514 subjects of t's anchors (as x509.c writes every
@@ -121,7 +125,7 @@ struct td_chain_check {
 	 * was built (0 = leaf, then its issuer...; the trust anchor last),
 	 * as OpenSSL's error depth; -1 when OK or not checked. */
 	int depth;
-	/* Where that certificate is in der[] (the chain as sent), or -1 when
+	/* Where that certificate is in certs[] (the chain as sent), or -1 when
 	 * it came from the trust store or there is none. */
 	int sent_index;
 	/* OpenSSL's words for error: "self-signed certificate in certificate
@@ -136,21 +140,22 @@ struct td_chain_check {
 };
 
 /*
- * Verify the chain der[0..n) (leaf first, as sent; the rest are
+ * Verify the chain certs[0..n) (leaf first, as sent; the rest are
  * untrusted certificates that may help build the path, in any order,
  * unrelated ones ignored) against the store t, at time `at` (seconds
  * since the epoch, UTC) for a TLS server (server: the serverAuth purpose)
  * or a TLS client (!server: clientAuth).  Only the first TD_CAP_CHAIN
- * certificates are looked at.  The bytes are borrowed for the call.
+ * certificates are looked at, through the parsed form each carries (made
+ * by td_x509_parse, x509.h: nothing is parsed again here; a certificate
+ * without DER counts as unparseable).  They are borrowed for the call.
  *
  * The verdict goes to *out: a chain that fails is TD_OK with its verdict,
  * hostile or unparseable DER included (TD_CHAIN_OTHER).  t == NULL or
  * n == 0 gives TD_CHAIN_NOT_CHECKED.  Errors: TD_ERR_USAGE when out is
- * NULL or der/der_len are NULL with n > 0; TD_ERR_NOMEM (then *out says
- * TD_CHAIN_NOT_CHECKED).
+ * NULL or certs is NULL with n > 0 (then *out says TD_CHAIN_NOT_CHECKED).
  */
-enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *der,
-			       const size_t *der_len, size_t n, int64_t at, bool server,
-			       struct td_chain_check *out) TD_MUST_CHECK;
+enum td_result td_trust_verify(const struct td_trust *t, const struct td_cert *const *certs,
+			       size_t n, int64_t at, bool server, struct td_chain_check *out)
+	TD_MUST_CHECK;
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * x509.h - certificates and distinguished names, through wolfSSL.
  *
- * With src/x509/verify.c, the only place that includes wolfSSL headers.
+ * src/x509/ is the only folder that includes wolfSSL headers (with the
+ * TLS crypto files).
  * tlsdiag never parses ASN.1 itself: DER goes to wolfSSL and comes back
  * as our own struct td_cert (conn.h), every string sanitized.
  */
@@ -19,25 +20,34 @@ enum td_result td_x509_global_init(void) TD_MUST_CHECK;
 void td_x509_global_cleanup(void);
 
 /*
- * Parse one DER certificate into *cert (zeroed by the caller).  A
- * certificate wolfSSL cannot parse is data, not an error: cert->parsed
- * is false, cert->error says why, der_len and sha256 are still set, and
- * TD_OK is returned.  TD_ERR_NOMEM only when memory ran out.
+ * A new certificate (refs 1; td_cert_unref, conn.h, releases it) in *out
+ * from one DER certificate, copied.  It carries the decoded fields and
+ * what path validation reads (verify.h), both from one wolfSSL parse, and
+ * is immutable from then on.  A certificate wolfSSL cannot parse is
+ * data, not an error: (*out)->parsed is false, error says why, der_len
+ * and sha256 are still set, and TD_OK is returned.  TD_ERR_NOMEM (*out
+ * NULL) only when memory ran out.
  */
-enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cert) TD_MUST_CHECK;
+enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert **out) TD_MUST_CHECK;
+/* How many certificates td_x509_parse() has given to wolfSSL in this
+ * process (for tests: each distinct DER should be parsed once a run). */
+uint64_t td_x509_parse_count(void);
 
 /*
  * A cache of parsed certificates (src/x509/certcache.c): servers send the
- * same chain to every client, so each distinct DER is parsed once.  At
- * most `entries` certificates are kept (least recently used replaced).
- * td_cert_cache_parse() is td_x509_parse() with the cache in front (a
- * NULL cache parses every time); the result is the same.
+ * same chain to every client, so each distinct DER is parsed once and
+ * shared.  At most `entries` certificates are kept (least recently used
+ * replaced).  td_cert_cache_parse() is td_x509_parse() with the cache in
+ * front (a NULL cache parses every time): *out is a new reference to the
+ * one certificate of that DER (the caller unrefs it).  The cache's own
+ * references go with td_cert_cache_free(); certificates still referenced
+ * elsewhere live on.
  */
 struct td_cert_cache;
 struct td_cert_cache *td_cert_cache_new(size_t entries);
 void td_cert_cache_free(struct td_cert_cache *c);
 enum td_result td_cert_cache_parse(struct td_cert_cache *c, const uint8_t *der, size_t len,
-				   struct td_cert *cert) TD_MUST_CHECK;
+				   struct td_cert **out) TD_MUST_CHECK;
 /* Lookups answered from the cache and lookups that parsed. */
 void td_cert_cache_stats(const struct td_cert_cache *c, uint64_t *hits, uint64_t *misses);
 

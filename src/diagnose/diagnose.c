@@ -36,13 +36,16 @@ struct server_slot {
 /* A verdict is reused only this close in time to the one it was made at. */
 #define VERDICT_SPAN_S 3600
 
-/* One chain's verdict: the chain as sent (its certificates' SHA-256), the
- * store it was checked against, and the times it holds for. */
+/* One chain's verdict: the chain as sent (references to its
+ * certificates: one DER is one object, so the same chain is the same
+ * pointers, and the references keep an address from being reused by
+ * another certificate), the store it was checked against, and the times
+ * it holds for. */
 struct verdict_slot {
 	bool used;
 	bool server;
 	size_t n;
-	char sha[TD_CAP_CHAIN][65];
+	struct td_cert *certs[TD_CAP_CHAIN];
 	int64_t lo, hi;              /* reusable for lo <= at < hi */
 	uint64_t last;
 	struct td_chain_check check;
@@ -148,6 +151,9 @@ void td_diagnoser_free(struct td_diagnoser *d)
 			free(d->servers[i].mem.intermediate_subject);
 	free(d->servers);
 	free(d->found);
+	for (size_t i = 0; i < VERDICTS_KEPT; i++)
+		for (size_t k = 0; k < d->verdicts[i].n; k++)
+			td_cert_unref(d->verdicts[i].certs[k]);
 	free(d);
 }
 
@@ -185,9 +191,9 @@ static void learn(struct td_diagnoser *d, const struct td_conn *c)
 		s->mem.version = c->version;
 		s->mem.cipher = c->cipher;
 	}
-	if (c->server_chain.n > 1 && c->server_chain.certs[1].parsed &&
-	    c->server_chain.certs[1].subject && !s->mem.intermediate_subject)
-		s->mem.intermediate_subject = strdup(c->server_chain.certs[1].subject);
+	if (c->server_chain.n > 1 && c->server_chain.certs[1]->parsed &&
+	    c->server_chain.certs[1]->subject && !s->mem.intermediate_subject)
+		s->mem.intermediate_subject = strdup(c->server_chain.certs[1]->subject);
 }
 
 /* Validate a visible chain against a store. */
@@ -200,7 +206,7 @@ static void stable_span(const struct td_chain *ch, int64_t at, int64_t *lo, int6
 	*lo = at - VERDICT_SPAN_S;
 	*hi = at + VERDICT_SPAN_S;
 	for (size_t i = 0; i < ch->n; i++) {
-		const int64_t edge[2] = { ch->certs[i].not_before, ch->certs[i].not_after + 1 };
+		const int64_t edge[2] = { ch->certs[i]->not_before, ch->certs[i]->not_after + 1 };
 		for (int k = 0; k < 2; k++) {
 			if (edge[k] <= at && edge[k] > *lo)
 				*lo = edge[k];
@@ -218,7 +224,7 @@ static struct verdict_slot *find_verdict(struct td_diagnoser *d, const struct td
 		if (!v->used || v->server != server || v->n != ch->n || at < v->lo || at >= v->hi)
 			continue;
 		size_t k = 0;
-		while (k < ch->n && strcmp(v->sha[k], ch->certs[k].sha256) == 0)
+		while (k < ch->n && v->certs[k] == ch->certs[k])
 			k++;
 		if (k == ch->n) {
 			v->last = ++d->verdict_clock;
@@ -237,11 +243,13 @@ static void keep_verdict(struct td_diagnoser *d, const struct td_chain *ch, bool
 	for (size_t i = 1; i < VERDICTS_KEPT && v->used; i++)
 		if (!d->verdicts[i].used || d->verdicts[i].last < v->last)
 			v = &d->verdicts[i];
+	for (size_t k = 0; k < v->n; k++)
+		td_cert_unref(v->certs[k]);
 	v->used = true;
 	v->server = server;
 	v->n = ch->n;
 	for (size_t k = 0; k < ch->n; k++)
-		memcpy(v->sha[k], ch->certs[k].sha256, sizeof v->sha[k]);
+		v->certs[k] = td_cert_ref(ch->certs[k]);
 	stable_span(ch, at, &v->lo, &v->hi);
 	v->last = ++d->verdict_clock;
 	v->check = *check;
@@ -274,17 +282,12 @@ static void verify_chain(const struct td_trust *store, const struct td_chain *ch
 	out->verdict = TD_CHAIN_NOT_CHECKED;
 	if (!store || ch->n == 0)
 		return;
-	const uint8_t *der[TD_CAP_CHAIN];
-	size_t len[TD_CAP_CHAIN];
+	const struct td_cert *sent[TD_CAP_CHAIN] = { NULL };
 	size_t n = 0;
-	for (size_t i = 0; i < ch->n && n < TD_CAP_CHAIN; i++) {
-		if (!ch->certs[i].der)
-			continue;
-		der[n] = ch->certs[i].der;
-		len[n] = ch->certs[i].der_len;
-		n++;
-	}
-	if (n == 0 || td_trust_verify(store, der, len, n, at, server, out) != TD_OK)
+	for (size_t i = 0; i < ch->n && n < TD_CAP_CHAIN; i++)
+		if (ch->certs[i]->der)
+			sent[n++] = ch->certs[i];
+	if (n == 0 || td_trust_verify(store, sent, n, at, server, out) != TD_OK)
 		out->verdict = TD_CHAIN_NOT_CHECKED;
 }
 
@@ -319,9 +322,9 @@ static void facts(struct dx *x, const struct td_conn *c)
 			x->client_sent_cert = true;
 	}
 	if (c->server_chain.n > 0)
-		x->server_leaf = &c->server_chain.certs[0];
+		x->server_leaf = c->server_chain.certs[0];
 	if (c->client_chain.n > 0)
-		x->client_leaf = &c->client_chain.certs[0];
+		x->client_leaf = c->client_chain.certs[0];
 }
 
 static int finding_rank(const struct finding *f)

@@ -126,7 +126,7 @@ const char *dx_chain_root(const struct td_chain *ch)
 {
 	if (ch->n == 0)
 		return NULL;
-	const struct td_cert *last = &ch->certs[ch->n - 1];
+	const struct td_cert *last = ch->certs[ch->n - 1];
 	if (!last->parsed)
 		return NULL;
 	return last->self_signed ? last->subject : last->issuer;

@@ -14,34 +14,33 @@
 /* Reset every fact to "not public". */
 static void clear_chain(struct td_chain *ch)
 {
-	for (size_t i = 0; i < ch->n; i++) {
-		ch->certs[i].public_ca = false;
-		ch->certs[i].public_issuer = false;
-	}
+	memset(ch->public_ca, 0, sizeof ch->public_ca);
+	memset(ch->public_issuer, 0, sizeof ch->public_issuer);
 }
 
 static enum td_result judge_chain(const struct td_trust *sys, struct td_chain *ch)
 {
-	const uint8_t *der[TD_CAP_CHAIN] = { NULL };
-	size_t len[TD_CAP_CHAIN] = { 0 }, at[TD_CAP_CHAIN];
+	const struct td_cert *sent[TD_CAP_CHAIN] = { NULL };
+	size_t at[TD_CAP_CHAIN];
 	bool issued[TD_CAP_CHAIN], vouched[TD_CAP_CHAIN];
 	size_t n = 0;
+	clear_chain(ch);
 	/* Certificates without DER (dropped by a cap) cannot be judged. */
 	for (size_t i = 0; i < ch->n && n < TD_CAP_CHAIN; i++) {
-		if (!ch->certs[i].der || ch->certs[i].der_len == 0)
+		if (!ch->certs[i]->der || ch->certs[i]->der_len == 0)
 			continue;
-		der[n] = ch->certs[i].der;
-		len[n] = ch->certs[i].der_len;
+		sent[n] = ch->certs[i];
 		at[n++] = i;
 	}
-	enum td_result r = td_trust_vouch(sys, der, len, n, issued, vouched);
+	enum td_result r = td_trust_vouch(sys, sent, n, issued, vouched);
 	if (r != TD_OK)
 		return r;
+	/* On the chain, not the certificate: the certificate is shared, and
+	 * the judgement is this connection's (its store, --redact). */
 	for (size_t k = 0; k < n; k++) {
-		struct td_cert *cert = &ch->certs[at[k]];
 		/* The leaf is an end entity whatever it is: always hidden. */
-		cert->public_ca = vouched[k] && at[k] > 0 && cert->is_ca;
-		cert->public_issuer = issued[k];
+		ch->public_ca[at[k]] = vouched[k] && at[k] > 0 && sent[k]->is_ca;
+		ch->public_issuer[at[k]] = issued[k];
 	}
 	return TD_OK;
 }
@@ -50,8 +49,8 @@ static enum td_result judge_chain(const struct td_trust *sys, struct td_chain *c
 static bool public_in_chain(const struct td_chain *ch, const char *dn)
 {
 	for (size_t i = 0; i < ch->n; i++)
-		if (ch->certs[i].public_ca && ch->certs[i].subject &&
-		    strcmp(ch->certs[i].subject, dn) == 0)
+		if (ch->public_ca[i] && ch->certs[i]->subject &&
+		    strcmp(ch->certs[i]->subject, dn) == 0)
 			return true;
 	return false;
 }
@@ -67,10 +66,9 @@ static bool public_name(const struct td_trust *sys, const struct td_conn *c, con
 
 static void judge_issuers(const struct td_trust *sys, const struct td_conn *c, struct td_chain *ch)
 {
-	for (size_t i = 0; i < ch->n; i++) {
-		struct td_cert *cert = &ch->certs[i];
-		cert->public_issuer = cert->public_issuer || public_name(sys, c, cert->issuer);
-	}
+	for (size_t i = 0; i < ch->n; i++)
+		ch->public_issuer[i] = ch->public_issuer[i] ||
+				       public_name(sys, c, ch->certs[i]->issuer);
 }
 
 enum td_result td_judge_public_cas(const struct td_trust *sys, struct td_conn *c)

@@ -8,7 +8,7 @@
  * in --ca-file or --client-ca-file is exactly the private kind.  The
  * diagnoser judges it once per connection, here, while the certificates'
  * DER is still on the model, and stores it on the model (conn.h:
- * td_cert.public_ca and public_issuer, td_cert_request.ca_public,
+ * td_chain.public_ca and public_issuer, td_cert_request.ca_public,
  * td_conn.public_cas_judged) for the redactor to read.
  */
 #ifndef TD_PUBLICCA_H

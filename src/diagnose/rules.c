@@ -219,14 +219,14 @@ static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 	if (store_says)
 		finding_evidence(f, "validation: %s", x->server_check->reason);
 	for (size_t i = 0; i < c->server_chain.n; i++) {
-		const struct td_cert *k = &c->server_chain.certs[i];
+		const struct td_cert *k = c->server_chain.certs[i];
 		if (k->parsed && k->key_type && strcmp(k->key_type, "RSA") == 0 && k->key_bits &&
 		    k->key_bits < 2048)
 			finding_evidence(f, "'%s' has a %u-bit RSA key, below what most clients "
 					 "accept", k->subject, k->key_bits);
 	}
 	for (size_t i = 0; i < c->server_chain.n && i < 4; i++) {
-		const struct td_cert *k = &c->server_chain.certs[i];
+		const struct td_cert *k = c->server_chain.certs[i];
 		if (k->parsed)
 			finding_evidence(f, "server certificate %zu: '%s' issued by '%s'", i,
 					 k->subject, k->issuer);

@@ -24,7 +24,7 @@ static bool cert_time(const struct dx *x, struct finding *f, bool server, bool e
 	enum td_party judge = server ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
 	const struct td_cert *bad = NULL;
 	for (size_t i = 0; i < ch->n; i++) {
-		const struct td_cert *k = &ch->certs[i];
+		const struct td_cert *k = ch->certs[i];
 		if (!k->parsed)
 			continue;
 		if (expired ? x->at > k->not_after : x->at < k->not_before) {
@@ -37,7 +37,7 @@ static bool cert_time(const struct dx *x, struct finding *f, bool server, bool e
 	 * 7.2.2): with a chain that is not yet valid, that rule explains it. */
 	if (alert && !bad)
 		for (size_t i = 0; i < ch->n; i++)
-			if (ch->certs[i].parsed && x->at < ch->certs[i].not_before)
+			if (ch->certs[i]->parsed && x->at < ch->certs[i]->not_before)
 				alert = false;
 	if (!bad && !alert)
 		return false;
@@ -49,7 +49,7 @@ static bool cert_time(const struct dx *x, struct finding *f, bool server, bool e
 	    rejected ? judge : TD_PARTY_NOBODY,
 	    expired ? "The %s certificate%s had expired at the time of the handshake."
 		    : "The %s certificate%s was not yet valid at the time of the handshake.",
-	    whose, bad && bad != &ch->certs[0] ? " chain" : "");
+	    whose, bad && bad != ch->certs[0] ? " chain" : "");
 	if (bad) {
 		char when[40];
 		struct tm tm;
@@ -99,8 +99,8 @@ bool rule_chain_incomplete(const struct dx *x, struct finding *f)
 	if (!leaf || !leaf->parsed || leaf->self_signed || !leaf->issuer)
 		return false;
 	for (size_t i = 1; i < c->server_chain.n; i++)
-		if (c->server_chain.certs[i].subject &&
-		    strcmp(c->server_chain.certs[i].subject, leaf->issuer) == 0)
+		if (c->server_chain.certs[i]->subject &&
+		    strcmp(c->server_chain.certs[i]->subject, leaf->issuer) == 0)
 			return false;  /* sent */
 	if (x->server_check && x->server_check->verdict != TD_CHAIN_MISSING_ISSUER)
 		return false;  /* the store had it */
@@ -209,7 +209,7 @@ bool rule_not_acceptable(const struct dx *x, struct finding *f)
 	if (!c->cr.present || c->cr.ca_names.n == 0 || c->client_chain.n == 0)
 		return false;
 	for (size_t i = 0; i < c->client_chain.n; i++) {
-		const struct td_cert *k = &c->client_chain.certs[i];
+		const struct td_cert *k = c->client_chain.certs[i];
 		if (dx_ca_listed(c, k->issuer) || dx_ca_listed(c, k->subject))
 			return false;
 	}
@@ -271,7 +271,7 @@ bool rule_weak_key(const struct dx *x, struct finding *f)
 	const struct td_chain *chains[2] = { &x->c->server_chain, &x->c->client_chain };
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < chains[k]->n; i++) {
-			const struct td_cert *cert = &chains[k]->certs[i];
+			const struct td_cert *cert = chains[k]->certs[i];
 			if (!cert->parsed || !cert->key_type || strcmp(cert->key_type, "RSA") != 0 ||
 			    cert->key_bits == 0 || cert->key_bits >= 2048)
 				continue;
@@ -301,7 +301,7 @@ bool rule_weak_signature(const struct dx *x, struct finding *f)
 	const struct td_chain *chains[2] = { &x->c->server_chain, &x->c->client_chain };
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < chains[k]->n; i++) {
-			const struct td_cert *cert = &chains[k]->certs[i];
+			const struct td_cert *cert = chains[k]->certs[i];
 			if (!cert->parsed || cert->self_signed || !cert->sig_alg ||
 			    (!strstr(cert->sig_alg, "sha1") && !strstr(cert->sig_alg, "SHA1") &&
 			     !strstr(cert->sig_alg, "md5") && !strstr(cert->sig_alg, "MD5")))

@@ -64,8 +64,8 @@ void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
 	const struct td_chain *chains[2] = { &c->server_chain, &c->client_chain };
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < chains[k]->n; i++)
-			if (chains[k]->certs[i].der)
-				td_budget_give(&e->budget, chains[k]->certs[i].der_len);
+			if (chains[k]->certs[i]->der)
+				td_budget_give(&e->budget, chains[k]->certs[i]->der_len);
 	td_conn_free(c);
 }
 
@@ -140,7 +140,9 @@ void td_fl_notify(struct flow *f)
 {
 	struct td_conn *c = f->conn;
 	struct td_sink *sink = f->eng->sink;
-	if (!c || !sink->conn_update || c->changes == f->notified)
+	/* Only a connection that spoke TLS: the others may never be reported
+	 * (td_engine's finish decides), and a live row must end in a report. */
+	if (!c || !c->tls || !sink->conn_update || c->changes == f->notified)
 		return;
 	f->notified = c->changes;
 	td_fate_judge(c, false);  /* the live view shows a fate too */

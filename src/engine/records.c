@@ -51,28 +51,26 @@ static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
 		ch->dropped++;
 		return TD_OK;
 	}
-	/* The connection keeps a copy of each certificate until it is
-	 * reported: --max-memory counts it (td_fl_conn_free gives it back). */
+	/* The connection keeps each certificate until it is reported:
+	 * --max-memory counts its DER for every connection that holds it,
+	 * shared or not, so the cap does not depend on what the cache
+	 * happens to hold (td_fl_conn_free gives it back). */
 	if (!td_budget_take(budget, len)) {
 		budget->dropped += len;
 		ch->dropped++;
 		return TD_OK;
 	}
-	struct td_cert *certs = realloc(ch->certs, (ch->n + 1) * sizeof *certs);
-	if (!certs) {
+	struct td_cert *cert;
+	enum td_result r = td_cert_cache_parse(cc->f->eng->certs, der, len, &cert);
+	if (r != TD_OK) {
 		td_budget_give(budget, len);
-		return TD_ERR_NOMEM;
+		return r;
 	}
-	ch->certs = certs;
-	memset(&certs[ch->n], 0, sizeof certs[ch->n]);
-	enum td_result r = td_cert_cache_parse(cc->f->eng->certs, der, len, &certs[ch->n]);
-	if (certs[ch->n].der_len != len || !certs[ch->n].der) {
+	/* No DER kept (an empty certificate): nothing to count. */
+	if (!cert->der)
 		td_budget_give(budget, len);
-		if (!td_budget_take(budget, certs[ch->n].der ? certs[ch->n].der_len : 0))
-			budget->used += certs[ch->n].der_len;  /* kept anyway: count it */
-	}
-	ch->n++;  /* even a partly filled cert is cleaned up with the chain */
-	return r;
+	td_chain_take(ch, cert);
+	return TD_OK;
 }
 
 static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * clone.c - a deep copy of a connection (conn.h), for sinks that keep
+ * clone.c - a copy of a connection (conn.h), for sinks that keep
  * connections after conn_done returns (the TUI, the Markdown report,
- * redaction).
+ * redaction): deep but for the certificates, which are immutable and
+ * shared by reference; and the copy of a certificate redaction makes.
  */
 #include "config.h"
 
@@ -87,49 +88,38 @@ enum td_result td_cert_request_copy(struct td_cert_request *dst, const struct td
 	return TD_ERR_NOMEM;
 }
 
-static void copy_cert(struct td_cert *dst, const struct td_cert *src, bool *ok)
+struct td_cert *td_cert_derive(struct td_cert *base)
 {
-	*dst = *src;
-	dst->der = dup_mem(src->der, src->der_len, 1, ok);
-	dst->der_len = src->der_len;
-	dst->error = dup_str(src->error, ok);
-	dst->subject = dup_str(src->subject, ok);
-	dst->issuer = dup_str(src->issuer, ok);
-	dst->serial = dup_str(src->serial, ok);
-	copy_strlist(&dst->san, &src->san, ok);
-	dst->key_type = dup_str(src->key_type, ok);
-	dst->key_curve = dup_str(src->key_curve, ok);
-	dst->sig_alg = dup_str(src->sig_alg, ok);
-	copy_strlist(&dst->key_usage, &src->key_usage, ok);
-	copy_strlist(&dst->ext_key_usage, &src->ext_key_usage, ok);
-}
-
-enum td_result td_cert_copy(struct td_cert *dst, const struct td_cert *src)
-{
+	struct td_cert *d = td_cert_new();
+	if (!d)
+		return NULL;
 	bool ok = true;
-	copy_cert(dst, src, &ok);
-	if (ok)
-		return TD_OK;
-	td_cert_cleanup(dst);
-	return TD_ERR_NOMEM;
+	size_t refs = d->refs;
+	*d = *base;
+	d->refs = refs;
+	d->der = NULL;
+	d->der_len = 0;
+	d->vcert = NULL;
+	d->base = td_cert_ref(base);
+	/* What redaction rewrites is d's own; the rest stays base's. */
+	d->error = dup_str(base->error, &ok);
+	d->subject = dup_str(base->subject, &ok);
+	d->issuer = dup_str(base->issuer, &ok);
+	d->serial = dup_str(base->serial, &ok);
+	copy_strlist(&d->san, &base->san, &ok);
+	if (!ok) {
+		td_cert_unref(d);
+		return NULL;
+	}
+	return d;
 }
 
-static void copy_chain(struct td_chain *dst, const struct td_chain *src, bool *ok)
+/* The clone shares the certificates: one more reference each. */
+static void copy_chain(struct td_chain *dst, const struct td_chain *src)
 {
 	*dst = *src;
-	dst->certs = NULL;
-	dst->n = 0;
-	if (src->n == 0)
-		return;
-	dst->certs = calloc(src->n, sizeof *dst->certs);
-	if (!dst->certs) {
-		*ok = false;
-		return;
-	}
-	for (size_t i = 0; i < src->n; i++) {
-		copy_cert(&dst->certs[i], &src->certs[i], ok);
-		dst->n++;
-	}
+	for (size_t i = 0; i < dst->n; i++)
+		td_cert_ref(dst->certs[i]);
 }
 
 static void copy_diag(struct td_diagnosis *dst, const struct td_diagnosis *src, bool *ok)
@@ -185,8 +175,8 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	c->sh.alpn = dup_str(src->sh.alpn, &ok);
 	copy_u16list(&c->sh.extensions, &src->sh.extensions, &ok);
 	copy_cert_request_lists(&c->cr, &src->cr, &ok);
-	copy_chain(&c->server_chain, &src->server_chain, &ok);
-	copy_chain(&c->client_chain, &src->client_chain, &ok);
+	copy_chain(&c->server_chain, &src->server_chain);
+	copy_chain(&c->client_chain, &src->client_chain);
 	if (ok && td_anomalies_copy(&c->anomalies, &src->anomalies) != TD_OK)
 		ok = false;
 	c->cleartext[0] = dup_str(src->cleartext[0], &ok);

@@ -50,27 +50,10 @@ void td_cert_request_cleanup(struct td_cert_request *cr)
 	memset(cr, 0, sizeof *cr);
 }
 
-void td_cert_cleanup(struct td_cert *cert)
-{
-	free(cert->der);
-	free(cert->error);
-	free(cert->subject);
-	free(cert->issuer);
-	free(cert->serial);
-	td_strlist_cleanup(&cert->san);
-	free(cert->key_type);
-	free(cert->key_curve);
-	free(cert->sig_alg);
-	td_strlist_cleanup(&cert->key_usage);
-	td_strlist_cleanup(&cert->ext_key_usage);
-	memset(cert, 0, sizeof *cert);
-}
-
 void td_chain_cleanup(struct td_chain *chain)
 {
 	for (size_t i = 0; i < chain->n; i++)
-		td_cert_cleanup(&chain->certs[i]);
-	free(chain->certs);
+		td_cert_unref(chain->certs[i]);
 	memset(chain, 0, sizeof *chain);
 }
 

@@ -461,7 +461,7 @@ static bool end_entity(const struct td_cert *cert, size_t index)
 static enum td_result register_subjects(struct td_redactor *r, const struct td_chain *ch)
 {
 	for (size_t i = 0; i < ch->n; i++) {
-		const struct td_cert *cert = &ch->certs[i];
+		const struct td_cert *cert = ch->certs[i];
 		const char *p;
 		if (!end_entity(cert, i) || !cert->subject)
 			continue;
@@ -508,18 +508,30 @@ static enum td_result redact_ca_field(struct td_redactor *r, char **field, enum 
 	return res;
 }
 
+/*
+ * Each certificate of the chain becomes a new one (td_cert_derive) with
+ * its own copies of what is rewritten here and by the free-text pass,
+ * and no DER (it holds all of it); the original, shared with the
+ * connection that was cloned, is let go unchanged.  The new ones are
+ * this connection's alone until td_redact_conn returns.
+ */
 static enum td_result redact_chain(struct td_redactor *r, const struct td_conn *c,
 				   struct td_chain *ch)
 {
 	for (size_t i = 0; i < ch->n; i++) {
-		struct td_cert *cert = &ch->certs[i];
+		struct td_cert *cert = td_cert_derive(ch->certs[i]);
+		if (!cert)
+			return TD_ERR_NOMEM;
+		td_cert_unref(ch->certs[i]);
+		ch->certs[i] = cert;
 		bool ee = end_entity(cert, i);
-		enum ca_fate fate = ee ? CA_HIDE : ca_fate(r, c, cert->public_ca);
+		enum ca_fate fate = ee ? CA_HIDE : ca_fate(r, c, ch->public_ca[i]);
 		bool hit = fate != CA_KEEP;
 		/* An end-entity subject is in the map already (register_subjects). */
 		enum td_result res = redact_ca_field(r, &cert->subject, fate, &hit);
 		if (res == TD_OK)
-			res = redact_ca_field(r, &cert->issuer, ca_fate(r, c, cert->public_issuer), NULL);
+			res = redact_ca_field(r, &cert->issuer, ca_fate(r, c, ch->public_issuer[i]),
+					      NULL);
 		for (size_t k = 0; res == TD_OK && hit && k < cert->san.n; k++)
 			res = redact_san(r, &cert->san.v[k]);
 		if (res == TD_OK && hit) {
@@ -529,10 +541,6 @@ static enum td_result redact_chain(struct td_redactor *r, const struct td_conn *
 		}
 		if (res != TD_OK)
 			return res;
-		/* The DER holds all of it. */
-		free(cert->der);
-		cert->der = NULL;
-		cert->der_len = 0;
 	}
 	return TD_OK;
 }
@@ -647,11 +655,12 @@ static enum td_result text_anomalies(const struct td_redactor *r, struct td_anom
 
 /* The parse errors, and the names kept (CA names): a CA's DN may repeat
  * a value of the leaf's ("emailAddress=postmaster@..."), which must not
- * survive there either.  Pseudonyms pass through unchanged. */
+ * survive there either.  Pseudonyms pass through unchanged.  The
+ * certificates are redact_chain's new ones: these fields are their own. */
 static enum td_result text_chain(const struct td_redactor *r, struct td_chain *ch)
 {
 	for (size_t i = 0; i < ch->n; i++) {
-		struct td_cert *cert = &ch->certs[i];
+		struct td_cert *cert = ch->certs[i];
 		enum td_result res = text_field(r, &cert->error);
 		if (res == TD_OK)
 			res = text_field(r, &cert->subject);

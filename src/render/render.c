@@ -62,8 +62,8 @@ uint64_t td_out_list_dropped(const struct td_conn *c)
 	for (size_t k = 0; k < 2; k++) {
 		const struct td_chain *ch = k ? &c->client_chain : &c->server_chain;
 		for (size_t i = 0; i < ch->n; i++)
-			n += ch->certs[i].san.dropped + ch->certs[i].key_usage.dropped +
-			     ch->certs[i].ext_key_usage.dropped;
+			n += ch->certs[i]->san.dropped + ch->certs[i]->key_usage.dropped +
+			     ch->certs[i]->ext_key_usage.dropped;
 	}
 	return n;
 }

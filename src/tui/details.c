@@ -240,7 +240,7 @@ static void chain(struct td_tui_doc *d, const struct td_conn *c, const struct td
 		 ch->encrypted ? " (decrypted)" : "");
 	add_text(d, buf, TD_TUI_A_HEAD);
 	for (size_t i = 0; i < ch->n; i++)
-		cert(d, c, &ch->certs[i], i);
+		cert(d, c, ch->certs[i], i);
 	if (ch->dropped) {
 		snprintf(buf, sizeof buf, "  ... %zu more certificates not kept (cap %u per chain)",
 			 ch->dropped, TD_CAP_CHAIN);

@@ -311,7 +311,7 @@ static size_t chain_size(const struct td_chain *ch)
 {
 	size_t n = ch->n * sizeof *ch->certs;
 	for (size_t i = 0; i < ch->n; i++) {
-		const struct td_cert *x = &ch->certs[i];
+		const struct td_cert *x = ch->certs[i];
 		n += x->der_len + strlist_size(&x->san) + strlist_size(&x->key_usage) +
 		     strlist_size(&x->ext_key_usage) + 256;  /* subject, issuer, serial... */
 		if (x->subject)

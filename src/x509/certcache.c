@@ -6,7 +6,9 @@
  * times in a busy capture; parsing it with wolfSSL each time (ASN.1,
  * names, the public key) was most of tlsdiag's time on handshake-heavy
  * captures.  A small table keyed by a hash of the DER, checked byte for
- * byte, keeps the parsed form; a hit is a deep copy (td_cert_copy).
+ * byte, keeps a reference to the parsed certificate; a hit hands out one
+ * more reference to it (certificates are immutable, conn.h), so one DER
+ * is one object while it stays here.
  * The table is split in sets of four slots picked by the hash; the least
  * recently used slot of a set makes room.  No wolfSSL here.
  */
@@ -21,7 +23,7 @@ struct slot {
 	bool used;
 	uint64_t hash;
 	uint64_t last;   /* use counter, for least recently used */
-	struct td_cert cert;  /* holds its own DER copy (cert.der) */
+	struct td_cert *cert;  /* a reference; holds its own DER copy (cert->der) */
 };
 
 /* Slots per set (see td_cert_cache_parse). */
@@ -71,16 +73,16 @@ void td_cert_cache_free(struct td_cert_cache *c)
 		return;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->slots[i].used)
-			td_cert_cleanup(&c->slots[i].cert);
+			td_cert_unref(c->slots[i].cert);
 	free(c->slots);
 	free(c);
 }
 
 enum td_result td_cert_cache_parse(struct td_cert_cache *c, const uint8_t *der, size_t len,
-				   struct td_cert *cert)
+				   struct td_cert **out)
 {
 	if (!c)
-		return td_x509_parse(der, len, cert);
+		return td_x509_parse(der, len, out);
 	uint64_t h = fnv1a(der, len);
 	/* Sets of CACHE_WAYS slots: a DER can only be in the set its hash
 	 * picks, so a lookup reads a few slots, not the whole table. */
@@ -89,26 +91,24 @@ enum td_result td_cert_cache_parse(struct td_cert_cache *c, const uint8_t *der, 
 	struct slot *victim = &c->slots[base];
 	for (size_t i = base; i < base + ways; i++) {
 		struct slot *s = &c->slots[i];
-		if (s->used && s->hash == h && s->cert.der && s->cert.der_len == len &&
-		    memcmp(s->cert.der, der, len) == 0) {
+		if (s->used && s->hash == h && s->cert->der_len == len &&
+		    memcmp(s->cert->der, der, len) == 0) {
 			s->last = ++c->clock;
 			c->hits++;
-			return td_cert_copy(cert, &s->cert);
+			*out = td_cert_ref(s->cert);
+			return TD_OK;
 		}
 		if (!s->used || (victim->used && s->last < victim->last))
 			victim = s;
 	}
 	c->misses++;
-	enum td_result r = td_x509_parse(der, len, cert);
-	/* Keep only what parsed completely with its DER copy. */
-	if (r != TD_OK || !cert->der)
+	enum td_result r = td_x509_parse(der, len, out);
+	/* Keep only what has its DER copy (not an empty certificate). */
+	if (r != TD_OK || !(*out)->der)
 		return r;
-	struct td_cert copy;
-	if (td_cert_copy(&copy, cert) != TD_OK)
-		return TD_OK;  /* not cached; the caller has its certificate */
 	if (victim->used)
-		td_cert_cleanup(&victim->cert);
-	victim->cert = copy;
+		td_cert_unref(victim->cert);
+	victim->cert = td_cert_ref(*out);
 	victim->used = true;
 	victim->hash = h;
 	victim->last = ++c->clock;

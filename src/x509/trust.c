@@ -55,7 +55,7 @@ static char *shown(const char *name)
 static enum td_result add_anchor(struct td_trust *t, const uint8_t *der, size_t len, size_t *usable)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		if (td_vcert_same_der(&t->a[i], der, len)) {
+		if (td_vcert_same_der(t->a[i], der, len)) {
 			(*usable)++;
 			return TD_OK;
 		}
@@ -64,23 +64,18 @@ static enum td_result add_anchor(struct td_trust *t, const uint8_t *der, size_t 
 		size_t na = t->alloc ? 2 * t->alloc : 64;
 		if (na > SIZE_MAX / sizeof *t->a)
 			return TD_ERR_NOMEM;
-		struct vcert *grown = realloc(t->a, na * sizeof *t->a);
+		struct td_vcert **grown = realloc(t->a, na * sizeof *t->a);
 		if (!grown)
 			return TD_ERR_NOMEM;
 		t->a = grown;
 		t->alloc = na;
 	}
-	struct vcert v;
-	memset(&v, 0, sizeof v);
-	v.owned = malloc(len);
-	if (!v.owned)
-		return TD_ERR_NOMEM;
-	memcpy(v.owned, der, len);
-	enum td_result r = td_vcert_parse(&v, v.owned, len);
-	if (r != TD_OK || !v.parsed) {
+	struct td_vcert *v;
+	enum td_result r = td_vcert_parse(der, len, true, &v);
+	if (r != TD_OK || !v->parsed) {
 		if (r == TD_OK)
 			t->skipped++;
-		td_vcert_cleanup(&v);
+		free(v);
 		return r;
 	}
 	t->a[t->n++] = v;
@@ -135,11 +130,10 @@ static enum td_result load_buffer(struct td_trust *t, const uint8_t *buf, size_t
 	}
 	if (res == TD_OK && !any && len > 0) {
 		/* Not PEM: one DER certificate, or nothing at all (not counted). */
-		struct vcert probe;
-		memset(&probe, 0, sizeof probe);
-		res = td_vcert_parse(&probe, buf, len);
-		bool is_cert = probe.parsed;
-		td_vcert_cleanup(&probe);
+		struct td_vcert *probe;
+		res = td_vcert_parse(buf, len, false, &probe);
+		bool is_cert = res == TD_OK && probe->parsed;
+		free(probe);
 		if (res == TD_OK && is_cert)
 			res = add_anchor(t, buf, len, usable);
 	}
@@ -318,7 +312,7 @@ void td_trust_free(struct td_trust *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
-		td_vcert_cleanup(&t->a[i]);
+		free(t->a[i]);
 	for (size_t i = 0; i < t->n_subjects; i++)
 		free(t->subjects[i]);
 	free(t->subjects);
@@ -354,7 +348,7 @@ enum td_result td_trust_index_subjects(struct td_trust *t)
 	for (size_t i = 0; i < t->n; i++) {
 		/* A Name wolfSSL points at but x509.c cannot write (NULL) is
 		 * simply not indexed: that anchor's name then vouches nothing. */
-		v[k] = td_vcert_name_string(&t->a[i], false);
+		v[k] = td_vcert_name_string(t->a[i], false);
 		if (v[k])
 			k++;
 	}

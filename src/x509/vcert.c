@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vcert.c - one certificate as path validation needs it (vcert.h):
- * wolfSSL's wc_ParseCert, read into our own struct once, the names
- * written by x509.c.
+ * wolfSSL's wc_ParseCert, read into our own struct once (for a sent
+ * certificate by td_x509_parse, from the parse that fills its td_cert),
+ * the names written by x509.c.
  */
 #include "config.h"
 
@@ -21,13 +22,6 @@
 #include "x509.h"
 
 
-void td_vcert_cleanup(struct vcert *v)
-{
-	free(v->owned);
-	free(v->pubkey);
-	memset(v, 0, sizeof *v);
-}
-
 /* A DER Time (tag, length, value) to seconds since the epoch.
  * wc_GetDateAsCalendarTime reads UTCTime 50-99 as 19YY (RFC 5280
  * 4.1.2.5.1), unlike wolfSSL_ASN1_TIME_to_tm (see x509.c). */
@@ -45,44 +39,9 @@ static bool der_time(const byte *raw, int raw_len, int64_t *out)
 	return true;
 }
 
-/*
- * Fill *v from der (borrowed: v->der points at it).  A certificate
- * wolfSSL cannot parse is data: v->parsed false, TD_OK.  TD_ERR_NOMEM
- * only for our own allocations (wolfSSL answers MEMORY_E for some
- * malformed input too, so its errors never mean NOMEM here).
- */
-enum td_result td_vcert_parse(struct vcert *v, const uint8_t *der, size_t len)
+/* What td_vcert_make reads of a DecodedCert wolfSSL parsed (rc 0). */
+static void from_decoded(struct td_vcert *v, const DecodedCert *dc)
 {
-	enum td_result r = TD_OK;
-	v->der = der;
-	v->der_len = len;
-	v->parse_error = BAD_FUNC_ARG;
-	if (!der || len == 0 || len > TD_CAP_HS_MESSAGE)
-		return TD_OK;
-	DecodedCert *dc = malloc(sizeof *dc);  /* 2.5 KB: not on the stack */
-	if (!dc)
-		return TD_ERR_NOMEM;
-	wc_InitDecodedCert(dc, der, (word32)len, NULL);
-	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
-	/* wolfSSL reports an unknown critical extension once the whole
-	 * certificate is decoded: keep it, OpenSSL rejects it in step 2. */
-	if (rc == ASN_CRIT_EXT_E) {
-		v->crit_unhandled = true;
-		rc = 0;
-	}
-	if (rc == 0 && (!dc->publicKey || dc->pubKeySize == 0))
-		rc = ASN_PARSE_E;
-	if (rc != 0) {
-		v->parse_error = rc;
-		goto out;
-	}
-	v->pubkey = malloc(dc->pubKeySize);
-	if (!v->pubkey) {
-		r = TD_ERR_NOMEM;
-		goto out;
-	}
-	memcpy(v->pubkey, dc->publicKey, dc->pubKeySize);
-	v->pubkey_len = dc->pubKeySize;
 	v->key_oid = (int)dc->keyOID;
 	if (dc->subjectRaw && dc->subjectRawLen > 0) {
 		v->subject_raw = dc->subjectRaw;
@@ -113,15 +72,79 @@ enum td_result td_vcert_parse(struct vcert *v, const uint8_t *der, size_t len)
 	v->na_ok = der_time(dc->afterDate, dc->afterDateLen, &v->not_after);
 	v->self_issued = memcmp(v->subject_hash, v->issuer_hash, KEYID_SIZE) == 0 &&
 			 !(v->has_akid && v->has_skid && memcmp(v->akid, v->skid, KEYID_SIZE) != 0);
-	v->parse_error = 0;
-	v->parsed = true;
-out:
+}
+
+/* p, a pointer into from[], moved to the same place in to[]. */
+static const uint8_t *moved(const uint8_t *p, const uint8_t *from, uint8_t *to)
+{
+	return p ? to + (p - from) : NULL;
+}
+
+/*
+ * wolfSSL answers MEMORY_E for some malformed input too, so its errors
+ * never mean NOMEM here: only our one allocation does.
+ */
+enum td_result td_vcert_make(const DecodedCert *dc, int rc, const uint8_t *der, size_t len,
+			     bool own_der, struct td_vcert **out)
+{
+	/* wolfSSL reports an unknown critical extension once the whole
+	 * certificate is decoded: keep it, OpenSSL rejects it in step 2. */
+	bool crit = dc && rc == ASN_CRIT_EXT_E;
+	if (crit)
+		rc = 0;
+	if (!dc || !der || len == 0 || len > TD_CAP_HS_MESSAGE)
+		rc = BAD_FUNC_ARG;
+	else if (rc == 0 && (!dc->publicKey || dc->pubKeySize == 0))
+		rc = ASN_PARSE_E;
+	size_t keylen = rc == 0 ? dc->pubKeySize : 0;
+	size_t derlen = own_der && der ? len : 0;
+	*out = NULL;
+	uint8_t *block = malloc(sizeof **out + keylen + derlen);
+	if (!block)
+		return TD_ERR_NOMEM;
+	struct td_vcert *v = (struct td_vcert *)(void *)block;
+	memset(v, 0, sizeof *v);
+	uint8_t *key = block + sizeof *v, *copy = key + keylen;
+	v->der = der;
+	v->der_len = len;
+	v->parse_error = rc;
+	if (rc == 0) {
+		from_decoded(v, dc);
+		memcpy(key, dc->publicKey, keylen);
+		v->pubkey = key;
+		v->pubkey_len = (word32)keylen;
+		v->crit_unhandled = crit;
+		v->parsed = true;
+	}
+	if (derlen) {
+		memcpy(copy, der, derlen);
+		v->subject_raw = moved(v->subject_raw, der, copy);
+		v->issuer_raw = moved(v->issuer_raw, der, copy);
+		v->der = copy;
+	}
+	*out = v;
+	return TD_OK;
+}
+
+enum td_result td_vcert_parse(const uint8_t *der, size_t len, bool own_der,
+			      struct td_vcert **out)
+{
+	if (!der || len == 0 || len > TD_CAP_HS_MESSAGE)
+		return td_vcert_make(NULL, BAD_FUNC_ARG, der, len, own_der, out);
+	DecodedCert *dc = malloc(sizeof *dc);  /* 2.5 KB: not on the stack */
+	if (!dc) {
+		*out = NULL;
+		return TD_ERR_NOMEM;
+	}
+	wc_InitDecodedCert(dc, der, (word32)len, NULL);
+	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
+	enum td_result r = td_vcert_make(dc, rc, der, len, own_der, out);
 	wc_FreeDecodedCert(dc);
 	free(dc);
 	return r;
 }
 
-bool td_vcert_same_der(const struct vcert *x, const uint8_t *der, size_t len)
+bool td_vcert_same_der(const struct td_vcert *x, const uint8_t *der, size_t len)
 {
 	return x->der_len == len && memcmp(x->der, der, len) == 0;
 }
@@ -133,7 +156,7 @@ bool td_vcert_same_der(const struct vcert *x, const uint8_t *der, size_t len)
  * td_x509_parse(): it gives up on a certificate with an unknown critical
  * extension, whose name must still be shown.)  "" when not a Name.
  */
-char *td_vcert_name_string(const struct vcert *c, bool issuer)
+char *td_vcert_name_string(const struct td_vcert *c, bool issuer)
 {
 	const uint8_t *raw = issuer ? c->issuer_raw : c->subject_raw;
 	size_t n = issuer ? c->issuer_raw_len : c->subject_raw_len;

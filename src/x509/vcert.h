@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vcert.h - x509/'s own: one certificate as path validation sees it
- * (parsed by wolfSSL's wc_ParseCert, which also takes what
+ * (read from wolfSSL's wc_ParseCert, which also takes what
  * wolfSSL_d2i_X509 refuses), and the trust store's layout, shared by
- * trust.c (loading the store) and verify.c (path validation, vouching).
- * Not for other folders: it exposes wolfSSL's types.
+ * x509.c (a sent certificate's td_cert.vcert, made by the parse that
+ * fills the td_cert), trust.c (loading the store) and verify.c (path
+ * validation, vouching).  Not for other folders: it exposes wolfSSL's
+ * types.
  */
 #ifndef TD_X509_VCERT_H
 #define TD_X509_VCERT_H
@@ -19,9 +21,11 @@
 
 #include "result.h"
 
-struct vcert {
-	uint8_t *owned;          /* anchors: their own copy of der */
-	const uint8_t *der;
+/* One flat allocation (the struct, then the public key, then the DER
+ * when it owns a copy): free() releases it, which is how the model
+ * frees a td_cert's (conn.h) without knowing wolfSSL. */
+struct td_vcert {
+	const uint8_t *der;      /* the td_cert's DER, or the copy that follows */
 	size_t der_len;
 	bool parsed;
 	int parse_error;         /* wolfSSL's error when !parsed */
@@ -32,7 +36,8 @@ struct vcert {
 	uint8_t issuer_hash[KEYID_SIZE];
 	bool has_skid, has_akid;
 	uint8_t skid[KEYID_SIZE], akid[KEYID_SIZE];
-	uint8_t *pubkey;         /* as wolfSSL keeps it for its own CAs */
+	const uint8_t *pubkey;   /* as wolfSSL keeps it for its own CAs (inside
+				    this allocation) */
 	word32 pubkey_len;
 	int key_oid;
 	int version;             /* as encoded: 0 = v1, 2 = v3 */
@@ -48,7 +53,7 @@ struct vcert {
 
 /* The trust anchors (verify.h's opaque struct td_trust). */
 struct td_trust {
-	struct vcert *a;    /* the anchors, distinct DER */
+	struct td_vcert **a; /* the anchors, distinct DER, each owning its copy */
 	size_t n, alloc;
 	size_t skipped;     /* found but not parseable */
 	char **subjects;    /* td_trust_index_subjects: the anchors' names, sorted */
@@ -56,19 +61,25 @@ struct td_trust {
 };
 
 /*
- * Fill *v from der (borrowed: v->der points at it).  A certificate
- * wolfSSL cannot parse is data: v->parsed false, TD_OK.  TD_ERR_NOMEM
- * only for our own allocations.  Free what it holds with
- * td_vcert_cleanup() either way.
+ * A new *out from the DecodedCert dc that wc_ParseCert() filled from der
+ * with result rc (NULL dc: der was not given to wolfSSL, as when empty
+ * or over TD_CAP_HS_MESSAGE).  With own_der the result holds its own copy
+ * of der; without, it points into der, which must outlive it (a
+ * td_cert's DER).  A certificate wolfSSL cannot parse is data:
+ * (*out)->parsed false, TD_OK.  TD_ERR_NOMEM only for our own
+ * allocation (*out NULL).  Free with free().
  */
-enum td_result td_vcert_parse(struct vcert *v, const uint8_t *der, size_t len) TD_MUST_CHECK;
-void td_vcert_cleanup(struct vcert *v);
+enum td_result td_vcert_make(const DecodedCert *dc, int rc, const uint8_t *der, size_t len,
+			     bool own_der, struct td_vcert **out) TD_MUST_CHECK;
+/* wc_ParseCert() on der, then td_vcert_make(). */
+enum td_result td_vcert_parse(const uint8_t *der, size_t len, bool own_der,
+			      struct td_vcert **out) TD_MUST_CHECK;
 
 /* Whether x is der, byte for byte. */
-bool td_vcert_same_der(const struct vcert *x, const uint8_t *der, size_t len);
+bool td_vcert_same_der(const struct td_vcert *x, const uint8_t *der, size_t len);
 
 /* The RFC 4514 subject (issuer false) or issuer of c, as every name in
  * tlsdiag reads; malloc'd, NULL when none or out of memory. */
-char *td_vcert_name_string(const struct vcert *c, bool issuer);
+char *td_vcert_name_string(const struct td_vcert *c, bool issuer);
 
 #endif

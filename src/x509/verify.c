@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * verify.c - passive certificate chain verification (verify.h); the
- * store is loaded by trust.c, certificates parsed by vcert.c.
+ * store is loaded by trust.c; the sent certificates come parsed (their
+ * td_cert.vcert, made by td_x509_parse), the anchors by vcert.c.
  *
  * RFC 5280 6.1 path validation, as OpenSSL 3.0's X509_verify_cert() does
  * it with default flags (trusted store first, no partial chains), so that
@@ -141,7 +142,7 @@ static void copy_text(char *dst, size_t cap, const char *s)
 
 
 /* td_vcert_name_string() into dst[cap] ("" when none), cut short if need be. */
-static void name_of(const struct vcert *c, bool issuer, char *dst, size_t cap)
+static void name_of(const struct td_vcert *c, bool issuer, char *dst, size_t cap)
 {
 	char *s = td_vcert_name_string(c, issuer);
 	copy_text(dst, cap, s);
@@ -153,14 +154,14 @@ static void name_of(const struct vcert *c, bool issuer, char *dst, size_t cap)
 enum sig_status { SIG_UNCHECKED, SIG_OK, SIG_BAD, SIG_CANNOT };
 
 struct pelem {
-	const struct vcert *c;
+	const struct td_vcert *c;
 	int sent;              /* index in der[], -1 for an anchor */
 	bool trusted;
 	enum sig_status sig;   /* c's signature under the next element's key */
 	int sig_wolf;          /* wolfSSL's error for SIG_CANNOT */
 };
 
-static enum sig_status sig_check(const struct vcert *child, const struct vcert *issuer, int *wolf)
+static enum sig_status sig_check(const struct td_vcert *child, const struct td_vcert *issuer, int *wolf)
 {
 	int rc = wc_CheckCertSigPubKey(child->der, (word32)child->der_len, NULL,
 				       issuer->pubkey, issuer->pubkey_len, issuer->key_oid);
@@ -172,7 +173,7 @@ static enum sig_status sig_check(const struct vcert *child, const struct vcert *
 	return rc == ASN_SIG_CONFIRM_E ? SIG_BAD : SIG_CANNOT;
 }
 
-static bool likely_issued(const struct vcert *issuer, const struct vcert *child)
+static bool likely_issued(const struct td_vcert *issuer, const struct td_vcert *child)
 {
 	return issuer->parsed &&
 	       memcmp(issuer->subject_hash, child->issuer_hash, KEYID_SIZE) == 0 &&
@@ -180,7 +181,7 @@ static bool likely_issued(const struct vcert *issuer, const struct vcert *child)
 		 memcmp(child->akid, issuer->skid, KEYID_SIZE) != 0);
 }
 
-static bool in_path(const struct pelem *path, size_t len, const struct vcert *c)
+static bool in_path(const struct pelem *path, size_t len, const struct td_vcert *c)
 {
 	for (size_t i = 0; i < len; i++)
 		if (path[i].c == c)
@@ -193,15 +194,16 @@ static bool in_path(const struct pelem *path, size_t len, const struct vcert *c)
  * whose key verifies the signature, else the first likely one (its
  * signature then fails in step 3).  Sets the top's sig status.
  */
-static bool find_issuer(struct pelem *path, size_t len, const struct vcert *c, size_t n, size_t *idx)
+static bool find_issuer(struct pelem *path, size_t len, const struct td_vcert *const *c, size_t n,
+			size_t *idx)
 {
 	struct pelem *top = &path[len - 1];
 	bool found = false;
 	for (size_t i = 0; i < n; i++) {
-		if (!likely_issued(&c[i], top->c) || in_path(path, len, &c[i]))
+		if (!likely_issued(c[i], top->c) || in_path(path, len, c[i]))
 			continue;
 		int wolf = 0;
-		enum sig_status s = sig_check(top->c, &c[i], &wolf);
+		enum sig_status s = sig_check(top->c, c[i], &wolf);
 		if (s == SIG_OK || !found) {
 			found = true;
 			*idx = i;
@@ -216,7 +218,7 @@ static bool find_issuer(struct pelem *path, size_t len, const struct vcert *c, s
 
 /* basicConstraints cA, or what OpenSSL's X509_check_ca() also accepts
  * without it: a v1 self-signed certificate, a keyUsage keyCertSign. */
-static bool ca_ok(const struct vcert *c)
+static bool ca_ok(const struct td_vcert *c)
 {
 	if (c->has_bc)
 		return c->is_ca;
@@ -229,7 +231,7 @@ static bool ca_ok(const struct vcert *c)
  * any, must list serverAuth/clientAuth (anyExtendedKeyUsage is not
  * enough for OpenSSL 3.0), and a leaf's keyUsage, if any, must allow the
  * TLS signature or key exchange. */
-static bool purpose_ok(const struct vcert *c, bool leaf, bool server)
+static bool purpose_ok(const struct td_vcert *c, bool leaf, bool server)
 {
 	unsigned want = server ? EXTKEYUSE_SERVER_AUTH : EXTKEYUSE_CLIENT_AUTH;
 	if (c->has_eku && !(c->eku & want))
@@ -270,7 +272,7 @@ static bool check_chain(struct td_chain_check *out, const struct pelem *path, si
 {
 	unsigned plen = 0;  /* non-self-issued intermediates below i */
 	for (size_t i = 0; i < len; i++) {
-		const struct vcert *c = path[i].c;
+		const struct td_vcert *c = path[i].c;
 		int code = X509_V_OK;
 		if (c->crit_unhandled)
 			code = X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION;
@@ -298,7 +300,7 @@ static void check_signatures_and_dates(struct td_chain_check *out, const struct 
 		const struct pelem *e = &path[k];
 		int code = X509_V_OK, depth = (int)k;
 		const char *detail = NULL;
-		const struct vcert *issuer = k + 1 < len ? path[k + 1].c : NULL;
+		const struct td_vcert *issuer = k + 1 < len ? path[k + 1].c : NULL;
 		if (issuer && issuer->has_ku && !(issuer->ku & KEYUSE_KEY_CERT_SIGN)) {
 			code = X509_V_ERR_KEYUSAGE_NO_CERTSIGN;
 			depth = (int)k + 1;
@@ -326,13 +328,13 @@ static void check_signatures_and_dates(struct td_chain_check *out, const struct 
 }
 
 /* Step 1, then steps 2 and 3 when the path ends trusted. */
-static void build_and_check(const struct td_trust *t, const struct vcert *sent, size_t m,
+static void build_and_check(const struct td_trust *t, const struct td_vcert *const *sent, size_t m,
 			    int64_t at, bool server, struct td_chain_check *out)
 {
 	struct pelem path[VERIFY_PATH_MAX];
 	size_t len = 1, i;
 	memset(path, 0, sizeof path);
-	path[0].c = &sent[0];
+	path[0].c = sent[0];
 	path[0].sent = 0;
 	for (;;) {
 		struct pelem *top = &path[len - 1];
@@ -344,18 +346,18 @@ static void build_and_check(const struct td_trust *t, const struct vcert *sent, 
 			return;
 		}
 		/* The store first, as OpenSSL's X509_V_FLAG_TRUSTED_FIRST. */
-		if (find_issuer(path, len, t->a, t->n, &i)) {
-			if (!top->trusted && td_vcert_same_der(&t->a[i], top->c->der, top->c->der_len)) {
+		if (find_issuer(path, len, (const struct td_vcert *const *)t->a, t->n, &i)) {
+			if (!top->trusted && td_vcert_same_der(t->a[i], top->c->der, top->c->der_len)) {
 				top->trusted = true;  /* top is itself an anchor (self-signed) */
 				top->sig = SIG_UNCHECKED;
 			} else {
-				path[len++] = (struct pelem){ &t->a[i], -1, true, SIG_UNCHECKED, 0 };
+				path[len++] = (struct pelem){ t->a[i], -1, true, SIG_UNCHECKED, 0 };
 			}
 			continue;
 		}
 		if (!top->trusted && !top->c->self_issued && m > 1 &&
 		    find_issuer(path, len, sent + 1, m - 1, &i)) {
-			path[len++] = (struct pelem){ &sent[i + 1], (int)i + 1, false, SIG_UNCHECKED, 0 };
+			path[len++] = (struct pelem){ sent[i + 1], (int)i + 1, false, SIG_UNCHECKED, 0 };
 			continue;
 		}
 		if (top->trusted)
@@ -373,27 +375,20 @@ static void build_and_check(const struct td_trust *t, const struct vcert *sent, 
 		check_signatures_and_dates(out, path, len, at);
 }
 
-/* The sent certificates, at most TD_CAP_CHAIN of them (*m says how
- * many), each parsed; *out is freed with sent_free() whatever is
- * returned.  TD_ERR_NOMEM (*out NULL when the array itself failed). */
-static enum td_result sent_parse(const uint8_t *const *der, const size_t *der_len, size_t n,
-				 struct vcert **out, size_t *m)
-{
-	enum td_result r = TD_OK;
-	*m = n < TD_CAP_CHAIN ? n : TD_CAP_CHAIN;
-	*out = calloc(*m, sizeof **out);
-	if (!*out)
-		return TD_ERR_NOMEM;
-	for (size_t i = 0; i < *m && r == TD_OK; i++)
-		r = td_vcert_parse(&(*out)[i], der[i], der_len[i]);
-	return r;
-}
+/* A certificate without DER (a redacted one, or one made by hand in a
+ * test) is one wolfSSL could not parse. */
+static const struct td_vcert no_der = { .parse_error = BAD_FUNC_ARG };
 
-static void sent_free(struct vcert *sent, size_t m)
+/* The parsed forms of the sent certificates, at most TD_CAP_CHAIN of
+ * them (the number returned), into sent[]: each td_cert carries the one
+ * its parse made (td_x509_parse), so nothing is parsed again here. */
+static size_t sent_views(const struct td_cert *const *certs, size_t n,
+			 const struct td_vcert *sent[TD_CAP_CHAIN])
 {
-	for (size_t i = 0; sent && i < m; i++)
-		td_vcert_cleanup(&sent[i]);
-	free(sent);
+	size_t m = n < TD_CAP_CHAIN ? n : TD_CAP_CHAIN;
+	for (size_t i = 0; i < m; i++)
+		sent[i] = certs[i] && certs[i]->vcert ? certs[i]->vcert : &no_der;
+	return m;
 }
 
 /* A verdict of "not checked", pointing at no certificate. */
@@ -405,88 +400,71 @@ static void not_checked(struct td_chain_check *out)
 	out->sent_index = -1;
 }
 
-enum td_result td_trust_verify(const struct td_trust *t, const uint8_t *const *der,
-			       const size_t *der_len, size_t n, int64_t at, bool server,
-			       struct td_chain_check *out)
+enum td_result td_trust_verify(const struct td_trust *t, const struct td_cert *const *certs,
+			       size_t n, int64_t at, bool server, struct td_chain_check *out)
 {
-	enum td_result r = TD_OK;
 	if (!out)
 		return TD_ERR_USAGE;
 	not_checked(out);
-	if (n > 0 && (!der || !der_len))
+	if (n > 0 && !certs)
 		return TD_ERR_USAGE;
 	if (!t || n == 0) {
 		copy_text(out->reason, sizeof out->reason, !t ? "no trust store" : "no certificate");
 		return TD_OK;
 	}
-	size_t m;
-	struct vcert *sent;
-	r = sent_parse(der, der_len, n, &sent, &m);
-	if (r != TD_OK)
-		goto out;
-	if (!sent[0].parsed) {
-		struct pelem leaf = { &sent[0], 0, false, SIG_UNCHECKED, 0 };
+	const struct td_vcert *sent[TD_CAP_CHAIN];
+	size_t m = sent_views(certs, n, sent);
+	if (!sent[0]->parsed) {
+		struct pelem leaf = { sent[0], 0, false, SIG_UNCHECKED, 0 };
 		report(out, VERIFY_ERR_UNPARSED, &leaf, 0, NAME_NONE,
-		       wc_GetErrorString(sent[0].parse_error));
-		goto out;
+		       wc_GetErrorString(sent[0]->parse_error));
+		return TD_OK;
 	}
 	build_and_check(t, sent, m, at, server, out);
-out:
-	sent_free(sent, m);
-	if (r != TD_OK) {
-		not_checked(out);
-		copy_text(out->reason, sizeof out->reason, "out of memory");
-	}
-	return r;
+	return TD_OK;
 }
 
 /* ---- which CAs a store vouches for (--redact) ---- */
 
-enum td_result td_trust_vouch(const struct td_trust *t, const uint8_t *const *der,
-			      const size_t *der_len, size_t n, bool *issued, bool *vouched)
+enum td_result td_trust_vouch(const struct td_trust *t, const struct td_cert *const *certs,
+			      size_t n, bool *issued, bool *vouched)
 {
-	enum td_result r = TD_OK;
-	if (n > 0 && (!der || !der_len || !issued || !vouched))
+	if (n > 0 && (!certs || !issued || !vouched))
 		return TD_ERR_USAGE;
 	for (size_t i = 0; i < n; i++)
 		issued[i] = vouched[i] = false;
 	if (!t || t->n == 0 || n == 0)
 		return TD_OK;
-	size_t m;
-	struct vcert *sent;
-	r = sent_parse(der, der_len, n, &sent, &m);
-	if (r != TD_OK)
-		goto out;
+	const struct td_vcert *sent[TD_CAP_CHAIN];
+	size_t m = sent_views(certs, n, sent);
 	/* Anchors first, then sent CAs vouched for, until nothing changes
 	 * (at most m rounds: each round vouches for one more or stops). */
 	for (size_t i = 0; i < m; i++) {
-		if (!sent[i].parsed)
+		if (!sent[i]->parsed)
 			continue;
 		for (size_t k = 0; k < t->n && !issued[i]; k++) {
 			int wolf;
-			if (td_vcert_same_der(&t->a[k], sent[i].der, sent[i].der_len))
+			if (td_vcert_same_der(t->a[k], sent[i]->der, sent[i]->der_len))
 				vouched[i] = true;
-			if (likely_issued(&t->a[k], &sent[i]) &&
-			    sig_check(&sent[i], &t->a[k], &wolf) == SIG_OK)
+			if (likely_issued(t->a[k], sent[i]) &&
+			    sig_check(sent[i], t->a[k], &wolf) == SIG_OK)
 				issued[i] = true;
 		}
-		vouched[i] = vouched[i] || (issued[i] && ca_ok(&sent[i]));
+		vouched[i] = vouched[i] || (issued[i] && ca_ok(sent[i]));
 	}
 	for (bool more = true; more;) {
 		more = false;
 		for (size_t i = 0; i < m; i++) {
-			for (size_t k = 0; k < m && sent[i].parsed && !issued[i]; k++) {
+			for (size_t k = 0; k < m && sent[i]->parsed && !issued[i]; k++) {
 				int wolf;
-				if (k == i || !vouched[k] || !likely_issued(&sent[k], &sent[i]) ||
-				    sig_check(&sent[i], &sent[k], &wolf) != SIG_OK)
+				if (k == i || !vouched[k] || !likely_issued(sent[k], sent[i]) ||
+				    sig_check(sent[i], sent[k], &wolf) != SIG_OK)
 					continue;
 				issued[i] = true;
-				vouched[i] = ca_ok(&sent[i]);
+				vouched[i] = ca_ok(sent[i]);
 				more = more || vouched[i];
 			}
 		}
 	}
-out:
-	sent_free(sent, m);
-	return r;
+	return TD_OK;
 }

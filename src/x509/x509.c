@@ -25,6 +25,16 @@
  *   }
  *   Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value DirectoryString }
  *
+ * A certificate is made once per distinct DER (certcache.c keeps it) and
+ * carries what display and path validation both read: wc_ParseCert()
+ * decodes the DER once into a DecodedCert, from which the validation
+ * view (vcert.h) is read, and the fields too when wolfSSL_d2i_X509()
+ * refuses the certificate.  The other fields come from wolfSSL's
+ * OpenSSL-compatible X509 object (wolfSSL_d2i_X509), which is the only
+ * way wolfSSL 5.5.4 offers to the EC curve and key size; a DecodedCert
+ * cannot be turned into one without decoding the DER again.  DN strings
+ * are written by x509name.c.
+ *
  * tlsdiag never decodes these bytes itself: wolfSSL parses, and this file
  * only turns wolfSSL's answers into our strings, each one through
  * td_text_sanitize() so a hostile certificate cannot put control bytes or
@@ -94,7 +104,9 @@
 #include "dynbuf.h"
 #include "reader.h"
 #include "text.h"
+#include "vcert.h"
 #include "x509.h"
+#include "x509name.h"
 
 static bool wolfssl_up;
 
@@ -132,32 +144,6 @@ static const char *lookup(const struct code_name *t, size_t n, int code)
 	return NULL;
 }
 
-/* Attribute types by wolfSSL NID, as `openssl -nameopt RFC2253` prints
- * them (wolfSSL says "givenName" and "dnQualifer"). */
-static const struct code_name attr_names[] = {
-	{ NID_commonName, "CN" },
-	{ NID_surname, "SN" },
-	{ NID_serialNumber, "serialNumber" },
-	{ NID_countryName, "C" },
-	{ NID_localityName, "L" },
-	{ NID_stateOrProvinceName, "ST" },
-	{ NID_streetAddress, "street" },
-	{ NID_organizationName, "O" },
-	{ NID_organizationalUnitName, "OU" },
-	{ NID_title, "title" },
-	{ NID_description, "description" },
-	{ NID_businessCategory, "businessCategory" },
-	{ NID_postalCode, "postalCode" },
-	{ NID_name, "name" },
-	{ NID_givenName, "GN" },
-	{ NID_initials, "initials" },
-	{ NID_dnQualifier, "dnQualifier" },
-	{ NID_emailAddress, "emailAddress" },
-	{ NID_domainComponent, "DC" },
-	{ NID_userId, "UID" },
-	{ NID_jurisdictionCountryName, "jurisdictionC" },
-	{ NID_jurisdictionStateOrProvinceName, "jurisdictionST" },
-};
 
 /* Signature algorithms by wolfSSL's OID sum (enum Ctc_SigType), as
  * OpenSSL prints them after "Signature Algorithm:". */
@@ -242,13 +228,6 @@ static char *sanitized(const char *s)
 	return td_text_sanitize((const uint8_t *)s, strlen(s));
 }
 
-/* The bytes of a wolfSSL ASN1_STRING, as a reader over them. */
-static struct td_reader asn1_bytes(WOLFSSL_ASN1_STRING *s)
-{
-	const unsigned char *p = s ? wolfSSL_ASN1_STRING_get0_data(s) : NULL;
-	int n = s ? wolfSSL_ASN1_STRING_length(s) : 0;
-	return td_rd_make(p, n > 0 ? (size_t)n : 0);
-}
 
 /* Append prefix + sanitized bytes to a list (SubjectAltName entries). */
 static enum td_result add_prefixed(struct td_strlist *l, const char *prefix,
@@ -263,160 +242,6 @@ static enum td_result add_prefixed(struct td_strlist *l, const char *prefix,
 		snprintf(s, len, "%s%s", prefix, v);
 	free(v);
 	return td_strlist_take(l, s);
-}
-
-/* ---- RFC 4514 distinguished names ---- */
-
-/* RFC 4514 2.4: the characters escaped wherever they are (the backslash
- * too, but it arrives escaped from td_text_sanitize()). */
-static bool rfc4514_special(char c)
-{
-	return c == ',' || c == '+' || c == '"' || c == '<' || c == '>' || c == ';';
-}
-
-/*
- * One attribute value, escaped, as a new string.  The bytes go through
- * td_text_sanitize() first, so a control byte or invalid UTF-8 becomes
- * \xHH (not RFC 4514's \HH: the project's one escape for hostile bytes)
- * and a backslash becomes "\\", which is also RFC 4514's escape for it.
- * Those escapes are copied as they are; the other specials get their
- * backslash here.
- */
-static char *escape_value(const uint8_t *p, size_t n)
-{
-	char *s = td_text_sanitize(p, n);
-	if (!s)
-		return NULL;
-	size_t len = strlen(s);
-	char *out = malloc(2 * len + 1);  /* at most one backslash per char */
-	if (!out) {
-		free(s);
-		return NULL;
-	}
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		size_t k = 1;
-		if (s[i] == '\\') {
-			/* "\\" or "\xHH" from td_text_sanitize */
-			k = s[i + 1] == 'x' ? 4 : 2;
-			if (k > len - i)
-				k = len - i;
-		} else if (rfc4514_special(s[i]) ||
-			   (i == 0 && (s[i] == '#' || s[i] == ' ')) ||
-			   (i + 1 == len && s[i] == ' ')) {
-			out[o++] = '\\';
-		}
-		memcpy(out + o, s + i, k);
-		o += k;
-		i += k;
-	}
-	out[o] = '\0';
-	free(s);
-	return out;
-}
-
-/* "type=value" for one name entry, as a new string. */
-static char *attribute_string(WOLFSSL_X509_NAME_ENTRY *e)
-{
-	WOLFSSL_ASN1_OBJECT *obj = wolfSSL_X509_NAME_ENTRY_get_object(e);
-	int nid = obj ? wolfSSL_OBJ_obj2nid(obj) : NID_undef;
-	const char *type = lookup(attr_names, N_ELEMS(attr_names), nid);
-	char oid[128] = "";
-	if (!type && nid > 0)
-		type = wolfSSL_OBJ_nid2sn(nid);
-	if (!type) {
-		if (obj && wolfSSL_OBJ_obj2txt(oid, (int)sizeof oid, obj, 1) > 0)
-			type = oid;
-		else
-			type = "UNKNOWN";
-		oid[sizeof oid - 1] = '\0';
-	}
-	struct td_reader v = asn1_bytes(wolfSSL_X509_NAME_ENTRY_get_data(e));
-	char *t = sanitized(type);
-	char *val = escape_value(v.p, v.left);
-	char *s = NULL;
-	if (t && val) {
-		size_t len = strlen(t) + strlen(val) + 2;
-		s = malloc(len);
-		if (s)
-			snprintf(s, len, "%s=%s", t, val);
-	}
-	free(t);
-	free(val);
-	return s;
-}
-
-/*
- * A wolfSSL name as a new RFC 4514 string in *out: the last RDN first
- * (RFC 4514 2.1), ',' between.  The length is bounded by wolfSSL, which
- * keeps at most WC_MAX_NAME_ENTRIES attributes, each value cut by
- * td_text_sanitize() at TD_CAP_STRING bytes; TD_CAP_HS_MESSAGE on the
- * buffer is only a backstop (past it the name ends in "...").
- */
-static enum td_result name_string(WOLFSSL_X509_NAME *name, char **out)
-{
-	enum td_result r = TD_OK;
-	struct td_dynbuf b;
-	td_dynbuf_init(&b, TD_CAP_HS_MESSAGE + 4);
-	*out = NULL;
-
-	int n = name ? wolfSSL_X509_NAME_entry_count(name) : 0;
-	bool first = true;
-	for (int i = n - 1; i >= 0; i--) {
-		WOLFSSL_X509_NAME_ENTRY *e = wolfSSL_X509_NAME_get_entry(name, i);
-		if (!e)
-			continue;
-		char *attr = attribute_string(e);
-		if (!attr) {
-			r = TD_ERR_NOMEM;
-			goto out;
-		}
-		size_t len = strlen(attr);
-		if (len + 1 > TD_CAP_HS_MESSAGE - b.len) {
-			free(attr);
-			r = td_dynbuf_add(&b, "...", 3);
-			break;
-		}
-		r = td_dynbuf_add(&b, ",", first ? 0 : 1);
-		if (r == TD_OK)
-			r = td_dynbuf_add(&b, attr, len);
-		free(attr);
-		if (r != TD_OK)
-			goto out;
-		first = false;
-	}
-	if (r == TD_OK)
-		r = td_dynbuf_add(&b, "", 1);
-	if (r == TD_OK) {
-		*out = (char *)b.data;
-		b.data = NULL;
-	}
-out:
-	td_dynbuf_cleanup(&b);
-	return r == TD_ERR_CAP ? TD_ERR_NOMEM : r;  /* CAP cannot happen: checked above */
-}
-
-char *td_x509_name_string(const uint8_t *der, size_t len)
-{
-	char *s = NULL;
-	if (!der || len == 0 || len > TD_CAP_HS_MESSAGE)
-		return NULL;
-	/* wolfSSL_d2i_X509_NAME() takes a non-const pointer: give it a copy. */
-	unsigned char *copy = malloc(len);
-	if (!copy)
-		return NULL;
-	memcpy(copy, der, len);
-	unsigned char *p = copy;
-	WOLFSSL_X509_NAME *name = wolfSSL_d2i_X509_NAME(NULL, &p, (long)len);
-	if (name) {
-		if (name_string(name, &s) != TD_OK)
-			s = NULL;
-		wolfSSL_X509_NAME_free(name);
-	} else {
-		wolfSSL_ERR_clear_error();
-	}
-	free(copy);
-	return s;
 }
 
 /* ---- fields ---- */
@@ -584,9 +409,9 @@ static enum td_result from_x509(WOLFSSL_X509 *x, struct td_cert *c)
 	enum td_result r;
 	c->parsed = true;
 
-	r = name_string(wolfSSL_X509_get_subject_name(x), &c->subject);
+	r = td_x509_dn_string(wolfSSL_X509_get_subject_name(x), &c->subject);
 	if (r == TD_OK)
-		r = name_string(wolfSSL_X509_get_issuer_name(x), &c->issuer);
+		r = td_x509_dn_string(wolfSSL_X509_get_issuer_name(x), &c->issuer);
 	if (r != TD_OK)
 		return r;
 
@@ -639,7 +464,7 @@ static enum td_result from_x509(WOLFSSL_X509 *x, struct td_cert *c)
 	int i = wolfSSL_X509_get_ext_by_NID(x, NID_ext_key_usage, -1);
 	WOLFSSL_X509_EXTENSION *ext = i >= 0 ? wolfSSL_X509_get_ext(x, i) : NULL;
 	if (ext) {
-		struct td_reader v = asn1_bytes(wolfSSL_X509_EXTENSION_get_data(ext));
+		struct td_reader v = td_x509_asn1_bytes(wolfSSL_X509_EXTENSION_get_data(ext));
 		if ((r = ext_key_usage(c, v.p, v.left)) != TD_OK)
 			return r;
 	}
@@ -655,7 +480,7 @@ static enum td_result from_x509(WOLFSSL_X509 *x, struct td_cert *c)
 		if (!gn || (gn->type != GEN_DNS && gn->type != GEN_EMAIL &&
 			    gn->type != GEN_URI && gn->type != GEN_IPADD))
 			continue;
-		struct td_reader v = asn1_bytes(gn->d.ia5);
+		struct td_reader v = td_x509_asn1_bytes(gn->d.ia5);
 		r = add_general_name(&c->san, gn->type, v.p, v.left);
 	}
 	return r;
@@ -696,36 +521,30 @@ static void decoded_time(const uint8_t *raw, int raw_len, int64_t *out)
 		der_time(date, len, format, out);
 }
 
-/* The certificate from wolfCrypt's DecodedCert, for those
- * wolfSSL_d2i_X509() refuses (Ed25519, Ed448).  No EC curve or RSA size
- * here: the keys that come this way are Edwards keys. */
-static enum td_result from_decoded(const uint8_t *der, size_t len, struct td_cert *c)
+/* The certificate from wolfCrypt's DecodedCert (wc_ParseCert's result
+ * rc), for those wolfSSL_d2i_X509() refuses (Ed25519, Ed448, and those
+ * that do not parse at all).  No EC curve or RSA size here: the keys
+ * that come this way are Edwards keys. */
+static enum td_result from_decoded(const DecodedCert *dc, int rc, struct td_cert *c)
 {
-	enum td_result r = TD_OK;
-	DecodedCert *dc = malloc(sizeof *dc);
-	if (!dc)
-		return TD_ERR_NOMEM;
-	wc_InitDecodedCert(dc, der, (word32)len, NULL);
-	int ret = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
-	wolfSSL_ERR_clear_error();
+	enum td_result r;
 	/* Even MEMORY_E is data: wolfSSL also returns it for some malformed
 	 * certificates (a zero-length name it cannot allocate), and a hostile
 	 * certificate must not look like our own memory running out. */
-	if (ret != 0) {
+	if (rc != 0) {
 		char msg[160];
-		snprintf(msg, sizeof msg, "wolfSSL: %s (%d)", wc_GetErrorString(ret), ret);
-		r = set_name(&c->error, msg);
-		goto out;
+		snprintf(msg, sizeof msg, "wolfSSL: %s (%d)", wc_GetErrorString(rc), rc);
+		return set_name(&c->error, msg);
 	}
 	c->parsed = true;
-	r = name_string(dc->subjectName, &c->subject);
+	r = td_x509_dn_string(dc->subjectName, &c->subject);
 	if (r == TD_OK)
-		r = name_string(dc->issuerName, &c->issuer);
+		r = td_x509_dn_string(dc->issuerName, &c->issuer);
 	if (r == TD_OK)
 		r = serial_string(dc->serial, dc->serialSz > 0 ? (size_t)dc->serialSz : 0,
 				  &c->serial);
 	if (r != TD_OK)
-		goto out;
+		return r;
 	decoded_time(dc->beforeDate, dc->beforeDateLen, &c->not_before);
 	decoded_time(dc->afterDate, dc->afterDateLen, &c->not_after);
 	r = key_type(c, (int)dc->keyOID);
@@ -740,9 +559,6 @@ static enum td_result from_decoded(const uint8_t *der, size_t len, struct td_cer
 		r = ext_key_usage(c, dc->extExtKeyUsageSrc, dc->extExtKeyUsageSz);
 	if (r == TD_OK)
 		r = decoded_san(dc, c);
-out:
-	wc_FreeDecodedCert(dc);
-	free(dc);
 	return r;
 }
 
@@ -770,26 +586,36 @@ static void fingerprint(const uint8_t *der, size_t len, char out[65])
 		out[0] = '\0';
 }
 
-enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cert)
+/* Certificates given to wolfSSL by td_x509_parse (td_x509_parse_count). */
+static uint64_t parses;
+
+uint64_t td_x509_parse_count(void)
 {
-	static const uint8_t nothing[1];
-	enum td_result r;
-	if (!der)
-		len = 0;
-	cert->der_len = len;
-	cert->path_len = -1;
-	fingerprint(der ? der : nothing, len, cert->sha256);
+	return parses;
+}
 
-	if (len == 0)
-		return set_name(&cert->error, "empty certificate");
-	if (len > INT_MAX)
-		return set_name(&cert->error, "certificate too large for wolfSSL");
-	/* Kept for chain validation (verify.h). */
-	cert->der = malloc(len);
-	if (!cert->der)
+/*
+ * Everything of cert (its DER copied) from the one wolfSSL decoding of
+ * the DER: wc_ParseCert fills the validation view (vcert.h) and, for
+ * what wolfSSL_d2i_X509() refuses, the fields too.  cert->der must be
+ * set: the view points into it.
+ */
+static enum td_result parse_der(struct td_cert *cert)
+{
+	const uint8_t *der = cert->der;
+	size_t len = cert->der_len;
+	DecodedCert *dc = malloc(sizeof *dc);  /* 2.5 KB: not on the stack */
+	if (!dc)
 		return TD_ERR_NOMEM;
-	memcpy(cert->der, der, len);
-
+	parses++;
+	wc_InitDecodedCert(dc, der, (word32)len, NULL);
+	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
+	wolfSSL_ERR_clear_error();
+	enum td_result r = td_vcert_make(dc, rc, der, len, false, &cert->vcert);
+	if (r != TD_OK)
+		goto out;
+	/* The fields through the OpenSSL-compatible API, which reads the EC
+	 * curve and the key size that a DecodedCert does not. */
 	const unsigned char *p = der;
 	WOLFSSL_X509 *x = wolfSSL_d2i_X509(NULL, &p, (int)len);
 	if (x) {
@@ -797,10 +623,47 @@ enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert *cer
 		wolfSSL_X509_free(x);
 	} else {
 		wolfSSL_ERR_clear_error();
-		r = from_decoded(der, len, cert);
+		r = from_decoded(dc, rc, cert);
+	}
+out:
+	wc_FreeDecodedCert(dc);
+	free(dc);
+	return r;
+}
+
+enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert **out)
+{
+	static const uint8_t nothing[1];
+	enum td_result r = TD_OK;
+	struct td_cert *cert = td_cert_new();
+	*out = NULL;
+	if (!cert)
+		return TD_ERR_NOMEM;
+	if (!der)
+		len = 0;
+	cert->der_len = len;
+	cert->path_len = -1;
+	fingerprint(der ? der : nothing, len, cert->sha256);
+
+	if (len == 0) {
+		r = set_name(&cert->error, "empty certificate");
+	} else if (len > INT_MAX) {
+		r = set_name(&cert->error, "certificate too large for wolfSSL");
+	} else if (!(cert->der = malloc(len))) {
+		r = TD_ERR_NOMEM;
+	} else {
+		/* Kept for chain validation (verify.h), which reads it through
+		 * cert->vcert. */
+		memcpy(cert->der, der, len);
+		r = parse_der(cert);
 	}
 	if (r == TD_OK && cert->parsed)
 		cert->self_signed = cert->subject && cert->issuer &&
 				    strcmp(cert->subject, cert->issuer) == 0;
-	return r;
+	if (r != TD_OK) {
+		td_cert_unref(cert);
+		return r;
+	}
+	*out = cert;
+	return TD_OK;
 }

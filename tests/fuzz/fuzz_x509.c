@@ -152,13 +152,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool server = size & 1;
 
 	struct td_conn *c = td_conn_new(1);
-	struct td_cert *certs = calloc(n ? n : 1, sizeof *certs);
-	if (!c || !certs)
+	struct td_cert *certs[CHAIN_MAX] = { NULL };
+	if (!c)
 		td_fuzz_fail("out of memory");
 	for (size_t i = 0; i < n; i++) {
 		if (td_x509_parse(der[i], der_len[i], &certs[i]) != TD_OK)
 			td_fuzz_fail("td_x509_parse failed (out of memory?)");
-		check_cert(&certs[i], der[i], der_len[i]);
+		check_cert(certs[i], der[i], der_len[i]);
 		char *name = td_x509_name_string(der[i], der_len[i]);
 		if (name) {
 			check_str("name string", name, false);
@@ -169,8 +169,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct td_chain_check chk;
 	memset(&chk, 0, sizeof chk);
-	if (td_trust_verify(server ? server_store : client_store, der, der_len, n, VERIFY_AT,
-			    server, &chk) != TD_OK)
+	if (td_trust_verify(server ? server_store : client_store,
+			    (const struct td_cert *const *)certs, n, VERIFY_AT, server, &chk) != TD_OK)
 		td_fuzz_fail("td_trust_verify failed (out of memory?)");
 	if (!td_chain_verdict_name(chk.verdict))
 		td_fuzz_fail("no verdict name");
@@ -204,8 +204,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c->fate.outcome = (size & 2) ? TD_OUTCOME_ESTABLISHED : TD_OUTCOME_FAILED;
 	struct td_chain *chain = server ? &c->server_chain : &c->client_chain;
 	chain->present = true;
-	chain->certs = certs;
-	chain->n = n;
+	for (size_t i = 0; i < n; i++)
+		td_chain_take(chain, certs[i]);
 	if (!server) {
 		c->server_chain.present = true;
 		c->cr.present = true;

@@ -73,10 +73,10 @@ static struct td_cert *add_cert(struct td_chain *ch, const char *subject, const 
 				const char *san)
 {
 	ch->present = true;
-	ch->certs = realloc(ch->certs, (ch->n + 1) * sizeof *ch->certs);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ch->certs);
-	struct td_cert *k = &ch->certs[ch->n++];
-	memset(k, 0, sizeof *k);
+	CU_ASSERT_FATAL(ch->n < TD_CAP_CHAIN);
+	struct td_cert *k = td_cert_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	ch->certs[ch->n++] = k;
 	k->parsed = true;
 	k->subject = strdup(subject);
 	k->issuer = strdup(issuer);
@@ -374,7 +374,7 @@ static void test_expired(void)
 	c->ch.sni = strdup("tls-server.local");
 	server_hello(c, TD_VERSION_TLS12);
 	lab_server_chain(c);
-	c->server_chain.certs[0].not_after = 1650000000;  /* 2022, before the capture */
+	c->server_chain.certs[0]->not_after = 1650000000;  /* 2022, before the capture */
 	alert(c, TD_DIR_C2S, 45);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE,
@@ -501,7 +501,7 @@ static void test_healthy(void)
 	c->sh.hrr = true;
 	c->sh.key_share_group = 0x0017;
 	lab_server_chain(c);
-	c->server_chain.certs[0].key_bits = 1024;
+	c->server_chain.certs[0]->key_bits = 1024;
 	cert_request(c, NULL);
 	c->handshake_done = true;
 	c->fate.outcome = TD_OUTCOME_ESTABLISHED;
@@ -540,7 +540,7 @@ static void test_capture_memory(void)
 
 static void test_hostname_match(void)
 {
-	struct td_cert k = { 0 };
+	struct td_cert k = { .refs = 1 };
 	k.subject = (char *)"O=x,CN=legacy.example";
 	CU_ASSERT_EQUAL(td_hostname_match(&k, "legacy.example"), TD_NAME_MATCH_CN);
 	CU_ASSERT_EQUAL(td_hostname_match(&k, "other.example"), TD_NAME_MISMATCH);
@@ -788,7 +788,7 @@ static struct td_conn *lab_conn(void)
 static void test_server_not_yet_valid(void)
 {
 	struct td_conn *c = lab_conn();
-	c->server_chain.certs[0].not_before = 1800000000;  /* 2027, after the capture */
+	c->server_chain.certs[0]->not_before = 1800000000;  /* 2027, after the capture */
 	alert(c, TD_DIR_C2S, 42);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_NOT_YET_VALID",
@@ -802,7 +802,7 @@ static void test_server_not_yet_valid(void)
 
 	/* an intermediate not yet valid, on a handshake the client accepted */
 	c = lab_conn();
-	c->server_chain.certs[1].not_before = 1800000000;
+	c->server_chain.certs[1]->not_before = 1800000000;
 	established(c);
 	run(c);
 	g = expect(c, "SERVER_CERT_NOT_YET_VALID", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
@@ -814,7 +814,7 @@ static void test_server_not_yet_valid(void)
 
 	/* valid from the very second of the handshake: nothing */
 	c = lab_conn();
-	c->server_chain.certs[0].not_before = capture_s;
+	c->server_chain.certs[0]->not_before = capture_s;
 	established(c);
 	run(c);
 	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_YET_VALID"));
@@ -850,7 +850,7 @@ static void test_client_expired(void)
 
 	/* the server's certificate expired and the client said so: not the client's */
 	c = mtls();
-	c->server_chain.certs[0].not_after = 1650000000;
+	c->server_chain.certs[0]->not_after = 1650000000;
 	alert(c, TD_DIR_C2S, 45);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
@@ -906,7 +906,7 @@ static void test_client_not_yet_valid(void)
 static void test_not_yet_valid_expired_alert(void)
 {
 	struct td_conn *c = lab_conn();
-	c->server_chain.certs[0].not_before = 1800000000;
+	c->server_chain.certs[0]->not_before = 1800000000;
 	alert(c, TD_DIR_C2S, 45);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "SERVER_CERT_NOT_YET_VALID", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
@@ -926,7 +926,7 @@ static void test_not_yet_valid_expired_alert(void)
 static void test_server_usage(void)
 {
 	struct td_conn *c = lab_conn();
-	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage, "clientAuth"), TD_OK);
+	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0]->ext_key_usage, "clientAuth"), TD_OK);
 	alert(c, TD_DIR_C2S, 43);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "SERVER_CERT_WRONG_USAGE",
@@ -942,7 +942,7 @@ static void test_server_usage(void)
 
 	/* the same certificate on a handshake the client accepted: a warning */
 	c = lab_conn();
-	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage, "clientAuth"), TD_OK);
+	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0]->ext_key_usage, "clientAuth"), TD_OK);
 	established(c);
 	run(c);
 	expect(c, "SERVER_CERT_WRONG_USAGE", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
@@ -955,7 +955,7 @@ static void test_server_usage(void)
 	for (size_t i = 0; i < 2; i++) {
 		c = lab_conn();
 		for (size_t j = 0; j < 2 && ok[i][j]; j++)
-			CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0].ext_key_usage,
+			CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0]->ext_key_usage,
 						       ok[i][j]), TD_OK);
 		established(c);
 		run(c);
@@ -969,7 +969,7 @@ static void test_no_san(void)
 {
 	/* CN only, the name matches the CN, the client accepted: a warning */
 	struct td_conn *c = lab_conn();
-	td_strlist_cleanup(&c->server_chain.certs[0].san);
+	td_strlist_cleanup(&c->server_chain.certs[0]->san);
 	established(c);
 	run(c);
 	const struct td_diagnosis *g = expect(c, "SERVER_CERT_NO_SAN", TD_SEV_WARNING,
@@ -983,7 +983,7 @@ static void test_no_san(void)
 
 	/* the client rejected it with bad_certificate: the root cause */
 	c = lab_conn();
-	td_strlist_cleanup(&c->server_chain.certs[0].san);
+	td_strlist_cleanup(&c->server_chain.certs[0]->san);
 	alert(c, TD_DIR_C2S, 42);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	g = root(c, "SERVER_CERT_NO_SAN", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
@@ -1004,7 +1004,7 @@ static void test_no_san(void)
 static void test_weak_signature(void)
 {
 	struct td_conn *c = lab_conn();
-	set_sig_alg(&c->server_chain.certs[1], "sha1WithRSAEncryption");
+	set_sig_alg(c->server_chain.certs[1], "sha1WithRSAEncryption");
 	established(c);
 	run(c);
 	const struct td_diagnosis *g = expect(c, "WEAK_SIGNATURE", TD_SEV_WARNING,
@@ -1018,7 +1018,7 @@ static void test_weak_signature(void)
 
 	/* the client rejected the chain: still a warning, named as the likely reason */
 	c = lab_conn();
-	set_sig_alg(&c->server_chain.certs[1], "sha1WithRSAEncryption");
+	set_sig_alg(c->server_chain.certs[1], "sha1WithRSAEncryption");
 	alert(c, TD_DIR_C2S, 42);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	run(c);
@@ -1038,7 +1038,7 @@ static void test_weak_signature(void)
 
 	/* SHA-1 on the self-signed root only: its signature is not checked */
 	c = lab_conn();
-	set_sig_alg(&c->server_chain.certs[2], "sha1WithRSAEncryption");
+	set_sig_alg(c->server_chain.certs[2], "sha1WithRSAEncryption");
 	established(c);
 	run(c);
 	CU_ASSERT_FALSE(has(c, "WEAK_SIGNATURE"));
@@ -1051,7 +1051,7 @@ static void test_weak_signature(void)
 static void test_expiring_soon(void)
 {
 	struct td_conn *c = lab_conn();
-	c->server_chain.certs[0].not_after = capture_s + 10 * day_s;
+	c->server_chain.certs[0]->not_after = capture_s + 10 * day_s;
 	established(c);
 	run(c);
 	const struct td_diagnosis *g = expect(c, "CERT_EXPIRING_SOON", TD_SEV_WARNING,
@@ -1077,7 +1077,7 @@ static void test_expiring_soon(void)
 	const int64_t not_after[] = { capture_s + 30 * day_s, capture_s - day_s };
 	for (size_t i = 0; i < 2; i++) {
 		c = lab_conn();
-		c->server_chain.certs[0].not_after = not_after[i];
+		c->server_chain.certs[0]->not_after = not_after[i];
 		established(c);
 		run(c);
 		CU_ASSERT_FALSE(has(c, "CERT_EXPIRING_SOON"));
@@ -1174,8 +1174,8 @@ static void test_ordering(void)
 	c->sh.session_id_echo = true;               /* RESUMED: info */
 	c->sh.hrr = true;                           /* HELLO_RETRY: info */
 	lab_server_chain(c);
-	c->server_chain.certs[1].key_bits = 1024;   /* WEAK_KEY: a warning early in the table */
-	c->server_chain.certs[0].not_after = capture_s + 5 * day_s;  /* CERT_EXPIRING_SOON */
+	c->server_chain.certs[1]->key_bits = 1024;   /* WEAK_KEY: a warning early in the table */
+	c->server_chain.certs[0]->not_after = capture_s + 5 * day_s;  /* CERT_EXPIRING_SOON */
 	cert_request(c, "O=LMT Corp,CN=clientCA");
 	struct td_cert *k = client_cert(c, "O=Rogue Corp,CN=rogueClientCA");
 	CU_ASSERT_EQUAL(td_strlist_add(&k->ext_key_usage, "serverAuth"), TD_OK);
@@ -1217,7 +1217,7 @@ static struct td_conn *tls13_client_alert(int64_t leaf_not_after)
 	server_hello(c, TD_VERSION_TLS13);
 	lab_server_chain(c);
 	c->server_chain.encrypted = true;
-	c->server_chain.certs[0].not_after = leaf_not_after;
+	c->server_chain.certs[0]->not_after = leaf_not_after;
 	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
 	c->fate.outcome = TD_OUTCOME_FAILED;
@@ -1244,7 +1244,7 @@ static void test_fallbacks(void)
 
 	/* a warning found before the fallbacks (WEAK_KEY) does not suppress them */
 	c = lab_conn();
-	c->server_chain.certs[1].key_bits = 1024;
+	c->server_chain.certs[1]->key_bits = 1024;
 	alert(c, TD_DIR_C2S, 10);  /* unexpected_message */
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "FATAL_ALERT", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);

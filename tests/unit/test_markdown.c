@@ -141,7 +141,6 @@ static void strs(struct td_strlist *l, const char *const *v, size_t n)
 
 static void cert(struct td_cert *ct, const char *subject, const char *issuer, bool ca)
 {
-	memset(ct, 0, sizeof *ct);
 	ct->parsed = true;
 	ct->der_len = 1000;
 	ct->subject = dup(subject);
@@ -210,24 +209,20 @@ static struct td_conn *conn_hostile(uint64_t id)
 	c->sh.cipher = 0xc02f;
 
 	c->server_chain.present = true;
-	c->server_chain.certs = calloc(2, sizeof *c->server_chain.certs);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs);
-	c->server_chain.n = 2;
-	cert(&c->server_chain.certs[0], "CN=a|b,O=<script>alert(1)</script>", HOSTILE, false);
+	td_test_chain(&c->server_chain, 2);
+	cert(c->server_chain.certs[0], "CN=a|b,O=<script>alert(1)</script>", HOSTILE, false);
 	static const char *const san[] = { "DNS:x|y.example", "DNS:`tick`", "DNS:<i>.example" };
-	strs(&c->server_chain.certs[0].san, san, 3);
+	strs(&c->server_chain.certs[0]->san, san, 3);
 	static const char *const eku[] = { "serverAuth" };
-	strs(&c->server_chain.certs[0].ext_key_usage, eku, 1);
-	cert(&c->server_chain.certs[1], HOSTILE, "CN=line\nbreak|root", true);
+	strs(&c->server_chain.certs[0]->ext_key_usage, eku, 1);
+	cert(c->server_chain.certs[1], HOSTILE, "CN=line\nbreak|root", true);
 
 	c->cr.present = true;
 	static const char *const cas[] = { "O=Evil|Corp,CN=ca", "CN=`x`", "CN=<img src=x>", "CN=fine" };
 	strs(&c->cr.ca_names, cas, 4);
 	c->client_chain.present = true;
-	c->client_chain.certs = calloc(1, sizeof *c->client_chain.certs);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c->client_chain.certs);
-	c->client_chain.n = 1;
-	cert(&c->client_chain.certs[0], "CN=client;#1", "CN=rogue -->> CA", false);
+	td_test_chain(&c->client_chain, 1);
+	cert(c->client_chain.certs[0], "CN=client;#1", "CN=rogue -->> CA", false);
 	CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, 1, HOSTILE, NULL),
 			      TD_OK);
 

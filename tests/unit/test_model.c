@@ -16,6 +16,16 @@
 #include "diagnose.h"
 #include "tests.h"
 
+void td_test_chain(struct td_chain *ch, size_t n)
+{
+	CU_ASSERT_FATAL(ch->n + n <= TD_CAP_CHAIN);
+	for (size_t i = 0; i < n; i++) {
+		struct td_cert *cert = td_cert_new();
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cert);
+		ch->certs[ch->n++] = cert;
+	}
+}
+
 void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_event_kind kind,
 		   uint8_t hs, uint32_t len, const char *detail)
 {

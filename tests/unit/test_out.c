@@ -745,7 +745,6 @@ static void v4(struct td_addr *a, uint8_t x, uint8_t y, uint8_t z, uint8_t w)
 static void cert_fill(struct td_cert *ct, const char *subject, const char *issuer,
 		      int64_t nb, int64_t na, bool ca)
 {
-	memset(ct, 0, sizeof *ct);
 	ct->parsed = true;
 	ct->der_len = 1234;
 	ct->subject = dup(subject);
@@ -764,13 +763,6 @@ static void cert_fill(struct td_cert *ct, const char *subject, const char *issue
 	ct->sha256[0] = '0';
 	ct->sha256[63] = 'f';
 	ct->sha256[64] = '\0';
-}
-
-static struct td_cert *certs(size_t n)
-{
-	struct td_cert *c = calloc(n, sizeof *c);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	return c;
 }
 
 /*
@@ -825,15 +817,14 @@ static struct td_conn *conn_mtls_fail(void)
 	sh->alpn = dup("h2");
 
 	c->server_chain.present = true;
-	c->server_chain.certs = certs(2);
-	c->server_chain.n = 2;
-	cert_fill(&c->server_chain.certs[0], "O=LMT Corp,CN=tls-server.local",
+	td_test_chain(&c->server_chain, 2);
+	cert_fill(c->server_chain.certs[0], "O=LMT Corp,CN=tls-server.local",
 		  "O=LMT Corp,CN=intermediateCA", 1709164800, 1740700800, false);
 	static const char *const san[] = { "DNS:tls-server.local", "IP:192.0.2.10" };
-	strs(&c->server_chain.certs[0].san, san, 2);
+	strs(&c->server_chain.certs[0]->san, san, 2);
 	static const char *const eku[] = { "serverAuth" };
-	strs(&c->server_chain.certs[0].ext_key_usage, eku, 1);
-	cert_fill(&c->server_chain.certs[1], "O=LMT Corp,CN=intermediateCA",
+	strs(&c->server_chain.certs[0]->ext_key_usage, eku, 1);
+	cert_fill(c->server_chain.certs[1], "O=LMT Corp,CN=intermediateCA",
 		  "O=LMT Corp,CN=rootCA", 1704067200, 1893456000, true);
 
 	c->cr.present = true;
@@ -844,11 +835,10 @@ static struct td_conn *conn_mtls_fail(void)
 	strs(&c->cr.ca_names, cas, 1);
 
 	c->client_chain.present = true;
-	c->client_chain.certs = certs(1);
-	c->client_chain.n = 1;
-	cert_fill(&c->client_chain.certs[0], "CN=rogue client", "CN=rogueClientCA",
+	td_test_chain(&c->client_chain, 1);
+	cert_fill(c->client_chain.certs[0], "CN=rogue client", "CN=rogueClientCA",
 		  1704067200, 1893456000, false);
-	c->client_chain.certs[0].path_len = -1;
+	c->client_chain.certs[0]->path_len = -1;
 
 	td_test_event(c, 0, TD_DIR_C2S, TD_EV_TCP_SYN, 0, 0, NULL);
 	td_test_event(c, 41, TD_DIR_S2C, TD_EV_TCP_SYNACK, 0, 0, NULL);
@@ -955,7 +945,7 @@ static struct td_conn *conn_long(void)
 	memcpy(big + TD_CAP_STRING, "...", 4);
 	free(c->ch.sni);
 	c->ch.sni = dup(big);
-	struct td_cert *ct = &c->server_chain.certs[0];
+	struct td_cert *ct = c->server_chain.certs[0];
 	free(ct->subject);
 	free(ct->issuer);
 	ct->subject = dup(big);
@@ -1246,10 +1236,10 @@ static void test_json_lines_independent(void)
 	for (size_t step = 0; step < STEPS; step++) {
 		struct td_conn *c = conn_mtls_fail();
 		/* One digest per certificate, as real ones have. */
-		c->server_chain.certs[0].sha256[1] = '1';
-		c->server_chain.certs[1].sha256[1] = '2';
+		c->server_chain.certs[0]->sha256[1] = '1';
+		c->server_chain.certs[1]->sha256[1] = '2';
 		for (size_t i = 0; i < c->client_chain.n; i++)
-			c->client_chain.certs[i].sha256[1] = (char)('3' + i);
+			c->client_chain.certs[i]->sha256[1] = (char)('3' + i);
 		switch (step) {
 		case 2: /* one suite differs, same length */
 			c->ch.suites.v[2] = 0x1302;
@@ -1274,16 +1264,16 @@ static void test_json_lines_independent(void)
 			c->ch.present = false;
 			break;
 		case 10: /* the same certificate (sha256) with another subject */
-			free(c->server_chain.certs[0].subject);
-			c->server_chain.certs[0].subject = strdup("CN=subject-1");
-			CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs[0].subject);
+			free(c->server_chain.certs[0]->subject);
+			c->server_chain.certs[0]->subject = strdup("CN=subject-1");
+			CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs[0]->subject);
 			break;
 		case 12: /* one subjectAltName fewer */
-			free(c->server_chain.certs[0].san.v[--c->server_chain.certs[0].san.n]);
+			free(c->server_chain.certs[0]->san.v[--c->server_chain.certs[0]->san.n]);
 			break;
 		case 14: /* a shorter DER, an unparsed certificate */
-			c->server_chain.certs[0].der_len--;
-			c->server_chain.certs[1].parsed = false;
+			c->server_chain.certs[0]->der_len--;
+			c->server_chain.certs[1]->parsed = false;
 			break;
 		default: /* 0, 1, 7, 9, 11, 13, 15: the first connection again */
 			break;
@@ -1365,9 +1355,8 @@ static void test_json_unparsed_cert(void)
 	struct td_conn *c = conn_tls13();
 	c->server_chain.present = true;
 	c->server_chain.encrypted = true;
-	c->server_chain.certs = certs(1);
-	c->server_chain.n = 1;
-	struct td_cert *ct = &c->server_chain.certs[0];
+	td_test_chain(&c->server_chain, 1);
+	struct td_cert *ct = c->server_chain.certs[0];
 	ct->der_len = 12;
 	ct->error = dup("ASN parse error");
 	strcpy(ct->sha256, "00ff");
@@ -1705,7 +1694,7 @@ static void test_text_width_sweep(void)
 		free(c->sh.alpn);
 		c->sh.alpn = dup(s);
 		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->ch.alpn, s), TD_OK);
-		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->server_chain.certs[0].san, s), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->server_chain.certs[0]->san, s), TD_OK);
 		CU_ASSERT_EQUAL_FATAL(td_conn_anomaly(c, TD_AN_NON_TLS_BYTES, TD_DIR_C2S, len, s,
 						      NULL), TD_OK);
 		if (len % 2) {
@@ -1827,10 +1816,10 @@ static void test_conn_clone(void)
 		CU_ASSERT_EQUAL_FATAL(td_conn_add_diagnosis(c, &d), TD_OK);
 		if (c->server_chain.n) {
 			static const uint8_t der[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
-			c->server_chain.certs[0].der = malloc(sizeof der);
-			CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs[0].der);
-			memcpy(c->server_chain.certs[0].der, der, sizeof der);
-			c->server_chain.certs[0].der_len = sizeof der;
+			c->server_chain.certs[0]->der = malloc(sizeof der);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs[0]->der);
+			memcpy(c->server_chain.certs[0]->der, der, sizeof der);
+			c->server_chain.certs[0]->der_len = sizeof der;
 		}
 		char *before = conn_json(c);
 		struct td_conn *k = td_conn_clone(c);
@@ -1841,8 +1830,8 @@ static void test_conn_clone(void)
 		CU_ASSERT_STRING_EQUAL(after, before);
 		CU_ASSERT_PTR_NOT_NULL(strstr(after, "CLIENT_CERT_UNTRUSTED"));
 		if (n_certs) {
-			CU_ASSERT_EQUAL(k->server_chain.certs[0].der_len, 5);
-			CU_ASSERT_EQUAL(k->server_chain.certs[0].der[4], 0x05);
+			CU_ASSERT_EQUAL(k->server_chain.certs[0]->der_len, 5);
+			CU_ASSERT_EQUAL(k->server_chain.certs[0]->der[4], 0x05);
 		}
 		td_conn_free(k);
 		free(before);

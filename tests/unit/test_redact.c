@@ -58,11 +58,10 @@ static struct td_conn *mk_conn(uint64_t id, const char *cli, const char *srv, co
 static struct td_cert *add_cert(struct td_chain *ch, const char *subject, const char *issuer,
 				bool is_ca, const char *const *san)
 {
-	struct td_cert *v = realloc(ch->certs, (ch->n + 1) * sizeof *v);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	ch->certs = v;
-	struct td_cert *cert = &v[ch->n++];
-	memset(cert, 0, sizeof *cert);
+	CU_ASSERT_FATAL(ch->n < TD_CAP_CHAIN);
+	struct td_cert *cert = td_cert_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cert);
+	ch->certs[ch->n++] = cert;
 	ch->present = true;
 	cert->parsed = true;
 	cert->subject = strdup(subject);
@@ -155,7 +154,7 @@ static void test_ipv6_and_ip_san(void)
 	CU_ASSERT_STRING_EQUAL(addr_text(&c->server_addr), "2001:db8::2");
 	/* An SNI that is an address gets the address's pseudonym. */
 	CU_ASSERT_STRING_EQUAL(c->ch.sni, "2001:db8::2");
-	const struct td_strlist *l = &c->server_chain.certs[0].san;
+	const struct td_strlist *l = &c->server_chain.certs[0]->san;
 	CU_ASSERT_EQUAL_FATAL(l->n, 6);
 	CU_ASSERT_STRING_EQUAL(l->v[0], "IP:2001:db8::2");   /* same as the address */
 	CU_ASSERT_STRING_EQUAL(l->v[1], "IP:192.0.2.1");     /* IPv4 numbering is its own */
@@ -204,7 +203,7 @@ static void test_free_text(void)
 	CU_ASSERT_STRING_EQUAL(d->summary, "The client sent 'CN=subject-2' (subject-2) to the server.");
 	CU_ASSERT_STRING_EQUAL(d->evidence.v[0], "the certificate 'CN=subject-1' names DNS:host-3.example");
 	CU_ASSERT_STRING_EQUAL(d->fix, "Trust 'O=Acme,CN=Acme CA' or ask the client for something else.");
-	CU_ASSERT_STRING_EQUAL(c->client_chain.certs[1].subject, "CN=subject-3");
+	CU_ASSERT_STRING_EQUAL(c->client_chain.certs[1]->subject, "CN=subject-3");
 	/* The cleartext itself is replaced whole (test_redact_ca.c), but its
 	 * Host header is a name the client asked for: learnt (host-2). */
 	CU_ASSERT_STRING_EQUAL(c->cleartext[0], "GET [47 bytes redacted]");
@@ -269,10 +268,10 @@ static void test_ca_names(void)
 			 "'O=Corp,CN=Issuing CA 1' issued 'O=Corp,CN=srv.corp.test'", NULL);
 		CU_ASSERT_EQUAL(td_redact_conn(r, c), TD_OK);
 
-		const struct td_cert *leaf = &c->server_chain.certs[0];
-		const struct td_cert *mid = &c->server_chain.certs[1];
-		const struct td_cert *root = &c->server_chain.certs[2];
-		const struct td_cert *alice = &c->client_chain.certs[0];
+		const struct td_cert *leaf = c->server_chain.certs[0];
+		const struct td_cert *mid = c->server_chain.certs[1];
+		const struct td_cert *root = c->server_chain.certs[2];
+		const struct td_cert *alice = c->client_chain.certs[0];
 		CU_ASSERT_STRING_EQUAL(leaf->subject, "CN=subject-1");
 		CU_ASSERT_STRING_EQUAL(leaf->san.v[0], "DNS:host-1.example");
 		CU_ASSERT_STRING_EQUAL(leaf->serial, "00:00:00:00:00:00:00:01");

@@ -260,7 +260,6 @@ static char *dup(const char *s)
 
 static void cert_long(struct td_cert *ct, size_t idx)
 {
-	memset(ct, 0, sizeof *ct);
 	ct->parsed = true;
 	ct->der_len = 1800;
 	ct->subject = dup(idx ? "C=FR,O=Soci\xc3\xa9t\xc3\xa9 G\xc3\xa9n\xc3\xa9rale des "
@@ -344,12 +343,10 @@ static struct td_conn *conn_wide(void)
 	c->sh.alpn = dup("a-protocol-name-that-is-rather-long/1.0");
 
 	c->server_chain.present = true;
-	c->server_chain.certs = calloc(2, sizeof *c->server_chain.certs);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c->server_chain.certs);
-	c->server_chain.n = 2;
+	td_test_chain(&c->server_chain, 2);
 	c->server_chain.dropped = 3;
-	cert_long(&c->server_chain.certs[0], 0);
-	cert_long(&c->server_chain.certs[1], 1);
+	cert_long(c->server_chain.certs[0], 0);
+	cert_long(c->server_chain.certs[1], 1);
 
 	c->cr.present = true;
 	for (uint16_t v = 0x0401; v < 0x0420; v++)

@@ -102,30 +102,30 @@ static void check_cert(const struct expect *e)
 	size_t len = 0;
 	uint8_t *der = load(e->file, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-	struct td_cert c;
-	memset(&c, 0, sizeof c);
+	struct td_cert *c = NULL;
 	CU_ASSERT_EQUAL(td_x509_parse(der, len, &c), TD_OK);
-	CU_ASSERT(c.parsed);
-	check_str(e->file, "error", c.error, NULL);
-	check_int(e->file, "der_len", (long long)c.der_len, (long long)len);
-	check_str(e->file, "subject", c.subject, e->subject);
-	check_str(e->file, "issuer", c.issuer, e->issuer);
-	check_str(e->file, "serial", c.serial, e->serial);
-	check_int(e->file, "not_before", c.not_before, e->not_before);
-	check_int(e->file, "not_after", c.not_after, e->not_after);
-	check_list(e->file, "san", &c.san, e->san);
-	check_str(e->file, "key_type", c.key_type, e->key_type);
-	check_int(e->file, "key_bits", c.key_bits, e->key_bits);
-	check_str(e->file, "key_curve", c.key_curve, e->key_curve);
-	check_str(e->file, "sig_alg", c.sig_alg, e->sig_alg);
-	check_int(e->file, "has_basic_constraints", c.has_basic_constraints, e->has_bc);
-	check_int(e->file, "is_ca", c.is_ca, e->is_ca);
-	check_int(e->file, "path_len", c.path_len, e->path_len);
-	check_list(e->file, "key_usage", &c.key_usage, e->ku);
-	check_list(e->file, "ext_key_usage", &c.ext_key_usage, e->eku);
-	check_int(e->file, "self_signed", c.self_signed, e->self_signed);
-	check_str(e->file, "sha256", c.sha256, e->sha256);
-	td_cert_cleanup(&c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->parsed);
+	check_str(e->file, "error", c->error, NULL);
+	check_int(e->file, "der_len", (long long)c->der_len, (long long)len);
+	check_str(e->file, "subject", c->subject, e->subject);
+	check_str(e->file, "issuer", c->issuer, e->issuer);
+	check_str(e->file, "serial", c->serial, e->serial);
+	check_int(e->file, "not_before", c->not_before, e->not_before);
+	check_int(e->file, "not_after", c->not_after, e->not_after);
+	check_list(e->file, "san", &c->san, e->san);
+	check_str(e->file, "key_type", c->key_type, e->key_type);
+	check_int(e->file, "key_bits", c->key_bits, e->key_bits);
+	check_str(e->file, "key_curve", c->key_curve, e->key_curve);
+	check_str(e->file, "sig_alg", c->sig_alg, e->sig_alg);
+	check_int(e->file, "has_basic_constraints", c->has_basic_constraints, e->has_bc);
+	check_int(e->file, "is_ca", c->is_ca, e->is_ca);
+	check_int(e->file, "path_len", c->path_len, e->path_len);
+	check_list(e->file, "key_usage", &c->key_usage, e->ku);
+	check_list(e->file, "ext_key_usage", &c->ext_key_usage, e->eku);
+	check_int(e->file, "self_signed", c->self_signed, e->self_signed);
+	check_str(e->file, "sha256", c->sha256, e->sha256);
+	td_cert_unref(c);
 	free(der);
 }
 
@@ -478,16 +478,16 @@ static void test_strings_printable(void)
 		size_t len = 0;
 		uint8_t *der = load(files[i], &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-		struct td_cert c;
-		memset(&c, 0, sizeof c);
+		struct td_cert *c = NULL;
 		CU_ASSERT_EQUAL(td_x509_parse(der, len, &c), TD_OK);
-		CU_ASSERT(printable(c.subject) && printable(c.issuer) && printable(c.serial));
-		CU_ASSERT(printable(c.key_type) && printable(c.sig_alg) && printable(c.key_curve));
-		for (size_t k = 0; k < c.san.n; k++)
-			CU_ASSERT(printable(c.san.v[k]));
-		for (size_t k = 0; k < c.ext_key_usage.n; k++)
-			CU_ASSERT(printable(c.ext_key_usage.v[k]));
-		td_cert_cleanup(&c);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		CU_ASSERT(printable(c->subject) && printable(c->issuer) && printable(c->serial));
+		CU_ASSERT(printable(c->key_type) && printable(c->sig_alg) && printable(c->key_curve));
+		for (size_t k = 0; k < c->san.n; k++)
+			CU_ASSERT(printable(c->san.v[k]));
+		for (size_t k = 0; k < c->ext_key_usage.n; k++)
+			CU_ASSERT(printable(c->ext_key_usage.v[k]));
+		td_cert_unref(c);
 		free(der);
 	}
 }
@@ -496,21 +496,21 @@ static void test_strings_printable(void)
 
 static void check_unparsed(const char *what, const uint8_t *der, size_t len, const char *sha256)
 {
-	struct td_cert c;
-	memset(&c, 0, sizeof c);
+	struct td_cert *c = NULL;
 	CU_ASSERT_EQUAL(td_x509_parse(der, len, &c), TD_OK);
-	CU_ASSERT_FALSE(c.parsed);
-	CU_ASSERT_PTR_NOT_NULL(c.error);
-	CU_ASSERT(c.error && c.error[0] != '\0');
-	check_int(what, "der_len", (long long)c.der_len, (long long)len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_FALSE(c->parsed);
+	CU_ASSERT_PTR_NOT_NULL(c->error);
+	CU_ASSERT(c->error && c->error[0] != '\0');
+	check_int(what, "der_len", (long long)c->der_len, (long long)len);
 	if (sha256)
-		check_str(what, "sha256", c.sha256, sha256);
-	CU_ASSERT_EQUAL(strlen(c.sha256), 64);
-	CU_ASSERT_PTR_NULL(c.subject);
-	CU_ASSERT_PTR_NULL(c.issuer);
-	CU_ASSERT_EQUAL(c.san.n, 0);
-	CU_ASSERT_EQUAL(c.path_len, -1);
-	td_cert_cleanup(&c);
+		check_str(what, "sha256", c->sha256, sha256);
+	CU_ASSERT_EQUAL(strlen(c->sha256), 64);
+	CU_ASSERT_PTR_NULL(c->subject);
+	CU_ASSERT_PTR_NULL(c->issuer);
+	CU_ASSERT_EQUAL(c->san.n, 0);
+	CU_ASSERT_EQUAL(c->path_len, -1);
+	td_cert_unref(c);
 }
 
 static void test_unparseable(void)
@@ -559,12 +559,13 @@ static size_t count_prefixes(const uint8_t *der, size_t len,
  * its length and its hash. */
 static bool not_cleanly_refused(const uint8_t *p, size_t n)
 {
-	struct td_cert c;
-	memset(&c, 0, sizeof c);
+	struct td_cert *c = NULL;
 	enum td_result r = td_x509_parse(p, n, &c);
-	bool bad = r != TD_OK || c.parsed || !c.error || c.der_len != n ||
-		   strlen(c.sha256) != 64;
-	td_cert_cleanup(&c);
+	if (r != TD_OK)
+		return true;
+	bool bad = c->parsed || !c->error || c->der_len != n ||
+		   strlen(c->sha256) != 64;
+	td_cert_unref(c);
 	return bad;
 }
 
@@ -593,26 +594,37 @@ static void test_prefixes(void)
 	}
 }
 
-/* Parsing into a cert, cleaning up, parsing again: no leak, no stale field. */
-static void test_reuse(void)
+/* Two parses of one DER are two objects (the cache is what shares);
+ * references keep a certificate alive until the last goes. */
+static void test_refs(void)
 {
 	size_t len = 0;
 	uint8_t *der = load("x509_ec.der", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-	struct td_cert c;
-	memset(&c, 0, sizeof c);
+	struct td_cert *c = NULL, *d = NULL;
 	CU_ASSERT_EQUAL(td_x509_parse(der, len, &c), TD_OK);
-	td_cert_cleanup(&c);
-	CU_ASSERT_PTR_NULL(c.subject);
-	CU_ASSERT_EQUAL(c.san.n, 0);
-	CU_ASSERT_EQUAL(td_x509_parse(der, 10, &c), TD_OK);
-	CU_ASSERT_FALSE(c.parsed);
-	td_cert_cleanup(&c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->refs, 1);
+	CU_ASSERT_PTR_NOT_NULL(c->vcert);
+	CU_ASSERT_PTR_EQUAL(td_cert_ref(c), c);
+	CU_ASSERT_EQUAL(c->refs, 2);
+	td_cert_unref(c);
+	CU_ASSERT_EQUAL(c->refs, 1);
+	CU_ASSERT_STRING_EQUAL(c->subject, "emailAddress=admin@example.com,CN=ec.example,OU=Lab,"
+			       "O=LMT Corp,L=Paris,ST=Ile-de-France,C=FR");
+	CU_ASSERT_EQUAL(td_x509_parse(der, 10, &d), TD_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_FALSE(d->parsed);
+	CU_ASSERT_PTR_NOT_EQUAL(c, d);
+	td_cert_unref(c);
+	td_cert_unref(d);
+	td_cert_unref(NULL);
 	free(der);
 }
 
-/* The parse cache: a hit gives the same certificate as a parse, a
- * different DER is parsed, and the least recently used makes room. */
+/* The parse cache: a hit is the same certificate (one more reference),
+ * a different DER is parsed, and the least recently used makes room;
+ * what the cache let go lives on while referenced. */
 static void test_cert_cache(void)
 {
 	size_t la = 0, lb = 0;
@@ -622,58 +634,63 @@ static void test_cert_cache(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	struct td_cert_cache *cache = td_cert_cache_new(1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
-	struct td_cert ref, c1, c2, c3, c4;
-	memset(&ref, 0, sizeof ref);
-	memset(&c1, 0, sizeof c1);
-	memset(&c2, 0, sizeof c2);
-	memset(&c3, 0, sizeof c3);
-	memset(&c4, 0, sizeof c4);
-	CU_ASSERT_EQUAL(td_x509_parse(a, la, &ref), TD_OK);
-	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c1), TD_OK);
-	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c2), TD_OK);
+	struct td_cert *ref, *c1, *c2, *c3, *c4;
+	uint64_t parsed = td_x509_parse_count();
+	CU_ASSERT_EQUAL_FATAL(td_x509_parse(a, la, &ref), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(td_cert_cache_parse(cache, a, la, &c1), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(td_cert_cache_parse(cache, a, la, &c2), TD_OK);
+	CU_ASSERT_EQUAL(td_x509_parse_count() - parsed, 2);
 	uint64_t hits = 0, misses = 0;
 	td_cert_cache_stats(cache, &hits, &misses);
 	CU_ASSERT_EQUAL(hits, 1);
 	CU_ASSERT_EQUAL(misses, 1);
-	/* The hit is a copy of its own: equal to a parse, not shared. */
-	CU_ASSERT_PTR_NOT_EQUAL(c1.subject, c2.subject);
-	CU_ASSERT_STRING_EQUAL(c2.subject, ref.subject);
-	CU_ASSERT_STRING_EQUAL(c2.issuer, ref.issuer);
-	CU_ASSERT_STRING_EQUAL(c2.sha256, ref.sha256);
-	CU_ASSERT_EQUAL(c2.not_after, ref.not_after);
-	CU_ASSERT_EQUAL(c2.san.n, ref.san.n);
-	CU_ASSERT_EQUAL(c2.der_len, la);
-	CU_ASSERT_EQUAL(memcmp(c2.der, a, la), 0);
-	/* Another DER: parsed (the one slot goes to it), then the first again. */
-	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, b, lb, &c3), TD_OK);
-	CU_ASSERT_STRING_NOT_EQUAL(c3.sha256, ref.sha256);
-	CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c4), TD_OK);
+	/* The hit is the very object of the miss, equal to a parse. */
+	CU_ASSERT_PTR_EQUAL(c1, c2);
+	CU_ASSERT_EQUAL(c1->refs, 3);  /* c1, c2 and the cache's */
+	CU_ASSERT_PTR_NOT_EQUAL(c2, ref);
+	CU_ASSERT_STRING_EQUAL(c2->subject, ref->subject);
+	CU_ASSERT_STRING_EQUAL(c2->issuer, ref->issuer);
+	CU_ASSERT_STRING_EQUAL(c2->sha256, ref->sha256);
+	CU_ASSERT_EQUAL(c2->not_after, ref->not_after);
+	CU_ASSERT_EQUAL(c2->san.n, ref->san.n);
+	CU_ASSERT_EQUAL(c2->der_len, la);
+	CU_ASSERT_EQUAL(memcmp(c2->der, a, la), 0);
+	/* Another DER: parsed (the one slot goes to it), then the first again:
+	 * parsed anew, since the cache let it go. */
+	CU_ASSERT_EQUAL_FATAL(td_cert_cache_parse(cache, b, lb, &c3), TD_OK);
+	CU_ASSERT_STRING_NOT_EQUAL(c3->sha256, ref->sha256);
+	CU_ASSERT_EQUAL(c1->refs, 2);
+	CU_ASSERT_EQUAL_FATAL(td_cert_cache_parse(cache, a, la, &c4), TD_OK);
 	td_cert_cache_stats(cache, &hits, &misses);
 	CU_ASSERT_EQUAL(hits, 1);
 	CU_ASSERT_EQUAL(misses, 3);
-	CU_ASSERT_STRING_EQUAL(c4.subject, ref.subject);
-	td_cert_cleanup(&c1);
-	td_cert_cleanup(&c2);
-	td_cert_cleanup(&c4);
+	CU_ASSERT_PTR_NOT_EQUAL(c4, c1);
+	CU_ASSERT_STRING_EQUAL(c4->subject, ref->subject);
+	td_cert_unref(c1);
+	td_cert_unref(c2);
+	td_cert_unref(c4);
 	td_cert_cache_free(cache);
+	/* c3 outlives the cache that made it. */
+	CU_ASSERT_EQUAL(c3->refs, 1);
+	CU_ASSERT_PTR_NOT_NULL(c3->subject);
 
 	/* A table of sets: two DERs both stay, each found again. */
 	cache = td_cert_cache_new(256);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
 	for (int round = 0; round < 3; round++) {
-		CU_ASSERT_EQUAL(td_cert_cache_parse(cache, a, la, &c1), TD_OK);
-		CU_ASSERT_EQUAL(td_cert_cache_parse(cache, b, lb, &c2), TD_OK);
-		CU_ASSERT_STRING_EQUAL(c1.sha256, ref.sha256);
-		CU_ASSERT_STRING_EQUAL(c2.sha256, c3.sha256);
-		td_cert_cleanup(&c1);
-		td_cert_cleanup(&c2);
+		CU_ASSERT_EQUAL_FATAL(td_cert_cache_parse(cache, a, la, &c1), TD_OK);
+		CU_ASSERT_EQUAL_FATAL(td_cert_cache_parse(cache, b, lb, &c2), TD_OK);
+		CU_ASSERT_STRING_EQUAL(c1->sha256, ref->sha256);
+		CU_ASSERT_STRING_EQUAL(c2->sha256, c3->sha256);
+		td_cert_unref(c1);
+		td_cert_unref(c2);
 	}
 	td_cert_cache_stats(cache, &hits, &misses);
 	CU_ASSERT_EQUAL(hits, 4);
 	CU_ASSERT_EQUAL(misses, 2);
 	td_cert_cache_free(cache);
-	td_cert_cleanup(&ref);
-	td_cert_cleanup(&c3);
+	td_cert_unref(ref);
+	td_cert_unref(c3);
 	free(a);
 	free(b);
 }
@@ -727,11 +744,11 @@ static void test_global_init(void)
 	size_t len = 0;
 	uint8_t *der = load("x509_root.der", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-	struct td_cert c;
-	memset(&c, 0, sizeof c);
+	struct td_cert *c = NULL;
 	CU_ASSERT_EQUAL(td_x509_parse(der, len, &c), TD_OK);
-	CU_ASSERT(c.parsed);
-	td_cert_cleanup(&c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->parsed);
+	td_cert_unref(c);
 	free(der);
 }
 
@@ -745,7 +762,7 @@ void td_suite_x509(void)
 	td_test_add(s, "every string is printable", test_strings_printable);
 	td_test_add(s, "unparseable input is data", test_unparseable);
 	td_test_add(s, "every prefix refused cleanly", test_prefixes);
-	td_test_add(s, "a cert can be cleaned and reused", test_reuse);
+	td_test_add(s, "references: a cert lives until its last reference", test_refs);
 	td_test_add(s, "parse cache", test_cert_cache);
 	td_test_add(s, "td_x509_name_string", test_name_string);
 }

@@ -41,6 +41,7 @@ void td_suite_anomaly(void);
 void td_suite_textw(void);
 void td_suite_fate(void);
 void td_suite_tui_agree(void);
+void td_suite_certshare(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a
  * handshake type, a length and a detail (copied; NULL for none). */
@@ -51,6 +52,9 @@ void td_test_event(struct td_conn *c, uint64_t dt_us, enum td_dir dir, enum td_e
  * sink sees it, then give it the outcome the test means (a built
  * connection need not carry every fact the engine would have). */
 void td_test_fate(struct td_conn *c, enum td_outcome outcome);
+/* Give ch n empty certificates (td_cert_new, test_model.c), certs[0..n)
+ * for the test to fill; aborts the test when memory runs out. */
+void td_test_chain(struct td_chain *ch, size_t n);
 
 /* Directory of test data (tests/unit/data), from $top_srcdir. */
 const char *td_test_datadir(void);

@@ -59,7 +59,7 @@ void td_json_certs(struct td_jsonw *w, struct td_jkey key, const struct td_chain
 	td_jsonw_jkey(w, key);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < ch->n; i++)
-		write_cert(w, &ch->certs[i]);
+		write_cert(w, ch->certs[i]);
 	td_jsonw_array_end(w);
 }
 

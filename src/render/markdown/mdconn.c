@@ -198,11 +198,11 @@ static void story_certs(FILE *f, const struct td_conn *c, const struct td_md_opt
 {
 	const struct td_chain *sc = &c->server_chain, *cc = &c->client_chain;
 	bool tls13 = td_tls_version_is_13(c->version);
-	if (sc->present && sc->n > 0 && sc->certs[0].parsed) {
+	if (sc->present && sc->n > 0 && sc->certs[0]->parsed) {
 		fputs("It showed its certificate (its electronic ID card) for ", f);
-		td_md_code(f, sc->certs[0].subject ? sc->certs[0].subject : "?");
+		td_md_code(f, sc->certs[0]->subject ? sc->certs[0]->subject : "?");
 		fputs(", issued by ", f);
-		td_md_code(f, sc->certs[0].issuer ? sc->certs[0].issuer : "?");
+		td_md_code(f, sc->certs[0]->issuer ? sc->certs[0]->issuer : "?");
 		fputs(". ", f);
 	} else if (!sc->present && tls13 && !c->decrypted && c->sh.present &&
 		   !(c->sh.psk || c->sh.session_id_echo)) {
@@ -228,9 +228,9 @@ static void story_certs(FILE *f, const struct td_conn *c, const struct td_md_opt
 			fputs("**The client sent none** (an empty certificate message). ", f);
 		} else if (cc->present && cc->n > 0) {
 			fputs("The client sent ", f);
-			td_md_code(f, cc->certs[0].subject ? cc->certs[0].subject : "?");
+			td_md_code(f, cc->certs[0]->subject ? cc->certs[0]->subject : "?");
 			fputs(", issued by ", f);
-			td_md_code(f, cc->certs[0].issuer ? cc->certs[0].issuer : "?");
+			td_md_code(f, cc->certs[0]->issuer ? cc->certs[0]->issuer : "?");
 			fputs(". ", f);
 		} else if (tls13 && !c->decrypted) {
 			fputs("Whether the client sent one cannot be seen without a key log. ", f);
@@ -650,7 +650,7 @@ static void chain(FILE *f, const struct td_conn *c, const struct td_chain *ch, b
 	td_md_table_begin(&t, f, chain_head, "rlllllll",
 			  sizeof chain_head / sizeof chain_head[0]);
 	for (size_t i = 0; i < ch->n; i++)
-		cert_row(&t, c, &ch->certs[i], i);
+		cert_row(&t, c, ch->certs[i], i);
 	td_md_table_end(&t);
 	if (ch->dropped)
 		fprintf(f, "*%zu more certificates not kept (at most %u per chain).*\n\n", ch->dropped,

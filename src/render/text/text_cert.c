@@ -152,7 +152,7 @@ void td_text_chain(struct td_tw *t, const struct td_conn *c, const struct td_cha
 	td_tw_put(t, ch->encrypted ? ") (decrypted)" : ")");
 	td_tw_end(t);
 	for (size_t i = 0; i < ch->n; i++)
-		print_cert(t, c, &ch->certs[i], i, verbose);
+		print_cert(t, c, ch->certs[i], i, verbose);
 	if (ch->dropped) {
 		char buf[96];
 		td_tw_spaces(t, IND_SUB);
