@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 	td_suite_model();
 	td_suite_tls_input();
 	td_suite_anomaly();
+	td_suite_alerts();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

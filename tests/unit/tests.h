@@ -38,6 +38,7 @@ void td_suite_redact_ca(void);
 void td_suite_model(void);
 void td_suite_tls_input(void);
 void td_suite_anomaly(void);
+void td_suite_alerts(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a
  * handshake type, a length and a detail (copied; NULL for none). */
