@@ -344,4 +344,31 @@ enum td_result td_tls12_decrypt(struct td_tls12_keys *k, const uint8_t *header5,
 				const uint8_t *body, size_t len,
 				uint8_t *out, size_t *outlen) TD_MUST_CHECK;
 
+/* What passing over one record without decrypting it takes. */
+enum td_tls12_skip {
+	TD_TLS12_SKIP_FREE,   /* the sequence number only: AEAD suites (the nonce
+				 is explicit or from the sequence number), CBC
+				 with a record IV (TLS 1.1 and 1.2) */
+	TD_TLS12_SKIP_BYTES,  /* the record's bytes too: CBC in TLS 1.0 and SSL
+				 3.0, whose next IV is the record's last
+				 ciphertext block */
+	TD_TLS12_SKIP_NEVER   /* RC4: the keystream runs through every byte, as
+				 expensive as decrypting; or k not initialised */
+};
+
+/* How k's records can be passed over. */
+enum td_tls12_skip td_tls12_skip_kind(const struct td_tls12_keys *k);
+
+/*
+ * Pass over one record of len bytes (body: its fragment, NULL allowed for
+ * TD_TLS12_SKIP_FREE) without decrypting or authenticating it: seq
+ * advances, and for TD_TLS12_SKIP_BYTES the IV becomes its last
+ * ciphertext block, so that a later record opens with
+ * td_tls12_decrypt().  TD_ERR_USAGE for TD_TLS12_SKIP_NEVER, or without
+ * the bytes it needs (NULL body, or too short to hold a block); k is
+ * then unchanged.
+ */
+enum td_result td_tls12_skip(struct td_tls12_keys *k, const uint8_t *body,
+			     size_t len) TD_MUST_CHECK;
+
 #endif

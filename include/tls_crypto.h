@@ -76,8 +76,8 @@ enum td_result td_hkdf_expand_label(enum td_hash hash, const uint8_t *secret, si
 				    uint8_t *out, size_t out_len) TD_MUST_CHECK;
 
 /*
- * One direction's record protection state: the write key and IV derived
- * from a traffic secret, and the sequence number of the next record.
+ * One direction's record protection state: the traffic secret, the write
+ * key and IV derived from it, and the sequence number of the next record.
  * Holds no heap memory; td_tls13_keys_cleanup() wipes it.
  */
 struct td_tls13_keys {
@@ -86,6 +86,10 @@ struct td_tls13_keys {
 	size_t key_len;
 	uint8_t iv[TD_TLS13_IV_LEN];
 	uint64_t seq;                   /* next record's sequence number */
+	uint8_t secret[TD_TLS13_SECRET_MAX]; /* the traffic secret the key and
+					   IV come from (a KeyUpdate derives the
+					   next one from it); hash_len bytes */
+	uint32_t generation;            /* KeyUpdates since the secret of init */
 };
 
 /*
@@ -98,6 +102,23 @@ enum td_result td_tls13_keys_init(struct td_tls13_keys *k, uint16_t suite,
 				  const uint8_t *secret, size_t len) TD_MUST_CHECK;
 /* Wipe the keys. */
 void td_tls13_keys_cleanup(struct td_tls13_keys *k);
+
+/*
+ * The sender's KeyUpdate (RFC 8446 4.6.3, 7.2): move to the next traffic
+ * secret, application_traffic_secret_N+1 =
+ * HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "",
+ * Hash.length), derive its key and IV, and start again at sequence
+ * number 0.  TD_ERR_USAGE when k holds no keys, TD_ERR_UNSUPPORTED when
+ * wolfSSL fails (k is then wiped).
+ */
+enum td_result td_tls13_keys_update(struct td_tls13_keys *k) TD_MUST_CHECK;
+
+/*
+ * A record passed over without decrypting it still takes its sequence
+ * number (RFC 8446 5.3: the nonce of every later record depends on it):
+ * count one.
+ */
+void td_tls13_keys_skip(struct td_tls13_keys *k);
 
 /*
  * Decrypt one TLS 1.3 record (RFC 8446 5.2).  header5 is the 5-byte record

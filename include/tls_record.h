@@ -50,6 +50,11 @@ enum td_tls_stream_state {
 };
 
 #define TD_TLS_PREFIX_KEEP 64
+/* application_data records of at most this many bytes are read whole
+ * even with skip_appdata: a TLS 1.3 alert (19 bytes) or KeyUpdate (22)
+ * is one, which a key log may still open, and copying them costs
+ * nothing. */
+#define TD_TLS_READ_SMALL 64u
 
 struct td_tls_stream {
 	enum td_tls_stream_state state;
@@ -62,9 +67,10 @@ struct td_tls_stream {
 	size_t prefix_len;
 	bool oversize;             /* a record header claimed more than TD_CAP_RECORD */
 	/* Set by the caller when it no longer reads application_data
-	 * bodies (after the handshake, nothing left to decrypt): such a
-	 * record is then passed over as it arrives, never copied, and
-	 * delivered with a NULL body once its last byte has gone by. */
+	 * bodies (after the handshake, nothing left to decrypt but alerts):
+	 * such a record, when longer than TD_TLS_READ_SMALL, is then passed
+	 * over as it arrives, never copied, and delivered with a NULL body
+	 * once its last byte has gone by. */
 	bool skip_appdata;
 	size_t skip_left;          /* bytes of the record being passed over */
 	uint16_t skip_version;     /* ...its header */

@@ -111,7 +111,32 @@ enum td_result td_tls13_keys_init(struct td_tls13_keys *k, uint16_t suite,
 	k->suite = suite;
 	k->key_len = s->key_len;
 	k->seq = 0;
+	memcpy(k->secret, secret, len);
 	return TD_OK;
+}
+
+enum td_result td_tls13_keys_update(struct td_tls13_keys *k)
+{
+	const struct td_tls13_suite *s = td_tls13_suite_find(k->suite);
+	if (!s)
+		return TD_ERR_USAGE;
+	uint8_t next[TD_TLS13_SECRET_MAX];
+	uint32_t generation = k->generation + 1;
+	enum td_result rc = td_hkdf_expand_label(s->hash, k->secret, s->hash_len, "traffic upd",
+						 NULL, 0, next, s->hash_len);
+	if (rc == TD_OK)
+		rc = td_tls13_keys_init(k, s->id, next, s->hash_len);
+	else
+		td_tls13_keys_cleanup(k);
+	explicit_bzero(next, sizeof next);
+	if (rc == TD_OK)
+		k->generation = generation;
+	return rc;
+}
+
+void td_tls13_keys_skip(struct td_tls13_keys *k)
+{
+	k->seq++;
 }
 
 void td_tls13_keys_cleanup(struct td_tls13_keys *k)

@@ -759,3 +759,36 @@ enum td_result td_tls12_decrypt(struct td_tls12_keys *k, const uint8_t *header5,
 		k->seq++;
 	return rc;
 }
+
+static enum td_tls12_skip skip_kind(const struct td_tls12_keys *k,
+				     const struct td_tls12_suite *s)
+{
+	if (!s || s->cipher == TD_TLS12_RC4)
+		return TD_TLS12_SKIP_NEVER;
+	return is_cbc(s->cipher) && k->version <= TD_VERSION_TLS10 ? TD_TLS12_SKIP_BYTES
+								    : TD_TLS12_SKIP_FREE;
+}
+
+enum td_tls12_skip td_tls12_skip_kind(const struct td_tls12_keys *k)
+{
+	return skip_kind(k, td_tls12_suite_find(k->suite));
+}
+
+enum td_result td_tls12_skip(struct td_tls12_keys *k, const uint8_t *body, size_t len)
+{
+	const struct td_tls12_suite *s = td_tls12_suite_find(k->suite);
+	enum td_tls12_skip kind = skip_kind(k, s);
+	if (!s || kind == TD_TLS12_SKIP_NEVER)
+		return TD_ERR_USAGE;
+	if (kind == TD_TLS12_SKIP_BYTES) {
+		/* The chained IV: the last ciphertext block, before the MAC
+		 * with encrypt_then_mac (RFC 7366 3). */
+		size_t block = block_len(s->cipher);
+		size_t tail = k->encrypt_then_mac ? k->mac_len : 0;
+		if (!body || len < tail + block || block > sizeof k->iv)
+			return TD_ERR_USAGE;
+		memcpy(k->iv, body + len - tail - block, block);
+	}
+	k->seq++;
+	return TD_OK;
+}

@@ -16,6 +16,16 @@
  * its records: they are held here (the side's held bytes) until it
  * comes, and records.c replays them.  Nothing here calls records.c or
  * engine.c.
+ *
+ * Long connections: after a side's first APP_RECORDS_DECRYPTED
+ * application records it goes sparse.  Only records that may be an
+ * alert are opened then (TLS 1.3: by size; TLS <= 1.2: by content type),
+ * so the end of every connection (close_notify, a fatal alert) is on the
+ * timeline, and the bulk is passed over: each such record only takes its
+ * sequence number (RFC 8446 5.3, RFC 5246 6.2.3.3: the nonce or MAC of
+ * every later record depends on it), never decrypted.  A TLS 1.3
+ * KeyUpdate (RFC 8446 4.6.3) moves the sender to its next traffic
+ * secret (td_fl_key_update).
  */
 #include "config.h"
 
@@ -30,9 +40,17 @@
 #include "reader.h"
 #include "tls_names.h"
 
-/* Application records decrypted per direction before decryption stops
- * (post-handshake alerts such as certificate_required arrive there). */
+/* Application records decrypted per direction before the side goes
+ * sparse (post-handshake alerts such as certificate_required arrive
+ * there): from then on only the records that may be an alert (or a
+ * KeyUpdate) are opened, the others only take their sequence number. */
 #define APP_RECORDS_DECRYPTED 4u
+/* TLS 1.3 record contents a sparse side opens, by size (RFC 8446 5.2:
+ * content, the inner type byte, the AEAD tag; nobody pads these): an
+ * alert, 2 bytes (level, description), and a KeyUpdate, 5 bytes (the
+ * 4-byte handshake header, request_update). */
+#define TLS13_ALERT_CONTENT 2u
+#define TLS13_KEY_UPDATE_CONTENT 5u
 
 /* The encrypt_then_mac extension (RFC 7366). */
 #define EXT_ENCRYPT_THEN_MAC 22u
@@ -108,6 +126,7 @@ void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label,
 	struct side *sd = &f->s[td_fl_dir_side(f, dir)];
 	sd->want_label = label;
 	sd->want_state = state;
+	sd->sparse = false;  /* new keys (a renegotiation): open the next record */
 	sd->key_state = KEYS_PENDING;
 	resolve(f, sd, dir, false);
 	if (sd->key_state == KEYS_PENDING && !f->eng->cfg.keylog_refresh)
@@ -171,21 +190,96 @@ static enum td_fl_opened pending(struct flow *f, int side, const struct td_tls_r
 	return TD_FL_RELEASE;
 }
 
+/* Past its first application records (sd->sparse), is this record of
+ * the side worth opening?  TLS 1.3 hides the content type: by size, an
+ * alert or a KeyUpdate.  TLS <= 1.2 shows it: anything but application
+ * data (an alert, a renegotiation's handshake). */
+static bool worth_opening(const struct flow *f, const struct side *sd,
+			  const struct td_tls_record *rec)
+{
+	if (!td_fl_is_tls13(f->conn))
+		return rec->type != TD_CT_APPLICATION_DATA;
+	const struct td_tls13_suite *s = td_tls13_suite_find(sd->keys.suite);
+	size_t tag = s ? s->tag_len : 16;
+	return rec->len == TLS13_ALERT_CONTENT + 1 + tag ||
+	       rec->len == TLS13_KEY_UPDATE_CONTENT + 1 + tag;
+}
+
+/* A sparse side passes over a record: it only takes its sequence number
+ * (and, TLS 1.0 CBC, gives the next IV).  When that cannot be done the
+ * side's decryption stops, quietly: what was decrypted stands. */
+static void pass_over(const struct flow *f, struct side *sd, const struct td_tls_record *rec)
+{
+	if (td_fl_is_tls13(f->conn))
+		td_tls13_keys_skip(&sd->keys);
+	else if (td_tls12_skip(&sd->keys12, rec->body, rec->len) != TD_OK)
+		sd->key_state = KEYS_OFF;
+}
+
+/* The side has had its first application records decrypted: sparse
+ * from now on, when its records can be passed over without decrypting
+ * them (not RC4, whose keystream runs through every byte: off then, as
+ * before sparse sides existed). */
+static void go_sparse(const struct flow *f, struct side *sd)
+{
+	if (td_fl_is_tls13(f->conn) || td_tls12_skip_kind(&sd->keys12) != TD_TLS12_SKIP_NEVER)
+		sd->sparse = true;
+	else
+		sd->key_state = KEYS_OFF;
+}
+
+bool td_fl_reads_appdata(const struct flow *f, int side)
+{
+	const struct side *sd = &f->s[side];
+	if (sd->key_state == KEYS_NONE || sd->key_state == KEYS_OFF)
+		return false;
+	if (!sd->sparse)
+		return true;
+	/* TLS 1.3 alerts and KeyUpdates are small: the record layer reads
+	 * those whole anyway (TD_TLS_READ_SMALL). */
+	return !td_fl_is_tls13(f->conn) && td_tls12_skip_kind(&sd->keys12) == TD_TLS12_SKIP_BYTES;
+}
+
+void td_fl_key_update(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	if (sd->key_state != KEYS_APPLICATION || !td_fl_is_tls13(f->conn))
+		return;
+	if (td_tls13_keys_update(&sd->keys) != TD_OK)
+		sd->key_state = KEYS_OFF;
+}
+
+void td_fl_keys_lost(struct flow *f, int side)
+{
+	/* Records went by unseen: the sequence number is lost.  Only for a
+	 * sparse side; a side still decrypting everything says so when the
+	 * next record does not open (TD_AN_KEYLOG_MISMATCH), as before. */
+	if (f->s[side].sparse)
+		f->s[side].key_state = KEYS_OFF;
+}
+
 enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_record *rec,
 			     struct td_fl_plain *out)
 {
 	struct td_engine *e = f->eng;
 	struct td_conn *c = f->conn;
 	struct side *sd = &f->s[side];
+	if (!is_protected(f, sd, rec->type))
+		return TD_FL_AS_IS;
+	bool keyed = sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION ||
+		     sd->key_state == KEYS_TLS12;
+	if (keyed && sd->sparse && !worth_opening(f, sd, rec)) {
+		pass_over(f, sd, rec);
+		return TD_FL_AS_IS;
+	}
 	/* rec->body is NULL for application data passed over unread, which
-	 * records.c allows only when nothing is left to decrypt; the check is
-	 * for safety's sake. */
-	if (!rec->body || !is_protected(f, sd, rec->type))
+	 * records.c allows only when its bytes are not needed
+	 * (td_fl_reads_appdata); the check is for safety's sake. */
+	if (!rec->body)
 		return TD_FL_AS_IS;
 	if (sd->key_state == KEYS_PENDING)
 		return pending(f, side, rec);
-	if (sd->key_state != KEYS_HANDSHAKE && sd->key_state != KEYS_APPLICATION &&
-	    sd->key_state != KEYS_TLS12)
+	if (!keyed)
 		return TD_FL_AS_IS;
 	uint8_t header[5] = { rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
 			      (uint8_t)(rec->len >> 8), (uint8_t)rec->len };
@@ -194,6 +288,13 @@ enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_recor
 	enum td_result r = td_fl_is_tls13(c)
 		? td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner)
 		: td_tls12_decrypt(&sd->keys12, header, rec->body, rec->len, e->plain, &n);
+	if (r != TD_OK && sd->sparse) {
+		/* Late in the stream a record that does not open says the
+		 * sequence was lost (a record padded to another size, say), not
+		 * that the key log is wrong: this side stops, quietly. */
+		sd->key_state = KEYS_OFF;
+		return TD_FL_AS_IS;
+	}
 	if (r != TD_OK) {
 		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_MISMATCH, td_fl_side_dir(f, side), 0,
 			NULL, NULL));
@@ -202,10 +303,11 @@ enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_recor
 		return TD_FL_FAILED;
 	}
 	/* Application data (whatever is neither handshake nor alert): a few
-	 * records, for the post-handshake alerts, then stop decrypting. */
-	if (inner != TD_CT_HANDSHAKE && inner != TD_CT_ALERT &&
+	 * records, for the post-handshake alerts, then only what may be an
+	 * alert. */
+	if (inner != TD_CT_HANDSHAKE && inner != TD_CT_ALERT && !sd->sparse &&
 	    ++sd->app_decrypted >= APP_RECORDS_DECRYPTED)
-		sd->key_state = KEYS_OFF;
+		go_sparse(f, sd);
 	*out = (struct td_fl_plain){ .type = inner, .body = e->plain, .len = n };
 	return TD_FL_PLAIN;
 }

@@ -75,7 +75,10 @@ struct side {
 	enum td_keylog_label want_label;
 	enum key_state want_state;
 	struct td_dynbuf held;
-	uint32_t app_decrypted;  /* application records decrypted (a few, then stop) */
+	uint32_t app_decrypted;  /* application records decrypted (a few, then sparse) */
+	bool sparse;             /* past them: only the records that may be alerts or
+				    KeyUpdates are opened, the rest take their
+				    sequence number only (decrypt.c) */
 };
 
 struct flow {
@@ -92,6 +95,13 @@ struct flow {
 	uint8_t client_random[32]; /* of the latest ClientHello (renegotiation: not c->ch's) */
 	bool suite_noted;        /* "cannot decrypt this suite" said once */
 	bool replaying;          /* held records are being replayed (records.c) */
+	/* The first ClientHello while it is incomplete (records.c): the bytes
+	 * of its body seen so far, its declared length (0: none seen), the
+	 * side that sends it and when its last bytes came.  Reported at the
+	 * end if it never completes. */
+	uint32_t hello_seen, hello_declared;
+	int hello_side;
+	uint64_t hello_us;
 	uint64_t first_us;
 	uint64_t notified;       /* conn->changes when the sink last heard (td_fl_notify) */
 };
@@ -224,6 +234,18 @@ enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_recor
 /* The next held record of a side's held bytes (read with r), at its
  * capture time *ts_us; false at the end.  rec->body points into them. */
 bool td_fl_held_next(struct td_reader *r, struct td_tls_record *rec, uint64_t *ts_us);
+/* Whether a side's application_data records must come with their
+ * bytes (td_tls_stream.skip_appdata): while it decrypts them, or passes
+ * them over with a chained CBC IV (TLS 1.0).  False without keys. */
+bool td_fl_reads_appdata(const struct flow *f, int side);
+/* A decrypted TLS 1.3 KeyUpdate of `side` (RFC 8446 4.6.3): its next
+ * records use the next traffic secret.  Nothing for a side without
+ * application keys; a failure turns the side's decryption off. */
+void td_fl_key_update(struct flow *f, int side);
+/* Bytes of `side` were lost (a gap): a sparse side, which no longer
+ * decrypts every record, cannot know the sequence numbers any more and
+ * stops decrypting. */
+void td_fl_keys_lost(struct flow *f, int side);
 /* The connection is ending: a pending side gets a last look in the key
  * log (turned off if its secret is still missing).  True when the side
  * was pending: the caller replays what it holds. */

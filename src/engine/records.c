@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,11 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		break;
 	case TD_HS_NEW_SESSION_TICKET:
 		c->new_session_tickets++;
+		break;
+	case TD_HS_KEY_UPDATE:
+		/* TLS 1.3: the sender's next records use its next secret. */
+		if (m->decrypted)
+			td_fl_key_update(f, m->side);
 		break;
 	default:
 		break;
@@ -467,7 +473,8 @@ static void replay_held(struct flow *f, int side)
 
 /* One whole record of a side, then whether this side's next application
  * data records need their bytes: not once the handshake is done, data
- * has been seen and there is nothing (left) to decrypt.  Then the record
+ * has been seen and there is nothing (left) to decrypt, or only the
+ * small records that may be alerts (td_fl_reads_appdata).  Then the record
  * layer passes them over without copying them (bulk transfers are nearly
  * all such records); their type and length still count.  Worked out
  * after every record, since a renegotiation may bring keys again. */
@@ -520,8 +527,69 @@ static void on_record(struct flow *f, int side, const struct td_tls_record *rec)
 			decode(f, side, rec, o == TD_FL_PLAIN ? &plain : NULL);
 		}
 	}
-	sd->tls.skip_appdata = f->established_us && sd->appdata &&
-			       (sd->key_state == KEYS_NONE || sd->key_state == KEYS_OFF);
+	sd->tls.skip_appdata = f->established_us && sd->appdata && !td_fl_reads_appdata(f, side);
+}
+
+/* ---- a ClientHello that never completes ---------------------------------- */
+
+/* The record header (RFC 5246 6.2.1) and the handshake message header
+ * (type, 24-bit length: RFC 8446 4). */
+#define RECORD_HEADER 5u
+#define HS_HEADER 4u
+
+/* While the flow has no ClientHello: is one under way on this side, in
+ * the partial record (tls.buf: record header, then the message) or, when
+ * it spans records, in the handshake joiner (hs.buf, then the partial
+ * record's body)?  Remember how much of it has come.  Called after each
+ * piece of the stream, until the ClientHello is decoded. */
+static void note_partial_hello(struct flow *f, int side)
+{
+	const struct side *sd = &f->s[side];
+	const struct td_dynbuf *rec = &sd->tls.buf, *hs = &sd->hs.buf;
+	size_t in_rec = sd->tls.state == TD_TS_SYNCED && rec->len > RECORD_HEADER &&
+			rec->data[0] == TD_CT_HANDSHAKE ? rec->len - RECORD_HEADER : 0;
+	const uint8_t *msg = hs->len > 0 ? hs->data : rec->data + RECORD_HEADER;
+	size_t first = hs->len > 0 ? hs->len : in_rec;  /* bytes at msg */
+	size_t have = hs->len + in_rec;
+	if (first < HS_HEADER || msg[0] != TD_HS_CLIENT_HELLO)
+		return;
+	size_t declared = (size_t)msg[1] << 16 | (size_t)msg[2] << 8 | msg[3];
+	size_t seen = have - HS_HEADER;
+	if (seen >= declared || (f->hello_declared && f->hello_side != side))
+		return;
+	f->hello_seen = (uint32_t)seen;
+	f->hello_declared = (uint32_t)declared;
+	f->hello_side = side;
+	f->hello_us = f->eng->now_us;
+}
+
+/* The flow ends without a ClientHello but with part of one: it is a TLS
+ * connection all the same (it stays INCOMPLETE), and its timeline says
+ * how much of the ClientHello the capture holds. */
+static void report_partial_hello(struct flow *f)
+{
+	struct td_engine *e = f->eng;
+	struct td_conn *c = f->conn;
+	if (!c || c->ch.present || f->hello_declared == 0)
+		return;
+	if (!c->tls) {
+		c->tls = true;
+		c->id = ++e->next_id;
+		e->st.tls_connections++;
+	}
+	c->changes++;
+	td_fl_set_client(f, f->hello_side, true);
+	char detail[96];
+	snprintf(detail, sizeof detail, "incomplete: %" PRIu32 " of %" PRIu32 " bytes captured",
+		 f->hello_seen, f->hello_declared);
+	struct td_event ev = { .kind = TD_EV_HANDSHAKE, .hs_type = TD_HS_CLIENT_HELLO,
+			       .content_type = TD_CT_HANDSHAKE, .length = f->hello_seen,
+			       .detail = detail };
+	uint64_t now = e->now_us;
+	e->now_us = f->hello_us;
+	td_fl_add_event(f, td_fl_side_dir(f, f->hello_side), &ev);
+	e->now_us = now;
+	sort_timeline(c);
 }
 
 /* ---- the transport seam (tls_input.h) ----------------------------------- */
@@ -556,11 +624,14 @@ void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len
 				0, NULL, NULL));
 		}
 	}
+	if (f->conn && !f->conn->ch.present)
+		note_partial_hello(f, side);
 	td_fl_notify(f);
 }
 
 void td_tls_in_gap(struct flow *f, int side)
 {
+	td_fl_keys_lost(f, side);
 	td_tls_stream_gap(&f->s[side].tls);
 	td_hs_reasm_reset(&f->s[side].hs);
 }
@@ -570,5 +641,6 @@ void td_tls_in_end(struct flow *f)
 	for (int i = 0; i < 2; i++)
 		if (td_fl_keys_final(f, i))
 			replay_held(f, i);
+	report_partial_hello(f);
 	td_fl_notify(f);
 }

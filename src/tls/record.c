@@ -247,7 +247,7 @@ static size_t process(struct td_tls_stream *s, const uint8_t *p, size_t n,
 				break;
 			}
 			if (td_rd_left(&h) < len && s->skip_appdata &&
-			    type == TD_CT_APPLICATION_DATA) {
+			    type == TD_CT_APPLICATION_DATA && len > TD_TLS_READ_SMALL) {
 				/* Not read: what is here is passed over now,
 				 * the rest as it comes (td_tls_stream_feed). */
 				s->skip_left = len - td_rd_left(&h);

@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 	td_suite_fate();
 	td_suite_tui_agree();
 	td_suite_certshare();
+	td_suite_alerts();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

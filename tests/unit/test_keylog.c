@@ -159,7 +159,11 @@ static void test_keylog_lab_files(void)
 		if (td_keylog_bad_lines(k, &first) != 0)
 			fprintf(stderr, "\n%s: bad line %zu\n", e->d_name, first);
 		CU_ASSERT_EQUAL(td_keylog_bad_lines(k, NULL), 0);
-		CU_ASSERT_EQUAL(td_keylog_ignored(k), 0);
+		/* OpenSSL 3.0 logs the client's secret after its KeyUpdate as
+		 * CLIENT_TRAFFIC_SECRET_N, a label tlsdiag does not use (it
+		 * derives the next secret itself): a valid line, ignored. */
+		CU_ASSERT_EQUAL(td_keylog_ignored(k),
+				strcmp(e->d_name, "tls13-keyupdate.keylog") == 0 ? 1u : 0u);
 		total += td_keylog_count(k);
 		files++;
 		td_keylog_free(k);
