@@ -84,6 +84,11 @@ static void put(struct td_jsonw *w, const void *p, size_t n)
 	w->len += n;
 }
 
+void td_jsonw_out_slow(struct td_jsonw *w, const char *p, size_t n)
+{
+	put(w, p, n);
+}
+
 static void putch(struct td_jsonw *w, char c)
 {
 	if (w->len == sizeof w->buf)
@@ -160,6 +165,11 @@ static void before_value(struct td_jsonw *w)
 	if (w->has_items & top_bit(w))
 		putch(w, ',');
 	w->has_items |= top_bit(w);
+}
+
+void td_jsonw_before_value_slow(struct td_jsonw *w)
+{
+	before_value(w);
 }
 
 /* Before a key: the comma, and the check that
@@ -333,17 +343,6 @@ void td_jsonw_key_n(struct td_jsonw *w, const char *key, size_t n)
 	w->after_key = true;
 }
 
-void td_jsonw_jkey(struct td_jsonw *w, struct td_jkey k)
-{
-	before_member(w);
-	if (!k.q || k.n < 3 || k.q[0] != '"' || k.q[k.n - 2] != '"' || k.q[k.n - 1] != ':') {
-		w->misuse = true;
-		PUTS(w, "\"\":");
-	} else {
-		put(w, k.q, k.n);
-	}
-	w->after_key = true;
-}
 
 static void begin(struct td_jsonw *w, bool object)
 {
@@ -398,14 +397,6 @@ void td_jsonw_array_begin(struct td_jsonw *w)
 void td_jsonw_array_end(struct td_jsonw *w)
 {
 	end(w, false);
-}
-
-void td_jsonw_plain(struct td_jsonw *w, const char *s, size_t n)
-{
-	before_value(w);
-	putch(w, '"');
-	put(w, s, n);
-	putch(w, '"');
 }
 
 void td_jsonw_string_n(struct td_jsonw *w, const char *s, size_t n)
