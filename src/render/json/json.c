@@ -161,6 +161,7 @@ struct json_sink {
 	 * rest.  Every object is written afresh from the model, so a line
 	 * depends on its connection alone. */
 	struct td_jsonw w;
+	struct td_json_certjson *certjson;  /* NULL: none kept (out of memory) */
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -237,7 +238,7 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, const struct td_conn *c)
+static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -265,8 +266,8 @@ static void write_conn(struct td_jsonw *w, const struct td_conn *c)
 	td_json_timeline(w, c);
 	td_json_alerts(w, c);
 
-	td_json_certs(w, TD_JKEY("server_certs"), &c->server_chain);
-	td_json_certs(w, TD_JKEY("client_certs"), &c->client_chain);
+	td_json_certs(w, cj, TD_JKEY("server_certs"), &c->server_chain);
+	td_json_certs(w, cj, TD_JKEY("client_certs"), &c->client_chain);
 	td_json_chain_flags(w, TD_JKEY("server_chain"), &c->server_chain);
 	td_json_chain_flags(w, TD_JKEY("client_chain"), &c->client_chain);
 	td_json_cert_request(w, &c->cr);
@@ -328,7 +329,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	struct json_sink *js = (struct json_sink *)s;
 	count_conn(js, c);
 	td_jsonw_next(&js->w);
-	write_conn(&js->w, c);
+	write_conn(&js->w, js->certjson, c);
 	/* TD_ERR_USAGE would be a bug in this file, which the unit tests
 	 * rule out by validating every line they make.  An I/O error stays
 	 * on the FILE for whoever owns it to check with ferror(). */
@@ -440,6 +441,7 @@ static void json_free(struct td_sink *s)
 {
 	struct json_sink *js = (struct json_sink *)s;
 	td_jsonw_flush(&js->w);  /* lines not yet handed over (no finish) */
+	td_json_certjson_free(js->certjson);
 	free(s);
 }
 
@@ -449,6 +451,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 	if (!js)
 		return NULL;
 	js->out = out;
+	js->certjson = td_json_certjson_new();
 	td_jsonw_init(&js->w, out);
 	js->base.conn_update = NULL;
 	js->base.conn_done = json_conn_done;

@@ -13,6 +13,10 @@
  */
 #include "config.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "jsonconn.h"
 
 /* Certificate validity, RFC 3339 to the second; null when unknown. */
@@ -54,12 +58,88 @@ static void write_cert(struct td_jsonw *w, const struct td_cert *cert)
 	td_jsonw_object_end(w);
 }
 
-void td_json_certs(struct td_jsonw *w, struct td_jkey key, const struct td_chain *ch)
+#define CERT_SLOTS 64u  /* a capture's busy chains; a miss only writes afresh */
+
+struct td_json_certjson {
+	struct {
+		struct td_cert *cert;  /* a reference; NULL: empty */
+		char *json;
+		size_t len;
+	} slot[CERT_SLOTS];
+};
+
+struct td_json_certjson *td_json_certjson_new(void)
+{
+	return calloc(1, sizeof(struct td_json_certjson));
+}
+
+void td_json_certjson_free(struct td_json_certjson *cj)
+{
+	if (!cj)
+		return;
+	for (size_t i = 0; i < CERT_SLOTS; i++) {
+		td_cert_unref(cj->slot[i].cert);
+		free(cj->slot[i].json);
+	}
+	free(cj);
+}
+
+/* cert's object written by a writer of its own into memory; false when
+ * that fails (out of memory): the caller writes it in place. */
+static bool render(struct td_cert *cert, char **json, size_t *len)
+{
+	*json = NULL;
+	*len = 0;
+	FILE *f = open_memstream(json, len);
+	if (!f)
+		return false;
+	struct td_jsonw *mw = malloc(sizeof *mw);  /* its buffer is large */
+	enum td_result r = TD_ERR_NOMEM;
+	if (mw) {
+		td_jsonw_init(mw, f);
+		write_cert(mw, cert);
+		r = td_jsonw_finish(mw);
+		free(mw);
+	}
+	if (fclose(f) != 0 || r != TD_OK || *len == 0) {
+		free(*json);
+		*json = NULL;
+		return false;
+	}
+	return true;
+}
+
+static void cert_value(struct td_jsonw *w, struct td_json_certjson *cj, struct td_cert *cert)
+{
+	if (!cj) {
+		write_cert(w, cert);
+		return;
+	}
+	uintptr_t a = (uintptr_t)cert;
+	size_t h = (size_t)((a >> 4) ^ (a >> 12)) % CERT_SLOTS;
+	if (cj->slot[h].cert != cert) {
+		char *json;
+		size_t len;
+		if (!render(cert, &json, &len)) {
+			write_cert(w, cert);
+			return;
+		}
+		td_cert_unref(cj->slot[h].cert);
+		free(cj->slot[h].json);
+		cj->slot[h].cert = td_cert_ref(cert);
+		cj->slot[h].json = json;
+		cj->slot[h].len = len;
+	}
+	td_jsonw_value_raw(w, cj->slot[h].json, cj->slot[h].len);
+}
+
+void td_json_certs(struct td_jsonw *w, struct td_json_certjson *cj, struct td_jkey key,
+		   const struct td_chain *ch)
 {
 	td_jsonw_jkey(w, key);
 	td_jsonw_array_begin(w);
 	for (size_t i = 0; i < ch->n; i++)
-		write_cert(w, ch->certs[i]);
+		cert_value(w, cj, ch->certs[i]);
 	td_jsonw_array_end(w);
 }
 

@@ -28,9 +28,20 @@ void td_json_server_hello(struct td_jsonw *w, const struct td_server_hello *sh);
 void td_json_timeline(struct td_jsonw *w, const struct td_conn *c);
 void td_json_alerts(struct td_jsonw *w, const struct td_conn *c);
 
+/* Certificates' JSON by identity: a certificate is one immutable object
+ * per distinct DER (conn.h), so its object, written once, is the same
+ * for every connection that holds it; a sink keeps the last few (a
+ * reference each, so no other certificate can take the address) and
+ * writes them again as they are.  Measured on make bench's
+ * handshake-heavy workload: see the commit.  NULL: none kept. */
+struct td_json_certjson;
+struct td_json_certjson *td_json_certjson_new(void);
+void td_json_certjson_free(struct td_json_certjson *cj);
+
 /* key: [certificate, ...] and key: {seen, encrypted} of a chain;
  * "certificate_request": {...} or null. */
-void td_json_certs(struct td_jsonw *w, struct td_jkey key, const struct td_chain *ch);
+void td_json_certs(struct td_jsonw *w, struct td_json_certjson *cj, struct td_jkey key,
+		   const struct td_chain *ch);
 void td_json_chain_flags(struct td_jsonw *w, struct td_jkey key, const struct td_chain *ch);
 void td_json_cert_request(struct td_jsonw *w, const struct td_cert_request *cr);
 

@@ -181,6 +181,14 @@ static inline void td_jsonw_jkey(struct td_jsonw *w, struct td_jkey k)
 	w->after_key = true;
 }
 
+/* One complete JSON value that another writer wrote (td_jsonw_finish()
+ * said TD_OK), as it is: a certificate's object, reused by identity. */
+static inline void td_jsonw_value_raw(struct td_jsonw *w, const char *p, size_t n)
+{
+	td_jsonw_before_value(w);
+	td_jsonw_out(w, p, n);
+}
+
 static inline void td_jsonw_plain(struct td_jsonw *w, const char *s, size_t n)
 {
 	td_jsonw_before_value(w);

@@ -415,8 +415,15 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	td_code_counts_add(&ts->codes, c);
 	td_text_diagnoses(&t, c, verbose);
 	if (!c->ch.present) {
+		/* A ClientHello event without a decoded ClientHello: one cut
+		 * short in the capture (its event says how much was seen). */
+		bool cut = false;
+		for (size_t i = 0; i < c->n_events && !cut; i++)
+			cut = c->events[i].kind == TD_EV_HANDSHAKE &&
+			      c->events[i].hs_type == TD_HS_CLIENT_HELLO;
 		td_tw_spaces(&t, IND_BLOCK);
-		td_tw_text(&t, c->partial
+		td_tw_text(&t, cut ? "ClientHello incomplete in the capture: not decoded"
+			   : c->partial
 			   ? "no ClientHello seen (the start of the stream was not captured)"
 			   : "no ClientHello seen", TD_TW_RESET, true, IND_SUB);
 		td_tw_end(&t);
