@@ -38,6 +38,10 @@ struct td_diag_opts {
 	 * td_chain.public_ca...; redact.h).  The bundle is loaded for it
 	 * even with --ca-file or no_system_store; without it, no CA is. */
 	bool judge_public_cas;
+	/* A key log was given (-k): a fix never says "run with a key log";
+	 * where what is encrypted stayed so, it says the key log has no
+	 * secrets for the connection. */
+	bool keylog_given;
 };
 
 struct td_diagnoser;

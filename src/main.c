@@ -267,6 +267,7 @@ int main(int argc, char **argv)
 	}
 	/* --redact keeps the names of CAs the system bundle vouches for. */
 	o.diag.judge_public_cas = o.redact && o.redact_level == TD_REDACT_PRIVATE;
+	o.diag.keylog_given = o.n_keylogs > 0;
 	if (td_diagnoser_new(&diag, &o.diag, err, sizeof err) != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;

@@ -59,6 +59,7 @@ struct td_diagnoser {
 	struct td_trust *system_store;  /* judge_public_cas: the system bundle alone */
 	bool system_store_owned;        /* ...loaded for it, not the server store */
 	bool judge_public_cas;
+	bool keylog_given;              /* -k: see td_diag_opts */
 	char note[256];
 	struct server_slot *servers;    /* MEMORY_SERVERS slots, round robin */
 	size_t next_slot;
@@ -105,6 +106,7 @@ enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_
 	d->at = opts->at;
 	bool named = opts->ca_file || opts->ca_path;
 	d->explicit_store = named;
+	d->keylog_given = opts->keylog_given;
 	if (named || !opts->no_system_store) {
 		r = td_trust_new(&d->server_store, opts->ca_file, opts->ca_path,
 				 !named && !opts->no_system_store, err, errlen);
@@ -368,6 +370,7 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 	check_chain(d, d->client_store, &c->client_chain, x.at, false, &cc);
 	x.server_check = sc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &sc;
 	x.explicit_store = d->explicit_store;
+	x.keylog_given = d->keylog_given;
 	x.client_check = cc.verdict == TD_CHAIN_NOT_CHECKED ? NULL : &cc;
 
 	/* A rule's findings in table order, then stable-sorted by severity.

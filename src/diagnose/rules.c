@@ -237,8 +237,10 @@ static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 		    "a CA the client trusts.", root);
 	else
 		finding_fix(f, "Add the root CA of the server's chain to the client's trust store%s.",
-		    x->hidden ? " (the chain is encrypted in TLS 1.3: run with a key log to see it)"
-			      : "");
+		    !x->hidden ? ""
+		    : x->keylog_given ? " (the chain is encrypted in TLS 1.3, and the key log given "
+					"holds no secrets for this connection)"
+		    : " (the chain is encrypted in TLS 1.3: run with a key log to see it)");
 	return true;
 }
 
@@ -461,8 +463,13 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 		finding_evidence(f, "then the %s closed the connection", td_party_name(x->closer));
 		finding_event(f, x->close_idx);
 	}
-	finding_fix(f, "Run tlsdiag with -k and the client's key log (SSLKEYLOGFILE; capture again "
-	    "keeping it if needed) to see the exact alert; meanwhile %s.", likely_fix);
+	if (x->keylog_given)
+		finding_fix(f, "The key log given (-k) holds no secrets for this connection: give "
+		    "the key log this client wrote for it (SSLKEYLOGFILE; capture again keeping it "
+		    "if needed) to see the exact alert; meanwhile %s.", likely_fix);
+	else
+		finding_fix(f, "Run tlsdiag with -k and the client's key log (SSLKEYLOGFILE; capture "
+		    "again keeping it if needed) to see the exact alert; meanwhile %s.", likely_fix);
 	return true;
 }
 

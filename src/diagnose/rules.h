@@ -36,6 +36,7 @@ struct dx {
 	const struct td_chain_check *server_check; /* NULL: not validated */
 	const struct td_chain_check *client_check;
 	bool explicit_store;                   /* --ca-file/--ca-path given (not the system bundle) */
+	bool keylog_given;                     /* -k given (td_diag_opts) */
 	int64_t at;                            /* judging time, epoch seconds */
 
 	/* The first alert in clear that is fatal (NULL if none). */

@@ -182,4 +182,20 @@ expect_usage "--width 10" -r "$one" --width 10
 expect_usage "--redact=some" -r "$one" --redact=some
 expect_usage "--color=sometimes" -r "$one" --color=sometimes
 
+# -k given but holding no secret of the connection (another capture's key
+# log): the fix says so, and never "run with -k"; without -k it does.
+caps=$top_srcdir/captures
+fixes() { "$bin" -r "$caps/tls13-client-cert-missing.pcap" "$@" -o json 2>/dev/null |
+	jq -r 'select(.id) | .diagnoses[] | select(.code == "ENCRYPTED_ALERT") | .fix'; }
+with=$(fixes -k "$caps/tls13-mtls-ok.keylog")
+without=$(fixes)
+case $with in
+*"key log given (-k) holds no secrets for this connection"*)
+	case $with in *"Run tlsdiag with -k"*) bad "-k with another key log: the fix still says run with -k" ;;
+	*) ok "-k with another key log: the fix says it holds no secrets for the connection" ;; esac ;;
+*) bad "-k with another key log: fix '$with'" ;;
+esac
+case $without in *"Run tlsdiag with -k"*) ok "no -k: the fix says run with -k" ;;
+*) bad "no -k: fix '$without'" ;; esac
+
 finish
