@@ -83,6 +83,8 @@ static void emit(struct td_engine *e, struct td_conn *c)
 {
 	if (td_conn_has_error(c))
 		e->st.connections_with_errors++;
+	if (c->tls && c->decrypted)
+		e->keylog_decrypted++;
 	e->sink->conn_done(e->sink, c);
 	td_fl_conn_free(e, c);
 }
@@ -516,6 +518,16 @@ void td_engine_finish(struct td_engine *e)
 	release_ordered(e, true);
 	e->st.memory_cap_dropped = e->budget.dropped;
 	e->st.note = e->cfg.diagnoser ? td_diagnoser_note(e->cfg.diagnoser) : NULL;
+	/* A key log that decrypted nothing: say so, or the reader believes
+	 * it was used (issue 15: a note when a key log matched no connection). */
+	if (e->cfg.keylog && e->st.tls_connections > 0 && e->keylog_decrypted == 0) {
+		static const char kl[] = "the key log given decrypted no TLS connection of "
+			"this capture (its secrets are for other connections, or no handshake "
+			"got far enough to have any)";
+		snprintf(e->note, sizeof e->note, "%s%s%s", e->st.note ? e->st.note : "",
+			 e->st.note ? "; " : "", kl);
+		e->st.note = e->note;
+	}
 	if (e->sink->finish)
 		e->sink->finish(e->sink, &e->st);
 }

@@ -198,4 +198,17 @@ esac
 case $without in *"Run tlsdiag with -k"*) ok "no -k: the fix says run with -k" ;;
 *) bad "no -k: fix '$without'" ;; esac
 
+# A key log that decrypted nothing is said in the summary's note; one that
+# decrypted the connection is not.
+note() { "$bin" -r "$caps/$1.pcap" -k "$caps/$2.keylog" -o json 2>/dev/null |
+	jq -r 'select(.summary) | .summary.note // ""'; }
+case $(note tls13-client-cert-missing tls13-mtls-ok) in
+*"key log given decrypted no TLS connection"*) ok "a key log that matched nothing: the summary notes it" ;;
+*) bad "a key log that matched nothing: no note" ;;
+esac
+case $(note tls13-mtls-ok tls13-mtls-ok) in
+*"key log given"*) bad "the matching key log: a note that it matched nothing" ;;
+*) ok "the matching key log: no note" ;;
+esac
+
 finish

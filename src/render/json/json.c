@@ -119,7 +119,8 @@
  *                    and, summed over the connection lines: events, certs,
  *                    list_items, anomalies, stream_bytes: numbers
  *       note         string: what could not be checked (no trust
- *                    store...), or null
+ *                    store...) and a key log that decrypted nothing
+ *                    (-k), or null
  *       truncated    bool: the capture file was cut short or damaged, the
  *                    rest never read (the exit status is then 2); when
  *                    true, frames_read (number: how far it got) and
