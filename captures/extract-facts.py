@@ -33,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 
+from tsjson import cipher_names, first, fmt_ep, handshakes, records, run, walk
+
 ALERT_LEVELS = {1: "warning", 2: "fatal"}
 # IANA "TLS Alerts" registry
 ALERT_DESCS = {
@@ -63,57 +65,11 @@ DN_SHORT = {"commonName": "CN", "organizationName": "O",
             "userId": "UID"}
 
 
-def run(cmd, data=None):
-    r = subprocess.run(cmd, input=data, capture_output=True, check=True)
-    return r.stdout.decode()
-
-
 def tshark_json(pcap, keylog):
     out = run(["tshark", "-r", pcap, "-o", "tls.keylog_file:" + (keylog or ""),
                "-Y", "tls", "-T", "json", "-x", "--no-duplicate-keys",
                "-J", "frame ip ipv6 tcp tls"])
     return json.loads(out) if out.strip() else []
-
-
-def as_list(v):
-    return v if isinstance(v, list) else [v]
-
-
-def walk(obj, key):
-    """All values of `key` under obj, in document order (lists flattened)."""
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if k == key:
-                for x in as_list(v):
-                    yield x
-            else:
-                yield from walk(v, key)
-    elif isinstance(obj, list):
-        for x in obj:
-            yield from walk(x, key)
-
-
-def records(obj):
-    """TLS record dicts (having a content or opaque type), in order."""
-    if isinstance(obj, dict):
-        if "tls.record.content_type" in obj or "tls.record.opaque_type" in obj:
-            yield obj
-            return
-        for v in obj.values():
-            yield from records(v)
-    elif isinstance(obj, list):
-        for x in obj:
-            yield from records(x)
-
-
-def handshakes(rec):
-    for h in as_list(rec.get("tls.handshake", [])):
-        if isinstance(h, dict) and "tls.handshake.type" in h:
-            yield h
-
-
-def first(obj, key, default=None):
-    return next(walk(obj, key), default)
 
 
 def hexbytes(v):
@@ -202,15 +158,6 @@ class Lab:
 
 
 # ---------------------------------------------------------------- tshark
-def cipher_names():
-    names = {}
-    for line in run(["openssl", "ciphers", "-V", "-stdname", "ALL:COMPLEMENTOFALL"]).splitlines():
-        m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)", line)
-        if m:
-            names[int(m[1] + m[2], 16)] = m[3]
-    return names
-
-
 def endpoints(pcap):
     """tcp.stream -> (client, server) from the SYN."""
     out = run(["tshark", "-r", pcap, "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0",
@@ -221,10 +168,6 @@ def endpoints(pcap):
         st, s4, s6, sp, d4, d6, dp = line.split("\t")
         eps.setdefault(int(st), (fmt_ep(s4, s6, sp), fmt_ep(d4, d6, dp)))
     return eps
-
-
-def fmt_ep(v4, v6, port):
-    return f"[{v6}]:{port}" if v6 else f"{v4}:{port}"
 
 
 def extract(pcap, keylog, lab, ciphers, oc):

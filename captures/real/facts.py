@@ -61,17 +61,8 @@ VERSIONS = {0x0304: "TLS 1.3", 0x0303: "TLS 1.2", 0x0302: "TLS 1.1", 0x0301: "TL
 HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c"
 HERE = os.path.dirname(os.path.abspath(__file__))
 LAB = os.path.join(HERE, "..", "lab")
-def run(cmd, data=None):
-    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout.decode()
-
-
-def cipher_names():
-    names = {}
-    for line in run(["openssl", "ciphers", "-V", "-stdname", "ALL:COMPLEMENTOFALL"]).splitlines():
-        m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)", line)
-        if m:
-            names[int(m[1] + m[2], 16)] = m[3]
-    return names
+sys.path.insert(0, os.path.join(HERE, ".."))
+from tsjson import as_list, cipher_names, first, fmt_ep as ep, handshakes, records, run, walk  # noqa: E402
 
 
 def lab_index():
@@ -87,50 +78,6 @@ def lab_index():
 def subject(der):
     return run(["openssl", "x509", "-inform", "DER", "-noout", "-subject", "-nameopt", "RFC2253"],
                der).strip()
-
-
-def as_list(v):
-    return v if isinstance(v, list) else [v]
-
-
-def walk(obj, key):
-    """All values of `key` under obj, in document order (lists flattened)."""
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if k == key:
-                yield from as_list(v)
-            else:
-                yield from walk(v, key)
-    elif isinstance(obj, list):
-        for x in obj:
-            yield from walk(x, key)
-
-
-def first(obj, key, default=None):
-    return next(walk(obj, key), default)
-
-
-def records(obj):
-    """TLS record dicts (having a content or opaque type), in order."""
-    if isinstance(obj, dict):
-        if "tls.record.content_type" in obj or "tls.record.opaque_type" in obj:
-            yield obj
-            return
-        for v in obj.values():
-            yield from records(v)
-    elif isinstance(obj, list):
-        for x in obj:
-            yield from records(x)
-
-
-def handshakes(rec):
-    for h in as_list(rec.get("tls.handshake", [])):
-        if isinstance(h, dict) and "tls.handshake.type" in h:
-            yield h
-
-
-def ep(v4, v6, port):
-    return f"[{v6}]:{port}" if v6 else f"{v4}:{port}"
 
 
 def main():
