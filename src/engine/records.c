@@ -548,10 +548,11 @@ static void note_partial_hello(struct flow *f, int side)
 	const struct td_dynbuf *rec = &sd->tls.buf, *hs = &sd->hs.buf;
 	size_t in_rec = sd->tls.state == TD_TS_SYNCED && rec->len > RECORD_HEADER &&
 			rec->data[0] == TD_CT_HANDSHAKE ? rec->len - RECORD_HEADER : 0;
-	const uint8_t *msg = hs->len > 0 ? hs->data : rec->data + RECORD_HEADER;
+	/* No pointer arithmetic on an empty buffer (its data is NULL). */
+	const uint8_t *msg = hs->len > 0 ? hs->data : in_rec > 0 ? rec->data + RECORD_HEADER : NULL;
 	size_t first = hs->len > 0 ? hs->len : in_rec;  /* bytes at msg */
 	size_t have = hs->len + in_rec;
-	if (first < HS_HEADER || msg[0] != TD_HS_CLIENT_HELLO)
+	if (!msg || first < HS_HEADER || msg[0] != TD_HS_CLIENT_HELLO)
 		return;
 	size_t declared = (size_t)msg[1] << 16 | (size_t)msg[2] << 8 | msg[3];
 	size_t seen = have - HS_HEADER;
