@@ -212,11 +212,20 @@ enum td_party {
 
 #define TD_DIAG_EVENTS 4
 
+/* How a diagnosis knows what it says (issue 15): CERTAIN when its deciding
+ * fact was seen in clear or decrypted (an alert, a message, a certificate
+ * check), INFERRED when it rests on record sizes, order and timing. */
+enum td_confidence {
+	TD_CONF_CERTAIN = 0,
+	TD_CONF_INFERRED
+};
+
 struct td_diagnosis {
 	const char *code;           /* static UPPER_SNAKE code, stable for scripts */
 	enum td_severity severity;
 	enum td_stage stage;        /* where the handshake stopped or the issue lies */
 	enum td_party gave_up;      /* who ended the handshake (NOBODY: it did not end) */
+	enum td_confidence confidence;
 	char *summary;              /* owned: one sentence in plain words */
 	char *fix;                  /* owned: what to change; NULL when nothing to do */
 	struct td_strlist evidence; /* owned sentences: the facts that prove it */
@@ -452,5 +461,6 @@ static inline const char *td_dir_from(enum td_dir d)
 const char *td_severity_name(enum td_severity s);  /* "error", "warning", "info" */
 const char *td_stage_name(enum td_stage s);        /* "client_hello", ... */
 const char *td_party_name(enum td_party p);        /* "client", "server", "nobody" */
+const char *td_confidence_name(enum td_confidence k); /* "certain", "inferred" */
 
 #endif

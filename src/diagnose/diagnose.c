@@ -341,6 +341,7 @@ static enum td_result store(struct td_conn *c, const struct finding *f)
 	d.severity = f->severity;
 	d.stage = f->stage;
 	d.gave_up = f->gave_up;
+	d.confidence = f->confidence;
 	d.summary = strdup(f->summary);
 	d.fix = f->fix[0] ? strdup(f->fix) : NULL;
 	enum td_result r = (!d.summary || (f->fix[0] && !d.fix)) ? TD_ERR_NOMEM : TD_OK;

@@ -441,6 +441,7 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 	}
 	finding_set(f, TD_SEV_ERROR, stage, p,
 	    "The %s sent an encrypted alert and closed (inferred: %s).", td_party_name(p), meaning);
+	finding_inferred(f);
 	finding_evidence(f, "a protected record of %u bytes from the %s, the size of an "
 			 "encrypted alert", x->enc_alert->length, td_party_name(p));
 	if (empty_cert >= 0 && p == TD_PARTY_SERVER) {
@@ -505,6 +506,7 @@ static bool rule_aborted(const struct dx *x, struct finding *f)
 	finding_set(f, TD_SEV_ERROR, stage, x->closer,
 	    "The %s closed the connection mid-handshake without an alert, %s.", td_party_name(x->closer),
 	    pos);
+	finding_inferred(f);
 	finding_evidence(f, "the %s sent %s with no alert before it",
 			 td_party_name(x->closer), x->close->kind == TD_EV_TCP_RST ? "a TCP RST" : "a TCP FIN");
 	finding_event(f, x->close_idx);

@@ -65,6 +65,7 @@ struct finding {
 	enum td_severity severity;
 	enum td_stage stage;
 	enum td_party gave_up;
+	enum td_confidence confidence; /* CERTAIN unless the rule says finding_inferred() */
 	char summary[FINDING_TEXT];
 	char fix[FINDING_TEXT];
 	char evidence[FINDING_EVIDENCE][FINDING_TEXT];
@@ -80,6 +81,7 @@ static inline void finding_clear(struct finding *f)
 	f->severity = TD_SEV_INFO;
 	f->stage = TD_STAGE_TCP;
 	f->gave_up = TD_PARTY_NOBODY;
+	f->confidence = TD_CONF_CERTAIN;
 	f->summary[0] = '\0';
 	f->fix[0] = '\0';
 	f->n_evidence = 0;
@@ -110,6 +112,8 @@ void finding_event(struct finding *f, size_t idx);
 void finding_set(struct finding *f, enum td_severity sev, enum td_stage stage,
 		 enum td_party who, const char *summary_fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The finding rests on sizes, order or timing, not on a fact read in clear. */
+static inline void finding_inferred(struct finding *f) { f->confidence = TD_CONF_INFERRED; }
 void finding_fix(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- findings.c: reading the connection ---- */

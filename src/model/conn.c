@@ -192,3 +192,8 @@ const char *td_party_name(enum td_party p)
 	}
 	return "nobody";
 }
+
+const char *td_confidence_name(enum td_confidence k)
+{
+	return k == TD_CONF_INFERRED ? "inferred" : "certain";
+}

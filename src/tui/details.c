@@ -126,10 +126,12 @@ static void diagnoses(struct td_tui_doc *d, const struct td_conn *c, bool done)
 		const char *sev = x->severity == TD_SEV_ERROR ? "ERROR" :
 			x->severity == TD_SEV_WARNING ? "WARNING" : "INFO";
 		if (x->gave_up != TD_PARTY_NOBODY)
-			snprintf(buf, sizeof buf, "%s %s at %s, the %s gave up", sev, x->code,
-				 td_stage_name(x->stage), td_party_name(x->gave_up));
+			snprintf(buf, sizeof buf, "%s %s at %s, the %s gave up%s", sev, x->code,
+				 td_stage_name(x->stage), td_party_name(x->gave_up),
+				 x->confidence == TD_CONF_INFERRED ? " (inferred)" : "");
 		else
-			snprintf(buf, sizeof buf, "%s %s at %s", sev, x->code, td_stage_name(x->stage));
+			snprintf(buf, sizeof buf, "%s %s at %s%s", sev, x->code, td_stage_name(x->stage),
+				 x->confidence == TD_CONF_INFERRED ? " (inferred)" : "");
 		td_tui_doc_wrap(d, "  ", buf, 4, sev_attr(x->severity));
 		if (x->summary)
 			td_tui_doc_wrap(d, "    ", x->summary, 4, TD_TUI_A_NORMAL);

@@ -346,6 +346,7 @@ static void test_client_cert_missing(void)
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->fix, "O=LMT Corp,CN=clientCA"));
 	CU_ASSERT_EQUAL(g->n_events, 2);  /* the empty Certificate and the alert */
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_CERTAIN);  /* both read in clear */
 	td_conn_free(c);
 }
 
@@ -454,6 +455,8 @@ static void test_encrypted_alert(void)
 	const struct td_diagnosis *g = root(c, "ENCRYPTED_ALERT", TD_STAGE_CLIENT_CERTIFICATE,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->fix, "SSLKEYLOGFILE"));
+	/* a protected 19-byte record is an alert by its size only */
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
 	td_conn_free(c);
 }
 
@@ -463,7 +466,10 @@ static void test_aborted_and_fallback(void)
 	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 500);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
 	c->fate.outcome = TD_OUTCOME_FAILED;
-	root(c, "HANDSHAKE_ABORTED", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	const struct td_diagnosis *a = root(c, "HANDSHAKE_ABORTED", TD_STAGE_CLIENT_HELLO,
+					    TD_PARTY_SERVER);
+	/* the FIN is seen, why the server closed is inferred from when */
+	CU_ASSERT_EQUAL(a->confidence, TD_CONF_INFERRED);
 	td_conn_free(c);
 
 	c = conn();

@@ -92,7 +92,8 @@
  *   dropped        only when something was dropped by a cap: {events,
  *                  certs, list_items, anomalies, bytes}, numbers
  *   diagnoses      array of {code, severity ("error"/"warning"/"info"), stage,
- *                  gave_up ("client"/"server"/"nobody"), summary, evidence[],
+ *                  gave_up ("client"/"server"/"nobody"), confidence
+ *                  ("certain"/"inferred"), summary, evidence[],
  *                  events[] (indexes into timeline), fix (string or null)};
  *                  the first error is the root cause
  *
@@ -173,7 +174,7 @@ struct json_sink {
 	uint64_t drop_events, drop_certs, drop_items, drop_anomalies, drop_bytes;
 };
 
-/* diagnoses: [{code, severity, stage, gave_up, summary, evidence[], events[], fix}] */
+/* diagnoses: [{code, severity, stage, gave_up, confidence, summary, evidence[], events[], fix}] */
 static void write_diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 {
 	td_jsonw_object_begin(w);
@@ -181,6 +182,7 @@ static void write_diagnosis(struct td_jsonw *w, const struct td_diagnosis *d)
 	td_jsonw_jk_word(w, TD_JKEY("severity"), td_severity_name(d->severity));
 	td_jsonw_jk_word(w, TD_JKEY("stage"), td_stage_name(d->stage));
 	td_jsonw_jk_word(w, TD_JKEY("gave_up"), td_party_name(d->gave_up));
+	td_jsonw_jk_word(w, TD_JKEY("confidence"), td_confidence_name(d->confidence));
 	td_jsonw_jk_string(w, TD_JKEY("summary"), d->summary);
 	kstrings(w, TD_JKEY("evidence"), &d->evidence);
 	td_jsonw_jkey(w, TD_JKEY("events"));

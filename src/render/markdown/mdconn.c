@@ -370,6 +370,8 @@ static void diag_full(FILE *f, const struct td_conn *c, const struct td_diagnosi
 	fprintf(f, "** (%s) — found %s", td_severity_name(d->severity), stage_words(d->stage));
 	if (d->gave_up != TD_PARTY_NOBODY)
 		fprintf(f, "; the %s gave up", td_party_name(d->gave_up));
+	if (d->confidence == TD_CONF_INFERRED)
+		fputs(" (inferred from record sizes and order)", f);
 	fputs(".\n\n", f);
 	td_md_text_start(f, d->summary ? d->summary : "");
 	fputs("\n\n", f);

@@ -30,6 +30,9 @@ static void event_time(char *buf, size_t len, const struct td_conn *c, size_t id
 	snprintf(buf, len, "+%" PRIu64 ".%06" PRIu64, t / 1000000u, t % 1000000u);
 }
 
+/* Said after the stage: what rests on sizes and order is marked. */
+#define INFERRED(d) ((d)->confidence == TD_CONF_INFERRED ? " (inferred)" : "")
+
 static void full(struct td_tw *t, const struct td_conn *c, const struct td_diagnosis *d)
 {
 	char head[160];
@@ -38,10 +41,10 @@ static void full(struct td_tw *t, const struct td_conn *c, const struct td_diagn
 		 d->severity == TD_SEV_WARNING ? "WARNING" : "INFO", d->code);
 	td_tw_text(t, head, sev_color(d->severity), true, IND_TEXT);
 	if (d->gave_up != TD_PARTY_NOBODY)
-		snprintf(head, sizeof head, "at %s, the %s gave up", td_stage_name(d->stage),
-			 td_party_name(d->gave_up));
+		snprintf(head, sizeof head, "at %s, the %s gave up%s", td_stage_name(d->stage),
+			 td_party_name(d->gave_up), INFERRED(d));
 	else
-		snprintf(head, sizeof head, "at %s", td_stage_name(d->stage));
+		snprintf(head, sizeof head, "at %s%s", td_stage_name(d->stage), INFERRED(d));
 	/* Stage and party stay together, on the next line if need be. */
 	td_tw_item(t, "  ", head, IND_TEXT, TD_TW_RESET);
 	td_tw_end(t);
