@@ -712,6 +712,16 @@ static void test_rule_missing_near_misses(void)
 	closes(c, TD_DIR_S2C);
 	none(c);
 	td_conn_free(c);
+	/* Without keys, two records from the client before a short answer
+	 * and the server's alert: a client that talks (mercury/tls_sgt). */
+	c = done(TD_VERSION_TLS12, true, NULL, true);
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 300);
+	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
+	c->side[TD_DIR_C2S].encrypted_records = 2;
+	c->side[TD_DIR_S2C].encrypted_records = 1;
+	closes(c, TD_DIR_S2C);
+	none(c);
+	td_conn_free(c);
 	/* Without keys, a big answer (openssl s_server -www's page) then the
 	 * server's close_notify: a page served, not a refusal. */
 	c = done(TD_VERSION_TLS12, true, NULL, true);
