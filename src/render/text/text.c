@@ -471,7 +471,14 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	struct td_tw t;
 	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
-	td_tw_printf(&t, "%" PRIu64 " TLS connection%s: ", ts->conns, ts->conns == 1 ? "" : "s");
+	/* --only-failed and -c show fewer connections than the capture had:
+	 * the count says both, so "0 TLS connections" never hides healthy ones. */
+	if (st && st->tls_connections > ts->conns)
+		td_tw_printf(&t, "%" PRIu64 " TLS connection%s, %" PRIu64 " shown: ",
+			     st->tls_connections, st->tls_connections == 1 ? "" : "s", ts->conns);
+	else
+		td_tw_printf(&t, "%" PRIu64 " TLS connection%s: ", ts->conns,
+			     ts->conns == 1 ? "" : "s");
 	td_tw_mark(&t);
 	char buf[64];
 	const struct { enum td_outcome o; enum td_tw_color c; } oc[] = {
