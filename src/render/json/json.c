@@ -160,10 +160,10 @@ struct json_sink {
 	/* One writer for every line: lines gather in its buffer and go to
 	 * out a buffer at a time, or at once when out is line-buffered (a
 	 * live capture or a pipe, main.c); finish and free hand over the
-	 * rest.  Every object is written afresh from the model, so a line
-	 * depends on its connection alone. */
+	 * rest.  A line depends on its connection alone (jsonconn.h). */
 	struct td_jsonw w;
 	struct td_json_certjson *certjson;  /* NULL: none kept (out of memory) */
+	struct td_json_lists *lists;        /* likewise */
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -241,7 +241,8 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj, const struct td_conn *c)
+static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
+		       struct td_json_lists *lm, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -263,8 +264,8 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj, const st
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
-	td_json_client_hello(w, &c->ch);
-	td_json_server_hello(w, &c->sh);
+	td_json_client_hello(w, lm, &c->ch);
+	td_json_server_hello(w, lm, &c->sh);
 
 	td_json_timeline(w, c);
 	td_json_alerts(w, c);
@@ -332,7 +333,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	struct json_sink *js = (struct json_sink *)s;
 	count_conn(js, c);
 	td_jsonw_next(&js->w);
-	write_conn(&js->w, js->certjson, c);
+	write_conn(&js->w, js->certjson, js->lists, c);
 	/* TD_ERR_USAGE would be a bug in this file, which the unit tests
 	 * rule out by validating every line they make.  An I/O error stays
 	 * on the FILE for whoever owns it to check with ferror(). */
@@ -445,6 +446,7 @@ static void json_free(struct td_sink *s)
 	struct json_sink *js = (struct json_sink *)s;
 	td_jsonw_flush(&js->w);  /* lines not yet handed over (no finish) */
 	td_json_certjson_free(js->certjson);
+	td_json_lists_free(js->lists);
 	free(s);
 }
 
@@ -455,6 +457,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 		return NULL;
 	js->out = out;
 	js->certjson = td_json_certjson_new();
+	js->lists = td_json_lists_new();
 	td_jsonw_init(&js->w, out);
 	js->base.conn_update = NULL;
 	js->base.conn_done = json_conn_done;
