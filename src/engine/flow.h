@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "caps.h"
 #include "conn.h"
 #include "dynbuf.h"
 #include "engine.h"
@@ -111,6 +112,14 @@ struct held {
 	struct td_conn *conn;
 };
 
+/* What kind of TCP connection without TLS (struct td_tcp_port's counts). */
+enum nontls_kind { NONTLS_PLAINTEXT, NONTLS_REFUSED, NONTLS_UNANSWERED, NONTLS_CLOSED };
+
+struct candidate {
+	struct td_conn *conn;
+	enum nontls_kind kind;  /* counted as this if dropped */
+};
+
 struct td_engine {
 	struct td_config cfg;
 	struct td_sink *sink;
@@ -123,9 +132,13 @@ struct td_engine {
 	uint64_t next_report;   /* ordered mode: id the sink expects next */
 	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
 	size_t queue_n;
-	struct td_conn **candidates; /* failed TCP flows on other ports, kept while
-				       the capture has shown no TLS (engine.c) */
+	struct candidate *candidates; /* failed TCP flows on other ports, kept while
+					the capture has shown no TLS (engine.c) */
 	size_t n_candidates;
+	/* TCP connections without TLS that were not reported, by server
+	 * port (sink.h; engine.c counts them, the summary shows them) */
+	struct td_tcp_port nontls[TD_CAP_TCP_PORTS];
+	size_t n_nontls;
 	uint64_t now_us;
 	struct td_cert_cache *certs; /* parsed certificates by DER (x509.h) */
 	/* The last CertificateRequest decoded, by its bytes (records.c): a

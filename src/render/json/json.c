@@ -115,6 +115,13 @@
  *           (likewise), flows_idle (ended by the idle timeout), gap_bytes
  *           (stream bytes never captured): numbers;
  *           first, last: TIME of the first and last frame, or null
+ *       tcp_without_tls  only when there were any: array, earliest first,
+ *                    of {port, refused, unanswered, plaintext, closed:
+ *                    numbers, first: TIME}: per server port, the TCP
+ *                    connections that carried no TLS and have no line
+ *                    (the whole run, whatever --only-failed says)
+ *       tcp_without_tls_dropped  number, only when such connections to
+ *                    ports past TD_CAP_TCP_PORTS were only counted
  *       dropped      what the caps dropped: flows_evicted (flow table
  *                    full), flow_buffer_bytes, memory_bytes (capture-wide),
  *                    and, summed over the connection lines: events, certs,
@@ -404,6 +411,25 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 	} else {
 		td_jsonw_null(w);
 	}
+
+	if (st && st->n_tcp_without_tls) {
+		td_jsonw_jkey(w, TD_JKEY("tcp_without_tls"));
+		td_jsonw_array_begin(w);
+		for (size_t i = 0; i < st->n_tcp_without_tls; i++) {
+			const struct td_tcp_port *p = &st->tcp_without_tls[i];
+			td_jsonw_object_begin(w);
+			td_jsonw_jk_uint(w, TD_JKEY("port"), p->port);
+			td_jsonw_jk_uint(w, TD_JKEY("refused"), p->refused);
+			td_jsonw_jk_uint(w, TD_JKEY("unanswered"), p->unanswered);
+			td_jsonw_jk_uint(w, TD_JKEY("plaintext"), p->plaintext);
+			td_jsonw_jk_uint(w, TD_JKEY("closed"), p->closed);
+			ktime_or_null(w, TD_JKEY("first"), p->first_us, true);
+			td_jsonw_object_end(w);
+		}
+		td_jsonw_array_end(w);
+	}
+	if (st && st->tcp_without_tls_dropped)
+		td_jsonw_jk_uint(w, TD_JKEY("tcp_without_tls_dropped"), st->tcp_without_tls_dropped);
 
 	td_jsonw_jkey(w, TD_JKEY("dropped"));
 	td_jsonw_object_begin(w);

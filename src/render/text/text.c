@@ -531,6 +531,24 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 		td_tw_text(&t, st->note, TD_TW_YELLOW, true, 6);
 		td_tw_end(&t);
 	}
+	if (st->n_tcp_without_tls || st->tcp_without_tls_dropped) {
+		/* Not connections of the report: what the engine left out
+		 * (sink.h: td_tcp_port), so a refused port is still seen. */
+		td_tw_put(&t, "TCP without TLS: ");
+		td_tw_mark(&t);
+		char item[160];
+		for (size_t i = 0; i < st->n_tcp_without_tls; i++) {
+			td_out_tcp_port(item, sizeof item, &st->tcp_without_tls[i]);
+			td_tw_item(&t, "; ", item, IND_BLOCK, TD_TW_RESET);
+		}
+		if (st->tcp_without_tls_dropped) {
+			snprintf(item, sizeof item, "%" PRIu64 " more to other ports (at most %u "
+				 "ports are counted one by one)", st->tcp_without_tls_dropped,
+				 TD_CAP_TCP_PORTS);
+			td_tw_item(&t, "; ", item, IND_BLOCK, TD_TW_YELLOW);
+		}
+		td_tw_end(&t);
+	}
 	if (st->skipped_frames || st->malformed_frames || st->flows_idle) {
 		td_tw_put(&t, "not analysed: ");
 		td_tw_mark(&t);
