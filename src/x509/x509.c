@@ -380,42 +380,40 @@ static enum td_result add_general_name(struct td_strlist *l, int kind,
  * A key wolfCrypt cannot decode leaves key_bits 0 and no curve.  This
  * reads the key's bytes only, not the certificate again.
  */
-static unsigned rsa_bits(const uint8_t *key, word32 len)
+static enum td_result rsa_bits(const uint8_t *key, word32 len, unsigned *bits)
 {
-	unsigned bits = 0;
 	word32 idx = 0;
 	RsaKey *k = malloc(sizeof *k);  /* large with the math library: not on the stack */
 	if (!k)
-		return 0;
+		return TD_ERR_NOMEM;
 	if (wc_InitRsaKey(k, NULL) == 0) {
 		if (wc_RsaPublicKeyDecode(key, &idx, k, len) == 0) {
 			int n = wc_RsaEncryptSize(k);
 			if (n > 0)
-				bits = 8u * (unsigned)n;
+				*bits = 8u * (unsigned)n;
 		}
 		wc_FreeRsaKey(k);
 	}
 	free(k);
-	return bits;
+	return TD_OK;
 }
 
-static unsigned dsa_bits(const uint8_t *key, word32 len)
+static enum td_result dsa_bits(const uint8_t *key, word32 len, unsigned *bits)
 {
-	unsigned bits = 0;
 	word32 idx = 0, p_len = 0, q_len = 0, g_len = 0;
 	DsaKey *k = malloc(sizeof *k);
 	if (!k)
-		return 0;
+		return TD_ERR_NOMEM;
 	if (wc_InitDsaKey(k) == 0) {
 		/* Without buffers wolfCrypt only says how long p, q and g are. */
 		if (wc_DsaPublicKeyDecode(key, &idx, k, len) == 0 &&
 		    wc_DsaExportParamsRaw(k, NULL, &p_len, NULL, &q_len, NULL, &g_len) ==
 			    LENGTH_ONLY_E)
-			bits = 8u * p_len;
+			*bits = 8u * p_len;
 		wc_FreeDsaKey(k);
 	}
 	free(k);
-	return bits;
+	return TD_OK;
 }
 
 static enum td_result ec_key(const uint8_t *key, word32 len, struct td_cert *c)
@@ -453,11 +451,9 @@ static enum td_result key_size(const DecodedCert *dc, struct td_cert *c)
 	switch (dc->keyOID) {
 	case RSAk:
 	case RSAPSSk:
-		c->key_bits = rsa_bits(key, len);
-		return TD_OK;
+		return rsa_bits(key, len, &c->key_bits);
 	case DSAk:
-		c->key_bits = dsa_bits(key, len);
-		return TD_OK;
+		return dsa_bits(key, len, &c->key_bits);
 	case ECDSAk:
 		return ec_key(key, len, c);
 	default:
