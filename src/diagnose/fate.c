@@ -16,7 +16,6 @@
 
 #include "conn.h"
 #include "diagnose.h"
-#include "rules.h"
 #include "tls_names.h"
 
 /* RFC 8446 6: AlertLevel fatal(2). */

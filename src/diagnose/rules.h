@@ -148,12 +148,6 @@ bool dx_client_distrusted_server(const struct dx *x);
 /* The peer that checks this chain rejected it with an alert. */
 bool dx_peer_rejected_chain(const struct dx *x, bool server_chain);
 
-/* ---- fate.c ---- */
-/* A later handshake (renegotiation, post-handshake authentication) that
- * an alert stopped (conn.h, later_unfinished): true, with that alert's
- * timeline index in *alert when alert is not NULL. */
-bool td_fate_later_failed(const struct td_conn *c, size_t *alert);
-
 /* ---- rules_later.c ---- */
 bool rule_later_rejected(const struct dx *x, struct finding *f);
 /* An evidence line when the CertificateRequest came in a later handshake. */

@@ -12,7 +12,7 @@
  * request came from.  Without keys only the shape is left: the server
  * asked again after the handshake (its HelloRequest, or a record before
  * the client's post-handshake flight), the client answered, and the
- * server stopped it with an alert it could not be read: the server
+ * server stopped it with an alert that could not be read: the server
  * refused the client's certificate or its absence, CLIENT_CERT_REJECTED,
  * inferred.
  */
@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 
+#include "diagnose.h"
 #include "infer.h"
 #include "rules.h"
 
