@@ -93,24 +93,33 @@ static void scan(const struct td_conn *c, struct seen *s)
  * never finished (later_unfinished); the alert that stopped it is the
  * first after its first entry: a fatal one read in clear or decrypted,
  * or one that could not be read (an encrypted alert record, or in TLS
- * 1.3 a protected record of an alert's size). */
+ * 1.3 a protected record of an alert's size) that answers the peer's
+ * last message of it.  An unreadable alert the sender of that last
+ * message sends may be its close_notify after waiting in vain (a client
+ * whose renegotiation the server ignored): not counted. */
 bool td_fate_later_failed(const struct td_conn *c, size_t *alert)
 {
 	if (!c->later_unfinished)
 		return false;
 	bool tls13 = c->sh.present && td_tls_version_is_13(c->version);
 	bool begun = false;
+	enum td_dir last = TD_DIR_C2S;  /* who sent its last entry so far */
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
-		begun = begun || e->phase != TD_PHASE_FIRST;
+		if (e->phase != TD_PHASE_FIRST) {
+			begun = true;
+			last = e->dir;
+		}
 		if (!begun)
 			continue;
 		bool read = !e->encrypted || e->decrypted;
-		bool stop = e->kind == TD_EV_ALERT
-			? !read || e->alert_level == ALERT_LEVEL_FATAL
+		bool fatal = e->kind == TD_EV_ALERT && read && e->alert_level == ALERT_LEVEL_FATAL;
+		bool unread = e->kind == TD_EV_ALERT
+			? !read
 			: tls13 && e->kind == TD_EV_ENCRYPTED && !e->decrypted &&
 			  e->content_type == TD_CT_APPLICATION_DATA &&
 			  e->length == TLS13_ALERT_RECORD;
+		bool stop = fatal || (unread && e->dir != last);
 		if (stop) {
 			if (alert)
 				*alert = i;

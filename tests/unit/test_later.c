@@ -379,6 +379,29 @@ static void test_reneg_client_started(void)
 	td_conn_free(c);
 }
 
+/* A client whose renegotiation the server ignored, then an encrypted
+ * alert from the client (close_notify or not, it cannot be told) and a
+ * close: no failure (a STARTTLS capture of the Wireshark samples). */
+static void test_reneg_ignored(void)
+{
+	struct td_conn *c = tls12_done();
+	c->renegotiations = 1;
+	c->later_unfinished = true;
+	ev(c, TD_DIR_C2S, TD_EV_ENCRYPTED, 432, TD_PHASE_RENEGOTIATION);
+	ev(c, TD_DIR_C2S, TD_EV_ALERT, 48, TD_PHASE_FIRST);
+	ev(c, TD_DIR_C2S, TD_EV_TCP_FIN, 0, TD_PHASE_FIRST);
+	ev(c, TD_DIR_S2C, TD_EV_TCP_FIN, 0, TD_PHASE_FIRST);
+	CU_ASSERT_FALSE(td_fate_later_failed(c, NULL));
+	judge(c, true);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_ESTABLISHED);
+	/* A fatal alert read is one whoever sends it. */
+	c->events[c->n_events - 3].encrypted = false;
+	c->events[c->n_events - 3].alert_level = 2;
+	c->events[c->n_events - 3].alert_desc = 40;
+	CU_ASSERT_TRUE(td_fate_later_failed(c, NULL));
+	td_conn_free(c);
+}
+
 /* An encrypted alert before any later handshake is not one that stopped
  * it: the later handshake's own end decides. */
 static void test_alert_before_later(void)
@@ -386,6 +409,7 @@ static void test_alert_before_later(void)
 	struct td_conn *c = tls12_done();
 	ev(c, TD_DIR_C2S, TD_EV_ALERT, 26, TD_PHASE_FIRST);
 	ev(c, TD_DIR_S2C, TD_EV_ENCRYPTED, 28, TD_PHASE_RENEGOTIATION);
+	ev(c, TD_DIR_C2S, TD_EV_ENCRYPTED, 275, TD_PHASE_RENEGOTIATION);
 	c->renegotiations = 1;
 	c->later_unfinished = true;
 	CU_ASSERT_FALSE(td_fate_later_failed(c, NULL));
@@ -443,6 +467,7 @@ void td_suite_later(void)
 	td_test_add(s, "renegotiation refused: CLIENT_CERT_REJECTED", test_reneg_refused);
 	td_test_add(s, "renegotiation completed: established", test_reneg_completed);
 	td_test_add(s, "renegotiation the client started", test_reneg_client_started);
+	td_test_add(s, "renegotiation ignored by the server", test_reneg_ignored);
 	td_test_add(s, "an alert before the later handshake", test_alert_before_later);
 	td_test_add(s, "post-handshake authentication refused", test_pha_refused);
 }
