@@ -203,7 +203,13 @@ void td_fl_later_after(struct flow *f, int side, const struct td_tls_record *rec
 			f->later.open = false;
 		return;
 	}
-	/* Not decrypted: remember its size, the last LATE_RING of them. */
+	/* Not decrypted (passed over, past the first records): a server
+	 * record longer than an alert after the client's post-handshake
+	 * Finished is data or a ticket, an acceptance too. */
+	if (f->later.open && f->later.client_fin && dir == TD_DIR_S2C &&
+	    rec->len > tls13_record(c, 2))
+		f->later.open = false;
+	/* Remember its size, the last LATE_RING of them. */
 	if (f->later.ring_n == LATE_RING) {
 		memmove(f->later.ring, f->later.ring + 1, (LATE_RING - 1) * sizeof f->later.ring[0]);
 		f->later.ring_n--;
