@@ -46,6 +46,12 @@
  *       key_share_group NAME or null
  *       hrr             bool (it was a HelloRetryRequest)
  *       psk             bool (a pre-shared key was accepted)
+ *   later_handshakes  only when there was one: {renegotiations: number
+ *                  (TLS <= 1.2 renegotiations begun), post_handshake_auth:
+ *                  number (TLS 1.3 post-handshake CertificateRequests),
+ *                  unfinished: bool (the last one had not finished when the
+ *                  connection ended)}; client_hello, server_hello, version
+ *                  and cipher stay the first handshake's
  *   timeline       array, capture order, of objects:
  *       t        number  seconds since start, 6 decimals
  *       dir      string  "c2s" | "s2c" (who sent it)
@@ -59,6 +65,8 @@
  *       content_type NAME  encrypted only, when known: the record's type
  *       encrypted bool   handshake, alert and encrypted only
  *       decrypted bool   only when true: seen thanks to a key log
+ *       phase    string  only for a later handshake's entry:
+ *                        "renegotiation" | "post_handshake_auth"
  *       length   number  handshake (body bytes), gap (bytes missing),
  *                        encrypted, application_data, sslv2_client_hello
  *                        (record bytes)
@@ -83,9 +91,11 @@
  *       error               string, only when the DER did not parse
  *   server_chain, client_chain   {seen: bool (a Certificate message was
  *                  seen), encrypted: bool (it was encrypted on the wire
- *                  and read with a key log)}
+ *                  and read with a key log), later: true only when it came
+ *                  in a later handshake (the first had none)}
  *   certificate_request  object or null: {tls13: bool,
- *                  certificate_types[]: NAME, signature_algorithms[]: NAME}
+ *                  certificate_types[]: NAME, signature_algorithms[]: NAME,
+ *                  later: true only when sent in a later handshake}
  *   acceptable_cas array of strings (RFC 4514) from the CertificateRequest
  *   anomalies      array of {code: the anomaly's stable lower_snake name
  *                  (anomaly.h, "non_tls_bytes"), message: string}
@@ -273,6 +283,7 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
 	td_json_client_hello(w, lm, &c->ch);
 	td_json_server_hello(w, lm, &c->sh);
+	td_json_later(w, c);
 
 	td_json_timeline(w, c);
 	td_json_alerts(w, c);

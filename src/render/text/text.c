@@ -267,6 +267,15 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 	return TD_TW_RESET;
 }
 
+/* A later handshake's entry says so (unless its inferred label does). */
+static void phase_tag(const struct td_event *e, char *buf, size_t len)
+{
+	const char *tag = e->phase == TD_PHASE_RENEGOTIATION ? " [renegotiation]"
+			: e->phase == TD_PHASE_POST_HANDSHAKE_AUTH ? " [post-handshake auth]" : NULL;
+	if (tag && !strstr(buf, "renegotiation"))
+		td_tw_cat(buf + strlen(buf), buf + len, tag);
+}
+
 static void print_timeline(struct td_tw *t, const struct td_conn *c)
 {
 	if (c->n_events == 0 && c->dropped_events == 0)
@@ -292,6 +301,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 		const struct td_event *e = &c->events[i];
 		char desc[TD_CAP_STRING + 128];
 		enum td_tw_color col = event_text(e, desc, sizeof desc);
+		phase_tag(e, desc, sizeof desc);
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
 		td_tw_spaces(t, IND_SUB);
 		size_t n = strlen(ts);
