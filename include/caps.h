@@ -30,6 +30,11 @@
 /* Bytes scanned to find a record boundary in a stream picked up mid-way. */
 #define TD_CAP_RESYNC_SCAN       (64u * 1024u)
 
+/* Server ports whose TCP connections without TLS are counted for the
+ * summary (sink.h: td_tcp_port); connections to further ports are
+ * counted together, not per port. */
+#define TD_CAP_TCP_PORTS         64u
+
 /* Key log entries (label + client random + secret) kept; more are counted as dropped. */
 #define TD_CAP_KEYLOG_ENTRIES    65536u
 /* Live captures: protected bytes held per direction while its secret has

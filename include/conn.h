@@ -103,10 +103,25 @@ struct td_app_msg {
 	bool redacted;          /* --redact replaced free text (redact.h) */
 };
 
+/* Which handshake a timeline entry belongs to (src/engine/later.c): the
+ * first, or one after it completed (issue 15, Must 6). */
+enum td_phase {
+	TD_PHASE_FIRST = 0,          /* the first handshake, or no handshake at all */
+	TD_PHASE_RENEGOTIATION,      /* TLS <= 1.2: a renegotiation (RFC 5246 7.4.1.1):
+					HelloRequest, the second hellos, ..., its
+					ChangeCipherSpec and Finished, seen, decrypted
+					or (encrypted handshake records) by position */
+	TD_PHASE_POST_HANDSHAKE_AUTH /* TLS 1.3: post-handshake authentication (RFC 8446
+					4.6.2): the late CertificateRequest, the client's
+					Certificate, CertificateVerify, Finished;
+					decrypted, or inferred from record sizes */
+};
+
 struct td_event {
 	uint64_t ts_us;        /* capture time of the packet that completed it */
 	enum td_dir dir;
 	enum td_event_kind kind;
+	enum td_phase phase;   /* the first handshake, or a later one */
 	uint8_t hs_type;       /* TD_EV_HANDSHAKE: handshake message type */
 	uint8_t content_type;  /* record content type where relevant */
 	uint8_t alert_level;   /* TD_EV_ALERT, when !encrypted */
@@ -209,6 +224,10 @@ struct td_cert {
 struct td_chain {
 	bool present;            /* a Certificate message was seen */
 	bool encrypted;          /* it was sent encrypted (TLS 1.3) */
+	bool later;              /* it came in a later handshake (renegotiation or
+				    post-handshake authentication): the first
+				    handshake had none.  The first chain seen is
+				    kept; a later one only shows in the timeline */
 	struct td_cert *certs[TD_CAP_CHAIN]; /* references, in message order:
 						leaf first; [0, n) are set */
 	size_t n;
@@ -229,6 +248,9 @@ struct td_chain {
 struct td_cert_request {
 	bool present;
 	bool tls13;                      /* RFC 8446 layout */
+	bool later;                      /* sent in a later handshake (renegotiation, or
+					    TLS 1.3 post-handshake authentication); the
+					    first one seen is kept */
 	struct td_u16list cert_types;    /* TLS <= 1.2 certificate_types */
 	struct td_u16list sig_algs;
 	struct td_strlist ca_names;      /* acceptable CAs, RFC 4514 */
@@ -411,6 +433,21 @@ struct td_conn {
 	bool decrypted;           /* records were decrypted with a key log */
 
 	bool handshake_done;      /* both sides finished the handshake (seen or inferred) */
+	/* Handshakes after the first one (src/engine/later.c; events carry
+	 * their phase).  The model's hellos, version and suite stay the first
+	 * handshake's; a later handshake's CertificateRequest and client
+	 * chain fill cr and client_chain only when the first had none (their
+	 * .later says so). */
+	uint32_t renegotiations;  /* TLS <= 1.2: renegotiations begun after the first
+				     handshake (a HelloRequest or a ClientHello, seen or
+				     decrypted; without keys, encrypted handshake records) */
+	uint32_t post_handshake_auths; /* TLS 1.3: post-handshake CertificateRequests
+					  (decrypted, or inferred from record sizes) */
+	bool later_unfinished;    /* the last of them began and had not finished when
+				     the connection ended (no ChangeCipherSpec from both
+				     sides in a renegotiation; no record but an alert
+				     from the server after the client's post-handshake
+				     Finished): the fate reads it (fate.c) */
 	bool client_quit_after_handshake; /* ...then the client alerted and closed
 					     without sending any data */
 
@@ -546,5 +583,7 @@ const char *td_severity_name(enum td_severity s);  /* "error", "warning", "info"
 const char *td_stage_name(enum td_stage s);        /* "client_hello", ... */
 const char *td_party_name(enum td_party p);        /* "client", "server", "nobody" */
 const char *td_confidence_name(enum td_confidence k); /* "certain", "inferred" */
+const char *td_phase_name(enum td_phase p);        /* "first", "renegotiation",
+						      "post_handshake_auth" */
 
 #endif

@@ -70,6 +70,14 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c) TD_MUST_CH
  * changed connection.  Never fails.
  */
 void td_fate_judge(struct td_conn *c, bool final);
+/* A later handshake (renegotiation, TLS 1.3 post-handshake
+ * authentication) that an alert stopped: the engine saw one begin and not
+ * finish (conn.h, later_unfinished) and an alert came after its first
+ * entry (a fatal one read, or one that could not be read answering the
+ * peer's last message of it).  True, with
+ * that alert's timeline index in *alert when alert is not NULL.  The fate
+ * counts such a connection failed; CLIENT_CERT_REJECTED reads it. */
+bool td_fate_later_failed(const struct td_conn *c, size_t *alert);
 
 /* A note for the report about what could not be checked (no trust
  * store...), or NULL. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "sink.h"
 #include "tls_names.h"
 
 /* td_tls_name(), except "GREASE" for RFC 8701 values.  Never NULL. */
@@ -36,6 +37,12 @@ bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert);
 /* Items refused by the list caps (TD_CAP_LIST, TD_CAP_CA_NAMES) over
  * every list of the connection: hellos, certificate request, certificates. */
 uint64_t td_out_list_dropped(const struct td_conn *c);
+
+/* One server port's TCP connections without TLS (sink.h), for the
+ * summaries, into buf (cut to fit): "port 5432: 3 refused, 1 closed
+ * without data, first 2024-02-29T18:40:22.123456Z"; counts that are 0
+ * are left out. */
+void td_out_tcp_port(char *buf, size_t len, const struct td_tcp_port *p);
 
 /* Counts per diagnosis code over a run, for the summary. */
 #define TD_TEXT_CODES 64

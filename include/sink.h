@@ -12,8 +12,24 @@
 #ifndef TD_SINK_H
 #define TD_SINK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "conn.h"
+
+/* TCP connections to one server port that carried no TLS and were not
+ * reported as connections (the engine drops them: to a port where no TLS
+ * was seen, a refused SYN is not a TLS attempt), kept so that the
+ * summary still says they happened.  A connection counts once: as
+ * plaintext when it carried data, else as what became of its SYN. */
+struct td_tcp_port {
+	uint16_t port;           /* the server's (the SYN's destination, else the lower port) */
+	uint64_t refused;        /* the client's SYN answered by the server's RST */
+	uint64_t unanswered;     /* the client's SYN, no answer in the capture */
+	uint64_t plaintext;      /* data went by (either way), none of it TLS; counted
+				    here whatever the SYN's fate */
+	uint64_t closed;         /* no data: opened and closed, or still open at the end */
+	uint64_t first_us;       /* the first packet of the earliest of them */
+};
 
 /* What the run saw and what the caps dropped, for the final report. */
 struct td_stats {
@@ -33,6 +49,14 @@ struct td_stats {
 	uint64_t dup_bytes;          /* retransmitted or overlapping bytes (the first copy is kept) */
 	uint64_t gap_bytes;          /* stream bytes never captured */
 	uint64_t first_us, last_us;  /* capture time span */
+	/* TCP without TLS (above), by server port: n_tcp_without_tls entries
+	 * (at most TD_CAP_TCP_PORTS), earliest first, port breaking ties;
+	 * borrowed from the engine, valid until it is freed.  NULL when
+	 * none. */
+	const struct td_tcp_port *tcp_without_tls;
+	size_t n_tcp_without_tls;
+	uint64_t tcp_without_tls_dropped; /* such connections to ports past the cap,
+					     counted but not itemised */
 	const char *note;            /* what could not be checked (no trust store...), or NULL */
 	bool truncated;              /* the capture file was cut short or damaged: the rest
 					was never read; frames says how far it got */

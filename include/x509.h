@@ -29,9 +29,16 @@ void td_x509_global_cleanup(void);
  * NULL) only when memory ran out.
  */
 enum td_result td_x509_parse(const uint8_t *der, size_t len, struct td_cert **out) TD_MUST_CHECK;
-/* How many certificates td_x509_parse() has given to wolfSSL in this
- * process (for tests: each distinct DER should be parsed once a run). */
+/*
+ * For tests, counts since the process started: how many times x509/ has
+ * given a whole certificate to wolfSSL to decode (td_x509_parse, and
+ * each trust anchor as the store loads: each distinct DER should be
+ * decoded once a run), and how many signature checks path validation
+ * made (each reads the child certificate's DER again as far as its
+ * signature: verify.c says why).
+ */
 uint64_t td_x509_parse_count(void);
+uint64_t td_x509_sigcheck_count(void);
 
 /*
  * A cache of parsed certificates (src/x509/certcache.c): servers send the

@@ -85,6 +85,50 @@ static void scan(const struct td_conn *c, struct seen *s)
 	}
 }
 
+/* ---- a later handshake that failed (issue 15, Must 6) --------------------
+ *
+ * A renegotiation or a TLS 1.3 post-handshake authentication is a
+ * handshake too: when an alert stops it, the connection failed there,
+ * though the first handshake completed.  The engine says one began and
+ * never finished (later_unfinished); the alert that stopped it is the
+ * first after its first entry: a fatal one read in clear or decrypted,
+ * or one that could not be read (an encrypted alert record, or in TLS
+ * 1.3 a protected record of an alert's size) that answers the peer's
+ * last message of it.  An unreadable alert the sender of that last
+ * message sends may be its close_notify after waiting in vain (a client
+ * whose renegotiation the server ignored): not counted. */
+bool td_fate_later_failed(const struct td_conn *c, size_t *alert)
+{
+	if (!c->later_unfinished)
+		return false;
+	bool tls13 = c->sh.present && td_tls_version_is_13(c->version);
+	bool begun = false;
+	enum td_dir last = TD_DIR_C2S;  /* who sent its last entry so far */
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->phase != TD_PHASE_FIRST) {
+			begun = true;
+			last = e->dir;
+		}
+		if (!begun)
+			continue;
+		bool read = !e->encrypted || e->decrypted;
+		bool fatal = e->kind == TD_EV_ALERT && read && e->alert_level == ALERT_LEVEL_FATAL;
+		bool unread = e->kind == TD_EV_ALERT
+			? !read
+			: tls13 && e->kind == TD_EV_ENCRYPTED && !e->decrypted &&
+			  e->content_type == TD_CT_APPLICATION_DATA &&
+			  e->length == TLS13_ALERT_RECORD;
+		bool stop = fatal || (unread && e->dir != last);
+		if (stop) {
+			if (alert)
+				*alert = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bool final)
 {
 	/* Live, the engine sets handshake_done only at the end: both
@@ -93,7 +137,8 @@ static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bo
 					  c->finished[TD_DIR_S2C]);
 	bool fatal = s->fatal != SIZE_MAX;
 	if (done && !fatal)
-		return c->client_quit_after_handshake ? TD_OUTCOME_FAILED : TD_OUTCOME_ESTABLISHED;
+		return c->client_quit_after_handshake || td_fate_later_failed(c, NULL)
+			? TD_OUTCOME_FAILED : TD_OUTCOME_ESTABLISHED;
 	bool closed = s->close != SIZE_MAX;
 	for (int d = 0; d < 2; d++)
 		closed = closed || c->side[d].fin || c->side[d].rst;

@@ -294,6 +294,7 @@ static bool rule_client_cert_missing(const struct dx *x, struct finding *f)
 	dx_acceptable_list(c, cas, sizeof cas);
 	finding_evidence(f, "the server sent a CertificateRequest%s%s",
 			 cas[0] ? " accepting " : " with no CA names", cas);
+	dx_later_evidence(x, f);
 	finding_evidence(f, "the client answered with an empty Certificate message");
 	size_t cert_idx = dx_last_message(c, TD_DIR_C2S, 11);
 	if (cert_idx != SIZE_MAX)
@@ -332,6 +333,7 @@ static bool rule_client_untrusted(const struct dx *x, struct finding *f)
 				 leaf->issuer);
 	if (cas[0])
 		finding_evidence(f, "the server accepts client certificates from %s", cas);
+	dx_later_evidence(x, f);
 	if (x->client_check && x->client_check->verdict != TD_CHAIN_NOT_CHECKED)
 		finding_evidence(f, "validation against --client-ca-file: %s", x->client_check->reason);
 	finding_evidence(f, "the server sent a fatal %s alert after the client's certificate",
@@ -630,6 +632,7 @@ const struct rule td_rules[] = {
 	{ "CLIENT_CERT_WRONG_USAGE", rule_client_usage, false },
 	{ "CLIENT_CERT_UNTRUSTED", rule_client_untrusted, false },
 	{ "CLIENT_KEY_MISMATCH", rule_key_mismatch, false },
+	{ "CLIENT_CERT_REJECTED", rule_later_rejected, true },
 	{ "ENCRYPTED_ALERT", rule_encrypted_alert, true },
 	{ "HANDSHAKE_ABORTED", rule_aborted, true },
 	{ "FATAL_ALERT", rule_fatal_alert, true },

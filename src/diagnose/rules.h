@@ -148,6 +148,11 @@ bool dx_client_distrusted_server(const struct dx *x);
 /* The peer that checks this chain rejected it with an alert. */
 bool dx_peer_rejected_chain(const struct dx *x, bool server_chain);
 
+/* ---- rules_later.c ---- */
+bool rule_later_rejected(const struct dx *x, struct finding *f);
+/* An evidence line when the CertificateRequest came in a later handshake. */
+void dx_later_evidence(const struct dx *x, struct finding *f);
+
 /* ---- rules_tcp.c ---- */
 bool rule_refused(const struct dx *x, struct finding *f);
 bool rule_no_answer(const struct dx *x, struct finding *f);

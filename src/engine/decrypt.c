@@ -53,8 +53,6 @@
 #define TLS13_ALERT_CONTENT 2u
 #define TLS13_KEY_UPDATE_CONTENT 5u
 
-/* The encrypt_then_mac extension (RFC 7366). */
-#define EXT_ENCRYPT_THEN_MAC 22u
 /* The key log is re-read at most this often (capture time). */
 #define REFRESH_US 10000u
 /* A held record: 8-byte capture time, type, version, length, body. */
@@ -90,20 +88,20 @@ static bool key_side(struct flow *f, struct side *sd, enum td_dir dir, const uin
 		td_tls13_keys_cleanup(&sd->keys);
 		return td_tls13_keys_init(&sd->keys, c->cipher, secret, len) == TD_OK;
 	}
-	/* encrypt_then_mac (RFC 7366) when both hellos carry it. */
-	bool etm = td_u16list_has(&c->ch.extensions, EXT_ENCRYPT_THEN_MAC) &&
-		   td_u16list_has(&c->sh.extensions, EXT_ENCRYPT_THEN_MAC);
+	/* The latest hellos' (a renegotiation's, later.c), not c->sh's:
+	 * randoms, version, suite, encrypt_then_mac (RFC 7366). */
 	td_tls12_keys_cleanup(&sd->keys12);
-	enum td_result r = td_tls12_keys_init(&sd->keys12, c->version, c->cipher, secret, len,
-					      f->client_random, c->sh.random, etm,
+	enum td_result r = td_tls12_keys_init(&sd->keys12, f->hello.version, f->hello.cipher,
+					      secret, len, f->client_random,
+					      f->hello.server_random, f->hello.etm,
 					      dir == TD_DIR_C2S ? TD_TLS12_CLIENT_WRITE
 								: TD_TLS12_SERVER_WRITE);
 	if (r == TD_ERR_UNSUPPORTED && !f->suite_noted) {
 		char version[32], suite[96];
 		f->suite_noted = true;
 		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_UNSUPPORTED, dir, 0,
-			td_tls_name(TD_REG_VERSION, c->version, version, sizeof version),
-			td_tls_name(TD_REG_CIPHER, c->cipher, suite, sizeof suite)));
+			td_tls_name(TD_REG_VERSION, f->hello.version, version, sizeof version),
+			td_tls_name(TD_REG_CIPHER, f->hello.cipher, suite, sizeof suite)));
 	}
 	return r == TD_OK;
 }

@@ -250,6 +250,65 @@ static bool tcp_failed(const struct td_conn *c)
 	return syn && (!synack || server_rst);
 }
 
+/* ---- TCP without TLS: what is not reported is still counted ----------
+ *
+ * A flow that carried no TLS and is not reported as a connection (below)
+ * is counted under its server port for the summary (sink.h:
+ * td_tcp_port), so that a refused database port or plain HTTP next to
+ * the TLS traffic is not dropped without a word (issue 15 point 10). */
+
+static enum nontls_kind nontls_kind(const struct flow *f, const struct td_conn *c)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct td_reasm *r = &f->s[i].reasm;
+		if (r->delivered || r->gap_bytes || r->cap_dropped)
+			return NONTLS_PLAINTEXT;
+	}
+	bool syn = false, synack = false, server_rst = false;
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *ev = &c->events[i];
+		syn = syn || (ev->kind == TD_EV_TCP_SYN && ev->dir == TD_DIR_C2S);
+		synack = synack || ev->kind == TD_EV_TCP_SYNACK;
+		server_rst = server_rst || (ev->kind == TD_EV_TCP_RST && ev->dir == TD_DIR_S2C);
+	}
+	if (syn && !synack)
+		return server_rst ? NONTLS_REFUSED : NONTLS_UNANSWERED;
+	return NONTLS_CLOSED;
+}
+
+static void count_nontls(struct td_engine *e, uint16_t port, enum nontls_kind kind,
+			 uint64_t first_us)
+{
+	struct td_tcp_port *p = NULL;
+	for (size_t i = 0; i < e->n_nontls && !p; i++)
+		if (e->nontls[i].port == port)
+			p = &e->nontls[i];
+	if (!p) {
+		if (e->n_nontls == TD_CAP_TCP_PORTS) {
+			e->st.tcp_without_tls_dropped++;
+			return;
+		}
+		p = &e->nontls[e->n_nontls++];
+		*p = (struct td_tcp_port){ .port = port, .first_us = first_us };
+	}
+	if (first_us < p->first_us)
+		p->first_us = first_us;
+	switch (kind) {
+	case NONTLS_PLAINTEXT: p->plaintext++; break;
+	case NONTLS_REFUSED: p->refused++; break;
+	case NONTLS_UNANSWERED: p->unanswered++; break;
+	case NONTLS_CLOSED: p->closed++; break;
+	}
+}
+
+static int nontls_order(const void *a, const void *b)
+{
+	const struct td_tcp_port *x = a, *y = b;
+	if (x->first_us != y->first_us)
+		return x->first_us < y->first_us ? -1 : 1;
+	return (x->port > y->port) - (x->port < y->port);
+}
+
 /* A flow without TLS is still reported when it looks like a failed TLS
  * attempt: to a TLS port (well known, or seen with TLS in this capture),
  * a SYN refused or never answered, or cleartext from the client. */
@@ -269,22 +328,26 @@ static bool failed_tls_attempt(const struct td_engine *e, const struct flow *f,
  * to hold none) and are dropped as soon as TLS shows up. */
 static void drop_candidates(struct td_engine *e)
 {
-	for (size_t i = 0; i < e->n_candidates; i++)
-		td_fl_conn_free(e, e->candidates[i]);
+	for (size_t i = 0; i < e->n_candidates; i++) {
+		struct td_conn *c = e->candidates[i].conn;
+		count_nontls(e, c->server_port, e->candidates[i].kind, c->start_us);
+		td_fl_conn_free(e, c);
+	}
 	e->n_candidates = 0;
 }
 
 static void report_candidates(struct td_engine *e)
 {
 	for (size_t i = 0; i < e->n_candidates; i++) {
-		e->candidates[i]->id = ++e->next_id;
-		report(e, e->candidates[i]);
+		e->candidates[i].conn->id = ++e->next_id;
+		report(e, e->candidates[i].conn);
 	}
 	e->n_candidates = 0;
 }
 
-/* True when c was kept (or reported) as a candidate. */
-static bool keep_candidate(struct td_engine *e, struct td_conn *c)
+/* True when c was kept (or reported) as a candidate; false when the
+ * caller must count and free it. */
+static bool keep_candidate(struct td_engine *e, struct td_conn *c, enum nontls_kind kind)
 {
 	if (e->st.tls_connections > 0) {
 		drop_candidates(e);
@@ -297,7 +360,7 @@ static bool keep_candidate(struct td_engine *e, struct td_conn *c)
 	}
 	if (e->n_candidates == ORDER_QUEUE_MAX)
 		report_candidates(e);
-	e->candidates[e->n_candidates++] = c;
+	e->candidates[e->n_candidates++] = (struct candidate){ c, kind };
 	return true;
 }
 
@@ -319,13 +382,16 @@ static void finish_conn(struct flow *f)
 		e->st.dup_bytes += sd->reasm.dup_bytes;
 	}
 	bool candidate = false;
+	enum nontls_kind kind = NONTLS_CLOSED;
 	if (c->tls) {
 		remember_tls_port(e, c->server_port);
 	} else if (failed_tls_attempt(e, f, c)) {
 		c->id = ++e->next_id;
 	} else if (e->cfg.ordered && e->st.tls_connections == 0 && tcp_failed(c)) {
 		candidate = true;
+		kind = nontls_kind(f, c);
 	} else {
+		count_nontls(e, c->server_port, nontls_kind(f, c), c->start_us);
 		td_fl_conn_free(e, c);
 		return;
 	}
@@ -358,8 +424,10 @@ static void finish_conn(struct flow *f)
 	else
 		td_fate_judge(c, true);
 	if (candidate) {
-		if (!keep_candidate(e, c))
+		if (!keep_candidate(e, c, kind)) {
+			count_nontls(e, c->server_port, kind, c->start_us);
 			td_fl_conn_free(e, c);
+		}
 		return;
 	}
 	report(e, c);
@@ -516,6 +584,9 @@ void td_engine_finish(struct td_engine *e)
 		report_candidates(e);
 	drop_candidates(e);
 	release_ordered(e, true);
+	qsort(e->nontls, e->n_nontls, sizeof e->nontls[0], nontls_order);
+	e->st.tcp_without_tls = e->n_nontls ? e->nontls : NULL;
+	e->st.n_tcp_without_tls = e->n_nontls;
 	e->st.memory_cap_dropped = e->budget.dropped;
 	e->st.note = e->cfg.diagnoser ? td_diagnoser_note(e->cfg.diagnoser) : NULL;
 	/* A key log that decrypted nothing: say so, or the reader believes

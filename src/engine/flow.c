@@ -137,6 +137,20 @@ void td_fl_set_client(struct flow *f, int side, bool is_client)
 	td_fl_set_endpoints(f);
 }
 
+void td_fl_sort_timeline(struct td_conn *c)
+{
+	if (!c)
+		return;
+	/* Short (TD_CAP_EVENTS) and nearly sorted: insertion sort. */
+	for (size_t i = 1; i < c->n_events; i++) {
+		struct td_event ev = c->events[i];
+		size_t j = i;
+		for (; j > 0 && c->events[j - 1].ts_us > ev.ts_us; j--)
+			c->events[j] = c->events[j - 1];
+		c->events[j] = ev;
+	}
+}
+
 void td_fl_notify(struct flow *f)
 {
 	struct td_conn *c = f->conn;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "caps.h"
 #include "conn.h"
 #include "dynbuf.h"
 #include "engine.h"
@@ -82,6 +83,29 @@ struct side {
 				    sequence number only (decrypt.c) */
 };
 
+/* TLS 1.3 without keys: a protected record after the handshake (later.c). */
+struct late_rec {
+	uint64_t ts_us;
+	uint32_t len;
+	enum td_dir dir;
+	bool shown;              /* it is in the timeline already */
+};
+/* The last LATE_RING of them are kept. */
+#define LATE_RING 8u
+
+/* Handshakes after the first (later.c).  reneg_begin clears the fields
+ * before `events`. */
+struct later {
+	bool open;               /* one is under way */
+	bool ccs[2], fin[2];     /* by td_dir: renegotiation: the side's CCS, then its
+				    Finished (a handshake record after the CCS) */
+	bool client_fin;         /* post-handshake authentication: the client's Finished */
+	bool client_etm;         /* the later ClientHello offers encrypt_then_mac */
+	uint32_t events[2];      /* by td_dir: encrypted renegotiation records in the timeline */
+	struct late_rec ring[LATE_RING];
+	size_t ring_n;
+};
+
 struct flow {
 	struct td_engine *eng;
 	struct td_conn *conn;  /* NULL once reported (the flow is a tombstone) */
@@ -94,6 +118,16 @@ struct flow {
 	bool client_data_after;  /* ...then the client sent application data */
 	uint64_t established_us; /* 0 until the handshake is known to have succeeded */
 	uint8_t client_random[32]; /* of the latest ClientHello (renegotiation: not c->ch's) */
+	/* What the current TLS <= 1.2 keys are made of (decrypt.c): the latest
+	 * ServerHello's random, version, suite, and encrypt_then_mac in both
+	 * latest hellos.  A renegotiation changes them (later.c); c->sh,
+	 * c->version and c->cipher stay the first handshake's. */
+	struct {
+		uint8_t server_random[32];
+		uint16_t version, cipher;
+		bool etm;
+	} hello;
+	struct later later;      /* renegotiation, post-handshake authentication */
 	bool suite_noted;        /* "cannot decrypt this suite" said once */
 	bool replaying;          /* held records are being replayed (records.c) */
 	/* The first ClientHello while it is incomplete (records.c): the bytes
@@ -118,6 +152,14 @@ struct held {
 	struct td_conn *conn;
 };
 
+/* What kind of TCP connection without TLS (struct td_tcp_port's counts). */
+enum nontls_kind { NONTLS_PLAINTEXT, NONTLS_REFUSED, NONTLS_UNANSWERED, NONTLS_CLOSED };
+
+struct candidate {
+	struct td_conn *conn;
+	enum nontls_kind kind;  /* counted as this if dropped */
+};
+
 struct td_engine {
 	struct td_config cfg;
 	struct td_sink *sink;
@@ -130,9 +172,13 @@ struct td_engine {
 	uint64_t next_report;   /* ordered mode: id the sink expects next */
 	struct held *queue;     /* ordered mode: finished, waiting for earlier ids */
 	size_t queue_n;
-	struct td_conn **candidates; /* failed TCP flows on other ports, kept while
-				       the capture has shown no TLS (engine.c) */
+	struct candidate *candidates; /* failed TCP flows on other ports, kept while
+					the capture has shown no TLS (engine.c) */
 	size_t n_candidates;
+	/* TCP connections without TLS that were not reported, by server
+	 * port (sink.h; engine.c counts them, the summary shows them) */
+	struct td_tcp_port nontls[TD_CAP_TCP_PORTS];
+	size_t n_nontls;
 	uint64_t now_us;
 	struct td_cert_cache *certs; /* parsed certificates by DER (x509.h) */
 	/* The last CertificateRequest decoded, by its bytes (records.c): a
@@ -199,6 +245,10 @@ void td_fl_set_endpoints(struct flow *f);
 /* Tell the sink (conn_update, live views) when the connection changed
  * since it last heard: conn->changes moved. */
 void td_fl_notify(struct flow *f);
+/* Put events appended out of time order (replayed records, records put
+ * in at the end) back in capture order, stable for equal times.  NULL is
+ * fine. */
+void td_fl_sort_timeline(struct td_conn *c);
 
 /* ---- records.c ------------------------------------------------------- */
 
@@ -214,6 +264,33 @@ void td_fl_app_data(struct flow *f, enum td_dir dir, const uint8_t *p, size_t n)
 /* The flow ends: what the recognisers still hold is reported as it
  * stands, and they are freed.  Also safe on a flow that never had any. */
 void td_fl_app_end(struct flow *f);
+
+/* ---- later.c: handshakes after the first -------------------------------- */
+
+/* A ServerHello the next TLS <= 1.2 keys come from (flow.hello):
+ * client_etm says whether the matching ClientHello offered
+ * encrypt_then_mac. */
+void td_fl_hello_keys(struct flow *f, const struct td_server_hello *sh, bool client_etm);
+/* The phase of a handshake message of `side` (clear or decrypted),
+ * before it is decoded; keeps count of later handshakes, and takes from
+ * a renegotiation's hellos what the next keys need (the model keeps the
+ * first handshake's: the caller does not decode a later ServerHello). */
+enum td_phase td_fl_later_message(struct flow *f, int side, uint8_t type, const uint8_t *body,
+				  size_t len);
+/* The phase of a TLS <= 1.2 record that is no readable message: a
+ * ChangeCipherSpec, or an encrypted handshake record (no keys). */
+enum td_phase td_fl_later_record(struct flow *f, int side, uint8_t type);
+/* Room in the timeline for one more encrypted renegotiation record from
+ * direction dir (counts it). */
+bool td_fl_later_event_room(struct flow *f, enum td_dir dir);
+/* After each record: `inner` is its decrypted content type, -1 when it
+ * was not decrypted; `shown` whether it made a timeline entry. */
+void td_fl_later_after(struct flow *f, int side, const struct td_tls_record *rec, int inner,
+		       bool shown);
+/* The flow ends: put a refused post-handshake authentication seen only
+ * by sizes in the timeline (TLS 1.3 without keys), and set
+ * conn->later_unfinished. */
+void td_fl_later_end(struct flow *f);
 
 /* ---- decrypt.c ------------------------------------------------------- */
 

@@ -28,6 +28,9 @@
 #include "tls_input.h"
 #include "x509.h"
 
+/* The encrypt_then_mac extension (RFC 7366). */
+#define EXT_ENCRYPT_THEN_MAC 22u
+
 /* The context of the handshake message callback: a flow and one of its
  * sides, and whether the bytes came out of a key-log decryption. */
 struct msg_ctx {
@@ -95,6 +98,7 @@ static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
 		sh.session_id_len > 0 && sh.session_id_len == c->ch.session_id_len &&
 		sh.session_id_len <= sizeof sh.session_id &&
 		memcmp(sh.session_id, c->ch.session_id, sh.session_id_len) == 0;
+	td_fl_hello_keys(f, &c->sh, td_u16list_has(&c->ch.extensions, EXT_ENCRYPT_THEN_MAC));
 	if (!sh.hrr && td_tls_version_is_13(c->version)) {
 		/* From here on both sides protect their records. */
 		f->s[0].encrypted = true;
@@ -165,6 +169,10 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 			       .content_type = TD_CT_HANDSHAKE, .encrypted = m->decrypted,
 			       .decrypted = m->decrypted,
 			       .length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len };
+	/* A renegotiation's or a post-handshake authentication's (later.c):
+	 * the model keeps the first handshake's hellos. */
+	ev.phase = td_fl_later_message(f, m->side, type, body, len);
+	bool later = ev.phase != TD_PHASE_FIRST;
 	switch (type) {
 	case TD_HS_CLIENT_HELLO: {
 		/* The random keys the connection (a renegotiation brings a new one). */
@@ -183,6 +191,8 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		break;
 	}
 	case TD_HS_SERVER_HELLO:
+		if (later)
+			break;
 		on_server_hello(f, body, len);
 		if (c->sh.hrr && !f->s[td_fl_dir_side(f, TD_DIR_S2C)].encrypted)
 			ev.detail = hrr_name;
@@ -198,6 +208,7 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 			break;  /* renegotiation: keep the first */
 		chain->present = true;
 		chain->encrypted = m->decrypted;
+		chain->later = later;
 		struct chain_ctx cc = { f, chain };
 		size_t count = 0;
 		r = td_tls_decode_certificate(body, len, td_fl_is_tls13(c), on_cert, &cc, &count);
@@ -209,6 +220,7 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		if (!c->cr.present) {
 			c->cr.present = true;
 			r = cert_request(f->eng, body, len, td_fl_is_tls13(c), &c->cr);
+			c->cr.later = later;
 			if (r != TD_OK)
 				td_fl_malformed(f, dir, "CertificateRequest", r);
 		}
@@ -352,6 +364,7 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 	switch (type) {
 	case TD_CT_CHANGE_CIPHER_SPEC:
 		ev.kind = TD_EV_CCS;
+		ev.phase = td_fl_later_record(f, side, TD_CT_CHANGE_CIPHER_SPEC);
 		td_fl_add_event(f, dir, &ev);
 		c->side[dir].ccs_seen = true;
 		if (!td_fl_is_tls13(c)) {
@@ -382,11 +395,14 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 		/* TLS 1.3 protects handshake messages as application_data
 		 * records, so a handshake record there is in clear. */
 		if (!p && sd->encrypted && !td_fl_is_tls13(c)) {
-			/* TLS <= 1.2 Finished after CCS, or a renegotiation. */
+			/* TLS <= 1.2 Finished after CCS, or a renegotiation
+			 * (later.c: its records have a room of their own). */
 			c->side[dir].encrypted_seen = true;
 			ev.kind = TD_EV_ENCRYPTED;
 			ev.encrypted = true;
-			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
+			ev.phase = td_fl_later_record(f, side, TD_CT_HANDSHAKE);
+			if (ev.phase != TD_PHASE_FIRST ? td_fl_later_event_room(f, dir)
+						       : sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
 				td_fl_add_event(f, dir, &ev);
 		} else {
 			struct msg_ctx m = { f, side, p != NULL };
@@ -430,22 +446,6 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 
 static void on_record(struct flow *f, int side, const struct td_tls_record *rec);
 
-/* Replayed records were appended after later events (a FIN...): put
- * the timeline back in capture order, stable for equal times.  Short
- * (TD_CAP_EVENTS) and nearly sorted: insertion sort. */
-static void sort_timeline(struct td_conn *c)
-{
-	if (!c)
-		return;
-	for (size_t i = 1; i < c->n_events; i++) {
-		struct td_event ev = c->events[i];
-		size_t j = i;
-		for (; j > 0 && c->events[j - 1].ts_us > ev.ts_us; j--)
-			c->events[j] = c->events[j - 1];
-		c->events[j] = ev;
-	}
-}
-
 /* Replay a side's held records through on_record, each at its own
  * capture time, with whatever keys the side has now.  A record may be
  * held again meanwhile (a replayed Finished awaits the next secret):
@@ -470,7 +470,8 @@ static void replay_held(struct flow *f, int side)
 	e->now_us = now;
 	f->replaying = was;
 	td_dynbuf_cleanup(&held);
-	sort_timeline(f->conn);
+	/* Replayed records were appended after later events (a FIN...). */
+	td_fl_sort_timeline(f->conn);
 }
 
 /* One whole record of a side, then whether this side's next application
@@ -526,7 +527,10 @@ static void on_record(struct flow *f, int side, const struct td_tls_record *rec)
 				c->side[dir].encrypted_seen = true;
 			after_record(f, dir, rec->type, rec->len, true);
 		} else {
+			size_t before = c->n_events + c->dropped_events;
 			decode(f, side, rec, o == TD_FL_PLAIN ? &plain : NULL);
+			td_fl_later_after(f, side, rec, o == TD_FL_PLAIN ? plain.type : -1,
+					  c->n_events + c->dropped_events != before);
 		}
 	}
 	sd->tls.skip_appdata = f->established_us && sd->appdata && !td_fl_reads_appdata(f, side);
@@ -592,7 +596,7 @@ static void report_partial_hello(struct flow *f)
 	e->now_us = f->hello_us;
 	td_fl_add_event(f, td_fl_side_dir(f, f->hello_side), &ev);
 	e->now_us = now;
-	sort_timeline(c);
+	td_fl_sort_timeline(c);
 }
 
 /* ---- the transport seam (tls_input.h) ----------------------------------- */
@@ -645,6 +649,7 @@ void td_tls_in_end(struct flow *f)
 		if (td_fl_keys_final(f, i))
 			replay_held(f, i);
 	td_fl_app_end(f);
+	td_fl_later_end(f);
 	report_partial_hello(f);
 	td_fl_notify(f);
 }

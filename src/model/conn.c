@@ -208,3 +208,13 @@ const char *td_confidence_name(enum td_confidence k)
 {
 	return k == TD_CONF_INFERRED ? "inferred" : "certain";
 }
+
+const char *td_phase_name(enum td_phase p)
+{
+	switch (p) {
+	case TD_PHASE_RENEGOTIATION: return "renegotiation";
+	case TD_PHASE_POST_HANDSHAKE_AUTH: return "post_handshake_auth";
+	case TD_PHASE_FIRST: break;
+	}
+	return "first";
+}

@@ -85,3 +85,27 @@ void td_code_counts_add(struct td_code_counts *cc, const struct td_conn *c)
 		cc->n[k]++;
 	}
 }
+
+void td_out_tcp_port(char *buf, size_t len, const struct td_tcp_port *p)
+{
+	const struct { uint64_t n; const char *what; } k[] = {
+		{ p->refused, "refused" }, { p->unanswered, "unanswered" },
+		{ p->plaintext, "plaintext" }, { p->closed, "closed without data" },
+	};
+	char when[40];
+	td_text_time(when, sizeof when, p->first_us);
+	if (len == 0)
+		return;
+	int n = snprintf(buf, len, "port %u:", (unsigned)p->port);
+	const char *sep = " ";
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		if (!k[i].n)
+			continue;
+		if (n >= 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, "%s%" PRIu64 " %s", sep, k[i].n,
+				      k[i].what);
+		sep = ", ";
+	}
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", first %s", when);
+}

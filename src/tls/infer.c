@@ -171,10 +171,25 @@ static void infer_tls13(struct td_conn *c, size_t sh_idx)
 		}
 	}
 
-	/* After the client's Finished: alerts, tickets and data. */
+	/* After the client's Finished: alerts, tickets and data, and a
+	 * post-handshake authentication the engine put in by its sizes
+	 * (src/engine/later.c): the server's CertificateRequest, then the
+	 * client's Certificate (empty when too small to hold one),
+	 * [CertificateVerify,] Finished. */
+	size_t pha = 0;
 	for (; i < c->n_events; i++) {
 		if (ev[i].kind != TD_EV_ENCRYPTED || ev[i].decrypted)
 			continue;
+		if (ev[i].phase == TD_PHASE_POST_HANDSHAKE_AUTH) {
+			bool client = ev[i].dir == TD_DIR_C2S;
+			ev[i].inferred = !client ? td_inf_cert_request
+				: ev[i].length == fin_len && pha > 0 ? td_inf_finished
+				: pha == 0 ? (ev[i].length < MIN_CERT_RECORD ? td_inf_empty_certificate
+									     : td_inf_certificate)
+				: td_inf_cert_verify;
+			pha = client ? pha + 1 : 0;
+			continue;
+		}
 		if (ev[i].length == alert_len)
 			ev[i].inferred = td_inf_alert;
 		else

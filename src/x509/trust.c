@@ -47,6 +47,35 @@ static char *shown(const char *name)
 }
 
 
+/* Whether an anchor of this DER is already in t. */
+static bool known(const struct td_trust *t, const uint8_t *der, size_t len)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (td_vcert_same_der(t->a[i], der, len))
+			return true;
+	return false;
+}
+
+/* Keep the parsed anchor v (owning its DER copy), or free it when memory
+ * runs out. */
+static enum td_result keep_anchor(struct td_trust *t, struct td_vcert *v, size_t *usable)
+{
+	if (t->n == t->alloc) {
+		size_t na = t->alloc ? 2 * t->alloc : 64;
+		struct td_vcert **grown = na <= SIZE_MAX / sizeof *t->a ?
+					  realloc(t->a, na * sizeof *t->a) : NULL;
+		if (!grown) {
+			free(v);
+			return TD_ERR_NOMEM;
+		}
+		t->a = grown;
+		t->alloc = na;
+	}
+	t->a[t->n++] = v;
+	(*usable)++;
+	return TD_OK;
+}
+
 /*
  * Add one DER certificate (copied) unless already there.  *usable is
  * incremented when it is a certificate wolfSSL parses (a duplicate
@@ -54,21 +83,9 @@ static char *shown(const char *name)
  */
 static enum td_result add_anchor(struct td_trust *t, const uint8_t *der, size_t len, size_t *usable)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		if (td_vcert_same_der(t->a[i], der, len)) {
-			(*usable)++;
-			return TD_OK;
-		}
-	}
-	if (t->n == t->alloc) {
-		size_t na = t->alloc ? 2 * t->alloc : 64;
-		if (na > SIZE_MAX / sizeof *t->a)
-			return TD_ERR_NOMEM;
-		struct td_vcert **grown = realloc(t->a, na * sizeof *t->a);
-		if (!grown)
-			return TD_ERR_NOMEM;
-		t->a = grown;
-		t->alloc = na;
+	if (known(t, der, len)) {
+		(*usable)++;
+		return TD_OK;
 	}
 	struct td_vcert *v;
 	enum td_result r = td_vcert_parse(der, len, true, &v);
@@ -78,9 +95,7 @@ static enum td_result add_anchor(struct td_trust *t, const uint8_t *der, size_t 
 		free(v);
 		return r;
 	}
-	t->a[t->n++] = v;
-	(*usable)++;
-	return TD_OK;
+	return keep_anchor(t, v, usable);
 }
 
 /* Offset of needle in what r has left, via memmem. */
@@ -129,13 +144,15 @@ static enum td_result load_buffer(struct td_trust *t, const uint8_t *buf, size_t
 		free(der);
 	}
 	if (res == TD_OK && !any && len > 0) {
-		/* Not PEM: one DER certificate, or nothing at all (not counted). */
-		struct td_vcert *probe;
-		res = td_vcert_parse(buf, len, false, &probe);
-		bool is_cert = res == TD_OK && probe->parsed;
-		free(probe);
-		if (res == TD_OK && is_cert)
-			res = add_anchor(t, buf, len, usable);
+		/* Not PEM: one DER certificate, or nothing at all (not
+		 * counted); decoded once, kept when it is a certificate. */
+		struct td_vcert *v = NULL;
+		if (known(t, buf, len))
+			(*usable)++;
+		else if ((res = td_vcert_parse(buf, len, true, &v)) == TD_OK && v->parsed)
+			res = keep_anchor(t, v, usable);
+		else
+			free(v);
 	}
 	return res;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vcert.c - one certificate as path validation needs it (vcert.h):
- * wolfSSL's wc_ParseCert, read into our own struct once (for a sent
- * certificate by td_x509_parse, from the parse that fills its td_cert),
- * the names written by x509.c.
+ * vcert.c - the one place x509/ has wolfSSL decode a certificate
+ * (wc_ParseCert) or check its signature, both counted; and one
+ * certificate as path validation needs it (vcert.h), read from that
+ * decode into our own struct (for a sent certificate by td_x509_parse,
+ * from the decode that fills its td_cert), the names written by x509.c.
  */
 #include "config.h"
 
@@ -18,9 +19,40 @@
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include "caps.h"
+/* The calls vcert.h poisons for the rest of x509/ are made here. */
+#define TD_VCERT_DECODER 1
 #include "vcert.h"
 #include "x509.h"
 
+
+/* Whole-certificate decodes and signature checks made (x509.h). */
+static uint64_t decodes, sigchecks;
+
+uint64_t td_x509_parse_count(void)
+{
+	return decodes;
+}
+
+uint64_t td_x509_sigcheck_count(void)
+{
+	return sigchecks;
+}
+
+int td_vcert_decode(DecodedCert *dc, const uint8_t *der, size_t len)
+{
+	decodes++;
+	wc_InitDecodedCert(dc, der, (word32)len, NULL);
+	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
+	wolfSSL_ERR_clear_error();
+	return rc;
+}
+
+int td_vcert_check_sig(const struct td_vcert *child, const struct td_vcert *issuer)
+{
+	sigchecks++;
+	return wc_CheckCertSigPubKey(child->der, (word32)child->der_len, NULL, issuer->pubkey,
+				     issuer->pubkey_len, issuer->key_oid);
+}
 
 /* A DER Time (tag, length, value) to seconds since the epoch.
  * wc_GetDateAsCalendarTime reads UTCTime 50-99 as 19YY (RFC 5280
@@ -136,8 +168,7 @@ enum td_result td_vcert_parse(const uint8_t *der, size_t len, bool own_der,
 		*out = NULL;
 		return TD_ERR_NOMEM;
 	}
-	wc_InitDecodedCert(dc, der, (word32)len, NULL);
-	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
+	int rc = td_vcert_decode(dc, der, len);
 	enum td_result r = td_vcert_make(dc, rc, der, len, own_der, out);
 	wc_FreeDecodedCert(dc);
 	free(dc);

@@ -38,10 +38,17 @@
  *    current time), there is no X509_VERIFY_PARAM_set_time(), and
  *    X509_STORE_CTX_set_purpose() is a stub returning 0;
  *  - X509_verify_cert_error_string() knows only codes 0 and 20.
- * So wolfSSL parses (wc_ParseCert, which also takes Ed25519/Ed448 that
- * wolfSSL_d2i_X509 refuses) and checks signatures (wc_CheckCertSigPubKey);
- * the path logic is here, and names come from td_x509_name_string
- * (x509.c) so they read exactly as everywhere else in tlsdiag.
+ * (Nor could it work on what tlsdiag has: it takes WOLFSSL_X509 objects,
+ * a second decode of every DER.)  So wolfSSL parses, once per DER, for
+ * display and validation alike (td_x509_parse; vcert.c), and checks
+ * signatures (td_vcert_check_sig, wc_CheckCertSigPubKey); the path logic
+ * is here, and names come from td_x509_name_string (x509.c) so they read
+ * exactly as everywhere else in tlsdiag.  The signature check is the one
+ * place wolfSSL reads a certificate's DER again (as far as its signed
+ * part and signature): wolfSSL 5.5.4 exports no check that takes those
+ * from the DecodedCert (its ConfirmSignature() is static in asn.c).  It runs
+ * only here, when a chain is validated or vouched for, once per child and
+ * candidate issuer, and diagnose.c reuses a chain's verdict by identity.
  *
  * Limits (wolfSSL 5.5.4): names match by a hash of their DER bytes, not
  * after RFC 5280 7.1 normalisation (case, spaces), so an issuer whose
@@ -163,8 +170,7 @@ struct pelem {
 
 static enum sig_status sig_check(const struct td_vcert *child, const struct td_vcert *issuer, int *wolf)
 {
-	int rc = wc_CheckCertSigPubKey(child->der, (word32)child->der_len, NULL,
-				       issuer->pubkey, issuer->pubkey_len, issuer->key_oid);
+	int rc = td_vcert_check_sig(child, issuer);
 	*wolf = rc;
 	if (rc == 0)
 		return SIG_OK;

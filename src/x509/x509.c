@@ -26,14 +26,14 @@
  *   Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value DirectoryString }
  *
  * A certificate is made once per distinct DER (certcache.c keeps it) and
- * carries what display and path validation both read: wc_ParseCert()
- * decodes the DER once into a DecodedCert, from which the validation
- * view (vcert.h) is read, and the fields too when wolfSSL_d2i_X509()
- * refuses the certificate.  The other fields come from wolfSSL's
- * OpenSSL-compatible X509 object (wolfSSL_d2i_X509), which is the only
- * way wolfSSL 5.5.4 offers to the EC curve and key size; a DecodedCert
- * cannot be turned into one without decoding the DER again.  DN strings
- * are written by x509name.c.
+ * carries what display and path validation both read, from one wolfSSL
+ * decode of the DER: wc_ParseCert() (td_vcert_decode, vcert.c) fills a
+ * DecodedCert, from which come every field shown and the validation view
+ * (vcert.h).  wolfSSL's OpenSSL-compatible X509 (wolfSSL_d2i_X509) is not
+ * used: it would decode the DER a second time, and refuses Ed25519 and
+ * Ed448 certificates.  The key's size and curve come from wolfCrypt
+ * decoding the key bytes the DecodedCert points at (key_size()).  DN
+ * strings are written by x509name.c.
  *
  * tlsdiag never decodes these bytes itself: wolfSSL parses, and this file
  * only turns wolfSSL's answers into our strings, each one through
@@ -43,24 +43,19 @@
  * Debian 12's wolfSSL 5.5.4 gets some things wrong; each workaround below
  * is pinned by a test in tests/unit/test_x509.c:
  *  - wolfSSL_d2i_X509() refuses Ed25519/Ed448 certificates ("Setting Cert
- *    Public Key error"); wolfCrypt's own wc_ParseCert() takes them, so
- *    such certificates are read from its DecodedCert (from_decoded()).
+ *    Public Key error"); wolfCrypt's own wc_ParseCert() takes them (one
+ *    more reason every certificate is read from its DecodedCert).
  *  - wolfSSL_ASN1_TIME_to_tm() puts UTCTime years 50-99 in 2050-2099;
  *    wc_GetDateAsCalendarTime() follows RFC 5280 4.1.2.5.1 (19YY).
  *  - wolfSSL_X509_get_signature_nid() is wrong for RSASSA-PSS, and its
  *    long names differ from OpenSSL's ("sha256WithECDSA"), so names come
  *    from a table of wolfSSL's signature OID sums.
- *  - EVP_PKEY_bits() says 528 for P-521: EC sizes come from the group;
- *    X509_get_pubkey() has no EVP_PKEY for an RSASSA-PSS key: its size
- *    comes from wc_RsaPublicKeyDecode() on the SubjectPublicKeyInfo.
- *  - X509_get_ext_d2i() returns only the first extendedKeyUsage purpose,
- *    and an OID from d2i_ASN1_OBJECT() lacks the tag OBJ_obj2txt() needs:
- *    d2i_ASN1_OBJECT() only delimits each OID, and OBJ_obj2txt() reads
- *    the whole TLV it delimited.
- *  - X509_get_ext_d2i(NID_subject_alt_name) leaks with a directoryName:
- *    the SAN stack is read from the extension X509_get_ext() keeps.
- *  - keyUsage and basicConstraints through X509_get_ext_d2i() carry wrong
- *    bits and path lengths: the wolfSSL-specific getters are right.
+ *  - EVP_PKEY_bits() says 528 for P-521: EC sizes come from the group's
+ *    degree; X509_get_pubkey() has no EVP_PKEY for an RSASSA-PSS key:
+ *    RSA sizes come from wc_RsaPublicKeyDecode() (key_size()).
+ *  - an OID from d2i_ASN1_OBJECT() lacks the tag OBJ_obj2txt() needs:
+ *    d2i_ASN1_OBJECT() only delimits each extendedKeyUsage purpose, and
+ *    OBJ_obj2txt() reads the whole TLV it delimited.
  *  - wc_ParseCert() answers MEMORY_E for some malformed certificates, so
  *    no wolfSSL error is taken for our memory running out: TD_ERR_NOMEM
  *    means one of our own allocations failed.  (A failure inside wolfSSL
@@ -91,10 +86,10 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/openssl/ec.h>
-#include <wolfssl/openssl/evp.h>
-#include <wolfssl/openssl/x509v3.h>
 #include <wolfssl/wolfcrypt/asn.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/dsa.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/rsa.h>
@@ -372,121 +367,104 @@ static enum td_result add_general_name(struct td_strlist *l, int kind,
 	}
 }
 
-/* wolfSSL_X509_get_pubkey() has no EVP_PKEY for an RSASSA-PSS key: its
- * size comes from wolfCrypt decoding the SubjectPublicKeyInfo. */
-static enum td_result rsa_pss_bits(WOLFSSL_X509 *x, unsigned *bits)
+/*
+ * The size (and EC curve) of the public key the one parse found: wolfCrypt
+ * decodes the key bytes the DecodedCert points at (dc->publicKey), and
+ * the answer is what OpenSSL reports:
+ *  - RSA and RSASSA-PSS: the modulus size (wc_RsaEncryptSize, in bytes);
+ *  - DSA: the size of p, in whole bytes;
+ *  - EC: the degree of the named curve (EVP_PKEY_bits() would say 528 for
+ *    P-521) and its OpenSSL short name, by the NID of the curve
+ *    wc_EccPublicKeyDecode() found;
+ *  - Ed25519/Ed448: set by key_type() from the key OID.
+ * A key wolfCrypt cannot decode leaves key_bits 0 and no curve.  This
+ * reads the key's bytes only, not the certificate again.
+ */
+static enum td_result rsa_bits(const uint8_t *key, word32 len, unsigned *bits)
 {
-	enum td_result r = TD_OK;
-	int len = 0;
-	if (wolfSSL_X509_get_pubkey_buffer(x, NULL, &len) != WOLFSSL_SUCCESS || len <= 0)
-		return TD_OK;
-	unsigned char *spki = malloc((size_t)len);
-	RsaKey *key = malloc(sizeof *key);
 	word32 idx = 0;
-	if (!spki || !key) {
-		r = TD_ERR_NOMEM;
-		goto out;
+	RsaKey *k = malloc(sizeof *k);  /* large with the math library: not on the stack */
+	if (!k)
+		return TD_ERR_NOMEM;
+	if (wc_InitRsaKey(k, NULL) == 0) {
+		if (wc_RsaPublicKeyDecode(key, &idx, k, len) == 0) {
+			int n = wc_RsaEncryptSize(k);
+			if (n > 0)
+				*bits = 8u * (unsigned)n;
+		}
+		wc_FreeRsaKey(k);
 	}
-	if (wc_InitRsaKey(key, NULL) != 0)
-		goto out;
-	if (wolfSSL_X509_get_pubkey_buffer(x, spki, &len) == WOLFSSL_SUCCESS &&
-	    wc_RsaPublicKeyDecode(spki, &idx, key, (word32)len) == 0) {
-		int n = wc_RsaEncryptSize(key);
-		if (n > 0)
-			*bits = 8u * (unsigned)n;
-	}
-	wc_FreeRsaKey(key);
-out:
-	free(key);
-	free(spki);
-	return r;
+	free(k);
+	return TD_OK;
 }
 
-/* ---- the two ways in ---- */
-
-static enum td_result from_x509(WOLFSSL_X509 *x, struct td_cert *c)
+static enum td_result dsa_bits(const uint8_t *key, word32 len, unsigned *bits)
 {
-	enum td_result r;
-	c->parsed = true;
+	word32 idx = 0, p_len = 0, q_len = 0, g_len = 0;
+	DsaKey *k = malloc(sizeof *k);
+	if (!k)
+		return TD_ERR_NOMEM;
+	if (wc_InitDsaKey(k) == 0) {
+		/* Without buffers wolfCrypt only says how long p, q and g are. */
+		if (wc_DsaPublicKeyDecode(key, &idx, k, len) == 0 &&
+		    wc_DsaExportParamsRaw(k, NULL, &p_len, NULL, &q_len, NULL, &g_len) ==
+			    LENGTH_ONLY_E)
+			*bits = 8u * p_len;
+		wc_FreeDsaKey(k);
+	}
+	free(k);
+	return TD_OK;
+}
 
-	r = td_x509_dn_string(wolfSSL_X509_get_subject_name(x), &c->subject);
-	if (r == TD_OK)
-		r = td_x509_dn_string(wolfSSL_X509_get_issuer_name(x), &c->issuer);
-	if (r != TD_OK)
-		return r;
-
-	unsigned char sn[EXTERNAL_SERIAL_SIZE];
-	int sn_len = (int)sizeof sn;
-	if (wolfSSL_X509_get_serial_number(x, sn, &sn_len) != WOLFSSL_SUCCESS ||
-	    sn_len < 0 || (size_t)sn_len > sizeof sn)
-		sn_len = 0;
-	if ((r = serial_string(sn, (size_t)sn_len, &c->serial)) != TD_OK)
-		return r;
-
-	WOLFSSL_ASN1_TIME *t = wolfSSL_X509_get_notBefore(x);
-	if (t)
-		der_time(wolfSSL_ASN1_TIME_get_data(t), wolfSSL_ASN1_TIME_get_length(t),
-			 t->type, &c->not_before);
-	t = wolfSSL_X509_get_notAfter(x);
-	if (t)
-		der_time(wolfSSL_ASN1_TIME_get_data(t), wolfSSL_ASN1_TIME_get_length(t),
-			 t->type, &c->not_after);
-
-	int key_oid = wolfSSL_X509_get_pubkey_type(x);
-	if ((r = key_type(c, key_oid)) != TD_OK)
-		return r;
-	WOLFSSL_EVP_PKEY *pkey = wolfSSL_X509_get_pubkey(x);
-	if (pkey) {
-		WOLFSSL_EC_KEY *ec = key_oid == ECDSAk ? wolfSSL_EVP_PKEY_get0_EC_KEY(pkey) : NULL;
-		const WOLFSSL_EC_GROUP *group = ec ? wolfSSL_EC_KEY_get0_group(ec) : NULL;
-		int bits = group ? wolfSSL_EC_GROUP_get_degree(group) : wolfSSL_EVP_PKEY_bits(pkey);
+static enum td_result ec_key(const uint8_t *key, word32 len, struct td_cert *c)
+{
+	int nid = 0;
+	word32 idx = 0;
+	ecc_key *k = malloc(sizeof *k);
+	if (!k)
+		return TD_ERR_NOMEM;
+	if (wc_ecc_init(k) == 0) {
+		/* idx < 0: explicit curve parameters, no named curve */
+		if (wc_EccPublicKeyDecode(key, &idx, k, len) == 0 && k->dp && k->idx >= 0)
+			nid = EccEnumToNID(k->dp->id);
+		wc_ecc_free(k);
+	}
+	free(k);
+	if (nid <= 0)
+		return TD_OK;
+	WOLFSSL_EC_GROUP *group = wolfSSL_EC_GROUP_new_by_curve_name(nid);
+	if (group) {
+		int bits = wolfSSL_EC_GROUP_get_degree(group);
 		if (bits > 0)
 			c->key_bits = (unsigned)bits;
-		if (group)
-			r = set_name(&c->key_curve,
-				     wolfSSL_OBJ_nid2sn(wolfSSL_EC_GROUP_get_curve_name(group)));
-		wolfSSL_EVP_PKEY_free(pkey);
-		if (r != TD_OK)
-			return r;
-	} else if (key_oid == RSAPSSk && (r = rsa_pss_bits(x, &c->key_bits)) != TD_OK) {
-		return r;
+		wolfSSL_EC_GROUP_free(group);
 	}
-	if ((r = sig_alg(c, wolfSSL_X509_get_signature_type(x))) != TD_OK)
-		return r;
-
-	c->has_basic_constraints = wolfSSL_X509_get_ext_by_NID(x, NID_basic_constraints, -1) >= 0;
-	c->is_ca = wolfSSL_X509_get_isCA(x) != 0;
-	c->path_len = wolfSSL_X509_get_isSet_pathLength(x) ?
-		(int)wolfSSL_X509_get_pathLength(x) : -1;
-	if ((r = key_usage(c, wolfSSL_X509_get_keyUsage(x))) != TD_OK)
-		return r;
-
-	int i = wolfSSL_X509_get_ext_by_NID(x, NID_ext_key_usage, -1);
-	WOLFSSL_X509_EXTENSION *ext = i >= 0 ? wolfSSL_X509_get_ext(x, i) : NULL;
-	if (ext) {
-		struct td_reader v = td_x509_asn1_bytes(wolfSSL_X509_EXTENSION_get_data(ext));
-		if ((r = ext_key_usage(c, v.p, v.left)) != TD_OK)
-			return r;
-	}
-
-	/* The extension's own stack, owned by x; wolfSSL pushes at the front,
-	 * so its list order is read from the end. */
-	i = wolfSSL_X509_get_ext_by_NID(x, NID_subject_alt_name, -1);
-	ext = i >= 0 ? wolfSSL_X509_get_ext(x, i) : NULL;
-	WOLFSSL_STACK *names = ext ? ext->ext_sk : NULL;
-	for (int k = names ? wolfSSL_sk_GENERAL_NAME_num(names) : 0; k-- > 0 && r == TD_OK;) {
-		WOLFSSL_GENERAL_NAME *gn = wolfSSL_sk_GENERAL_NAME_value(names, k);
-		/* d is an ASN1_STRING only for these kinds */
-		if (!gn || (gn->type != GEN_DNS && gn->type != GEN_EMAIL &&
-			    gn->type != GEN_URI && gn->type != GEN_IPADD))
-			continue;
-		struct td_reader v = td_x509_asn1_bytes(gn->d.ia5);
-		r = add_general_name(&c->san, gn->type, v.p, v.left);
-	}
-	return r;
+	return set_name(&c->key_curve, wolfSSL_OBJ_nid2sn(nid));
 }
 
-/* SubjectAltName entries of a DecodedCert, in from_x509()'s order:
+static enum td_result key_size(const DecodedCert *dc, struct td_cert *c)
+{
+	const uint8_t *key = dc->publicKey;
+	word32 len = dc->pubKeySize;
+	if (!key || len == 0)
+		return TD_OK;
+	switch (dc->keyOID) {
+	case RSAk:
+	case RSAPSSk:
+		return rsa_bits(key, len, &c->key_bits);
+	case DSAk:
+		return dsa_bits(key, len, &c->key_bits);
+	case ECDSAk:
+		return ec_key(key, len, c);
+	default:
+		return TD_OK;
+	}
+}
+
+/* ---- the certificate from its one parse ---- */
+
+/* SubjectAltName entries of a DecodedCert, in the order wolfSSL's
+ * OpenSSL-compatible X509 lists them (and tlsdiag always has shown):
  * rfc822Names (kept newest first by wolfCrypt), then the others. */
 static enum td_result decoded_san(const DecodedCert *dc, struct td_cert *c)
 {
@@ -521,10 +499,8 @@ static void decoded_time(const uint8_t *raw, int raw_len, int64_t *out)
 		der_time(date, len, format, out);
 }
 
-/* The certificate from wolfCrypt's DecodedCert (wc_ParseCert's result
- * rc), for those wolfSSL_d2i_X509() refuses (Ed25519, Ed448, and those
- * that do not parse at all).  No EC curve or RSA size here: the keys
- * that come this way are Edwards keys. */
+/* Every field of c from wolfCrypt's DecodedCert (wc_ParseCert's result
+ * rc); with rc not 0, only the error. */
 static enum td_result from_decoded(const DecodedCert *dc, int rc, struct td_cert *c)
 {
 	enum td_result r;
@@ -548,6 +524,8 @@ static enum td_result from_decoded(const DecodedCert *dc, int rc, struct td_cert
 	decoded_time(dc->beforeDate, dc->beforeDateLen, &c->not_before);
 	decoded_time(dc->afterDate, dc->afterDateLen, &c->not_after);
 	r = key_type(c, (int)dc->keyOID);
+	if (r == TD_OK)
+		r = key_size(dc, c);
 	if (r == TD_OK)
 		r = sig_alg(c, (int)dc->signatureOID);
 	c->has_basic_constraints = dc->extBasicConstSet;
@@ -586,46 +564,20 @@ static void fingerprint(const uint8_t *der, size_t len, char out[65])
 		out[0] = '\0';
 }
 
-/* Certificates given to wolfSSL by td_x509_parse (td_x509_parse_count). */
-static uint64_t parses;
-
-uint64_t td_x509_parse_count(void)
-{
-	return parses;
-}
-
 /*
  * Everything of cert (its DER copied) from the one wolfSSL decoding of
- * the DER: wc_ParseCert fills the validation view (vcert.h) and, for
- * what wolfSSL_d2i_X509() refuses, the fields too.  cert->der must be
- * set: the view points into it.
+ * the DER (td_vcert_decode): the displayed fields and the validation
+ * view (vcert.h), which points into cert->der.
  */
 static enum td_result parse_der(struct td_cert *cert)
 {
-	const uint8_t *der = cert->der;
-	size_t len = cert->der_len;
 	DecodedCert *dc = malloc(sizeof *dc);  /* 2.5 KB: not on the stack */
 	if (!dc)
 		return TD_ERR_NOMEM;
-	parses++;
-	wc_InitDecodedCert(dc, der, (word32)len, NULL);
-	int rc = wc_ParseCert(dc, CERT_TYPE, NO_VERIFY, NULL);
-	wolfSSL_ERR_clear_error();
-	enum td_result r = td_vcert_make(dc, rc, der, len, false, &cert->vcert);
-	if (r != TD_OK)
-		goto out;
-	/* The fields through the OpenSSL-compatible API, which reads the EC
-	 * curve and the key size that a DecodedCert does not. */
-	const unsigned char *p = der;
-	WOLFSSL_X509 *x = wolfSSL_d2i_X509(NULL, &p, (int)len);
-	if (x) {
-		r = from_x509(x, cert);
-		wolfSSL_X509_free(x);
-	} else {
-		wolfSSL_ERR_clear_error();
+	int rc = td_vcert_decode(dc, cert->der, cert->der_len);
+	enum td_result r = td_vcert_make(dc, rc, cert->der, cert->der_len, false, &cert->vcert);
+	if (r == TD_OK)
 		r = from_decoded(dc, rc, cert);
-	}
-out:
 	wc_FreeDecodedCert(dc);
 	free(dc);
 	return r;

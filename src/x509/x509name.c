@@ -25,6 +25,7 @@
 #include "dynbuf.h"
 #include "reader.h"
 #include "text.h"
+#include "vcert.h"  /* for its poison: no certificate is decoded here */
 #include "x509.h"
 #include "x509name.h"
 

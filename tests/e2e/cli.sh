@@ -211,4 +211,12 @@ case $(note tls13-mtls-ok tls13-mtls-ok) in
 *) ok "the matching key log: no note" ;;
 esac
 
+# --only-failed on a capture of one healthy connection: the summary says the
+# capture had one and shows none, never "0 TLS connections".
+line=$("$bin" -r "$caps/tls13-mtls-ok.pcap" --only-failed 2>/dev/null | grep 'TLS connection')
+case $line in
+"1 TLS connection, 0 shown: 0 established, 0 failed, 0 incomplete") ok "--only-failed: the summary counts the connection it hid" ;;
+*) bad "--only-failed summary: '$line'" ;;
+esac
+
 finish

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	td_suite_tui_agree();
 	td_suite_certshare();
 	td_suite_alerts();
+	td_suite_later();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

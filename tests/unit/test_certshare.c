@@ -2,9 +2,19 @@
 /*
  * test_certshare.c - one certificate per distinct DER (issue 14): the
  * engine fed 1,000 TLS 1.2 connections that all carry the same server
- * chain (real DER from tests/unit/data) gives wolfSSL each DER once,
- * and every connection holds the same objects; a clone shares them; a
- * redacted clone replaces them and leaves the shared ones untouched.
+ * chain (real DER from tests/unit/data), with a diagnoser validating
+ * the chain against a store of its root, gives wolfSSL each DER to
+ * decode once, and every connection holds the same objects; a clone
+ * shares them; a redacted clone replaces them and leaves the shared
+ * ones untouched.
+ *
+ * The counts are x509.h's: every whole-certificate decode x509/ makes
+ * goes through one counted call (td_vcert_decode, vcert.c), which
+ * vcert.h makes the only way in by poisoning wolfSSL's others
+ * (wc_ParseCert, wolfSSL_d2i_X509, ...) for the rest of x509/; so a
+ * second decode of a DER, for display or for validation, shows here.
+ * Signature checks (which read the child's DER up to its signature) are
+ * counted apart: one per link of the chain, the verdict then reused.
  */
 #include "config.h"
 
@@ -14,11 +24,13 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "engine.h"
 #include "frames.h"
 #include "redact.h"
 #include "sink.h"
 #include "tests.h"
+#include "verify.h"
 #include "x509.h"
 
 #define CONNECTIONS 1000u
@@ -218,31 +230,57 @@ static void test_parsed_once(void)
 	k.base.free = share_free;
 	k.redactor = td_redactor_new(TD_REDACT_PRIVATE);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k.redactor);
+
+	/* Validation runs too, against a store of the chain's root (its DER
+	 * file, not the system bundle), as with --ca-file. */
+	char root[4096];
+	snprintf(root, sizeof root, "%s/%s", td_test_datadir(), chain_files[CHAIN - 1]);
+	struct td_diag_opts opts;
+	memset(&opts, 0, sizeof opts);
+	opts.ca_file = root;
+	opts.no_system_store = true;
+	struct td_diagnoser *d = NULL;
+	char err[256] = "";
+	uint64_t before = td_x509_parse_count();
+	CU_ASSERT_EQUAL_FATAL(td_diagnoser_new(&d, &opts, err, sizeof err), TD_OK);
+	/* The store's one anchor, decoded once. */
+	CU_ASSERT_EQUAL(td_x509_parse_count() - before, 1);
+
 	struct td_config cfg;
 	td_config_defaults(&cfg);
+	cfg.diagnoser = d;
 	struct td_engine *e = td_engine_new(&cfg, &k.base);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 
-	uint64_t before = td_x509_parse_count();
+	before = td_x509_parse_count();
+	uint64_t sig_before = td_x509_sigcheck_count();
 	for (uint32_t i = 0; i < CONNECTIONS; i++)
 		connection(e, (uint16_t)(20000 + i), 1700000000000000u + 1000000u * i, ch, chn,
 			   flight, fn);
 	td_engine_finish(e);
 	uint64_t parses = td_x509_parse_count() - before;
+	uint64_t sigs = td_x509_sigcheck_count() - sig_before;
 	td_engine_free(e);
+	td_diagnoser_free(d);
 
 	CU_ASSERT_EQUAL(k.conns, CONNECTIONS);
-	/* Each distinct DER parsed once, not once a connection. */
-	if (parses != CHAIN)
-		fprintf(stderr, "\n%llu wolfSSL parses for %u connections of %u certificates\n",
-			(unsigned long long)parses, CONNECTIONS, CHAIN);
+	/* Each distinct DER decoded once, not once a connection, and not
+	 * once for display and again for validation. */
+	if (parses != CHAIN || sigs != CHAIN - 1)
+		fprintf(stderr, "\n%llu wolfSSL decodes, %llu signature checks for %u "
+			"connections of %u certificates\n", (unsigned long long)parses,
+			(unsigned long long)sigs, CONNECTIONS, CHAIN);
 	CU_ASSERT_EQUAL(parses, CHAIN);
+	/* Validation ran, on the parsed certificates: one signature check a
+	 * link (leaf by intermediate, intermediate by the anchor), then the
+	 * verdict is reused by identity. */
+	CU_ASSERT_EQUAL(sigs, CHAIN - 1);
 	/* ...and one object each, shared by every connection. */
 	CU_ASSERT_EQUAL(k.same, CONNECTIONS);
 	CU_ASSERT_TRUE(k.clone_shared);
 	CU_ASSERT_TRUE(k.redact_ok);
-	/* The engine and its cache are gone: the sink's references are the
-	 * last ones. */
+	/* The engine, its cache and the diagnoser are gone: the sink's
+	 * references are the last ones. */
 	for (size_t i = 0; i < CHAIN; i++) {
 		CU_ASSERT_PTR_NOT_NULL_FATAL(k.first[i]);
 		CU_ASSERT_EQUAL(k.first[i]->refs, 1);
@@ -253,9 +291,31 @@ static void test_parsed_once(void)
 	td_redactor_free(k.redactor);
 }
 
+/* A store given as one DER file (not PEM): the file is decoded once,
+ * whether it is a certificate or not. */
+static void test_store_der_once(void)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", td_test_datadir(), chain_files[CHAIN - 1]);
+	struct td_trust *t = NULL;
+	char err[256] = "";
+	uint64_t before = td_x509_parse_count();
+	CU_ASSERT_EQUAL_FATAL(td_trust_new(&t, path, NULL, false, err, sizeof err), TD_OK);
+	CU_ASSERT_EQUAL(td_x509_parse_count() - before, 1);
+	CU_ASSERT_EQUAL(td_trust_anchor_count(t), 1);
+	td_trust_free(t);
+
+	snprintf(path, sizeof path, "%s/%s", td_test_datadir(), "x509_garbage.der");
+	before = td_x509_parse_count();
+	CU_ASSERT_NOT_EQUAL(td_trust_new(&t, path, NULL, false, err, sizeof err), TD_OK);
+	CU_ASSERT_PTR_NULL(t);
+	CU_ASSERT_EQUAL(td_x509_parse_count() - before, 1);
+}
+
 void td_suite_certshare(void)
 {
 	CU_pSuite s = td_test_suite("certshare");
-	td_test_add(s, "1,000 connections of one chain: each DER parsed once, shared",
+	td_test_add(s, "1,000 connections of one chain, validated: each DER decoded once, shared",
 		    test_parsed_once);
+	td_test_add(s, "a DER trust store file: decoded once", test_store_der_once);
 }

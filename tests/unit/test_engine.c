@@ -454,6 +454,132 @@ static void test_refused_port(void)
 	}
 }
 
+/* TCP without TLS (issue 15 point 10): the flows the engine does not
+ * report are counted per server port for the summary, each once, as
+ * refused, unanswered, plaintext or closed without data, with the
+ * earliest first packet; --port still makes a refused one a connection;
+ * a refused flow kept while no TLS was seen is counted when TLS shows up. */
+static void tcp_without_tls_run(bool named, struct rec_sink *r, struct td_engine **out)
+{
+	struct td_config cfg;
+	td_config_defaults(&cfg);
+	if (named)
+		cfg.tls_ports[cfg.n_tls_ports++] = 5432;
+	rec_init(r);
+	struct td_engine *e = td_engine_new(&cfg, &r->base);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	const uint64_t t0 = 1700000000000000u;
+	/* 1. refused before any TLS (held as a candidate, then dropped) */
+	struct flowspec a = { "10.6.0.1", "10.6.0.9", 45000, 5432, 1, 1, t0 };
+	send(e, &a, true, TD_TCP_SYN, NULL, 0, 0);
+	send(e, &a, false, TD_TCP_RST | TD_TCP_ACK, NULL, 0, 0);
+	/* 2. TLS on 443 */
+	struct flowspec t = { "10.6.0.1", "10.6.0.9", 45001, 443, 1, 1, t0 + 1000000u };
+	uint8_t ch[600];
+	handshake_start(e, &t);
+	say(e, &t, true, ch, client_hello(ch, "tls.example"));
+	send(e, &t, true, TD_TCP_RST, NULL, 0, 0);
+	/* 3. refused after it: dropped at once, counted with flow 1 */
+	struct flowspec b = { "10.6.0.2", "10.6.0.9", 45002, 5432, 1, 1, t0 + 2000000u };
+	send(e, &b, true, TD_TCP_SYN, NULL, 0, 0);
+	send(e, &b, false, TD_TCP_RST | TD_TCP_ACK, NULL, 0, 0);
+	/* 4. plain HTTP to 80: data, no TLS */
+	static const uint8_t get[] = "GET / HTTP/1.0\r\n\r\n";
+	struct flowspec c = { "10.6.0.3", "10.6.0.9", 45003, 80, 1, 1, t0 + 3000000u };
+	handshake_start(e, &c);
+	say(e, &c, true, get, sizeof get - 1);
+	send(e, &c, true, TD_TCP_FIN | TD_TCP_ACK, NULL, 0, 0);
+	send(e, &c, false, TD_TCP_FIN | TD_TCP_ACK, NULL, 0, 0);
+	/* 5. a health check to 80: open, close, no byte */
+	struct flowspec d = { "10.6.0.4", "10.6.0.9", 45004, 80, 1, 1, t0 + 4000000u };
+	handshake_start(e, &d);
+	send(e, &d, true, TD_TCP_FIN | TD_TCP_ACK, NULL, 0, 0);
+	send(e, &d, false, TD_TCP_FIN | TD_TCP_ACK, NULL, 0, 0);
+	/* 6. a SYN to 9000 nobody answers (still open at the end) */
+	struct flowspec u = { "10.6.0.5", "10.6.0.9", 45005, 9000, 1, 1, t0 + 5000000u };
+	send(e, &u, true, TD_TCP_SYN, NULL, 0, 0);
+	send(e, &u, true, TD_TCP_SYN, NULL, 0, 0);  /* its retransmission */
+	td_engine_finish(e);
+	*out = e;
+}
+
+static void test_tcp_without_tls(void)
+{
+	const uint64_t t0 = 1700000000000000u;
+	struct rec_sink r;
+	struct td_engine *e;
+	tcp_without_tls_run(false, &r, &e);
+	CU_ASSERT_EQUAL(r.n, 1);  /* the TLS connection only */
+	CU_ASSERT_EQUAL(r.stats.tcp_without_tls_dropped, 0);
+	CU_ASSERT_EQUAL_FATAL(r.stats.n_tcp_without_tls, 3);
+	const struct td_tcp_port *p = r.stats.tcp_without_tls;
+	CU_ASSERT_EQUAL(p[0].port, 5432);
+	CU_ASSERT_EQUAL(p[0].refused, 2);
+	CU_ASSERT_EQUAL(p[0].unanswered + p[0].plaintext + p[0].closed, 0);
+	CU_ASSERT_EQUAL(p[0].first_us, t0 + 100);
+	CU_ASSERT_EQUAL(p[1].port, 80);
+	CU_ASSERT_EQUAL(p[1].plaintext, 1);
+	CU_ASSERT_EQUAL(p[1].closed, 1);
+	CU_ASSERT_EQUAL(p[1].refused + p[1].unanswered, 0);
+	CU_ASSERT_EQUAL(p[1].first_us, t0 + 3000000u + 100);
+	CU_ASSERT_EQUAL(p[2].port, 9000);
+	CU_ASSERT_EQUAL(p[2].unanswered, 1);
+	CU_ASSERT_EQUAL(p[2].refused + p[2].plaintext + p[2].closed, 0);
+	CU_ASSERT_EQUAL(p[2].first_us, t0 + 5000000u + 100);
+	td_engine_free(e);
+
+	/* --port 5432: both refused flows are connections, not counted */
+	tcp_without_tls_run(true, &r, &e);
+	CU_ASSERT_EQUAL(r.n, 3);
+	CU_ASSERT_EQUAL_FATAL(r.stats.n_tcp_without_tls, 2);
+	CU_ASSERT_EQUAL(r.stats.tcp_without_tls[0].port, 80);
+	CU_ASSERT_EQUAL(r.stats.tcp_without_tls[1].port, 9000);
+	td_engine_free(e);
+
+	/* A capture without any such flow has none. */
+	e = engine(&r, 100);
+	struct flowspec t = { "10.6.0.1", "10.6.0.9", 45001, 443, 1, 1, t0 };
+	uint8_t ch[600];
+	handshake_start(e, &t);
+	say(e, &t, true, ch, client_hello(ch, "tls.example"));
+	td_engine_finish(e);
+	CU_ASSERT_EQUAL(r.stats.n_tcp_without_tls, 0);
+	CU_ASSERT_PTR_NULL(r.stats.tcp_without_tls);
+	td_engine_free(e);
+}
+
+/* TD_CAP_TCP_PORTS: ports past it are counted together. */
+static void test_tcp_without_tls_cap(void)
+{
+	struct rec_sink r;
+	struct td_engine *e = engine(&r, 100);
+	struct flowspec t = { "10.7.0.1", "10.7.0.9", 46000, 443, 1, 1, 1700000000000000u };
+	uint8_t ch[600];
+	handshake_start(e, &t);
+	say(e, &t, true, ch, client_hello(ch, "tls.example"));
+	send(e, &t, true, TD_TCP_RST, NULL, 0, 0);
+	const unsigned extra = 5;
+	for (unsigned i = 0; i < TD_CAP_TCP_PORTS + extra; i++) {
+		/* two flows to each port: the second adds to the first's entry */
+		for (unsigned k = 0; k < 2; k++) {
+			struct flowspec f = { "10.7.0.2", "10.7.0.9", (uint16_t)(47000 + 2 * i + k),
+					      (uint16_t)(2000 + i), 1, 1,
+					      1700000001000000u + i * 1000u + k * 10u };
+			send(e, &f, true, TD_TCP_SYN, NULL, 0, 0);
+			send(e, &f, false, TD_TCP_RST | TD_TCP_ACK, NULL, 0, 0);
+		}
+	}
+	td_engine_finish(e);
+	CU_ASSERT_EQUAL(r.n, 1);
+	CU_ASSERT_EQUAL_FATAL(r.stats.n_tcp_without_tls, TD_CAP_TCP_PORTS);
+	CU_ASSERT_EQUAL(r.stats.tcp_without_tls_dropped, 2 * extra);
+	for (unsigned i = 0; i < TD_CAP_TCP_PORTS; i++) {
+		CU_ASSERT_EQUAL(r.stats.tcp_without_tls[i].port, 2000 + i);
+		CU_ASSERT_EQUAL(r.stats.tcp_without_tls[i].refused, 2);
+	}
+	td_engine_free(e);
+}
+
 /* ---- a key log that grows while the capture runs (live -k) ------------- */
 
 struct late_keys {
@@ -586,4 +712,6 @@ void td_suite_engine(void)
 	td_test_add(s, "idle timeout", test_idle_timeout);
 	td_test_add(s, "refused SYN: a TLS attempt only on a TLS port", test_refused_port);
 	td_test_add(s, "key log that arrives late (live)", test_late_keylog);
+	td_test_add(s, "TCP without TLS: counted per port", test_tcp_without_tls);
+	td_test_add(s, "TCP without TLS: the port cap", test_tcp_without_tls_cap);
 }

@@ -46,6 +46,12 @@
  *       key_share_group NAME or null
  *       hrr             bool (it was a HelloRetryRequest)
  *       psk             bool (a pre-shared key was accepted)
+ *   later_handshakes  only when there was one: {renegotiations: number
+ *                  (TLS <= 1.2 renegotiations begun), post_handshake_auth:
+ *                  number (TLS 1.3 post-handshake CertificateRequests),
+ *                  unfinished: bool (the last one had not finished when the
+ *                  connection ended)}; client_hello, server_hello, version
+ *                  and cipher stay the first handshake's
  *   timeline       array, capture order, of objects:
  *       t        number  seconds since start, 6 decimals
  *       dir      string  "c2s" | "s2c" (who sent it)
@@ -59,6 +65,8 @@
  *       content_type NAME  encrypted only, when known: the record's type
  *       encrypted bool   handshake, alert and encrypted only
  *       decrypted bool   only when true: seen thanks to a key log
+ *       phase    string  only for a later handshake's entry:
+ *                        "renegotiation" | "post_handshake_auth"
  *       length   number  handshake (body bytes), gap (bytes missing),
  *                        encrypted, application_data, sslv2_client_hello
  *                        (record bytes)
@@ -83,9 +91,11 @@
  *       error               string, only when the DER did not parse
  *   server_chain, client_chain   {seen: bool (a Certificate message was
  *                  seen), encrypted: bool (it was encrypted on the wire
- *                  and read with a key log)}
+ *                  and read with a key log), later: true only when it came
+ *                  in a later handshake (the first had none)}
  *   certificate_request  object or null: {tls13: bool,
- *                  certificate_types[]: NAME, signature_algorithms[]: NAME}
+ *                  certificate_types[]: NAME, signature_algorithms[]: NAME,
+ *                  later: true only when sent in a later handshake}
  *   acceptable_cas array of strings (RFC 4514) from the CertificateRequest
  *   anomalies      array of {code: the anomaly's stable lower_snake name
  *                  (anomaly.h, "non_tls_bytes"), message: string}
@@ -115,6 +125,13 @@
  *           (likewise), flows_idle (ended by the idle timeout), gap_bytes
  *           (stream bytes never captured): numbers;
  *           first, last: TIME of the first and last frame, or null
+ *       tcp_without_tls  only when there were any: array, earliest first,
+ *                    of {port, refused, unanswered, plaintext, closed:
+ *                    numbers, first: TIME}: per server port, the TCP
+ *                    connections that carried no TLS and have no line
+ *                    (the whole run, whatever --only-failed says)
+ *       tcp_without_tls_dropped  number, only when such connections to
+ *                    ports past TD_CAP_TCP_PORTS were only counted
  *       dropped      what the caps dropped: flows_evicted (flow table
  *                    full), flow_buffer_bytes, memory_bytes (capture-wide),
  *                    and, summed over the connection lines: events, certs,
@@ -160,10 +177,10 @@ struct json_sink {
 	/* One writer for every line: lines gather in its buffer and go to
 	 * out a buffer at a time, or at once when out is line-buffered (a
 	 * live capture or a pipe, main.c); finish and free hand over the
-	 * rest.  Every object is written afresh from the model, so a line
-	 * depends on its connection alone. */
+	 * rest.  A line depends on its connection alone (jsonconn.h). */
 	struct td_jsonw w;
 	struct td_json_certjson *certjson;  /* NULL: none kept (out of memory) */
+	struct td_json_lists *lists;        /* likewise */
 	/* For the summary: what the connection lines said. */
 	uint64_t conns;
 	uint64_t outcome[3];  /* by enum td_outcome */
@@ -241,7 +258,8 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj, const struct td_conn *c)
+static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
+		       struct td_json_lists *lm, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -263,8 +281,9 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj, const st
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
-	td_json_client_hello(w, &c->ch);
-	td_json_server_hello(w, &c->sh);
+	td_json_client_hello(w, lm, &c->ch);
+	td_json_server_hello(w, lm, &c->sh);
+	td_json_later(w, c);
 
 	td_json_timeline(w, c);
 	td_json_alerts(w, c);
@@ -332,7 +351,7 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	struct json_sink *js = (struct json_sink *)s;
 	count_conn(js, c);
 	td_jsonw_next(&js->w);
-	write_conn(&js->w, js->certjson, c);
+	write_conn(&js->w, js->certjson, js->lists, c);
 	/* TD_ERR_USAGE would be a bug in this file, which the unit tests
 	 * rule out by validating every line they make.  An I/O error stays
 	 * on the FILE for whoever owns it to check with ferror(). */
@@ -404,6 +423,25 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 		td_jsonw_null(w);
 	}
 
+	if (st && st->n_tcp_without_tls) {
+		td_jsonw_jkey(w, TD_JKEY("tcp_without_tls"));
+		td_jsonw_array_begin(w);
+		for (size_t i = 0; i < st->n_tcp_without_tls; i++) {
+			const struct td_tcp_port *p = &st->tcp_without_tls[i];
+			td_jsonw_object_begin(w);
+			td_jsonw_jk_uint(w, TD_JKEY("port"), p->port);
+			td_jsonw_jk_uint(w, TD_JKEY("refused"), p->refused);
+			td_jsonw_jk_uint(w, TD_JKEY("unanswered"), p->unanswered);
+			td_jsonw_jk_uint(w, TD_JKEY("plaintext"), p->plaintext);
+			td_jsonw_jk_uint(w, TD_JKEY("closed"), p->closed);
+			ktime_or_null(w, TD_JKEY("first"), p->first_us, true);
+			td_jsonw_object_end(w);
+		}
+		td_jsonw_array_end(w);
+	}
+	if (st && st->tcp_without_tls_dropped)
+		td_jsonw_jk_uint(w, TD_JKEY("tcp_without_tls_dropped"), st->tcp_without_tls_dropped);
+
 	td_jsonw_jkey(w, TD_JKEY("dropped"));
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_uint(w, TD_JKEY("flows_evicted"), st ? st->flows_evicted_full : 0);
@@ -445,6 +483,7 @@ static void json_free(struct td_sink *s)
 	struct json_sink *js = (struct json_sink *)s;
 	td_jsonw_flush(&js->w);  /* lines not yet handed over (no finish) */
 	td_json_certjson_free(js->certjson);
+	td_json_lists_free(js->lists);
 	free(s);
 }
 
@@ -455,6 +494,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 		return NULL;
 	js->out = out;
 	js->certjson = td_json_certjson_new();
+	js->lists = td_json_lists_new();
 	td_jsonw_init(&js->w, out);
 	js->base.conn_update = NULL;
 	js->base.conn_done = json_conn_done;

@@ -149,6 +149,8 @@ void td_json_chain_flags(struct td_jsonw *w, struct td_jkey key, const struct td
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_bool(w, TD_JKEY("seen"), ch->present);
 	td_jsonw_jk_bool(w, TD_JKEY("encrypted"), ch->encrypted);
+	if (ch->later)
+		td_jsonw_jk_bool(w, TD_JKEY("later"), true);
 	td_jsonw_object_end(w);
 }
 
@@ -163,5 +165,7 @@ void td_json_cert_request(struct td_jsonw *w, const struct td_cert_request *cr)
 	td_jsonw_jk_bool(w, TD_JKEY("tls13"), cr->tls13);
 	knames(w, TD_JKEY("certificate_types"), TD_REG_CERT_TYPE, &cr->cert_types);
 	knames(w, TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &cr->sig_algs);
+	if (cr->later)
+		td_jsonw_jk_bool(w, TD_JKEY("later"), true);
 	td_jsonw_object_end(w);
 }

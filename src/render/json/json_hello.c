@@ -6,9 +6,95 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "jsonconn.h"
 
-void td_json_client_hello(struct td_jsonw *w, const struct td_client_hello *ch)
+/* The ClientHello lists repeat from one connection to the next (one
+ * client program sends the same suites, groups and algorithms every
+ * time), and writing one is a name lookup and a string per entry: a
+ * tenth of the JSON sink's time on make bench's handshake-heavy
+ * workload.  So the sink keeps, per list member, the last list written
+ * and its bytes, and writes them again when the next list has the same
+ * values.  The key is the whole input: the bytes are a function of the
+ * values alone (GREASE values, all written "GREASE", compare equal), so
+ * a line still depends on its connection alone. */
+#define LIST_MEMO_MAX 128u   /* longer lists are written afresh */
+#define LIST_MEMO_JSON 8192u /* ...and so are longer texts */
+#define GREASE_KEY 0x0a0au
+
+enum list_slot { L_VERSIONS, L_SUITES, L_EXTENSIONS, L_GROUPS, L_KEY_SHARES, L_SIGALGS,
+		 L_SH_EXTENSIONS, L_SLOTS };
+
+struct td_json_lists {
+	struct {
+		size_t n;               /* SIZE_MAX: nothing kept */
+		uint16_t v[LIST_MEMO_MAX];
+		size_t len;
+		char json[LIST_MEMO_JSON];
+	} slot[L_SLOTS];
+};
+
+struct td_json_lists *td_json_lists_new(void)
+{
+	struct td_json_lists *m = malloc(sizeof *m);
+	if (m)
+		for (size_t i = 0; i < L_SLOTS; i++)
+			m->slot[i].n = SIZE_MAX;
+	return m;
+}
+
+void td_json_lists_free(struct td_json_lists *m)
+{
+	free(m);
+}
+
+static inline uint16_t list_key(uint16_t v)
+{
+	return td_tls_is_grease(v) ? GREASE_KEY : v;
+}
+
+/* key: [NAME, ...] as knames() writes it, from memo slot i when the
+ * values are those of the last list written there. */
+static void knames_memo(struct td_jsonw *w, struct td_json_lists *m, enum list_slot i,
+			struct td_jkey key, enum td_tls_registry reg, const struct td_u16list *l)
+{
+	if (!m || l->n > LIST_MEMO_MAX) {
+		knames(w, key, reg, l);
+		return;
+	}
+	td_jsonw_jkey(w, key);
+	__typeof__(m->slot[0]) *s = &m->slot[i];
+	if (s->n == l->n) {
+		size_t k = 0;
+		while (k < l->n && s->v[k] == list_key(l->v[k]))
+			k++;
+		if (k == l->n) {
+			td_jsonw_value_raw(w, s->json, s->len);
+			return;
+		}
+	}
+	/* Write it, and keep its bytes when they are still in the buffer. */
+	td_jsonw_array_begin(w);
+	size_t start = w->len - 1;  /* the '[' (a value after a key has no comma) */
+	uint64_t handed = w->handed;
+	for (size_t k = 0; k < l->n; k++)
+		code_name(w, reg, l->v[k]);
+	td_jsonw_array_end(w);
+	size_t len = w->len - start;
+	s->n = SIZE_MAX;
+	if (w->handed != handed || len > LIST_MEMO_JSON || w->buf[start] != '[')
+		return;
+	memcpy(s->json, w->buf + start, len);
+	s->len = len;
+	for (size_t k = 0; k < l->n; k++)
+		s->v[k] = list_key(l->v[k]);
+	s->n = l->n;
+}
+
+void td_json_client_hello(struct td_jsonw *w, struct td_json_lists *m,
+			  const struct td_client_hello *ch)
 {
 	td_jsonw_jkey(w, TD_JKEY("client_hello"));
 	if (!ch->present) {
@@ -18,12 +104,13 @@ void td_json_client_hello(struct td_jsonw *w, const struct td_client_hello *ch)
 	td_jsonw_object_begin(w);
 	kname(w, TD_JKEY("record_version"), TD_REG_VERSION, ch->record_version);
 	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, ch->legacy_version);
-	knames(w, TD_JKEY("versions"), TD_REG_VERSION, &ch->versions);
-	knames(w, TD_JKEY("cipher_suites"), TD_REG_CIPHER, &ch->suites);
-	knames(w, TD_JKEY("extensions"), TD_REG_EXTENSION, &ch->extensions);
-	knames(w, TD_JKEY("groups"), TD_REG_GROUP, &ch->groups);
-	knames(w, TD_JKEY("key_share_groups"), TD_REG_GROUP, &ch->key_share_groups);
-	knames(w, TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &ch->sig_algs);
+	knames_memo(w, m, L_VERSIONS, TD_JKEY("versions"), TD_REG_VERSION, &ch->versions);
+	knames_memo(w, m, L_SUITES, TD_JKEY("cipher_suites"), TD_REG_CIPHER, &ch->suites);
+	knames_memo(w, m, L_EXTENSIONS, TD_JKEY("extensions"), TD_REG_EXTENSION, &ch->extensions);
+	knames_memo(w, m, L_GROUPS, TD_JKEY("groups"), TD_REG_GROUP, &ch->groups);
+	knames_memo(w, m, L_KEY_SHARES, TD_JKEY("key_share_groups"), TD_REG_GROUP,
+		    &ch->key_share_groups);
+	knames_memo(w, m, L_SIGALGS, TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &ch->sig_algs);
 	kstrings(w, TD_JKEY("alpn"), &ch->alpn);
 	td_jsonw_jk_uint(w, TD_JKEY("session_id_len"), ch->session_id_len);
 	td_jsonw_jk_bool(w, TD_JKEY("session_ticket"), ch->session_ticket);
@@ -34,7 +121,8 @@ void td_json_client_hello(struct td_jsonw *w, const struct td_client_hello *ch)
 	td_jsonw_object_end(w);
 }
 
-void td_json_server_hello(struct td_jsonw *w, const struct td_server_hello *sh)
+void td_json_server_hello(struct td_jsonw *w, struct td_json_lists *m,
+			  const struct td_server_hello *sh)
 {
 	td_jsonw_jkey(w, TD_JKEY("server_hello"));
 	if (!sh->present) {
@@ -45,7 +133,8 @@ void td_json_server_hello(struct td_jsonw *w, const struct td_server_hello *sh)
 	kname(w, TD_JKEY("legacy_version"), TD_REG_VERSION, sh->legacy_version);
 	kname_or_null(w, TD_JKEY("selected_version"), TD_REG_VERSION, sh->selected_version);
 	kname(w, TD_JKEY("cipher"), TD_REG_CIPHER, sh->cipher);
-	knames(w, TD_JKEY("extensions"), TD_REG_EXTENSION, &sh->extensions);
+	knames_memo(w, m, L_SH_EXTENSIONS, TD_JKEY("extensions"), TD_REG_EXTENSION,
+		    &sh->extensions);
 	kname_or_null(w, TD_JKEY("key_share_group"), TD_REG_GROUP, sh->key_share_group);
 	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);

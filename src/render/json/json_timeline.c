@@ -128,12 +128,26 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c, const struc
 		td_jsonw_uint(w, e->length);
 	if (e->decrypted)
 		td_jsonw_jk_bool(w, TD_JKEY("decrypted"), true);
+	if (e->phase != TD_PHASE_FIRST)
+		td_jsonw_jk_word(w, TD_JKEY("phase"), td_phase_name(e->phase));
 	if (e->inferred)
 		td_jsonw_jk_string(w, TD_JKEY("inferred"), e->inferred);
 	if (e->kind == TD_EV_APPLICATION && e->app)
 		write_app(w, e->app);
 	if (e->detail)
 		td_jsonw_jk_string(w, TD_JKEY("detail"), e->detail);
+	td_jsonw_object_end(w);
+}
+
+void td_json_later(struct td_jsonw *w, const struct td_conn *c)
+{
+	if (c->renegotiations == 0 && c->post_handshake_auths == 0)
+		return;
+	td_jsonw_jkey(w, TD_JKEY("later_handshakes"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_uint(w, TD_JKEY("renegotiations"), c->renegotiations);
+	td_jsonw_jk_uint(w, TD_JKEY("post_handshake_auth"), c->post_handshake_auths);
+	td_jsonw_jk_bool(w, TD_JKEY("unfinished"), c->later_unfinished);
 	td_jsonw_object_end(w);
 }
 

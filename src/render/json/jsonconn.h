@@ -6,8 +6,10 @@
  * certificates, chains and certificate request (json_cert.c).
  *
  * Each function writes one member, key and value, of the object being
- * written on w, straight from the model: nothing is remembered from one
- * connection to the next, so a line depends on its connection alone.
+ * written on w, straight from the model.  What is remembered from one
+ * connection to the next (a certificate's object by identity, a hello's
+ * list by its values) is written again byte for byte only when its
+ * input is the same, so a line depends on its connection alone.
  * The model is borrowed for the call.  Nothing fails: the writer notes
  * misuse and the FILE its errors (jsonw.h).
  */
@@ -20,12 +22,24 @@
 #include "render.h"
 #include "tls_names.h"
 
+/* The hellos' lists of names as last written, per member, to write the
+ * same values again as they are (json_hello.c says why).  NULL: none
+ * kept, every list is written afresh. */
+struct td_json_lists;
+struct td_json_lists *td_json_lists_new(void);
+void td_json_lists_free(struct td_json_lists *m);
+
 /* "client_hello": {...} or null; "server_hello": {...} or null. */
-void td_json_client_hello(struct td_jsonw *w, const struct td_client_hello *ch);
-void td_json_server_hello(struct td_jsonw *w, const struct td_server_hello *sh);
+void td_json_client_hello(struct td_jsonw *w, struct td_json_lists *m,
+			  const struct td_client_hello *ch);
+void td_json_server_hello(struct td_jsonw *w, struct td_json_lists *m,
+			  const struct td_server_hello *sh);
 
 /* "timeline": [...] and "alerts": [...], from c's events. */
 void td_json_timeline(struct td_jsonw *w, const struct td_conn *c);
+/* "later_handshakes", only when the connection had a renegotiation or a
+ * post-handshake authentication. */
+void td_json_later(struct td_jsonw *w, const struct td_conn *c);
 void td_json_alerts(struct td_jsonw *w, const struct td_conn *c);
 
 /* Certificates' JSON by identity: a certificate is one immutable object

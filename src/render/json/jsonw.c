@@ -36,6 +36,7 @@ void td_jsonw_init(struct td_jsonw *w, FILE *f)
 {
 	w->f = f;
 	w->len = 0;
+	w->handed = 0;
 	td_jsonw_next(w);
 }
 
@@ -47,6 +48,7 @@ static void flush(struct td_jsonw *w)
 {
 	if (w->len)
 		fwrite(w->buf, 1, w->len, w->f);
+	w->handed += w->len;
 	w->len = 0;
 }
 
@@ -56,6 +58,7 @@ static void put(struct td_jsonw *w, const void *p, size_t n)
 		flush(w);
 		if (n >= sizeof w->buf) {
 			fwrite(p, 1, n, w->f);
+			w->handed += n;
 			return;
 		}
 	}

@@ -44,6 +44,8 @@ struct td_jsonw {
 	bool after_key;     /* a key was written, its value comes next */
 	bool started;       /* the top-level value has begun */
 	bool misuse;        /* sticky: the calls did not describe valid JSON */
+	uint64_t handed;    /* bytes handed to the FILE so far: while it stays
+			       the same, what was written since is in buf */
 	char buf[TD_JSONW_BUF];
 };
 

@@ -471,6 +471,25 @@ static void stat_line(FILE *f, uint64_t n, const char *what)
 		fprintf(f, "- %" PRIu64 " %s\n", n, what);
 }
 
+/* TCP connections the report has no section for (sink.h: td_tcp_port):
+ * one sub-item per server port. */
+static void write_tcp_without_tls(FILE *f, const struct td_stats *st)
+{
+	if (!st->n_tcp_without_tls && !st->tcp_without_tls_dropped)
+		return;
+	fputs("- TCP connections without TLS, not reported as connections, by server port:\n", f);
+	char item[160];
+	for (size_t i = 0; i < st->n_tcp_without_tls; i++) {
+		td_out_tcp_port(item, sizeof item, &st->tcp_without_tls[i]);
+		fputs("  - ", f);
+		td_md_text(f, item);
+		fputc('\n', f);
+	}
+	if (st->tcp_without_tls_dropped)
+		fprintf(f, "  - %" PRIu64 " more to other ports (at most %u ports are counted one "
+			"by one)\n", st->tcp_without_tls_dropped, TD_CAP_TCP_PORTS);
+}
+
 static void write_stats(FILE *f, const struct md_sink *ms, const struct td_stats *st)
 {
 	fputs("## Capture statistics\n\n", f);
@@ -500,6 +519,7 @@ static void write_stats(FILE *f, const struct md_sink *ms, const struct td_stats
 		fprintf(f, "- %" PRIu64 " frames, %" PRIu64 " bytes, %" PRIu64 " TCP segments, %"
 			PRIu64 " TCP flow%s, %" PRIu64 " with TLS\n", st->frames, st->bytes,
 			st->tcp_segments, st->flows, st->flows == 1 ? "" : "s", st->tls_connections);
+		write_tcp_without_tls(f, st);
 		stat_line(f, st->skipped_frames, "frames not TCP over IP (not analysed)");
 		stat_line(f, st->malformed_frames, "frames with malformed headers");
 		stat_line(f, st->flows_idle, "flows ended by the idle timeout");

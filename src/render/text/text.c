@@ -276,6 +276,15 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 	return TD_TW_RESET;
 }
 
+/* A later handshake's entry says so (unless its inferred label does). */
+static void phase_tag(const struct td_event *e, char *buf, size_t len)
+{
+	const char *tag = e->phase == TD_PHASE_RENEGOTIATION ? " [renegotiation]"
+			: e->phase == TD_PHASE_POST_HANDSHAKE_AUTH ? " [post-handshake auth]" : NULL;
+	if (tag && !strstr(buf, "renegotiation"))
+		td_tw_cat(buf + strlen(buf), buf + len, tag);
+}
+
 static void print_timeline(struct td_tw *t, const struct td_conn *c)
 {
 	if (c->n_events == 0 && c->dropped_events == 0)
@@ -301,6 +310,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 		const struct td_event *e = &c->events[i];
 		char desc[TD_CAP_STRING + 128];
 		enum td_tw_color col = event_text(e, desc, sizeof desc);
+		phase_tag(e, desc, sizeof desc);
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, e->ts_us));
 		td_tw_spaces(t, IND_SUB);
 		size_t n = strlen(ts);
@@ -480,7 +490,14 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	struct td_tw t;
 	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
-	td_tw_printf(&t, "%" PRIu64 " TLS connection%s: ", ts->conns, ts->conns == 1 ? "" : "s");
+	/* --only-failed and -c show fewer connections than the capture had:
+	 * the count says both, so "0 TLS connections" never hides healthy ones. */
+	if (st && st->tls_connections > ts->conns)
+		td_tw_printf(&t, "%" PRIu64 " TLS connection%s, %" PRIu64 " shown: ",
+			     st->tls_connections, st->tls_connections == 1 ? "" : "s", ts->conns);
+	else
+		td_tw_printf(&t, "%" PRIu64 " TLS connection%s: ", ts->conns,
+			     ts->conns == 1 ? "" : "s");
 	td_tw_mark(&t);
 	char buf[64];
 	const struct { enum td_outcome o; enum td_tw_color c; } oc[] = {
@@ -531,6 +548,24 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	if (st->note) {
 		td_tw_put(&t, "note: ");
 		td_tw_text(&t, st->note, TD_TW_YELLOW, true, 6);
+		td_tw_end(&t);
+	}
+	if (st->n_tcp_without_tls || st->tcp_without_tls_dropped) {
+		/* Not connections of the report: what the engine left out
+		 * (sink.h: td_tcp_port), so a refused port is still seen. */
+		td_tw_put(&t, "TCP without TLS: ");
+		td_tw_mark(&t);
+		char item[160];
+		for (size_t i = 0; i < st->n_tcp_without_tls; i++) {
+			td_out_tcp_port(item, sizeof item, &st->tcp_without_tls[i]);
+			td_tw_item(&t, "; ", item, IND_BLOCK, TD_TW_RESET);
+		}
+		if (st->tcp_without_tls_dropped) {
+			snprintf(item, sizeof item, "%" PRIu64 " more to other ports (at most %u "
+				 "ports are counted one by one)", st->tcp_without_tls_dropped,
+				 TD_CAP_TCP_PORTS);
+			td_tw_item(&t, "; ", item, IND_BLOCK, TD_TW_YELLOW);
+		}
 		td_tw_end(&t);
 	}
 	if (st->skipped_frames || st->malformed_frames || st->flows_idle) {
