@@ -107,7 +107,5 @@ enum td_result td_app_feed(struct td_app *a, enum td_dir dir, const uint8_t *p, 
 void td_app_end(struct td_app *a, td_app_cb cb, void *ctx);
 /* Whether direction dir is done: nothing more will be read of it. */
 bool td_app_done(const struct td_app *a, enum td_dir dir);
-/* Whether dir has bytes held back for a message still incomplete. */
-bool td_app_pending(const struct td_app *a, enum td_dir dir);
 
 #endif

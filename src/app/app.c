@@ -77,11 +77,6 @@ bool td_app_done(const struct td_app *a, enum td_dir dir)
 	return a->d[dir].done;
 }
 
-bool td_app_pending(const struct td_app *a, enum td_dir dir)
-{
-	return !a->d[dir].done && a->d[dir].buf.len > 0;
-}
-
 /* The first bytes of the client: what the connection speaks. */
 static enum proto detect_client(const uint8_t *p, size_t n)
 {
