@@ -41,6 +41,18 @@
  * not reached the key log yet (replayed once it has). */
 #define TD_CAP_HELD_RECORDS      (64u * 1024u)
 
+/* Application records decrypted per direction after the handshake
+ * (decrypt.c): enough for a request line, a status line and its error
+ * page, the first HTTP/2 frames, a PostgreSQL StartupMessage or
+ * ErrorResponse.  Past them a side only opens the records that may be
+ * alerts; bulk data is never decrypted. */
+#define TD_CAP_APP_RECORDS       4u
+/* Decrypted application bytes kept per direction for the application
+ * recognisers (app.h); the buffer is freed once the direction is done. */
+#define TD_CAP_APP_BYTES         8192u
+/* Application messages (timeline events) recognised per direction. */
+#define TD_CAP_APP_MESSAGES      4u
+
 /* Original values (addresses, names) one --redact run maps to stable
  * pseudonyms; past it each new value gets a fixed placeholder. */
 #define TD_CAP_REDACT_VALUES     16384u

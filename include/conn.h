@@ -44,7 +44,63 @@ enum td_event_kind {
 				 direction and those during the handshake */
 	TD_EV_APPDATA,        /* first application_data after the handshake */
 	TD_EV_SSLV2_HELLO,    /* SSLv2-compatible ClientHello */
-	TD_EV_MALFORMED       /* decoding stopped here; see detail */
+	TD_EV_MALFORMED,      /* decoding stopped here; see detail */
+	TD_EV_APPLICATION     /* an application message read in the first
+				 decrypted application data (app: what it
+				 says; detail: the same in words) */
+};
+
+/*
+ * Application messages (src/app, app.h): what the first decrypted
+ * application bytes of a direction say, when they are a protocol tlsdiag
+ * knows.  Only what a refusal needs; every string is sanitized (text.h)
+ * and owned by the message.
+ */
+enum td_app_proto {
+	TD_APP_HTTP1 = 1,     /* HTTP/1.0 or 1.1 (RFC 9112) */
+	TD_APP_HTTP2,         /* HTTP/2 (RFC 9113) */
+	TD_APP_PGSQL          /* PostgreSQL frontend/backend protocol 3.0 */
+};
+
+enum td_app_kind {
+	TD_APP_REQUEST = 1,   /* HTTP/1 request line: method, target, version */
+	TD_APP_RESPONSE,      /* HTTP/1 status line (status, reason, version; the
+				 HTML title of an error page), or HTTP/2 HEADERS
+				 with a :status tlsdiag could read (status, stream) */
+	TD_APP_H2_PREFACE,    /* the client's HTTP/2 connection preface */
+	TD_APP_H2_GOAWAY,     /* GOAWAY: error_code, stream = the last stream id */
+	TD_APP_H2_RST_STREAM, /* RST_STREAM: error_code, stream */
+	TD_APP_PG_STARTUP,    /* the client's StartupMessage: user */
+	TD_APP_PG_ERROR       /* an ErrorResponse: severity, sqlstate, message */
+};
+
+/* A fixed text of a known server that names a certificate problem,
+ * recognised by the parser (rules read this, not the words; --redact
+ * keeps these texts: they are the server software's, not its users'). */
+enum td_app_known {
+	TD_APP_KNOWN_NONE = 0,
+	TD_APP_KNOWN_NGINX_NO_CERT,     /* nginx 400 "No required SSL certificate was sent" */
+	TD_APP_KNOWN_NGINX_CERT_ERROR,  /* nginx 400 "The SSL certificate error" */
+	TD_APP_KNOWN_PG_CERT_REQUIRED   /* PostgreSQL "connection requires a valid client
+					   certificate" */
+};
+
+struct td_app_msg {
+	enum td_app_proto proto;
+	enum td_app_kind kind;
+	enum td_app_known known;
+	uint16_t status;        /* HTTP status code; 0 when none */
+	uint32_t error_code;    /* HTTP/2 GOAWAY / RST_STREAM error code */
+	uint32_t stream;        /* HTTP/2 stream identifier */
+	char sqlstate[6];       /* PostgreSQL SQLSTATE (5 characters), "" when none */
+	char *version;          /* "HTTP/1.1"...: request and status lines */
+	char *method, *target;  /* request line */
+	char *reason;           /* status line's reason phrase */
+	char *title;            /* the <title> of an HTML error page */
+	char *severity;         /* PostgreSQL: "FATAL", "ERROR"... */
+	char *message;          /* PostgreSQL: the primary message */
+	char *user;             /* PostgreSQL: the StartupMessage's user */
+	bool redacted;          /* --redact replaced free text (redact.h) */
 };
 
 /* Which handshake a timeline entry belongs to (src/engine/later.c): the
@@ -77,6 +133,7 @@ struct td_event {
 	const char *inferred;  /* static, optional: what a record left encrypted most
 				  likely holds, judged by its size and position
 				  (infer.h), e.g. "Certificate"; NULL if unknown */
+	struct td_app_msg *app; /* owned, TD_EV_APPLICATION only (else NULL) */
 };
 
 struct td_client_hello {
@@ -434,8 +491,8 @@ void td_conn_free(struct td_conn *c);
  * each); NULL when memory runs out. */
 struct td_conn *td_conn_clone(const struct td_conn *src);
 
-/* Append an event (detail copied when not NULL; ownership stays with
- * the caller).  Past TD_CAP_EVENTS the event is counted in
+/* Append an event (detail and app copied when not NULL; ownership stays
+ * with the caller).  Past TD_CAP_EVENTS the event is counted in
  * dropped_events and TD_OK returned.  Returns the stored event or NULL
  * (dropped or out of memory) through *out when out is not NULL. */
 enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
@@ -487,6 +544,33 @@ enum td_result td_conn_add_diagnosis(struct td_conn *c, struct td_diagnosis *d) 
 void td_diagnosis_cleanup(struct td_diagnosis *d);
 /* True when c has a diagnosis of severity error. */
 bool td_conn_has_error(const struct td_conn *c);
+
+/*
+ * Application messages (src/model/app.c).  td_app_msg_copy: a deep copy,
+ * NULL when memory runs out.  td_app_msg_free: frees it and its strings
+ * (NULL is fine).  td_app_msg_cleanup: frees the strings of an embedded
+ * one and zeroes it.  td_app_describe: the message in words into buf
+ * (always terminated), e.g. "HTTP/1.1 400 Bad Request, title
+ * \"400 No required SSL certificate was sent\"": what the timeline's
+ * detail says.
+ */
+struct td_app_msg *td_app_msg_copy(const struct td_app_msg *m);
+void td_app_msg_free(struct td_app_msg *m);
+void td_app_msg_cleanup(struct td_app_msg *m);
+void td_app_describe(const struct td_app_msg *m, char *buf, size_t len);
+/* "http/1", "http/2", "pgsql"; "request", "response", "h2_preface",
+ * "goaway", "rst_stream", "startup", "error_response"; the HTTP/2 error
+ * code's name (RFC 9113 7) or NULL when unknown. */
+const char *td_app_proto_name(enum td_app_proto p);
+const char *td_app_kind_name(enum td_app_kind k);
+const char *td_h2_error_name(uint32_t code);
+/* The message says something went wrong: an HTTP status of 400 or more,
+ * a GOAWAY or RST_STREAM with an error (not CANCEL), a PostgreSQL
+ * ErrorResponse. */
+bool td_app_is_error(const struct td_app_msg *m);
+/* A few words for a narrow label: "HTTP 400", "HTTP GET", "GOAWAY
+ * PROTOCOL_ERROR", "pgsql FATAL 28000". */
+void td_app_brief(const struct td_app_msg *m, char *buf, size_t len);
 
 /* Printable names. */
 const char *td_outcome_name(enum td_outcome o);   /* "established", ... */

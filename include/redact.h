@@ -44,6 +44,16 @@
  *    find every name in them.  Their Host header and the addresses in
  *    them are still learnt first (above), so that the same name or
  *    address elsewhere gets the same pseudonym.
+ *  - application messages read with a key log (conn.h: td_app_msg):
+ *    the request target (path and query), the PostgreSQL user, and
+ *    every reason phrase, page title, PostgreSQL message or HTTP/2
+ *    GOAWAY debug text -> "[redacted]", except a reason phrase that is
+ *    the standard one for its status and the fixed texts of known
+ *    servers (nginx's 400 titles, PostgreSQL's "connection requires a
+ *    valid client certificate"); the method, version, status code,
+ *    HTTP/2 error codes, PostgreSQL severity and SQLSTATE stay (they
+ *    name the protocol and the problem, no one).  The event's detail is
+ *    worded again from what is left (src/redact/redact_app.c).
  *  - free text (event details, anomalies,
  *    certificate parse errors, diagnosis summaries, evidence and fixes,
  *    and the CA names that are kept, which may repeat a leaf's

@@ -356,6 +356,17 @@ static enum td_result store(struct td_conn *c, const struct finding *f)
 	return r;
 }
 
+/* A code is reported once: by the first rule in the table that finds it
+ * (rules_app.c's refusals come before the handshake rules of the same
+ * codes). */
+static bool code_found(const struct finding *found, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(found[i].code, code) == 0)
+			return true;
+	return false;
+}
+
 enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 {
 	struct dx x;
@@ -391,7 +402,7 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 			continue;
 		finding_clear(&found[n]);
 		found[n].code = td_rules[i].code;
-		if (td_rules[i].fn(&x, &found[n])) {
+		if (td_rules[i].fn(&x, &found[n]) && !code_found(found, n, found[n].code)) {
 			error = error || found[n].severity == TD_SEV_ERROR;
 			n++;
 		}

@@ -619,6 +619,13 @@ const struct rule td_rules[] = {
 	{ "HOSTNAME_MISMATCH", rule_hostname, false },
 	{ "SERVER_CERT_UNTRUSTED", rule_server_untrusted, false },
 	{ "CLIENT_ABORTED_AFTER_CERT_REQUEST", rule_client_aborted, false },
+	/* Refusals after the handshake (rules_app.c): before the handshake
+	 * rules of the same codes, which then stay silent (one finding per
+	 * code, diagnose.c). */
+	{ "CLIENT_CERT_MISSING", rule_app_cert_missing, false },
+	{ "CLIENT_CERT_EXPIRED", rule_app_cert_expired, false },
+	{ "CLIENT_CERT_UNTRUSTED", rule_app_cert_untrusted, false },
+	{ "CLIENT_CERT_REJECTED", rule_app_cert_rejected, false },
 	{ "CLIENT_CERT_MISSING", rule_client_cert_missing, false },
 	{ "CLIENT_CERT_EXPIRED", rule_client_expired, false },
 	{ "CLIENT_CERT_NOT_YET_VALID", rule_client_not_yet_valid, false },

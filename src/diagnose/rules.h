@@ -175,4 +175,10 @@ bool rule_expiring_soon(const struct dx *x, struct finding *f);
 bool rule_weak_key(const struct dx *x, struct finding *f);
 bool rule_weak_signature(const struct dx *x, struct finding *f);
 
+/* ---- rules_app.c: refusals after a complete handshake ---- */
+bool rule_app_cert_missing(const struct dx *x, struct finding *f);
+bool rule_app_cert_expired(const struct dx *x, struct finding *f);
+bool rule_app_cert_untrusted(const struct dx *x, struct finding *f);
+bool rule_app_cert_rejected(const struct dx *x, struct finding *f);
+
 #endif

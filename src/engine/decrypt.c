@@ -42,9 +42,10 @@
 
 /* Application records decrypted per direction before the side goes
  * sparse (post-handshake alerts such as certificate_required arrive
- * there): from then on only the records that may be an alert (or a
- * KeyUpdate) are opened, the others only take their sequence number. */
-#define APP_RECORDS_DECRYPTED 4u
+ * there, and the application's first words, app.h): from then on only
+ * the records that may be an alert (or a KeyUpdate) are opened, the
+ * others only take their sequence number. */
+#define APP_RECORDS_DECRYPTED TD_CAP_APP_RECORDS
 /* TLS 1.3 record contents a sparse side opens, by size (RFC 8446 5.2:
  * content, the inner type byte, the AEAD tag; nobody pads these): an
  * alert, 2 bytes (level, description), and a KeyUpdate, 5 bytes (the

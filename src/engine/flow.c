@@ -53,6 +53,7 @@ void td_fl_free(struct flow *f)
 		td_tls12_keys_cleanup(&f->s[i].keys12);
 		td_dynbuf_cleanup(&f->s[i].held);
 	}
+	td_app_free(f->app);
 	td_fl_conn_free(f->eng, f->conn);
 	free(f);
 }

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app.h"
 #include "caps.h"
 #include "conn.h"
 #include "dynbuf.h"
@@ -137,6 +138,12 @@ struct flow {
 	int hello_side;
 	uint64_t hello_us;
 	uint64_t first_us;
+	/* The application recogniser (appdata.c): made at the first
+	 * decrypted application bytes, NULL before and once done with
+	 * (app_over); when each direction last fed it. */
+	struct td_app *app;
+	bool app_over;
+	uint64_t app_us[2];
 	uint64_t notified;       /* conn->changes when the sink last heard (td_fl_notify) */
 };
 
@@ -248,6 +255,15 @@ void td_fl_sort_timeline(struct td_conn *c);
 /* The transport seam is in tls_input.h.  Forget the remembered
  * CertificateRequest (at the engine's end). */
 void td_fl_cr_memo_clear(struct td_engine *e);
+
+/* ---- appdata.c ------------------------------------------------------ */
+
+/* n decrypted application bytes of direction dir (p borrowed): to the
+ * application recognisers, and each message they find to the timeline. */
+void td_fl_app_data(struct flow *f, enum td_dir dir, const uint8_t *p, size_t n);
+/* The flow ends: what the recognisers still hold is reported as it
+ * stands, and they are freed.  Also safe on a flow that never had any. */
+void td_fl_app_end(struct flow *f);
 
 /* ---- later.c: handshakes after the first -------------------------------- */
 

@@ -428,6 +428,8 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 				ev.kind = TD_EV_APPDATA;
 				td_fl_add_event(f, dir, &ev);
 			}
+			if (p)
+				td_fl_app_data(f, dir, body, len);
 		} else {
 			ev.kind = TD_EV_ENCRYPTED;
 			if (sd->enc_events++ < ENCRYPTED_EVENTS_MAX)
@@ -646,6 +648,7 @@ void td_tls_in_end(struct flow *f)
 	for (int i = 0; i < 2; i++)
 		if (td_fl_keys_final(f, i))
 			replay_held(f, i);
+	td_fl_app_end(f);
 	td_fl_later_end(f);
 	report_partial_hello(f);
 	td_fl_notify(f);

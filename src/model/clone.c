@@ -189,6 +189,12 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 		for (size_t i = 0; c->events && i < src->n_events; i++) {
 			c->events[i] = src->events[i];
 			c->events[i].detail = dup_str(src->events[i].detail, &ok);
+			c->events[i].app = NULL;
+			if (src->events[i].app) {
+				c->events[i].app = td_app_msg_copy(src->events[i].app);
+				if (!c->events[i].app)
+					ok = false;
+			}
 			c->n_events++;
 		}
 		c->alloc_events = c->n_events;

@@ -66,8 +66,10 @@ void td_conn_free(struct td_conn *c)
 	td_cert_request_cleanup(&c->cr);
 	td_chain_cleanup(&c->server_chain);
 	td_chain_cleanup(&c->client_chain);
-	for (size_t i = 0; i < c->n_events; i++)
+	for (size_t i = 0; i < c->n_events; i++) {
 		free(c->events[i].detail);
+		td_app_msg_free(c->events[i].app);
+	}
 	free(c->events);
 	td_anomalies_cleanup(&c->anomalies);
 	free(c->cleartext[0]);
@@ -101,10 +103,19 @@ enum td_result td_conn_add_event(struct td_conn *c, const struct td_event *ev,
 	struct td_event *e = &c->events[c->n_events];
 	*e = *ev;
 	e->detail = NULL;
+	e->app = NULL;
 	if (ev->detail) {
 		e->detail = strdup(ev->detail);
 		if (!e->detail)
 			return TD_ERR_NOMEM;
+	}
+	if (ev->app) {
+		e->app = td_app_msg_copy(ev->app);
+		if (!e->app) {
+			free(e->detail);
+			e->detail = NULL;
+			return TD_ERR_NOMEM;
+		}
 	}
 	c->n_events++;
 	if (out)

@@ -738,6 +738,8 @@ enum td_result td_redact_conn(struct td_redactor *r, struct td_conn *c)
 	if (res == TD_OK)
 		res = td_redact_cleartext(c);
 	if (res == TD_OK)
+		res = td_redact_app(c);
+	if (res == TD_OK)
 		res = redact_free_text(r, c);
 	td_pmap_cleanup(&r->local);
 	return res;

@@ -20,4 +20,14 @@
  */
 enum td_result td_redact_cleartext(struct td_conn *c) TD_MUST_CHECK;
 
+/*
+ * The application messages of c's timeline (redact_app.c): the request
+ * target, the PostgreSQL user, and every reason phrase, title or message
+ * that is not a standard or known fixed text become "[redacted]"; the
+ * method, status, SQLSTATE, severity and HTTP/2 error codes stay; each
+ * event's detail is worded again from what is left.  Under every
+ * --redact level.  TD_ERR_NOMEM leaves c partly redacted.
+ */
+enum td_result td_redact_app(struct td_conn *c) TD_MUST_CHECK;
+
 #endif

@@ -119,6 +119,17 @@ static void describe(const struct td_event *e, struct arrow *a)
 		snprintf(a->brief, sizeof a->brief, "app data");
 		snprintf(a->full, sizeof a->full, "application data, %" PRIu32 " B%s", e->length, dec);
 		return;
+	case TD_EV_APPLICATION:
+		a->fill = '=';
+		if (e->app) {
+			td_app_brief(e->app, a->brief, sizeof a->brief);
+			if (td_app_is_error(e->app))
+				a->attr = TD_TUI_A_WARN;
+		} else {
+			snprintf(a->brief, sizeof a->brief, "application");
+		}
+		snprintf(a->full, sizeof a->full, "%s%s", e->detail ? e->detail : a->brief, dec);
+		return;
 	case TD_EV_SSLV2_HELLO:
 		snprintf(a->brief, sizeof a->brief, "SSLv2 hello");
 		snprintf(a->full, sizeof a->full, "SSLv2 ClientHello, %" PRIu32 " B", e->length);

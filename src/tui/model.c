@@ -74,6 +74,8 @@ static enum td_tui_state step(enum td_tui_state st, const struct td_event *e)
 		return st == TD_TUI_ST_CLIENT_FLIGHT ? st : TD_TUI_ST_SERVER_FLIGHT;
 	case TD_EV_APPDATA:
 		return TD_TUI_ST_ESTABLISHED;
+	case TD_EV_APPLICATION:
+		return st;
 	case TD_EV_ALERT:
 		if (e->encrypted && !e->decrypted)
 			return st == TD_TUI_ST_ESTABLISHED ? st : TD_TUI_ST_ALERT;

@@ -4,7 +4,7 @@
 
     make-seeds.py --srcdir TOP_SRCDIR --out DIR [--extra CAPTURE_DIR]...
 
-writes DIR/capture, DIR/tls, DIR/x509, DIR/keylog and DIR/decrypt, one
+writes DIR/capture, DIR/tls, DIR/x509, DIR/keylog, DIR/decrypt and DIR/app, one
 file per seed, from the project's own material: captures/*.pcap and
 *.keylog, the lab PKI in captures/lab, tests/unit/data/*.der.  --extra
 adds the captures (*.pcap, *.pcapng, *.cap, *.gz) and key logs of another
@@ -447,6 +447,43 @@ KEYLOG_EDGES = [
 ]
 
 
+def app_seed(client, server, mode=2, piece=16):
+    """fuzz_app's input: mode, piece - 1, the client's length, both directions."""
+    return bytes([mode, piece - 1]) + len(client).to_bytes(2, "big") + client + server
+
+
+def h2_frame(ftype, flags, stream, payload):
+    return len(payload).to_bytes(3, "big") + bytes([ftype, flags]) + stream.to_bytes(4, "big") + payload
+
+
+def pg_msg(t, body):
+    return t + (len(body) + 4).to_bytes(4, "big") + body
+
+
+def app_seeds():
+    """Application messages for fuzz_app: what the real-server lab shows."""
+    get = b"GET /secure/index.txt HTTP/1.1\r\nHost: tls-server.local:9443\r\nUser-Agent: curl/7.88.1\r\n\r\n"
+    page = (b"<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n"
+            b"<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n</body>\r\n</html>\r\n")
+    resp = (b"HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(page)) + page
+    startup = b"\x00\x03\x00\x00user\x00postgres\x00database\x00postgres\x00\x00"
+    startup = (len(startup) + 4).to_bytes(4, "big") + startup
+    err = pg_msg(b"E", b"SFATAL\x00VFATAL\x00C28000\x00Mconnection requires a valid client "
+                 b"certificate\x00Fauth.c\x00L354\x00Rauth_failed\x00\x00")
+    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0, b"\x00\x03\x00\x00\x00\x64")
+    server = (h2_frame(4, 0, 0, b"") + h2_frame(1, 4, 1, b"\x48\x03403\x5f\x8b\x1d\x75") +
+              h2_frame(0, 1, 1, b"x" * 40) + h2_frame(3, 0, 1, b"\x00\x00\x00\x08") +
+              h2_frame(7, 0, 0, b"\x00\x00\x00\x01\x00\x00\x00\x0bcalm down"))
+    return {
+        "http1": app_seed(get, resp),
+        "http1-pieces": app_seed(get, resp, mode=3, piece=3),
+        "pgsql": app_seed(startup, pg_msg(b"R", b"\x00\x00\x00\x00") + err),
+        "http2": app_seed(preface, server, piece=7),
+        "server-first": app_seed(b"", resp, mode=1),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--srcdir", default=".")
@@ -456,7 +493,7 @@ def main():
                     help="captures larger than this are not used as capture seeds")
     a = ap.parse_args()
     top = a.srcdir
-    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt")}
+    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     counts = dict.fromkeys(out, 0)
@@ -523,6 +560,8 @@ def main():
 
     for name, s in decrypt_seeds(lab).items():
         put("decrypt", name, s)
+    for name, s in app_seeds().items():
+        put("app", name, s)
 
     print("seeds: " + ", ".join("%s %d" % (h, counts[h]) for h in out))
     return 0

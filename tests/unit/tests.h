@@ -43,6 +43,7 @@ void td_suite_fate(void);
 void td_suite_tui_agree(void);
 void td_suite_certshare(void);
 void td_suite_alerts(void);
+void td_suite_app(void);
 void td_suite_later(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a

@@ -22,6 +22,7 @@ static const char *event_name(enum td_event_kind k)
 	case TD_EV_ENCRYPTED: return "encrypted";
 	case TD_EV_APPDATA: return "application_data";
 	case TD_EV_SSLV2_HELLO: return "sslv2_client_hello";
+	case TD_EV_APPLICATION: return "application";
 	case TD_EV_MALFORMED: break;
 	}
 	return "malformed";
@@ -63,6 +64,7 @@ static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 	case TD_EV_TCP_GAP:
 	case TD_EV_APPDATA:
 	case TD_EV_SSLV2_HELLO:
+	case TD_EV_APPLICATION:
 		td_jsonw_jkey(w, TD_JKEY("length"));
 		return true;
 	case TD_EV_TCP_SYN:
@@ -74,6 +76,47 @@ static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 		break;
 	}
 	return false;
+}
+
+static void opt_string(struct td_jsonw *w, struct td_jkey key, const char *s)
+{
+	if (s)
+		td_jsonw_jk_string(w, key, s);
+}
+
+/* An application message's fields (conn.h: struct td_app_msg), only
+ * those its kind has. */
+static void write_app(struct td_jsonw *w, const struct td_app_msg *m)
+{
+	td_jsonw_jk_word(w, TD_JKEY("protocol"), td_app_proto_name(m->proto));
+	td_jsonw_jk_word(w, TD_JKEY("message"), td_app_kind_name(m->kind));
+	opt_string(w, TD_JKEY("method"), m->method);
+	opt_string(w, TD_JKEY("target"), m->target);
+	opt_string(w, TD_JKEY("version"), m->version);
+	if (m->kind == TD_APP_RESPONSE) {
+		td_jsonw_jkey(w, TD_JKEY("status"));
+		td_jsonw_uint(w, m->status);
+	}
+	opt_string(w, TD_JKEY("reason"), m->reason);
+	opt_string(w, TD_JKEY("title"), m->title);
+	if (m->proto == TD_APP_HTTP2 && m->kind != TD_APP_H2_PREFACE) {
+		td_jsonw_jkey(w, TD_JKEY("stream"));
+		td_jsonw_uint(w, m->stream);
+	}
+	if (m->kind == TD_APP_H2_GOAWAY || m->kind == TD_APP_H2_RST_STREAM) {
+		td_jsonw_jkey(w, TD_JKEY("error_code"));
+		td_jsonw_uint(w, m->error_code);
+		const char *name = td_h2_error_name(m->error_code);
+		if (name)
+			td_jsonw_jk_word(w, TD_JKEY("error"), name);
+	}
+	opt_string(w, TD_JKEY("severity"), m->severity);
+	if (m->sqlstate[0])
+		td_jsonw_jk_string(w, TD_JKEY("sqlstate"), m->sqlstate);
+	opt_string(w, TD_JKEY("text"), m->message);
+	opt_string(w, TD_JKEY("user"), m->user);
+	if (m->redacted)
+		td_jsonw_jk_bool(w, TD_JKEY("redacted"), true);
 }
 
 static void write_event(struct td_jsonw *w, const struct td_conn *c, const struct td_event *e)
@@ -89,6 +132,8 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c, const struc
 		td_jsonw_jk_word(w, TD_JKEY("phase"), td_phase_name(e->phase));
 	if (e->inferred)
 		td_jsonw_jk_string(w, TD_JKEY("inferred"), e->inferred);
+	if (e->kind == TD_EV_APPLICATION && e->app)
+		write_app(w, e->app);
 	if (e->detail)
 		td_jsonw_jk_string(w, TD_JKEY("detail"), e->detail);
 	td_jsonw_object_end(w);

@@ -370,6 +370,14 @@ static void event_label(char *buf, size_t len, const struct td_conn *c,
 	case TD_EV_SSLV2_HELLO:
 		snprintf(buf, len, "SSLv2-compatible ClientHello, %" PRIu32 " bytes", e->length);
 		return;
+	case TD_EV_APPLICATION: {
+		/* The words follow as the detail (td_app_describe). */
+		char brief[64] = "application";
+		if (e->app)
+			td_app_brief(e->app, brief, sizeof brief);
+		snprintf(buf, len, "🔓 %s%s", e->app && td_app_is_error(e->app) ? "⚠️ " : "", brief);
+		return;
+	}
 	case TD_EV_MALFORMED:
 		snprintf(buf, len, "⚠️ malformed: %s", e->detail ? e->detail : "decoding stopped");
 		return;

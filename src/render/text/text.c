@@ -254,6 +254,15 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 		d = td_tw_cat_u64(d, end, e->length);
 		td_tw_cat(d, end, " bytes");
 		return TD_TW_RESET;
+	case TD_EV_APPLICATION: {
+		/* Its words are the detail (td_app_describe), printed after. */
+		char brief[64] = "application";
+		if (e->app)
+			td_app_brief(e->app, brief, sizeof brief);
+		d = td_tw_cat(d, end, brief);
+		td_tw_cat(d, end, " (decrypted)");
+		return e->app && td_app_is_error(e->app) ? TD_TW_YELLOW : TD_TW_RESET;
+	}
 	case TD_EV_SSLV2_HELLO:
 		d = td_tw_cat(d, end, "SSLv2-compatible ClientHello (");
 		d = td_tw_cat_u64(d, end, e->length);

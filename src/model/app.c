@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * app.c - application messages of the model (conn.h: struct
+ * td_app_msg): copying, freeing, and the one sentence every sink shows
+ * for them (the timeline event's detail), so that no sink words them
+ * its own way.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+
+/* The owned strings of a message, for the loops below. */
+static char **field(struct td_app_msg *m, size_t i)
+{
+	char **f[] = { &m->version, &m->method, &m->target, &m->reason, &m->title,
+		       &m->severity, &m->message, &m->user };
+	return i < sizeof f / sizeof f[0] ? f[i] : NULL;
+}
+
+void td_app_msg_cleanup(struct td_app_msg *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; field(m, i); i++)
+		free(*field(m, i));
+	memset(m, 0, sizeof *m);
+}
+
+void td_app_msg_free(struct td_app_msg *m)
+{
+	td_app_msg_cleanup(m);
+	free(m);
+}
+
+struct td_app_msg *td_app_msg_copy(const struct td_app_msg *src)
+{
+	struct td_app_msg *m = malloc(sizeof *m);
+	if (!m)
+		return NULL;
+	*m = *src;
+	bool ok = true;
+	/* The same slots of the source, through a writable alias of it. */
+	struct td_app_msg s = *src;
+	for (size_t i = 0; field(m, i); i++) {
+		const char *from = *field(&s, i);
+		*field(m, i) = NULL;
+		if (from && ok) {
+			*field(m, i) = strdup(from);
+			ok = *field(m, i) != NULL;
+		}
+	}
+	if (!ok) {
+		td_app_msg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+const char *td_app_proto_name(enum td_app_proto p)
+{
+	switch (p) {
+	case TD_APP_HTTP1: return "http/1";
+	case TD_APP_HTTP2: return "http/2";
+	case TD_APP_PGSQL: return "pgsql";
+	}
+	return "unknown";
+}
+
+const char *td_app_kind_name(enum td_app_kind k)
+{
+	switch (k) {
+	case TD_APP_REQUEST: return "request";
+	case TD_APP_RESPONSE: return "response";
+	case TD_APP_H2_PREFACE: return "h2_preface";
+	case TD_APP_H2_GOAWAY: return "goaway";
+	case TD_APP_H2_RST_STREAM: return "rst_stream";
+	case TD_APP_PG_STARTUP: return "startup";
+	case TD_APP_PG_ERROR: return "error_response";
+	}
+	return "unknown";
+}
+
+const char *td_h2_error_name(uint32_t code)
+{
+	/* RFC 9113 7 (Error Codes). */
+	static const char *const names[] = {
+		"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
+		"SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM",
+		"CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM",
+		"INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
+	};
+	return code < sizeof names / sizeof names[0] ? names[code] : NULL;
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+void td_app_describe(const struct td_app_msg *m, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	buf[0] = '\0';
+	const char *h2 = td_h2_error_name(m->error_code);
+	char code[24];
+	if (!h2) {
+		snprintf(code, sizeof code, "0x%" PRIx32, m->error_code);
+		h2 = code;
+	}
+	switch (m->kind) {
+	case TD_APP_REQUEST:
+		snprintf(buf, len, "%s %s %s", or_empty(m->method), or_empty(m->target),
+			 or_empty(m->version));
+		break;
+	case TD_APP_RESPONSE:
+		if (m->proto == TD_APP_HTTP2)
+			snprintf(buf, len, "HTTP/2 :status %u (stream %" PRIu32 ")", m->status,
+				 m->stream);
+		else
+			snprintf(buf, len, "%s %u%s%s%s%s%s", or_empty(m->version), m->status,
+				 m->reason ? " " : "", or_empty(m->reason),
+				 m->title ? ", title \"" : "", or_empty(m->title),
+				 m->title ? "\"" : "");
+		break;
+	case TD_APP_H2_PREFACE:
+		snprintf(buf, len, "HTTP/2 connection preface");
+		break;
+	case TD_APP_H2_GOAWAY:
+		snprintf(buf, len, "HTTP/2 GOAWAY %s (last stream %" PRIu32 ")", h2, m->stream);
+		break;
+	case TD_APP_H2_RST_STREAM:
+		snprintf(buf, len, "HTTP/2 RST_STREAM %s (stream %" PRIu32 ")", h2, m->stream);
+		break;
+	case TD_APP_PG_STARTUP:
+		snprintf(buf, len, "PostgreSQL StartupMessage%s%s%s", m->user ? ", user \"" : "",
+			 or_empty(m->user), m->user ? "\"" : "");
+		break;
+	case TD_APP_PG_ERROR:
+		snprintf(buf, len, "PostgreSQL ErrorResponse %s %s%s%s",
+			 m->severity ? m->severity : "?", m->sqlstate[0] ? m->sqlstate : "?",
+			 m->message ? ": " : "", or_empty(m->message));
+		break;
+	}
+}
+
+bool td_app_is_error(const struct td_app_msg *m)
+{
+	switch (m->kind) {
+	case TD_APP_RESPONSE:
+		return m->status >= 400;
+	case TD_APP_H2_GOAWAY:
+		return m->error_code != 0;
+	case TD_APP_H2_RST_STREAM:
+		/* CANCEL is how a client drops a stream it no longer wants. */
+		return m->error_code != 0 && m->error_code != 8;
+	case TD_APP_PG_ERROR:
+		return true;
+	case TD_APP_REQUEST:
+	case TD_APP_H2_PREFACE:
+	case TD_APP_PG_STARTUP:
+		break;
+	}
+	return false;
+}
+
+void td_app_brief(const struct td_app_msg *m, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	const char *h2 = td_h2_error_name(m->error_code);
+	switch (m->kind) {
+	case TD_APP_REQUEST:
+		snprintf(buf, len, "HTTP %s", m->method ? m->method : "request");
+		return;
+	case TD_APP_RESPONSE:
+		snprintf(buf, len, "HTTP %u", m->status);
+		return;
+	case TD_APP_H2_PREFACE:
+		snprintf(buf, len, "HTTP/2 preface");
+		return;
+	case TD_APP_H2_GOAWAY:
+		snprintf(buf, len, "GOAWAY %s", h2 ? h2 : "?");
+		return;
+	case TD_APP_H2_RST_STREAM:
+		snprintf(buf, len, "RST_STREAM %s", h2 ? h2 : "?");
+		return;
+	case TD_APP_PG_STARTUP:
+		snprintf(buf, len, "pgsql startup");
+		return;
+	case TD_APP_PG_ERROR:
+		snprintf(buf, len, "pgsql %s %s", m->severity ? m->severity : "?",
+			 m->sqlstate[0] ? m->sqlstate : "?");
+		return;
+	}
+	snprintf(buf, len, "application");
+}
