@@ -81,6 +81,8 @@ enum td_app_known {
 	TD_APP_KNOWN_NONE = 0,
 	TD_APP_KNOWN_NGINX_NO_CERT,     /* nginx 400 "No required SSL certificate was sent" */
 	TD_APP_KNOWN_NGINX_CERT_ERROR,  /* nginx 400 "The SSL certificate error" */
+	TD_APP_KNOWN_APACHE_NO_PHA,     /* Apache 403 "Reason: Cannot perform
+					   Post-Handshake Authentication." */
 	TD_APP_KNOWN_PG_CERT_REQUIRED   /* PostgreSQL "connection requires a valid client
 					   certificate" */
 };

@@ -37,6 +37,8 @@ static const struct {
 	{ "400 The SSL certificate error", TD_APP_KNOWN_NGINX_CERT_ERROR },
 };
 
+#define APACHE_NO_PHA "Reason: Cannot perform Post-Handshake Authentication."
+
 static bool method_char(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
@@ -204,9 +206,14 @@ enum td_app_status td_app_http1_response(const uint8_t *p, size_t n, bool final,
 	bool no_body = status == 204 || status == 304 || (h.length_known && h.length == 0);
 	size_t body_len = h.length_known && h.length < avail ? h.length : avail;
 	bool titled = false;
-	char *title = head_done && h.html && !no_body ? find_title(td_rd_sub(&r, body_len), &titled)
-						     : NULL;
-	bool complete = titled || no_body || !h.html || (h.length_known && avail >= h.length);
+	struct td_reader body = td_rd_sub(&r, body_len);
+	char *title = head_done && h.html && !no_body ? find_title(body, &titled) : NULL;
+	bool whole_body = h.length_known && avail >= h.length;
+	bool complete = titled || no_body || !h.html || whole_body;
+	/* Apache's 403 names its reason after the title, in the body: wait
+	 * for the whole of a short one (the caps bound what is kept). */
+	if (status == 403 && titled && h.length_known && !whole_body && !final)
+		complete = false;
 	if (!complete && !final) {
 		free(title);
 		return TD_APP_MORE;
@@ -220,6 +227,11 @@ enum td_app_status td_app_http1_response(const uint8_t *p, size_t n, bool final,
 	for (size_t i = 0; title && i < sizeof known_titles / sizeof known_titles[0]; i++)
 		if (strcmp(title, known_titles[i].title) == 0)
 			m->known = known_titles[i].known;
+	/* mod_ssl's refusal of a client that cannot do post-handshake
+	 * authentication (AH10158), in the body of a plain 403 Forbidden:
+	 * a 403 alone says nothing about certificates. */
+	if (status == 403 && td_app_find(&body, APACHE_NO_PHA) != SIZE_MAX)
+		m->known = TD_APP_KNOWN_APACHE_NO_PHA;
 	*used = head_len + body_len;
 	return TD_APP_FOUND;
 }

@@ -162,7 +162,8 @@ static bool pha_impossible(const struct dx *x)
 static bool refuses_missing(const struct dx *x, const struct td_app_msg *m)
 {
 	const struct td_conn *c = x->c;
-	if (m->known == TD_APP_KNOWN_NGINX_NO_CERT || m->known == TD_APP_KNOWN_PG_CERT_REQUIRED)
+	if (m->known == TD_APP_KNOWN_NGINX_NO_CERT || m->known == TD_APP_KNOWN_PG_CERT_REQUIRED ||
+	    m->known == TD_APP_KNOWN_APACHE_NO_PHA)
 		return true;
 	if (pg_auth(m))
 		return c->cr.present;
@@ -171,9 +172,9 @@ static bool refuses_missing(const struct dx *x, const struct td_app_msg *m)
 	/* 495/496: nginx's own codes for these, when an error_page keeps them. */
 	if (m->status == 495 || m->status == 496)
 		return true;
-	if (c->cr.present)
-		return m->status == 400 || m->status == 401 || m->status == 403;
-	return m->status == 403 && pha_impossible(x);
+	/* Without a CertificateRequest, a 403 is any refusal (a path, a
+	 * login): only the server's own words above tie it to a certificate. */
+	return c->cr.present && (m->status == 400 || m->status == 401 || m->status == 403);
 }
 
 bool rule_app_cert_missing(const struct dx *x, struct finding *f)
