@@ -465,10 +465,10 @@ define() {
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then the server closes ({close.server}); $t13enc" \
                '1 diag.0 ENCRYPTED_ALERT client_certificate server'
             dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
-            dgd "warning: $na" '1 diag.1 CLIENT_CERT_NOT_ACCEPTABLE'
+            dgd "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         else
             dg "{alert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
-            dg "warning: $na" '1 diag.1 CLIENT_CERT_NOT_ACCEPTABLE'
+            dg "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         fi ;;
     # ------------------------------------------------------- certificate dates
     server-cert-expired|server-cert-not-yet-valid)
@@ -625,9 +625,9 @@ define() {
         local why="success, but rogueClient.crt's issuer O=Rogue Corp,CN=rogueClientCA is not on the acceptable list (O=LMT Corp,CN=clientCA); the server trusts it through -verifyCAfile clientCAs.pem"
         if [[ $MODE == tls13 ]]; then
             DIAG='# no diagnosis without keys: the CertificateRequest and the client Certificate are encrypted, the handshake succeeds'$'\n'
-            dgd "warning: $why" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate nobody'
+            dgd "warning: $why" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody'
         else
-            dg "warning: $why (Certificate in {cert.client})" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate nobody'
+            dg "warning: $why (Certificate in {cert.client})" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody'
         fi ;;
     unrecognized-name)
         # s_server's second context (-servername/-cert2) makes it check the SNI;
@@ -715,16 +715,22 @@ define() {
                  [[ $MODE == tls12 ]] && SRV_STRICT=0
             fi
             local why="the client's fatal bad_certificate (plaintext, also in TLS 1.3) after the server's Certificate, which the client's default security level (2) refuses"
+            # issue 15: with the certificate visible, the generic
+            # bad_certificate is explained by the certificate itself (a key
+            # or signature the client refuses: SERVER_CERT_NOT_ACCEPTABLE),
+            # not taken for distrust (the client trusts rootCA: --cacert)
             if [[ $MODE == tls13 ]]; then
                 dg "without keys the Certificate is not visible: {alert.0} is $why" \
                    '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
             else
-                dg "{alert.0}: $why" '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
-                dg "$what (Certificate in {cert.server}): why the client refused it" "1 diag.1 $code"
+                dg "{alert.0}: $why; $what (Certificate in {cert.server}), the only fault of a chain the client trusts" \
+                   '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'
+                dg "$what (Certificate in {cert.server}): the weakness itself" "1 diag.1 $code"
             fi
             if [[ $MODE == tls13 ]]; then
-                dgd "{dalert.0}: $why" '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
-                dgd "$what: why the client refused it" "1 diag.1 $code"
+                dgd "{dalert.0}: $why; $what, the only fault of a chain the client trusts" \
+                    '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'
+                dgd "$what: the weakness itself" "1 diag.1 $code"
             fi
         fi ;;
     # ------------------------------------------------- aborted handshakes
