@@ -342,6 +342,10 @@ static bool not_acceptable(const struct dx *x, struct finding *f, bool server)
 	finding_evidence(f, "the alert does not say why; %s pass tlsdiag's checks",
 			 server ? "the chain is complete, and its dates and usage"
 				: "the chain's dates and usage");
+	if (!server && x->client_leaf && x->client_leaf->parsed &&
+	    dx_ca_listed(x->c, x->client_leaf->issuer))
+		finding_evidence(f, "its issuer '%s' is one the server lists as acceptable: "
+				 "not a trust problem", x->client_leaf->issuer);
 	if (small)
 		finding_fix(f, "Reissue '%s' with an RSA key of 2048 bits or more, or an EC key of "
 		    "256 bits or more (lowering the %s's security level, e.g. OpenSSL @SECLEVEL=1, "
