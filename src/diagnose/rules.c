@@ -46,8 +46,18 @@ static bool rule_version(const struct dx *x, struct finding *f)
 	if (!said && c->ch.present && !c->sh.present) {
 		dx_offered_versions(c, NULL, 0, &max);
 		old_only = max && !td_tls_version_is_13(max) && max < TD_VERSION_TLS12;
-		answered = (x->fatal && x->fatal_from == TD_PARTY_SERVER) ||
-			   (!x->fatal && x->failed && x->close && x->closer == TD_PARTY_SERVER);
+		answered = x->fatal && x->fatal_from == TD_PARTY_SERVER;
+		/* A bare close: the server sent nothing else (bytes that are not
+		 * TLS are NOT_TLS's, whatever the client offered). */
+		bool bare = !x->fatal && x->failed && x->close && x->closer == TD_PARTY_SERVER &&
+			    !c->cleartext[TD_DIR_S2C];
+		for (size_t i = 0; bare && i < c->n_events; i++) {
+			enum td_event_kind k = c->events[i].kind;
+			if (c->events[i].dir == TD_DIR_S2C && k != TD_EV_TCP_SYNACK &&
+			    k != TD_EV_TCP_FIN && k != TD_EV_TCP_RST && k != TD_EV_TCP_GAP)
+				bare = false;
+		}
+		answered = answered || bare;
 	}
 	if (!said && !(old_only && answered))
 		return false;

@@ -121,8 +121,9 @@ bool rule_weak_cipher(const struct dx *x, struct finding *f)
 		return true;
 	}
 	finding_set(f, TD_SEV_WARNING, TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY,
-	    "The client offers %s weak cipher suite%s (NULL, anonymous, export, RC4 or DES).",
-	    strong ? "some" : "only", weak == 1 ? "" : "s");
+	    "The client offers %s (NULL, anonymous, export, RC4 or DES).",
+	    !strong ? "only weak cipher suites"
+	    : weak == 1 ? "a weak cipher suite among others" : "weak cipher suites among others");
 	finding_evidence(f, "weak suites offered: %s", list);
 	finding_evidence(f, "%zu other suite%s offered", strong, strong == 1 ? "" : "s");
 	if (c->sh.present && !c->sh.hrr)

@@ -1575,7 +1575,7 @@ static void test_weak_cipher(void)
 	run(c);
 	const struct td_diagnosis *g = expect(c, "WEAK_CIPHER", TD_SEV_WARNING,
 					      TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY);
-	CU_ASSERT_TRUE(contains(g->summary, "offers some weak"));
+	CU_ASSERT_TRUE(contains(g->summary, "offers a weak cipher suite among others"));
 	CU_ASSERT_TRUE(evidence_has(g, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
 	CU_ASSERT_TRUE(evidence_has(g, "2 other suites offered"));
 	CU_ASSERT_FALSE(td_conn_has_error(c));
@@ -1668,6 +1668,21 @@ static void test_version_inferred(void)
 	alert(c, TD_DIR_S2C, TD_ALERT_INTERNAL_ERROR);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	root(c, "FATAL_ALERT", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "PROTOCOL_VERSION_MISMATCH"));
+	td_conn_free(c);
+
+	/* an HTTP server's answer, then its close: NOT_TLS alone (corpus:
+	 * zeek ssl-to-http-server, a TLS 1.0 client) */
+	c = conn();
+	c->ch.legacy_version = TD_VERSION_TLS10;
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	c->cleartext[TD_DIR_S2C] = strdup("HTTP/1.1 400 Bad Request");
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_TRUE(has(c, "NOT_TLS"));
 	CU_ASSERT_FALSE(has(c, "PROTOCOL_VERSION_MISMATCH"));
 	td_conn_free(c);
 
