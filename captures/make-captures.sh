@@ -168,7 +168,8 @@ SOON_DAYS=20       # serverExpiringSoon.crt: valid for 20 days from its creation
 EXTRA_FILES=(serverExpired.crt serverNotYetValid.crt serverExpiringSoon.crt
              serverNoSan.crt serverWrongUsage.crt serverSha1.crt serverWeak.key
              serverWeak.crt clientExpired.crt clientNotYetValid.crt
-             clientWrongUsage.crt clientCrlDp.crt clientCAs.pem)
+             clientWrongUsage.crt clientCrlDp.crt clientCAs.pem
+             clientWeak.key clientWeak.crt)
 
 # lab_sign CA CSR OUT STARTDATE ENDDATE EXTENSIONS [DIGEST]: openssl ca with a
 # throw-away database (random serial, subject kept in the CSR's order).
@@ -255,6 +256,12 @@ extra_certs() {
                 'extendedKeyUsage = clientAuth'$'\n''crlDistributionPoints = URI:http://127.0.0.1:8444/clientCA.crl'
         # the server's store for client certificates when it trusts both client CAs
         want clientCAs.pem && cat clientCA.crt rogueClientCA.crt >clientCAs.pem
+        if want clientWeak.key || want clientWeak.crt; then   # RSA 1024 (issue 15)
+            openssl genrsa -out clientWeak.key 1024
+            openssl req -new -key clientWeak.key -out "$t/cweak.csr" -subj '/CN=client'
+            lab_sign clientCA "$t/cweak.csr" clientWeak.crt "$now" "$later" \
+                'extendedKeyUsage = clientAuth'
+        fi
         rm -rf "$t"
         openssl verify -CAfile rootCA.crt -untrusted intermediateCA.crt serverNoSan.crt \
             serverWrongUsage.crt serverExpiringSoon.crt
@@ -302,6 +309,10 @@ SCENARIOS=(
     tls13-handshake-aborted tls12-handshake-aborted
     tcp-refused tcp-no-answer server-silent not-tls plaintext-to-tls-port
     tcp-refused-other-port
+    # --- issue 15: weak suites, a TLS 1.0 client answered internal_error,
+    # --- a client key the server refuses
+    tls12-null-cipher-refused tls12-null-cipher tls12-anon-cipher
+    tls10-internal-error tls12-client-weak-key tls13-client-weak-key
 )
 
 # The seed's "TLDR - Troubleshooting" rows ("Error" column, verbatim).
@@ -356,6 +367,7 @@ define() {
     ADDR=127.0.0.1 IFACE=lo STDIN= SERVER_RE= EXPECT=fail CHECK_Y= NCONN=1
     SRV_KIND=s_server SRV_MODE=$MODE SRV_CERT=server.crt SRV_KEY=server.key SRV_CHAIN=build
     SRV_EXTRA=() SRV_SECLEVEL= SRV_STRICT=1 NACCEPT=1 HELPER= KILL_AFTER=
+    SRV_CIPHER= SRV_VERIFY=1 SRV_PROTO=()
     FILTER="tcp port $PORT" ROW=$ROW_NONE DIAG= DIAG_DEC=
     local url="https://$host:$PORT" resolve=(--resolve "$host:$PORT:127.0.0.1")
     local curl=(curl -v --no-progress-meter -o /dev/null --max-time 15)
@@ -465,10 +477,10 @@ define() {
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then the server closes ({close.server}); $t13enc" \
                '1 diag.0 ENCRYPTED_ALERT client_certificate server'
             dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
-            dgd "warning: $na" '1 diag.1 CLIENT_CERT_NOT_ACCEPTABLE'
+            dgd "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         else
             dg "{alert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
-            dg "warning: $na" '1 diag.1 CLIENT_CERT_NOT_ACCEPTABLE'
+            dg "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         fi ;;
     # ------------------------------------------------------- certificate dates
     server-cert-expired|server-cert-not-yet-valid)
@@ -625,9 +637,9 @@ define() {
         local why="success, but rogueClient.crt's issuer O=Rogue Corp,CN=rogueClientCA is not on the acceptable list (O=LMT Corp,CN=clientCA); the server trusts it through -verifyCAfile clientCAs.pem"
         if [[ $MODE == tls13 ]]; then
             DIAG='# no diagnosis without keys: the CertificateRequest and the client Certificate are encrypted, the handshake succeeds'$'\n'
-            dgd "warning: $why" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate nobody'
+            dgd "warning: $why" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody'
         else
-            dg "warning: $why (Certificate in {cert.client})" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate nobody'
+            dg "warning: $why (Certificate in {cert.client})" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody'
         fi ;;
     unrecognized-name)
         # s_server's second context (-servername/-cert2) makes it check the SNI;
@@ -715,16 +727,22 @@ define() {
                  [[ $MODE == tls12 ]] && SRV_STRICT=0
             fi
             local why="the client's fatal bad_certificate (plaintext, also in TLS 1.3) after the server's Certificate, which the client's default security level (2) refuses"
+            # issue 15: with the certificate visible, the generic
+            # bad_certificate is explained by the certificate itself (a key
+            # or signature the client refuses: SERVER_CERT_NOT_ACCEPTABLE),
+            # not taken for distrust (the client trusts rootCA: --cacert)
             if [[ $MODE == tls13 ]]; then
                 dg "without keys the Certificate is not visible: {alert.0} is $why" \
                    '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
             else
-                dg "{alert.0}: $why" '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
-                dg "$what (Certificate in {cert.server}): why the client refused it" "1 diag.1 $code"
+                dg "{alert.0}: $why; $what (Certificate in {cert.server}), the only fault of a chain the client trusts" \
+                   '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'
+                dg "$what (Certificate in {cert.server}): the weakness itself" "1 diag.1 $code"
             fi
             if [[ $MODE == tls13 ]]; then
-                dgd "{dalert.0}: $why" '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
-                dgd "$what: why the client refused it" "1 diag.1 $code"
+                dgd "{dalert.0}: $why; $what, the only fault of a chain the client trusts" \
+                    '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'
+                dgd "$what: the weakness itself" "1 diag.1 $code"
             fi
         fi ;;
     # ------------------------------------------------- aborted handshakes
@@ -796,6 +814,58 @@ define() {
         CLIENT_RE='Empty reply from server' SERVER_RE='http request'
         dg "the client sends 'GET / HTTP/1.1' in clear ({data.client}) instead of a ClientHello; the TLS server closes ({close.server}) without a byte" \
            '1 diag.0 PLAINTEXT_TO_TLS_PORT client_hello server' ;;
+    # ------------------------------------------------- weak suites (issue 15)
+    null-cipher-refused)   # a client offering only a NULL suite, the seed's TLS 1.2 server
+        CLIENT=("${sc[@]}" -cert ./client.crt -key ./client.key -tls1_2
+                -cipher 'NULL-SHA256:@SECLEVEL=0')
+        STDIN=$HTTP_GET CLIENT_RE='alert handshake failure' SERVER_RE='no shared cipher'
+        dg "{alert.0}: the server's plaintext fatal handshake_failure answers the ClientHello ({ch}), whose only suite is TLS_RSA_WITH_NULL_SHA256 (no encryption; s_client -cipher NULL-SHA256:@SECLEVEL=0)" \
+           '1 diag.0 NO_SHARED_CIPHER client_hello server'
+        dg "warning: the client offers only a NULL suite (the fix must not tell the server to enable it)" \
+           '1 diag.1 WEAK_CIPHER' ;;
+    null-cipher|anon-cipher)   # a weak suite negotiated: OpenSSL 3 still has them at @SECLEVEL=0
+        # (an ECDHE suite: with RSA key exchange, NULL-SHA256, OpenSSL logs
+        # an "RSA" key log line instead of CLIENT_RANDOM)
+        local suite=ECDHE-RSA-NULL-SHA iana=TLS_ECDHE_RSA_WITH_NULL_SHA what='no encryption'
+        if [[ $name == *anon-cipher ]]; then
+            # anonymous: no server certificate; s_server would still send a
+            # CertificateRequest with -Verify (the client then answers
+            # unexpected_message), so no client certificate is asked for
+            suite=ADH-AES128-GCM-SHA256 iana=TLS_DH_anon_WITH_AES_128_GCM_SHA256
+            what='no authentication: no server certificate' SRV_VERIFY=0
+            CLIENT=("${sc[@]}" -tls1_2 -cipher "$suite:@SECLEVEL=0")
+        else
+            CLIENT=("${sc[@]}" -cert ./client.crt -key ./client.key -tls1_2 -cipher "$suite:@SECLEVEL=0")
+        fi
+        SRV_CIPHER="$suite:@SECLEVEL=0" STDIN=$HTTP_GET EXPECT=ok
+        CLIENT_RE="Cipher is $suite.*HTTP/1\\.0 200 ok"
+        dg "warning: the ServerHello ({sh}) chooses $iana ($what); both sides allow it at OpenSSL security level 0; success" \
+           '1 diag.0 WEAK_CIPHER server_hello nobody' ;;
+    internal-error)   # a TLS 1.0-only client; the server allows TLS 1.0 by its
+        # protocol range but, at OpenSSL's default security level 2, has no
+        # signature algorithm TLS 1.0 can use (MD5-SHA1 / SHA-1): it answers
+        # internal_error, not protocol_version (nginx 1.22's default
+        # ssl_protocols, TLSv1 to TLSv1.3, does the same)
+        SRV_PROTO=(-min_protocol TLSv1 -max_protocol TLSv1.2) ROW=$ROW_CH
+        CLIENT=("${sc[@]}" -cert ./client.crt -key ./client.key -tls1 -cipher 'DEFAULT:@SECLEVEL=0')
+        STDIN=$HTTP_GET CLIENT_RE='alert internal error' SERVER_RE='no suitable signature algorithm'
+        dg "{alert.0}: the server's plaintext fatal internal_error answers the ClientHello ({ch}, TLS 1.0 at most), no ServerHello; OpenSSL's reason (server log): no suitable signature algorithm for TLS 1.0 at its security level; inferred as a version mismatch" \
+           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server'
+        dg "the client offered TLS 1.0 only" '1 diag.1 DEPRECATED_VERSION' ;;
+    client-weak-key)   # a 1024-bit client key; the server at OpenSSL's default level 2
+        # (the client needs level 1 to even load it: "ee key too small")
+        CLIENT=("${sc[@]}" -cert ./clientWeak.crt -key ./clientWeak.key -cipher 'DEFAULT:@SECLEVEL=1')
+        STDIN=$HTTP_GET CLIENT_RE='alert bad certificate' SERVER_RE='EE certificate key too weak'
+        local why="the server's fatal bad_certificate after the client's Certificate (clientWeak.crt, RSA 1024, issued by the accepted clientCA; server: EE certificate key too weak)"
+        if [[ $MODE == tls13 ]]; then
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc" \
+               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server'
+            dgd "clientWeak.crt has an RSA 1024-bit key" '1 diag.1 WEAK_KEY'
+        else
+            dg "{alert.0}: $why, in {cert.client}" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server'
+            dg "clientWeak.crt has an RSA 1024-bit key" '1 diag.1 WEAK_KEY'
+        fi ;;
     *) die "unknown scenario: $name" ;;
     esac
     if [[ $MODE == tls1[0-3] && -z $DIAG_DEC ]]; then DIAG_DEC=$DIAG; fi
@@ -812,7 +882,8 @@ server_cmd() {   # the seed's server (+ -keylogfile, -naccept 1, loopback addres
     plain) SERVER+=(-cert_chain chain.crt) ;;     # sent as is, not checked
     none)  ;;
     esac
-    SERVER+=(-CAfile clientCA.crt -Verify 10 -verify_return_error)
+    ((SRV_VERIFY)) && SERVER+=(-CAfile clientCA.crt -Verify 10 -verify_return_error)
+    if ((${#SRV_PROTO[@]})); then SERVER+=("${SRV_PROTO[@]}"); m=custom; fi
     case $m in
     tls13)
         SERVER+=(-tls1_3 "${strict[@]}" -ciphersuites TLS_CHACHA20_POLY1305_SHA256)
@@ -820,7 +891,8 @@ server_cmd() {   # the seed's server (+ -keylogfile, -naccept 1, loopback addres
     tls12)
         # -serverpref: the server's order wins, so TLS 1.2 captures use
         # AES-128-GCM (the TLS 1.3 ones use CHACHA20-POLY1305)
-        SERVER+=(-tls1_2 "${strict[@]}" -cipher "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305$sl"
+        SERVER+=(-tls1_2 "${strict[@]}"
+                 -cipher "${SRV_CIPHER:-ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305$sl}"
                  -serverpref) ;;
     tls11) SERVER+=(-tls1_1 "${strict[@]}" -cipher "ECDHE-RSA-AES128-SHA$sl") ;;
     tls10) SERVER+=(-tls1 "${strict[@]}" -cipher "ECDHE-RSA-AES128-SHA$sl") ;;
@@ -1104,7 +1176,7 @@ tshark_facts() { # tshark_facts PCAP KEYLOG: "STREAM key value" for every TCP co
         awk -v port="$PORT" '
             /^ *Source Port: / { who = ($3 == port) ? "server" : "client" }
             /^ *\[Stream index: [0-9]+\]$/ { st = $3; sub(/\]/, "", st) }
-            /^ *Cipher Suite: [A-Z0-9_]+ \(0x/ { print st " cipher " $3 }
+            /^ *Cipher Suite: [A-Za-z0-9_]+ \(0x/ { print st " cipher " $3 }
             /^ *Distinguished Name: \(.*\)$/ {
                 d = $0; sub(/^ *Distinguished Name: \(/, "", d); sub(/\)$/, "", d)
                 gsub(/id-at-organizationName=/, "O=", d); gsub(/id-at-commonName=/, "CN=", d)

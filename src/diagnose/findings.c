@@ -120,16 +120,32 @@ bool dx_fatal_alert(const struct dx *x, uint8_t desc)
 	return x->fatal && x->fatal->alert_desc == desc;
 }
 
-/* The root of a visible chain: a self-signed last certificate, or the
- * issuer named by the last one. */
+/* The root of a visible chain: its last certificate when that one is
+ * self-signed.  The issuer a non-self-signed last certificate names may
+ * be an intermediate the server did not send (issue 15: an incomplete
+ * chain had its intermediate called a root): it is no root until seen
+ * signing itself, see dx_chain_end(). */
 const char *dx_chain_root(const struct td_chain *ch)
 {
 	if (ch->n == 0)
 		return NULL;
 	const struct td_cert *last = ch->certs[ch->n - 1];
-	if (!last->parsed)
+	if (!last->parsed || !last->self_signed)
 		return NULL;
-	return last->self_signed ? last->subject : last->issuer;
+	return last->subject;
+}
+
+/* The CA a visible chain stops at without a root: the issuer named by a
+ * last certificate that is not self-signed (root or intermediate: not
+ * sent, so unknown), NULL when the chain ends in a root. */
+const char *dx_chain_end(const struct td_chain *ch)
+{
+	if (ch->n == 0)
+		return NULL;
+	const struct td_cert *last = ch->certs[ch->n - 1];
+	if (!last->parsed || last->self_signed)
+		return NULL;
+	return last->issuer;
 }
 
 /* Is name among the acceptable CAs? */
@@ -242,7 +258,20 @@ void dx_endpoint(const struct td_conn *c, char *buf, size_t len)
 	td_addr_format(buf, len, &c->server_addr, c->server_port);
 }
 
-/* Did the client reject the server's certificate with an alert? */
+/* The alerts that say "something is wrong with your certificate"
+ * without saying what: Go and Chromium send bad_certificate or
+ * certificate_unknown for every certificate problem, OpenSSL
+ * bad_certificate for a key or digest below its security level, some
+ * stacks decode_error for a certificate they cannot use. */
+bool dx_generic_cert_alert(uint8_t desc)
+{
+	return desc == TD_ALERT_BAD_CERTIFICATE || desc == TD_ALERT_CERTIFICATE_UNKNOWN ||
+	       desc == TD_ALERT_UNSUPPORTED_CERTIFICATE || desc == TD_ALERT_DECODE_ERROR;
+}
+
+/* Did the client reject the server's certificate with an alert?  A
+ * decode_error counts only when the server's chain was seen (it is the
+ * client failing to read some message otherwise). */
 bool dx_client_rejected_server_cert(const struct dx *x)
 {
 	if (!x->fatal || x->fatal_from != TD_PARTY_CLIENT || !x->c->sh.present)
@@ -252,18 +281,23 @@ bool dx_client_rejected_server_cert(const struct dx *x)
 	case TD_ALERT_UNSUPPORTED_CERTIFICATE: case TD_ALERT_CERTIFICATE_EXPIRED:
 	case TD_ALERT_CERTIFICATE_REVOKED:
 		return true;
+	case TD_ALERT_DECODE_ERROR:
+		return x->c->server_chain.n > 0 && dx_stage_at(x->c, x->fatal_idx) ==
+						     TD_STAGE_SERVER_CERTIFICATE;
 	default:
 		return false;
 	}
 }
 
-/* Same, for the reasons that are about trust (not usage or dates). */
+/* Same, for the reasons that may be about trust (not usage, dates or a
+ * message the client could not read). */
 bool dx_client_distrusted_server(const struct dx *x)
 {
 	return dx_client_rejected_server_cert(x) &&
 	       x->fatal->alert_desc != TD_ALERT_UNSUPPORTED_CERTIFICATE &&
 	       x->fatal->alert_desc != TD_ALERT_CERTIFICATE_EXPIRED &&
-	       x->fatal->alert_desc != TD_ALERT_CERTIFICATE_REVOKED;
+	       x->fatal->alert_desc != TD_ALERT_CERTIFICATE_REVOKED &&
+	       x->fatal->alert_desc != TD_ALERT_DECODE_ERROR;
 }
 
 /* Did the peer that checks this chain reject it with an alert? */
@@ -276,9 +310,118 @@ bool dx_peer_rejected_chain(const struct dx *x, bool server_chain)
 	switch (x->fatal->alert_desc) {
 	case TD_ALERT_UNKNOWN_CA: case TD_ALERT_BAD_CERTIFICATE: case TD_ALERT_CERTIFICATE_UNKNOWN:
 	case TD_ALERT_UNSUPPORTED_CERTIFICATE: case TD_ALERT_ACCESS_DENIED:
+	case TD_ALERT_DECODE_ERROR:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* ---- judging a visible certificate as its peer does ---------------------- */
+
+/* Below the minimums current peers enforce (OpenSSL's default security
+ * level 2, Go, browsers): RSA and DSA under 2048 bits, EC under 256. */
+bool dx_key_too_small(const struct td_cert *k, unsigned *min_bits)
+{
+	unsigned min = 0;
+	if (!k->parsed || !k->key_type || k->key_bits == 0)
+		return false;
+	if (strcmp(k->key_type, "RSA") == 0 || strcmp(k->key_type, "RSASSA-PSS") == 0 ||
+	    strcmp(k->key_type, "DSA") == 0)
+		min = 2048;
+	else if (strcmp(k->key_type, "EC") == 0)
+		min = 256;
+	if (min_bits)
+		*min_bits = min;
+	return min && k->key_bits < min;
+}
+
+/* Signed with a digest current peers refuse (MD5, SHA-1).  A self-signed
+ * root's own signature is never checked, so it does not count. */
+bool dx_sig_too_weak(const struct td_cert *k)
+{
+	if (!k->parsed || k->self_signed || !k->sig_alg)
+		return false;
+	return strstr(k->sig_alg, "sha1") || strstr(k->sig_alg, "SHA1") ||
+	       strstr(k->sig_alg, "md5") || strstr(k->sig_alg, "MD5") ||
+	       strstr(k->sig_alg, "md2") || strstr(k->sig_alg, "MD2");
+}
+
+/* The first certificate of ch whose key or signature peers refuse, NULL
+ * when none. */
+const struct td_cert *dx_refused_cert(const struct td_chain *ch)
+{
+	for (size_t i = 0; i < ch->n; i++)
+		if (dx_key_too_small(ch->certs[i], NULL) || dx_sig_too_weak(ch->certs[i]))
+			return ch->certs[i];
+	return NULL;
+}
+
+/* The leaf's extended key usage or key usage forbids its role
+ * (serverAuth / clientAuth; a key usage without digitalSignature,
+ * keyEncipherment or keyAgreement cannot sign or agree a TLS key). */
+bool dx_usage_forbids(const struct td_cert *leaf, bool server)
+{
+	if (!leaf || !leaf->parsed)
+		return false;
+	const char *need = server ? "serverAuth" : "clientAuth";
+	bool eku_ok = leaf->ext_key_usage.n == 0;
+	for (size_t i = 0; i < leaf->ext_key_usage.n; i++)
+		if (strcmp(leaf->ext_key_usage.v[i], need) == 0 ||
+		    strcmp(leaf->ext_key_usage.v[i], "anyExtendedKeyUsage") == 0)
+			eku_ok = true;
+	bool ku_ok = leaf->key_usage.n == 0;
+	for (size_t i = 0; i < leaf->key_usage.n; i++)
+		if (strcmp(leaf->key_usage.v[i], "digitalSignature") == 0 ||
+		    strcmp(leaf->key_usage.v[i], "keyEncipherment") == 0 ||
+		    strcmp(leaf->key_usage.v[i], "keyAgreement") == 0)
+			ku_ok = true;
+	return !eku_ok || !ku_ok;
+}
+
+/* The issuer of the server's leaf is neither sent nor (when the chain
+ * was checked) found in the store. */
+bool dx_leaf_issuer_missing(const struct dx *x)
+{
+	const struct td_conn *c = x->c;
+	const struct td_cert *leaf = x->server_leaf;
+	if (!leaf || !leaf->parsed || leaf->self_signed || !leaf->issuer)
+		return false;
+	for (size_t i = 1; i < c->server_chain.n; i++)
+		if (c->server_chain.certs[i]->subject &&
+		    strcmp(c->server_chain.certs[i]->subject, leaf->issuer) == 0)
+			return false;  /* sent */
+	return !x->server_check || x->server_check->verdict == TD_CHAIN_MISSING_ISSUER;
+}
+
+/* What tlsdiag's own checks find wrong with a visible chain, in the order
+ * peers check: dates, a missing intermediate (server), usage, key and
+ * signature strength, the name (server: the SNI against the leaf, or no
+ * subjectAltName at all).  Without SNI the name cannot be checked and is
+ * no fault.  Trust is not here: the system store is not the peer's. */
+enum dx_fault dx_chain_fault(const struct dx *x, bool server)
+{
+	const struct td_chain *ch = server ? &x->c->server_chain : &x->c->client_chain;
+	const struct td_cert *leaf = server ? x->server_leaf : x->client_leaf;
+	if (ch->n == 0 || !leaf)
+		return DX_FAULT_NONE;
+	for (size_t i = 0; i < ch->n; i++) {
+		const struct td_cert *k = ch->certs[i];
+		if (k->parsed && (x->at > k->not_after || x->at < k->not_before))
+			return DX_FAULT_DATES;
+	}
+	if (server && dx_leaf_issuer_missing(x))
+		return DX_FAULT_INCOMPLETE;
+	if (dx_usage_forbids(leaf, server))
+		return DX_FAULT_USAGE;
+	if (dx_refused_cert(ch))
+		return DX_FAULT_STRENGTH;
+	if (server && leaf->parsed) {
+		if (leaf->san.n == 0)
+			return DX_FAULT_NAME;
+		if (x->c->ch.sni && td_hostname_match(leaf, x->c->ch.sni) == TD_NAME_MISMATCH)
+			return DX_FAULT_NAME;
+	}
+	return DX_FAULT_NONE;
 }
 

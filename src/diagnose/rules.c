@@ -30,29 +30,76 @@
 
 /* ---- the seed's table ------------------------------------------------- */
 
-/* "The client gets disconnected right after the client hello" (version). */
+/* "The client gets disconnected right after the client hello" (version).
+ * A protocol_version alert says it; a client that offers at most TLS 1.1
+ * answered by any other fatal alert, or a close, right after its
+ * ClientHello almost always met a server that no longer speaks it
+ * (servers answer internal_error, handshake_failure or nothing): the
+ * same code, inferred. */
 static bool rule_version(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	if (!dx_fatal_alert(x, TD_ALERT_PROTOCOL_VERSION))
-		return false;
 	char offered[160];
-	uint16_t max;
+	uint16_t max = 0;
+	bool said = dx_fatal_alert(x, TD_ALERT_PROTOCOL_VERSION);
+	bool old_only = false, answered = false;
+	if (!said && c->ch.present && !c->sh.present) {
+		dx_offered_versions(c, NULL, 0, &max);
+		old_only = max && !td_tls_version_is_13(max) && max < TD_VERSION_TLS12;
+		answered = x->fatal && x->fatal_from == TD_PARTY_SERVER;
+		/* A bare close: the server sent nothing else (bytes that are not
+		 * TLS are NOT_TLS's, whatever the client offered). */
+		bool bare = !x->fatal && x->failed && x->close && x->closer == TD_PARTY_SERVER &&
+			    !c->cleartext[TD_DIR_S2C];
+		for (size_t i = 0; bare && i < c->n_events; i++) {
+			enum td_event_kind k = c->events[i].kind;
+			if (c->events[i].dir == TD_DIR_S2C && k != TD_EV_TCP_SYNACK &&
+			    k != TD_EV_TCP_FIN && k != TD_EV_TCP_RST && k != TD_EV_TCP_GAP)
+				bare = false;
+		}
+		answered = answered || bare;
+	}
+	if (!said && !(old_only && answered))
+		return false;
 	dx_offered_versions(c, offered, sizeof offered, &max);
+	enum td_party who = said ? x->fatal_from : TD_PARTY_SERVER;
 	finding_set(f, TD_SEV_ERROR, c->sh.present ? TD_STAGE_SERVER_HELLO : TD_STAGE_CLIENT_HELLO,
-	    x->fatal_from, "The %s refused the connection because no TLS version is common "
-	    "to both sides.", td_party_name(x->fatal_from));
+	    who, "The %s refused the connection because no TLS version is common "
+	    "to both sides.", td_party_name(who));
 	finding_evidence(f, "the client offered %s", offered);
 	if (c->sh.present)
 		finding_evidence(f, "the server chose %s", dx_name(TD_REG_VERSION, c->version));
-	finding_evidence(f, "the %s sent a fatal protocol_version alert", td_party_name(x->fatal_from));
-	finding_event(f, x->fatal_idx);
+	if (said) {
+		finding_evidence(f, "the %s sent a fatal protocol_version alert", td_party_name(who));
+		finding_event(f, x->fatal_idx);
+	} else {
+		finding_inferred(f);
+		if (x->fatal) {
+			finding_evidence(f, "the server answered the ClientHello with a fatal %s alert, "
+					 "not protocol_version (inferred: servers that dropped TLS 1.0 "
+					 "and 1.1 often answer so)",
+					 dx_name(TD_REG_ALERT, x->fatal->alert_desc));
+			finding_event(f, x->fatal_idx);
+		} else {
+			finding_evidence(f, "the server closed the connection right after the "
+					 "ClientHello, without a ServerHello or an alert (inferred)");
+			finding_event(f, x->close_idx);
+		}
+	}
 	if (x->mem && x->mem->version)
 		finding_evidence(f, "this server negotiated %s with other clients in this capture",
 				 dx_name(TD_REG_VERSION, x->mem->version));
+	/* Never advise a server to enable a deprecated version (RFC 8996). */
+	bool old_max = max && !td_tls_version_is_13(max) && max < TD_VERSION_TLS12;
 	if (x->mem && x->mem->version && x->mem->version > max)
-		finding_fix(f, "Enable %s on the client (it offered at most %s), or allow %s on the server.",
+		finding_fix(f, "Enable %s on the client (it offered at most %s)%s%s%s.",
 		    dx_name(TD_REG_VERSION, x->mem->version), dx_name(TD_REG_VERSION, max),
+		    old_max ? "; allowing a deprecated version on the server would weaken it" :
+			      ", or allow ",
+		    old_max ? "" : dx_name(TD_REG_VERSION, max), old_max ? "" : " on the server");
+	else if (old_max)
+		finding_fix(f, "Enable TLS 1.2 or 1.3 on the client (it offered at most %s, deprecated "
+		    "by RFC 8996); allowing it on the server would weaken the server.",
 		    dx_name(TD_REG_VERSION, max));
 	else
 		finding_fix(f, "Allow one of the versions the client offered (%s) on the server, or "
@@ -101,18 +148,32 @@ static bool rule_cipher(const struct dx *x, struct finding *f)
 	finding_evidence(f, "the server answered the ClientHello with a fatal %s alert",
 			 dx_name(TD_REG_ALERT, x->fatal->alert_desc));
 	finding_event(f, x->fatal_idx);
-	if (x->mem && x->mem->cipher) {
+	/* A fix names only suites that exist on the side told to use them,
+	 * and never a weak one (issue 15: a client offering only NULL suites
+	 * was told to enable one of them on the server). */
+	bool only_weak = dx_client_offers_only_weak(c);
+	bool some_weak = false;
+	for (size_t i = 0; i < c->ch.suites.n && !some_weak; i++)
+		some_weak = dx_cipher_weakness(c->ch.suites.v[i]) != NULL;
+	if (only_weak)
+		finding_evidence(f, "every suite the client offered is weak (NULL, anonymous, "
+				 "export, RC4 or DES): a server refusing them is right");
+	if (x->mem && x->mem->cipher && !dx_cipher_weakness(x->mem->cipher)) {
 		finding_evidence(f, "this server chose %s for another client in this capture",
 				 dx_name(TD_REG_CIPHER, x->mem->cipher));
 		finding_fix(f, "Offer a suite the server allows, such as %s (it chose it for another "
-		    "client), or enable one of the client's suites on the server.",
-		    dx_name(TD_REG_CIPHER, x->mem->cipher));
+		    "client)%s.", dx_name(TD_REG_CIPHER, x->mem->cipher),
+		    only_weak ? "" : ", or enable one of the client's strong suites on the server");
+	} else if (only_weak) {
+		finding_fix(f, "Configure the client to offer modern suites (TLS 1.3, or ECDHE with "
+		    "AES-GCM or ChaCha20-Poly1305) instead of the weak ones it offered; do not "
+		    "enable those on the server.");
 	} else if (tls13[0]) {
 		finding_fix(f, "Enable on the server one of the suites the client offered (TLS 1.3: %s), "
 		    "or configure the client to offer a suite the server allows.", tls13);
 	} else {
-		finding_fix(f, "Enable on the server one of the suites the client offered, or configure "
-		    "the client to offer a suite the server allows.");
+		finding_fix(f, "Enable on the server one of the %ssuites the client offered, or configure "
+		    "the client to offer a suite the server allows.", some_weak ? "strong " : "");
 	}
 	return true;
 }
@@ -190,22 +251,43 @@ static bool rule_hostname(const struct dx *x, struct finding *f)
 	return true;
 }
 
-/* "...complaining about an unknown CA or a self-signed certificate". */
+/* "...complaining about an unknown CA or a self-signed certificate".
+ * A generic alert (bad_certificate, certificate_unknown) is trust only
+ * when tlsdiag's own checks find nothing else wrong with the chain
+ * (dx_chain_fault: dates, a missing intermediate, usage, key or
+ * signature, name); unknown_ca is trust unless the intermediate is
+ * missing.  Otherwise that rule explains the alert, and a second error
+ * here would tell to add a root the client most likely trusts. */
 static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	bool alerted = dx_client_distrusted_server(x);
+	enum dx_fault fault = dx_chain_fault(x, true);
+	if (alerted && (fault == DX_FAULT_INCOMPLETE ||
+			(fault != DX_FAULT_NONE && x->fatal->alert_desc != TD_ALERT_UNKNOWN_CA)))
+		alerted = false;
+	const struct td_chain_check *chk = x->server_check;
+	bool bad_store = chk && chk->verdict != TD_CHAIN_OK && chk->verdict != TD_CHAIN_NOT_CHECKED;
 	/* The system store speaks only when the client rejected the chain; a
 	 * store the user named also raises a warning on a handshake the client
-	 * accepted (its own store differs from the one given). */
-	bool store_says = x->server_check && x->server_check->verdict != TD_CHAIN_OK &&
-			  x->server_check->verdict != TD_CHAIN_NOT_CHECKED &&
-			  (alerted || x->explicit_store);
+	 * accepted (its own store differs from the one given), and on one
+	 * whose rejection another fault explains. */
+	bool store_says = bad_store && (alerted || x->explicit_store);
 	if (!alerted && !store_says)
 		return false;
+	/* A CA is called a root only when seen self-signed: the last
+	 * certificate sent, or the untrusted root the store names. */
 	const char *root = dx_chain_root(&c->server_chain);
-	if (store_says && x->server_check->missing_issuer[0])
-		root = x->server_check->missing_issuer;
+	const char *end = dx_chain_end(&c->server_chain);
+	if (store_says && chk->missing_issuer[0]) {
+		if (chk->verdict == TD_CHAIN_UNKNOWN_ROOT) {
+			root = chk->missing_issuer;
+			end = NULL;
+		} else if (chk->verdict == TD_CHAIN_MISSING_ISSUER) {
+			root = NULL;
+			end = chk->missing_issuer;
+		}
+	}
 	finding_set(f, alerted ? TD_SEV_ERROR : TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
 	    alerted ? TD_PARTY_CLIENT : TD_PARTY_NOBODY,
 	    alerted ? "The client does not trust the server's certificate chain."
@@ -217,24 +299,30 @@ static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 		finding_event(f, x->fatal_idx);
 	}
 	if (store_says)
-		finding_evidence(f, "validation: %s", x->server_check->reason);
-	for (size_t i = 0; i < c->server_chain.n; i++) {
-		const struct td_cert *k = c->server_chain.certs[i];
-		if (k->parsed && k->key_type && strcmp(k->key_type, "RSA") == 0 && k->key_bits &&
-		    k->key_bits < 2048)
-			finding_evidence(f, "'%s' has a %u-bit RSA key, below what most clients "
-					 "accept", k->subject, k->key_bits);
-	}
+		finding_evidence(f, "validation: %s", chk->reason);
 	for (size_t i = 0; i < c->server_chain.n && i < 4; i++) {
 		const struct td_cert *k = c->server_chain.certs[i];
 		if (k->parsed)
 			finding_evidence(f, "server certificate %zu: '%s' issued by '%s'", i,
 					 k->subject, k->issuer);
 	}
+	if (alerted && dx_generic_cert_alert(x->fatal->alert_desc) && x->server_leaf)
+		finding_evidence(f, "%s", c->ch.sni
+		    ? "the alert does not say why; the chain's dates, usage, keys and names "
+		      "pass tlsdiag's checks, so the client's trust store is the likely reason"
+		    : "the alert does not say why; the chain's dates, usage and keys pass "
+		      "tlsdiag's checks; the client sent no SNI, so the name it checked is "
+		      "unknown and could not be checked");
 	if (root)
 		finding_fix(f, "Add the root CA '%s' to the client's trust store (e.g. curl --cacert "
 		    "rootCA.crt, or the system store), or have the server use a certificate from "
 		    "a CA the client trusts.", root);
+	else if (end)
+		finding_fix(f, "Add the CA where the chain stops, '%s', to the client's trust store "
+		    "(e.g. curl --cacert) if it is a root; if it is an intermediate (it was not "
+		    "sent, so tlsdiag cannot tell), have the server send it and trust its root "
+		    "instead.  Or have the server use a certificate from a CA the client trusts.",
+		    end);
 	else
 		finding_fix(f, "Add the root CA of the server's chain to the client's trust store%s.",
 		    !x->hidden ? ""
@@ -323,6 +411,24 @@ static bool rule_client_untrusted(const struct dx *x, struct finding *f)
 		return false;
 	}
 	const struct td_cert *leaf = x->client_leaf;
+	/* A generic alert is distrust only when tlsdiag finds nothing else
+	 * wrong (dates, usage, key, signature: their rules explain it) and
+	 * nothing shows the server trusting the issuer: a chain issued by a
+	 * CA the server lists, with no --client-ca-file verdict against it,
+	 * is no evidence of an unknown CA (FATAL_ALERT then says what is known). */
+	if (dx_generic_cert_alert(x->fatal->alert_desc)) {
+		if (dx_chain_fault(x, false) != DX_FAULT_NONE)
+			return false;
+		bool listed = false;
+		for (size_t i = 0; i < c->client_chain.n; i++)
+			if (dx_ca_listed(c, c->client_chain.certs[i]->issuer) ||
+			    dx_ca_listed(c, c->client_chain.certs[i]->subject))
+				listed = true;
+		bool store_bad = x->client_check && x->client_check->verdict != TD_CHAIN_OK;
+		bool store_ok = x->client_check && x->client_check->verdict == TD_CHAIN_OK;
+		if ((listed || store_ok) && !store_bad)
+			return false;
+	}
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER,
 	    "The server rejected the client's certificate (%s).",
 	    dx_name(TD_REG_ALERT, x->fatal->alert_desc));
@@ -613,6 +719,7 @@ const struct rule td_rules[] = {
 	{ "SERVER_CERT_NOT_YET_VALID", rule_server_not_yet_valid, false },
 	{ "SERVER_CHAIN_INCOMPLETE", rule_chain_incomplete, false },
 	{ "SERVER_CERT_WRONG_USAGE", rule_server_usage, false },
+	{ "SERVER_CERT_NOT_ACCEPTABLE", rule_server_not_acceptable, false },
 	{ "WEAK_KEY", rule_weak_key, false },
 	{ "WEAK_SIGNATURE", rule_weak_signature, false },
 	{ "SERVER_CERT_NO_SAN", rule_no_san, false },
@@ -630,16 +737,18 @@ const struct rule td_rules[] = {
 	{ "CLIENT_CERT_EXPIRED", rule_client_expired, false },
 	{ "CLIENT_CERT_NOT_YET_VALID", rule_client_not_yet_valid, false },
 	{ "CLIENT_CERT_WRONG_USAGE", rule_client_usage, false },
+	{ "CLIENT_CERT_NOT_ACCEPTABLE", rule_client_not_acceptable, false },
 	{ "CLIENT_CERT_UNTRUSTED", rule_client_untrusted, false },
 	{ "CLIENT_KEY_MISMATCH", rule_key_mismatch, false },
 	{ "CLIENT_CERT_REJECTED", rule_later_rejected, true },
 	{ "ENCRYPTED_ALERT", rule_encrypted_alert, true },
 	{ "HANDSHAKE_ABORTED", rule_aborted, true },
 	{ "FATAL_ALERT", rule_fatal_alert, true },
-	{ "CLIENT_CERT_NOT_ACCEPTABLE", rule_not_acceptable, false },
+	{ "CLIENT_CERT_ISSUER_NOT_LISTED", rule_issuer_not_listed, false },
 	{ "EMPTY_CA_LIST", rule_empty_ca_list, false },
 	{ "CERT_EXPIRING_SOON", rule_expiring_soon, false },
 	{ "DEPRECATED_VERSION", rule_deprecated_version, false },
+	{ "WEAK_CIPHER", rule_weak_cipher, false },
 	{ "RESUMED", rule_resumed, false },
 	{ "HELLO_RETRY", rule_hrr, false },
 };

@@ -127,8 +127,12 @@ void dx_offered_versions(const struct td_conn *c, char *out, size_t len, uint16_
 size_t dx_last_message(const struct td_conn *c, enum td_dir d, uint8_t type);
 /* The fatal alert in clear (or decrypted) has this description. */
 bool dx_fatal_alert(const struct dx *x, uint8_t desc);
-/* The root a visible chain names: a self-signed last certificate, or its issuer. */
+/* The root a visible chain shows: its last certificate when self-signed,
+ * else NULL (a CA is called a root only when seen signing itself). */
 const char *dx_chain_root(const struct td_chain *ch);
+/* The issuer the chain stops at when its last certificate is not
+ * self-signed (a root or an intermediate, not sent), else NULL. */
+const char *dx_chain_end(const struct td_chain *ch);
 bool dx_ca_listed(const struct td_conn *c, const char *name);
 /* The acceptable CAs as "'a', 'b' and N more". */
 void dx_acceptable_list(const struct td_conn *c, char *out, size_t len);
@@ -147,6 +151,33 @@ bool dx_client_rejected_server_cert(const struct dx *x);
 bool dx_client_distrusted_server(const struct dx *x);
 /* The peer that checks this chain rejected it with an alert. */
 bool dx_peer_rejected_chain(const struct dx *x, bool server_chain);
+/* bad_certificate, certificate_unknown, unsupported_certificate,
+ * decode_error: a rejection that does not say why. */
+bool dx_generic_cert_alert(uint8_t desc);
+
+/* ---- findings.c: tlsdiag's own checks of a visible chain ---- */
+/* A key below what current peers accept (RSA/DSA < 2048, EC < 256 bits);
+ * *min_bits (may be NULL) gets that minimum for the key's type. */
+bool dx_key_too_small(const struct td_cert *k, unsigned *min_bits);
+/* Signed with MD5 or SHA-1 (a self-signed root's signature never counts). */
+bool dx_sig_too_weak(const struct td_cert *k);
+/* The first certificate of ch with such a key or signature, or NULL. */
+const struct td_cert *dx_refused_cert(const struct td_chain *ch);
+/* The leaf's (extended) key usage forbids TLS server / client use. */
+bool dx_usage_forbids(const struct td_cert *leaf, bool server);
+/* The server leaf's issuer is neither sent nor in the store checked. */
+bool dx_leaf_issuer_missing(const struct dx *x);
+enum dx_fault {
+	DX_FAULT_NONE,        /* nothing tlsdiag can check is wrong */
+	DX_FAULT_DATES,       /* a certificate expired or not yet valid */
+	DX_FAULT_INCOMPLETE,  /* the server's intermediate was not sent */
+	DX_FAULT_USAGE,       /* (extended) key usage forbids the role */
+	DX_FAULT_STRENGTH,    /* a key or signature peers refuse */
+	DX_FAULT_NAME         /* the SNI is not in the leaf, or it has no SAN */
+};
+/* The first fault of the server's (client's) visible chain, in the
+ * order peers check; what a generic alert most likely meant. */
+enum dx_fault dx_chain_fault(const struct dx *x, bool server);
 
 /* ---- rules_later.c ---- */
 bool rule_later_rejected(const struct dx *x, struct finding *f);
@@ -169,7 +200,9 @@ bool rule_chain_incomplete(const struct dx *x, struct finding *f);
 bool rule_server_usage(const struct dx *x, struct finding *f);
 bool rule_client_usage(const struct dx *x, struct finding *f);
 bool rule_no_san(const struct dx *x, struct finding *f);
-bool rule_not_acceptable(const struct dx *x, struct finding *f);
+bool rule_issuer_not_listed(const struct dx *x, struct finding *f);
+bool rule_server_not_acceptable(const struct dx *x, struct finding *f);
+bool rule_client_not_acceptable(const struct dx *x, struct finding *f);
 bool rule_empty_ca_list(const struct dx *x, struct finding *f);
 bool rule_expiring_soon(const struct dx *x, struct finding *f);
 bool rule_weak_key(const struct dx *x, struct finding *f);
@@ -180,5 +213,11 @@ bool rule_app_cert_missing(const struct dx *x, struct finding *f);
 bool rule_app_cert_expired(const struct dx *x, struct finding *f);
 bool rule_app_cert_untrusted(const struct dx *x, struct finding *f);
 bool rule_app_cert_rejected(const struct dx *x, struct finding *f);
-
+/* ---- rules_cipher.c ---- */
+/* Why a cipher suite is weak ("no encryption (NULL)", "RC4 ...", ...),
+ * judged by its IANA name; NULL when it is not (or is unknown). */
+const char *dx_cipher_weakness(uint16_t suite);
+/* The ClientHello offers cipher suites and every one is weak. */
+bool dx_client_offers_only_weak(const struct td_conn *c);
+bool rule_weak_cipher(const struct dx *x, struct finding *f);
 #endif

@@ -62,6 +62,12 @@ static bool cert_time(const struct dx *x, struct finding *f, bool server, bool e
 	if (alert) {
 		finding_evidence(f, "the %s sent a fatal certificate_expired alert", td_party_name(judge));
 		finding_event(f, x->fatal_idx);
+	} else if (rejected && x->fatal && x->fatal_from == judge) {
+		/* a generic alert (Go, Chromium: bad_certificate): the dates are
+		 * the first fault tlsdiag's checks find (dx_chain_fault) */
+		finding_evidence(f, "the %s sent a fatal %s alert, which does not say why",
+				 td_party_name(judge), dx_name(TD_REG_ALERT, x->fatal->alert_desc));
+		finding_event(f, x->fatal_idx);
 	}
 	if (bad && bad->subject)
 		finding_fix(f, "Renew the %s certificate '%s' and install the new one%s.", whose,
@@ -96,14 +102,8 @@ bool rule_chain_incomplete(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	const struct td_cert *leaf = x->server_leaf;
-	if (!leaf || !leaf->parsed || leaf->self_signed || !leaf->issuer)
+	if (!dx_leaf_issuer_missing(x))
 		return false;
-	for (size_t i = 1; i < c->server_chain.n; i++)
-		if (c->server_chain.certs[i]->subject &&
-		    strcmp(c->server_chain.certs[i]->subject, leaf->issuer) == 0)
-			return false;  /* sent */
-	if (x->server_check && x->server_check->verdict != TD_CHAIN_MISSING_ISSUER)
-		return false;  /* the store had it */
 	bool rejected = dx_client_rejected_server_cert(x);
 	finding_set(f, rejected ? TD_SEV_ERROR : TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE,
 	    rejected ? TD_PARTY_CLIENT : TD_PARTY_NOBODY,
@@ -116,56 +116,87 @@ bool rule_chain_incomplete(const struct dx *x, struct finding *f)
 				 dx_name(TD_REG_ALERT, x->fatal->alert_desc));
 		finding_event(f, x->fatal_idx);
 	}
-	if (x->mem && x->mem->intermediate_subject &&
-	    strcmp(x->mem->intermediate_subject, leaf->issuer) == 0)
+	/* Only a certificate seen below a root makes '%s' an intermediate
+	 * for sure; a leaf issued straight by a root the client does not
+	 * trust looks the same on the wire. */
+	bool seen = x->mem && x->mem->intermediate_subject &&
+		    strcmp(x->mem->intermediate_subject, leaf->issuer) == 0;
+	if (seen) {
 		finding_evidence(f, "another connection of this capture carried '%s'", leaf->issuer);
-	finding_fix(f, "Configure the server to send its intermediate certificate '%s' after its own "
-	    "(e.g. openssl s_server -cert_chain, nginx ssl_certificate with the full chain).",
-	    leaf->issuer);
+		finding_fix(f, "Configure the server to send its intermediate certificate '%s' after "
+		    "its own (e.g. openssl s_server -cert_chain, nginx ssl_certificate with the full "
+		    "chain).", leaf->issuer);
+	} else {
+		finding_fix(f, "Configure the server to send the certificate of its issuer '%s' (its "
+		    "intermediate CA) after its own (e.g. openssl s_server -cert_chain, nginx "
+		    "ssl_certificate with the full chain); if that issuer is a root CA, the chain "
+		    "is complete and the client must trust that root instead.", leaf->issuer);
+	}
 	return true;
 }
 
-/* The certificate's extended key usage forbids its role. */
+/* A list's items, comma separated, as many as fit in len. */
+static void join_list(const struct td_strlist *l, char *out, size_t len)
+{
+	out[0] = '\0';
+	size_t o = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		int k = snprintf(out + o, len - o, "%s%s", i ? ", " : "", l->v[i]);
+		if (k < 0 || (size_t)k >= len - o)
+			break;
+		o += (size_t)k;
+	}
+}
+
+/* The certificate's extended key usage (or key usage) forbids its role. */
 static bool wrong_usage(const struct dx *x, struct finding *f, bool server)
 {
 	const struct td_cert *leaf = server ? x->server_leaf : x->client_leaf;
 	const char *need = server ? "serverAuth" : "clientAuth";
 	enum td_party judge = server ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
 	bool alert = dx_fatal_alert(x, TD_ALERT_UNSUPPORTED_CERTIFICATE) && x->fatal_from == judge;
-	bool lacks = false;
-	if (leaf && leaf->parsed && leaf->ext_key_usage.n > 0) {
-		lacks = true;
+	bool lacks = dx_usage_forbids(leaf, server);
+	if (!lacks && !alert)
+		return false;
+	bool eku_lacks = false;
+	if (lacks && leaf->ext_key_usage.n > 0) {
+		eku_lacks = true;
 		for (size_t i = 0; i < leaf->ext_key_usage.n; i++)
 			if (strcmp(leaf->ext_key_usage.v[i], need) == 0 ||
 			    strcmp(leaf->ext_key_usage.v[i], "anyExtendedKeyUsage") == 0)
-				lacks = false;
+				eku_lacks = false;
 	}
-	if (!lacks && !alert)
-		return false;
+	bool ku_lacks = lacks && !eku_lacks;
 	const char *whose = server ? "server" : "client";
 	finding_set(f, alert || (x->failed && x->fatal_from == judge) ? TD_SEV_ERROR : TD_SEV_WARNING,
 	    server ? TD_STAGE_SERVER_CERTIFICATE : TD_STAGE_CLIENT_CERTIFICATE,
 	    alert || (x->failed && x->fatal_from == judge) ? judge : TD_PARTY_NOBODY,
-	    "The %s certificate is not allowed for %s authentication (extended key usage).",
-	    whose, whose);
-	if (lacks) {
-		char eku[200] = "";
-		size_t o = 0;
-		for (size_t i = 0; i < leaf->ext_key_usage.n; i++) {
-			int k = snprintf(eku + o, sizeof eku - o, "%s%s", i ? ", " : "",
-					 leaf->ext_key_usage.v[i]);
-			if (k < 0 || (size_t)k >= sizeof eku - o)
-				break;
-			o += (size_t)k;
-		}
-		finding_evidence(f, "'%s' allows only: %s (no %s)", leaf->subject, eku, need);
+	    "The %s certificate is not allowed for %s authentication (%s).",
+	    whose, whose, ku_lacks ? "key usage" : "extended key usage");
+	char list[200];
+	if (eku_lacks) {
+		join_list(&leaf->ext_key_usage, list, sizeof list);
+		finding_evidence(f, "'%s' allows only: %s (no %s)", leaf->subject, list, need);
+	} else if (ku_lacks) {
+		join_list(&leaf->key_usage, list, sizeof list);
+		finding_evidence(f, "'%s' key usage: %s (no digitalSignature, keyEncipherment or "
+				 "keyAgreement)", leaf->subject, list);
 	}
 	if (alert) {
 		finding_evidence(f, "the %s sent a fatal unsupported_certificate alert", td_party_name(judge));
 		finding_event(f, x->fatal_idx);
+	} else if (lacks && x->failed && x->fatal && x->fatal_from == judge) {
+		finding_evidence(f, "the %s sent a fatal %s alert", td_party_name(judge),
+				 dx_name(TD_REG_ALERT, x->fatal->alert_desc));
+		finding_event(f, x->fatal_idx);
 	}
-	finding_fix(f, "Issue the %s certificate with extendedKeyUsage = %s (openssl: -addext "
-	    "'extendedKeyUsage = %s').", whose, need, need);
+	if (ku_lacks)
+		finding_fix(f, "Issue the %s certificate with keyUsage = digitalSignature, plus "
+		    "keyEncipherment for an RSA key (openssl: -addext 'keyUsage = "
+		    "digitalSignature, keyEncipherment').", whose);
+	else
+		finding_fix(f, "Issue the %s certificate with extendedKeyUsage = %s (openssl: -addext "
+		    "'extendedKeyUsage = %s').", whose, need, need);
 	return true;
 }
 
@@ -203,7 +234,10 @@ bool rule_no_san(const struct dx *x, struct finding *f)
 	return true;
 }
 
-bool rule_not_acceptable(const struct dx *x, struct finding *f)
+/* CLIENT_CERT_ISSUER_NOT_LISTED (before issue 15 it was named
+ * CLIENT_CERT_NOT_ACCEPTABLE, a code that now means a key or signature
+ * the server refuses, as SERVER_CERT_NOT_ACCEPTABLE for the client). */
+bool rule_issuer_not_listed(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	if (!c->cr.present || c->cr.ca_names.n == 0 || c->client_chain.n == 0)
@@ -266,30 +300,97 @@ bool rule_expiring_soon(const struct dx *x, struct finding *f)
 	return true;
 }
 
+/* A key or signature the peer refuses, read as the reason for its
+ * generic alert (issue 15): OpenSSL sends bad_certificate for a key or
+ * digest below its security level ("ee key too small", "ca md too weak"),
+ * many servers do for a client's 1024-bit key.  Only when that is the
+ * first fault of the chain (dx_chain_fault): dates, a missing
+ * intermediate or the usage come first and have their own codes. */
+static bool not_acceptable(const struct dx *x, struct finding *f, bool server)
+{
+	const struct td_chain *ch = server ? &x->c->server_chain : &x->c->client_chain;
+	const struct td_cert *k = dx_refused_cert(ch);
+	enum td_party judge = server ? TD_PARTY_CLIENT : TD_PARTY_SERVER;
+	if (!k || !x->fatal || x->fatal_from != judge ||
+	    !dx_generic_cert_alert(x->fatal->alert_desc) || !dx_peer_rejected_chain(x, server) ||
+	    dx_chain_fault(x, server) != DX_FAULT_STRENGTH)
+		return false;
+	const char *whose = server ? "server" : "client";
+	unsigned min = 0;
+	bool small = dx_key_too_small(k, &min);
+	if (small)
+		finding_set(f, TD_SEV_ERROR,
+		    server ? TD_STAGE_SERVER_CERTIFICATE : TD_STAGE_CLIENT_CERTIFICATE, judge,
+		    "The %s refused the %s's certificate chain: '%s' has a %u-bit %s key, under "
+		    "the %u bits current peers require.", td_party_name(judge), whose, k->subject,
+		    k->key_bits, k->key_type, min);
+	else
+		finding_set(f, TD_SEV_ERROR,
+		    server ? TD_STAGE_SERVER_CERTIFICATE : TD_STAGE_CLIENT_CERTIFICATE, judge,
+		    "The %s refused the %s's certificate chain: '%s' is signed with %s, a digest "
+		    "current peers refuse.", td_party_name(judge), whose, k->subject, k->sig_alg);
+	size_t cert_idx = dx_last_message(x->c, server ? TD_DIR_S2C : TD_DIR_C2S, TD_HS_CERTIFICATE);
+	if (cert_idx != SIZE_MAX && cert_idx < x->fatal_idx)
+		finding_event(f, cert_idx);
+	finding_evidence(f, "the %s sent a fatal %s alert after the %s's certificates",
+			 td_party_name(judge), dx_name(TD_REG_ALERT, x->fatal->alert_desc), whose);
+	finding_event(f, x->fatal_idx);
+	if (small)
+		finding_evidence(f, "'%s': %s %u bits", k->subject, k->key_type, k->key_bits);
+	else
+		finding_evidence(f, "'%s' signed with %s by '%s'", k->subject, k->sig_alg, k->issuer);
+	finding_evidence(f, "the alert does not say why; %s pass tlsdiag's checks",
+			 server ? "the chain is complete, and its dates and usage"
+				: "the chain's dates and usage");
+	if (!server && x->client_leaf && x->client_leaf->parsed &&
+	    dx_ca_listed(x->c, x->client_leaf->issuer))
+		finding_evidence(f, "its issuer '%s' is one the server lists as acceptable: "
+				 "not a trust problem", x->client_leaf->issuer);
+	if (small)
+		finding_fix(f, "Reissue '%s' with an RSA key of 2048 bits or more, or an EC key of "
+		    "256 bits or more (lowering the %s's security level, e.g. OpenSSL @SECLEVEL=1, "
+		    "only hides the weakness).", k->subject, td_party_name(judge));
+	else
+		finding_fix(f, "Have '%s' reissue '%s' signed with SHA-256 or better.", k->issuer,
+		    k->subject);
+	return true;
+}
+
+bool rule_server_not_acceptable(const struct dx *x, struct finding *f)
+{
+	return not_acceptable(x, f, true);
+}
+
+bool rule_client_not_acceptable(const struct dx *x, struct finding *f)
+{
+	return not_acceptable(x, f, false);
+}
+
 bool rule_weak_key(const struct dx *x, struct finding *f)
 {
 	const struct td_chain *chains[2] = { &x->c->server_chain, &x->c->client_chain };
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < chains[k]->n; i++) {
 			const struct td_cert *cert = chains[k]->certs[i];
-			if (!cert->parsed || !cert->key_type || strcmp(cert->key_type, "RSA") != 0 ||
-			    cert->key_bits == 0 || cert->key_bits >= 2048)
+			unsigned min = 0;
+			if (!dx_key_too_small(cert, &min))
 				continue;
 			bool rej = dx_peer_rejected_chain(x, k == 0);
 			finding_set(f, TD_SEV_WARNING,
 			    k == 0 ? TD_STAGE_SERVER_CERTIFICATE : TD_STAGE_CLIENT_CERTIFICATE,
 			    TD_PARTY_NOBODY,
-			    "The %s chain has an RSA key of %u bits; 2048 is the minimum most "
-			    "peers accept%s.", k == 0 ? "server" : "client", cert->key_bits,
-			    rej ? " (the likely reason for the rejection)" : "");
+			    "The %s chain has an %s key of %u bits; %u is the minimum most "
+			    "peers accept%s.", k == 0 ? "server" : "client", cert->key_type,
+			    cert->key_bits, min, rej ? " (the likely reason for the rejection)" : "");
 			if (rej) {
 				finding_evidence(f, "the %s sent a fatal %s alert", td_party_name(x->fatal_from),
 						 dx_name(TD_REG_ALERT, x->fatal->alert_desc));
 				finding_event(f, x->fatal_idx);
 			}
-			finding_evidence(f, "'%s': RSA %u bits", cert->subject, cert->key_bits);
-			finding_fix(f, "Reissue '%s' with an RSA key of 2048 bits or more, or an EC key.",
-			    cert->subject);
+			finding_evidence(f, "'%s': %s %u bits", cert->subject, cert->key_type,
+					 cert->key_bits);
+			finding_fix(f, "Reissue '%s' with an RSA key of 2048 bits or more, or an EC key "
+			    "of 256 bits or more.", cert->subject);
 			return true;
 		}
 	}
@@ -302,9 +403,7 @@ bool rule_weak_signature(const struct dx *x, struct finding *f)
 	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < chains[k]->n; i++) {
 			const struct td_cert *cert = chains[k]->certs[i];
-			if (!cert->parsed || cert->self_signed || !cert->sig_alg ||
-			    (!strstr(cert->sig_alg, "sha1") && !strstr(cert->sig_alg, "SHA1") &&
-			     !strstr(cert->sig_alg, "md5") && !strstr(cert->sig_alg, "MD5")))
+			if (!dx_sig_too_weak(cert))
 				continue;
 			bool rej = dx_peer_rejected_chain(x, k == 0);
 			finding_set(f, TD_SEV_WARNING,
@@ -325,4 +424,3 @@ bool rule_weak_signature(const struct dx *x, struct finding *f)
 	}
 	return false;
 }
-

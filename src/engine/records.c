@@ -335,6 +335,16 @@ static void after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t l
 	check_established(f, dir, type, len);
 }
 
+/* A TLS <= 1.2 suite without encryption (TLS_RSA_WITH_NULL_SHA256...):
+ * its protected records are the plaintext followed by the MAC, so a
+ * protected alert's first two bytes are the alert, read as tshark does. */
+static bool null_cipher(const struct td_conn *c)
+{
+	const char *n = c->sh.present && !td_fl_is_tls13(c) ? td_tls_lookup(TD_REG_CIPHER, c->cipher)
+							       : NULL;
+	return n && strstr(n, "_WITH_NULL_") != NULL;
+}
+
 /* What one record says, clear or decrypted (p, NULL for a record decoded
  * as it came): the one switch over the content type.  A decrypted
  * record's inner type is switched on as handshake, alert, or
@@ -380,13 +390,14 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 		 * always carries a tag or MAC.  (OpenSSL rejects a server
 		 * certificate in TLS 1.3 before it installs its handshake keys, so
 		 * its alert goes out in clear.) */
-		if (p || len == 2) {
+		bool in_clear = !p && sd->encrypted && len > 2 && null_cipher(c);
+		if (p || len == 2 || in_clear) {
 			struct td_reader r = td_rd_make(body, len);
 			ev.alert_level = td_rd_u8(&r);
 			ev.alert_desc = td_rd_u8(&r);
 		}
 		if (p || len != 2) {
-			ev.encrypted = true;
+			ev.encrypted = !in_clear;  /* a NULL suite's MAC hides nothing */
 			c->side[dir].encrypted_seen = true;
 		}
 		td_fl_add_event(f, dir, &ev);

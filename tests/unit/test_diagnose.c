@@ -363,7 +363,7 @@ static void test_client_untrusted(void)
 	const struct td_diagnosis *g = root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE,
 					    TD_PARTY_SERVER);
 	CU_ASSERT_TRUE(contains(g->fix, "O=Rogue Corp,CN=rogueClientCA"));
-	CU_ASSERT_TRUE(has(c, "CLIENT_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_TRUE(has(c, "CLIENT_CERT_ISSUER_NOT_LISTED"));
 	td_conn_free(c);
 }
 
@@ -396,7 +396,10 @@ static void test_chain_incomplete(void)
 	const struct td_diagnosis *g = root(c, "SERVER_CHAIN_INCOMPLETE",
 					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
 	CU_ASSERT_TRUE(contains(g->fix, "O=LMT Corp,CN=intermediateCA"));
-	CU_ASSERT_TRUE(has(c, "SERVER_CERT_UNTRUSTED"));
+	/* issue 15: the missing intermediate explains the unknown_ca; no second
+	 * error telling to add 'intermediateCA' as a root */
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	CU_ASSERT_FALSE(contains(g->fix, "root CA 'O=LMT Corp,CN=intermediateCA'"));
 	td_conn_free(c);
 }
 
@@ -887,16 +890,24 @@ static void test_client_not_yet_valid(void)
 	CU_ASSERT_TRUE(contains(g->fix, "clock"));
 	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_EXPIRED"));
 	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_YET_VALID"));
-	CU_ASSERT_TRUE(has(c, "CLIENT_CERT_UNTRUSTED"));  /* secondary, after it */
+	/* issue 15: the dates explain the generic bad_certificate; no second
+	 * error saying the (listed) issuer is untrusted */
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_UNTRUSTED"));
 	td_conn_free(c);
 
-	/* the same rejection of a valid certificate: not a date problem */
+	/* the same rejection of a valid certificate: not a date problem, and
+	 * with the issuer on the server's list no sign of distrust either:
+	 * the alert is all there is (issue 15) */
 	c = mtls();
 	client_cert(c, "O=LMT Corp,CN=clientCA");
 	alert(c, TD_DIR_S2C, 42);
 	c->fate.outcome = TD_OUTCOME_FAILED;
-	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	run(c);
+	CU_ASSERT_TRUE_FATAL(c->n_diags > 0);
+	CU_ASSERT_STRING_EQUAL(c->diags[0].code, "FATAL_ALERT");
+	CU_ASSERT_EQUAL(c->diags[0].gave_up, TD_PARTY_SERVER);
 	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_YET_VALID"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_UNTRUSTED"));
 	td_conn_free(c);
 }
 
@@ -1102,7 +1113,7 @@ static void test_not_acceptable(void)
 	run(c);
 	CU_ASSERT_FALSE(td_conn_has_error(c));
 	CU_ASSERT_EQUAL_FATAL(c->n_diags, 1);
-	const struct td_diagnosis *g = expect(c, "CLIENT_CERT_NOT_ACCEPTABLE", TD_SEV_WARNING,
+	const struct td_diagnosis *g = expect(c, "CLIENT_CERT_ISSUER_NOT_LISTED", TD_SEV_WARNING,
 					      TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_NOBODY);
 	CU_ASSERT_TRUE(evidence_has(g, "acceptable CAs: 'O=LMT Corp,CN=clientCA'"));
 	CU_ASSERT_TRUE(evidence_has(g, "issued by 'O=Other Corp,CN=otherCA'"));
@@ -1115,7 +1126,7 @@ static void test_not_acceptable(void)
 	add_cert(&c->client_chain, "O=LMT Corp,CN=clientSubCA", "O=LMT Corp,CN=clientCA", NULL);
 	established(c);
 	run(c);
-	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_ISSUER_NOT_LISTED"));
 	CU_ASSERT_EQUAL(c->n_diags, 0);
 	td_conn_free(c);
 
@@ -1124,7 +1135,7 @@ static void test_not_acceptable(void)
 	client_cert(c, "O=LMT Corp,CN=clientCA");
 	established(c);
 	run(c);
-	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_ISSUER_NOT_LISTED"));
 	td_conn_free(c);
 }
 
@@ -1191,7 +1202,7 @@ static void test_ordering(void)
 	run(c);
 	static const char *const want[] = {
 		"CLIENT_CERT_WRONG_USAGE", "CLIENT_CERT_UNTRUSTED",                 /* errors */
-		"WEAK_KEY", "CLIENT_CERT_NOT_ACCEPTABLE", "CERT_EXPIRING_SOON",
+		"WEAK_KEY", "CLIENT_CERT_ISSUER_NOT_LISTED", "CERT_EXPIRING_SOON",
 		"DEPRECATED_VERSION",                                               /* warnings */
 		"RESUMED", "HELLO_RETRY"                                            /* info */
 	};
@@ -1260,6 +1271,432 @@ static void test_fallbacks(void)
 	td_conn_free(c);
 }
 
+/* ---- issue 15: the certificate checked instead of the alert trusted ------- */
+
+static void set_key(struct td_cert *k, const char *type, unsigned bits)
+{
+	free(k->key_type);
+	k->key_type = strdup(type);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k->key_type);
+	k->key_bits = bits;
+}
+
+/* OpenSSL at its default level refuses a 1024-bit server key with a plain
+ * bad_certificate: the key is the reason, not trust. */
+static void test_server_not_acceptable(void)
+{
+	struct td_conn *c = lab_conn();
+	set_key(c->server_chain.certs[0], "RSA", 1024);
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "SERVER_CERT_NOT_ACCEPTABLE",
+					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(contains(g->summary, "1024-bit RSA key"));
+	CU_ASSERT_TRUE(evidence_has(g, "fatal bad_certificate"));
+	CU_ASSERT_TRUE(contains(g->fix, "'O=LMT Corp,CN=tls-server.local'"));
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_CERTAIN);
+	/* the root is in the chain the client trusts: no second error */
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	expect(c, "WEAK_KEY", TD_SEV_WARNING, TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_NOBODY);
+	CU_ASSERT_EQUAL(c->n_diags, 2);
+	td_conn_free(c);
+
+	/* an EC key under 256 bits, certificate_unknown (Go, Chromium) */
+	c = lab_conn();
+	set_key(c->server_chain.certs[0], "EC", 224);
+	alert(c, TD_DIR_C2S, TD_ALERT_CERTIFICATE_UNKNOWN);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "SERVER_CERT_NOT_ACCEPTABLE", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(contains(g->summary, "224-bit EC key, under the 256 bits"));
+	CU_ASSERT_TRUE(has(c, "WEAK_KEY"));
+	td_conn_free(c);
+
+	/* a SHA-1 intermediate, decode_error right after the server's flight */
+	c = lab_conn();
+	set_sig_alg(c->server_chain.certs[1], "sha1WithRSAEncryption");
+	alert(c, TD_DIR_C2S, TD_ALERT_DECODE_ERROR);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "SERVER_CERT_NOT_ACCEPTABLE", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(contains(g->summary, "'O=LMT Corp,CN=intermediateCA' is signed with "
+				"sha1WithRSAEncryption"));
+	CU_ASSERT_TRUE(contains(g->fix, "Have 'O=LMT Corp,CN=rootCA' reissue"));
+	CU_ASSERT_TRUE(has(c, "WEAK_SIGNATURE"));
+	td_conn_free(c);
+
+	/* unknown_ca names trust: the weak key stays a warning */
+	c = lab_conn();
+	set_key(c->server_chain.certs[0], "RSA", 1024);
+	alert(c, TD_DIR_C2S, TD_ALERT_UNKNOWN_CA);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "SERVER_CERT_UNTRUSTED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_TRUE(has(c, "WEAK_KEY"));
+	td_conn_free(c);
+
+	/* an expired leaf comes first: one error, the dates */
+	c = lab_conn();
+	set_key(c->server_chain.certs[0], "RSA", 1024);
+	c->server_chain.certs[0]->not_after = 1650000000;
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	td_conn_free(c);
+
+	/* accepted: the warning only */
+	c = lab_conn();
+	set_key(c->server_chain.certs[0], "RSA", 1024);
+	established(c);
+	run(c);
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_NOT_ACCEPTABLE"));
+	CU_ASSERT_TRUE(has(c, "WEAK_KEY"));
+	td_conn_free(c);
+}
+
+/* A server refusing a 1024-bit client key with bad_certificate, the issuer
+ * being the CA it lists: CLIENT_CERT_NOT_ACCEPTABLE, never UNTRUSTED. */
+static void test_client_not_acceptable(void)
+{
+	struct td_conn *c = mtls();
+	set_key(client_cert(c, "O=LMT Corp,CN=clientCA"), "RSA", 1024);
+	alert(c, TD_DIR_S2C, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "CLIENT_CERT_NOT_ACCEPTABLE",
+					    TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(contains(g->summary, "'CN=client' has a 1024-bit RSA key"));
+	CU_ASSERT_TRUE(evidence_has(g, "'O=LMT Corp,CN=clientCA' is one the server lists"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_UNTRUSTED"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_ISSUER_NOT_LISTED"));
+	CU_ASSERT_TRUE(has(c, "WEAK_KEY"));
+	td_conn_free(c);
+
+	/* an MD5 signature, certificate_unknown */
+	c = mtls();
+	set_sig_alg(client_cert(c, "O=LMT Corp,CN=clientCA"), "md5WithRSAEncryption");
+	alert(c, TD_DIR_S2C, TD_ALERT_CERTIFICATE_UNKNOWN);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "CLIENT_CERT_NOT_ACCEPTABLE", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_UNTRUSTED"));
+	td_conn_free(c);
+
+	/* unknown_ca for a rogue issuer: trust, whatever the key */
+	c = mtls();
+	set_key(client_cert(c, "O=Rogue Corp,CN=rogueClientCA"), "RSA", 1024);
+	alert(c, TD_DIR_S2C, TD_ALERT_UNKNOWN_CA);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_NOT_ACCEPTABLE"));
+	td_conn_free(c);
+
+	/* bad_certificate for a rogue issuer with nothing else wrong: untrusted */
+	c = mtls();
+	client_cert(c, "O=Rogue Corp,CN=rogueClientCA");
+	alert(c, TD_DIR_S2C, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "CLIENT_CERT_UNTRUSTED", TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	td_conn_free(c);
+
+	/* a key usage without digitalSignature: wrong usage explains it */
+	c = mtls();
+	struct td_cert *k = client_cert(c, "O=LMT Corp,CN=clientCA");
+	CU_ASSERT_EQUAL(td_strlist_add(&k->key_usage, "keyCertSign"), TD_OK);
+	alert(c, TD_DIR_S2C, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *u = root(c, "CLIENT_CERT_WRONG_USAGE",
+					    TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(contains(u->summary, "(key usage)"));
+	CU_ASSERT_TRUE(evidence_has(u, "key usage: keyCertSign"));
+	CU_ASSERT_TRUE(contains(u->fix, "digitalSignature"));
+	CU_ASSERT_FALSE(has(c, "CLIENT_CERT_UNTRUSTED"));
+	td_conn_free(c);
+}
+
+/* Go's client sends bad_certificate for every problem: the chain's own
+ * fault names it, and SERVER_CERT_UNTRUSTED adds no contradicting error. */
+static void test_generic_alert_explained(void)
+{
+	/* wrong name */
+	struct td_conn *c = conn();
+	c->ch.sni = strdup("wrong.local");
+	server_hello(c, TD_VERSION_TLS12);
+	add_cert(&c->server_chain, "O=LMT Corp,CN=tls-server.local", "O=LMT Corp,CN=intermediateCA",
+		 "DNS:tls-server.local");
+	add_cert(&c->server_chain, "O=LMT Corp,CN=intermediateCA", "O=LMT Corp,CN=rootCA", NULL);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_S2C, TD_HS_CERTIFICATE, 4000);
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "HOSTNAME_MISMATCH", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	td_conn_free(c);
+
+	/* expired: the dates rule names the generic alert it explains */
+	c = lab_conn();
+	c->server_chain.certs[0]->not_after = 1650000000;
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "SERVER_CERT_EXPIRED", TD_STAGE_SERVER_CERTIFICATE,
+					    TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "fatal bad_certificate alert, which does not say why"));
+	CU_ASSERT_EQUAL(g->n_events, 1);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	CU_ASSERT_EQUAL(c->n_diags, 1);
+	td_conn_free(c);
+
+	/* certificate_unknown for a key usage that forbids signing */
+	c = lab_conn();
+	CU_ASSERT_EQUAL(td_strlist_add(&c->server_chain.certs[0]->key_usage, "cRLSign"), TD_OK);
+	alert(c, TD_DIR_C2S, TD_ALERT_CERTIFICATE_UNKNOWN);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "SERVER_CERT_WRONG_USAGE", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	td_conn_free(c);
+
+	/* nothing else wrong and SNI sent: trust it is, said so */
+	c = lab_conn();
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "SERVER_CERT_UNTRUSTED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "the client's trust store is the likely reason"));
+	td_conn_free(c);
+
+	/* without SNI the name could not be checked: the evidence says so */
+	c = conn();
+	server_hello(c, TD_VERSION_TLS12);
+	add_cert(&c->server_chain, "O=LMT Corp,CN=10.0.0.2", "O=LMT Corp,CN=rootCA", "IP:10.0.0.2");
+	add_cert(&c->server_chain, "O=LMT Corp,CN=rootCA", "O=LMT Corp,CN=rootCA", NULL);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_S2C, TD_HS_CERTIFICATE, 3000);
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "SERVER_CERT_UNTRUSTED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "sent no SNI"));
+	CU_ASSERT_TRUE(evidence_has(g, "could not be checked"));
+	td_conn_free(c);
+}
+
+/* A CA is called a root only when seen self-signed (issue 15: an
+ * incomplete chain had "Add the root CA '...intermediateCA'"). */
+static void test_root_only_when_self_signed(void)
+{
+	/* leaf + intermediate, the root not sent: the fix names where the
+	 * chain stops without calling it a root */
+	struct td_conn *c = conn();
+	c->ch.sni = strdup("tls-server.local");
+	server_hello(c, TD_VERSION_TLS12);
+	add_cert(&c->server_chain, "O=LMT Corp,CN=tls-server.local", "O=LMT Corp,CN=intermediateCA",
+		 "DNS:tls-server.local");
+	add_cert(&c->server_chain, "O=LMT Corp,CN=intermediateCA", "O=LMT Corp,CN=rootCA", NULL);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_S2C, TD_HS_CERTIFICATE, 4000);
+	alert(c, TD_DIR_C2S, TD_ALERT_UNKNOWN_CA);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "SERVER_CERT_UNTRUSTED",
+					    TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_FALSE(contains(g->fix, "root CA 'O=LMT Corp,CN=rootCA'"));
+	CU_ASSERT_TRUE(contains(g->fix, "where the chain stops, 'O=LMT Corp,CN=rootCA'"));
+	td_conn_free(c);
+
+	/* the leaf alone: SERVER_CHAIN_INCOMPLETE, and nothing calls its
+	 * issuer a root */
+	c = conn();
+	c->ch.sni = strdup("tls-server.local");
+	server_hello(c, TD_VERSION_TLS12);
+	add_cert(&c->server_chain, "O=LMT Corp,CN=tls-server.local", "O=LMT Corp,CN=intermediateCA",
+		 "DNS:tls-server.local");
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_S2C, TD_HS_CERTIFICATE, 2000);
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "SERVER_CHAIN_INCOMPLETE", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(contains(g->fix, "its intermediate CA"));
+	for (size_t i = 0; i < c->n_diags; i++)
+		CU_ASSERT_FALSE(contains(c->diags[i].fix, "root CA 'O=LMT Corp,CN=intermediateCA'"));
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	td_conn_free(c);
+}
+
+/* ---- issue 15: WEAK_CIPHER, true cipher and version fixes ----------------- */
+
+static struct td_conn *cipher_conn(uint16_t chosen)
+{
+	struct td_conn *c = lab_conn();
+	c->cipher = chosen;
+	established(c);
+	return c;
+}
+
+static void test_weak_cipher(void)
+{
+	/* negotiated: a warning on a handshake that worked, never an error.
+	 * RC4, DES, 3DES and export cannot be negotiated with Debian 12's
+	 * OpenSSL 3 (not built in): these are by hand */
+	static const struct { uint16_t suite; const char *why; } weak[] = {
+		{ 0x003b, "no encryption (NULL)" },            /* TLS_RSA_WITH_NULL_SHA256 */
+		{ 0x00a6, "no authentication (anonymous)" },   /* TLS_DH_anon_WITH_AES_128_GCM_SHA256 */
+		{ 0xc018, "no authentication (anonymous)" },   /* TLS_ECDH_anon_WITH_AES_128_CBC_SHA */
+		{ 0x0003, "export-grade keys" },               /* TLS_RSA_EXPORT_WITH_RC4_40_MD5 */
+		{ 0x0005, "RC4" },                             /* TLS_RSA_WITH_RC4_128_SHA */
+		{ 0x0009, "DES (broken)" },                    /* TLS_RSA_WITH_DES_CBC_SHA */
+		{ 0xc012, "3DES" },                            /* TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA */
+		{ 0xc0b4, "no encryption (NULL)" },            /* TLS_SHA256_SHA256 (RFC 9150) */
+	};
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+		struct td_conn *c = cipher_conn(weak[i].suite);
+		run(c);
+		CU_ASSERT_FALSE(td_conn_has_error(c));
+		const struct td_diagnosis *g = expect(c, "WEAK_CIPHER", TD_SEV_WARNING,
+						      TD_STAGE_SERVER_HELLO, TD_PARTY_NOBODY);
+		if (!contains(g->summary, weak[i].why))
+			fprintf(stderr, "\n0x%04x: %s\n", weak[i].suite, g->summary);
+		CU_ASSERT_TRUE(contains(g->summary, weak[i].why));
+		CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+		CU_ASSERT_EQUAL(g->events[0], 1);  /* the ServerHello */
+		/* both sides offered strong suites too: disable the weak one */
+		CU_ASSERT_TRUE(contains(g->fix, "Disable"));
+		td_conn_free(c);
+	}
+
+	/* strong suites: nothing */
+	static const uint16_t strong[] = { 0xc02f, 0x1301, 0x1303, 0xcca8, 0x009e };
+	for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++) {
+		struct td_conn *c = cipher_conn(strong[i]);
+		run(c);
+		CU_ASSERT_FALSE(has(c, "WEAK_CIPHER"));
+		td_conn_free(c);
+	}
+
+	/* offered but not chosen: a warning about the client, at client_hello */
+	struct td_conn *c = conn();
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0x000a), TD_OK);  /* 3DES, as Go 1.19 */
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0x00ff), TD_OK);  /* SCSV: no cipher */
+	c->ch.sni = strdup("tls-server.local");
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	established(c);
+	run(c);
+	const struct td_diagnosis *g = expect(c, "WEAK_CIPHER", TD_SEV_WARNING,
+					      TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(contains(g->summary, "offers a weak cipher suite among others"));
+	CU_ASSERT_TRUE(evidence_has(g, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
+	CU_ASSERT_TRUE(evidence_has(g, "2 other suites offered"));
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	td_conn_free(c);
+}
+
+/* A client offering only NULL suites must not be told to enable one of
+ * them on the server (issue 15, Must 8). */
+static void test_cipher_fix_true(void)
+{
+	struct td_conn *c = conn();
+	td_u16list_cleanup(&c->ch.suites);
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0x003b), TD_OK);  /* NULL-SHA256 */
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0x00ff), TD_OK);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 130);
+	alert(c, TD_DIR_S2C, TD_ALERT_HANDSHAKE_FAILURE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "NO_SHARED_CIPHER", TD_STAGE_CLIENT_HELLO,
+					    TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(contains(g->fix, "Enable on the server"));
+	CU_ASSERT_TRUE(contains(g->fix, "Configure the client to offer modern suites"));
+	CU_ASSERT_TRUE(evidence_has(g, "every suite the client offered is weak"));
+	expect(c, "WEAK_CIPHER", TD_SEV_WARNING, TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY);
+	td_conn_free(c);
+
+	/* a weak suite among strong ones: "strong" suites to enable */
+	c = conn();
+	td_u16list_cleanup(&c->ch.suites);
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0xc02f), TD_OK);
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0x0005), TD_OK);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 130);
+	alert(c, TD_DIR_S2C, TD_ALERT_HANDSHAKE_FAILURE);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "NO_SHARED_CIPHER", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_TRUE(contains(g->fix, "one of the strong suites the client offered"));
+	td_conn_free(c);
+}
+
+/* A TLS 1.0/1.1-only client answered by any fatal alert, or a close, right
+ * after its ClientHello: PROTOCOL_VERSION_MISMATCH, inferred. */
+static void test_version_inferred(void)
+{
+	/* internal_error (OpenSSL 3 and nginx 1.22 allowing TLS 1.0 in their
+	 * range, at security level 2) */
+	struct td_conn *c = conn();
+	c->ch.legacy_version = TD_VERSION_TLS10;
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	alert(c, TD_DIR_S2C, TD_ALERT_INTERNAL_ERROR);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	const struct td_diagnosis *g = root(c, "PROTOCOL_VERSION_MISMATCH",
+					    TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_TRUE(evidence_has(g, "fatal internal_error alert, not protocol_version"));
+	CU_ASSERT_EQUAL_FATAL(g->n_events, 1);
+	CU_ASSERT_EQUAL(g->events[0], 1);
+	/* the fix never asks the server to enable TLS 1.0 */
+	CU_ASSERT_TRUE(contains(g->fix, "Enable TLS 1.2 or 1.3 on the client"));
+	CU_ASSERT_FALSE(contains(g->fix, "Allow one of the versions"));
+	CU_ASSERT_TRUE(has(c, "DEPRECATED_VERSION"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	td_conn_free(c);
+
+	/* TLS 1.1 at most (supported_versions), the server closes: inferred */
+	c = conn();
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.versions, TD_VERSION_TLS11), TD_OK);
+	CU_ASSERT_EQUAL(td_u16list_add(&c->ch.versions, TD_VERSION_TLS10), TD_OK);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "PROTOCOL_VERSION_MISMATCH", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_TRUE(evidence_has(g, "closed the connection right after the ClientHello"));
+	CU_ASSERT_FALSE(has(c, "HANDSHAKE_ABORTED"));
+	td_conn_free(c);
+
+	/* protocol_version itself: certain, as before */
+	c = conn();
+	c->ch.legacy_version = TD_VERSION_TLS10;
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	alert(c, TD_DIR_S2C, TD_ALERT_PROTOCOL_VERSION);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	g = root(c, "PROTOCOL_VERSION_MISMATCH", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_CERTAIN);
+	CU_ASSERT_FALSE(contains(g->fix, "Allow one of the versions"));
+	td_conn_free(c);
+
+	/* a TLS 1.2 client answered internal_error: no version inferred */
+	c = conn();
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	alert(c, TD_DIR_S2C, TD_ALERT_INTERNAL_ERROR);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	root(c, "FATAL_ALERT", TD_STAGE_CLIENT_HELLO, TD_PARTY_SERVER);
+	CU_ASSERT_FALSE(has(c, "PROTOCOL_VERSION_MISMATCH"));
+	td_conn_free(c);
+
+	/* an HTTP server's answer, then its close: NOT_TLS alone (corpus:
+	 * zeek ssl-to-http-server, a TLS 1.0 client) */
+	c = conn();
+	c->ch.legacy_version = TD_VERSION_TLS10;
+	ev(c, TD_EV_TCP_SYN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_SYNACK, TD_DIR_S2C, 0, 0);
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	c->cleartext[TD_DIR_S2C] = strdup("HTTP/1.1 400 Bad Request");
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_TRUE(has(c, "NOT_TLS"));
+	CU_ASSERT_FALSE(has(c, "PROTOCOL_VERSION_MISMATCH"));
+	td_conn_free(c);
+
+	/* a TLS 1.0 client that gives up itself: not the server's refusal */
+	c = conn();
+	c->ch.legacy_version = TD_VERSION_TLS10;
+	ev(c, TD_EV_HANDSHAKE, TD_DIR_C2S, TD_HS_CLIENT_HELLO, 200);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	c->fate.outcome = TD_OUTCOME_FAILED;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "PROTOCOL_VERSION_MISMATCH"));
+	td_conn_free(c);
+}
+
 void td_suite_diagnose(void)
 {
 	CU_pSuite s = td_test_suite("diagnose");
@@ -1293,8 +1730,15 @@ void td_suite_diagnose(void)
 	td_test_add(s, "SERVER_CERT_NO_SAN", test_no_san);
 	td_test_add(s, "WEAK_SIGNATURE", test_weak_signature);
 	td_test_add(s, "CERT_EXPIRING_SOON", test_expiring_soon);
-	td_test_add(s, "CLIENT_CERT_NOT_ACCEPTABLE", test_not_acceptable);
+	td_test_add(s, "CLIENT_CERT_ISSUER_NOT_LISTED", test_not_acceptable);
 	td_test_add(s, "EMPTY_CA_LIST", test_empty_ca_list);
 	td_test_add(s, "order: errors, warnings, info", test_ordering);
 	td_test_add(s, "fallbacks only without another error", test_fallbacks);
+	td_test_add(s, "SERVER_CERT_NOT_ACCEPTABLE", test_server_not_acceptable);
+	td_test_add(s, "CLIENT_CERT_NOT_ACCEPTABLE", test_client_not_acceptable);
+	td_test_add(s, "a generic alert explained by the certificate", test_generic_alert_explained);
+	td_test_add(s, "a root only when self-signed", test_root_only_when_self_signed);
+	td_test_add(s, "WEAK_CIPHER", test_weak_cipher);
+	td_test_add(s, "NO_SHARED_CIPHER: no weak suite to enable", test_cipher_fix_true);
+	td_test_add(s, "PROTOCOL_VERSION_MISMATCH inferred", test_version_inferred);
 }

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rules_cipher.c - cipher suites nobody should use (see rules.h):
+ * WEAK_CIPHER, and the classifier rule_cipher (rules.c) asks before
+ * telling a server to enable one of the client's suites.
+ *
+ * A suite is judged by its IANA name from the registry (tls_names.h,
+ * src/tls/names_cipher.c), so every code point the registry knows is
+ * covered without a second list that could drift:
+ *
+ *   NULL encryption   ..._WITH_NULL_..., TLS_NULL_WITH_NULL_NULL, and the
+ *                     integrity-only TLS 1.3 suites of RFC 9150
+ *                     (TLS_SHA256_SHA256, TLS_SHA384_SHA384)
+ *   anonymous         ..._anon_... (no certificate: anyone in the path
+ *                     can be the server)
+ *   export            ..._EXPORT... (40/56-bit keys, RFC 2246 era)
+ *   RC4               ..._RC4_... (RFC 7465 prohibits it)
+ *   DES and 3DES      ..._DES_..., ..._DES40_..., ..._3DES_... (64-bit
+ *                     blocks: Sweet32; single DES is broken outright)
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rules.h"
+#include "tls_names.h"
+
+const char *dx_cipher_weakness(uint16_t suite)
+{
+	const char *n = td_tls_lookup(TD_REG_CIPHER, suite);
+	if (!n)
+		return NULL;
+	if (strstr(n, "_NULL") || strcmp(n, "TLS_SHA256_SHA256") == 0 ||
+	    strcmp(n, "TLS_SHA384_SHA384") == 0)
+		return "no encryption (NULL)";
+	if (strstr(n, "_anon_"))
+		return "no authentication (anonymous)";
+	if (strstr(n, "_EXPORT"))
+		return "export-grade keys";
+	if (strstr(n, "_RC4_"))
+		return "RC4 (RFC 7465 prohibits it)";
+	if (strstr(n, "_DES_") || strstr(n, "_DES40_") || strstr(n, "_3DES_"))
+		return strstr(n, "_3DES_") ? "3DES (64-bit blocks, Sweet32)" : "DES (broken)";
+	return NULL;
+}
+
+/* The suites of the ClientHello that dx_cipher_weakness() names, as
+ * "A, B and N more", and how many there are and are not. */
+static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t *weak,
+			 size_t *strong)
+{
+	size_t o = 0, shown = 0;
+	*weak = *strong = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < c->ch.suites.n; i++) {
+		uint16_t s = c->ch.suites.v[i];
+		if (td_tls_is_grease(s) || s == 0x00ff || s == 0x5600)
+			continue;  /* GREASE and the signalling suites are no ciphers */
+		if (!dx_cipher_weakness(s)) {
+			(*strong)++;
+			continue;
+		}
+		(*weak)++;
+		if (shown < 4 && o < len) {
+			int k = snprintf(out + o, len - o, "%s%s", o ? ", " : "",
+					 dx_name(TD_REG_CIPHER, s));
+			if (k > 0 && (size_t)k < len - o) {
+				o += (size_t)k;
+				shown++;
+			}
+		}
+	}
+	if (*weak > shown && o < len)
+		snprintf(out + o, len - o, " and %zu more", *weak - shown);
+}
+
+bool dx_client_offers_only_weak(const struct td_conn *c)
+{
+	char list[8];
+	size_t weak, strong;
+	weak_offered(c, list, sizeof list, &weak, &strong);
+	return weak > 0 && strong == 0;
+}
+
+/* A weak suite negotiated: a warning, not an error.  The handshake
+ * worked and the issue's rule is that a successful handshake carries no
+ * error (exit status 0 on healthy-looking traffic); the weakness is
+ * reported as WEAK_KEY and DEPRECATED_VERSION are.  Offered but not
+ * chosen: a warning about the client's configuration (a server that
+ * enables them later would pick them). */
+bool rule_weak_cipher(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	const char *why = c->sh.present && !c->sh.hrr ? dx_cipher_weakness(c->cipher) : NULL;
+	char list[300];
+	size_t weak = 0, strong = 0;
+	if (c->ch.present)
+		weak_offered(c, list, sizeof list, &weak, &strong);
+	if (!why && weak == 0)
+		return false;
+	if (why) {
+		finding_set(f, TD_SEV_WARNING, TD_STAGE_SERVER_HELLO, TD_PARTY_NOBODY,
+		    "The server chose %s: %s.", dx_name(TD_REG_CIPHER, c->cipher), why);
+		size_t sh = dx_last_message(c, TD_DIR_S2C, TD_HS_SERVER_HELLO);
+		finding_evidence(f, "the ServerHello chose %s", dx_name(TD_REG_CIPHER, c->cipher));
+		if (sh != SIZE_MAX)
+			finding_event(f, sh);
+		if (weak)
+			finding_evidence(f, "the client offered %zu weak suite%s (%s) and %zu other%s",
+					 weak, weak == 1 ? "" : "s", list, strong,
+					 strong == 1 ? "" : "s");
+		if (strong)
+			finding_fix(f, "Disable %s on the server (and the client): both sides "
+			    "support stronger suites, e.g. TLS 1.3 or an ECDHE suite with AES-GCM "
+			    "or ChaCha20-Poly1305.", dx_name(TD_REG_CIPHER, c->cipher));
+		else
+			finding_fix(f, "Configure the client to offer modern suites (TLS 1.3, or "
+			    "ECDHE with AES-GCM or ChaCha20-Poly1305) and disable %s on the server.",
+			    dx_name(TD_REG_CIPHER, c->cipher));
+		return true;
+	}
+	finding_set(f, TD_SEV_WARNING, TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY,
+	    "The client offers %s (NULL, anonymous, export, RC4 or DES).",
+	    !strong ? "only weak cipher suites"
+	    : weak == 1 ? "a weak cipher suite among others" : "weak cipher suites among others");
+	finding_evidence(f, "weak suites offered: %s", list);
+	finding_evidence(f, "%zu other suite%s offered", strong, strong == 1 ? "" : "s");
+	if (c->sh.present && !c->sh.hrr)
+		finding_evidence(f, "the server chose %s", dx_name(TD_REG_CIPHER, c->cipher));
+	size_t ch = dx_last_message(c, TD_DIR_C2S, TD_HS_CLIENT_HELLO);
+	if (ch != SIZE_MAX)
+		finding_event(f, ch);
+	finding_fix(f, "Remove the weak suites from the client's configuration (e.g. OpenSSL "
+	    "'DEFAULT:!aNULL:!eNULL:!EXPORT:!RC4:!DES:!3DES', Go tls.Config.CipherSuites)%s.",
+	    strong ? "" : " and offer modern ones (TLS 1.3, ECDHE with AES-GCM)");
+	return true;
+}
