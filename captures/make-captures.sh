@@ -380,6 +380,7 @@ define() {
     # what the comments say about who is in clear (TLS 1.3: the client's alerts
     # before its second flight; the server's alerts never)
     local t13enc='TLS 1.3: the server'"'"'s alert is encrypted (application_data record of 19+5 bytes)'
+    local i15c="issue 15 Must 3: the side (server) and the step (right after the client's flight, the server's flight holding a CertificateRequest by its size) are known, the reason is not: the family code CLIENT_CERT_REJECTED (inferred), no longer ENCRYPTED_ALERT"
     case ${name#*-} in
     # ------------------------------------------------------------ seed rows
     mtls-ok|mtls-ok-any|mtls-ok-ipv6)
@@ -428,8 +429,8 @@ define() {
         CLIENT=("${curl[@]}" "https://127.0.0.1:$PORT" "${trust[@]}" "${ident[@]}")
         ROW=$ROW_SN CLIENT_RE="no alternative certificate subject name matches target host name '127\\.0\\.0\\.1'"
         if [[ $MODE == tls13 ]]; then
-            dg "without keys: right after its second flight the client sends one 19-byte encrypted record ({last.client}: its close_notify) and FIN ({fin.client}), no application data; the certificate and the alert cannot be read" \
-               '1 diag.0 ENCRYPTED_ALERT after_handshake client'
+            dg "without keys: right after its second flight the client sends one 19-byte encrypted record ({last.client}: its close_notify) and FIN ({fin.client}), no application data; the certificate and the alert cannot be read; issue 15 Must 1 and 3: curl offered ALPN (h2, http/1.1) and left at once (no request) after a complete handshake: a refusal by the client whose reason needs the certificate: SERVER_CERT_REJECTED (inferred), no longer ENCRYPTED_ALERT; s_client </dev/null, offering no ALPN, would be CLOSED_WITHOUT_DATA" \
+               '1 diag.0 SERVER_CERT_REJECTED after_handshake client'
             dgd "{dalert.0}: the client's close_notify right after a complete handshake, no request; no SNI (connected by IP) and the server certificate has only DNS:tls-server.local" \
                 '1 diag.0 HOSTNAME_MISMATCH after_handshake client'
         else
@@ -458,8 +459,8 @@ define() {
         ROW=$ROW_NC SERVER_RE='peer did not return a certificate'
         if [[ $MODE == tls13 ]]; then
             CLIENT_RE='alert certificate required'
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then FINs; $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then FINs; $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: the server's fatal certificate_required after the client's empty Certificate" \
                 '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
         else
@@ -474,8 +475,8 @@ define() {
         local why="the server's fatal unknown_ca after the client's Certificate (rogueClient.crt, issued by rogueClientCA)"
         local na="rogueClient.crt's issuer O=Rogue Corp,CN=rogueClientCA is not the acceptable CA O=LMT Corp,CN=clientCA"
         if [[ $MODE == tls13 ]]; then
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then the server closes ({close.server}); $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then the server closes ({close.server}); $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
             dgd "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         else
@@ -494,8 +495,8 @@ define() {
             SRV_CERT=serverNotYetValid.crt CLIENT_RE='certificate is not yet valid'
             local nyv="serverNotYetValid.crt's notBefore is 2040-01-01, after the capture"
             if [[ $MODE == tls13 ]]; then
-                dg "without keys the certificate is not visible: {alert.0} is the client's plaintext fatal bad_certificate (OpenSSL's alert for a not-yet-valid certificate) after the server's encrypted flight" \
-                   '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
+                dg "without keys the certificate is not visible: {alert.0} is the client's plaintext fatal bad_certificate (OpenSSL's alert for a not-yet-valid certificate) after the server's encrypted flight; issue 15 Must 3: bad_certificate is generic (OpenSSL's alert for a not-yet-valid certificate, as for a wrong name or an unknown root) and the chain is encrypted: the client refused the certificate, why is out of sight: SERVER_CERT_REJECTED (inferred), no longer SERVER_CERT_UNTRUSTED (trust was never the problem)" \
+                   '1 diag.0 SERVER_CERT_REJECTED server_certificate client'
                 dgd "{dalert.0}: the client's fatal bad_certificate after the server's Certificate; $nyv" \
                     '1 diag.0 SERVER_CERT_NOT_YET_VALID server_certificate client'
             else
@@ -515,8 +516,8 @@ define() {
         fi
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" --key ./client.key --cert "./$c")
         if [[ $MODE == tls13 ]]; then
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: the server's fatal $a after the client's Certificate; $why" \
                 "1 diag.0 $code client_certificate server"
         else
@@ -570,8 +571,8 @@ define() {
         CLIENT_RE='alert unsupported certificate' SERVER_RE='unsuitable certificate purpose'
         local why="clientWrongUsage.crt's extendedKeyUsage is serverAuth only"
         if [[ $MODE == tls13 ]]; then
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: the server's fatal unsupported_certificate after the client's Certificate; $why" \
                 '1 diag.0 CLIENT_CERT_WRONG_USAGE client_certificate server'
         else
@@ -587,8 +588,8 @@ define() {
         STDIN=$HTTP_GET CLIENT_RE='Received alert \[51\]: Decrypt error' SERVER_RE='bad signature'
         local why="the server's fatal decrypt_error after the client's CertificateVerify: client.crt sent, signed with rogueClient.key"
         if [[ $MODE == tls13 ]]; then
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: $why" '1 diag.0 CLIENT_KEY_MISMATCH client_certificate server'
         else
             dg "{alert.0}: $why (in {cert.client})" '1 diag.0 CLIENT_KEY_MISMATCH client_certificate server'
@@ -616,8 +617,8 @@ define() {
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}")
         if [[ $MODE == tls13 ]]; then
             CLIENT_RE='alert certificate required'
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: the server's fatal certificate_required after the client's empty Certificate" \
                 '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
             dgd "warning: the CertificateRequest has no certificate_authorities (s_server -no_ca_names)" \
@@ -732,8 +733,10 @@ define() {
             # or signature the client refuses: SERVER_CERT_NOT_ACCEPTABLE),
             # not taken for distrust (the client trusts rootCA: --cacert)
             if [[ $MODE == tls13 ]]; then
-                dg "without keys the Certificate is not visible: {alert.0} is $why" \
-                   '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
+                local weak="a key below its security level"
+                [[ $code == WEAK_KEY ]] || weak="a CA signature digest below its security level"
+                dg "without keys the Certificate is not visible: {alert.0} is $why; issue 15 Must 3: bad_certificate is generic (OpenSSL's alert for $weak, as for a wrong name or an unknown root) and the chain is encrypted: the client refused the certificate, why is out of sight: SERVER_CERT_REJECTED (inferred), no longer SERVER_CERT_UNTRUSTED (trust was never the problem)" \
+                   '1 diag.0 SERVER_CERT_REJECTED server_certificate client'
             else
                 dg "{alert.0}: $why; $what (Certificate in {cert.server}), the only fault of a chain the client trusts" \
                    '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'

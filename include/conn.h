@@ -321,17 +321,28 @@ struct td_diagnosis {
  *
  * The one definition of the outcome:
  *   established  the handshake completed (both Finished seen, or
- *                inferred from record sizes), no fatal alert was read,
- *                and the client did not hang up right after it
- *                (client_quit_after_handshake).  An error diagnosis on
- *                an established connection leaves it established.
+ *                inferred from record sizes and order), no fatal alert
+ *                was read, and the client did not refuse the server
+ *                right after it (quit == TD_QUIT_REJECTED).  A client
+ *                that merely closes without data (a probe, a health
+ *                check: TD_QUIT_CLOSED) leaves it established, and so
+ *                does an error diagnosis.
  *   failed       something stopped it: a fatal alert read in clear or
  *                decrypted; a TCP close (FIN or RST) once a hello had
  *                been seen, or after cleartext from the client; a SYN
- *                never answered; the client's hang-up right after the
+ *                never answered; the client's refusal right after the
  *                handshake; or, at the end, a handshake that did not
  *                complete and has an error diagnosis (a server that never
  *                answered, say).
+ *
+ * Causality (issue 15): what ended a connection is the first FIN, RST or
+ * alert in time.  An alert (fatal, or one that could not be read) sent
+ * after the peer's FIN or RST is the peer's doing: a reaction (an
+ * OpenSSL server answers a client's FIN mid-handshake with an alert),
+ * kept in td_fate.reaction and never in fatal or alert.  One exception:
+ * a client's FIN after its whole flight is a half-close (it said all it
+ * had to say and waits), so the server's alert that follows is its
+ * verdict on that flight, not a reaction.
  *   incomplete   none of these: the handshake did not complete and nothing
  *                gave a verdict (the capture ended mid-handshake, the flow
  *                was picked up after its handshake, the stream was
@@ -360,6 +371,33 @@ enum td_end {
 	TD_END_CAPTURE          /* no event: the capture ended with it open */
 };
 
+/* What a client that finished the handshake and left without sending
+ * data meant (td_fate.quit; td_conn.client_quit_after_handshake). */
+enum td_quit {
+	TD_QUIT_NONE = 0,       /* it did not (it sent data, the server left
+				   first, or the handshake did not complete) */
+	TD_QUIT_CLOSED,         /* it closed, and nothing says it refused
+				   anything: a probe (openssl s_client
+				   </dev/null), a load balancer's TLS health
+				   check, a pool closing a spare connection */
+	TD_QUIT_REJECTED        /* it closed, and something says it refused
+				   the server (td_fate.quit_sign) */
+};
+
+/* What says a client that left right after the handshake refused the
+ * server (td_fate.quit_sign). */
+enum td_quit_sign {
+	TD_SIGN_NONE = 0,
+	TD_SIGN_ALERT,          /* it sent an alert other than close_notify,
+				   read in clear or decrypted */
+	TD_SIGN_NAME,           /* the server certificate, visible, does not
+				   cover the name the client sent (SNI) */
+	TD_SIGN_APP_PROTOCOL    /* it announced an application protocol (ALPN,
+				   or a cleartext exchange that upgraded to
+				   TLS: STARTTLS, PostgreSQL's SSLRequest) and
+				   left at once without speaking it */
+};
+
 /* How the engine stopped watching a connection (td_conn.stop). */
 enum td_stop {
 	TD_STOP_NONE = 0,       /* it closed, or it is still watched */
@@ -378,9 +416,10 @@ struct td_fate {
 	enum td_outcome outcome; /* the one outcome (see above) */
 	/* The event that ended the handshake, as the wire shows it: the first
 	 * fatal alert read, else the unreadable alert (fate.alert), else the
-	 * first TCP reset, else the first FIN; SIZE_MAX when none.  On an
-	 * established connection it is how it closed (a close_notify is no
-	 * end: it is a warning alert). */
+	 * first TCP close (FIN or RST, whichever came first); never a
+	 * reaction (see above); SIZE_MAX when none.  On an established
+	 * connection it is how it closed (a close_notify is no end: it is a
+	 * warning alert). */
 	size_t end;
 	enum td_end how;         /* what end is, or why there is none */
 	enum td_party by;        /* who sent end (NOBODY without one) */
@@ -393,6 +432,16 @@ struct td_fate {
 	size_t alert;
 	size_t first_close;      /* the first FIN or RST, whoever sent it */
 	enum td_party first_closer; /* its sender: who closed TCP first */
+	/* The first fatal or unreadable alert sent after the peer's FIN or
+	 * RST (a reaction, see above; SIZE_MAX: none). */
+	size_t reaction;
+	/* After a completed handshake and no fatal alert: did the client
+	 * leave first without sending data, and what did it mean?  quit_at:
+	 * its first leaving event (an alert, a FIN or a RST), SIZE_MAX when
+	 * quit is TD_QUIT_NONE. */
+	enum td_quit quit;
+	enum td_quit_sign quit_sign;
+	size_t quit_at;
 	/* The root diagnosis: index in td_conn.diags of the first diagnosis of
 	 * severity error (they are sorted errors first), SIZE_MAX when none. */
 	size_t root;
@@ -450,8 +499,9 @@ struct td_conn {
 				     sides in a renegotiation; no record but an alert
 				     from the server after the client's post-handshake
 				     Finished): the fate reads it (fate.c) */
-	bool client_quit_after_handshake; /* ...then the client alerted and closed
-					     without sending any data */
+	bool client_quit_after_handshake; /* ...then the client alerted or closed
+					     (FIN, RST) without sending any data
+					     (td_fate.quit says what it meant) */
 
 	uint16_t version;         /* negotiated version, 0 until known */
 	uint16_t cipher;          /* negotiated suite, 0 until known */

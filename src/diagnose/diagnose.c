@@ -140,6 +140,16 @@ out:
 	return TD_OK;
 }
 
+/* Free what a server's memory owns and empty it. */
+static void forget(struct server_memory *m)
+{
+	free(m->intermediate_subject);
+	td_cert_unref(m->leaf);
+	free(m->leaf_sni);
+	memset(m, 0, sizeof *m);
+	m->chain = TD_CHAIN_NOT_CHECKED;
+}
+
 void td_diagnoser_free(struct td_diagnoser *d)
 {
 	if (!d)
@@ -150,7 +160,7 @@ void td_diagnoser_free(struct td_diagnoser *d)
 	td_trust_free(d->client_store);
 	if (d->servers)
 		for (size_t i = 0; i < MEMORY_SERVERS; i++)
-			free(d->servers[i].mem.intermediate_subject);
+			forget(&d->servers[i].mem);
 	free(d->servers);
 	free(d->found);
 	for (size_t i = 0; i < VERDICTS_KEPT; i++)
@@ -175,16 +185,39 @@ static struct server_slot *find_server(struct td_diagnoser *d, const struct td_c
 	return NULL;
 }
 
+/* Remember the leaf c's server sent in sight, for the TLS 1.3
+ * connections without keys that follow (rules_reject.c): which leaf, for
+ * which SNI, and what the trust store said of its chain (check, NULL
+ * when not validated).  Out of memory: the SNI is forgotten, and so the
+ * leaf is kept only when the server never sent another. */
+static void learn_leaf(struct server_memory *m, const struct td_conn *c,
+		       const struct td_chain_check *check)
+{
+	if (c->server_chain.n == 0 || !c->server_chain.certs[0]->parsed)
+		return;
+	struct td_cert *leaf = c->server_chain.certs[0];
+	if (m->leaf && m->leaf != leaf)
+		m->leaves_differ = true;
+	td_cert_unref(m->leaf);
+	m->leaf = td_cert_ref(leaf);
+	free(m->leaf_sni);
+	m->leaf_sni = c->ch.sni ? strdup(c->ch.sni) : NULL;
+	if (c->ch.sni && !m->leaf_sni)
+		m->leaves_differ = true;
+	m->chain = check ? check->verdict : TD_CHAIN_NOT_CHECKED;
+	snprintf(m->chain_reason, sizeof m->chain_reason, "%s", check ? check->reason : "");
+}
+
 /* Remember what c shows about its server. */
-static void learn(struct td_diagnoser *d, const struct td_conn *c)
+static void learn(struct td_diagnoser *d, const struct td_conn *c,
+		  const struct td_chain_check *server_check)
 {
 	if (!c->sh.present)
 		return;
 	struct server_slot *s = find_server(d, c);
 	if (!s) {
 		s = &d->servers[d->next_slot++ % MEMORY_SERVERS];
-		free(s->mem.intermediate_subject);
-		memset(s, 0, sizeof *s);
+		forget(&s->mem);
 		s->used = true;
 		s->addr = c->server_addr;
 		s->port = c->server_port;
@@ -196,6 +229,7 @@ static void learn(struct td_diagnoser *d, const struct td_conn *c)
 	if (c->server_chain.n > 1 && c->server_chain.certs[1]->parsed &&
 	    c->server_chain.certs[1]->subject && !s->mem.intermediate_subject)
 		s->mem.intermediate_subject = strdup(c->server_chain.certs[1]->subject);
+	learn_leaf(&s->mem, c, server_check);
 }
 
 /* Validate a visible chain against a store. */
@@ -329,6 +363,34 @@ static void facts(struct dx *x, const struct td_conn *c)
 		x->client_leaf = c->client_chain.certs[0];
 }
 
+/* Causality (conn.h): an alert sent after the peer's FIN or RST is a
+ * reaction, never the cause; the root cause (the first error found)
+ * says so, so the reader does not take it for the reason. */
+static void reaction_evidence(const struct dx *x, struct finding *found, size_t n)
+{
+	const struct td_conn *c = x->c;
+	size_t r = c->fate.reaction;
+	if (r >= c->n_events || c->fate.first_close >= c->n_events)
+		return;
+	const struct td_event *e = &c->events[r];
+	const struct td_event *cl = &c->events[c->fate.first_close];
+	for (size_t i = 0; i < n; i++) {
+		if (found[i].severity != TD_SEV_ERROR)
+			continue;
+		if (!e->encrypted || e->decrypted)
+			finding_evidence(&found[i], "the %s's fatal %s alert came after the %s's %s: a "
+					 "reaction to it, not the cause", td_dir_from(e->dir),
+					 dx_name(TD_REG_ALERT, e->alert_desc), td_dir_from(cl->dir),
+					 cl->kind == TD_EV_TCP_RST ? "RST" : "FIN");
+		else
+			finding_evidence(&found[i], "the %s's encrypted alert came after the %s's %s: "
+					 "a reaction to it, not the cause", td_dir_from(e->dir),
+					 td_dir_from(cl->dir), cl->kind == TD_EV_TCP_RST ? "RST" : "FIN");
+		finding_event(&found[i], r);
+		return;
+	}
+}
+
 static int finding_rank(const struct finding *f)
 {
 	return f->severity == TD_SEV_ERROR ? 0 : f->severity == TD_SEV_WARNING ? 1 : 2;
@@ -407,6 +469,7 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 			n++;
 		}
 	}
+	reaction_evidence(&x, found, n);
 	enum td_result r = TD_OK;
 	for (int rank = 0; rank < 3 && r == TD_OK; rank++)
 		for (size_t i = 0; i < n && r == TD_OK; i++)
@@ -417,6 +480,6 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 	/* A fact for --redact alone: no rule reads it. */
 	if (r == TD_OK && d->judge_public_cas)
 		r = td_judge_public_cas(d->system_store, c);
-	learn(d, c);
+	learn(d, c, x.server_check);
 	return r;
 }

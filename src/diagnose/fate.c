@@ -16,6 +16,7 @@
 
 #include "conn.h"
 #include "diagnose.h"
+#include "hostname.h"
 #include "tls_names.h"
 
 /* RFC 8446 6: AlertLevel fatal(2). */
@@ -24,6 +25,14 @@ enum { ALERT_LEVEL_FATAL = 2 };
  * (every suite but TLS_AES_128_CCM_8_SHA256, which no stack offers by
  * default). */
 #define TLS13_ALERT_RECORD 19u
+/* How soon after the last thing it received or sent a client that
+ * announced an application protocol must leave for its leaving to count
+ * as a refusal: a client that checks the server's name after the
+ * handshake (curl, libpq) closes within milliseconds (0.4 ms and 23 ms
+ * in captures/real); a pool or a browser's preconnect that drops a
+ * spare connection does so seconds or minutes later, and that is no
+ * refusal. */
+#define QUIT_PROMPT_US 1000000u
 
 static enum td_party party(enum td_dir d)
 {
@@ -31,38 +40,78 @@ static enum td_party party(enum td_dir d)
 }
 
 /* The events: the first fatal alert read, the unreadable alert, the
- * first close, reset and FIN, and whether a SYN went unanswered. */
+ * first close, reset and FIN, the first reaction, each side's first
+ * leaving event, and whether a SYN went unanswered. */
 struct seen {
-	size_t fatal, alert, close, rst, fin;
+	size_t fatal, alert, close, rst, fin, reaction;
+	size_t leave[2];   /* by td_dir: its first alert (any level, read or
+			      not, or alert-sized) or close */
 	bool syn, synack;
 };
 
+/* A TLS 1.3 protected record of an alert's size (no keys). */
+static bool alert_sized(const struct td_event *e, bool tls13)
+{
+	return tls13 && (e->kind == TD_EV_ENCRYPTED || e->kind == TD_EV_APPDATA) &&
+	       e->content_type == TD_CT_APPLICATION_DATA && e->length == TLS13_ALERT_RECORD;
+}
+
 static void scan(const struct td_conn *c, struct seen *s)
 {
-	s->fatal = s->alert = s->close = s->rst = s->fin = SIZE_MAX;
+	s->fatal = s->alert = s->close = s->rst = s->fin = s->reaction = SIZE_MAX;
+	s->leave[0] = s->leave[1] = SIZE_MAX;
 	s->syn = s->synack = false;
 	bool tls13 = c->sh.present && td_tls_version_is_13(c->version);
+	/* Each side's first FIN or RST, and whether the client's FIN was a
+	 * half-close: it came after the client's whole flight (its
+	 * ChangeCipherSpec in TLS <= 1.2, a protected record other than an
+	 * alert in TLS 1.3: the flight goes in one write), so it still waits
+	 * for the server's verdict. */
+	size_t closed[2] = { SIZE_MAX, SIZE_MAX };
+	bool client_flight = false, half_close = false;
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
+		enum td_dir peer = e->dir == TD_DIR_C2S ? TD_DIR_S2C : TD_DIR_C2S;
+		/* An alert after the peer's FIN or RST answers it (conn.h). */
+		bool reaction = closed[peer] != SIZE_MAX && !(peer == TD_DIR_C2S && half_close);
 		switch (e->kind) {
-		case TD_EV_ALERT:
-			if ((!e->encrypted || e->decrypted) && e->alert_level == ALERT_LEVEL_FATAL) {
-				if (s->fatal == SIZE_MAX)
-					s->fatal = i;
-			} else if (e->encrypted && !e->decrypted && s->alert == SIZE_MAX) {
-				s->alert = i;
-			}
+		case TD_EV_ALERT: {
+			if (s->leave[e->dir] == SIZE_MAX)
+				s->leave[e->dir] = i;
+			bool read = !e->encrypted || e->decrypted;
+			if (read && e->alert_level != ALERT_LEVEL_FATAL)
+				break;  /* a warning (close_notify...) ends nothing */
+			size_t *slot = read ? &s->fatal : &s->alert;
+			if (reaction)
+				slot = &s->reaction;
+			if (*slot == SIZE_MAX)
+				*slot = i;
 			break;
+		}
 		case TD_EV_ENCRYPTED:
 		case TD_EV_APPDATA:
-			if (tls13 && e->content_type == TD_CT_APPLICATION_DATA &&
-			    e->length == TLS13_ALERT_RECORD && s->alert == SIZE_MAX) {
-				s->alert = i;
+			if (e->dir == TD_DIR_C2S && !alert_sized(e, tls13))
+				client_flight = true;
+			if (alert_sized(e, tls13)) {
+				if (s->leave[e->dir] == SIZE_MAX)
+					s->leave[e->dir] = i;
+				size_t *slot = reaction ? &s->reaction : &s->alert;
+				if (*slot == SIZE_MAX)
+					*slot = i;
 			} else if (s->alert != SIZE_MAX && e->dir == c->events[s->alert].dir &&
 				   e->length > TLS13_ALERT_RECORD) {
 				/* Data after it from the same side: it was no alert. */
 				s->alert = SIZE_MAX;
 			}
+			break;
+		case TD_EV_HANDSHAKE:
+			if (e->dir == TD_DIR_C2S && e->hs_type == TD_HS_FINISHED)
+				client_flight = true;  /* decrypted */
+			break;
+		case TD_EV_CCS:
+			/* TLS 1.3's CCS is for middleboxes and may come alone. */
+			if (e->dir == TD_DIR_C2S && !tls13)
+				client_flight = true;
 			break;
 		case TD_EV_TCP_FIN:
 		case TD_EV_TCP_RST:
@@ -72,6 +121,13 @@ static void scan(const struct td_conn *c, struct seen *s)
 				s->rst = i;
 			if (e->kind == TD_EV_TCP_FIN && s->fin == SIZE_MAX)
 				s->fin = i;
+			if (closed[e->dir] == SIZE_MAX) {
+				closed[e->dir] = i;
+				if (e->dir == TD_DIR_C2S)
+					half_close = e->kind == TD_EV_TCP_FIN && client_flight;
+			}
+			if (s->leave[e->dir] == SIZE_MAX)
+				s->leave[e->dir] = i;
 			break;
 		case TD_EV_TCP_SYN:
 			s->syn = true;
@@ -129,6 +185,93 @@ bool td_fate_later_failed(const struct td_conn *c, size_t *alert)
 	return false;
 }
 
+/* The client's first alert read in clear or decrypted that is not
+ * close_notify (a warning: a fatal one would be fate.fatal), SIZE_MAX
+ * if none. */
+static size_t client_alert_read(const struct td_conn *c)
+{
+	for (size_t i = 0; i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind == TD_EV_ALERT && e->dir == TD_DIR_C2S && (!e->encrypted || e->decrypted) &&
+		    e->alert_desc != TD_ALERT_CLOSE_NOTIFY)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* The visible server certificate does not cover the name the client
+ * sent.  Without SNI there is no name: the address the client dialled
+ * is a guess, and a probe by address verifies nothing by name. */
+static bool name_refused(const struct td_conn *c)
+{
+	if (!c->ch.sni || c->server_chain.n == 0 || !c->server_chain.certs[0]->parsed)
+		return false;
+	enum td_name_match m = td_hostname_match(c->server_chain.certs[0], c->ch.sni);
+	return m == TD_NAME_MISMATCH || m == TD_NAME_NO_NAMES;
+}
+
+/* It left at once: within QUIT_PROMPT_US of the event before. */
+static bool prompt(const struct td_conn *c, size_t at)
+{
+	for (size_t i = at; i-- > 0;)
+		if (c->events[i].kind != TD_EV_TCP_GAP)
+			return c->events[at].ts_us <= c->events[i].ts_us + QUIT_PROMPT_US;
+	return true;
+}
+
+/*
+ * A client that finished the handshake and left without a byte of data
+ * (the engine's client_quit_after_handshake): a refusal, or a probe?
+ * On the wire the two look the same: curl closing on a name mismatch
+ * and `openssl s_client </dev/null` both send a close_notify (a 19-byte
+ * record in TLS 1.3, 26 bytes in TLS 1.2 with AES-GCM: the sizes cannot
+ * tell them apart) and a FIN right after their Finished; a HAProxy
+ * check-ssl health check sends a RST.  So leaving is a refusal only when
+ * something else says so, and each sign is checked in this order:
+ *   - an alert other than close_notify, read in clear or decrypted;
+ *   - the server certificate is visible (TLS 1.2, or a key log) and does
+ *     not cover the SNI the client sent: whatever the client is, it was
+ *     handed a certificate for another name and left (no SNI: no name
+ *     to check, and no sign: a probe by address verifies nothing by
+ *     name that we could see);
+ *   - the client announced an application protocol and left at once
+ *     without speaking it: it offered ALPN (HTTP clients and browsers
+ *     do; s_client and health checks do not), or it upgraded a cleartext
+ *     exchange to TLS (STARTTLS, PostgreSQL's SSLRequest).  Such a
+ *     client sends its request as soon as the handshake is done; leaving
+ *     within QUIT_PROMPT_US instead, with an alert first (a close_notify:
+ *     the TLS library's shutdown), is what curl and libpq do when their
+ *     own check of the certificate fails after the handshake.  A bare FIN
+ *     or RST is a socket dropped, not a TLS session refused: Chromium
+ *     closes the spare one of two connections it raced to a server right
+ *     after its Finished, with a FIN (mercury's test_decrypt.pcap), and a
+ *     HAProxy health check resets.
+ * Nothing of this: TD_QUIT_CLOSED, a warning at most (CLOSED_WITHOUT_DATA).
+ * The client must have left first: after the server's close or alert,
+ * its own close is an answer, not a choice.
+ */
+static void judge_quit(const struct td_conn *c, const struct seen *s, struct td_fate *fa)
+{
+	fa->quit = TD_QUIT_NONE;
+	fa->quit_sign = TD_SIGN_NONE;
+	fa->quit_at = SIZE_MAX;
+	size_t at = s->leave[TD_DIR_C2S];
+	if (!c->handshake_done || !c->client_quit_after_handshake || s->fatal != SIZE_MAX ||
+	    at == SIZE_MAX || s->leave[TD_DIR_S2C] < at)
+		return;
+	fa->quit_at = at;
+	fa->quit = TD_QUIT_REJECTED;
+	if (client_alert_read(c) != SIZE_MAX)
+		fa->quit_sign = TD_SIGN_ALERT;
+	else if (name_refused(c))
+		fa->quit_sign = TD_SIGN_NAME;
+	else if ((c->ch.alpn.n > 0 || c->cleartext[TD_DIR_C2S]) && prompt(c, at) &&
+		 c->events[at].kind != TD_EV_TCP_FIN && c->events[at].kind != TD_EV_TCP_RST)
+		fa->quit_sign = TD_SIGN_APP_PROTOCOL;
+	else
+		fa->quit = TD_QUIT_CLOSED;
+}
+
 static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bool final)
 {
 	/* Live, the engine sets handshake_done only at the end: both
@@ -136,8 +279,12 @@ static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bo
 	bool done = c->handshake_done || (!final && c->finished[TD_DIR_C2S] &&
 					  c->finished[TD_DIR_S2C]);
 	bool fatal = s->fatal != SIZE_MAX;
+	/* Established means established: what follows a completed handshake
+	 * (a close without data, an alert that is not fatal, an application
+	 * refusal) has its own diagnosis, but for a client that refused the
+	 * server right after it. */
 	if (done && !fatal)
-		return c->client_quit_after_handshake || td_fate_later_failed(c, NULL)
+		return c->fate.quit == TD_QUIT_REJECTED || td_fate_later_failed(c, NULL)
 			? TD_OUTCOME_FAILED : TD_OUTCOME_ESTABLISHED;
 	bool closed = s->close != SIZE_MAX;
 	for (int d = 0; d < 2; d++)
@@ -167,6 +314,8 @@ void td_fate_judge(struct td_conn *c, bool final)
 	fa->alert = s.alert;
 	fa->first_close = s.close;
 	fa->first_closer = s.close == SIZE_MAX ? TD_PARTY_NOBODY : party(c->events[s.close].dir);
+	fa->reaction = s.reaction;
+	judge_quit(c, &s, fa);
 	fa->root = SIZE_MAX;
 	for (size_t i = 0; i < c->n_diags && fa->root == SIZE_MAX; i++)
 		if (c->diags[i].severity == TD_SEV_ERROR)
@@ -179,12 +328,11 @@ void td_fate_judge(struct td_conn *c, bool final)
 		fa->end = s.alert;
 		fa->how = c->events[s.alert].kind == TD_EV_ALERT ? TD_END_ENCRYPTED_ALERT
 								: TD_END_ALERT_SIZED;
-	} else if (s.rst != SIZE_MAX) {
-		fa->end = s.rst;
-		fa->how = TD_END_RST;
-	} else if (s.fin != SIZE_MAX) {
-		fa->end = s.fin;
-		fa->how = TD_END_FIN;
+	} else if (s.close != SIZE_MAX) {
+		/* The first close in time, whichever it is: a RST after the
+		 * peer's FIN (a kernel answering unread data) is its echo. */
+		fa->end = s.close;
+		fa->how = c->events[s.close].kind == TD_EV_TCP_RST ? TD_END_RST : TD_END_FIN;
 	} else {
 		fa->end = SIZE_MAX;
 		fa->how = !final ? TD_END_NONE

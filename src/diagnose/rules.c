@@ -204,11 +204,15 @@ static bool rule_hostname(const struct dx *x, struct finding *f)
 	enum td_name_match m = td_hostname_match(leaf, name);
 	if (m == TD_NAME_MATCH || m == TD_NAME_MATCH_CN)
 		return false;
-	bool quit_after = c->handshake_done && c->client_quit_after_handshake;
+	/* The client refused the server right after the handshake (the fate
+	 * judged it: td_fate.quit), or with an alert about the certificate. */
+	bool quit_after = c->fate.quit == TD_QUIT_REJECTED;
 	bool alerted = dx_client_rejected_server_cert(x);
 	bool rejected = quit_after || alerted;
 	/* Without SNI the name asked for is a guess (the address): say so only
-	 * when the client did reject the server. */
+	 * when the client did reject the server (a probe by address verifies
+	 * nothing by name that we can see: CLOSED_WITHOUT_DATA says the name
+	 * could not be checked). */
 	if (by_ip && !rejected)
 		return false;
 	finding_set(f, rejected ? TD_SEV_ERROR : TD_SEV_WARNING,
@@ -224,11 +228,14 @@ static bool rule_hostname(const struct dx *x, struct finding *f)
 			 name);
 	finding_evidence(f, "the certificate '%s' names %s", leaf->subject ? leaf->subject : "?",
 			 sans);
+	/* Without SNI, the name the client checked is a guess: the address. */
+	if (by_ip)
+		finding_inferred(f);
 	if (quit_after) {
 		finding_evidence(f, "the client closed right after the handshake without sending "
 				 "any data");
-		if (x->close)
-			finding_event(f, x->close_idx);
+		if (c->fate.quit_at < c->n_events)
+			finding_event(f, c->fate.quit_at);
 	} else if (alerted) {
 		finding_evidence(f, "the client sent a fatal %s alert",
 				 dx_name(TD_REG_ALERT, x->fatal->alert_desc));
@@ -262,6 +269,13 @@ static bool rule_server_untrusted(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	bool alerted = dx_client_distrusted_server(x);
+	/* Go, Chromium and Python send bad_certificate or certificate_unknown
+	 * for every certificate problem: with the chain out of sight (TLS 1.3
+	 * without keys) it says the client refused it, not why
+	 * (SERVER_CERT_REJECTED). */
+	if (alerted && x->hidden && (x->fatal->alert_desc == TD_ALERT_BAD_CERTIFICATE ||
+				     x->fatal->alert_desc == TD_ALERT_CERTIFICATE_UNKNOWN))
+		return false;
 	enum dx_fault fault = dx_chain_fault(x, true);
 	if (alerted && (fault == DX_FAULT_INCOMPLETE ||
 			(fault != DX_FAULT_NONE && x->fatal->alert_desc != TD_ALERT_UNKNOWN_CA)))
@@ -498,7 +512,10 @@ static bool rule_alpn(const struct dx *x, struct finding *f)
 static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	if (!x->enc_alert || !x->failed || x->fatal || !c->sh.present)
+	/* A client leaving after the handshake is the fate's quit
+	 * (SERVER_CERT_REJECTED or CLOSED_WITHOUT_DATA), not this. */
+	if (!x->enc_alert || !x->failed || x->fatal || !c->sh.present ||
+	    c->fate.quit != TD_QUIT_NONE)
 		return false;
 	enum td_party p = dx_party(x->enc_alert->dir);
 	enum td_stage stage;
@@ -508,18 +525,7 @@ static bool rule_encrypted_alert(const struct dx *x, struct finding *f)
 	long empty_cert = td_infer_find(c, td_inf_empty_certificate, TD_DIR_C2S, 0);
 	long client_cert = td_infer_find(c, td_inf_certificate, TD_DIR_C2S, 0);
 	long server_fin = td_infer_find(c, td_inf_finished, TD_DIR_S2C, 0);
-	if (p == TD_PARTY_CLIENT && c->handshake_done) {
-		stage = TD_STAGE_AFTER_HANDSHAKE;
-		meaning = c->ch.sni ? "the client rejected the server after the handshake (often a "
-				      "name or trust check done late)"
-				    : "the client rejected the server after the handshake; it sent "
-				      "no SNI, so it most likely connected by address and the "
-				      "certificate's names did not match";
-		likely_fix = c->ch.sni ? "check the server certificate's names and chain against "
-					 "what the client expects"
-				       : "call the server by a name in its certificate instead of "
-					 "its address";
-	} else if (p == TD_PARTY_CLIENT) {
+	if (p == TD_PARTY_CLIENT) {
 		stage = TD_STAGE_SERVER_CERTIFICATE;
 		meaning = "the client rejected the server's certificate (unknown CA, name mismatch "
 			  "or expiry)";
@@ -740,10 +746,15 @@ const struct rule td_rules[] = {
 	{ "CLIENT_CERT_NOT_ACCEPTABLE", rule_client_not_acceptable, false },
 	{ "CLIENT_CERT_UNTRUSTED", rule_client_untrusted, false },
 	{ "CLIENT_KEY_MISMATCH", rule_key_mismatch, false },
+	/* The side and the step known, the reason not (issue 15 Must 3):
+	 * before the codes that know even less. */
+	{ "SERVER_CERT_REJECTED", rule_server_rejected, true },
 	{ "CLIENT_CERT_REJECTED", rule_later_rejected, true },
+	{ "CLIENT_CERT_REJECTED", rule_client_rejected, true },
 	{ "ENCRYPTED_ALERT", rule_encrypted_alert, true },
 	{ "HANDSHAKE_ABORTED", rule_aborted, true },
 	{ "FATAL_ALERT", rule_fatal_alert, true },
+	{ "CLOSED_WITHOUT_DATA", rule_closed_without_data, false },
 	{ "CLIENT_CERT_ISSUER_NOT_LISTED", rule_issuer_not_listed, false },
 	{ "EMPTY_CA_LIST", rule_empty_ca_list, false },
 	{ "CERT_EXPIRING_SOON", rule_expiring_soon, false },

@@ -22,11 +22,23 @@
 #define FINDING_TEXT 512
 #define FINDING_EVIDENCE 8
 
-/* What earlier connections of the capture showed about one server. */
+/* What earlier connections of the capture showed about one server
+ * (address and port; diagnose.c learns it after each connection). */
 struct server_memory {
 	uint16_t version;          /* last version it negotiated, 0 if none */
 	uint16_t cipher;           /* last suite it chose */
 	char *intermediate_subject;/* an intermediate it sent, owned, or NULL */
+	/* The last leaf certificate it sent in sight (TLS 1.2, or a keyed
+	 * connection): a reference, or NULL; the SNI it answered with it
+	 * (owned, NULL: none); whether it sent different leaves (then the
+	 * leaf fits only a connection with the same SNI); and what the trust
+	 * store said of that chain (TD_CHAIN_NOT_CHECKED: nothing), with its
+	 * reason. */
+	struct td_cert *leaf;
+	char *leaf_sni;
+	bool leaves_differ;
+	enum td_chain_verdict chain;
+	char chain_reason[160];
 };
 
 /* One connection, with facts every rule needs. */
@@ -183,6 +195,11 @@ enum dx_fault dx_chain_fault(const struct dx *x, bool server);
 bool rule_later_rejected(const struct dx *x, struct finding *f);
 /* An evidence line when the CertificateRequest came in a later handshake. */
 void dx_later_evidence(const struct dx *x, struct finding *f);
+
+/* ---- rules_reject.c ---- */
+bool rule_closed_without_data(const struct dx *x, struct finding *f);
+bool rule_server_rejected(const struct dx *x, struct finding *f);
+bool rule_client_rejected(const struct dx *x, struct finding *f);
 
 /* ---- rules_tcp.c ---- */
 bool rule_refused(const struct dx *x, struct finding *f);

@@ -17,7 +17,7 @@ struct td_conn *td_conn_new(uint64_t id)
 		return NULL;
 	c->id = id;
 	c->fate.end = c->fate.fatal = c->fate.alert = c->fate.first_close = SIZE_MAX;
-	c->fate.root = SIZE_MAX;
+	c->fate.root = c->fate.reaction = c->fate.quit_at = SIZE_MAX;
 	return c;
 }
 

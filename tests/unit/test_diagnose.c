@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "diagnose.h"
 #include "hostname.h"
+#include "infer.h"
 #include "tests.h"
 #include "tls_names.h"
 
@@ -289,12 +290,18 @@ static void test_server_untrusted(void)
 
 static void test_hostname(void)
 {
-	/* curl to https://10.0.0.2:8443: no SNI, completes, then quits */
+	/* curl to https://10.0.0.2:8443: no SNI, completes, then quits with
+	 * its encrypted close_notify (its ALPN says it meant to send a
+	 * request) */
 	struct td_conn *c = conn();
+	CU_ASSERT_EQUAL(td_strlist_add(&c->ch.alpn, "http/1.1"), TD_OK);
 	server_hello(c, TD_VERSION_TLS12);
 	lab_server_chain(c);
 	c->handshake_done = true;
 	c->client_quit_after_handshake = true;
+	struct td_event cn = { .ts_us = (clock_us += 1000), .dir = TD_DIR_C2S, .kind = TD_EV_ALERT,
+			       .content_type = TD_CT_ALERT, .length = 26, .encrypted = true };
+	CU_ASSERT_EQUAL(td_conn_add_event(c, &cn, NULL), TD_OK);
 	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
 	c->fate.outcome = TD_OUTCOME_FAILED;
 	const struct td_diagnosis *g = root(c, "HOSTNAME_MISMATCH", TD_STAGE_AFTER_HANDSHAKE,
@@ -302,6 +309,42 @@ static void test_hostname(void)
 	CU_ASSERT_TRUE(contains(g->summary, "10.0.0.2"));
 	CU_ASSERT_TRUE(contains(g->fix, "tls-server.local"));
 	CU_ASSERT_TRUE(contains(g->fix, "IP:10.0.0.2"));
+	/* the name checked is a guess without SNI */
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_FAILED);
+	td_conn_free(c);
+
+	/* openssl s_client -connect 10.0.0.2:8443 </dev/null: the same wire
+	 * without ALPN; nothing says it refused: the name was not checked */
+	c = conn();
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	c->handshake_done = true;
+	c->client_quit_after_handshake = true;
+	cn.ts_us = (clock_us += 1000);
+	CU_ASSERT_EQUAL(td_conn_add_event(c, &cn, NULL), TD_OK);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	run(c);
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	CU_ASSERT_FALSE(has(c, "HOSTNAME_MISMATCH"));
+	g = expect(c, "CLOSED_WITHOUT_DATA", TD_SEV_WARNING, TD_STAGE_AFTER_HANDSHAKE,
+		   TD_PARTY_NOBODY);
+	CU_ASSERT_TRUE(evidence_has(g, "not checked"));
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_ESTABLISHED);
+	td_conn_free(c);
+
+	/* with an SNI the certificate does not cover, leaving is a refusal
+	 * whatever the client (certain: the certificate is in sight) */
+	c = conn();
+	c->ch.sni = strdup("wrong.local");
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	c->handshake_done = true;
+	c->client_quit_after_handshake = true;
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	g = root(c, "HOSTNAME_MISMATCH", TD_STAGE_AFTER_HANDSHAKE, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_CERTAIN);
+	CU_ASSERT_EQUAL(c->fate.quit_sign, TD_SIGN_NAME);
 	td_conn_free(c);
 
 	/* a matching SNI on a successful handshake: no diagnosis at all */
@@ -1697,6 +1740,218 @@ static void test_version_inferred(void)
 	td_conn_free(c);
 }
 
+/* ---- issue 15: probes, refusals, causality ----------------------------- */
+
+/* TLS 1.3 without keys up to the server's flight. */
+static struct td_conn *tls13_flight(const char *sni)
+{
+	struct td_conn *c = conn();
+	if (sni)
+		c->ch.sni = strdup(sni);
+	server_hello(c, TD_VERSION_TLS13);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 23);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 4053);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 537);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 53);
+	return c;
+}
+
+static void test_closed_without_data(void)
+{
+	/* s_client -tls1_3 </dev/null: Finished, tickets, close_notify, FIN */
+	struct td_conn *c = tls13_flight("tls-server.local");
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 53);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 74);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->handshake_done = true;
+	c->client_quit_after_handshake = true;
+	run(c);
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_ESTABLISHED);
+	const struct td_diagnosis *g = expect(c, "CLOSED_WITHOUT_DATA", TD_SEV_WARNING,
+					      TD_STAGE_AFTER_HANDSHAKE, TD_PARTY_NOBODY);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_TRUE(contains(g->fix, "health check"));
+	CU_ASSERT_TRUE(evidence_has(g, "then it closed TCP (FIN)"));
+	CU_ASSERT_FALSE(has(c, "ENCRYPTED_ALERT"));
+	td_conn_free(c);
+
+	/* a client that sent data and closed: nothing to say */
+	c = tls13_flight("tls-server.local");
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 53);
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 300);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	c->handshake_done = true;
+	run(c);
+	CU_ASSERT_FALSE(has(c, "CLOSED_WITHOUT_DATA"));
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_ESTABLISHED);
+	td_conn_free(c);
+}
+
+static void test_server_rejected(void)
+{
+	/* Go or Chromium, TLS 1.3 without keys: an alert-sized record
+	 * instead of the client's flight */
+	struct td_conn *c = tls13_flight("tls-server.local");
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	const struct td_diagnosis *g = root(c, "SERVER_CERT_REJECTED", TD_STAGE_SERVER_CERTIFICATE,
+					    TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_FALSE(has(c, "ENCRYPTED_ALERT"));
+	td_conn_free(c);
+
+	/* Python's client: bad_certificate in clear, the chain encrypted: it
+	 * refused the certificate, why is out of sight (not UNTRUSTED) */
+	c = tls13_flight("mail.example");
+	alert(c, TD_DIR_C2S, TD_ALERT_BAD_CERTIFICATE);
+	ev(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, 0);
+	g = root(c, "SERVER_CERT_REJECTED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_FALSE(has(c, "SERVER_CERT_UNTRUSTED"));
+	td_conn_free(c);
+
+	/* ...but unknown_ca says it outright */
+	c = tls13_flight("tls-server.local");
+	alert(c, TD_DIR_C2S, TD_ALERT_UNKNOWN_CA);
+	root(c, "SERVER_CERT_UNTRUSTED", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	td_conn_free(c);
+
+	/* curl, TLS 1.3 without keys: the handshake, then at once an
+	 * alert-sized record and a FIN, no request */
+	c = tls13_flight("wrong.local");
+	CU_ASSERT_EQUAL(td_strlist_add(&c->ch.alpn, "h2"), TD_OK);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 53);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 74);
+	c->handshake_done = true;
+	c->client_quit_after_handshake = true;
+	g = root(c, "SERVER_CERT_REJECTED", TD_STAGE_AFTER_HANDSHAKE, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_TRUE(evidence_has(g, "ALPN h2"));
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_FAILED);
+	td_conn_free(c);
+}
+
+/* A certificate of the same server seen earlier (TLS 1.2) names the
+ * reason of a later TLS 1.3 refusal, still inferred. */
+static void test_server_rejected_memory(void)
+{
+	struct td_diagnoser *d = diagnoser();
+	struct td_conn *ok = conn();
+	ok->ch.sni = strdup("tls-server.local");
+	server_hello(ok, TD_VERSION_TLS12);
+	lab_server_chain(ok);
+	ok->handshake_done = true;
+	CU_ASSERT_EQUAL(td_diagnose(d, ok), TD_OK);
+	td_conn_free(ok);
+
+	struct td_conn *c = tls13_flight("wrong.local");
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
+	CU_ASSERT_TRUE_FATAL(c->n_diags > 0);
+	const struct td_diagnosis *g = &c->diags[0];
+	CU_ASSERT_STRING_EQUAL(g->code, "HOSTNAME_MISMATCH");
+	CU_ASSERT_EQUAL(g->stage, TD_STAGE_SERVER_CERTIFICATE);
+	CU_ASSERT_EQUAL(g->gave_up, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_TRUE(evidence_has(g, "earlier in this capture"));
+	td_conn_free(c);
+
+	/* the right name: the remembered leaf explains nothing */
+	c = tls13_flight("tls-server.local");
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
+	CU_ASSERT_TRUE_FATAL(c->n_diags > 0);
+	CU_ASSERT_STRING_EQUAL(c->diags[0].code, "SERVER_CERT_REJECTED");
+	td_conn_free(c);
+	td_diagnoser_free(d);
+}
+
+static void test_client_rejected(void)
+{
+	/* TLS 1.3 without keys: a CertificateRequest in the server's flight,
+	 * an empty Certificate in the client's, then the server's alert */
+	struct td_conn *c = conn();
+	server_hello(c, TD_VERSION_TLS13);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 23);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 110);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 4053);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 537);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 53);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 25);
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_C2S, 0, 53);
+	c->side[TD_DIR_C2S].encrypted_records = 2;
+	ev(c, TD_EV_ENCRYPTED, TD_DIR_S2C, 0, 19);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	td_infer_records(c);
+	const struct td_diagnosis *g = root(c, "CLIENT_CERT_REJECTED", TD_STAGE_CLIENT_CERTIFICATE,
+					    TD_PARTY_SERVER);
+	CU_ASSERT_EQUAL(g->confidence, TD_CONF_INFERRED);
+	CU_ASSERT_TRUE(evidence_has(g, "empty Certificate"));
+	CU_ASSERT_FALSE(has(c, "ENCRYPTED_ALERT"));
+	td_conn_free(c);
+}
+
+/* Causality (issue 15 Must 2): the side that gave up first is named,
+ * an alert after the peer's FIN or RST is a reaction. */
+static void test_causality(void)
+{
+	/* the client hangs up after the server's flight; the OpenSSL server
+	 * answers its FIN with decode_error: the client gave up */
+	struct td_conn *c = conn();
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	alert(c, TD_DIR_S2C, TD_ALERT_DECODE_ERROR);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	const struct td_diagnosis *g = root(c, "HANDSHAKE_ABORTED", TD_STAGE_SERVER_CERTIFICATE,
+					    TD_PARTY_CLIENT);
+	CU_ASSERT_TRUE(evidence_has(g, "a reaction to it, not the cause"));
+	CU_ASSERT_FALSE(has(c, "FATAL_ALERT"));
+	CU_ASSERT_EQUAL(c->fate.by, TD_PARTY_CLIENT);
+	td_conn_free(c);
+
+	/* RST after an alert: the alert's sender gave up, the RST follows */
+	c = conn();
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	alert(c, TD_DIR_C2S, 10);  /* unexpected_message */
+	ev(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, 0);
+	g = root(c, "FATAL_ALERT", TD_STAGE_SERVER_CERTIFICATE, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(c->fate.by, TD_PARTY_CLIENT);
+	CU_ASSERT_EQUAL(c->fate.reaction, SIZE_MAX);
+	td_conn_free(c);
+
+	/* both close_notify after data: established, no error */
+	c = conn();
+	c->ch.sni = strdup("tls-server.local");
+	server_hello(c, TD_VERSION_TLS12);
+	lab_server_chain(c);
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 300);
+	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 900);
+	struct td_event cn = { .ts_us = (clock_us += 1000), .dir = TD_DIR_C2S, .kind = TD_EV_ALERT,
+			       .alert_level = 1, .content_type = TD_CT_ALERT, .length = 2 };
+	CU_ASSERT_EQUAL(td_conn_add_event(c, &cn, NULL), TD_OK);
+	cn.dir = TD_DIR_S2C;
+	cn.ts_us = (clock_us += 1000);
+	CU_ASSERT_EQUAL(td_conn_add_event(c, &cn, NULL), TD_OK);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, 0);
+	ev(c, TD_EV_TCP_FIN, TD_DIR_S2C, 0, 0);
+	c->handshake_done = true;
+	run(c);
+	CU_ASSERT_FALSE(td_conn_has_error(c));
+	CU_ASSERT_FALSE(has(c, "CLOSED_WITHOUT_DATA"));
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_ESTABLISHED);
+	CU_ASSERT_EQUAL(c->fate.reaction, SIZE_MAX);
+	td_conn_free(c);
+}
+
 void td_suite_diagnose(void)
 {
 	CU_pSuite s = td_test_suite("diagnose");
@@ -1741,4 +1996,9 @@ void td_suite_diagnose(void)
 	td_test_add(s, "WEAK_CIPHER", test_weak_cipher);
 	td_test_add(s, "NO_SHARED_CIPHER: no weak suite to enable", test_cipher_fix_true);
 	td_test_add(s, "PROTOCOL_VERSION_MISMATCH inferred", test_version_inferred);
+	td_test_add(s, "CLOSED_WITHOUT_DATA", test_closed_without_data);
+	td_test_add(s, "SERVER_CERT_REJECTED", test_server_rejected);
+	td_test_add(s, "SERVER_CERT_REJECTED explained by the capture", test_server_rejected_memory);
+	td_test_add(s, "CLIENT_CERT_REJECTED", test_client_rejected);
+	td_test_add(s, "causality: reactions and who gave up", test_causality);
 }

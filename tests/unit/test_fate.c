@@ -17,7 +17,8 @@
 #include "tests.h"
 #include "tls_names.h"
 
-enum { FATAL = 2, WARNING = 1, UNKNOWN_CA = 48, CLOSE_NOTIFY = 0, NO = SIZE_MAX };
+enum { FATAL = 2, WARNING = 1, UNKNOWN_CA = 48, CLOSE_NOTIFY = 0, DECODE_ERROR = 50,
+       BAD_CERT = 42, NO = SIZE_MAX };
 #define MAX_EV 14
 
 /* One timeline entry: ALERT level/desc, ENCRYPTED/APPDATA length. */
@@ -39,6 +40,8 @@ struct fate_case {
 	bool quit;             /* the engine: client_quit_after_handshake */
 	bool resumed;          /* the ServerHello resumed (PSK) */
 	bool cleartext;        /* the client sent cleartext */
+	bool alpn;             /* the client offered ALPN */
+	bool late;             /* the last two events come 5 s after the others */
 	int diag;              /* -1: none, else a diagnosis of that severity */
 	enum td_stop stop;
 	bool live;             /* judged as a live update */
@@ -48,6 +51,10 @@ struct fate_case {
 	enum td_end how;
 	enum td_party by;
 	enum td_party first_closer;
+	size_t reaction;       /* 0: none (no case has a reaction at entry 0) */
+	enum td_quit want_quit;
+	enum td_quit_sign sign;
+	size_t quit_at;        /* 0: none */
 };
 
 #define C TD_DIR_C2S
@@ -57,6 +64,7 @@ struct fate_case {
 #define CH { true, C, TD_EV_HANDSHAKE, TD_HS_CLIENT_HELLO, 0, 0, 0, false }
 #define SH { true, S, TD_EV_HANDSHAKE, TD_HS_SERVER_HELLO, 0, 0, 0, false }
 #define CERT(d) { true, d, TD_EV_HANDSHAKE, TD_HS_CERTIFICATE, 0, 0, 0, false }
+#define CCS(d) { true, d, TD_EV_CCS, 0, 0, 0, 1, false }
 #define FIN(d) { true, d, TD_EV_TCP_FIN, 0, 0, 0, 0, false }
 #define RST(d) { true, d, TD_EV_TCP_RST, 0, 0, 0, 0, false }
 #define ALERT(d, lv, ds) { true, d, TD_EV_ALERT, 0, lv, ds, 2, false }
@@ -79,18 +87,45 @@ static const struct fate_case cases[] = {
 	{ "FIN first from the server", { SYN, SYNACK, CH, FIN(S), FIN(C) }, .diag = -1,
 	  .outcome = TD_OUTCOME_FAILED, .end = 3, .how = TD_END_FIN,
 	  .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_SERVER },
-	/* A reset is what ended it even after the peer's FIN. */
+	/* Causality (issue 15): the first close in time ended it; a reset
+	 * after the peer's FIN is its echo (a kernel with unread data). */
 	{ "reset after a FIN", { SYN, SYNACK, CH, FIN(C), RST(S) }, .diag = -1,
-	  .outcome = TD_OUTCOME_FAILED, .end = 4, .how = TD_END_RST,
-	  .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_CLIENT },
+	  .outcome = TD_OUTCOME_FAILED, .end = 3, .how = TD_END_FIN,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT },
 	{ "refused: SYN answered by a reset", { SYN, RST(S) }, .diag = TD_SEV_ERROR,
 	  .outcome = TD_OUTCOME_FAILED, .end = 1, .how = TD_END_RST,
 	  .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_SERVER },
-	/* The alert names the reason although the peer closed first. */
+	/* Causality: an alert after the peer's FIN is a reaction to it, not
+	 * the reason; the FIN's sender gave up first. */
 	{ "fatal alert after the peer's FIN", { SYN, SYNACK, CH, SH, FIN(S),
 	  ALERT(C, FATAL, UNKNOWN_CA) }, .diag = TD_SEV_ERROR,
+	  .outcome = TD_OUTCOME_FAILED, .end = 4, .how = TD_END_FIN,
+	  .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_SERVER, .reaction = 5 },
+	/* ...the OpenSSL server's way: the client hangs up after the
+	 * server's flight, the server answers the FIN with an alert. */
+	{ "the server's alert answers the client's FIN", { SYN, SYNACK, CH, SH, CERT(S),
+	  FIN(C), ALERT(S, FATAL, DECODE_ERROR), FIN(S) }, .diag = -1,
+	  .outcome = TD_OUTCOME_FAILED, .end = 5, .how = TD_END_FIN,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT, .reaction = 6 },
+	/* ...and after a RST, even an encrypted alert answers it. */
+	{ "encrypted alert after the peer's RST", { CH, SH, REC(S, 2000), RST(C), ENC_ALERT(S) },
+	  .tls13 = true, .diag = -1, .outcome = TD_OUTCOME_FAILED, .end = 3, .how = TD_END_RST,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT, .reaction = 4 },
+	/* A client's FIN after its whole flight is a half-close: the
+	 * server's alert that follows judges that flight. */
+	{ "alert after the client's half-close", { CH, SH, CERT(S), CCS(C), FIN(C),
+	  ALERT(S, FATAL, UNKNOWN_CA) }, .diag = -1,
 	  .outcome = TD_OUTCOME_FAILED, .end = 5, .how = TD_END_FATAL_ALERT,
-	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_SERVER },
+	  .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_CLIENT },
+	/* The alert came first: the RST after it is its consequence. */
+	{ "RST after an alert", { SYN, SYNACK, CH, SH, CERT(S), ALERT(C, FATAL, UNKNOWN_CA),
+	  RST(S) }, .diag = -1, .outcome = TD_OUTCOME_FAILED, .end = 5,
+	  .how = TD_END_FATAL_ALERT, .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_SERVER },
+	/* Both close_notify after data: established, nobody gave up. */
+	{ "both close_notify", { CH, SH, DATA(C, 300), DATA(S, 900),
+	  ALERT(C, WARNING, CLOSE_NOTIFY), ALERT(S, WARNING, CLOSE_NOTIFY), FIN(C), FIN(S) },
+	  .done = true, .diag = -1, .outcome = TD_OUTCOME_ESTABLISHED, .end = 6,
+	  .how = TD_END_FIN, .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT },
 	{ "incomplete: the capture ended mid-handshake", { SYN, SYNACK, CH, SH }, .diag = -1,
 	  .stop = TD_STOP_CAPTURE_END, .outcome = TD_OUTCOME_INCOMPLETE, .end = NO,
 	  .how = TD_END_CAPTURE, .by = TD_PARTY_NOBODY, .first_closer = TD_PARTY_NOBODY },
@@ -118,10 +153,50 @@ static const struct fate_case cases[] = {
 	{ "resumed", { SYN, SYNACK, CH, SH, DATA(C, 300) }, .tls13 = true, .done = true,
 	  .resumed = true, .diag = -1, .outcome = TD_OUTCOME_ESTABLISHED, .end = NO,
 	  .how = TD_END_NONE, .by = TD_PARTY_NOBODY, .first_closer = TD_PARTY_NOBODY },
-	{ "the client hung up right after the handshake", { CH, SH, REC(C, 19), FIN(C) },
-	  .tls13 = true, .done = true, .quit = true, .diag = TD_SEV_ERROR,
+	/* Established means established: a client that completes the
+	 * handshake and leaves without data is a probe unless something
+	 * says it refused the server (TD_QUIT_CLOSED). */
+	{ "a probe leaves right after the handshake", { CH, SH, REC(C, 19), FIN(C), FIN(S) },
+	  .tls13 = true, .done = true, .quit = true, .diag = -1,
+	  .outcome = TD_OUTCOME_ESTABLISHED, .end = 2, .how = TD_END_ALERT_SIZED,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_CLOSED, .quit_at = 2 },
+	{ "a health check resets right after the handshake", { CH, SH, REC(S, 2000),
+	  REC(C, 69), REC(S, 74), RST(C) }, .tls13 = true, .done = true, .quit = true,
+	  .diag = -1, .outcome = TD_OUTCOME_ESTABLISHED, .end = 5, .how = TD_END_RST,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_CLOSED, .quit_at = 5 },
+	/* ...a client that offered ALPN meant to send a request: leaving at
+	 * once instead is a refusal (curl on a name mismatch). */
+	{ "an HTTP client leaves right after the handshake", { CH, SH, REC(C, 19), FIN(C) },
+	  .tls13 = true, .done = true, .quit = true, .alpn = true, .diag = TD_SEV_ERROR,
 	  .outcome = TD_OUTCOME_FAILED, .end = 2, .how = TD_END_ALERT_SIZED,
-	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT },
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_REJECTED, .sign = TD_SIGN_APP_PROTOCOL, .quit_at = 2 },
+	/* ...but not when it drops the connection with a bare FIN, no alert
+	 * (Chromium closing the spare one of two raced connections). */
+	{ "a browser drops a spare connection", { CH, SH, REC(S, 2000), REC(C, 53), FIN(C) },
+	  .tls13 = true, .done = true, .quit = true, .alpn = true, .diag = -1,
+	  .outcome = TD_OUTCOME_ESTABLISHED, .end = 4, .how = TD_END_FIN,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_CLOSED, .quit_at = 4 },
+	/* ...nor when it leaves an idle connection seconds later. */
+	{ "an HTTP client closes an idle connection", { CH, SH, REC(C, 19), FIN(C) },
+	  .tls13 = true, .done = true, .quit = true, .alpn = true, .late = true, .diag = -1,
+	  .outcome = TD_OUTCOME_ESTABLISHED, .end = 2, .how = TD_END_ALERT_SIZED,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_CLOSED, .quit_at = 2 },
+	/* ...and an alert read that is not close_notify says it outright. */
+	{ "a warning alert right after the handshake", { CH, SH, ALERT(C, WARNING, BAD_CERT),
+	  FIN(C) }, .done = true, .quit = true, .diag = -1,
+	  .outcome = TD_OUTCOME_FAILED, .end = 3, .how = TD_END_FIN,
+	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_REJECTED, .sign = TD_SIGN_ALERT, .quit_at = 2 },
+	/* The server left first: the client's close answers it. */
+	{ "the server closes first after the handshake", { CH, SH, FIN(S), FIN(C) },
+	  .done = true, .quit = true, .alpn = true, .diag = -1,
+	  .outcome = TD_OUTCOME_ESTABLISHED, .end = 2, .how = TD_END_FIN,
+	  .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_SERVER },
 	{ "a fatal alert after the handshake", { CH, SH, DATA(C, 300),
 	  ALERT(S, FATAL, UNKNOWN_CA) }, .done = true, .diag = -1,
 	  .outcome = TD_OUTCOME_FAILED, .end = 3, .how = TD_END_FATAL_ALERT,
@@ -158,7 +233,11 @@ static struct td_conn *build(const struct fate_case *k)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	for (size_t i = 0; i < MAX_EV && k->ev[i].used; i++) {
 		const struct ev *x = &k->ev[i];
-		struct td_event e = { .ts_us = i, .dir = x->dir, .kind = x->kind, .hs_type = x->hs,
+		size_t n = 0;
+		while (n < MAX_EV && k->ev[n].used)
+			n++;
+		uint64_t ts = 1000u * i + (k->late && i + 2 >= n ? 5000000u : 0u);
+		struct td_event e = { .ts_us = ts, .dir = x->dir, .kind = x->kind, .hs_type = x->hs,
 				      .alert_level = x->level, .alert_desc = x->desc,
 				      .length = x->len, .encrypted = x->enc };
 		if (x->kind == TD_EV_ENCRYPTED || x->kind == TD_EV_APPDATA) {
@@ -177,6 +256,8 @@ static struct td_conn *build(const struct fate_case *k)
 	c->handshake_done = k->done;
 	c->client_quit_after_handshake = k->quit;
 	c->stop = k->stop;
+	if (k->alpn)
+		CU_ASSERT_EQUAL_FATAL(td_strlist_add(&c->ch.alpn, "http/1.1"), TD_OK);
 	if (k->cleartext) {
 		c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(c->cleartext[TD_DIR_C2S]);
@@ -198,11 +279,16 @@ static void test_table(void)
 		bool ok = f->judged && f->final == !k->live && f->outcome == k->outcome &&
 			  f->end == k->end && f->how == k->how && f->by == k->by &&
 			  f->first_closer == k->first_closer &&
-			  f->root == (k->diag == TD_SEV_ERROR ? 0 : NO);
+			  f->root == (k->diag == TD_SEV_ERROR ? 0 : NO) &&
+			  f->reaction == (k->reaction ? k->reaction : NO) &&
+			  f->quit == k->want_quit && f->quit_sign == k->sign &&
+			  f->quit_at == (k->quit_at ? k->quit_at : NO);
 		if (!ok)
 			fprintf(stderr, "\nfate case \"%s\": outcome %s end %zu how %d by %d first %d "
-				"root %zu\n", k->name, td_outcome_name(f->outcome), f->end, (int)f->how,
-				(int)f->by, (int)f->first_closer, f->root);
+				"root %zu reaction %zu quit %d sign %d at %zu\n", k->name,
+				td_outcome_name(f->outcome), f->end, (int)f->how, (int)f->by,
+				(int)f->first_closer, f->root, f->reaction, (int)f->quit,
+				(int)f->quit_sign, f->quit_at);
 		CU_ASSERT_TRUE(ok);
 		/* Judging again changes nothing. */
 		struct td_fate again = c->fate;

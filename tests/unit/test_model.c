@@ -77,24 +77,44 @@ static void test_end_event(void)
 	add(c, TD_EV_TCP_FIN, TD_DIR_C2S, 0, false, false);
 	CU_ASSERT_EQUAL(end_event(c), 1);          /* only a FIN */
 	add(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, false, false);
-	CU_ASSERT_EQUAL(end_event(c), 2);          /* a reset before any FIN */
+	CU_ASSERT_EQUAL(end_event(c), 1);          /* the first close: the reset answers it */
+	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, false, false);
+	CU_ASSERT_EQUAL(end_event(c), 1);          /* an alert after the peer's FIN: a reaction */
+	td_conn_free(c);
+
+	/* Alerts before any close (issue 15: the cause, not the consequence). */
+	c = td_conn_new(3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	add(c, TD_EV_HANDSHAKE, TD_DIR_C2S, 0, false, false);
 	add(c, TD_EV_ALERT, TD_DIR_S2C, 0, true, false);
-	CU_ASSERT_EQUAL(end_event(c), 3);          /* an unreadable alert before both */
+	add(c, TD_EV_TCP_RST, TD_DIR_S2C, 0, false, false);
+	CU_ASSERT_EQUAL(end_event(c), 1);          /* an unreadable alert before the close */
+	td_conn_free(c);
+	c = td_conn_new(4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	add(c, TD_EV_HANDSHAKE, TD_DIR_C2S, 0, false, false);
+	add(c, TD_EV_ALERT, TD_DIR_S2C, 0, true, false);
+	CU_ASSERT_EQUAL(end_event(c), 1);
 	add(c, TD_EV_ALERT, TD_DIR_C2S, LEVEL_WARNING, false, false);
-	CU_ASSERT_EQUAL(end_event(c), 3);          /* a warning alert ends nothing */
+	CU_ASSERT_EQUAL(end_event(c), 1);          /* a warning alert ends nothing */
 	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, true, true);
-	CU_ASSERT_EQUAL(end_event(c), 5);          /* a decrypted fatal alert wins */
+	CU_ASSERT_EQUAL(end_event(c), 3);          /* a decrypted fatal alert wins */
 	add(c, TD_EV_ALERT, TD_DIR_C2S, LEVEL_FATAL, false, false);
-	CU_ASSERT_EQUAL(end_event(c), 5);          /* the first fatal alert, not a later one */
+	CU_ASSERT_EQUAL(end_event(c), 3);          /* the first fatal alert, not a later one */
+	add(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, false, false);
+	CU_ASSERT_EQUAL(end_event(c), 3);          /* the close after it is its consequence */
 	td_conn_free(c);
 
 	/* An encrypted alert never decrypted is not read as fatal, even if
 	 * its level byte says so: its level is not known. */
 	c = td_conn_new(2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	add(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, false, false);
+	add(c, TD_EV_HANDSHAKE, TD_DIR_C2S, 0, false, false);
 	add(c, TD_EV_ALERT, TD_DIR_S2C, LEVEL_FATAL, true, false);
+	add(c, TD_EV_TCP_RST, TD_DIR_C2S, 0, false, false);
 	CU_ASSERT_EQUAL(end_event(c), 1);
+	CU_ASSERT_EQUAL(c->fate.how, TD_END_ENCRYPTED_ALERT);
+	CU_ASSERT_EQUAL(c->fate.fatal, SIZE_MAX);
 	td_conn_free(c);
 }
 

@@ -285,9 +285,10 @@ static void story_end(FILE *f, const struct td_conn *c)
 	size_t i = c->fate.end;
 	if (c->fate.outcome == TD_OUTCOME_ESTABLISHED) {
 		fputs("The handshake succeeded: the connection was set up and encrypted", f);
-		if (c->client_quit_after_handshake)
-			fputs(", but the client hung up right away without sending anything, which is "
-			      "what a client does when it does not accept the server", f);
+		/* (a client that refused the server has a failed outcome) */
+		if (c->fate.quit == TD_QUIT_CLOSED)
+			fputs(", then the client closed it without sending anything, as a probe or "
+			      "a health check does", f);
 		fputs(". ", f);
 		return;
 	}
