@@ -16,9 +16,12 @@ For every NAME.facts (without the key log) and NAME.decrypted.facts (with
 
 `*` for N means every connection of the capture.
 
-  real-verdicts.py TLSDIAG CAPTURES_REAL_DIR [NAME...]
+  real-verdicts.py [TLSDIAG CAPTURES_REAL_DIR [NAME...]]
 
-Prints one line per mismatch and a tally; exit 0 when all agree.
+Without arguments (make check), TLSDIAG is $top_builddir/src/tlsdiag and
+the folder $top_srcdir/captures/real.  Prints one line per mismatch and a
+tally ("real: N passed, M failed", one per facts file); exit 0 when all
+agree.
 """
 import json
 import os
@@ -106,11 +109,16 @@ def check(tlsdiag, real, facts_name):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__.strip().splitlines()[-4], file=sys.stderr)
+    if len(sys.argv) == 1:
+        tlsdiag = os.path.join(os.environ.get("top_builddir", "."), "src", "tlsdiag")
+        real = os.path.join(os.environ.get("top_srcdir", "."), "captures", "real")
+        names = []
+    elif len(sys.argv) >= 3:
+        tlsdiag, real = sys.argv[1], sys.argv[2]
+        names = sys.argv[3:]
+    else:
+        print("usage: real-verdicts.py [TLSDIAG CAPTURES_REAL_DIR [NAME...]]", file=sys.stderr)
         return 2
-    tlsdiag, real = sys.argv[1], sys.argv[2]
-    names = sys.argv[3:]
     files = sorted(os.listdir(os.path.join(real, "expected")))
     if names:
         files = [f for f in files
@@ -126,7 +134,8 @@ def main():
             n_bad += 1
         else:
             n_ok += 1
-    print(f"real-verdicts: {n_ok} facts files agree, {n_bad} disagree")
+    print(f"real: {n_ok} passed, {n_bad} failed (facts files of captures/real whose "
+          f"verdicts agree / disagree)")
     return 1 if n_bad else 0
 
 
