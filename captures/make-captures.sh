@@ -381,6 +381,7 @@ define() {
     # before its second flight; the server's alerts never)
     local t13enc='TLS 1.3: the server'"'"'s alert is encrypted (application_data record of 19+5 bytes)'
     local i15c="issue 15 Must 3: the side (server) and the step (right after the client's flight, the server's flight holding a CertificateRequest by its size) are known, the reason is not: the family code CLIENT_CERT_REJECTED (inferred), no longer ENCRYPTED_ALERT"
+    local i15m="issue 15 Must 3: the client's flight holds a record of an empty Certificate's size (25 bytes) and the server refused it right after: CLIENT_CERT_MISSING (inferred), the most specific code the sizes support"
     case ${name#*-} in
     # ------------------------------------------------------------ seed rows
     mtls-ok|mtls-ok-any|mtls-ok-ipv6)
@@ -459,8 +460,8 @@ define() {
         ROW=$ROW_NC SERVER_RE='peer did not return a certificate'
         if [[ $MODE == tls13 ]]; then
             CLIENT_RE='alert certificate required'
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then FINs; $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then FINs; $t13enc; $i15m" \
+               '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
             dgd "{dalert.0}: the server's fatal certificate_required after the client's empty Certificate" \
                 '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
         else
@@ -617,8 +618,8 @@ define() {
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}")
         if [[ $MODE == tls13 ]]; then
             CLIENT_RE='alert certificate required'
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15m" \
+               '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
             dgd "{dalert.0}: the server's fatal certificate_required after the client's empty Certificate" \
                 '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
             dgd "warning: the CertificateRequest has no certificate_authorities (s_server -no_ca_names)" \
@@ -861,8 +862,8 @@ define() {
         STDIN=$HTTP_GET CLIENT_RE='alert bad certificate' SERVER_RE='EE certificate key too weak'
         local why="the server's fatal bad_certificate after the client's Certificate (clientWeak.crt, RSA 1024, issued by the accepted clientCA; server: EE certificate key too weak)"
         if [[ $MODE == tls13 ]]; then
-            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc" \
-               '1 diag.0 ENCRYPTED_ALERT client_certificate server'
+            dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
             dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server'
             dgd "clientWeak.crt has an RSA 1024-bit key" '1 diag.1 WEAK_KEY'
         else

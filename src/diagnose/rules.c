@@ -750,6 +750,7 @@ const struct rule td_rules[] = {
 	 * before the codes that know even less. */
 	{ "SERVER_CERT_REJECTED", rule_server_rejected, true },
 	{ "CLIENT_CERT_REJECTED", rule_later_rejected, true },
+	{ "CLIENT_CERT_MISSING", rule_client_missing_inferred, true },
 	{ "CLIENT_CERT_REJECTED", rule_client_rejected, true },
 	{ "ENCRYPTED_ALERT", rule_encrypted_alert, true },
 	{ "HANDSHAKE_ABORTED", rule_aborted, true },

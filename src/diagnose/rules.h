@@ -199,6 +199,7 @@ void dx_later_evidence(const struct dx *x, struct finding *f);
 /* ---- rules_reject.c ---- */
 bool rule_closed_without_data(const struct dx *x, struct finding *f);
 bool rule_server_rejected(const struct dx *x, struct finding *f);
+bool rule_client_missing_inferred(const struct dx *x, struct finding *f);
 bool rule_client_rejected(const struct dx *x, struct finding *f);
 
 /* ---- rules_tcp.c ---- */

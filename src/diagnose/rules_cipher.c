@@ -86,9 +86,12 @@ bool dx_client_offers_only_weak(const struct td_conn *c)
 /* A weak suite negotiated: a warning, not an error.  The handshake
  * worked and the issue's rule is that a successful handshake carries no
  * error (exit status 0 on healthy-looking traffic); the weakness is
- * reported as WEAK_KEY and DEPRECATED_VERSION are.  Offered but not
- * chosen: a warning about the client's configuration (a server that
- * enables them later would pick them). */
+ * reported as WEAK_KEY and DEPRECATED_VERSION are.  Offered among
+ * others but not chosen: information only, since many clients still list
+ * 3DES last (Go 1.19, older browsers) and a warning on each of their
+ * connections would drown the ones that matter; offered alone: a warning
+ * about the client's configuration (a server that enabled them would
+ * pick them). */
 bool rule_weak_cipher(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
@@ -120,7 +123,7 @@ bool rule_weak_cipher(const struct dx *x, struct finding *f)
 			    dx_name(TD_REG_CIPHER, c->cipher));
 		return true;
 	}
-	finding_set(f, TD_SEV_WARNING, TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY,
+	finding_set(f, strong ? TD_SEV_INFO : TD_SEV_WARNING, TD_STAGE_CLIENT_HELLO, TD_PARTY_NOBODY,
 	    "The client offers %s (NULL, anonymous, export, RC4 or DES).",
 	    !strong ? "only weak cipher suites"
 	    : weak == 1 ? "a weak cipher suite among others" : "weak cipher suites among others");

@@ -285,7 +285,12 @@ bool rule_server_rejected(const struct dx *x, struct finding *f)
 	return true;
 }
 
-bool rule_client_rejected(const struct dx *x, struct finding *f)
+/* The server refused the client after its flight (TLS 1.3 without keys).
+ * empty_only: only when the client's Certificate record has the size of
+ * an empty one (CLIENT_CERT_MISSING, inferred: the most specific code the
+ * sizes support, issue 15 Must 3); else only when it does not
+ * (CLIENT_CERT_REJECTED). */
+static bool client_refused(const struct dx *x, struct finding *f, bool empty_only)
 {
 	const struct td_conn *c = x->c;
 	if (!x->enc_alert || x->enc_alert->dir != TD_DIR_S2C || x->fatal || !x->failed ||
@@ -299,6 +304,8 @@ bool rule_client_rejected(const struct dx *x, struct finding *f)
 	long req = td_infer_find(c, td_inf_cert_request, TD_DIR_S2C, 0);
 	bool flight = c->side[TD_DIR_C2S].encrypted_records > 0 || c->finished[TD_DIR_C2S];
 	if (!flight || (req < 0 && !c->cr.present && empty < 0 && cert < 0))
+		return false;
+	if (empty_only != (empty >= 0))
 		return false;
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER,
 	    empty >= 0 ? "The server refused the client after its flight, which held an empty "
@@ -341,4 +348,14 @@ bool rule_client_rejected(const struct dx *x, struct finding *f)
 		finding_fix(f, "Run tlsdiag with -k and the client's key log (SSLKEYLOGFILE; capture "
 		    "again keeping it if needed) to see the server's alert; meanwhile %s.", meanwhile);
 	return true;
+}
+
+bool rule_client_missing_inferred(const struct dx *x, struct finding *f)
+{
+	return client_refused(x, f, true);
+}
+
+bool rule_client_rejected(const struct dx *x, struct finding *f)
+{
+	return client_refused(x, f, false);
 }
