@@ -61,7 +61,7 @@ run() {
 	local name=$1 fmt=$2; shift 2
 	local extra=()
 	[ "$fmt" = markdown ] && extra=("${md_args[@]}")
-	rm -f "$tmp/$name.$fmt".{plain,joined,joined-sp}
+	[ -e "$tmp/$name.$fmt.plain" ] && rm -f "$tmp/$name.$fmt".{plain,joined,joined-sp}
 	"$bin" -r "$pcap" "${keys[@]}" -o "$fmt" --color=never "${extra[@]}" "$@" \
 		>"$tmp/$name.$fmt" 2>"$tmp/$name.$fmt.err"
 }
@@ -115,12 +115,13 @@ leaks() {
 			$l =~ s/^[ \t\r\f\x0b]*//;
 			print $j $l; print $s $l, ($nl ? " " : "");
 		}' "$file"
-	grep -v -x '' "$list" >"$file.list"
-	grep -q -F -i -w -f "$file.list" -- "$file" "$file.plain" "$file.joined" "$file.joined-sp" || return 0
+	# (an empty line of LIST matches anything here: then each is looked for)
+	grep -q -F -i -w -f "$list" -- "$file" "$file.plain" "$file.joined" "$file.joined-sp" || return 0
 	while IFS= read -r v; do
+		[ -n "$v" ] || continue
 		grep -q -F -i -w -- "$v" "$file" "$file.plain" "$file.joined" "$file.joined-sp" &&
 			printf '%s\n' "$v"
-	done <"$file.list"
+	done <"$list"
 }
 
 # The lab's CAs (a private PKI): RFC 4514 subjects (openssl's RFC2253
