@@ -58,6 +58,7 @@ mkdir -p "$cache"
 base="$cache/bookworm-minbase.tar"
 if [ ! -s "$base" ]; then
 	echo "== debootstrap bookworm (once; cached in $base)"
+	start=$(date +%s)
 	tmpb=$(mktemp -d /var/tmp/td-debootstrap.XXXXXX)
 	if ! debootstrap --variant=minbase bookworm "$tmpb" "$mirror" >"$cache/debootstrap.log" 2>&1; then
 		tail -5 "$cache/debootstrap.log"
@@ -66,8 +67,10 @@ if [ ! -s "$base" ]; then
 	fi
 	tar -C "$tmpb" -cf "$base.part" . && mv "$base.part" "$base"
 	rm -rf "$tmpb"
+	echo "   debootstrap: $(($(date +%s) - start)) s"
 fi
 
+start=$(date +%s)
 root=$(mktemp -d /var/tmp/td-fresh.XXXXXX)
 mounts=()
 cleanup() {
@@ -125,6 +128,7 @@ mnt proc proc /proc && mnt sysfs sys /sys && mnt bind /dev /dev && mnt devpts de
 
 # A clone, as the README assumes ("from the top of a clone").
 git clone -q --no-hardlinks "$top" "$root/root/tlsdiag" || { bad "git clone of $top"; exit 1; }
+echo "== the chroot unpacked, mounted, the tree cloned ($(($(date +%s) - start)) s)"
 
 in_chroot() {  # in_chroot LOG COMMAND: a login-like root shell in the clone
 	chroot "$root" /usr/bin/env -i HOME=/root TERM=xterm LANG=C.UTF-8 \
@@ -176,6 +180,7 @@ fi
 
 if [[ " $steps " == *" deb "* ]]; then
 	echo "== the Debian package: built from the tree, installed with apt"
+	start=$(date +%s)
 	if ! in_chroot "$logs/deb-build.log" "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends debhelper dh-autoreconf fakeroot \
 		dpkg-dev lintian git build-essential libpcap-dev libwolfssl-dev libncurses-dev \
@@ -184,7 +189,7 @@ if [[ " $steps " == *" deb "* ]]; then
 		bad "debian/build-deb.sh failed"
 		tail -n 30 "$logs/deb-build.log"
 	else
-		ok "the .deb built: $(cd "$root/root/deb" && ls ./*.deb | tr '\n' ' ')"
+		ok "the .deb built: $(cd "$root/root/deb" && ls ./*.deb | tr '\n' ' ')($(($(date +%s) - start)) s)"
 		if grep -E '^E: ' "$logs/deb-build.log"; then
 			bad "lintian reports errors (above)"
 		else

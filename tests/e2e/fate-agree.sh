@@ -92,15 +92,19 @@ if [ ! -x "$unit" ]; then
 fi
 command -v jq > /dev/null || { echo "SKIPPED: fate-agree: needs jq"; exit 77; }
 
+# Several captures at a time (par_each), each with its own $tmp.
+pcaps=()
 for p in "$caps"/*.pcap; do
-	check "$p"
+	pcaps+=("$p")
 done
 if [ -d "$corpus" ]; then
 	while IFS= read -r p; do
-		check "$p"
+		pcaps+=("$p")
 	done < <(find "$corpus" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) \
 		-not -path '*/quic/*' | sort)
-else
+fi
+par_each check "${pcaps[@]}"
+if [ ! -d "$corpus" ]; then
 	echo "SKIPPED: the corpus part: no corpus at $corpus (it lives beside the project in" \
 		"../shared/corpus; set TD_CORPUS)"
 fi

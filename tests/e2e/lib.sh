@@ -18,3 +18,45 @@ fail=0
 ok()     { pass=$((pass + 1)); echo "ok   $*"; }
 bad()    { fail=$((fail + 1)); echo "FAIL $*"; }
 finish() { echo "${TD_E2E_NAME:-e2e}: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+# par_each FUNC ITEM...: FUNC ITEM for every ITEM, up to $par_jobs at
+# once (default: the processors; TD_TEST_JOBS overrides), each in a
+# subshell with a $tmp of its own.  Their output is printed afterwards
+# in ITEM order, and their ok/bad counts added here.  What a run must
+# hand back besides (a global it would have set) it writes to
+# "$tmp/ret", which the callback par_ret, when defined, reads as
+# "par_ret ITEM RETFILE" in ITEM order.  Why: the suites run tlsdiag a
+# few hundred times, one capture after another, on machines with more
+# than one processor, and make check runs them thrice in CI.
+par_jobs=${TD_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+par_each() {
+	local fn=$1 i=0 running=0 j p f
+	shift
+	for j; do
+		i=$((i + 1))
+		mkdir "$tmp/par.$i"
+		(
+			tmp=$tmp/par.$i pass=0 fail=0
+			"$fn" "$j"
+			echo "$pass $fail" >"$tmp/counts"
+		) >"$tmp/par.$i.out" 2>&1 </dev/null &
+		running=$((running + 1))
+		if [ "$running" -ge "$par_jobs" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+	done
+	wait
+	i=0
+	for j; do
+		i=$((i + 1))
+		cat "$tmp/par.$i.out"
+		if read -r p f <"$tmp/par.$i/counts" 2>/dev/null; then
+			pass=$((pass + p)) fail=$((fail + f))
+		else
+			bad "$fn $j: did not finish"
+		fi
+		[ "$(type -t par_ret)" = function ] && par_ret "$j" "$tmp/par.$i/ret"
+		rm -rf "$tmp/par.$i" "$tmp/par.$i.out"
+	done
+}

@@ -61,6 +61,7 @@ run() {
 	local name=$1 fmt=$2; shift 2
 	local extra=()
 	[ "$fmt" = markdown ] && extra=("${md_args[@]}")
+	[ -e "$tmp/$name.$fmt.plain" ] && rm -f "$tmp/$name.$fmt".{plain,joined,joined-sp}
 	"$bin" -r "$pcap" "${keys[@]}" -o "$fmt" --color=never "${extra[@]}" "$@" \
 		>"$tmp/$name.$fmt" 2>"$tmp/$name.$fmt.err"
 }
@@ -95,13 +96,27 @@ select(.id)
 # FILE is searched as it is; with its escapes undone (Markdown's \_,
 # Mermaid's #45;, HTML's &amp; and &#45;); and, since the text report
 # wraps long names over lines, with its lines joined (indentation
-# dropped) both directly and with a space.
+# dropped) both directly and with a space.  The three derived files are
+# made once per report (run removes them with it); one grep for all the
+# values says whether any is there, and only then is each looked for.
 leaks() {
 	local file=$1 list=$2 v
-	perl -CSD -pe 's/&?#(\d+);/chr($1)/ge; s/&amp;/&/g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g;
-		  s/\\([\\`*_{}\[\]()#+\-.!|<>~])/$1/g' "$file" >"$file.plain"
-	sed 's/^[[:space:]]*//' "$file.plain" | tr -d '\n' >"$file.joined"
-	sed 's/^[[:space:]]*//' "$file.plain" | tr '\n' ' ' >"$file.joined-sp"
+	[ -f "$file.plain" ] || perl -CSD -e '
+		my ($f) = @ARGV;
+		open my $in, "<", $f or die "$f: $!";
+		open my $p, ">", "$f.plain" or die; open my $j, ">", "$f.joined" or die;
+		open my $s, ">", "$f.joined-sp" or die;
+		while (<$in>) {
+			s/&?#(\d+);/chr($1)/ge; s/&amp;/&/g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g;
+			s/\\([\\`*_{}\[\]()#+\-.!|<>~])/$1/g;
+			print $p $_;
+			my $l = $_;
+			my $nl = chomp $l;
+			$l =~ s/^[ \t\r\f\x0b]*//;
+			print $j $l; print $s $l, ($nl ? " " : "");
+		}' "$file"
+	# (an empty line of LIST matches anything here: then each is looked for)
+	grep -q -F -i -w -f "$list" -- "$file" "$file.plain" "$file.joined" "$file.joined-sp" || return 0
 	while IFS= read -r v; do
 		[ -n "$v" ] || continue
 		grep -q -F -i -w -- "$v" "$file" "$file.plain" "$file.joined" "$file.joined-sp" &&
@@ -126,18 +141,21 @@ else
 	bad "could not read the lab CAs with openssl: $(tr '\n' '|' <"$tmp/labcas")"
 fi
 labcas_seen=0
+labcas=$tmp/labcas
 
-ncap=0
-any_md=0
-for pcap in "$caps"/*.pcap; do
-	[ -e "$pcap" ] || continue
+# check_capture PCAP: points 1 to 4 for one capture (par_each runs
+# several at once, each with its own $tmp); it hands back how many lab
+# CA values --redact=names showed, in $tmp/ret.
+check_capture() {
+	pcap=$1
 	name=$(basename "$pcap" .pcap)
 	keys=()
 	[ -f "$caps/$name.keylog" ] && keys=(-k "$caps/$name.keylog")
-	ncap=$((ncap + 1))
+	local seen=0
+	echo 0 >"$tmp/ret"
 
 	run orig json; st=$?
-	if [ $st -gt 1 ]; then bad "$name: tlsdiag exited $st"; continue; fi
+	if [ $st -gt 1 ]; then bad "$name: tlsdiag exited $st"; return; fi
 	jq -r "$originals_jq" "$tmp/orig.json" | sort -u >"$tmp/originals"
 	jq -r "$ca_jq" "$tmp/orig.json" | sort -u >"$tmp/cas"
 	# A CA name that is also an end-entity subject (a self-signed leaf) is redacted.
@@ -156,21 +174,20 @@ for pcap in "$caps"/*.pcap; do
 			echo "     $name: --redact -o $fmt wrote nothing"
 			errs=$((errs + 1))
 		fi
-		found=$(leaks "$tmp/red.$fmt" "$tmp/originals"; leaks "$tmp/red.$fmt" "$tmp/labcas")
+		found=$(leaks "$tmp/red.$fmt" "$tmp/originals"; leaks "$tmp/red.$fmt" "$labcas")
 		if [ -n "$found" ]; then
 			echo "     $name: --redact -o $fmt leaks: $(printf '%s' "$found" | tr '\n' '|')"
 			errs=$((errs + 1))
 		fi
-		[ "$fmt" = markdown ] && any_md=1
 	done
 	if [ $errs -eq 0 ]; then ok "$name: --redact hides $norig original values in ${formats[*]}"
 	else bad "$name: --redact: $errs problems"; fi
 
 	# 2. The analysis is the same, under pseudonyms.
-	shape='select(.id) | [.id, .outcome, .version, .cipher, [.diagnoses[] | .code, .severity, .stage], (.server_certs | length), (.client_certs | length), (.sni != null)] | tojson'
-	if [ "$(jq -r "$shape" "$tmp/orig.json")" = "$(jq -r "$shape" "$tmp/red.json")" ] &&
-	   [ "$(jq -c 'select(.summary) | .summary | del(.capture, .note)' "$tmp/orig.json")" = \
-	     "$(jq -c 'select(.summary) | .summary | del(.capture, .note)' "$tmp/red.json")" ]; then
+	# (each connection's shape, then the summary: one jq a report)
+	shape='(select(.id) | [.id, .outcome, .version, .cipher, [.diagnoses[] | .code, .severity, .stage], (.server_certs | length), (.client_certs | length), (.sni != null)] | tojson),
+		(select(.summary) | .summary | del(.capture, .note) | tojson)'
+	if [ "$(jq -r "$shape" "$tmp/orig.json")" = "$(jq -r "$shape" "$tmp/red.json")" ]; then
 		ok "$name: --redact keeps the analysis"
 	else
 		bad "$name: --redact changed the analysis"
@@ -186,7 +203,8 @@ for pcap in "$caps"/*.pcap; do
 	if [ -s "$tmp/cas.kept" ]; then
 		run names json --redact=names
 		kept=$(leaks "$tmp/names.json" "$tmp/cas.kept" | wc -l)
-		labcas_seen=$((labcas_seen + $(leaks "$tmp/names.json" "$tmp/labcas" | wc -l)))
+		seen=$(leaks "$tmp/names.json" "$labcas" | wc -l)
+		echo "$seen" >"$tmp/ret"
 		errs=0
 		for fmt in "${formats[@]}"; do
 			run all "$fmt" --redact=all
@@ -207,8 +225,9 @@ for pcap in "$caps"/*.pcap; do
 	# 4. --only-failed: exactly the failed connections, in every format.
 	want=$(jq -r 'select(.id) | select(.outcome == "failed") | .id' "$tmp/orig.json" | tr '\n' ' ')
 	run only json --only-failed; ost=$?
-	got=$(jq -r 'select(.id) | .id' "$tmp/only.json" | tr '\n' ' ')
-	sum=$(jq -r 'select(.summary) | .summary.connections' "$tmp/only.json")
+	# ids, then the summary's count: one jq
+	{ IFS= read -r got; read -r sum; } < <(jq -r -n '[inputs] | ([.[] | select(.id) | "\(.id) "] | add // ""),
+		(.[] | select(.summary) | .summary.connections)' "$tmp/only.json")
 	nwant=$(printf '%s' "$want" | wc -w)
 	errs=0
 	[ "$got" = "$want" ] || { echo "     $name: --only-failed ids '$got', want '$want'"; errs=$((errs + 1)); }
@@ -230,8 +249,15 @@ for pcap in "$caps"/*.pcap; do
 	[ -z "$found" ] || { echo "     $name: --only-failed --redact leaks: $found"; errs=$((errs + 1)); }
 	if [ $errs -eq 0 ]; then ok "$name: --only-failed keeps $nwant of $(jq -c 'select(.id)' "$tmp/orig.json" | wc -l)"
 	else bad "$name: --only-failed: $errs problems"; fi
+}
+par_ret() { local n; read -r n <"$2" && labcas_seen=$((labcas_seen + n)); }
+pcaps=()
+for pcap in "$caps"/*.pcap; do
+	[ -e "$pcap" ] && pcaps+=("$pcap")
 done
-[ $ncap -gt 0 ] || bad "no captures in $caps"
+par_each check_capture "${pcaps[@]}"
+unset -f par_ret
+[ ${#pcaps[@]} -gt 0 ] || bad "no captures in $caps"
 
 # 5. The lab CA values do show without --redact or with --redact=names
 # (the search above can fail), and a user's store does not make them public.

@@ -10,67 +10,29 @@ TD_E2E_NAME=e2e
 command -v jq >/dev/null || { echo "FAIL jq is required (apt-get install jq)"; echo "e2e: 0 passed, 1 failed"; exit 1; }
 [ -x "$bin" ] || { echo "FAIL no binary at $bin"; echo "e2e: 0 passed, 1 failed"; exit 1; }
 
-# 1. Every capture with expected facts.
-nfacts=0
+# 1. Every capture with expected facts, several at a time (par_each).
 # NAME.facts: what the capture shows in clear; NAME.decrypted.facts (TLS
 # 1.3): what it shows with its key log (-k).
-for facts in "$caps"/expected/*.facts; do
-	[ -e "$facts" ] || continue
-	nfacts=$((nfacts + 1))
+check_facts() {
+	local facts=$1 name keys=() pcap st want_st meta errs long
 	name=$(basename "$facts" .facts)
-	keys=()
 	case "$name" in
 	*.decrypted) keys=(-k "$caps/${name%.decrypted}.keylog"); pcap="$caps/${name%.decrypted}.pcap" ;;
 	*) pcap="$caps/$name.pcap" ;;
 	esac
 	"$bin" -r "$pcap" "${keys[@]}" -o json >"$tmp/$name.json" 2>"$tmp/$name.err"
 	st=$?
-	# Exit status 1 exactly when a connection has an error diagnosis.
-	want_st=0
-	# (select(.id): connection lines; the last line is the summary object,
-	# hence -n and inputs: jq -e judges the last line's result alone)
-	jq -e -n 'any(inputs | select(.id); any(.diagnoses[]; .severity == "error"))' "$tmp/$name.json" >/dev/null 2>&1 && want_st=1
-	if [ $st -ne $want_st ]; then
-		bad "$name: tlsdiag exited $st, want $want_st ($(head -1 "$tmp/$name.err"))"
-		continue
-	fi
-	if ! jq -e . "$tmp/$name.json" >/dev/null 2>&1; then
-		bad "$name: output is not valid JSON Lines"
-		continue
-	fi
-	jq -r -f "$top_srcdir/tests/e2e/facts.jq" "$tmp/$name.json" >"$tmp/$name.got"
-	errs=0
-	while IFS= read -r line; do
-		case "$line" in ''|'#'*) continue ;; esac
-		key=$(printf '%s' "$line" | cut -d' ' -f1-2)
-		case "$key" in
-		*' 'diag.[1-9]*)
-			# a code that must appear among the diagnoses, anywhere after the root cause
-			conn=${key%% *}; code=$(printf '%s' "$line" | cut -d' ' -f3)
-			if grep -q -x -F -- "$conn diag.code $code" "$tmp/$name.got"; then continue; fi
-			echo "     $name: want diagnosis $code"
-			errs=$((errs + 1))
-			continue ;;
-		esac
-		got=$(grep -F -m1 -- "$key " "$tmp/$name.got" || true)
-		if [ "$got" != "$line" ]; then
-			echo "     $name: want '$line'"
-			echo "     $name:  got '${got:-(nothing)}'"
-			errs=$((errs + 1))
-		fi
-	done <"$facts"
-	# As many TLS connections as the facts describe.
-	want_n=$(grep -v '^#' "$facts" | awk 'NF {print $1}' | sort -u | wc -l)
-	got_n=$(jq -c 'select(.id)' "$tmp/$name.json" | wc -l)
-	if [ "$want_n" != "$got_n" ]; then
-		echo "     $name: want $want_n connections, got $got_n"
-		errs=$((errs + 1))
-	fi
-	if [ $errs -eq 0 ]; then ok "$name: facts"; else bad "$name: $errs facts differ"; fi
-	# One summary object, last, whose counts are what the connection lines say.
-	sum_err=$(jq -s -r '
+	# One jq for the JSON as a whole, then its facts: a first line
+	# "valid WANT_ST NCONN SUMMARY-ERROR" (exit status 1 exactly when a
+	# connection has an error diagnosis; one summary object, last, whose
+	# counts are what the connection lines say), then the connection
+	# lines as facts (facts.jq).  Not valid JSON Lines: jq -s fails.
+	jq -s -r "def td_facts: $facts_jq
+;
+"'
 		(map(select(.id))) as $c | (map(select(has("summary")))) as $s |
-		if ($s | length) != 1 then "\($s | length) summary objects"
+		(if any($c[]; any(.diagnoses[]; .severity == "error")) then 1 else 0 end) as $want |
+		(if ($s | length) != 1 then "\($s | length) summary objects"
 		elif (.[-1] | has("summary") | not) then "the summary is not the last line"
 		elif (.[-1] | has("id")) then "the summary has an id"
 		else .[-1].summary as $m |
@@ -81,20 +43,73 @@ for facts in "$caps"/expected/*.facts; do
 		  elif $m.by_outcome != $bo then "by_outcome \($m.by_outcome | tojson), lines \($bo | tojson)"
 		  elif $m.by_code != $bc then "by_code \($m.by_code | tojson), lines \($bc | tojson)"
 		  elif $m.with_errors != $we then "with_errors \($m.with_errors), lines \($we)"
-		  else empty end
-		end' "$tmp/$name.json" 2>&1)
+		  else "" end
+		end) as $sum |
+		"valid \($want) \($c | length) \($sum)", (.[] | td_facts)' "$tmp/$name.json" >"$tmp/$name.got" 2>/dev/null
+	IFS= read -r meta <"$tmp/$name.got"
+	want_st=0
+	case $meta in "valid 1 "*) want_st=1 ;; esac
+	if [ $st -ne $want_st ]; then
+		bad "$name: tlsdiag exited $st, want $want_st ($(head -1 "$tmp/$name.err"))"
+		return
+	fi
+	case $meta in
+	"valid "*) ;;
+	*) bad "$name: output is not valid JSON Lines"; return ;;
+	esac
+	# Each fact line against the first line of tlsdiag's with the same
+	# "<conn> <key>"; "<conn> diag.N CODE" (N > 0): CODE anywhere among
+	# the connection's diagnoses, after the root cause.  Then as many TLS
+	# connections as the facts describe.
+	local got_n
+	read -r _ _ got_n _ <<<"$meta"
+	awk -v name="$name" -v got_n="$got_n" -v q="'" -v out="$tmp/$name.errs" '
+		function key(l,   a, b) {
+			a = index(l, " "); if (!a) return l
+			b = index(substr(l, a + 1), " "); return b ? substr(l, 1, a + b - 1) : l
+		}
+		FNR == NR { if (FNR == 1) next; k = key($0); if (!(k in got)) got[k] = $0; have[$0] = 1; next }
+		/^#/ || $0 == "" { next }
+		NF { conns[$1] = 1 }
+		{ k = key($0); split(k, kk, " ") }
+		kk[2] ~ /^diag\.[1-9]/ {
+			split($0, f, " ")
+			if (!((kk[1] " diag.code " f[3]) in have)) {
+				print "     " name ": want diagnosis " f[3]; e++
+			}
+			next
+		}
+		(k in got ? got[k] : "") != $0 {
+			print "     " name ": want " q $0 q
+			print "     " name ":  got " q (k in got ? got[k] : "(nothing)") q
+			e++
+		}
+		END {
+			n = 0; for (c in conns) n++
+			if (n != got_n) { print "     " name ": want " n " connections, got " got_n; e++ }
+			print e + 0 > out
+		}' "$tmp/$name.got" "$facts"
+	read -r errs <"$tmp/$name.errs"
+	if [ "$errs" -eq 0 ]; then ok "$name: facts"; else bad "$name: $errs facts differ"; fi
+	local sum_err=${meta#valid * * }
 	if [ -z "$sum_err" ]; then ok "$name: JSON summary"; else bad "$name: JSON summary: $sum_err"; fi
 	# The text report runs too, and stays within 80 columns (COLUMNS
 	# unset, stdout a file; tests/e2e/width.sh tries other widths).
 	env -u COLUMNS "$bin" -r "$pcap" "${keys[@]}" --color=never >"$tmp/$name.txt" 2>&1
 	if [ $? -eq $want_st ]; then
-		long=$(awk 'length > 80' "$tmp/$name.txt" | wc -l)
+		long=$(awk 'length > 80 { n++ } END { print n + 0 }' "$tmp/$name.txt")
 		if [ "$long" -eq 0 ]; then ok "$name: text report"; else bad "$name: $long text lines over 80 columns"; fi
 	else
 		bad "$name: text report failed"
 	fi
+}
+facts_jq=$(cat "$top_srcdir/tests/e2e/facts.jq")
+facts_files=()
+for facts in "$caps"/expected/*.facts; do
+	[ -e "$facts" ] && facts_files+=("$facts")
 done
-[ $nfacts -gt 0 ] || bad "no captures/expected/*.facts found"
+par_each check_facts "${facts_files[@]}"
+[ ${#facts_files[@]} -gt 0 ] || bad "no captures/expected/*.facts found"
 
 # 2. The command line's contract, on one lab capture.
 one="$caps/tls12-client-cert-untrusted.pcap"; [ -f "$one" ] || one=""

@@ -23,17 +23,17 @@ shape() {
 		END { print m + 0, t + 0 }'
 }
 
-# One run per capture, setting and mode; each setting's reports are
-# checked together (one pipeline, not hundreds), and only a failing one
-# is looked at capture by capture.
+# One run per capture, setting and mode (several captures at a time:
+# par_each); each setting's reports are checked together (one
+# pipeline, not hundreds), and only a failing one is looked at capture
+# by capture.
 # what:width:COLUMNS (empty: unset):options
 settings=("COLUMNS unset, to a file:80::" "--width 100:100::--width 100" "COLUMNS=60:60:60:")
-n=0
-for pcap in "$caps"/*.pcap; do
-	[ -e "$pcap" ] || continue
-	n=$((n + 1))
+reports=$tmp/reports
+mkdir "$reports"
+reports_of() {
+	local pcap=$1 name keys=() i what width cols opt env args mode
 	name=$(basename "$pcap" .pcap)
-	keys=()
 	[ -f "$caps/$name.keylog" ] && keys=(-k "$caps/$name.keylog")
 	for i in 0 1 2; do
 		IFS=: read -r what width cols opt <<<"${settings[$i]}"
@@ -44,25 +44,31 @@ for pcap in "$caps"/*.pcap; do
 			[ "$mode" = verbose ] && args=(-v --color=always)
 			# shellcheck disable=SC2086 # opt is two words or none
 			"${env[@]}" "$bin" -r "$pcap" "${keys[@]}" "${args[@]}" $opt \
-				>"$tmp/$i.$mode.$name" 2>/dev/null
-			[ -s "$tmp/$i.$mode.$name" ] || bad "$name $mode, $what: no report"
+				>"$reports/$i.$mode.$name" 2>/dev/null
+			[ -s "$reports/$i.$mode.$name" ] || bad "$name $mode, $what: no report"
 		done
 	done
+}
+pcaps=()
+for pcap in "$caps"/*.pcap; do
+	[ -e "$pcap" ] && pcaps+=("$pcap")
 done
+n=${#pcaps[@]}
+par_each reports_of "${pcaps[@]}"
 [ $n -gt 0 ] || bad "no captures/*.pcap found"
 
 widest100=0
 for i in 0 1 2; do
 	IFS=: read -r what width cols opt <<<"${settings[$i]}"
 	for mode in plain verbose; do
-		read -r w t < <(shape "$tmp/$i.$mode."*)
+		read -r w t < <(shape "$reports/$i.$mode."*)
 		[ "$i" = 1 ] && [ "$w" -gt "$widest100" ] && widest100=$w
 		if [ "$w" -le "$width" ] && [ "$t" -eq 0 ]; then
 			ok "$n captures, $mode, $what: at most $width columns ($w), no trailing blanks"
 			continue
 		fi
 		bad "$n captures, $mode, $what: widest line $w columns (at most $width), $t lines ending in blanks"
-		for f in "$tmp/$i.$mode."*; do
+		for f in "$reports/$i.$mode."*; do
 			read -r w t < <(shape "$f")
 			[ "$w" -le "$width" ] && [ "$t" -eq 0 ] && continue
 			echo "     ${f##*/"$i"."$mode".}: widest $w, $t ending in blanks"

@@ -62,20 +62,23 @@ if not objs:
 
 defines = {}   # symbol -> source file
 uses = {}      # source file -> set of symbols
-for o in sorted(objs):
+# One nm for all the objects (-A: each line starts "OBJECT: "), in the
+# order of the sorted objects, so that the first definer still wins.
+objs.sort()
+out = subprocess.run(['nm', '-P', '-A'] + objs, capture_output=True, text=True, check=True).stdout
+for o in objs:
+    uses.setdefault(source_of(o), set())
+for line in out.splitlines():
+    o, sep, rest = line.partition(': ')
+    f = rest.split()
+    if not sep or len(f) < 2:
+        continue
     src = source_of(o)
-    out = subprocess.run(['nm', '-P', o], capture_output=True, text=True, check=True).stdout
-    u = set()
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) < 2:
-            continue
-        sym, kind = f[0], f[1]
-        if kind == 'U':
-            u.add(sym)
-        elif kind in 'TDBRGSVW' and kind.isupper():
-            defines.setdefault(sym, src)
-    uses.setdefault(src, set()).update(u)
+    sym, kind = f[0], f[1]
+    if kind == 'U':
+        uses[src].add(sym)
+    elif kind in 'TDBRGSVW' and kind.isupper():
+        defines.setdefault(sym, src)
 
 edges = {}     # file -> {file: example symbol}
 for src, syms in uses.items():
