@@ -186,7 +186,7 @@ expect_usage "--color=sometimes" -r "$one" --color=sometimes
 # log): the fix says so, and never "run with -k"; without -k it does.
 caps=$top_srcdir/captures
 fixes() { "$bin" -r "$caps/tls13-client-cert-missing.pcap" "$@" -o json 2>/dev/null |
-	jq -r 'select(.id) | .diagnoses[] | select(.code == "CLIENT_CERT_REJECTED") | .fix'; }
+	jq -r 'select(.id) | .diagnoses[] | select(.code == "CLIENT_CERT_MISSING") | .fix'; }
 with=$(fixes -k "$caps/tls13-mtls-ok.keylog")
 without=$(fixes)
 case $with in
