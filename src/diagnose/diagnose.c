@@ -145,6 +145,7 @@ static void forget(struct server_memory *m)
 {
 	free(m->intermediate_subject);
 	td_cert_unref(m->leaf);
+	td_cert_unref(m->client_kept);
 	free(m->leaf_sni);
 	memset(m, 0, sizeof *m);
 	m->chain = TD_CHAIN_NOT_CHECKED;
@@ -208,9 +209,23 @@ static void learn_leaf(struct server_memory *m, const struct td_conn *c,
 	snprintf(m->chain_reason, sizeof m->chain_reason, "%s", check ? check->reason : "");
 }
 
+/* Remember the client leaf of a connection that went on after the
+ * handshake: more than one record from either side beyond the handshake
+ * (a request and its answer are one each), and no error found. */
+static void learn_client(struct server_memory *m, const struct td_conn *c, bool error)
+{
+	if (error || !c->handshake_done || c->client_chain.n == 0 ||
+	    !c->client_chain.certs[0]->parsed)
+		return;
+	if (c->side[TD_DIR_C2S].encrypted_records < 2 && c->side[TD_DIR_S2C].encrypted_records < 2)
+		return;
+	td_cert_unref(m->client_kept);
+	m->client_kept = td_cert_ref(c->client_chain.certs[0]);
+}
+
 /* Remember what c shows about its server. */
 static void learn(struct td_diagnoser *d, const struct td_conn *c,
-		  const struct td_chain_check *server_check)
+		  const struct td_chain_check *server_check, bool error)
 {
 	if (!c->sh.present)
 		return;
@@ -230,6 +245,7 @@ static void learn(struct td_diagnoser *d, const struct td_conn *c,
 	    c->server_chain.certs[1]->subject && !s->mem.intermediate_subject)
 		s->mem.intermediate_subject = strdup(c->server_chain.certs[1]->subject);
 	learn_leaf(&s->mem, c, server_check);
+	learn_client(&s->mem, c, error);
 }
 
 /* Validate a visible chain against a store. */
@@ -480,6 +496,6 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 	/* A fact for --redact alone: no rule reads it. */
 	if (r == TD_OK && d->judge_public_cas)
 		r = td_judge_public_cas(d->system_store, c);
-	learn(d, c, x.server_check);
+	learn(d, c, x.server_check, error);
 	return r;
 }

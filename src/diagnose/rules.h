@@ -39,6 +39,11 @@ struct server_memory {
 	bool leaves_differ;
 	enum td_chain_verdict chain;
 	char chain_reason[160];
+	/* The last client leaf this server went on talking with after the
+	 * handshake (a reference, or NULL): the connection carried more than
+	 * one request and its answer, and no error was found.  A short
+	 * exchange with the same certificate later is no refusal of it. */
+	struct td_cert *client_kept;
 };
 
 /* One connection, with facts every rule needs. */

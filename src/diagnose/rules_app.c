@@ -253,6 +253,16 @@ static enum cert_fault client_fault(const struct dx *x)
 	return FAULT_NONE;
 }
 
+/* The same server went on talking with this client certificate in an
+ * earlier connection (struct server_memory). */
+static bool kept_before(const struct dx *x)
+{
+	const struct td_cert *kept = x->mem ? x->mem->client_kept : NULL;
+	const struct td_cert *leaf = x->c->client_chain.n ? x->c->client_chain.certs[0] : NULL;
+	return kept && leaf &&
+	       (kept == leaf || (kept->sha256[0] && strcmp(kept->sha256, leaf->sha256) == 0));
+}
+
 /* A refusal that is about the certificate the client sent. */
 static bool refuses_cert(const struct td_app_msg *m)
 {
@@ -274,8 +284,11 @@ static bool cert_refused(const struct dx *x, struct finding *f, enum cert_fault 
 	const struct td_app_msg *m = refusal(c, &idx);
 	bool certain = m && refuses_cert(m);
 	/* Without keys only what tlsdiag itself finds wrong explains a
-	 * short exchange; a certificate it finds fine says nothing. */
-	if (!certain && (want == FAULT_NONE || !short_refusal(x, &end)))
+	 * short exchange; a certificate it finds fine says nothing, and
+	 * neither does one the same server went on talking with earlier in
+	 * the capture (it took it then: mercury/tls_sgt.pcap's sensor, whose
+	 * server answers some reports and closes). */
+	if (!certain && (want == FAULT_NONE || !short_refusal(x, &end) || kept_before(x)))
 		return false;
 	const struct td_cert *leaf = x->client_leaf;
 	const char *why = want == FAULT_EXPIRED ? "it had expired"

@@ -812,6 +812,45 @@ static void test_rule_cert_refused(void)
 	closes(c, TD_DIR_S2C);
 	none(c);
 	td_conn_free(c);
+	/* Without keys, the same rogue certificate the same server went on
+	 * talking with in an earlier connection (the client sent a second
+	 * record after the answer): the short exchange that follows is no
+	 * refusal (mercury/tls_sgt.pcap); with a fresh diagnoser it is. */
+	struct td_diag_opts o = { .no_system_store = true, .keylog_given = true };
+	struct td_diagnoser *d = NULL;
+	char err[200];
+	CU_ASSERT_EQUAL_FATAL(td_diagnoser_new(&d, &o, err, sizeof err), TD_OK);
+	c = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
+	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
+	c->side[TD_DIR_C2S].encrypted_records = 2;
+	c->side[TD_DIR_S2C].encrypted_records = 1;
+	closes(c, TD_DIR_S2C);
+	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
+	struct td_conn *later = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
+	td_cert_unref(later->client_chain.certs[0]);
+	later->client_chain.certs[0] = td_cert_ref(c->client_chain.certs[0]);
+	ev(later, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
+	ev(later, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
+	later->side[TD_DIR_C2S].encrypted_records = 1;
+	later->side[TD_DIR_S2C].encrypted_records = 1;
+	closes(later, TD_DIR_S2C);
+	CU_ASSERT_EQUAL(td_diagnose(d, later), TD_OK);
+	CU_ASSERT_EQUAL(count(later, "CLIENT_CERT_UNTRUSTED"), 0);
+	td_diagnoser_free(d);
+	td_conn_free(later);
+	/* (the same short exchange judged alone) */
+	later = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
+	td_cert_unref(later->client_chain.certs[0]);
+	later->client_chain.certs[0] = td_cert_ref(c->client_chain.certs[0]);
+	ev(later, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
+	ev(later, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
+	later->side[TD_DIR_C2S].encrypted_records = 1;
+	later->side[TD_DIR_S2C].encrypted_records = 1;
+	closes(later, TD_DIR_S2C);
+	want(later, "CLIENT_CERT_UNTRUSTED", TD_CONF_INFERRED);
+	td_conn_free(later);
+	td_conn_free(c);
 	/* A 200 with the rogue certificate: the server took it. */
 	c = done(TD_VERSION_TLS13, true, "O=Rogue Corp,CN=rogueClientCA", false);
 	http_exchange(c, 200, NULL, TD_APP_KNOWN_NONE);
