@@ -52,7 +52,7 @@
 #   verify   re-derive the facts another way (tshark -T fields and -V text,
 #            sha256sum of the certificate bytes, openssl x509 on the lab file
 #            with that fingerprint) and compare with expected/; check that the
-#            root cause's side (diag.0 ... GAVE_UP) is the side tshark sees
+#            root cause's side (diag.0 CODE STAGE GAVE_UP CONFIDENCE) is the side tshark sees
 #            ending the connection (first fatal alert, decrypted if need be,
 #            else first FIN/RST); fails loudly.
 #   all      certs + capture + facts + verify (the default)
@@ -409,7 +409,7 @@ define() {
             CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}" --tlsv1.3)
         fi
         dg "{alert.0}: the server's plaintext fatal protocol_version answers the ClientHello ({ch}); no ServerHello" \
-           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server' ;;
+           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server certain' ;;
     no-shared-cipher)
         ROW=$ROW_CH CLIENT_RE='alert handshake failure' SERVER_RE='no shared cipher'
         if [[ $MODE == tls13 ]]; then   # the seed's command
@@ -420,23 +420,23 @@ define() {
                     --ciphers ECDHE-RSA-AES256-GCM-SHA384)
         fi
         dg "{alert.0}: the server's plaintext fatal handshake_failure answers the ClientHello ({ch}); no ServerHello" \
-           '1 diag.0 NO_SHARED_CIPHER client_hello server' ;;
+           '1 diag.0 NO_SHARED_CIPHER client_hello server certain' ;;
     server-untrusted)   # no --cacert: curl uses the system trust store
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${ident[@]}")
         ROW=$ROW_CA CLIENT_RE='self-signed certificate in certificate chain'
         dg "{alert.0}: the client's fatal unknown_ca (plaintext, also in TLS 1.3) right after the server's flight with its Certificate; rootCA is in no system trust store" \
-           '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client' ;;
+           '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain' ;;
     hostname-mismatch)  # IP literal in the URL: the name checked is 127.0.0.1
         CLIENT=("${curl[@]}" "https://127.0.0.1:$PORT" "${trust[@]}" "${ident[@]}")
         ROW=$ROW_SN CLIENT_RE="no alternative certificate subject name matches target host name '127\\.0\\.0\\.1'"
         if [[ $MODE == tls13 ]]; then
             dg "without keys: right after its second flight the client sends one 19-byte encrypted record ({last.client}: its close_notify) and FIN ({fin.client}), no application data; the certificate and the alert cannot be read; issue 15 Must 1 and 3: curl offered ALPN (h2, http/1.1) and left at once (no request) after a complete handshake: a refusal by the client whose reason needs the certificate: SERVER_CERT_REJECTED (inferred), no longer ENCRYPTED_ALERT; s_client </dev/null, offering no ALPN, would be CLOSED_WITHOUT_DATA" \
-               '1 diag.0 SERVER_CERT_REJECTED after_handshake client'
+               '1 diag.0 SERVER_CERT_REJECTED after_handshake client inferred'
             dgd "{dalert.0}: the client's close_notify right after a complete handshake, no request; no SNI (connected by IP) and the server certificate has only DNS:tls-server.local" \
-                '1 diag.0 HOSTNAME_MISMATCH after_handshake client'
+                '1 diag.0 HOSTNAME_MISMATCH after_handshake client inferred'
         else
             dg "handshake complete (both Finished), then the client's encrypted alert {alert.0} (a close_notify, says the key log) and FIN ({fin.client}) with no application data; no SNI (connected by IP) and the server certificate has only DNS:tls-server.local" \
-               '1 diag.0 HOSTNAME_MISMATCH after_handshake client'
+               '1 diag.0 HOSTNAME_MISMATCH after_handshake client inferred'
         fi ;;
     client-aborts)
         # openssl s_client's "-xcert" client certificate is chosen when the
@@ -448,12 +448,12 @@ define() {
         CLIENT_RE='callback failed' SERVER_RE='alert internal error'
         if [[ $MODE == tls13 ]]; then
             dg "without keys the CertificateRequest is not visible: {alert.0} is the client's plaintext fatal internal_error right after the server's encrypted flight, before any record of its own" \
-               '1 diag.0 FATAL_ALERT server_certificate client'
+               '1 diag.0 FATAL_ALERT server_certificate client certain'
             dgd "{dalert.0}: the client's fatal internal_error after the server's CertificateRequest, without sending a Certificate" \
-                '1 diag.0 CLIENT_ABORTED_AFTER_CERT_REQUEST client_certificate client'
+                '1 diag.0 CLIENT_ABORTED_AFTER_CERT_REQUEST client_certificate client certain'
         else
             dg "{alert.0}: the client's fatal internal_error after the server's CertificateRequest ({cr}), without sending a Certificate" \
-               '1 diag.0 CLIENT_ABORTED_AFTER_CERT_REQUEST client_certificate client'
+               '1 diag.0 CLIENT_ABORTED_AFTER_CERT_REQUEST client_certificate client certain'
         fi ;;
     client-cert-missing)
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}")
@@ -461,13 +461,13 @@ define() {
         if [[ $MODE == tls13 ]]; then
             CLIENT_RE='alert certificate required'
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then FINs; $t13enc; $i15m" \
-               '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
+               '1 diag.0 CLIENT_CERT_MISSING client_certificate server inferred'
             dgd "{dalert.0}: the server's fatal certificate_required after the client's empty Certificate" \
-                '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
+                '1 diag.0 CLIENT_CERT_MISSING client_certificate server certain'
         else
             CLIENT_RE='alert handshake failure'
             dg "{alert.0}: the server's plaintext fatal handshake_failure after the client's empty Certificate ({cert.client})" \
-               '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
+               '1 diag.0 CLIENT_CERT_MISSING client_certificate server certain'
         fi ;;
     client-cert-untrusted)
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}"
@@ -477,11 +477,11 @@ define() {
         local na="rogueClient.crt's issuer O=Rogue Corp,CN=rogueClientCA is not the acceptable CA O=LMT Corp,CN=clientCA"
         if [[ $MODE == tls13 ]]; then
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight, then the server closes ({close.server}); $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
-            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server inferred'
+            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server certain'
             dgd "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         else
-            dg "{alert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server'
+            dg "{alert.0}: $why" '1 diag.0 CLIENT_CERT_UNTRUSTED client_certificate server certain'
             dg "warning: $na" '1 diag.1 CLIENT_CERT_ISSUER_NOT_LISTED'
         fi ;;
     # ------------------------------------------------------- certificate dates
@@ -491,18 +491,18 @@ define() {
         if [[ $name == *expired ]]; then
             SRV_CERT=serverExpired.crt CLIENT_RE='certificate has expired'
             dg "{alert.0}: the client's fatal certificate_expired (plaintext, also in TLS 1.3) after the server's Certificate; serverExpired.crt's notAfter is 2026-01-01, before the capture" \
-               '1 diag.0 SERVER_CERT_EXPIRED server_certificate client'
+               '1 diag.0 SERVER_CERT_EXPIRED server_certificate client certain'
         else
             SRV_CERT=serverNotYetValid.crt CLIENT_RE='certificate is not yet valid'
             local nyv="serverNotYetValid.crt's notBefore is 2040-01-01, after the capture"
             if [[ $MODE == tls13 ]]; then
                 dg "without keys the certificate is not visible: {alert.0} is the client's plaintext fatal bad_certificate (OpenSSL's alert for a not-yet-valid certificate) after the server's encrypted flight; issue 15 Must 3: bad_certificate is generic (OpenSSL's alert for a not-yet-valid certificate, as for a wrong name or an unknown root) and the chain is encrypted: the client refused the certificate, why is out of sight: SERVER_CERT_REJECTED (inferred), no longer SERVER_CERT_UNTRUSTED (trust was never the problem)" \
-                   '1 diag.0 SERVER_CERT_REJECTED server_certificate client'
+                   '1 diag.0 SERVER_CERT_REJECTED server_certificate client inferred'
                 dgd "{dalert.0}: the client's fatal bad_certificate after the server's Certificate; $nyv" \
-                    '1 diag.0 SERVER_CERT_NOT_YET_VALID server_certificate client'
+                    '1 diag.0 SERVER_CERT_NOT_YET_VALID server_certificate client certain'
             else
                 dg "{alert.0}: the client's fatal bad_certificate (OpenSSL's alert for a not-yet-valid certificate) after the server's Certificate ({cert.server}); $nyv" \
-                   '1 diag.0 SERVER_CERT_NOT_YET_VALID server_certificate client'
+                   '1 diag.0 SERVER_CERT_NOT_YET_VALID server_certificate client certain'
             fi
         fi ;;
     client-cert-expired|client-cert-not-yet-valid)
@@ -518,7 +518,7 @@ define() {
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" --key ./client.key --cert "./$c")
         if [[ $MODE == tls13 ]]; then
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server inferred'
             dgd "{dalert.0}: the server's fatal $a after the client's Certificate; $why" \
                 "1 diag.0 $code client_certificate server"
         else
@@ -531,9 +531,9 @@ define() {
         local why="successful handshake; serverExpiringSoon.crt ends $SOON_DAYS days after its creation, i.e. under 30 days after the capture"
         if [[ $MODE == tls13 ]]; then
             DIAG='# no diagnosis without keys: the server Certificate is encrypted, the handshake succeeds'$'\n'
-            dgd "$why" '1 diag.0 CERT_EXPIRING_SOON server_certificate nobody'
+            dgd "$why" '1 diag.0 CERT_EXPIRING_SOON server_certificate nobody certain'
         else
-            dg "$why (Certificate in {cert.server})" '1 diag.0 CERT_EXPIRING_SOON server_certificate nobody'
+            dg "$why (Certificate in {cert.server})" '1 diag.0 CERT_EXPIRING_SOON server_certificate nobody certain'
         fi ;;
     # --------------------------------------------------- certificate contents
     server-chain-incomplete)
@@ -543,12 +543,12 @@ define() {
         local why="the server sends server.crt alone, whose issuer intermediateCA is neither sent nor in the client's store (rootCA.crt)"
         if [[ $MODE == tls13 ]]; then
             dg "without keys the Certificate is not visible: {alert.0} is the client's plaintext fatal unknown_ca after the server's encrypted flight" \
-               '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client'
+               '1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain'
             dgd "{dalert.0}: the client's fatal unknown_ca; $why" \
-                '1 diag.0 SERVER_CHAIN_INCOMPLETE server_certificate client'
+                '1 diag.0 SERVER_CHAIN_INCOMPLETE server_certificate client certain'
         else
             dg "{alert.0}: the client's fatal unknown_ca; $why" \
-               '1 diag.0 SERVER_CHAIN_INCOMPLETE server_certificate client'
+               '1 diag.0 SERVER_CHAIN_INCOMPLETE server_certificate client certain'
         fi ;;
     server-cert-no-san)
         # curl, s_client -verify_hostname and gnutls-cli all fall back to the
@@ -558,27 +558,27 @@ define() {
         local why="successful handshake (curl accepted the CN); serverNoSan.crt has no subjectAltName, only CN=tls-server.local"
         if [[ $MODE == tls13 ]]; then
             DIAG='# no diagnosis without keys: the server Certificate is encrypted, the handshake succeeds'$'\n'
-            dgd "warning: $why" '1 diag.0 SERVER_CERT_NO_SAN server_certificate nobody'
+            dgd "warning: $why" '1 diag.0 SERVER_CERT_NO_SAN server_certificate nobody certain'
         else
-            dg "warning: $why (Certificate in {cert.server})" '1 diag.0 SERVER_CERT_NO_SAN server_certificate nobody'
+            dg "warning: $why (Certificate in {cert.server})" '1 diag.0 SERVER_CERT_NO_SAN server_certificate nobody certain'
         fi ;;
     server-cert-wrong-usage)
         SRV_CERT=serverWrongUsage.crt CLIENT_RE='unsuitable certificate purpose'
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
         dg "{alert.0}: the client's fatal unsupported_certificate (plaintext, also in TLS 1.3) after the server's Certificate; serverWrongUsage.crt's extendedKeyUsage is clientAuth only" \
-           '1 diag.0 SERVER_CERT_WRONG_USAGE server_certificate client' ;;
+           '1 diag.0 SERVER_CERT_WRONG_USAGE server_certificate client certain' ;;
     client-cert-wrong-usage)
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" --key ./client.key --cert ./clientWrongUsage.crt)
         CLIENT_RE='alert unsupported certificate' SERVER_RE='unsuitable certificate purpose'
         local why="clientWrongUsage.crt's extendedKeyUsage is serverAuth only"
         if [[ $MODE == tls13 ]]; then
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server inferred'
             dgd "{dalert.0}: the server's fatal unsupported_certificate after the client's Certificate; $why" \
-                '1 diag.0 CLIENT_CERT_WRONG_USAGE client_certificate server'
+                '1 diag.0 CLIENT_CERT_WRONG_USAGE client_certificate server certain'
         else
             dg "{alert.0}: the server's plaintext fatal unsupported_certificate after the client's Certificate ({cert.client}); $why" \
-               '1 diag.0 CLIENT_CERT_WRONG_USAGE client_certificate server'
+               '1 diag.0 CLIENT_CERT_WRONG_USAGE client_certificate server certain'
         fi ;;
     client-key-mismatch)
         # curl and s_client refuse a key that does not match the certificate
@@ -590,10 +590,10 @@ define() {
         local why="the server's fatal decrypt_error after the client's CertificateVerify: client.crt sent, signed with rogueClient.key"
         if [[ $MODE == tls13 ]]; then
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
-            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_KEY_MISMATCH client_certificate server'
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server inferred'
+            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_KEY_MISMATCH client_certificate server certain'
         else
-            dg "{alert.0}: $why (in {cert.client})" '1 diag.0 CLIENT_KEY_MISMATCH client_certificate server'
+            dg "{alert.0}: $why (in {cert.client})" '1 diag.0 CLIENT_KEY_MISMATCH client_certificate server certain'
         fi ;;
     # ------------------------------------------------------- CA names, ALPN
     alpn-mismatch)
@@ -601,17 +601,17 @@ define() {
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}" --http1.1)
         CLIENT_RE='alert no application protocol'
         dg "{alert.0}: the server's plaintext fatal no_application_protocol answers the ClientHello ({ch}, ALPN http/1.1 only; the server speaks h2 only)" \
-           '1 diag.0 ALPN_MISMATCH client_hello server' ;;
+           '1 diag.0 ALPN_MISMATCH client_hello server certain' ;;
     empty-ca-list)
         SRV_EXTRA=(-no_ca_names) EXPECT=ok CLIENT_RE=$ok_re
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
         if [[ $MODE == tls13 ]]; then
             DIAG='# no diagnosis without keys: the CertificateRequest is encrypted, the handshake succeeds'$'\n'
             dgd "warning: the server's CertificateRequest has no certificate_authorities (s_server -no_ca_names); curl sent client.crt anyway, success" \
-                '1 diag.0 EMPTY_CA_LIST client_certificate nobody'
+                '1 diag.0 EMPTY_CA_LIST client_certificate nobody certain'
         else
             dg "warning: the server's CertificateRequest ({cr}) lists no CA (s_server -no_ca_names); curl sent client.crt anyway, success" \
-               '1 diag.0 EMPTY_CA_LIST client_certificate nobody'
+               '1 diag.0 EMPTY_CA_LIST client_certificate nobody certain'
         fi ;;
     empty-ca-list-no-cert)
         SRV_EXTRA=(-no_ca_names) SERVER_RE='peer did not return a certificate'
@@ -619,15 +619,15 @@ define() {
         if [[ $MODE == tls13 ]]; then
             CLIENT_RE='alert certificate required'
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15m" \
-               '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
+               '1 diag.0 CLIENT_CERT_MISSING client_certificate server inferred'
             dgd "{dalert.0}: the server's fatal certificate_required after the client's empty Certificate" \
-                '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
+                '1 diag.0 CLIENT_CERT_MISSING client_certificate server certain'
             dgd "warning: the CertificateRequest has no certificate_authorities (s_server -no_ca_names)" \
                 '1 diag.1 EMPTY_CA_LIST'
         else
             CLIENT_RE='alert handshake failure'
             dg "{alert.0}: the server's plaintext fatal handshake_failure after the client's empty Certificate ({cert.client})" \
-               '1 diag.0 CLIENT_CERT_MISSING client_certificate server'
+               '1 diag.0 CLIENT_CERT_MISSING client_certificate server certain'
             dg "warning: the CertificateRequest ({cr}) lists no CA (s_server -no_ca_names)" \
                '1 diag.1 EMPTY_CA_LIST'
         fi ;;
@@ -639,9 +639,9 @@ define() {
         local why="success, but rogueClient.crt's issuer O=Rogue Corp,CN=rogueClientCA is not on the acceptable list (O=LMT Corp,CN=clientCA); the server trusts it through -verifyCAfile clientCAs.pem"
         if [[ $MODE == tls13 ]]; then
             DIAG='# no diagnosis without keys: the CertificateRequest and the client Certificate are encrypted, the handshake succeeds'$'\n'
-            dgd "warning: $why" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody'
+            dgd "warning: $why" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody certain'
         else
-            dg "warning: $why (Certificate in {cert.client})" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody'
+            dg "warning: $why (Certificate in {cert.client})" '1 diag.0 CLIENT_CERT_ISSUER_NOT_LISTED client_certificate nobody certain'
         fi ;;
     unrecognized-name)
         # s_server's second context (-servername/-cert2) makes it check the SNI;
@@ -652,14 +652,14 @@ define() {
                 "${trust[@]}" "${ident[@]}")
         CLIENT_RE='unrecognized name' SERVER_RE='Hostname in TLS extension: "other.local"'
         dg "{alert.0}: the server's plaintext fatal unrecognized_name answers the ClientHello ({ch}, SNI other.local); issue 3 has no code of its own for it" \
-           '1 diag.0 FATAL_ALERT client_hello server' ;;
+           '1 diag.0 FATAL_ALERT client_hello server certain' ;;
     # ------------------------------------------------- info: HRR, resumption
     hello-retry)
         SRV_EXTRA=(-groups P-256) EXPECT=ok CLIENT_RE=$ok_re
         CHECK_Y="tls.handshake.random == $HRR_RANDOM"
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
         dg "info: the server answers the ClientHello (key share x25519 only) with a HelloRetryRequest ({hrr}, group P-256), the client sends a second ClientHello; success" \
-           '1 diag.0 HELLO_RETRY server_hello nobody' ;;
+           '1 diag.0 HELLO_RETRY server_hello nobody certain' ;;
     resumed)
         # two connections: a full handshake that saves the session, then a
         # resumption (TLS 1.2: session ticket; TLS 1.3: PSK)
@@ -674,11 +674,11 @@ define() {
         if [[ $MODE == tls13 ]]; then
             CHECK_Y='tls.handshake.type == 2 && tls.handshake.extensions.psk.identity.selected == 0'
             dg "info: connection 2's ServerHello ({sh}) selects the PSK (pre_shared_key extension): resumption, no certificates" \
-               '2 diag.0 RESUMED server_hello nobody'
+               '2 diag.0 RESUMED server_hello nobody certain'
         else
             CHECK_Y='tcp.stream == 1 && tls.handshake.type == 2 && !(tls.handshake.type == 11)'
             dg "info: connection 2's ServerHello ({sh}) echoes the session id and is followed by ChangeCipherSpec, no Certificate: abbreviated handshake" \
-               '2 diag.0 RESUMED server_hello nobody'
+               '2 diag.0 RESUMED server_hello nobody certain'
         fi ;;
     deprecated)   # TLS 1.0 / 1.1: openssl 3 needs security level 0 on both sides
         SRV_SECLEVEL=0 EXPECT=ok
@@ -688,14 +688,14 @@ define() {
         if ((v)); then CLIENT_RE="SSL connection using TLSv1\\.$v /"; else CLIENT_RE='SSL connection using TLSv1 /'; fi
         CLIENT_RE+=' ECDHE-RSA-AES128-SHA.*HTTP/1\.0 200 ok'
         dg "warning: the ServerHello ({sh}) negotiates TLS 1.$v; success" \
-           '1 diag.0 DEPRECATED_VERSION server_hello nobody' ;;
+           '1 diag.0 DEPRECATED_VERSION server_hello nobody certain' ;;
     version-rejected)   # a TLS 1.0-only client against the seed's TLS 1.2 server
         SRV_MODE=tls12 ROW=$ROW_CH
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}"
                 --tlsv1.0 --tls-max 1.0 --ciphers 'DEFAULT:@SECLEVEL=0')
         CLIENT_RE='alert protocol version' SERVER_RE='unsupported protocol'
         dg "{alert.0}: the server's plaintext fatal protocol_version answers the ClientHello ({ch}, TLS 1.0 at most)" \
-           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server'
+           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server certain'
         dg "the client offered TLS 1.0 only" '1 diag.1 DEPRECATED_VERSION' ;;
     # ------------------------------------------------- weak key, weak signature
     weak-key|weak-key-accepted|weak-signature|weak-signature-accepted)
@@ -737,15 +737,15 @@ define() {
                 local weak="a key below its security level"
                 [[ $code == WEAK_KEY ]] || weak="a CA signature digest below its security level"
                 dg "without keys the Certificate is not visible: {alert.0} is $why; issue 15 Must 3: bad_certificate is generic (OpenSSL's alert for $weak, as for a wrong name or an unknown root) and the chain is encrypted: the client refused the certificate, why is out of sight: SERVER_CERT_REJECTED (inferred), no longer SERVER_CERT_UNTRUSTED (trust was never the problem)" \
-                   '1 diag.0 SERVER_CERT_REJECTED server_certificate client'
+                   '1 diag.0 SERVER_CERT_REJECTED server_certificate client inferred'
             else
                 dg "{alert.0}: $why; $what (Certificate in {cert.server}), the only fault of a chain the client trusts" \
-                   '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'
+                   '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client certain'
                 dg "$what (Certificate in {cert.server}): the weakness itself" "1 diag.1 $code"
             fi
             if [[ $MODE == tls13 ]]; then
                 dgd "{dalert.0}: $why; $what, the only fault of a chain the client trusts" \
-                    '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client'
+                    '1 diag.0 SERVER_CERT_NOT_ACCEPTABLE server_certificate client certain'
                 dgd "$what: the weakness itself" "1 diag.1 $code"
             fi
         fi ;;
@@ -764,7 +764,7 @@ define() {
                     "${trust[@]}" --key ./client.key --cert ./clientCrlDp.crt)
             CLIENT_RE='Connection timed out after'
             dg "the client sent its whole second flight (Certificate..Finished, {cert.client}); the server never sent ChangeCipherSpec/Finished; 3 s later the client closes ({fin.client}) without any alert" \
-               '1 diag.0 HANDSHAKE_ABORTED finished client'
+               '1 diag.0 HANDSHAKE_ABORTED finished client inferred'
         else
             # TLS 1.3: the client's handshake is complete once it sent its
             # Finished, so the client side cannot abort mid-handshake here: the
@@ -773,7 +773,7 @@ define() {
             CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" --key ./client.key --cert ./clientCrlDp.crt)
             CLIENT_RE='SSL connection using TLSv1\.3.*(reset by peer|unexpected eof|SSL_read|Recv failure)'
             dg "the server (killed while checking the client certificate) closes ({close.server}) after the client's second flight without any alert, NewSessionTicket or response" \
-               '1 diag.0 HANDSHAKE_ABORTED client_certificate server'
+               '1 diag.0 HANDSHAKE_ABORTED client_certificate server inferred'
         fi ;;
     # ------------------------------------------------- TCP level, not TLS
     refused)          # tcp-refused: nothing listens on the port
@@ -781,28 +781,28 @@ define() {
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
         CHECK_Y='tcp.flags.reset == 1'
         dg "the SYN ({syn}) is answered by RST ({rst.server}): nothing listens on 127.0.0.1:$PORT" \
-           '1 diag.0 TCP_CONNECTION_REFUSED tcp server' ;;
+           '1 diag.0 TCP_CONNECTION_REFUSED tcp server certain' ;;
     refused-other-port)  # nothing listens on 9000, not a TLS port; the
         # capture holds no TLS at all, so the refused SYN is still a TLS attempt
         SRV_KIND=none CLIENT_RE="Couldn't connect to server"
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
         CHECK_Y='tcp.flags.reset == 1'
         dg "the SYN ({syn}) to port 9000 is answered by RST ({rst.server}); no TLS anywhere in the capture, so this flow is the TLS attempt" \
-           '1 diag.0 TCP_CONNECTION_REFUSED tcp server' ;;
+           '1 diag.0 TCP_CONNECTION_REFUSED tcp server certain' ;;
     no-answer)        # tcp-no-answer: SYNs dropped (full accept queue, see PY_BACKLOG)
         SRV_KIND=backlog FILTER="tcp port $PORT and not tcp port 40000"
         CLIENT=(curl -v --no-progress-meter -o /dev/null --connect-timeout 3 "$url" "${resolve[@]}"
                 "${trust[@]}" "${ident[@]}")
         CLIENT_RE='Timeout was reached'
         dg "the SYN ({syn}) and its retransmissions are never answered; the client stops trying after 3 s (curl --connect-timeout 3)" \
-           '1 diag.0 TCP_NO_ANSWER tcp client' ;;
+           '1 diag.0 TCP_NO_ANSWER tcp client certain' ;;
     silent)           # server-silent: accepts, never answers
         SRV_KIND=silent MODE=none
         CLIENT=(curl -v --no-progress-meter -o /dev/null --max-time 3 "$url" "${resolve[@]}"
                 "${trust[@]}" "${ident[@]}")
         CLIENT_RE='timed out after'
         dg "the ClientHello ({ch}) is never answered (only ACKed); the client closes 3 s later ({fin.client}, curl --max-time 3)" \
-           '1 diag.0 SERVER_SILENT client_hello client' ;;
+           '1 diag.0 SERVER_SILENT client_hello client certain' ;;
     tls)              # not-tls: an HTTP server behind an https:// URL
         SRV_KIND=http
         CLIENT=("${curl[@]}" "$url" "${resolve[@]}" "${trust[@]}" "${ident[@]}")
@@ -811,20 +811,20 @@ define() {
         # curl's RST as soon as it read it); the client is the side that gives
         # up on the non-TLS answer, in every run
         dg "the ClientHello ({ch}) is answered with bytes that are not TLS ({data.server}): an HTML page '<!DOCTYPE HTML>...Error code: 400...Bad request version' (python3 -m http.server, HTTP/0.9 style: no status line); the client gives up on them and closes ({close.client}); python's FIN may come before it or not at all (a race)" \
-           '1 diag.0 NOT_TLS client_hello client' ;;
+           '1 diag.0 NOT_TLS client_hello client certain' ;;
     to-tls-port)      # plaintext-to-tls-port: http:// to the TLS server
         SRV_MODE=tls13
         CLIENT=("${curl[@]}" "http://$host:$PORT" "${resolve[@]}")
         CLIENT_RE='Empty reply from server' SERVER_RE='http request'
         dg "the client sends 'GET / HTTP/1.1' in clear ({data.client}) instead of a ClientHello; the TLS server closes ({close.server}) without a byte" \
-           '1 diag.0 PLAINTEXT_TO_TLS_PORT client_hello server' ;;
+           '1 diag.0 PLAINTEXT_TO_TLS_PORT client_hello server certain' ;;
     # ------------------------------------------------- weak suites (issue 15)
     null-cipher-refused)   # a client offering only a NULL suite, the seed's TLS 1.2 server
         CLIENT=("${sc[@]}" -cert ./client.crt -key ./client.key -tls1_2
                 -cipher 'NULL-SHA256:@SECLEVEL=0')
         STDIN=$HTTP_GET CLIENT_RE='alert handshake failure' SERVER_RE='no shared cipher'
         dg "{alert.0}: the server's plaintext fatal handshake_failure answers the ClientHello ({ch}), whose only suite is TLS_RSA_WITH_NULL_SHA256 (no encryption; s_client -cipher NULL-SHA256:@SECLEVEL=0)" \
-           '1 diag.0 NO_SHARED_CIPHER client_hello server'
+           '1 diag.0 NO_SHARED_CIPHER client_hello server certain'
         dg "warning: the client offers only a NULL suite (the fix must not tell the server to enable it)" \
            '1 diag.1 WEAK_CIPHER' ;;
     null-cipher|anon-cipher)   # a weak suite negotiated: OpenSSL 3 still has them at @SECLEVEL=0
@@ -844,7 +844,7 @@ define() {
         SRV_CIPHER="$suite:@SECLEVEL=0" STDIN=$HTTP_GET EXPECT=ok
         CLIENT_RE="Cipher is $suite.*HTTP/1\\.0 200 ok"
         dg "warning: the ServerHello ({sh}) chooses $iana ($what); both sides allow it at OpenSSL security level 0; success" \
-           '1 diag.0 WEAK_CIPHER server_hello nobody' ;;
+           '1 diag.0 WEAK_CIPHER server_hello nobody certain' ;;
     internal-error)   # a TLS 1.0-only client; the server allows TLS 1.0 by its
         # protocol range but, at OpenSSL's default security level 2, has no
         # signature algorithm TLS 1.0 can use (MD5-SHA1 / SHA-1): it answers
@@ -854,7 +854,7 @@ define() {
         CLIENT=("${sc[@]}" -cert ./client.crt -key ./client.key -tls1 -cipher 'DEFAULT:@SECLEVEL=0')
         STDIN=$HTTP_GET CLIENT_RE='alert internal error' SERVER_RE='no suitable signature algorithm'
         dg "{alert.0}: the server's plaintext fatal internal_error answers the ClientHello ({ch}, TLS 1.0 at most), no ServerHello; OpenSSL's reason (server log): no suitable signature algorithm for TLS 1.0 at its security level; inferred as a version mismatch" \
-           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server'
+           '1 diag.0 PROTOCOL_VERSION_MISMATCH client_hello server inferred'
         dg "the client offered TLS 1.0 only" '1 diag.1 DEPRECATED_VERSION' ;;
     client-weak-key)   # a 1024-bit client key; the server at OpenSSL's default level 2
         # (the client needs level 1 to even load it: "ee key too small")
@@ -863,11 +863,11 @@ define() {
         local why="the server's fatal bad_certificate after the client's Certificate (clientWeak.crt, RSA 1024, issued by the accepted clientCA; server: EE certificate key too weak)"
         if [[ $MODE == tls13 ]]; then
             dg "without keys: {dalert.0} is a 19-byte encrypted record from the server right after the client's second flight; $t13enc; $i15c" \
-               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server'
-            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server'
+               '1 diag.0 CLIENT_CERT_REJECTED client_certificate server inferred'
+            dgd "{dalert.0}: $why" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server certain'
             dgd "clientWeak.crt has an RSA 1024-bit key" '1 diag.1 WEAK_KEY'
         else
-            dg "{alert.0}: $why, in {cert.client}" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server'
+            dg "{alert.0}: $why, in {cert.client}" '1 diag.0 CLIENT_CERT_NOT_ACCEPTABLE client_certificate server certain'
             dg "clientWeak.crt has an RSA 1024-bit key" '1 diag.1 WEAK_KEY'
         fi ;;
     *) die "unknown scenario: $name" ;;
@@ -1259,7 +1259,8 @@ verify_one() {   # verify_one NAME FACTS DUMP KEYED-DUMP: every connection of FA
         d0=$(facts_of "$facts" "$conn" '^diag[.]0$')
         seen=$(gave_up "$keyed" "$st")
         if [[ -n $d0 ]]; then
-            side=${d0##* }
+            # diag.0 CODE STAGE GAVE_UP CONFIDENCE
+            read -r _ _ _ side _ <<<"$d0"
             if [[ $d0 == "diag.0 NOT_TLS "* ]]; then
                 # the side that received non-TLS bytes gives up; it may or may
                 # not be the first to close (a race with the peer's FIN)

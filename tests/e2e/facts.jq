@@ -25,6 +25,6 @@ select(.id)
   (certs("client_cert"; .client_certs) | if startswith("\($c.id) ") then . else "\($c.id) \(.)" end),
   (.acceptable_cas | to_entries[] | "\($c.id) acceptable_ca.\(.key) \(.value)"),
   (if (.diagnoses | length) > 0 then
-     "\(.id) diag.0 \(.diagnoses[0].code) \(.diagnoses[0].stage) \(.diagnoses[0].gave_up)"
+     "\(.id) diag.0 \(.diagnoses[0].code) \(.diagnoses[0].stage) \(.diagnoses[0].gave_up) \(.diagnoses[0].confidence)"
    else empty end),
   (.diagnoses[] | "\($c.id) diag.code \(.code)")
