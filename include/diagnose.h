@@ -53,8 +53,8 @@ enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_
 void td_diagnoser_free(struct td_diagnoser *d);
 
 /* Diagnose c: judge its fate (td_fate_judge(c, true)) for the rules,
- * append its diagnoses (c->diags), judge its fate again with them (the
- * root diagnosis, a stopped handshake's verdict), then remember what it
+ * append its diagnoses (c->diags), complete its fate with them
+ * (td_fate_with_diagnoses()), then remember what it
  * teaches about its server.  TD_ERR_NOMEM only (the fate is judged
  * whatever happens). */
 enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c) TD_MUST_CHECK;
@@ -70,6 +70,11 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c) TD_MUST_CH
  * changed connection.  Never fails.
  */
 void td_fate_judge(struct td_conn *c, bool final);
+/* The part of c->fate its diagnoses decide (the root diagnosis; a
+ * stopped handshake with an error diagnosis is FAILED), once they are
+ * appended: the same as td_fate_judge() again, without the pass over
+ * the timeline.  td_fate_judge() if c was never judged. */
+void td_fate_with_diagnoses(struct td_conn *c);
 /* A later handshake (renegotiation, TLS 1.3 post-handshake
  * authentication) that an alert stopped: the engine saw one begin and not
  * finish (conn.h, later_unfinished) and an alert came after its first

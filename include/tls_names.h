@@ -50,10 +50,23 @@ const char *td_tls_name(enum td_tls_registry reg, uint16_t value, char *buf, siz
  * IANA "client_hello"), or "handshake message N" when unknown. */
 void td_tls_message_name(char *buf, size_t len, uint8_t type);
 
-/* RFC 8701 GREASE value (0x0a0a, 0x1a1a, ... 0xfafa). */
-bool td_tls_is_grease(uint16_t value);
+/* RFC 8701 GREASE value (0x0a0a, 0x1a1a, ... 0xfafa).  Inline, as the
+ * next one: both are asked of every list entry and every event. */
+static inline bool td_tls_is_grease(uint16_t value)
+{
+	/* RFC 8701 2: 0x0A0A, 0x1A1A, ..., 0xFAFA. */
+	return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
+}
 
-/* True for 0x0304 and the TLS 1.3 drafts (0x7fxx, 0x7e0x Facebook). */
-bool td_tls_version_is_13(uint16_t version);
+/* True for 0x0304 and the TLS 1.3 drafts (0x7fxx; 0x7e0x, Google's
+ * experiments; 0xfb17 and 0xfb1a, Facebook's). */
+static inline bool td_tls_version_is_13(uint16_t version)
+{
+	/* IETF drafts are 0x7fNN (draft NN), Google's experiments 0x7e0N. */
+	return version == TD_VERSION_TLS13 ||
+	       (version & 0xff00) == (TD_VERSION_TLS13_DRAFT14 & 0xff00) ||
+	       (version & 0xfff0) == (TD_VERSION_TLS13_GOOGLE1 & 0xfff0) ||
+	       version == TD_VERSION_TLS13_FB23 || version == TD_VERSION_TLS13_FB26;
+}
 
 #endif

@@ -492,7 +492,7 @@ enum td_result td_diagnose(struct td_diagnoser *d, struct td_conn *c)
 			if (finding_rank(&found[i]) == rank)
 				r = store(c, &found[i]);
 	/* With its diagnoses: the root, and a stopped handshake's verdict. */
-	td_fate_judge(c, true);
+	td_fate_with_diagnoses(c);
 	/* A fact for --redact alone: no rule reads it. */
 	if (r == TD_OK && d->judge_public_cas)
 		r = td_judge_public_cas(d->system_store, c);

@@ -303,6 +303,28 @@ static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bo
 	return TD_OUTCOME_INCOMPLETE;
 }
 
+/* The first error diagnosis, SIZE_MAX when none. */
+static size_t root_of(const struct td_conn *c)
+{
+	for (size_t i = 0; i < c->n_diags; i++)
+		if (c->diags[i].severity == TD_SEV_ERROR)
+			return i;
+	return SIZE_MAX;
+}
+
+void td_fate_with_diagnoses(struct td_conn *c)
+{
+	struct td_fate *fa = &c->fate;
+	if (!fa->judged) {
+		td_fate_judge(c, true);
+		return;
+	}
+	fa->root = root_of(c);
+	/* outcome()'s last test, the only one that reads the diagnoses. */
+	if (fa->final && fa->outcome == TD_OUTCOME_INCOMPLETE && fa->root != SIZE_MAX)
+		fa->outcome = TD_OUTCOME_FAILED;
+}
+
 void td_fate_judge(struct td_conn *c, bool final)
 {
 	struct td_fate *fa = &c->fate;
@@ -316,10 +338,7 @@ void td_fate_judge(struct td_conn *c, bool final)
 	fa->first_closer = s.close == SIZE_MAX ? TD_PARTY_NOBODY : party(c->events[s.close].dir);
 	fa->reaction = s.reaction;
 	judge_quit(c, &s, fa);
-	fa->root = SIZE_MAX;
-	for (size_t i = 0; i < c->n_diags && fa->root == SIZE_MAX; i++)
-		if (c->diags[i].severity == TD_SEV_ERROR)
-			fa->root = i;
+	fa->root = root_of(c);
 
 	if (s.fatal != SIZE_MAX) {
 		fa->end = s.fatal;

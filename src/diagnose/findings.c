@@ -342,9 +342,16 @@ bool dx_sig_too_weak(const struct td_cert *k)
 {
 	if (!k->parsed || k->self_signed || !k->sig_alg)
 		return false;
-	return strstr(k->sig_alg, "sha1") || strstr(k->sig_alg, "SHA1") ||
-	       strstr(k->sig_alg, "md5") || strstr(k->sig_alg, "MD5") ||
-	       strstr(k->sig_alg, "md2") || strstr(k->sig_alg, "MD2");
+	/* "sha1", "md5" or "md2" in either case ("sha1WithRSAEncryption",
+	 * "ecdsa-with-SHA1"): one pass, every rule asks of every certificate. */
+	for (const char *p = k->sig_alg; *p; p++) {
+		char a = (char)(*p | 0x20);
+		if (a == 's' && (p[1] | 0x20) == 'h' && (p[2] | 0x20) == 'a' && p[3] == '1')
+			return true;
+		if (a == 'm' && (p[1] | 0x20) == 'd' && (p[2] == '5' || p[2] == '2'))
+			return true;
+	}
+	return false;
 }
 
 /* The first certificate of ch whose key or signature peers refuse, NULL

@@ -94,14 +94,34 @@ const char *dx_cipher_weakness(uint16_t suite)
 	return m->why;
 }
 
+/* The last suite list judged and its counts (per thread, as above): one
+ * client sends the same list on every connection, and most lists hold no
+ * weak suite, whose text is then empty. */
+#define LIST_MEMO_MAX 128u
+struct list_memo {
+	size_t n;                    /* SIZE_MAX: nothing kept */
+	uint16_t v[LIST_MEMO_MAX];
+	size_t weak, strong;
+};
+
+static bool list_known(const struct list_memo *m, const struct td_u16list *l)
+{
+	return m->n == l->n && l->n > 0 && memcmp(m->v, l->v, l->n * sizeof l->v[0]) == 0;
+}
+
 /* The suites of the ClientHello that dx_cipher_weakness() names, as
  * "A, B and N more", and how many there are and are not. */
 static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t *weak,
 			 size_t *strong)
 {
+	static _Thread_local struct list_memo memo = { .n = SIZE_MAX };
 	size_t o = 0, shown = 0;
 	*weak = *strong = 0;
 	out[0] = '\0';
+	if (list_known(&memo, &c->ch.suites) && memo.weak == 0) {
+		*strong = memo.strong;
+		return;
+	}
 	for (size_t i = 0; i < c->ch.suites.n; i++) {
 		uint16_t s = c->ch.suites.v[i];
 		if (td_tls_is_grease(s) || s == 0x00ff || s == 0x5600)
@@ -122,6 +142,12 @@ static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t 
 	}
 	if (*weak > shown && o < len)
 		snprintf(out + o, len - o, " and %zu more", *weak - shown);
+	if (c->ch.suites.n <= LIST_MEMO_MAX && c->ch.suites.n > 0) {
+		memcpy(memo.v, c->ch.suites.v, c->ch.suites.n * sizeof memo.v[0]);
+		memo.n = c->ch.suites.n;
+		memo.weak = *weak;
+		memo.strong = *strong;
+	}
 }
 
 bool dx_client_offers_only_weak(const struct td_conn *c)

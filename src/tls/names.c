@@ -254,12 +254,6 @@ TD_LOOKUP_FN(handshake_name, TD_HANDSHAKES, TD_CASE3)
 TD_LOOKUP_FN(content_type_name, TD_CONTENT_TYPES, TD_CASE3)
 TD_LOOKUP_FN(cert_type_name, TD_CERT_TYPES, TD_CASE)
 
-bool td_tls_is_grease(uint16_t value)
-{
-	/* RFC 8701 2: 0x0A0A, 0x1A1A, ..., 0xFAFA. */
-	return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
-}
-
 /* Registries whose code points are 16 bits wide and can carry GREASE. */
 static bool reg_has_grease(enum td_tls_registry reg)
 {
@@ -328,15 +322,6 @@ const char *td_tls_name(enum td_tls_registry reg, uint16_t value, char *buf, siz
 	else
 		snprintf(buf, buflen, "%u", (unsigned)value);
 	return buf;
-}
-
-bool td_tls_version_is_13(uint16_t version)
-{
-	/* IETF drafts are 0x7fNN (draft NN), Google's experiments 0x7e0N. */
-	return version == TD_VERSION_TLS13 ||
-	       (version & 0xff00) == (TD_VERSION_TLS13_DRAFT14 & 0xff00) ||
-	       (version & 0xfff0) == (TD_VERSION_TLS13_GOOGLE1 & 0xfff0) ||
-	       version == TD_VERSION_TLS13_FB23 || version == TD_VERSION_TLS13_FB26;
 }
 
 void td_tls_message_name(char *buf, size_t len, uint8_t type)

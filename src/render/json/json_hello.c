@@ -30,7 +30,8 @@ enum list_slot { L_VERSIONS, L_SUITES, L_EXTENSIONS, L_GROUPS, L_KEY_SHARES, L_S
 struct td_json_lists {
 	struct {
 		size_t n;               /* SIZE_MAX: nothing kept */
-		uint16_t v[LIST_MEMO_MAX];
+		uint16_t v[LIST_MEMO_MAX];   /* the key: GREASE values as GREASE_KEY */
+		uint16_t raw[LIST_MEMO_MAX]; /* the values as they came */
 		size_t len;
 		char json[LIST_MEMO_JSON];
 	} slot[L_SLOTS];
@@ -66,6 +67,12 @@ static void knames_memo(struct td_jsonw *w, struct td_json_lists *m, enum list_s
 	}
 	td_jsonw_jkey(w, key);
 	__typeof__(m->slot[0]) *s = &m->slot[i];
+	/* The same values exactly (a client without GREASE, or the same
+	 * GREASE values): one memcmp; else the key, GREASE compared equal. */
+	if (s->n == l->n && (l->n == 0 || memcmp(s->raw, l->v, l->n * sizeof l->v[0]) == 0)) {
+		td_jsonw_value_raw(w, s->json, s->len);
+		return;
+	}
 	if (s->n == l->n) {
 		size_t k = 0;
 		while (k < l->n && s->v[k] == list_key(l->v[k]))
@@ -90,6 +97,8 @@ static void knames_memo(struct td_jsonw *w, struct td_json_lists *m, enum list_s
 	s->len = len;
 	for (size_t k = 0; k < l->n; k++)
 		s->v[k] = list_key(l->v[k]);
+	if (l->n)
+		memcpy(s->raw, l->v, l->n * sizeof l->v[0]);
 	s->n = l->n;
 }
 
