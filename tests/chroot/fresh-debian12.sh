@@ -174,7 +174,7 @@ if [[ " $steps " == *" readme "* ]]; then
 	if grep -E '^SKIP:' "$logs/readme-2.log"; then
 		bad "README command 2 skipped tests on a fresh Debian 12 (above)"
 	fi
-	grep -h -E '^[a-z0-9]+: [0-9]+ passed, [0-9]+ failed' "$root"/root/tlsdiag/tests/*/*.log 2>/dev/null |
+	grep -h -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$root"/root/tlsdiag/tests/*/*.log "$root"/root/tlsdiag/tests/*.log 2>/dev/null |
 		sed 's/^/   /'
 fi
 
