@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make-quic-captures.sh -- QUIC captures for issue 16 (HTTP/3: the TLS 1.3
+# handshake in QUIC CRYPTO frames over UDP), made with real implementations
+# from Debian 12 over loopback, as make-captures.sh does for TCP:
+#
+#   ngtcp2's examples (Debian's ngtcp2-server and ngtcp2-client, GnuTLS
+#   back end: gtlsserver, gtlsclient), the lab's server certificate and
+#   chain (captures/lab/); gtlsclient never verifies the server's
+#   certificate, and gtlsserver only requests a client certificate.
+#   GnuTLS writes SSLKEYLOGFILE, so every capture has its key log.
+#   A python3 UDP socket that reads and never answers stands for a path
+#   that drops QUIC (UDP blocked).  Debian 12's ngtcp2 (0.12) speaks QUIC
+#   v1 and a draft of v2 (0x709a50c4), not RFC 9369's v2: the v2 captures
+#   are the public ones of ../shared/corpus/quic.
+#
+# tcpdump -U --immediate-mode records the scenario's UDP port on lo.
+#
+# Usage (as root: tcpdump needs it):
+#   captures/make-quic-captures.sh [all]         capture every scenario, then facts
+#   captures/make-quic-captures.sh capture NAME  one scenario
+#   captures/make-quic-captures.sh facts [NAME]  facts only (from tshark)
+#   captures/make-quic-captures.sh list
+# writes captures/NAME.{pcap,keylog,client.txt,server.txt} and
+# captures/expected/NAME.quic, from tshark and openssl alone (never
+# tlsdiag), one line per fact, "CONN KEY VALUE" as in *.facts:
+#   CONN client ADDR:PORT / server ADDR:PORT   (the first Initial's sender and receiver)
+#   CONN quic_version 0xVVVVVVVV               (the client's first Initial)
+#   CONN sni NAME                              (the ClientHello's server_name)
+#   CONN alpn_offered A,B                      (the ClientHello's ALPN list)
+#   CONN version TLS 1.3 / cipher NAME         (the ServerHello, when one was sent)
+#   CONN server_cert.N.subject DN              (with the key log: openssl x509 on
+#                                               the lab file with that SHA-256)
+#   CONN close.N FROM PACKET-TYPE KIND ERROR   (CONNECTION_CLOSE frames tshark reads:
+#                                               client|server, initial|handshake|1rtt,
+#                                               transport|application, the error code;
+#                                               a crypto error also names its TLS alert)
+#   CONN retry yes / CONN version_negotiation yes
+#   CONN outcome established|failed            (the client's log: "Negotiated
+#                                               cipher suite is ..." or not)
+# CONN counts QUIC connections (tshark's quic.connection.number) from 1
+# in the order of their first packet.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB=$HERE/lab
+OUT=${OUT:-$HERE}
+PORT=14433
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "make-quic-captures: $*"; exit 1; }
+
+# A UDP socket that reads everything and answers nothing.
+PY_BLACKHOLE='
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("listening, never answering", flush=True)
+s.settimeout(1.0)
+end = time.time() + 30
+while time.time() < end:
+    try:
+        s.recv(65535)
+    except socket.timeout:
+        pass'
+
+# name: description
+declare -A DESC=(
+    [quic-ok]="gtlsclient GET / from gtlsserver, QUIC v1, TLS 1.3: success"
+    [quic-retry]="gtlsserver -V (address validation: a Retry first), gtlsclient: success after the Retry"
+    [quic-client-cert]="gtlsserver --verify-client (requests a certificate), gtlsclient --cert client.crt: success"
+    [quic-aes256]="gtlsclient --ciphers AES-256-GCM only: TLS_AES_256_GCM_SHA384 chosen, success"
+    [quic-chacha20]="gtlsclient --ciphers CHACHA20-POLY1305 only: TLS_CHACHA20_POLY1305_SHA256 chosen (ChaCha20 header protection), success"
+    [quic-version-negotiation]="gtlsclient -v 0x1a2a3a4a (a version the server does not speak): a Version Negotiation packet, the client gives up"
+    [quic-no-answer]="gtlsclient to a UDP socket that never answers (QUIC blocked on the path): Initials retransmitted, no reply"
+    [quic-chromium-ok]="Chromium headless, HTTP/3 forced (--origin-to-force-quic-on), rootCA trusted (NSS db): GET / 200"
+    [quic-chromium-server-untrusted]="Chromium without the lab root: it refuses the server certificate (ERR_QUIC_PROTOCOL_ERROR / cert authority)"
+    [quic-chromium-hostname-mismatch]="Chromium, https://wrong.local:14433 (certificate for tls-server.local), root trusted: it refuses the name"
+    [quic-chromium-server-cert-expired]="Chromium, gtlsserver with serverExpired.crt, root trusted: it refuses the expired certificate"
+)
+ORDER=(quic-ok quic-retry quic-client-cert quic-aes256 quic-chacha20
+       quic-version-negotiation quic-no-answer quic-chromium-ok quic-chromium-server-untrusted
+       quic-chromium-hostname-mismatch quic-chromium-server-cert-expired)
+
+PIDS=() WORK=
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    PIDS=()
+    [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
+    WORK=
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+udp_bound() { [[ -n $(ss -Huln "sport = :$1") ]]; }
+wait_for() { local n=$1 i; shift; for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
+
+capture() {
+    local name=$1
+    [[ -n ${DESC[$name]:-} ]] || die "no scenario $name (list: ${ORDER[*]})"
+    udp_bound "$PORT" && die "UDP port $PORT is already in use"
+    WORK=$(mktemp -d /tmp/tlsdiag-quic.XXXXXX)
+    cp "$LAB"/*.crt "$LAB"/*.key "$WORK"/
+    cat "$WORK/server.crt" "$WORK/chain.crt" >"$WORK/fullchain.crt"
+    mkdir "$WORK/www" && printf 'hello\n' >"$WORK/www/index.html"
+    # gtlsclient sends the <HOST> argument as SNI when it is a name (its
+    # --sni does not override "localhost" for an address in ngtcp2 0.12):
+    # it runs with a private /etc/hosts that maps tls-server.local to
+    # 127.0.0.1 (a mount namespace of its own; the machine's is untouched).
+    printf '127.0.0.1 tls-server.local\n' >"$WORK/hosts"
+    local server=(gtlsserver -q -d www --timeout=3s) client=(gtlsclient --no-quic-dump
+        --no-http-dump --timeout=3s --exit-on-all-streams-close)
+    case $name in
+    quic-retry) server+=(-V) ;;
+    quic-client-cert) server+=(--verify-client) client+=(--cert client.crt --key client.key) ;;
+    quic-aes256) client+=(--ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM') ;;
+    quic-chacha20) client+=(--ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305') ;;
+    quic-version-negotiation) client+=(-v 0x1a2a3a4a) ;;
+    esac
+    client+=(tls-server.local "$PORT" "https://tls-server.local:$PORT/index.html")
+    local leaf=server.crt
+    [[ $name == quic-chromium-server-cert-expired ]] && leaf=serverExpired.crt
+    cat "$WORK/$leaf" "$WORK/chain.crt" >"$WORK/fullchain.crt"
+    server+=(127.0.0.1 "$PORT" server.key fullchain.crt)
+    if [[ $name == quic-chromium-* ]]; then
+        # Chromium as the client (make-real.sh's way): a throw-away HOME
+        # whose NSS database trusts the lab root (or not), HTTP/3 forced
+        # for the origin, the name mapped to 127.0.0.1 by its own rules.
+        local host=tls-server.local home=$WORK/chrome-home
+        [[ $name == quic-chromium-hostname-mismatch ]] && host=wrong.local
+        mkdir -p "$home/.pki/nssdb"
+        if [[ $name != quic-chromium-server-untrusted ]]; then
+            certutil -N -d "sql:$home/.pki/nssdb" --empty-password
+            certutil -A -d "sql:$home/.pki/nssdb" -n lab-rootCA -t "C,," -i "$WORK/rootCA.crt"
+        fi
+        client=(env HOME="$home" chromium --headless=new --no-sandbox --disable-gpu --no-first-run
+            --disable-background-networking --disable-component-update --disable-sync
+            --disable-features=NetworkTimeServiceQuerying,OptimizationHints
+            --user-data-dir="$home/profile" --host-resolver-rules="MAP $host 127.0.0.1"
+            --enable-quic --origin-to-force-quic-on="$host:$PORT" --dump-dom
+            "https://$host:$PORT/index.html")
+    fi
+    if [[ $name == quic-no-answer ]]; then
+        server=(python3 -c "$PY_BLACKHOLE" "$PORT")
+    fi
+    ( cd "$WORK" && exec "${server[@]}" ) >"$WORK/server.out" 2>&1 </dev/null &
+    PIDS+=($!)
+    wait_for 100 udp_bound "$PORT" || die "$name: the server did not bind UDP $PORT"
+    tcpdump -i lo -U --immediate-mode -B 65536 -n -s 0 -w "$WORK/$name.pcap" "udp port $PORT" \
+        2>"$WORK/tcpdump.err" </dev/null &
+    local td=$!
+    wait_for 100 grep -qs 'listening on' "$WORK/tcpdump.err" || die "tcpdump did not start"
+    sleep 0.2
+    local rc=0
+    ( cd "$WORK" && SSLKEYLOGFILE=./client.keylog timeout 20 unshare -m sh -c \
+        'mount --bind "$0" /etc/hosts && exec "$@"' "$WORK/hosts" "${client[@]}" ) \
+        >"$WORK/client.out" 2>&1 </dev/null || rc=$?
+    sleep 0.5
+    kill -INT "$td"; wait "$td" 2>/dev/null || true
+    cleanup_servers
+    cp "$WORK/$name.pcap" "$OUT/$name.pcap"
+    if [[ -s $WORK/client.keylog ]]; then cp "$WORK/client.keylog" "$OUT/$name.keylog"
+    else rm -f "$OUT/$name.keylog"; fi
+    {
+        if [[ $name == quic-no-answer ]]; then
+            printf '$ python3 -c "$PY_BLACKHOLE" %s   # PY_BLACKHOLE: make-quic-captures.sh\n' "$PORT"
+        else
+            printf '$ cd captures/lab && %s\n' "${server[*]}"
+        fi
+        cat "$WORK/server.out"
+    } >"$OUT/$name.server.txt"
+    {
+        local note=
+        [[ $name == quic-chromium-* ]] || note='   # /etc/hosts: 127.0.0.1 tls-server.local'
+        printf '$ cd captures/lab && SSLKEYLOGFILE=%s.keylog %s%s\n' "$name" "${client[*]//$WORK/.}" "$note"
+        # its log without the per-packet trace (I00000012 ... lines)
+        grep -avE '^(I[0-9]{8} |Sent packet|Received packet|Set timer)|ERROR:dbus/|/usr/bin/chromium: 9:' \
+            "$WORK/client.out" || true
+        printf '[client exit status: %d]\n' "$rc"
+    } >"$OUT/$name.client.txt"
+    log "capture: $name: $(tshark -r "$OUT/$name.pcap" 2>/dev/null | wc -l) packets, client exit status $rc"
+    rm -rf "$WORK"; WORK=
+}
+cleanup_servers() {
+    local p
+    for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    PIDS=()
+}
+
+# Facts from tshark and openssl alone (see the top of this file).
+facts() {
+    local name=$1 pcap=$OUT/$1.pcap keylog=$OUT/$1.keylog
+    [[ -f $pcap ]] || die "no $pcap"
+    local kl=(); [[ -f $keylog ]] && kl=(-o "tls.keylog_file:$keylog")
+    # gtlsclient exits 0 after a Version Negotiation or a silent server
+    # too: the handshake completed when its log says which suite it
+    # negotiated (GnuTLS, after both Finished); Chromium's, when the page
+    # it dumps is the server's ("hello").
+    local st=1
+    grep -q '^Negotiated cipher suite is \|<body>hello' "$OUT/$name.client.txt" && st=0
+    mkdir -p "$OUT/expected"
+    {
+        printf '# %s: written by make-quic-captures.sh facts from tshark %s%s\n' "$name" \
+            "$(tshark --version | head -1 | awk '{print $3}')" "${kl:+ with the key log}"
+        printf '# %s\n# the client says the handshake %s: outcome %s\n' "${DESC[$name]}" \
+            "$( ((st == 0)) && echo completed || echo 'did not complete')" \
+            "$( ((st == 0)) && echo established || echo failed)"
+        tshark -r "$pcap" "${kl[@]}" -T fields -E separator=/t -E occurrence=a -E aggregator='|' \
+            -e quic.connection.number -e frame.number -e ip.src -e udp.srcport -e ip.dst -e udp.dstport \
+            -e quic.version -e quic.long.packet_type -e quic.header_form -e quic.retry_token \
+            -e quic.supported_version -e tls.handshake.type -e tls.handshake.extensions_server_name \
+            -e tls.handshake.extensions_alpn_str -e tls.handshake.ciphersuite \
+            -e tls.handshake.certificate -e quic.cc.error_code -e quic.cc.error_code.app \
+            -e quic.frame_type 2>/dev/null |
+        python3 "$HERE/quic-facts.py" "$st" "$LAB"
+    } >"$OUT/expected/$name.quic"
+    log "facts: $name"; grep -v '^#' "$OUT/expected/$name.quic" | sed 's/^/  /' >&2
+}
+
+case ${1:-all} in
+list) printf '%s\n' "${ORDER[@]}" ;;
+capture) shift; for n in "$@"; do capture "$n"; facts "$n"; done ;;
+facts) shift; if (($#)); then for n in "$@"; do facts "$n"; done
+       else for n in "${ORDER[@]}"; do facts "$n"; done; fi ;;
+all) for n in "${ORDER[@]}"; do capture "$n"; done
+     for n in "${ORDER[@]}"; do facts "$n"; done ;;
+*) die "usage: $0 [all | capture NAME... | facts [NAME...] | list]" ;;
+esac
