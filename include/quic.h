@@ -26,32 +26,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conn.h"
 #include "result.h"
 #include "tls_crypto.h"
 
 #define TD_QUIC_V1 0x00000001u   /* RFC 9000 */
 #define TD_QUIC_V2 0x6b3343cfu   /* RFC 9369 */
-/* Connection IDs of versions 1 and 2 are at most 20 bytes (RFC 9000 17.2). */
-#define TD_QUIC_CID_MAX 20u
 /* The AEAD tag of every QUIC packet protection (RFC 9001 5.3) and of Retry. */
 #define TD_QUIC_TAG_LEN 16u
-
-/* Packet types, by meaning (the wire codes differ between v1 and v2). */
-enum td_quic_ptype {
-	TD_QP_INITIAL = 0,
-	TD_QP_0RTT,
-	TD_QP_HANDSHAKE,
-	TD_QP_RETRY,
-	TD_QP_VERSION_NEG,   /* Version Negotiation: version 0 (RFC 9000 17.2.1) */
-	TD_QP_1RTT,          /* short header (RFC 9000 17.3) */
-	TD_QP_OTHER,         /* a long header of a version we do not know */
-	TD_QP_N
-};
-
-struct td_quic_cid {
-	uint8_t len;
-	uint8_t b[TD_QUIC_CID_MAX];
-};
 
 /* A parsed packet header.  Pointers borrow from the datagram. */
 struct td_quic_hdr {
@@ -74,6 +56,9 @@ bool td_quic_version_known(uint32_t version);
 const char *td_quic_version_name(uint32_t version);
 /* "initial", "0rtt", "handshake", "retry", "version_negotiation", "1rtt", "other". */
 const char *td_quic_ptype_name(enum td_quic_ptype t);
+/* For people: "Initial", "0-RTT", "Handshake", "Retry", "Version Negotiation",
+ * "1-RTT", "long header". */
+const char *td_quic_ptype_label(enum td_quic_ptype t);
 
 /*
  * A datagram that starts with a QUIC long-header Initial packet of a

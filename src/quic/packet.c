@@ -76,6 +76,22 @@ const char *td_quic_ptype_name(enum td_quic_ptype t)
 	return "other";
 }
 
+const char *td_quic_ptype_label(enum td_quic_ptype t)
+{
+	switch (t) {
+	case TD_QP_INITIAL: return "Initial";
+	case TD_QP_0RTT: return "0-RTT";
+	case TD_QP_HANDSHAKE: return "Handshake";
+	case TD_QP_RETRY: return "Retry";
+	case TD_QP_VERSION_NEG: return "Version Negotiation";
+	case TD_QP_1RTT: return "1-RTT";
+	case TD_QP_OTHER:
+	case TD_QP_N:
+		break;
+	}
+	return "long header";
+}
+
 /* The long-header type bits to a packet type (RFC 9369 3.2 swaps them). */
 static enum td_quic_ptype long_type(uint32_t version, unsigned bits)
 {
