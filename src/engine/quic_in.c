@@ -58,6 +58,8 @@ struct quic_state {
 	struct td_quic_keys keys[2];    /* Initial keys by td_dir */
 	struct td_quic_keys old[2];     /* before a Retry: packets sent before it still open */
 	struct quic_dir d[2];           /* by td_dir */
+	bool server_cid_final;          /* server_scid came from its Initial or Handshake
+					   (a Retry's may differ: RFC 9000 7.3) */
 };
 
 void td_fl_quic_free(struct quic_state *q)
@@ -245,9 +247,12 @@ static void packet(struct flow *f, int side, const uint8_t *p, const struct td_q
 	if (dir == TD_DIR_S2C && h->type != TD_QP_1RTT && h->type != TD_QP_VERSION_NEG) {
 		if (!c->quic.server_version)
 			c->quic.server_version = h->version;
-		if (!c->quic.server_scid_seen && h->type != TD_QP_OTHER) {
+		bool hs = h->type == TD_QP_INITIAL || h->type == TD_QP_HANDSHAKE;
+		if ((!c->quic.server_scid_seen && h->type != TD_QP_OTHER) ||
+		    (hs && !q->server_cid_final)) {
 			c->quic.server_scid_seen = true;
 			c->quic.server_scid = h->scid;
+			q->server_cid_final = hs;
 			c->changes++;
 		}
 	}

@@ -442,6 +442,7 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 
 	print_header(&t, c);
 	print_summary(&t, c);
+	td_text_quic(&t, c);
 	td_code_counts_add(&ts->codes, c);
 	td_text_diagnoses(&t, c, verbose);
 	if (!c->ch.present) {
