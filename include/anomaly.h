@@ -64,7 +64,13 @@
 	X(TD_AN_KEYLOG_SECRET_MISSING, "keylog_secret_missing", TD_SEV_INFO, \
 	  "key log: no secret for the %p's records") \
 	X(TD_AN_KEYLOG_MISMATCH, "keylog_mismatch", TD_SEV_WARNING, \
-	  "key log entry does not match this connection: a record from the %p did not decrypt")
+	  "key log entry does not match this connection: a record from the %p did not decrypt") \
+	/* QUIC: CRYPTO bytes past TD_CAP_QUIC_CRYPTO_AHEAD (num) beyond a hole. */ \
+	X(TD_AN_QUIC_CRYPTO_CAP, "quic_crypto_cap", TD_SEV_WARNING, \
+	  "QUIC CRYPTO frames from the %p ran more than %u bytes past a hole: bytes dropped") \
+	/* QUIC: a Retry whose integrity tag does not match the client's DCID. */ \
+	X(TD_AN_QUIC_BAD_RETRY, "quic_bad_retry", TD_SEV_WARNING, \
+	  "a QUIC Retry from the %p with a wrong integrity tag was ignored")
 
 #define TD_AN_ENUM(code, name, sev, tmpl) code,
 enum td_anomaly_code {

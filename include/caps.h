@@ -30,6 +30,15 @@
 /* Bytes scanned to find a record boundary in a stream picked up mid-way. */
 #define TD_CAP_RESYNC_SCAN       (64u * 1024u)
 
+/* QUIC (quic.h): CRYPTO bytes held past a hole per stream (a direction
+ * at one encryption level); beyond them bytes are dropped and counted as
+ * an anomaly.  A ClientHello with a post-quantum key share is about 2 KB,
+ * a server's Handshake flight with its chain some 10 KB. */
+#define TD_CAP_QUIC_CRYPTO_AHEAD (64u * 1024u)
+/* QUIC packets of each direction put in the timeline (long headers; the
+ * first short-header packet of each direction is always there). */
+#define TD_CAP_QUIC_EVENTS       24u
+
 /* Server ports whose TCP connections without TLS are counted for the
  * summary (sink.h: td_tcp_port); connections to further ports are
  * counted together, not per port. */

@@ -45,9 +45,67 @@ enum td_event_kind {
 	TD_EV_APPDATA,        /* first application_data after the handshake */
 	TD_EV_SSLV2_HELLO,    /* SSLv2-compatible ClientHello */
 	TD_EV_MALFORMED,      /* decoding stopped here; see detail */
-	TD_EV_APPLICATION     /* an application message read in the first
+	TD_EV_APPLICATION,    /* an application message read in the first
 				 decrypted application data (app: what it
 				 says; detail: the same in words) */
+	TD_EV_QUIC_PACKET,    /* a QUIC packet: quic_type, length = its bytes */
+	TD_EV_QUIC_CLOSE      /* a QUIC CONNECTION_CLOSE that is no TLS alert
+				 (a crypto error becomes TD_EV_ALERT): detail
+				 says what (td_conn.quic.close) */
+};
+
+/* QUIC packet types, by meaning (quic.h reads the wire codes, which
+ * differ between versions 1 and 2). */
+enum td_quic_ptype {
+	TD_QP_INITIAL = 0,
+	TD_QP_0RTT,
+	TD_QP_HANDSHAKE,
+	TD_QP_RETRY,
+	TD_QP_VERSION_NEG,   /* Version Negotiation: version 0 (RFC 9000 17.2.1) */
+	TD_QP_1RTT,          /* short header (RFC 9000 17.3) */
+	TD_QP_OTHER,         /* a long header of a version tlsdiag does not know */
+	TD_QP_N
+};
+
+/* Connection IDs of QUIC versions 1 and 2 are at most 20 bytes (RFC 9000 17.2). */
+#define TD_QUIC_CID_MAX 20u
+struct td_quic_cid {
+	uint8_t len;
+	uint8_t b[TD_QUIC_CID_MAX];
+};
+/* Versions kept from a Version Negotiation packet. */
+#define TD_QUIC_VN_MAX 8u
+/* A CONNECTION_CLOSE's reason phrase: its first 60 bytes, sanitized. */
+#define TD_QUIC_REASON_MAX 256u
+
+/*
+ * A QUIC connection (src/engine/quic_in.c; issue 16): the TLS handshake
+ * it carried fills the rest of td_conn as over TCP.  All by value: a
+ * clone copies it as is.
+ */
+struct td_quic_conn {
+	bool present;                 /* a QUIC connection: transport "quic" */
+	uint32_t version;             /* of the client's first Initial */
+	uint32_t server_version;      /* of the server's first long header, 0: none */
+	struct td_quic_cid odcid;     /* the client's first Destination Connection ID */
+	struct td_quic_cid client_scid; /* the client's Source Connection ID */
+	struct td_quic_cid server_scid; /* the server's (its first Retry, Initial or
+					   Handshake packet); len 0 until seen */
+	bool server_scid_seen;
+	bool retry;                   /* the server sent a Retry (its tag checked) */
+	uint32_t vn_versions[TD_QUIC_VN_MAX]; /* a Version Negotiation's versions */
+	size_t n_vn;
+	uint64_t packets[2][TD_QP_N]; /* by td_dir and packet type */
+	uint64_t undecryptable;       /* Initial packets that did not open */
+	struct {
+		bool seen;            /* the first CONNECTION_CLOSE read */
+		enum td_dir dir;
+		enum td_quic_ptype in; /* the packet type that carried it */
+		bool app;             /* 0x1d: an application error */
+		uint64_t error;       /* 0x0100 + alert: a TLS alert (RFC 9001 4.8) */
+		uint64_t frame_type;  /* 0x1c only */
+		char reason[TD_QUIC_REASON_MAX]; /* sanitized, "" when none */
+	} close;
 };
 
 /*
@@ -125,6 +183,7 @@ struct td_event {
 	enum td_event_kind kind;
 	enum td_phase phase;   /* the first handshake, or a later one */
 	uint8_t hs_type;       /* TD_EV_HANDSHAKE: handshake message type */
+	uint8_t quic_type;     /* TD_EV_QUIC_PACKET: enum td_quic_ptype */
 	uint8_t content_type;  /* record content type where relevant */
 	uint8_t alert_level;   /* TD_EV_ALERT, when !encrypted */
 	uint8_t alert_desc;
@@ -470,6 +529,8 @@ struct td_conn {
 	bool partial;             /* the start of the TCP stream was not captured */
 	bool tls;                 /* TLS was recognised on this flow */
 	bool malformed;           /* a decoder gave up on this connection */
+
+	struct td_quic_conn quic;  /* QUIC only (quic.present) */
 
 	struct td_client_hello ch;
 	struct td_server_hello sh;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * packet.h - from a captured frame to a TCP segment.
+ * packet.h - from a captured frame to a TCP segment or a UDP datagram.
  *
  * The capture layer hands each frame over with its link type (our own
  * enum, so nothing above capture/ sees libpcap).  td_packet_decode()
@@ -46,8 +46,15 @@ enum {
 	TD_TCP_ACK = 0x10
 };
 
+/* The transport of a decoded frame (IANA protocol numbers). */
+enum td_proto {
+	TD_PROTO_TCP = 6,
+	TD_PROTO_UDP = 17        /* seq, ack and flags are 0; payload is the datagram's */
+};
+
 struct td_segment {
 	uint64_t ts_us;          /* capture time, microseconds since the epoch */
+	enum td_proto proto;
 	struct td_addr src, dst;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -59,8 +66,9 @@ struct td_segment {
 
 /*
  * Decode one frame.  caplen bytes are at data; wirelen is the frame's
- * length on the wire.  Returns TD_OK with *seg filled for a TCP segment;
- * TD_SKIP for anything that is not TCP over IP (ARP, UDP, IP fragments
+ * length on the wire.  Returns TD_OK with *seg filled for a TCP segment
+ * or a UDP datagram (seg->proto says which); TD_SKIP for anything else
+ * (ARP, ICMP, IP fragments
  * after the first...); TD_ERR_MALFORMED or TD_ERR_TRUNCATED when headers
  * do not fit.  Never reads outside data[0..caplen).
  */
@@ -73,6 +81,8 @@ enum td_result td_packet_decode(enum td_link link, uint64_t ts_us,
 enum td_result td_ip_decode(const uint8_t *data, size_t caplen, size_t wire_left,
 			    struct td_segment *seg) TD_MUST_CHECK;
 enum td_result td_tcp_decode(const uint8_t *data, size_t caplen, size_t wire_left,
+			     struct td_segment *seg) TD_MUST_CHECK;
+enum td_result td_udp_decode(const uint8_t *data, size_t caplen, size_t wire_left,
 			     struct td_segment *seg) TD_MUST_CHECK;
 
 /* "192.0.2.1:443" or "[2001:db8::1]:443" into out (at least 48 bytes). */

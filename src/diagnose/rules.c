@@ -717,6 +717,7 @@ const struct rule td_rules[] = {
 	{ "TCP_NO_ANSWER", rule_no_answer, false },
 	{ "PLAINTEXT_TO_TLS_PORT", rule_plaintext, false },
 	{ "NOT_TLS", rule_not_tls, false },
+	{ "QUIC_NO_ANSWER", rule_quic_no_answer, false },
 	{ "SERVER_SILENT", rule_server_silent, false },
 	{ "PROTOCOL_VERSION_MISMATCH", rule_version, false },
 	{ "NO_SHARED_CIPHER", rule_cipher, false },

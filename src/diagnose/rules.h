@@ -213,6 +213,8 @@ bool rule_no_answer(const struct dx *x, struct finding *f);
 bool rule_plaintext(const struct dx *x, struct finding *f);
 bool rule_not_tls(const struct dx *x, struct finding *f);
 bool rule_server_silent(const struct dx *x, struct finding *f);
+/* rules_quic.c */
+bool rule_quic_no_answer(const struct dx *x, struct finding *f);
 
 /* ---- rules_cert.c ---- */
 bool rule_server_expired(const struct dx *x, struct finding *f);

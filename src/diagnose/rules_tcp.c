@@ -113,8 +113,9 @@ bool rule_server_silent(const struct dx *x, struct finding *f)
 		silent = e->kind == TD_EV_TCP_SYNACK ||
 			 (client_closed && (e->kind == TD_EV_TCP_FIN || e->kind == TD_EV_TCP_RST));
 	}
-	/* The timeline may be cut (TD_CAP_EVENTS): the model says too. */
-	if (!c->ch.present || !silent || c->cleartext[TD_DIR_S2C] || c->sh.present ||
+	/* The timeline may be cut (TD_CAP_EVENTS): the model says too.  QUIC
+	 * has its own (rules_quic.c). */
+	if (c->quic.present || !c->ch.present || !silent || c->cleartext[TD_DIR_S2C] || c->sh.present ||
 	    c->side[TD_DIR_S2C].bytes > 0)
 		return false;
 	char ep[64];

@@ -269,6 +269,7 @@ static void flow_free(struct flow *f)
 		return;
 	for (int i = 0; i < 2; i++)
 		td_reasm_cleanup(&f->s[i].reasm);
+	td_fl_quic_free(f->quic);
 	td_fl_free(f);
 }
 
@@ -562,6 +563,8 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 {
 	bool from_a = true;
 	struct flow *f = td_flowtab_lookup(e->flows, seg, &from_a);
+	if (f && f->quic)
+		return;  /* a QUIC flow on the same addresses and ports */
 	if (!f) {
 		/* Only a SYN or data starts a flow: a bare ACK, FIN or RST of a
 		 * flow we never saw (or just reported) carries nothing to decode. */
@@ -652,7 +655,10 @@ void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
 			e->st.last_us = ts_us;
 		struct td_segment seg;
 		enum td_result r = td_packet_decode(link, ts_us, data, caplen, wirelen, &seg);
-		if (r == TD_OK) {
+		if (r == TD_OK && seg.proto == TD_PROTO_UDP) {
+			if (!td_fl_quic_datagram(e, &seg))
+				e->st.skipped_frames++;
+		} else if (r == TD_OK) {
 			e->st.tcp_segments++;
 			on_segment(e, &seg);
 		} else if (r == TD_SKIP) {

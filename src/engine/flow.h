@@ -145,6 +145,7 @@ struct flow {
 	bool app_over;
 	uint64_t app_us[2];
 	uint64_t notified;       /* conn->changes when the sink last heard (td_fl_notify) */
+	struct quic_state *quic; /* owned: QUIC's (quic_in.c), NULL for a TCP flow */
 };
 
 struct held {
@@ -255,6 +256,18 @@ void td_fl_sort_timeline(struct td_conn *c);
 /* The transport seam is in tls_input.h.  Forget the remembered
  * CertificateRequest (at the engine's end). */
 void td_fl_cr_memo_clear(struct td_engine *e);
+
+/* ---- quic_in.c: QUIC, the transport over UDP ------------------------------ */
+
+/* Per-flow QUIC state, opaque outside quic_in.c. */
+struct quic_state;
+/* A UDP datagram: QUIC's when it belongs to a QUIC flow, or starts one (a
+ * client's Initial that opens with the keys of its own Destination
+ * Connection ID).  False when it is not QUIC (the caller counts it as
+ * skipped). */
+bool td_fl_quic_datagram(struct td_engine *e, const struct td_segment *seg);
+/* Free a flow's QUIC state (NULL is fine). */
+void td_fl_quic_free(struct quic_state *q);
 
 /* ---- appdata.c ------------------------------------------------------ */
 

@@ -58,7 +58,10 @@
  * may not span a key change, RFC 8446 5.1).  An alert from
  * CONNECTION_CLOSE would take a third entry that records the alert
  * event as records.c does for an alert record.  Gaps and the end are as
- * for TCP.  Not written yet: nothing would call them.
+ * for TCP.  quic_in.c does this for the Initial level (issue 16):
+ * td_tls_in_handshake below; the alert of a CONNECTION_CLOSE is put in
+ * the timeline by quic_in.c itself, as records.c does for an alert
+ * record.
  */
 #ifndef TD_ENGINE_TLS_INPUT_H
 #define TD_ENGINE_TLS_INPUT_H
@@ -75,6 +78,12 @@
  * refuses is dropped and said on the connection; the stream then looks
  * for the next record boundary, as after a gap. */
 void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len);
+
+/* Handshake messages without records (QUIC's CRYPTO frames, in offset
+ * order): the next len bytes of `side`'s handshake stream, any cut,
+ * into the side's message joiner and the connection model, as a
+ * handshake record's body would be.  data is borrowed for the call. */
+void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len);
 
 /* Bytes of `side`'s stream were lost: drop the partial record and
  * handshake message, and look for the next record boundary. */

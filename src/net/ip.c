@@ -53,6 +53,7 @@ enum {
 	IPV6_FRAG_HDR = 8,
 	PROTO_HOPOPTS = 0,
 	PROTO_TCP = 6,
+	PROTO_UDP = 17,
 	PROTO_ROUTING = 43,
 	PROTO_FRAGMENT = 44,
 	PROTO_ESP = 50,
@@ -86,10 +87,13 @@ static size_t ip_length(size_t claimed, size_t wire_left)
 
 /* Hand the TCP part to tcp.c: r holds exactly the captured bytes of the
  * IP payload, wire is how many of them the IP lengths promise. */
-static enum td_result to_tcp(struct td_reader *r, size_t wire, struct td_segment *seg)
+static enum td_result to_tcp(struct td_reader *r, size_t wire, uint8_t proto,
+			    struct td_segment *seg)
 {
 	size_t cap = td_rd_left(r);
-	return td_tcp_decode(td_rd_bytes(r, cap), cap, wire, seg);
+	const uint8_t *p = td_rd_bytes(r, cap);
+	return proto == PROTO_UDP ? td_udp_decode(p, cap, wire, seg)
+				  : td_tcp_decode(p, cap, wire, seg);
 }
 
 static enum td_result ipv4(struct td_reader *r, size_t wire_left, struct td_segment *seg)
@@ -123,7 +127,7 @@ static enum td_result ipv4(struct td_reader *r, size_t wire_left, struct td_segm
 	 * lacks the rest and later ones lack the TCP header. */
 	if ((frag & IPV4_MF) || (frag & IPV4_OFFSET_MASK))
 		return TD_SKIP;
-	if (proto != PROTO_TCP)
+	if (proto != PROTO_TCP && proto != PROTO_UDP)
 		return TD_SKIP;
 
 	/* Captured bytes of this datagram: not the link padding after it. */
@@ -132,7 +136,7 @@ static enum td_result ipv4(struct td_reader *r, size_t wire_left, struct td_segm
 	td_rd_skip(&body, ihl - IPV4_MIN_HDR);  /* options */
 	if (!td_rd_ok(&body))
 		return TD_ERR_TRUNCATED;
-	return to_tcp(&body, ip_len - ihl, seg);
+	return to_tcp(&body, ip_len - ihl, proto, seg);
 }
 
 static bool ipv6_generic_ext(uint8_t nh)
@@ -170,8 +174,8 @@ static enum td_result ipv6(struct td_reader *r, size_t wire_left, struct td_segm
 	 * walk ends within ip_len / 8 steps. */
 	for (;;) {
 		size_t hlen;
-		if (nh == PROTO_TCP)
-			return to_tcp(&body, wire, seg);
+		if (nh == PROTO_TCP || nh == PROTO_UDP)
+			return to_tcp(&body, wire, nh, seg);
 		if (ipv6_generic_ext(nh) || nh == PROTO_AH) {
 			if (wire < 2)
 				return TD_ERR_MALFORMED;

@@ -50,6 +50,7 @@ enum td_result td_tcp_decode(const uint8_t *data, size_t caplen, size_t wire_lef
 	if (!td_rd_ok(&r))
 		return TD_ERR_TRUNCATED;
 
+	seg->proto = TD_PROTO_TCP;
 	seg->sport = sport;
 	seg->dport = dport;
 	seg->seq = seq;

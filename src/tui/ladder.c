@@ -29,6 +29,7 @@
 
 #include "caps.h"
 #include "infer.h"
+#include "quic.h"
 #include "text.h"
 #include "tls_names.h"
 #include "tui_int.h"
@@ -129,6 +130,17 @@ static void describe(const struct td_event *e, struct arrow *a)
 			snprintf(a->brief, sizeof a->brief, "application");
 		}
 		snprintf(a->full, sizeof a->full, "%s%s", e->detail ? e->detail : a->brief, dec);
+		return;
+	case TD_EV_QUIC_PACKET:
+		snprintf(a->brief, sizeof a->brief, "QUIC %s",
+			 td_quic_ptype_label((enum td_quic_ptype)e->quic_type));
+		snprintf(a->full, sizeof a->full, "QUIC %s packet, %" PRIu32 " B",
+			 td_quic_ptype_label((enum td_quic_ptype)e->quic_type), e->length);
+		return;
+	case TD_EV_QUIC_CLOSE:
+		snprintf(a->brief, sizeof a->brief, "QUIC close");
+		snprintf(a->full, sizeof a->full, "%s", e->detail ? e->detail : "QUIC CONNECTION_CLOSE");
+		a->attr = TD_TUI_A_WARN;
 		return;
 	case TD_EV_SSLV2_HELLO:
 		snprintf(a->brief, sizeof a->brief, "SSLv2 hello");

@@ -75,6 +75,8 @@ static enum td_tui_state step(enum td_tui_state st, const struct td_event *e)
 	case TD_EV_APPDATA:
 		return TD_TUI_ST_ESTABLISHED;
 	case TD_EV_APPLICATION:
+	case TD_EV_QUIC_PACKET:
+	case TD_EV_QUIC_CLOSE:
 		return st;
 	case TD_EV_ALERT:
 		if (e->encrypted && !e->decrypted)

@@ -28,11 +28,11 @@ TOP = os.path.abspath(TOP)
 # Lowest first.  capture names link types with net's enum td_link; the
 # model's structs (conn.h) are what the TLS and X.509 decoders fill, so
 # they sit below the decoders.
-LAYERS = ['util', 'net', 'capture', 'model', 'redact', 'crypto', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
+LAYERS = ['util', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
 OWNER = {
     'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'budget.h': 'util', 'rooms.h': 'util',
-    'filehash.h': 'crypto', 'tls_crypto.h': 'crypto', 'tls12_crypto.h': 'crypto',
+    'filehash.h': 'crypto', 'quic_crypto.h': 'crypto', 'quic.h': 'quic', 'tls_crypto.h': 'crypto', 'tls12_crypto.h': 'crypto',
     'capture.h': 'capture',
     'packet.h': 'net', 'flowtab.h': 'net', 'reasm.h': 'net',
     'tls_registry.h': 'util', 'tls_names.h': 'tls', 'tls_record.h': 'tls', 'tls_handshake.h': 'tls', 'keylog.h': 'tls',

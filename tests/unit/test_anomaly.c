@@ -109,6 +109,10 @@ static const struct {
 	  "key log: no secret for the client's records" },
 	{ TD_AN_KEYLOG_MISMATCH, TD_DIR_S2C, 0, NULL, NULL,
 	  "key log entry does not match this connection: a record from the server did not decrypt" },
+	{ TD_AN_QUIC_CRYPTO_CAP, TD_DIR_C2S, 65536, NULL, NULL,
+	  "QUIC CRYPTO frames from the client ran more than 65536 bytes past a hole: bytes dropped" },
+	{ TD_AN_QUIC_BAD_RETRY, TD_DIR_S2C, 0, NULL, NULL,
+	  "a QUIC Retry from the server with a wrong integrity tag was ignored" },
 };
 
 static void test_messages(void)

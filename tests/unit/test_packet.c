@@ -275,9 +275,13 @@ static void test_ipv4(void)
 		CU_ASSERT_EQUAL(td_packet_decode(TD_LINK_RAW, 0, buf, n, n, &seg), TD_SKIP);
 	}
 
-	/* UDP is not ours. */
+	/* UDP is decoded (for QUIC), ICMP is not ours. */
 	spec4(&s, TD_LINK_ETHERNET);
 	s.ip_proto = 17;
+	n = td_frame_build(buf, sizeof buf, &s);
+	CU_ASSERT_EQUAL(td_packet_decode(TD_LINK_ETHERNET, 0, buf, n, n, &seg), TD_OK);
+	CU_ASSERT_EQUAL(seg.proto, TD_PROTO_UDP);
+	s.ip_proto = 1;
 	n = td_frame_build(buf, sizeof buf, &s);
 	CU_ASSERT_EQUAL(td_packet_decode(TD_LINK_ETHERNET, 0, buf, n, n, &seg), TD_SKIP);
 

@@ -24,6 +24,20 @@
  *   start          TIME     first packet of the flow
  *   duration_ms    number   last packet - first packet, 3 decimals
  *   partial        bool     the start of the TCP stream was not captured
+ *   transport      string   "quic"; only for QUIC connections (TCP has none)
+ *   quic           object, only for QUIC connections: version and
+ *                  server_version (NAME "QUICv1", "QUICv2", "draft-29" or
+ *                  "0x..."; server_version null until a long header from
+ *                  it), original_dcid, client_scid, server_scid (hex; the
+ *                  last null until seen), retry (bool),
+ *                  version_negotiation[] (only when the server sent one),
+ *                  packets {c2s: {TYPE: count}, s2c: {...}} (TYPE
+ *                  "initial" | "0rtt" | "handshake" | "retry" |
+ *                  "version_negotiation" | "1rtt" | "other", non-zero only),
+ *                  initial_undecryptable (number), close (null, or the
+ *                  first CONNECTION_CLOSE read: from, packet, kind
+ *                  "transport" | "application", error, frame_type
+ *                  (transport only), reason)
  *   sni            string   ClientHello server_name, or null
  *   alpn           string   protocol the server selected, or null
  *   version        NAME     negotiated version ("TLS 1.3"), or null
@@ -58,7 +72,9 @@
  *       event    string  "syn" | "syn-ack" | "fin" | "rst" | "gap" |
  *                        "handshake" | "change_cipher_spec" | "alert" |
  *                        "encrypted" | "application_data" |
- *                        "sslv2_client_hello" | "malformed"
+ *                        "sslv2_client_hello" | "malformed" |
+ *                        "quic_packet" | "quic_close"
+ *       packet   string  quic_packet only: its type (as quic.packets)
  *       message  NAME    handshake only: message type ("client_hello")
  *       level, description  NAME  alert only, and only when known (not
  *                        encrypted, or decrypted with a key log)
@@ -273,6 +289,7 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_jsonw_jkey(w, TD_JKEY("duration_ms"));
 	td_jsonw_fixed(w, td_out_rel_us(c, c->last_us), 3);
 	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
+	td_json_quic(w, c);
 	td_jsonw_jk_string(w, TD_JKEY("sni"), c->ch.present ? c->ch.sni : NULL);
 	td_jsonw_jk_string(w, TD_JKEY("alpn"), c->sh.present ? c->sh.alpn : NULL);
 	kname_or_null(w, TD_JKEY("version"), TD_REG_VERSION, c->version);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "jsonconn.h"
+#include "quic.h"
 
 static const char *event_name(enum td_event_kind k)
 {
@@ -23,6 +24,8 @@ static const char *event_name(enum td_event_kind k)
 	case TD_EV_APPDATA: return "application_data";
 	case TD_EV_SSLV2_HELLO: return "sslv2_client_hello";
 	case TD_EV_APPLICATION: return "application";
+	case TD_EV_QUIC_PACKET: return "quic_packet";
+	case TD_EV_QUIC_CLOSE: return "quic_close";
 	case TD_EV_MALFORMED: break;
 	}
 	return "malformed";
@@ -61,6 +64,11 @@ static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 		td_jsonw_jk_bool(w, TD_JKEY("encrypted"), true);
 		td_jsonw_jkey(w, TD_JKEY("length"));
 		return true;
+	case TD_EV_QUIC_PACKET:
+		td_jsonw_jk_word(w, TD_JKEY("packet"),
+				 td_quic_ptype_name((enum td_quic_ptype)e->quic_type));
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
 	case TD_EV_TCP_GAP:
 	case TD_EV_APPDATA:
 	case TD_EV_SSLV2_HELLO:
@@ -73,6 +81,7 @@ static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 	case TD_EV_TCP_RST:
 	case TD_EV_CCS:
 	case TD_EV_MALFORMED:
+	case TD_EV_QUIC_CLOSE:
 		break;
 	}
 	return false;

@@ -37,6 +37,8 @@ void td_json_server_hello(struct td_jsonw *w, struct td_json_lists *m,
 
 /* "timeline": [...] and "alerts": [...], from c's events. */
 void td_json_timeline(struct td_jsonw *w, const struct td_conn *c);
+/* "transport": "quic" and the "quic" object (json_quic.c); nothing for TCP. */
+void td_json_quic(struct td_jsonw *w, const struct td_conn *c);
 /* "later_handshakes", only when the connection had a renegotiation or a
  * post-handshake authentication. */
 void td_json_later(struct td_jsonw *w, const struct td_conn *c);

@@ -39,6 +39,7 @@
 #include "caps.h"
 #include "mdw.h"
 #include "packet.h"
+#include "quic.h"
 #include "text.h"
 #include "tls_names.h"
 #include "render.h"
@@ -380,6 +381,13 @@ static void event_label(char *buf, size_t len, const struct td_conn *c,
 	}
 	case TD_EV_MALFORMED:
 		snprintf(buf, len, "⚠️ malformed: %s", e->detail ? e->detail : "decoding stopped");
+		return;
+	case TD_EV_QUIC_PACKET:
+		snprintf(buf, len, "QUIC %s packet, %" PRIu32 " bytes",
+			 td_quic_ptype_label((enum td_quic_ptype)e->quic_type), e->length);
+		return;
+	case TD_EV_QUIC_CLOSE:
+		snprintf(buf, len, "⚠️ QUIC close");  /* the detail follows */
 		return;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);

@@ -48,6 +48,7 @@
 #include "caps.h"
 #include "out.h"
 #include "packet.h"
+#include "quic.h"
 #include "sink.h"
 #include "text.h"
 #include "textconn.h"
@@ -271,6 +272,16 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 	case TD_EV_MALFORMED:
 		td_tw_cat(d, end, "malformed");  /* its detail follows (print_timeline) */
 		return TD_TW_YELLOW;
+	case TD_EV_QUIC_PACKET:
+		d = td_tw_cat(d, end, "QUIC ");
+		d = td_tw_cat(d, end, td_quic_ptype_label((enum td_quic_ptype)e->quic_type));
+		d = td_tw_cat(d, end, " packet (");
+		d = td_tw_cat_u64(d, end, e->length);
+		td_tw_cat(d, end, " bytes)");
+		return TD_TW_DIM;
+	case TD_EV_QUIC_CLOSE:
+		td_tw_cat(d, end, "QUIC close");  /* its detail follows */
+		return TD_TW_YELLOW;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);
 	return TD_TW_RESET;
@@ -431,6 +442,7 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 
 	print_header(&t, c);
 	print_summary(&t, c);
+	td_text_quic(&t, c);
 	td_code_counts_add(&ts->codes, c);
 	td_text_diagnoses(&t, c, verbose);
 	if (!c->ch.present) {

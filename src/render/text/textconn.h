@@ -35,6 +35,10 @@ enum {
  * its parts wrapped under the first one (the default report). */
 void td_text_offer(struct td_tw *t, const struct td_conn *c);
 
+/* A QUIC connection's line: version, connection IDs, Retry (text_quic.c);
+ * nothing for TCP. */
+void td_text_quic(struct td_tw *t, const struct td_conn *c);
+
 /* Both hellos, every field and list (--verbose). */
 void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c);
 

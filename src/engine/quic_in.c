@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * quic_in.c - QUIC, the engine's second transport (issue 16): UDP
+ * datagrams in, the TLS handshake's CRYPTO bytes out to the TLS layer
+ * through its seam (tls_input.h), as TCP hands it its stream.
+ *
+ * A QUIC connection is keyed by its UDP 4-tuple (the flow table's key,
+ * as for TCP): simple, and enough for a handshake, which does not
+ * migrate (RFC 9000 9: no migration before the handshake is confirmed).
+ * It starts with a client's Initial packet that opens with the keys of
+ * its own Destination Connection ID (RFC 9001 5.2): that is the content
+ * test, on any port.  Side A, the sender of that datagram, is the client.
+ *
+ * Without a key log only the Initial packets open (this slice): their
+ * CRYPTO frames, reassembled by offset per direction, carry the
+ * ClientHello and the ServerHello; a CONNECTION_CLOSE in them carrying a
+ * crypto error (0x0100 + alert, RFC 9001 4.8) becomes a TLS alert in the
+ * timeline, read by the same diagnoses as over TCP.  Handshake, 0-RTT
+ * and 1-RTT packets are counted and shown by type; the handshake counts
+ * as completed when the server sends a 1-RTT packet after the client
+ * sent one (the client has its 1-RTT keys only after the server's
+ * Finished, and sends 1-RTT only after its own: inferred, as TLS 1.3
+ * over TCP without keys).  A Retry (its tag checked) changes the Initial
+ * keys to those of its Source Connection ID (RFC 9001 5.2).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "conn.h"
+#include "flow.h"
+#include "flowtab.h"
+#include "quic.h"
+#include "reasm.h"
+#include "text.h"
+#include "tls_input.h"
+#include "tls_names.h"
+
+/* Bytes of a reason phrase kept (sanitized, it fits TD_QUIC_REASON_MAX). */
+#define REASON_KEPT 60u
+/* A crypto error is 0x0100 + a TLS alert (RFC 9001 4.8, 20.1). */
+#define CRYPTO_ERROR_BASE 0x0100u
+
+struct quic_dir {
+	struct td_quic_stream initial;  /* the Initial-level CRYPTO stream */
+	uint64_t largest;               /* largest Initial packet number, UINT64_MAX: none */
+	uint32_t events;                /* long-header packets put in the timeline */
+	bool short_seen;                /* a 1-RTT packet went by */
+	bool capped;                    /* TD_AN_QUIC_CRYPTO_CAP said */
+};
+
+struct quic_state {
+	uint32_t version;               /* the client's first Initial's */
+	struct td_quic_cid odcid;       /* its Destination Connection ID */
+	struct td_quic_keys keys[2];    /* Initial keys by td_dir */
+	struct td_quic_keys old[2];     /* before a Retry: packets sent before it still open */
+	struct quic_dir d[2];           /* by td_dir */
+	bool server_cid_final;          /* server_scid came from its Initial or Handshake
+					   (a Retry's may differ: RFC 9000 7.3) */
+};
+
+void td_fl_quic_free(struct quic_state *q)
+{
+	if (!q)
+		return;
+	for (int i = 0; i < 2; i++) {
+		td_quic_stream_cleanup(&q->d[i].initial);
+		td_quic_keys_cleanup(&q->keys[i]);
+		td_quic_keys_cleanup(&q->old[i]);
+	}
+	free(q);
+}
+
+/* ---- frames --------------------------------------------------------- */
+
+struct frame_ctx {
+	struct flow *f;
+	int side;
+	enum td_dir dir;
+	enum td_quic_ptype in;
+};
+
+static void deliver(void *ctx, const uint8_t *data, size_t len)
+{
+	struct frame_ctx *fc = ctx;
+	td_tls_in_handshake(fc->f, fc->side, data, len);
+}
+
+static void on_crypto(void *ctx, uint64_t offset, const uint8_t *data, size_t len)
+{
+	struct frame_ctx *fc = ctx;
+	struct quic_dir *qd = &fc->f->quic->d[fc->dir];
+	enum td_result r = td_quic_stream_add(&qd->initial, offset, data, len, deliver, fc);
+	struct td_conn *c = fc->f->conn;
+	if (r == TD_OK || !c)
+		return;
+	c->side[fc->dir].cap_dropped += len;
+	if (r == TD_ERR_NOMEM) {
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_OUT_OF_MEMORY, fc->dir, 0, NULL, NULL));
+	} else if (!qd->capped) {
+		qd->capped = true;
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_QUIC_CRYPTO_CAP, fc->dir,
+					       TD_CAP_QUIC_CRYPTO_AHEAD, NULL, NULL));
+	}
+}
+
+static void on_close(void *ctx, const struct td_quic_close *cl)
+{
+	struct frame_ctx *fc = ctx;
+	struct td_conn *c = fc->f->conn;
+	if (!c)
+		return;
+	char *reason = cl->reason_len
+		? td_text_sanitize(cl->reason, cl->reason_len < REASON_KEPT ? cl->reason_len
+									    : REASON_KEPT)
+		: NULL;
+	if (!c->quic.close.seen) {
+		c->quic.close.seen = true;
+		c->quic.close.dir = fc->dir;
+		c->quic.close.in = fc->in;
+		c->quic.close.app = cl->app;
+		c->quic.close.error = cl->error;
+		c->quic.close.frame_type = cl->frame_type;
+		snprintf(c->quic.close.reason, sizeof c->quic.close.reason, "%s",
+			 reason ? reason : "");
+		c->changes++;
+	}
+	char detail[200];
+	struct td_event ev = { .dir = fc->dir, .detail = detail };
+	if (!cl->app && cl->error >= CRYPTO_ERROR_BASE && cl->error <= CRYPTO_ERROR_BASE + 0xffu) {
+		/* The TLS alert the peer would have sent over TCP, fatal. */
+		ev.kind = TD_EV_ALERT;
+		ev.content_type = TD_CT_ALERT;
+		ev.alert_level = 2;
+		ev.alert_desc = (uint8_t)(cl->error - CRYPTO_ERROR_BASE);
+		snprintf(detail, sizeof detail, "QUIC CONNECTION_CLOSE in a%s %s packet%s%s%s",
+			 fc->in == TD_QP_INITIAL ? "n" : "", td_quic_ptype_name(fc->in),
+			 reason ? ", reason \"" : "", reason ? reason : "", reason ? "\"" : "");
+	} else {
+		ev.kind = TD_EV_QUIC_CLOSE;
+		snprintf(detail, sizeof detail, "QUIC CONNECTION_CLOSE (%s error 0x%llx%s%s%s%s)",
+			 cl->app ? "application" : "transport", (unsigned long long)cl->error,
+			 cl->app ? "" : ", frame type ",
+			 cl->app ? "" : (cl->frame_type ? "set" : "0"),
+			 reason ? ", reason: " : "", reason ? reason : "");
+	}
+	free(reason);
+	td_fl_add_event(fc->f, fc->dir, &ev);
+}
+
+/* ---- packets -------------------------------------------------------- */
+
+/* Open an Initial packet with the direction's keys, or with those from
+ * before a Retry (packets sent before it): its payload into out, *len
+ * bytes; false when it does not open. */
+static bool open_initial(struct quic_state *q, enum td_dir dir, const uint8_t *p,
+			 const struct td_quic_hdr *h, uint8_t *out, size_t *len)
+{
+	uint64_t pn = 0;
+	struct quic_dir *qd = &q->d[dir];
+	const struct td_quic_keys *tries[2] = { &q->keys[dir], &q->old[dir] };
+	for (int i = 0; i < 2; i++) {
+		if (!tries[i]->set)
+			continue;
+		if (td_quic_unprotect(tries[i], p, h, qd->largest, out, len, &pn) == TD_OK) {
+			if (qd->largest == UINT64_MAX || pn > qd->largest)
+				qd->largest = pn;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void initial_packet(struct flow *f, int side, enum td_dir dir, const uint8_t *p,
+			   const struct td_quic_hdr *h)
+{
+	struct td_conn *c = f->conn;
+	uint8_t *out = malloc(h->size);
+	if (!out) {
+		td_fl_nomem(c, TD_ERR_NOMEM);
+		return;
+	}
+	size_t len = 0;
+	if (!open_initial(f->quic, dir, p, h, out, &len)) {
+		c->quic.undecryptable++;
+	} else {
+		struct frame_ctx fc = { f, side, dir, h->type };
+		struct td_quic_frame_cb cb = { on_crypto, on_close, &fc };
+		struct td_quic_frame_info info;
+		enum td_result r = td_quic_frames(out, len, &cb, &info);
+		/* A frame type an Initial may not carry ends the walk, cleanly. */
+		if (r != TD_OK && r != TD_SKIP)
+			td_fl_malformed(f, dir, "QUIC frames", r);
+	}
+	free(out);
+}
+
+static void retry_packet(struct flow *f, enum td_dir dir, const uint8_t *p,
+			 const struct td_quic_hdr *h)
+{
+	struct td_conn *c = f->conn;
+	struct quic_state *q = f->quic;
+	if (dir != TD_DIR_S2C || c->quic.retry)
+		return;
+	if (!td_quic_retry_valid(q->version, &q->odcid, p, h->size)) {
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_QUIC_BAD_RETRY, dir, 0, NULL, NULL));
+		return;
+	}
+	c->quic.retry = true;
+	c->changes++;
+	/* The client's next Initials go to the Retry's Source Connection ID
+	 * and are protected with keys derived from it (RFC 9001 5.2). */
+	for (int i = 0; i < 2; i++)
+		q->old[i] = q->keys[i];
+	if (td_quic_initial_keys(q->version, &h->scid, &q->keys[TD_DIR_C2S],
+				 &q->keys[TD_DIR_S2C]) != TD_OK)
+		td_fl_nomem(c, TD_ERR_NOMEM);
+	/* The server's Initial packet numbers start again after a Retry. */
+	q->d[TD_DIR_S2C].largest = UINT64_MAX;
+}
+
+static void show_packet(struct flow *f, enum td_dir dir, const struct td_quic_hdr *h)
+{
+	struct quic_dir *qd = &f->quic->d[dir];
+	if (h->type == TD_QP_1RTT) {
+		if (qd->short_seen)
+			return;
+		qd->short_seen = true;
+	} else if (qd->events++ >= TD_CAP_QUIC_EVENTS) {
+		return;
+	}
+	struct td_event ev = { .kind = TD_EV_QUIC_PACKET, .quic_type = (uint8_t)h->type,
+			       .length = h->size > UINT32_MAX ? UINT32_MAX : (uint32_t)h->size };
+	td_fl_add_event(f, dir, &ev);
+}
+
+static void packet(struct flow *f, int side, const uint8_t *p, const struct td_quic_hdr *h)
+{
+	struct td_conn *c = f->conn;
+	struct quic_state *q = f->quic;
+	enum td_dir dir = td_fl_side_dir(f, side);
+	c->quic.packets[dir][h->type]++;
+	show_packet(f, dir, h);
+	if (dir == TD_DIR_S2C && h->type != TD_QP_1RTT && h->type != TD_QP_VERSION_NEG) {
+		if (!c->quic.server_version)
+			c->quic.server_version = h->version;
+		bool hs = h->type == TD_QP_INITIAL || h->type == TD_QP_HANDSHAKE;
+		if ((!c->quic.server_scid_seen && h->type != TD_QP_OTHER) ||
+		    (hs && !q->server_cid_final)) {
+			c->quic.server_scid_seen = true;
+			c->quic.server_scid = h->scid;
+			q->server_cid_final = hs;
+			c->changes++;
+		}
+	}
+	switch (h->type) {
+	case TD_QP_INITIAL:
+		initial_packet(f, side, dir, p, h);
+		break;
+	case TD_QP_RETRY:
+		retry_packet(f, dir, p, h);
+		break;
+	case TD_QP_VERSION_NEG:
+		if (dir == TD_DIR_S2C && c->quic.n_vn == 0) {
+			for (size_t i = 0; i < h->n_versions && c->quic.n_vn < TD_QUIC_VN_MAX; i++) {
+				const uint8_t *v = h->versions + 4 * i;
+				c->quic.vn_versions[c->quic.n_vn++] =
+					(uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
+					(uint32_t)v[2] << 8 | v[3];
+			}
+			c->changes++;
+		}
+		break;
+	case TD_QP_1RTT:
+		/* Completed (inferred): the server's 1-RTT after the client's. */
+		if (dir == TD_DIR_S2C && q->d[TD_DIR_C2S].short_seen && !f->established_us &&
+		    c->sh.present)
+			f->established_us = f->eng->now_us;
+		break;
+	case TD_QP_0RTT:
+	case TD_QP_HANDSHAKE:
+	case TD_QP_OTHER:
+	case TD_QP_N:
+		break;
+	}
+}
+
+static void datagram(struct flow *f, int side, const uint8_t *d, size_t n)
+{
+	while (n > 0 && f->conn) {
+		struct td_quic_hdr h;
+		enum td_result r = td_quic_parse(d, n, &h);
+		if (r == TD_SKIP)
+			break;  /* padding after the packets */
+		if (r != TD_OK) {
+			td_fl_malformed(f, td_fl_side_dir(f, side), "QUIC packet", r);
+			break;
+		}
+		packet(f, side, d, &h);
+		d += h.size;
+		n -= h.size;
+	}
+	td_fl_notify(f);
+}
+
+/* ---- flows -------------------------------------------------------------- */
+
+/* A client's first Initial: does it open with the keys of its own DCID? */
+static bool client_initial(const uint8_t *d, size_t n, struct td_quic_hdr *h)
+{
+	if (!td_quic_looks_initial(d, n) || td_quic_parse(d, n, h) != TD_OK)
+		return false;
+	struct td_quic_keys c, s;
+	if (td_quic_initial_keys(h->version, &h->dcid, &c, &s) != TD_OK)
+		return false;
+	uint8_t *out = malloc(h->size);
+	size_t len = 0;
+	uint64_t pn = 0;
+	bool ok = out && td_quic_unprotect(&c, d, h, UINT64_MAX, out, &len, &pn) == TD_OK;
+	free(out);
+	td_quic_keys_cleanup(&c);
+	td_quic_keys_cleanup(&s);
+	return ok;
+}
+
+static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *seg)
+{
+	struct td_quic_hdr h;
+	if (!client_initial(seg->payload, seg->len, &h))
+		return NULL;
+	struct flow *f = td_fl_new(e, seg->ts_us);
+	if (!f)
+		return NULL;
+	f->quic = calloc(1, sizeof *f->quic);
+	for (int i = 0; i < 2; i++)
+		td_reasm_init(&f->s[i].reasm, e->cfg.flow_buffer, &e->budget);
+	struct quic_state *q = f->quic;
+	if (!q || td_quic_initial_keys(h.version, &h.dcid, &q->keys[TD_DIR_C2S],
+				       &q->keys[TD_DIR_S2C]) != TD_OK ||
+	    td_flowtab_add(e->flows, seg, f) != TD_OK) {
+		for (int i = 0; i < 2; i++)
+			td_reasm_cleanup(&f->s[i].reasm);
+		td_fl_quic_free(f->quic);
+		td_fl_free(f);
+		return NULL;
+	}
+	q->version = h.version;
+	q->odcid = h.dcid;
+	for (int i = 0; i < 2; i++) {
+		td_quic_stream_init(&q->d[i].initial);
+		q->d[i].largest = UINT64_MAX;
+	}
+	f->s[0].addr = seg->src;
+	f->s[0].port = seg->sport;
+	f->s[1].addr = seg->dst;
+	f->s[1].port = seg->dport;
+	f->a_is_client = true;
+	f->roles_known = true;
+	td_fl_set_endpoints(f);
+	e->st.flows++;
+	struct td_conn *c = f->conn;
+	c->tls = true;
+	c->id = ++e->next_id;
+	e->st.tls_connections++;
+	c->quic.present = true;
+	c->quic.version = h.version;
+	c->quic.odcid = h.dcid;
+	c->quic.client_scid = h.scid;
+	c->changes++;
+	return f;
+}
+
+bool td_fl_quic_datagram(struct td_engine *e, const struct td_segment *seg)
+{
+	bool from_a = true;
+	struct flow *f = td_flowtab_lookup(e->flows, seg, &from_a);
+	if (f && !f->quic)
+		return false;  /* a TCP flow on the same addresses and ports */
+	if (!f) {
+		f = quic_flow_new(e, seg);
+		if (!f)
+			return false;
+		from_a = true;
+	}
+	if (f->conn)
+		f->conn->last_us = seg->ts_us;
+	datagram(f, from_a ? 0 : 1, seg->payload, seg->len);
+	return true;
+}
