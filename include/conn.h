@@ -487,6 +487,23 @@ struct td_side {
 	uint32_t encrypted_records; /* encrypted records counted during the handshake */
 };
 
+/*
+ * The client's first flight over TCP, until the server sends data
+ * (src/engine/flight.c): what a path that loses large segments leaves to
+ * see (CLIENTHELLO_BLACKHOLE: an MTU black hole, a middlebox dropping big
+ * ClientHellos).  Byte counts are offsets in the client's stream, from
+ * its first data byte.  All zero unless the client's SYN was seen.
+ */
+struct td_tcp_flight {
+	bool seen;               /* the client's SYN was seen and it sent data */
+	bool answered;           /* the server sent data: counting stopped there */
+	uint32_t segments;       /* client segments that carried new bytes */
+	uint32_t retransmits;    /* client segments that repeated bytes sent before */
+	uint32_t largest;        /* the largest client segment, payload bytes */
+	uint32_t sent;           /* client stream bytes sent (the highest end) */
+	uint32_t acked;          /* ...of them, the most the server acknowledged */
+};
+
 struct td_conn {
 	uint64_t id;              /* 1, 2, ... in order of first packet */
 	struct td_addr client_addr, server_addr;
@@ -535,6 +552,7 @@ struct td_conn {
 	struct td_fate fate;      /* how it ended: td_fate_judge() (diagnose.h) */
 
 	struct td_side side[2];   /* by td_dir */
+	struct td_tcp_flight flight; /* the client's first flight (TCP) */
 
 	struct td_event *events;  /* the timeline, in capture order */
 	size_t n_events, alloc_events;

@@ -214,6 +214,10 @@ bool rule_plaintext(const struct dx *x, struct finding *f);
 bool rule_not_tls(const struct dx *x, struct finding *f);
 bool rule_server_silent(const struct dx *x, struct finding *f);
 
+/* ---- rules_hello.c ---- */
+bool rule_clienthello_blackhole(const struct dx *x, struct finding *f);
+bool rule_hrr(const struct dx *x, struct finding *f);
+
 /* ---- rules_cert.c ---- */
 bool rule_server_expired(const struct dx *x, struct finding *f);
 bool rule_server_not_yet_valid(const struct dx *x, struct finding *f);
