@@ -24,7 +24,8 @@ enum {
 	EXT_SUPPORTED_VERSIONS = 0x002b,
 	A_LEN = 10,          /* "t13d1516h2" */
 	HASH_HEX = 12,       /* a hashed part: the first 12 hex digits */
-	COUNT_MAX = 99       /* counts are two digits */
+	COUNT_MAX = 99,      /* counts are two digits */
+	NO_SKIP = 0x0a0a     /* filtered()'s "skip nothing more": a GREASE value */
 };
 
 static int cmp_u16(const void *a, const void *b)
@@ -94,9 +95,8 @@ static void alpn_chars(const struct td_client_hello *ch, char out[3])
 	out[2] = '\0';
 }
 
-/* The non-GREASE values of l, without skip_a and skip_b (pass a GREASE
- * value to skip nothing), sorted when asked, into out (room for l->n);
- * how many. */
+/* The non-GREASE values of l, without skip_a and skip_b (NO_SKIP: none),
+ * sorted when asked, into out (room for l->n); how many. */
 static size_t filtered(const struct td_u16list *l, uint16_t skip_a, uint16_t skip_b, bool sort,
 		       uint16_t *out)
 {
@@ -166,18 +166,19 @@ enum td_result td_ja4_compute(struct td_client_hello *ch, bool quic)
 	uint16_t *suites = v, *exts = v + ch->suites.n, *sigs = exts + ch->extensions.n;
 	/* The counts: every non-GREASE value, SNI and ALPN included (and
 	 * those the list cap dropped, which were sent too). */
-	size_t n_suites = filtered(&ch->suites, 0x0a0a, 0x0a0a, true, suites);
-	size_t n_exts = filtered(&ch->extensions, 0x0a0a, 0x0a0a, false, exts);
+	size_t n_suites = filtered(&ch->suites, NO_SKIP, NO_SKIP, true, suites);
+	size_t n_exts = filtered(&ch->extensions, NO_SKIP, NO_SKIP, false, exts);
 	size_t count_suites = n_suites + ch->suites.dropped;
 	size_t count_exts = n_exts + ch->extensions.dropped;
 	n_exts = filtered(&ch->extensions, EXT_SERVER_NAME, EXT_ALPN, true, exts);
-	size_t n_sigs = filtered(&ch->sig_algs, 0x0a0a, 0x0a0a, false, sigs);
+	size_t n_sigs = filtered(&ch->sig_algs, NO_SKIP, NO_SKIP, false, sigs);
 
 	char alpn[3];
 	alpn_chars(ch, alpn);
 	/* "%c%s%c%02zu%02zu%s": 1 + 2 + 1 + 2 + 2 + 2 = A_LEN. */
 	snprintf(raw, A_LEN + 1, "%c%s%c%02zu%02zu%s", quic ? 'q' : 't',
-		 version_code(hello_version(ch)), td_u16list_has(&ch->extensions, EXT_SERVER_NAME) ? 'd' : 'i',
+		 version_code(hello_version(ch)),
+		 td_u16list_has(&ch->extensions, EXT_SERVER_NAME) ? 'd' : 'i',
 		 count_suites > COUNT_MAX ? (size_t)COUNT_MAX : count_suites,
 		 count_exts > COUNT_MAX ? (size_t)COUNT_MAX : count_exts, alpn);
 	char *p = raw + A_LEN;
