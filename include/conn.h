@@ -197,6 +197,24 @@ struct td_event {
 	struct td_app_msg *app; /* owned, TD_EV_APPLICATION only (else NULL) */
 };
 
+/* The ClientHello's encrypted_client_hello extension (type 0xfe0d,
+ * draft-ietf-tls-esni 5): ECHClientHello, read when td_client_hello.ech. */
+enum td_ech_type {
+	TD_ECH_OUTER = 0,  /* the outer hello: cipher suite, config id, enc, payload */
+	TD_ECH_INNER = 1   /* the inner hello's marker (empty): seen only decrypted */
+};
+
+struct td_ech_ext {
+	bool parsed;           /* its fields below were read in full */
+	uint8_t type;          /* enum td_ech_type, or another value as sent */
+	uint16_t kdf_id;       /* HPKE KDF (RFC 9180 7.2): 1 HKDF-SHA256... */
+	uint16_t aead_id;      /* HPKE AEAD (RFC 9180 7.3): 1 AES-128-GCM... */
+	uint8_t config_id;     /* which ECHConfig of the server's it used */
+	uint16_t enc_len;      /* bytes of the encapsulated key (0 in the second
+				  ClientHello after a HelloRetryRequest) */
+	uint16_t payload_len;  /* bytes of the encrypted inner ClientHello */
+};
+
 struct td_client_hello {
 	bool present;
 	bool sslv2;                      /* came as an SSLv2-compatible hello */
@@ -219,6 +237,14 @@ struct td_client_hello {
 	bool psk;                        /* pre_shared_key present */
 	bool early_data;                 /* early_data present */
 	bool ech;                        /* encrypted_client_hello present */
+	struct td_ech_ext ech_ext;       /* ...and what it holds */
+	uint8_t alpn_ends[2];            /* the first ALPN name's first and last byte as
+					    sent (alpn.v[0] is sanitized; JA4 reads bytes) */
+	/* JA4 (src/tls/ja4.c, set by the transport that decoded the hello: it
+	 * knows TCP from QUIC): the fingerprint, 36 characters, "" when not
+	 * computed (SSLv2 hellos), and its raw form, owned, NULL then. */
+	char ja4[37];
+	char *ja4_r;
 };
 
 struct td_server_hello {
@@ -520,6 +546,23 @@ struct td_side {
 	uint32_t encrypted_records; /* encrypted records counted during the handshake */
 };
 
+/*
+ * The client's first flight over TCP, until the server sends data
+ * (src/engine/flight.c): what a path that loses large segments leaves to
+ * see (CLIENTHELLO_BLACKHOLE: an MTU black hole, a middlebox dropping big
+ * ClientHellos).  Byte counts are offsets in the client's stream, from
+ * its first data byte.  All zero unless the client's SYN was seen.
+ */
+struct td_tcp_flight {
+	bool seen;               /* the client's SYN was seen and it sent data */
+	bool answered;           /* the server sent data: counting stopped there */
+	uint32_t segments;       /* client segments that carried new bytes */
+	uint32_t retransmits;    /* client segments that repeated bytes sent before */
+	uint32_t largest;        /* the largest client segment, payload bytes */
+	uint32_t sent;           /* client stream bytes sent (the highest end) */
+	uint32_t acked;          /* ...of them, the most the server acknowledged */
+};
+
 struct td_conn {
 	uint64_t id;              /* 1, 2, ... in order of first packet */
 	struct td_addr client_addr, server_addr;
@@ -570,6 +613,7 @@ struct td_conn {
 	struct td_fate fate;      /* how it ended: td_fate_judge() (diagnose.h) */
 
 	struct td_side side[2];   /* by td_dir */
+	struct td_tcp_flight flight; /* the client's first flight (TCP) */
 
 	struct td_event *events;  /* the timeline, in capture order */
 	size_t n_events, alloc_events;

@@ -9,8 +9,9 @@
  * "TLS_AES_128_GCM_SHA256", "x25519", "rsa_pss_rsae_sha256",
  * "server_name", "handshake_failure", "client_hello"...) or NULL when
  * the value is unknown; td_tls_name() formats the unknown ones as a
- * number so callers never print NULL.  GREASE values (RFC 8701) are
- * recognised by td_tls_is_grease() and named "GREASE".
+ * number so callers never print NULL (hex for 16-bit code points).
+ * GREASE values (RFC 8701) are recognised by td_tls_is_grease() and
+ * named "GREASE".
  */
 #ifndef TD_TLS_NAMES_H
 #define TD_TLS_NAMES_H
@@ -30,7 +31,9 @@ enum td_tls_registry {
 	TD_REG_ALERT_LEVEL,   /* "warning", "fatal" */
 	TD_REG_HANDSHAKE,     /* handshake message types */
 	TD_REG_CONTENT_TYPE,  /* record content types */
-	TD_REG_CERT_TYPE      /* ClientCertificateType ("rsa_sign"...) */
+	TD_REG_CERT_TYPE,     /* ClientCertificateType ("rsa_sign"...) */
+	TD_REG_HPKE_KDF,      /* HPKE KDF ids ("HKDF-SHA256"...): ECH offers */
+	TD_REG_HPKE_AEAD      /* HPKE AEAD ids ("AES-128-GCM"...): ECH offers */
 };
 
 /* The IANA name, or NULL when unknown. */

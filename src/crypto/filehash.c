@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * filehash.c - the SHA-256 of a file (see filehash.h).
+ * filehash.c - the SHA-256 of a file or a buffer (see filehash.h).
  *
  * The capture is read once more, in 64 KiB blocks, before the analysis:
  * the Markdown report names the exact file it describes.  Standard
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "filehash.h"
@@ -100,4 +101,18 @@ out:
 		fclose(f);
 	free(buf);
 	return r;
+}
+
+enum td_result td_sha256(const void *data, size_t len, uint8_t out[32])
+{
+	memset(out, 0, WC_SHA256_DIGEST_SIZE);
+	if (len > UINT32_MAX || (!data && len > 0))
+		return TD_ERR_USAGE;
+	/* wc_Sha256Hash: init, update and final in one call. */
+	static const uint8_t none[1];
+	if (wc_Sha256Hash(len ? data : none, (word32)len, out) != 0) {
+		memset(out, 0, WC_SHA256_DIGEST_SIZE);
+		return TD_ERR_UNSUPPORTED;
+	}
+	return TD_OK;
 }

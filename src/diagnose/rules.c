@@ -695,29 +695,13 @@ static bool rule_resumed(const struct dx *x, struct finding *f)
 	return true;
 }
 
-static bool rule_hrr(const struct dx *x, struct finding *f)
-{
-	const struct td_conn *c = x->c;
-	if (!c->sh.present || !c->sh.hrr)
-		return false;
-	finding_set(f, TD_SEV_INFO, TD_STAGE_SERVER_HELLO, TD_PARTY_NOBODY,
-	    "The server asked the client to retry with another key share "
-	    "(HelloRetryRequest), costing a round trip.");
-	if (c->sh.key_share_group)
-		finding_evidence(f, "the server wants group %s",
-				 dx_name(TD_REG_GROUP, c->sh.key_share_group));
-	finding_fix(f, "Let the client send a key share for a group the server prefers%s%s.",
-	    c->sh.key_share_group ? ": " : "",
-	    c->sh.key_share_group ? dx_name(TD_REG_GROUP, c->sh.key_share_group) : "");
-	return true;
-}
-
 const struct rule td_rules[] = {
 	{ "TCP_CONNECTION_REFUSED", rule_refused, false },
 	{ "TCP_NO_ANSWER", rule_no_answer, false },
 	{ "PLAINTEXT_TO_TLS_PORT", rule_plaintext, false },
 	{ "NOT_TLS", rule_not_tls, false },
 	{ "QUIC_NO_ANSWER", rule_quic_no_answer, false },
+	{ "CLIENTHELLO_BLACKHOLE", rule_clienthello_blackhole, false },
 	{ "SERVER_SILENT", rule_server_silent, false },
 	{ "PROTOCOL_VERSION_MISMATCH", rule_version, false },
 	{ "NO_SHARED_CIPHER", rule_cipher, false },

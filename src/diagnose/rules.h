@@ -216,6 +216,10 @@ bool rule_server_silent(const struct dx *x, struct finding *f);
 /* rules_quic.c */
 bool rule_quic_no_answer(const struct dx *x, struct finding *f);
 
+/* ---- rules_hello.c ---- */
+bool rule_clienthello_blackhole(const struct dx *x, struct finding *f);
+bool rule_hrr(const struct dx *x, struct finding *f);
+
 /* ---- rules_cert.c ---- */
 bool rule_server_expired(const struct dx *x, struct finding *f);
 bool rule_server_not_yet_valid(const struct dx *x, struct finding *f);

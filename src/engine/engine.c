@@ -590,6 +590,7 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 		if (f->conn && f->conn->n_events < 8)
 			td_fl_add_simple(f, td_fl_side_dir(f, side), synack ? TD_EV_TCP_SYNACK : TD_EV_TCP_SYN, 0);
 	}
+	td_fl_flight(f, side, seg);
 	if (seg->len > 0 || seg->missing > 0) {
 		if (f->conn && !sd->reasm.started && !(seg->flags & TD_TCP_SYN))
 			f->conn->partial = true;

@@ -55,6 +55,8 @@ struct side {
 	/* The transport's (engine.c): TCP */
 	struct td_reasm reasm;
 	bool fin, rst;
+	bool syn_seen;        /* flight.c: its SYN (or SYN-ACK) went by... */
+	uint32_t data_seq;    /* ...and its first data byte has this number */
 	uint16_t port;
 	struct td_addr addr;
 	/* The TLS layer's (records.c, decrypt.c) */
@@ -277,6 +279,14 @@ void td_fl_app_data(struct flow *f, enum td_dir dir, const uint8_t *p, size_t n)
 /* The flow ends: what the recognisers still hold is reported as it
  * stands, and they are freed.  Also safe on a flow that never had any. */
 void td_fl_app_end(struct flow *f);
+
+/* ---- flight.c: the client's first flight over TCP ------------------------ */
+
+/* Note a TCP segment of `side` (after the SYN's roles are set) in the
+ * connection's flight facts (conn.h, td_tcp_flight): the client's data
+ * segments, new or repeated, and how far the server acknowledged them,
+ * until the server sends data. */
+void td_fl_flight(struct flow *f, int side, const struct td_segment *seg);
 
 /* ---- later.c: handshakes after the first -------------------------------- */
 

@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "diagnose.h"
 #include "flow.h"
+#include "ja4.h"
 #include "reader.h"
 #include "tls_input.h"
 #include "x509.h"
@@ -187,6 +188,10 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 			c->ch.record_version = f->s[m->side].record_version;
 			if (r != TD_OK)
 				td_fl_malformed(f, dir, "ClientHello", r);
+			/* JA4's first letter is the transport: "t" for a hello
+			 * in TLS records over TCP, "q" for one in QUIC CRYPTO
+			 * frames (quic_in.c marks the connection first). */
+			td_fl_nomem(c, td_ja4_compute(&c->ch, c->quic.present));
 		}
 		break;
 	}

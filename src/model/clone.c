@@ -141,6 +141,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	/* Every owned pointer is replaced before anything can fail, so that
 	 * td_conn_free() on a half-made copy frees only the copy's memory. */
 	c->ch.sni = NULL;
+	c->ch.ja4_r = NULL;
 	c->sh.alpn = NULL;
 	c->events = NULL;
 	c->n_events = c->alloc_events = 0;
@@ -164,6 +165,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	memset(&c->anomalies, 0, sizeof c->anomalies);
 
 	c->ch.sni = dup_str(src->ch.sni, &ok);
+	c->ch.ja4_r = dup_str(src->ch.ja4_r, &ok);
 	copy_u16list(&c->ch.versions, &src->ch.versions, &ok);
 	copy_u16list(&c->ch.suites, &src->ch.suites, &ok);
 	copy_u16list(&c->ch.extensions, &src->ch.extensions, &ok);

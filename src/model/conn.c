@@ -32,6 +32,7 @@ void td_client_hello_cleanup(struct td_client_hello *ch)
 	td_u16list_cleanup(&ch->compression);
 	td_strlist_cleanup(&ch->alpn);
 	free(ch->sni);
+	free(ch->ja4_r);
 	memset(ch, 0, sizeof *ch);
 }
 

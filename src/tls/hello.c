@@ -117,9 +117,11 @@ static enum td_result ext_server_name(struct td_reader *d, struct td_client_hell
 	return finish(d);
 }
 
-/* ProtocolNameList (RFC 7301 3.1). */
-static enum td_result ext_alpn_list(struct td_reader *d, struct td_strlist *out)
+/* ProtocolNameList (RFC 7301 3.1).  The first name's first and last
+ * bytes are kept as sent (JA4 reads them; the list holds sanitized text). */
+static enum td_result ext_alpn_list(struct td_reader *d, struct td_client_hello *ch)
 {
+	struct td_strlist *out = &ch->alpn;
 	struct td_reader list = td_rd_vec16(d);
 	if (td_rd_left(&list) == 0)
 		return TD_ERR_MALFORMED;
@@ -127,6 +129,10 @@ static enum td_result ext_alpn_list(struct td_reader *d, struct td_strlist *out)
 		struct td_reader name = td_rd_vec8(&list);
 		if (!td_rd_ok(&list) || td_rd_left(&name) == 0)
 			return TD_ERR_MALFORMED;
+		if (out->n == 0) {
+			ch->alpn_ends[0] = td_rd_peek(&name, 0);
+			ch->alpn_ends[1] = td_rd_peek(&name, td_rd_left(&name) - 1);
+		}
 		enum td_result r = td_strlist_take(out, text_of(&name));
 		if (r != TD_OK)
 			return r;
@@ -162,6 +168,40 @@ static enum td_result ext_client_psk(struct td_reader *d)
 	return finish(d);
 }
 
+/*
+ * ECHClientHello (draft-ietf-tls-esni 5): what an observer can read of
+ * it; the payload stays sealed (it needs the server's ECH key).
+ *
+ *   +------+---------------------------+-----------+----------+--------------+
+ *   | type | cipher_suite: kdf_id aead | config_id | enc      | payload      |
+ *   | 1    | 2             2           | 1         | <0..2^16-1> | <1..2^16-1> |
+ *   +------+---------------------------+-----------+----------+--------------+
+ *   type outer (0) has the rest; type inner (1) is empty.
+ */
+static enum td_result ext_client_ech(struct td_reader *d, struct td_ech_ext *e)
+{
+	enum { ECH_OUTER = 0 };
+	memset(e, 0, sizeof *e);
+	e->type = td_rd_u8(d);
+	if (!td_rd_ok(d))
+		return TD_ERR_MALFORMED;
+	if (e->type != ECH_OUTER) {
+		e->parsed = true;
+		return finish(d);
+	}
+	e->kdf_id = td_rd_u16(d);
+	e->aead_id = td_rd_u16(d);
+	e->config_id = td_rd_u8(d);
+	struct td_reader enc = td_rd_vec16(d);
+	struct td_reader payload = td_rd_vec16(d);
+	if (!td_rd_ok(d) || td_rd_left(&payload) == 0)
+		return TD_ERR_MALFORMED;
+	e->enc_len = (uint16_t)td_rd_left(&enc);
+	e->payload_len = (uint16_t)td_rd_left(&payload);
+	e->parsed = true;
+	return finish(d);
+}
+
 /* A non-empty u16 list vector v that must fill the extension data d. */
 static enum td_result u16_list_ext(struct td_reader v, struct td_reader *d, struct td_u16list *l)
 {
@@ -184,7 +224,7 @@ static enum td_result client_extension(uint16_t type, struct td_reader *d,
 	case EXT_SUPPORTED_VERSIONS:
 		return u16_list_ext(td_rd_vec8(d), d, &ch->versions);
 	case EXT_ALPN:
-		return ext_alpn_list(d, &ch->alpn);
+		return ext_alpn_list(d, ch);
 	case EXT_KEY_SHARE:
 		return ext_client_key_share(d, ch);
 	case EXT_SESSION_TICKET:
@@ -199,8 +239,8 @@ static enum td_result client_extension(uint16_t type, struct td_reader *d,
 		ch->early_data = true;
 		return finish(d);  /* empty in a ClientHello */
 	case EXT_ENCRYPTED_CLIENT_HELLO:
-		ch->ech = true;  /* its payload is opaque to us */
-		return TD_OK;
+		ch->ech = true;
+		return ext_client_ech(d, &ch->ech_ext);
 	default:
 		return TD_OK;
 	}

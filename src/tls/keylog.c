@@ -17,6 +17,10 @@
  *   EXPORTER_SECRET                   |
  *   EARLY_EXPORTER_SECRET            /
  *
+ * Other labels (RSA, the QUIC ones, ECH_SECRET, ECH_CONFIG of Encrypted
+ * Client Hello) are valid lines that tlsdiag does not use: counted as
+ * ignored, never as bad; an ECH_CONFIG line may pass the line cap.
+ *
  * Separators may be runs of spaces or tabs; CR before LF is accepted
  * (files written on Windows).  The text is read through the bounded
  * reader, one line at a time, with no line longer than TD_KEYLOG_LINE_MAX.
@@ -299,6 +303,21 @@ static enum td_result kl_line(struct td_keylog *k, const uint8_t *p, size_t n)
 	return rc;
 }
 
+/*
+ * A line past TD_KEYLOG_LINE_MAX that is valid all the same: ECH_CONFIG
+ * (draft-ietf-tls-keylogfile: the ECHConfig the client used, whole, in
+ * hex) may run to kilobytes, and tlsdiag has no use for it.  Its start
+ * is in partial: the label, then a blank.  (ECH_SECRET, one HPKE secret
+ * long, fits a line and is ignored as any unused label is.)
+ */
+static int kl_long_ok(const struct td_keylog *k)
+{
+	static const char label[] = "ECH_CONFIG";
+	size_t n = sizeof label - 1;
+	return k->partial_len > n && memcmp(k->partial, label, n) == 0 &&
+	       kl_is_space((uint8_t)k->partial[n]);
+}
+
 /* Finish the pending line, if any. */
 static enum td_result kl_flush(struct td_keylog *k)
 {
@@ -306,7 +325,9 @@ static enum td_result kl_flush(struct td_keylog *k)
 		return TD_OK;
 	k->line++;
 	enum td_result rc = TD_OK;
-	if (k->partial_long)
+	if (k->partial_long && kl_long_ok(k))
+		k->ignored++;
+	else if (k->partial_long)
 		kl_bad(k, "line too long");
 	else
 		rc = kl_line(k, (const uint8_t *)k->partial, k->partial_len);
@@ -327,8 +348,14 @@ enum td_result td_keylog_feed(struct td_keylog *k, const char *text, size_t len)
 		const uint8_t *p = td_rd_bytes(&r, n);
 		/* Append to the pending line, up to the line cap. */
 		if (!k->partial_long) {
-			if (n > sizeof k->partial - k->partial_len)
+			if (n > sizeof k->partial - k->partial_len) {
+				/* Keep what fits: its label says whether the
+				 * long line is one to ignore (kl_long_ok). */
+				size_t room = sizeof k->partial - k->partial_len;
+				memcpy(k->partial + k->partial_len, p, room);
+				k->partial_len += room;
 				k->partial_long = 1;
+			}
 			else if (n > 0) {
 				memcpy(k->partial + k->partial_len, p, n);
 				k->partial_len += n;

@@ -229,6 +229,18 @@
 	X(67, "gost_sign256") \
 	X(68, "gost_sign512")
 
+/* HPKE KDF and AEAD identifiers (RFC 9180 7.2, 7.3), named by the IANA
+ * HPKE registry: an ECH offer's cipher suite (draft-ietf-tls-esni 5). */
+#define TD_HPKE_KDFS(X) \
+	X(0x0001, "HKDF-SHA256") \
+	X(0x0002, "HKDF-SHA384") \
+	X(0x0003, "HKDF-SHA512")
+#define TD_HPKE_AEADS(X) \
+	X(0x0001, "AES-128-GCM") \
+	X(0x0002, "AES-256-GCM") \
+	X(0x0003, "ChaCha20Poly1305") \
+	X(0xffff, "Export-only")
+
 /* One lookup function per registry: a switch over its list (the lists
  * of tls_registry.h also name a constant: TD_CASE3), returning the name
  * with its length, which the compiler knows (sizeof a literal). */
@@ -253,6 +265,8 @@ TD_LOOKUP_FN(alert_level_name, TD_ALERT_LEVELS, TD_CASE3)
 TD_LOOKUP_FN(handshake_name, TD_HANDSHAKES, TD_CASE3)
 TD_LOOKUP_FN(content_type_name, TD_CONTENT_TYPES, TD_CASE3)
 TD_LOOKUP_FN(cert_type_name, TD_CERT_TYPES, TD_CASE)
+TD_LOOKUP_FN(hpke_kdf_name, TD_HPKE_KDFS, TD_CASE)
+TD_LOOKUP_FN(hpke_aead_name, TD_HPKE_AEADS, TD_CASE)
 
 /* Registries whose code points are 16 bits wide and can carry GREASE. */
 static bool reg_has_grease(enum td_tls_registry reg)
@@ -269,9 +283,18 @@ static bool reg_has_grease(enum td_tls_registry reg)
 	case TD_REG_HANDSHAKE:
 	case TD_REG_CONTENT_TYPE:
 	case TD_REG_CERT_TYPE:
+	case TD_REG_HPKE_KDF:
+	case TD_REG_HPKE_AEAD:
 		break;
 	}
 	return false;
+}
+
+/* Registries written in hex when a value has no name (16-bit code
+ * points, as their RFCs list them). */
+static bool reg_hex(enum td_tls_registry reg)
+{
+	return reg_has_grease(reg) || reg == TD_REG_HPKE_KDF || reg == TD_REG_HPKE_AEAD;
 }
 
 static struct td_tls_nm lookup(enum td_tls_registry reg, uint16_t value);
@@ -304,6 +327,8 @@ static struct td_tls_nm lookup(enum td_tls_registry reg, uint16_t value)
 	case TD_REG_HANDSHAKE: return handshake_name(value);
 	case TD_REG_CONTENT_TYPE: return content_type_name(value);
 	case TD_REG_CERT_TYPE: return cert_type_name(value);
+	case TD_REG_HPKE_KDF: return hpke_kdf_name(value);
+	case TD_REG_HPKE_AEAD: return hpke_aead_name(value);
 	}
 	return (struct td_tls_nm){ NULL, 0 };
 }
@@ -317,7 +342,7 @@ const char *td_tls_name(enum td_tls_registry reg, uint16_t value, char *buf, siz
 		return "?";
 	/* Wide code points read best in hex (that is how the RFCs list
 	 * them); the one-byte registries are listed in decimal. */
-	if (reg_has_grease(reg))
+	if (reg_hex(reg))
 		snprintf(buf, buflen, "0x%04x", (unsigned)value);
 	else
 		snprintf(buf, buflen, "%u", (unsigned)value);

@@ -108,6 +108,8 @@ int main(int argc, char **argv)
 	td_suite_certshare();
 	td_suite_alerts();
 	td_suite_later();
+	td_suite_ja4();
+	td_suite_hello16();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

@@ -1079,7 +1079,8 @@ static void test_json_sink(void)
 		"\"key_share_groups\":[\"GREASE\",\"x25519\"],"
 		"\"signature_algorithms\":[\"rsa_pss_rsae_sha256\",\"ecdsa_secp256r1_sha256\"],"
 		"\"alpn\":[\"h2\",\"http/1.1\"],\"session_id_len\":32,\"session_ticket\":true,"
-		"\"psk\":false,\"early_data\":false,\"ech\":false,\"sslv2\":false},"
+		"\"psk\":false,\"early_data\":false,\"ech\":false,\"ech_offer\":null,\"sslv2\":false,"
+		"\"ja4\":null,\"ja4_r\":null},"
 		"\"server_hello\":{\"legacy_version\":\"TLS 1.2\",\"selected_version\":null,"
 		"\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\",\"extensions\":[",
 		"\"key_share_group\":null,\"hrr\":false,\"psk\":false},"

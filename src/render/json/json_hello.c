@@ -2,7 +2,8 @@
 /*
  * json_hello.c - the ClientHello and ServerHello objects of a connection
  * line (schema: json.c): the versions, suites, extensions, groups and
- * signature algorithms offered, and what the server picked, by name.
+ * signature algorithms offered, and what the server picked, by name;
+ * the ECH offer and the JA4 fingerprint.
  */
 #include "config.h"
 
@@ -102,6 +103,35 @@ static void knames_memo(struct td_jsonw *w, struct td_json_lists *m, enum list_s
 	s->n = l->n;
 }
 
+/* "ech_offer": what the encrypted_client_hello extension shows, or null
+ * without one.  An outer offer may be GREASE ECH (draft-ietf-tls-esni
+ * 6.2: random values from a client without the server's ECHConfig), and
+ * only the server's config tells: possibly_grease says so. */
+static void json_ech(struct td_jsonw *w, const struct td_client_hello *ch)
+{
+	const struct td_ech_ext *e = &ch->ech_ext;
+	td_jsonw_jkey(w, TD_JKEY("ech_offer"));
+	if (!ch->ech || !e->parsed) {
+		td_jsonw_null(w);
+		return;
+	}
+	td_jsonw_object_begin(w);
+	td_jsonw_jkey(w, TD_JKEY("type"));
+	if (e->type == TD_ECH_OUTER || e->type == TD_ECH_INNER)
+		td_jsonw_string(w, e->type == TD_ECH_OUTER ? "outer" : "inner");
+	else
+		td_jsonw_uint(w, e->type);
+	if (e->type == TD_ECH_OUTER) {
+		kname(w, TD_JKEY("kdf"), TD_REG_HPKE_KDF, e->kdf_id);
+		kname(w, TD_JKEY("aead"), TD_REG_HPKE_AEAD, e->aead_id);
+		td_jsonw_jk_uint(w, TD_JKEY("config_id"), e->config_id);
+		td_jsonw_jk_uint(w, TD_JKEY("enc_len"), e->enc_len);
+		td_jsonw_jk_uint(w, TD_JKEY("payload_len"), e->payload_len);
+		td_jsonw_jk_bool(w, TD_JKEY("possibly_grease"), true);
+	}
+	td_jsonw_object_end(w);
+}
+
 void td_json_client_hello(struct td_jsonw *w, struct td_json_lists *m,
 			  const struct td_client_hello *ch)
 {
@@ -126,7 +156,12 @@ void td_json_client_hello(struct td_jsonw *w, struct td_json_lists *m,
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), ch->psk);
 	td_jsonw_jk_bool(w, TD_JKEY("early_data"), ch->early_data);
 	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
+	json_ech(w, ch);
 	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
+	td_jsonw_jkey(w, TD_JKEY("ja4"));
+	td_jsonw_string(w, ch->ja4[0] ? ch->ja4 : NULL);
+	td_jsonw_jkey(w, TD_JKEY("ja4_r"));
+	td_jsonw_string(w, ch->ja4_r);
 	td_jsonw_object_end(w);
 }
 

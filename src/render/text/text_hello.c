@@ -2,8 +2,9 @@
 /*
  * text_hello.c - what the client offered, in a connection's block of
  * the text report: one summary line of the ClientHello by default
- * (versions, suite count, groups, key shares, ALPN, flags), both hellos
- * with every list under --verbose.
+ * (versions, suite count, groups, key shares, ALPN, flags) and the JA4
+ * fingerprint by default, both hellos with every list, the ECH offer and
+ * the raw JA4 under --verbose.
  */
 #include "config.h"
 
@@ -88,6 +89,42 @@ void td_text_offer(struct td_tw *t, const struct td_conn *c)
 	}
 	hello_flags(t, ch, "; ", indent);
 	td_tw_end(t);
+	if (ch->ja4[0]) {
+		td_tw_spaces(t, IND_BLOCK);
+		td_tw_put(t, "JA4 ");
+		td_tw_put(t, ch->ja4);
+		td_tw_end(t);
+	}
+}
+
+/* A labelled row of free text, wrapped at commas under its value. */
+static void text_row(struct td_tw *t, const char *label, const char *text)
+{
+	td_tw_spaces(t, IND_SUB);
+	td_tw_pad(t, label, IND_VALUE - IND_SUB - 1);
+	td_tw_put(t, " ");
+	td_tw_text(t, text, TD_TW_RESET, true, IND_VALUE);
+	td_tw_end(t);
+}
+
+/* The ECH offer: "outer, config id 42, HKDF-SHA256, AES-128-GCM, enc 32
+ * bytes, payload 239 bytes; possibly GREASE ECH".  Without the server's
+ * ECHConfig nothing tells a real offer from GREASE (random bytes of the
+ * same shape, draft-ietf-tls-esni 6.2). */
+static void ech_row(struct td_tw *t, const struct td_ech_ext *e)
+{
+	char buf[256], k[32], a[32];
+	if (e->type != TD_ECH_OUTER) {
+		snprintf(buf, sizeof buf, e->type == TD_ECH_INNER ? "inner" : "type %u",
+			 (unsigned)e->type);
+	} else {
+		snprintf(buf, sizeof buf, "outer, config id %u, %s, %s, enc %u bytes, payload %u bytes; "
+			 "possibly GREASE ECH (only the server's ECH config tells)",
+			 (unsigned)e->config_id, td_tls_name(TD_REG_HPKE_KDF, e->kdf_id, k, sizeof k),
+			 td_tls_name(TD_REG_HPKE_AEAD, e->aead_id, a, sizeof a),
+			 (unsigned)e->enc_len, (unsigned)e->payload_len);
+	}
+	text_row(t, "ECH", buf);
 }
 
 void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
@@ -135,6 +172,12 @@ void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 		hello_flags(t, ch, ", ", IND_VALUE);
 		td_tw_end(t);
 	}
+	if (ch->ech && ch->ech_ext.parsed)
+		ech_row(t, &ch->ech_ext);
+	if (ch->ja4[0])
+		text_row(t, "JA4", ch->ja4);
+	if (ch->ja4_r)
+		text_row(t, "JA4_r", ch->ja4_r);
 	if (!sh->present)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
