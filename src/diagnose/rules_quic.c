@@ -99,7 +99,12 @@ bool rule_quic_version_negotiation(const struct dx *x, struct finding *f)
 		finding_evidence(f, "tlsdiag cannot open Initial packets of version 0x%08x: the "
 				 "ClientHello is not shown", (unsigned)q->version);
 	finding_evidence(f, "the client did not go on with a listed version on this connection");
-	if (usable) {
+	if (usable && greased(q->version)) {
+		version_words(usable, one, sizeof one);
+		finding_fix(f, "The client offered a version reserved for exercising version "
+		    "negotiation (RFC 9000 15): it must then go on with a version the server lists, "
+		    "%s, and did not; configure it to offer %s.", one, one);
+	} else if (usable) {
 		version_words(usable, one, sizeof one);
 		finding_fix(f, "Configure the client to offer a version the server lists, %s (most "
 		    "clients do so by themselves, and fall back to TCP otherwise), or enable %s "
