@@ -91,6 +91,9 @@ bool td_fate_later_failed(const struct td_conn *c, size_t *alert);
  * False for a TCP connection. */
 bool td_fate_quic_completed(const struct td_conn *c);
 bool td_fate_quic_refused(const struct td_conn *c);
+/* RFC 9000 20.1's name of a QUIC transport error code ("PROTOCOL_VIOLATION"),
+ * NULL for a code past the table (crypto errors are TLS alerts). */
+const char *td_quic_transport_error_name(uint64_t code);
 
 /* A note for the report about what could not be checked (no trust
  * store...), or NULL. */

@@ -217,8 +217,6 @@ bool rule_server_silent(const struct dx *x, struct finding *f);
 bool rule_quic_no_answer(const struct dx *x, struct finding *f);
 bool rule_quic_version_negotiation(const struct dx *x, struct finding *f);
 bool rule_quic_transport_error(const struct dx *x, struct finding *f);
-/* RFC 9000 20.1's name of a transport error code, NULL past the table. */
-const char *td_quic_transport_error_name(uint64_t code);
 
 /* ---- rules_cert.c ---- */
 bool rule_server_expired(const struct dx *x, struct finding *f);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "quic.h"
 #include "rules.h"
 
