@@ -16,11 +16,10 @@
  * ClientHello and the ServerHello; a CONNECTION_CLOSE in them carrying a
  * crypto error (0x0100 + alert, RFC 9001 4.8) becomes a TLS alert in the
  * timeline, read by the same diagnoses as over TCP.  Handshake, 0-RTT
- * and 1-RTT packets are counted and shown by type; the handshake counts
- * as completed when the server sends a 1-RTT packet after the client
- * sent one (the client has its 1-RTT keys only after the server's
- * Finished, and sends 1-RTT only after its own: inferred, as TLS 1.3
- * over TCP without keys).  A Retry (its tag checked) changes the Initial
+ * and 1-RTT packets are counted and shown by type, and each direction's
+ * datagrams numbered by what they held (td_quic_conn.datagrams): from
+ * that order fate.c decides whether the handshake completed
+ * (td_fate_quic_completed(), inferred as TLS 1.3 over TCP without keys).  A Retry (its tag checked) changes the Initial
  * keys to those of its Source Connection ID (RFC 9001 5.2).
  */
 #include "config.h"
