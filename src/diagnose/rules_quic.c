@@ -168,8 +168,10 @@ bool rule_quic_transport_error(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	const struct td_quic_conn *q = &c->quic;
-	if (!q->present || !q->close.seen || q->close.app || q->close.error >= 0x100 ||
-	    c->handshake_done)
+	/* NO_ERROR is no cause: a client closing so after its idle timeout
+	 * (a server that never answered: QUIC_NO_ANSWER says why). */
+	if (!q->present || !q->close.seen || q->close.app || q->close.error == 0 ||
+	    q->close.error >= 0x100 || c->handshake_done)
 		return false;
 	uint64_t code = q->close.error;
 	const char *name = td_quic_transport_error_name(code);

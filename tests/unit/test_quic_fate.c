@@ -210,6 +210,21 @@ static void test_transport_error(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(g->summary, "CONNECTION_REFUSED (0x2)"));
 	td_conn_free(c);
 
+	/* NO_ERROR (a client's idle timeout) is no cause: no diagnosis, but
+	 * the close before the handshake completed still fails it. */
+	c = quic_conn();
+	c->sh.present = false;
+	c->quic.close.seen = true;
+	c->quic.close.dir = C;
+	c->quic.close.in = TD_QP_INITIAL;
+	c->quic.close.error = 0;
+	td_test_event(c, 4000000, C, TD_EV_QUIC_CLOSE, 0, 0, "QUIC CONNECTION_CLOSE");
+	run(c);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_FAILED);
+	for (size_t i = 0; i < c->n_diags; i++)
+		CU_ASSERT_STRING_NOT_EQUAL(c->diags[i].code, "QUIC_TRANSPORT_ERROR");
+	td_conn_free(c);
+
 	/* A crypto error is a TLS alert's business, not this rule's. */
 	c = quic_conn();
 	c->quic.close.seen = true;
