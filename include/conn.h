@@ -97,6 +97,16 @@ struct td_quic_conn {
 	size_t n_vn;
 	uint64_t packets[2][TD_QP_N]; /* by td_dir and packet type */
 	uint64_t undecryptable;       /* Initial packets that did not open */
+	/* The order of datagrams, for a keyless judgement of the handshake's
+	 * end (td_fate_quic_completed(), fate.c): datagrams are numbered 1,
+	 * 2, ... over both directions; each field holds the number of the
+	 * datagram, by td_dir, 0 when none. */
+	uint32_t datagrams;           /* datagrams seen so far */
+	uint32_t first_short[2];      /* that carried its first 1-RTT packet */
+	uint32_t last_long[2];        /* its last one with a long-header packet */
+	uint32_t last_short_only[2];  /* its last one of 1-RTT packets alone */
+	uint32_t last_dgram[2];       /* its last one */
+	uint64_t last_dgram_us[2];    /* and when */
 	struct {
 		bool seen;            /* the first CONNECTION_CLOSE read */
 		enum td_dir dir;
@@ -527,6 +537,10 @@ struct td_fate {
 	enum td_quit quit;
 	enum td_quit_sign quit_sign;
 	size_t quit_at;
+	/* QUIC without keys: the client answered the server's Handshake
+	 * flight with Handshake packets alone, sent no 1-RTT packet and spoke
+	 * last (td_fate_quic_refused(), fate.c): it refused the server. */
+	bool quic_refused;
 	/* The root diagnosis: index in td_conn.diags of the first diagnosis of
 	 * severity error (they are sorted errors first), SIZE_MAX when none. */
 	size_t root;

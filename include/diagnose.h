@@ -84,6 +84,17 @@ void td_fate_with_diagnoses(struct td_conn *c);
  * counts such a connection failed; CLIENT_CERT_REJECTED reads it. */
 bool td_fate_later_failed(const struct td_conn *c, size_t *alert);
 
+/* QUIC without keys (fate.c says why each sign holds): the handshake
+ * completed, known by the order of the 1-RTT packets (the engine sets
+ * handshake_done from it); or the client refused the server, known by
+ * its Handshake packets alone and its silence (td_fate.quic_refused).
+ * False for a TCP connection. */
+bool td_fate_quic_completed(const struct td_conn *c);
+bool td_fate_quic_refused(const struct td_conn *c);
+/* RFC 9000 20.1's name of a QUIC transport error code ("PROTOCOL_VIOLATION"),
+ * NULL for a code past the table (crypto errors are TLS alerts). */
+const char *td_quic_transport_error_name(uint64_t code);
+
 /* A note for the report about what could not be checked (no trust
  * store...), or NULL. */
 const char *td_diagnoser_note(const struct td_diagnoser *d);

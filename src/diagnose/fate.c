@@ -46,6 +46,7 @@ struct seen {
 	size_t fatal, alert, close, rst, fin, reaction;
 	size_t leave[2];   /* by td_dir: its first alert (any level, read or
 			      not, or alert-sized) or close */
+	size_t qclose;     /* the first QUIC CONNECTION_CLOSE that is no alert */
 	bool syn, synack;
 };
 
@@ -60,6 +61,7 @@ static void scan(const struct td_conn *c, struct seen *s)
 {
 	s->fatal = s->alert = s->close = s->rst = s->fin = s->reaction = SIZE_MAX;
 	s->leave[0] = s->leave[1] = SIZE_MAX;
+	s->qclose = SIZE_MAX;
 	s->syn = s->synack = false;
 	bool tls13 = c->sh.present && td_tls_version_is_13(c->version);
 	/* Each side's first FIN or RST, and whether the client's FIN was a
@@ -129,6 +131,10 @@ static void scan(const struct td_conn *c, struct seen *s)
 			if (s->leave[e->dir] == SIZE_MAX)
 				s->leave[e->dir] = i;
 			break;
+		case TD_EV_QUIC_CLOSE:
+			if (s->qclose == SIZE_MAX)
+				s->qclose = i;
+			break;
 		case TD_EV_TCP_SYN:
 			s->syn = true;
 			break;
@@ -183,6 +189,62 @@ bool td_fate_later_failed(const struct td_conn *c, size_t *alert)
 		}
 	}
 	return false;
+}
+
+/* ---- QUIC without keys (issue 16) ------------------------------------
+ *
+ * Without a key log only the Initial packets open: the ServerHello is
+ * read, the rest of the handshake (the server's Certificate to Finished,
+ * the client's Finished, a CONNECTION_CLOSE carrying the client's alert)
+ * travels in Handshake packets, and what follows in 1-RTT packets.  Each
+ * side's keys are what the packet types show, in datagram order
+ * (td_quic_conn.datagrams):
+ *
+ *   - A client sends 1-RTT packets only with the application keys, which
+ *     come with the server's Finished (RFC 9001 4.1.4): TLS stacks
+ *     derive them once they have checked the server's flight (its
+ *     certificate among it), and the client's Finished goes in the same
+ *     flight.  So a client's 1-RTT packet says it accepted the server.
+ *   - The server's own 1-RTT packets may come before that (0.5-RTT data:
+ *     HTTP/3's control stream along its flight), so they prove nothing
+ *     alone.  But once the server has the client's Finished, the
+ *     handshake is complete and confirmed on its side (RFC 9001 4.1.2):
+ *     it drops its Handshake keys (4.9.2) and speaks 1-RTT only,
+ *     HANDSHAKE_DONE first.  A server that refuses the client's flight
+ *     closes in a Handshake packet instead (RFC 9000 10.2.3), coalesced
+ *     with a 1-RTT one at most.
+ *   Completed: after the client's first 1-RTT packet, the server sent a
+ *   datagram of 1-RTT packets alone, later than its last Handshake one.
+ *
+ *   - A client that refuses the server's certificate does not derive its
+ *     1-RTT keys: it acknowledges the server's flight and closes, both in
+ *     Handshake packets, then says nothing (its CONNECTION_CLOSE with the
+ *     crypto error, Chromium's certificate_unknown, is out of sight).
+ *   Refused: the server's flight came (a ServerHello and Handshake
+ *   packets), the client answered in Handshake packets and never sent a
+ *   1-RTT packet, and it spoke last, a Handshake packet: the server was
+ *   not the one left to answer (a flight cut off by the capture would end
+ *   on the server's packets or the client's acknowledgement in the
+ *   middle of them; that the client spoke last is what this cannot rule
+ *   out, hence inferred).
+ */
+bool td_fate_quic_completed(const struct td_conn *c)
+{
+	const struct td_quic_conn *q = &c->quic;
+	uint32_t client = q->first_short[TD_DIR_C2S], server = q->last_short_only[TD_DIR_S2C];
+	return q->present && c->sh.present && client != 0 && server > client &&
+	       server > q->last_long[TD_DIR_S2C];
+}
+
+bool td_fate_quic_refused(const struct td_conn *c)
+{
+	const struct td_quic_conn *q = &c->quic;
+	return q->present && c->sh.present && !c->handshake_done && !td_fate_quic_completed(c) &&
+	       q->packets[TD_DIR_S2C][TD_QP_HANDSHAKE] > 0 &&
+	       q->packets[TD_DIR_C2S][TD_QP_HANDSHAKE] > 0 &&
+	       q->packets[TD_DIR_C2S][TD_QP_1RTT] == 0 &&
+	       q->last_dgram[TD_DIR_C2S] > q->last_dgram[TD_DIR_S2C] &&
+	       q->last_long[TD_DIR_C2S] == q->last_dgram[TD_DIR_C2S] && !q->close.seen;
 }
 
 /* The client's first alert read in clear or decrypted that is not
@@ -296,6 +358,11 @@ static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bo
 	bool unanswered = final && s->syn && !s->synack;
 	if (fatal || (closed && hello) || unanswered || (closed && c->cleartext[TD_DIR_C2S]))
 		return TD_OUTCOME_FAILED;
+	/* QUIC: a CONNECTION_CLOSE before the handshake completed ended it
+	 * (a transport error, or a Version Negotiation's client giving up
+	 * shows no close); a client that refused the server (see above). */
+	if (s->qclose != SIZE_MAX || (final && c->fate.quic_refused))
+		return TD_OUTCOME_FAILED;
 	/* A handshake that stopped with an error diagnosis has its verdict
 	 * (a server that never answered the ClientHello, say). */
 	if (final && c->fate.root != SIZE_MAX)
@@ -338,6 +405,7 @@ void td_fate_judge(struct td_conn *c, bool final)
 	fa->first_closer = s.close == SIZE_MAX ? TD_PARTY_NOBODY : party(c->events[s.close].dir);
 	fa->reaction = s.reaction;
 	judge_quit(c, &s, fa);
+	fa->quic_refused = final && s.fatal == SIZE_MAX && td_fate_quic_refused(c);
 	fa->root = root_of(c);
 
 	if (s.fatal != SIZE_MAX) {

@@ -702,6 +702,8 @@ const struct rule td_rules[] = {
 	{ "NOT_TLS", rule_not_tls, false },
 	{ "QUIC_NO_ANSWER", rule_quic_no_answer, false },
 	{ "CLIENTHELLO_BLACKHOLE", rule_clienthello_blackhole, false },
+	{ "QUIC_VERSION_NEGOTIATION", rule_quic_version_negotiation, false },
+	{ "QUIC_TRANSPORT_ERROR", rule_quic_transport_error, false },
 	{ "SERVER_SILENT", rule_server_silent, false },
 	{ "PROTOCOL_VERSION_MISMATCH", rule_version, false },
 	{ "NO_SHARED_CIPHER", rule_cipher, false },

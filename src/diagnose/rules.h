@@ -215,6 +215,8 @@ bool rule_not_tls(const struct dx *x, struct finding *f);
 bool rule_server_silent(const struct dx *x, struct finding *f);
 /* rules_quic.c */
 bool rule_quic_no_answer(const struct dx *x, struct finding *f);
+bool rule_quic_version_negotiation(const struct dx *x, struct finding *f);
+bool rule_quic_transport_error(const struct dx *x, struct finding *f);
 
 /* ---- rules_hello.c ---- */
 bool rule_clienthello_blackhole(const struct dx *x, struct finding *f);

@@ -206,6 +206,36 @@ static void keylog_fix(const struct dx *x, struct finding *f, const char *meanwh
 		    "meanwhile %s.", meanwhile);
 }
 
+/* The packets that show a QUIC client refused the server (fate.c says
+ * why they do). */
+static void quic_evidence(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	const struct td_quic_conn *q = &c->quic;
+	unsigned long long sh = q->packets[TD_DIR_S2C][TD_QP_HANDSHAKE],
+			   ch = q->packets[TD_DIR_C2S][TD_QP_HANDSHAKE];
+	finding_evidence(f, "the server sent its flight after the ServerHello: %llu Handshake "
+			 "packet%s (its certificate among them, encrypted)", sh, sh == 1 ? "" : "s");
+	finding_evidence(f, "the client answered with %llu Handshake packet%s and never sent a "
+			 "1-RTT packet: a client that accepts the server's flight derives its "
+			 "1-RTT keys and sends 1-RTT packets after its Finished", ch,
+			 ch == 1 ? "" : "s");
+	uint64_t t0 = q->last_dgram_us[TD_DIR_S2C], t1 = q->last_dgram_us[TD_DIR_C2S];
+	finding_evidence(f, "the client's last packet, a Handshake packet %.1f ms after the "
+			 "server's last, ended the exchange: most likely its CONNECTION_CLOSE "
+			 "with a crypto error, unreadable without keys",
+			 t1 > t0 ? (double)(t1 - t0) / 1000.0 : 0.0);
+	/* The client's last Handshake packet in the timeline, if kept. */
+	for (size_t i = c->n_events; i-- > 0;) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind == TD_EV_QUIC_PACKET && e->dir == TD_DIR_C2S) {
+			if (e->quic_type == TD_QP_HANDSHAKE)
+				finding_event(f, i);
+			break;
+		}
+	}
+}
+
 /* Alerts that say "your certificate" without saying why (Go, Chromium
  * and Python send bad_certificate or certificate_unknown for an unknown
  * root, a wrong name and an expired certificate alike). */
@@ -229,7 +259,10 @@ bool rule_server_rejected(const struct dx *x, struct finding *f)
 	bool unread = x->hidden && !x->fatal && x->failed && x->enc_alert &&
 		      x->enc_alert->dir == TD_DIR_C2S && !c->handshake_done &&
 		      td_infer_find(c, td_inf_finished, TD_DIR_C2S, 0) < 0 && !c->finished[TD_DIR_C2S];
-	if (!after && !generic && !unread)
+	/* QUIC without keys: Handshake packets alone from the client, then
+	 * its silence (fate.c, td_fate_quic_refused()). */
+	bool quic = c->fate.quic_refused && !x->fatal;
+	if (!after && !generic && !unread && !quic)
 		return false;
 	enum td_stage stage = after ? TD_STAGE_AFTER_HANDSHAKE : TD_STAGE_SERVER_CERTIFICATE;
 	finding_inferred(f);
@@ -258,6 +291,8 @@ bool rule_server_rejected(const struct dx *x, struct finding *f)
 			finding_evidence(f, "it had asked for TLS in a cleartext exchange (\"%s\"): it "
 					 "meant to go on, and left instead", c->cleartext[TD_DIR_C2S]);
 		closed_too(x, f, fa->quit_at);
+	} else if (quic) {
+		quic_evidence(x, f);
 	} else if (generic) {
 		finding_evidence(f, "the client sent a fatal %s alert after the server's encrypted "
 				 "flight: a generic alert, and the certificate is encrypted (TLS 1.3)",

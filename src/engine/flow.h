@@ -198,6 +198,16 @@ struct td_engine {
 	uint8_t plain[TD_CAP_RECORD];       /* a decrypted record */
 	uint16_t tls_ports[TLS_PORTS_KEPT]; /* server ports where TLS was seen */
 	size_t n_tls_ports, next_tls_port;
+	/* The last client Initial of a QUIC version tlsdiag cannot open
+	 * (quic_in.c): it becomes a connection only when a Version
+	 * Negotiation packet answers it (by value: nothing to free). */
+	struct {
+		bool set;
+		struct td_segment seg;     /* its addresses and time (payload NULL) */
+		uint32_t version;
+		struct td_quic_cid dcid, scid;
+		size_t size;               /* its bytes */
+	} quic_unknown;
 };
 
 /* ---- small helpers ---------------------------------------------------- */

@@ -16,11 +16,10 @@
  * ClientHello and the ServerHello; a CONNECTION_CLOSE in them carrying a
  * crypto error (0x0100 + alert, RFC 9001 4.8) becomes a TLS alert in the
  * timeline, read by the same diagnoses as over TCP.  Handshake, 0-RTT
- * and 1-RTT packets are counted and shown by type; the handshake counts
- * as completed when the server sends a 1-RTT packet after the client
- * sent one (the client has its 1-RTT keys only after the server's
- * Finished, and sends 1-RTT only after its own: inferred, as TLS 1.3
- * over TCP without keys).  A Retry (its tag checked) changes the Initial
+ * and 1-RTT packets are counted and shown by type, and each direction's
+ * datagrams numbered by what they held (td_quic_conn.datagrams): from
+ * that order fate.c decides whether the handshake completed
+ * (td_fate_quic_completed(), inferred as TLS 1.3 over TCP without keys).  A Retry (its tag checked) changes the Initial
  * keys to those of its Source Connection ID (RFC 9001 5.2).
  */
 #include "config.h"
@@ -31,6 +30,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "flow.h"
 #include "flowtab.h"
 #include "quic.h"
@@ -275,11 +275,6 @@ static void packet(struct flow *f, int side, const uint8_t *p, const struct td_q
 		}
 		break;
 	case TD_QP_1RTT:
-		/* Completed (inferred): the server's 1-RTT after the client's. */
-		if (dir == TD_DIR_S2C && q->d[TD_DIR_C2S].short_seen && !f->established_us &&
-		    c->sh.present)
-			f->established_us = f->eng->now_us;
-		break;
 	case TD_QP_0RTT:
 	case TD_QP_HANDSHAKE:
 	case TD_QP_OTHER:
@@ -288,21 +283,68 @@ static void packet(struct flow *f, int side, const uint8_t *p, const struct td_q
 	}
 }
 
+/* A first byte of 0 after a packet: padding, or a 1-RTT packet whose
+ * fixed bit is greased (RFC 9287; ngtcp2 does it) and whose other bits
+ * header protection masked to 0.  A packet coalesced after another
+ * carries the same Destination Connection ID (RFC 9000 12.2); padding
+ * is zeros. */
+static bool greased_short(const uint8_t *d, size_t n, const struct td_quic_cid *prev)
+{
+	return prev->len > 0 && n > 1u + prev->len && memcmp(d + 1, prev->b, prev->len) == 0;
+}
+
+/* Where this datagram stands in the connection's order (conn.h,
+ * td_quic_conn.datagrams), then whether the handshake is now known to
+ * have completed (fate.c, td_fate_quic_completed(): one definition). */
+static void datagram_order(struct flow *f, enum td_dir dir, bool lng, bool shrt)
+{
+	struct td_quic_conn *q = &f->conn->quic;
+	if (q->datagrams == UINT32_MAX)
+		return;
+	uint32_t k = ++q->datagrams;
+	if (lng)
+		q->last_long[dir] = k;
+	if (shrt && !q->first_short[dir])
+		q->first_short[dir] = k;
+	if (shrt && !lng)
+		q->last_short_only[dir] = k;
+	q->last_dgram[dir] = k;
+	q->last_dgram_us[dir] = f->eng->now_us;
+	if (!f->established_us && td_fate_quic_completed(f->conn))
+		f->established_us = f->eng->now_us;
+}
+
 static void datagram(struct flow *f, int side, const uint8_t *d, size_t n)
 {
+	enum td_dir dir = td_fl_side_dir(f, side);
+	bool lng = false, shrt = false;
+	struct td_quic_cid prev = { 0 };
 	while (n > 0 && f->conn) {
 		struct td_quic_hdr h;
 		enum td_result r = td_quic_parse(d, n, &h);
+		if (r == TD_SKIP && greased_short(d, n, &prev)) {
+			memset(&h, 0, sizeof h);
+			h.type = TD_QP_1RTT;
+			h.size = n;
+			r = TD_OK;
+		}
 		if (r == TD_SKIP)
 			break;  /* padding after the packets */
 		if (r != TD_OK) {
-			td_fl_malformed(f, td_fl_side_dir(f, side), "QUIC packet", r);
+			td_fl_malformed(f, dir, "QUIC packet", r);
 			break;
 		}
 		packet(f, side, d, &h);
+		if (h.type == TD_QP_1RTT)
+			shrt = true;
+		else
+			lng = true;
+		prev = h.dcid;
 		d += h.size;
 		n -= h.size;
 	}
+	if (f->conn)
+		datagram_order(f, dir, lng, shrt);
 	td_fl_notify(f);
 }
 
@@ -326,11 +368,12 @@ static bool client_initial(const uint8_t *d, size_t n, struct td_quic_hdr *h)
 	return ok;
 }
 
-static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *seg)
+/* A flow for a client's first Initial (seg: its datagram, side A its
+ * sender, h: its header); keys: whether its version is one tlsdiag
+ * opens (else nothing of it is read but its long header). */
+static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
+			      const struct td_quic_hdr *h, bool keys)
 {
-	struct td_quic_hdr h;
-	if (!client_initial(seg->payload, seg->len, &h))
-		return NULL;
 	struct flow *f = td_fl_new(e, seg->ts_us);
 	if (!f)
 		return NULL;
@@ -338,8 +381,8 @@ static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *
 	for (int i = 0; i < 2; i++)
 		td_reasm_init(&f->s[i].reasm, e->cfg.flow_buffer, &e->budget);
 	struct quic_state *q = f->quic;
-	if (!q || td_quic_initial_keys(h.version, &h.dcid, &q->keys[TD_DIR_C2S],
-				       &q->keys[TD_DIR_S2C]) != TD_OK ||
+	if (!q || (keys && td_quic_initial_keys(h->version, &h->dcid, &q->keys[TD_DIR_C2S],
+						&q->keys[TD_DIR_S2C]) != TD_OK) ||
 	    td_flowtab_add(e->flows, seg, f) != TD_OK) {
 		for (int i = 0; i < 2; i++)
 			td_reasm_cleanup(&f->s[i].reasm);
@@ -347,8 +390,8 @@ static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *
 		td_fl_free(f);
 		return NULL;
 	}
-	q->version = h.version;
-	q->odcid = h.dcid;
+	q->version = h->version;
+	q->odcid = h->dcid;
 	for (int i = 0; i < 2; i++) {
 		td_quic_stream_init(&q->d[i].initial);
 		q->d[i].largest = UINT64_MAX;
@@ -366,11 +409,87 @@ static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *
 	c->id = ++e->next_id;
 	e->st.tls_connections++;
 	c->quic.present = true;
-	c->quic.version = h.version;
-	c->quic.odcid = h.dcid;
-	c->quic.client_scid = h.scid;
+	c->quic.version = h->version;
+	c->quic.odcid = h->dcid;
+	c->quic.client_scid = h->scid;
 	c->changes++;
 	return f;
+}
+
+static bool same_cid(const struct td_quic_cid *a, const struct td_quic_cid *b)
+{
+	return a->len == b->len && memcmp(a->b, b->b, a->len) == 0;
+}
+
+static bool same_addr(const struct td_addr *a, const struct td_addr *b)
+{
+	return a->family == b->family && memcmp(a->b, b->b, sizeof a->b) == 0;
+}
+
+/*
+ * A version tlsdiag cannot open (RFC 8999: only the long header's
+ * version and connection IDs are common to all): what looks like a
+ * client's first Initial of it is remembered, and becomes a connection
+ * only if a Version Negotiation packet answers it (vn_flow()), so that
+ * other UDP traffic never shows up as QUIC.  It must fill a datagram of
+ * 1200 bytes, as every client Initial (RFC 9000 14.1): servers send
+ * Version Negotiation for nothing smaller (RFC 9000 5.2.2).
+ */
+static void remember_unknown(struct td_engine *e, const struct td_segment *seg)
+{
+	struct td_quic_hdr h;
+	if (seg->len < 1200 || td_quic_parse(seg->payload, seg->len, &h) != TD_OK ||
+	    h.type != TD_QP_OTHER || h.dcid.len < 8)
+		return;
+	e->quic_unknown.set = true;
+	e->quic_unknown.seg = *seg;
+	e->quic_unknown.seg.payload = NULL;
+	e->quic_unknown.seg.len = 0;
+	e->quic_unknown.version = h.version;
+	e->quic_unknown.dcid = h.dcid;
+	e->quic_unknown.scid = h.scid;
+	e->quic_unknown.size = h.size;
+}
+
+/* A Version Negotiation packet that answers the remembered Initial (its
+ * connection IDs swapped, RFC 9000 17.2.1): the connection, with that
+ * Initial in its timeline.  NULL when it answers nothing remembered. */
+static struct flow *vn_flow(struct td_engine *e, const struct td_segment *seg)
+{
+	struct td_quic_hdr h;
+	const struct td_segment *m = &e->quic_unknown.seg;
+	if (!e->quic_unknown.set || td_quic_parse(seg->payload, seg->len, &h) != TD_OK ||
+	    h.type != TD_QP_VERSION_NEG || !same_addr(&seg->src, &m->dst) ||
+	    !same_addr(&seg->dst, &m->src) || seg->sport != m->dport || seg->dport != m->sport ||
+	    !same_cid(&h.dcid, &e->quic_unknown.scid) || !same_cid(&h.scid, &e->quic_unknown.dcid))
+		return NULL;
+	struct td_quic_hdr ch = { .type = TD_QP_OTHER, .version = e->quic_unknown.version,
+				  .dcid = e->quic_unknown.dcid, .scid = e->quic_unknown.scid };
+	e->quic_unknown.set = false;
+	struct flow *f = flow_open(e, m, &ch, false);
+	if (!f)
+		return NULL;
+	struct td_conn *c = f->conn;
+	c->quic.packets[TD_DIR_C2S][TD_QP_OTHER]++;
+	f->quic->d[TD_DIR_C2S].events++;
+	size_t size = e->quic_unknown.size;
+	struct td_event ev = { .kind = TD_EV_QUIC_PACKET, .quic_type = TD_QP_OTHER,
+			       .ts_us = m->ts_us, .dir = TD_DIR_C2S,
+			       .length = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size };
+	td_fl_nomem(c, td_conn_add_event(c, &ev, NULL));
+	c->quic.datagrams = 1;
+	c->quic.last_long[TD_DIR_C2S] = c->quic.last_dgram[TD_DIR_C2S] = 1;
+	c->quic.last_dgram_us[TD_DIR_C2S] = m->ts_us;
+	return f;
+}
+
+static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *seg)
+{
+	struct td_quic_hdr h;
+	if (client_initial(seg->payload, seg->len, &h))
+		return flow_open(e, seg, &h, true);
+	remember_unknown(e, seg);
+	return NULL;
 }
 
 bool td_fl_quic_datagram(struct td_engine *e, const struct td_segment *seg)
@@ -381,10 +500,14 @@ bool td_fl_quic_datagram(struct td_engine *e, const struct td_segment *seg)
 		return false;  /* a TCP flow on the same addresses and ports */
 	if (!f) {
 		f = quic_flow_new(e, seg);
-		if (!f)
-			return false;
 		from_a = true;
 	}
+	if (!f) {
+		f = vn_flow(e, seg);
+		from_a = false;
+	}
+	if (!f)
+		return false;
 	if (f->conn)
 		f->conn->last_us = seg->ts_us;
 	datagram(f, from_a ? 0 : 1, seg->payload, seg->len);
