@@ -64,7 +64,12 @@
 	X(TD_AN_KEYLOG_SECRET_MISSING, "keylog_secret_missing", TD_SEV_INFO, \
 	  "key log: no secret for the %p's records") \
 	X(TD_AN_KEYLOG_MISMATCH, "keylog_mismatch", TD_SEV_WARNING, \
-	  "key log entry does not match this connection: a record from the %p did not decrypt")
+	  "key log entry does not match this connection: a record from the %p did not decrypt") \
+	/* A CompressedCertificate (RFC 8879) that did not decompress to its \
+	 * declared length: str[0] the algorithm, str[1] what went wrong \
+	 * (decomp.h's faults); num the declared uncompressed_length. */ \
+	X(TD_AN_CERT_DECOMPRESSION, "cert_decompression", TD_SEV_ERROR, \
+	  "the %p's compressed certificate (%s, declaring %u bytes): %s")
 
 #define TD_AN_ENUM(code, name, sev, tmpl) code,
 enum td_anomaly_code {

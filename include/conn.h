@@ -234,6 +234,10 @@ struct td_chain {
 						leaf first; [0, n) are set */
 	size_t n;
 	size_t dropped;          /* certificates past TD_CAP_CHAIN */
+	uint16_t compression;    /* RFC 8879 algorithm (TD_REG_CERT_COMPRESSION,
+				    1 zlib, 2 brotli, 3 zstd) of the
+				    CompressedCertificate it came in, or 0: sent as
+				    a plain Certificate */
 	/* What the system trust store (TD_TRUST_SYSTEM_BUNDLE, whatever store
 	 * the chain was verified against) says of certs[i] in this chain,
 	 * judged by the diagnoser for --redact (td_conn.public_cas_judged): */

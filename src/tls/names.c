@@ -4,7 +4,7 @@
  *
  * Registries: "Transport Layer Security (TLS) Parameters" and "TLS
  * Extensiontype Values" (IANA), RFC 8446 4.1.2-4.2 and B.3, RFC 5246
- * 7.4 and A.5, RFC 8422 5.1, RFC 8701 (GREASE).
+ * 7.4 and A.5, RFC 8422 5.1, RFC 8701 (GREASE), RFC 8879 7.3.
  *
  * Every registry is one X-macro list of X(value, "name") lines (those
  * the code names a constant of, X(CONSTANT, value, "name"), are in
@@ -229,6 +229,13 @@
 	X(67, "gost_sign256") \
 	X(68, "gost_sign512")
 
+/* CertificateCompressionAlgorithm (RFC 8879 7.3; the values decomp.h
+ * decodes, TD_CERTCOMP_*). */
+#define TD_CERT_COMPRESSIONS(X) \
+	X(1, "zlib") \
+	X(2, "brotli") \
+	X(3, "zstd")
+
 /* One lookup function per registry: a switch over its list (the lists
  * of tls_registry.h also name a constant: TD_CASE3), returning the name
  * with its length, which the compiler knows (sizeof a literal). */
@@ -253,6 +260,7 @@ TD_LOOKUP_FN(alert_level_name, TD_ALERT_LEVELS, TD_CASE3)
 TD_LOOKUP_FN(handshake_name, TD_HANDSHAKES, TD_CASE3)
 TD_LOOKUP_FN(content_type_name, TD_CONTENT_TYPES, TD_CASE3)
 TD_LOOKUP_FN(cert_type_name, TD_CERT_TYPES, TD_CASE)
+TD_LOOKUP_FN(cert_compression_name, TD_CERT_COMPRESSIONS, TD_CASE)
 
 /* Registries whose code points are 16 bits wide and can carry GREASE. */
 static bool reg_has_grease(enum td_tls_registry reg)
@@ -269,6 +277,7 @@ static bool reg_has_grease(enum td_tls_registry reg)
 	case TD_REG_HANDSHAKE:
 	case TD_REG_CONTENT_TYPE:
 	case TD_REG_CERT_TYPE:
+	case TD_REG_CERT_COMPRESSION:
 		break;
 	}
 	return false;
@@ -304,6 +313,7 @@ static struct td_tls_nm lookup(enum td_tls_registry reg, uint16_t value)
 	case TD_REG_HANDSHAKE: return handshake_name(value);
 	case TD_REG_CONTENT_TYPE: return content_type_name(value);
 	case TD_REG_CERT_TYPE: return cert_type_name(value);
+	case TD_REG_CERT_COMPRESSION: return cert_compression_name(value);
 	}
 	return (struct td_tls_nm){ NULL, 0 };
 }

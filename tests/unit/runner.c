@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 	td_suite_certshare();
 	td_suite_alerts();
 	td_suite_later();
+	td_suite_decomp();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

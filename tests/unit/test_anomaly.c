@@ -109,6 +109,9 @@ static const struct {
 	  "key log: no secret for the client's records" },
 	{ TD_AN_KEYLOG_MISMATCH, TD_DIR_S2C, 0, NULL, NULL,
 	  "key log entry does not match this connection: a record from the server did not decrypt" },
+	{ TD_AN_CERT_DECOMPRESSION, TD_DIR_S2C, 16777215, "brotli", "its declared length is over the cap",
+	  "the server's compressed certificate (brotli, declaring 16777215 bytes): its declared "
+	  "length is over the cap" },
 };
 
 static void test_messages(void)

@@ -45,6 +45,7 @@ void td_suite_certshare(void);
 void td_suite_alerts(void);
 void td_suite_app(void);
 void td_suite_later(void);
+void td_suite_decomp(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a
  * handshake type, a length and a detail (copied; NULL for none). */
