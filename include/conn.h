@@ -153,6 +153,8 @@ struct td_client_hello {
 	struct td_u16list key_share_groups;
 	struct td_u16list sig_algs;      /* signature_algorithms */
 	struct td_u16list compression;   /* compression methods */
+	struct td_u16list cert_compression; /* compress_certificate (RFC 8879): the
+					       algorithms offered (TD_REG_CERT_COMPRESSION) */
 	char *sni;                       /* server_name host_name, NULL if none */
 	struct td_strlist alpn;          /* ALPN protocol names */
 	bool session_ticket;             /* session_ticket extension present */

@@ -27,6 +27,7 @@
 #include "decomp.h"
 #include "tests.h"
 #include "tls_handshake.h"
+#include "tls_names.h"
 #include "x509.h"
 
 void *__real_malloc(size_t n);
@@ -439,6 +440,39 @@ static void test_bombs(void)
 	}
 }
 
+/* A ClientHello's compress_certificate extension (27): its algorithms
+ * listed in order; a vector of odd length is malformed. */
+static void test_client_hello_extension(void)
+{
+	static const uint8_t head[] = {
+		0x03, 0x03,                                      /* legacy_version */
+		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+		25, 26, 27, 28, 29, 30, 31,                      /* random */
+		0,                                               /* session_id */
+		0, 2, 0x13, 0x01,                                /* cipher_suites */
+		1, 0,                                            /* compression_methods */
+	};
+	static const uint8_t good[] = { 0, 11, 0, 27, 0, 7, 6, 0, 2, 0, 1, 0, 3 };
+	static const uint8_t odd[] = { 0, 10, 0, 27, 0, 6, 5, 0, 2, 0, 1, 0 };
+	uint8_t b[128];
+	memcpy(b, head, sizeof head);
+	memcpy(b + sizeof head, good, sizeof good);
+	struct td_client_hello ch = { 0 };
+	CU_ASSERT_EQUAL(td_tls_decode_client_hello(b, sizeof head + sizeof good, &ch), TD_OK);
+	CU_ASSERT_EQUAL_FATAL(ch.cert_compression.n, 3);
+	CU_ASSERT_EQUAL(ch.cert_compression.v[0], TD_CERTCOMP_BROTLI);
+	CU_ASSERT_EQUAL(ch.cert_compression.v[1], TD_CERTCOMP_ZLIB);
+	CU_ASSERT_EQUAL(ch.cert_compression.v[2], TD_CERTCOMP_ZSTD);
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_CERT_COMPRESSION, ch.cert_compression.v[0]),
+			       "brotli");
+	CU_ASSERT_STRING_EQUAL(td_tls_lookup(TD_REG_EXTENSION, 27), "compress_certificate");
+	CU_ASSERT_PTR_NULL(td_tls_lookup(TD_REG_CERT_COMPRESSION, 4));
+	td_client_hello_cleanup(&ch);
+	memcpy(b + sizeof head, odd, sizeof odd);
+	CU_ASSERT_EQUAL(td_tls_decode_client_hello(b, sizeof head + sizeof odd, &ch), TD_ERR_MALFORMED);
+	td_client_hello_cleanup(&ch);
+}
+
 void td_suite_decomp(void)
 {
 	CU_pSuite s = td_test_suite("decomp");
@@ -450,4 +484,5 @@ void td_suite_decomp(void)
 	td_test_add(s, "stray bytes after the stream", test_trailing);
 	td_test_add(s, "corrupt streams", test_corrupt);
 	td_test_add(s, "decompression bombs", test_bombs);
+	td_test_add(s, "ClientHello compress_certificate", test_client_hello_extension);
 }
