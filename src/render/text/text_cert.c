@@ -136,10 +136,10 @@ static void compressed(struct td_tw *t, const struct td_chain *ch)
 {
 	if (!ch->compression)
 		return;
-	char buf[16];
-	td_tw_put(t, " (compressed: ");
-	td_tw_put(t, td_tls_name(TD_REG_CERT_COMPRESSION, ch->compression, buf, sizeof buf));
-	td_tw_put(t, ")");
+	char name[16], buf[40];
+	snprintf(buf, sizeof buf, "(compressed: %s)",
+		 td_tls_name(TD_REG_CERT_COMPRESSION, ch->compression, name, sizeof name));
+	td_tw_item(t, " ", buf, IND_SUB, TD_TW_RESET);
 }
 
 void td_text_chain(struct td_tw *t, const struct td_conn *c, const struct td_chain *ch,
