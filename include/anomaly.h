@@ -70,7 +70,12 @@
 	  "QUIC CRYPTO frames from the %p ran more than %u bytes past a hole: bytes dropped") \
 	/* QUIC: a Retry whose integrity tag does not match the client's DCID. */ \
 	X(TD_AN_QUIC_BAD_RETRY, "quic_bad_retry", TD_SEV_WARNING, \
-	  "a QUIC Retry from the %p with a wrong integrity tag was ignored")
+	  "a QUIC Retry from the %p with a wrong integrity tag was ignored") \
+	/* A CompressedCertificate (RFC 8879) that did not decompress to its \
+	 * declared length: str[0] the algorithm, str[1] what went wrong \
+	 * (decomp.h's faults); num the declared uncompressed_length. */ \
+	X(TD_AN_CERT_DECOMPRESSION, "cert_decompression", TD_SEV_ERROR, \
+	  "the %p's compressed certificate (%s, declaring %u bytes): %s")
 
 #define TD_AN_ENUM(code, name, sev, tmpl) code,
 enum td_anomaly_code {

@@ -15,6 +15,17 @@
 #define TD_CAP_RECORD            (16384u + 2048u)
 /* One reassembled handshake message (a Certificate with a long chain). */
 #define TD_CAP_HS_MESSAGE        (256u * 1024u)
+/* A CompressedCertificate (RFC 8879) is decompressed only when its
+ * uncompressed_length is at most this: the protocol allows 2^24 - 1, but
+ * a certificate chain above 256 KiB is an anomaly here (and could not
+ * pass as a Certificate message, TD_CAP_HS_MESSAGE, either).  Larger
+ * declarations are refused before anything is allocated. */
+#define TD_CAP_CERT_DECOMPRESSED TD_CAP_HS_MESSAGE
+/* The working memory one certificate decompressor may hold besides its
+ * output: zlib's 32 KiB window, brotli's ring buffer (as large as the
+ * output for a one-block stream, up to 16 MiB for a hostile one), zstd's
+ * context (about 160 KiB).  Past it the stream is refused. */
+#define TD_CAP_DECOMPRESS_STATE  (1024u * 1024u)
 /* Certificates kept per chain; further ones are counted as dropped. */
 #define TD_CAP_CHAIN             16u
 /* Distinguished names kept from one CertificateRequest. */

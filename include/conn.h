@@ -240,6 +240,8 @@ struct td_client_hello {
 	struct td_u16list key_share_groups;
 	struct td_u16list sig_algs;      /* signature_algorithms */
 	struct td_u16list compression;   /* compression methods */
+	struct td_u16list cert_compression; /* compress_certificate (RFC 8879): the
+					       algorithms offered (TD_REG_CERT_COMPRESSION) */
 	char *sni;                       /* server_name host_name, NULL if none */
 	struct td_strlist alpn;          /* ALPN protocol names */
 	bool session_ticket;             /* session_ticket extension present */
@@ -329,6 +331,10 @@ struct td_chain {
 						leaf first; [0, n) are set */
 	size_t n;
 	size_t dropped;          /* certificates past TD_CAP_CHAIN */
+	uint16_t compression;    /* RFC 8879 algorithm (TD_REG_CERT_COMPRESSION,
+				    1 zlib, 2 brotli, 3 zstd) of the
+				    CompressedCertificate it came in, or 0: sent as
+				    a plain Certificate */
 	/* What the system trust store (TD_TRUST_SYSTEM_BUNDLE, whatever store
 	 * the chain was verified against) says of certs[i] in this chain,
 	 * judged by the diagnoser for --redact (td_conn.public_cas_judged): */

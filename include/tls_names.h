@@ -33,7 +33,8 @@ enum td_tls_registry {
 	TD_REG_CONTENT_TYPE,  /* record content types */
 	TD_REG_CERT_TYPE,     /* ClientCertificateType ("rsa_sign"...) */
 	TD_REG_HPKE_KDF,      /* HPKE KDF ids ("HKDF-SHA256"...): ECH offers */
-	TD_REG_HPKE_AEAD      /* HPKE AEAD ids ("AES-128-GCM"...): ECH offers */
+	TD_REG_HPKE_AEAD,     /* HPKE AEAD ids ("AES-128-GCM"...): ECH offers */
+	TD_REG_CERT_COMPRESSION /* CertificateCompressionAlgorithm ("zlib", "brotli", "zstd") */
 };
 
 /* The IANA name, or NULL when unknown. */
@@ -59,6 +60,14 @@ static inline bool td_tls_is_grease(uint16_t value)
 {
 	/* RFC 8701 2: 0x0A0A, 0x1A1A, ..., 0xFAFA. */
 	return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
+}
+
+/* A message that carries a certificate chain: Certificate, or the
+ * CompressedCertificate (RFC 8879) that stands in for it.  The timeline
+ * keeps the type sent; whoever looks for "the Certificate" asks this. */
+static inline bool td_tls_is_certificate_msg(uint8_t type)
+{
+	return type == TD_HS_CERTIFICATE || type == TD_HS_COMPRESSED_CERTIFICATE;
 }
 
 /* True for 0x0304 and the TLS 1.3 drafts (0x7fxx; 0x7e0x, Google's

@@ -370,7 +370,7 @@ static void facts(struct dx *x, const struct td_conn *c)
 	for (size_t i = 0; i < c->n_events; i++) {
 		const struct td_event *e = &c->events[i];
 		if (e->kind == TD_EV_HANDSHAKE && e->dir == TD_DIR_C2S &&
-		    e->hs_type == TD_HS_CERTIFICATE)
+		    td_tls_is_certificate_msg(e->hs_type))
 			x->client_sent_cert = true;
 	}
 	if (c->server_chain.n > 0)

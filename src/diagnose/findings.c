@@ -109,7 +109,8 @@ size_t dx_last_message(const struct td_conn *c, enum td_dir d, uint8_t type)
 	size_t found = SIZE_MAX;
 	for (size_t i = 0; i < c->n_events; i++)
 		if (c->events[i].kind == TD_EV_HANDSHAKE && c->events[i].dir == d &&
-		    c->events[i].hs_type == type)
+		    (c->events[i].hs_type == type ||
+		     (type == TD_HS_CERTIFICATE && td_tls_is_certificate_msg(c->events[i].hs_type))))
 			found = i;
 	return found;
 }
@@ -217,7 +218,7 @@ enum td_stage dx_stage_at(const struct td_conn *c, size_t idx)
 		if (e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_SERVER_HELLO)
 			sh = true;
 		else if (e->dir == TD_DIR_S2C && sh &&
-			 ((e->kind == TD_EV_HANDSHAKE && e->hs_type == TD_HS_CERTIFICATE) ||
+			 ((e->kind == TD_EV_HANDSHAKE && td_tls_is_certificate_msg(e->hs_type)) ||
 			  e->kind == TD_EV_ENCRYPTED))
 			server_flight = true;
 		else if (e->dir == TD_DIR_C2S && server_flight &&

@@ -398,7 +398,7 @@ static bool rule_client_cert_missing(const struct dx *x, struct finding *f)
 			 cas[0] ? " accepting " : " with no CA names", cas);
 	dx_later_evidence(x, f);
 	finding_evidence(f, "the client answered with an empty Certificate message");
-	size_t cert_idx = dx_last_message(c, TD_DIR_C2S, 11);
+	size_t cert_idx = dx_last_message(c, TD_DIR_C2S, TD_HS_CERTIFICATE);
 	if (cert_idx != SIZE_MAX)
 		finding_event(f, cert_idx);
 	if (alerted) {

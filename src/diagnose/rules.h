@@ -140,7 +140,9 @@ enum td_party dx_party(enum td_dir d);
 /* The versions the client offered, as text, and the highest; out may be
  * NULL (len 0) when only the highest is wanted. */
 void dx_offered_versions(const struct td_conn *c, char *out, size_t len, uint16_t *max);
-/* Index of the last handshake message of type sent in direction d, or SIZE_MAX. */
+/* Index of the last handshake message of type sent in direction d, or
+ * SIZE_MAX.  TD_HS_CERTIFICATE finds a CompressedCertificate too
+ * (td_tls_is_certificate_msg). */
 size_t dx_last_message(const struct td_conn *c, enum td_dir d, uint8_t type);
 /* The fatal alert in clear (or decrypted) has this description. */
 bool dx_fatal_alert(const struct dx *x, uint8_t desc);

@@ -22,6 +22,7 @@
 
 #include "caps.h"
 #include "conn.h"
+#include "decomp.h"
 #include "diagnose.h"
 #include "flow.h"
 #include "ja4.h"
@@ -76,6 +77,58 @@ static enum td_result on_cert(void *ctx, const uint8_t *der, size_t len)
 		td_budget_give(budget, len);
 	td_chain_take(ch, cert);
 	return TD_OK;
+}
+
+/* A Certificate message body into the chain of dir, unless the first
+ * handshake's chain is there already (renegotiation: keep the first).
+ * compression: the RFC 8879 algorithm it came compressed with, or 0. */
+static void certificate(struct flow *f, struct msg_ctx *m, enum td_dir dir, bool later,
+			const uint8_t *body, size_t len, uint16_t compression)
+{
+	struct td_conn *c = f->conn;
+	struct td_chain *chain = dir == TD_DIR_S2C ? &c->server_chain : &c->client_chain;
+	if (chain->present)
+		return;
+	chain->present = true;
+	chain->encrypted = m->decrypted;
+	chain->later = later;
+	chain->compression = compression;
+	struct chain_ctx cc = { f, chain };
+	size_t count = 0;
+	enum td_result r = td_tls_decode_certificate(body, len, td_fl_is_tls13(c), on_cert, &cc, &count);
+	if (r != TD_OK)
+		td_fl_malformed(f, dir, "Certificate", r);
+}
+
+/*
+ * CompressedCertificate (RFC 8879 4): decompressed under the caps of
+ * decomp.h, then read as the Certificate it stands for, so the chain
+ * shows as if it had come uncompressed (with its algorithm noted).  A
+ * message that does not decompress to exactly its declared length is an
+ * anomaly; a stream that ended cleanly but short still gives its chain.
+ */
+static void compressed_certificate(struct flow *f, struct msg_ctx *m, enum td_dir dir,
+				   bool later, const uint8_t *body, size_t len)
+{
+	struct td_conn *c = f->conn;
+	struct td_certcomp cc;
+	enum td_result r = td_certcomp_decompress(body, len, &cc);
+	if (r == TD_ERR_NOMEM) {
+		td_fl_nomem(c, r);
+	} else if (r != TD_OK) {
+		char alg[16], detail[160];
+		const char *name = td_tls_name(TD_REG_CERT_COMPRESSION, cc.algorithm, alg, sizeof alg);
+		const char *why = td_certcomp_fault_str(cc.fault);
+		c->malformed = true;
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_CERT_DECOMPRESSION, dir, cc.declared, name, why));
+		snprintf(detail, sizeof detail, "CompressedCertificate from the %s (%s): %s",
+			 td_dir_from(dir), name, why);
+		struct td_event ev = { .kind = TD_EV_MALFORMED, .detail = detail };
+		td_fl_add_event(f, dir, &ev);
+	}
+	if (cc.body)
+		certificate(f, m, dir, later, cc.body, cc.len, cc.algorithm);
+	td_certcomp_cleanup(&cc);
 }
 
 static void on_server_hello(struct flow *f, const uint8_t *body, size_t len)
@@ -207,20 +260,12 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		if (r != TD_OK)
 			td_fl_malformed(f, dir, "EncryptedExtensions", r);
 		break;
-	case TD_HS_CERTIFICATE: {
-		struct td_chain *chain = dir == TD_DIR_S2C ? &c->server_chain : &c->client_chain;
-		if (chain->present)
-			break;  /* renegotiation: keep the first */
-		chain->present = true;
-		chain->encrypted = m->decrypted;
-		chain->later = later;
-		struct chain_ctx cc = { f, chain };
-		size_t count = 0;
-		r = td_tls_decode_certificate(body, len, td_fl_is_tls13(c), on_cert, &cc, &count);
-		if (r != TD_OK)
-			td_fl_malformed(f, dir, "Certificate", r);
+	case TD_HS_CERTIFICATE:
+		certificate(f, m, dir, later, body, len, 0);
 		break;
-	}
+	case TD_HS_COMPRESSED_CERTIFICATE:
+		compressed_certificate(f, m, dir, later, body, len);
+		break;
 	case TD_HS_CERTIFICATE_REQUEST:
 		if (!c->cr.present) {
 			c->cr.present = true;

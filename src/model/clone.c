@@ -155,6 +155,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	memset(&c->ch.key_share_groups, 0, sizeof c->ch.key_share_groups);
 	memset(&c->ch.sig_algs, 0, sizeof c->ch.sig_algs);
 	memset(&c->ch.compression, 0, sizeof c->ch.compression);
+	memset(&c->ch.cert_compression, 0, sizeof c->ch.cert_compression);
 	memset(&c->ch.alpn, 0, sizeof c->ch.alpn);
 	memset(&c->sh.extensions, 0, sizeof c->sh.extensions);
 	memset(&c->cr.cert_types, 0, sizeof c->cr.cert_types);
@@ -173,6 +174,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	copy_u16list(&c->ch.key_share_groups, &src->ch.key_share_groups, &ok);
 	copy_u16list(&c->ch.sig_algs, &src->ch.sig_algs, &ok);
 	copy_u16list(&c->ch.compression, &src->ch.compression, &ok);
+	copy_u16list(&c->ch.cert_compression, &src->ch.cert_compression, &ok);
 	copy_strlist(&c->ch.alpn, &src->ch.alpn, &ok);
 	c->sh.alpn = dup_str(src->sh.alpn, &ok);
 	copy_u16list(&c->sh.extensions, &src->sh.extensions, &ok);

@@ -30,6 +30,7 @@ void td_client_hello_cleanup(struct td_client_hello *ch)
 	td_u16list_cleanup(&ch->key_share_groups);
 	td_u16list_cleanup(&ch->sig_algs);
 	td_u16list_cleanup(&ch->compression);
+	td_u16list_cleanup(&ch->cert_compression);
 	td_strlist_cleanup(&ch->alpn);
 	free(ch->sni);
 	free(ch->ja4_r);

@@ -53,7 +53,7 @@ uint64_t td_out_list_dropped(const struct td_conn *c)
 {
 	const struct td_u16list *u[] = {
 		&c->ch.versions, &c->ch.suites, &c->ch.extensions, &c->ch.groups,
-		&c->ch.key_share_groups, &c->ch.sig_algs, &c->ch.compression,
+		&c->ch.key_share_groups, &c->ch.sig_algs, &c->ch.compression, &c->ch.cert_compression,
 		&c->sh.extensions, &c->cr.cert_types, &c->cr.sig_algs,
 	};
 	uint64_t n = c->ch.alpn.dropped + c->cr.ca_names.dropped;

@@ -49,6 +49,7 @@ enum {
 	EXT_SUPPORTED_GROUPS = 10,
 	EXT_SIGNATURE_ALGORITHMS = 13,
 	EXT_ALPN = 16,
+	EXT_COMPRESS_CERTIFICATE = 27,
 	EXT_SESSION_TICKET = 35,
 	EXT_PRE_SHARED_KEY = 41,
 	EXT_EARLY_DATA = 42,
@@ -225,6 +226,9 @@ static enum td_result client_extension(uint16_t type, struct td_reader *d,
 		return u16_list_ext(td_rd_vec8(d), d, &ch->versions);
 	case EXT_ALPN:
 		return ext_alpn_list(d, ch);
+	case EXT_COMPRESS_CERTIFICATE:
+		/* RFC 8879 3: CertificateCompressionAlgorithm algorithms<2..2^8-2>. */
+		return u16_list_ext(td_rd_vec8(d), d, &ch->cert_compression);
 	case EXT_KEY_SHARE:
 		return ext_client_key_share(d, ch);
 	case EXT_SESSION_TICKET:

@@ -4,7 +4,7 @@
  *
  * Registries: "Transport Layer Security (TLS) Parameters" and "TLS
  * Extensiontype Values" (IANA), RFC 8446 4.1.2-4.2 and B.3, RFC 5246
- * 7.4 and A.5, RFC 8422 5.1, RFC 8701 (GREASE).
+ * 7.4 and A.5, RFC 8422 5.1, RFC 8701 (GREASE), RFC 8879 7.3.
  *
  * Every registry is one X-macro list of X(value, "name") lines (those
  * the code names a constant of, X(CONSTANT, value, "name"), are in
@@ -241,6 +241,13 @@
 	X(0x0003, "ChaCha20Poly1305") \
 	X(0xffff, "Export-only")
 
+/* CertificateCompressionAlgorithm (RFC 8879 7.3; the values decomp.h
+ * decodes, TD_CERTCOMP_*). */
+#define TD_CERT_COMPRESSIONS(X) \
+	X(1, "zlib") \
+	X(2, "brotli") \
+	X(3, "zstd")
+
 /* One lookup function per registry: a switch over its list (the lists
  * of tls_registry.h also name a constant: TD_CASE3), returning the name
  * with its length, which the compiler knows (sizeof a literal). */
@@ -267,6 +274,7 @@ TD_LOOKUP_FN(content_type_name, TD_CONTENT_TYPES, TD_CASE3)
 TD_LOOKUP_FN(cert_type_name, TD_CERT_TYPES, TD_CASE)
 TD_LOOKUP_FN(hpke_kdf_name, TD_HPKE_KDFS, TD_CASE)
 TD_LOOKUP_FN(hpke_aead_name, TD_HPKE_AEADS, TD_CASE)
+TD_LOOKUP_FN(cert_compression_name, TD_CERT_COMPRESSIONS, TD_CASE)
 
 /* Registries whose code points are 16 bits wide and can carry GREASE. */
 static bool reg_has_grease(enum td_tls_registry reg)
@@ -285,6 +293,7 @@ static bool reg_has_grease(enum td_tls_registry reg)
 	case TD_REG_CERT_TYPE:
 	case TD_REG_HPKE_KDF:
 	case TD_REG_HPKE_AEAD:
+	case TD_REG_CERT_COMPRESSION:
 		break;
 	}
 	return false;
@@ -329,6 +338,7 @@ static struct td_tls_nm lookup(enum td_tls_registry reg, uint16_t value)
 	case TD_REG_CERT_TYPE: return cert_type_name(value);
 	case TD_REG_HPKE_KDF: return hpke_kdf_name(value);
 	case TD_REG_HPKE_AEAD: return hpke_aead_name(value);
+	case TD_REG_CERT_COMPRESSION: return cert_compression_name(value);
 	}
 	return (struct td_tls_nm){ NULL, 0 };
 }

@@ -34,7 +34,7 @@ struct td_tui_slot {
 
 static bool is_server_flight_msg(uint8_t t)
 {
-	return t == TD_HS_SERVER_HELLO || t == TD_HS_CERTIFICATE ||
+	return t == TD_HS_SERVER_HELLO || td_tls_is_certificate_msg(t) ||
 	       t == TD_HS_SERVER_KEY_EXCHANGE || t == TD_HS_CERTIFICATE_REQUEST ||
 	       t == TD_HS_SERVER_HELLO_DONE || t == TD_HS_ENCRYPTED_EXTENSIONS ||
 	       t == TD_HS_CERTIFICATE_STATUS || t == TD_HS_CERTIFICATE_VERIFY;

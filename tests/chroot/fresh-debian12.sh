@@ -184,7 +184,7 @@ if [[ " $steps " == *" deb "* ]]; then
 	if ! in_chroot "$logs/deb-build.log" "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends debhelper dh-autoreconf fakeroot \
 		dpkg-dev lintian git build-essential libpcap-dev libwolfssl-dev libncurses-dev \
-		zlib1g-dev libcunit1-dev libmimalloc-dev pkg-config >/dev/null && \
+		zlib1g-dev libbrotli-dev libzstd-dev libcunit1-dev libmimalloc-dev pkg-config >/dev/null && \
 		rm -rf /root/deb && bash debian/build-deb.sh /root/deb"; then
 		bad "debian/build-deb.sh failed"
 		tail -n 30 "$logs/deb-build.log"

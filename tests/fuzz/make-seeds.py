@@ -4,9 +4,10 @@
 
     make-seeds.py --srcdir TOP_SRCDIR --out DIR [--extra CAPTURE_DIR]...
 
-writes DIR/capture, DIR/tls, DIR/x509, DIR/keylog, DIR/decrypt and DIR/app, one
-file per seed, from the project's own material: captures/*.pcap and
-*.keylog, the lab PKI in captures/lab, tests/unit/data/*.der.  --extra
+writes DIR/capture, DIR/tls, DIR/x509, DIR/keylog, DIR/decrypt, DIR/app and
+DIR/decomp, one file per seed, from the project's own material:
+captures/*.pcap and *.keylog, the lab PKI in captures/lab,
+tests/unit/data/*.der and the compressed chains tests/unit/data/certcomp_*.  --extra
 adds the captures (*.pcap, *.pcapng, *.cap, *.gz) and key logs of another
 directory, e.g. ../shared/corpus; the seeds stay in DIR (a build
 directory), never in the source tree.  Each seed's layout is the one its
@@ -20,6 +21,7 @@ import hashlib
 import os
 import struct
 import sys
+import zlib
 
 # ---- captures: pcap and pcapng frames -------------------------------------
 
@@ -333,7 +335,52 @@ TLS12_SUITES = ["c02f", "c030", "cca8", "c013", "c027", "c028", "c0ac", "c0ae", 
 TLS12_CBC_SHA1 = [3, 8, 9]
 
 
-def decrypt_seeds(lab):
+# RFC 8879 CertificateCompressionAlgorithm and the lab chain compressed by
+# each tool (tests/unit/data/gen-certcomp.sh); zlib is also made here.
+CERTCOMP = ((1, "certcomp_chain.zlib"), (2, "certcomp_chain.br"), (3, "certcomp_chain.zst"))
+
+
+def compressed_certificate(alg, declared, stream):
+    """A CompressedCertificate body: algorithm, uncompressed_length, stream."""
+    return u16(alg) + u24(declared) + u24(len(stream)) + stream
+
+
+def certcomp_streams(top):
+    """(algorithm, uncompressed body, stream) for each fixture that is there."""
+    data = os.path.join(top, "tests", "unit", "data")
+    try:
+        body = open(os.path.join(data, "certcomp_chain.bin"), "rb").read()
+    except OSError:
+        return []
+    out = []
+    for alg, fn in CERTCOMP:
+        try:
+            out.append((alg, body, open(os.path.join(data, fn), "rb").read()))
+        except OSError:
+            pass
+    return out
+
+
+def decomp_seeds(top):
+    seeds = {}
+    for alg, body, stream in certcomp_streams(top):
+        seeds["chain-%d" % alg] = compressed_certificate(alg, len(body), stream)
+        seeds["chain-%d-short" % alg] = compressed_certificate(alg, len(body) - 1, stream)
+        seeds["chain-%d-long" % alg] = compressed_certificate(alg, len(body) + 9, stream)
+        seeds["chain-%d-cut" % alg] = compressed_certificate(alg, len(body), stream[:len(stream) // 2])
+        seeds["chain-%d-over-cap" % alg] = compressed_certificate(alg, 0xFFFFFF, stream)
+    seeds["zlib-zeros"] = compressed_certificate(1, 4096, zlib.compress(bytes(4096), 9))
+    data = os.path.join(top, "tests", "unit", "data")
+    for alg, fn in ((1, "certcomp_bomb.zlib"), (2, "certcomp_bomb.br"), (3, "certcomp_bomb.zst")):
+        try:
+            stream = open(os.path.join(data, fn), "rb").read()
+        except OSError:
+            continue
+        seeds["bomb-%d" % alg] = compressed_certificate(alg, 262144, stream)
+    return seeds
+
+
+def decrypt_seeds(lab, top):
     def cert(name):
         p = os.path.join(lab, name)
         return pem_certs(open(p).read())[0] if os.path.exists(p) else b"\x30\x03\x02\x01\x00"
@@ -366,6 +413,14 @@ def decrypt_seeds(lab):
         s = head + rec(1, 0, 22, flight[:300]) + rec(1, 0, 22, flight[300:], 3)
         s += rec(0, 0, 21, b"\x02\x30")  # unknown_ca
         seeds["tls13-client-rejects-%d" % suite] = s
+    # The server's chain as a CompressedCertificate (RFC 8879), one per algorithm.
+    for alg, body, stream in certcomp_streams(top):
+        s = mode(True, False, 0) + u8(0x04)
+        for m in (encrypted_extensions(), hs(25, compressed_certificate(alg, len(body), stream)),
+                  cert_verify(), finished(32)):
+            s += rec(1, 0, 22, m)
+        s += rec(0, 0, 22, finished(32)) + rec(0, 1, 21, b"\x02\x30")  # unknown_ca
+        seeds["tls13-compressed-cert-%d" % alg] = s
     # Keys that do not match, clear alerts, garbage after the hellos.
     seeds["tls13-wrong-epoch"] = (mode(True, False, 0) + u8(0) + rec(1, 1, 22, encrypted_extensions()) +
                                   raw(0, b"\x15\x03\x03\x00\x02\x02\x28"))
@@ -493,7 +548,7 @@ def main():
                     help="captures larger than this are not used as capture seeds")
     a = ap.parse_args()
     top = a.srcdir
-    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app")}
+    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app", "decomp")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     counts = dict.fromkeys(out, 0)
@@ -558,10 +613,12 @@ def main():
     if len(certs) >= 3:
         put("x509", "mixed-chain", certs[0] + certs[1] + certs[2])
 
-    for name, s in decrypt_seeds(lab).items():
+    for name, s in decrypt_seeds(lab, top).items():
         put("decrypt", name, s)
     for name, s in app_seeds().items():
         put("app", name, s)
+    for name, s in decomp_seeds(top).items():
+        put("decomp", name, s)
 
     print("seeds: " + ", ".join("%s %d" % (h, counts[h]) for h in out))
     return 0

@@ -5,7 +5,9 @@
 1. Each third-party library behind its room: wolfSSL headers only in
    src/x509/ and src/crypto/ (the TLS key schedules and record
    protection, the capture file's hash), curses only in src/tui/, libpcap only in
-   src/capture/.
+   src/capture/; zlib only in src/capture/ (gzip'd captures) and
+   src/decomp/decomp_zlib.c, brotli and zstd only in their own file of
+   src/decomp/ (RFC 8879 compressed certificates).
 2. Data flows one way: a folder includes only headers of its own layer
    or of the layers below it (LAYERS, lowest first; a header of
    include/ belongs to the layer that implements it, OWNER).
@@ -28,12 +30,12 @@ TOP = os.path.abspath(TOP)
 # Lowest first.  capture names link types with net's enum td_link; the
 # model's structs (conn.h) are what the TLS and X.509 decoders fill, so
 # they sit below the decoders.
-LAYERS = ['util', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
+LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
 OWNER = {
     'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'budget.h': 'util', 'rooms.h': 'util',
     'filehash.h': 'crypto', 'quic_crypto.h': 'crypto', 'quic.h': 'quic', 'tls_crypto.h': 'crypto', 'tls12_crypto.h': 'crypto',
-    'capture.h': 'capture',
+    'capture.h': 'capture', 'decomp.h': 'decomp',
     'packet.h': 'net', 'flowtab.h': 'net', 'reasm.h': 'net',
     'tls_registry.h': 'util', 'tls_names.h': 'tls', 'tls_record.h': 'tls', 'tls_handshake.h': 'tls', 'keylog.h': 'tls',
     'x509.h': 'x509', 'verify.h': 'x509',
@@ -50,6 +52,9 @@ ROOMS = [
      lambda p: p.startswith(('src/x509/', 'src/crypto/'))),
     (re.compile(r'^(n?curses|ncursesw/)'), 'curses', lambda p: p.startswith('src/tui/')),
     (re.compile(r'^pcap'), 'libpcap', lambda p: p.startswith('src/capture/')),
+    (re.compile(r'^zlib\.h'), 'zlib', lambda p: p.startswith(('src/capture/', 'src/decomp/decomp_zlib.c'))),
+    (re.compile(r'^brotli/'), 'brotli', lambda p: p == 'src/decomp/decomp_brotli.c'),
+    (re.compile(r'^zstd'), 'zstd', lambda p: p == 'src/decomp/decomp_zstd.c'),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tests/layout/rooms.sh - a stray include of wolfSSL, curses or libpcap
+# tests/layout/rooms.sh - a stray include of wolfSSL, curses, libpcap, zlib,
+# brotli or zstd
 # fails to compile outside its room (include/rooms.h, Makefile.am).
 #
 # 1. For each library, a file including its header compiles with the
@@ -21,7 +22,8 @@ compile() {   # compile HEADER [DEFINE]: 0 when a file including HEADER compiles
             -fsyntax-only -x c - 2>"$tmp"
 }
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
-for spec in 'wolfssl/options.h wolfssl/ssl.h:TD_ROOM_WOLFSSL' 'ncurses.h:TD_ROOM_CURSES' 'pcap/pcap.h:TD_ROOM_PCAP'; do
+for spec in 'wolfssl/options.h wolfssl/ssl.h:TD_ROOM_WOLFSSL' 'ncurses.h:TD_ROOM_CURSES' 'pcap/pcap.h:TD_ROOM_PCAP' \
+            'zlib.h:TD_ROOM_ZLIB' 'brotli/decode.h:TD_ROOM_BROTLI' 'zstd.h:TD_ROOM_ZSTD'; do
     hdrs=${spec%%:*} def=${spec#*:}
     for h in $hdrs; do
         [[ $h == wolfssl/options.h ]] && continue   # ssl.h below pulls it in
@@ -39,10 +41,11 @@ libs=$(sed -n 's/^\(src_[a-z0-9_]*\)_SOURCES *=.*/\1/p' "$mk")
 for l in $libs; do
     line=$(grep "^${l}_CPPFLAGS *=" "$mk" || true)
     [[ $line == *'$(ROOM)'* ]] && ok || bad "Makefile.am: ${l}_CPPFLAGS lacks \$(ROOM) (rooms.h is not forced into it)"
-    for def in WOLFSSL CURSES PCAP; do
+    for def in WOLFSSL CURSES PCAP ZLIB BROTLI ZSTD; do
         [[ $line == *TD_ROOM_$def* ]] || continue
         case $def:$l in
         WOLFSSL:src_x509_*|WOLFSSL:src_crypto_*|CURSES:src_tui_*|PCAP:src_capture_*) ok ;;
+        ZLIB:src_capture_*|ZLIB:src_decomp_*|BROTLI:src_decomp_*|ZSTD:src_decomp_*) ok ;;
         *) bad "Makefile.am: $l lets in TD_ROOM_$def, outside its room" ;;
         esac
     done

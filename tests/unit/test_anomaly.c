@@ -113,6 +113,9 @@ static const struct {
 	  "QUIC CRYPTO frames from the client ran more than 65536 bytes past a hole: bytes dropped" },
 	{ TD_AN_QUIC_BAD_RETRY, TD_DIR_S2C, 0, NULL, NULL,
 	  "a QUIC Retry from the server with a wrong integrity tag was ignored" },
+	{ TD_AN_CERT_DECOMPRESSION, TD_DIR_S2C, 16777215, "brotli", "its declared length is over the cap",
+	  "the server's compressed certificate (brotli, declaring 16777215 bytes): its declared "
+	  "length is over the cap" },
 };
 
 static void test_messages(void)

@@ -616,7 +616,7 @@ static void test_names_plain(void)
 	static const enum td_tls_registry regs[] = {
 		TD_REG_VERSION, TD_REG_CIPHER, TD_REG_GROUP, TD_REG_SIGALG, TD_REG_EXTENSION,
 		TD_REG_ALERT, TD_REG_ALERT_LEVEL, TD_REG_HANDSHAKE, TD_REG_CONTENT_TYPE,
-		TD_REG_CERT_TYPE, TD_REG_HPKE_KDF, TD_REG_HPKE_AEAD,
+		TD_REG_CERT_TYPE, TD_REG_HPKE_KDF, TD_REG_HPKE_AEAD, TD_REG_CERT_COMPRESSION,
 	};
 	size_t names = 0, bad = 0;
 	for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++) {

@@ -49,6 +49,8 @@
  *       cipher_suites[], extensions[], groups[],
  *       key_share_groups[], signature_algorithms[]   NAME, wire order
  *       alpn[]                                  string
+ *       cert_compression[]                      NAME (RFC 8879 algorithms;
+ *                                               only when offered)
  *       session_id_len                          number
  *       session_ticket, psk, early_data, ech    bool (extension present)
  *       sslv2                                   bool (SSLv2-compatible hello)

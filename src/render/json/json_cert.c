@@ -151,6 +151,9 @@ void td_json_chain_flags(struct td_jsonw *w, struct td_jkey key, const struct td
 	td_jsonw_jk_bool(w, TD_JKEY("encrypted"), ch->encrypted);
 	if (ch->later)
 		td_jsonw_jk_bool(w, TD_JKEY("later"), true);
+	/* Only when it came as a CompressedCertificate (RFC 8879). */
+	if (ch->compression)
+		kname(w, TD_JKEY("compression"), TD_REG_CERT_COMPRESSION, ch->compression);
 	td_jsonw_object_end(w);
 }
 

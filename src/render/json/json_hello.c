@@ -151,6 +151,10 @@ void td_json_client_hello(struct td_jsonw *w, struct td_json_lists *m,
 		    &ch->key_share_groups);
 	knames_memo(w, m, L_SIGALGS, TD_JKEY("signature_algorithms"), TD_REG_SIGALG, &ch->sig_algs);
 	kstrings(w, TD_JKEY("alpn"), &ch->alpn);
+	/* Only when the client sent compress_certificate (RFC 8879). */
+	if (ch->cert_compression.n)
+		knames(w, TD_JKEY("cert_compression"), TD_REG_CERT_COMPRESSION,
+		       &ch->cert_compression);
 	td_jsonw_jk_uint(w, TD_JKEY("session_id_len"), ch->session_id_len);
 	td_jsonw_jk_bool(w, TD_JKEY("session_ticket"), ch->session_ticket);
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), ch->psk);

@@ -294,7 +294,7 @@ static void handshake_label(char *buf, size_t len, const struct td_conn *c,
 	char name[48], extra[64] = "";
 	td_tls_message_name(name, sizeof name, e->hs_type);
 	const struct td_chain *ch = e->dir == TD_DIR_C2S ? &c->client_chain : &c->server_chain;
-	if (e->hs_type == TD_HS_CERTIFICATE && ch->present) {
+	if (td_tls_is_certificate_msg(e->hs_type) && ch->present) {
 		size_t n = ch->n + ch->dropped;
 		if (n == 0)
 			snprintf(extra, sizeof extra, ": empty, no certificate");

@@ -130,6 +130,18 @@ static void print_cert(struct td_tw *t, const struct td_conn *c, const struct td
 	cert_hash(t, cert->sha256);
 }
 
+/* " (compressed: brotli)" when the chain came as a CompressedCertificate
+ * (RFC 8879), else nothing. */
+static void compressed(struct td_tw *t, const struct td_chain *ch)
+{
+	if (!ch->compression)
+		return;
+	char name[16], buf[40];
+	snprintf(buf, sizeof buf, "(compressed: %s)",
+		 td_tls_name(TD_REG_CERT_COMPRESSION, ch->compression, name, sizeof name));
+	td_tw_item(t, " ", buf, IND_SUB, TD_TW_RESET);
+}
+
 void td_text_chain(struct td_tw *t, const struct td_conn *c, const struct td_chain *ch,
 		   const char *who, bool verbose)
 {
@@ -143,6 +155,7 @@ void td_text_chain(struct td_tw *t, const struct td_conn *c, const struct td_cha
 			   c->cr.present ? TD_TW_YELLOW : TD_TW_RESET, true, IND_SUB);
 		if (ch->encrypted)
 			td_tw_item(t, " ", "(decrypted)", IND_SUB, TD_TW_RESET);
+		compressed(t, ch);
 		td_tw_end(t);
 		return;
 	}
@@ -150,6 +163,7 @@ void td_text_chain(struct td_tw *t, const struct td_conn *c, const struct td_cha
 	td_tw_put(t, " certificates (");
 	td_tw_uint(t, ch->n + ch->dropped);
 	td_tw_put(t, ch->encrypted ? ") (decrypted)" : ")");
+	compressed(t, ch);
 	td_tw_end(t);
 	for (size_t i = 0; i < ch->n; i++)
 		print_cert(t, c, ch->certs[i], i, verbose);

@@ -162,6 +162,10 @@ void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 	list_row(t, true, "sig algs", &it);
 	it = td_tw_items_str(&ch->alpn);
 	list_row(t, true, "ALPN", &it);
+	if (ch->cert_compression.n) {
+		it = td_tw_items_u16(&ch->cert_compression, TD_REG_CERT_COMPRESSION, false);
+		list_row(t, true, "cert compr", &it);
+	}
 	if (ch->session_ticket || ch->psk || ch->early_data || ch->ech) {
 		td_tw_spaces(t, IND_SUB);
 		td_tw_printf(t, "%-*s", IND_VALUE - IND_SUB, "flags");
