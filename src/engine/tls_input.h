@@ -82,8 +82,12 @@ void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len
 /* Handshake messages without records (QUIC's CRYPTO frames, in offset
  * order): the next len bytes of `side`'s handshake stream, any cut,
  * into the side's message joiner and the connection model, as a
- * handshake record's body would be.  data is borrowed for the call. */
-void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len);
+ * handshake record's body would be; decrypted when they were opened
+ * with a key log's secrets (QUIC's Handshake level), which marks their
+ * events and the connection as a decrypted record's.  data is borrowed
+ * for the call. */
+void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len,
+			 bool decrypted);
 
 /* Bytes of `side`'s stream were lost: drop the partial record and
  * handshake message, and look for the next record boundary. */
