@@ -35,9 +35,10 @@
  * as in an Initial; a server's HANDSHAKE_DONE completes the handshake.
  * 1-RTT keys follow the key phase bit (RFC 9001 6): the keys of both
  * phases are kept, and a packet that opens with the other phase's moves
- * to them and derives the ones after.  After its first
- * APP_PACKETS_OPENED 1-RTT packets a direction only opens the small ones
- * (a CONNECTION_CLOSE), as decrypt.c goes sparse on TCP.  Without the
+ * to them and derives the ones after.  Once the server's HANDSHAKE_DONE
+ * was read, a direction past its first APP_PACKETS_OPENED 1-RTT packets
+ * only opens the small ones (a CONNECTION_CLOSE), as decrypt.c goes
+ * sparse on TCP.  Without the
  * secrets the packets are only counted, and a key log that opened
  * nothing says so as for TCP (the connection is not decrypted).
  */
@@ -100,6 +101,7 @@ struct quic_state {
 	bool server_cid_final;          /* server_scid came from its Initial or Handshake
 					   (a Retry's may differ: RFC 9000 7.3) */
 	bool mismatch_said;             /* TD_AN_KEYLOG_MISMATCH said */
+	bool confirmed;                 /* the server's HANDSHAKE_DONE was read */
 };
 
 void td_fl_quic_free(struct quic_state *q)
@@ -355,8 +357,11 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	uint32_t version = c->quic.server_version ? c->quic.server_version : q->version;
 	if (!level_ready(f, dir, lk, app_label[dir], version, true))
 		return;
-	if (lk->opened >= APP_PACKETS_OPENED && n > SPARSE_PACKET_MAX)
-		return;  /* bulk data: passed over */
+	/* Once the handshake is confirmed and a few packets were read, bulk
+	 * data is passed over (what comes before HANDSHAKE_DONE is all read:
+	 * NewSessionTicket, the server's HANDSHAKE_DONE itself). */
+	if (q->confirmed && lk->opened >= APP_PACKETS_OPENED && n > SPARSE_PACKET_MAX)
+		return;
 	size_t dcid = dir == TD_DIR_S2C ? c->quic.client_scid.len : c->quic.server_scid.len;
 	uint8_t *out = malloc(n);
 	if (!out) {
@@ -390,8 +395,11 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	struct frame_ctx fc = { f, side, dir, TD_QP_1RTT, &qd->app, true };
 	struct td_quic_frame_info info = read_frames(&fc, out, len);
 	/* The server confirms the handshake (RFC 9001 4.1.2). */
-	if (info.handshake_done && dir == TD_DIR_S2C && !f->established_us && c->sh.present)
-		f->established_us = f->eng->now_us;
+	if (info.handshake_done && dir == TD_DIR_S2C) {
+		q->confirmed = true;
+		if (!f->established_us && c->sh.present)
+			f->established_us = f->eng->now_us;
+	}
 	free(out);
 }
 
