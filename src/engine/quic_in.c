@@ -335,6 +335,7 @@ static void handshake_packet(struct flow *f, int side, enum td_dir dir, const ui
 		not_opened(f, dir, lk);
 	} else {
 		lk->opened++;
+		f->conn->decrypted = true;
 		if (lk->largest == UINT64_MAX || pn > lk->largest)
 			lk->largest = pn;
 		struct frame_ctx fc = { f, side, dir, h->type, &qd->handshake, true };
@@ -379,6 +380,7 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 		return;
 	}
 	lk->opened++;
+	c->decrypted = true;
 	if (lk->largest == UINT64_MAX || pn > lk->largest)
 		lk->largest = pn;
 	if (phase != lk->phase) {
