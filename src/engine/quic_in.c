@@ -76,6 +76,7 @@ struct level_keys {
 	bool set;                       /* keyed from the key log */
 	bool off;                       /* no more tries (wrong keys, bad suite) */
 	uint64_t opened;                /* packets opened */
+	uint32_t failed;                /* packets that did not open */
 	uint64_t largest;               /* largest packet number, UINT64_MAX: none */
 };
 
@@ -88,8 +89,6 @@ struct quic_dir {
 	uint32_t events;                /* long-header packets put in the timeline */
 	bool short_seen;                /* a 1-RTT packet went by */
 	bool capped;                    /* TD_AN_QUIC_CRYPTO_CAP said */
-	uint64_t undecryptable;         /* Handshake and 1-RTT packets that did not
-					   open with the key log's keys */
 };
 
 struct quic_state {
@@ -299,16 +298,17 @@ static bool level_ready(struct flow *f, enum td_dir dir, struct level_keys *lk,
 	return true;
 }
 
-/* A packet that does not open with the level's keys.  Before any packet
- * of the level opened, the key log's secret is not this connection's:
- * said once, as for TCP, and the level stops trying; later, a damaged or
- * late-phase packet is only counted. */
+/* A packet that does not open with the level's keys.  When the first
+ * MISMATCH_AFTER packets of the level all fail, the key log's secret is
+ * not this connection's: said once, as for TCP, and the level stops
+ * trying (one damaged packet is not enough to say so); once a packet
+ * opened, a damaged or late-phase packet is only counted. */
+#define MISMATCH_AFTER 3u
 static void not_opened(struct flow *f, enum td_dir dir, struct level_keys *lk)
 {
 	struct quic_state *q = f->quic;
 	struct td_conn *c = f->conn;
-	q->d[dir].undecryptable++;
-	if (lk->opened > 0)
+	if (lk->opened > 0 || ++lk->failed < MISMATCH_AFTER)
 		return;
 	lk->off = true;
 	if (!q->mismatch_said) {
