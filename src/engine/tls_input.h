@@ -58,10 +58,13 @@
  * may not span a key change, RFC 8446 5.1).  An alert from
  * CONNECTION_CLOSE would take a third entry that records the alert
  * event as records.c does for an alert record.  Gaps and the end are as
- * for TCP.  quic_in.c does this for the Initial level (issue 16):
- * td_tls_in_handshake below; the alert of a CONNECTION_CLOSE is put in
- * the timeline by quic_in.c itself, as records.c does for an alert
- * record.
+ * for TCP.  quic_in.c does this (issue 16): td_tls_in_handshake below,
+ * for the Initial level and, with a key log, the Handshake and 1-RTT
+ * levels (decrypted); one joiner per side serves every level, which
+ * holds as long as each level's messages end before the next level's
+ * start (they do: the ServerHello is the server's last Initial message).
+ * The alert of a CONNECTION_CLOSE is put in the timeline by quic_in.c
+ * itself, as records.c does for an alert record.
  */
 #ifndef TD_ENGINE_TLS_INPUT_H
 #define TD_ENGINE_TLS_INPUT_H
