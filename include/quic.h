@@ -84,6 +84,12 @@ struct td_quic_keys {
 	uint8_t iv[TD_TLS13_IV_LEN];
 	uint8_t hp[TD_TLS13_KEY_MAX];
 	bool set;
+	/* From a traffic secret (td_quic_keys_from_secret) only: what a key
+	 * update derives the next keys from (RFC 9001 6). */
+	uint32_t version;
+	enum td_hash hash;
+	uint8_t secret[TD_TLS13_SECRET_MAX];
+	size_t secret_len;           /* 0 for Initial keys */
 };
 
 /*
@@ -97,6 +103,27 @@ enum td_result td_quic_initial_keys(uint32_t version, const struct td_quic_cid *
 				    struct td_quic_keys *server) TD_MUST_CHECK;
 /* Wipe keys. */
 void td_quic_keys_cleanup(struct td_quic_keys *k);
+
+/*
+ * Handshake or 1-RTT keys of one side from its TLS 1.3 traffic secret
+ * (the key log's *_HANDSHAKE_TRAFFIC_SECRET, *_TRAFFIC_SECRET_0) for the
+ * negotiated suite: RFC 9001 5.1, HKDF-Expand-Label "quic key",
+ * "quic iv", "quic hp" (v2: "quicv2 key", "quicv2 iv", "quicv2 hp",
+ * RFC 9369 3.3.2) with the suite's hash.  TD_ERR_UNSUPPORTED for a suite
+ * that is not TLS 1.3's or QUIC's (CCM_8, RFC 9001 5.3) or a wolfSSL
+ * failure, TD_ERR_USAGE for a secret of another length than the hash's.
+ */
+enum td_result td_quic_keys_from_secret(uint32_t version, uint16_t suite, const uint8_t *secret,
+					size_t len, struct td_quic_keys *k) TD_MUST_CHECK;
+
+/*
+ * The keys after a key update (RFC 9001 6.1): the next secret is
+ * HKDF-Expand-Label(secret, "quic ku", "", Hash.length) (v2: "quicv2 ku"),
+ * its key and IV derived as above; the header protection key stays.
+ * TD_ERR_USAGE when cur was not made from a secret.
+ */
+enum td_result td_quic_keys_next(const struct td_quic_keys *cur,
+				 struct td_quic_keys *next) TD_MUST_CHECK;
 
 /*
  * Reconstruct a full packet number from its truncated form of nbits bits
@@ -117,6 +144,21 @@ uint64_t td_quic_pn_decode(uint64_t largest, uint64_t truncated, unsigned nbits)
 enum td_result td_quic_unprotect(const struct td_quic_keys *k, const uint8_t *pkt,
 				 const struct td_quic_hdr *h, uint64_t largest, uint8_t *out,
 				 size_t *out_len, uint64_t *pn) TD_MUST_CHECK;
+
+/*
+ * Remove header and packet protection from a 1-RTT (short header) packet,
+ * the len bytes of pkt (it runs to the end of its datagram), whose
+ * Destination Connection ID is dcid_len bytes long (not on the wire: the
+ * receiver's chosen one).  by_phase[b] are the keys for key phase bit b
+ * (RFC 9001 6: the current keys and the next or previous ones); the
+ * header protection key is by_phase[0]'s.  *phase gets the packet's key
+ * phase bit, also on TD_ERR_MALFORMED (does not authenticate with that
+ * phase's keys, or too short).  out must hold len bytes.
+ */
+enum td_result td_quic_unprotect_short(const struct td_quic_keys *const by_phase[2],
+				       const uint8_t *pkt, size_t len, size_t dcid_len,
+				       uint64_t largest, uint8_t *out, size_t *out_len,
+				       uint64_t *pn, unsigned *phase) TD_MUST_CHECK;
 
 /*
  * Whether a Retry packet (pkt, len bytes, its tag last) carries the
@@ -149,6 +191,7 @@ struct td_quic_frame_cb {
 /* What td_quic_frames saw besides CRYPTO and CONNECTION_CLOSE. */
 struct td_quic_frame_info {
 	size_t frames;               /* frames read */
+	bool handshake_done;         /* a HANDSHAKE_DONE frame (RFC 9000 19.20) */
 	bool ack_eliciting;          /* anything but PADDING, ACK, CONNECTION_CLOSE */
 	uint64_t unknown_type;       /* the frame type it stopped at */
 };

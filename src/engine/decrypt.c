@@ -58,10 +58,8 @@
 /* A held record: 8-byte capture time, type, version, length, body. */
 #define HELD_HEADER 13u
 
-/* The secret for label and this connection, re-reading a growing key
- * log when it is missing (at most every REFRESH_US unless forced). */
-static const uint8_t *find_secret(struct flow *f, enum td_keylog_label label, size_t *len,
-				  bool force)
+const uint8_t *td_fl_find_secret(struct flow *f, enum td_keylog_label label, size_t *len,
+				 bool force)
 {
 	struct td_engine *e = f->eng;
 	const struct td_keylog *kl = e->cfg.keylog;
@@ -110,7 +108,7 @@ static bool key_side(struct flow *f, struct side *sd, enum td_dir dir, const uin
 static void resolve(struct flow *f, struct side *sd, enum td_dir dir, bool force)
 {
 	size_t len = 0;
-	const uint8_t *secret = find_secret(f, sd->want_label, &len, force);
+	const uint8_t *secret = td_fl_find_secret(f, sd->want_label, &len, force);
 	if (!secret)
 		return;
 	sd->key_state = key_side(f, sd, dir, secret, len) ? sd->want_state : KEYS_OFF;

@@ -327,6 +327,14 @@ void td_fl_later_end(struct flow *f);
 
 /* ---- decrypt.c ------------------------------------------------------- */
 
+/* The key log's secret for label and this flow's client random (*len
+ * bytes, borrowed until the key log changes), re-reading a growing key
+ * log when it is missing (at most every 10 ms of capture time unless
+ * forced); NULL without a key log or such a line.  QUIC (quic_in.c) keys
+ * its packet protection from it too. */
+const uint8_t *td_fl_find_secret(struct flow *f, enum td_keylog_label label, size_t *len,
+				 bool force);
+
 /* Key the side that sends in direction dir with the key log's secret for
  * label, to reach state; pending when a live key log may still bring
  * it, else off. */

@@ -21,6 +21,25 @@
  * that order fate.c decides whether the handshake completed
  * (td_fate_quic_completed(), inferred as TLS 1.3 over TCP without keys).  A Retry (its tag checked) changes the Initial
  * keys to those of its Source Connection ID (RFC 9001 5.2).
+ *
+ * With a key log (the TLS 1.3 labels, by the ClientHello's random, found
+ * as decrypt.c finds them for TCP), each side's Handshake packets open
+ * with the keys of its *_HANDSHAKE_TRAFFIC_SECRET and its 1-RTT packets
+ * with those of its *_TRAFFIC_SECRET_0, derived for the ServerHello's
+ * suite (RFC 9001 5.1).  Their CRYPTO frames are two more streams per
+ * direction (each level's offsets start at 0, RFC 9000 19.6) into the
+ * same handshake joiner, marked decrypted: EncryptedExtensions, the
+ * certificates, CertificateVerify, Finished (and NewSessionTicket at
+ * 1-RTT) fill the model as over TCP; a CONNECTION_CLOSE in them is read
+ * as in an Initial; a server's HANDSHAKE_DONE completes the handshake.
+ * 1-RTT keys follow the key phase bit (RFC 9001 6): the keys of both
+ * phases are kept, and a packet that opens with the other phase's moves
+ * to them and derives the ones after.  Once the server's HANDSHAKE_DONE
+ * was read, a direction past its first APP_PACKETS_OPENED 1-RTT packets
+ * only opens the small ones (a CONNECTION_CLOSE), as decrypt.c goes
+ * sparse on TCP.  Without the
+ * secrets the packets are only counted, and a key log that opened
+ * nothing says so as for TCP (the connection is not decrypted).
  */
 #include "config.h"
 
@@ -44,8 +63,28 @@
 /* A crypto error is 0x0100 + a TLS alert (RFC 9001 4.8, 20.1). */
 #define CRYPTO_ERROR_BASE 0x0100u
 
+/* 1-RTT packets opened per direction before it goes sparse, and the
+ * largest packet a sparse direction still opens (a CONNECTION_CLOSE with
+ * a reason phrase fits, stream data does not). */
+#define APP_PACKETS_OPENED TD_CAP_APP_RECORDS
+#define SPARSE_PACKET_MAX 256u
+
+/* The keys of one direction at the Handshake or 1-RTT level. */
+struct level_keys {
+	struct td_quic_keys k[2];       /* Handshake: k[0]; 1-RTT: by key phase bit */
+	unsigned phase;                 /* 1-RTT: the current key phase bit */
+	bool set;                       /* keyed from the key log */
+	bool off;                       /* no more tries (wrong keys, bad suite) */
+	uint64_t opened;                /* packets opened */
+	uint32_t failed;                /* packets that did not open */
+	uint64_t largest;               /* largest packet number, UINT64_MAX: none */
+};
+
 struct quic_dir {
 	struct td_quic_stream initial;  /* the Initial-level CRYPTO stream */
+	struct td_quic_stream handshake; /* the Handshake level's */
+	struct td_quic_stream app;      /* the 1-RTT level's (NewSessionTicket) */
+	struct level_keys hs, one;      /* Handshake and 1-RTT keys */
 	uint64_t largest;               /* largest Initial packet number, UINT64_MAX: none */
 	uint32_t events;                /* long-header packets put in the timeline */
 	bool short_seen;                /* a 1-RTT packet went by */
@@ -60,6 +99,8 @@ struct quic_state {
 	struct quic_dir d[2];           /* by td_dir */
 	bool server_cid_final;          /* server_scid came from its Initial or Handshake
 					   (a Retry's may differ: RFC 9000 7.3) */
+	bool mismatch_said;             /* TD_AN_KEYLOG_MISMATCH said */
+	bool confirmed;                 /* the server's HANDSHAKE_DONE was read */
 };
 
 void td_fl_quic_free(struct quic_state *q)
@@ -68,6 +109,12 @@ void td_fl_quic_free(struct quic_state *q)
 		return;
 	for (int i = 0; i < 2; i++) {
 		td_quic_stream_cleanup(&q->d[i].initial);
+		td_quic_stream_cleanup(&q->d[i].handshake);
+		td_quic_stream_cleanup(&q->d[i].app);
+		for (int k = 0; k < 2; k++) {
+			td_quic_keys_cleanup(&q->d[i].hs.k[k]);
+			td_quic_keys_cleanup(&q->d[i].one.k[k]);
+		}
 		td_quic_keys_cleanup(&q->keys[i]);
 		td_quic_keys_cleanup(&q->old[i]);
 	}
@@ -81,19 +128,21 @@ struct frame_ctx {
 	int side;
 	enum td_dir dir;
 	enum td_quic_ptype in;
+	struct td_quic_stream *stream;  /* the level's CRYPTO stream */
+	bool decrypted;                 /* opened with the key log's secrets */
 };
 
 static void deliver(void *ctx, const uint8_t *data, size_t len)
 {
 	struct frame_ctx *fc = ctx;
-	td_tls_in_handshake(fc->f, fc->side, data, len);
+	td_tls_in_handshake(fc->f, fc->side, data, len, fc->decrypted);
 }
 
 static void on_crypto(void *ctx, uint64_t offset, const uint8_t *data, size_t len)
 {
 	struct frame_ctx *fc = ctx;
 	struct quic_dir *qd = &fc->f->quic->d[fc->dir];
-	enum td_result r = td_quic_stream_add(&qd->initial, offset, data, len, deliver, fc);
+	enum td_result r = td_quic_stream_add(fc->stream, offset, data, len, deliver, fc);
 	struct td_conn *c = fc->f->conn;
 	if (r == TD_OK || !c)
 		return;
@@ -129,7 +178,8 @@ static void on_close(void *ctx, const struct td_quic_close *cl)
 		c->changes++;
 	}
 	char detail[200];
-	struct td_event ev = { .dir = fc->dir, .detail = detail };
+	struct td_event ev = { .dir = fc->dir, .detail = detail, .encrypted = fc->decrypted,
+			       .decrypted = fc->decrypted };
 	if (!cl->app && cl->error >= CRYPTO_ERROR_BASE && cl->error <= CRYPTO_ERROR_BASE + 0xffu) {
 		/* The TLS alert the peer would have sent over TCP, fatal. */
 		ev.kind = TD_EV_ALERT;
@@ -152,6 +202,19 @@ static void on_close(void *ctx, const struct td_quic_close *cl)
 }
 
 /* ---- packets -------------------------------------------------------- */
+
+/* The frames of an opened packet into the level's stream and the
+ * timeline; what td_quic_frames saw. */
+static struct td_quic_frame_info read_frames(struct frame_ctx *fc, const uint8_t *out, size_t len)
+{
+	struct td_quic_frame_cb cb = { on_crypto, on_close, fc };
+	struct td_quic_frame_info info;
+	enum td_result r = td_quic_frames(out, len, &cb, &info);
+	/* A frame type tlsdiag does not know ends the walk, cleanly. */
+	if (r != TD_OK && r != TD_SKIP && fc->f->conn)
+		td_fl_malformed(fc->f, fc->dir, "QUIC frames", r);
+	return info;
+}
 
 /* Open an Initial packet with the direction's keys, or with those from
  * before a Retry (packets sent before it): its payload into out, *len
@@ -187,13 +250,157 @@ static void initial_packet(struct flow *f, int side, enum td_dir dir, const uint
 	if (!open_initial(f->quic, dir, p, h, out, &len)) {
 		c->quic.undecryptable++;
 	} else {
-		struct frame_ctx fc = { f, side, dir, h->type };
-		struct td_quic_frame_cb cb = { on_crypto, on_close, &fc };
-		struct td_quic_frame_info info;
-		enum td_result r = td_quic_frames(out, len, &cb, &info);
-		/* A frame type an Initial may not carry ends the walk, cleanly. */
-		if (r != TD_OK && r != TD_SKIP)
-			td_fl_malformed(f, dir, "QUIC frames", r);
+		struct frame_ctx fc = { f, side, dir, h->type, &f->quic->d[dir].initial, false };
+		(void)read_frames(&fc, out, len);
+	}
+	free(out);
+}
+
+/* ---- Handshake and 1-RTT packets, with a key log ------------------------- */
+
+static const enum td_keylog_label hs_label[2] = {
+	[TD_DIR_C2S] = TD_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+	[TD_DIR_S2C] = TD_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET,
+};
+static const enum td_keylog_label app_label[2] = {
+	[TD_DIR_C2S] = TD_KEYLOG_CLIENT_TRAFFIC_SECRET_0,
+	[TD_DIR_S2C] = TD_KEYLOG_SERVER_TRAFFIC_SECRET_0,
+};
+
+/* Are the level's keys there?  Keyed on the first try that finds the
+ * secret: the ServerHello (the suite) and the ClientHello (the random
+ * the key log is keyed by) must have been read.  A secret missing now
+ * may come later (a live key log): tried again at the next packet. */
+static bool level_ready(struct flow *f, enum td_dir dir, struct level_keys *lk,
+			enum td_keylog_label label, uint32_t version, bool both_phases)
+{
+	struct td_conn *c = f->conn;
+	if (lk->set)
+		return true;
+	if (lk->off || !f->eng->cfg.keylog || !c->ch.present || !c->sh.present || c->sh.hrr)
+		return false;
+	size_t len = 0;
+	const uint8_t *secret = td_fl_find_secret(f, label, &len, false);
+	if (!secret)
+		return false;
+	enum td_result r = td_quic_keys_from_secret(version, c->cipher, secret, len, &lk->k[0]);
+	if (r == TD_OK && both_phases)
+		r = td_quic_keys_next(&lk->k[0], &lk->k[1]);
+	if (r != TD_OK) {
+		lk->off = true;
+		char suite[96];
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_UNSUPPORTED, dir, 0, "QUIC",
+			td_tls_name(TD_REG_CIPHER, c->cipher, suite, sizeof suite)));
+		return false;
+	}
+	lk->set = true;
+	lk->largest = UINT64_MAX;
+	return true;
+}
+
+/* A packet that does not open with the level's keys.  When the first
+ * MISMATCH_AFTER packets of the level all fail, the key log's secret is
+ * not this connection's: said once, as for TCP, and the level stops
+ * trying (one damaged packet is not enough to say so); once a packet
+ * opened, a damaged or late-phase packet is only counted. */
+#define MISMATCH_AFTER 3u
+static void not_opened(struct flow *f, enum td_dir dir, struct level_keys *lk)
+{
+	struct quic_state *q = f->quic;
+	struct td_conn *c = f->conn;
+	if (lk->opened > 0 || ++lk->failed < MISMATCH_AFTER)
+		return;
+	lk->off = true;
+	if (!q->mismatch_said) {
+		q->mismatch_said = true;
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_MISMATCH, dir, 0, NULL, NULL));
+	}
+}
+
+static void handshake_packet(struct flow *f, int side, enum td_dir dir, const uint8_t *p,
+			     const struct td_quic_hdr *h)
+{
+	struct quic_dir *qd = &f->quic->d[dir];
+	struct level_keys *lk = &qd->hs;
+	if (!level_ready(f, dir, lk, hs_label[dir], h->version, false))
+		return;
+	uint8_t *out = malloc(h->size);
+	if (!out) {
+		td_fl_nomem(f->conn, TD_ERR_NOMEM);
+		return;
+	}
+	size_t len = 0;
+	uint64_t pn = 0;
+	if (td_quic_unprotect(&lk->k[0], p, h, lk->largest, out, &len, &pn) != TD_OK) {
+		not_opened(f, dir, lk);
+	} else {
+		lk->opened++;
+		f->conn->decrypted = true;
+		if (lk->largest == UINT64_MAX || pn > lk->largest)
+			lk->largest = pn;
+		struct frame_ctx fc = { f, side, dir, h->type, &qd->handshake, true };
+		(void)read_frames(&fc, out, len);
+	}
+	free(out);
+}
+
+/* A 1-RTT packet (the rest of the datagram, n bytes).  Its Destination
+ * Connection ID is the receiver's: the client's Source Connection ID
+ * for what the server sends, the server's for what the client sends. */
+static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_t *p, size_t n)
+{
+	struct td_conn *c = f->conn;
+	struct quic_state *q = f->quic;
+	struct quic_dir *qd = &q->d[dir];
+	struct level_keys *lk = &qd->one;
+	if (dir == TD_DIR_C2S && !c->quic.server_scid_seen)
+		return;
+	uint32_t version = c->quic.server_version ? c->quic.server_version : q->version;
+	if (!level_ready(f, dir, lk, app_label[dir], version, true))
+		return;
+	/* Once the handshake is confirmed and a few packets were read, bulk
+	 * data is passed over (what comes before HANDSHAKE_DONE is all read:
+	 * NewSessionTicket, the server's HANDSHAKE_DONE itself). */
+	if (q->confirmed && lk->opened >= APP_PACKETS_OPENED && n > SPARSE_PACKET_MAX)
+		return;
+	size_t dcid = dir == TD_DIR_S2C ? c->quic.client_scid.len : c->quic.server_scid.len;
+	uint8_t *out = malloc(n);
+	if (!out) {
+		td_fl_nomem(c, TD_ERR_NOMEM);
+		return;
+	}
+	const struct td_quic_keys *const by_phase[2] = { &lk->k[0], &lk->k[1] };
+	size_t len = 0;
+	uint64_t pn = 0;
+	unsigned phase = 0;
+	if (td_quic_unprotect_short(by_phase, p, n, dcid, lk->largest, out, &len, &pn,
+				    &phase) != TD_OK) {
+		not_opened(f, dir, lk);
+		free(out);
+		return;
+	}
+	lk->opened++;
+	c->decrypted = true;
+	if (lk->largest == UINT64_MAX || pn > lk->largest)
+		lk->largest = pn;
+	if (phase != lk->phase) {
+		/* A key update (RFC 9001 6.1): the other phase's keys are the
+		 * current ones now; the old phase's slot takes the next. */
+		lk->phase = phase;
+		struct td_quic_keys next;
+		if (td_quic_keys_next(&lk->k[phase], &next) == TD_OK)
+			lk->k[phase ^ 1u] = next;
+		else
+			td_quic_keys_cleanup(&lk->k[phase ^ 1u]);
+		td_quic_keys_cleanup(&next);
+	}
+	struct frame_ctx fc = { f, side, dir, TD_QP_1RTT, &qd->app, true };
+	struct td_quic_frame_info info = read_frames(&fc, out, len);
+	/* The server confirms the handshake (RFC 9001 4.1.2). */
+	if (info.handshake_done && dir == TD_DIR_S2C) {
+		q->confirmed = true;
+		if (!f->established_us && c->sh.present)
+			f->established_us = f->eng->now_us;
 	}
 	free(out);
 }
@@ -275,8 +482,15 @@ static void packet(struct flow *f, int side, const uint8_t *p, const struct td_q
 		}
 		break;
 	case TD_QP_1RTT:
-	case TD_QP_0RTT:
+		/* Whether the handshake completed is the fate's to judge
+		 * (fate.c, from the order of packet types by datagram), or
+		 * known from a decrypted HANDSHAKE_DONE. */
+		short_packet(f, side, dir, p, h->size);
+		break;
 	case TD_QP_HANDSHAKE:
+		handshake_packet(f, side, dir, p, h);
+		break;
+	case TD_QP_0RTT:
 	case TD_QP_OTHER:
 	case TD_QP_N:
 		break;
@@ -394,6 +608,8 @@ static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
 	q->odcid = h->dcid;
 	for (int i = 0; i < 2; i++) {
 		td_quic_stream_init(&q->d[i].initial);
+		td_quic_stream_init(&q->d[i].handshake);
+		td_quic_stream_init(&q->d[i].app);
 		q->d[i].largest = UINT64_MAX;
 	}
 	f->s[0].addr = seg->src;

@@ -697,14 +697,17 @@ void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len
 	td_fl_notify(f);
 }
 
-void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len)
+void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len,
+			 bool decrypted)
 {
 	struct side *sd = &f->s[side];
 	if (!f->conn)
 		return;
 	enum td_dir dir = td_fl_side_dir(f, side);
 	f->conn->side[dir].bytes += len;
-	struct msg_ctx m = { f, side, false };
+	struct msg_ctx m = { f, side, decrypted };
+	if (decrypted)
+		f->conn->decrypted = true;
 	enum td_result r = td_hs_reasm_feed(&sd->hs, data, len, on_message, &m);
 	if (r != TD_OK && f->conn)
 		td_fl_malformed(f, td_fl_side_dir(f, side), "handshake message", r);

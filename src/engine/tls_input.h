@@ -58,10 +58,13 @@
  * may not span a key change, RFC 8446 5.1).  An alert from
  * CONNECTION_CLOSE would take a third entry that records the alert
  * event as records.c does for an alert record.  Gaps and the end are as
- * for TCP.  quic_in.c does this for the Initial level (issue 16):
- * td_tls_in_handshake below; the alert of a CONNECTION_CLOSE is put in
- * the timeline by quic_in.c itself, as records.c does for an alert
- * record.
+ * for TCP.  quic_in.c does this (issue 16): td_tls_in_handshake below,
+ * for the Initial level and, with a key log, the Handshake and 1-RTT
+ * levels (decrypted); one joiner per side serves every level, which
+ * holds as long as each level's messages end before the next level's
+ * start (they do: the ServerHello is the server's last Initial message).
+ * The alert of a CONNECTION_CLOSE is put in the timeline by quic_in.c
+ * itself, as records.c does for an alert record.
  */
 #ifndef TD_ENGINE_TLS_INPUT_H
 #define TD_ENGINE_TLS_INPUT_H
@@ -82,8 +85,12 @@ void td_tls_in_records(struct flow *f, int side, const uint8_t *data, size_t len
 /* Handshake messages without records (QUIC's CRYPTO frames, in offset
  * order): the next len bytes of `side`'s handshake stream, any cut,
  * into the side's message joiner and the connection model, as a
- * handshake record's body would be.  data is borrowed for the call. */
-void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len);
+ * handshake record's body would be; decrypted when they were opened
+ * with a key log's secrets (QUIC's Handshake level), which marks their
+ * events and the connection as a decrypted record's.  data is borrowed
+ * for the call. */
+void td_tls_in_handshake(struct flow *f, int side, const uint8_t *data, size_t len,
+			 bool decrypted);
 
 /* Bytes of `side`'s stream were lost: drop the partial record and
  * handshake message, and look for the next record boundary. */

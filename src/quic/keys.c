@@ -14,6 +14,11 @@
  * with SHA-256 and AEAD_AES_128_GCM.  HKDF-Expand-Label is TLS 1.3's
  * (tls_crypto.h), HKDF-Extract and the mask quic_crypto.h's.
  *
+ * Handshake and 1-RTT keys come the same way from the TLS traffic
+ * secrets of a key log, with the negotiated suite's hash and key length
+ * (RFC 9001 5.1); a key update derives the next secret with "quic ku"
+ * (RFC 9001 6.1; v2 "quicv2 ku", RFC 9369 3.3.2) and keeps hp.
+ *
  * RFC 9001 5.8: the Retry Integrity Tag is AES-128-GCM with a fixed key
  * and nonce over an empty plaintext, the additional data being the Retry
  * pseudo-packet: ODCID Length (8), Original Destination Connection ID,
@@ -107,6 +112,70 @@ enum td_result td_quic_initial_keys(uint32_t version, const struct td_quic_cid *
 		td_quic_keys_cleanup(server);
 		return TD_ERR_UNSUPPORTED;
 	}
+	return TD_OK;
+}
+
+/* key, iv and hp of k from k->secret (hp only when with_hp). */
+static enum td_result secret_keys(struct td_quic_keys *k, bool with_hp)
+{
+	bool v2 = k->version == TD_QUIC_V2;
+	enum td_result r = td_hkdf_expand_label(k->hash, k->secret, k->secret_len,
+						v2 ? "quicv2 key" : "quic key", NULL, 0, k->key,
+						k->key_len);
+	if (r == TD_OK)
+		r = td_hkdf_expand_label(k->hash, k->secret, k->secret_len,
+					 v2 ? "quicv2 iv" : "quic iv", NULL, 0, k->iv,
+					 TD_TLS13_IV_LEN);
+	if (r == TD_OK && with_hp)
+		r = td_hkdf_expand_label(k->hash, k->secret, k->secret_len,
+					 v2 ? "quicv2 hp" : "quic hp", NULL, 0, k->hp, k->key_len);
+	return r == TD_OK ? TD_OK : TD_ERR_UNSUPPORTED;
+}
+
+enum td_result td_quic_keys_from_secret(uint32_t version, uint16_t suite, const uint8_t *secret,
+					size_t len, struct td_quic_keys *k)
+{
+	memset(k, 0, sizeof *k);
+	const struct td_tls13_suite *s = td_tls13_suite_find(suite);
+	/* QUIC's AEADs all have a 16-byte tag (RFC 9001 5.3): not CCM_8. */
+	if (!s || s->tag_len != TD_QUIC_TAG_LEN)
+		return TD_ERR_UNSUPPORTED;
+	if (len != s->hash_len || len > sizeof k->secret)
+		return TD_ERR_USAGE;
+	k->aead = s->aead;
+	k->key_len = s->key_len;
+	k->version = version;
+	k->hash = s->hash;
+	memcpy(k->secret, secret, len);
+	k->secret_len = len;
+	enum td_result r = secret_keys(k, true);
+	if (r != TD_OK) {
+		td_quic_keys_cleanup(k);
+		return r;
+	}
+	k->set = true;
+	return TD_OK;
+}
+
+enum td_result td_quic_keys_next(const struct td_quic_keys *cur, struct td_quic_keys *next)
+{
+	if (!cur->set || cur->secret_len == 0) {
+		memset(next, 0, sizeof *next);
+		return TD_ERR_USAGE;
+	}
+	struct td_quic_keys n = *cur;
+	enum td_result r = td_hkdf_expand_label(cur->hash, cur->secret, cur->secret_len,
+						cur->version == TD_QUIC_V2 ? "quicv2 ku" : "quic ku",
+						NULL, 0, n.secret, n.secret_len);
+	if (r == TD_OK)
+		r = secret_keys(&n, false);
+	if (r != TD_OK) {
+		td_quic_keys_cleanup(&n);
+		td_quic_keys_cleanup(next);
+		return TD_ERR_UNSUPPORTED;
+	}
+	*next = n;
+	td_quic_keys_cleanup(&n);
 	return TD_OK;
 }
 

@@ -209,6 +209,67 @@ uint64_t td_quic_pn_decode(uint64_t largest, uint64_t truncated, unsigned nbits)
 	return candidate;
 }
 
+/* Header protection off (first byte masked with first_mask), then the
+ * AEAD with the keys of the key phase bit (by_phase[phase bit]; both the
+ * same for long headers).  The header protection key never changes with
+ * a key update (RFC 9001 6), so by_phase[0]'s is used for both. */
+static enum td_result unprotect(const struct td_quic_keys *const by_phase[2], uint8_t first_mask,
+				const uint8_t *pkt, size_t pn_offset, size_t size,
+				uint64_t largest, uint8_t *out, size_t *out_len, uint64_t *pn,
+				unsigned *phase)
+{
+	const struct td_quic_keys *hk = by_phase[0];
+	if (pn_offset + 4 + TD_QUIC_HP_SAMPLE > size)
+		return TD_ERR_MALFORMED;
+	uint8_t mask[TD_QUIC_HP_MASK];
+	if (td_quic_hp_mask(hk->aead, hk->hp, hk->aead == TD_AEAD_CHACHA20_POLY1305 ? 32
+										   : hk->key_len,
+			    pkt + pn_offset + 4, mask) != TD_OK)
+		return TD_ERR_UNSUPPORTED;
+
+	/* The header, unprotected, is the additional data: copy it to out
+	 * (which is as long as the packet) and unmask it there. */
+	memcpy(out, pkt, pn_offset + 4);
+	out[0] ^= mask[0] & first_mask;
+	size_t pn_len = (size_t)(out[0] & 3u) + 1;
+	uint64_t truncated = 0;
+	for (size_t i = 0; i < pn_len; i++) {
+		out[pn_offset + i] ^= mask[1 + i];
+		truncated = truncated << 8 | out[pn_offset + i];
+	}
+	size_t hdr_len = pn_offset + pn_len;
+	if (hdr_len + TD_QUIC_TAG_LEN > size)
+		return TD_ERR_MALFORMED;
+	*pn = td_quic_pn_decode(largest, truncated, (unsigned)(pn_len * 8));
+	/* The key phase bit: 0x04 of a short header's first byte. */
+	*phase = first_mask == 0x1fu ? (out[0] >> 2) & 1u : 0;
+	const struct td_quic_keys *k = by_phase[*phase];
+	if (!k->set)
+		return TD_ERR_MALFORMED;
+
+	uint8_t nonce[TD_TLS13_IV_LEN];
+	memcpy(nonce, k->iv, sizeof nonce);
+	for (size_t i = 0; i < 8; i++)
+		nonce[TD_TLS13_IV_LEN - 1 - i] ^= (uint8_t)(*pn >> (8 * i));
+	size_t ct_len = size - hdr_len - TD_QUIC_TAG_LEN;
+	/* The additional data stays at the start of out; the plaintext goes
+	 * after it: out holds size bytes and hdr_len + ct_len < size. */
+	uint8_t *plain = out + hdr_len;
+	static const uint8_t empty[1];
+	enum td_result rc = td_aead_open(k->aead, k->key, k->key_len, nonce, out, hdr_len,
+					 ct_len ? pkt + hdr_len : empty, ct_len,
+					 pkt + hdr_len + ct_len, TD_QUIC_TAG_LEN,
+					 ct_len ? plain : out + hdr_len);
+	if (rc != TD_OK) {
+		memset(out, 0, size);
+		return TD_ERR_MALFORMED;
+	}
+	/* Move the payload to the start of out for the caller. */
+	memmove(out, plain, ct_len);
+	*out_len = ct_len;
+	return TD_OK;
+}
+
 enum td_result td_quic_unprotect(const struct td_quic_keys *k, const uint8_t *pkt,
 				 const struct td_quic_hdr *h, uint64_t largest, uint8_t *out,
 				 size_t *out_len, uint64_t *pn)
@@ -218,47 +279,22 @@ enum td_result td_quic_unprotect(const struct td_quic_keys *k, const uint8_t *pk
 	if (!k->set || !(h->type == TD_QP_INITIAL || h->type == TD_QP_0RTT ||
 			 h->type == TD_QP_HANDSHAKE))
 		return TD_ERR_USAGE;
-	if (h->pn_offset + 4 + TD_QUIC_HP_SAMPLE > h->size)
-		return TD_ERR_MALFORMED;
-	uint8_t mask[TD_QUIC_HP_MASK];
-	if (td_quic_hp_mask(k->aead, k->hp, k->aead == TD_AEAD_CHACHA20_POLY1305 ? 32 : k->key_len,
-			    pkt + h->pn_offset + 4, mask) != TD_OK)
-		return TD_ERR_UNSUPPORTED;
+	const struct td_quic_keys *const both[2] = { k, k };
+	unsigned phase = 0;
+	return unprotect(both, 0x0fu, pkt, h->pn_offset, h->size, largest, out, out_len, pn,
+			 &phase);
+}
 
-	/* The header, unprotected, is the additional data: copy it to out
-	 * (which is as long as the packet) and unmask it there. */
-	memcpy(out, pkt, h->pn_offset + 4);
-	out[0] ^= mask[0] & 0x0fu;
-	size_t pn_len = (size_t)(out[0] & 3u) + 1;
-	uint64_t truncated = 0;
-	for (size_t i = 0; i < pn_len; i++) {
-		out[h->pn_offset + i] ^= mask[1 + i];
-		truncated = truncated << 8 | out[h->pn_offset + i];
-	}
-	size_t hdr_len = h->pn_offset + pn_len;
-	if (hdr_len + TD_QUIC_TAG_LEN > h->size)
-		return TD_ERR_MALFORMED;
-	*pn = td_quic_pn_decode(largest, truncated, (unsigned)(pn_len * 8));
-
-	uint8_t nonce[TD_TLS13_IV_LEN];
-	memcpy(nonce, k->iv, sizeof nonce);
-	for (size_t i = 0; i < 8; i++)
-		nonce[TD_TLS13_IV_LEN - 1 - i] ^= (uint8_t)(*pn >> (8 * i));
-	size_t ct_len = h->size - hdr_len - TD_QUIC_TAG_LEN;
-	/* The additional data stays at the start of out; the plaintext goes
-	 * after it: out holds h->size bytes and hdr_len + ct_len < h->size. */
-	uint8_t *plain = out + hdr_len;
-	static const uint8_t empty[1];
-	enum td_result rc = td_aead_open(k->aead, k->key, k->key_len, nonce, out, hdr_len,
-					 ct_len ? pkt + hdr_len : empty, ct_len,
-					 pkt + hdr_len + ct_len, TD_QUIC_TAG_LEN,
-					 ct_len ? plain : out + hdr_len);
-	if (rc != TD_OK) {
-		memset(out, 0, h->size);
-		return TD_ERR_MALFORMED;
-	}
-	/* Move the payload to the start of out for the caller. */
-	memmove(out, plain, ct_len);
-	*out_len = ct_len;
-	return TD_OK;
+enum td_result td_quic_unprotect_short(const struct td_quic_keys *const by_phase[2],
+				       const uint8_t *pkt, size_t len, size_t dcid_len,
+				       uint64_t largest, uint8_t *out, size_t *out_len,
+				       uint64_t *pn, unsigned *phase)
+{
+	*out_len = 0;
+	*pn = 0;
+	*phase = 0;
+	if (!by_phase[0]->set || len == 0 || (pkt[0] & 0x80u))
+		return TD_ERR_USAGE;
+	return unprotect(by_phase, 0x1fu, pkt, 1 + dcid_len, len, largest, out, out_len, pn,
+			 phase);
 }

@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 	td_suite_crypto12();
 	td_suite_crypto_legacy();
 	td_suite_quic();
+	td_suite_quic_keys();
 	td_suite_markdown();
 	td_suite_redact();
 	td_suite_textwidth();

@@ -430,14 +430,14 @@ static void test_frames(void)
 {
 	/* PING, ACK with a range and ECN, CONNECTION_CLOSE 0x1c with crypto
 	 * error 0x0178 (no_application_protocol), frame type 6, reason "x",
-	 * then an unknown frame type 0x08 (STREAM) that stops the walk. */
+	 * then an unknown frame type 0x21 that stops the walk. */
 	static const uint8_t f[] = { 0x01, 0x03, 0x05, 0x00, 0x01, 0x00, 0x01, 0x01, 0x00, 0x00,
-				     0x00, 0x1c, 0x41, 0x78, 0x06, 0x01, 'x', 0x08, 0x00 };
+				     0x00, 0x1c, 0x41, 0x78, 0x06, 0x01, 'x', 0x21, 0x00 };
 	struct collect col = { 0 };
 	struct td_quic_frame_cb cb = { on_crypto, on_close, &col };
 	struct td_quic_frame_info info;
 	CU_ASSERT_EQUAL(td_quic_frames(f, sizeof f, &cb, &info), TD_SKIP);
-	CU_ASSERT_EQUAL(info.unknown_type, 8);
+	CU_ASSERT_EQUAL(info.unknown_type, 0x21);
 	CU_ASSERT_TRUE(col.closed);
 	CU_ASSERT_EQUAL(col.close.error, 0x178);
 	CU_ASSERT_EQUAL(col.close.frame_type, 6);

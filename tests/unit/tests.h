@@ -32,6 +32,7 @@ void td_suite_tui(void);
 void td_suite_crypto12(void);
 void td_suite_crypto_legacy(void);
 void td_suite_quic(void);
+void td_suite_quic_keys(void);
 void td_suite_markdown(void);
 void td_suite_redact(void);
 void td_suite_textwidth(void);
