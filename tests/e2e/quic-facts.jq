@@ -2,9 +2,11 @@
 # quic-facts.jq - the facts a keyless observer can see of a QUIC
 # connection, from tlsdiag's JSON Lines, as "CONN KEY VALUE" lines in
 # the format of captures/expected/quic-*.quic (tests/e2e/quic.sh), then
-# the verdict lines of captures/expected/quic-*.verdict.  quic_version
+# the verdict lines of captures/expected/quic-*.verdict; with --argjson
+# keys true (a run with the key log) also alpn and the certificates.  quic_version
 # is the JSON's name ("QUICv1"); quic.sh maps the expected number to it.
 select(.id)
+| . as $c
 | "\(.id) transport \(.transport)",
   "\(.id) client \(.client)",
   "\(.id) server \(.server)",
@@ -15,6 +17,11 @@ select(.id)
   "\(.id) cipher \(.cipher // "-")",
   (if .quic.retry then "\(.id) retry yes" else empty end),
   (if (.quic.version_negotiation // []) | length > 0 then "\(.id) version_negotiation yes" else empty end),
+  (if $keys then
+     "\(.id) alpn \(.alpn // "-")",
+     (.server_certs | to_entries[] | "\($c.id) server_cert.\(.key).subject \(.value.subject)"),
+     (.client_certs | to_entries[] | "\($c.id) client_cert.\(.key).subject \(.value.subject)")
+   else empty end),
   "\(.id) outcome \(.outcome)",
   (if (.diagnoses | length) > 0 then
      "\(.id) diag.0 \(.diagnoses[0].code) \(.diagnoses[0].stage) \(.diagnoses[0].gave_up) \(.diagnoses[0].confidence)"

@@ -42,7 +42,7 @@ check() {
 	if ! "$bin" -r "$pcap" -o json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
 		:  # exit status 1: an error diagnosis; the verdict says which
 	fi
-	got=$(jq -r -f "$jqprog" "$tmp/$name.json") || { bad "$name: jq failed"; return; }
+	got=$(jq -r --argjson keys false -f "$jqprog" "$tmp/$name.json") || { bad "$name: jq failed"; return; }
 	want=$(
 		while read -r conn key val; do
 			case "$conn" in '#'*|'') continue ;; esac
@@ -75,7 +75,36 @@ check() {
 	[ "$miss" = 1 ] || ok "$name: $(grep -c . <<<"$want") keyless facts and the verdict"
 }
 
+# With the key log (RFC 9001 5.1: the Handshake and 1-RTT packets open):
+# the facts that need it -- alpn, server_cert.N.subject,
+# client_cert.N.subject and the outcome the client's own log gave -- and
+# captures/expected/quic-NAME.verdict-keys, written by reasoning.  Only
+# the captures whose client wrote a key log (a handshake began).
+check_keys() {
+	local quic=$1 name pcap keylog verdict got want line
+	name=$(basename "$quic" .quic)
+	pcap="$caps/$name.pcap" keylog="$caps/$name.keylog" verdict="$caps/expected/$name.verdict-keys"
+	[ -f "$keylog" ] || return 0
+	[ -f "$verdict" ] || { bad "$name: a key log but no $verdict"; return; }
+	"$bin" -r "$pcap" -k "$keylog" -o json >"$tmp/$name.k.json" 2>"$tmp/$name.k.err"
+	got=$(jq -r --argjson keys true -f "$jqprog" "$tmp/$name.k.json") || { bad "$name: jq failed"; return; }
+	want=$(
+		grep -E '^[0-9]+ (alpn|server_cert\.[0-9]+\.subject|client_cert\.[0-9]+\.subject|outcome) ' "$quic"
+		grep -v '^#' "$verdict"
+	)
+	local miss=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		if ! grep -qxF -- "$line" <<<"$got"; then
+			bad "$name (key log): expected '$line'; tlsdiag says: $(grep -F -- "${line% *}" <<<"$got" | head -1)"
+			miss=1
+		fi
+	done <<<"$want"
+	[ "$miss" = 1 ] || ok "$name (key log): $(grep -c . <<<"$want") facts and the verdict"
+}
+
 set -- "$caps"/expected/quic-*.quic
 [ -f "$1" ] || { echo "FAIL no captures/expected/quic-*.quic"; finish; }
 par_each check "$@"
+par_each check_keys "$@"
 finish
