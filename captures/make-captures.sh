@@ -88,8 +88,9 @@ DAYS=3650          # the seed uses 365 for its self-signed CAs (and the openssl
                    # the committed captures' certificates do not expire soon.
 BITS=4096          # as in the seed
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "make-captures: $*"; exit 1; }
+LIB_NAME=make-captures
+# shellcheck source=captures/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # log, die, wait_for, stop_pid, tcp_listening
 
 # ---------------------------------------------------------------------------
 # certs
@@ -915,15 +916,6 @@ server_cmd() {   # the seed's server (+ -keylogfile, -naccept 1, loopback addres
 # capture
 # ---------------------------------------------------------------------------
 SRV_PID= TD_PID= HLP_PID= WORK=
-stop_pid() {     # stop_pid PID SIGNAL: signal one process we started, reap it
-    local pid=$1 sig=$2 i
-    [[ -n $pid ]] || return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill "-$sig" "$pid" 2>/dev/null || true
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     stop_pid "$SRV_PID" TERM; SRV_PID=
     stop_pid "$HLP_PID" TERM; HLP_PID=
@@ -935,13 +927,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 server_gone() { ! kill -0 "$SRV_PID" 2>/dev/null; }
-port_listening() { [[ -n $(ss -Htln "sport = :${1:-$PORT}") ]]; }
+port_listening() { tcp_listening "${1:-$PORT}"; }
 
-wait_for() {     # wait_for TENTHS CMD...: poll until CMD succeeds
-    local n=$1 i; shift
-    for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done
-    return 1
-}
 
 has_secrets() { [[ -f $1 ]] && grep -Eq '^[A-Z0-9_]+ [0-9a-fA-F]+ [0-9a-fA-F]+' "$1"; }
 quote() { local a s=; for a in "$@"; do s+="$(printf '%q' "$a") "; done; printf '%s' "${s% }"; }

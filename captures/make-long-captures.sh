@@ -55,8 +55,9 @@ PORT=8443
 ALL=(tls13-long-close-notify tls12-long-close-notify tls13-keyupdate
      tls13-late-fatal-alert tls12-late-fatal-alert clienthello-truncated)
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "make-long-captures: $*"; exit 1; }
+LIB_NAME=make-long-captures
+# shellcheck source=captures/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # log, die, wait_for, stop_pid, tcp_listening
 
 # The python3 client of the late-alert and truncated scenarios:
 #   client.py MODE MAXVER   MODE: alert (corrupt a record after 64 KB) or
@@ -144,15 +145,6 @@ while True:
 '
 
 SRV_PID= TD_PID= WORK=
-stop_pid() {
-    local pid=$1 sig=$2 i
-    [[ -n $pid ]] || return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    kill "-$sig" "$pid" 2>/dev/null || true
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     stop_pid "$SRV_PID" TERM; SRV_PID=
     stop_pid "$TD_PID" INT; TD_PID=
@@ -161,8 +153,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-port_listening() { [[ -n $(ss -Htln "sport = :$PORT") ]]; }
-wait_for() { local n=$1 i; shift; for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
+port_listening() { tcp_listening "$PORT"; }
 quote() { local a s=; for a in "$@"; do s+="$(printf '%q' "$a") "; done; printf '%s' "${s% }"; }
 
 # The s_server shared by every scenario: the lab's server certificate and

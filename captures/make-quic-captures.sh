@@ -48,8 +48,9 @@ LAB=$HERE/lab
 OUT=${OUT:-$HERE}
 PORT=14433
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "make-quic-captures: $*"; exit 1; }
+LIB_NAME=make-quic-captures
+# shellcheck source=captures/lib.sh
+. "$HERE/lib.sh"   # log, die, wait_for, stop_all, udp_bound
 
 # A UDP socket that reads everything and answers nothing.
 PY_BLACKHOLE='
@@ -85,17 +86,13 @@ ORDER=(quic-ok quic-retry quic-client-cert quic-aes256 quic-chacha20
 
 PIDS=() WORK=
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    stop_all INT "${PIDS[@]}"
     PIDS=()
     [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
     WORK=
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-udp_bound() { [[ -n $(ss -Huln "sport = :$1") ]]; }
-wait_for() { local n=$1 i; shift; for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
 
 capture() {
     local name=$1
@@ -184,9 +181,7 @@ capture() {
     rm -rf "$WORK"; WORK=
 }
 cleanup_servers() {
-    local p
-    for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    stop_all INT "${PIDS[@]}"
     PIDS=()
 }
 

@@ -47,8 +47,9 @@ OUT=${OUT:-$HERE}
 NAME=tcp-without-tls
 TLS_PORT=18443 REFUSED_PORT=15432 HTTP_PORT=18080 FULL_PORT=19000 FILLER_PORT=19001
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "make-tcp-without-tls: $*"; exit 1; }
+LIB_NAME=make-tcp-without-tls
+# shellcheck source=captures/lib.sh
+. "$HERE/lib.sh"   # log, die, wait_for, stop_all, tcp_listening
 
 # As make-captures.sh's PY_BACKLOG: a listener that never accepts, with a
 # backlog of 0 that one connection (from FILLER_PORT) fills.
@@ -67,17 +68,14 @@ print("connected and closed", flush=True)'
 
 PIDS=() WORK=
 cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    stop_all INT "${PIDS[@]}"
     PIDS=()
     [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
     WORK=
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-listening() { [[ -n $(ss -Htln "sport = :$1") ]]; }
-wait_for() { local n=$1 i; shift; for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done; return 1; }
+listening() { tcp_listening "$1"; }
 
 # Run a client, its command line, output and exit status into client.out.
 client() {

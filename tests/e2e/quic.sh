@@ -33,6 +33,21 @@ version_name() {
 	esac
 }
 
+# missing LABEL WANT GOT: every line of WANT is a line of GOT; each one
+# that is not is a failure (with what tlsdiag says of that key); false
+# when one is missing.
+missing() {
+	local label=$1 want=$2 got=$3 line st=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		if ! grep -qxF -- "$line" <<<"$got"; then
+			bad "$label: expected '$line'; tlsdiag says: $(grep -F -- "${line% *}" <<<"$got" | head -1)"
+			st=1
+		fi
+	done <<<"$want"
+	return $st
+}
+
 check() {
 	local quic=$1 name pcap verdict got want line conn key val unknown=""
 	name=$(basename "$quic" .quic)
@@ -60,13 +75,7 @@ check() {
 		grep -v '^#' "$verdict"
 	)
 	local miss=0
-	while IFS= read -r line; do
-		[ -n "$line" ] || continue
-		if ! grep -qxF -- "$line" <<<"$got"; then
-			bad "$name: expected '$line'; tlsdiag says: $(grep -F -- "${line% *}" <<<"$got" | head -1)"
-			miss=1
-		fi
-	done <<<"$want"
+	missing "$name" "$want" "$got" || miss=1
 	# Every connection tlsdiag reports is one the facts name.
 	local nwant ngot
 	nwant=$(grep -c ' transport ' <<<"$want")
@@ -81,7 +90,7 @@ check() {
 # captures/expected/quic-NAME.verdict-keys, written by reasoning.  Only
 # the captures whose client wrote a key log (a handshake began).
 check_keys() {
-	local quic=$1 name pcap keylog verdict got want line
+	local quic=$1 name pcap keylog verdict got want
 	name=$(basename "$quic" .quic)
 	pcap="$caps/$name.pcap" keylog="$caps/$name.keylog" verdict="$caps/expected/$name.verdict-keys"
 	[ -f "$keylog" ] || return 0
@@ -92,15 +101,7 @@ check_keys() {
 		grep -E '^[0-9]+ (alpn|server_cert\.[0-9]+\.subject|client_cert\.[0-9]+\.subject|outcome) ' "$quic"
 		grep -v '^#' "$verdict"
 	)
-	local miss=0
-	while IFS= read -r line; do
-		[ -n "$line" ] || continue
-		if ! grep -qxF -- "$line" <<<"$got"; then
-			bad "$name (key log): expected '$line'; tlsdiag says: $(grep -F -- "${line% *}" <<<"$got" | head -1)"
-			miss=1
-		fi
-	done <<<"$want"
-	[ "$miss" = 1 ] || ok "$name (key log): $(grep -c . <<<"$want") facts and the verdict"
+	missing "$name (key log)" "$want" "$got" && ok "$name (key log): $(grep -c . <<<"$want") facts and the verdict"
 }
 
 set -- "$caps"/expected/quic-*.quic

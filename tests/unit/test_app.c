@@ -771,6 +771,24 @@ static void test_rule_missing_near_misses(void)
 	td_conn_free(c);
 }
 
+/* mercury/tls_sgt.pcap's sensor, TLS 1.2 without keys: the rogue
+ * certificate (cert's, when given: the same object), a request of
+ * client_records records, an answer of 219 bytes, the server's alert. */
+static struct td_conn *sensor_exchange(struct td_cert *cert, uint32_t client_records)
+{
+	struct td_conn *c = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
+	if (cert) {
+		td_cert_unref(c->client_chain.certs[0]);
+		c->client_chain.certs[0] = td_cert_ref(cert);
+	}
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
+	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
+	c->side[TD_DIR_C2S].encrypted_records = client_records;
+	c->side[TD_DIR_S2C].encrypted_records = 1;
+	closes(c, TD_DIR_S2C);
+	return c;
+}
+
 static void test_rule_cert_refused(void)
 {
 	/* nginx 400 "The SSL certificate error", a certificate of a CA not
@@ -820,34 +838,15 @@ static void test_rule_cert_refused(void)
 	struct td_diagnoser *d = NULL;
 	char err[200];
 	CU_ASSERT_EQUAL_FATAL(td_diagnoser_new(&d, &o, err, sizeof err), TD_OK);
-	c = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
-	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
-	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
-	c->side[TD_DIR_C2S].encrypted_records = 2;
-	c->side[TD_DIR_S2C].encrypted_records = 1;
-	closes(c, TD_DIR_S2C);
+	c = sensor_exchange(NULL, 2);
 	CU_ASSERT_EQUAL(td_diagnose(d, c), TD_OK);
-	struct td_conn *later = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
-	td_cert_unref(later->client_chain.certs[0]);
-	later->client_chain.certs[0] = td_cert_ref(c->client_chain.certs[0]);
-	ev(later, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
-	ev(later, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
-	later->side[TD_DIR_C2S].encrypted_records = 1;
-	later->side[TD_DIR_S2C].encrypted_records = 1;
-	closes(later, TD_DIR_S2C);
+	struct td_conn *later = sensor_exchange(c->client_chain.certs[0], 1);
 	CU_ASSERT_EQUAL(td_diagnose(d, later), TD_OK);
 	CU_ASSERT_EQUAL(count(later, "CLIENT_CERT_UNTRUSTED"), 0);
 	td_diagnoser_free(d);
 	td_conn_free(later);
 	/* (the same short exchange judged alone) */
-	later = done(TD_VERSION_TLS12, true, "O=Rogue Corp,CN=rogueClientCA", false);
-	td_cert_unref(later->client_chain.certs[0]);
-	later->client_chain.certs[0] = td_cert_ref(c->client_chain.certs[0]);
-	ev(later, TD_EV_APPDATA, TD_DIR_C2S, 0, 275);
-	ev(later, TD_EV_APPDATA, TD_DIR_S2C, 0, 219);
-	later->side[TD_DIR_C2S].encrypted_records = 1;
-	later->side[TD_DIR_S2C].encrypted_records = 1;
-	closes(later, TD_DIR_S2C);
+	later = sensor_exchange(c->client_chain.certs[0], 1);
 	want(later, "CLIENT_CERT_UNTRUSTED", TD_CONF_INFERRED);
 	td_conn_free(later);
 	td_conn_free(c);
