@@ -4,8 +4,8 @@
 
     make-seeds.py --srcdir TOP_SRCDIR --out DIR [--extra CAPTURE_DIR]...
 
-writes DIR/capture, DIR/tls, DIR/x509, DIR/keylog, DIR/decrypt, DIR/app and
-DIR/decomp, one file per seed, from the project's own material:
+writes DIR/capture, DIR/tls, DIR/x509, DIR/keylog, DIR/decrypt, DIR/app,
+DIR/decomp and DIR/quic, one file per seed, from the project's own material:
 captures/*.pcap and *.keylog, the lab PKI in captures/lab,
 tests/unit/data/*.der and the compressed chains tests/unit/data/certcomp_*.  --extra
 adds the captures (*.pcap, *.pcapng, *.cap, *.gz) and key logs of another
@@ -129,6 +129,44 @@ def tcp_of(ip):
     sport, dport, seq = struct.unpack(">HHI", seg[:8])
     doff = (seg[12] >> 4) * 4
     return src, dst, sport, dport, seq, seg[13], seg[doff:]
+
+
+def udp_of(ip):
+    """The payload of an unfragmented IPv4 or IPv6 UDP datagram, or None."""
+    if len(ip) < 20:
+        return None
+    v = ip[0] >> 4
+    if v == 4:
+        ihl = (ip[0] & 15) * 4
+        if ip[9] != 17 or struct.unpack(">H", ip[6:8])[0] & 0x1FFF:
+            return None
+        seg = ip[ihl:]
+    elif v == 6 and len(ip) >= 40 and ip[6] == 17:
+        seg = ip[40:]
+    else:
+        return None
+    return seg[8:] if len(seg) >= 8 else None
+
+
+def quic_payload_seeds():
+    """Frames as a decrypted payload would hold them (fuzz_quic.c, mode 0):
+    CRYPTO frames out of order and overlapping, PADDING, PING, ACK,
+    HANDSHAKE_DONE and both CONNECTION_CLOSE kinds."""
+    def vi(n):  # a QUIC variable-length integer (RFC 9000 16)
+        if n < 64:
+            return bytes([n])
+        if n < 16384:
+            return struct.pack(">H", 0x4000 | n)
+        return struct.pack(">I", 0x80000000 | n)
+    hello = b"\x01\x00\x00\x40" + bytes(range(64))
+    crypto = lambda off, b: b"\x06" + vi(off) + vi(len(b)) + b
+    return {
+        "crypto-reordered": b"\x00" + crypto(20, hello[20:]) + crypto(0, hello[:30]),
+        "crypto-dup": b"\x00" + crypto(0, hello) + crypto(0, hello) + b"\x00" * 8,
+        "ack-ping-done": b"\x00" + b"\x02" + vi(5) + vi(0) + vi(0) + vi(5) + b"\x01\x1e",
+        "close-crypto": b"\x00" + b"\x1c" + vi(0x12e) + vi(6) + vi(4) + b"nope",
+        "close-app": b"\x00" + b"\x1d" + vi(0x100) + vi(0),
+    }
 
 
 def flows(frames):
@@ -548,7 +586,7 @@ def main():
                     help="captures larger than this are not used as capture seeds")
     a = ap.parse_args()
     top = a.srcdir
-    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app", "decomp")}
+    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app", "decomp", "quic")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     counts = dict.fromkeys(out, 0)
@@ -574,6 +612,13 @@ def main():
         if len(data) <= a.max_size:
             put("capture", tag, data)
         frames = read_frames(data)
+        q = 0
+        for link, f in frames:
+            ip = ip_of(link, f)
+            u = udp_of(ip) if ip else None
+            if u and q < 8 and (u[:1] and (u[0] & 0x80 or q < 4)):
+                put("quic", "%s.%d" % (tag, q), b"\x01" + u)
+                q += 1
         n = 0
         for i, c in enumerate(flows(frames)):
             if not any(isinstance(b, bytes) for _, b in c["chunks"]):
@@ -619,6 +664,8 @@ def main():
         put("app", name, s)
     for name, s in decomp_seeds(top).items():
         put("decomp", name, s)
+    for name, s in quic_payload_seeds().items():
+        put("quic", name, s)
 
     print("seeds: " + ", ".join("%s %d" % (h, counts[h]) for h in out))
     return 0
