@@ -40,12 +40,12 @@ TEXT_DROPS = {
     'stream bytes': 'stream_bytes',
 }
 TEXT_CAPTURE = {
-    'frames': 'frames', 'TCP flows': 'flows', 'TCP flow': 'flows', 'with TLS': 'tls_connections',
+    'frames': 'frames', 'flows': 'flows', 'flow': 'flows', 'with TLS': 'tls_connections',
 }
 
 
 def items(rest):
-    """'12 frames, 3 TCP flows' -> [(12, 'frames'), (3, 'TCP flows')]"""
+    """'12 frames, 3 flows' -> [(12, 'frames'), (3, 'flows')]"""
     out = []
     for part in rest.split(', '):
         m = re.match(r'\s*(\d+) (.+?)\s*$', part)

@@ -1550,7 +1550,7 @@ static void test_text_plain(void)
 		"    no ClientHello seen (the start of the stream was not captured)",
 		/* summary */
 		"4 TLS connections: 1 established, 2 failed, 1 incomplete",
-		"capture: 1234 frames, 567890 bytes, 1200 TCP segments, 10 TCP flows, 4 with TLS, "
+		"capture: 1234 frames, 567890 bytes, 1200 TCP segments, 10 flows, 4 with TLS, "
 		"12.345678 s",
 		"not analysed: 34 frames not TCP over IP",
 		"gaps: 77 stream bytes never captured",

@@ -517,7 +517,7 @@ static void write_stats(FILE *f, const struct md_sink *ms, const struct td_stats
 	}
 	if (st) {
 		fprintf(f, "- %" PRIu64 " frames, %" PRIu64 " bytes, %" PRIu64 " TCP segments, %"
-			PRIu64 " TCP flow%s, %" PRIu64 " with TLS\n", st->frames, st->bytes,
+			PRIu64 " flow%s (TCP or QUIC), %" PRIu64 " with TLS\n", st->frames, st->bytes,
 			st->tcp_segments, st->flows, st->flows == 1 ? "" : "s", st->tls_connections);
 		write_tcp_without_tls(f, st);
 		stat_line(f, st->skipped_frames, "frames not TCP over IP (not analysed)");

@@ -532,7 +532,7 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	stat_item(&t, st->frames, "frames", TD_TW_RESET);
 	stat_item(&t, st->bytes, "bytes", TD_TW_RESET);
 	stat_item(&t, st->tcp_segments, "TCP segments", TD_TW_RESET);
-	stat_item(&t, st->flows, st->flows == 1 ? "TCP flow" : "TCP flows", TD_TW_RESET);
+	stat_item(&t, st->flows, st->flows == 1 ? "flow" : "flows", TD_TW_RESET);  /* TCP or QUIC */
 	stat_item(&t, st->tls_connections, "with TLS", TD_TW_RESET);
 	if (st->last_us > st->first_us) {
 		char span[40];
