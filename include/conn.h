@@ -84,7 +84,8 @@ struct td_quic_cid {
  * EncryptedExtensions, decoded by td_tls_decode_quic_tp (quic_tp.h).
  * The first TD_CAP_QUIC_TP parameters are kept, in wire order, the rest
  * counted; a value keeps its first TD_QUIC_TP_BYTES bytes.  One flat
- * allocation (free() releases it), owned by its hello.
+ * allocation of exactly n entries (free() releases it: a connection
+ * pays for the parameters it has, not for the cap), owned by its hello.
  */
 enum td_quic_tp_kind {
 	TD_QTP_INT = 0,  /* one varint filling the value: num */
@@ -111,7 +112,7 @@ struct td_quic_tps {
 	size_t more;             /* read past the cap */
 	size_t duplicates;       /* ids seen before (RFC 9000 7.4: an error); not kept */
 	bool truncated;          /* the block ended inside a parameter */
-	struct td_quic_tp v[TD_CAP_QUIC_TP];
+	struct td_quic_tp v[];   /* n of them */
 };
 
 /*

@@ -15,7 +15,9 @@
 
 /*
  * Decode an extension's value (p, len: untrusted, read through the
- * bounded reader) into *tps, which is cleared first.  Every parameter is
+ * bounded reader) into *out, a new allocation of exactly the kept
+ * entries (the caller frees it; NULL only with TD_ERR_NOMEM).  Every
+ * parameter is
  * a (varint id, varint length, value); the first TD_CAP_QUIC_TP are kept,
  * later ones counted in tps->more, repeated ids counted in
  * tps->duplicates.  TD_ERR_MALFORMED when the block ends inside a
@@ -23,7 +25,7 @@
  * (a duplicate id or a value that does not fit its kind is shown, not
  * refused).
  */
-enum td_result td_quic_tp_decode(const uint8_t *p, size_t len, struct td_quic_tps *tps)
+enum td_result td_quic_tp_decode(const uint8_t *p, size_t len, struct td_quic_tps **out)
 	TD_MUST_CHECK;
 
 /* The RFC name of a parameter id ("max_idle_timeout"), NULL if none. */

@@ -114,17 +114,18 @@ struct td_cert *td_cert_derive(struct td_cert *base)
 	return d;
 }
 
-/* A transport parameter list is one flat allocation. */
+/* A transport parameter list is one flat allocation of n entries. */
 static struct td_quic_tps *dup_tps(const struct td_quic_tps *src, bool *ok)
 {
 	if (!src)
 		return NULL;
-	struct td_quic_tps *t = malloc(sizeof *t);
+	size_t size = sizeof *src + src->n * sizeof src->v[0];
+	struct td_quic_tps *t = malloc(size);
 	if (!t) {
 		*ok = false;
 		return NULL;
 	}
-	memcpy(t, src, sizeof *t);
+	memcpy(t, src, size);
 	return t;
 }
 

@@ -205,14 +205,13 @@ static enum td_result ext_client_ech(struct td_reader *d, struct td_ech_ext *e)
 	return finish(d);
 }
 
-/* quic_transport_parameters (RFC 9001 8.2): decoded into *tps, made on
- * first use (a repeated extension replaces the first one's list). */
+/* quic_transport_parameters (RFC 9001 8.2): decoded into a new *tps (a
+ * repeated extension replaces the first one's list). */
 static enum td_result ext_quic_tp(struct td_reader *d, struct td_quic_tps **tps)
 {
-	if (!*tps && !(*tps = malloc(sizeof **tps)))
-		return TD_ERR_NOMEM;
+	free(*tps);
 	size_t n = td_rd_left(d);
-	return td_quic_tp_decode(td_rd_bytes(d, n), n, *tps);
+	return td_quic_tp_decode(td_rd_bytes(d, n), n, tps);
 }
 
 /* A non-empty u16 list vector v that must fill the extension data d. */

@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quic_tp.h"
@@ -93,9 +94,8 @@ static bool fits(enum td_quic_tp_kind k, struct td_reader v, uint64_t *num)
 	return true;
 }
 
-enum td_result td_quic_tp_decode(const uint8_t *p, size_t len, struct td_quic_tps *tps)
+static enum td_result decode(const uint8_t *p, size_t len, struct td_quic_tps *tps)
 {
-	memset(tps, 0, sizeof *tps);
 	struct td_reader r = td_rd_make(p, len);
 	while (td_rd_left(&r) > 0) {
 		uint64_t id = rd_varint(&r);
@@ -132,6 +132,20 @@ enum td_result td_quic_tp_decode(const uint8_t *p, size_t len, struct td_quic_tp
 		t->n = (uint8_t)keep;
 	}
 	return TD_OK;
+}
+
+enum td_result td_quic_tp_decode(const uint8_t *p, size_t len, struct td_quic_tps **out)
+{
+	/* Room for the cap while reading, then shrunk to what was kept. */
+	struct td_quic_tps *tps =
+		calloc(1, sizeof *tps + TD_CAP_QUIC_TP * sizeof tps->v[0]);
+	*out = NULL;
+	if (!tps)
+		return TD_ERR_NOMEM;
+	enum td_result res = decode(p, len, tps);
+	struct td_quic_tps *fit = realloc(tps, sizeof *tps + tps->n * sizeof tps->v[0]);
+	*out = fit ? fit : tps;
+	return res;
 }
 
 void td_quic_tp_key(const struct td_quic_tp *t, char *buf, size_t len)

@@ -532,7 +532,7 @@ static void test_quic(void)
 	char detail[] = "closed, reason \"secret-tenant-42 refused\"";
 	struct td_event ev = { .kind = TD_EV_QUIC_CLOSE, .detail = detail };
 	CU_ASSERT_EQUAL(td_conn_add_event(c, &ev, NULL), TD_OK);
-	c->sh.quic_tp = calloc(1, sizeof *c->sh.quic_tp);
+	c->sh.quic_tp = calloc(1, sizeof *c->sh.quic_tp + 2 * sizeof c->sh.quic_tp->v[0]);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c->sh.quic_tp);
 	struct td_quic_tp *t = &c->sh.quic_tp->v[0];
 	t->id = 0x00;  /* original_destination_connection_id: the odcid again */
