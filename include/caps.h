@@ -49,6 +49,9 @@
 /* QUIC packets of each direction put in the timeline (long headers; the
  * first short-header packet of each direction is always there). */
 #define TD_CAP_QUIC_EVENTS       24u
+/* QUIC transport parameters kept per hello (RFC 9000 18.2 defines 17,
+ * extensions and GREASE add a few; the rest are counted). */
+#define TD_CAP_QUIC_TP           32u
 
 /* Server ports whose TCP connections without TLS are counted for the
  * summary (sink.h: td_tcp_port); connections to further ports are

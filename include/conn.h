@@ -79,6 +79,43 @@ struct td_quic_cid {
 #define TD_QUIC_REASON_MAX 256u
 
 /*
+ * QUIC transport parameters (RFC 9000 18): the quic_transport_parameters
+ * extension (0x39, RFC 9001 8.2) of a ClientHello or of the server's
+ * EncryptedExtensions, decoded by td_tls_decode_quic_tp (quic_tp.h).
+ * The first TD_CAP_QUIC_TP parameters are kept, in wire order, the rest
+ * counted; a value keeps its first TD_QUIC_TP_BYTES bytes.  One flat
+ * allocation of exactly n entries (free() releases it: a connection
+ * pays for the parameters it has, not for the cap), owned by its hello.
+ */
+enum td_quic_tp_kind {
+	TD_QTP_INT = 0,  /* one varint filling the value: num */
+	TD_QTP_FLAG,     /* empty by definition (disable_active_migration, grease_quic_bit) */
+	TD_QTP_CID,      /* a connection ID: b */
+	TD_QTP_TOKEN,    /* stateless_reset_token: b */
+	TD_QTP_ADDR,     /* preferred_address: b (addresses and a CID) */
+	TD_QTP_VERSIONS, /* version_information (RFC 9368): b, 4 bytes each */
+	TD_QTP_RESERVED, /* a GREASE id (31 * N + 27, RFC 9000 18.1) */
+	TD_QTP_UNKNOWN,  /* an id tlsdiag has no name for */
+	TD_QTP_BAD       /* a known id whose value does not fit its kind: b */
+};
+#define TD_QUIC_TP_BYTES 64u
+struct td_quic_tp {
+	uint64_t id;
+	uint64_t len;            /* declared length */
+	uint64_t num;            /* TD_QTP_INT */
+	enum td_quic_tp_kind kind;
+	uint8_t n;               /* bytes kept in b (at most TD_QUIC_TP_BYTES) */
+	uint8_t b[TD_QUIC_TP_BYTES];
+};
+struct td_quic_tps {
+	size_t n;                /* kept, at most TD_CAP_QUIC_TP */
+	size_t more;             /* read past the cap */
+	size_t duplicates;       /* ids seen before (RFC 9000 7.4: an error); not kept */
+	bool truncated;          /* the block ended inside a parameter */
+	struct td_quic_tp v[];   /* n of them */
+};
+
+/*
  * A QUIC connection (src/engine/quic_in.c; issue 16): the TLS handshake
  * it carried fills the rest of td_conn as over TCP.  All by value: a
  * clone copies it as is.
@@ -257,6 +294,7 @@ struct td_client_hello {
 	 * computed (SSLv2 hellos), and its raw form, owned, NULL then. */
 	char ja4[37];
 	char *ja4_r;
+	struct td_quic_tps *quic_tp;     /* quic_transport_parameters, owned, NULL if none */
 };
 
 struct td_server_hello {
@@ -274,6 +312,8 @@ struct td_server_hello {
 	char *alpn;                      /* selected protocol, NULL if none */
 	bool psk;                        /* pre_shared_key selected */
 	bool session_id_echo;            /* session id equals the client's (TLS <=1.2 resumption) */
+	struct td_quic_tps *quic_tp;     /* EncryptedExtensions' quic_transport_parameters,
+					    owned, NULL if none */
 };
 
 /* x509's view of a certificate for path validation (src/x509/vcert.h):

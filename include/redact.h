@@ -54,6 +54,12 @@
  *    HTTP/2 error codes, PostgreSQL severity and SQLSTATE stay (they
  *    name the protocol and the problem, no one).  The event's detail is
  *    worded again from what is left (src/redact/redact_app.c).
+ *  - QUIC connection IDs (the original DCID, the client's and the
+ *    server's SCID, those the transport parameters repeat) and the
+ *    parameters' stateless reset token and preferred address -> 8-byte
+ *    pseudonyms cd000000000000NN (written back as bytes: the renderers
+ *    print them as hex); a CONNECTION_CLOSE reason phrase -> reason-N
+ *    (src/redact/redact_quic.c).
  *  - free text (event details, anomalies,
  *    certificate parse errors, diagnosis summaries, evidence and fixes,
  *    and the CA names that are kept, which may repeat a leaf's

@@ -114,6 +114,21 @@ struct td_cert *td_cert_derive(struct td_cert *base)
 	return d;
 }
 
+/* A transport parameter list is one flat allocation of n entries. */
+static struct td_quic_tps *dup_tps(const struct td_quic_tps *src, bool *ok)
+{
+	if (!src)
+		return NULL;
+	size_t size = sizeof *src + src->n * sizeof src->v[0];
+	struct td_quic_tps *t = malloc(size);
+	if (!t) {
+		*ok = false;
+		return NULL;
+	}
+	memcpy(t, src, size);
+	return t;
+}
+
 /* The clone shares the certificates: one more reference each. */
 static void copy_chain(struct td_chain *dst, const struct td_chain *src)
 {
@@ -143,6 +158,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	c->ch.sni = NULL;
 	c->ch.ja4_r = NULL;
 	c->sh.alpn = NULL;
+	c->ch.quic_tp = c->sh.quic_tp = NULL;
 	c->events = NULL;
 	c->n_events = c->alloc_events = 0;
 	c->cleartext[0] = c->cleartext[1] = NULL;
@@ -177,6 +193,8 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	copy_u16list(&c->ch.cert_compression, &src->ch.cert_compression, &ok);
 	copy_strlist(&c->ch.alpn, &src->ch.alpn, &ok);
 	c->sh.alpn = dup_str(src->sh.alpn, &ok);
+	c->ch.quic_tp = dup_tps(src->ch.quic_tp, &ok);
+	c->sh.quic_tp = dup_tps(src->sh.quic_tp, &ok);
 	copy_u16list(&c->sh.extensions, &src->sh.extensions, &ok);
 	copy_cert_request_lists(&c->cr, &src->cr, &ok);
 	copy_chain(&c->server_chain, &src->server_chain);

@@ -34,6 +34,7 @@ void td_client_hello_cleanup(struct td_client_hello *ch)
 	td_strlist_cleanup(&ch->alpn);
 	free(ch->sni);
 	free(ch->ja4_r);
+	free(ch->quic_tp);
 	memset(ch, 0, sizeof *ch);
 }
 
@@ -41,6 +42,7 @@ void td_server_hello_cleanup(struct td_server_hello *sh)
 {
 	td_u16list_cleanup(&sh->extensions);
 	free(sh->alpn);
+	free(sh->quic_tp);
 	memset(sh, 0, sizeof *sh);
 }
 

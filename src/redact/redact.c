@@ -27,12 +27,13 @@
 #include "pmap.h"
 #include "redact.h"
 #include "redact_clear.h"
+#include "redact_quic.h"
 
 /* ---- the redactor ---- */
 
 enum kind {
 	K_IP4, K_IP6, K_HOST, K_SUBJECT, K_CA, K_EMAIL, K_URI, K_OTHER, K_SERIAL, K_DIGEST,
-	K_COUNT
+	K_CID, K_REASON, K_COUNT
 };
 
 struct td_redactor {
@@ -115,6 +116,10 @@ static void make_pseudo(char *buf, size_t len, enum kind k, uint32_t n)
 	case K_DIGEST:
 		snprintf(buf, len, "%056x%08x", 0u, n);
 		break;
+	case K_CID:  /* 8 bytes in hex: it is written back as bytes */
+		snprintf(buf, len, "cd%014x", n);
+		break;
+	case K_REASON: snprintf(buf, len, "reason-%u", n); break;
 	case K_COUNT:
 		snprintf(buf, len, "redacted");
 		break;
@@ -134,6 +139,8 @@ static const char *placeholder(enum kind k)
 	case K_URI: return "https://redacted.example/";
 	case K_SERIAL: return "00";
 	case K_DIGEST: return "0000000000000000000000000000000000000000000000000000000000000000";
+	case K_CID: return "0000000000000000";
+	case K_REASON: return "[redacted]";
 	case K_OTHER:
 	case K_COUNT:
 		break;
@@ -705,6 +712,32 @@ char *td_redact_text(const struct td_redactor *r, const char *s)
 
 /* ---- a connection ---- */
 
+/* A QUIC connection ID (or token, redact_quic.h): its hex -> a pseudonym
+ * in hex, written back as bytes. */
+static enum td_result quic_bytes(void *ctx, uint8_t *b, uint8_t *len, size_t cap)
+{
+	char hex[2 * UINT8_MAX + 1];
+	const char *p;
+	if (*len == 0)
+		return TD_OK;  /* an empty CID hides nothing */
+	td_rq_hex(b, *len, hex);
+	enum td_result res = pseudonym(ctx, K_CID, hex, strlen(hex), true, &p);
+	if (res == TD_OK)
+		*len = (uint8_t)td_rq_unhex(p, b, cap);
+	return res;
+}
+
+static enum td_result quic_text(void *ctx, char *s, size_t cap)
+{
+	const char *p;
+	if (!*s)
+		return TD_OK;
+	enum td_result res = pseudonym(ctx, K_REASON, s, strlen(s), true, &p);
+	if (res == TD_OK)
+		snprintf(s, cap, "%s", p);
+	return res;
+}
+
 static enum td_result redact_structured(struct td_redactor *r, struct td_conn *c)
 {
 	enum td_result res = redact_addr(r, &c->client_addr);
@@ -712,6 +745,8 @@ static enum td_result redact_structured(struct td_redactor *r, struct td_conn *c
 		res = redact_addr(r, &c->server_addr);
 	if (res == TD_OK)
 		res = redact_host_field(r, &c->ch.sni);
+	if (res == TD_OK)
+		res = td_redact_quic(c, quic_bytes, quic_text, r);
 	for (size_t d = 0; res == TD_OK && d < 2; d++)
 		res = cleartext_hosts(r, c->cleartext[d]);
 	for (size_t d = 0; res == TD_OK && d < 2; d++)

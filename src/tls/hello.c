@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quic_tp.h"
 #include "reader.h"
 #include "text.h"
 #include "tls_handshake.h"
@@ -55,6 +56,7 @@ enum {
 	EXT_EARLY_DATA = 42,
 	EXT_SUPPORTED_VERSIONS = 43,
 	EXT_KEY_SHARE = 51,
+	EXT_QUIC_TRANSPORT_PARAMETERS = 57,
 	EXT_ENCRYPTED_CLIENT_HELLO = 0xfe0d,
 
 	SNI_HOST_NAME = 0,
@@ -203,6 +205,15 @@ static enum td_result ext_client_ech(struct td_reader *d, struct td_ech_ext *e)
 	return finish(d);
 }
 
+/* quic_transport_parameters (RFC 9001 8.2): decoded into a new *tps (a
+ * repeated extension replaces the first one's list). */
+static enum td_result ext_quic_tp(struct td_reader *d, struct td_quic_tps **tps)
+{
+	free(*tps);
+	size_t n = td_rd_left(d);
+	return td_quic_tp_decode(td_rd_bytes(d, n), n, tps);
+}
+
 /* A non-empty u16 list vector v that must fill the extension data d. */
 static enum td_result u16_list_ext(struct td_reader v, struct td_reader *d, struct td_u16list *l)
 {
@@ -245,6 +256,8 @@ static enum td_result client_extension(uint16_t type, struct td_reader *d,
 	case EXT_ENCRYPTED_CLIENT_HELLO:
 		ch->ech = true;
 		return ext_client_ech(d, &ch->ech_ext);
+	case EXT_QUIC_TRANSPORT_PARAMETERS:
+		return ext_quic_tp(d, &ch->quic_tp);
 	default:
 		return TD_OK;
 	}
@@ -479,10 +492,14 @@ enum td_result td_tls_decode_server_hello(const uint8_t *body, size_t len,
 	return res;
 }
 
-/* EncryptedExtensions: only ALPN is kept (other types are not listed in
- * sh->extensions, which holds the ServerHello's). */
+/* EncryptedExtensions: only ALPN and QUIC's transport parameters are
+ * kept (other types are not listed in sh->extensions, which holds the
+ * ServerHello's). */
 static enum td_result ee_ext_fn(uint16_t type, struct td_reader *d, void *model)
 {
+	struct td_server_hello *sh = model;
+	if (type == EXT_QUIC_TRANSPORT_PARAMETERS)
+		return ext_quic_tp(d, &sh->quic_tp);
 	return type == EXT_ALPN ? server_extension(type, d, model) : TD_OK;
 }
 

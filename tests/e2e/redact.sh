@@ -18,7 +18,12 @@
 #     captures/lab (never from tlsdiag), appear in no --redact report of
 #     any capture, in any format, even when --ca-file and --client-ca-file
 #     name them (a user's store is private); --redact=names shows them;
-#  6. a synthetic capture (tests/e2e/mkpcap.py) whose server sends a root
+#  6. QUIC: the connection IDs (original DCID, the client's and the
+#     server's SCID, those of the transport parameters), the stateless
+#     reset token and a CONNECTION_CLOSE reason phrase are originals
+#     too (in 1.); and quic-ok's original DCID, as tshark read it
+#     (captures/expected/quic-ok.tp), shows in no --redact report;
+#  7. a synthetic capture (tests/e2e/mkpcap.py) whose server sends a root
 #     of the system bundle and asks for it and for the lab's clientCA,
 #     after a proxy CONNECT preamble naming a host: --redact keeps the
 #     public root's name, hides clientCA's and the preamble's host name
@@ -81,7 +86,11 @@ select(.id)
          | ("CN=" + .), (select(test("^[A-Za-z]+$") | not))),
         (.san[] | sub("^[A-Za-z]+:"; "") | ltrimstr("*.")),
         (.serial // empty | select(length >= 8)),
-        .sha256)
+        .sha256),
+  (.quic // empty | (.original_dcid, .client_scid, (.server_scid // empty), (.close.reason? // empty)),
+   ((.client_transport_parameters, .server_transport_parameters) | objects | to_entries[]
+    | select(.key | test("connection_id$|reset_token$|preferred_address$")) | .value)
+   | select(length > 0))
 '
 # CA names: subjects of CA certificates past the leaf, every issuer of a
 # certificate that is not self-signed... all the DNs the redactor keeps.
@@ -320,6 +329,25 @@ else
 		if [ $errs -eq 0 ]; then ok "public root '$dn' kept, lab CAs and the CONNECT preamble hidden (-o $fmt)"
 		else bad "public root and preamble (-o $fmt): $errs problems"; fi
 	done
+fi
+
+# QUIC: the original DCID tshark read (the server's transport parameter
+# repeats it) is in the plain report and in no redacted one.
+pcap="$caps/quic-ok.pcap"; keys=(-k "$caps/quic-ok.keylog")
+awk '$1 == "server" && $2 == "original_destination_connection_id" { print $3 }' \
+	"$caps/expected/quic-ok.tp" >"$tmp/qcid"
+if [ -f "$pcap" ] && [ -s "$tmp/qcid" ]; then
+	run qplain json
+	errs=0
+	[ -n "$(leaks "$tmp/qplain.json" "$tmp/qcid")" ] || { echo "     the plain report lacks the DCID"; errs=1; }
+	for fmt in "${formats[@]}"; do
+		run qred "$fmt" --redact
+		[ -z "$(leaks "$tmp/qred.$fmt" "$tmp/qcid")" ] || { echo "     --redact -o $fmt shows the DCID"; errs=$((errs + 1)); }
+	done
+	if [ $errs -eq 0 ]; then ok "quic-ok: the original DCID $(cat "$tmp/qcid") hidden by --redact"
+	else bad "quic-ok: DCID redaction: $errs problems"; fi
+else
+	bad "quic-ok: no capture or no DCID in captures/expected/quic-ok.tp"
 fi
 
 # The test can fail: the unredacted report does hold the originals.

@@ -39,7 +39,7 @@ OWNER = {
     'packet.h': 'net', 'flowtab.h': 'net', 'reasm.h': 'net',
     'tls_registry.h': 'util', 'tls_names.h': 'tls', 'tls_record.h': 'tls', 'tls_handshake.h': 'tls', 'keylog.h': 'tls',
     'x509.h': 'x509', 'verify.h': 'x509',
-    'conn.h': 'model', 'anomaly.h': 'model', 'infer.h': 'tls', 'ja4.h': 'tls',
+    'conn.h': 'model', 'anomaly.h': 'model', 'infer.h': 'tls', 'ja4.h': 'tls', 'quic_tp.h': 'tls',
     'app.h': 'app',
     'diagnose.h': 'diagnose', 'hostname.h': 'diagnose',
     'engine.h': 'engine', 'sink.h': 'engine',

@@ -509,6 +509,69 @@ static void test_filter_json(void)
 	free(buf);
 }
 
+static void set_cid(struct td_quic_cid *id, uint8_t len, uint8_t fill)
+{
+	id->len = len;
+	memset(id->b, fill, len);
+}
+
+/* QUIC: connection IDs become 8-byte pseudonyms, the same ID (in the
+ * header fields and the transport parameters) the same one; the reason
+ * phrase reason-N, in the event's detail too; an empty CID stays empty. */
+static void test_quic(void)
+{
+	struct td_redactor *r = mk_redactor(TD_REDACT_PRIVATE);
+	struct td_conn *c = mk_conn(1, "10.1.2.3", "10.9.9.9", "q.corp.test");
+	c->quic.present = true;
+	set_cid(&c->quic.odcid, 18, 0xf2);
+	set_cid(&c->quic.client_scid, 0, 0);
+	set_cid(&c->quic.server_scid, 17, 0x37);
+	c->quic.server_scid_seen = true;
+	c->quic.close.seen = true;
+	snprintf(c->quic.close.reason, sizeof c->quic.close.reason, "secret-tenant-42 refused");
+	char detail[] = "closed, reason \"secret-tenant-42 refused\"";
+	struct td_event ev = { .kind = TD_EV_QUIC_CLOSE, .detail = detail };
+	CU_ASSERT_EQUAL(td_conn_add_event(c, &ev, NULL), TD_OK);
+	c->sh.quic_tp = calloc(1, sizeof *c->sh.quic_tp + 2 * sizeof c->sh.quic_tp->v[0]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->sh.quic_tp);
+	struct td_quic_tp *t = &c->sh.quic_tp->v[0];
+	t->id = 0x00;  /* original_destination_connection_id: the odcid again */
+	t->kind = TD_QTP_CID;
+	t->len = t->n = 18;
+	memset(t->b, 0xf2, 18);
+	t = &c->sh.quic_tp->v[1];
+	t->id = 0x01;
+	t->kind = TD_QTP_INT;
+	t->num = 3000;
+	c->sh.quic_tp->n = 2;
+
+	CU_ASSERT_EQUAL(td_redact_conn(r, c), TD_OK);
+	static const uint8_t p1[8] = { 0xcd, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t p2[8] = { 0xcd, 0, 0, 0, 0, 0, 0, 2 };
+	CU_ASSERT_EQUAL(c->quic.odcid.len, 8);
+	CU_ASSERT_EQUAL(memcmp(c->quic.odcid.b, p1, 8), 0);
+	CU_ASSERT_EQUAL(c->quic.client_scid.len, 0);
+	CU_ASSERT_EQUAL(c->quic.server_scid.len, 8);
+	CU_ASSERT_EQUAL(memcmp(c->quic.server_scid.b, p2, 8), 0);
+	CU_ASSERT_EQUAL(c->sh.quic_tp->v[0].n, 8);
+	CU_ASSERT_EQUAL(c->sh.quic_tp->v[0].len, 8);
+	CU_ASSERT_EQUAL(memcmp(c->sh.quic_tp->v[0].b, p1, 8), 0);
+	CU_ASSERT_EQUAL(c->sh.quic_tp->v[1].num, 3000);
+	CU_ASSERT_STRING_EQUAL(c->quic.close.reason, "reason-1");
+	CU_ASSERT_PTR_NULL(strstr(c->events[c->n_events - 1].detail, "secret-tenant"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->events[c->n_events - 1].detail, "reason-1"));
+	td_conn_free(c);
+
+	/* The same ID in a later connection: the same pseudonym. */
+	c = mk_conn(2, "10.1.2.3", "10.9.9.9", NULL);
+	c->quic.present = true;
+	set_cid(&c->quic.odcid, 18, 0xf2);
+	CU_ASSERT_EQUAL(td_redact_conn(r, c), TD_OK);
+	CU_ASSERT_EQUAL(memcmp(c->quic.odcid.b, p1, 8), 0);
+	td_conn_free(c);
+	td_redactor_free(r);
+}
+
 void td_suite_redact(void)
 {
 	CU_pSuite s = td_test_suite("redact");
@@ -520,4 +583,5 @@ void td_suite_redact(void)
 	td_test_add(s, "map cap", test_cap);
 	td_test_add(s, "filter sink", test_filter_sink);
 	td_test_add(s, "filter sink and JSON summary", test_filter_json);
+	td_test_add(s, "QUIC connection IDs and reason phrase", test_quic);
 }

@@ -37,7 +37,12 @@
  *                  initial_undecryptable (number), close (null, or the
  *                  first CONNECTION_CLOSE read: from, packet, kind
  *                  "transport" | "application", error, frame_type
- *                  (transport only), reason)
+ *                  (transport only), reason),
+ *                  client_transport_parameters and
+ *                  server_transport_parameters (null, or an object of
+ *                  name -> number | true | string, quic_tp.h; with
+ *                  ..._more, ..._duplicates (numbers) and ..._truncated
+ *                  (true) beside them only when not zero)
  *   sni            string   ClientHello server_name, or null
  *   alpn           string   protocol the server selected, or null
  *   version        NAME     negotiated version ("TLS 1.3"), or null

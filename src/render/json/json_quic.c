@@ -9,6 +9,7 @@
 
 #include "jsonconn.h"
 #include "quic.h"
+#include "quic_tp.h"
 
 static void cid_hex(char *out, size_t len, const struct td_quic_cid *cid)
 {
@@ -40,6 +41,45 @@ static void packets(struct td_jsonw *w, const char *key, const uint64_t *n)
 		if (n[t])
 			td_jsonw_kuint(w, td_quic_ptype_name((enum td_quic_ptype)t), n[t]);
 	td_jsonw_object_end(w);
+}
+
+/* "<side>_transport_parameters": name -> value (a number, true, or a
+ * string: quic_tp.h), null when the hello had none; and, only when not
+ * zero, "<side>_transport_parameters_more" (past the cap),
+ * "..._duplicates" (repeated ids, not shown) and "..._truncated". */
+static void tps(struct td_jsonw *w, const char *side, const struct td_quic_tps *p)
+{
+	char key[64], val[3 * TD_QUIC_TP_BYTES + 32];
+	snprintf(key, sizeof key, "%s_transport_parameters", side);
+	if (!p) {
+		td_jsonw_knull(w, key);
+		return;
+	}
+	td_jsonw_key(w, key);
+	td_jsonw_object_begin(w);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct td_quic_tp *t = &p->v[i];
+		char name[48];
+		td_quic_tp_key(t, name, sizeof name);
+		if (t->kind == TD_QTP_INT) {
+			td_jsonw_kuint(w, name, t->num);
+		} else if (t->kind == TD_QTP_FLAG) {
+			td_jsonw_kbool(w, name, true);
+		} else {
+			td_quic_tp_value(t, val, sizeof val);
+			td_jsonw_kstring(w, name, val);
+		}
+	}
+	td_jsonw_object_end(w);
+	snprintf(key, sizeof key, "%s_transport_parameters_more", side);
+	if (p->more)
+		td_jsonw_kuint(w, key, p->more);
+	snprintf(key, sizeof key, "%s_transport_parameters_duplicates", side);
+	if (p->duplicates)
+		td_jsonw_kuint(w, key, p->duplicates);
+	snprintf(key, sizeof key, "%s_transport_parameters_truncated", side);
+	if (p->truncated)
+		td_jsonw_kbool(w, key, true);
 }
 
 void td_json_quic(struct td_jsonw *w, const struct td_conn *c)
@@ -98,5 +138,7 @@ void td_json_quic(struct td_jsonw *w, const struct td_conn *c)
 	} else {
 		td_jsonw_knull(w, "close");
 	}
+	tps(w, "client", c->ch.quic_tp);
+	tps(w, "server", c->sh.quic_tp);
 	td_jsonw_object_end(w);
 }

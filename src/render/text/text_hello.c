@@ -182,6 +182,8 @@ void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 		text_row(t, "JA4", ch->ja4);
 	if (ch->ja4_r)
 		text_row(t, "JA4_r", ch->ja4_r);
+	if (ch->quic_tp)
+		td_text_quic_tp(t, ch->quic_tp);
 	if (!sh->present)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
@@ -206,4 +208,6 @@ void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 	td_tw_end(t);
 	it = td_tw_items_u16(&sh->extensions, TD_REG_EXTENSION, false);
 	list_row(t, true, "extensions", &it);
+	if (sh->quic_tp)
+		td_text_quic_tp(t, sh->quic_tp);
 }

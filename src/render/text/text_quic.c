@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "quic.h"
+#include "quic_tp.h"
 #include "textconn.h"
 #include "textw.h"
 
@@ -58,5 +59,35 @@ void td_text_quic(struct td_tw *t, const struct td_conn *c)
 			 q->undecryptable, q->undecryptable == 1 ? "" : "s");
 		td_tw_item(t, "  ", buf, IND_BLOCK, TD_TW_YELLOW);
 	}
+	td_tw_end(t);
+}
+
+/* The verbose row of a hello's transport parameters: "name value" items,
+ * wrapped like the other lists. */
+void td_text_quic_tp(struct td_tw *t, const struct td_quic_tps *p)
+{
+	char buf[3 * TD_QUIC_TP_BYTES + 96], val[3 * TD_QUIC_TP_BYTES + 32];
+	td_tw_spaces(t, IND_SUB);
+	td_tw_printf(t, "%-*s", IND_VALUE - IND_SUB, "QUIC params");
+	td_tw_mark(t);
+	for (size_t i = 0; i < p->n; i++) {
+		char name[48];
+		td_quic_tp_key(&p->v[i], name, sizeof name);
+		td_quic_tp_value(&p->v[i], val, sizeof val);
+		snprintf(buf, sizeof buf, "%s %s", name, val[0] ? val : "(empty)");
+		td_tw_item(t, i ? ", " : "", buf, IND_VALUE, TD_TW_RESET);
+	}
+	if (p->n == 0)
+		td_tw_item(t, "", "(none)", IND_VALUE, TD_TW_RESET);
+	if (p->more) {
+		snprintf(buf, sizeof buf, "... (%zu more)", p->more);
+		td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_RESET);
+	}
+	if (p->duplicates) {
+		snprintf(buf, sizeof buf, "%zu repeated", p->duplicates);
+		td_tw_item(t, ", ", buf, IND_VALUE, TD_TW_YELLOW);
+	}
+	if (p->truncated)
+		td_tw_item(t, ", ", "truncated", IND_VALUE, TD_TW_YELLOW);
 	td_tw_end(t);
 }

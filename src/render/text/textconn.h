@@ -38,6 +38,8 @@ void td_text_offer(struct td_tw *t, const struct td_conn *c);
 /* A QUIC connection's line: version, connection IDs, Retry (text_quic.c);
  * nothing for TCP. */
 void td_text_quic(struct td_tw *t, const struct td_conn *c);
+/* A hello's QUIC transport parameters, one verbose row. */
+void td_text_quic_tp(struct td_tw *t, const struct td_quic_tps *p);
 
 /* Both hellos, every field and list (--verbose). */
 void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c);
