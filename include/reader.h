@@ -135,4 +135,20 @@ static inline struct td_reader td_rd_vec24(struct td_reader *r) { return td_rd_s
 /* The rest of the reader as a child; the parent ends up empty. */
 static inline struct td_reader td_rd_rest(struct td_reader *r) { return td_rd_sub(r, td_rd_left(r)); }
 
+/*
+ * A QUIC variable-length integer (RFC 9000 16): the two high bits of the
+ * first byte give its length (1, 2, 4 or 8 bytes), the rest is the value
+ * in network order.  0 and the sticky error on overrun.  (QUIC's packets
+ * and frames, src/quic; its transport parameters, src/tls/quic_tp.c.)
+ */
+static inline uint64_t td_rd_varint(struct td_reader *r)
+{
+	uint8_t first = td_rd_u8(r);
+	size_t extra = ((size_t)1 << (first >> 6)) - 1;
+	uint64_t v = first & 0x3fu;
+	for (size_t i = 0; i < extra; i++)
+		v = v << 8 | td_rd_u8(r);
+	return td_rd_ok(r) ? v : 0;
+}
+
 #endif

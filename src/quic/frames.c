@@ -39,7 +39,6 @@
 #include <string.h>
 
 #include "quic.h"
-#include "quic_int.h"
 #include "reader.h"
 
 enum {
@@ -100,8 +99,8 @@ static bool skip_other(struct td_reader *r, uint64_t type)
 		td_rd_skip(r, 8);
 		return true;
 	case FT_NEW_CONNECTION_ID: {
-		(void)td_quic_rd_varint(r);
-		(void)td_quic_rd_varint(r);
+		(void)td_rd_varint(r);
+		(void)td_rd_varint(r);
 		uint8_t len = td_rd_u8(r);
 		td_rd_skip(r, (size_t)len + 16);
 		return true;
@@ -110,7 +109,7 @@ static bool skip_other(struct td_reader *r, uint64_t type)
 		td_rd_skip(r, td_rd_left(r));
 		return true;
 	case FT_DATAGRAM_LEN: {
-		uint64_t len = td_quic_rd_varint(r);
+		uint64_t len = td_rd_varint(r);
 		if (len > td_rd_left(r))
 			td_rd_fail(r);
 		else
@@ -120,11 +119,11 @@ static bool skip_other(struct td_reader *r, uint64_t type)
 	default:
 		if (type < FT_STREAM || type > FT_STREAM_LAST)
 			return false;
-		(void)td_quic_rd_varint(r);  /* stream id */
+		(void)td_rd_varint(r);  /* stream id */
 		if (type & 0x04u)
-			(void)td_quic_rd_varint(r);  /* offset */
+			(void)td_rd_varint(r);  /* offset */
 		if (type & 0x02u) {
-			uint64_t len = td_quic_rd_varint(r);
+			uint64_t len = td_rd_varint(r);
 			if (len > td_rd_left(r))
 				td_rd_fail(r);
 			else
@@ -135,17 +134,17 @@ static bool skip_other(struct td_reader *r, uint64_t type)
 		return true;
 	}
 	for (size_t i = 0; i < varints; i++)
-		(void)td_quic_rd_varint(r);
+		(void)td_rd_varint(r);
 	return true;
 }
 
 /* An ACK frame's body; false when it does not fit. */
 static bool skip_ack(struct td_reader *r, bool ecn)
 {
-	(void)td_quic_rd_varint(r);  /* largest acknowledged */
-	(void)td_quic_rd_varint(r);  /* delay */
-	uint64_t ranges = td_quic_rd_varint(r);
-	(void)td_quic_rd_varint(r);  /* first range */
+	(void)td_rd_varint(r);  /* largest acknowledged */
+	(void)td_rd_varint(r);  /* delay */
+	uint64_t ranges = td_rd_varint(r);
+	(void)td_rd_varint(r);  /* first range */
 	/* Each range is two varints, at least two bytes: the count is
 	 * bounded by what is left, so a huge count fails fast. */
 	if (ranges > td_rd_left(r) / 2) {
@@ -153,12 +152,12 @@ static bool skip_ack(struct td_reader *r, bool ecn)
 		return false;
 	}
 	for (uint64_t i = 0; i < ranges && td_rd_ok(r); i++) {
-		(void)td_quic_rd_varint(r);
-		(void)td_quic_rd_varint(r);
+		(void)td_rd_varint(r);
+		(void)td_rd_varint(r);
 	}
 	if (ecn)
 		for (int i = 0; i < 3; i++)
-			(void)td_quic_rd_varint(r);
+			(void)td_rd_varint(r);
 	return td_rd_ok(r);
 }
 
@@ -168,7 +167,7 @@ enum td_result td_quic_frames(const uint8_t *p, size_t n, const struct td_quic_f
 	memset(info, 0, sizeof *info);
 	struct td_reader r = td_rd_make(p, n);
 	while (td_rd_left(&r) > 0) {
-		uint64_t type = td_quic_rd_varint(&r);
+		uint64_t type = td_rd_varint(&r);
 		if (!td_rd_ok(&r))
 			return TD_ERR_MALFORMED;
 		info->frames++;
@@ -187,8 +186,8 @@ enum td_result td_quic_frames(const uint8_t *p, size_t n, const struct td_quic_f
 				return TD_ERR_MALFORMED;
 			break;
 		case FT_CRYPTO: {
-			uint64_t off = td_quic_rd_varint(&r);
-			uint64_t len = td_quic_rd_varint(&r);
+			uint64_t off = td_rd_varint(&r);
+			uint64_t len = td_rd_varint(&r);
 			if (!td_rd_ok(&r) || len > td_rd_left(&r))
 				return TD_ERR_MALFORMED;
 			const uint8_t *data = td_rd_bytes(&r, (size_t)len);
@@ -198,7 +197,7 @@ enum td_result td_quic_frames(const uint8_t *p, size_t n, const struct td_quic_f
 			break;
 		}
 		case FT_NEW_TOKEN: {
-			uint64_t len = td_quic_rd_varint(&r);
+			uint64_t len = td_rd_varint(&r);
 			if (!td_rd_ok(&r) || len > td_rd_left(&r))
 				return TD_ERR_MALFORMED;
 			td_rd_skip(&r, (size_t)len);
@@ -208,10 +207,10 @@ enum td_result td_quic_frames(const uint8_t *p, size_t n, const struct td_quic_f
 		case FT_CLOSE:
 		case FT_CLOSE_APP: {
 			struct td_quic_close cl = { .app = type == FT_CLOSE_APP };
-			cl.error = td_quic_rd_varint(&r);
+			cl.error = td_rd_varint(&r);
 			if (!cl.app)
-				cl.frame_type = td_quic_rd_varint(&r);
-			uint64_t len = td_quic_rd_varint(&r);
+				cl.frame_type = td_rd_varint(&r);
+			uint64_t len = td_rd_varint(&r);
 			if (!td_rd_ok(&r) || len > td_rd_left(&r))
 				return TD_ERR_MALFORMED;
 			cl.reason_len = (size_t)len;

@@ -32,7 +32,6 @@
 
 #include "quic.h"
 #include "quic_crypto.h"
-#include "quic_int.h"
 #include "reader.h"
 
 bool td_quic_version_known(uint32_t version)
@@ -173,13 +172,13 @@ enum td_result td_quic_parse(const uint8_t *d, size_t n, struct td_quic_hdr *h)
 		return TD_OK;
 	}
 	if (h->type == TD_QP_INITIAL) {
-		uint64_t tlen = td_quic_rd_varint(&r);
+		uint64_t tlen = td_rd_varint(&r);
 		if (tlen > td_rd_left(&r))
 			return TD_ERR_TRUNCATED;
 		h->token_len = (size_t)tlen;
 		h->token = td_rd_bytes(&r, h->token_len);
 	}
-	uint64_t len = td_quic_rd_varint(&r);
+	uint64_t len = td_rd_varint(&r);
 	if (!td_rd_ok(&r))
 		return TD_ERR_TRUNCATED;
 	h->pn_offset = n - td_rd_left(&r);

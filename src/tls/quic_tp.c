@@ -12,17 +12,6 @@
 #include "quic_tp.h"
 #include "reader.h"
 
-/* RFC 9000 16: the two high bits of the first byte give the length. */
-static uint64_t rd_varint(struct td_reader *r)
-{
-	uint8_t first = td_rd_u8(r);
-	size_t extra = ((size_t)1 << (first >> 6)) - 1;
-	uint64_t v = first & 0x3fu;
-	for (size_t i = 0; i < extra; i++)
-		v = v << 8 | td_rd_u8(r);
-	return td_rd_ok(r) ? v : 0;
-}
-
 struct tp_def {
 	uint64_t id;
 	const char *name;
@@ -73,7 +62,7 @@ static bool fits(enum td_quic_tp_kind k, struct td_reader v, uint64_t *num)
 	size_t n = td_rd_left(&v);
 	switch (k) {
 	case TD_QTP_INT:
-		*num = rd_varint(&v);
+		*num = td_rd_varint(&v);
 		return n > 0 && td_rd_done(&v);
 	case TD_QTP_FLAG:
 		return n == 0;
@@ -98,8 +87,8 @@ static enum td_result decode(const uint8_t *p, size_t len, struct td_quic_tps *t
 {
 	struct td_reader r = td_rd_make(p, len);
 	while (td_rd_left(&r) > 0) {
-		uint64_t id = rd_varint(&r);
-		uint64_t vlen = rd_varint(&r);
+		uint64_t id = td_rd_varint(&r);
+		uint64_t vlen = td_rd_varint(&r);
 		/* A length past the end is refused before any sub-reader is
 		 * made of bytes that are not there. */
 		if (!td_rd_ok(&r) || vlen > td_rd_left(&r)) {
