@@ -63,4 +63,17 @@ bool td_text_utc(char *out, size_t outlen, int64_t secs, bool date_only);
 /* A signed offset in microseconds as "+1.234567" seconds (timelines). */
 void td_text_rel_time(char *out, size_t outlen, int64_t us);
 
+/* The value of one hexadecimal digit (either case), -1 for any other
+ * character: key logs and connection IDs are hex. */
+static inline int td_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "redact_quic.h"
+#include "text.h"
 
 void td_rq_hex(const uint8_t *b, size_t n, char *out)
 {
@@ -21,22 +22,11 @@ void td_rq_hex(const uint8_t *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t td_rq_unhex(const char *s, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 	while (n < cap && s[0] && s[1]) {
-		int hi = nibble(s[0]), lo = nibble(s[1]);
+		int hi = td_hex_value(s[0]), lo = td_hex_value(s[1]);
 		if (hi < 0 || lo < 0)
 			break;
 		out[n++] = (uint8_t)(hi << 4 | lo);

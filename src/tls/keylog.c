@@ -38,6 +38,7 @@
 #include "caps.h"
 #include "keylog.h"
 #include "reader.h"
+#include "text.h"
 
 struct kl_entry {
 	uint8_t random[TD_KEYLOG_RANDOM_LEN];
@@ -172,17 +173,6 @@ static void kl_bad(struct td_keylog *k, const char *reason)
 	k->bad++;
 }
 
-static int kl_hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int kl_is_space(uint8_t c)
 {
 	return c == ' ' || c == '\t';
@@ -207,8 +197,8 @@ static size_t kl_hex(struct td_reader f, uint8_t *out, size_t max)
 	if (n == 0 || n % 2 != 0 || n / 2 > max)
 		return 0;
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = kl_hexval(td_rd_u8(&f));
-		int lo = kl_hexval(td_rd_u8(&f));
+		int hi = td_hex_value(td_rd_u8(&f));
+		int lo = td_hex_value(td_rd_u8(&f));
 		if (hi < 0 || lo < 0)
 			return 0;
 		out[i] = (uint8_t)(hi << 4 | lo);
