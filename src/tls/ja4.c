@@ -147,6 +147,89 @@ static enum td_result hash12(const char *s, size_t len, char *out)
 	return TD_OK;
 }
 
+/* A client program sends the same ClientHello lists on every
+ * connection, and sorting them and hashing twice was a tenth of a JSON
+ * run on make bench's handshake-heavy workload: the last fingerprints
+ * are kept (MEMO_SLOTS of them, per thread: no lock, no sharing; a few
+ * client programs take turns on a busy link) with everything each was
+ * made from -- the lists as sent, what their caps dropped, the version,
+ * the ALPN characters and the transport -- and given again when all of
+ * it is the same.  Larger hellos are computed afresh. */
+enum { MEMO_SLOTS = 8, MEMO_VALUES = 256, MEMO_RAW = A_LEN + 3 + 5 * MEMO_VALUES + 1 };
+struct ja4_memo {
+	bool set, quic;
+	uint16_t version;
+	char alpn[3];
+	size_t n[3], dropped[2];
+	uint16_t v[MEMO_VALUES];
+	char ja4[TD_JA4_LEN + 1];
+	char raw[MEMO_RAW];
+};
+static _Thread_local struct ja4_memo memos[MEMO_SLOTS];
+static _Thread_local size_t memo_next;  /* the slot a miss replaces */
+
+/* The lists memo compares: suites, extensions, signature algorithms. */
+static void memo_lists(const struct td_client_hello *ch, const struct td_u16list *l[3])
+{
+	l[0] = &ch->suites;
+	l[1] = &ch->extensions;
+	l[2] = &ch->sig_algs;
+}
+
+static bool memo_same(const struct ja4_memo *m, const struct td_client_hello *ch, bool quic,
+		      uint16_t version, const char alpn[3])
+{
+	if (!m->set || m->quic != quic || m->version != version ||
+	    memcmp(m->alpn, alpn, 3) != 0 || m->dropped[0] != ch->suites.dropped ||
+	    m->dropped[1] != ch->extensions.dropped)
+		return false;
+	const struct td_u16list *l[3];
+	memo_lists(ch, l);
+	size_t at = 0;
+	for (int i = 0; i < 3; i++) {
+		if (m->n[i] != l[i]->n ||
+		    (l[i]->n && memcmp(m->v + at, l[i]->v, l[i]->n * sizeof l[i]->v[0]) != 0))
+			return false;
+		at += l[i]->n;
+	}
+	return true;
+}
+
+static const struct ja4_memo *memo_find(const struct td_client_hello *ch, bool quic,
+					uint16_t version, const char alpn[3])
+{
+	for (size_t i = 0; i < MEMO_SLOTS; i++)
+		if (memo_same(&memos[i], ch, quic, version, alpn))
+			return &memos[i];
+	return NULL;
+}
+
+static void memo_keep(const struct td_client_hello *ch, bool quic, uint16_t version,
+		      const char alpn[3])
+{
+	const struct td_u16list *l[3];
+	memo_lists(ch, l);
+	if (l[0]->n + l[1]->n + l[2]->n > MEMO_VALUES || strlen(ch->ja4_r) >= MEMO_RAW)
+		return;
+	struct ja4_memo *m = &memos[memo_next];
+	memo_next = (memo_next + 1) % MEMO_SLOTS;
+	size_t at = 0;
+	for (int i = 0; i < 3; i++) {
+		m->n[i] = l[i]->n;
+		if (l[i]->n)
+			memcpy(m->v + at, l[i]->v, l[i]->n * sizeof l[i]->v[0]);
+		at += l[i]->n;
+	}
+	m->dropped[0] = ch->suites.dropped;
+	m->dropped[1] = ch->extensions.dropped;
+	m->quic = quic;
+	m->version = version;
+	memcpy(m->alpn, alpn, 3);
+	memcpy(m->ja4, ch->ja4, sizeof m->ja4);
+	strcpy(m->raw, ch->ja4_r);
+	m->set = true;
+}
+
 enum td_result td_ja4_compute(struct td_client_hello *ch, bool quic)
 {
 	free(ch->ja4_r);
@@ -154,6 +237,17 @@ enum td_result td_ja4_compute(struct td_client_hello *ch, bool quic)
 	ch->ja4[0] = '\0';
 	if (!ch->present || ch->sslv2)
 		return TD_OK;
+	char alpn[3];
+	alpn_chars(ch, alpn);
+	uint16_t version = hello_version(ch);
+	const struct ja4_memo *m = memo_find(ch, quic, version, alpn);
+	if (m) {
+		ch->ja4_r = strdup(m->raw);
+		if (!ch->ja4_r)
+			return TD_ERR_NOMEM;
+		memcpy(ch->ja4, m->ja4, sizeof ch->ja4);
+		return TD_OK;
+	}
 
 	/* One scratch array for the three lists; the raw text takes 5
 	 * characters a value at most, plus part a and three underscores. */
@@ -173,11 +267,9 @@ enum td_result td_ja4_compute(struct td_client_hello *ch, bool quic)
 	n_exts = filtered(&ch->extensions, EXT_SERVER_NAME, EXT_ALPN, true, exts);
 	size_t n_sigs = filtered(&ch->sig_algs, NO_SKIP, NO_SKIP, false, sigs);
 
-	char alpn[3];
-	alpn_chars(ch, alpn);
 	/* "%c%s%c%02zu%02zu%s": 1 + 2 + 1 + 2 + 2 + 2 = A_LEN. */
 	snprintf(raw, A_LEN + 1, "%c%s%c%02zu%02zu%s", quic ? 'q' : 't',
-		 version_code(hello_version(ch)),
+		 version_code(version),
 		 td_u16list_has(&ch->extensions, EXT_SERVER_NAME) ? 'd' : 'i',
 		 count_suites > COUNT_MAX ? (size_t)COUNT_MAX : count_suites,
 		 count_exts > COUNT_MAX ? (size_t)COUNT_MAX : count_exts, alpn);
@@ -210,6 +302,7 @@ enum td_result td_ja4_compute(struct td_client_hello *ch, bool quic)
 	memcpy(ch->ja4, ja4, sizeof ja4);
 	ch->ja4_r = raw;
 	raw = NULL;
+	memo_keep(ch, quic, version, alpn);
 out:
 	free(v);
 	free(raw);

@@ -162,10 +162,15 @@ void td_json_client_hello(struct td_jsonw *w, struct td_json_lists *m,
 	td_jsonw_jk_bool(w, TD_JKEY("ech"), ch->ech);
 	json_ech(w, ch);
 	td_jsonw_jk_bool(w, TD_JKEY("sslv2"), ch->sslv2);
-	td_jsonw_jkey(w, TD_JKEY("ja4"));
-	td_jsonw_string(w, ch->ja4[0] ? ch->ja4 : NULL);
-	td_jsonw_jkey(w, TD_JKEY("ja4_r"));
-	td_jsonw_string(w, ch->ja4_r);
+	/* Hex digits, letters, '_' and ',' (ja4.c): nothing to escape. */
+	if (ch->ja4[0])
+		td_jsonw_jk_word(w, TD_JKEY("ja4"), ch->ja4);
+	else
+		td_jsonw_jk_null(w, TD_JKEY("ja4"));
+	if (ch->ja4_r)
+		td_jsonw_jk_word(w, TD_JKEY("ja4_r"), ch->ja4_r);
+	else
+		td_jsonw_jk_null(w, TD_JKEY("ja4_r"));
 	td_jsonw_object_end(w);
 }
 
