@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "result.h"
 
 enum td_link {
@@ -36,6 +37,21 @@ struct td_addr {
 	uint8_t family;
 	uint8_t b[16];
 };
+
+/* The same address: the family, then its 4 or 16 bytes (an IPv4
+ * address's unused bytes are not compared). */
+static inline bool td_addr_equal(const struct td_addr *x, const struct td_addr *y)
+{
+	if (x->family != y->family)
+		return false;
+	if (x->family != 6) {
+		uint32_t a, b;  /* IPv4: one word, not a call to memcmp */
+		memcpy(&a, x->b, 4);
+		memcpy(&b, y->b, 4);
+		return a == b;
+	}
+	return memcmp(x->b, y->b, 16) == 0;
+}
 
 /* TCP flags, as on the wire. */
 enum {

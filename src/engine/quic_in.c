@@ -101,6 +101,8 @@ struct quic_state {
 					   (a Retry's may differ: RFC 9000 7.3) */
 	bool mismatch_said;             /* TD_AN_KEYLOG_MISMATCH said */
 	bool confirmed;                 /* the server's HANDSHAKE_DONE was read */
+	uint8_t *buf;                   /* an opened packet's payload: owned, grown */
+	size_t buf_cap;                 /* to the largest packet opened */
 };
 
 void td_fl_quic_free(struct quic_state *q)
@@ -118,7 +120,27 @@ void td_fl_quic_free(struct quic_state *q)
 		td_quic_keys_cleanup(&q->keys[i]);
 		td_quic_keys_cleanup(&q->old[i]);
 	}
+	free(q->buf);
 	free(q);
+}
+
+/* Room for the payload of a packet of n bytes (a payload is never longer
+ * than its packet): the connection's buffer, grown once to the largest
+ * packet rather than a malloc per packet.  NULL (out of memory said)
+ * when it cannot grow. */
+static uint8_t *payload_room(struct flow *f, size_t n)
+{
+	struct quic_state *q = f->quic;
+	if (n > q->buf_cap) {
+		uint8_t *b = realloc(q->buf, n);
+		if (!b) {
+			td_fl_nomem(f->conn, TD_ERR_NOMEM);
+			return NULL;
+		}
+		q->buf = b;
+		q->buf_cap = n;
+	}
+	return q->buf;
 }
 
 /* ---- frames --------------------------------------------------------- */
@@ -241,11 +263,9 @@ static void initial_packet(struct flow *f, int side, enum td_dir dir, const uint
 			   const struct td_quic_hdr *h)
 {
 	struct td_conn *c = f->conn;
-	uint8_t *out = malloc(h->size);
-	if (!out) {
-		td_fl_nomem(c, TD_ERR_NOMEM);
+	uint8_t *out = payload_room(f, h->size);
+	if (!out)
 		return;
-	}
 	size_t len = 0;
 	if (!open_initial(f->quic, dir, p, h, out, &len)) {
 		c->quic.undecryptable++;
@@ -253,7 +273,6 @@ static void initial_packet(struct flow *f, int side, enum td_dir dir, const uint
 		struct frame_ctx fc = { f, side, dir, h->type, &f->quic->d[dir].initial, false };
 		(void)read_frames(&fc, out, len);
 	}
-	free(out);
 }
 
 /* ---- Handshake and 1-RTT packets, with a key log ------------------------- */
@@ -324,11 +343,9 @@ static void handshake_packet(struct flow *f, int side, enum td_dir dir, const ui
 	struct level_keys *lk = &qd->hs;
 	if (!level_ready(f, dir, lk, hs_label[dir], h->version, false))
 		return;
-	uint8_t *out = malloc(h->size);
-	if (!out) {
-		td_fl_nomem(f->conn, TD_ERR_NOMEM);
+	uint8_t *out = payload_room(f, h->size);
+	if (!out)
 		return;
-	}
 	size_t len = 0;
 	uint64_t pn = 0;
 	if (td_quic_unprotect(&lk->k[0], p, h, lk->largest, out, &len, &pn) != TD_OK) {
@@ -341,7 +358,6 @@ static void handshake_packet(struct flow *f, int side, enum td_dir dir, const ui
 		struct frame_ctx fc = { f, side, dir, h->type, &qd->handshake, true };
 		(void)read_frames(&fc, out, len);
 	}
-	free(out);
 }
 
 /* A 1-RTT packet (the rest of the datagram, n bytes).  Its Destination
@@ -364,11 +380,9 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	if (q->confirmed && lk->opened >= APP_PACKETS_OPENED && n > SPARSE_PACKET_MAX)
 		return;
 	size_t dcid = dir == TD_DIR_S2C ? c->quic.client_scid.len : c->quic.server_scid.len;
-	uint8_t *out = malloc(n);
-	if (!out) {
-		td_fl_nomem(c, TD_ERR_NOMEM);
+	uint8_t *out = payload_room(f, n);
+	if (!out)
 		return;
-	}
 	const struct td_quic_keys *const by_phase[2] = { &lk->k[0], &lk->k[1] };
 	size_t len = 0;
 	uint64_t pn = 0;
@@ -376,7 +390,6 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	if (td_quic_unprotect_short(by_phase, p, n, dcid, lk->largest, out, &len, &pn,
 				    &phase) != TD_OK) {
 		not_opened(f, dir, lk);
-		free(out);
 		return;
 	}
 	lk->opened++;
@@ -402,7 +415,6 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 		if (!f->established_us && c->sh.present)
 			f->established_us = f->eng->now_us;
 	}
-	free(out);
 }
 
 static void retry_packet(struct flow *f, enum td_dir dir, const uint8_t *p,
@@ -564,29 +576,33 @@ static void datagram(struct flow *f, int side, const uint8_t *d, size_t n)
 
 /* ---- flows -------------------------------------------------------------- */
 
-/* A client's first Initial: does it open with the keys of its own DCID? */
-static bool client_initial(const uint8_t *d, size_t n, struct td_quic_hdr *h)
+/* A client's first Initial: does it open with the keys of its own DCID?
+ * keys[] gets those keys by td_dir (the connection's, when it does; wiped
+ * when it does not). */
+static bool client_initial(const uint8_t *d, size_t n, struct td_quic_hdr *h,
+			   struct td_quic_keys keys[2])
 {
 	if (!td_quic_looks_initial(d, n) || td_quic_parse(d, n, h) != TD_OK)
 		return false;
-	struct td_quic_keys c, s;
-	if (td_quic_initial_keys(h->version, &h->dcid, &c, &s) != TD_OK)
+	if (td_quic_initial_keys(h->version, &h->dcid, &keys[TD_DIR_C2S], &keys[TD_DIR_S2C]) != TD_OK)
 		return false;
 	uint8_t *out = malloc(h->size);
 	size_t len = 0;
 	uint64_t pn = 0;
-	bool ok = out && td_quic_unprotect(&c, d, h, UINT64_MAX, out, &len, &pn) == TD_OK;
+	bool ok = out && td_quic_unprotect(&keys[TD_DIR_C2S], d, h, UINT64_MAX, out, &len, &pn) == TD_OK;
 	free(out);
-	td_quic_keys_cleanup(&c);
-	td_quic_keys_cleanup(&s);
+	if (!ok)
+		for (int i = 0; i < 2; i++)
+			td_quic_keys_cleanup(&keys[i]);
 	return ok;
 }
 
 /* A flow for a client's first Initial (seg: its datagram, side A its
- * sender, h: its header); keys: whether its version is one tlsdiag
- * opens (else nothing of it is read but its long header). */
+ * sender, h: its header); keys: its Initial keys by td_dir (client_initial),
+ * or NULL for a version tlsdiag does not open (nothing of it is read but
+ * its long header). */
 static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
-			      const struct td_quic_hdr *h, bool keys)
+			      const struct td_quic_hdr *h, const struct td_quic_keys *keys)
 {
 	struct flow *f = td_fl_new(e, seg->ts_us);
 	if (!f)
@@ -595,15 +611,16 @@ static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
 	for (int i = 0; i < 2; i++)
 		td_reasm_init(&f->s[i].reasm, e->cfg.flow_buffer, &e->budget);
 	struct quic_state *q = f->quic;
-	if (!q || (keys && td_quic_initial_keys(h->version, &h->dcid, &q->keys[TD_DIR_C2S],
-						&q->keys[TD_DIR_S2C]) != TD_OK) ||
-	    td_flowtab_add(e->flows, seg, f) != TD_OK) {
+	if (!q || td_flowtab_add(e->flows, seg, f) != TD_OK) {
 		for (int i = 0; i < 2; i++)
 			td_reasm_cleanup(&f->s[i].reasm);
 		td_fl_quic_free(f->quic);
 		td_fl_free(f);
 		return NULL;
 	}
+	if (keys)
+		for (int i = 0; i < 2; i++)
+			q->keys[i] = keys[i];
 	q->version = h->version;
 	q->odcid = h->dcid;
 	for (int i = 0; i < 2; i++) {
@@ -635,11 +652,6 @@ static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
 static bool same_cid(const struct td_quic_cid *a, const struct td_quic_cid *b)
 {
 	return a->len == b->len && memcmp(a->b, b->b, a->len) == 0;
-}
-
-static bool same_addr(const struct td_addr *a, const struct td_addr *b)
-{
-	return a->family == b->family && memcmp(a->b, b->b, sizeof a->b) == 0;
 }
 
 /*
@@ -675,14 +687,14 @@ static struct flow *vn_flow(struct td_engine *e, const struct td_segment *seg)
 	struct td_quic_hdr h;
 	const struct td_segment *m = &e->quic_unknown.seg;
 	if (!e->quic_unknown.set || td_quic_parse(seg->payload, seg->len, &h) != TD_OK ||
-	    h.type != TD_QP_VERSION_NEG || !same_addr(&seg->src, &m->dst) ||
-	    !same_addr(&seg->dst, &m->src) || seg->sport != m->dport || seg->dport != m->sport ||
+	    h.type != TD_QP_VERSION_NEG || !td_addr_equal(&seg->src, &m->dst) ||
+	    !td_addr_equal(&seg->dst, &m->src) || seg->sport != m->dport || seg->dport != m->sport ||
 	    !same_cid(&h.dcid, &e->quic_unknown.scid) || !same_cid(&h.scid, &e->quic_unknown.dcid))
 		return NULL;
 	struct td_quic_hdr ch = { .type = TD_QP_OTHER, .version = e->quic_unknown.version,
 				  .dcid = e->quic_unknown.dcid, .scid = e->quic_unknown.scid };
 	e->quic_unknown.set = false;
-	struct flow *f = flow_open(e, m, &ch, false);
+	struct flow *f = flow_open(e, m, &ch, NULL);
 	if (!f)
 		return NULL;
 	struct td_conn *c = f->conn;
@@ -702,8 +714,13 @@ static struct flow *vn_flow(struct td_engine *e, const struct td_segment *seg)
 static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *seg)
 {
 	struct td_quic_hdr h;
-	if (client_initial(seg->payload, seg->len, &h))
-		return flow_open(e, seg, &h, true);
+	struct td_quic_keys keys[2];
+	if (client_initial(seg->payload, seg->len, &h, keys)) {
+		struct flow *f = flow_open(e, seg, &h, keys);
+		for (int i = 0; i < 2; i++)
+			td_quic_keys_cleanup(&keys[i]);
+		return f;
+	}
 	remember_unknown(e, seg);
 	return NULL;
 }

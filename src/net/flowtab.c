@@ -166,19 +166,6 @@ static void draw_seed(struct td_flowtab *t)
 
 /* ---- keys ---- */
 
-static bool addr_eq(const struct td_addr *x, const struct td_addr *y)
-{
-	if (x->family != y->family)
-		return false;
-	if (x->family != 6) {
-		uint32_t a, b;  /* IPv4: one word, not a call to memcmp */
-		memcpy(&a, x->b, 4);
-		memcpy(&b, y->b, 4);
-		return a == b;
-	}
-	return memcmp(x->b, y->b, 16) == 0;
-}
-
 static uint64_t endpoint4(const struct td_addr *a, uint16_t port)
 {
 	uint32_t ip = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
@@ -215,12 +202,12 @@ static uint64_t flow_hash(const struct td_flowtab *t, const struct td_segment *s
 static bool flow_match(const struct flow *f, const struct td_segment *seg, bool *from_a)
 {
 	if (f->aport == seg->sport && f->bport == seg->dport &&
-	    addr_eq(&f->a, &seg->src) && addr_eq(&f->b, &seg->dst)) {
+	    td_addr_equal(&f->a, &seg->src) && td_addr_equal(&f->b, &seg->dst)) {
 		*from_a = true;
 		return true;
 	}
 	if (f->aport == seg->dport && f->bport == seg->sport &&
-	    addr_eq(&f->a, &seg->dst) && addr_eq(&f->b, &seg->src)) {
+	    td_addr_equal(&f->a, &seg->dst) && td_addr_equal(&f->b, &seg->src)) {
 		*from_a = false;
 		return true;
 	}
