@@ -213,10 +213,11 @@ static void on_close(void *ctx, const struct td_quic_close *cl)
 			 reason ? ", reason \"" : "", reason ? reason : "", reason ? "\"" : "");
 	} else {
 		ev.kind = TD_EV_QUIC_CLOSE;
-		snprintf(detail, sizeof detail, "QUIC CONNECTION_CLOSE (%s error 0x%llx%s%s%s%s)",
-			 cl->app ? "application" : "transport", (unsigned long long)cl->error,
-			 cl->app ? "" : ", frame type ",
-			 cl->app ? "" : (cl->frame_type ? "set" : "0"),
+		char ft[32] = "";
+		if (!cl->app)
+			snprintf(ft, sizeof ft, ", frame type 0x%llx", (unsigned long long)cl->frame_type);
+		snprintf(detail, sizeof detail, "QUIC CONNECTION_CLOSE (%s error 0x%llx%s%s%s)",
+			 cl->app ? "application" : "transport", (unsigned long long)cl->error, ft,
 			 reason ? ", reason: " : "", reason ? reason : "");
 	}
 	free(reason);
