@@ -27,6 +27,11 @@ char *td_text_sanitize(const uint8_t *p, size_t n);
  * cut short). */
 size_t td_text_utf8(const uint8_t *p, size_t n, uint32_t *cp);
 
+/* Cut s where its first byte that is not whole UTF-8 stands: after
+ * snprintf() cut a sanitized string short, the last character may be
+ * half there, and no sink may print half a character. */
+void td_text_cut_utf8(char *s);
+
 /* C0 and C1 controls and DEL: never printed as they are. */
 bool td_text_is_control(uint32_t cp);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "text.h"
 
 /* The owned strings of a message, for the loops below. */
 static char **field(struct td_app_msg *m, size_t i)
@@ -102,10 +103,8 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-void td_app_describe(const struct td_app_msg *m, char *buf, size_t len)
+static void describe(const struct td_app_msg *m, char *buf, size_t len)
 {
-	if (!len)
-		return;
 	buf[0] = '\0';
 	const char *h2 = td_h2_error_name(m->error_code);
 	char code[24];
@@ -169,10 +168,8 @@ bool td_app_is_error(const struct td_app_msg *m)
 	return false;
 }
 
-void td_app_brief(const struct td_app_msg *m, char *buf, size_t len)
+static void brief(const struct td_app_msg *m, char *buf, size_t len)
 {
-	if (!len)
-		return;
 	const char *h2 = td_h2_error_name(m->error_code);
 	switch (m->kind) {
 	case TD_APP_REQUEST:
@@ -199,4 +196,22 @@ void td_app_brief(const struct td_app_msg *m, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "application");
+}
+
+/* snprintf() may cut a message's text inside a character: the cut
+ * string ends at the last whole one. */
+void td_app_describe(const struct td_app_msg *m, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	describe(m, buf, len);
+	td_text_cut_utf8(buf);
+}
+
+void td_app_brief(const struct td_app_msg *m, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	brief(m, buf, len);
+	td_text_cut_utf8(buf);
 }

@@ -45,6 +45,21 @@ size_t td_text_utf8(const uint8_t *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+void td_text_cut_utf8(char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = td_text_utf8(p + i, n - i, &cp);
+		if (!k) {
+			s[i] = '\0';
+			return;
+		}
+		i += k;
+	}
+}
+
 bool td_text_is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);

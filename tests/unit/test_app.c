@@ -95,6 +95,21 @@ static void test_http1_response(void)
 			       "certificate was sent\"");
 	td_app_msg_cleanup(&m);
 
+	/* A description cut short never ends in half a character: "é" is
+	 * two bytes, and every buffer length cuts the string somewhere. */
+	const char *utf = "HTTP/1.1 400 \xc3\xa9\xc3\xa9\xc3\xa9\r\n\r\n";
+	CU_ASSERT_EQUAL(td_app_http1_response(u8(utf), strlen(utf), true, &m, &used), TD_APP_FOUND);
+	CU_ASSERT_STRING_EQUAL(m.reason, "\xc3\xa9\xc3\xa9\xc3\xa9");
+	for (size_t len = 1; len <= sizeof "HTTP/1.1 400 \xc3\xa9\xc3\xa9\xc3\xa9"; len++) {
+		char cut[32];
+		td_app_describe(&m, cut, len);
+		size_t k = strlen(cut);
+		/* 13 bytes of ASCII, then whole pairs only. */
+		CU_ASSERT(k < len);
+		CU_ASSERT(k <= 13 || (k - 13) % 2 == 0);
+	}
+	td_app_msg_cleanup(&m);
+
 	/* The truncation sweep: before the title's end, more; with final,
 	 * found (the status line at least) or no (not even a status line). */
 	size_t title_end = (size_t)(strstr(nginx_400, "</title>") - nginx_400) + strlen("</title>");
