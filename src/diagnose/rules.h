@@ -222,6 +222,10 @@ bool rule_quic_transport_error(const struct dx *x, struct finding *f);
 
 /* ---- rules_hello.c ---- */
 bool rule_clienthello_blackhole(const struct dx *x, struct finding *f);
+/* The path swallowed the client's large first flight (the test of
+ * CLIENTHELLO_BLACKHOLE): then the server was not silent by choice, and
+ * SERVER_SILENT, whose fix looks at the server, does not apply. */
+bool dx_clienthello_blackhole(const struct td_conn *c);
 bool rule_hrr(const struct dx *x, struct finding *f);
 
 /* ---- rules_cert.c ---- */

@@ -47,14 +47,20 @@ static bool large_share(uint16_t g)
  * black hole (a smaller link whose ICMP "fragmentation needed" is
  * filtered) or a middlebox that drops or resets large ClientHellos.
  */
+bool dx_clienthello_blackhole(const struct td_conn *c)
+{
+	const struct td_tcp_flight *fl = &c->flight;
+	bool rst = c->side[TD_DIR_C2S].rst || c->side[TD_DIR_S2C].rst;
+	return c->tls && fl->seen && !fl->answered && fl->segments >= 2 && fl->acked < fl->sent &&
+	       !c->sh.present && c->side[TD_DIR_S2C].bytes == 0 && !c->cleartext[TD_DIR_S2C] &&
+	       (fl->retransmits > 0 || rst);
+}
+
 bool rule_clienthello_blackhole(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
 	const struct td_tcp_flight *fl = &c->flight;
-	bool rst = c->side[TD_DIR_C2S].rst || c->side[TD_DIR_S2C].rst;
-	if (!c->tls || !fl->seen || fl->answered || fl->segments < 2 || fl->acked >= fl->sent ||
-	    c->sh.present || c->side[TD_DIR_S2C].bytes > 0 || c->cleartext[TD_DIR_S2C] ||
-	    !(fl->retransmits > 0 || rst))
+	if (!dx_clienthello_blackhole(c))
 		return false;
 	char ep[64];
 	dx_endpoint(c, ep, sizeof ep);

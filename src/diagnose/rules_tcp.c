@@ -116,7 +116,7 @@ bool rule_server_silent(const struct dx *x, struct finding *f)
 	/* The timeline may be cut (TD_CAP_EVENTS): the model says too.  QUIC
 	 * has its own (rules_quic.c). */
 	if (c->quic.present || !c->ch.present || !silent || c->cleartext[TD_DIR_S2C] || c->sh.present ||
-	    c->side[TD_DIR_S2C].bytes > 0)
+	    c->side[TD_DIR_S2C].bytes > 0 || dx_clienthello_blackhole(c))
 		return false;
 	char ep[64];
 	dx_endpoint(c, ep, sizeof ep);
