@@ -177,6 +177,39 @@ static void test_tw_text_reference(void)
 
 /* Printable ASCII runs found 16 or 8 bytes at a time, the last step
  * overlapping: the same as byte by byte, with the odd byte anywhere. */
+/* A list wrapped at every width: each separator's comma is printed
+ * (none lost where an item ends exactly at the line's end), and no line
+ * is wider than the width. */
+static void test_tw_item_commas(void)
+{
+	static const char *const items[] = { "x25519", "secp256r1", "X25519MLKEM768", "ffdhe2048",
+					     "secp384r1", "a", "bb", "secp521r1", "x448", "ffdhe3072",
+					     "SecP256r1MLKEM768", "brainpoolP256r1tls13", "c" };
+	size_t n = sizeof items / sizeof items[0];
+	for (size_t width = TD_TEXT_WIDTH_MIN; width <= TD_TEXT_WIDTH_MIN + 60; width++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		struct td_tw t;
+		td_tw_init(&t, f, false, width);
+		td_tw_put(&t, "groups: ");
+		td_tw_mark(&t);
+		for (size_t i = 0; i < n; i++)
+			td_tw_item(&t, ", ", items[i], 4, TD_TW_RESET);
+		td_tw_end(&t);
+		fclose(f);
+		size_t commas = 0, col = 0;
+		for (const char *p = buf; *p; p++) {
+			commas += *p == ',';
+			col = *p == '\n' ? 0 : col + 1;
+			CU_ASSERT(col <= width);
+		}
+		CU_ASSERT_EQUAL(commas, n - 1);
+		free(buf);
+	}
+}
+
 static void test_tw_runs_anywhere(void)
 {
 	static const char odd[] = { '\x1f', '\x7f', '\x80', '\xff', '\t' };
@@ -210,4 +243,5 @@ void td_suite_textw(void)
 	td_test_add(s, "text line writer: printf-free helpers", test_tw_printf_free);
 	td_test_add(s, "text line writer: td_tw_text against the reference", test_tw_text_reference);
 	td_test_add(s, "text line writer: odd bytes anywhere in a run", test_tw_runs_anywhere);
+	td_test_add(s, "text line writer: no comma lost at a wrap", test_tw_item_commas);
 }

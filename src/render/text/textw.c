@@ -390,16 +390,20 @@ void td_tw_item(struct td_tw *t, const char *sep, const char *text, size_t inden
 		enum td_tw_color c)
 {
 	if (t->cols > t->mark) {
+		/* The separator's punctuation ends a line: an item is placed
+		 * only where the next one's punctuation still fits after it
+		 * (a list's last item may wrap one column early), so that no
+		 * comma is lost at a line's end. */
+		size_t punct = strlen(sep);
+		while (punct > 0 && sep[punct - 1] == ' ')
+			punct--;
 		/* Bytes first: no more columns than bytes. */
 		size_t ns = strlen(sep), nt = strlen(text);
-		if (t->cols + ns + nt > t->width &&
-		    t->cols + cols_n((const uint8_t *)sep, ns) + cols_n((const uint8_t *)text, nt) > t->width) {
-			/* Keep the separator's punctuation on the line it ends. */
-			size_t n = ns;
-			while (n > 0 && sep[n - 1] == ' ')
-				n--;
-			if (t->cols + n <= t->width)
-				td_tw_putn(t, sep, n);
+		if (t->cols + ns + nt + punct > t->width &&
+		    t->cols + cols_n((const uint8_t *)sep, ns) + cols_n((const uint8_t *)text, nt) + punct >
+			    t->width) {
+			if (t->cols + punct <= t->width)
+				td_tw_putn(t, sep, punct);
 			td_tw_end(t);
 			td_tw_spaces(t, indent);
 			td_tw_mark(t);
