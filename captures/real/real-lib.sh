@@ -11,6 +11,7 @@
 #   PACKAGES       the Debian packages it needs (the apt-get line)
 #   CAPTURE_TOOLS  the commands (or absolute paths) `capture` checks first
 #   EXP_ISSUE      what the hand-written expectations follow ("issue 15")
+#   FACTS_ARGS     (optional array) more arguments for facts.py (--starttls)
 # then registers its scenarios (reg, sc_NAME, EXP_PLAIN, EXP_KEYS, DECODE)
 # and ends with `main "$@"`.  Messages, wait_for and tcp_listening come
 # from captures/lib.sh.
@@ -32,7 +33,10 @@ PKI=$WORK/pki
 # Diagnosis lines: "N diag.K CODE STAGE GAVE_UP CONFIDENCE".
 # ---------------------------------------------------------------------------
 SCENARIOS=()
-declare -A EXP_PLAIN EXP_KEYS DECODE PEER
+# DECODE[PEER]: tshark -d rules of the TLS view; PLAIN_DECODE[PEER]: of a second
+# pass for the plaintext steps only (facts.py --plain-decode-as), where the
+# dissector of the protocol does not follow the upgrade to TLS
+declare -A EXP_PLAIN EXP_KEYS DECODE PLAIN_DECODE PEER
 reg() {  # reg NAME PEER summary
     SCENARIOS+=("$1|$2|$3"); PEER[$1]=$2
 }
@@ -224,6 +228,7 @@ step_capture() {
 facts_one() {
     local n=$1 d=() x
     for x in ${DECODE[${PEER[$n]}]:-}; do d+=(--decode-as "$x"); done
+    for x in ${PLAIN_DECODE[${PEER[$n]}]:-}; do d+=(--plain-decode-as "$x"); done
     local cmd; cmd=$(head -1 "$OUT/$n.client.txt")
     local rc; rc=$(sed -n 's/^\[client exit status: \(.*\)\]$/\1/p' "$OUT/$n.client.txt" | tail -1)
     mkdir -p "$FACTS_OUT"
@@ -235,12 +240,13 @@ facts_one() {
             what="WITH the key log: tshark -r $n.pcap -o tls.keylog_file:$n.keylog"
         fi
         for x in ${DECODE[${PEER[$n]}]:-}; do what+=" -d $x"; done
+        [[ -z ${PLAIN_DECODE[${PEER[$n]}]:-} ]] || what+=" (plaintext steps: -d ${PLAIN_DECODE[${PEER[$n]}]// / -d })"
         {
             echo "# $n (peer: ${PEER[$n]})"
             echo "# client: ${cmd#\$ }"
             echo "# client exit status: $rc"
             echo "# facts tshark shows $what"
-            (cd "$OUT" && python3 "$HERE/facts.py" "$n" "${k[@]}" "${d[@]}")
+            (cd "$OUT" && python3 "$HERE/facts.py" "$n" "${k[@]}" "${d[@]}" ${FACTS_ARGS[@]+"${FACTS_ARGS[@]}"})
             echo "# ---- expected, from the scenario definition (decided by hand from $EXP_ISSUE;"
             echo "# ---- not derived from tshark, never from tlsdiag)"
             printf '%s\n' "$exp"
