@@ -54,8 +54,8 @@ into a plaintext session, is written "(not text: first bytes in hex)"):
                       mysql.caps.sl; the client's login request (or SSL
                       request: a login request without user) with its
                       CLIENT_SSL flag
-  xmpp.K              <side> the xmpp element names (starttls, proceed,
-                      failure, features...)
+  xmpp.K              <side> the xmpp element names tshark shows (stream,
+                      starttls, proceed, failure...)
 --plain-decode-as RULE (repeatable) takes the plaintext steps from a second
 tshark pass with those decode-as rules, for frames that are not TLS in the
 main pass (tshark 4.0's FTP dissector does not follow AUTH TLS).
@@ -187,7 +187,8 @@ def starttls_steps(Ls, payload, state):
     for xm in as_list(Ls.get("xmpp", [])):
         if isinstance(xm, dict):
             for k in xm:
-                if k.startswith("xmpp.") and k.count(".") == 1:
+                if k.startswith("xmpp.") and k.count(".") == 1 and \
+                        k not in ("xmpp.in", "xmpp.out", "xmpp.xml_header_version"):
                     out.append(("xmpp", k.split(".", 1)[1]))
     return out
 

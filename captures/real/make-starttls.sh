@@ -25,10 +25,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB_NAME=make-starttls
 PACKAGES="dovecot-imapd dovecot-pop3d vsftpd slapd ldap-utils postgresql-15 postgresql-client-15
-          mariadb-server mariadb-client prosody tcpdump tshark curl openssl python3 gcc libc6-dev
+          mariadb-server mariadb-client prosody gnutls-bin tcpdump tshark curl openssl python3 gcc libc6-dev
           libssl-dev iproute2"
 PGBIN=/usr/lib/postgresql/15/bin
-CAPTURE_TOOLS="tcpdump tshark curl openssl python3 cc ss unshare dovecot vsftpd slapd ldapsearch mariadbd mariadb mariadb-install-db psql $PGBIN/postgres"
+CAPTURE_TOOLS="tcpdump tshark curl openssl python3 cc ss unshare dovecot vsftpd slapd ldapsearch mariadbd mariadb mariadb-install-db psql gnutls-cli prosody $PGBIN/postgres"
 EXP_ISSUE="issue 17"
 FACTS_ARGS=(--starttls)
 # shellcheck source=real-lib.sh
@@ -151,7 +151,7 @@ curl_stls() {  # curl_stls ARGS... : curl with the lab root and SSLKEYLOGFILE
     client env SSLKEYLOGFILE="$WORK/$CUR.client.keylog" "${CURL_STLS[@]}" "$@"
 }
 
-reg starttls-imap-ok imap "curl imap:// --ssl-reqd: CAPABILITY, STARTTLS, OK, TLS 1.3, LOGIN and LIST inside"
+reg starttls-imap-ok imap "curl imap:// --ssl-reqd: CAPABILITY, STARTTLS, OK, TLS 1.3, AUTHENTICATE PLAIN and LIST inside"
 sc_starttls_imap_ok() { CUR=$1; start_dovecot; cap_start "$1" 9143; dovecot_note dovecot yes
     curl_stls --ssl-reqd -u lab:lab imap://tls-server.local:9143/ $(res 9143)
     server_logs; cap_stop
@@ -195,7 +195,7 @@ EXP_PLAIN[starttls-imap-refused]="1 outcome failed
 1 diag.0 STARTTLS_REFUSED starttls server certain"
 EXP_KEYS[starttls-imap-refused]="${EXP_PLAIN[starttls-imap-refused]}"
 
-reg starttls-pop3-ok pop3 "curl pop3:// --ssl-reqd: CAPA (STLS), STLS, +OK, TLS 1.3, USER/PASS and LIST inside"
+reg starttls-pop3-ok pop3 "curl pop3:// --ssl-reqd: CAPA (STLS), STLS, +OK, TLS 1.3, AUTH PLAIN and LIST inside"
 sc_starttls_pop3_ok() { CUR=$1; start_dovecot; cap_start "$1" 9110; dovecot_note dovecot yes
     curl_stls --ssl-reqd -u lab:lab pop3://tls-server.local:9110/ $(res 9110)
     server_logs; cap_stop
@@ -493,5 +493,44 @@ EXP_PLAIN[starttls-mysql-not-offered]="$NO_TLS
 # the client, which requires TLS, closes right after the greeting
 1 diag.0 STARTTLS_NOT_OFFERED starttls client certain"
 EXP_KEYS[starttls-mysql-not-offered]="${EXP_PLAIN[starttls-mysql-not-offered]}"
+
+# ---------------------------------------------------------------------------
+# XMPP: prosody 0.12 (LuaSec/OpenSSL) from conf/prosody.cfg.lua, port 9222,
+# c2s_require_encryption; client gnutls-cli --starttls-proto=xmpp (stream
+# header, <starttls/>, <proceed/>, handshake, EOF).  Key log: the client's
+# (SSLKEYLOGFILE, GnuTLS honours it); prosody has none (see start_prosody).
+# ---------------------------------------------------------------------------
+DECODE[xmpp]="tcp.port==9222,xmpp"
+start_prosody() {
+    [[ " ${STARTED[*]} " == *" prosody "* ]] && return 0
+    rm -rf "$WORK/prosody"; mkdir -p "$WORK/prosody/data"
+    install -m 600 "$PKI/server.key" "$WORK/prosody/server.key"; cp "$PKI/server-fullchain.crt" "$WORK/prosody/"
+    chown -R prosody: "$WORK/prosody"; : > "$WORK/prosody.log"; chown prosody: "$WORK/prosody.log"
+    subst "$HERE/conf/prosody.cfg.lua" "$WORK/prosody.cfg.lua"
+    # no keylog-shim.so here: LuaSec loads libssl with dlopen after start-up, and the
+    # shim (which finds OpenSSL's functions at load time) makes prosody crash
+    runuser -u prosody -- prosody --config "$WORK/prosody.cfg.lua" > "$WORK/prosody.out" 2>&1 &
+    PROSODY_PID=$!
+    wait_for 100 port_listening 9222 || { cat "$WORK/prosody.out" >&2; die "prosody not listening"; }
+    STARTED+=(prosody)
+    LOGS+=("$WORK/prosody.log")
+}
+stop_prosody() { stop_pid "$PROSODY_PID" TERM; }
+
+reg starttls-xmpp-ok xmpp "gnutls-cli --starttls-proto=xmpp: stream features with <starttls/> required, <starttls/>, <proceed/>, TLS 1.3"
+sc_starttls_xmpp_ok() { CUR=$1; start_prosody; cap_start "$1" 9222
+    server_note "# server: prosody $(dpkg-query -W -f='${Version}' prosody), config captures/real/conf/prosody.cfg.lua (c2s 9222, c2s_require_encryption);" \
+        "# its log (info); key log: the client's only"
+    with_hosts; client "${WITH_HOSTS[@]}" env SSLKEYLOGFILE="$WORK/$1.client.keylog" \
+        gnutls-cli --starttls-proto=xmpp --x509cafile=rootCA.crt -p 9222 tls-server.local
+    server_logs; cap_stop
+    want_client '- Handshake was completed'; want_tshark 'xmpp.proceed'; want_tshark 'tls.handshake.type == 20' keys; }
+EXP_PLAIN[starttls-xmpp-ok]="1 outcome established
+1 starttls xmpp
+# <starttls/> in the stream features, the client's <starttls/> answered <proceed/>, then TLS
+1 starttls_result upgraded
+# the client sends nothing after the handshake (stdin empty) and closes: a probe, no error
+1 max_severity warning"
+EXP_KEYS[starttls-xmpp-ok]="${EXP_PLAIN[starttls-xmpp-ok]}"
 
 main "$@"

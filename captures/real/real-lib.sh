@@ -194,8 +194,8 @@ step_table() {  # the README's scenario table (markdown)
     echo "| ------- | ---- | ------------ | -------------------- | ----------------- |"
     for s in "${SCENARIOS[@]}"; do
         IFS='|' read -r n p d <<< "$s"
-        dp=$(printf '%s\n' "${EXP_PLAIN[$n]}" | grep -E '^[0-9*]+ (diag|max_sev|outcome)' | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g')
-        dk=$(printf '%s\n' "${EXP_KEYS[$n]}" | grep -E '^[0-9*]+ (diag|max_sev|outcome)' | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g')
+        dp=$(printf '%s\n' "${EXP_PLAIN[$n]}" | grep -E '^[0-9*]+ (diag|max_sev|outcome|starttls)' | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g')
+        dk=$(printf '%s\n' "${EXP_KEYS[$n]}" | grep -E '^[0-9*]+ (diag|max_sev|outcome|starttls)' | cut -d' ' -f2- | paste -sd';' | sed 's/;/; /g')
         printf '| `%s` | %s | %s | %s | %s |\n' "$n" "$p" "${d//|/\\|}" "$dp" "$dk"
     done
 }
