@@ -35,6 +35,30 @@ One fact per line, "<conn> <key> <value>", conn = tcp.stream + 1:
   http.K              <side> request line / status line (decrypted)
   pgsql.K             <side> ErrorResponse severity SQLSTATE message
   smtp.K              <side> SMTP command / reply code + text
+
+With --starttls (issue 17, make-starttls.sh) the plaintext steps of the
+other STARTTLS protocols too, each from its tshark dissector, in capture
+order per protocol (a line that is not text, such as a ClientHello sent
+into a plaintext session, is written "(not text: first bytes in hex)"):
+  imap.K              <side> each imap.line
+  pop.K               <side> pop.request.command [parameter] /
+                      pop.response.indicator description
+  ftp.K               <side> ftp.request.command arg / ftp.response.code arg
+  ldap.K              <side> protocolOp name, requestName, resultCode name,
+                      errorMessage
+  pgsql.K             <side> each pgsql.type (Simple query: the query), and
+                      the server's one-byte answer to an SSL request as
+                      "SSL response 'S'" / "'N'" (tcp.payload: the pgsql
+                      dissector does not name it)
+  mysql.K             <side> Server Greeting version, CLIENT_SSL from
+                      mysql.caps.sl; the client's login request (or SSL
+                      request: a login request without user) with its
+                      CLIENT_SSL flag
+  xmpp.K              <side> the xmpp element names tshark shows (stream,
+                      starttls, proceed, failure...)
+--plain-decode-as RULE (repeatable) takes the plaintext steps from a second
+tshark pass with those decode-as rules, for frames that are not TLS in the
+main pass (tshark 4.0's FTP dissector does not follow AUTH TLS).
 """
 import json
 import os
@@ -64,6 +88,110 @@ LAB = os.path.join(HERE, "..", "lab")
 sys.path.insert(0, os.path.join(HERE, ".."))
 from tsjson import as_list, cipher_names, first, fmt_ep as ep, handshakes, records, run, walk  # noqa: E402
 
+LDAP_OPS = {0: "bindRequest", 1: "bindResponse", 2: "unbindRequest", 3: "searchRequest",
+            4: "searchResEntry", 5: "searchResDone", 6: "modifyRequest", 7: "modifyResponse",
+            8: "addRequest", 9: "addResponse", 10: "delRequest", 11: "delResponse",
+            16: "abandonRequest", 19: "searchResRef", 23: "extendedReq", 24: "extendedResp",
+            25: "intermediateResponse"}
+LDAP_RESULTS = {0: "success", 1: "operationsError", 2: "protocolError", 7: "authMethodNotSupported",
+                8: "strongerAuthRequired", 13: "confidentialityRequired", 32: "noSuchObject",
+                48: "inappropriateAuthentication", 49: "invalidCredentials",
+                50: "insufficientAccessRights", 51: "busy", 52: "unavailable",
+                53: "unwillingToPerform", 80: "other"}
+STARTTLS_LAYERS = "imap pop ftp ldap mysql xmpp"
+
+
+TEXT_PROTOCOLS = ("imap", "pop", "ftp", "xmpp")
+
+
+def is_text(payload):
+    raw = bytes.fromhex((payload or "").replace(":", ""))
+    return all(b in (9, 10, 13) or 32 <= b < 127 or b >= 128 for b in raw) and b"\x16\x03" not in raw[:2]
+
+
+def text_or_hex(txt, payload):
+    """A plaintext line as tshark gave it, or '(not text: ...)' with the
+    frame's first payload bytes when it is not printable text."""
+    txt = (txt or "").rstrip("\r\n")
+    if txt and all(ch.isprintable() for ch in txt):
+        return txt
+    raw = (payload or "").replace(":", "")
+    return "(not text: " + " ".join(raw[i:i + 2] for i in range(0, min(len(raw), 10), 2)) + ")"
+
+
+def add_step(steps, proto, side, txt):
+    """Append a plaintext step; a run of the same step (PostgreSQL's
+    ParameterStatus messages) is one step written "STEP *N"."""
+    if steps and steps[-1][:2] == (proto, side) and steps[-1][2].split(" *")[0] == txt:
+        prev = steps.pop()[2]
+        n = int(prev.split(" *")[1]) if " *" in prev else 1
+        steps.append((proto, side, f"{txt} *{n + 1}"))
+    else:
+        steps.append((proto, side, txt))
+
+
+def starttls_steps(Ls, payload, state):
+    """The plaintext steps of one frame: [(proto, text)], from the dissectors."""
+    out = []
+    for im in as_list(Ls.get("imap", [])):
+        for line in walk(im, "imap.line"):
+            out.append(("imap", text_or_hex(line, payload)))
+    for po in as_list(Ls.get("pop", [])):
+        for cmd in walk(po, "pop.request.command"):
+            par = " ".join(walk(po, "pop.request.parameter"))
+            out.append(("pop", text_or_hex(f"{cmd} {par}".strip(), payload)))
+        ind = list(walk(po, "pop.response.indicator"))
+        desc = list(walk(po, "pop.response.description"))
+        for i, x in enumerate(ind):
+            out.append(("pop", f"{x} {desc[i] if i < len(desc) else ''}".strip()))
+    for ft in as_list(Ls.get("ftp", [])):
+        cmds, args = list(walk(ft, "ftp.request.command")), list(walk(ft, "ftp.request.arg"))
+        for i, x in enumerate(cmds):
+            out.append(("ftp", text_or_hex(f"{x} {args[i] if i < len(args) else ''}".strip(), payload)))
+        codes, rargs = list(walk(ft, "ftp.response.code")), list(walk(ft, "ftp.response.arg"))
+        for i, x in enumerate(codes):
+            out.append(("ftp", f"{x} {rargs[i] if i < len(rargs) else ''}".strip()))
+    for ld in as_list(Ls.get("ldap", [])):
+        for msg in walk(ld, "ldap.LDAPMessage_element"):
+            op = int(first(msg, "ldap.protocolOp", "-1"))
+            t = [LDAP_OPS.get(op, f"protocolOp({op})")]
+            rn = first(msg, "ldap.requestName")
+            if rn:
+                t.append(rn)
+            rc = first(msg, "ldap.resultCode")
+            if rc is not None:
+                t.append("resultCode " + LDAP_RESULTS.get(int(rc), rc))
+            em = first(msg, "ldap.errorMessage")
+            if em:
+                t.append(f"'{em}'")
+            out.append(("ldap", " ".join(t)))
+    for pg in as_list(Ls.get("pgsql", [])):
+        for m in as_list(pg):
+            ty = first(m, "pgsql.type")
+            if ty is None:
+                continue
+            q = first(m, "pgsql.query")
+            out.append(("pgsql", f"{ty} '{q}'" if q is not None else ty))
+            if ty == "SSL request":
+                state["ssl_request"] = True
+    for my in as_list(Ls.get("mysql", [])):
+        g = my.get("mysql.server_greeting") if isinstance(my, dict) else None
+        if isinstance(g, dict):
+            out.append(("mysql", f"Server Greeting {first(g, 'mysql.version', '?')} "
+                                 f"CLIENT_SSL={first(my, 'mysql.caps.sl', '?')}"))
+        lr = my.get("mysql.login_request") if isinstance(my, dict) else None
+        if isinstance(lr, dict):
+            user = first(lr, "mysql.user")
+            what = "SSL request" if not user else f"Login Request user={user}"
+            out.append(("mysql", f"{what} CLIENT_SSL={first(my, 'mysql.caps.sl', '?')}"))
+    for xm in as_list(Ls.get("xmpp", [])):
+        if isinstance(xm, dict):
+            for k in xm:
+                if k.startswith("xmpp.") and k.count(".") == 1 and \
+                        k not in ("xmpp.in", "xmpp.out", "xmpp.xml_header_version"):
+                    out.append(("xmpp", k.split(".", 1)[1]))
+    return out
+
 
 def lab_index():
     idx = {}
@@ -84,15 +212,27 @@ def main():
     args = sys.argv[1:]
     name = args.pop(0)
     keys = "--keys" in args
-    decode = []
+    stls = "--starttls" in args
+    decode, plain_decode = [], []
     while "--decode-as" in args:
         i = args.index("--decode-as")
         decode += ["-d", args[i + 1]]
         del args[i:i + 2]
+    while "--plain-decode-as" in args:
+        i = args.index("--plain-decode-as")
+        plain_decode += ["-d", args[i + 1]]
+        del args[i:i + 2]
     pcap, keylog = name + ".pcap", name + ".keylog"
     opts = ["-o", "tls.keylog_file:" + (keylog if keys else "")] + decode
-    out = run(["tshark", "-r", pcap] + opts + ["-T", "json", "--no-duplicate-keys",
-               "-J", "frame ip ipv6 tcp tls http pgsql smtp"])
+    layers = "frame ip ipv6 tcp tls http pgsql smtp" + (" " + STARTTLS_LAYERS if stls else "")
+    out = run(["tshark", "-r", pcap] + opts + ["-T", "json", "--no-duplicate-keys", "-J", layers])
+    plain_frames = {}
+    if stls and plain_decode:      # frame number -> its layers, for the plaintext steps
+        pout = run(["tshark", "-r", pcap, "-o", "tls.keylog_file:"] + plain_decode +
+                   ["-T", "json", "--no-duplicate-keys", "-J", "frame tcp " + STARTTLS_LAYERS])
+        for fr in json.loads(pout) if pout.strip() else []:
+            pl = fr["_source"]["layers"]
+            plain_frames[int(pl["frame"]["frame.number"])] = pl
     ciphers, lab = cipher_names(), lab_index()
     conns = {}
     for fr in json.loads(out) if out.strip() else []:
@@ -109,13 +249,28 @@ def main():
         c = conns.setdefault(st, {"client": None, "server": None, "sni": [], "version": None,
                                   "cipher": None, "tokens": [], "alerts": [], "closes": [],
                                   "certs": [], "app": [], "finished": set(),
-                                  "ccs_then_enc": set(), "ccs": set()})
+                                  "ccs_then_enc": set(), "ccs": set(), "plain": [], "pst": {}})
         flag = lambda k: first(tcp, k) in ("1", "True")
         if flag("tcp.flags.syn") and not flag("tcp.flags.ack"):
             c["client"], c["server"] = c["client"] or src, c["server"] or dst
         if c["client"] is None:       # connection started before the capture
             c["client"], c["server"] = src, dst
         side = "client" if src == c["client"] else "server"
+        if stls:
+            payload = first(tcp, "tcp.payload", "")
+            tls_frame = any(True for _ in records(Ls.get("tls", {})))
+            src_layers = plain_frames.get(fno, Ls) if plain_decode and not tls_frame else Ls
+            if plain_decode and tls_frame:
+                src_layers = {}
+            if side == "server" and payload and c["pst"].pop("ssl_request", False) and \
+                    len(payload.replace(":", "")) == 2:
+                add_step(c["plain"], "pgsql", side, f"SSL response '{bytes.fromhex(payload.replace(':', '')).decode('latin-1')}'")
+            steps = starttls_steps(src_layers, payload, c["pst"])
+            if steps and steps[0][0] in TEXT_PROTOCOLS and not is_text(payload):
+                # binary bytes in a text protocol (a ClientHello after a refusal): one step
+                steps = [(steps[0][0], text_or_hex("", payload))]
+            for proto, txt in steps:
+                add_step(c["plain"], proto, side, txt)
         for rec in records(Ls.get("tls", {})):
             ct = rec.get("tls.record.content_type")
             if ct is None:
@@ -256,7 +411,7 @@ def main():
         for i, (s, how, fno) in enumerate(c["closes"]):
             lines.append(f"{n} close.{i} {s} {how}")
         cnt = {}
-        for proto, side, txt in c["app"]:
+        for proto, side, txt in c["app"] + c["plain"]:
             i = cnt.get(proto, 0)
             cnt[proto] = i + 1
             lines.append(f"{n} {proto}.{i} {side} {txt}")

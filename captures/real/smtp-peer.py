@@ -3,12 +3,18 @@
 """smtp-peer.py -- a minimal SMTP server with STARTTLS, and an smtplib client,
 for captures/real (Python's ssl module; keylog_filename for the key log).
 
-  smtp-peer.py server PORT CERT KEY CHAIN [CLIENTCA]   one session, then exit
+  smtp-peer.py server [--starttls=MODE] PORT CERT KEY CHAIN [CLIENTCA]
+                                                       one session, then exit
   smtp-peer.py client PORT NAME CAFILE KEYLOG [CERT KEY]
 
 The server requires a client certificate when CLIENTCA is given
-(ssl.CERT_REQUIRED).  The client sends EHLO, STARTTLS, EHLO, MAIL, RCPT, DATA,
-QUIT with smtplib and exits 0, or prints the error and exits 1.
+(ssl.CERT_REQUIRED).  MODE (issue 17's refusals) is `offer` (the default:
+EHLO lists STARTTLS, STARTTLS is answered 220 and TLS begins), `absent`
+(EHLO does not list it; a STARTTLS anyway is answered 502 5.5.1) or
+`refuse` (EHLO lists it, STARTTLS is answered 454 4.7.0, the session goes
+on in plaintext for a client that wants to).  The client sends EHLO,
+STARTTLS, EHLO, MAIL, RCPT, DATA, QUIT with smtplib and exits 0, or prints
+the error and exits 1.
 """
 import os
 import smtplib
@@ -17,7 +23,17 @@ import ssl
 import sys
 
 
-def server(port, cert, key, chain, clientca=None):
+def server(*args):
+    mode = "offer"
+    if args and args[0].startswith("--starttls="):
+        mode = args[0].split("=", 1)[1]
+        args = args[1:]
+    if mode not in ("offer", "absent", "refuse"):
+        sys.exit(f"smtp-peer.py: unknown --starttls={mode}")
+    serve(mode, *args)
+
+
+def serve(mode, port, cert, key, chain, clientca=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     full = os.path.join(os.environ.get("TMPDIR", "/tmp"), "smtp-fullchain.pem")
     with open(full, "w") as f:
@@ -29,7 +45,7 @@ def server(port, cert, key, chain, clientca=None):
         ctx.load_verify_locations(clientca)
         ctx.verify_mode = ssl.CERT_REQUIRED
     ls = socket.create_server(("127.0.0.1", int(port)))
-    print(f"listening on 127.0.0.1:{port}", flush=True)
+    print(f"listening on 127.0.0.1:{port} (STARTTLS: {mode})", flush=True)
     conn, addr = ls.accept()
     print(f"connection from {addr[0]}:{addr[1]}", flush=True)
     f = conn.makefile("rb")
@@ -48,12 +64,16 @@ def server(port, cert, key, chain, clientca=None):
         print("C: " + cmd, flush=True)
         verb = cmd.split(" ")[0].upper()
         if verb in ("EHLO", "HELO"):
-            if tls:
+            if tls or mode == "absent":
                 say("250-tls-server.local")
                 say("250 8BITMIME")
             else:
                 say("250-tls-server.local")
                 say("250 STARTTLS")
+        elif verb == "STARTTLS" and mode == "absent":
+            say("502 5.5.1 STARTTLS not supported")
+        elif verb == "STARTTLS" and mode == "refuse":
+            say("454 4.7.0 TLS not available due to local problem")
         elif verb == "STARTTLS":
             say("220 2.0.0 Ready to start TLS")
             try:
