@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "conn.h"
 #include "result.h"
 #include "tls_crypto.h"
@@ -217,6 +218,14 @@ typedef void (*td_quic_deliver_fn)(void *ctx, const uint8_t *data, size_t len);
  * (at most TD_CAP_QUIC_CRYPTO_AHEAD past the next offset: beyond, they
  * are dropped and counted).  td_quic_stream_init() zeroes it;
  * td_quic_stream_cleanup() frees what it holds.
+ *
+ * The window that holds bytes past a hole costs twice its length (the
+ * bytes and their map) whatever few bytes it holds: one byte near the
+ * cap takes 128 KiB.  With a budget (td_quic_stream_set_budget, the
+ * engine's --max-memory) that cost is charged to it, and a window the
+ * budget cannot pay for is not grown: the bytes are dropped and counted
+ * in budget_dropped and in the budget's dropped.  The window is freed
+ * (and its cost given back) whenever the hole fills and nothing is held.
  */
 struct td_quic_stream {
 	uint64_t next;               /* offset of the next byte to deliver */
@@ -226,15 +235,21 @@ struct td_quic_stream {
 	size_t held;                 /* bytes held in buf */
 	uint64_t delivered;          /* bytes delivered */
 	uint64_t dup_bytes;          /* bytes received again */
-	uint64_t dropped;            /* bytes dropped by the cap or memory */
+	uint64_t dropped;            /* bytes dropped by the cap or for want of memory */
+	uint64_t budget_dropped;     /* bytes dropped because the budget was full */
+	struct td_budget *budget;    /* borrowed; NULL: none */
 };
 
 void td_quic_stream_init(struct td_quic_stream *s);
+/* Charge the stream's window to budget (borrowed, outliving the stream)
+ * from now on; call before the first td_quic_stream_add. */
+void td_quic_stream_set_budget(struct td_quic_stream *s, struct td_budget *budget);
 void td_quic_stream_cleanup(struct td_quic_stream *s);
 /*
  * Add the len bytes of a CRYPTO frame at offset; deliver what became
  * in order.  TD_ERR_CAP when bytes were dropped for the cap (counted in
- * s->dropped), TD_ERR_NOMEM when memory refused them (counted too).
+ * s->dropped) or the budget (counted in s->budget_dropped),
+ * TD_ERR_NOMEM when memory refused them (counted in s->dropped).
  */
 enum td_result td_quic_stream_add(struct td_quic_stream *s, uint64_t offset, const uint8_t *data,
 				  size_t len, td_quic_deliver_fn cb, void *ctx) TD_MUST_CHECK;

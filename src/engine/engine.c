@@ -490,7 +490,9 @@ static void finish_conn(struct flow *f)
 		c->side[dir].fin = sd->fin;
 		c->side[dir].rst = sd->rst;
 		c->side[dir].dup_bytes = sd->reasm.dup_bytes;
-		c->side[dir].cap_dropped = sd->reasm.cap_dropped;
+		/* Added: a QUIC flow counted its CRYPTO streams' drops there
+		 * (quic_in.c); its TCP reassembly holds none. */
+		c->side[dir].cap_dropped += sd->reasm.cap_dropped;
 		if (sd->tls.prefix_len > 0) {
 			free(c->cleartext[dir]);
 			c->cleartext[dir] = td_text_sanitize(sd->tls.prefix, sd->tls.prefix_len);

@@ -89,6 +89,7 @@ struct quic_dir {
 	uint32_t events;                /* long-header packets put in the timeline */
 	bool short_seen;                /* a 1-RTT packet went by */
 	bool capped;                    /* TD_AN_QUIC_CRYPTO_CAP said */
+	bool budget_said;               /* TD_AN_MEMORY_CAP said */
 };
 
 struct quic_state {
@@ -160,18 +161,33 @@ static void deliver(void *ctx, const uint8_t *data, size_t len)
 	td_tls_in_handshake(fc->f, fc->side, data, len, fc->decrypted);
 }
 
+/* A CRYPTO frame into its stream.  What the stream dropped is counted on
+ * the connection, as a TCP direction's reassembly drops are (engine.c adds
+ * them when the flow ends): the cap's and memory's, and the budget's,
+ * which the budget also counts for the summary's memory_bytes.  Each
+ * reason is said once per direction. */
 static void on_crypto(void *ctx, uint64_t offset, const uint8_t *data, size_t len)
 {
 	struct frame_ctx *fc = ctx;
 	struct quic_dir *qd = &fc->f->quic->d[fc->dir];
-	enum td_result r = td_quic_stream_add(fc->stream, offset, data, len, deliver, fc);
+	struct td_quic_stream *s = fc->stream;
+	uint64_t capped = s->dropped, budget = s->budget_dropped;
+	enum td_result r = td_quic_stream_add(s, offset, data, len, deliver, fc);
 	struct td_conn *c = fc->f->conn;
 	if (r == TD_OK || !c)
 		return;
-	c->side[fc->dir].cap_dropped += len;
+	capped = s->dropped - capped;
+	budget = s->budget_dropped - budget;
+	c->side[fc->dir].cap_dropped += capped + budget;
 	if (r == TD_ERR_NOMEM) {
 		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_OUT_OF_MEMORY, fc->dir, 0, NULL, NULL));
-	} else if (!qd->capped) {
+		return;
+	}
+	if (budget && !qd->budget_said) {
+		qd->budget_said = true;
+		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_MEMORY_CAP, fc->dir, 0, NULL, NULL));
+	}
+	if (capped && !qd->capped) {
 		qd->capped = true;
 		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_QUIC_CRYPTO_CAP, fc->dir,
 					       TD_CAP_QUIC_CRYPTO_AHEAD, NULL, NULL));
@@ -625,9 +641,14 @@ static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
 	q->version = h->version;
 	q->odcid = h->dcid;
 	for (int i = 0; i < 2; i++) {
-		td_quic_stream_init(&q->d[i].initial);
-		td_quic_stream_init(&q->d[i].handshake);
-		td_quic_stream_init(&q->d[i].app);
+		struct td_quic_stream *levels[] = { &q->d[i].initial, &q->d[i].handshake,
+						    &q->d[i].app };
+		for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
+			td_quic_stream_init(levels[k]);
+			/* Bytes held past a hole count against --max-memory,
+			 * as TCP's out-of-order segments do. */
+			td_quic_stream_set_budget(levels[k], &e->budget);
+		}
 		q->d[i].largest = UINT64_MAX;
 	}
 	f->s[0].addr = seg->src;

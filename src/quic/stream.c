@@ -7,8 +7,9 @@
  * In-order bytes with nothing held go straight to the callback.  Bytes
  * past a hole are copied into a window that starts at the next offset
  * to deliver (buf, with a byte map `have` of which are there), grown on
- * demand up to TD_CAP_QUIC_CRYPTO_AHEAD; when the hole fills, the run
- * from the window's start is delivered and the window slides.
+ * demand up to TD_CAP_QUIC_CRYPTO_AHEAD (and the budget, when the stream
+ * has one); when the hole fills, the run from the window's start is
+ * delivered and the window slides, or is freed once it holds nothing.
  */
 #include "config.h"
 
@@ -23,29 +24,57 @@ void td_quic_stream_init(struct td_quic_stream *s)
 	memset(s, 0, sizeof *s);
 }
 
-void td_quic_stream_cleanup(struct td_quic_stream *s)
+void td_quic_stream_set_budget(struct td_quic_stream *s, struct td_budget *budget)
 {
+	s->budget = budget;
+}
+
+/* What a window of n bytes costs: the bytes and their map. */
+static size_t window_cost(size_t n)
+{
+	return 2 * n;
+}
+
+/* Free the window and give its cost back (the stream stays usable). */
+static void free_window(struct td_quic_stream *s)
+{
+	td_budget_give(s->budget, window_cost(s->alloc));
 	free(s->buf);
 	free(s->have);
+	s->buf = NULL;
+	s->have = NULL;
+	s->alloc = 0;
+}
+
+void td_quic_stream_cleanup(struct td_quic_stream *s)
+{
+	free_window(s);
 	memset(s, 0, sizeof *s);
 }
 
-/* Make the window at least need bytes long (need <= the cap). */
-static bool grow(struct td_quic_stream *s, size_t need)
+enum grow { GROW_OK, GROW_BUDGET, GROW_NOMEM };
+
+/* Make the window at least need bytes long (need <= the cap), charging
+ * the growth to the budget first. */
+static enum grow grow(struct td_quic_stream *s, size_t need)
 {
 	if (need <= s->alloc)
-		return true;
+		return GROW_OK;
 	size_t n = s->alloc ? s->alloc : 4096;
 	while (n < need)
 		n *= 2;
 	if (n > TD_CAP_QUIC_CRYPTO_AHEAD)
 		n = TD_CAP_QUIC_CRYPTO_AHEAD;
+	size_t more = window_cost(n) - window_cost(s->alloc);
+	if (!td_budget_take(s->budget, more))
+		return GROW_BUDGET;
 	uint8_t *buf = malloc(n);
 	uint8_t *have = calloc(n, 1);
 	if (!buf || !have) {
 		free(buf);
 		free(have);
-		return false;
+		td_budget_give(s->budget, more);
+		return GROW_NOMEM;
 	}
 	if (s->alloc) {
 		memcpy(buf, s->buf, s->alloc);
@@ -56,10 +85,11 @@ static bool grow(struct td_quic_stream *s, size_t need)
 	s->buf = buf;
 	s->have = have;
 	s->alloc = n;
-	return true;
+	return GROW_OK;
 }
 
-/* Deliver the run at the window's start, then slide the window. */
+/* Deliver the run at the window's start, then slide the window (or free
+ * it when it holds nothing more: a stream past its holes costs nothing). */
 static void drain(struct td_quic_stream *s, td_quic_deliver_fn cb, void *ctx)
 {
 	size_t run = 0;
@@ -72,6 +102,10 @@ static void drain(struct td_quic_stream *s, td_quic_deliver_fn cb, void *ctx)
 	s->next += run;
 	s->delivered += run;
 	s->held -= run;
+	if (s->held == 0) {
+		free_window(s);
+		return;
+	}
 	memmove(s->buf, s->buf + run, s->alloc - run);
 	memmove(s->have, s->have + run, s->alloc - run);
 	memset(s->have + (s->alloc - run), 0, run);
@@ -113,7 +147,14 @@ enum td_result td_quic_stream_add(struct td_quic_stream *s, uint64_t offset, con
 		len = keep;
 		r = TD_ERR_CAP;
 	}
-	if (!grow(s, (size_t)rel + len)) {
+	switch (grow(s, (size_t)rel + len)) {
+	case GROW_OK:
+		break;
+	case GROW_BUDGET:
+		s->budget_dropped += len;
+		s->budget->dropped += len;
+		return TD_ERR_CAP;
+	case GROW_NOMEM:
 		s->dropped += len;
 		return TD_ERR_NOMEM;
 	}

@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Hostile captures for tlsdiag's resource caps (tests/adversarial/adversarial.sh).
 
-    gen.py DIR [--syn-flows N] [--only NAME[,NAME...]] [--list]
+    gen.py DIR [--syn-flows N] [--quic-flows N] [--only NAME[,NAME...]]
+    gen.py --list | --self-test
 
 writes DIR/NAME.pcap for each capture below: classic pcap (microsecond
-timestamps), Ethernet II / IPv4 / TCP, built with struct alone (no pip
-packages, no tools).  Everything is deterministic: fixed addresses, fixed
+timestamps), Ethernet II / IPv4 / TCP or UDP, built with struct alone
+(no pip packages, no tools); the QUIC and TLS 1.3 captures are protected
+by quicgen.py with Python's cryptography package (Debian's
+python3-cryptography), which --self-test checks against RFC 9001
+Appendix A.  Everything is deterministic: fixed addresses, fixed
 timestamps, random bytes from a seeded generator, so the same gen.py
 always writes byte-identical files (adversarial.sh caches them keyed by
 this file's hash).  TCP checksums are left 0, as on a capture taken on the
@@ -51,6 +55,22 @@ header checksums are correct.
                     blobs of 16 KB), then stay open: what the connection
                     model keeps of them stays in memory to the end.
 
+  quic-flood        N QUIC connections (default 200,000; adversarial.sh
+                    uses 40,000), each one 1200-byte client Initial with a
+                    fresh DCID from its own address and port, opened by
+                    that DCID's keys: --max-flows evicts.
+  quic-crypto-gaps  2000 QUIC connections whose CRYPTO frames leave a hole
+                    and put one byte in every 4 KiB of the 64 KiB
+                    TD_CAP_QUIC_CRYPTO_AHEAD window, both directions, with
+                    frames far past the cap (2^40, 2^62 - 200); and 4 whose
+                    1358-byte ClientHello comes as 1-byte frames, last
+                    first, each twice.
+  cert-bomb         TLS 1.3 over TCP with a key log (cert-bomb.keylog):
+                    CompressedCertificate messages declaring 16 MiB - 1
+                    (zlib, zstd), or 200 KiB while inflating to 16 MiB
+                    (a 16 KB zlib stream, a 518-byte zstd frame), and a
+                    control chain that decompresses.
+
 Next to each NAME.pcap, NAME.expect holds "key value" lines: figures the
 capture holds by construction (flows, certificates past the cap, bytes in
 the holes...), which adversarial.sh compares with the summary.
@@ -61,6 +81,9 @@ import os
 import random
 import struct
 import sys
+import zlib
+
+import quicgen
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LAB = os.path.join(HERE, '..', '..', 'captures', 'lab')
@@ -101,17 +124,25 @@ class Pcap:
         self.ipid = 0
 
     def frame(self, ts_us, src, dst, sport, dport, seq, ack, flags, payload=b''):
-        self.ipid = (self.ipid + 1) & 0xffff
-        tot = 40 + len(payload)
-        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, tot, self.ipid, 0x4000, 64, 6, 0, src, dst)
-        ip = ip[:10] + struct.pack('!H', ip_checksum(ip)) + ip[12:]
         tcp = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff, ack & 0xffffffff,
                           5 << 4, flags, 65535, 0, 0)
+        self.ip(ts_us, src, dst, 6, tcp, payload)
+
+    def udp(self, ts_us, src, dst, sport, dport, payload):
+        """A UDP datagram (checksum 0: none, which IPv4 allows)."""
+        self.ip(ts_us, src, dst, 17, struct.pack('!HHHH', sport, dport, 8 + len(payload), 0),
+                payload)
+
+    def ip(self, ts_us, src, dst, proto, l4, payload):
+        self.ipid = (self.ipid + 1) & 0xffff
+        tot = 20 + len(l4) + len(payload)
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, tot, self.ipid, 0x4000, 64, proto, 0, src, dst)
+        ip = ip[:10] + struct.pack('!H', ip_checksum(ip)) + ip[12:]
         n = 14 + tot
         self.buf.append(struct.pack('<IIII', ts_us // 1000000, ts_us % 1000000, n, n))
         self.buf.append(ETH)
         self.buf.append(ip)
-        self.buf.append(tcp)
+        self.buf.append(l4)
         if payload:
             self.buf.append(payload)
         self.n += 1
@@ -507,8 +538,224 @@ def gen_chain_hoard(path, rng, exp, nflows=300, certs=16, cert_len=15990):
     return p.n
 
 
+# ---- QUIC and TLS 1.3 (quicgen.py protects them as real peers do) ----------
+
+HS_ENCRYPTED_EXTENSIONS, HS_CERTIFICATE_VERIFY, HS_FINISHED = 8, 15, 20
+HS_COMPRESSED_CERTIFICATE = 25        # RFC 8879
+CERTCOMP_ZLIB, CERTCOMP_BROTLI, CERTCOMP_ZSTD = 1, 2, 3
+QUIC_SERVER = ip4(192, 0, 2, 3)
+
+
+def client_hello13(rng, sni, quic=False, key_share=32, random=None):
+    """A TLS 1.3-only ClientHello offering compressed certificates; for
+    QUIC with ALPN h3 and transport parameters (max_idle_timeout), and
+    key_share bytes of X25519 (32) or, larger, as X25519MLKEM768 (1216)."""
+    name = sni.encode()
+    group = 0x001d if key_share == 32 else 0x11ec
+    exts = [
+        ext(0, vec16(u8(0) + vec16(name))),
+        ext(10, vec16(u16(group) + u16(0x001d))),
+        ext(13, vec16(b''.join(u16(s) for s in (0x0403, 0x0804, 0x0401)))),
+        ext(16, vec16(vec8(b'h3') if quic else vec8(b'h2'))),
+        ext(27, vec8(u16(CERTCOMP_ZLIB) + u16(CERTCOMP_BROTLI) + u16(CERTCOMP_ZSTD))),
+        ext(43, vec8(u16(0x0304))),
+        ext(51, vec16(u16(group) + vec16(bytes(rng.getrandbits(8) for _ in range(key_share))))),
+    ]
+    if quic:
+        exts.append(ext(57, b'\x01' + vec8(quicgen.varint(30000))))  # max_idle_timeout 30 s
+    rnd = random if random is not None else bytes(rng.getrandbits(8) for _ in range(32))
+    body = (u16(TLS12) + rnd + vec8(b'' if quic else bytes(32)) +
+            vec16(u16(0x1301) + u16(0x1302)) + vec8(b'\x00') + vec16(b''.join(exts)))
+    return hs(HS_CLIENT_HELLO, body)
+
+
+def server_hello13(rng, random=None, session_id=b''):
+    exts = ext(43, u16(0x0304)) + ext(51, u16(0x001d) + vec16(bytes(32)))
+    rnd = random if random is not None else bytes(rng.getrandbits(8) for _ in range(32))
+    body = u16(TLS12) + rnd + vec8(session_id) + u16(0x1301) + u8(0) + vec16(exts)
+    return hs(HS_SERVER_HELLO, body)
+
+
+def need_crypto():
+    if not quicgen.HAVE_CRYPTO:
+        sys.exit('gen.py: the QUIC and TLS 1.3 captures need Python\'s cryptography '
+                 'package (Debian: python3-cryptography)')
+
+
+def gen_quic_flood(path, rng, exp, n=200000):
+    """n QUIC connections, each one client Initial (1200 bytes, RFC 9000
+    14.1) from its own address and port with a fresh Destination
+    Connection ID, protected with that DCID's keys: every one opens, is
+    a connection, and the flow table (--max-flows) has to evict."""
+    need_crypto()
+    p = Pcap(path)
+    ts = T0 * 1000000
+    chs = [client_hello13(rng, 'flood%d.example' % i, quic=True) for i in range(16)]
+    for i in range(n):
+        dcid = struct.pack('!Q', (i * 0x9e3779b97f4a7c15 + 1) & 0xffffffffffffffff)
+        scid = struct.pack('!I', i)
+        ck, _ = quicgen.initial_keys(dcid)
+        pkt = quicgen.long_packet(ck, quicgen.PT_INITIAL, dcid, scid, 0,
+                                  quicgen.crypto_frame(0, chs[i % len(chs)]), pad_to=1200)
+        cli = ip4(172, 16 + ((i >> 16) & 0x0f), (i >> 8) & 0xff, i & 0xff)
+        p.udp(ts + i * 2, cli, QUIC_SERVER, 1024 + i % 60000, 443, pkt)
+    p.close()
+    exp['connections'] = n
+    return p.n
+
+
+def gen_quic_crypto_gaps(path, rng, exp, gaps=2000, frags=4):
+    """CRYPTO streams that try to make tlsdiag hold bytes.
+
+    `gaps` connections: the client's Initial carries the start of its
+    ClientHello, one byte in each 4 KiB of the TD_CAP_QUIC_CRYPTO_AHEAD
+    (64 KiB) past it, the last just inside the cap, and 100-byte frames at offsets 2^40 and 2^62 - 200 (past the
+    cap: dropped, counted); the server's Initial does the same with the
+    start of a ServerHello.  Each stream then holds a 64 KiB window for
+    16 bytes, and no packet ever fills the holes: without a charge to
+    --max-memory, 2000 connections would hold 500 MiB.
+
+    `frags` connections: a ClientHello with a 1216-byte key share sent as
+    one-byte CRYPTO frames, last byte first, every byte twice, 150 frames
+    a packet, with a frame past the cap in each packet: it must still
+    decode (its SNI is fragments.example) and the far frames be counted.
+    """
+    need_crypto()
+    cap = 64 * 1024  # TD_CAP_QUIC_CRYPTO_AHEAD
+    far = [(1 << 40, 100), ((1 << 62) - 200, 100)]
+    # one byte in every 4 KiB page of the window, the last just inside the
+    # cap: a window that is allocated is also resident (peak RSS sees it)
+    spread = list(range(4095, cap, 4096))
+    p = Pcap(path)
+    ts = T0 * 1000000
+    dropped = 0
+    # the fragmented hellos first: the gap connections fill --max-memory,
+    # and a connection that comes after them may find no room left
+    for k in list(range(gaps, gaps + frags)) + list(range(gaps)):
+        dcid = struct.pack('!Q', 0x0badc0de00000000 + k)
+        scid, srv_cid = struct.pack('!I', k), struct.pack('!I', 0x80000000 | k)
+        ck, sk = quicgen.initial_keys(dcid)
+        cli = ip4(172, 20 + (k >> 16), (k >> 8) & 0xff, k & 0xff)
+        cport = 2000 + k % 60000
+        if k < gaps:
+            ch = client_hello13(rng, 'gap%d.example' % k, quic=True)
+            sh = server_hello13(rng)
+            head = 300
+            frames = (quicgen.crypto_frame(0, ch[:head]) +
+                      b''.join(quicgen.crypto_frame(head + o, b'\x01') for o in spread) +
+                      b''.join(quicgen.crypto_frame(o, bytes(n)) for o, n in far))
+            p.udp(ts, cli, QUIC_SERVER, cport, 443,
+                  quicgen.long_packet(ck, quicgen.PT_INITIAL, dcid, scid, 0, frames, pad_to=1200))
+            frames = (quicgen.crypto_frame(0, sh[:50]) +
+                      b''.join(quicgen.crypto_frame(50 + o, b'\x02') for o in spread))
+            p.udp(ts + 50, QUIC_SERVER, cli, 443, cport,
+                  quicgen.long_packet(sk, quicgen.PT_INITIAL, scid, srv_cid, 0, frames))
+            dropped += sum(n for _, n in far)
+            ts += 20
+            continue
+        ch = client_hello13(rng, 'fragments.example', quic=True, key_share=1216)
+        order = [(i, ch[i:i + 1]) for i in reversed(range(len(ch)))]
+        order = [x for pair in zip(order, order) for x in pair]  # every byte twice
+        pn = 0
+        for j in range(0, len(order), 150):
+            frames = b''.join(quicgen.crypto_frame(o, b) for o, b in order[j:j + 150])
+            frames += quicgen.crypto_frame(len(ch) + cap + j, bytes(20))
+            dropped += 20
+            p.udp(ts, cli, QUIC_SERVER, cport, 443,
+                  quicgen.long_packet(ck, quicgen.PT_INITIAL, dcid, scid, pn, frames,
+                                      pad_to=1200))
+            pn += 1
+            ts += 10
+        exp['frag_hello_bytes'] = len(ch)
+        ts += 1000
+    p.close()
+    exp['gap_connections'] = gaps
+    exp['frag_connections'] = frags
+    exp['connections'] = gaps + frags
+    exp['far_bytes'] = dropped   # bytes past the cap, whatever the memory
+    exp['window_streams'] = 2 * gaps
+    exp['window_bytes'] = 2 * gaps * len(spread)
+    return p.n
+
+
+def certificate13_body(ders):
+    """A TLS 1.3 Certificate message's body: empty context, then each
+    certificate with no extensions."""
+    return vec8(b'') + vec24(b''.join(vec24(d) + vec16(b'') for d in ders))
+
+
+def gen_cert_bomb(path, rng, exp, each=4):
+    """TLS 1.3 over TCP with a key log (NAME.keylog, next to the capture):
+    each server's encrypted flight carries a CompressedCertificate
+    (RFC 8879).  `each` connections of each kind:
+
+      control      zlib of a real 3-certificate chain, its true length:
+                   decompresses, the chain shows (proves the protection)
+      zlib-claim   a 1 KB message declaring 16 MiB - 1 (over the cap)
+      zstd-claim   a 518-byte zstd frame declaring 16 MiB - 1
+      zlib-bomb    16 KB of zlib declaring 200 KiB (under the cap) that
+                   inflates to 16 MiB: stopped at 200 KiB
+      zstd-bomb    518 bytes of zstd RLE blocks declaring 200 KiB that
+                   inflate to 16 MiB: stopped at 200 KiB
+    """
+    need_crypto()
+    p = Pcap(path)
+    ders = lab_ders()
+    ts = T0 * 1000000
+    body = certificate13_body(ders[:3])
+    zbomb = quicgen.zlib_bomb(16 << 20)
+    zsbomb = quicgen.zstd_rle_bomb(128)
+    kinds = [
+        ('control', CERTCOMP_ZLIB, len(body), zlib.compress(body, 9)),
+        ('zlib-claim', CERTCOMP_ZLIB, 0xffffff, quicgen.zlib_bomb(1 << 20)),
+        ('zstd-claim', CERTCOMP_ZSTD, 0xffffff, zsbomb),
+        ('zlib-bomb', CERTCOMP_ZLIB, 200 * 1024, zbomb),
+        ('zstd-bomb', CERTCOMP_ZSTD, 200 * 1024, zsbomb),
+    ]
+    keylog = []
+    k = 0
+    for name, alg, declared, comp in kinds:
+        for _ in range(each):
+            f = Flow(p, ip4(198, 51, 104, k), 47000 + k, ip4(192, 0, 2, 1), 443)
+            k += 1
+            ts = f.handshake(ts)
+            cr = bytes(rng.getrandbits(8) for _ in range(32))
+            secrets = [bytes(rng.getrandbits(8) for _ in range(32)) for _ in range(2)]
+            keylog.append('CLIENT_HANDSHAKE_TRAFFIC_SECRET %s %s' % (cr.hex(), secrets[0].hex()))
+            keylog.append('SERVER_HANDSHAKE_TRAFFIC_SECRET %s %s' % (cr.hex(), secrets[1].hex()))
+            ts = f.send(ts, 0, record(CT_HANDSHAKE, client_hello13(rng, '%s.example' % name,
+                                                                   random=cr)))
+            skeys = quicgen.tls13_keys(secrets[1])
+            flight = (hs(HS_ENCRYPTED_EXTENSIONS, vec16(b'')) +
+                      hs(HS_COMPRESSED_CERTIFICATE, u16(alg) + u24(declared) + vec24(comp)) +
+                      hs(HS_CERTIFICATE_VERIFY, u16(0x0804) + vec16(bytes(256))) +
+                      hs(HS_FINISHED, bytes(32)))
+            recs = b''.join(quicgen.tls13_record(skeys, i, CT_HANDSHAKE, flight[o:o + 16000])
+                            for i, o in enumerate(range(0, len(flight), 16000)))
+            ts = f.send(ts, 1, record(CT_HANDSHAKE, server_hello13(rng, session_id=bytes(32))) +
+                        record(CT_CCS, b'\x01') + recs)
+            ckeys = quicgen.tls13_keys(secrets[0])
+            ts = f.send(ts, 0, record(CT_CCS, b'\x01') +
+                        quicgen.tls13_record(ckeys, 0, CT_HANDSHAKE, hs(HS_FINISHED, bytes(32))))
+            ts = f.fin(ts + 1000)
+        exp[name.replace('-', '_') + '_bytes'] = len(comp)
+    p.close()
+    with open(path[:-len('.pcap.tmp')] + '.keylog', 'w') as kf:
+        kf.write('\n'.join(keylog) + '\n')
+    exp['each'] = each
+    exp['connections'] = each * len(kinds)
+    exp['bombs'] = each * (len(kinds) - 1)
+    exp['control_certs'] = 3
+    return p.n
+
+
 CAPTURES = ['syn-flood', 'huge-handshake', 'big-chain', 'one-byte-records', 'overlap',
-            'never-ends', 'ooo-flood', 'chain-hoard']
+            'never-ends', 'ooo-flood', 'chain-hoard', 'quic-flood', 'quic-crypto-gaps',
+            'cert-bomb']
+
+
+USAGE = ('usage: gen.py DIR [--syn-flows N] [--quic-flows N] [--only NAME,...] | '
+         '--list | --self-test')
 
 
 def main(argv):
@@ -516,21 +763,30 @@ def main(argv):
     if '--list' in args:
         print('\n'.join(CAPTURES))
         return 0
+    if '--self-test' in args:
+        # the QUIC and TLS 1.3 protection against RFC 9001 Appendix A
+        need_crypto()
+        quicgen.self_test()
+        print('quicgen: RFC 9001 Appendix A test vectors: ok')
+        return 0
     syn_flows = 1000000
+    quic_flows = 200000
     only = CAPTURES
     out = None
     while args:
         a = args.pop(0)
         if a == '--syn-flows':
             syn_flows = int(args.pop(0))
+        elif a == '--quic-flows':
+            quic_flows = int(args.pop(0))
         elif a == '--only':
             only = args.pop(0).split(',')
         elif out is None and not a.startswith('-'):
             out = a
         else:
-            sys.exit('usage: gen.py DIR [--syn-flows N] [--only NAME,...] [--list]')
+            sys.exit(USAGE)
     if out is None:
-        sys.exit('usage: gen.py DIR [--syn-flows N] [--only NAME,...] [--list]')
+        sys.exit(USAGE)
     os.makedirs(out, exist_ok=True)
     for name in only:
         if name not in CAPTURES:
@@ -541,6 +797,8 @@ def main(argv):
         exp = {}
         if name == 'syn-flood':
             n = gen_syn_flood(tmp, exp, syn_flows)
+        elif name == 'quic-flood':
+            n = gen_quic_flood(tmp, rng, exp, quic_flows)
         else:
             n = globals()['gen_' + name.replace('-', '_')](tmp, rng, exp)
         exp['frames'] = n

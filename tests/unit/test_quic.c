@@ -497,6 +497,49 @@ static void test_stream(void)
 	td_quic_stream_cleanup(&s);
 }
 
+/* The window held past a hole is charged to the budget (twice its
+ * length: bytes and map); a window the budget cannot pay for is not
+ * grown and its bytes are counted; a filled hole frees the window. */
+static void test_stream_budget(void)
+{
+	const uint8_t msg[] = "0123456789abcdefghij";
+	const size_t window = 2u * TD_CAP_QUIC_CRYPTO_AHEAD;
+	struct td_budget b = { .cap = window + window / 2 };
+	struct td_quic_stream s1, s2;
+	struct collect col = { 0 };
+	td_quic_stream_init(&s1);
+	td_quic_stream_init(&s2);
+	td_quic_stream_set_budget(&s1, &b);
+	td_quic_stream_set_budget(&s2, &b);
+	/* In order: nothing held, nothing charged. */
+	CU_ASSERT_EQUAL(td_quic_stream_add(&s1, 0, msg, 4, deliver, &col), TD_OK);
+	CU_ASSERT_EQUAL(b.used, 0);
+	/* One byte just inside the cap: the whole window is charged. */
+	CU_ASSERT_EQUAL(td_quic_stream_add(&s1, 4 + TD_CAP_QUIC_CRYPTO_AHEAD - 1, msg, 1, deliver,
+					   &col), TD_OK);
+	CU_ASSERT_EQUAL(b.used, window);
+	/* A second such window does not fit: refused, counted, not held. */
+	CU_ASSERT_EQUAL(td_quic_stream_add(&s2, TD_CAP_QUIC_CRYPTO_AHEAD - 1, msg, 1, deliver, &col),
+			TD_ERR_CAP);
+	CU_ASSERT_EQUAL(s2.budget_dropped, 1);
+	CU_ASSERT_EQUAL(s2.dropped, 0);
+	CU_ASSERT_EQUAL(s2.held, 0);
+	CU_ASSERT_EQUAL(b.dropped, 1);
+	CU_ASSERT_EQUAL(b.used, window);
+	/* A small window still fits (4 KiB: 8 KiB charged). */
+	CU_ASSERT_EQUAL(td_quic_stream_add(&s2, 10, msg + 10, 2, deliver, &col), TD_OK);
+	CU_ASSERT_EQUAL(b.used, window + 2u * 4096u);
+	/* s2's hole filled: delivered, its window freed and given back. */
+	CU_ASSERT_EQUAL(td_quic_stream_add(&s2, 0, msg, 10, deliver, &col), TD_OK);
+	CU_ASSERT_EQUAL(s2.delivered, 12);
+	CU_ASSERT_EQUAL(s2.alloc, 0);
+	CU_ASSERT_EQUAL(b.used, window);
+	/* Cleanup gives the rest back. */
+	td_quic_stream_cleanup(&s1);
+	td_quic_stream_cleanup(&s2);
+	CU_ASSERT_EQUAL(b.used, 0);
+}
+
 void td_suite_quic(void)
 {
 	CU_pSuite s = td_test_suite("quic");
@@ -513,4 +556,5 @@ void td_suite_quic(void)
 	td_test_add(s, "pn_decode", test_pn_decode);
 	td_test_add(s, "frames", test_frames);
 	td_test_add(s, "stream", test_stream);
+	td_test_add(s, "stream_budget", test_stream_budget);
 }
