@@ -6,6 +6,7 @@
  *   starttls.c  the recogniser's life, telling the protocol from the
  *               first bytes, framing (lines, '>'-ended XML tags,
  *               length-prefixed messages), the caps, the facts
+ *   steps.c     what a frame was: steps, ask, answer, plaintext after
  *   lines.c     the text protocols: SMTP, FTP, IMAP, POP3, XMPP
  *   binary.c    the binary ones: PostgreSQL, MySQL, LDAP (BER)
  *
@@ -82,7 +83,7 @@ struct td_stls {
 	bool mysql_greeted;    /* MySQL: the server's greeting was read */
 };
 
-/* ---- starttls.c: what the protocol files call ---- */
+/* ---- steps.c: what the protocol files call ---- */
 
 /* A step: text (n bytes, sanitized here; CR and LF at its end dropped) of
  * direction dir, its wire length and role.  Past TD_CAP_STLS_STEPS,
@@ -140,5 +141,7 @@ bool stls_word(const uint8_t *p, size_t n, const char *w);   /* starts with word
 							      then end or space */
 bool stls_has(const uint8_t *p, size_t n, const char *w);    /* contains w as a word,
 							      case-insensitive */
+bool stls_prefix_ci(const uint8_t *p, size_t n, const char *w); /* starts with w,
+								  case-insensitive */
 
 #endif
