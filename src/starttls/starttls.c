@@ -120,7 +120,12 @@ static enum verdict prefix(const uint8_t *p, size_t n, const char *w)
 {
 	size_t wl = strlen(w);
 	size_t k = n < wl ? n : wl;
-	if (!stls_prefix_ci(p, k, w))
+	char head[32];
+	if (k >= sizeof head)
+		return V_NO;
+	memcpy(head, w, k);  /* the first k letters of w: p must start so */
+	head[k] = '\0';
+	if (!stls_prefix_ci(p, k, head))
 		return V_NO;
 	return k == wl ? V_YES : V_MORE;
 }
