@@ -172,8 +172,37 @@ enum td_result td_redact_starttls(struct td_conn *c, td_rs_host_fn host, void *c
 	return res;
 }
 
+/* "250-name ...": the free-text pass leaves a name glued to the '-'
+ * alone (redact.h), so the text after the code is substituted here. */
+static enum td_result continuation(struct td_event *e, td_rs_text_fn text, const void *ctx)
+{
+	const char *d = e->detail;
+	if (!d || strlen(d) < 5 || d[0] < '0' || d[0] > '9' || d[1] < '0' || d[1] > '9' ||
+	    d[2] < '0' || d[2] > '9' || d[3] != '-')
+		return TD_OK;
+	char *n = text(ctx, d + 4);
+	if (!n)
+		return TD_ERR_NOMEM;
+	char *w = malloc(strlen(n) + 5);
+	if (w)
+		snprintf(w, strlen(n) + 5, "%.4s%s", d, n);
+	free(n);
+	if (!w)
+		return TD_ERR_NOMEM;
+	free(e->detail);
+	e->detail = w;
+	return TD_OK;
+}
+
 enum td_result td_redact_starttls_text(struct td_conn *c, td_rs_text_fn text, const void *ctx)
 {
+	for (size_t i = 0; i < c->n_events; i++) {
+		if (c->events[i].kind != TD_EV_STARTTLS)
+			continue;
+		enum td_result res = continuation(&c->events[i], text, ctx);
+		if (res != TD_OK)
+			return res;
+	}
 	char *fields[2] = { c->starttls.answer, c->starttls.after };
 	for (int k = 0; k < 2; k++) {
 		if (!fields[k][0])
