@@ -53,6 +53,16 @@
  * extensions and GREASE add a few; the rest are counted). */
 #define TD_CAP_QUIC_TP           32u
 
+/* STARTTLS (starttls.h): plaintext bytes read per direction before the
+ * upgrade (past them the recogniser stops: the rest of the flow is
+ * dropped and counted, never buffered: a peer talking forever in
+ * plaintext costs nothing more); bytes of one line or message kept (a
+ * longer one is cut, the rest counted); steps put in the timeline per
+ * connection (the rest counted). */
+#define TD_CAP_STLS_PREAMBLE     (16u * 1024u)
+#define TD_CAP_STLS_LINE         512u
+#define TD_CAP_STLS_STEPS        40u
+
 /* Server ports whose TCP connections without TLS are counted for the
  * summary (sink.h: td_tcp_port); connections to further ports are
  * counted together, not per port. */

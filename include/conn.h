@@ -49,9 +49,15 @@ enum td_event_kind {
 				 decrypted application data (app: what it
 				 says; detail: the same in words) */
 	TD_EV_QUIC_PACKET,    /* a QUIC packet: quic_type, length = its bytes */
-	TD_EV_QUIC_CLOSE      /* a QUIC CONNECTION_CLOSE that is no TLS alert
+	TD_EV_QUIC_CLOSE,     /* a QUIC CONNECTION_CLOSE that is no TLS alert
 				 (a crypto error becomes TD_EV_ALERT): detail
 				 says what (td_conn.quic.close) */
+	TD_EV_STARTTLS        /* a plaintext step before a STARTTLS upgrade
+				 (src/starttls): detail is the line or message,
+				 sanitized ("220 mail.example ESMTP",
+				 "STARTTLS", "SSLRequest"); dir its sender;
+				 length its bytes; content_type its role
+				 (enum td_stls_role) */
 };
 
 /* QUIC packet types, by meaning (quic.h reads the wire codes, which
@@ -423,7 +429,8 @@ enum td_stage {
 	TD_STAGE_SERVER_CERTIFICATE,
 	TD_STAGE_CLIENT_CERTIFICATE,
 	TD_STAGE_FINISHED,
-	TD_STAGE_AFTER_HANDSHAKE
+	TD_STAGE_AFTER_HANDSHAKE,
+	TD_STAGE_STARTTLS          /* the plaintext exchange before TLS (issue 17) */
 };
 
 enum td_party {
@@ -623,6 +630,59 @@ struct td_tcp_flight {
 	uint32_t acked;          /* ...of them, the most the server acknowledged */
 };
 
+/*
+ * STARTTLS (src/starttls, starttls.h; issue 17): the plaintext exchange
+ * that upgraded (or failed to upgrade) a connection of another protocol
+ * to TLS.  Its steps are TD_EV_STARTTLS events of the timeline; these are
+ * the facts the recogniser computed once at the end of the flow, which
+ * every sink and rule reads.  All by value: a clone copies it as is.
+ */
+enum td_starttls_proto {
+	TD_STLS_NONE = 0,     /* the connection began with TLS (or nothing known) */
+	TD_STLS_SMTP,         /* RFC 3207 */
+	TD_STLS_IMAP,         /* RFC 3501 6.2.1, RFC 9051 */
+	TD_STLS_POP3,         /* RFC 2595 4 (STLS) */
+	TD_STLS_FTP,          /* RFC 4217 (AUTH TLS, AUTH SSL) */
+	TD_STLS_LDAP,         /* RFC 4511 4.14 (StartTLS extended operation) */
+	TD_STLS_XMPP,         /* RFC 6120 5.4 */
+	TD_STLS_POSTGRES,     /* SSLRequest, GSSENCRequest (protocol 55.2.10) */
+	TD_STLS_MYSQL         /* CLIENT_SSL and the SSL request packet */
+};
+enum td_starttls_result {
+	TD_STLS_R_NONE = 0,       /* no STARTTLS protocol */
+	TD_STLS_UPGRADED,         /* TLS began after the server agreed */
+	TD_STLS_REFUSED,          /* the server said no (454, NO/BAD, -ERR, 5xx, LDAP
+				     resultCode != 0, <failure/>, PostgreSQL 'N') */
+	TD_STLS_NOT_OFFERED,      /* the server's capabilities lacked it and the
+				     client never asked */
+	TD_STLS_SERVER_CLOSED,    /* the server closed right after the client asked */
+	TD_STLS_INCOMPLETE        /* the capture ended or the client gave up first */
+};
+/* What a TD_EV_STARTTLS step is to the upgrade (its content_type). */
+enum td_stls_role {
+	TD_STLS_STEP = 0,         /* any other step (a greeting, capabilities) */
+	TD_STLS_ASK,              /* the client's request to upgrade */
+	TD_STLS_ANSWER,           /* the server's answer to it */
+	TD_STLS_AFTER             /* the client's first plaintext command after a
+				     refusal, or without an offer */
+};
+/* The server's answer and the client's plaintext quoted: their first bytes. */
+#define TD_STLS_TEXT_MAX 160u
+struct td_starttls {
+	enum td_starttls_proto proto;
+	enum td_starttls_result result;
+	bool offered;             /* the server's capabilities listed it */
+	bool asked;               /* the client asked to upgrade */
+	bool plaintext_after;     /* the client went on in plaintext after a refusal
+				     (or without an offer): after says with what */
+	char answer[TD_STLS_TEXT_MAX]; /* the server's answer, sanitized ("" none) */
+	char after[TD_STLS_TEXT_MAX];  /* that plaintext command, sanitized, its
+					  arguments hidden when they may be secret */
+	uint64_t bytes[2];        /* plaintext bytes by td_dir */
+	uint64_t steps_dropped;   /* steps past TD_CAP_STLS_STEPS (not in the timeline) */
+	uint64_t cap_dropped;     /* bytes past TD_CAP_STLS_PREAMBLE or a line's cap */
+};
+
 struct td_conn {
 	uint64_t id;              /* 1, 2, ... in order of first packet */
 	struct td_addr client_addr, server_addr;
@@ -634,6 +694,7 @@ struct td_conn {
 	bool malformed;           /* a decoder gave up on this connection */
 
 	struct td_quic_conn quic;  /* QUIC only (quic.present) */
+	struct td_starttls starttls; /* STARTTLS only (starttls.proto != NONE) */
 
 	struct td_client_hello ch;
 	struct td_server_hello sh;
@@ -802,5 +863,11 @@ const char *td_party_name(enum td_party p);        /* "client", "server", "nobod
 const char *td_confidence_name(enum td_confidence k); /* "certain", "inferred" */
 const char *td_phase_name(enum td_phase p);        /* "first", "renegotiation",
 						      "post_handshake_auth" */
+/* "smtp", "imap", "pop3", "ftp", "ldap", "xmpp", "postgres", "mysql"
+ * (NULL for NONE); "upgraded", "refused", "not_offered", "server_closed",
+ * "incomplete" (NULL for NONE); "SMTP"... for people. */
+const char *td_starttls_proto_name(enum td_starttls_proto p);
+const char *td_starttls_proto_label(enum td_starttls_proto p);
+const char *td_starttls_result_name(enum td_starttls_result r);
 
 #endif

@@ -54,6 +54,12 @@
  *    HTTP/2 error codes, PostgreSQL severity and SQLSTATE stay (they
  *    name the protocol and the problem, no one).  The event's detail is
  *    worded again from what is left (src/redact/redact_app.c).
+ *  - STARTTLS steps (conn.h: TD_EV_STARTTLS; issue 17): the host names
+ *    they hold (an SMTP banner's, an EHLO's, an XMPP stream's) are learnt
+ *    as host names (host-N.example everywhere); the arguments of the
+ *    client's commands (a MAIL FROM address, a USER name) ->
+ *    "[redacted]", the command word staying (src/redact/redact_stls.c);
+ *    passwords and AUTH data are never kept at all (starttls.h).
  *  - QUIC connection IDs (the original DCID, the client's and the
  *    server's SCID, those the transport parameters repeat) and the
  *    parameters' stateless reset token and preferred address -> 8-byte

@@ -327,7 +327,8 @@ static void judge_quit(const struct td_conn *c, const struct seen *s, struct td_
 		fa->quit_sign = TD_SIGN_ALERT;
 	else if (name_refused(c))
 		fa->quit_sign = TD_SIGN_NAME;
-	else if ((c->ch.alpn.n > 0 || c->cleartext[TD_DIR_C2S]) && prompt(c, at) &&
+	else if ((c->ch.alpn.n > 0 || c->cleartext[TD_DIR_C2S] ||
+		  c->starttls.result == TD_STLS_UPGRADED) && prompt(c, at) &&
 		 c->events[at].kind != TD_EV_TCP_FIN && c->events[at].kind != TD_EV_TCP_RST)
 		fa->quit_sign = TD_SIGN_APP_PROTOCOL;
 	else
@@ -356,7 +357,12 @@ static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bo
 	/* A SYN never answered is a failed connection, whatever the capture
 	 * saw afterwards; live, the answer may still come. */
 	bool unanswered = final && s->syn && !s->synack;
-	if (fatal || (closed && hello) || unanswered || (closed && c->cleartext[TD_DIR_C2S]))
+	/* A STARTTLS exchange that never reached TLS and closed: stopped
+	 * before TLS (issue 17), as cleartext sent to a TLS port is. */
+	bool stls_stopped = c->starttls.proto != TD_STLS_NONE &&
+			    c->starttls.result != TD_STLS_UPGRADED && c->starttls.result != TD_STLS_INCOMPLETE;
+	if (fatal || (closed && hello) || unanswered || (closed && c->cleartext[TD_DIR_C2S]) ||
+	    (closed && stls_stopped))
 		return TD_OUTCOME_FAILED;
 	/* QUIC: a CONNECTION_CLOSE before the handshake completed ended it
 	 * (a transport error, or a Version Negotiation's client giving up

@@ -698,6 +698,12 @@ static bool rule_resumed(const struct dx *x, struct finding *f)
 const struct rule td_rules[] = {
 	{ "TCP_CONNECTION_REFUSED", rule_refused, false },
 	{ "TCP_NO_ANSWER", rule_no_answer, false },
+	/* Before TLS: the STARTTLS exchange (rules_starttls.c); the refusal
+	 * is the cause, the plaintext that followed its consequence. */
+	{ "STARTTLS_REFUSED", rule_starttls_refused, false },
+	{ "STARTTLS_NOT_OFFERED", rule_starttls_not_offered, false },
+	{ "STARTTLS_SERVER_CLOSED", rule_starttls_server_closed, false },
+	{ "PLAINTEXT_AFTER_TLS_FAILURE", rule_plaintext_after_failure, false },
 	{ "PLAINTEXT_TO_TLS_PORT", rule_plaintext, false },
 	{ "NOT_TLS", rule_not_tls, false },
 	{ "QUIC_NO_ANSWER", rule_quic_no_answer, false },

@@ -209,6 +209,12 @@ bool rule_server_rejected(const struct dx *x, struct finding *f);
 bool rule_client_missing_inferred(const struct dx *x, struct finding *f);
 bool rule_client_rejected(const struct dx *x, struct finding *f);
 
+/* ---- rules_starttls.c: the plaintext exchange before TLS (issue 17) ---- */
+bool rule_starttls_refused(const struct dx *x, struct finding *f);
+bool rule_starttls_not_offered(const struct dx *x, struct finding *f);
+bool rule_starttls_server_closed(const struct dx *x, struct finding *f);
+bool rule_plaintext_after_failure(const struct dx *x, struct finding *f);
+
 /* ---- rules_tcp.c ---- */
 bool rule_refused(const struct dx *x, struct finding *f);
 bool rule_no_answer(const struct dx *x, struct finding *f);

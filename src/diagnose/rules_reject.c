@@ -91,11 +91,12 @@ bool rule_closed_without_data(const struct dx *x, struct finding *f)
 	closed_too(x, f, fa->quit_at);
 	/* Why leaving is no refusal here (fate.c, judge_quit). */
 	bool bare = e->kind == TD_EV_TCP_FIN || e->kind == TD_EV_TCP_RST;
-	if ((c->ch.alpn.n > 0 || c->cleartext[TD_DIR_C2S]) && bare)
+	bool upgraded = c->cleartext[TD_DIR_C2S] || c->starttls.result == TD_STLS_UPGRADED;
+	if ((c->ch.alpn.n > 0 || upgraded) && bare)
 		finding_evidence(f, "it meant to speak an application protocol (ALPN or a cleartext "
 				 "upgrade) but dropped the connection without any alert: a spare "
 				 "connection closed (browsers race two to a server), not a refusal");
-	else if (c->ch.alpn.n > 0 || c->cleartext[TD_DIR_C2S])
+	else if (c->ch.alpn.n > 0 || upgraded)
 		finding_evidence(f, "it left a while after the handshake, not at once: an idle "
 				 "connection closed, not a refusal");
 	else
@@ -287,6 +288,10 @@ bool rule_server_rejected(const struct dx *x, struct finding *f)
 		else if (fa->quit_sign == TD_SIGN_APP_PROTOCOL && c->ch.alpn.n > 0)
 			finding_evidence(f, "it had offered ALPN %s%s: it meant to send a request, and "
 					 "left instead", c->ch.alpn.v[0], c->ch.alpn.n > 1 ? ", ..." : "");
+		else if (fa->quit_sign == TD_SIGN_APP_PROTOCOL && c->starttls.proto != TD_STLS_NONE)
+			finding_evidence(f, "it had upgraded a %s exchange to TLS (STARTTLS): it meant "
+					 "to go on, and left instead",
+					 td_starttls_proto_label(c->starttls.proto));
 		else if (fa->quit_sign == TD_SIGN_APP_PROTOCOL)
 			finding_evidence(f, "it had asked for TLS in a cleartext exchange (\"%s\"): it "
 					 "meant to go on, and left instead", c->cleartext[TD_DIR_C2S]);

@@ -59,13 +59,14 @@ struct tcp_ctx {
 static void tcp_bytes(void *ctx, const uint8_t *data, size_t len)
 {
 	struct tcp_ctx *t = ctx;
-	td_tls_in_records(t->f, t->side, data, len);
+	td_fl_stls_bytes(t->f, t->side, data, len);
 }
 
 static void tcp_gap(void *ctx, uint32_t missing)
 {
 	struct tcp_ctx *t = ctx;
 	struct flow *f = t->f;
+	td_fl_stls_gap(f, t->side);
 	td_tls_in_gap(f, t->side);
 	f->eng->st.gap_bytes += missing;
 	if (!f->conn)
@@ -410,6 +411,14 @@ static bool failed_tls_attempt(const struct td_engine *e, const struct flow *f,
 	return tcp_failed(c) || cs->tls.prefix_len > 0;
 }
 
+/* A STARTTLS exchange that asked for TLS, or met a server without it,
+ * is reported although TLS never began: its diagnosis is the point. */
+static bool stls_attempt(const struct td_conn *c)
+{
+	return c->starttls.proto != TD_STLS_NONE &&
+	       (c->starttls.asked || c->starttls.result == TD_STLS_NOT_OFFERED);
+}
+
 /* Refused or unanswered connections on other ports are TLS attempts too
  * when the capture holds no TLS at all (a client that never got as far
  * as a ClientHello, on whatever port).  Offline, they wait for the end of
@@ -460,6 +469,7 @@ static void finish_conn(struct flow *f)
 		return;
 	for (int i = 0; i < 2; i++)
 		flush_side(f, i);
+	td_fl_stls_end(f);
 	td_tls_in_end(f);
 	struct td_conn *c = f->conn;
 	f->conn = NULL;
@@ -474,7 +484,7 @@ static void finish_conn(struct flow *f)
 	enum nontls_kind kind = NONTLS_CLOSED;
 	if (c->tls) {
 		remember_tls_port(e, c->server_port);
-	} else if (failed_tls_attempt(e, f, c)) {
+	} else if (failed_tls_attempt(e, f, c) || stls_attempt(c)) {
 		c->id = ++e->next_id;
 	} else if (e->cfg.ordered && e->st.tls_connections == 0 && tcp_failed(c)) {
 		candidate = true;

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "diagnose.h"
 #include "flow.h"
+#include "starttls.h"
 #include "sink.h"
 
 struct flow *td_fl_new(struct td_engine *e, uint64_t start_us)
@@ -54,6 +55,7 @@ void td_fl_free(struct flow *f)
 		td_dynbuf_cleanup(&f->s[i].held);
 	}
 	td_app_free(f->app);
+	td_stls_free(f->stls);
 	td_fl_conn_free(f->eng, f->conn);
 	free(f);
 }

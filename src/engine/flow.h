@@ -148,6 +148,10 @@ struct flow {
 	uint64_t app_us[2];
 	uint64_t notified;       /* conn->changes when the sink last heard (td_fl_notify) */
 	struct quic_state *quic; /* owned: QUIC's (quic_in.c), NULL for a TCP flow */
+	struct td_stls *stls;    /* owned: the STARTTLS recogniser (stls_in.c), NULL
+				    until a stream starts with something else than
+				    TLS, and once the flow's facts are taken */
+	bool stls_off;           /* no recogniser for this flow */
 };
 
 struct held {
@@ -280,6 +284,19 @@ struct quic_state;
 bool td_fl_quic_datagram(struct td_engine *e, const struct td_segment *seg);
 /* Free a flow's QUIC state (NULL is fine). */
 void td_fl_quic_free(struct quic_state *q);
+
+/* ---- stls_in.c: STARTTLS, between TCP and the TLS seam ------------------ */
+
+struct td_stls;
+/* A side's in-order TCP bytes: through the STARTTLS recogniser when the
+ * stream has a plaintext preamble, else straight to td_tls_in_records. */
+void td_fl_stls_bytes(struct flow *f, int side, const uint8_t *data, size_t len);
+/* A side lost bytes: the recogniser stands aside (before td_tls_in_gap). */
+void td_fl_stls_gap(struct flow *f, int side);
+/* The flow ends (after the last bytes, before td_tls_in_end): the
+ * recogniser's facts into the connection (td_conn.starttls), and it is
+ * freed.  Nothing for a flow without one. */
+void td_fl_stls_end(struct flow *f);
 
 /* ---- appdata.c ------------------------------------------------------ */
 

@@ -193,6 +193,7 @@ const char *td_stage_name(enum td_stage s)
 	case TD_STAGE_SERVER_CERTIFICATE: return "server_certificate";
 	case TD_STAGE_CLIENT_CERTIFICATE: return "client_certificate";
 	case TD_STAGE_FINISHED: return "finished";
+	case TD_STAGE_STARTTLS: return "starttls";
 	case TD_STAGE_AFTER_HANDSHAKE: break;
 	}
 	return "after_handshake";
@@ -221,4 +222,49 @@ const char *td_phase_name(enum td_phase p)
 	case TD_PHASE_FIRST: break;
 	}
 	return "first";
+}
+
+const char *td_starttls_proto_name(enum td_starttls_proto p)
+{
+	switch (p) {
+	case TD_STLS_SMTP: return "smtp";
+	case TD_STLS_IMAP: return "imap";
+	case TD_STLS_POP3: return "pop3";
+	case TD_STLS_FTP: return "ftp";
+	case TD_STLS_LDAP: return "ldap";
+	case TD_STLS_XMPP: return "xmpp";
+	case TD_STLS_POSTGRES: return "postgres";
+	case TD_STLS_MYSQL: return "mysql";
+	case TD_STLS_NONE: break;
+	}
+	return NULL;
+}
+
+const char *td_starttls_proto_label(enum td_starttls_proto p)
+{
+	switch (p) {
+	case TD_STLS_SMTP: return "SMTP";
+	case TD_STLS_IMAP: return "IMAP";
+	case TD_STLS_POP3: return "POP3";
+	case TD_STLS_FTP: return "FTP";
+	case TD_STLS_LDAP: return "LDAP";
+	case TD_STLS_XMPP: return "XMPP";
+	case TD_STLS_POSTGRES: return "PostgreSQL";
+	case TD_STLS_MYSQL: return "MySQL";
+	case TD_STLS_NONE: break;
+	}
+	return "TLS";
+}
+
+const char *td_starttls_result_name(enum td_starttls_result r)
+{
+	switch (r) {
+	case TD_STLS_UPGRADED: return "upgraded";
+	case TD_STLS_REFUSED: return "refused";
+	case TD_STLS_NOT_OFFERED: return "not_offered";
+	case TD_STLS_SERVER_CLOSED: return "server_closed";
+	case TD_STLS_INCOMPLETE: return "incomplete";
+	case TD_STLS_R_NONE: break;
+	}
+	return NULL;
 }

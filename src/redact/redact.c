@@ -28,6 +28,7 @@
 #include "redact.h"
 #include "redact_clear.h"
 #include "redact_quic.h"
+#include "redact_stls.h"
 
 /* ---- the redactor ---- */
 
@@ -679,6 +680,8 @@ static enum td_result text_chain(const struct td_redactor *r, struct td_chain *c
 	return TD_OK;
 }
 
+static char *stls_text(const void *ctx, const char *s) { return td_redact_text(ctx, s); }
+
 static enum td_result redact_free_text(const struct td_redactor *r, struct td_conn *c)
 {
 	enum td_result res = TD_OK;
@@ -688,6 +691,8 @@ static enum td_result redact_free_text(const struct td_redactor *r, struct td_co
 		res = text_anomalies(r, &c->anomalies);
 	for (size_t d = 0; res == TD_OK && d < 2; d++)
 		res = text_field(r, &c->cleartext[d]);
+	if (res == TD_OK)
+		res = td_redact_starttls_text(c, stls_text, r);
 	if (res == TD_OK)
 		res = text_chain(r, &c->server_chain);
 	if (res == TD_OK)
@@ -738,6 +743,13 @@ static enum td_result quic_text(void *ctx, char *s, size_t cap)
 	return res;
 }
 
+/* STARTTLS (redact_stls.h): a host name learnt; a text substituted. */
+static enum td_result stls_host(void *ctx, const char *name, size_t len)
+{
+	const char *p;
+	return host_pseudo(ctx, name, len, &p);
+}
+
 static enum td_result redact_structured(struct td_redactor *r, struct td_conn *c)
 {
 	enum td_result res = redact_addr(r, &c->client_addr);
@@ -747,6 +759,8 @@ static enum td_result redact_structured(struct td_redactor *r, struct td_conn *c
 		res = redact_host_field(r, &c->ch.sni);
 	if (res == TD_OK)
 		res = td_redact_quic(c, quic_bytes, quic_text, r);
+	if (res == TD_OK)
+		res = td_redact_starttls(c, stls_host, r);
 	for (size_t d = 0; res == TD_OK && d < 2; d++)
 		res = cleartext_hosts(r, c->cleartext[d]);
 	for (size_t d = 0; res == TD_OK && d < 2; d++)

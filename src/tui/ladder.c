@@ -142,6 +142,14 @@ static void describe(const struct td_event *e, struct arrow *a)
 		snprintf(a->full, sizeof a->full, "%s", e->detail ? e->detail : "QUIC CONNECTION_CLOSE");
 		a->attr = TD_TUI_A_WARN;
 		return;
+	case TD_EV_STARTTLS:
+		/* A plaintext step before TLS: its first words, then whole. */
+		snprintf(a->brief, sizeof a->brief, "%s", e->detail ? e->detail : "plaintext");
+		snprintf(a->full, sizeof a->full, "%s: %s", e->dir == TD_DIR_C2S ? "C" : "S",
+			 e->detail ? e->detail : "");
+		if (e->content_type == TD_STLS_AFTER)
+			a->attr = TD_TUI_A_FAIL;
+		return;
 	case TD_EV_SSLV2_HELLO:
 		snprintf(a->brief, sizeof a->brief, "SSLv2 hello");
 		snprintf(a->full, sizeof a->full, "SSLv2 ClientHello, %" PRIu32 " B", e->length);

@@ -77,6 +77,7 @@ static enum td_tui_state step(enum td_tui_state st, const struct td_event *e)
 	case TD_EV_APPLICATION:
 	case TD_EV_QUIC_PACKET:
 	case TD_EV_QUIC_CLOSE:
+	case TD_EV_STARTTLS:
 		return st;
 	case TD_EV_ALERT:
 		if (e->encrypted && !e->decrypted)

@@ -12,6 +12,8 @@ For every NAME.facts (without the key log) and NAME.decrypted.facts (with
   N diag.0 CODE STAGE GAVE_UP CONF    the first diagnosis: code, stage,
                                       gave_up, confidence
   N max_severity warning              no diagnosis above a warning
+  N starttls PROTO                    .starttls == PROTO (issue 17)
+  N starttls_result R                 .starttls_result == R
   (no diag.0 line)                    no diagnosis of severity error
 
 `*` for N means every connection of the capture.
@@ -44,7 +46,7 @@ def expectations(path):
             conn, key, rest = parts[0], parts[1], parts[2:]
             if key == "client":
                 clients[conn] = rest[0]
-            elif key in ("outcome", "max_severity"):
+            elif key in ("outcome", "max_severity", "starttls", "starttls_result"):
                 exp.setdefault(conn, {})[key] = rest[0]
             elif key == "diag.0":
                 exp.setdefault(conn, {})[key] = " ".join(rest)
@@ -97,6 +99,9 @@ def check(tlsdiag, real, facts_name):
         first, worst = verdict(c)
         if "outcome" in want and c["outcome"] != want["outcome"]:
             bad.append(f"{label} conn {conn}: outcome {c['outcome']}, want {want['outcome']}")
+        for key in ("starttls", "starttls_result"):
+            if key in want and c.get(key) != want[key]:
+                bad.append(f"{label} conn {conn}: {key} {c.get(key)}, want {want[key]}")
         if "diag.0" in want:
             if first != want["diag.0"]:
                 bad.append(f"{label} conn {conn}: diag.0 {first}, want {want['diag.0']}")

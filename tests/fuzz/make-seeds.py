@@ -577,6 +577,53 @@ def app_seeds():
     }
 
 
+def starttls_seeds():
+    """Two-direction plaintext preambles (fuzz_starttls.c): a port byte,
+    then (direction, length, bytes) chunks; the transcripts of
+    tests/unit/test_starttls.c (RFC 3207, 9051, 2595, 4217, 4511, 6120,
+    PostgreSQL 55.2.10, MySQL SSLRequest)."""
+    C, S = 0, 1
+    ch, sh = b"\x16\x03\x01\x00\x05hello", b"\x16\x03\x03\x00\x02ok"
+
+    def enc(port, msgs):
+        out = bytes([port])
+        for d, b in msgs:
+            for k in range(0, len(b), 255):
+                part = b[k:k + 255]
+                out += bytes([d, len(part)]) + part
+        return out
+    pg = b"\x00\x00\x00\x08\x04\xd2\x16\x2f"
+    ldap_req = b"\x30\x1d\x02\x01\x01\x77\x18\x80\x16" + b"1.3.6.1.4.1.1466.20037"
+    my_greet = (b"\x2c\x00\x00\x00\x0a5.5.5-10.11.6-MariaDB\x00\x01\x00\x00\x00abcdefgh\x00"
+                b"\xfe\xff\x21\x02\x00\xff\x81\x15")
+    my_ssl = b"\x20\x00\x00\x01\x05\xae\xff\x01\x00\x00\x00\x01\x21" + b"\x00" * 23
+    return {
+        "smtp-ok": enc(0, [(S, b"220 mail.example.com ESMTP\r\n"), (C, b"EHLO c.example\r\n"),
+                           (S, b"250-mail.example.com\r\n250 STARTTLS\r\n"), (C, b"STARTTLS\r\n"),
+                           (S, b"220 2.0.0 Ready to start TLS\r\n"), (C, ch), (S, sh)]),
+        "smtp-refused": enc(0, [(S, b"220 mail.example.com ESMTP\r\n"), (C, b"EHLO c.example\r\n"),
+                                (S, b"250 STARTTLS\r\n"), (C, b"STARTTLS\r\n"),
+                                (S, b"454 4.7.0 TLS not available\r\n"),
+                                (C, b"MAIL FROM:<a@example.org>\r\n")]),
+        "imap-ok": enc(2, [(S, b"* OK [CAPABILITY IMAP4rev2 STARTTLS] ready\r\n"),
+                           (C, b"a1 STARTTLS\r\n"), (S, b"a1 OK go\r\n"), (C, ch)]),
+        "pop3-ok": enc(3, [(S, b"+OK ready\r\n"), (C, b"CAPA\r\n"), (S, b"+OK\r\nSTLS\r\n.\r\n"),
+                           (C, b"STLS\r\n"), (S, b"+OK go\r\n"), (C, ch)]),
+        "ftp-ok": enc(1, [(S, b"220 ready\r\n"), (C, b"AUTH TLS\r\n"), (S, b"234 go\r\n"), (C, ch)]),
+        "ldap-ok": enc(4, [(C, ldap_req), (S, b"\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00"),
+                           (C, ch)]),
+        "xmpp-ok": enc(5, [(C, b"<?xml version='1.0'?><stream:stream to='im.example.com' version='1.0'>"),
+                           (S, b"<stream:stream from='im.example.com'><stream:features><starttls "
+                               b"xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"),
+                           (C, b"<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"),
+                           (S, b"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"), (C, ch)]),
+        "pg-ok": enc(6, [(C, pg), (S, b"S"), (C, ch), (S, sh)]),
+        "pg-refused": enc(6, [(C, pg), (S, b"N"), (C, b"\x00\x00\x00\x12\x00\x03\x00\x00user\x00bob\x00\x00")]),
+        "mysql-ok": enc(7, [(S, my_greet), (C, my_ssl), (C, ch), (S, sh)]),
+        "junk": enc(8, [(C | 2, b"GET / HTTP/1.1\r\n\r\n"), (S, b"\x00\xff\x30\x84")]),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--srcdir", default=".")
@@ -586,7 +633,8 @@ def main():
                     help="captures larger than this are not used as capture seeds")
     a = ap.parse_args()
     top = a.srcdir
-    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app", "decomp", "quic")}
+    out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app", "decomp", "quic",
+                                      "starttls")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     counts = dict.fromkeys(out, 0)
@@ -666,6 +714,10 @@ def main():
         put("decomp", name, s)
     for name, s in quic_payload_seeds().items():
         put("quic", name, s)
+    # STARTTLS: the unit tests' transcripts, committed as regression
+    # inputs (tests/fuzz/regress/starttls, written by starttls_seeds()).
+    for name, s in starttls_seeds().items():
+        put("starttls", name, s)
 
     print("seeds: " + ", ".join("%s %d" % (h, counts[h]) for h in out))
     return 0

@@ -30,7 +30,7 @@ TOP = os.path.abspath(TOP)
 # Lowest first.  capture names link types with net's enum td_link; the
 # model's structs (conn.h) are what the TLS and X.509 decoders fill, so
 # they sit below the decoders.
-LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
+LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'starttls', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
 OWNER = {
     'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'budget.h': 'util', 'rooms.h': 'util',
@@ -40,7 +40,7 @@ OWNER = {
     'tls_registry.h': 'util', 'tls_names.h': 'tls', 'tls_record.h': 'tls', 'tls_handshake.h': 'tls', 'keylog.h': 'tls',
     'x509.h': 'x509', 'verify.h': 'x509',
     'conn.h': 'model', 'anomaly.h': 'model', 'infer.h': 'tls', 'ja4.h': 'tls', 'quic_tp.h': 'tls',
-    'app.h': 'app',
+    'app.h': 'app', 'starttls.h': 'starttls',
     'diagnose.h': 'diagnose', 'hostname.h': 'diagnose',
     'engine.h': 'engine', 'sink.h': 'engine',
     'out.h': 'render', 'filter.h': 'render', 'render.h': 'render', 'redact.h': 'redact',

@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	td_suite_later();
 	td_suite_ja4();
 	td_suite_quic_tp();
+	td_suite_starttls();
 	td_suite_hello16();
 	td_suite_quic_fate();
 	td_suite_decomp();

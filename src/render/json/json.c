@@ -25,6 +25,13 @@
  *   duration_ms    number   last packet - first packet, 3 decimals
  *   partial        bool     the start of the TCP stream was not captured
  *   transport      string   "quic"; only for QUIC connections (TCP has none)
+ *   starttls       string   only when the connection began in plaintext and
+ *                  upgraded (or tried to): "smtp" | "imap" | "pop3" | "ftp" |
+ *                  "ldap" | "xmpp" | "postgres" | "mysql"
+ *   starttls_result string  with starttls: "upgraded" | "refused" |
+ *                  "not_offered" | "server_closed" | "incomplete"
+ *   starttls_dropped object only when a cap dropped some: steps (not in the
+ *                  timeline), bytes (plaintext not read)
  *   quic           object, only for QUIC connections: version and
  *                  server_version (NAME "QUICv1", "QUICv2", "draft-29" or
  *                  "0x..."; server_version null until a long header from
@@ -80,7 +87,10 @@
  *                        "handshake" | "change_cipher_spec" | "alert" |
  *                        "encrypted" | "application_data" |
  *                        "sslv2_client_hello" | "malformed" |
- *                        "quic_packet" | "quic_close"
+ *                        "quic_packet" | "quic_close" | "starttls" (a
+ *                        plaintext step before TLS: its text is detail)
+ *       step     string  starttls only, for the steps that decide: "ask" |
+ *                        "answer" | "plaintext_after"
  *       packet   string  quic_packet only: its type (as quic.packets)
  *       message  NAME    handshake only: message type ("client_hello")
  *       level, description  NAME  alert only, and only when known (not
@@ -297,6 +307,19 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_jsonw_fixed(w, td_out_rel_us(c, c->last_us), 3);
 	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
 	td_json_quic(w, c);
+	if (c->starttls.proto != TD_STLS_NONE) {
+		/* Issue 17: only for a connection that began in plaintext. */
+		td_jsonw_jk_word(w, TD_JKEY("starttls"), td_starttls_proto_name(c->starttls.proto));
+		td_jsonw_jk_word(w, TD_JKEY("starttls_result"),
+				 td_starttls_result_name(c->starttls.result));
+		if (c->starttls.steps_dropped || c->starttls.cap_dropped) {
+			td_jsonw_jkey(w, TD_JKEY("starttls_dropped"));
+			td_jsonw_object_begin(w);
+			td_jsonw_jk_uint(w, TD_JKEY("steps"), c->starttls.steps_dropped);
+			td_jsonw_jk_uint(w, TD_JKEY("bytes"), c->starttls.cap_dropped);
+			td_jsonw_object_end(w);
+		}
+	}
 	td_jsonw_jk_string(w, TD_JKEY("sni"), c->ch.present ? c->ch.sni : NULL);
 	td_jsonw_jk_string(w, TD_JKEY("alpn"), c->sh.present ? c->sh.alpn : NULL);
 	kname_or_null(w, TD_JKEY("version"), TD_REG_VERSION, c->version);

@@ -26,9 +26,21 @@ static const char *event_name(enum td_event_kind k)
 	case TD_EV_APPLICATION: return "application";
 	case TD_EV_QUIC_PACKET: return "quic_packet";
 	case TD_EV_QUIC_CLOSE: return "quic_close";
+	case TD_EV_STARTTLS: return "starttls";
 	case TD_EV_MALFORMED: break;
 	}
 	return "malformed";
+}
+
+/* A STARTTLS step's role (conn.h: enum td_stls_role). */
+static const char *stls_role_name(uint8_t role)
+{
+	switch (role) {
+	case TD_STLS_ASK: return "ask";
+	case TD_STLS_ANSWER: return "answer";
+	case TD_STLS_AFTER: return "plaintext_after";
+	}
+	return "step";
 }
 
 /* An alert's level and description are known unless it stayed encrypted. */
@@ -67,6 +79,11 @@ static bool write_event_head(struct td_jsonw *w, const struct td_event *e)
 	case TD_EV_QUIC_PACKET:
 		td_jsonw_jk_word(w, TD_JKEY("packet"),
 				 td_quic_ptype_name((enum td_quic_ptype)e->quic_type));
+		td_jsonw_jkey(w, TD_JKEY("length"));
+		return true;
+	case TD_EV_STARTTLS:
+		if (e->content_type != TD_STLS_STEP)
+			td_jsonw_jk_word(w, TD_JKEY("step"), stls_role_name(e->content_type));
 		td_jsonw_jkey(w, TD_JKEY("length"));
 		return true;
 	case TD_EV_TCP_GAP:

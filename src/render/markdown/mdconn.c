@@ -358,6 +358,7 @@ static const char *stage_words(enum td_stage s)
 	case TD_STAGE_SERVER_CERTIFICATE: return "at the server's certificate";
 	case TD_STAGE_CLIENT_CERTIFICATE: return "at the client's certificate";
 	case TD_STAGE_FINISHED: return "at the end of the handshake (Finished)";
+	case TD_STAGE_STARTTLS: return "before TLS, in the plaintext upgrade (STARTTLS)";
 	case TD_STAGE_AFTER_HANDSHAKE: break;
 	}
 	return "after the handshake";

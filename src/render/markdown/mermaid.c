@@ -389,6 +389,12 @@ static void event_label(char *buf, size_t len, const struct td_conn *c,
 	case TD_EV_QUIC_CLOSE:
 		snprintf(buf, len, "⚠️ QUIC close");  /* the detail follows */
 		return;
+	case TD_EV_STARTTLS:
+		/* A plaintext step before TLS (issue 17); its words follow. */
+		snprintf(buf, len, "%s%s", e->content_type == TD_STLS_AFTER ? "⚠️ " : "",
+			 c->starttls.proto ? td_starttls_proto_label(c->starttls.proto)
+			 : "plaintext");
+		return;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);
 }

@@ -188,6 +188,23 @@ static void print_summary(struct td_tw *t, const struct td_conn *c)
 	td_tw_end(t);
 }
 
+/* Issue 17: the plaintext protocol a connection upgraded from, and how. */
+static void print_starttls(struct td_tw *t, const struct td_conn *c)
+{
+	const struct td_starttls *st = &c->starttls;
+	if (st->proto == TD_STLS_NONE)
+		return;
+	char buf[64];
+	snprintf(buf, sizeof buf, "STARTTLS %s: %s", td_starttls_proto_label(st->proto),
+		 td_starttls_result_name(st->result));
+	td_tw_spaces(t, IND_BLOCK);
+	td_tw_text(t, buf, st->result == TD_STLS_UPGRADED ? TD_TW_RESET : TD_TW_YELLOW, true,
+		   IND_BLOCK + 2);
+	if (st->plaintext_after)
+		td_tw_item(t, "  ", "then plaintext", IND_BLOCK, TD_TW_RED);
+	td_tw_end(t);
+}
+
 /* The description of one timeline event and its colour. */
 static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t len)
 {
@@ -282,6 +299,11 @@ static enum td_tw_color event_text(const struct td_event *e, char *buf, size_t l
 	case TD_EV_QUIC_CLOSE:
 		td_tw_cat(d, end, "QUIC close");  /* its detail follows */
 		return TD_TW_YELLOW;
+	case TD_EV_STARTTLS:
+		/* A plaintext step, as its sender said it: "S: 220 ready". */
+		d = td_tw_cat(d, end, e->dir == TD_DIR_C2S ? "C: " : "S: ");
+		td_tw_cat(d, end, e->detail ? e->detail : "");
+		return e->content_type == TD_STLS_AFTER ? TD_TW_RED : TD_TW_DIM;
 	}
 	snprintf(buf, len, "event %d", (int)e->kind);
 	return TD_TW_RESET;
@@ -331,7 +353,7 @@ static void print_timeline(struct td_tw *t, const struct td_conn *c)
 		td_tw_put(t, e->dir == TD_DIR_C2S ? "  C -> S  " : "  C <- S  ");
 		size_t at = t->cols + EVENT_ROOM <= t->width ? t->cols : IND_SUB + 2;
 		td_tw_text(t, desc, col, true, at);
-		if (e->detail) {
+		if (e->detail && e->kind != TD_EV_STARTTLS) {
 			bool bad = e->kind == TD_EV_MALFORMED;
 			td_tw_colored(t, bad ? col : TD_TW_RESET, bad ? ": " : " - ");
 			td_tw_text(t, e->detail, bad ? col : TD_TW_RESET, true, at);
@@ -442,6 +464,7 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 
 	print_header(&t, c);
 	print_summary(&t, c);
+	print_starttls(&t, c);
 	td_text_quic(&t, c);
 	td_code_counts_add(&ts->codes, c);
 	td_text_diagnoses(&t, c, verbose);
