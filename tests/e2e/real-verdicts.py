@@ -11,6 +11,9 @@ For every NAME.facts (without the key log) and NAME.decrypted.facts (with
   N outcome X                         .outcome == X
   N diag.0 CODE STAGE GAVE_UP CONF    the first diagnosis: code, stage,
                                       gave_up, confidence
+  N diag.K CODE STAGE GAVE_UP CONF    the (K+1)th diagnosis, the same way
+  N starttls PROTO                    .starttls == PROTO
+  N starttls_result R                 .starttls_result == R
   N max_severity warning              no diagnosis above a warning
   N starttls PROTO                    .starttls == PROTO (issue 17)
   N starttls_result R                 .starttls_result == R
@@ -48,7 +51,7 @@ def expectations(path):
                 clients[conn] = rest[0]
             elif key in ("outcome", "max_severity", "starttls", "starttls_result"):
                 exp.setdefault(conn, {})[key] = rest[0]
-            elif key == "diag.0":
+            elif key.startswith("diag."):
                 exp.setdefault(conn, {})[key] = " ".join(rest)
     return clients, exp
 
@@ -68,12 +71,14 @@ def run(tlsdiag, pcap, keylog):
     return conns
 
 
+def described(d):
+    """'CODE STAGE GAVE_UP CONFIDENCE' of one diagnosis."""
+    return " ".join(str(d.get(k) or "-") for k in ("code", "stage", "gave_up", "confidence"))
+
+
 def verdict(c):
     d = c["diagnoses"]
-    first = "-"
-    if d:
-        first = " ".join(str(d[0].get(k) or "-")
-                         for k in ("code", "stage", "gave_up", "confidence"))
+    first = described(d[0]) if d else "-"
     worst = max((SEV.get(x["severity"], 0) for x in d), default=-1)
     return first, worst
 
@@ -102,6 +107,11 @@ def check(tlsdiag, real, facts_name):
         for key in ("starttls", "starttls_result"):
             if key in want and c.get(key) != want[key]:
                 bad.append(f"{label} conn {conn}: {key} {c.get(key)}, want {want[key]}")
+        for key in sorted(k for k in want if k.startswith("diag.") and k != "diag.0"):
+            i = int(key[len("diag."):])
+            got = described(c["diagnoses"][i]) if i < len(c["diagnoses"]) else "-"
+            if got != want[key]:
+                bad.append(f"{label} conn {conn}: {key} {got}, want {want[key]}")
         if "diag.0" in want:
             if first != want["diag.0"]:
                 bad.append(f"{label} conn {conn}: diag.0 {first}, want {want['diag.0']}")
