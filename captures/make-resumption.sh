@@ -54,7 +54,7 @@
 #                           the ticket, a full handshake follows
 #   tls13-0rtt-psk-refused  the same with -early_data: the PSK is refused, so
 #                           the 0-RTT records are skipped by the server
-#   tls13-keyupdate-both    s_client sends a line, then 'K' (KeyUpdate with
+#   tls13-keyupdate-both    s_client sends 'K' (KeyUpdate with
 #                           update_requested: the server updates too), then
 #                           both sides send a line after the updates
 set -euo pipefail
@@ -98,8 +98,9 @@ start_server() {
 
 # client TEXT OPTIONS...: s_client sends TEXT (after 0.3 s) and stays 1 s
 # more (the ticket comes after the handshake), logging its secrets.  With
-# TEXT2 set: 0.5 s after TEXT, TEXT2 (a command such as K must come alone
-# in a read of s_client's stdin), then 0.8 s later TEXT3, then 1.4 s more.
+# TEXT2 set: TEXT2_DELAY (0.5) s after TEXT, TEXT2 (a command such as K
+# must come alone in a read of s_client's stdin), then 0.8 s later TEXT3,
+# then 1.4 s more.
 client() {
     local text=$1 rc=0; shift
     local cmd=(openssl s_client -connect "127.0.0.1:$PORT" -servername tls-server.local
@@ -107,7 +108,8 @@ client() {
     printf '$ cd captures/lab && %s\n' "$(quote "${cmd[@]}")" >>"$WORK/client.out"
     ( cd "$WORK" && { sleep 0.3; printf '%b' "$text"
                        if [[ -n ${TEXT2:-} ]]; then
-                           sleep 0.5; printf '%b' "$TEXT2"; sleep 0.8; printf '%b' "$TEXT3"; sleep 0.4
+                           sleep "${TEXT2_DELAY:-0.5}"; printf '%b' "$TEXT2"; sleep 0.8
+                           printf '%b' "$TEXT3"; sleep 0.4
                        fi
                        sleep 1; } |
         SSLKEYLOGFILE=./client.keylog exec timeout 20 "${cmd[@]}" ) >>"$WORK/client.out" 2>&1 || rc=$?
@@ -164,11 +166,14 @@ capture_one() {
         client "$hello" -sess_in ./sess.pem -early_data ./early.txt
         server_done ;;
     tls13-keyupdate-both)
-        # The server's line comes 2 s after it starts: after the client's
-        # KeyUpdate (at 0.8 s) and the server's own, requested by it; the
-        # client's second line at 1.6 s.
-        SRV_DELAY=2 SRV_INPUT='hello from the server, after the updates\n' start_server 1
-        TEXT2='K\n' TEXT3='after the update\n' client 'before the update\n'
+        # The client sends 'K' first (at 0.3 s: KeyUpdate, update_requested),
+        # its line 0.3 s later; the server's line comes 0.9 s after it
+        # starts, with its own KeyUpdate before it.  Each side's first
+        # application data thus follows its KeyUpdate, all within a second
+        # of the handshake (tlsdiag reports a connection that exchanged
+        # data both ways a second after its handshake, engine.c).
+        SRV_DELAY=0.9 SRV_INPUT='hello from the server, after the updates\n' start_server 1
+        TEXT2_DELAY=0.3 TEXT2='after the update\n' TEXT3= client 'K\n'
         server_done ;;
     *) die "unknown scenario: $name" ;;
     esac

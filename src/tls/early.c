@@ -25,7 +25,7 @@
 #include "tls_names.h"
 
 const char td_inf_early_data[] = "0-RTT early data";
-const char td_inf_end_of_early_data[] = "EndOfEarlyData (early data accepted)";
+const char td_inf_end_of_early_data[] = "EndOfEarlyData";
 
 static bool encrypted(const struct td_event *ev, enum td_dir dir)
 {
