@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	td_suite_ja4();
 	td_suite_quic_tp();
 	td_suite_hello16();
+	td_suite_resume();
 	td_suite_quic_fate();
 	td_suite_decomp();
 
