@@ -268,6 +268,18 @@ struct td_ech_ext {
 	uint16_t payload_len;  /* bytes of the encrypted inner ClientHello */
 };
 
+/* What became of 0-RTT early data (struct td_conn.early_data). */
+enum td_early_data {
+	TD_EARLY_NONE = 0,   /* not offered (no early_data in the ClientHello) */
+	TD_EARLY_OFFERED,    /* offered; whether the server took it is not visible */
+	TD_EARLY_ACCEPTED,   /* EncryptedExtensions holds early_data */
+	TD_EARLY_REJECTED    /* it does not, or no PSK (identity 0) was accepted, or
+				a HelloRetryRequest came: the server skipped it */
+};
+
+/* Obfuscated ticket ages kept per ClientHello (pre_shared_key). */
+#define TD_PSK_AGES 4
+
 struct td_client_hello {
 	bool present;
 	bool sslv2;                      /* came as an SSLv2-compatible hello */
@@ -290,7 +302,9 @@ struct td_client_hello {
 	bool session_ticket;             /* session_ticket extension present */
 	bool session_ticket_data;        /* ...and non-empty (resumption attempt) */
 	bool psk;                        /* pre_shared_key present */
-	bool early_data;                 /* early_data present */
+	uint16_t psk_identities;         /* ...the identities it offers (RFC 8446 4.2.11) */
+	uint32_t psk_ages[TD_PSK_AGES];  /* ...the first ones' obfuscated_ticket_age */
+	bool early_data;                 /* early_data present (0-RTT offered) */
 	bool ech;                        /* encrypted_client_hello present */
 	struct td_ech_ext ech_ext;       /* ...and what it holds */
 	uint8_t alpn_ends[2];            /* the first ALPN name's first and last byte as
@@ -317,6 +331,14 @@ struct td_server_hello {
 	uint16_t key_share_group;        /* 0 if none */
 	char *alpn;                      /* selected protocol, NULL if none */
 	bool psk;                        /* pre_shared_key selected */
+	uint16_t psk_identity;           /* ...the identity it selected (0 = the first) */
+	/* EncryptedExtensions (TLS 1.3, seen in clear only with a key log or
+	 * in QUIC's Handshake packets): */
+	bool ee_seen;                    /* it was decoded */
+	bool ee_early_data;              /* it holds early_data: 0-RTT accepted */
+	bool ech_retry;                  /* it holds encrypted_client_hello (retry_configs):
+					    ECH rejected (draft-ietf-tls-esni 7.1) */
+	uint16_t ech_retry_len;          /* ...the bytes of those ECHConfigList */
 	bool session_id_echo;            /* session id equals the client's (TLS <=1.2 resumption) */
 	struct td_quic_tps *quic_tp;     /* EncryptedExtensions' quic_transport_parameters,
 					    owned, NULL if none */
@@ -707,6 +729,14 @@ struct td_conn {
 	bool finished[2];         /* Finished seen (in clear or decrypted), by td_dir */
 	uint32_t new_session_tickets;
 	bool decrypted;           /* records were decrypted with a key log */
+	/* TLS 1.3 0-RTT (RFC 8446 4.2.10): the verdict, judged once by
+	 * td_early_judge() (infer.h) from the hellos, EncryptedExtensions and
+	 * the client's records; inferred when it rests on record sizes. */
+	enum td_early_data early_data;
+	bool early_inferred;
+	uint32_t early_records;   /* the client's application_data records sent before
+				     the server's first record (its 0-RTT records) */
+	uint32_t early_decrypted; /* ...opened with CLIENT_EARLY_TRAFFIC_SECRET */
 
 	bool handshake_done;      /* both sides finished the handshake (seen or inferred) */
 	/* Handshakes after the first one (src/engine/later.c; events carry

@@ -34,11 +34,26 @@ extern const char td_inf_handshake[];
 extern const char td_inf_ticket_or_data[];
 extern const char td_inf_app_data[];
 extern const char td_inf_renegotiation[];
+extern const char td_inf_early_data[];
+extern const char td_inf_end_of_early_data[];
 
 /* Label c's encrypted records (events of kind TD_EV_ENCRYPTED) by size
  * and position.  Records a key log decrypted are not touched.  Safe to
  * call more than once. */
 void td_infer_records(struct td_conn *c);
+
+/*
+ * TLS 1.3 0-RTT (src/tls/early.c): set c->early_data and
+ * c->early_inferred from the hellos, EncryptedExtensions (when a key log
+ * or QUIC's Handshake packets showed it) and, without it, the client's
+ * first record after the server's flight: EndOfEarlyData (4 bytes, plus
+ * the inner type and the tag) comes only when the server accepted early
+ * data (RFC 8446 4.5), the Finished directly when it did not.  Labels the
+ * client's records left encrypted before the ServerHello as early data,
+ * and that EndOfEarlyData.  Safe to call more than once (the engine does,
+ * for live views and at the end).
+ */
+void td_early_judge(struct td_conn *c);
 
 /* The first event labelled `label` (pointer comparison) in direction
  * dir at or after index from; -1 if none. */

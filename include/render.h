@@ -44,6 +44,16 @@ uint64_t td_out_list_dropped(const struct td_conn *c);
  * are left out. */
 void td_out_tcp_port(char *buf, size_t len, const struct td_tcp_port *p);
 
+/* Resumption and 0-RTT in one sentence into buf (cut to fit): "resumed
+ * (PSK accepted: identity 0 of 1); 0-RTT early data accepted, 1 record
+ * sent, decrypted", or "PSK offered (1 identity) but a full handshake
+ * was done (resumption refused)"...  False (buf empty) when the
+ * ClientHello offered neither a PSK nor early data. */
+bool td_out_resumption(char *buf, size_t len, const struct td_conn *c);
+
+/* The sentence for an EncryptedExtensions that carries ECH retry_configs. */
+#define TD_OUT_ECH_REJECTED "ECH rejected by the server (it sent retry configs)"
+
 /* Counts per diagnosis code over a run, for the summary. */
 #define TD_TEXT_CODES 64
 struct td_code_counts {

@@ -695,6 +695,32 @@ static bool rule_resumed(const struct dx *x, struct finding *f)
 	return true;
 }
 
+/* TLS 1.3: the client offered a pre-shared key (a ticket) and the
+ * server answered with a full handshake (RFC 8446 4.2.11: no
+ * pre_shared_key in its ServerHello).  Not an error: the connection goes
+ * on, at the cost of a certificate exchange and, with 0-RTT, of the early
+ * data the server skipped. */
+static bool rule_resumption_refused(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	if (!c->ch.present || !c->ch.psk || !c->sh.present || c->sh.psk || c->sh.session_id_echo)
+		return false;
+	unsigned ids = c->ch.psk_identities;
+	finding_set(f, TD_SEV_INFO, TD_STAGE_SERVER_HELLO, TD_PARTY_NOBODY,
+	    "The client offered to resume a session (pre-shared key) but the server did a "
+	    "full handshake: resumption was refused.");
+	finding_evidence(f, "the ClientHello offered %u pre_shared_key identit%s", ids,
+			 ids == 1 ? "y" : "ies");
+	finding_evidence(f, "the ServerHello selected none (no pre_shared_key extension)");
+	if (c->early_data == TD_EARLY_REJECTED)
+		finding_evidence(f, "the client's 0-RTT early data was skipped with it");
+	finding_fix(f, "If resumption was expected: the server could not use the ticket. Its "
+		    "ticket keys rotated or are not shared between server instances (behind a "
+		    "load balancer), or the ticket expired or was used once already "
+		    "(single-use tickets with 0-RTT anti-replay).");
+	return true;
+}
+
 const struct rule td_rules[] = {
 	{ "TCP_CONNECTION_REFUSED", rule_refused, false },
 	{ "TCP_NO_ANSWER", rule_no_answer, false },
@@ -755,6 +781,7 @@ const struct rule td_rules[] = {
 	{ "DEPRECATED_VERSION", rule_deprecated_version, false },
 	{ "WEAK_CIPHER", rule_weak_cipher, false },
 	{ "RESUMED", rule_resumed, false },
+	{ "RESUMPTION_REFUSED", rule_resumption_refused, false },
 	{ "HELLO_RETRY", rule_hrr, false },
 };
 const size_t td_rules_count = sizeof td_rules / sizeof td_rules[0];

@@ -26,6 +26,17 @@
  * every later record depends on it), never decrypted.  A TLS 1.3
  * KeyUpdate (RFC 8446 4.6.3) moves the sender to its next traffic
  * secret (td_fl_key_update).
+ *
+ * 0-RTT (RFC 8446 2.3, 4.2.10): a client that offers early_data sends
+ * records protected with CLIENT_EARLY_TRAFFIC_SECRET right after its
+ * ClientHello, before it knows whether the server takes them, and, when
+ * the server did, an EndOfEarlyData under the same keys before its
+ * handshake-key records.  The server skips the early records it does not
+ * take.  Their suite is the PSK's, which the ServerHello repeats when it
+ * accepts them; before the ServerHello the suites whose hash fits the
+ * secret are tried.  A record of the window that opens with nothing
+ * (rejected early data without its secret in the key log) is passed
+ * over as the server does, never taken for a wrong key log.
  */
 #include "config.h"
 
@@ -52,6 +63,11 @@
  * 4-byte handshake header, request_update). */
 #define TLS13_ALERT_CONTENT 2u
 #define TLS13_KEY_UPDATE_CONTENT 5u
+
+/* Records of the 0-RTT window tried with the early keys at most (the
+ * server's max_early_data_size is in bytes: 16 KB in OpenSSL's default,
+ * one record). */
+#define EARLY_RECORDS_MAX 64u
 
 /* The key log is re-read at most this often (capture time). */
 #define REFRESH_US 10000u
@@ -237,6 +253,83 @@ bool td_fl_reads_appdata(const struct flow *f, int side)
 	return !td_fl_is_tls13(f->conn) && td_tls12_skip_kind(&sd->keys12) == TD_TLS12_SKIP_BYTES;
 }
 
+void td_fl_early_begin(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	sd->early_window = true;
+	sd->early_keyed = false;
+	sd->early_tried = 0;
+}
+
+void td_fl_early_end(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	sd->early_window = false;
+	sd->early_keyed = false;
+	td_tls13_keys_cleanup(&sd->early);
+}
+
+/* Open rec with the early keys: the ones that opened an earlier record,
+ * else those of the ServerHello's suite, else (no ServerHello yet) of
+ * each TLS 1.3 suite the secret's length fits.  TD_OK with the
+ * plaintext in e->plain. */
+static enum td_result open_early(struct flow *f, struct side *sd, const uint8_t header[5],
+				 const struct td_tls_record *rec, size_t *n, uint8_t *inner)
+{
+	struct td_engine *e = f->eng;
+	static const uint16_t suites[] = { 0x1301, 0x1302, 0x1303, 0x1304, 0x1305 };
+	*n = sizeof e->plain;
+	if (sd->early_keyed)
+		return td_tls13_decrypt(&sd->early, header, rec->body, rec->len, e->plain, n, inner);
+	size_t len = 0;
+	const uint8_t *secret = td_fl_find_secret(f, TD_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET, &len,
+						  false);
+	if (!secret)
+		return TD_ERR_UNSUPPORTED;
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+		if (f->conn->sh.present && f->conn->cipher != suites[i])
+			continue;
+		td_tls13_keys_cleanup(&sd->early);
+		if (td_tls13_keys_init(&sd->early, suites[i], secret, len) != TD_OK)
+			continue;
+		*n = sizeof e->plain;
+		if (td_tls13_decrypt(&sd->early, header, rec->body, rec->len, e->plain, n, inner) ==
+		    TD_OK) {
+			sd->early_keyed = true;
+			return TD_OK;
+		}
+	}
+	td_tls13_keys_cleanup(&sd->early);
+	return TD_ERR_MALFORMED;
+}
+
+/* A client's application_data record while its 0-RTT window is open:
+ * with the handshake keys (which close the window), else with the early
+ * keys; a record that opens with neither is left as it came (before the
+ * ServerHello: no keys yet; after: skipped early data). */
+static enum td_fl_opened early_window(struct flow *f, struct side *sd,
+				      const struct td_tls_record *rec, struct td_fl_plain *out)
+{
+	struct td_engine *e = f->eng;
+	uint8_t header[5] = { rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
+			      (uint8_t)(rec->len >> 8), (uint8_t)rec->len };
+	size_t n = sizeof e->plain;
+	uint8_t inner = rec->type;
+	if (sd->key_state == KEYS_HANDSHAKE &&
+	    td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner) == TD_OK) {
+		td_fl_early_end(f, (int)(sd - f->s));
+		*out = (struct td_fl_plain){ .type = inner, .body = e->plain, .len = n };
+		return TD_FL_PLAIN;
+	}
+	if (++sd->early_tried >= EARLY_RECORDS_MAX)
+		sd->early_window = false;
+	if (open_early(f, sd, header, rec, &n, &inner) == TD_OK) {
+		*out = (struct td_fl_plain){ .early = true, .type = inner, .body = e->plain, .len = n };
+		return TD_FL_PLAIN;
+	}
+	return TD_FL_AS_IS;
+}
+
 void td_fl_key_update(struct flow *f, int side)
 {
 	struct side *sd = &f->s[side];
@@ -261,6 +354,10 @@ enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_recor
 	struct td_engine *e = f->eng;
 	struct td_conn *c = f->conn;
 	struct side *sd = &f->s[side];
+	if (sd->early_window && rec->type == TD_CT_APPLICATION_DATA && rec->body &&
+	    (sd->key_state == KEYS_NONE || sd->key_state == KEYS_HANDSHAKE ||
+	     sd->key_state == KEYS_OFF))
+		return early_window(f, sd, rec, out);
 	if (!is_protected(f, sd, rec->type))
 		return TD_FL_AS_IS;
 	bool keyed = sd->key_state == KEYS_HANDSHAKE || sd->key_state == KEYS_APPLICATION ||

@@ -520,6 +520,7 @@ static void finish_conn(struct flow *f)
 	handshake_facts(f, c);
 	release_buffers(f);
 	td_infer_records(c);
+	td_early_judge(c);
 	if (e->cfg.diagnoser)
 		td_fl_nomem(c, td_diagnose(e->cfg.diagnoser, c));
 	else

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "diagnose.h"
 #include "flow.h"
+#include "infer.h"
 #include "starttls.h"
 #include "sink.h"
 
@@ -51,6 +52,7 @@ void td_fl_free(struct flow *f)
 		td_tls_stream_cleanup(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
 		td_tls13_keys_cleanup(&f->s[i].keys);
+		td_tls13_keys_cleanup(&f->s[i].early);
 		td_tls12_keys_cleanup(&f->s[i].keys12);
 		td_dynbuf_cleanup(&f->s[i].held);
 	}
@@ -162,6 +164,7 @@ void td_fl_notify(struct flow *f)
 	if (!c || !c->tls || !sink->conn_update || c->changes == f->notified)
 		return;
 	f->notified = c->changes;
+	td_early_judge(c);        /* ...and what became of 0-RTT */
 	td_fate_judge(c, false);  /* the live view shows a fate too */
 	sink->conn_update(sink, c);
 }

@@ -83,6 +83,14 @@ struct side {
 	bool sparse;             /* past them: only the records that may be alerts or
 				    KeyUpdates are opened, the rest take their
 				    sequence number only (decrypt.c) */
+	/* TLS 1.3 0-RTT, the client's side (decrypt.c): its ClientHello
+	 * offered early_data, so records protected with the early traffic
+	 * secret may come, until its EndOfEarlyData or its first record that
+	 * opens with the handshake keys (at most EARLY_RECORDS_MAX tried). */
+	bool early_window;
+	bool early_keyed;        /* early holds the keys that opened one */
+	uint32_t early_tried;    /* records tried in the window */
+	struct td_tls13_keys early;
 };
 
 /* TLS 1.3 without keys: a protected record after the handshake (later.c). */
@@ -374,6 +382,7 @@ enum td_fl_opened {
 /* A record's plaintext: its inner content type and its bytes (the
  * engine's plain buffer, valid until the next record is opened). */
 struct td_fl_plain {
+	bool early;          /* opened with the early traffic secret (0-RTT) */
 	uint8_t type;
 	const uint8_t *body;
 	size_t len;
@@ -391,6 +400,13 @@ bool td_fl_held_next(struct td_reader *r, struct td_tls_record *rec, uint64_t *t
  * bytes (td_tls_stream.skip_appdata): while it decrypts them, or passes
  * them over with a chained CBC IV (TLS 1.0).  False without keys. */
 bool td_fl_reads_appdata(const struct flow *f, int side);
+/* The client (`side`) offered 0-RTT in its ClientHello: its next
+ * application_data records may be early data (RFC 8446 4.2.10), opened
+ * with CLIENT_EARLY_TRAFFIC_SECRET when the key log has it; those that
+ * open with nothing are passed over as the server does, without saying
+ * the key log is wrong.  td_fl_early_end: its EndOfEarlyData came. */
+void td_fl_early_begin(struct flow *f, int side);
+void td_fl_early_end(struct flow *f, int side);
 /* A decrypted TLS 1.3 KeyUpdate of `side` (RFC 8446 4.6.3): its next
  * records use the next traffic secret.  Nothing for a side without
  * application keys; a failure turns the side's decryption off. */

@@ -245,6 +245,10 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 			 * in TLS records over TCP, "q" for one in QUIC CRYPTO
 			 * frames (quic_in.c marks the connection first). */
 			td_fl_nomem(c, td_ja4_compute(&c->ch, c->quic.present));
+			/* 0-RTT records may follow (TLS records only: QUIC has
+			 * 0-RTT packets of its own). */
+			if (c->ch.early_data && f->eng->cfg.keylog && !c->quic.present)
+				td_fl_early_begin(f, m->side);
 		}
 		break;
 	}
@@ -302,6 +306,10 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
 		break;
 	case TD_HS_NEW_SESSION_TICKET:
 		c->new_session_tickets++;
+		break;
+	case TD_HS_END_OF_EARLY_DATA:
+		/* The client's last record under its early keys. */
+		td_fl_early_end(f, m->side);
 		break;
 	case TD_HS_KEY_UPDATE:
 		/* TLS 1.3: the sender's next records use its next secret. */
@@ -481,6 +489,25 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 		c->side[dir].encrypted_seen = true;
 		c->side[dir].encrypted_records++;
 		ev.encrypted = true;
+		/* 0-RTT: opened with the early keys, or (without them) sent
+		 * before the server's first record by a client that offered
+		 * early data. */
+		if (dir == TD_DIR_C2S && c->ch.early_data &&
+		    (p ? p->early : c->side[TD_DIR_S2C].records == 0)) {
+			c->early_records++;
+			c->changes++;
+		}
+		if (p && p->early) {
+			/* Each one in the timeline (few: the server caps them);
+			 * not to the application recognisers, since the server may
+			 * have skipped them. */
+			char early[] = "0-RTT early data";
+			c->early_decrypted++;
+			ev.kind = TD_EV_APPDATA;
+			ev.detail = early;
+			td_fl_add_event(f, dir, &ev);
+			break;
+		}
 		/* Decrypted, it is application data for sure; else only once
 		 * the handshake is known to be over. */
 		if (p || f->established_us) {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -108,4 +109,63 @@ void td_out_tcp_port(char *buf, size_t len, const struct td_tcp_port *p)
 	}
 	if (n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ", first %s", when);
+}
+
+/* Appends to buf (NUL-terminated, cut to fit). */
+static void cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	if (used + 1 >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+bool td_out_resumption(char *buf, size_t len, const struct td_conn *c)
+{
+	const struct td_client_hello *ch = &c->ch;
+	const struct td_server_hello *sh = &c->sh;
+	if (len == 0)
+		return false;
+	buf[0] = '\0';
+	if (!ch->present || (!ch->psk && c->early_data == TD_EARLY_NONE))
+		return false;
+	if (ch->psk) {
+		unsigned ids = ch->psk_identities;
+		const char *s = ids == 1 ? "y" : "ies";
+		if (!sh->present)
+			cat(buf, len, "PSK offered (%u identit%s), no ServerHello seen", ids, s);
+		else if (sh->psk)
+			cat(buf, len, "resumed (PSK accepted: identity %u of %u)",
+			    (unsigned)sh->psk_identity, ids);
+		else
+			cat(buf, len, "PSK offered (%u identit%s) but a full handshake was done "
+			    "(resumption refused)", ids, s);
+	}
+	if (c->early_data == TD_EARLY_NONE)
+		return true;
+	cat(buf, len, "%s0-RTT early data ", buf[0] ? "; " : "");
+	switch (c->early_data) {
+	case TD_EARLY_ACCEPTED:
+		cat(buf, len, "accepted%s", c->early_inferred
+		    ? " (inferred: the client sent EndOfEarlyData, by its size)" : "");
+		break;
+	case TD_EARLY_REJECTED:
+		cat(buf, len, "rejected (the server skipped it%s)", c->early_inferred
+		    ? "; inferred: the client's Finished came without EndOfEarlyData" : "");
+		break;
+	default:
+		cat(buf, len, "offered%s", sh->present && sh->psk
+		    ? " (whether the server took it is encrypted: a key log would show)" : "");
+		break;
+	}
+	if (c->early_records)
+		cat(buf, len, ", %u record%s sent%s", (unsigned)c->early_records,
+		    c->early_records == 1 ? "" : "s",
+		    c->early_decrypted == c->early_records ? ", decrypted"
+		    : c->early_decrypted ? ", some decrypted" : "");
+	return true;
 }

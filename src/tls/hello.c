@@ -162,12 +162,30 @@ static enum td_result ext_client_key_share(struct td_reader *d, struct td_client
 }
 
 /* OfferedPsks (RFC 8446 4.2.11): identities and binders, both non-empty. */
-static enum td_result ext_client_psk(struct td_reader *d)
+/*
+ * OfferedPsks (RFC 8446 4.2.11): the identities are counted and the
+ * first TD_PSK_AGES obfuscated ages kept; the tickets and binders are
+ * opaque to an observer.
+ *
+ *   identities<7..2^16-1>: { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; }...
+ *   binders<33..2^16-1>:   { opaque PskBinderEntry<32..255>; }...
+ */
+static enum td_result ext_client_psk(struct td_reader *d, struct td_client_hello *ch)
 {
 	struct td_reader ids = td_rd_vec16(d);
 	struct td_reader binders = td_rd_vec16(d);
 	if (td_rd_left(&ids) == 0 || td_rd_left(&binders) == 0)
 		return TD_ERR_MALFORMED;
+	while (td_rd_ok(&ids) && td_rd_left(&ids) > 0) {
+		struct td_reader id = td_rd_vec16(&ids);
+		uint32_t age = td_rd_u32(&ids);
+		if (!td_rd_ok(&ids) || td_rd_left(&id) == 0)
+			return TD_ERR_MALFORMED;
+		if (ch->psk_identities < TD_PSK_AGES)
+			ch->psk_ages[ch->psk_identities] = age;
+		if (ch->psk_identities < UINT16_MAX)
+			ch->psk_identities++;
+	}
 	return finish(d);
 }
 
@@ -249,7 +267,7 @@ static enum td_result client_extension(uint16_t type, struct td_reader *d,
 		return TD_OK;
 	case EXT_PRE_SHARED_KEY:
 		ch->psk = true;
-		return ext_client_psk(d);
+		return ext_client_psk(d, ch);
 	case EXT_EARLY_DATA:
 		ch->early_data = true;
 		return finish(d);  /* empty in a ClientHello */
@@ -452,7 +470,7 @@ static enum td_result server_extension(uint16_t type, struct td_reader *d,
 		return td_rd_left(&list) == 0 ? finish(d) : TD_ERR_MALFORMED;
 	}
 	case EXT_PRE_SHARED_KEY:
-		(void)td_rd_u16(d);  /* selected_identity */
+		sh->psk_identity = td_rd_u16(d);  /* selected_identity */
 		sh->psk = true;
 		return finish(d);
 	default:
@@ -492,15 +510,32 @@ enum td_result td_tls_decode_server_hello(const uint8_t *body, size_t len,
 	return res;
 }
 
-/* EncryptedExtensions: only ALPN and QUIC's transport parameters are
+/* EncryptedExtensions: ALPN, QUIC's transport parameters, early_data
+ * (RFC 8446 4.2.10: empty here, the server accepts 0-RTT) and
+ * encrypted_client_hello (draft-ietf-tls-esni 5: ECHEncryptedExtensions,
+ * retry_configs<4..2^16-1>, sent only when the server rejected ECH) are
  * kept (other types are not listed in sh->extensions, which holds the
  * ServerHello's). */
 static enum td_result ee_ext_fn(uint16_t type, struct td_reader *d, void *model)
 {
 	struct td_server_hello *sh = model;
-	if (type == EXT_QUIC_TRANSPORT_PARAMETERS)
+	switch (type) {
+	case EXT_QUIC_TRANSPORT_PARAMETERS:
 		return ext_quic_tp(d, &sh->quic_tp);
-	return type == EXT_ALPN ? server_extension(type, d, model) : TD_OK;
+	case EXT_EARLY_DATA:
+		sh->ee_early_data = true;
+		return finish(d);
+	case EXT_ENCRYPTED_CLIENT_HELLO: {
+		struct td_reader configs = td_rd_vec16(d);
+		sh->ech_retry = true;
+		sh->ech_retry_len = (uint16_t)td_rd_left(&configs);
+		return td_rd_ok(d) && td_rd_left(&configs) >= 4 ? finish(d) : TD_ERR_MALFORMED;
+	}
+	case EXT_ALPN:
+		return server_extension(type, d, model);
+	default:
+		return TD_OK;
+	}
 }
 
 enum td_result td_tls_decode_encrypted_extensions(const uint8_t *body, size_t len,
@@ -512,6 +547,7 @@ enum td_result td_tls_decode_encrypted_extensions(const uint8_t *body, size_t le
 	if (!td_rd_ok(&r))
 		return TD_ERR_TRUNCATED;
 	enum td_result res = td_rd_left(&r) == 0 ? TD_OK : TD_ERR_MALFORMED;
+	sh->ee_seen = true;
 	note(&res, walk_extensions(&exts, NULL, ee_ext_fn, sh));
 	return res;
 }

@@ -113,6 +113,7 @@ int main(int argc, char **argv)
 	td_suite_quic_tp();
 	td_suite_starttls();
 	td_suite_hello16();
+	td_suite_resume();
 	td_suite_quic_fate();
 	td_suite_decomp();
 

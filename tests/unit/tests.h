@@ -51,6 +51,7 @@ void td_suite_ja4(void);
 void td_suite_quic_tp(void);
 void td_suite_starttls(void);
 void td_suite_hello16(void);
+void td_suite_resume(void);
 void td_suite_quic_fate(void);
 void td_suite_decomp(void);
 

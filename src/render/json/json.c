@@ -74,6 +74,21 @@
  *       key_share_group NAME or null
  *       hrr             bool (it was a HelloRetryRequest)
  *       psk             bool (a pre-shared key was accepted)
+ *       ech_retry_configs number, only when EncryptedExtensions (key log)
+ *                       carried ECH retry_configs: their bytes (the
+ *                       server rejected ECH)
+ *   psk            only when the ClientHello offered a pre-shared key:
+ *                  {offered: number (identities), obfuscated_ages[]
+ *                  (numbers, the first 4), accepted: bool (the ServerHello
+ *                  selected one: resumed) or null (no ServerHello),
+ *                  selected: number (identity, 0-based) or null}
+ *   early_data     string, only when the ClientHello offered 0-RTT:
+ *                  "offered" (not visible whether the server took it) |
+ *                  "accepted" | "rejected"; with early_data_inferred (bool:
+ *                  judged by record sizes, no key log), early_records
+ *                  (the client's 0-RTT records) and
+ *                  early_records_decrypted (those opened with
+ *                  CLIENT_EARLY_TRAFFIC_SECRET)
  *   later_handshakes  only when there was one: {renegotiations: number
  *                  (TLS <= 1.2 renegotiations begun), post_handshake_auth:
  *                  number (TLS 1.3 post-handshake CertificateRequests),
@@ -330,6 +345,7 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
 	td_json_client_hello(w, lm, &c->ch);
 	td_json_server_hello(w, lm, &c->sh);
+	td_json_resumption(w, c);
 	td_json_later(w, c);
 
 	td_json_timeline(w, c);

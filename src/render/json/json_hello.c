@@ -191,5 +191,44 @@ void td_json_server_hello(struct td_jsonw *w, struct td_json_lists *m,
 	kname_or_null(w, TD_JKEY("key_share_group"), TD_REG_GROUP, sh->key_share_group);
 	td_jsonw_jk_bool(w, TD_JKEY("hrr"), sh->hrr);
 	td_jsonw_jk_bool(w, TD_JKEY("psk"), sh->psk);
+	/* Only when EncryptedExtensions carried ECH retry_configs. */
+	if (sh->ech_retry)
+		td_jsonw_jk_uint(w, TD_JKEY("ech_retry_configs"), sh->ech_retry_len);
 	td_jsonw_object_end(w);
+}
+
+void td_json_resumption(struct td_jsonw *w, const struct td_conn *c)
+{
+	static const char *const early[] = {
+		[TD_EARLY_NONE] = "none", [TD_EARLY_OFFERED] = "offered",
+		[TD_EARLY_ACCEPTED] = "accepted", [TD_EARLY_REJECTED] = "rejected",
+	};
+	const struct td_client_hello *ch = &c->ch;
+	if (ch->present && ch->psk) {
+		td_jsonw_jkey(w, TD_JKEY("psk"));
+		td_jsonw_object_begin(w);
+		td_jsonw_jk_uint(w, TD_JKEY("offered"), ch->psk_identities);
+		td_jsonw_jkey(w, TD_JKEY("obfuscated_ages"));
+		td_jsonw_array_begin(w);
+		for (size_t i = 0; i < ch->psk_identities && i < TD_PSK_AGES; i++)
+			td_jsonw_uint(w, ch->psk_ages[i]);
+		td_jsonw_array_end(w);
+		if (c->sh.present) {
+			td_jsonw_jk_bool(w, TD_JKEY("accepted"), c->sh.psk);
+			if (c->sh.psk)
+				td_jsonw_jk_uint(w, TD_JKEY("selected"), c->sh.psk_identity);
+			else
+				td_jsonw_jk_null(w, TD_JKEY("selected"));
+		} else {
+			td_jsonw_jk_null(w, TD_JKEY("accepted"));
+			td_jsonw_jk_null(w, TD_JKEY("selected"));
+		}
+		td_jsonw_object_end(w);
+	}
+	if (c->early_data != TD_EARLY_NONE && (size_t)c->early_data < sizeof early / sizeof *early) {
+		td_jsonw_jk_word(w, TD_JKEY("early_data"), early[c->early_data]);
+		td_jsonw_jk_bool(w, TD_JKEY("early_data_inferred"), c->early_inferred);
+		td_jsonw_jk_uint(w, TD_JKEY("early_records"), c->early_records);
+		td_jsonw_jk_uint(w, TD_JKEY("early_records_decrypted"), c->early_decrypted);
+	}
 }

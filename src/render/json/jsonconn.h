@@ -36,6 +36,10 @@ void td_json_server_hello(struct td_jsonw *w, struct td_json_lists *m,
 			  const struct td_server_hello *sh);
 
 /* "timeline": [...] and "alerts": [...], from c's events. */
+/* "psk" (only when the ClientHello offered one) and "early_data" with
+ * its counts (only when it offered 0-RTT): json.c's header says what
+ * they hold. */
+void td_json_resumption(struct td_jsonw *w, const struct td_conn *c);
 void td_json_timeline(struct td_jsonw *w, const struct td_conn *c);
 /* "transport": "quic" and the "quic" object (json_quic.c); nothing for TCP. */
 void td_json_quic(struct td_jsonw *w, const struct td_conn *c);

@@ -186,6 +186,15 @@ static void story_hello(FILE *f, const struct td_conn *c)
 	if (c->sh.psk || c->sh.session_id_echo)
 		fputs(", resuming an earlier session (so no certificates were needed)", f);
 	fputs(". ", f);
+	/* TLS 1.3 resumption and 0-RTT, worded as in the text report. */
+	char res[320];
+	if (td_out_resumption(res, sizeof res, c)) {
+		fputs("Resumption: ", f);
+		td_md_text_max(f, res, sizeof res);
+		fputs(". ", f);
+	}
+	if (c->sh.ech_retry)
+		fputs(TD_OUT_ECH_REJECTED ". ", f);
 }
 
 /* The connection ended with something the client sent. */

@@ -32,6 +32,27 @@ static void offer_part(char *buf, size_t len, const char *label,
 	buf[n] = '\0';
 }
 
+/* "resumption: ..." (render.h) and, when the server sent ECH
+ * retry_configs, that ECH was rejected: one line each, under the hello
+ * lines. */
+static void resumption_lines(struct td_tw *t, const struct td_conn *c)
+{
+	char buf[320];
+	if (td_out_resumption(buf, sizeof buf, c)) {
+		td_tw_spaces(t, IND_BLOCK);
+		td_tw_put(t, "resumption: ");
+		td_tw_text(t, buf, TD_TW_RESET, true, IND_SUB);
+		td_tw_end(t);
+	}
+	if (c->sh.present && c->sh.ech_retry) {
+		td_tw_spaces(t, IND_BLOCK);
+		snprintf(buf, sizeof buf, TD_OUT_ECH_REJECTED ", %u bytes",
+			 (unsigned)c->sh.ech_retry_len);
+		td_tw_text(t, buf, TD_TW_YELLOW, true, IND_SUB);
+		td_tw_end(t);
+	}
+}
+
 /* "client offered: TLS 1.3, TLS 1.2; 31 suites; groups ...; ALPN ...",
  * its parts wrapped under the first one. */
 /* The ClientHello's PSK, early data and ECH flags as list items. */
@@ -95,6 +116,7 @@ void td_text_offer(struct td_tw *t, const struct td_conn *c)
 		td_tw_put(t, ch->ja4);
 		td_tw_end(t);
 	}
+	resumption_lines(t, c);
 }
 
 /* A labelled row of free text, wrapped at commas under its value. */
@@ -184,8 +206,10 @@ void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 		text_row(t, "JA4_r", ch->ja4_r);
 	if (ch->quic_tp)
 		td_text_quic_tp(t, ch->quic_tp);
-	if (!sh->present)
+	if (!sh->present) {
+		resumption_lines(t, c);
 		return;
+	}
 	td_tw_spaces(t, IND_BLOCK);
 	td_tw_put(t, sh->hrr ? "server hello (HelloRetryRequest)" : "server hello");
 	snprintf(buf, sizeof buf, "legacy_version %s",
@@ -210,4 +234,5 @@ void td_text_hellos_verbose(struct td_tw *t, const struct td_conn *c)
 	list_row(t, true, "extensions", &it);
 	if (sh->quic_tp)
 		td_text_quic_tp(t, sh->quic_tp);
+	resumption_lines(t, c);
 }
