@@ -370,6 +370,28 @@ static void test_handshake_suites(void)
 	}
 }
 
+/* quic-key-update.pcap (gtlsclient --key-update): tshark shows key
+ * phase 1 on the client's request, the server's answer and the client's
+ * CONNECTION_CLOSE (application 0x100), the last packet: read only with
+ * the keys derived by the update ("quic ku", RFC 9001 6), which the key
+ * log does not hold. */
+static void test_key_update(void)
+{
+	struct keep_sink out;
+	struct td_keylog *kl = load("quic-key-update");
+	run("quic-key-update", kl, &out);
+	td_keylog_free(kl);
+	const struct td_conn *c = out.c;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_TRUE(c->quic.close.seen);
+	CU_ASSERT_EQUAL(c->quic.close.dir, TD_DIR_C2S);
+	CU_ASSERT_EQUAL(c->quic.close.in, TD_QP_1RTT);
+	CU_ASSERT_TRUE(c->quic.close.app);
+	CU_ASSERT_EQUAL(c->quic.close.error, 0x100);
+	CU_ASSERT_FALSE(has_anomaly(c, TD_AN_KEYLOG_MISMATCH));
+	keep_free(&out.base);
+}
+
 /* quic-ok.pcap with one more datagram: a copy of frame 10 (the
  * client's last, an 82-byte frame holding one 1-RTT packet; tshark)
  * whose first byte is 0, as a 1-RTT packet's is one time in 32 when its
@@ -433,4 +455,5 @@ void td_suite_quic_keys(void)
 	td_test_add(s, "handshake_client_cert", test_handshake_client_cert);
 	td_test_add(s, "handshake_suites", test_handshake_suites);
 	td_test_add(s, "greased_first_packet", test_greased_first_packet);
+	td_test_add(s, "key_update", test_key_update);
 }
