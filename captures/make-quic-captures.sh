@@ -141,7 +141,7 @@ noserver \"handled request\"
 tshark quic.cc.error_code == 0x12a && udp.dstport == $PORT"
 )
 
-PIDS=() WORK= GOBUILD=
+PIDS=() WORK='' GOBUILD=''
 cleanup() {
     stop_all INT "${PIDS[@]}"
     PIDS=()
@@ -156,7 +156,7 @@ cleanup() {
 h3get() {
     [[ -n $GOBUILD ]] && return 0
     GOBUILD=$(mktemp -d /tmp/tlsdiag-h3get.XXXXXX)
-    ( cd "$HERE/quic-go-client" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= \
+    ( cd "$HERE/quic-go-client" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS='' \
         GOPROXY=off GOCACHE="$GOBUILD/cache" go build -o "$GOBUILD/h3get" . ) \
         || die "go build of quic-go-client failed (golang-go golang-github-lucas-clemente-quic-go-dev)"
 }
