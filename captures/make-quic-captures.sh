@@ -13,9 +13,24 @@
 #   A python3 UDP socket that reads and never answers stands for a path
 #   that drops QUIC (UDP blocked).  Debian 12's ngtcp2 (0.12) speaks QUIC
 #   v1 and a draft of v2 (0x709a50c4), not RFC 9369's v2: the v2 captures
-#   are the public ones of ../shared/corpus/quic.
+#   are the public ones of ../shared/corpus/quic.  gtlsclient --key-update
+#   changes the 1-RTT keys (the key phase bit flips, RFC 9001 6).
+#
+#   A server that REQUIRES a client certificate: Debian's Caddy (2.6,
+#   HTTP/3 by quic-go, client_auth require_and_verify with lab/clientCA),
+#   and a client that verifies the server's: h3get (quic-go-client/, on
+#   Debian's quic-go 0.29, built here with golang-go, offline).  Both
+#   use quic-go's TLS (Go 1.19's crypto/tls, forked as qtls-go1-19), which
+#   refuses a certificate, missing or untrusted, with bad_certificate
+#   (42): certificate_required (116) only came with Go 1.21.
 #
 # tcpdump -U --immediate-mode records the scenario's UDP port on lo.
+# Each scenario with an entry in CHECK below is checked right after its
+# capture: the client's exit status and words, the server's log, and a
+# tshark display filter (with the key log) that must match a packet.
+#
+# Needs (Debian 12): apt-get install ngtcp2-server ngtcp2-client chromium
+#   libnss3-tools tshark caddy golang-go golang-github-lucas-clemente-quic-go-dev
 #
 # Usage (as root: tcpdump needs it):
 #   captures/make-quic-captures.sh [all]         capture every scenario, then facts
@@ -79,17 +94,134 @@ declare -A DESC=(
     [quic-chromium-server-untrusted]="Chromium without the lab root: it refuses the server certificate (ERR_QUIC_PROTOCOL_ERROR / cert authority)"
     [quic-chromium-hostname-mismatch]="Chromium, https://wrong.local:14433 (certificate for tls-server.local), root trusted: it refuses the name"
     [quic-chromium-server-cert-expired]="Chromium, gtlsserver with serverExpired.crt, root trusted: it refuses the expired certificate"
+    [quic-key-update]="gtlsclient --key-update=10ms --delay-stream=200ms: the client changes the 1-RTT keys (key phase 1) before its request, success"
+    [quic-caddy-mtls-ok]="Caddy requires a client certificate (lab/clientCA); h3get (quic-go) presents lab/client.crt: GET / 200"
+    [quic-caddy-client-cert-missing]="Caddy requires a client certificate; h3get sends none: the server closes, crypto error bad_certificate (0x12a)"
+    [quic-caddy-client-cert-untrusted]="Caddy requires a client certificate; h3get presents lab/rogueClient.crt (rogueClientCA): the server closes, bad_certificate (0x12a)"
+    [quic-go-server-untrusted]="h3get trusts only lab/rogueClientCA.crt, not the lab root; Caddy without client_auth: the client closes, bad_certificate (0x12a)"
 )
 ORDER=(quic-ok quic-retry quic-client-cert quic-aes256 quic-chacha20
        quic-version-negotiation quic-no-answer quic-chromium-ok quic-chromium-server-untrusted
-       quic-chromium-hostname-mismatch quic-chromium-server-cert-expired)
+       quic-chromium-hostname-mismatch quic-chromium-server-cert-expired quic-key-update
+       quic-caddy-mtls-ok quic-caddy-client-cert-missing quic-caddy-client-cert-untrusted
+       quic-go-server-untrusted)
 
-PIDS=() WORK=
+# What each checked scenario must show (checked() below), one line each:
+#   rc N          the client's exit status
+#   client ERE    a line of the client's output matches
+#   server ERE    a line of the server's log matches
+#   noserver ERE  no line of the server's log matches
+#   tshark FILTER a packet matches (tshark -Y, with the key log)
+declare -A CHECK=(
+    [quic-key-update]="rc 0
+client ^Updating traffic key
+client ^Negotiated cipher suite is
+tshark quic.key_phase == 1 && quic.frame_type == 0x1d"
+    [quic-caddy-mtls-ok]="rc 0
+client ^HTTP/3.0 200 OK
+server \"handled request\".*\"status\":200
+tshark tls.handshake.type == 11 && tls.handshake.certificates_length > 0 && udp.dstport == $PORT
+tshark quic.cc.error_code.app == 0x100"
+    [quic-caddy-client-cert-missing]="rc 1
+client CRYPTO_ERROR \(0x12a\): tls: bad certificate
+server \"choosing certificate\"
+noserver \"handled request\"
+tshark tls.handshake.type == 11 && tls.handshake.certificates_length == 0 && udp.dstport == $PORT
+tshark quic.cc.error_code == 0x12a && udp.srcport == $PORT"
+    [quic-caddy-client-cert-untrusted]="rc 1
+client CRYPTO_ERROR \(0x12a\): tls: bad certificate
+server \"choosing certificate\"
+noserver \"handled request\"
+tshark tls.handshake.type == 11 && tls.handshake.certificates_length > 0 && udp.dstport == $PORT
+tshark quic.cc.error_code == 0x12a && udp.srcport == $PORT"
+    [quic-go-server-untrusted]="rc 1
+client CRYPTO_ERROR \(0x12a\): x509: certificate signed by unknown authority
+server \"choosing certificate\"
+noserver \"handled request\"
+tshark quic.cc.error_code == 0x12a && udp.dstport == $PORT"
+)
+
+PIDS=() WORK='' GOBUILD=''
 cleanup() {
     stop_all INT "${PIDS[@]}"
     PIDS=()
     [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
     WORK=
+    [[ -n $GOBUILD && -d $GOBUILD ]] && rm -rf "$GOBUILD"
+    GOBUILD=
+}
+
+# h3get (quic-go-client/main.go), built once per run from Debian's Go
+# packages alone: GOPATH mode over /usr/share/gocode, no network.
+h3get() {
+    [[ -n $GOBUILD ]] && return 0
+    GOBUILD=$(mktemp -d /tmp/tlsdiag-h3get.XXXXXX)
+    ( cd "$HERE/quic-go-client" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS='' \
+        GOPROXY=off GOCACHE="$GOBUILD/cache" go build -o "$GOBUILD/h3get" . ) \
+        || die "go build of quic-go-client failed (golang-go golang-github-lucas-clemente-quic-go-dev)"
+}
+
+# A Caddyfile for Caddy as the QUIC server (HTTP/3 is on by default):
+# the lab's chain, no admin endpoint, no automatic HTTPS, its state in
+# the scenario's folder, a debug log (the ClientHello's arrival) and an
+# access log (a request served).  With client auth, the client must
+# present a certificate from lab/clientCA.crt.  strict_sni_host is off:
+# Caddy 2.6 over quic-go sees no TLS server name (its log says
+# 'server_name ""') and would answer 421 Misdirected Request.
+caddyfile() {
+    local auth=$1
+    cat <<EOC
+{
+	admin off
+	auto_https off
+	storage file_system ./caddy-data
+	log {
+		output stderr
+		level DEBUG
+	}
+	servers {
+		strict_sni_host insecure_off
+	}
+}
+https://tls-server.local:$PORT {
+	tls fullchain.crt server.key {
+EOC
+    [[ $auth == require ]] && cat <<EOC
+		client_auth {
+			mode require_and_verify
+			trusted_ca_cert_file clientCA.crt
+		}
+EOC
+    cat <<EOC
+	}
+	log {
+		output stderr
+	}
+	respond "hello" 200
+}
+EOC
+}
+
+# checked NAME: the scenario's CHECK lines against its files in $WORK;
+# dies at the first that fails.
+checked() {
+    local name=$1 rc=$2 kind arg n line
+    [[ -n ${CHECK[$name]:-} ]] || return 0
+    while IFS= read -r line; do
+        kind=${line%% *} arg=${line#* }
+        case $kind in
+        rc) [[ $rc == "$arg" ]] || die "$name: client exit status $rc, expected $arg" ;;
+        client) grep -aqE -- "$arg" "$WORK/client.out" || die "$name: the client never said /$arg/" ;;
+        server) grep -aqE -- "$arg" "$WORK/server.out" || die "$name: the server never logged /$arg/" ;;
+        noserver) if grep -aqE -- "$arg" "$WORK/server.out"; then die "$name: the server logged /$arg/"; fi ;;
+        tshark)
+            n=$(tshark -r "$WORK/$name.pcap" -o "tls.keylog_file:$WORK/client.keylog" -Y "$arg" \
+                2>/dev/null | wc -l)
+            ((n > 0)) || die "$name: no packet matches tshark -Y '$arg'" ;;
+        *) die "$name: bad check line '$line'" ;;
+        esac
+    done <<<"${CHECK[$name]}"
+    log "check: $name: $(grep -c . <<<"${CHECK[$name]}") checks pass"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,6 +247,7 @@ capture() {
     quic-aes256) client+=(--ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM') ;;
     quic-chacha20) client+=(--ciphers='NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305') ;;
     quic-version-negotiation) client+=(-v 0x1a2a3a4a) ;;
+    quic-key-update) client+=(--key-update=10ms --delay-stream=200ms) ;;
     esac
     client+=(tls-server.local "$PORT" "https://tls-server.local:$PORT/index.html")
     local leaf=server.crt
@@ -142,6 +275,23 @@ capture() {
     if [[ $name == quic-no-answer ]]; then
         server=(python3 -c "$PY_BLACKHOLE" "$PORT")
     fi
+    if [[ $name == quic-caddy-* || $name == quic-go-* ]]; then
+        # Caddy as the server, HOME and XDG folders in the scenario's
+        # own; h3get as the client (it checks the name it was given,
+        # tls-server.local, mapped to 127.0.0.1 by the private hosts).
+        local auth=require ca=rootCA.crt
+        [[ $name == quic-go-server-untrusted ]] && auth=none ca=rogueClientCA.crt
+        caddyfile "$auth" >"$WORK/Caddyfile"
+        server=(env HOME="$WORK" XDG_CONFIG_HOME="$WORK/xdg" XDG_DATA_HOME="$WORK/xdg"
+            caddy run --config Caddyfile --adapter caddyfile)
+        h3get; cp "$GOBUILD/h3get" "$WORK/h3get"
+        client=(./h3get -ca "$ca")
+        case $name in
+        quic-caddy-mtls-ok) client+=(-cert client.crt -key client.key) ;;
+        quic-caddy-client-cert-untrusted) client+=(-cert rogueClient.crt -key rogueClient.key) ;;
+        esac
+        client+=("https://tls-server.local:$PORT/")
+    fi
     ( cd "$WORK" && exec "${server[@]}" ) >"$WORK/server.out" 2>&1 </dev/null &
     PIDS+=($!)
     wait_for 100 udp_bound "$PORT" || die "$name: the server did not bind UDP $PORT"
@@ -157,6 +307,7 @@ capture() {
     sleep 0.5
     kill -INT "$td"; wait "$td" 2>/dev/null || true
     cleanup_servers
+    checked "$name" "$rc"
     cp "$WORK/$name.pcap" "$OUT/$name.pcap"
     if [[ -s $WORK/client.keylog ]]; then cp "$WORK/client.keylog" "$OUT/$name.keylog"
     else rm -f "$OUT/$name.keylog"; fi
@@ -164,9 +315,12 @@ capture() {
         if [[ $name == quic-no-answer ]]; then
             printf '$ python3 -c "$PY_BLACKHOLE" %s   # PY_BLACKHOLE: make-quic-captures.sh\n' "$PORT"
         else
-            printf '$ cd captures/lab && %s\n' "${server[*]}"
+            printf '$ cd captures/lab && %s\n' "${server[*]//$WORK/.}"
         fi
-        cat "$WORK/server.out"
+        if [[ -f $WORK/Caddyfile ]]; then
+            printf '# ./Caddyfile:\n'; sed 's/^/# /' "$WORK/Caddyfile"
+        fi
+        sed "s|$WORK|.|g" "$WORK/server.out"
     } >"$OUT/$name.server.txt"
     {
         local note=
@@ -193,9 +347,10 @@ facts() {
     # gtlsclient exits 0 after a Version Negotiation or a silent server
     # too: the handshake completed when its log says which suite it
     # negotiated (GnuTLS, after both Finished); Chromium's, when the page
-    # it dumps is the server's ("hello").
+    # it dumps is the server's ("hello"); h3get's, when it prints the
+    # server's answer (its status line).
     local st=1
-    grep -q '^Negotiated cipher suite is \|<body>hello' "$OUT/$name.client.txt" && st=0
+    grep -q '^Negotiated cipher suite is \|<body>hello\|^HTTP/3.0 200 ' "$OUT/$name.client.txt" && st=0
     mkdir -p "$OUT/expected"
     {
         printf '# %s: written by make-quic-captures.sh facts from tshark %s%s\n' "$name" \

@@ -616,6 +616,11 @@ struct td_fate {
 	 * flight with Handshake packets alone, sent no 1-RTT packet and spoke
 	 * last (td_fate_quic_refused(), fate.c): it refused the server. */
 	bool quic_refused;
+	/* QUIC without keys: the client sent 1-RTT packets after its flight,
+	 * the server answered with Handshake packets and never with 1-RTT
+	 * packets alone (td_fate_quic_server_refused(), fate.c): the server
+	 * refused the client's flight. */
+	bool quic_server_refused;
 	/* The root diagnosis: index in td_conn.diags of the first diagnosis of
 	 * severity error (they are sorted errors first), SIZE_MAX when none. */
 	size_t root;

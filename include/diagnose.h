@@ -87,10 +87,13 @@ bool td_fate_later_failed(const struct td_conn *c, size_t *alert);
 /* QUIC without keys (fate.c says why each sign holds): the handshake
  * completed, known by the order of the 1-RTT packets (the engine sets
  * handshake_done from it); or the client refused the server, known by
- * its Handshake packets alone and its silence (td_fate.quic_refused).
+ * its Handshake packets alone and its silence (td_fate.quic_refused);
+ * or the server refused the client's flight, known by its Handshake
+ * packets after the client's 1-RTT ones (td_fate.quic_server_refused).
  * False for a TCP connection. */
 bool td_fate_quic_completed(const struct td_conn *c);
 bool td_fate_quic_refused(const struct td_conn *c);
+bool td_fate_quic_server_refused(const struct td_conn *c);
 /* RFC 9000 20.1's name of a QUIC transport error code ("PROTOCOL_VIOLATION"),
  * NULL for a code past the table (crypto errors are TLS alerts). */
 const char *td_quic_transport_error_name(uint64_t code);

@@ -227,6 +227,17 @@ bool td_fate_later_failed(const struct td_conn *c, size_t *alert)
  *   on the server's packets or the client's acknowledgement in the
  *   middle of them; that the client spoke last is what this cannot rule
  *   out, hence inferred).
+ *
+ *   - A server that refuses the client's flight (its certificate or the
+ *     lack of one: TLS 1.3's second client flight holds nothing else but
+ *     CertificateVerify and Finished) closes in a Handshake packet, and
+ *     repeats the close to what the client still sends (RFC 9000
+ *     10.2.1), 1-RTT packets by then: the client had accepted the server.
+ *   Server refused: the client sent a 1-RTT packet, and the server's
+ *   last datagram, later than it, held a Handshake packet; it never sent
+ *   a datagram of 1-RTT packets alone after the client's first 1-RTT
+ *   packet (else: completed).  A capture cut while the server
+ *   retransmits its flight would look the same, hence inferred.
  */
 bool td_fate_quic_completed(const struct td_conn *c)
 {
@@ -245,6 +256,16 @@ bool td_fate_quic_refused(const struct td_conn *c)
 	       q->packets[TD_DIR_C2S][TD_QP_1RTT] == 0 &&
 	       q->last_dgram[TD_DIR_C2S] > q->last_dgram[TD_DIR_S2C] &&
 	       q->last_long[TD_DIR_C2S] == q->last_dgram[TD_DIR_C2S] && !q->close.seen;
+}
+
+bool td_fate_quic_server_refused(const struct td_conn *c)
+{
+	const struct td_quic_conn *q = &c->quic;
+	uint32_t client = q->first_short[TD_DIR_C2S];
+	return q->present && c->sh.present && !c->handshake_done && !td_fate_quic_completed(c) &&
+	       client != 0 && q->packets[TD_DIR_C2S][TD_QP_HANDSHAKE] > 0 &&
+	       q->last_dgram[TD_DIR_S2C] > client &&
+	       q->last_long[TD_DIR_S2C] == q->last_dgram[TD_DIR_S2C] && !q->close.seen;
 }
 
 /* The client's first alert read in clear or decrypted that is not
@@ -366,8 +387,10 @@ static enum td_outcome outcome(const struct td_conn *c, const struct seen *s, bo
 		return TD_OUTCOME_FAILED;
 	/* QUIC: a CONNECTION_CLOSE before the handshake completed ended it
 	 * (a transport error, or a Version Negotiation's client giving up
-	 * shows no close); a client that refused the server (see above). */
-	if (s->qclose != SIZE_MAX || (final && c->fate.quic_refused))
+	 * shows no close); a client that refused the server, or a server
+	 * that refused the client's flight (see above). */
+	if (s->qclose != SIZE_MAX ||
+	    (final && (c->fate.quic_refused || c->fate.quic_server_refused)))
 		return TD_OUTCOME_FAILED;
 	/* A handshake that stopped with an error diagnosis has its verdict
 	 * (a server that never answered the ClientHello, say). */
@@ -412,6 +435,7 @@ void td_fate_judge(struct td_conn *c, bool final)
 	fa->reaction = s.reaction;
 	judge_quit(c, &s, fa);
 	fa->quic_refused = final && s.fatal == SIZE_MAX && td_fate_quic_refused(c);
+	fa->quic_server_refused = final && s.fatal == SIZE_MAX && td_fate_quic_server_refused(c);
 	fa->root = root_of(c);
 
 	if (s.fatal != SIZE_MAX) {

@@ -101,16 +101,45 @@ const char *dx_cipher_weakness(uint16_t suite)
 struct list_memo {
 	size_t n;                    /* SIZE_MAX: nothing kept */
 	uint16_t v[LIST_MEMO_MAX];
+	bool only13;                 /* judged as a TLS 1.3-only hello's */
 	size_t weak, strong;
 };
 
-static bool list_known(const struct list_memo *m, const struct td_u16list *l)
+static bool list_known(const struct list_memo *m, const struct td_u16list *l, bool only13)
 {
-	return m->n == l->n && l->n > 0 && memcmp(m->v, l->v, l->n * sizeof l->v[0]) == 0;
+	return m->n == l->n && l->n > 0 && m->only13 == only13 &&
+	       memcmp(m->v, l->v, l->n * sizeof l->v[0]) == 0;
+}
+
+/* Does the ClientHello offer TLS 1.3 alone (its supported_versions lists
+ * nothing older, GREASE aside)?  A QUIC client's always does (RFC 9001
+ * 4.2), and Go's lists its TLS 1.2 suites all the same. */
+static bool hello_only13(const struct td_conn *c)
+{
+	const struct td_u16list *v = &c->ch.versions;
+	size_t n13 = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (td_tls_is_grease(v->v[i]))
+			continue;
+		if (v->v[i] < TD_VERSION_TLS13)
+			return false;
+		n13++;
+	}
+	return n13 > 0;
+}
+
+/* A suite TLS 1.3 can negotiate: RFC 8446 B.4's (0x13xx), RFC 9150's
+ * integrity-only ones and RFC 8998's SM4 ones.  The others are TLS 1.2's
+ * and older: with TLS 1.3 alone offered, the server cannot choose them
+ * (RFC 8446 4.1.3), so they weaken nothing. */
+static bool tls13_suite(uint16_t s)
+{
+	return (s >> 8) == 0x13u || s == 0xc0b4u || s == 0xc0b5u || s == 0x00c6u || s == 0x00c7u;
 }
 
 /* The suites of the ClientHello that dx_cipher_weakness() names, as
- * "A, B and N more", and how many there are and are not. */
+ * "A, B and N more", and how many there are and are not; of a TLS
+ * 1.3-only hello, only the suites TLS 1.3 can choose count. */
 static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t *weak,
 			 size_t *strong)
 {
@@ -118,7 +147,8 @@ static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t 
 	size_t o = 0, shown = 0;
 	*weak = *strong = 0;
 	out[0] = '\0';
-	if (list_known(&memo, &c->ch.suites) && memo.weak == 0) {
+	bool only13 = hello_only13(c);
+	if (list_known(&memo, &c->ch.suites, only13) && memo.weak == 0) {
 		*strong = memo.strong;
 		return;
 	}
@@ -126,6 +156,8 @@ static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t 
 		uint16_t s = c->ch.suites.v[i];
 		if (td_tls_is_grease(s) || s == 0x00ff || s == 0x5600)
 			continue;  /* GREASE and the signalling suites are no ciphers */
+		if (only13 && !tls13_suite(s))
+			continue;  /* cannot be chosen */
 		if (!dx_cipher_weakness(s)) {
 			(*strong)++;
 			continue;
@@ -145,6 +177,7 @@ static void weak_offered(const struct td_conn *c, char *out, size_t len, size_t 
 	if (c->ch.suites.n <= LIST_MEMO_MAX && c->ch.suites.n > 0) {
 		memcpy(memo.v, c->ch.suites.v, c->ch.suites.n * sizeof memo.v[0]);
 		memo.n = c->ch.suites.n;
+		memo.only13 = only13;
 		memo.weak = *weak;
 		memo.strong = *strong;
 	}

@@ -325,6 +325,50 @@ bool rule_server_rejected(const struct dx *x, struct finding *f)
 	return true;
 }
 
+/* The packets that show a QUIC server refused the client's flight
+ * (fate.c, td_fate_quic_server_refused(), says why they do). */
+static void quic_server_evidence(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	const struct td_quic_conn *q = &c->quic;
+	unsigned long long ch = q->packets[TD_DIR_C2S][TD_QP_HANDSHAKE];
+	finding_evidence(f, "the client answered the server's flight with %llu Handshake "
+			 "packet%s (its Certificate, if any, and Finished: encrypted), then sent "
+			 "1-RTT packets: it accepted the server", ch, ch == 1 ? "" : "s");
+	finding_evidence(f, "the server then sent Handshake packets again and never a datagram "
+			 "of 1-RTT packets alone: a server that accepts the client's Finished "
+			 "drops its Handshake keys and speaks 1-RTT only; one that refuses the "
+			 "client's flight closes in a Handshake packet (its CONNECTION_CLOSE with "
+			 "a crypto error, unreadable without keys)");
+	/* The server's last Handshake packet in the timeline, if kept. */
+	for (size_t i = c->n_events; i-- > 0;) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind == TD_EV_QUIC_PACKET && e->dir == TD_DIR_S2C &&
+		    e->quic_type == TD_QP_HANDSHAKE) {
+			finding_event(f, i);
+			break;
+		}
+	}
+}
+
+/* The fix of a refusal by the server seen without keys: the key log,
+ * and meanwhile what the client's certificate (empty: none sent) needs. */
+static void refused_fix(const struct dx *x, struct finding *f, bool empty)
+{
+	const char *meanwhile = empty
+		? "give the client a certificate and key issued by a CA the server accepts (curl "
+		  "--cert/--key, openssl s_client -cert/-key)"
+		: "check that the client's certificate is issued by a CA the server trusts and is "
+		  "valid now";
+	if (x->keylog_given)
+		finding_fix(f, "The key log given (-k) holds no secrets for this connection: give the "
+		    "key log this client wrote for it (SSLKEYLOGFILE) to see the server's alert; "
+		    "meanwhile %s.", meanwhile);
+	else
+		finding_fix(f, "Run tlsdiag with -k and the client's key log (SSLKEYLOGFILE; capture "
+		    "again keeping it if needed) to see the server's alert; meanwhile %s.", meanwhile);
+}
+
 /* The server refused the client after its flight (TLS 1.3 without keys).
  * empty_only: only when the client's Certificate record has the size of
  * an empty one (CLIENT_CERT_MISSING, inferred: the most specific code the
@@ -333,6 +377,18 @@ bool rule_server_rejected(const struct dx *x, struct finding *f)
 static bool client_refused(const struct dx *x, struct finding *f, bool empty_only)
 {
 	const struct td_conn *c = x->c;
+	/* QUIC: the packet sizes cannot tell an empty Certificate (ACKs and
+	 * padding share the packets), so never CLIENT_CERT_MISSING. */
+	bool quic = c->fate.quic_server_refused && !x->fatal && !c->client_chain.present;
+	if (quic && !empty_only) {
+		finding_set(f, TD_SEV_ERROR, TD_STAGE_CLIENT_CERTIFICATE, TD_PARTY_SERVER,
+		    "The server refused the client's certificate or its absence (inferred: "
+		    "unknown CA, expired or missing).");
+		finding_inferred(f);
+		quic_server_evidence(x, f);
+		refused_fix(x, f, false);
+		return true;
+	}
 	if (!x->enc_alert || x->enc_alert->dir != TD_DIR_S2C || x->fatal || !x->failed ||
 	    !c->sh.present || c->handshake_done || c->client_chain.present)
 		return false;
@@ -375,18 +431,7 @@ static bool client_refused(const struct dx *x, struct finding *f, bool empty_onl
 		finding_evidence(f, "then the %s closed the connection", td_party_name(x->closer));
 		finding_event(f, x->close_idx);
 	}
-	const char *meanwhile = empty >= 0
-		? "give the client a certificate and key issued by a CA the server accepts (curl "
-		  "--cert/--key, openssl s_client -cert/-key)"
-		: "check that the client's certificate is issued by a CA the server trusts and is "
-		  "valid now";
-	if (x->keylog_given)
-		finding_fix(f, "The key log given (-k) holds no secrets for this connection: give the "
-		    "key log this client wrote for it (SSLKEYLOGFILE) to see the server's alert; "
-		    "meanwhile %s.", meanwhile);
-	else
-		finding_fix(f, "Run tlsdiag with -k and the client's key log (SSLKEYLOGFILE; capture "
-		    "again keeping it if needed) to see the server's alert; meanwhile %s.", meanwhile);
+	refused_fix(x, f, empty >= 0);
 	return true;
 }
 

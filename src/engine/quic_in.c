@@ -526,11 +526,13 @@ static void packet(struct flow *f, int side, const uint8_t *p, const struct td_q
 	}
 }
 
-/* A first byte of 0 after a packet: padding, or a 1-RTT packet whose
+/* A first byte of 0: padding after a packet, or a 1-RTT packet whose
  * fixed bit is greased (RFC 9287; ngtcp2 does it) and whose other bits
- * header protection masked to 0.  A packet coalesced after another
- * carries the same Destination Connection ID (RFC 9000 12.2); padding
- * is zeros. */
+ * header protection masked to 0 (one such packet in 32).  A packet
+ * coalesced after another carries the same Destination Connection ID
+ * (RFC 9000 12.2); the first packet of a datagram, the receiver's
+ * connection ID (prev is that one then: padding never begins a
+ * datagram); padding is zeros. */
 static bool greased_short(const uint8_t *d, size_t n, const struct td_quic_cid *prev)
 {
 	return prev->len > 0 && n > 1u + prev->len && memcmp(d + 1, prev->b, prev->len) == 0;
@@ -562,6 +564,10 @@ static void datagram(struct flow *f, int side, const uint8_t *d, size_t n)
 	enum td_dir dir = td_fl_side_dir(f, side);
 	bool lng = false, shrt = false;
 	struct td_quic_cid prev = { 0 };
+	if (f->conn && dir == TD_DIR_S2C)
+		prev = f->conn->quic.client_scid;
+	else if (f->conn && f->conn->quic.server_scid_seen)
+		prev = f->conn->quic.server_scid;
 	while (n > 0 && f->conn) {
 		struct td_quic_hdr h;
 		enum td_result r = td_quic_parse(d, n, &h);

@@ -3,8 +3,12 @@
 # connection, from tlsdiag's JSON Lines, as "CONN KEY VALUE" lines in
 # the format of captures/expected/quic-*.quic (tests/e2e/quic.sh), then
 # the verdict lines of captures/expected/quic-*.verdict; with --argjson
-# keys true (a run with the key log) also alpn and the certificates.  quic_version
+# keys true (a run with the key log) also alpn, the certificates and the
+# first CONNECTION_CLOSE (close.0, its error code in hex as tshark's; the
+# alert name of a crypto error is left to quic.sh).  quic_version
 # is the JSON's name ("QUICv1"); quic.sh maps the expected number to it.
+def hex: [recurse(if . >= 16 then (. / 16 | floor) else empty end) | . % 16
+          | "0123456789abcdef"[.:.+1]] | reverse | join("");
 select(.id)
 | . as $c
 | "\(.id) transport \(.transport)",
@@ -20,7 +24,10 @@ select(.id)
   (if $keys then
      "\(.id) alpn \(.alpn // "-")",
      (.server_certs | to_entries[] | "\($c.id) server_cert.\(.key).subject \(.value.subject)"),
-     (.client_certs | to_entries[] | "\($c.id) client_cert.\(.key).subject \(.value.subject)")
+     (.client_certs | to_entries[] | "\($c.id) client_cert.\(.key).subject \(.value.subject)"),
+     (if .quic.close then
+        "\(.id) close.0 \(.quic.close.from) \(.quic.close.packet) \(.quic.close.kind) 0x\(.quic.close.error | hex)"
+      else empty end)
    else empty end),
   "\(.id) outcome \(.outcome)",
   (if (.diagnoses | length) > 0 then

@@ -86,7 +86,10 @@ check() {
 
 # With the key log (RFC 9001 5.1: the Handshake and 1-RTT packets open):
 # the facts that need it -- alpn, server_cert.N.subject,
-# client_cert.N.subject and the outcome the client's own log gave -- and
+# client_cert.N.subject, the first CONNECTION_CLOSE (close.0: sender,
+# packet type, kind and code; quic-key-update's is read only if the
+# decryption followed the key update) and the outcome the client's own
+# log gave -- and
 # captures/expected/quic-NAME.verdict-keys, written by reasoning.  Only
 # the captures whose client wrote a key log (a handshake began).
 check_keys() {
@@ -99,6 +102,7 @@ check_keys() {
 	got=$(jq -r --argjson keys true -f "$jqprog" "$tmp/$name.k.json") || { bad "$name: jq failed"; return; }
 	want=$(
 		grep -E '^[0-9]+ (alpn|server_cert\.[0-9]+\.subject|client_cert\.[0-9]+\.subject|outcome) ' "$quic"
+		grep -E '^[0-9]+ close\.0 ' "$quic" | sed 's/ crypto_error .*//'
 		grep -v '^#' "$verdict"
 	)
 	missing "$name (key log)" "$want" "$got" && ok "$name (key log): $(grep -c . <<<"$want") facts and the verdict"

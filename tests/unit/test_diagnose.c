@@ -1626,6 +1626,42 @@ static void test_weak_cipher(void)
 	td_conn_free(c);
 }
 
+/* A ClientHello offering TLS 1.3 alone (supported_versions; every QUIC
+ * client's, RFC 9001 4.2) whose suite list still holds TLS 1.2's 3DES
+ * (Go 1.19's, as quic-go's in captures/quic-caddy-mtls-ok.pcap): no
+ * server can choose it (RFC 8446 4.1.3), so nothing weak is on offer.
+ * Offered with TLS 1.2 too, or a weak TLS 1.3 suite: still said. */
+static void test_weak_cipher_tls13_only(void)
+{
+	static const struct {
+		uint16_t versions[2];
+		uint16_t extra;          /* a suite added to 3DES */
+		bool said;
+	} cases[] = {
+		{ { TD_VERSION_TLS13, 0 }, 0, false },
+		{ { 0x0a0a, TD_VERSION_TLS13 }, 0, false },       /* GREASE aside */
+		{ { TD_VERSION_TLS13, TD_VERSION_TLS12 }, 0, true },
+		{ { TD_VERSION_TLS13, 0 }, 0xc0b4, true },        /* TLS_SHA256_SHA256 */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct td_conn *c = conn();
+		CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, 0x000a), TD_OK);
+		if (cases[i].extra)
+			CU_ASSERT_EQUAL(td_u16list_add(&c->ch.suites, cases[i].extra), TD_OK);
+		for (size_t k = 0; k < 2; k++)
+			if (cases[i].versions[k])
+				CU_ASSERT_EQUAL(td_u16list_add(&c->ch.versions, cases[i].versions[k]),
+						TD_OK);
+		c->ch.sni = strdup("tls-server.local");
+		server_hello(c, TD_VERSION_TLS13);
+		lab_server_chain(c);
+		established(c);
+		run(c);
+		CU_ASSERT_EQUAL(has(c, "WEAK_CIPHER"), cases[i].said);
+		td_conn_free(c);
+	}
+}
+
 /* A client offering only NULL suites must not be told to enable one of
  * them on the server (issue 15, Must 8). */
 static void test_cipher_fix_true(void)
@@ -2019,6 +2055,7 @@ void td_suite_diagnose(void)
 	td_test_add(s, "a generic alert explained by the certificate", test_generic_alert_explained);
 	td_test_add(s, "a root only when self-signed", test_root_only_when_self_signed);
 	td_test_add(s, "WEAK_CIPHER", test_weak_cipher);
+	td_test_add(s, "WEAK_CIPHER_tls13_only", test_weak_cipher_tls13_only);
 	td_test_add(s, "NO_SHARED_CIPHER: no weak suite to enable", test_cipher_fix_true);
 	td_test_add(s, "PROTOCOL_VERSION_MISMATCH inferred", test_version_inferred);
 	td_test_add(s, "CLOSED_WITHOUT_DATA", test_closed_without_data);

@@ -3,7 +3,9 @@
  * test_quic_fate.c - how a QUIC connection ended without a key log
  * (fate.c: td_fate_quic_completed(), td_fate_quic_refused()) and the
  * QUIC diagnoses that follow: SERVER_CERT_REJECTED (inferred) for a
- * client that answers with Handshake packets alone, QUIC_VERSION_NEGOTIATION,
+ * client that answers with Handshake packets alone, CLIENT_CERT_REJECTED
+ * (inferred) for a server that answers the client's 1-RTT packets with
+ * Handshake ones (td_fate_quic_server_refused()), QUIC_VERSION_NEGOTIATION,
  * QUIC_TRANSPORT_ERROR.  Connections are built fact by fact, as the
  * engine (quic_in.c) leaves them; the datagram numbers mirror the lab's
  * captures (captures/quic-*.pcap).
@@ -155,6 +157,65 @@ static void test_refused(void)
 	td_conn_free(c);
 }
 
+/* quic-caddy-client-cert-missing.pcap (tshark, keyless): the client's
+ * Handshake flight, then its 1-RTT packets; the server's Handshake
+ * packets (each with a 1-RTT one) after them, never 1-RTT alone. */
+static void server_refusal(struct td_conn *c)
+{
+	dgram(c, C, 1, TD_QP_INITIAL, true, false);
+	dgram(c, S, 2, TD_QP_HANDSHAKE, true, false);
+	dgram(c, S, 3, TD_QP_HANDSHAKE, true, false);
+	dgram(c, S, 4, TD_QP_HANDSHAKE, true, false);
+	dgram(c, C, 5, TD_QP_INITIAL, true, false);
+	dgram(c, S, 6, TD_QP_HANDSHAKE, true, false);
+	dgram(c, S, 7, TD_QP_HANDSHAKE, true, true);   /* 0.5-RTT */
+	for (uint32_t k = 8; k <= 10; k++)
+		dgram(c, C, k, TD_QP_HANDSHAKE, true, false);
+	dgram(c, S, 11, TD_QP_HANDSHAKE, true, false);
+	dgram(c, S, 12, TD_QP_HANDSHAKE, true, true);
+	for (uint32_t k = 13; k <= 16; k++)
+		dgram(c, C, k, TD_QP_1RTT, false, true);
+}
+
+static void test_server_refused(void)
+{
+	struct td_conn *c = quic_conn();
+	server_refusal(c);
+	CU_ASSERT_FALSE(td_fate_quic_server_refused(c));  /* the client spoke last */
+	for (uint32_t k = 17; k <= 19; k++)
+		dgram(c, S, k, TD_QP_HANDSHAKE, true, true);
+	CU_ASSERT_FALSE(td_fate_quic_completed(c));
+	CU_ASSERT_FALSE(td_fate_quic_refused(c));
+	CU_ASSERT_TRUE(td_fate_quic_server_refused(c));
+	run(c);
+	CU_ASSERT_TRUE(c->fate.quic_server_refused);
+	CU_ASSERT_EQUAL(c->fate.outcome, TD_OUTCOME_FAILED);
+	CU_ASSERT_TRUE_FATAL(c->n_diags > 0);
+	CU_ASSERT_STRING_EQUAL(c->diags[0].code, "CLIENT_CERT_REJECTED");
+	CU_ASSERT_EQUAL(c->diags[0].stage, TD_STAGE_CLIENT_CERTIFICATE);
+	CU_ASSERT_EQUAL(c->diags[0].gave_up, TD_PARTY_SERVER);
+	CU_ASSERT_EQUAL(c->diags[0].confidence, TD_CONF_INFERRED);
+	td_conn_free(c);
+
+	/* Then a datagram of 1-RTT packets alone from the server (its
+	 * HANDSHAKE_DONE after a lost Finished was sent again): completed. */
+	c = quic_conn();
+	server_refusal(c);
+	dgram(c, S, 17, TD_QP_HANDSHAKE, true, true);
+	dgram(c, S, 18, TD_QP_1RTT, false, true);
+	CU_ASSERT_TRUE(td_fate_quic_completed(c));
+	CU_ASSERT_FALSE(td_fate_quic_server_refused(c));
+	td_conn_free(c);
+
+	/* A close that was read (with keys) says itself. */
+	c = quic_conn();
+	server_refusal(c);
+	dgram(c, S, 17, TD_QP_HANDSHAKE, true, true);
+	c->quic.close.seen = true;
+	CU_ASSERT_FALSE(td_fate_quic_server_refused(c));
+	td_conn_free(c);
+}
+
 /* quic-version-negotiation.pcap: an Initial of 0x1a2a3a4a, answered
  * by a Version Negotiation packet. */
 static void test_version_negotiation(void)
@@ -242,6 +303,7 @@ void td_suite_quic_fate(void)
 	td_test_add(s, "QUIC completed without keys", test_completed);
 	td_test_add(s, "QUIC server closing in a Handshake packet", test_server_closes_in_handshake);
 	td_test_add(s, "QUIC client refusing the server", test_refused);
+	td_test_add(s, "QUIC server refusing the client's flight", test_server_refused);
 	td_test_add(s, "QUIC Version Negotiation", test_version_negotiation);
 	td_test_add(s, "QUIC transport error", test_transport_error);
 }

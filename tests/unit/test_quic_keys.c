@@ -370,6 +370,80 @@ static void test_handshake_suites(void)
 	}
 }
 
+/* quic-key-update.pcap (gtlsclient --key-update): tshark shows key
+ * phase 1 on the client's request, the server's answer and the client's
+ * CONNECTION_CLOSE (application 0x100), the last packet: read only with
+ * the keys derived by the update ("quic ku", RFC 9001 6), which the key
+ * log does not hold. */
+static void test_key_update(void)
+{
+	struct keep_sink out;
+	struct td_keylog *kl = load("quic-key-update");
+	run("quic-key-update", kl, &out);
+	td_keylog_free(kl);
+	const struct td_conn *c = out.c;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_TRUE(c->quic.close.seen);
+	CU_ASSERT_EQUAL(c->quic.close.dir, TD_DIR_C2S);
+	CU_ASSERT_EQUAL(c->quic.close.in, TD_QP_1RTT);
+	CU_ASSERT_TRUE(c->quic.close.app);
+	CU_ASSERT_EQUAL(c->quic.close.error, 0x100);
+	CU_ASSERT_FALSE(has_anomaly(c, TD_AN_KEYLOG_MISMATCH));
+	keep_free(&out.base);
+}
+
+/* quic-ok.pcap with one more datagram: a copy of frame 10 (the
+ * client's last, an 82-byte frame holding one 1-RTT packet; tshark)
+ * whose first byte is 0, as a 1-RTT packet's is one time in 32 when its
+ * fixed bit is greased (RFC 9287; ngtcp2) and header protection masks
+ * its five low bits to 0 (a trial key-update capture lost its client's
+ * CONNECTION_CLOSE so).  A datagram never begins with padding: it is a
+ * 1-RTT packet, counted (it does not open: its first byte changed). */
+struct zero_feed {
+	struct td_engine *e;
+	unsigned frame;
+};
+
+static void feed_zero(void *ctx, enum td_link link, uint64_t ts_us, const uint8_t *data,
+		      size_t caplen, size_t wirelen)
+{
+	struct zero_feed *z = ctx;
+	/* Ethernet (14), IPv4 without options (20), UDP (8). */
+	enum { UDP_PAYLOAD = 42 };
+	if (++z->frame == 10 && caplen == 82) {
+		uint8_t copy[82];
+		memcpy(copy, data, caplen);
+		copy[UDP_PAYLOAD] = 0;
+		td_engine_frame(z->e, link, ts_us, copy, caplen, wirelen);
+	}
+	td_engine_frame(z->e, link, ts_us, data, caplen, wirelen);
+}
+
+static void test_greased_first_packet(void)
+{
+	char pcap[4200], err[256] = "";
+	snprintf(pcap, sizeof pcap, "%s/../../../captures/quic-ok.pcap", td_test_datadir());
+	struct keep_sink out;
+	memset(&out, 0, sizeof out);
+	out.base.conn_done = keep_done;
+	out.base.free = keep_free;
+	struct td_config cfg;
+	td_config_defaults(&cfg);
+	struct zero_feed z = { td_engine_new(&cfg, &out.base), 0 };
+	CU_ASSERT_PTR_NOT_NULL_FATAL(z.e);
+	struct td_capture *cap = NULL;
+	CU_ASSERT_EQUAL_FATAL(td_capture_open_file(&cap, pcap, err, sizeof err), TD_OK);
+	CU_ASSERT_EQUAL(td_capture_run(cap, feed_zero, &z, err, sizeof err), TD_OK);
+	td_capture_close(cap);
+	td_engine_finish(z.e);
+	td_engine_free(z.e);
+	CU_ASSERT_EQUAL(z.frame, 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out.c);
+	/* tshark: the client's 1-RTT packets are in frames 5, 9 and 10. */
+	CU_ASSERT_EQUAL(out.c->quic.packets[TD_DIR_C2S][TD_QP_1RTT], 4);
+	keep_free(&out.base);
+}
+
 void td_suite_quic_keys(void)
 {
 	CU_pSuite s = td_test_suite("quic_keys");
@@ -380,4 +454,6 @@ void td_suite_quic_keys(void)
 	td_test_add(s, "handshake_wrong_secrets", test_handshake_wrong_secrets);
 	td_test_add(s, "handshake_client_cert", test_handshake_client_cert);
 	td_test_add(s, "handshake_suites", test_handshake_suites);
+	td_test_add(s, "greased_first_packet", test_greased_first_packet);
+	td_test_add(s, "key_update", test_key_update);
 }
