@@ -662,7 +662,8 @@ struct td_tcp_flight {
  * that upgraded (or failed to upgrade) a connection of another protocol
  * to TLS.  Its steps are TD_EV_STARTTLS events of the timeline; these are
  * the facts the recogniser computed once at the end of the flow, which
- * every sink and rule reads.  All by value: a clone copies it as is.
+ * every sink and rule reads.  Its two quotes are owned strings, so that
+ * a connection without STARTTLS (nearly all) carries no room for them.
  */
 enum td_starttls_proto {
 	TD_STLS_NONE = 0,     /* the connection began with TLS (or nothing known) */
@@ -702,9 +703,10 @@ struct td_starttls {
 	bool asked;               /* the client asked to upgrade */
 	bool plaintext_after;     /* the client went on in plaintext after a refusal
 				     (or without an offer): after says with what */
-	char answer[TD_STLS_TEXT_MAX]; /* the server's answer, sanitized ("" none) */
-	char after[TD_STLS_TEXT_MAX];  /* that plaintext command, sanitized, its
-					  arguments hidden when they may be secret */
+	char *answer;             /* the server's answer, sanitized, at most
+				     TD_STLS_TEXT_MAX bytes; owned, NULL none */
+	char *after;              /* that plaintext command, the same way, its
+				     arguments hidden when they may be secret */
 	uint64_t bytes[2];        /* plaintext bytes by td_dir */
 	uint64_t steps_dropped;   /* steps past TD_CAP_STLS_STEPS (not in the timeline) */
 	uint64_t cap_dropped;     /* bytes past TD_CAP_STLS_PREAMBLE or a line's cap */
@@ -803,6 +805,8 @@ void td_conn_free(struct td_conn *c);
  * conn_done: deep, but the certificates are shared (one more reference
  * each); NULL when memory runs out. */
 struct td_conn *td_conn_clone(const struct td_conn *src);
+/* Free the quotes of STARTTLS facts (td_conn_free does, for a connection's). */
+void td_starttls_cleanup(struct td_starttls *s);
 
 /* Append an event (detail and app copied when not NULL; ownership stays
  * with the caller).  Past TD_CAP_EVENTS the event is counted in

@@ -93,7 +93,10 @@ bool td_stls_never(const uint8_t *p, size_t n);
 
 /* The connection is over: its facts, computed once (result included:
  * server_closed says the server sent a FIN or RST).  out->proto stays
- * TD_STLS_NONE when no STARTTLS protocol was recognised. */
-void td_stls_facts(const struct td_stls *s, bool server_closed, struct td_starttls *out);
+ * TD_STLS_NONE when no STARTTLS protocol was recognised.  The quotes are
+ * new strings (td_starttls_cleanup frees them); TD_ERR_NOMEM when one
+ * could not be made (the facts are whole but for it). */
+TD_MUST_CHECK enum td_result td_stls_facts(const struct td_stls *s, bool server_closed,
+					   struct td_starttls *out);
 
 #endif

@@ -112,6 +112,12 @@ static const char *client_fix(enum td_starttls_proto p)
 	return "make the client require TLS";
 }
 
+/* A quote of the facts, "" when there is none. */
+static const char *quoted(const char *q)
+{
+	return q ? q : "";
+}
+
 bool rule_starttls_refused(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
@@ -119,16 +125,16 @@ bool rule_starttls_refused(const struct dx *x, struct finding *f)
 		return false;
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_STARTTLS, TD_PARTY_SERVER,
 	    "The %s server refused to start TLS: \"%s\".", label(c),
-	    c->starttls.answer[0] ? c->starttls.answer : "no");
+	    c->starttls.answer ? c->starttls.answer : "no");
 	size_t ask = step_of(c, TD_STLS_ASK), answer = step_of(c, TD_STLS_ANSWER);
 	finding_evidence(f, "the client asked to upgrade (\"%s\")", ask_text(c));
 	point(f, ask);
-	finding_evidence(f, "the server answered \"%s\"", c->starttls.answer);
+	finding_evidence(f, "the server answered \"%s\"", quoted(c->starttls.answer));
 	point(f, answer);
 	if (c->starttls.offered)
 		finding_evidence(f, "its capabilities had offered the upgrade");
 	if (c->starttls.plaintext_after)
-		finding_evidence(f, "the client then went on in plaintext (\"%s\")", c->starttls.after);
+		finding_evidence(f, "the client then went on in plaintext (\"%s\")", quoted(c->starttls.after));
 	finding_fix(f, "On the server: %s.", server_fix(c->starttls.proto));
 	return true;
 }
@@ -145,7 +151,7 @@ bool rule_starttls_not_offered(const struct dx *x, struct finding *f)
 	finding_evidence(f, "the server's capabilities lacked the upgrade, and the client did not "
 			 "ask for it");
 	if (went_on) {
-		finding_evidence(f, "the client went on in plaintext (\"%s\")", c->starttls.after);
+		finding_evidence(f, "the client went on in plaintext (\"%s\")", quoted(c->starttls.after));
 		point(f, step_of(c, TD_STLS_AFTER));
 	}
 	finding_fix(f, "On the server: %s; on the client: %s.", server_fix(c->starttls.proto),
@@ -181,12 +187,12 @@ bool rule_plaintext_after_failure(const struct dx *x, struct finding *f)
 	    "mail, queries) crosses the network unencrypted.",
 	    c->starttls.result == TD_STLS_REFUSED ? "was refused" : "was not offered");
 	if (c->starttls.result == TD_STLS_REFUSED) {
-		finding_evidence(f, "the server refused the upgrade (\"%s\")", c->starttls.answer);
+		finding_evidence(f, "the server refused the upgrade (\"%s\")", quoted(c->starttls.answer));
 		point(f, step_of(c, TD_STLS_ANSWER));
 	} else {
 		finding_evidence(f, "the server's capabilities lacked the upgrade");
 	}
-	finding_evidence(f, "the client then sent \"%s\" in plaintext", c->starttls.after);
+	finding_evidence(f, "the client then sent \"%s\" in plaintext", quoted(c->starttls.after));
 	point(f, step_of(c, TD_STLS_AFTER));
 	finding_fix(f, "On the client: %s, so that it stops instead of going on in the clear.",
 		    client_fix(c->starttls.proto));

@@ -77,7 +77,8 @@ void td_fl_stls_end(struct flow *f)
 		return;
 	if (f->conn) {
 		const struct side *srv = &f->s[td_fl_dir_side(f, TD_DIR_S2C)];
-		td_stls_facts(f->stls, srv->fin || srv->rst, &f->conn->starttls);
+		td_fl_nomem(f->conn, td_stls_facts(f->stls, srv->fin || srv->rst,
+						   &f->conn->starttls));
 	}
 	td_stls_free(f->stls);
 	f->stls = NULL;

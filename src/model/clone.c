@@ -162,6 +162,7 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 	c->events = NULL;
 	c->n_events = c->alloc_events = 0;
 	c->cleartext[0] = c->cleartext[1] = NULL;
+	c->starttls.answer = c->starttls.after = NULL;
 	c->diags = NULL;
 	c->n_diags = 0;
 	memset(&c->ch.versions, 0, sizeof c->ch.versions);
@@ -203,6 +204,8 @@ struct td_conn *td_conn_clone(const struct td_conn *src)
 		ok = false;
 	c->cleartext[0] = dup_str(src->cleartext[0], &ok);
 	c->cleartext[1] = dup_str(src->cleartext[1], &ok);
+	c->starttls.answer = dup_str(src->starttls.answer, &ok);
+	c->starttls.after = dup_str(src->starttls.after, &ok);
 
 	if (src->n_events) {
 		c->events = calloc(src->n_events, sizeof *c->events);

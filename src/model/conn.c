@@ -61,6 +61,13 @@ void td_chain_cleanup(struct td_chain *chain)
 	memset(chain, 0, sizeof *chain);
 }
 
+void td_starttls_cleanup(struct td_starttls *s)
+{
+	free(s->answer);
+	free(s->after);
+	s->answer = s->after = NULL;
+}
+
 void td_conn_free(struct td_conn *c)
 {
 	if (!c)
@@ -78,6 +85,7 @@ void td_conn_free(struct td_conn *c)
 	td_anomalies_cleanup(&c->anomalies);
 	free(c->cleartext[0]);
 	free(c->cleartext[1]);
+	td_starttls_cleanup(&c->starttls);
 	for (size_t i = 0; i < c->n_diags; i++)
 		td_diagnosis_cleanup(&c->diags[i]);
 	free(c->diags);

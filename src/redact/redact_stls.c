@@ -154,15 +154,18 @@ enum td_result td_redact_starttls(struct td_conn *c, td_rs_host_fn host, void *c
 			e->detail = n;
 		}
 	}
-	if (res != TD_OK || !c->starttls.after[0])
+	if (res != TD_OK || !c->starttls.after)
 		return res;
 	char orig[TD_STLS_TEXT_MAX];
 	snprintf(orig, sizeof orig, "%s", c->starttls.after);
 	hide_args(orig, hid, sizeof hid);
 	if (strcmp(hid, orig) == 0)
 		return TD_OK;
-	memcpy(c->starttls.after, hid, sizeof c->starttls.after - 1);
-	c->starttls.after[sizeof c->starttls.after - 1] = '\0';
+	char *n = strdup(hid);
+	if (!n)
+		return TD_ERR_NOMEM;
+	free(c->starttls.after);
+	c->starttls.after = n;
 	for (size_t i = 0; res == TD_OK && i < c->n_diags; i++) {
 		struct td_diagnosis *d = &c->diags[i];
 		res = swap(&d->summary, orig, hid);
@@ -203,15 +206,15 @@ enum td_result td_redact_starttls_text(struct td_conn *c, td_rs_text_fn text, co
 		if (res != TD_OK)
 			return res;
 	}
-	char *fields[2] = { c->starttls.answer, c->starttls.after };
+	char **fields[2] = { &c->starttls.answer, &c->starttls.after };
 	for (int k = 0; k < 2; k++) {
-		if (!fields[k][0])
+		if (!*fields[k])
 			continue;
-		char *n = text(ctx, fields[k]);
+		char *n = text(ctx, *fields[k]);
 		if (!n)
 			return TD_ERR_NOMEM;
-		snprintf(fields[k], TD_STLS_TEXT_MAX, "%s", n);
-		free(n);
+		free(*fields[k]);
+		*fields[k] = n;
 	}
 	return TD_OK;
 }

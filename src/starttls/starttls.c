@@ -90,11 +90,22 @@ static enum td_starttls_result result_of(const struct td_stls *s, bool server_cl
 	return TD_STLS_INCOMPLETE;
 }
 
-void td_stls_facts(const struct td_stls *s, bool server_closed, struct td_starttls *out)
+/* A new copy of a quote, NULL for "" (none); *ok false when memory ran out. */
+static char *quote_dup(const char *q, bool *ok)
+{
+	if (!q[0])
+		return NULL;
+	char *d = strdup(q);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+enum td_result td_stls_facts(const struct td_stls *s, bool server_closed, struct td_starttls *out)
 {
 	memset(out, 0, sizeof *out);
 	if (s->proto == TD_STLS_NONE)
-		return;
+		return TD_OK;
 	out->proto = s->proto;
 	/* A 3-digit greeting the client never answered: the port says. */
 	if (s->smtp_or_ftp && (s->port == 21 || s->port == 990))
@@ -103,12 +114,14 @@ void td_stls_facts(const struct td_stls *s, bool server_closed, struct td_startt
 	out->offered = s->offered;
 	out->asked = s->asked;
 	out->plaintext_after = s->plaintext_after;
-	memcpy(out->answer, s->answer, sizeof out->answer);
-	memcpy(out->after, s->after, sizeof out->after);
+	bool ok = true;
+	out->answer = quote_dup(s->answer, &ok);
+	out->after = quote_dup(s->after, &ok);
 	for (int d = 0; d < 2; d++)
 		out->bytes[d] = s->d[d].bytes;
 	out->steps_dropped = s->steps_dropped;
 	out->cap_dropped = s->cap_dropped;
+	return ok ? TD_OK : TD_ERR_NOMEM;
 }
 
 /* ---- deciding ---- */

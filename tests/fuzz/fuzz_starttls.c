@@ -98,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct td_starttls f;
 	bool active = td_stls_active(s);
-	td_stls_facts(s, data[0] & 0x80, &f);
+	if (td_stls_facts(s, data[0] & 0x80, &f) != TD_OK)
+		td_fuzz_fail("no memory for the facts");
 	td_stls_free(s);
 	for (int d = 0; d < 2; d++) {
 		size_t t = R.n_tls[d], n = R.n_fed[d];
@@ -115,5 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		td_fuzz_fail("a protocol without a result");
 	if (R.steps > TD_CAP_STLS_STEPS)
 		td_fuzz_fail("%zu steps past the cap", R.steps);
+	td_starttls_cleanup(&f);
 	return 0;
 }

@@ -32,9 +32,23 @@ struct run {
 	enum td_dir step_dir[MAX_STEPS];
 	enum td_stls_role role[MAX_STEPS];
 	size_t n_steps;
-	struct td_starttls facts;
+	struct td_starttls facts;  /* its quotes point into answer, after ("" none) */
+	char answer[TD_STLS_TEXT_MAX + 1], after[TD_STLS_TEXT_MAX + 1];
 	bool active;
 };
+
+/* The facts of s into r, their quotes kept in r (the strings freed). */
+static void take_facts(struct run *r, const struct td_stls *s, bool server_closed)
+{
+	CU_ASSERT_EQUAL(td_stls_facts(s, server_closed, &r->facts), TD_OK);
+	snprintf(r->answer, sizeof r->answer, "%s", r->facts.answer ? r->facts.answer : "");
+	snprintf(r->after, sizeof r->after, "%s", r->facts.after ? r->facts.after : "");
+	CU_ASSERT(!r->facts.answer || strlen(r->facts.answer) <= TD_STLS_TEXT_MAX);
+	CU_ASSERT(!r->facts.after || strlen(r->facts.after) <= TD_STLS_TEXT_MAX);
+	td_starttls_cleanup(&r->facts);
+	r->facts.answer = r->answer;
+	r->facts.after = r->after;
+}
 
 static void on_tls(void *ctx, enum td_dir dir, const uint8_t *p, size_t n)
 {
@@ -85,7 +99,7 @@ static void run_n(struct run *r, const struct msg *t, size_t n, uint16_t port, b
 		fed += len;
 	}
 	r->active = td_stls_active(s);
-	td_stls_facts(s, server_closed, &r->facts);
+	take_facts(r, s, server_closed);
 	td_stls_free(s);
 }
 
@@ -514,7 +528,7 @@ static void test_caps(void)
 	uint8_t big[700];
 	memset(big, 'z', sizeof big);
 	td_stls_feed(s, C2S, big, sizeof big, &out);
-	td_stls_facts(s, false, &r.facts);
+	take_facts(&r, s, false);
 	td_stls_free(s);
 	CU_ASSERT_EQUAL(r.facts.proto, TD_STLS_SMTP);
 	CU_ASSERT(r.n_steps <= TD_CAP_STLS_STEPS);
