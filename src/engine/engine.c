@@ -734,5 +734,6 @@ void td_engine_free(struct td_engine *e)
 	free(e->candidates);
 	td_cert_cache_free(e->certs);
 	td_fl_cr_memo_clear(e);
+	free(e->quic_buf);
 	free(e);
 }

@@ -220,6 +220,10 @@ struct td_engine {
 		struct td_quic_cid dcid, scid;
 		size_t size;               /* its bytes */
 	} quic_unknown;
+	/* The payload of the QUIC packet being opened (quic_in.c): owned,
+	 * grown to the largest packet, valid until the next one is opened. */
+	uint8_t *quic_buf;
+	size_t quic_buf_cap;
 };
 
 /* ---- small helpers ---------------------------------------------------- */
