@@ -291,7 +291,8 @@ static void release_buffers(struct flow *f)
 		td_tls_stream_init(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
 		td_hs_reasm_init(&f->s[i].hs);
-		td_dynbuf_reset(&f->s[i].held);
+		if (f->s[i].k)
+			td_dynbuf_reset(&f->s[i].k->held);
 	}
 }
 
