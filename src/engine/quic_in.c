@@ -69,14 +69,12 @@
 #define APP_PACKETS_OPENED TD_CAP_APP_RECORDS
 #define SPARSE_PACKET_MAX 256u
 
-/* One direction at the Handshake or 1-RTT level: its keys and its
- * CRYPTO stream.  Allocated by the first try that finds the level's
- * secret in the key log (level_ready): a connection without one, as a
- * flood of Initials, holds none (2 x 2 x 400 bytes). */
+/* One direction at the Handshake or 1-RTT level: its keys and CRYPTO
+ * stream, allocated when the key log first has the level's secret
+ * (level_ready): a flood of Initials holds none (2 x 2 x 400 bytes). */
 struct level_keys {
 	struct td_quic_keys k[2];       /* Handshake: k[0]; 1-RTT: by key phase bit */
-	struct td_quic_stream stream;   /* the level's CRYPTO frames (Handshake: the
-					   server's flight; 1-RTT: NewSessionTicket) */
+	struct td_quic_stream stream;   /* the level's CRYPTO frames */
 	unsigned phase;                 /* 1-RTT: the current key phase bit */
 	bool set;                       /* keyed from the key log */
 	bool off;                       /* no more tries (wrong keys, bad suite) */
@@ -87,8 +85,7 @@ struct level_keys {
 
 struct quic_dir {
 	struct td_quic_stream initial;  /* the Initial-level CRYPTO stream */
-	struct level_keys *hs, *one;    /* owned: the Handshake and 1-RTT levels,
-					   NULL until the key log has their secret */
+	struct level_keys *hs, *one;    /* owned: Handshake, 1-RTT; NULL until keyed */
 	uint64_t largest;               /* largest Initial packet number, UINT64_MAX: none */
 	uint32_t events;                /* long-header packets put in the timeline */
 	bool short_seen;                /* a 1-RTT packet went by */
@@ -100,9 +97,8 @@ struct quic_state {
 	uint32_t version;               /* the client's first Initial's */
 	struct td_quic_cid odcid;       /* its Destination Connection ID */
 	struct td_quic_keys keys[2];    /* Initial keys by td_dir */
-	struct td_quic_keys *old;       /* owned, [2] by td_dir: the keys before a Retry
-					   (packets sent before it still open); NULL
-					   until one */
+	struct td_quic_keys *old;       /* owned, [2] by td_dir, NULL until a Retry: the
+					   keys before it (its packets still open) */
 	struct quic_dir d[2];           /* by td_dir */
 	bool server_cid_final;          /* server_scid came from its Initial or Handshake
 					   (a Retry's may differ: RFC 9000 7.3) */
@@ -136,34 +132,25 @@ void td_fl_quic_free(struct quic_state *q)
 	free(q);
 }
 
-/* Room for the payload of a packet of n bytes (a payload is never longer
- * than its packet): the engine's buffer (td_engine.quic_buf), grown once
- * to the largest packet rather than a malloc per packet, and one for all
- * connections rather than one each (1.2 KiB per connection in a flood of
- * Initials).  A packet is opened and its frames read to the end before
- * the next one: what its frames give is copied (the CRYPTO streams'
- * windows, the handshake joiner, the model), nothing points into it
- * afterwards.  NULL when it cannot grow. */
-static uint8_t *payload_room(struct td_engine *e, size_t n)
+/* Room for the payload of a packet of n bytes (never longer than its
+ * packet): the engine's buffer, grown to the largest packet, one for all
+ * connections (not 1.2 KiB each).  A packet's frames are read to the end
+ * before the next packet is opened, and what they give is copied (stream
+ * windows, handshake joiner, model).  NULL (said on c, if any) when it
+ * cannot grow. */
+static uint8_t *payload_room(struct td_engine *e, struct td_conn *c, size_t n)
 {
 	if (n > e->quic_buf_cap) {
 		uint8_t *b = realloc(e->quic_buf, n);
-		if (!b)
+		if (!b) {
+			if (c)
+				td_fl_nomem(c, TD_ERR_NOMEM);
 			return NULL;
+		}
 		e->quic_buf = b;
 		e->quic_buf_cap = n;
 	}
 	return e->quic_buf;
-}
-
-/* payload_room for a packet of connection f; out of memory is said on
- * the connection. */
-static uint8_t *flow_payload_room(struct flow *f, size_t n)
-{
-	uint8_t *out = payload_room(f->eng, n);
-	if (!out)
-		td_fl_nomem(f->conn, TD_ERR_NOMEM);
-	return out;
 }
 
 /* ---- frames --------------------------------------------------------- */
@@ -302,7 +289,7 @@ static void initial_packet(struct flow *f, int side, enum td_dir dir, const uint
 			   const struct td_quic_hdr *h)
 {
 	struct td_conn *c = f->conn;
-	uint8_t *out = flow_payload_room(f, h->size);
+	uint8_t *out = payload_room(f->eng, f->conn, h->size);
 	if (!out)
 		return;
 	size_t len = 0;
@@ -352,9 +339,7 @@ static struct level_keys *level_ready(struct flow *f, enum td_dir dir, struct le
 	}
 	*slot = lk;
 	td_quic_stream_init(&lk->stream);
-	/* Bytes held past a hole count against --max-memory, as TCP's
-	 * out-of-order segments do. */
-	td_quic_stream_set_budget(&lk->stream, &f->eng->budget);
+	td_quic_stream_set_budget(&lk->stream, &f->eng->budget);  /* as flow_open's */
 	enum td_result r = td_quic_keys_from_secret(version, c->cipher, secret, len, &lk->k[0]);
 	if (r == TD_OK && both_phases)
 		r = td_quic_keys_next(&lk->k[0], &lk->k[1]);
@@ -396,7 +381,7 @@ static void handshake_packet(struct flow *f, int side, enum td_dir dir, const ui
 	struct level_keys *lk = level_ready(f, dir, &qd->hs, hs_label[dir], h->version, false);
 	if (!lk)
 		return;
-	uint8_t *out = flow_payload_room(f, h->size);
+	uint8_t *out = payload_room(f->eng, f->conn, h->size);
 	if (!out)
 		return;
 	size_t len = 0;
@@ -433,7 +418,7 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	if (q->confirmed && lk->opened >= APP_PACKETS_OPENED && n > SPARSE_PACKET_MAX)
 		return;
 	size_t dcid = dir == TD_DIR_S2C ? c->quic.client_scid.len : c->quic.server_scid.len;
-	uint8_t *out = flow_payload_room(f, n);
+	uint8_t *out = payload_room(f->eng, f->conn, n);
 	if (!out)
 		return;
 	const struct td_quic_keys *const by_phase[2] = { &lk->k[0], &lk->k[1] };
@@ -650,7 +635,7 @@ static bool client_initial(struct td_engine *e, const uint8_t *d, size_t n,
 		return false;
 	if (td_quic_initial_keys(h->version, &h->dcid, &keys[TD_DIR_C2S], &keys[TD_DIR_S2C]) != TD_OK)
 		return false;
-	uint8_t *out = payload_room(e, h->size);
+	uint8_t *out = payload_room(e, NULL, h->size);
 	size_t len = 0;
 	uint64_t pn = 0;
 	bool ok = out && td_quic_unprotect(&keys[TD_DIR_C2S], d, h, UINT64_MAX, out, &len, &pn) == TD_OK;
