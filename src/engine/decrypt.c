@@ -99,13 +99,13 @@ static bool key_side(struct flow *f, struct side *sd, enum td_dir dir, const uin
 {
 	struct td_conn *c = f->conn;
 	if (td_fl_is_tls13(c)) {
-		td_tls13_keys_cleanup(&sd->keys);
-		return td_tls13_keys_init(&sd->keys, c->cipher, secret, len) == TD_OK;
+		td_tls13_keys_cleanup(&sd->k->keys);
+		return td_tls13_keys_init(&sd->k->keys, c->cipher, secret, len) == TD_OK;
 	}
 	/* The latest hellos' (a renegotiation's, later.c), not c->sh's:
 	 * randoms, version, suite, encrypt_then_mac (RFC 7366). */
-	td_tls12_keys_cleanup(&sd->keys12);
-	enum td_result r = td_tls12_keys_init(&sd->keys12, f->hello.version, f->hello.cipher,
+	td_tls12_keys_cleanup(&sd->k->keys12);
+	enum td_result r = td_tls12_keys_init(&sd->k->keys12, f->hello.version, f->hello.cipher,
 					      secret, len, f->client_random,
 					      f->hello.server_random, f->hello.etm,
 					      dir == TD_DIR_C2S ? TD_TLS12_CLIENT_WRITE
@@ -124,10 +124,10 @@ static bool key_side(struct flow *f, struct side *sd, enum td_dir dir, const uin
 static void resolve(struct flow *f, struct side *sd, enum td_dir dir, bool force)
 {
 	size_t len = 0;
-	const uint8_t *secret = td_fl_find_secret(f, sd->want_label, &len, force);
+	const uint8_t *secret = td_fl_find_secret(f, sd->k->want_label, &len, force);
 	if (!secret)
 		return;
-	sd->key_state = key_side(f, sd, dir, secret, len) ? sd->want_state : KEYS_OFF;
+	sd->key_state = key_side(f, sd, dir, secret, len) ? sd->k->want_state : KEYS_OFF;
 }
 
 /* Key the side that sends in direction dir from the key log.  When the
@@ -136,10 +136,17 @@ static void resolve(struct flow *f, struct side *sd, enum td_dir dir, bool force
 void td_fl_set_keys(struct flow *f, enum td_dir dir, enum td_keylog_label label,
 		    enum key_state state)
 {
-	struct side *sd = &f->s[td_fl_dir_side(f, dir)];
-	sd->want_label = label;
-	sd->want_state = state;
+	int side = td_fl_dir_side(f, dir);
+	struct side *sd = &f->s[side];
 	sd->sparse = false;  /* new keys (a renegotiation): open the next record */
+	struct side_keys *k = td_fl_side_keys(f, side);
+	if (!k) {
+		sd->key_state = KEYS_OFF;
+		td_fl_nomem(f->conn, TD_ERR_NOMEM);
+		return;
+	}
+	k->want_label = label;
+	k->want_state = state;
 	sd->key_state = KEYS_PENDING;
 	resolve(f, sd, dir, false);
 	if (sd->key_state == KEYS_PENDING && !f->eng->cfg.keylog_refresh)
@@ -166,12 +173,12 @@ static bool hold(struct side *sd, uint64_t ts, const struct td_tls_record *rec)
 		rec->type, (uint8_t)(rec->version >> 8), (uint8_t)rec->version,
 		(uint8_t)(rec->len >> 8), (uint8_t)rec->len,
 	};
-	bool room = rec->len <= UINT16_MAX &&
-		    sd->held.cap - sd->held.len >= HELD_HEADER + rec->len;
-	if (room && td_dynbuf_add(&sd->held, h, sizeof h) == TD_OK) {
-		if (td_dynbuf_add(&sd->held, rec->body, rec->len) == TD_OK)
+	struct td_dynbuf *held = &sd->k->held;
+	bool room = rec->len <= UINT16_MAX && held->cap - held->len >= HELD_HEADER + rec->len;
+	if (room && td_dynbuf_add(held, h, sizeof h) == TD_OK) {
+		if (td_dynbuf_add(held, rec->body, rec->len) == TD_OK)
 			return true;
-		sd->held.len -= sizeof h;
+		held->len -= sizeof h;
 	}
 	return false;
 }
@@ -212,7 +219,7 @@ static bool worth_opening(const struct flow *f, const struct side *sd,
 {
 	if (!td_fl_is_tls13(f->conn))
 		return rec->type != TD_CT_APPLICATION_DATA;
-	const struct td_tls13_suite *s = td_tls13_suite_find(sd->keys.suite);
+	const struct td_tls13_suite *s = td_tls13_suite_find(sd->k->keys.suite);
 	size_t tag = s ? s->tag_len : 16;
 	return rec->len == TLS13_ALERT_CONTENT + 1 + tag ||
 	       rec->len == TLS13_KEY_UPDATE_CONTENT + 1 + tag;
@@ -224,8 +231,8 @@ static bool worth_opening(const struct flow *f, const struct side *sd,
 static void pass_over(const struct flow *f, struct side *sd, const struct td_tls_record *rec)
 {
 	if (td_fl_is_tls13(f->conn))
-		td_tls13_keys_skip(&sd->keys);
-	else if (td_tls12_skip(&sd->keys12, rec->body, rec->len) != TD_OK)
+		td_tls13_keys_skip(&sd->k->keys);
+	else if (td_tls12_skip(&sd->k->keys12, rec->body, rec->len) != TD_OK)
 		sd->key_state = KEYS_OFF;
 }
 
@@ -235,7 +242,7 @@ static void pass_over(const struct flow *f, struct side *sd, const struct td_tls
  * before sparse sides existed). */
 static void go_sparse(const struct flow *f, struct side *sd)
 {
-	if (td_fl_is_tls13(f->conn) || td_tls12_skip_kind(&sd->keys12) != TD_TLS12_SKIP_NEVER)
+	if (td_fl_is_tls13(f->conn) || td_tls12_skip_kind(&sd->k->keys12) != TD_TLS12_SKIP_NEVER)
 		sd->sparse = true;
 	else
 		sd->key_state = KEYS_OFF;
@@ -250,7 +257,7 @@ bool td_fl_reads_appdata(const struct flow *f, int side)
 		return true;
 	/* TLS 1.3 alerts and KeyUpdates are small: the record layer reads
 	 * those whole anyway (TD_TLS_READ_SMALL). */
-	return !td_fl_is_tls13(f->conn) && td_tls12_skip_kind(&sd->keys12) == TD_TLS12_SKIP_BYTES;
+	return !td_fl_is_tls13(f->conn) && td_tls12_skip_kind(&sd->k->keys12) == TD_TLS12_SKIP_BYTES;
 }
 
 void td_fl_early_begin(struct flow *f, int side)
@@ -266,7 +273,8 @@ void td_fl_early_end(struct flow *f, int side)
 	struct side *sd = &f->s[side];
 	sd->early_window = false;
 	sd->early_keyed = false;
-	td_tls13_keys_cleanup(&sd->early);
+	if (sd->k)
+		td_tls13_keys_cleanup(&sd->k->early);
 }
 
 /* Open rec with the early keys: the ones that opened an earlier record,
@@ -280,26 +288,30 @@ static enum td_result open_early(struct flow *f, struct side *sd, const uint8_t 
 	static const uint16_t suites[] = { 0x1301, 0x1302, 0x1303, 0x1304, 0x1305 };
 	*n = sizeof e->plain;
 	if (sd->early_keyed)
-		return td_tls13_decrypt(&sd->early, header, rec->body, rec->len, e->plain, n, inner);
+		return td_tls13_decrypt(&sd->k->early, header, rec->body, rec->len, e->plain, n,
+					inner);
 	size_t len = 0;
 	const uint8_t *secret = td_fl_find_secret(f, TD_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET, &len,
 						  false);
 	if (!secret)
 		return TD_ERR_UNSUPPORTED;
+	struct side_keys *k = td_fl_side_keys(f, (int)(sd - f->s));
+	if (!k)
+		return TD_ERR_NOMEM;
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
 		if (f->conn->sh.present && f->conn->cipher != suites[i])
 			continue;
-		td_tls13_keys_cleanup(&sd->early);
-		if (td_tls13_keys_init(&sd->early, suites[i], secret, len) != TD_OK)
+		td_tls13_keys_cleanup(&k->early);
+		if (td_tls13_keys_init(&k->early, suites[i], secret, len) != TD_OK)
 			continue;
 		*n = sizeof e->plain;
-		if (td_tls13_decrypt(&sd->early, header, rec->body, rec->len, e->plain, n, inner) ==
+		if (td_tls13_decrypt(&k->early, header, rec->body, rec->len, e->plain, n, inner) ==
 		    TD_OK) {
 			sd->early_keyed = true;
 			return TD_OK;
 		}
 	}
-	td_tls13_keys_cleanup(&sd->early);
+	td_tls13_keys_cleanup(&k->early);
 	return TD_ERR_MALFORMED;
 }
 
@@ -316,7 +328,7 @@ static enum td_fl_opened early_window(struct flow *f, struct side *sd,
 	size_t n = sizeof e->plain;
 	uint8_t inner = rec->type;
 	if (sd->key_state == KEYS_HANDSHAKE &&
-	    td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner) == TD_OK) {
+	    td_tls13_decrypt(&sd->k->keys, header, rec->body, rec->len, e->plain, &n, &inner) == TD_OK) {
 		td_fl_early_end(f, (int)(sd - f->s));
 		*out = (struct td_fl_plain){ .type = inner, .body = e->plain, .len = n };
 		return TD_FL_PLAIN;
@@ -335,7 +347,7 @@ void td_fl_key_update(struct flow *f, int side)
 	struct side *sd = &f->s[side];
 	if (sd->key_state != KEYS_APPLICATION || !td_fl_is_tls13(f->conn))
 		return;
-	if (td_tls13_keys_update(&sd->keys) != TD_OK)
+	if (td_tls13_keys_update(&sd->k->keys) != TD_OK)
 		sd->key_state = KEYS_OFF;
 }
 
@@ -380,8 +392,8 @@ enum td_fl_opened td_fl_open(struct flow *f, int side, const struct td_tls_recor
 	size_t n = sizeof e->plain;
 	uint8_t inner = rec->type;
 	enum td_result r = td_fl_is_tls13(c)
-		? td_tls13_decrypt(&sd->keys, header, rec->body, rec->len, e->plain, &n, &inner)
-		: td_tls12_decrypt(&sd->keys12, header, rec->body, rec->len, e->plain, &n);
+		? td_tls13_decrypt(&sd->k->keys, header, rec->body, rec->len, e->plain, &n, &inner)
+		: td_tls12_decrypt(&sd->k->keys12, header, rec->body, rec->len, e->plain, &n);
 	if (r != TD_OK && sd->sparse) {
 		/* Late in the stream a record that does not open says the
 		 * sequence was lost (a record padded to another size, say), not
@@ -414,7 +426,7 @@ bool td_fl_keys_final(struct flow *f, int side)
 	resolve(f, sd, td_fl_side_dir(f, side), true);
 	if (sd->key_state == KEYS_PENDING) {
 		sd->key_state = KEYS_OFF;
-		if (sd->held.len > 0)
+		if (sd->k->held.len > 0)
 			td_fl_nomem(f->conn, td_conn_anomaly(f->conn, TD_AN_KEYLOG_SECRET_MISSING,
 				td_fl_side_dir(f, side), 0, NULL, NULL));
 	}

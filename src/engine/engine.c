@@ -291,7 +291,8 @@ static void release_buffers(struct flow *f)
 		td_tls_stream_init(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
 		td_hs_reasm_init(&f->s[i].hs);
-		td_dynbuf_reset(&f->s[i].held);
+		if (f->s[i].k)
+			td_dynbuf_reset(&f->s[i].k->held);
 	}
 }
 
@@ -734,5 +735,6 @@ void td_engine_free(struct td_engine *e)
 	free(e->candidates);
 	td_cert_cache_free(e->certs);
 	td_fl_cr_memo_clear(e);
+	free(e->quic_buf);
 	free(e);
 }

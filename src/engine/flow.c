@@ -33,11 +33,9 @@ struct flow *td_fl_new(struct td_engine *e, uint64_t start_us)
 	for (int i = 0; i < 2; i++) {
 		td_tls_stream_init(&f->s[i].tls);
 		td_hs_reasm_init(&f->s[i].hs);
-		td_dynbuf_init(&f->s[i].held, TD_CAP_HELD_RECORDS);
 		/* Partial records and messages count against --max-memory too. */
 		td_dynbuf_set_budget(&f->s[i].tls.buf, &e->budget);
 		td_dynbuf_set_budget(&f->s[i].hs.buf, &e->budget);
-		td_dynbuf_set_budget(&f->s[i].held, &e->budget);
 	}
 	f->first_us = start_us;
 	f->conn->start_us = start_us;
@@ -51,15 +49,34 @@ void td_fl_free(struct flow *f)
 	for (int i = 0; i < 2; i++) {
 		td_tls_stream_cleanup(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
-		td_tls13_keys_cleanup(&f->s[i].keys);
-		td_tls13_keys_cleanup(&f->s[i].early);
-		td_tls12_keys_cleanup(&f->s[i].keys12);
-		td_dynbuf_cleanup(&f->s[i].held);
+		struct side_keys *k = f->s[i].k;
+		if (k) {
+			td_tls13_keys_cleanup(&k->keys);
+			td_tls13_keys_cleanup(&k->early);
+			td_tls12_keys_cleanup(&k->keys12);
+			td_dynbuf_cleanup(&k->held);
+			free(k);
+		}
 	}
 	td_app_free(f->app);
 	td_stls_free(f->stls);
 	td_fl_conn_free(f->eng, f->conn);
 	free(f);
+}
+
+struct side_keys *td_fl_side_keys(struct flow *f, int side)
+{
+	struct side *sd = &f->s[side];
+	if (sd->k)
+		return sd->k;
+	struct side_keys *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	td_dynbuf_init(&k->held, TD_CAP_HELD_RECORDS);
+	/* Held records count against --max-memory. */
+	td_dynbuf_set_budget(&k->held, &f->eng->budget);
+	sd->k = k;
+	return k;
 }
 
 void td_fl_conn_free(struct td_engine *e, struct td_conn *c)

@@ -51,6 +51,31 @@
 /* Grace after a successful handshake before reporting early (live views). */
 #define REPORT_GRACE_US 1000000u
 
+/* Where a side's key-log decryption stands (decrypt.c): TLS 1.3 handshake
+ * then application keys, or TLS <= 1.2 keys from the master secret after
+ * ChangeCipherSpec; waiting for a secret (a live key log); off. */
+enum key_state { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_TLS12, KEYS_PENDING,
+		 KEYS_OFF };
+
+/* A side's key-log decryption (decrypt.c): allocated when it is first
+ * keyed (td_fl_set_keys) or tries the 0-RTT keys, by td_fl_side_keys;
+ * most flows never are (no key log, or a SYN of a flood), and these are
+ * 1.5 KiB of every flow's 2.7 KiB. */
+struct side_keys {
+	/* TLS 1.3 handshake then application keys, or TLS <= 1.2 keys from
+	 * the master secret after ChangeCipherSpec */
+	struct td_tls13_keys keys;
+	struct td_tls12_keys keys12;
+	/* KEYS_PENDING (live): the secret awaited, the state it leads to, and
+	 * the records held meanwhile (each: 8-byte time, type, version, length,
+	 * body) */
+	enum td_keylog_label want_label;
+	enum key_state want_state;
+	struct td_dynbuf held;
+	/* TLS 1.3 0-RTT: the keys that opened an early record (side.early_keyed) */
+	struct td_tls13_keys early;
+};
+
 struct side {
 	/* The transport's (engine.c): TCP */
 	struct td_reasm reasm;
@@ -66,19 +91,11 @@ struct side {
 	bool appdata;         /* sent application data after the handshake */
 	uint32_t enc_events;  /* encrypted records put in the timeline */
 	uint16_t record_version; /* version field of the last record */
-	/* TLS 1.3 decryption with a key log */
-	/* Key-log decryption: TLS 1.3 handshake then application keys, or
-	 * TLS <= 1.2 keys from the master secret after ChangeCipherSpec */
-	enum key_state { KEYS_NONE, KEYS_HANDSHAKE, KEYS_APPLICATION, KEYS_TLS12, KEYS_PENDING,
-			 KEYS_OFF } key_state;
-	struct td_tls13_keys keys;
-	struct td_tls12_keys keys12;
-	/* KEYS_PENDING (live): the secret awaited, the state it leads to, and
-	 * the records held meanwhile (each: 8-byte time, type, version, length,
-	 * body) */
-	enum td_keylog_label want_label;
-	enum key_state want_state;
-	struct td_dynbuf held;
+	/* Key-log decryption: where it stands, and the keys (k).
+	 * Invariant: k is not NULL when key_state is neither KEYS_NONE nor
+	 * KEYS_OFF (td_fl_set_keys allocates it first). */
+	enum key_state key_state;
+	struct side_keys *k;     /* owned, NULL until needed (td_fl_side_keys) */
 	uint32_t app_decrypted;  /* application records decrypted (a few, then sparse) */
 	bool sparse;             /* past them: only the records that may be alerts or
 				    KeyUpdates are opened, the rest take their
@@ -88,9 +105,8 @@ struct side {
 	 * secret may come, until its EndOfEarlyData or its first record that
 	 * opens with the handshake keys (at most EARLY_RECORDS_MAX tried). */
 	bool early_window;
-	bool early_keyed;        /* early holds the keys that opened one */
+	bool early_keyed;        /* k->early holds the keys that opened one */
 	uint32_t early_tried;    /* records tried in the window */
-	struct td_tls13_keys early;
 };
 
 /* TLS 1.3 without keys: a protected record after the handshake (later.c). */
@@ -220,6 +236,10 @@ struct td_engine {
 		struct td_quic_cid dcid, scid;
 		size_t size;               /* its bytes */
 	} quic_unknown;
+	/* The payload of the QUIC packet being opened (quic_in.c): owned,
+	 * grown to the largest packet, valid until the next one is opened. */
+	uint8_t *quic_buf;
+	size_t quic_buf_cap;
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -257,6 +277,10 @@ struct flow *td_fl_new(struct td_engine *e, uint64_t start_us);
 /* Free the flow's TLS state, its connection (if not reported) and the
  * flow; the transport has cleaned up its part.  Accepts NULL. */
 void td_fl_free(struct flow *f);
+/* The key-log decryption state of `side` (struct side_keys), allocated
+ * empty on first use (its held records charged to the budget); NULL when
+ * memory runs out. */
+struct side_keys *td_fl_side_keys(struct flow *f, int side);
 /* Free a connection and give its certificates' bytes back to the budget. */
 void td_fl_conn_free(struct td_engine *e, struct td_conn *c);
 void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev);

@@ -69,9 +69,12 @@
 #define APP_PACKETS_OPENED TD_CAP_APP_RECORDS
 #define SPARSE_PACKET_MAX 256u
 
-/* The keys of one direction at the Handshake or 1-RTT level. */
+/* One direction at the Handshake or 1-RTT level: its keys and CRYPTO
+ * stream, allocated when the key log first has the level's secret
+ * (level_ready): a flood of Initials holds none (2 x 2 x 400 bytes). */
 struct level_keys {
 	struct td_quic_keys k[2];       /* Handshake: k[0]; 1-RTT: by key phase bit */
+	struct td_quic_stream stream;   /* the level's CRYPTO frames */
 	unsigned phase;                 /* 1-RTT: the current key phase bit */
 	bool set;                       /* keyed from the key log */
 	bool off;                       /* no more tries (wrong keys, bad suite) */
@@ -82,9 +85,7 @@ struct level_keys {
 
 struct quic_dir {
 	struct td_quic_stream initial;  /* the Initial-level CRYPTO stream */
-	struct td_quic_stream handshake; /* the Handshake level's */
-	struct td_quic_stream app;      /* the 1-RTT level's (NewSessionTicket) */
-	struct level_keys hs, one;      /* Handshake and 1-RTT keys */
+	struct level_keys *hs, *one;    /* owned: Handshake, 1-RTT; NULL until keyed */
 	uint64_t largest;               /* largest Initial packet number, UINT64_MAX: none */
 	uint32_t events;                /* long-header packets put in the timeline */
 	bool short_seen;                /* a 1-RTT packet went by */
@@ -96,15 +97,24 @@ struct quic_state {
 	uint32_t version;               /* the client's first Initial's */
 	struct td_quic_cid odcid;       /* its Destination Connection ID */
 	struct td_quic_keys keys[2];    /* Initial keys by td_dir */
-	struct td_quic_keys old[2];     /* before a Retry: packets sent before it still open */
+	struct td_quic_keys *old;       /* owned, [2] by td_dir, NULL until a Retry: the
+					   keys before it (its packets still open) */
 	struct quic_dir d[2];           /* by td_dir */
 	bool server_cid_final;          /* server_scid came from its Initial or Handshake
 					   (a Retry's may differ: RFC 9000 7.3) */
 	bool mismatch_said;             /* TD_AN_KEYLOG_MISMATCH said */
 	bool confirmed;                 /* the server's HANDSHAKE_DONE was read */
-	uint8_t *buf;                   /* an opened packet's payload: owned, grown */
-	size_t buf_cap;                 /* to the largest packet opened */
 };
+
+static void level_free(struct level_keys *lk)
+{
+	if (!lk)
+		return;
+	td_quic_stream_cleanup(&lk->stream);
+	for (int k = 0; k < 2; k++)
+		td_quic_keys_cleanup(&lk->k[k]);
+	free(lk);
+}
 
 void td_fl_quic_free(struct quic_state *q)
 {
@@ -112,36 +122,35 @@ void td_fl_quic_free(struct quic_state *q)
 		return;
 	for (int i = 0; i < 2; i++) {
 		td_quic_stream_cleanup(&q->d[i].initial);
-		td_quic_stream_cleanup(&q->d[i].handshake);
-		td_quic_stream_cleanup(&q->d[i].app);
-		for (int k = 0; k < 2; k++) {
-			td_quic_keys_cleanup(&q->d[i].hs.k[k]);
-			td_quic_keys_cleanup(&q->d[i].one.k[k]);
-		}
+		level_free(q->d[i].hs);
+		level_free(q->d[i].one);
 		td_quic_keys_cleanup(&q->keys[i]);
-		td_quic_keys_cleanup(&q->old[i]);
+		if (q->old)
+			td_quic_keys_cleanup(&q->old[i]);
 	}
-	free(q->buf);
+	free(q->old);
 	free(q);
 }
 
-/* Room for the payload of a packet of n bytes (a payload is never longer
- * than its packet): the connection's buffer, grown once to the largest
- * packet rather than a malloc per packet.  NULL (out of memory said)
- * when it cannot grow. */
-static uint8_t *payload_room(struct flow *f, size_t n)
+/* Room for the payload of a packet of n bytes (never longer than its
+ * packet): the engine's buffer, grown to the largest packet, one for all
+ * connections (not 1.2 KiB each).  A packet's frames are read to the end
+ * before the next packet is opened, and what they give is copied (stream
+ * windows, handshake joiner, model).  NULL (said on c, if any) when it
+ * cannot grow. */
+static uint8_t *payload_room(struct td_engine *e, struct td_conn *c, size_t n)
 {
-	struct quic_state *q = f->quic;
-	if (n > q->buf_cap) {
-		uint8_t *b = realloc(q->buf, n);
+	if (n > e->quic_buf_cap) {
+		uint8_t *b = realloc(e->quic_buf, n);
 		if (!b) {
-			td_fl_nomem(f->conn, TD_ERR_NOMEM);
+			if (c)
+				td_fl_nomem(c, TD_ERR_NOMEM);
 			return NULL;
 		}
-		q->buf = b;
-		q->buf_cap = n;
+		e->quic_buf = b;
+		e->quic_buf_cap = n;
 	}
-	return q->buf;
+	return e->quic_buf;
 }
 
 /* ---- frames --------------------------------------------------------- */
@@ -263,9 +272,9 @@ static bool open_initial(struct quic_state *q, enum td_dir dir, const uint8_t *p
 {
 	uint64_t pn = 0;
 	struct quic_dir *qd = &q->d[dir];
-	const struct td_quic_keys *tries[2] = { &q->keys[dir], &q->old[dir] };
+	const struct td_quic_keys *tries[2] = { &q->keys[dir], q->old ? &q->old[dir] : NULL };
 	for (int i = 0; i < 2; i++) {
-		if (!tries[i]->set)
+		if (!tries[i] || !tries[i]->set)
 			continue;
 		if (td_quic_unprotect(tries[i], p, h, qd->largest, out, len, &pn) == TD_OK) {
 			if (qd->largest == UINT64_MAX || pn > qd->largest)
@@ -280,7 +289,7 @@ static void initial_packet(struct flow *f, int side, enum td_dir dir, const uint
 			   const struct td_quic_hdr *h)
 {
 	struct td_conn *c = f->conn;
-	uint8_t *out = payload_room(f, h->size);
+	uint8_t *out = payload_room(f->eng, f->conn, h->size);
 	if (!out)
 		return;
 	size_t len = 0;
@@ -303,22 +312,34 @@ static const enum td_keylog_label app_label[2] = {
 	[TD_DIR_S2C] = TD_KEYLOG_SERVER_TRAFFIC_SECRET_0,
 };
 
-/* Are the level's keys there?  Keyed on the first try that finds the
- * secret: the ServerHello (the suite) and the ClientHello (the random
- * the key log is keyed by) must have been read.  A secret missing now
- * may come later (a live key log): tried again at the next packet. */
-static bool level_ready(struct flow *f, enum td_dir dir, struct level_keys *lk,
-			enum td_keylog_label label, uint32_t version, bool both_phases)
+/* The level's keys (*slot), or NULL when they are not there.  Keyed on
+ * the first try that finds the secret, which allocates the level: the
+ * ServerHello (the suite) and the ClientHello (the random the key log is
+ * keyed by) must have been read.  A secret missing now may come later (a
+ * live key log): tried again at the next packet. */
+static struct level_keys *level_ready(struct flow *f, enum td_dir dir, struct level_keys **slot,
+				      enum td_keylog_label label, uint32_t version,
+				      bool both_phases)
 {
 	struct td_conn *c = f->conn;
-	if (lk->set)
-		return true;
-	if (lk->off || !f->eng->cfg.keylog || !c->ch.present || !c->sh.present || c->sh.hrr)
-		return false;
+	struct level_keys *lk = *slot;
+	if (lk && lk->set)
+		return lk;
+	if ((lk && lk->off) || !f->eng->cfg.keylog || !c->ch.present || !c->sh.present ||
+	    c->sh.hrr)
+		return NULL;
 	size_t len = 0;
 	const uint8_t *secret = td_fl_find_secret(f, label, &len, false);
 	if (!secret)
-		return false;
+		return NULL;
+	lk = calloc(1, sizeof *lk);
+	if (!lk) {
+		td_fl_nomem(c, TD_ERR_NOMEM);
+		return NULL;
+	}
+	*slot = lk;
+	td_quic_stream_init(&lk->stream);
+	td_quic_stream_set_budget(&lk->stream, &f->eng->budget);  /* as flow_open's */
 	enum td_result r = td_quic_keys_from_secret(version, c->cipher, secret, len, &lk->k[0]);
 	if (r == TD_OK && both_phases)
 		r = td_quic_keys_next(&lk->k[0], &lk->k[1]);
@@ -327,11 +348,11 @@ static bool level_ready(struct flow *f, enum td_dir dir, struct level_keys *lk,
 		char suite[96];
 		td_fl_nomem(c, td_conn_anomaly(c, TD_AN_KEYLOG_UNSUPPORTED, dir, 0, "QUIC",
 			td_tls_name(TD_REG_CIPHER, c->cipher, suite, sizeof suite)));
-		return false;
+		return NULL;
 	}
 	lk->set = true;
 	lk->largest = UINT64_MAX;
-	return true;
+	return lk;
 }
 
 /* A packet that does not open with the level's keys.  When the first
@@ -357,10 +378,10 @@ static void handshake_packet(struct flow *f, int side, enum td_dir dir, const ui
 			     const struct td_quic_hdr *h)
 {
 	struct quic_dir *qd = &f->quic->d[dir];
-	struct level_keys *lk = &qd->hs;
-	if (!level_ready(f, dir, lk, hs_label[dir], h->version, false))
+	struct level_keys *lk = level_ready(f, dir, &qd->hs, hs_label[dir], h->version, false);
+	if (!lk)
 		return;
-	uint8_t *out = payload_room(f, h->size);
+	uint8_t *out = payload_room(f->eng, f->conn, h->size);
 	if (!out)
 		return;
 	size_t len = 0;
@@ -372,7 +393,7 @@ static void handshake_packet(struct flow *f, int side, enum td_dir dir, const ui
 		f->conn->decrypted = true;
 		if (lk->largest == UINT64_MAX || pn > lk->largest)
 			lk->largest = pn;
-		struct frame_ctx fc = { f, side, dir, h->type, &qd->handshake, true };
+		struct frame_ctx fc = { f, side, dir, h->type, &lk->stream, true };
 		(void)read_frames(&fc, out, len);
 	}
 }
@@ -385,11 +406,11 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	struct td_conn *c = f->conn;
 	struct quic_state *q = f->quic;
 	struct quic_dir *qd = &q->d[dir];
-	struct level_keys *lk = &qd->one;
 	if (dir == TD_DIR_C2S && !c->quic.server_scid_seen)
 		return;
 	uint32_t version = c->quic.server_version ? c->quic.server_version : q->version;
-	if (!level_ready(f, dir, lk, app_label[dir], version, true))
+	struct level_keys *lk = level_ready(f, dir, &qd->one, app_label[dir], version, true);
+	if (!lk)
 		return;
 	/* Once the handshake is confirmed and a few packets were read, bulk
 	 * data is passed over (what comes before HANDSHAKE_DONE is all read:
@@ -397,7 +418,7 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	if (q->confirmed && lk->opened >= APP_PACKETS_OPENED && n > SPARSE_PACKET_MAX)
 		return;
 	size_t dcid = dir == TD_DIR_S2C ? c->quic.client_scid.len : c->quic.server_scid.len;
-	uint8_t *out = payload_room(f, n);
+	uint8_t *out = payload_room(f->eng, f->conn, n);
 	if (!out)
 		return;
 	const struct td_quic_keys *const by_phase[2] = { &lk->k[0], &lk->k[1] };
@@ -424,7 +445,7 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 			td_quic_keys_cleanup(&lk->k[phase ^ 1u]);
 		td_quic_keys_cleanup(&next);
 	}
-	struct frame_ctx fc = { f, side, dir, TD_QP_1RTT, &qd->app, true };
+	struct frame_ctx fc = { f, side, dir, TD_QP_1RTT, &lk->stream, true };
 	struct td_quic_frame_info info = read_frames(&fc, out, len);
 	/* The server confirms the handshake (RFC 9001 4.1.2). */
 	if (info.handshake_done && dir == TD_DIR_S2C) {
@@ -449,8 +470,13 @@ static void retry_packet(struct flow *f, enum td_dir dir, const uint8_t *p,
 	c->changes++;
 	/* The client's next Initials go to the Retry's Source Connection ID
 	 * and are protected with keys derived from it (RFC 9001 5.2). */
-	for (int i = 0; i < 2; i++)
-		q->old[i] = q->keys[i];
+	if (!q->old)
+		q->old = calloc(2, sizeof *q->old);
+	if (q->old)
+		for (int i = 0; i < 2; i++)
+			q->old[i] = q->keys[i];
+	else
+		td_fl_nomem(c, TD_ERR_NOMEM);
 	if (td_quic_initial_keys(q->version, &h->scid, &q->keys[TD_DIR_C2S],
 				 &q->keys[TD_DIR_S2C]) != TD_OK)
 		td_fl_nomem(c, TD_ERR_NOMEM);
@@ -602,18 +628,17 @@ static void datagram(struct flow *f, int side, const uint8_t *d, size_t n)
 /* A client's first Initial: does it open with the keys of its own DCID?
  * keys[] gets those keys by td_dir (the connection's, when it does; wiped
  * when it does not). */
-static bool client_initial(const uint8_t *d, size_t n, struct td_quic_hdr *h,
-			   struct td_quic_keys keys[2])
+static bool client_initial(struct td_engine *e, const uint8_t *d, size_t n,
+			   struct td_quic_hdr *h, struct td_quic_keys keys[2])
 {
 	if (!td_quic_looks_initial(d, n) || td_quic_parse(d, n, h) != TD_OK)
 		return false;
 	if (td_quic_initial_keys(h->version, &h->dcid, &keys[TD_DIR_C2S], &keys[TD_DIR_S2C]) != TD_OK)
 		return false;
-	uint8_t *out = malloc(h->size);
+	uint8_t *out = payload_room(e, NULL, h->size);
 	size_t len = 0;
 	uint64_t pn = 0;
 	bool ok = out && td_quic_unprotect(&keys[TD_DIR_C2S], d, h, UINT64_MAX, out, &len, &pn) == TD_OK;
-	free(out);
 	if (!ok)
 		for (int i = 0; i < 2; i++)
 			td_quic_keys_cleanup(&keys[i]);
@@ -647,14 +672,10 @@ static struct flow *flow_open(struct td_engine *e, const struct td_segment *seg,
 	q->version = h->version;
 	q->odcid = h->dcid;
 	for (int i = 0; i < 2; i++) {
-		struct td_quic_stream *levels[] = { &q->d[i].initial, &q->d[i].handshake,
-						    &q->d[i].app };
-		for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
-			td_quic_stream_init(levels[k]);
-			/* Bytes held past a hole count against --max-memory,
-			 * as TCP's out-of-order segments do. */
-			td_quic_stream_set_budget(levels[k], &e->budget);
-		}
+		td_quic_stream_init(&q->d[i].initial);
+		/* Bytes held past a hole count against --max-memory, as TCP's
+		 * out-of-order segments do. */
+		td_quic_stream_set_budget(&q->d[i].initial, &e->budget);
 		q->d[i].largest = UINT64_MAX;
 	}
 	f->s[0].addr = seg->src;
@@ -743,7 +764,7 @@ static struct flow *quic_flow_new(struct td_engine *e, const struct td_segment *
 {
 	struct td_quic_hdr h;
 	struct td_quic_keys keys[2];
-	if (client_initial(seg->payload, seg->len, &h, keys)) {
+	if (client_initial(e, seg->payload, seg->len, &h, keys)) {
 		struct flow *f = flow_open(e, seg, &h, keys);
 		for (int i = 0; i < 2; i++)
 			td_quic_keys_cleanup(&keys[i]);

@@ -542,9 +542,12 @@ static void replay_held(struct flow *f, int side)
 {
 	struct side *sd = &f->s[side];
 	struct td_engine *e = f->eng;
-	struct td_dynbuf held = sd->held;
-	td_dynbuf_init(&sd->held, TD_CAP_HELD_RECORDS);
-	td_dynbuf_set_budget(&sd->held, held.budget);
+	struct td_dynbuf held = { 0 };
+	if (sd->k) {  /* a side that held records was keyed: it has them */
+		held = sd->k->held;
+		td_dynbuf_init(&sd->k->held, TD_CAP_HELD_RECORDS);
+		td_dynbuf_set_budget(&sd->k->held, held.budget);
+	}
 	uint64_t now = e->now_us;
 	bool was = f->replaying;
 	f->replaying = true;
