@@ -78,6 +78,15 @@ static inline uint16_t td_rd_u16(struct td_reader *r)
 	return v;
 }
 
+/* A little-endian 16-bit value (MySQL's packets): the two reads
+ * sequenced, as the operands of one expression would not be. */
+static inline uint16_t td_rd_u16le(struct td_reader *r)
+{
+	uint8_t lo = td_rd_u8(r);
+	uint8_t hi = td_rd_u8(r);
+	return (uint16_t)(lo | hi << 8);
+}
+
 static inline uint32_t td_rd_u24(struct td_reader *r)
 {
 	if (!td_rd_need(r, 3))

@@ -189,7 +189,10 @@ bool td_fl_held_next(struct td_reader *r, struct td_tls_record *rec, uint64_t *t
 		return false;
 	uint64_t hi = td_rd_u32(r);
 	*ts_us = hi << 32 | td_rd_u32(r);
-	*rec = (struct td_tls_record){ .type = td_rd_u8(r), .version = td_rd_u16(r) };
+	/* One read a statement: an initializer list's are not sequenced. */
+	*rec = (struct td_tls_record){ 0 };
+	rec->type = td_rd_u8(r);
+	rec->version = td_rd_u16(r);
 	rec->len = td_rd_u16(r);
 	rec->body = td_rd_bytes(r, rec->len);
 	return rec->body != NULL;

@@ -349,7 +349,7 @@ static void mysql(struct td_stls *s, const struct frame *fr)
 	if (fr->dir == TD_DIR_S2C) {
 		uint8_t kind = td_rd_u8(&r);
 		if (kind == MYSQL_ERR) {
-			uint16_t code = (uint16_t)(td_rd_u8(&r) | (td_rd_u8(&r) << 8));
+			uint16_t code = td_rd_u16le(&r);
 			size_t k = td_rd_left(&r);
 			const uint8_t *m = td_rd_bytes(&r, k);
 			char *t = m ? td_text_sanitize(m, k < 100 ? k : 100) : NULL;
@@ -369,7 +369,7 @@ static void mysql(struct td_stls *s, const struct frame *fr)
 			vl++;
 		const uint8_t *ver = td_rd_bytes(&r, vl);
 		td_rd_skip(&r, 1 + 4 + 8 + 1);  /* NUL, thread id, auth data, filler */
-		uint16_t caps = (uint16_t)(td_rd_u8(&r) | (td_rd_u8(&r) << 8));
+		uint16_t caps = td_rd_u16le(&r);
 		bool read = td_rd_ok(&r);
 		char *v = ver ? td_text_sanitize(ver, vl < 60 ? vl : 60) : NULL;
 		if (read) {
