@@ -109,6 +109,22 @@ EXP_PLAIN[starttls-smtp-plaintext-after-refusal]="$NO_TLS
 1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
 EXP_KEYS[starttls-smtp-plaintext-after-refusal]="${EXP_PLAIN[starttls-smtp-plaintext-after-refusal]}"
 
+reg starttls-smtp-sclient-ok smtp "openssl s_client -starttls smtp -verify_return_error: EHLO, STARTTLS, 220, TLS 1.3, QUIT inside"
+sc_starttls_smtp_sclient_ok() { CUR=$1; cap_start "$1" 9425; smtp_server offer
+    client_stdin 'QUIT\r\n' openssl s_client -starttls smtp -connect 127.0.0.1:9425 -servername tls-server.local \
+        -CAfile rootCA.crt -verify_return_error -keylogfile "$WORK/$1.client.keylog" -crlf -ign_eof
+    wait_for 50 bash -c "! kill -0 $SMTP_PID 2>/dev/null" || kill "$SMTP_PID"
+    wait "$SMTP_PID" 2>/dev/null || true
+    cap_stop
+    want_rc 0; want_client 'Verify return code: 0 \(ok\)'; want_server 'C: STARTTLS'
+    want_tshark 'smtp.req.command == "EHLO"'; want_tshark 'smtp.req.command == "QUIT"' keys; }
+EXP_PLAIN[starttls-smtp-sclient-ok]="1 outcome established
+1 starttls smtp
+# STARTTLS in the EHLO answer, the client's STARTTLS answered 220, then the handshake
+1 starttls_result upgraded
+# healthy: no diagnosis"
+EXP_KEYS[starttls-smtp-sclient-ok]="${EXP_PLAIN[starttls-smtp-sclient-ok]}"
+
 # ---------------------------------------------------------------------------
 # IMAP and POP3: dovecot 2.3, two instances from conf/dovecot.conf:
 # "dovecot" (ssl = yes: STARTTLS/STLS offered) on 9143/9110 and
@@ -195,6 +211,34 @@ EXP_PLAIN[starttls-imap-refused]="1 outcome failed
 1 diag.0 STARTTLS_REFUSED starttls server certain"
 EXP_KEYS[starttls-imap-refused]="${EXP_PLAIN[starttls-imap-refused]}"
 
+# certificate failures after the upgrade: the same rules as make-real.sh's
+# nginx-tls13-server-untrusted / -hostname-mismatch (a client alert in the
+# handshake names the cause; a close after a complete TLS 1.3 handshake is
+# only inferred without the key log)
+UNTRUSTED_13="1 outcome failed
+# the client's plaintext fatal unknown_ca right after the server's (encrypted) flight
+1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain"
+UNTRUSTED_13_KEYS="1 outcome failed
+# decrypted: the chain is server, intermediateCA (no root); the client does not trust it
+# (its CA file is clientCA.crt) and says so with unknown_ca
+1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain"
+UPGRADED="# the upgrade itself succeeded (asked, agreed, ClientHello): the failure is TLS's
+1 starttls_result upgraded"
+
+reg starttls-imap-server-untrusted imap "curl imap:// --ssl-reqd --cacert clientCA.crt (the wrong CA): STARTTLS answered OK, then curl's unknown_ca in the TLS 1.3 handshake"
+sc_starttls_imap_server_untrusted() { CUR=$1; start_dovecot; cap_start "$1" 9143; dovecot_note dovecot yes
+    client env SSLKEYLOGFILE="$WORK/$CUR.client.keylog" curl -v -sS --max-time 10 --cacert clientCA.crt \
+        --ssl-reqd -u lab:lab imap://tls-server.local:9143/ $(res 9143)
+    server_logs; cap_stop
+    want_rc 60; want_client '< A002 OK Begin TLS'; want_client 'unable to get local issuer certificate|unknown ca'
+    want_tshark 'imap.request.command == "STARTTLS"'; want_tshark 'tls.alert_message.desc == 48'; }
+EXP_PLAIN[starttls-imap-server-untrusted]="$UNTRUSTED_13
+1 starttls imap
+$UPGRADED"
+EXP_KEYS[starttls-imap-server-untrusted]="$UNTRUSTED_13_KEYS
+1 starttls imap
+$UPGRADED"
+
 reg starttls-pop3-ok pop3 "curl pop3:// --ssl-reqd: CAPA (STLS), STLS, +OK, TLS 1.3, AUTH PLAIN and LIST inside"
 sc_starttls_pop3_ok() { CUR=$1; start_dovecot; cap_start "$1" 9110; dovecot_note dovecot yes
     curl_stls --ssl-reqd -u lab:lab pop3://tls-server.local:9110/ $(res 9110)
@@ -220,6 +264,25 @@ EXP_PLAIN[starttls-pop3-refused]="1 outcome failed
 1 starttls_result refused
 1 diag.0 STARTTLS_REFUSED starttls server certain"
 EXP_KEYS[starttls-pop3-refused]="${EXP_PLAIN[starttls-pop3-refused]}"
+
+reg starttls-pop3-hostname-mismatch pop3 "curl pop3://wrong.local --ssl-reqd (SNI wrong.local, certificate for tls-server.local): STLS answered +OK, TLS 1.3 completes, curl checks the name and closes"
+sc_starttls_pop3_hostname_mismatch() { CUR=$1; start_dovecot; cap_start "$1" 9110; dovecot_note dovecot yes
+    curl_stls --ssl-reqd -u lab:lab pop3://wrong.local:9110/ --resolve wrong.local:9110:127.0.0.1
+    server_logs; cap_stop
+    want_rc 60; want_client '< \+OK Begin TLS'; want_client 'no alternative certificate subject name matches'
+    want_tshark 'pop.request.command == "STLS"'; want_tshark 'tls.handshake.type == 20' keys; }
+EXP_PLAIN[starttls-pop3-hostname-mismatch]="1 outcome failed
+# handshake complete (inferred), then the client closes without a command inside: without
+# the certificate nothing names the cause; the client gave up
+1 diag.0 SERVER_CERT_REJECTED after_handshake client inferred
+1 starttls pop3
+$UPGRADED"
+EXP_KEYS[starttls-pop3-hostname-mismatch]="1 outcome failed
+# decrypted: SNI wrong.local, certificate for DNS:tls-server.local only; the client's
+# close_notify right after its Finished, no command inside TLS
+1 diag.0 HOSTNAME_MISMATCH after_handshake client certain
+1 starttls pop3
+$UPGRADED"
 
 # A private /etc/hosts for clients that cannot be told an address for a name
 # (ldapsearch, mariadb): a bind mount in a mount namespace of their own
@@ -289,6 +352,20 @@ EXP_PLAIN[starttls-ftp-refused]="$NO_TLS
 1 diag.0 STARTTLS_REFUSED starttls server certain"
 EXP_KEYS[starttls-ftp-refused]="${EXP_PLAIN[starttls-ftp-refused]}"
 
+reg starttls-ftp-server-untrusted ftp "curl --ssl-reqd ftp:// --cacert clientCA.crt (the wrong CA): AUTH SSL answered 234, then curl's unknown_ca in the TLS 1.3 handshake"
+sc_starttls_ftp_server_untrusted() { CUR=$1; start_vsftpd; cap_start "$1" 9021; vsftpd_note 9021 YES
+    client env SSLKEYLOGFILE="$WORK/$CUR.client.keylog" curl -v -sS --max-time 10 --cacert clientCA.crt \
+        --ssl-reqd -I ftp://tls-server.local:9021/hello.txt $(res 9021)
+    server_logs; cap_stop
+    want_rc 60; want_client '< 234 Proceed'
+    want_tshark_plain 'ftp.response.code == 234'; want_tshark 'tls.alert_message.desc == 48'; }
+EXP_PLAIN[starttls-ftp-server-untrusted]="$UNTRUSTED_13
+1 starttls ftp
+$UPGRADED"
+EXP_KEYS[starttls-ftp-server-untrusted]="$UNTRUSTED_13_KEYS
+1 starttls ftp
+$UPGRADED"
+
 # ---------------------------------------------------------------------------
 # LDAP: slapd 2.5 (GnuTLS) from conf/slapd.conf, 9389 (TLSCertificateFile:
 # StartTLS works) and 9390 (no TLS configured); client ldapsearch (GnuTLS)
@@ -320,9 +397,9 @@ slapd_note() {
     server_note "# server: slapd $(dpkg-query -W -f='${Version}' slapd) (GnuTLS), config captures/real/conf/slapd.conf ($1);" \
         "# its log (-d stats); key log: SSLKEYLOGFILE (GnuTLS)"
 }
-ldaps() {  # ldaps PORT -Z|-ZZ : ldapsearch the root DSE
+ldaps() {  # ldaps PORT -Z|-ZZ [HOST] : ldapsearch the root DSE (HOST: tls-server.local)
     with_hosts; client "${WITH_HOSTS[@]}" env LDAPTLS_CACERT=rootCA.crt SSLKEYLOGFILE="$WORK/$CUR.client.keylog" \
-        ldapsearch -x "$2" -H "ldap://tls-server.local:$1/" -b '' -s base namingContexts
+        ldapsearch -x "$2" -H "ldap://${3:-tls-server.local}:$1/" -b '' -s base namingContexts
 }
 
 reg starttls-ldap-ok ldap "ldapsearch -ZZ: StartTLS extended operation answered success, TLS 1.3, anonymous bind and search inside"
@@ -365,6 +442,32 @@ EXP_PLAIN[starttls-ldap-plaintext-after-refusal]="$NO_TLS
 # after the refusal the client binds and searches in clear: the security finding first
 1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
 EXP_KEYS[starttls-ldap-plaintext-after-refusal]="${EXP_PLAIN[starttls-ldap-plaintext-after-refusal]}"
+
+reg starttls-ldap-hostname-mismatch ldap "ldapsearch -ZZ -H ldap://wrong.local (SNI wrong.local, certificate for tls-server.local): StartTLS success, TLS 1.3 completes, libldap checks the name and closes"
+sc_starttls_ldap_hostname_mismatch() { CUR=$1; start_slapd; cap_start "$1" 9389; slapd_note "port 9389, TLSCertificateFile"
+    ldaps 9389 -ZZ wrong.local
+    server_logs; cap_stop
+    want_rc 1; want_client 'ldap_start_tls: Connect error'
+    want_tshark 'ldap.requestName == "1.3.6.1.4.1.1466.20037"'; want_tshark 'tls.handshake.type == 20' keys; }
+# after its Finished libldap checks the name, drops the TLS session without a close_notify
+# and sends its unbindRequest (7 bytes, no credentials: LDAP's goodbye, RFC 4511 4.3) in
+# clear on the same socket, then FIN; the server answers with an encrypted alert.  The
+# unbind ends the session, it carries nothing: not PLAINTEXT_AFTER_TLS_FAILURE; the cause
+# is the client's rejection of the certificate after the handshake
+LDAP_MISMATCH_PLAIN="1 outcome failed
+# handshake complete (inferred), then the client leaves without a request inside TLS:
+# without the certificate nothing names the cause; the client gave up
+1 diag.0 SERVER_CERT_REJECTED after_handshake client inferred"
+LDAP_MISMATCH_KEYS="1 outcome failed
+# decrypted: SNI wrong.local, certificate for DNS:tls-server.local only; the client
+# leaves right after its Finished, no request inside TLS
+1 diag.0 HOSTNAME_MISMATCH after_handshake client certain"
+EXP_PLAIN[starttls-ldap-hostname-mismatch]="$LDAP_MISMATCH_PLAIN
+1 starttls ldap
+$UPGRADED"
+EXP_KEYS[starttls-ldap-hostname-mismatch]="$LDAP_MISMATCH_KEYS
+1 starttls ldap
+$UPGRADED"
 
 # ---------------------------------------------------------------------------
 # PostgreSQL 15 without TLS (ssl = off): its own cluster in $WORK/pg-nossl,
@@ -461,12 +564,12 @@ start_mariadb() {  # the key is copied for the mysql user (the lab's is root's, 
 stop_mariadb() { stop_mariadb_inst mariadb; }
 start_mariadb_plain() { [[ " ${STARTED[*]} " == *" mariadb_plain "* ]] || { start_mariadb_inst mariadb-plain 9307 --skip-ssl; STARTED+=(mariadb_plain); }; }
 stop_mariadb_plain() { stop_mariadb_inst mariadb-plain; }
-mdb() {  # mdb PORT NOTE
+mdb() {  # mdb PORT NOTE : the client (MDB_HOST, MDB_CA: tls-server.local, rootCA.crt)
     cap_start "$CUR" "$1"
     server_note "# server: $(mariadbd --version | cut -d' ' -f2-4), $2, own data folder, user lab@'%';" \
         "# log-error at --log-warnings=4; key log: keylog-shim.so (LD_PRELOAD) on the server and on the client"
     with_hosts; client "${WITH_HOSTS[@]}" env LD_PRELOAD="$WORK/keylog-shim.so" SSLKEYLOGFILE="$WORK/$CUR.client.keylog" \
-        mariadb --no-defaults -h tls-server.local -P "$1" -u lab -plab --ssl --ssl-ca=rootCA.crt \
+        mariadb --no-defaults -h "${MDB_HOST:-tls-server.local}" -P "$1" -u lab -plab --ssl --ssl-ca="${MDB_CA:-rootCA.crt}" \
         --ssl-verify-server-cert -e 'select 1'
     server_logs; cap_stop
 }
@@ -493,6 +596,16 @@ EXP_PLAIN[starttls-mysql-not-offered]="$NO_TLS
 # the client, which requires TLS, closes right after the greeting
 1 diag.0 STARTTLS_NOT_OFFERED starttls client certain"
 EXP_KEYS[starttls-mysql-not-offered]="${EXP_PLAIN[starttls-mysql-not-offered]}"
+
+reg starttls-mysql-server-untrusted mysql "mariadb --ssl-verify-server-cert --ssl-ca=clientCA.crt (the wrong CA): CLIENT_SSL, the SSL request, then the client's unknown_ca in the TLS 1.3 handshake"
+sc_starttls_mysql_server_untrusted() { CUR=$1; start_mariadb; MDB_CA=clientCA.crt mdb 9306 "--ssl-cert (server-fullchain.crt) --ssl-key"
+    want_rc 1; want_tshark 'mysql.caps.sl == 1'; want_tshark 'tls.alert_message.desc == 48'; }
+EXP_PLAIN[starttls-mysql-server-untrusted]="$UNTRUSTED_13
+1 starttls mysql
+$UPGRADED"
+EXP_KEYS[starttls-mysql-server-untrusted]="$UNTRUSTED_13_KEYS
+1 starttls mysql
+$UPGRADED"
 
 # ---------------------------------------------------------------------------
 # XMPP: prosody 0.12 (LuaSec/OpenSSL) from conf/prosody.cfg.lua, port 9222,

@@ -328,11 +328,28 @@ static bool prompt(const struct td_conn *c, size_t at)
  *     or RST is a socket dropped, not a TLS session refused: Chromium
  *     closes the spare one of two connections it raced to a server right
  *     after its Finished, with a FIN (mercury's test_decrypt.pcap), and a
- *     HAProxy health check resets.
+ *     HAProxy health check resets.  But a STARTTLS client that wrote
+ *     bytes that are not TLS before its FIN (upgraded_clear_bye) left the
+ *     TLS session for its own protocol: a choice, not a dropped socket.
  * Nothing of this: TD_QUIT_CLOSED, a warning at most (CLOSED_WITHOUT_DATA).
  * The client must have left first: after the server's close or alert,
  * its own close is an answer, not a choice.
  */
+/* The client of an upgraded session wrote bytes that are not TLS once TLS
+ * had begun (TD_AN_NON_TLS_BYTES): it dropped the TLS session and went
+ * on in its own protocol, as libldap does after its check of the
+ * certificate fails (an unbindRequest in clear, then its FIN). */
+static bool upgraded_clear_bye(const struct td_conn *c)
+{
+	if (c->starttls.result != TD_STLS_UPGRADED)
+		return false;
+	for (size_t i = 0; i < c->anomalies.n; i++)
+		if (c->anomalies.v[i].code == TD_AN_NON_TLS_BYTES &&
+		    c->anomalies.v[i].dir == TD_DIR_C2S)
+			return true;
+	return false;
+}
+
 static void judge_quit(const struct td_conn *c, const struct seen *s, struct td_fate *fa)
 {
 	fa->quit = TD_QUIT_NONE;
@@ -350,7 +367,8 @@ static void judge_quit(const struct td_conn *c, const struct seen *s, struct td_
 		fa->quit_sign = TD_SIGN_NAME;
 	else if ((c->ch.alpn.n > 0 || c->cleartext[TD_DIR_C2S] ||
 		  c->starttls.result == TD_STLS_UPGRADED) && prompt(c, at) &&
-		 c->events[at].kind != TD_EV_TCP_FIN && c->events[at].kind != TD_EV_TCP_RST)
+		 ((c->events[at].kind != TD_EV_TCP_FIN && c->events[at].kind != TD_EV_TCP_RST) ||
+		  (c->events[at].kind == TD_EV_TCP_FIN && upgraded_clear_bye(c))))
 		fa->quit_sign = TD_SIGN_APP_PROTOCOL;
 	else
 		fa->quit = TD_QUIT_CLOSED;

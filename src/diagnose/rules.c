@@ -215,6 +215,13 @@ static bool rule_hostname(const struct dx *x, struct finding *f)
 	 * could not be checked). */
 	if (by_ip && !rejected)
 		return false;
+	/* ...nor when the client's alert is unknown_ca: it names the issuer,
+	 * not the name (OpenSSL's alert for a name it did not find is
+	 * certificate_unknown); SERVER_CERT_UNTRUSTED explains it, and the
+	 * address is only a guess (a MariaDB client sends no SNI). */
+	if (by_ip && !quit_after && alerted && x->fatal &&
+	    x->fatal->alert_desc == TD_ALERT_UNKNOWN_CA)
+		return false;
 	finding_set(f, rejected ? TD_SEV_ERROR : TD_SEV_WARNING,
 	    quit_after ? TD_STAGE_AFTER_HANDSHAKE : TD_STAGE_SERVER_CERTIFICATE,
 	    rejected ? TD_PARTY_CLIENT : TD_PARTY_NOBODY,

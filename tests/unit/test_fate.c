@@ -40,6 +40,8 @@ struct fate_case {
 	bool quit;             /* the engine: client_quit_after_handshake */
 	bool resumed;          /* the ServerHello resumed (PSK) */
 	bool cleartext;        /* the client sent cleartext */
+	bool upgraded;         /* STARTTLS upgraded, and the client wrote bytes that are
+				  not TLS after TLS began (TD_AN_NON_TLS_BYTES) */
 	bool alpn;             /* the client offered ALPN */
 	bool late;             /* the last two events come 5 s after the others */
 	int diag;              /* -1: none, else a diagnosis of that severity */
@@ -180,6 +182,14 @@ static const struct fate_case cases[] = {
 	  .outcome = TD_OUTCOME_ESTABLISHED, .end = 4, .how = TD_END_FIN,
 	  .by = TD_PARTY_CLIENT, .first_closer = TD_PARTY_CLIENT,
 	  .want_quit = TD_QUIT_CLOSED, .quit_at = 4 },
+	/* ...but a STARTTLS client that writes bytes that are not TLS and
+	 * then its FIN left the session itself (libldap's unbindRequest in
+	 * clear after its name check failed). */
+	{ "an upgraded client leaves in clear", { CH, SH, REC(S, 2000), REC(C, 69), FIN(C),
+	  REC(S, 19) }, .tls13 = true, .done = true, .quit = true, .upgraded = true,
+	  .diag = TD_SEV_ERROR, .outcome = TD_OUTCOME_FAILED, .end = 5,
+	  .how = TD_END_ALERT_SIZED, .by = TD_PARTY_SERVER, .first_closer = TD_PARTY_CLIENT,
+	  .want_quit = TD_QUIT_REJECTED, .sign = TD_SIGN_APP_PROTOCOL, .quit_at = 4 },
 	/* ...nor when it leaves an idle connection seconds later. */
 	{ "an HTTP client closes an idle connection", { CH, SH, REC(C, 19), FIN(C) },
 	  .tls13 = true, .done = true, .quit = true, .alpn = true, .late = true, .diag = -1,
@@ -261,6 +271,11 @@ static struct td_conn *build(const struct fate_case *k)
 	if (k->cleartext) {
 		c->cleartext[TD_DIR_C2S] = strdup("GET / HTTP/1.1");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(c->cleartext[TD_DIR_C2S]);
+	}
+	if (k->upgraded) {
+		c->starttls.result = TD_STLS_UPGRADED;
+		CU_ASSERT_EQUAL_FATAL(td_anomalies_add(&c->anomalies, TD_AN_NON_TLS_BYTES,
+						       TD_DIR_C2S, 7, "0", NULL), TD_OK);
 	}
 	if (k->diag >= 0) {
 		struct td_diagnosis d = { .code = "SOME_CODE", .severity = (enum td_severity)k->diag };
