@@ -311,6 +311,10 @@ static void feed_frames(struct td_stls *s, enum td_dir dir, const uint8_t *p, si
 			return;
 		}
 		if (s->state == ST_DONE) {
+			/* After the cap, not only its first chunk is dropped: the
+			 * rest of both directions is (tests/adversarial: stls-*). */
+			if (s->capped)
+				s->cap_dropped += n;
 			d->bytes += n;
 			return;
 		}
@@ -318,6 +322,7 @@ static void feed_frames(struct td_stls *s, enum td_dir dir, const uint8_t *p, si
 			/* Talking forever in plaintext: done, the rest counted. */
 			s->cap_dropped += n;
 			d->bytes += n;
+			s->capped = true;
 			s->state = ST_DONE;
 			return;
 		}
