@@ -27,7 +27,8 @@
  *                (CLIENT_PROTOCOL_41) | string<EOF> error_message
  *   HandshakeResponse41 (client, the first packet inside TLS):
  *                int<4> capabilities (CLIENT_PROTOCOL_41 0x200) |
- *                int<4> max packet | int<1> charset | 23 zero bytes |
+ *                int<4> max packet | int<1> charset | 23 filler bytes,
+ *                zero (MariaDB: 19, then int<4> extended capabilities) |
  *                string<NUL> username | ...
  *
  * Kept: the client's operation (LDAP) or login (MySQL, with its user),
@@ -61,6 +62,9 @@
 #define MYSQL_ERR         0xffu
 #define MYSQL_PROTOCOL_41 0x0200u
 #define MYSQL_FILLER      23u
+/* Of the filler, the bytes that are zero: MariaDB puts its extended
+ * capabilities in the last 4 (MariaDB's HandshakeResponse). */
+#define MYSQL_FILLER_ZERO 19u
 #define MYSQL_SQLSTATE_LEN 5u
 /* A packet kept whole to be read (an ERR_Packet, a login). */
 #define MYSQL_READ_MAX    4096u
@@ -182,7 +186,7 @@ static enum td_app_status mysql_login(struct td_reader pl, struct td_app_msg *m)
 	const uint8_t *filler = td_rd_bytes(&pl, MYSQL_FILLER);
 	if (!filler || !(caps & MYSQL_PROTOCOL_41))
 		return TD_APP_SKIP;
-	for (size_t i = 0; i < MYSQL_FILLER; i++)
+	for (size_t i = 0; i < MYSQL_FILLER_ZERO; i++)
 		if (filler[i] != 0)
 			return TD_APP_SKIP;
 	m->proto = TD_APP_MYSQL;

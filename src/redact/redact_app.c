@@ -19,7 +19,8 @@
  * other reason phrase, page title or message (a PostgreSQL message names
  * the user; an HTTP/2 GOAWAY's debug data is free text), and the
  * PostgreSQL or MySQL user, and every server text after STARTTLS (an
- * SMTP reply names the recipient, a MySQL error the user).  The event's detail is then worded again from what
+ * SMTP reply names the recipient, a MySQL error the user).  The
+ * event's detail is then worded again from what
  * is left (td_app_describe), so no sink shows the original.
  */
 #include "config.h"

@@ -490,6 +490,14 @@ static void test_mysql(void)
 		eq(d, "MySQL ERR 1096 (HY000): No tables used");
 		got_free(&g);
 	}
+	/* MariaDB's: extended capabilities in the filler's last 4 bytes. */
+	login[4 + 32 - 4] = 0x04;
+	struct td_app_msg m;
+	size_t used = 0;
+	CU_ASSERT_EQUAL(td_app_mysql(login, sizeof login, false, false, &m, &used), TD_APP_FOUND);
+	td_app_msg_cleanup(&m);
+	login[4 + 32 - 5] = 0x01;  /* but a byte of the zero part set: not a login */
+	CU_ASSERT_EQUAL(td_app_mysql(login, sizeof login, false, false, &m, &used), TD_APP_SKIP);
 	sweep(mysql_server, s, sizeof s);
 }
 
