@@ -4,9 +4,12 @@
  * an HTTP/1.x request or status line (and an error page's <title>),
  * HTTP/2's preface, GOAWAY, RST_STREAM and a :status tlsdiag can read
  * without a header decoder, a PostgreSQL StartupMessage and
- * ErrorResponse.  Only the first messages of each direction: enough to
- * see a server refuse a connection after a complete handshake (an nginx
- * 400 "No required SSL certificate was sent", a PostgreSQL FATAL 28000).
+ * ErrorResponse; after a STARTTLS upgrade (td_app_set_starttls), the
+ * upgraded protocol's first commands and error replies: SMTP, IMAP,
+ * POP3, FTP, LDAP, MySQL.  Only the first messages of each direction:
+ * enough to see a server refuse a connection after a complete handshake
+ * (an nginx 400 "No required SSL certificate was sent", a PostgreSQL
+ * FATAL 28000, an LDAP bind refused after a SASL EXTERNAL bind).
  *
  * Every byte is untrusted and read through the bounded reader
  * (reader.h); strings kept are sanitized (text.h) and cut at
@@ -78,6 +81,38 @@ enum td_app_status td_app_pg_startup(const uint8_t *p, size_t n, struct td_app_m
 enum td_app_status td_app_pg_backend(const uint8_t *p, size_t n, struct td_app_msg *m,
 				     size_t *used);
 
+/*
+ * After STARTTLS (conn.h: TD_APP_COMMAND, TD_APP_REPLY; mail.c,
+ * ldap_mysql.c).  proto is TD_APP_SMTP, TD_APP_IMAP, TD_APP_POP3 or
+ * TD_APP_FTP (any other: TD_APP_NO).
+ *
+ * td_app_text_command: a client's command line: FOUND with its verb
+ * when it is one of the protocol's commands (and the SASL mechanism of
+ * AUTH / AUTHENTICATE; never an argument), SKIP for any other line (a
+ * SASL response, a message body; an IMAP literal announced at its end is
+ * passed over with it), MORE without a whole line.
+ * td_app_text_reply: a server's reply (SMTP/FTP: all its lines, RFC 5321
+ * 4.2.1; IMAP, POP3: one line): FOUND for an error (4xx, 5xx; tagged NO
+ * or BAD, untagged BYE; -ERR) with the code or condition word and the
+ * text, SKIP for any other, NO when an SMTP/FTP reply has no code.
+ */
+enum td_app_status td_app_text_command(enum td_app_proto proto, const uint8_t *p, size_t n,
+				       bool final, struct td_app_msg *m, size_t *used);
+enum td_app_status td_app_text_reply(enum td_app_proto proto, const uint8_t *p, size_t n,
+				     bool final, struct td_app_msg *m, size_t *used);
+/* One LDAPMessage (RFC 4511 4.2): from the client, FOUND with its
+ * operation (and a BindRequest's mechanism); from the server, FOUND for
+ * an LDAPResult whose resultCode says failure, SKIP for any other
+ * message (one too long to keep is SKIPped unread: *used may exceed n);
+ * NO when it is no BER SEQUENCE. */
+enum td_app_status td_app_ldap(const uint8_t *p, size_t n, bool server, bool final,
+			       struct td_app_msg *m, size_t *used);
+/* One MySQL packet: from the server, FOUND for an ERR_Packet (code,
+ * SQL state, message), SKIP for any other; from the client, FOUND for a
+ * HandshakeResponse41 (with its user), SKIP for any other. */
+enum td_app_status td_app_mysql(const uint8_t *p, size_t n, bool server, bool final,
+				struct td_app_msg *m, size_t *used);
+
 /* ---- a connection's recogniser ------------------------------------------ */
 
 /* Both directions of one connection. */
@@ -90,6 +125,11 @@ typedef void (*td_app_cb)(void *ctx, enum td_dir dir, struct td_app_msg *m, size
 /* A new recogniser whose buffers are charged to budget (NULL: none);
  * NULL when memory runs out. */
 struct td_app *td_app_new(struct td_budget *budget);
+/* The connection was upgraded by STARTTLS from proto (starttls.h:
+ * td_stls_proto): both directions are read as that protocol, without
+ * guessing from the bytes (XMPP, and TD_STLS_NONE, change nothing but
+ * that XMPP is not read).  Call before the first td_app_feed. */
+void td_app_set_starttls(struct td_app *a, enum td_starttls_proto proto);
 /* Free it and its buffers (NULL is fine). */
 void td_app_free(struct td_app *a);
 /*

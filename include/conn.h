@@ -170,7 +170,15 @@ struct td_quic_conn {
 enum td_app_proto {
 	TD_APP_HTTP1 = 1,     /* HTTP/1.0 or 1.1 (RFC 9112) */
 	TD_APP_HTTP2,         /* HTTP/2 (RFC 9113) */
-	TD_APP_PGSQL          /* PostgreSQL frontend/backend protocol 3.0 */
+	TD_APP_PGSQL,         /* PostgreSQL frontend/backend protocol 3.0 */
+	/* After a STARTTLS upgrade (struct td_starttls), the protocol it
+	 * upgraded: */
+	TD_APP_SMTP,          /* RFC 5321 */
+	TD_APP_IMAP,          /* RFC 9051 */
+	TD_APP_POP3,          /* RFC 1939 */
+	TD_APP_FTP,           /* RFC 959, RFC 4217 */
+	TD_APP_LDAP,          /* RFC 4511 */
+	TD_APP_MYSQL          /* MySQL/MariaDB client/server protocol */
 };
 
 enum td_app_kind {
@@ -182,7 +190,19 @@ enum td_app_kind {
 	TD_APP_H2_GOAWAY,     /* GOAWAY: error_code, stream = the last stream id */
 	TD_APP_H2_RST_STREAM, /* RST_STREAM: error_code, stream */
 	TD_APP_PG_STARTUP,    /* the client's StartupMessage: user */
-	TD_APP_PG_ERROR       /* an ErrorResponse: severity, sqlstate, message */
+	TD_APP_PG_ERROR,      /* an ErrorResponse: severity, sqlstate, message */
+	TD_APP_COMMAND,       /* after STARTTLS, a client's command: command (a
+				 verb of the protocol: "EHLO", "LOGIN",
+				 "BindRequest", "HandshakeResponse"; never its
+				 arguments), mechanism (a SASL one: AUTH,
+				 AUTHENTICATE, an LDAP SASL bind; "simple" for an
+				 LDAP simple bind), user (MySQL only) */
+	TD_APP_REPLY          /* after STARTTLS, a server's error reply: code (an
+				 SMTP/FTP reply code, an LDAP resultCode with its
+				 RFC 4511 name in reason, a MySQL error code with
+				 its sqlstate), severity (IMAP "NO", "BAD", "BYE";
+				 POP3 "-ERR"), command (the LDAP response:
+				 "BindResponse"...), message (the server's text) */
 };
 
 /* A fixed text of a known server that names a certificate problem,
@@ -205,6 +225,8 @@ struct td_app_msg {
 	uint16_t status;        /* HTTP status code; 0 when none */
 	uint32_t error_code;    /* HTTP/2 GOAWAY / RST_STREAM error code */
 	uint32_t stream;        /* HTTP/2 stream identifier */
+	uint32_t code;          /* TD_APP_REPLY: SMTP/FTP reply code (200..599), LDAP
+				   resultCode, MySQL error code; 0 when none */
 	char sqlstate[6];       /* PostgreSQL SQLSTATE (5 characters), "" when none */
 	char *version;          /* "HTTP/1.1"...: request and status lines */
 	char *method, *target;  /* request line */
@@ -212,7 +234,11 @@ struct td_app_msg {
 	char *title;            /* the <title> of an HTML error page */
 	char *severity;         /* PostgreSQL: "FATAL", "ERROR"... */
 	char *message;          /* PostgreSQL: the primary message */
-	char *user;             /* PostgreSQL: the StartupMessage's user */
+	char *user;             /* PostgreSQL: the StartupMessage's user; MySQL: the
+				   HandshakeResponse's */
+	char *command;          /* TD_APP_COMMAND: the verb; TD_APP_REPLY: the LDAP
+				   response's operation */
+	char *mechanism;        /* TD_APP_COMMAND: the SASL mechanism, or "simple" */
 	bool redacted;          /* --redact replaced free text (redact.h) */
 };
 

@@ -91,6 +91,38 @@ bool td_stls_active(const struct td_stls *s);
  * needed. */
 bool td_stls_never(const uint8_t *p, size_t n);
 
+/* The protocol recognised so far, as td_stls_facts() will name it
+ * (TD_STLS_NONE while none is): after the upgrade, the application
+ * reader (app.h) reads the decrypted bytes as that protocol. */
+enum td_starttls_proto td_stls_proto(const struct td_stls *s);
+
+/*
+ * The BER envelope (X.690 8.1.2-8.1.3) LDAP is framed with, read through
+ * the bounded reader: here for the StartTLS operation, and after the
+ * upgrade by the application reader (src/app), so that there is one BER
+ * reader only.  Definite lengths of at most 4 bytes; no hand-parsed
+ * X.509 (certificates go to wolfSSL).
+ *
+ * td_stls_ber_tlv: a tag and its definite length at r, the value's
+ * reader in *val, r moved past it; false on a short or malformed header
+ * (indefinite length, more than 4 length bytes) or a value longer than
+ * what is left.
+ * td_stls_ber_frame_len: the whole length of the SEQUENCE whose first n
+ * bytes are at p; 0 when more bytes are needed to tell, SIZE_MAX when it
+ * is no definite-length SEQUENCE.
+ * td_stls_ber_uint: an INTEGER or ENUMERATED value of 1 to 4 bytes (as
+ * unsigned), r failed (sticky) otherwise.
+ */
+struct td_reader;
+bool td_stls_ber_tlv(struct td_reader *r, uint8_t *tag, struct td_reader *val);
+size_t td_stls_ber_frame_len(const uint8_t *p, size_t n);
+uint32_t td_stls_ber_uint(struct td_reader *v);
+/* RFC 4511's names: a protocolOp's tag ("BindResponse"; "LDAP message"
+ * when unknown), a resultCode ("invalidCredentials"; "unknown").  Static
+ * strings. */
+const char *td_stls_ldap_op_name(uint8_t op);
+const char *td_stls_ldap_result_name(uint32_t rc);
+
 /* The connection is over: its facts, computed once (result included:
  * server_closed says the server sent a FIN or RST).  out->proto stays
  * TD_STLS_NONE when no STARTTLS protocol was recognised.  The quotes are

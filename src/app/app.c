@@ -2,14 +2,18 @@
 /*
  * app.c - a connection's recogniser of its first application bytes (see
  * app.h): per direction, which protocol they are, then the parsers of
- * http1.c, http2.c and pgsql.c message by message.
+ * http1.c, http2.c and pgsql.c message by message; after STARTTLS, the
+ * upgraded protocol's parsers (mail.c, ldap_mysql.c), the protocol told
+ * by the STARTTLS recogniser rather than guessed.
  *
  * Each direction keeps its bytes from the first one until they make a
  * whole message; a message longer than what is kept (an HTTP/2 DATA
  * frame, a PostgreSQL row) is passed over without keeping its bytes.  A
  * direction is done, and frees its bytes, when its protocol's messages
  * of interest have come (HTTP/1: the first request or response;
- * PostgreSQL's client: its StartupMessage), after TD_CAP_APP_MESSAGES,
+ * PostgreSQL's client: its StartupMessage; SMTP's client: DATA or BDAT,
+ * after which a message body follows; MySQL's client: its login), after
+ * TD_CAP_APP_MESSAGES,
  * when the protocol is not one of these, or when TD_CAP_APP_BYTES have
  * been kept.
  */
@@ -27,7 +31,13 @@ enum proto {
 	P_NONE,         /* none tlsdiag reads */
 	P_HTTP1,
 	P_H2,
-	P_PG
+	P_PG,
+	P_SMTP,         /* these after STARTTLS only */
+	P_IMAP,
+	P_POP3,
+	P_FTP,
+	P_LDAP,
+	P_MYSQL
 };
 
 struct dir_state {
@@ -75,6 +85,35 @@ static void finish(struct dir_state *s)
 bool td_app_done(const struct td_app *a, enum td_dir dir)
 {
 	return a->d[dir].done;
+}
+
+void td_app_set_starttls(struct td_app *a, enum td_starttls_proto proto)
+{
+	enum proto p = P_UNKNOWN;
+	switch (proto) {
+	case TD_STLS_NONE: return;
+	case TD_STLS_SMTP: p = P_SMTP; break;
+	case TD_STLS_IMAP: p = P_IMAP; break;
+	case TD_STLS_POP3: p = P_POP3; break;
+	case TD_STLS_FTP: p = P_FTP; break;
+	case TD_STLS_LDAP: p = P_LDAP; break;
+	case TD_STLS_POSTGRES: p = P_PG; break;
+	case TD_STLS_MYSQL: p = P_MYSQL; break;
+	case TD_STLS_XMPP: p = P_NONE; break;  /* not read */
+	}
+	for (int i = 0; i < 2; i++)
+		a->d[i].proto = p;
+}
+
+/* The line protocols' model names. */
+static enum td_app_proto text_proto(enum proto p)
+{
+	switch (p) {
+	case P_SMTP: return TD_APP_SMTP;
+	case P_IMAP: return TD_APP_IMAP;
+	case P_POP3: return TD_APP_POP3;
+	default: return TD_APP_FTP;
+	}
 }
 
 /* The first bytes of the client: what the connection speaks. */
@@ -139,6 +178,16 @@ static enum td_app_status parse(struct dir_state *s, enum td_dir dir, bool final
 		return td_app_h2_frame(p, n, !client, m, used);
 	case P_PG:
 		return client ? td_app_pg_startup(p, n, m, used) : td_app_pg_backend(p, n, m, used);
+	case P_SMTP:
+	case P_IMAP:
+	case P_POP3:
+	case P_FTP:
+		return client ? td_app_text_command(text_proto(s->proto), p, n, final, m, used)
+			      : td_app_text_reply(text_proto(s->proto), p, n, final, m, used);
+	case P_LDAP:
+		return td_app_ldap(p, n, !client, final, m, used);
+	case P_MYSQL:
+		return td_app_mysql(p, n, !client, final, m, used);
 	case P_UNKNOWN:
 	case P_NONE:
 		break;
@@ -147,10 +196,15 @@ static enum td_app_status parse(struct dir_state *s, enum td_dir dir, bool final
 }
 
 /* After a message reported: is the direction done? */
-static bool enough(const struct dir_state *s, enum td_dir dir)
+static bool enough(const struct dir_state *s, enum td_dir dir, const struct td_app_msg *m)
 {
 	if (s->found >= TD_CAP_APP_MESSAGES)
 		return true;
+	if (s->proto == P_SMTP && dir == TD_DIR_C2S && m->command &&
+	    (strcmp(m->command, "DATA") == 0 || strcmp(m->command, "BDAT") == 0))
+		return true;  /* a message body follows: its lines are no commands */
+	if (s->proto == P_MYSQL && dir == TD_DIR_C2S)
+		return true;  /* the login; what follows may be auth data */
 	if (s->proto == P_HTTP1)
 		return true;  /* the first request or response */
 	return s->proto == P_PG && dir == TD_DIR_C2S;  /* the StartupMessage */
@@ -194,9 +248,10 @@ static void run(struct td_app *a, enum td_dir dir, bool final, td_app_cb cb, voi
 		case TD_APP_FOUND:
 			s->found++;
 			cb(ctx, dir, &m, used);
+			bool done = enough(s, dir, &m);
 			td_app_msg_cleanup(&m);
 			consume(s, used);
-			if (enough(s, dir))
+			if (done)
 				finish(s);
 			break;
 		case TD_APP_SKIP:

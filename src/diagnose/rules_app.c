@@ -10,6 +10,16 @@
  * stands (the outcome stays established); the refusal is its own error,
  * blamed on the server, at stage after_handshake.
  *
+ * After STARTTLS the same happens in the upgraded protocol: an SMTP
+ * server answers 5xx, an LDAP server refuses a bind, IMAP says NO.  Such
+ * a reply is about the certificate only when the words say so: its
+ * text names a certificate, or it refuses a SASL EXTERNAL
+ * authentication (RFC 4422 Appendix A), whose credential is the
+ * client's TLS certificate (an LDAP bind answered
+ * strongerAuthRequired, inappropriateAuthentication, invalidCredentials
+ * or insufficientAccessRights; any SMTP, IMAP, POP3 or FTP error).  A
+ * refused password is not a TLS problem and is only shown.
+ *
  * With a key log the refusal is read (td_app_msg events, app.h):
  * certain.  Without one, TLS <= 1.2 still shows the client's
  * certificate in clear: an empty one (or one tlsdiag cannot trust)
@@ -68,8 +78,60 @@ static bool pg_auth(const struct td_app_msg *m)
 	return m->kind == TD_APP_PG_ERROR && strcmp(m->sqlstate, SQLSTATE_AUTH) == 0;
 }
 
+/* LDAP resultCodes (RFC 4511 4.1.9) that refuse a bind's credential. */
+#define LDAP_STRONGER_AUTH_REQUIRED 8u
+#define LDAP_INAPPROPRIATE_AUTH     48u
+#define LDAP_INVALID_CREDENTIALS    49u
+#define LDAP_INSUFFICIENT_ACCESS    50u
+
+/* s contains w, ASCII case-insensitively. */
+static bool has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	for (; s && *s; s++) {
+		size_t k = 0;
+		while (k < n && s[k] && (s[k] | 0x20) == (w[k] | 0x20))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+/* The client asked, before event idx, to authenticate with SASL
+ * EXTERNAL: with its TLS certificate. */
+static bool external_before(const struct td_conn *c, size_t idx)
+{
+	for (size_t i = 0; i < idx && i < c->n_events; i++) {
+		const struct td_event *e = &c->events[i];
+		if (e->kind == TD_EV_APPLICATION && e->dir == TD_DIR_C2S && e->app &&
+		    e->app->kind == TD_APP_COMMAND && e->app->mechanism &&
+		    strcmp(e->app->mechanism, "EXTERNAL") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* After STARTTLS: an error reply that is about the client's certificate
+ * (see the top of the file). */
+static bool reply_about_cert(const struct td_conn *c, const struct td_app_msg *m, size_t idx)
+{
+	if (m->kind != TD_APP_REPLY)
+		return false;
+	if (has_word(m->message, "certificate"))
+		return true;
+	if (!external_before(c, idx))
+		return false;
+	if (m->proto != TD_APP_LDAP)
+		return true;
+	return m->command && strcmp(m->command, "BindResponse") == 0 &&
+	       (m->code == LDAP_STRONGER_AUTH_REQUIRED || m->code == LDAP_INAPPROPRIATE_AUTH ||
+		m->code == LDAP_INVALID_CREDENTIALS || m->code == LDAP_INSUFFICIENT_ACCESS);
+}
+
 /* What the refusal says, in words that hold nothing private. */
-static void refusal_evidence(struct finding *f, const struct td_app_msg *m, size_t idx)
+static void refusal_evidence(const struct td_conn *c, struct finding *f,
+			     const struct td_app_msg *m, size_t idx)
 {
 	const char *title = m->known == TD_APP_KNOWN_NGINX_NO_CERT ||
 			    m->known == TD_APP_KNOWN_NGINX_CERT_ERROR ? m->title : NULL;
@@ -89,6 +151,19 @@ static void refusal_evidence(struct finding *f, const struct td_app_msg *m, size
 				 m->severity ? m->severity : "?", m->sqlstate[0] ? m->sqlstate : "?",
 				 msg ? " '" : "", msg ? msg : "", msg ? "'" : "");
 		break;
+	case TD_APP_REPLY: {
+		/* The brief holds a code, a condition word or an RFC 4511 name:
+		 * nothing private; the server's text may name a user. */
+		char brief[64];
+		td_app_brief(m, brief, sizeof brief);
+		finding_evidence(f, "after the STARTTLS upgrade the server answered with %s "
+				 "(decrypted)%s", brief,
+				 external_before(c, idx) ? ", refusing the client's SASL EXTERNAL "
+				 "authentication, whose credential is its TLS certificate"
+				 : has_word(m->message, "certificate") ? ", its text naming a "
+				 "certificate" : "");
+		break;
+	}
 	default: {
 		char brief[64];
 		td_app_brief(m, brief, sizeof brief);
@@ -159,9 +234,11 @@ static bool pha_impossible(const struct dx *x)
 }
 
 /* A refusal that means "no certificate" when none was sent. */
-static bool refuses_missing(const struct dx *x, const struct td_app_msg *m)
+static bool refuses_missing(const struct dx *x, const struct td_app_msg *m, size_t idx)
 {
 	const struct td_conn *c = x->c;
+	if (reply_about_cert(c, m, idx))
+		return true;
 	if (m->known == TD_APP_KNOWN_NGINX_NO_CERT || m->known == TD_APP_KNOWN_PG_CERT_REQUIRED ||
 	    m->known == TD_APP_KNOWN_APACHE_NO_PHA)
 		return true;
@@ -184,7 +261,7 @@ bool rule_app_cert_missing(const struct dx *x, struct finding *f)
 		return false;
 	size_t idx = SIZE_MAX, end = SIZE_MAX;
 	const struct td_app_msg *m = refusal(c, &idx);
-	bool certain = m && refuses_missing(x, m);
+	bool certain = m && refuses_missing(x, m, idx);
 	if (!certain && !(c->cr.present && c->client_chain.present && short_refusal(x, &end)))
 		return false;
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_AFTER_HANDSHAKE, TD_PARTY_SERVER,
@@ -208,7 +285,7 @@ bool rule_app_cert_missing(const struct dx *x, struct finding *f)
 		finding_evidence(f, "the client sent no certificate");
 	}
 	if (certain) {
-		refusal_evidence(f, m, idx);
+		refusal_evidence(c, f, m, idx);
 	} else {
 		finding_inferred(f);
 		short_evidence(x, f, end);
@@ -264,9 +341,9 @@ static bool kept_before(const struct dx *x)
 }
 
 /* A refusal that is about the certificate the client sent. */
-static bool refuses_cert(const struct td_app_msg *m)
+static bool refuses_cert(const struct td_conn *c, const struct td_app_msg *m, size_t idx)
 {
-	return m->known == TD_APP_KNOWN_NGINX_CERT_ERROR || pg_auth(m) ||
+	return reply_about_cert(c, m, idx) || m->known == TD_APP_KNOWN_NGINX_CERT_ERROR || pg_auth(m) ||
 	       (m->kind == TD_APP_RESPONSE && m->status == 495);
 }
 
@@ -282,7 +359,7 @@ static bool cert_refused(const struct dx *x, struct finding *f, enum cert_fault 
 		return false;
 	size_t idx = SIZE_MAX, end = SIZE_MAX;
 	const struct td_app_msg *m = refusal(c, &idx);
-	bool certain = m && refuses_cert(m);
+	bool certain = m && refuses_cert(c, m, idx);
 	/* Without keys only what tlsdiag itself finds wrong explains a
 	 * short exchange; a certificate it finds fine says nothing, and
 	 * neither does one the same server went on talking with earlier in
@@ -320,7 +397,7 @@ static bool cert_refused(const struct dx *x, struct finding *f, enum cert_fault 
 					 x->client_check->reason);
 	}
 	if (certain) {
-		refusal_evidence(f, m, idx);
+		refusal_evidence(c, f, m, idx);
 	} else {
 		finding_inferred(f);
 		short_evidence(x, f, end);

@@ -20,6 +20,7 @@
 #include "caps.h"
 #include "conn.h"
 #include "flow.h"
+#include "starttls.h"
 
 struct found_ctx {
 	struct flow *f;
@@ -79,6 +80,9 @@ void td_fl_app_data(struct flow *f, enum td_dir dir, const uint8_t *p, size_t n)
 			td_fl_nomem(f->conn, TD_ERR_NOMEM);
 			return;
 		}
+		/* An upgraded connection speaks the protocol its preamble did. */
+		if (f->stls)
+			td_app_set_starttls(f->app, td_stls_proto(f->stls));
 	}
 	f->app_us[dir] = f->eng->now_us;
 	struct found_ctx fc = { f, false };

@@ -19,7 +19,7 @@
 static char **field(struct td_app_msg *m, size_t i)
 {
 	char **f[] = { &m->version, &m->method, &m->target, &m->reason, &m->title,
-		       &m->severity, &m->message, &m->user };
+		       &m->severity, &m->message, &m->user, &m->command, &m->mechanism };
 	return i < sizeof f / sizeof f[0] ? f[i] : NULL;
 }
 
@@ -68,6 +68,12 @@ const char *td_app_proto_name(enum td_app_proto p)
 	case TD_APP_HTTP1: return "http/1";
 	case TD_APP_HTTP2: return "http/2";
 	case TD_APP_PGSQL: return "pgsql";
+	case TD_APP_SMTP: return "smtp";
+	case TD_APP_IMAP: return "imap";
+	case TD_APP_POP3: return "pop3";
+	case TD_APP_FTP: return "ftp";
+	case TD_APP_LDAP: return "ldap";
+	case TD_APP_MYSQL: return "mysql";
 	}
 	return "unknown";
 }
@@ -82,6 +88,8 @@ const char *td_app_kind_name(enum td_app_kind k)
 	case TD_APP_H2_RST_STREAM: return "rst_stream";
 	case TD_APP_PG_STARTUP: return "startup";
 	case TD_APP_PG_ERROR: return "error_response";
+	case TD_APP_COMMAND: return "command";
+	case TD_APP_REPLY: return "error_reply";
 	}
 	return "unknown";
 }
@@ -101,6 +109,70 @@ const char *td_h2_error_name(uint32_t code)
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
+}
+
+/* The protocols read after STARTTLS, as people write them. */
+static const char *label(enum td_app_proto p)
+{
+	switch (p) {
+	case TD_APP_SMTP: return "SMTP";
+	case TD_APP_IMAP: return "IMAP";
+	case TD_APP_POP3: return "POP3";
+	case TD_APP_FTP: return "FTP";
+	case TD_APP_LDAP: return "LDAP";
+	case TD_APP_MYSQL: return "MySQL";
+	case TD_APP_HTTP1:
+	case TD_APP_HTTP2:
+	case TD_APP_PGSQL:
+		break;
+	}
+	return "application";
+}
+
+/* "SMTP AUTH EXTERNAL", "LDAP BindRequest (SASL EXTERNAL)", "MySQL
+ * HandshakeResponse, user "app"". */
+static void describe_command(const struct td_app_msg *m, char *buf, size_t len)
+{
+	const char *mech = m->mechanism;
+	if (m->proto == TD_APP_LDAP && mech)
+		snprintf(buf, len, "LDAP %s (%s%s)", or_empty(m->command),
+			 strcmp(mech, "simple") == 0 ? "" : "SASL ", mech);
+	else
+		snprintf(buf, len, "%s %s%s%s%s%s%s", label(m->proto), or_empty(m->command),
+			 mech ? " " : "", or_empty(mech), m->user ? ", user \"" : "",
+			 or_empty(m->user), m->user ? "\"" : "");
+}
+
+/* "SMTP 535: 5.7.8 ...", "IMAP NO: ...", "LDAP BindResponse resultCode 49
+ * (invalidCredentials): ...", "MySQL ERR 1045 (28000): ...". */
+static void describe_reply(const struct td_app_msg *m, char *buf, size_t len)
+{
+	const char *sep = m->message ? ": " : "";
+	switch (m->proto) {
+	case TD_APP_SMTP:
+	case TD_APP_FTP:
+		snprintf(buf, len, "%s %" PRIu32 "%s%s", label(m->proto), m->code, sep,
+			 or_empty(m->message));
+		break;
+	case TD_APP_LDAP:
+		snprintf(buf, len, "LDAP %s resultCode %" PRIu32 " (%s)%s%s",
+			 m->command ? m->command : "response", m->code,
+			 m->reason ? m->reason : "?", sep, or_empty(m->message));
+		break;
+	case TD_APP_MYSQL:
+		snprintf(buf, len, "MySQL ERR %" PRIu32 "%s%s%s%s%s", m->code,
+			 m->sqlstate[0] ? " (" : "", m->sqlstate, m->sqlstate[0] ? ")" : "", sep,
+			 or_empty(m->message));
+		break;
+	case TD_APP_IMAP:
+	case TD_APP_POP3:
+	case TD_APP_HTTP1:
+	case TD_APP_HTTP2:
+	case TD_APP_PGSQL:
+		snprintf(buf, len, "%s %s%s%s", label(m->proto), m->severity ? m->severity : "?",
+			 sep, or_empty(m->message));
+		break;
+	}
 }
 
 static void describe(const struct td_app_msg *m, char *buf, size_t len)
@@ -145,6 +217,12 @@ static void describe(const struct td_app_msg *m, char *buf, size_t len)
 			 m->severity ? m->severity : "?", m->sqlstate[0] ? m->sqlstate : "?",
 			 m->message ? ": " : "", or_empty(m->message));
 		break;
+	case TD_APP_COMMAND:
+		describe_command(m, buf, len);
+		break;
+	case TD_APP_REPLY:
+		describe_reply(m, buf, len);
+		break;
 	}
 }
 
@@ -159,7 +237,9 @@ bool td_app_is_error(const struct td_app_msg *m)
 		/* CANCEL is how a client drops a stream it no longer wants. */
 		return m->error_code != 0 && m->error_code != 8;
 	case TD_APP_PG_ERROR:
+	case TD_APP_REPLY:  /* only errors are kept */
 		return true;
+	case TD_APP_COMMAND:
 	case TD_APP_REQUEST:
 	case TD_APP_H2_PREFACE:
 	case TD_APP_PG_STARTUP:
@@ -193,6 +273,20 @@ static void brief(const struct td_app_msg *m, char *buf, size_t len)
 	case TD_APP_PG_ERROR:
 		snprintf(buf, len, "pgsql %s %s", m->severity ? m->severity : "?",
 			 m->sqlstate[0] ? m->sqlstate : "?");
+		return;
+	case TD_APP_COMMAND:
+		/* The mechanism is in the detail (td_app_describe). */
+		snprintf(buf, len, "%s %s", label(m->proto), m->command ? m->command : "command");
+		return;
+	case TD_APP_REPLY:
+		if (m->proto == TD_APP_LDAP)
+			snprintf(buf, len, "LDAP %s", m->reason ? m->reason : "error");
+		else if (m->proto == TD_APP_MYSQL)
+			snprintf(buf, len, "MySQL ERR %" PRIu32, m->code);
+		else if (m->severity)
+			snprintf(buf, len, "%s %s", label(m->proto), m->severity);
+		else
+			snprintf(buf, len, "%s %" PRIu32, label(m->proto), m->code);
 		return;
 	}
 	snprintf(buf, len, "application");

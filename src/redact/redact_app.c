@@ -10,11 +10,17 @@
  * SQLSTATE, and the fixed texts of known servers that tlsdiag recognised
  * (nginx's "No required SSL certificate was sent", PostgreSQL's
  * "connection requires a valid client certificate"): they name the
- * protocol and the problem, no one.  Replaced by "[redacted]": the
+ * protocol and the problem, no one.  After STARTTLS, also kept: the
+ * command verb and SASL mechanism (each from a fixed list, never an
+ * argument), reply codes, IMAP/POP3 condition words, the LDAP
+ * resultCode's name (tlsdiag's table, not the wire's words) and MySQL's
+ * SQL state.  Replaced by "[redacted]": the
  * request target (a path may hold names, tokens, e-mail addresses), any
  * other reason phrase, page title or message (a PostgreSQL message names
  * the user; an HTTP/2 GOAWAY's debug data is free text), and the
- * PostgreSQL user.  The event's detail is then worded again from what
+ * PostgreSQL or MySQL user, and every server text after STARTTLS (an
+ * SMTP reply names the recipient, a MySQL error the user).  The
+ * event's detail is then worded again from what
  * is left (td_app_describe), so no sink shows the original.
  */
 #include "config.h"
@@ -72,7 +78,8 @@ static bool redact_msg(struct td_app_msg *m)
 			   m->known == TD_APP_KNOWN_NGINX_CERT_ERROR;
 	bool known_message = m->known == TD_APP_KNOWN_PG_CERT_REQUIRED;
 	bool ok = replace(&m->target, &changed) && replace(&m->user, &changed);
-	if (ok && m->reason && !standard_reason(m->status, m->reason))
+	/* An LDAP reply's reason is RFC 4511's name of its resultCode. */
+	if (ok && m->reason && m->proto != TD_APP_LDAP && !standard_reason(m->status, m->reason))
 		ok = replace(&m->reason, &changed);
 	if (ok && !known_title)
 		ok = replace(&m->title, &changed);

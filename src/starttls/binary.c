@@ -85,7 +85,7 @@
 /* A tag and its definite length; the value's reader in *val.  False on
  * a short or malformed header (indefinite length, more than 4 length
  * bytes) or a value longer than what is left. */
-static bool ber_tlv(struct td_reader *r, uint8_t *tag, struct td_reader *val)
+bool td_stls_ber_tlv(struct td_reader *r, uint8_t *tag, struct td_reader *val)
 {
 	*tag = td_rd_u8(r);
 	uint8_t l0 = td_rd_u8(r);
@@ -106,7 +106,7 @@ static bool ber_tlv(struct td_reader *r, uint8_t *tag, struct td_reader *val)
 
 /* The whole length of a BER element whose first n bytes are at p; 0:
  * more bytes needed; SIZE_MAX: not a definite-length SEQUENCE. */
-static size_t ber_frame_len(const uint8_t *p, size_t n)
+size_t td_stls_ber_frame_len(const uint8_t *p, size_t n)
 {
 	struct td_reader r = td_rd_make(p, n);
 	if (td_rd_left(&r) < 2)
@@ -127,7 +127,7 @@ static size_t ber_frame_len(const uint8_t *p, size_t n)
 	return 2u + k + len;
 }
 
-static uint32_t ber_uint(struct td_reader *v)
+uint32_t td_stls_ber_uint(struct td_reader *v)
 {
 	uint32_t x = 0;
 	size_t n = td_rd_left(v);
@@ -145,11 +145,11 @@ static bool ldap_op(const uint8_t *p, size_t n, uint8_t *op, struct td_reader *b
 {
 	struct td_reader r = td_rd_make(p, n), msg, id;
 	uint8_t tag;
-	if (!ber_tlv(&r, &tag, &msg) || tag != BER_SEQUENCE)
+	if (!td_stls_ber_tlv(&r, &tag, &msg) || tag != BER_SEQUENCE)
 		return false;
-	if (!ber_tlv(&msg, &tag, &id) || tag != BER_INTEGER)
+	if (!td_stls_ber_tlv(&msg, &tag, &id) || tag != BER_INTEGER)
 		return false;
-	return ber_tlv(&msg, op, body);
+	return td_stls_ber_tlv(&msg, op, body);
 }
 
 static bool ldap_is_starttls(const uint8_t *p, size_t n)
@@ -158,14 +158,14 @@ static bool ldap_is_starttls(const uint8_t *p, size_t n)
 	struct td_reader body, name;
 	if (!ldap_op(p, n, &op, &body) || op != LDAP_EXTENDED_REQ)
 		return false;
-	if (!ber_tlv(&body, &tag, &name) || tag != LDAP_REQUEST_NAME)
+	if (!td_stls_ber_tlv(&body, &tag, &name) || tag != LDAP_REQUEST_NAME)
 		return false;
 	size_t k = td_rd_left(&name);
 	const uint8_t *oid = td_rd_bytes(&name, k);
 	return oid && k == strlen(LDAP_STARTTLS_OID) && memcmp(oid, LDAP_STARTTLS_OID, k) == 0;
 }
 
-static const char *ldap_op_name(uint8_t op)
+const char *td_stls_ldap_op_name(uint8_t op)
 {
 	switch (op) {
 	case 0x60: return "BindRequest";
@@ -175,33 +175,68 @@ static const char *ldap_op_name(uint8_t op)
 	case 0x64: return "SearchResultEntry";
 	case 0x65: return "SearchResultDone";
 	case 0x66: return "ModifyRequest";
+	case 0x67: return "ModifyResponse";
 	case 0x68: return "AddRequest";
+	case 0x69: return "AddResponse";
 	case 0x4a: return "DelRequest";
+	case 0x6b: return "DelResponse";
+	case 0x6c: return "ModifyDNRequest";
+	case 0x6d: return "ModifyDNResponse";
 	case 0x6e: return "CompareRequest";
+	case 0x6f: return "CompareResponse";
+	case 0x50: return "AbandonRequest";
+	case 0x73: return "SearchResultReference";
 	case 0x77: return "ExtendedRequest";
 	case 0x78: return "ExtendedResponse";
+	case 0x79: return "IntermediateResponse";
 	}
 	return "LDAP message";
 }
 
-/* RFC 4511 4.1.9's names for the result codes a StartTLS meets. */
-static const char *ldap_result_name(uint32_t rc)
+/* RFC 4511 4.1.9's names for the result codes (Appendix A): those a
+ * StartTLS meets, and those a bind, a search or an update meets after it
+ * (src/app reads them in the upgraded session). */
+const char *td_stls_ldap_result_name(uint32_t rc)
 {
 	switch (rc) {
 	case 0: return "success";
 	case 1: return "operationsError";
 	case 2: return "protocolError";
 	case 3: return "timeLimitExceeded";
+	case 4: return "sizeLimitExceeded";
+	case 5: return "compareFalse";
+	case 6: return "compareTrue";
 	case 7: return "authMethodNotSupported";
 	case 8: return "strongerAuthRequired";
+	case 10: return "referral";
 	case 11: return "adminLimitExceeded";
 	case 12: return "unavailableCriticalExtension";
 	case 13: return "confidentialityRequired";
+	case 14: return "saslBindInProgress";
+	case 16: return "noSuchAttribute";
+	case 17: return "undefinedAttributeType";
+	case 18: return "inappropriateMatching";
+	case 19: return "constraintViolation";
+	case 20: return "attributeOrValueExists";
+	case 21: return "invalidAttributeSyntax";
+	case 32: return "noSuchObject";
+	case 33: return "aliasProblem";
+	case 34: return "invalidDNSyntax";
+	case 36: return "aliasDereferencingProblem";
 	case 48: return "inappropriateAuthentication";
+	case 49: return "invalidCredentials";
 	case 50: return "insufficientAccessRights";
 	case 51: return "busy";
 	case 52: return "unavailable";
 	case 53: return "unwillingToPerform";
+	case 54: return "loopDetect";
+	case 64: return "namingViolation";
+	case 65: return "objectClassViolation";
+	case 66: return "notAllowedOnNonLeaf";
+	case 67: return "notAllowedOnRDN";
+	case 68: return "entryAlreadyExists";
+	case 69: return "objectClassModsProhibited";
+	case 71: return "affectsMultipleDSAs";
 	case 80: return "other";
 	}
 	return "unknown";
@@ -225,24 +260,24 @@ static void ldap(struct td_stls *s, const struct frame *fr)
 			stls_step_str(s, fr->dir, "UnbindRequest", fr->wire, TD_STLS_STEP);
 		} else if (s->refused) {
 			/* A bind carries the password: only the operation is named. */
-			stls_after(s, ldap_op_name(op));
+			stls_after(s, td_stls_ldap_op_name(op));
 		} else {
-			stls_step_str(s, fr->dir, ldap_op_name(op), fr->wire, TD_STLS_STEP);
+			stls_step_str(s, fr->dir, td_stls_ldap_op_name(op), fr->wire, TD_STLS_STEP);
 		}
 		return;
 	}
 	if (op != LDAP_EXTENDED_RESP) {
-		stls_step_str(s, fr->dir, ldap_op_name(op), fr->wire, TD_STLS_STEP);
+		stls_step_str(s, fr->dir, td_stls_ldap_op_name(op), fr->wire, TD_STLS_STEP);
 		return;
 	}
 	uint8_t tag;
 	struct td_reader v, dn, diag;
 	uint32_t rc = 0;
-	bool ok = ber_tlv(&body, &tag, &v) && tag == BER_ENUMERATED;
+	bool ok = td_stls_ber_tlv(&body, &tag, &v) && tag == BER_ENUMERATED;
 	if (ok)
-		rc = ber_uint(&v);
-	ok = ok && td_rd_ok(&v) && ber_tlv(&body, &tag, &dn) && tag == BER_OCTET_STRING &&
-	     ber_tlv(&body, &tag, &diag) && tag == BER_OCTET_STRING;
+		rc = td_stls_ber_uint(&v);
+	ok = ok && td_rd_ok(&v) && td_stls_ber_tlv(&body, &tag, &dn) && tag == BER_OCTET_STRING &&
+	     td_stls_ber_tlv(&body, &tag, &diag) && tag == BER_OCTET_STRING;
 	if (!ok) {
 		stls_step_str(s, fr->dir, "ExtendedResponse (malformed)", fr->wire, TD_STLS_STEP);
 		return;
@@ -251,7 +286,7 @@ static void ldap(struct td_stls *s, const struct frame *fr)
 	const uint8_t *dm = td_rd_bytes(&diag, dl);
 	char *msg = dl ? td_text_sanitize(dm, dl < 96 ? dl : 96) : NULL;
 	snprintf(text, sizeof text, "ExtendedResponse resultCode %u (%s)%s%s", (unsigned)rc,
-		 ldap_result_name(rc), msg ? ": " : "", msg ? msg : "");
+		 td_stls_ldap_result_name(rc), msg ? ": " : "", msg ? msg : "");
 	free(msg);
 	td_text_cut_utf8(text);
 	if (!s->asked || s->answered) {
@@ -432,7 +467,7 @@ size_t stls_frame_len(const struct td_stls *s, enum td_dir dir, const uint8_t *p
 		return td_rd_ok(&r) ? (size_t)len + 4 : 0;
 	}
 	case TD_STLS_LDAP:
-		return ber_frame_len(p, n);
+		return td_stls_ber_frame_len(p, n);
 	case TD_STLS_SMTP:
 	case TD_STLS_IMAP:
 	case TD_STLS_POP3:
@@ -502,7 +537,7 @@ enum td_starttls_proto stls_detect_binary(enum td_dir dir, const uint8_t *p, siz
 	}
 	/* LDAP: a whole first message, the StartTLS extended request. */
 	if (n >= 1 && stls_at(p, n, 0) == BER_SEQUENCE) {
-		size_t need = ber_frame_len(p, n);
+		size_t need = td_stls_ber_frame_len(p, n);
 		if (need == SIZE_MAX || need > TD_CAP_STLS_LINE)
 			return TD_STLS_NONE;
 		if (need == 0 || n < need) {

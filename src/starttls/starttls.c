@@ -101,15 +101,20 @@ static char *quote_dup(const char *q, bool *ok)
 	return d;
 }
 
+enum td_starttls_proto td_stls_proto(const struct td_stls *s)
+{
+	/* A 3-digit greeting the client never answered: the port says. */
+	if (s->smtp_or_ftp && (s->port == 21 || s->port == 990))
+		return TD_STLS_FTP;
+	return s->proto;
+}
+
 enum td_result td_stls_facts(const struct td_stls *s, bool server_closed, struct td_starttls *out)
 {
 	memset(out, 0, sizeof *out);
 	if (s->proto == TD_STLS_NONE)
 		return TD_OK;
-	out->proto = s->proto;
-	/* A 3-digit greeting the client never answered: the port says. */
-	if (s->smtp_or_ftp && (s->port == 21 || s->port == 990))
-		out->proto = TD_STLS_FTP;
+	out->proto = td_stls_proto(s);
 	out->result = result_of(s, server_closed);
 	out->offered = s->offered;
 	out->asked = s->asked;
@@ -306,6 +311,10 @@ static void feed_frames(struct td_stls *s, enum td_dir dir, const uint8_t *p, si
 			return;
 		}
 		if (s->state == ST_DONE) {
+			/* After the cap, not only its first chunk is dropped: the
+			 * rest of both directions is (tests/adversarial: stls-*). */
+			if (s->capped)
+				s->cap_dropped += n;
 			d->bytes += n;
 			return;
 		}
@@ -313,6 +322,7 @@ static void feed_frames(struct td_stls *s, enum td_dir dir, const uint8_t *p, si
 			/* Talking forever in plaintext: done, the rest counted. */
 			s->cap_dropped += n;
 			d->bytes += n;
+			s->capped = true;
 			s->state = ST_DONE;
 			return;
 		}

@@ -68,6 +68,8 @@ struct td_stls {
 	char answer[TD_STLS_TEXT_MAX];
 	char after[TD_STLS_TEXT_MAX];
 	uint64_t steps, steps_dropped, cap_dropped;
+	bool capped;           /* TD_CAP_STLS_PREAMBLE stopped the reading: every
+				  byte after, either way, is counted as dropped */
 
 	/* The protocols' own state. */
 	int reply;             /* SMTP/FTP: the code of a multi-line reply under way, 0 none */

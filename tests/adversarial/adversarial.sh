@@ -251,6 +251,12 @@ for n in $names; do
 	start "$n.json" "$n" json
 	start "$n.small" "$n" json "${small_args[@]}"
 done
+# STARTTLS preambles that never end: JSON (starttls_dropped is there),
+# default caps and small.
+for n in stls-endless stls-endless-line stls-many; do
+	start "$n.json" "$n" json
+	start "$n.small" "$n" json "${small_args[@]}"
+done
 # The QUIC flood in JSON only (its text is what the SYN flood's text run
 # already measures: a long report, not a cap).
 for n in $quic_names; do
@@ -446,6 +452,43 @@ check_run $n.text $n $cap_default_kib
 check_run $n.json $n $cap_default_kib
 check_run $n.small $n $cap_small_kib model-unbudgeted
 eq $n.json connections "$(expect $n flows)"
+
+# --- STARTTLS preambles that never end (issue 17, Must 4)
+# The recogniser (src/starttls) keeps no preamble: each direction has one
+# frame buffer of TD_CAP_STLS_LINE (512) bytes, it reads at most
+# TD_CAP_STLS_PREAMBLE (16 KiB) per direction, and at most
+# TD_CAP_STLS_STEPS (40) steps reach the timeline; past the preamble cap
+# every byte, either way, is counted in starttls_dropped.bytes.  So one
+# flow talking 50 MB, or sending a 20 MB line, costs what any flow costs:
+# 16 MiB is the process (~7 MiB measured: libc, wolfSSL, libpcap, stdio)
+# plus one flow, its recogniser (~1.3 KiB) and its 40 steps (< 10 KiB),
+# doubled for malloc's slack -- and below the 20 MB a kept line or the
+# 50 MB a kept talk would take.  (Measured: 7.3 MiB for both.)
+stls_one_kib=$((16 * 1024))
+for n in stls-endless stls-endless-line; do
+	check_run $n.json $n $stls_one_kib
+	check_run $n.small $n $stls_one_kib
+	total=$(expect $n stls_bytes)
+	readmax=$(expect $n stls_read_max)
+	for r in json small; do
+		c=$(conns $n.$r "c.get('starttls') == 'smtp' and $total - $readmax <= (c.get('starttls_dropped') or {}).get('bytes', 0) <= $total")
+		[ "$c" = 1 ] && ok "$n.$r: the preamble past the caps is counted: starttls_dropped.bytes within $readmax of the $total plaintext bytes" ||
+			bad "$n.$r: starttls_dropped.bytes does not count the $total - at most $readmax plaintext bytes not read"
+	done
+done
+# 2000 flows, each at the cap both ways and open at the end: ~10 KiB a
+# flow measured (27 MiB peak): the flow and connection (~4.2 KiB, as the
+# SYN flood measures), the recogniser (~1.3 KiB), 40 steps with their
+# texts (<= 160 bytes each) and the timeline's other events.  48 MiB is
+# 7 MiB of process plus 2000 x 20 KiB, twice the measured cost a flow;
+# 2000 preambles kept whole (2 x 16 KiB each, 62.5 MiB) would go past it.
+# The small run evicts half of the flows (--max-flows 1000): 64 MiB.
+n=stls-many
+check_run $n.json $n $((48 * 1024))
+check_run $n.small $n $cap_small_kib
+c=$(conns $n.json "c.get('starttls') == 'smtp' and c.get('starttls_result') == 'incomplete' and c.get('starttls_dropped', {}).get('steps', 0) > 0")
+[ "$c" = "$(expect $n flows)" ] && ok "$n.json: $c STARTTLS connections, their steps past TD_CAP_STLS_STEPS counted" ||
+	bad "$n.json: $c of $(expect $n flows) STARTTLS connections reported with their dropped steps"
 
 [ -n "$quic_names" ] || finish
 

@@ -55,6 +55,20 @@ header checksums are correct.
                     blobs of 16 KB), then stay open: what the connection
                     model keeps of them stays in memory to the end.
 
+  stls-endless      an SMTP client and server talking plaintext lines for
+                    50 MB (25 MB each way) and never upgrading: the server's
+                    EHLO reply (offering STARTTLS) goes on forever with
+                    "250-" lines, the pipelining client asks STARTTLS and
+                    goes on with NOOPs; TD_CAP_STLS_PREAMBLE stops the
+                    reading, the rest is counted (starttls_dropped).
+  stls-endless-line the server answers STARTTLS with one line of 20 MB that
+                    never ends (no LF): TD_CAP_STLS_LINE keeps its first
+                    bytes, the rest is counted.
+  stls-many         2000 SMTP flows, each direction sending exactly
+                    TD_CAP_STLS_PREAMBLE (16 KiB) of plaintext lines, all
+                    open at the end of the capture (no FIN): what each
+                    recogniser holds at the cap, times 2000.
+
   quic-flood        N QUIC connections (default 200,000; adversarial.sh
                     uses 40,000), each one 1200-byte client Initial with a
                     fresh DCID from its own address and port, opened by
@@ -546,6 +560,82 @@ CERTCOMP_ZLIB, CERTCOMP_BROTLI, CERTCOMP_ZSTD = 1, 2, 3
 QUIC_SERVER = ip4(192, 0, 2, 3)
 
 
+# ---- STARTTLS preambles that never end (issue 17, Must 4) -----------------
+
+STLS_PREAMBLE = 16 * 1024  # TD_CAP_STLS_PREAMBLE (include/caps.h)
+SMTP_GREETING = b'220 mail.example ESMTP\r\n'
+SMTP_EHLO = b'EHLO client.example\r\n'
+SMTP_CAPS = b'250-mail.example\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n'  # no STARTTLS
+
+
+def lines_of(line, n):
+    """n bytes of line repeated (the last one cut)."""
+    return (line * (n // len(line) + 1))[:n]
+
+
+def stls_flow(p, k, ts, cli_n, srv_n, chunk=64 * 1024, mss=32768):
+    """One SMTP flow whose preamble never ends: the greeting, EHLO, the
+    start of a multi-line EHLO reply offering STARTTLS that goes on with
+    "250-" lines (never its last line), while the client, pipelining,
+    asks STARTTLS and goes on with NOOPs: cli_n and srv_n plaintext
+    bytes in all, interleaved.  The client asked, so the flow is a
+    STARTTLS attempt tlsdiag reports.  Returns (ts, bytes sent)."""
+    f = Flow(p, ip4(10, 61, k >> 8, k & 0xff), 20000 + k % 40000, ip4(192, 0, 2, 25), 25)
+    ts = f.handshake(ts)
+    head = [SMTP_EHLO + b'STARTTLS\r\n', SMTP_GREETING + b'250-mail.example\r\n250-STARTTLS\r\n']
+    # the greeting and the reply's first lines, then EHLO and STARTTLS
+    for side in (1, 0):
+        ts = f.send(ts, side, head[side], mss=mss)
+    left = [cli_n - len(head[0]), srv_n - len(head[1])]
+    fill = [b'NOOP\r\n', b'250-XFEATURE\r\n']
+    while left[0] or left[1]:
+        for side in (1, 0):
+            n = min(chunk, left[side])
+            if n:
+                ts = f.send(ts, side, lines_of(fill[side], n), mss=mss)
+                left[side] -= n
+    return ts, cli_n + srv_n
+
+
+def gen_stls_endless(path, rng, exp, each=25 * 1024 * 1024):
+    p = Pcap(path)
+    ts, sent = stls_flow(p, 0, T0 * 1000000, each, each)
+    p.close()
+    exp['stls_bytes'] = sent
+    exp['stls_read_max'] = 2 * STLS_PREAMBLE
+    return p.n
+
+
+def gen_stls_endless_line(path, rng, exp, n=20 * 1024 * 1024):
+    """The server's answer to STARTTLS is one line that never ends."""
+    p = Pcap(path)
+    f = Flow(p, ip4(198, 51, 100, 61), 45001, ip4(192, 0, 2, 25), 25)
+    ts = f.handshake(T0 * 1000000)
+    ts = f.send(ts, 1, SMTP_GREETING)
+    ts = f.send(ts, 0, SMTP_EHLO)
+    caps = b'250-mail.example\r\n250 STARTTLS\r\n'
+    ts = f.send(ts, 1, caps)
+    ts = f.send(ts, 0, b'STARTTLS\r\n')
+    line = b'220 ' + b'a' * (n - 4)
+    ts = f.send(ts, 1, line, mss=32768)
+    f.fin(ts)
+    p.close()
+    exp['stls_bytes'] = len(SMTP_GREETING) + len(SMTP_EHLO) + len(caps) + 10 + len(line)
+    exp['stls_read_max'] = 2 * STLS_PREAMBLE
+    return p.n
+
+
+def gen_stls_many(path, rng, exp, nflows=2000):
+    """Each direction sends exactly the cap, then the flows stay open."""
+    p = Pcap(path)
+    ts = T0 * 1000000
+    for k in range(nflows):
+        ts, _ = stls_flow(p, k, ts, STLS_PREAMBLE, STLS_PREAMBLE, chunk=4096, mss=MSS)
+    p.close()
+    exp['flows'] = nflows
+    return p.n
+
+
 def client_hello13(rng, sni, quic=False, key_share=32, random=None):
     """A TLS 1.3-only ClientHello offering compressed certificates; for
     QUIC with ALPN h3 and transport parameters (max_idle_timeout), and
@@ -750,8 +840,8 @@ def gen_cert_bomb(path, rng, exp, each=4):
 
 
 CAPTURES = ['syn-flood', 'huge-handshake', 'big-chain', 'one-byte-records', 'overlap',
-            'never-ends', 'ooo-flood', 'chain-hoard', 'quic-flood', 'quic-crypto-gaps',
-            'cert-bomb']
+            'never-ends', 'ooo-flood', 'chain-hoard', 'stls-endless', 'stls-endless-line',
+            'stls-many', 'quic-flood', 'quic-crypto-gaps', 'cert-bomb']
 
 
 USAGE = ('usage: gen.py DIR [--syn-flows N] [--quic-flows N] [--only NAME,...] | '

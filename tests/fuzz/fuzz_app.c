@@ -5,10 +5,15 @@
  * in pieces.
  *
  * Input: mode   1 byte  bit 0: the server's bytes go first; bit 1: end
- *                       with td_app_end
+ *                       with td_app_end; bits 2-5: the STARTTLS protocol
+ *                       the connection was upgraded from (enum
+ *                       td_starttls_proto, modulo its 9 values; 0: none)
  *        piece  1 byte  bytes per td_app_feed call (1..256)
  *        split  2 bytes how many of the rest are the client's
  *        bytes  the rest: the client's bytes, then the server's
+ *
+ * The parsers of what follows a STARTTLS upgrade (SMTP, IMAP, POP3, FTP
+ * lines, LDAP, MySQL) run on the whole input too, both ways.
  *
  * Oracles, besides the sanitizers: every string of a message found is
  * printable UTF-8 (text.h) of bounded length, and so is its description;
@@ -55,6 +60,8 @@ static void check_msg(const struct td_app_msg *m)
 	check_text("severity", m->severity);
 	check_text("message", m->message);
 	check_text("user", m->user);
+	check_text("command", m->command);
+	check_text("mechanism", m->mechanism);
 	if (m->sqlstate[sizeof m->sqlstate - 1] != '\0')
 		td_fuzz_fail("sqlstate not terminated");
 	check_text("sqlstate", m->sqlstate);
@@ -88,7 +95,25 @@ static void parse_one(int which, const uint8_t *p, size_t n, bool final)
 	case 2: st = td_app_h2_preface(p, n, &m, &used); break;
 	case 3: st = td_app_h2_frame(p, n, final, &m, &used); whole = false; break;
 	case 4: st = td_app_pg_startup(p, n, &m, &used); break;
-	default: st = td_app_pg_backend(p, n, &m, &used); whole = st == TD_APP_FOUND; break;
+	case 5: st = td_app_pg_backend(p, n, &m, &used); whole = st == TD_APP_FOUND; break;
+	/* After STARTTLS: an IMAP line may announce a literal past n, an
+	 * LDAP message or MySQL packet too long to keep is skipped whole. */
+	case 6: case 7: case 8: case 9: {
+		static const enum td_app_proto lp[4] = { TD_APP_SMTP, TD_APP_IMAP, TD_APP_POP3,
+							 TD_APP_FTP };
+		st = td_app_text_reply(lp[which - 6], p, n, final, &m, &used);
+		whole = lp[which - 6] != TD_APP_IMAP;
+		break;
+	}
+	case 10: case 11: case 12: case 13: {
+		static const enum td_app_proto lp[4] = { TD_APP_SMTP, TD_APP_IMAP, TD_APP_POP3,
+							 TD_APP_FTP };
+		st = td_app_text_command(lp[which - 10], p, n, final, &m, &used);
+		whole = lp[which - 10] != TD_APP_IMAP;
+		break;
+	}
+	case 14: case 15: st = td_app_ldap(p, n, which == 15, final, &m, &used); whole = false; break;
+	default: st = td_app_mysql(p, n, which == 17, final, &m, &used); whole = false; break;
 	}
 	if (st == TD_APP_FOUND) {
 		check_msg(&m);
@@ -124,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (split > rest)
 		split = rest;
 
-	for (int which = 0; which < 6; which++) {
+	for (int which = 0; which < 18; which++) {
 		parse_one(which, bytes, rest, false);
 		parse_one(which, bytes, rest, true);
 	}
@@ -133,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct td_app *a = td_app_new(&budget);
 	if (!a)
 		td_fuzz_fail("out of memory");
+	td_app_set_starttls(a, (enum td_starttls_proto)((mode >> 2) % 9u));
 	size_t count = 0;
 	const uint8_t *side[2] = { bytes, bytes + split };
 	size_t left[2] = { split, rest - split };

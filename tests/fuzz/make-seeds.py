@@ -574,6 +574,29 @@ def app_seeds():
         "pgsql": app_seed(startup, pg_msg(b"R", b"\x00\x00\x00\x00") + err),
         "http2": app_seed(preface, server, piece=7),
         "server-first": app_seed(b"", resp, mode=1),
+        # After STARTTLS (mode bits 2-5: enum td_starttls_proto): the
+        # transcripts of tests/unit/test_app_stls.c.
+        "stls-smtp": app_seed(b"EHLO bar.com\r\nAUTH EXTERNAL =\r\nDATA\r\nbody\r\n",
+                              b"250-foo.com greets bar.com\r\n250 HELP\r\n"
+                              b"554-5.7.1 Client certificate required\r\n554 5.7.1 Bye\r\n",
+                              mode=2 | 1 << 2, piece=5),
+        "stls-imap": app_seed(b"a1 LOGIN {4}\r\nfred {3}\r\nfoo\r\n",
+                              b"* CAPABILITY IMAP4rev2\r\n* 1 FETCH (BODY[] {9}\r\na NO x\r\n)\r\n"
+                              b"a1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n"
+                              b"* BYE Autologout\r\n", mode=2 | 2 << 2, piece=3),
+        "stls-pop3": app_seed(b"USER mrose\r\nPASS secret\r\n",
+                              b"+OK\r\n-ERR [AUTH] invalid password\r\n", mode=2 | 3 << 2),
+        "stls-ftp": app_seed(b"PBSZ 0\r\nPROT P\r\n",
+                             b"123-First line\r\nSecond line\r\n123 The last line\r\n"
+                             b"534 Request denied for policy reasons.\r\n", mode=2 | 4 << 2),
+        "stls-ldap": app_seed(b"\x30\x16\x02\x01\x01\x60\x11\x02\x01\x03\x04\x00\xa3\x0a\x04\x08EXTERNAL",
+                              b"\x30\x0c\x02\x01\x02\x65\x07\x0a\x01\x20\x04\x00\x04\x00"
+                              b"\x30\x10\x02\x01\x01\x61\x0b\x0a\x01\x08\x04\x00\x04\x04cert",
+                              mode=2 | 5 << 2, piece=2),
+        "stls-mysql": app_seed(b"\x26\x00\x00\x02\x85\xae\xff\x19\x00\x00\x00\x01\x21" + b"\x00" * 23
+                               + b"app\x00\x00\x00",
+                               b"\x17\x00\x00\x03\xff\x48\x04#HY000No tables used",
+                               mode=2 | 8 << 2),
     }
 
 

@@ -88,6 +88,7 @@ int main(int argc, char **argv)
 	td_suite_verify();
 	td_suite_diagnose();
 	td_suite_app();
+	td_suite_app_stls();
 	td_suite_keylog();
 	td_suite_crypto();
 	td_suite_infer();

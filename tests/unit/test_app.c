@@ -872,6 +872,88 @@ static void test_rule_cert_refused(void)
 	td_conn_free(c);
 }
 
+/* After STARTTLS: the client's command (with its SASL mechanism), then
+ * the server's error reply. */
+static void stls_exchange(struct td_conn *c, enum td_app_proto proto, const char *command,
+			  const char *mech, uint32_t code, const char *reason, const char *text)
+{
+	c->starttls.proto = proto == TD_APP_LDAP ? TD_STLS_LDAP : TD_STLS_SMTP;
+	c->starttls.result = TD_STLS_UPGRADED;
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 40);
+	struct td_app_msg cmd = { .proto = proto, .kind = TD_APP_COMMAND,
+				  .command = strdup(command), .mechanism = mech ? strdup(mech) : NULL };
+	add_app(c, TD_DIR_C2S, &cmd);
+	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 60);
+	struct td_app_msg r = { .proto = proto, .kind = TD_APP_REPLY, .code = code,
+				.command = proto == TD_APP_LDAP ? strdup("BindResponse") : NULL,
+				.reason = reason ? strdup(reason) : NULL,
+				.message = text ? strdup(text) : NULL };
+	add_app(c, TD_DIR_S2C, &r);
+	c->side[TD_DIR_C2S].encrypted_records = 1;
+	c->side[TD_DIR_S2C].encrypted_records = 1;
+}
+
+static bool evidence_has(const struct td_conn *c, const char *w)
+{
+	for (size_t i = 0; i < c->diags[0].evidence.n; i++)
+		if (strstr(c->diags[0].evidence.v[i], w))
+			return true;
+	return false;
+}
+
+static void test_rule_starttls(void)
+{
+	/* slapd, ldapsearch -ZZ -Y EXTERNAL without a certificate:
+	 * strongerAuthRequired to the EXTERNAL bind. */
+	struct td_conn *c = done(TD_VERSION_TLS13, true, NULL, true);
+	stls_exchange(c, TD_APP_LDAP, "BindRequest", "EXTERNAL", 8, "strongerAuthRequired", NULL);
+	want(c, "CLIENT_CERT_MISSING", TD_CONF_CERTAIN);
+	CU_ASSERT_TRUE(evidence_has(c, "SASL EXTERNAL"));
+	td_conn_free(c);
+	/* An SMTP server's 554 whose text names the certificate. */
+	c = done(TD_VERSION_TLS12, true, NULL, true);
+	stls_exchange(c, TD_APP_SMTP, "EHLO", NULL, 554, NULL,
+		      "5.7.1 Client certificate required");
+	want(c, "CLIENT_CERT_MISSING", TD_CONF_CERTAIN);
+	CU_ASSERT_TRUE(evidence_has(c, "SMTP 554"));
+	td_conn_free(c);
+	/* A valid certificate, EXTERNAL refused with invalidCredentials
+	 * (no entry maps to its subject): rejected. */
+	c = done(TD_VERSION_TLS13, true, "O=LMT Corp,CN=clientCA", false);
+	stls_exchange(c, TD_APP_LDAP, "BindRequest", "EXTERNAL", 49, "invalidCredentials",
+		      "uid=jane not found");
+	want(c, "CLIENT_CERT_REJECTED", TD_CONF_CERTAIN);
+	CU_ASSERT_FALSE(evidence_has(c, "jane"));
+	td_conn_free(c);
+	/* SMTP AUTH EXTERNAL answered 535 with a rogue certificate: untrusted. */
+	c = done(TD_VERSION_TLS13, true, "O=Rogue Corp,CN=rogueClientCA", false);
+	stls_exchange(c, TD_APP_SMTP, "AUTH", "EXTERNAL", 535, NULL,
+		      "5.7.8 Authentication credentials invalid");
+	want(c, "CLIENT_CERT_UNTRUSTED", TD_CONF_CERTAIN);
+	td_conn_free(c);
+
+	/* Near misses: a refused password says nothing of certificates. */
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	stls_exchange(c, TD_APP_SMTP, "AUTH", "PLAIN", 535, NULL,
+		      "5.7.8 Authentication credentials invalid");
+	none(c);
+	td_conn_free(c);
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	stls_exchange(c, TD_APP_LDAP, "BindRequest", "simple", 49, "invalidCredentials", NULL);
+	none(c);
+	td_conn_free(c);
+	/* After EXTERNAL, an LDAP error that is no refusal of the bind. */
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	stls_exchange(c, TD_APP_LDAP, "BindRequest", "EXTERNAL", 51, "busy", NULL);
+	none(c);
+	td_conn_free(c);
+	/* A 5xx about something else (a mailbox). */
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	stls_exchange(c, TD_APP_SMTP, "RCPT", NULL, 550, NULL, "5.1.1 Mailbox unavailable");
+	none(c);
+	td_conn_free(c);
+}
+
 void td_suite_app(void)
 {
 	CU_pSuite s = td_test_suite("app");
@@ -884,4 +966,5 @@ void td_suite_app(void)
 	td_test_add(s, "CLIENT_CERT_MISSING after the handshake", test_rule_missing);
 	td_test_add(s, "...and its near misses", test_rule_missing_near_misses);
 	td_test_add(s, "EXPIRED / UNTRUSTED / REJECTED after the handshake", test_rule_cert_refused);
+	td_test_add(s, "...and after a STARTTLS upgrade", test_rule_starttls);
 }

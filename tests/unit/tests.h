@@ -46,6 +46,7 @@ void td_suite_tui_agree(void);
 void td_suite_certshare(void);
 void td_suite_alerts(void);
 void td_suite_app(void);
+void td_suite_app_stls(void);
 void td_suite_later(void);
 void td_suite_ja4(void);
 void td_suite_quic_tp(void);

@@ -117,6 +117,12 @@ static void write_app(struct td_jsonw *w, const struct td_app_msg *m)
 	td_jsonw_jk_word(w, TD_JKEY("protocol"), td_app_proto_name(m->proto));
 	td_jsonw_jk_word(w, TD_JKEY("message"), td_app_kind_name(m->kind));
 	opt_string(w, TD_JKEY("method"), m->method);
+	opt_string(w, TD_JKEY("command"), m->command);
+	opt_string(w, TD_JKEY("mechanism"), m->mechanism);
+	if (m->kind == TD_APP_REPLY && m->code) {
+		td_jsonw_jkey(w, TD_JKEY("code"));
+		td_jsonw_uint(w, m->code);
+	}
 	opt_string(w, TD_JKEY("target"), m->target);
 	opt_string(w, TD_JKEY("version"), m->version);
 	if (m->kind == TD_APP_RESPONSE) {
