@@ -277,22 +277,3 @@ main() {
         *) die "unknown step $step (list, capture, facts, packages)" ;;
     esac
 }
-
-main() {
-    local install=0
-    if [[ ${1:-} == --install ]]; then install=1; shift; fi
-    if ((install)); then
-        apt-get install -y --no-install-recommends $PACKAGES
-    fi
-    local step=${1:-list}; shift || true
-    local todo=("$@")
-    [[ ${#todo[@]} -gt 0 ]] || mapfile -t todo < <(names)
-    case $step in
-        list) step_list ;;
-        table) step_table ;;
-        packages) echo "apt-get install -y --no-install-recommends" $PACKAGES ;;
-        capture) step_capture "${todo[@]}" ;;
-        facts) step_facts "${todo[@]}" ;;
-        *) die "unknown step $step (list, capture, facts, packages)" ;;
-    esac
-}
