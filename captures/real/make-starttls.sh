@@ -108,9 +108,12 @@ EXP_PLAIN[starttls-smtp-plaintext-after-refusal]="$NO_TLS
 1 outcome failed
 1 starttls smtp
 1 starttls_result refused
-# after the 454 the client sends MAIL FROM, RCPT TO and the message in clear: the security
-# finding comes first (the refusal is its cause, diag.1); the server ended the upgrade
-1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
+# the server refused the upgrade in cleartext: that refusal is the cause (diag.0,
+# the server ended the upgrade); the client then went on in cleartext, the security
+# finding, which follows it as a second error (diag.1: nobody gave up, the client
+# went on)
+1 diag.0 STARTTLS_REFUSED starttls server certain
+1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-smtp-plaintext-after-refusal]="${EXP_PLAIN[starttls-smtp-plaintext-after-refusal]}"
 
 reg starttls-smtp-sclient-ok smtp "openssl s_client -starttls smtp -verify_return_error: EHLO, STARTTLS, 220, TLS 1.3, QUIT inside"
@@ -478,8 +481,12 @@ EXP_PLAIN[starttls-ldap-plaintext-after-refusal]="$NO_TLS
 1 outcome failed
 1 starttls ldap
 1 starttls_result refused
-# after the refusal the client binds and searches in clear: the security finding first
-1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
+# the server refused the upgrade in cleartext: that refusal is the cause (diag.0,
+# the server ended the upgrade); the client then went on in cleartext, the security
+# finding, which follows it as a second error (diag.1: nobody gave up, the client
+# went on)
+1 diag.0 STARTTLS_REFUSED starttls server certain
+1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-ldap-plaintext-after-refusal]="${EXP_PLAIN[starttls-ldap-plaintext-after-refusal]}"
 
 reg starttls-ldap-hostname-mismatch ldap "ldapsearch -ZZ -H ldap://wrong.local (SNI wrong.local, certificate for tls-server.local): StartTLS success, TLS 1.3 completes, libldap checks the name and closes"
@@ -584,8 +591,12 @@ EXP_PLAIN[starttls-pg-plaintext-after-refusal]="$NO_TLS
 1 outcome failed
 1 starttls postgres
 1 starttls_result refused
-# after the 'N' the client sends its StartupMessage and the query in clear: the security finding
-1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
+# the server refused the upgrade in cleartext: that refusal is the cause (diag.0,
+# the server ended the upgrade); the client then went on in cleartext, the security
+# finding, which follows it as a second error (diag.1: nobody gave up, the client
+# went on)
+1 diag.0 STARTTLS_REFUSED starttls server certain
+1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-pg-plaintext-after-refusal]="${EXP_PLAIN[starttls-pg-plaintext-after-refusal]}"
 
 # ---------------------------------------------------------------------------
