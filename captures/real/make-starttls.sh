@@ -49,11 +49,15 @@ NO_TLS="# no TLS record at all: the upgrade never happened, so no handshake comp
 # curl (smtp://, --ssl-reqd: TLS required; --ssl: TLS if possible)
 # ---------------------------------------------------------------------------
 DECODE[smtp]="tcp.port==9425,smtp"
-smtp_server() {  # smtp_server MODE : one session of smtp-peer.py in the background
+smtp_server() {  # smtp_server MODE [OPTION CLIENTCA] : one session of smtp-peer.py in the background
+    local mode=$1 opt=() ca=()
+    [[ -z ${2:-} ]] || opt=("$2")
+    [[ -z ${3:-} ]] || ca=("$3")
     server_note "# server: captures/real/smtp-peer.py (Python $(python3 -c 'import sys,ssl;print(sys.version.split()[0], ssl.OPENSSL_VERSION)'))" \
-        "\$ cd captures/lab && smtp-peer.py server --starttls=$1 9425 server.crt server.key intermediateCA.crt"
+        "\$ cd captures/lab && smtp-peer.py server --starttls=$mode${opt[*]:+ ${opt[*]}} 9425 server.crt server.key intermediateCA.crt${ca[*]:+ ${ca[*]}}"
     (cd "$PKI" && exec env SSLKEYLOGFILE="$WORK/server.keylog" TMPDIR="$WORK" python3 "$HERE/smtp-peer.py" \
-        server --starttls="$1" 9425 server.crt server.key intermediateCA.crt) >> "$WORK/$CUR.server.txt" 2>&1 &
+        server --starttls="$mode" ${opt[@]+"${opt[@]}"} 9425 server.crt server.key intermediateCA.crt ${ca[@]+"${ca[@]}"}) \
+        >> "$WORK/$CUR.server.txt" 2>&1 &
     SMTP_PID=$!
     wait_for 50 port_listening 9425 || die "$CUR: smtp server not listening"
 }
@@ -104,9 +108,12 @@ EXP_PLAIN[starttls-smtp-plaintext-after-refusal]="$NO_TLS
 1 outcome failed
 1 starttls smtp
 1 starttls_result refused
-# after the 454 the client sends MAIL FROM, RCPT TO and the message in clear: the security
-# finding comes first (the refusal is its cause, diag.1); the server ended the upgrade
-1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
+# the server refused the upgrade in cleartext: that refusal is the cause (diag.0,
+# the server ended the upgrade); the client then went on in cleartext, the security
+# finding, which follows it as a second error (diag.1: nobody gave up, the client
+# went on)
+1 diag.0 STARTTLS_REFUSED starttls server certain
+1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-smtp-plaintext-after-refusal]="${EXP_PLAIN[starttls-smtp-plaintext-after-refusal]}"
 
 reg starttls-smtp-sclient-ok smtp "openssl s_client -starttls smtp -verify_return_error: EHLO, STARTTLS, 220, TLS 1.3, QUIT inside"
@@ -124,6 +131,41 @@ EXP_PLAIN[starttls-smtp-sclient-ok]="1 outcome established
 1 starttls_result upgraded
 # healthy: no diagnosis"
 EXP_KEYS[starttls-smtp-sclient-ok]="${EXP_PLAIN[starttls-smtp-sclient-ok]}"
+
+# Application-layer errors inside the upgraded session (issue 17 Must 3): the
+# handshake stands (outcome established); what the server then says is read
+# only with the key log, and it is about the certificate only when its words
+# say so (rules_app.c)
+reg starttls-smtp-cert-required-after-tls smtp "smtp-peer.py --require-cert-after-tls (CERT_OPTIONAL, clientCA.crt, TLS 1.3): curl smtp:// --ssl-reqd without a certificate; STARTTLS, TLS 1.3, EHLO, MAIL FROM answered '530 5.7.0 Client certificate required' inside TLS"
+sc_starttls_smtp_cert_required_after_tls() { CUR=$1; cap_start "$1" 9425
+    smtp_server offer --require-cert-after-tls clientCA.crt
+    printf 'Subject: lab\r\n\r\nhello\r\n' > "$WORK/mail.txt"
+    client env SSLKEYLOGFILE="$WORK/$CUR.client.keylog" curl -v -sS --max-time 10 --ssl-reqd --cacert rootCA.crt \
+        smtp://tls-server.local:9425/client.local $(res 9425) --mail-from a@client.local --mail-rcpt b@tls-server.local \
+        -T "$WORK/mail.txt"
+    wait_for 50 bash -c "! kill -0 $SMTP_PID 2>/dev/null" || kill "$SMTP_PID"
+    wait "$SMTP_PID" 2>/dev/null || true
+    cap_stop
+    want_rc nonzero; want_client '< 530 5.7.0 Client certificate required'
+    want_server 'TLS established: TLSv1.3 .*client certificate: no'; want_server 'S: 530 5.7.0'
+    # tshark 4.0 splits the command STARTTLS as STAR (see the facts): its 220 answer instead
+    want_tshark 'smtp.rsp.parameter contains "Ready to start TLS"'; want_tshark 'tls.handshake.type == 13' keys
+    want_tshark 'smtp.response.code == 530' keys; }
+EXP_PLAIN[starttls-smtp-cert-required-after-tls]="1 outcome established
+1 starttls smtp
+# the client's STARTTLS answered 220 (in clear), then the ClientHello
+1 starttls_result upgraded
+# without keys: a complete TLS 1.3 handshake, a short exchange and the close, as in
+# nginx-tls13-client-cert-missing and pg-client-cert-missing: the CertificateRequest, the
+# empty Certificate and the 530 are all encrypted, nothing on the wire tells a refusal
+# from a short session; no error can be required"
+EXP_KEYS[starttls-smtp-cert-required-after-tls]="1 outcome established
+# decrypted: the server's CertificateRequest, the client's empty Certificate; inside TLS
+# its MAIL FROM is answered '530 5.7.0 Client certificate required': an application-layer
+# refusal whose text names a certificate (as nginx's 400 and PostgreSQL's FATAL 28000)
+1 diag.0 CLIENT_CERT_MISSING after_handshake server certain
+1 starttls smtp
+1 starttls_result upgraded"
 
 # ---------------------------------------------------------------------------
 # IMAP and POP3: dovecot 2.3, two instances from conf/dovecot.conf:
@@ -397,9 +439,9 @@ slapd_note() {
     server_note "# server: slapd $(dpkg-query -W -f='${Version}' slapd) (GnuTLS), config captures/real/conf/slapd.conf ($1);" \
         "# its log (-d stats); key log: SSLKEYLOGFILE (GnuTLS)"
 }
-ldaps() {  # ldaps PORT -Z|-ZZ [HOST] : ldapsearch the root DSE (HOST: tls-server.local)
+ldaps() {  # ldaps PORT -Z|-ZZ [HOST [BIND-ARGS...]] : ldapsearch the root DSE (HOST: tls-server.local)
     with_hosts; client "${WITH_HOSTS[@]}" env LDAPTLS_CACERT=rootCA.crt SSLKEYLOGFILE="$WORK/$CUR.client.keylog" \
-        ldapsearch -x "$2" -H "ldap://${3:-tls-server.local}:$1/" -b '' -s base namingContexts
+        ldapsearch -x "$2" -H "ldap://${3:-tls-server.local}:$1/" "${@:4}" -b '' -s base namingContexts
 }
 
 reg starttls-ldap-ok ldap "ldapsearch -ZZ: StartTLS extended operation answered success, TLS 1.3, anonymous bind and search inside"
@@ -439,8 +481,12 @@ EXP_PLAIN[starttls-ldap-plaintext-after-refusal]="$NO_TLS
 1 outcome failed
 1 starttls ldap
 1 starttls_result refused
-# after the refusal the client binds and searches in clear: the security finding first
-1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
+# the server refused the upgrade in cleartext: that refusal is the cause (diag.0,
+# the server ended the upgrade); the client then went on in cleartext, the security
+# finding, which follows it as a second error (diag.1: nobody gave up, the client
+# went on)
+1 diag.0 STARTTLS_REFUSED starttls server certain
+1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-ldap-plaintext-after-refusal]="${EXP_PLAIN[starttls-ldap-plaintext-after-refusal]}"
 
 reg starttls-ldap-hostname-mismatch ldap "ldapsearch -ZZ -H ldap://wrong.local (SNI wrong.local, certificate for tls-server.local): StartTLS success, TLS 1.3 completes, libldap checks the name and closes"
@@ -468,6 +514,26 @@ $UPGRADED"
 EXP_KEYS[starttls-ldap-hostname-mismatch]="$LDAP_MISMATCH_KEYS
 1 starttls ldap
 $UPGRADED"
+
+reg starttls-ldap-bind-invalid-credentials ldap "ldapsearch -ZZ -D cn=admin,dc=lab -w wrongpassword: StartTLS success, TLS 1.3, the simple bind inside answered invalidCredentials (49)"
+sc_starttls_ldap_bind_invalid_credentials() { CUR=$1; start_slapd; cap_start "$1" 9389; slapd_note "port 9389, TLSCertificateFile, rootdn cn=admin,dc=lab"
+    ldaps 9389 -ZZ tls-server.local -D cn=admin,dc=lab -w wrongpassword
+    server_logs; cap_stop
+    want_rc 49; want_client 'ldap_bind: Invalid credentials \(49\)'; want_server 'RESULT tag=97 err=49'
+    want_tshark 'ldap.requestName == "1.3.6.1.4.1.1466.20037"'; want_tshark 'ldap.resultCode == 49' keys; }
+EXP_PLAIN[starttls-ldap-bind-invalid-credentials]="1 outcome established
+1 starttls ldap
+# the StartTLS extendedReq answered extendedResp success (resultCode 0), then the handshake
+1 starttls_result upgraded
+# without keys: a complete TLS 1.3 handshake (no CertificateRequest asked: slapd's
+# TLSVerifyClient is unset), a short exchange and the close; nothing to diagnose"
+EXP_KEYS[starttls-ldap-bind-invalid-credentials]="1 outcome established
+1 starttls ldap
+1 starttls_result upgraded
+# decrypted: a simple bind (a password, not SASL EXTERNAL) answered BindResponse
+# invalidCredentials (49) whose text names no certificate: a refused password, not a TLS
+# problem; it is shown in the timeline, with no diagnosis of severity error (rules_app.c:
+# a bind error is about the certificate only after SASL EXTERNAL or when its text says so)"
 
 # ---------------------------------------------------------------------------
 # PostgreSQL 15 without TLS (ssl = off): its own cluster in $WORK/pg-nossl,
@@ -525,8 +591,12 @@ EXP_PLAIN[starttls-pg-plaintext-after-refusal]="$NO_TLS
 1 outcome failed
 1 starttls postgres
 1 starttls_result refused
-# after the 'N' the client sends its StartupMessage and the query in clear: the security finding
-1 diag.0 PLAINTEXT_AFTER_TLS_FAILURE starttls server certain"
+# the server refused the upgrade in cleartext: that refusal is the cause (diag.0,
+# the server ended the upgrade); the client then went on in cleartext, the security
+# finding, which follows it as a second error (diag.1: nobody gave up, the client
+# went on)
+1 diag.0 STARTTLS_REFUSED starttls server certain
+1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-pg-plaintext-after-refusal]="${EXP_PLAIN[starttls-pg-plaintext-after-refusal]}"
 
 # ---------------------------------------------------------------------------

@@ -3,12 +3,16 @@
 """smtp-peer.py -- a minimal SMTP server with STARTTLS, and an smtplib client,
 for captures/real (Python's ssl module; keylog_filename for the key log).
 
-  smtp-peer.py server [--starttls=MODE] PORT CERT KEY CHAIN [CLIENTCA]
-                                                       one session, then exit
+  smtp-peer.py server [--starttls=MODE] [--require-cert-after-tls]
+                     PORT CERT KEY CHAIN [CLIENTCA]    one session, then exit
   smtp-peer.py client PORT NAME CAFILE KEYLOG [CERT KEY]
 
 The server requires a client certificate when CLIENTCA is given
-(ssl.CERT_REQUIRED).  MODE (issue 17's refusals) is `offer` (the default:
+(ssl.CERT_REQUIRED).  With --require-cert-after-tls (and CLIENTCA) it
+only asks for one in a TLS 1.3 handshake (ssl.CERT_OPTIONAL) and refuses
+afterwards, in SMTP: a MAIL FROM inside TLS from a client that presented
+none is answered "530 5.7.0 Client certificate required" (issue 17, an
+application-layer refusal after the upgrade).  MODE (issue 17's refusals) is `offer` (the default:
 EHLO lists STARTTLS, STARTTLS is answered 220 and TLS begins), `absent`
 (EHLO does not list it; a STARTTLS anyway is answered 502 5.5.1) or
 `refuse` (EHLO lists it, STARTTLS is answered 454 4.7.0, the session goes
@@ -25,15 +29,23 @@ import sys
 
 def server(*args):
     mode = "offer"
-    if args and args[0].startswith("--starttls="):
-        mode = args[0].split("=", 1)[1]
+    after = False
+    while args and args[0].startswith("--"):
+        if args[0].startswith("--starttls="):
+            mode = args[0].split("=", 1)[1]
+        elif args[0] == "--require-cert-after-tls":
+            after = True
+        else:
+            sys.exit(f"smtp-peer.py: unknown option {args[0]}")
         args = args[1:]
     if mode not in ("offer", "absent", "refuse"):
         sys.exit(f"smtp-peer.py: unknown --starttls={mode}")
-    serve(mode, *args)
+    if after and len(args) < 5:
+        sys.exit("smtp-peer.py: --require-cert-after-tls needs CLIENTCA")
+    serve(mode, after, *args)
 
 
-def serve(mode, port, cert, key, chain, clientca=None):
+def serve(mode, after, port, cert, key, chain, clientca=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     full = os.path.join(os.environ.get("TMPDIR", "/tmp"), "smtp-fullchain.pem")
     with open(full, "w") as f:
@@ -43,7 +55,10 @@ def serve(mode, port, cert, key, chain, clientca=None):
         ctx.keylog_filename = os.environ["SSLKEYLOGFILE"]
     if clientca:
         ctx.load_verify_locations(clientca)
-        ctx.verify_mode = ssl.CERT_REQUIRED
+        # asked for, not required: the refusal comes later, in SMTP
+        ctx.verify_mode = ssl.CERT_OPTIONAL if after else ssl.CERT_REQUIRED
+        if after:
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     ls = socket.create_server(("127.0.0.1", int(port)))
     print(f"listening on 127.0.0.1:{port} (STARTTLS: {mode})", flush=True)
     conn, addr = ls.accept()
@@ -55,6 +70,7 @@ def serve(mode, port, cert, key, chain, clientca=None):
         conn.sendall((s + "\r\n").encode())
     say("220 tls-server.local ESMTP smtp-peer")
     tls = False
+    peer_cert = False
     while True:
         line = f.readline()
         if not line:
@@ -85,6 +101,9 @@ def serve(mode, port, cert, key, chain, clientca=None):
                   f"{'yes' if conn.getpeercert() else 'no'}", flush=True)
             f = conn.makefile("rb")
             tls = True
+            peer_cert = conn.getpeercert(binary_form=True) is not None
+        elif verb == "MAIL" and after and tls and not peer_cert:
+            say("530 5.7.0 Client certificate required")
         elif verb == "DATA":
             say("354 End data with <CR><LF>.<CR><LF>")
             while True:
