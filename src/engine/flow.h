@@ -139,6 +139,9 @@ struct flow {
 	bool a_is_client;
 	bool roles_known;
 	bool client_flight_seen; /* TLS 1.3: client sent a protected record */
+	bool server_small_after; /* TLS 1.3 without keys: then the server sent one
+				    larger than an alert but within the margin
+				    for padding (data, or a padded alert) */
 	bool client_finished;    /* the client's Finished went by (seen or inferred) */
 	bool client_alert_after; /* ...then the client sent an alert */
 	bool client_data_after;  /* ...then the client sent application data */

@@ -329,17 +329,36 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body, size_t len)
  * larger than an alert after the client's first protected record (its
  * Finished): a server sends NewSessionTicket or data only once it has
  * accepted the client's flight. */
-static void check_established(struct flow *f, enum td_dir dir, uint8_t type, size_t len)
+static void check_established(struct flow *f, enum td_dir dir, uint8_t type, uint8_t inner,
+			      size_t len)
 {
 	struct td_conn *c = f->conn;
 	if (f->established_us || !c->sh.present)
 		return;
 	if (td_fl_is_tls13(c)) {
-		if (dir == TD_DIR_C2S && type == TD_CT_APPLICATION_DATA)
-			f->client_flight_seen = true;
-		else if (dir == TD_DIR_S2C && type == TD_CT_APPLICATION_DATA &&
-			 f->client_flight_seen && len > TLS13_ALERT_RECORD + 16)
+		/* A decrypted record says what it is: after the client's
+		 * decrypted Finished, anything but an alert from the server
+		 * means the handshake is over, whatever its size (a 14-byte
+		 * LDAP BindResponse is smaller than the margin below). */
+		if (dir == TD_DIR_S2C && inner && c->finished[TD_DIR_C2S] && inner != TD_CT_ALERT) {
 			f->established_us = f->eng->now_us;
+			return;
+		}
+		if (type != TD_CT_APPLICATION_DATA)
+			return;
+		if (dir == TD_DIR_C2S) {
+			/* The client going on with more than an alert after the
+			 * server's small record: that record was no fatal alert
+			 * (a client refused would close), but data (an LDAP
+			 * BindResponse is 14 bytes). */
+			if (f->server_small_after && len != TLS13_ALERT_RECORD)
+				f->established_us = f->eng->now_us;
+			f->client_flight_seen = true;
+		} else if (f->client_flight_seen && len > TLS13_ALERT_RECORD + 16) {
+			f->established_us = f->eng->now_us;
+		} else if (f->client_flight_seen && len > TLS13_ALERT_RECORD) {
+			f->server_small_after = true;
+		}
 		return;
 	}
 	const struct side *cs = &f->s[td_fl_dir_side(f, TD_DIR_C2S)];
@@ -384,13 +403,14 @@ static void track_client(struct flow *f, uint8_t type, size_t len, bool protecte
  * established yet?  What did the client send after its Finished?  A
  * replayed record was counted when it arrived (held), in capture order
  * with the other direction's records. */
-static void after_record(struct flow *f, enum td_dir dir, uint8_t type, size_t len, bool protected_)
+static void after_record(struct flow *f, enum td_dir dir, uint8_t type, uint8_t inner, size_t len,
+			 bool protected_)
 {
 	if (f->replaying)
 		return;
 	if (dir == TD_DIR_C2S)
 		track_client(f, type, len, protected_);
-	check_established(f, dir, type, len);
+	check_established(f, dir, type, inner, len);
 }
 
 /* A TLS <= 1.2 suite without encryption (TLS_RSA_WITH_NULL_SHA256...):
@@ -529,7 +549,7 @@ static void decode(struct flow *f, int side, const struct td_tls_record *rec,
 					      NULL, NULL));
 		break;
 	}
-	after_record(f, dir, rec->type, rec->len, p != NULL || sd->encrypted);
+	after_record(f, dir, rec->type, p ? p->type : 0, rec->len, p != NULL || sd->encrypted);
 }
 
 static void on_record(struct flow *f, int side, const struct td_tls_record *rec);
@@ -616,7 +636,7 @@ static void on_record(struct flow *f, int side, const struct td_tls_record *rec)
 			 * capture order with the other side's records. */
 			if (!td_fl_is_tls13(c))
 				c->side[dir].encrypted_seen = true;
-			after_record(f, dir, rec->type, rec->len, true);
+			after_record(f, dir, rec->type, 0, rec->len, true);
 		} else {
 			size_t before = c->n_events + c->dropped_events;
 			decode(f, side, rec, o == TD_FL_PLAIN ? &plain : NULL);
