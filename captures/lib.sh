@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # lib.sh -- what the capture scripts share (sourced by make-captures.sh,
-# make-long-captures.sh, make-tcp-without-tls.sh, make-quic-captures.sh):
+# make-long-captures.sh, make-tcp-without-tls.sh, make-quic-captures.sh,
+# make-resumption.sh, make-blackhole.sh):
 # messages, polling, and stopping the processes they start.  Each script
 # sets LIB_NAME (its name in messages) before sourcing this file, and
 # keeps its own cleanup(): which processes it starts is its own.
@@ -20,6 +21,10 @@ wait_for() {
 # Something listens on TCP port PORT / has bound UDP port PORT.
 tcp_listening() { [[ -n $(ss -Htln "sport = :$1") ]]; }
 udp_bound() { [[ -n $(ss -Huln "sport = :$1") ]]; }
+
+# quote ARG...: the arguments as one shell-quoted line (for the logs of
+# the commands run).
+quote() { local a s=; for a in "$@"; do s+="$(printf '%q' "$a") "; done; printf '%s' "${s% }"; }
 
 # stop_pid PID SIGNAL: signal PID, give it 5 s to end, then SIGKILL; reap
 # it.  Nothing when PID is empty or already gone.

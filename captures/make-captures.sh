@@ -931,7 +931,6 @@ port_listening() { tcp_listening "${1:-$PORT}"; }
 
 
 has_secrets() { [[ -f $1 ]] && grep -Eq '^[A-Z0-9_]+ [0-9a-fA-F]+ [0-9a-fA-F]+' "$1"; }
-quote() { local a s=; for a in "$@"; do s+="$(printf '%q' "$a") "; done; printf '%s' "${s% }"; }
 
 capture_one() {
     local name=$1 rc=0 out linktype shown cpid

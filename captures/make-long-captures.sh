@@ -154,7 +154,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 port_listening() { tcp_listening "$PORT"; }
-quote() { local a s=; for a in "$@"; do s+="$(printf '%q' "$a") "; done; printf '%s' "${s% }"; }
 
 # The s_server shared by every scenario: the lab's server certificate and
 # chain, no client certificate asked for, one connection.

@@ -80,7 +80,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 port_listening() { tcp_listening "$PORT"; }
-quote() { local a s=; for a in "$@"; do s+="$(printf '%q' "$a") "; done; printf '%s' "${s% }"; }
 
 # start_server NACCEPT OPTIONS...: s_server with the lab's certificate, its
 # stdin a pipe that stays open (sv_body mode ends at the end of its input)
