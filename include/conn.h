@@ -710,7 +710,9 @@ enum td_starttls_result {
 	TD_STLS_NOT_OFFERED,      /* the server's capabilities lacked it and the
 				     client never asked */
 	TD_STLS_SERVER_CLOSED,    /* the server closed right after the client asked */
-	TD_STLS_INCOMPLETE        /* the capture ended or the client gave up first */
+	TD_STLS_INCOMPLETE,       /* the capture ended or the client gave up first */
+	TD_STLS_NOT_USED          /* the server offered it; the client went on in
+				     plaintext without asking */
 };
 /* What a TD_EV_STARTTLS step is to the upgrade (its content_type). */
 enum td_stls_role {
@@ -929,7 +931,7 @@ const char *td_confidence_name(enum td_confidence k); /* "certain", "inferred" *
 const char *td_phase_name(enum td_phase p);        /* "first", "renegotiation",
 						      "post_handshake_auth" */
 /* "smtp", "imap", "pop3", "ftp", "ldap", "xmpp", "postgres", "mysql"
- * (NULL for NONE); "upgraded", "refused", "not_offered", "server_closed",
+ * (NULL for NONE); "upgraded", "refused", "not_offered", "not_used", "server_closed",
  * "incomplete" (NULL for NONE); "SMTP"... for people. */
 const char *td_starttls_proto_name(enum td_starttls_proto p);
 const char *td_starttls_proto_label(enum td_starttls_proto p);

@@ -46,6 +46,9 @@ struct td_stats {
 	uint64_t reasm_cap_dropped;  /* bytes dropped by the per-flow buffer cap */
 	uint64_t memory_cap_dropped; /* bytes dropped by the global memory cap */
 	uint64_t hs_messages_dropped; /* handshake messages over TD_CAP_HS_MESSAGE, skipped */
+	uint64_t stls_bytes_dropped; /* STARTTLS plaintext past TD_CAP_STLS_PREAMBLE or a
+					line's cap (reported connections or not) */
+	uint64_t stls_steps_dropped; /* STARTTLS steps past TD_CAP_STLS_STEPS */
 	uint64_t dup_bytes;          /* retransmitted or overlapping bytes (the first copy is kept) */
 	uint64_t gap_bytes;          /* stream bytes never captured */
 	uint64_t first_us, last_us;  /* capture time span */

@@ -116,6 +116,20 @@ EXP_PLAIN[starttls-smtp-plaintext-after-refusal]="$NO_TLS
 1 diag.1 PLAINTEXT_AFTER_TLS_FAILURE starttls nobody certain"
 EXP_KEYS[starttls-smtp-plaintext-after-refusal]="${EXP_PLAIN[starttls-smtp-plaintext-after-refusal]}"
 
+reg starttls-smtp-not-used smtp "server lists STARTTLS; curl smtp:// without --ssl never asks: MAIL FROM, RCPT TO, DATA in clear"
+sc_starttls_smtp_not_used() { CUR=$1; smtp_curl offer
+    want_rc 0; want_server 'S: 250 STARTTLS'; want_server 'C: MAIL FROM'; want_server '250 2.0.0 Ok: queued'
+    want_tshark 'smtp.req.command == "MAIL"'; }
+EXP_PLAIN[starttls-smtp-not-used]="# no TLS record at all: the client never asked for TLS, so none was made; the connection is
+# reported failed, as every STARTTLS exchange that closed without TLS
+1 outcome failed
+1 starttls smtp
+# the EHLO reply lists STARTTLS; the client never asks and sends MAIL FROM in clear
+1 starttls_result not_used
+# the client's choice: a warning (no failure of anybody's, a security finding)
+1 diag.0 STARTTLS_NOT_USED starttls client certain"
+EXP_KEYS[starttls-smtp-not-used]="${EXP_PLAIN[starttls-smtp-not-used]}"
+
 reg starttls-smtp-sclient-ok smtp "openssl s_client -starttls smtp -verify_return_error: EHLO, STARTTLS, 220, TLS 1.3, QUIT inside"
 sc_starttls_smtp_sclient_ok() { CUR=$1; cap_start "$1" 9425; smtp_server offer
     client_stdin 'QUIT\r\n' openssl s_client -starttls smtp -connect 127.0.0.1:9425 -servername tls-server.local \
@@ -666,6 +680,23 @@ EXP_PLAIN[starttls-mysql-not-offered]="$NO_TLS
 # the client, which requires TLS, closes right after the greeting
 1 diag.0 STARTTLS_NOT_OFFERED starttls client certain"
 EXP_KEYS[starttls-mysql-not-offered]="${EXP_PLAIN[starttls-mysql-not-offered]}"
+
+reg starttls-mysql-not-used mysql "MariaDB with --ssl-cert offers CLIENT_SSL; mariadb --skip-ssl logs in without TLS and runs select 1 in clear"
+sc_starttls_mysql_not_used() { CUR=$1; start_mariadb; cap_start "$1" 9306
+    server_note "# server: $(mariadbd --version | cut -d' ' -f2-4), --ssl-cert (server-fullchain.crt) --ssl-key, own data folder, user lab@'%';" \
+        "# log-error at --log-warnings=4"
+    with_hosts; client "${WITH_HOSTS[@]}" mariadb --no-defaults -h tls-server.local -P 9306 -u lab -plab --skip-ssl -e 'select 1'
+    server_logs; cap_stop
+    want_rc 0; want_client '^1$'
+    want_tshark 'mysql.caps.sl == 1'; want_tshark 'mysql.query == "select 1"'; }
+EXP_PLAIN[starttls-mysql-not-used]="# no TLS record at all: the client never asked for TLS, so none was made; the connection is
+# reported failed, as every STARTTLS exchange that closed without TLS
+1 outcome failed
+1 starttls mysql
+# the greeting (in clear) has CLIENT_SSL; the client's HandshakeResponse lacks it
+1 starttls_result not_used
+1 diag.0 STARTTLS_NOT_USED starttls client certain"
+EXP_KEYS[starttls-mysql-not-used]="${EXP_PLAIN[starttls-mysql-not-used]}"
 
 reg starttls-mysql-server-untrusted mysql "mariadb --ssl-verify-server-cert --ssl-ca=clientCA.crt (the wrong CA): CLIENT_SSL, the SSL request, then the client's unknown_ca in the TLS 1.3 handshake"
 sc_starttls_mysql_server_untrusted() { CUR=$1; start_mariadb; MDB_CA=clientCA.crt mdb 9306 "--ssl-cert (server-fullchain.crt) --ssl-key"

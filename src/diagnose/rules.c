@@ -600,6 +600,10 @@ static bool rule_aborted(const struct dx *x, struct finding *f)
 	const struct td_conn *c = x->c;
 	if (!x->failed || x->fatal || !x->close || c->handshake_done)
 		return false;
+	/* A client that chose plaintext (STARTTLS_NOT_USED) began no
+	 * handshake to abort. */
+	if (c->starttls.result == TD_STLS_NOT_USED)
+		return false;
 	enum td_stage stage = dx_stage_at(c, x->close_idx);
 	bool client = x->closer == TD_PARTY_CLIENT;
 	const char *pos;
@@ -735,6 +739,7 @@ const struct rule td_rules[] = {
 	 * is the cause, the plaintext that followed its consequence. */
 	{ "STARTTLS_REFUSED", rule_starttls_refused, false },
 	{ "STARTTLS_NOT_OFFERED", rule_starttls_not_offered, false },
+	{ "STARTTLS_NOT_USED", rule_starttls_not_used, false },
 	{ "STARTTLS_SERVER_CLOSED", rule_starttls_server_closed, false },
 	{ "PLAINTEXT_AFTER_TLS_FAILURE", rule_plaintext_after_failure, false },
 	{ "PLAINTEXT_TO_TLS_PORT", rule_plaintext, false },

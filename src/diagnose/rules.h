@@ -212,6 +212,7 @@ bool rule_client_rejected(const struct dx *x, struct finding *f);
 /* ---- rules_starttls.c: the plaintext exchange before TLS (issue 17) ---- */
 bool rule_starttls_refused(const struct dx *x, struct finding *f);
 bool rule_starttls_not_offered(const struct dx *x, struct finding *f);
+bool rule_starttls_not_used(const struct dx *x, struct finding *f);
 bool rule_starttls_server_closed(const struct dx *x, struct finding *f);
 bool rule_plaintext_after_failure(const struct dx *x, struct finding *f);
 

@@ -12,6 +12,9 @@
  *   STARTTLS_REFUSED             the server said no
  *   STARTTLS_NOT_OFFERED         its capabilities lacked it; the client
  *                                never asked
+ *   STARTTLS_NOT_USED            it offered it; the client went on in
+ *                                plaintext without asking (a warning: a
+ *                                security finding, no failure)
  *   STARTTLS_SERVER_CLOSED       it closed when asked
  *   PLAINTEXT_AFTER_TLS_FAILURE  the client went on in cleartext after a
  *                                refusal or without an offer: a security
@@ -159,6 +162,23 @@ bool rule_starttls_not_offered(const struct dx *x, struct finding *f)
 	return true;
 }
 
+bool rule_starttls_not_used(const struct dx *x, struct finding *f)
+{
+	const struct td_conn *c = x->c;
+	if (c->starttls.result != TD_STLS_NOT_USED)
+		return false;
+	finding_set(f, TD_SEV_WARNING, TD_STAGE_STARTTLS, TD_PARTY_CLIENT,
+	    "The %s server offered TLS but the client did not ask for it and went on in "
+	    "plaintext: what it sends (credentials, mail, queries) crosses the network "
+	    "unencrypted.", label(c));
+	finding_evidence(f, "the server's capabilities offered the upgrade");
+	finding_evidence(f, "the client sent \"%s\" in plaintext instead of asking",
+			 quoted(c->starttls.after));
+	point(f, step_of(c, TD_STLS_AFTER));
+	finding_fix(f, "On the client: %s.", client_fix(c->starttls.proto));
+	return true;
+}
+
 bool rule_starttls_server_closed(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
@@ -180,7 +200,8 @@ bool rule_starttls_server_closed(const struct dx *x, struct finding *f)
 bool rule_plaintext_after_failure(const struct dx *x, struct finding *f)
 {
 	const struct td_conn *c = x->c;
-	if (!c->starttls.plaintext_after || c->starttls.result == TD_STLS_UPGRADED)
+	if (!c->starttls.plaintext_after || c->starttls.result == TD_STLS_UPGRADED ||
+	    c->starttls.result == TD_STLS_NOT_USED)
 		return false;
 	finding_set(f, TD_SEV_ERROR, TD_STAGE_STARTTLS, TD_PARTY_NOBODY,
 	    "The client went on in plaintext after TLS %s: what it sends next (credentials, "

@@ -417,7 +417,8 @@ static bool failed_tls_attempt(const struct td_engine *e, const struct flow *f,
 static bool stls_attempt(const struct td_conn *c)
 {
 	return c->starttls.proto != TD_STLS_NONE &&
-	       (c->starttls.asked || c->starttls.result == TD_STLS_NOT_OFFERED);
+	       (c->starttls.asked || c->starttls.result == TD_STLS_NOT_OFFERED ||
+		c->starttls.result == TD_STLS_NOT_USED);
 }
 
 /* Refused or unanswered connections on other ports are TLS attempts too
@@ -481,6 +482,8 @@ static void finish_conn(struct flow *f)
 		e->st.hs_messages_dropped += sd->hs.oversize;
 		e->st.dup_bytes += sd->reasm.dup_bytes;
 	}
+	e->st.stls_bytes_dropped += c->starttls.cap_dropped;
+	e->st.stls_steps_dropped += c->starttls.steps_dropped;
 	bool candidate = false;
 	enum nontls_kind kind = NONTLS_CLOSED;
 	if (c->tls) {

@@ -278,6 +278,7 @@ const char *td_starttls_result_name(enum td_starttls_result r)
 	case TD_STLS_NOT_OFFERED: return "not_offered";
 	case TD_STLS_SERVER_CLOSED: return "server_closed";
 	case TD_STLS_INCOMPLETE: return "incomplete";
+	case TD_STLS_NOT_USED: return "not_used";
 	case TD_STLS_R_NONE: break;
 	}
 	return NULL;

@@ -430,7 +430,7 @@ static void mysql(struct td_stls *s, const struct frame *fr)
 		stls_agree(s);
 		return;
 	}
-	if (s->caps_seen && !s->offered)
+	if (stls_clear_matters(s))
 		stls_after(s, "HandshakeResponse (a login without TLS)");
 	else
 		s->state = ST_DONE;

@@ -88,12 +88,12 @@ static void shown(const uint8_t *p, size_t n, size_t keep, bool secret, char *ou
 	free(t);
 }
 
-/* The client went on in plaintext (after a refusal, or with no offer):
- * the finding; a client that simply never asked, although it could, is
- * no STARTTLS attempt and the rest of its session is not read. */
+/* The client went on in plaintext (after a refusal, or after the
+ * capabilities without asking, whether or not they offered the upgrade):
+ * the finding.  Before the capabilities, the session is not read. */
 static void plaintext(struct td_stls *s, const struct frame *fr, size_t keep, bool secret)
 {
-	if (s->refused || (!s->asked && s->caps_seen && !s->offered)) {
+	if (stls_clear_matters(s)) {
 		char t[TD_STLS_TEXT_MAX];
 		shown(fr->p, fr->len, keep, secret, t, sizeof t);
 		stls_after(s, t);
@@ -108,7 +108,7 @@ static bool hidden_line(struct td_stls *s, const struct frame *fr)
 	if (!s->secret_next || fr->dir != TD_DIR_C2S)
 		return false;
 	s->secret_next = false;
-	if (s->refused || (!s->asked && s->caps_seen && !s->offered))
+	if (stls_clear_matters(s))
 		stls_after(s, "[hidden]");
 	else
 		stls_step_str(s, fr->dir, "[hidden]", fr->wire, TD_STLS_STEP);
@@ -464,10 +464,8 @@ static void xmpp_tag(struct td_stls *s, const struct frame *fr)
 		char *nm = td_text_sanitize(name, nn < 64 ? nn : 64);
 		snprintf(what, sizeof what, "<%s ...>", nm ? nm : "?");
 		free(nm);
-		if (s->refused || (!s->asked && !s->offered))
+		if (stls_clear_matters(s))
 			stls_after(s, what);
-		else if (!s->asked)
-			s->state = ST_DONE;
 	}
 }
 

@@ -87,6 +87,8 @@ static enum td_starttls_result result_of(const struct td_stls *s, bool server_cl
 		return server_closed ? TD_STLS_SERVER_CLOSED : TD_STLS_INCOMPLETE;
 	if (!s->asked && s->caps_seen && !s->offered)
 		return TD_STLS_NOT_OFFERED;
+	if (!s->asked && s->offered && s->plaintext_after)
+		return TD_STLS_NOT_USED;
 	return TD_STLS_INCOMPLETE;
 }
 

@@ -105,6 +105,14 @@ void stls_refuse(struct td_stls *s, const uint8_t *quote, size_t n);
  * hidden) after a refusal or without an offer: noted once, then the
  * recogniser is done. */
 void stls_after(struct td_stls *s, const char *text);
+/* Whether the client's plaintext now matters (and goes to stls_after):
+ * after a refusal, or once the capabilities were seen and the client did
+ * not ask (offered: the upgrade was there and not used; not offered: it
+ * could not be).  Otherwise the exchange is still under way. */
+static inline bool stls_clear_matters(const struct td_stls *s)
+{
+	return s->refused || (!s->asked && s->caps_seen);
+}
 /* Keep the first bytes of a frame as the answer quoted. */
 void stls_quote(char *dst, const uint8_t *p, size_t n);
 

@@ -38,6 +38,8 @@ TEXT_DROPS = {
     'list items': 'list_items',
     'anomalies': 'anomalies',
     'stream bytes': 'stream_bytes',
+    'STARTTLS plaintext bytes (preamble cap)': 'starttls_bytes',
+    'STARTTLS steps (cap per connection)': 'starttls_steps',
 }
 TEXT_CAPTURE = {
     'frames': 'frames', 'flows': 'flows', 'flow': 'flows', 'with TLS': 'tls_connections',
@@ -59,7 +61,8 @@ def text_summary(path):
         lines = f.read().splitlines()
     start = None
     for i, line in enumerate(lines):
-        if re.match(r'^\d+ TLS connections?: ', line):
+        if re.match(r'^\d+ TLS connections?( and \d+ STARTTLS exchanges? without TLS)?: ',
+                    line):
             start = i
     if start is None:
         return None
@@ -71,10 +74,13 @@ def text_summary(path):
         elif line:
             joined.append(line)
     out = {}
-    m = re.match(r'^(\d+) TLS connections?: (\d+) established, (\d+) failed, (\d+) incomplete',
-                 joined[0])
+    # STARTTLS exchanges that never began TLS are reported connections
+    # too, named apart in the text.
+    m = re.match(r'^(\d+) TLS connections?(?: and (\d+) STARTTLS exchanges? without TLS)?: '
+                 r'(\d+) established, (\d+) failed, (\d+) incomplete', joined[0])
     if m:
-        for k, v in zip(('connections', 'established', 'failed', 'incomplete'), m.groups()):
+        out['connections'] = int(m.group(1)) + int(m.group(2) or 0)
+        for k, v in zip(('established', 'failed', 'incomplete'), m.groups()[2:]):
             out[k] = int(v)
     for line in joined[1:]:
         label, _, rest = line.partition(': ')

@@ -72,10 +72,10 @@ CORPUS_CAPS = [
 # from the bytes.  Printed on every run, never silent.
 KNOWN = {
     ("wireshark-notes/tls/xmpp-ssl.pcapng", "192.168.97.167:46553", "server_certs"):
-        "TLSDIAG DEFECT, not fixed: the leaf's subject holds description=u4bUqMecBipRWEZy "
-        "(OID 2.5.4.13, in the DER: openssl and tshark show it); tlsdiag's subject lacks it "
-        "although td_x509_dn_string() writes any OID it is given: wolfSSL 5.5.4's decoded "
-        "name does not keep that attribute",
+        "TLSDIAG LIMITATION (man page BUGS): the leaf's subject holds description=u4bUqMecBipRWEZy "
+        "(OID 2.5.4.13, in the DER: openssl and tshark show it); wolfSSL 5.5.4 drops the "
+        "attributes it does not decode (wolfSSL_X509_NAME_entry_count says 6, not 7), and "
+        "tlsdiag may not parse the name's DER itself",
 }
 
 # Suites OpenSSL 3 no longer lists (`openssl ciphers -V` knows no RC4 or

@@ -500,7 +500,7 @@ static void test_filter_json(void)
 		"\"flows_idle\":0,\"gap_bytes\":0,\"first\":\"1970-01-01T00:00:00.000000Z\","
 		"\"last\":\"1970-01-01T00:00:00.000000Z\"},"
 		"\"dropped\":{\"flows_evicted\":1,\"flow_buffer_bytes\":0,\"memory_bytes\":0,"
-			"\"hs_messages\":0,\"retransmitted_bytes\":0,"
+			"\"hs_messages\":0,\"starttls_bytes\":0,\"starttls_steps\":0,\"retransmitted_bytes\":0,"
 		"\"events\":0,\"certs\":0,\"list_items\":0,\"anomalies\":0,\"stream_bytes\":0},"
 		"\"note\":\"no trust store\",\"truncated\":false}}\n");
 	for (size_t i = 0; i < 3; i++)

@@ -219,6 +219,35 @@ static void test_smtp_not_offered(void)
 		CU_ASSERT(strstr(r.steps[i], "AGFsaWNl") == NULL);
 }
 
+/* Offered, never asked: the client went on in plaintext (not_used); a
+ * probe that reads the capabilities and quits is no finding. */
+static const struct msg smtp_not_used[] = {
+	{ S2C, "220 mail.example.com ESMTP\r\n", 0 },
+	{ C2S, "EHLO client.example.org\r\n", 0 },
+	{ S2C, "250-mail.example.com\r\n250 STARTTLS\r\n", 0 },
+	{ C2S, "MAIL FROM:<alice@example.org>\r\n", 0 },
+};
+static const struct msg smtp_probe[] = {
+	{ S2C, "220 mail.example.com ESMTP\r\n", 0 },
+	{ C2S, "EHLO client.example.org\r\n", 0 },
+	{ S2C, "250-mail.example.com\r\n250 STARTTLS\r\n", 0 },
+	{ C2S, "QUIT\r\n", 0 },
+	{ S2C, "221 Bye\r\n", 0 },
+};
+
+static void test_smtp_not_used(void)
+{
+	static struct run r;
+	both(&r, smtp_not_used, N(smtp_not_used), 25, false);
+	CU_ASSERT_EQUAL(r.facts.result, TD_STLS_NOT_USED);
+	CU_ASSERT(r.facts.offered && !r.facts.asked && r.facts.plaintext_after);
+	CU_ASSERT_STRING_EQUAL(r.facts.after, "MAIL FROM:<alice@example.org>");
+	CU_ASSERT(has_step(&r, C2S, TD_STLS_AFTER, "MAIL FROM:<alice@example.org>"));
+	both(&r, smtp_probe, N(smtp_probe), 25, true);
+	CU_ASSERT_EQUAL(r.facts.result, TD_STLS_INCOMPLETE);
+	CU_ASSERT(!r.facts.plaintext_after);
+}
+
 static const struct msg smtp_asked[] = {
 	{ S2C, "220 mail.example.com ESMTP\r\n", 0 },
 	{ C2S, "EHLO client.example.org\r\n", 0 },
@@ -544,6 +573,7 @@ void td_suite_starttls(void)
 	td_test_add(s, "SMTP upgraded (RFC 3207)", test_smtp_ok);
 	td_test_add(s, "SMTP 454 then plaintext", test_smtp_refused);
 	td_test_add(s, "SMTP without STARTTLS, AUTH hidden", test_smtp_not_offered);
+	td_test_add(s, "SMTP STARTTLS offered, plaintext instead; a probe", test_smtp_not_used);
 	td_test_add(s, "SMTP server closed / incomplete", test_smtp_closed);
 	td_test_add(s, "IMAP OK and NO (RFC 9051)", test_imap);
 	td_test_add(s, "POP3 STLS (RFC 2595)", test_pop3);

@@ -29,7 +29,8 @@
  *                  upgraded (or tried to): "smtp" | "imap" | "pop3" | "ftp" |
  *                  "ldap" | "xmpp" | "postgres" | "mysql"
  *   starttls_result string  with starttls: "upgraded" | "refused" |
- *                  "not_offered" | "server_closed" | "incomplete"
+ *                  "not_offered" | "not_used" | "server_closed" |
+ *                  "incomplete"
  *   starttls_dropped object only when a cap dropped some: steps (not in the
  *                  timeline), bytes (plaintext not read)
  *   quic           object, only for QUIC connections: version and
@@ -181,7 +182,8 @@
  *       tcp_without_tls_dropped  number, only when such connections to
  *                    ports past TD_CAP_TCP_PORTS were only counted
  *       dropped      what the caps dropped: flows_evicted (flow table
- *                    full), flow_buffer_bytes, memory_bytes (capture-wide),
+ *                    full), flow_buffer_bytes, memory_bytes, hs_messages,
+ *                    starttls_bytes, starttls_steps (capture-wide),
  *                    and, summed over the connection lines: events, certs,
  *                    list_items, anomalies, stream_bytes: numbers
  *       note         string: what could not be checked (no trust
@@ -511,6 +513,8 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 	td_jsonw_jk_uint(w, TD_JKEY("flow_buffer_bytes"), st ? st->reasm_cap_dropped : 0);
 	td_jsonw_jk_uint(w, TD_JKEY("memory_bytes"), st ? st->memory_cap_dropped : 0);
 	td_jsonw_jk_uint(w, TD_JKEY("hs_messages"), st ? st->hs_messages_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("starttls_bytes"), st ? st->stls_bytes_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("starttls_steps"), st ? st->stls_steps_dropped : 0);
 	td_jsonw_jk_uint(w, TD_JKEY("retransmitted_bytes"), st ? st->dup_bytes : 0);
 	td_jsonw_jk_uint(w, TD_JKEY("events"), js->drop_events);
 	td_jsonw_jk_uint(w, TD_JKEY("certs"), js->drop_certs);

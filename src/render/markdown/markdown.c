@@ -530,6 +530,8 @@ static void write_stats(FILE *f, const struct md_sink *ms, const struct td_stats
 			  "(--flow-buffer)");
 		stat_line(f, st->memory_cap_dropped, "bytes dropped by the memory cap (--max-memory)");
 		stat_line(f, st->hs_messages_dropped, "handshake messages over 256 KiB, skipped");
+		stat_line(f, st->stls_bytes_dropped, "STARTTLS plaintext bytes past the preamble cap");
+		stat_line(f, st->stls_steps_dropped, "STARTTLS steps not kept (cap per connection)");
 		stat_line(f, st->dup_bytes, "bytes retransmitted or overlapping (the first copy kept)");
 	}
 	stat_line(f, ms->dropped_events, "timeline events not kept (cap per connection)");

@@ -440,6 +440,7 @@ struct text_sink {
 	FILE *out;                 /* borrowed */
 	struct td_text_opts opts;
 	uint64_t conns;
+	uint64_t stls_only;        /* of conns: STARTTLS exchanges where TLS never began */
 	uint64_t outcome[3];       /* by enum td_outcome */
 	struct drops drops;        /* summed over every connection */
 	struct td_code_counts codes; /* diagnoses per code */
@@ -453,6 +454,8 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
 
 	ts->conns++;
+	if (c->starttls.proto != TD_STLS_NONE && !c->tls)
+		ts->stls_only++;
 	if ((unsigned)c->fate.outcome < 3)
 		ts->outcome[c->fate.outcome]++;
 	struct drops d = conn_drops(c);
@@ -530,6 +533,13 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	if (st && st->tls_connections > ts->conns)
 		td_tw_printf(&t, "%" PRIu64 " TLS connection%s, %" PRIu64 " shown: ",
 			     st->tls_connections, st->tls_connections == 1 ? "" : "s", ts->conns);
+	else if (ts->stls_only)
+		/* A refused or never-offered upgrade is reported (its
+		 * diagnosis is the point) but is no TLS connection. */
+		td_tw_printf(&t, "%" PRIu64 " TLS connection%s and %" PRIu64 " STARTTLS "
+			     "exchange%s without TLS: ", ts->conns - ts->stls_only,
+			     ts->conns - ts->stls_only == 1 ? "" : "s", ts->stls_only,
+			     ts->stls_only == 1 ? "" : "s");
 	else
 		td_tw_printf(&t, "%" PRIu64 " TLS connection%s: ", ts->conns,
 			     ts->conns == 1 ? "" : "s");
@@ -618,7 +628,8 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 		td_tw_end(&t);
 	}
 	if (st->flows_evicted_full || st->reasm_cap_dropped || st->memory_cap_dropped ||
-	    st->hs_messages_dropped || drops_any(&ts->drops)) {
+	    st->hs_messages_dropped || st->stls_bytes_dropped || st->stls_steps_dropped ||
+	    drops_any(&ts->drops)) {
 		td_tw_put(&t, "dropped by caps: ");
 		td_tw_mark(&t);
 		stat_item(&t, st->flows_evicted_full, "flows evicted (flow table full)",
@@ -626,6 +637,10 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 		stat_item(&t, st->reasm_cap_dropped, "bytes (per-flow buffer cap)", TD_TW_YELLOW);
 		stat_item(&t, st->memory_cap_dropped, "bytes (memory cap)", TD_TW_YELLOW);
 		stat_item(&t, st->hs_messages_dropped, "handshake messages (over 256 KiB)",
+			  TD_TW_YELLOW);
+		stat_item(&t, st->stls_bytes_dropped, "STARTTLS plaintext bytes (preamble cap)",
+			  TD_TW_YELLOW);
+		stat_item(&t, st->stls_steps_dropped, "STARTTLS steps (cap per connection)",
 			  TD_TW_YELLOW);
 		drop_items(&t, &ts->drops, IND_BLOCK);
 		td_tw_end(&t);
