@@ -750,6 +750,16 @@ struct td_conn {
 	bool tls;                 /* TLS was recognised on this flow */
 	bool malformed;           /* a decoder gave up on this connection */
 
+	/* Streaming (engine.h: td_config.stream): the connection was first
+	 * reported when its handshake's outcome was known; at that moment it
+	 * had n_events events and this outcome. */
+	struct {
+		bool reported;
+		uint64_t at_us;
+		size_t n_events;
+		enum td_outcome outcome;
+	} early;
+
 	struct td_quic_conn quic;  /* QUIC only (quic.present) */
 	struct td_starttls starttls; /* STARTTLS only (starttls.proto != NONE) */
 

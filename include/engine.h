@@ -9,7 +9,9 @@
  * reports each TLS connection to the sink (sink.h) once, when it is
  * over: both sides closed, a reset, the idle timeout, the end of the
  * capture, or (to keep memory flat) a second after the handshake
- * succeeded and application data flowed both ways.  It never prints.
+ * succeeded and application data flowed both ways; when streaming
+ * (td_config.stream), first as soon as the handshake's outcome is known,
+ * then again when it ends.  It never prints.
  *
  * Memory is bounded: the flow table holds at most max_flows flows
  * (least recently used evicted), out-of-order bytes are capped per
@@ -44,6 +46,15 @@ struct td_config {
 	 * ends.  NULL: a missing secret is missing for good. */
 	void (*keylog_refresh)(void *ctx);
 	void *keylog_refresh_ctx;
+	/* Streaming (live captures, a pipe): a TLS connection is reported
+	 * (the sink's conn_done, on a copy) as soon as its handshake's
+	 * outcome is known: report_grace_us after it succeeded (room for a
+	 * refusal just after it), or at once at a fatal alert; what follows
+	 * (its close, later alerts, an application's refusal) comes with the
+	 * sink's conn_end when it ends.  Off (or a sink without conn_end):
+	 * one report per connection, when it ends.  ordered is ignored. */
+	bool stream;
+	uint64_t report_grace_us;
 	uint16_t tls_ports[16];  /* --port: more ports where failed TCP attempts are TLS attempts */
 	size_t n_tls_ports;
 };

@@ -69,8 +69,16 @@ struct td_stats {
 struct td_sink {
 	/* Optional (NULL): the connection changed; for live views. */
 	void (*conn_update)(struct td_sink *s, const struct td_conn *c);
-	/* The connection is finished; it is freed after this returns. */
+	/* The connection is finished; it is freed after this returns.  When
+	 * the engine streams (engine.h: td_config.stream), this is a copy made
+	 * when the handshake's outcome became known (c->early.reported), and
+	 * conn_end follows when the connection ends. */
 	void (*conn_done)(struct td_sink *s, const struct td_conn *c);
+	/* Optional (NULL: the engine does not stream to this sink): a
+	 * connection already reported early has ended; c is its final
+	 * state, its timeline whole (c->early says what the first report
+	 * held).  Freed after this returns. */
+	void (*conn_end)(struct td_sink *s, const struct td_conn *c);
 	/* End of the run. Optional. */
 	void (*finish)(struct td_sink *s, const struct td_stats *st);
 	/* Free the sink. */

@@ -95,16 +95,23 @@ static bool drop_privileges(const struct options *o)
  * capture; unbuffered when the sink gathers its own blocks (own_buffer:
  * JSON), so they are not copied once more.  Called before anything is
  * written to stdout. */
+/* Packets arrive as they happen: an interface, or -r from a pipe, a FIFO
+ * or a socket (not a regular file, even one redirected to stdin). */
+static bool input_streams(const struct options *o)
+{
+	if (o->iface)
+		return true;
+	struct stat st;
+	if (strcmp(o->read_file, "-") == 0)
+		return fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode);
+	return stat(o->read_file, &st) != 0 || !S_ISREG(st.st_mode);
+}
+
 static void stdout_buffering(const struct options *o, bool own_buffer)
 {
 	if (isatty(STDOUT_FILENO))
 		return;  /* a terminal: stdio's line buffering already */
-	bool streaming = o->iface != NULL;
-	if (o->read_file) {
-		struct stat st;
-		streaming = strcmp(o->read_file, "-") == 0 || stat(o->read_file, &st) != 0 ||
-			    !S_ISREG(st.st_mode);
-	}
+	bool streaming = input_streams(o);
 	/* glibc ignores the size unless it is given the buffer too. */
 	static char block[1u << 16];
 	if (streaming)
@@ -357,6 +364,10 @@ int main(int argc, char **argv)
 		sink = td_filter_sink_new(writer, redactor, o.only_failed);
 	if (sink && sink != writer && o.count)
 		td_filter_sink_set_limit(sink, o.count, count_reached, cap);
+	/* Packets as they happen: each connection is reported when its
+	 * handshake's outcome is known, its end later (engine.h).  The view
+	 * shows connections as they change anyway. */
+	o.cfg.stream = input_streams(&o) && !tui;
 	eng = sink ? td_engine_new(&o.cfg, sink) : NULL;
 	if (!eng) {
 		fprintf(stderr, "tlsdiag: out of memory\n");

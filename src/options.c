@@ -103,6 +103,9 @@ static void usage(FILE *out)
 "      --max-memory BYTES   bytes buffered in all flows: segments, partial records,\n"
 "                           certificates (default %u)\n"
 "      --idle-timeout SECS  report and drop a flow silent this long (default %u)\n"
+"      --report-grace SECS  live, or -r from a pipe: report a connection this long\n"
+"                           after its handshake succeeded (default 1; decimals\n"
+"                           allowed), at once when it failed; its end follows\n"
 "  BYTES take a k, M or G suffix.\n"
 "\n"
 "  -h, --help               this help\n"
@@ -176,7 +179,7 @@ static char *join_args(int argc, char **argv)
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
        OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
-       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY };
+       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE };
 
 /* The words an option with an optional value takes: `--color never` is
  * read as `--color=never` only when the next word is one of them, so a
@@ -274,6 +277,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "flow-buffer", required_argument, NULL, OPT_FLOW_BUFFER },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "report-grace", required_argument, NULL, OPT_REPORT_GRACE },
 		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 		{ "ca-path", required_argument, NULL, OPT_CA_PATH },
 		{ "no-system-ca", no_argument, NULL, OPT_NO_SYSTEM_CA },
@@ -359,6 +363,15 @@ int td_parse_options(int argc, char **argv, struct options *o)
 				return fail_usage("bad --idle-timeout '%s' (seconds)", optarg);
 			o->cfg.idle_timeout_s = (unsigned)v;
 			break;
+		case OPT_REPORT_GRACE: {
+			char *end = NULL;
+			errno = 0;
+			double g = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(g >= 0.0 && g <= 3600.0))
+				return fail_usage("bad --report-grace '%s' (seconds, 0 to 3600)", optarg);
+			o->cfg.report_grace_us = (uint64_t)(g * 1e6 + 0.5);
+			break;
+		}
 		case OPT_CA_FILE: o->diag.ca_file = optarg; break;
 		case OPT_CA_PATH: o->diag.ca_path = optarg; break;
 		case OPT_NO_SYSTEM_CA: o->diag.no_system_store = true; break;

@@ -19,8 +19,6 @@
 #include "hostname.h"
 #include "tls_names.h"
 
-/* RFC 8446 6: AlertLevel fatal(2). */
-enum { ALERT_LEVEL_FATAL = 2 };
 /* A TLS 1.3 protected alert: 2 bytes + inner content type + 16-byte tag
  * (every suite but TLS_AES_128_CCM_8_SHA256, which no stack offers by
  * default). */
@@ -81,7 +79,7 @@ static void scan(const struct td_conn *c, struct seen *s)
 			if (s->leave[e->dir] == SIZE_MAX)
 				s->leave[e->dir] = i;
 			bool read = !e->encrypted || e->decrypted;
-			if (read && e->alert_level != ALERT_LEVEL_FATAL)
+			if (read && e->alert_level != TD_ALERT_LEVEL_FATAL)
 				break;  /* a warning (close_notify...) ends nothing */
 			size_t *slot = read ? &s->fatal : &s->alert;
 			if (reaction)
@@ -175,7 +173,7 @@ bool td_fate_later_failed(const struct td_conn *c, size_t *alert)
 		if (!begun)
 			continue;
 		bool read = !e->encrypted || e->decrypted;
-		bool fatal = e->kind == TD_EV_ALERT && read && e->alert_level == ALERT_LEVEL_FATAL;
+		bool fatal = e->kind == TD_EV_ALERT && read && e->alert_level == TD_ALERT_LEVEL_FATAL;
 		bool unread = e->kind == TD_EV_ALERT
 			? !read
 			: tls13 && e->kind == TD_EV_ENCRYPTED && !e->decrypted &&

@@ -41,6 +41,7 @@ void td_config_defaults(struct td_config *cfg)
 	cfg->max_flows = TD_DEFAULT_MAX_FLOWS;
 	cfg->idle_timeout_s = TD_DEFAULT_IDLE_TIMEOUT;
 	cfg->ordered = true;
+	cfg->report_grace_us = REPORT_GRACE_US;
 	cfg->diagnoser = NULL;
 	cfg->keylog = NULL;
 }
@@ -86,7 +87,10 @@ static void emit(struct td_engine *e, struct td_conn *c)
 		e->st.connections_with_errors++;
 	if (c->tls && c->decrypted)
 		e->keylog_decrypted++;
-	e->sink->conn_done(e->sink, c);
+	if (c->early.reported)
+		e->sink->conn_end(e->sink, c);
+	else
+		e->sink->conn_done(e->sink, c);
 	td_fl_conn_free(e, c);
 }
 
@@ -467,6 +471,7 @@ static bool keep_candidate(struct td_engine *e, struct td_conn *c, enum nontls_k
 static void finish_conn(struct flow *f)
 {
 	struct td_engine *e = f->eng;
+	td_fl_due_unlink(f);
 	if (!f->conn)
 		return;
 	for (int i = 0; i < 2; i++)
@@ -537,6 +542,58 @@ static void finish_conn(struct flow *f)
 		return;
 	}
 	report(e, c);
+}
+
+/*
+ * Streaming: the connection is reported now, as its handshake ended, on a
+ * copy judged and diagnosed as at the end of a flow (without ending
+ * anything: the flow's reassembly, STARTTLS and TLS state go on).  The
+ * flow keeps its connection; when it ends, emit() hands the final state
+ * to the sink's conn_end.
+ */
+static void report_early(struct flow *f)
+{
+	struct td_engine *e = f->eng;
+	struct td_conn *c = f->conn;
+	td_fl_due_unlink(f);
+	if (!c || c->early.reported || !c->tls)
+		return;
+	struct td_conn *copy = td_conn_clone(c);
+	if (!copy) {
+		/* Out of memory: the connection is reported once, at its end. */
+		td_fl_nomem(c, TD_ERR_NOMEM);
+		return;
+	}
+	td_fl_stls_facts_now(f, copy);
+	handshake_facts(f, copy);
+	td_infer_records(copy);
+	td_early_judge(copy);
+	if (e->cfg.diagnoser)
+		td_fl_nomem(copy, td_diagnose(e->cfg.diagnoser, copy));
+	else
+		td_fate_judge(copy, true);
+	c->early.reported = true;
+	c->early.at_us = e->now_us;
+	c->early.n_events = c->n_events;
+	c->early.outcome = copy->fate.outcome;
+	copy->early = c->early;
+	e->sink->conn_done(e->sink, copy);
+	/* Not td_fl_conn_free(): the copy shares the certificates, whose
+	 * bytes the connection still counts against the budget. */
+	td_conn_free(copy);
+}
+
+/* Streaming: the handshakes whose grace ran out (oldest first), and the
+ * flow whose fatal alert this frame read. */
+static void report_due(struct td_engine *e)
+{
+	if (e->report_now) {
+		struct flow *f = e->report_now;
+		e->report_now = NULL;
+		report_early(f);
+	}
+	while (e->due_head && e->due_head->established_us + e->cfg.report_grace_us <= e->now_us)
+		report_early(e->due_head);
 }
 
 static void on_evict(void *ctx, void *state, enum td_evict_reason why)
@@ -632,8 +689,10 @@ static void on_segment(struct td_engine *e, const struct td_segment *seg)
 		(void)td_flowtab_remove(e->flows, seg);
 		finish_conn(f);
 		flow_free(f);
-	} else if (grace && f->conn) {
-		finish_conn(f);  /* the flow stays as a tombstone until it closes */
+	} else if (grace && f->conn && !e->cfg.stream) {
+		/* The flow stays as a tombstone until it closes.  Streaming, the
+		 * connection was reported already and waits for its end. */
+		finish_conn(f);
 	}
 }
 
@@ -646,6 +705,10 @@ struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sin
 		return NULL;
 	e->cfg = *cfg;
 	e->sink = sink;
+	if (!sink->conn_end)
+		e->cfg.stream = false;
+	if (e->cfg.stream)
+		e->cfg.ordered = false;  /* reports go out as outcomes become known */
 	e->budget.cap = cfg->max_memory;
 	e->next_report = 1;
 	e->flows = td_flowtab_new(cfg->max_flows, on_evict, e);
@@ -685,6 +748,8 @@ void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
 			e->st.malformed_frames++;
 		}
 	}
+	if (e->cfg.stream)
+		report_due(e);
 	if (e->cfg.idle_timeout_s)
 		td_flowtab_expire(e->flows, e->now_us, (uint64_t)e->cfg.idle_timeout_s * 1000000u);
 }

@@ -18,6 +18,7 @@
 #include "infer.h"
 #include "starttls.h"
 #include "sink.h"
+#include "tls_registry.h"
 
 struct flow *td_fl_new(struct td_engine *e, uint64_t start_us)
 {
@@ -42,10 +43,49 @@ struct flow *td_fl_new(struct td_engine *e, uint64_t start_us)
 	return f;
 }
 
+void td_fl_established(struct flow *f)
+{
+	struct td_engine *e = f->eng;
+	if (f->established_us)
+		return;
+	f->established_us = e->now_us;
+	if (!e->cfg.stream || !f->conn || f->conn->early.reported || f->due_listed)
+		return;
+	/* now_us never goes back: appending keeps the list oldest first. */
+	f->due_prev = e->due_tail;
+	f->due_next = NULL;
+	if (e->due_tail)
+		e->due_tail->due_next = f;
+	else
+		e->due_head = f;
+	e->due_tail = f;
+	f->due_listed = true;
+}
+
+void td_fl_due_unlink(struct flow *f)
+{
+	struct td_engine *e = f->eng;
+	if (!f->due_listed)
+		return;
+	if (f->due_prev)
+		f->due_prev->due_next = f->due_next;
+	else
+		e->due_head = f->due_next;
+	if (f->due_next)
+		f->due_next->due_prev = f->due_prev;
+	else
+		e->due_tail = f->due_prev;
+	f->due_prev = f->due_next = NULL;
+	f->due_listed = false;
+}
+
 void td_fl_free(struct flow *f)
 {
 	if (!f)
 		return;
+	td_fl_due_unlink(f);
+	if (f->eng->report_now == f)
+		f->eng->report_now = NULL;
 	for (int i = 0; i < 2; i++) {
 		td_tls_stream_cleanup(&f->s[i].tls);
 		td_hs_reasm_cleanup(&f->s[i].hs);
@@ -98,6 +138,10 @@ void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev)
 	ev->ts_us = f->eng->now_us;
 	ev->dir = dir;
 	td_fl_nomem(f->conn, td_conn_add_event(f->conn, ev, NULL));
+	/* Streaming: a fatal alert read is the handshake's outcome. */
+	if (f->eng->cfg.stream && ev->kind == TD_EV_ALERT && (!ev->encrypted || ev->decrypted) &&
+	    ev->alert_level == TD_ALERT_LEVEL_FATAL && !f->conn->early.reported)
+		f->eng->report_now = f;
 }
 
 void td_fl_add_simple(struct flow *f, enum td_dir dir, enum td_event_kind k, uint32_t len)

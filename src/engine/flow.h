@@ -179,6 +179,12 @@ struct flow {
 				    until a stream starts with something else than
 				    TLS, and once the flow's facts are taken */
 	bool stls_off;           /* no recogniser for this flow */
+	/* Streaming (engine.h: td_config.stream): the flow is on the engine's
+	 * list of handshakes that succeeded and wait out the report grace,
+	 * oldest first (flow.c); a fatal alert asks for the early report at
+	 * the end of the packet (td_engine.report_now). */
+	struct flow *due_prev, *due_next;
+	bool due_listed;
 };
 
 struct held {
@@ -214,6 +220,8 @@ struct td_engine {
 	struct td_tcp_port nontls[TD_CAP_TCP_PORTS];
 	size_t n_nontls;
 	uint64_t now_us;
+	struct flow *due_head, *due_tail; /* streaming: flow.h, due_prev */
+	struct flow *report_now;  /* streaming: a fatal alert was read in this frame's flow */
 	struct td_cert_cache *certs; /* parsed certificates by DER (x509.h) */
 	/* The last CertificateRequest decoded, by its bytes (records.c): a
 	 * server asks every client alike, and each acceptable CA name is
@@ -277,6 +285,12 @@ static inline void td_fl_nomem(struct td_conn *c, enum td_result r)
  * state ready, both sides; NULL when memory runs out.  The transport
  * sets up its own part (engine.c: reassembly, addresses, ports). */
 struct flow *td_fl_new(struct td_engine *e, uint64_t start_us);
+/* The handshake is known to have succeeded, now (established_us; the
+ * first call counts).  Streaming, the flow joins the engine's list of
+ * early reports due after the grace. */
+void td_fl_established(struct flow *f);
+/* Off that list (a no-op when not on it). */
+void td_fl_due_unlink(struct flow *f);
 /* Free the flow's TLS state, its connection (if not reported) and the
  * flow; the transport has cleaned up its part.  Accepts NULL. */
 void td_fl_free(struct flow *f);
@@ -332,6 +346,9 @@ void td_fl_stls_gap(struct flow *f, int side);
  * recogniser's facts into the connection (td_conn.starttls), and it is
  * freed.  Nothing for a flow without one. */
 void td_fl_stls_end(struct flow *f);
+/* The STARTTLS facts so far into copy (streaming: an early report),
+ * the recogniser going on.  Nothing without one. */
+void td_fl_stls_facts_now(const struct flow *f, struct td_conn *copy);
 
 /* ---- appdata.c ------------------------------------------------------ */
 

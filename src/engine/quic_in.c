@@ -451,7 +451,7 @@ static void short_packet(struct flow *f, int side, enum td_dir dir, const uint8_
 	if (info.handshake_done && dir == TD_DIR_S2C) {
 		q->confirmed = true;
 		if (!f->established_us && c->sh.present)
-			f->established_us = f->eng->now_us;
+			td_fl_established(f);
 	}
 }
 
@@ -582,7 +582,7 @@ static void datagram_order(struct flow *f, enum td_dir dir, bool lng, bool shrt)
 	q->last_dgram[dir] = k;
 	q->last_dgram_us[dir] = f->eng->now_us;
 	if (!f->established_us && td_fate_quic_completed(f->conn))
-		f->established_us = f->eng->now_us;
+		td_fl_established(f);
 }
 
 static void datagram(struct flow *f, int side, const uint8_t *d, size_t n)

@@ -341,7 +341,7 @@ static void check_established(struct flow *f, enum td_dir dir, uint8_t type, uin
 		 * means the handshake is over, whatever its size (a 14-byte
 		 * LDAP BindResponse is smaller than the margin below). */
 		if (dir == TD_DIR_S2C && inner && c->finished[TD_DIR_C2S] && inner != TD_CT_ALERT) {
-			f->established_us = f->eng->now_us;
+			td_fl_established(f);
 			return;
 		}
 		if (type != TD_CT_APPLICATION_DATA)
@@ -352,10 +352,10 @@ static void check_established(struct flow *f, enum td_dir dir, uint8_t type, uin
 			 * (a client refused would close), but data (an LDAP
 			 * BindResponse is 14 bytes). */
 			if (f->server_small_after && len != TLS13_ALERT_RECORD)
-				f->established_us = f->eng->now_us;
+				td_fl_established(f);
 			f->client_flight_seen = true;
 		} else if (f->client_flight_seen && len > TLS13_ALERT_RECORD + 16) {
-			f->established_us = f->eng->now_us;
+			td_fl_established(f);
 		} else if (f->client_flight_seen && len > TLS13_ALERT_RECORD) {
 			f->server_small_after = true;
 		}
@@ -366,7 +366,7 @@ static void check_established(struct flow *f, enum td_dir dir, uint8_t type, uin
 	if (c->side[TD_DIR_C2S].ccs_seen && c->side[TD_DIR_S2C].ccs_seen &&
 	    cs->encrypted && ss->encrypted &&
 	    c->side[TD_DIR_C2S].encrypted_seen && c->side[TD_DIR_S2C].encrypted_seen)
-		f->established_us = f->eng->now_us;
+		td_fl_established(f);
 }
 
 /* Did the client send data after its Finished, or only an alert?  A

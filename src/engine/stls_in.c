@@ -71,6 +71,12 @@ void td_fl_stls_gap(struct flow *f, int side)
 	td_stls_gap(f->stls, td_fl_side_dir(f, side), &out);
 }
 
+void td_fl_stls_facts_now(const struct flow *f, struct td_conn *copy)
+{
+	if (f->stls)
+		td_fl_nomem(copy, td_stls_facts(f->stls, false, &copy->starttls));
+}
+
 void td_fl_stls_end(struct flow *f)
 {
 	if (!f->stls)

@@ -52,6 +52,39 @@ static void filter_conn_update(struct td_sink *s, const struct td_conn *c)
 	td_conn_free(copy);
 }
 
+/* c to the inner sink's conn_done, or its conn_end (end), redacted when
+ * asked; false when memory ran out for the copy. */
+static bool forward(struct filter_sink *fs, const struct td_conn *c, bool end)
+{
+	void (*to)(struct td_sink *, const struct td_conn *) =
+		end ? fs->inner->conn_end : fs->inner->conn_done;
+	if (!fs->r) {
+		to(fs->inner, c);
+		return true;
+	}
+	struct td_conn *copy = redacted_copy(fs->r, c);
+	if (!copy) {
+		fs->dropped++;
+		return false;
+	}
+	to(fs->inner, copy);
+	td_conn_free(copy);
+	return true;
+}
+
+/* Streaming (sink.h): the end of a connection reported early.  With
+ * --only-failed, one whose early report was not shown and which failed
+ * after all (a refusal after the handshake) is shown now, whole. */
+static void filter_conn_end(struct td_sink *s, const struct td_conn *c)
+{
+	struct filter_sink *fs = (struct filter_sink *)s;
+	bool shown = !fs->only_failed || c->early.outcome == TD_OUTCOME_FAILED;
+	if (shown)
+		(void)forward(fs, c, true);
+	else if (c->fate.outcome == TD_OUTCOME_FAILED)
+		s->conn_done(s, c);
+}
+
 static void filter_conn_done(struct td_sink *s, const struct td_conn *c)
 {
 	struct filter_sink *fs = (struct filter_sink *)s;
@@ -59,17 +92,8 @@ static void filter_conn_done(struct td_sink *s, const struct td_conn *c)
 		return;
 	if (fs->limit && fs->forwarded >= fs->limit)
 		return;  /* -c: the rest, reported while the capture stops, is not wanted */
-	if (!fs->r) {
-		fs->inner->conn_done(fs->inner, c);
-	} else {
-		struct td_conn *copy = redacted_copy(fs->r, c);
-		if (!copy) {
-			fs->dropped++;
-			return;
-		}
-		fs->inner->conn_done(fs->inner, copy);
-		td_conn_free(copy);
-	}
+	if (!forward(fs, c, false))
+		return;
 	fs->forwarded++;
 	if (td_conn_has_error(c))
 		fs->forwarded_errors++;
@@ -99,6 +123,7 @@ struct td_sink *td_filter_sink_new(struct td_sink *inner, struct td_redactor *r,
 	fs->only_failed = only_failed;
 	fs->base.conn_update = inner->conn_update ? filter_conn_update : NULL;
 	fs->base.conn_done = filter_conn_done;
+	fs->base.conn_end = inner->conn_end ? filter_conn_end : NULL;
 	fs->base.finish = filter_finish;
 	fs->base.free = filter_free;
 	return &fs->base;

@@ -318,23 +318,25 @@ static void phase_tag(const struct td_event *e, char *buf, size_t len)
 		td_tw_cat(buf + strlen(buf), buf + len, tag);
 }
 
-static void print_timeline(struct td_tw *t, const struct td_conn *c)
+/* The timeline from event `from` on (0: whole; a connection's end
+ * after an early report: what came since). */
+static void print_timeline(struct td_tw *t, const struct td_conn *c, size_t from)
 {
-	if (c->n_events == 0 && c->dropped_events == 0)
+	if (c->n_events <= from && c->dropped_events == 0)
 		return;
 	td_tw_spaces(t, IND_BLOCK);
-	td_tw_put(t, "timeline");
+	td_tw_put(t, from ? "timeline (continued)" : "timeline");
 	td_tw_end(t);
 	/* Right-align the times so the arrows line up. */
 	size_t tcols = 0;
 	char ts[32];
-	for (size_t i = 0; i < c->n_events; i++) {
+	for (size_t i = from; i < c->n_events; i++) {
 		td_text_rel_time(ts, sizeof ts, td_out_rel_us(c, c->events[i].ts_us));
 		size_t n = strlen(ts);
 		if (n > tcols)
 			tcols = n;
 	}
-	for (size_t i = 0; i < c->n_events; i++) {
+	for (size_t i = from; i < c->n_events; i++) {
 		/* The event and its detail wrap under their own start, in
 		 * both modes: cut, "Alert fatal ..." at a narrow width would
 		 * hide the one word that matters.  The engine's details are
@@ -489,7 +491,7 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	} else {
 		td_text_offer(&t, c);
 	}
-	print_timeline(&t, c);
+	print_timeline(&t, c, 0);
 	if (c->server_chain.present)
 		td_text_chain(&t, c, &c->server_chain, "server", verbose);
 	else
@@ -509,6 +511,32 @@ static void text_conn_done(struct td_sink *s, const struct td_conn *c)
 	}
 	/* Flushed at once when stdout is line-buffered (main.c: live
 	 * captures and pipes). */
+	fputc('\n', ts->out);
+}
+
+/* Streaming (sink.h): the end of a connection reported early: its header
+ * marked "ended", the final summary line, the diagnoses again when the
+ * outcome changed (a refusal after the handshake), and the timeline
+ * since the first report. */
+static void text_conn_end(struct td_sink *s, const struct td_conn *c)
+{
+	struct text_sink *ts = (struct text_sink *)s;
+	struct td_tw t;
+	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
+	bool changed = c->fate.outcome != c->early.outcome;
+	if (changed && (unsigned)c->fate.outcome < 3 && (unsigned)c->early.outcome < 3) {
+		ts->outcome[c->early.outcome]--;
+		ts->outcome[c->fate.outcome]++;
+		td_code_counts_add(&ts->codes, c);
+	}
+	print_header(&t, c);
+	td_tw_spaces(&t, IND_BLOCK);
+	td_tw_put(&t, changed ? "ended; the outcome changed:" : "ended");
+	td_tw_end(&t);
+	print_summary(&t, c);
+	if (changed)
+		td_text_diagnoses(&t, c, ts->opts.verbose);
+	print_timeline(&t, c, c->early.n_events);
 	fputc('\n', ts->out);
 }
 
@@ -672,6 +700,7 @@ struct td_sink *td_text_sink_new(FILE *out, const struct td_text_opts *opts)
 		ts->opts = *opts;
 	ts->base.conn_update = NULL;
 	ts->base.conn_done = text_conn_done;
+	ts->base.conn_end = text_conn_end;
 	ts->base.finish = text_finish;
 	ts->base.free = text_free;
 	return &ts->base;
