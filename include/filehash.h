@@ -31,4 +31,7 @@ enum td_result td_file_sha256(const char *path, char out_hex65[65], char *err,
  * TD_ERR_USAGE for a length wolfSSL cannot take (over 4 GiB). */
 enum td_result td_sha256(const void *data, size_t len, uint8_t out[32]) TD_MUST_CHECK;
 
+/* The SHA-1 of len bytes at data into out, with td_sha256()'s errors. */
+enum td_result td_sha1(const void *data, size_t len, uint8_t out[20]) TD_MUST_CHECK;
+
 #endif

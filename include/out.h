@@ -4,7 +4,8 @@
  *
  * src/render/text/text.c: the readable report (one block per connection).
  * src/render/json/json.c: JSON Lines, one object per connection (schema in
- * tlsdiag(1)).  Both write to a FILE they do not own.
+ * tlsdiag(1)).  src/render/ecs/ecs.c: the same connections in Elastic
+ * Common Schema form.  All write to a FILE they do not own.
  */
 #ifndef TD_OUT_H
 #define TD_OUT_H
@@ -33,6 +34,31 @@ struct td_text_opts {
 
 struct td_sink *td_text_sink_new(FILE *out, const struct td_text_opts *opts);
 struct td_sink *td_json_sink_new(FILE *out);
+
+/* The JSON Lines schema's version, the "schema" of every line (json.c's
+ * header and tlsdiag(1) say what each holds).  1 was the unversioned
+ * schema before "type" and "schema"; bump it only when a key changes
+ * meaning or goes (adding keys is no reason). */
+#define TD_JSON_SCHEMA 2
+/* Every line's "type", first on the line: what the line is. */
+#define TD_JSON_TYPE_TLS "tls"          /* a connection */
+#define TD_JSON_TYPE_TLS_END "tls_end"  /* a follow-up of a connection already
+					   written (its close, later alerts) */
+#define TD_JSON_TYPE_SUMMARY "summary"  /* the run's summary, the last line */
+#define TD_JSON_TYPE_STATS "stats"      /* periodic statistics of a live run */
+
+/* What the ECS records say of the sensor (observer.*); strings borrowed
+ * for the sink's life, NULL when unknown or not to be said. */
+struct td_ecs_opts {
+	const char *version;    /* tlsdiag's version: observer.version */
+	const char *hostname;   /* this machine: observer.hostname (NULL with --redact) */
+	const char *interface;  /* the capture interface (live): observer.ingress.interface.name */
+};
+
+/* src/render/ecs/ecs.c (-o ecs): one JSON object per connection, one line
+ * each, in Elastic Common Schema form; what ECS has no field for under
+ * "tlsdiag".  No summary line.  NULL when memory runs out. */
+struct td_sink *td_ecs_sink_new(FILE *out, const struct td_ecs_opts *opts);
 
 /* What the Markdown report's header says about the run (all borrowed;
  * NULL or 0 when unknown or not applicable). */

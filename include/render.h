@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "packet.h"
+#include "result.h"
 #include "sink.h"
 #include "tls_names.h"
 
@@ -53,6 +55,43 @@ bool td_out_resumption(char *buf, size_t len, const struct td_conn *c);
 
 /* The sentence for an EncryptedExtensions that carries ECH retry_configs. */
 #define TD_OUT_ECH_REJECTED "ECH rejected by the server (it sent retry configs)"
+
+/* The address alone ("192.0.2.1", "2001:db8::1") into buf (at least
+ * 46 bytes); false (buf empty) for an address of no known family. */
+bool td_out_ip(char *buf, size_t len, const struct td_addr *a);
+
+/* Was the session resumed?  TLS 1.3: the ServerHello accepted a PSK;
+ * TLS <= 1.2: it echoed the client's session id (by id or ticket).  The
+ * one reading of the hellos the text, JSON and ECS outputs agree on. */
+static inline bool td_out_resumed(const struct td_conn *c)
+{
+	return c->sh.present && (c->sh.psk || c->sh.session_id_echo);
+}
+
+/*
+ * Community ID v1 (github.com/corelight/community-id-spec, as Zeek,
+ * Suricata and Wireshark compute it): "1:" and the base64 of the SHA-1
+ * of seed (2 bytes), the two addresses, the IP protocol (1 byte), a
+ * zero byte and the two ports, all in network byte order, the smaller
+ * address:port first so both directions give the same ID.  Written into
+ * out (TD_COMMUNITY_ID_SIZE bytes: 2 + 28 + NUL).  TD_ERR_USAGE (out
+ * "") for addresses of different or unknown families; the SHA-1's
+ * errors (filehash.h) likewise.  src/render/community_id.c.
+ */
+#define TD_COMMUNITY_ID_SIZE 31u
+enum td_result td_community_id(char out[TD_COMMUNITY_ID_SIZE], const struct td_addr *a,
+			       uint16_t aport, const struct td_addr *b, uint16_t bport,
+			       uint8_t proto, uint16_t seed) TD_MUST_CHECK;
+/* A connection's, seed 0: TCP, or UDP for QUIC.  The addresses are the
+ * ones the sink is given (pseudonyms after --redact). */
+enum td_result td_out_community_id(char out[TD_COMMUNITY_ID_SIZE],
+				   const struct td_conn *c) TD_MUST_CHECK;
+
+/* RFC 4648 base64 (with padding, no line breaks) of n bytes at in into
+ * out, NUL-terminated; the characters written: 0 for n 0, and 0 (out ""
+ * when len allows) when out has fewer than TD_BASE64_SIZE(n) bytes. */
+#define TD_BASE64_SIZE(n) (((n) + 2) / 3 * 4 + 1)
+size_t td_out_base64(char *out, size_t len, const uint8_t *in, size_t n);
 
 /* Counts per diagnosis code over a run, for the summary. */
 #define TD_TEXT_CODES 64

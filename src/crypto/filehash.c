@@ -5,7 +5,8 @@
  * The capture is read once more, in 64 KiB blocks, before the analysis:
  * the Markdown report names the exact file it describes.  Standard
  * input cannot be hashed that way (it is consumed by the capture), so
- * "-" is refused rather than read.
+ * "-" is refused rather than read.  SHA-1 only for the Community ID,
+ * whose version 1 is defined over it.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/sha.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "filehash.h"
@@ -112,6 +114,19 @@ enum td_result td_sha256(const void *data, size_t len, uint8_t out[32])
 	static const uint8_t none[1];
 	if (wc_Sha256Hash(len ? data : none, (word32)len, out) != 0) {
 		memset(out, 0, WC_SHA256_DIGEST_SIZE);
+		return TD_ERR_UNSUPPORTED;
+	}
+	return TD_OK;
+}
+
+enum td_result td_sha1(const void *data, size_t len, uint8_t out[20])
+{
+	memset(out, 0, WC_SHA_DIGEST_SIZE);
+	if (len > UINT32_MAX || (!data && len > 0))
+		return TD_ERR_USAGE;
+	static const uint8_t none[1];
+	if (wc_ShaHash(len ? data : none, (word32)len, out) != 0) {
+		memset(out, 0, WC_SHA_DIGEST_SIZE);
 		return TD_ERR_UNSUPPORTED;
 	}
 	return TD_OK;

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
@@ -47,6 +48,22 @@ bool td_out_cert_key(char *buf, size_t len, const struct td_cert *cert)
 		snprintf(bits, sizeof bits, " %u", cert->key_bits);
 	snprintf(buf, len, "%s%s%s%s", cert->key_type, bits, cert->key_curve ? " " : "",
 		 cert->key_curve ? cert->key_curve : "");
+	return true;
+}
+
+bool td_out_ip(char *buf, size_t len, const struct td_addr *a)
+{
+	if (len == 0)
+		return false;
+	buf[0] = '\0';
+	if (a->family != 4 && a->family != 6)
+		return false;
+	/* len is a few dozen bytes: it fits a socklen_t. */
+	if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->b, buf,
+		       (socklen_t)(len > 64 ? 64 : len))) {
+		buf[0] = '\0';
+		return false;
+	}
 	return true;
 }
 

@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 	td_suite_resume();
 	td_suite_quic_fate();
 	td_suite_decomp();
+	td_suite_ecs();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

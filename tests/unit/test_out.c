@@ -1024,7 +1024,8 @@ static void test_json_sink(void)
 		if (m.buf[before] == '\n')
 			k++;
 	CU_ASSERT_TRUE(m.len > before && json_valid(m.buf + before, m.len - before - 1, NULL));
-	static const char sum[] = "{\"summary\":{\"connections\":4,\"by_outcome\":{";
+	static const char sum[] = "{\"type\":\"summary\",\"schema\":2,"
+		"\"summary\":{\"connections\":4,\"by_outcome\":{";
 	CU_ASSERT_TRUE(m.len > before && strncmp(m.buf + before, sum, strlen(sum)) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(m.buf + before, "\"frames\":10,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(m.buf + before, "\"flows_evicted\":3,"));
@@ -1036,8 +1037,10 @@ static void test_json_sink(void)
 	CU_ASSERT_EQUAL(count_char(m.buf, before, '\n'), n);
 	CU_ASSERT_EQUAL(m.buf[m.len - 1], '\n');
 	static const char *const keys[] = {
-		"id", "client", "server", "start", "duration_ms", "partial", "sni", "alpn",
-		"version", "cipher", "key_exchange_group", "client_cert_verify", "outcome", "client_hello", "server_hello", "psk", "timeline",
+		"type", "schema", "id", "client", "client_ip", "client_port", "server", "server_ip",
+		"server_port", "community_id", "start", "duration_ms", "duration", "partial", "sni", "alpn",
+		"version", "cipher", "key_exchange_group", "client_cert_verify", "outcome",
+		"established", "resumed", "client_hello", "server_hello", "psk", "timeline",
 		"alerts", "server_certs", "client_certs", "server_chain", "client_chain",
 		"certificate_request", "acceptable_cas", "anomalies", "dropped", "diagnoses",
 	};
@@ -1068,11 +1071,18 @@ static void test_json_sink(void)
 
 	const char *l = line[0];
 	static const char *const want1[] = {
-		"{\"id\":1,\"client\":\"192.0.2.1:51234\",\"server\":\"192.0.2.10:8443\","
-		"\"start\":\"2026-11-27T04:49:23.123456Z\",\"duration_ms\":4.200,\"partial\":false,"
+		/* community_id: Community ID v1 of the 5-tuple, worked out apart
+		 * (Python: hashlib.sha1 over the spec's byte layout) */
+		"{\"type\":\"tls\",\"schema\":2,\"id\":1,\"client\":\"192.0.2.1:51234\","
+		"\"client_ip\":\"192.0.2.1\",\"client_port\":51234,"
+		"\"server\":\"192.0.2.10:8443\",\"server_ip\":\"192.0.2.10\",\"server_port\":8443,"
+		"\"community_id\":\"1:oTAMd1hqHPRZabH38v0QexSFjDQ=\","
+		"\"start\":\"2026-11-27T04:49:23.123456Z\",\"duration_ms\":4.200,\"duration\":0.004200,"
+		"\"partial\":false,"
 		"\"sni\":\"tls-caf\xc3\xa9\\\\x01.local\",\"alpn\":\"h2\",\"version\":\"TLS 1.2\","
 		"\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\",\"key_exchange_group\":\"x25519\","
 		"\"client_cert_verify\":\"rsa_pss_rsae_sha256\",\"outcome\":\"failed\","
+		"\"established\":false,\"resumed\":false,"
 		"\"client_hello\":{\"record_version\":\"TLS 1.0\",\"legacy_version\":\"TLS 1.2\","
 		"\"versions\":[\"GREASE\",\"TLS 1.3\",\"TLS 1.2\"],"
 		"\"cipher_suites\":[\"GREASE\",\"TLS_AES_128_GCM_SHA256\",",
@@ -1132,11 +1142,16 @@ static void test_json_sink(void)
 	CU_ASSERT_PTR_NULL(strstr(l, "\"decrypted\""));  /* only when true */
 
 	l = line[1];
-	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"client\":\"[::1]:40000\",\"server\":\"[2001:db8::10]:443\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"start\":\"2026-11-27T04:49:24.123456Z\",\"duration_ms\":2500.123,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"client\":\"[::1]:40000\",\"client_ip\":\"::1\","
+				      "\"client_port\":40000,\"server\":\"[2001:db8::10]:443\","
+				      "\"server_ip\":\"2001:db8::10\",\"server_port\":443,"
+				      "\"community_id\":\"1:9aufw+Zs6XKzQNWV1G9rq+pQNEU=\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"start\":\"2026-11-27T04:49:24.123456Z\",\"duration_ms\":2500.123,"
+				      "\"duration\":2.500123,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"sni\":null,\"alpn\":null,\"version\":\"TLS 1.3\","
 				      "\"cipher\":\"TLS_AES_128_GCM_SHA256\",\"key_exchange_group\":\"x25519\","
-				      "\"client_cert_verify\":null,\"outcome\":\"established\""));
+				      "\"client_cert_verify\":null,\"outcome\":\"established\","
+				      "\"established\":true,\"resumed\":false,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"selected_version\":\"TLS 1.3\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"key_share_group\":\"x25519\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l, "{\"t\":0.001000,\"dir\":\"s2c\",\"event\":\"encrypted\","
@@ -1158,10 +1173,12 @@ static void test_json_sink(void)
 	CU_ASSERT_PTR_NULL(strchr(l, '\x1b'));
 
 	l = line[2];
-	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"duration_ms\":0.000,\"partial\":true,\"sni\":null,"
+	CU_ASSERT_PTR_NOT_NULL(strstr(l, "\"duration_ms\":0.000,\"duration\":0.000000,"
+				      "\"partial\":true,\"sni\":null,"
 				      "\"alpn\":null,\"version\":null,\"cipher\":null,"
 				      "\"key_exchange_group\":null,\"client_cert_verify\":null,"
-				      "\"outcome\":\"incomplete\",\"client_hello\":null,"
+				      "\"outcome\":\"incomplete\",\"established\":false,"
+				      "\"resumed\":false,\"client_hello\":null,"
 				      "\"server_hello\":null,\"timeline\":[],\"alerts\":[]"));
 
 	l = line[3];

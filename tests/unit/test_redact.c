@@ -491,7 +491,7 @@ static void test_filter_json(void)
 		if (p[0] == '\n' && p[1])
 			last = p + 1;
 	CU_ASSERT_STRING_EQUAL(last,
-		"{\"summary\":{\"connections\":1,"
+		"{\"type\":\"summary\",\"schema\":2,\"summary\":{\"connections\":1,"
 		"\"by_outcome\":{\"established\":0,\"failed\":1,\"incomplete\":0},"
 		"\"with_errors\":1,"
 		"\"by_code\":{\"CLIENT_CERT_NOT_ACCEPTABLE\":1,\"SERVER_CERT_UNTRUSTED\":1},"

@@ -7,9 +7,21 @@
  * the FILE at once when it is line-buffered (a live capture, a pipe on
  * stdin, a terminal: main.c), else a 64 KiB block at a time, the rest at
  * finish or free.  At the end of the run (finish) one more line holds the
- * summary: {"summary": {...}}.  A connection object always has "id"; the
- * summary has "summary" and no "id", so `jq 'select(.id)'` keeps the
- * connections and `jq 'select(.summary)'` the summary.
+ * summary: {"type": "summary", "schema": 2, "summary": {...}}.
+ *
+ * Every line begins with "type", what it is ("tls" a connection,
+ * "summary"; "tls_end" and "stats" are reserved for follow-ups and live
+ * statistics: TD_JSON_TYPE_*, out.h), and "schema", the version of this
+ * schema (TD_JSON_SCHEMA, 2; a line without it is schema 1, before
+ * versions: the same keys without the ones marked "schema 2").  A
+ * connection object also always has "id" and the summary has "summary"
+ * and no "id", so `jq 'select(.id)'` keeps the connections as before.
+ *
+ * TIME UNITS: an absolute time is TIME (below); every relative time and
+ * duration is in seconds, a number with 6 decimals (microseconds):
+ * timeline and alerts "t", "duration".  The one exception is
+ * "duration_ms" (milliseconds, 3 decimals), kept as schema 1 wrote it
+ * for the readers that use it; new readers take "duration".
  *
  * SCHEMA (keys always present and in this order unless marked "only
  * when"; NAME means an IANA name from tls_names.h, "0x1a2b" (or a
@@ -18,11 +30,23 @@
  * with microseconds, "2024-02-29T18:40:22.123456Z"; every string is
  * valid UTF-8 with control characters escaped as \u00XX):
  *
+ *   type           string   "tls" (schema 2)
+ *   schema         number   2 (schema 2)
  *   id             number   1, 2, ... in order of the first packet
  *   client         string   "192.0.2.1:51234", "[2001:db8::1]:51234"
- *   server         string   same form
+ *   client_ip      string   "192.0.2.1", "2001:db8::1" (schema 2)
+ *   client_port    number   51234 (schema 2)
+ *   server         string   same form as client
+ *   server_ip, server_port  same as client_ip, client_port (schema 2)
+ *   community_id   string   Community ID v1 of the flow, seed 0 (TCP, or
+ *                  UDP for QUIC), "1:" + base64: as Zeek, Suricata and
+ *                  Wireshark compute it, to join their records; with
+ *                  --redact, of the pseudonym addresses; null when it
+ *                  cannot be computed (schema 2)
  *   start          TIME     first packet of the flow
- *   duration_ms    number   last packet - first packet, 3 decimals
+ *   duration_ms    number   last packet - first packet, milliseconds with 3
+ *                  decimals (the schema-1 unit, kept; see TIME UNITS)
+ *   duration       number   the same in seconds, 6 decimals (schema 2)
  *   partial        bool     the start of the TCP stream was not captured
  *   transport      string   "quic"; only for QUIC connections (TCP has none)
  *   starttls       string   only when the connection began in plaintext and
@@ -56,6 +80,10 @@
  *   version        NAME     negotiated version ("TLS 1.3"), or null
  *   cipher         NAME     negotiated cipher suite, or null
  *   outcome        string   "established" | "failed" | "incomplete"
+ *   established    bool     outcome is "established" (schema 2)
+ *   resumed        bool     the session was resumed: TLS 1.3, the server
+ *                  accepted a PSK; TLS <= 1.2, it echoed the client's
+ *                  session id (schema 2)
  *   client_hello   object or null (no ClientHello seen):
  *       record_version, legacy_version          NAME
  *       versions[]                              NAME (supported_versions)
@@ -160,6 +188,8 @@
  * so after --only-failed over the failed ones only, except "capture",
  * which counts the whole run):
  *
+ *   type           string   "summary" (schema 2)
+ *   schema         number   2 (schema 2)
  *   summary        object:
  *       connections  number  connection lines written
  *       by_outcome   {established, failed, incomplete}: numbers
@@ -308,20 +338,46 @@ static void write_dropped(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
+/* ip_key: the address alone, or null (an address of no known family);
+ * port_key: the port. */
+static void kendpoint(struct td_jsonw *w, struct td_jkey ip_key, struct td_jkey port_key,
+		      const struct td_addr *a, uint16_t port)
+{
+	char ip[64];
+	if (td_out_ip(ip, sizeof ip, a))
+		td_jsonw_jk_word(w, ip_key, ip);  /* digits, '.', ':': plain */
+	else
+		td_jsonw_jk_null(w, ip_key);
+	td_jsonw_jk_uint(w, port_key, port);
+}
+
 static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 		       struct td_json_lists *lm, const struct td_conn *c)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
+	/* What the line is, first (schema 2). */
+	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_TLS);
+	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
 	td_jsonw_jk_uint(w, TD_JKEY("id"), c->id);
 	td_addr_format(buf, sizeof buf, &c->client_addr, c->client_port);
 	td_jsonw_jk_word(w, TD_JKEY("client"), buf);  /* address and port: plain */
+	kendpoint(w, TD_JKEY("client_ip"), TD_JKEY("client_port"), &c->client_addr, c->client_port);
 	td_addr_format(buf, sizeof buf, &c->server_addr, c->server_port);
 	td_jsonw_jk_word(w, TD_JKEY("server"), buf);
+	kendpoint(w, TD_JKEY("server_ip"), TD_JKEY("server_port"), &c->server_addr, c->server_port);
+	char cid[TD_COMMUNITY_ID_SIZE];
+	if (td_out_community_id(cid, c) == TD_OK)
+		td_jsonw_jk_word(w, TD_JKEY("community_id"), cid);  /* base64: plain */
+	else
+		td_jsonw_jk_null(w, TD_JKEY("community_id"));
 	td_text_time(buf, sizeof buf, c->start_us);
 	td_jsonw_jk_word(w, TD_JKEY("start"), buf);
+	int64_t duration_us = td_out_rel_us(c, c->last_us);
 	td_jsonw_jkey(w, TD_JKEY("duration_ms"));
-	td_jsonw_fixed(w, td_out_rel_us(c, c->last_us), 3);
+	td_jsonw_fixed(w, duration_us, 3);
+	td_jsonw_jkey(w, TD_JKEY("duration"));
+	td_jsonw_fixed(w, duration_us, 6);
 	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
 	td_json_quic(w, c);
 	if (c->starttls.proto != TD_STLS_NONE) {
@@ -345,6 +401,8 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 		      c->sh.key_share_group ? c->sh.key_share_group : c->ske_group);
 	kname_or_null(w, TD_JKEY("client_cert_verify"), TD_REG_SIGALG, c->client_cv_scheme);
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
+	td_jsonw_jk_bool(w, TD_JKEY("established"), c->fate.outcome == TD_OUTCOME_ESTABLISHED);
+	td_jsonw_jk_bool(w, TD_JKEY("resumed"), td_out_resumed(c));
 	td_json_client_hello(w, lm, &c->ch);
 	td_json_server_hello(w, lm, &c->sh);
 	td_json_resumption(w, c);
@@ -448,6 +506,8 @@ static void ktime_or_null(struct td_jsonw *w, struct td_jkey key, uint64_t us, b
 static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct td_stats *st)
 {
 	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_SUMMARY);
+	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
 	td_jsonw_jkey(w, TD_JKEY("summary"));
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_uint(w, TD_JKEY("connections"), js->conns);
