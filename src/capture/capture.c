@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,14 @@ enum td_result td_capture_open_live(struct td_capture **out, const char *iface,
 		snprintf(err, errlen, "%s: %s", iface, pcap_geterr(c->pcap));
 		goto out;
 	}
+	/* Non-blocking, so that a silent interface still gives clock ticks
+	 * (td_capture_run): with TPACKET_V3 libpcap waits with no timeout
+	 * while no block of packets is ready, and idle flows, the report
+	 * grace of streaming (engine.h) and the idle timeout never came. */
+	if (pcap_setnonblock(c->pcap, 1, perr) < 0) {
+		snprintf(err, errlen, "%s: %s", iface, perr);
+		goto out;
+	}
 	res = finish_open(c, err, errlen);
 out:
 	if (res != TD_OK) {
@@ -239,6 +248,9 @@ enum td_result td_capture_set_filter(struct td_capture *c, const char *expr,
 	return TD_OK;
 }
 
+/* Live: the engine's clock ticks at least this often when no packet comes. */
+#define TICK_MS 200
+
 static uint64_t now_us(void)
 {
 	struct timeval tv;
@@ -263,8 +275,19 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 				pcap_dump((u_char *)c->dump, h, data);
 			fn(ctx, c->link, ts, data, h->caplen, h->len);
 		} else if (rc == 0) {
-			/* Live timeout with no packet: a clock tick (data NULL). */
-			fn(ctx, c->link, now_us(), NULL, 0, 0);
+			/* Live, nothing to read now (non-blocking): wait for the
+			 * ring at most a tick, and give the engine the clock
+			 * (data NULL) for its timeouts. */
+			int fd = pcap_get_selectable_fd(c->pcap);
+			if (fd >= 0) {
+				struct pollfd p = { .fd = fd, .events = POLLIN };
+				(void)poll(&p, 1, TICK_MS);  /* EINTR: a signal, maybe stop */
+			}
+			uint64_t now = now_us();
+			if (now - c->last_tick_us >= TICK_MS * 1000u) {
+				c->last_tick_us = now;
+				fn(ctx, c->link, now, NULL, 0, 0);
+			}
 		} else if (rc == PCAP_ERROR_BREAK) {
 			break;
 		} else {
@@ -479,7 +502,7 @@ enum td_result td_capture_dispatch(struct td_capture *c, size_t max, uint64_t un
 	if (c->live && *n == 0 && !c->stop) {
 		/* Nothing to read: a clock tick for the idle timeouts. */
 		uint64_t now = now_us();
-		if (now - c->last_tick_us >= 200000u) {
+		if (now - c->last_tick_us >= TICK_MS * 1000u) {
 			c->last_tick_us = now;
 			fn(ctx, c->link, now, NULL, 0, 0);
 		}

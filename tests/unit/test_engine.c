@@ -657,6 +657,89 @@ static void late_run(const char *name, int at, struct seen *out, int *calls)
 	td_keylog_free(lk.kl);
 }
 
+/* Streaming (engine.h: stream): a recorder of early reports and ends. */
+struct stream_rec {
+	struct td_sink base;
+	size_t done, end;
+	uint64_t done_id, end_id;
+	bool done_early;            /* conn_done's connection said early.reported */
+	enum td_outcome done_outcome, end_outcome, end_first;
+	size_t done_events, end_events, end_from;
+};
+
+static void sr_done(struct td_sink *s, const struct td_conn *c)
+{
+	struct stream_rec *r = (struct stream_rec *)s;
+	r->done++;
+	r->done_id = c->id;
+	r->done_early = c->early.reported;
+	r->done_outcome = c->fate.outcome;
+	r->done_events = c->n_events;
+}
+
+static void sr_end(struct td_sink *s, const struct td_conn *c)
+{
+	struct stream_rec *r = (struct stream_rec *)s;
+	r->end++;
+	r->end_id = c->id;
+	r->end_outcome = c->fate.outcome;
+	r->end_first = c->early.outcome;
+	r->end_events = c->n_events;
+	r->end_from = c->early.n_events;
+}
+
+static void stream_run(const char *name, bool stream, struct stream_rec *r)
+{
+	char pcap[4200], err[256] = "";
+	snprintf(pcap, sizeof pcap, "%s/../../../captures/%s.pcap", td_test_datadir(), name);
+	memset(r, 0, sizeof *r);
+	r->base.conn_done = sr_done;
+	r->base.conn_end = sr_end;
+	r->base.free = rec_free;
+	struct td_config cfg;
+	td_config_defaults(&cfg);
+	cfg.stream = stream;
+	cfg.report_grace_us = 0;  /* at the first frame after the handshake */
+	struct td_engine *e = td_engine_new(&cfg, &r->base);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	struct td_capture *cap = NULL;
+	CU_ASSERT_EQUAL_FATAL(td_capture_open_file(&cap, pcap, err, sizeof err), TD_OK);
+	CU_ASSERT_EQUAL(td_capture_run(cap, feed_frame, e, err, sizeof err), TD_OK);
+	td_capture_close(cap);
+	td_engine_finish(e);
+	td_engine_free(e);
+}
+
+/* An established handshake is reported when it succeeded, before its
+ * close, and ends once; a failed one (the server's unknown_ca in clear)
+ * at its fatal alert.  Not streaming: one report, at the end. */
+static void test_stream(void)
+{
+	static struct stream_rec r;
+	stream_run("tls12-mtls-ok", true, &r);
+	CU_ASSERT_EQUAL(r.done, 1);
+	CU_ASSERT_EQUAL(r.end, 1);
+	CU_ASSERT(r.done_early);
+	CU_ASSERT_EQUAL(r.done_id, r.end_id);
+	CU_ASSERT_EQUAL(r.done_outcome, TD_OUTCOME_ESTABLISHED);
+	CU_ASSERT_EQUAL(r.end_first, TD_OUTCOME_ESTABLISHED);
+	CU_ASSERT_EQUAL(r.end_outcome, TD_OUTCOME_ESTABLISHED);
+	/* The close came after the first report: the end has more. */
+	CU_ASSERT_EQUAL(r.end_from, r.done_events);
+	CU_ASSERT(r.end_events > r.end_from);
+
+	stream_run("tls12-client-cert-untrusted", true, &r);
+	CU_ASSERT_EQUAL(r.done, 1);
+	CU_ASSERT_EQUAL(r.end, 1);
+	CU_ASSERT_EQUAL(r.done_outcome, TD_OUTCOME_FAILED);
+	CU_ASSERT_EQUAL(r.end_outcome, TD_OUTCOME_FAILED);
+
+	stream_run("tls12-mtls-ok", false, &r);
+	CU_ASSERT_EQUAL(r.done, 1);
+	CU_ASSERT_EQUAL(r.end, 0);
+	CU_ASSERT(!r.done_early);
+}
+
 /* tls13-client-cert-missing: the server's certificate_required alert is
  * only visible decrypted.  The secrets reach the key log late: at the
  * first look (the ServerHello) or only when the flow ends; either way
@@ -712,6 +795,7 @@ void td_suite_engine(void)
 	td_test_add(s, "idle timeout", test_idle_timeout);
 	td_test_add(s, "refused SYN: a TLS attempt only on a TLS port", test_refused_port);
 	td_test_add(s, "key log that arrives late (live)", test_late_keylog);
+	td_test_add(s, "streaming: reported when the outcome is known, then its end", test_stream);
 	td_test_add(s, "TCP without TLS: counted per port", test_tcp_without_tls);
 	td_test_add(s, "TCP without TLS: the port cap", test_tcp_without_tls_cap);
 }

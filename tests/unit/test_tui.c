@@ -994,7 +994,7 @@ static void test_engine_to_ladder(void)
 	struct td_config cfg;
 	td_config_defaults(&cfg);
 	cfg.diagnoser = dg;
-	struct model_sink ms = { .base = { ms_update, ms_done, NULL, ms_free } };
+	struct model_sink ms = { .base = { .conn_update = ms_update, .conn_done = ms_done, .free = ms_free } };
 	CU_ASSERT_EQUAL_FATAL(td_tui_model_init(&ms.m, 16, 1u << 30), TD_OK);
 	struct td_engine *e = td_engine_new(&cfg, &ms.base);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);

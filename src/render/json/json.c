@@ -10,12 +10,22 @@
  * summary: {"type": "summary", "schema": 2, "summary": {...}}.
  *
  * Every line begins with "type", what it is ("tls" a connection,
- * "summary"; "tls_end" and "stats" are reserved for follow-ups and live
- * statistics: TD_JSON_TYPE_*, out.h), and "schema", the version of this
+ * "tls_end" its end when streaming, "summary"; "stats" is reserved for
+ * live statistics: TD_JSON_TYPE_*, out.h), and "schema", the version of this
  * schema (TD_JSON_SCHEMA, 2; a line without it is schema 1, before
  * versions: the same keys without the ones marked "schema 2").  A
  * connection object also always has "id" and the summary has "summary"
- * and no "id", so `jq 'select(.id)'` keeps the connections as before.
+ * and no "id", so `jq 'select(.id)'` keeps the connections as before
+ * (streaming, their tls_end lines too: `select(.type == "tls")`).
+ *
+ * Streaming (live, or a pipe: engine.h), a connection's "tls" line is
+ * written when its handshake's outcome is known, and when it ends a
+ * "tls_end" line with the same head (type .. duration, up to then), and:
+ *   end            TIME     its last packet
+ *   outcome, established   its final outcome, as in a "tls" line
+ *   first_outcome  string   the outcome its "tls" line said
+ *   timeline       array    the events since its "tls" line
+ *   anomalies, dropped, diagnoses   whole, final (as in a "tls" line)
  *
  * TIME UNITS: an absolute time is TIME (below); every relative time and
  * duration is in seconds, a number with 6 decimals (microseconds):
@@ -351,13 +361,14 @@ static void kendpoint(struct td_jsonw *w, struct td_jkey ip_key, struct td_jkey 
 	td_jsonw_jk_uint(w, port_key, port);
 }
 
-static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
-		       struct td_json_lists *lm, const struct td_conn *c)
+/* The members a connection's lines begin with: what the line is (schema
+ * 2), which connection, its endpoints and start, and how long it lasted
+ * so far. */
+static void write_head(struct td_jsonw *w, const struct td_conn *c, const char *type)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
-	/* What the line is, first (schema 2). */
-	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_TLS);
+	td_jsonw_jk_word(w, TD_JKEY("type"), type);
 	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
 	td_jsonw_jk_uint(w, TD_JKEY("id"), c->id);
 	td_addr_format(buf, sizeof buf, &c->client_addr, c->client_port);
@@ -378,6 +389,12 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_jsonw_fixed(w, duration_us, 3);
 	td_jsonw_jkey(w, TD_JKEY("duration"));
 	td_jsonw_fixed(w, duration_us, 6);
+}
+
+static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
+		       struct td_json_lists *lm, const struct td_conn *c)
+{
+	write_head(w, c, TD_JSON_TYPE_TLS);
 	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
 	td_json_quic(w, c);
 	if (c->starttls.proto != TD_STLS_NONE) {
@@ -423,6 +440,26 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_jsonw_object_end(w);
 }
 
+/* A connection's end after its early line (streaming, sink.h): the same
+ * head, when it ended, its final outcome beside the first line's, the
+ * timeline since the first line, and its final anomalies and diagnoses
+ * (whole: a refusal after the handshake changes them). */
+static void write_end(struct td_jsonw *w, const struct td_conn *c)
+{
+	char buf[64];
+	write_head(w, c, TD_JSON_TYPE_TLS_END);
+	td_text_time(buf, sizeof buf, c->last_us);
+	td_jsonw_jk_word(w, TD_JKEY("end"), buf);
+	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
+	td_jsonw_jk_bool(w, TD_JKEY("established"), c->fate.outcome == TD_OUTCOME_ESTABLISHED);
+	td_jsonw_jk_word(w, TD_JKEY("first_outcome"), td_outcome_name(c->early.outcome));
+	td_json_timeline_from(w, c, c->early.n_events);
+	write_anomalies(w, &c->anomalies);
+	write_dropped(w, c);
+	write_diagnoses(w, c);
+	td_jsonw_object_end(w);
+}
+
 /* Is f line-buffered?  Then each line goes out as it is written. */
 static bool line_buffered(FILE *f)
 {
@@ -434,12 +471,9 @@ static bool line_buffered(FILE *f)
 #endif
 }
 
-/* Count what this connection line says, for the summary. */
-static void count_conn(struct json_sink *js, const struct td_conn *c)
+/* Count c's diagnoses per code, for the summary. */
+static void count_codes(struct json_sink *js, const struct td_conn *c)
 {
-	js->conns++;
-	if ((unsigned)c->fate.outcome < 3)
-		js->outcome[c->fate.outcome]++;
 	if (td_conn_has_error(c))
 		js->with_errors++;
 	for (size_t i = 0; i < c->n_diags; i++) {
@@ -462,6 +496,15 @@ static void count_conn(struct json_sink *js, const struct td_conn *c)
 		}
 		js->codes[k].n++;
 	}
+}
+
+/* Count what this connection line says, for the summary. */
+static void count_conn(struct json_sink *js, const struct td_conn *c)
+{
+	js->conns++;
+	if ((unsigned)c->fate.outcome < 3)
+		js->outcome[c->fate.outcome]++;
+	count_codes(js, c);
 	js->drop_events += c->dropped_events;
 	js->drop_certs += c->server_chain.dropped + c->client_chain.dropped;
 	js->drop_items += td_out_list_dropped(c);
@@ -469,12 +512,13 @@ static void count_conn(struct json_sink *js, const struct td_conn *c)
 	js->drop_bytes += c->side[TD_DIR_C2S].cap_dropped + c->side[TD_DIR_S2C].cap_dropped;
 }
 
-static void json_conn_done(struct td_sink *s, const struct td_conn *c)
+static void json_line(struct json_sink *js, const struct td_conn *c, bool end)
 {
-	struct json_sink *js = (struct json_sink *)s;
-	count_conn(js, c);
 	td_jsonw_next(&js->w);
-	write_conn(&js->w, js->certjson, js->lists, c);
+	if (end)
+		write_end(&js->w, c);
+	else
+		write_conn(&js->w, js->certjson, js->lists, c);
 	/* TD_ERR_USAGE would be a bug in this file, which the unit tests
 	 * rule out by validating every line they make.  An I/O error stays
 	 * on the FILE for whoever owns it to check with ferror(). */
@@ -484,6 +528,29 @@ static void json_conn_done(struct td_sink *s, const struct td_conn *c)
 	/* Live captures and pipes: each line is available to `jq` at once. */
 	if (line_buffered(js->out))
 		td_jsonw_flush(&js->w);
+}
+
+static void json_conn_done(struct td_sink *s, const struct td_conn *c)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	count_conn(js, c);
+	json_line(js, c, false);
+}
+
+/* Streaming: the summary counts the connection by its final outcome; a
+ * connection that failed only after its first line (a refusal after the
+ * handshake) counts its final diagnoses then. */
+static void json_conn_end(struct td_sink *s, const struct td_conn *c)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	if (c->fate.outcome != c->early.outcome && (unsigned)c->fate.outcome < 3 &&
+	    (unsigned)c->early.outcome < 3) {
+		js->outcome[c->early.outcome]--;
+		js->outcome[c->fate.outcome]++;
+		if (c->fate.outcome == TD_OUTCOME_FAILED)
+			count_codes(js, c);
+	}
+	json_line(js, c, true);
 }
 
 static int code_cmp(const void *a, const void *b)
@@ -625,6 +692,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 	td_jsonw_init(&js->w, out);
 	js->base.conn_update = NULL;
 	js->base.conn_done = json_conn_done;
+	js->base.conn_end = json_conn_end;
 	js->base.finish = json_finish;
 	js->base.free = json_free;
 	return &js->base;

@@ -183,13 +183,18 @@ void td_json_later(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-void td_json_timeline(struct td_jsonw *w, const struct td_conn *c)
+void td_json_timeline_from(struct td_jsonw *w, const struct td_conn *c, size_t from)
 {
 	td_jsonw_jkey(w, TD_JKEY("timeline"));
 	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < c->n_events; i++)
+	for (size_t i = from; i < c->n_events; i++)
 		write_event(w, c, &c->events[i]);
 	td_jsonw_array_end(w);
+}
+
+void td_json_timeline(struct td_jsonw *w, const struct td_conn *c)
+{
+	td_json_timeline_from(w, c, 0);
 }
 
 void td_json_alerts(struct td_jsonw *w, const struct td_conn *c)
