@@ -808,4 +808,29 @@ EXP_KEYS[starttls-xmpp-server-untrusted]="1 outcome failed
 1 starttls xmpp
 $UPGRADED"
 
+# Inside TLS (issue 17 Must 3): the stream opened again, the new features, a SASL PLAIN
+# authentication with a wrong password; prosody answers <failure><not-authorized/>
+reg starttls-xmpp-sasl-not-authorized xmpp "gnutls-cli --starttls-proto=xmpp: <proceed/>, TLS 1.3, the stream opened again inside, features (SCRAM-SHA-1, PLAIN), <auth mechanism='PLAIN'> for lab/wrong answered SASL <failure><not-authorized/>"
+sc_starttls_xmpp_sasl_not_authorized() { CUR=$1; start_prosody; cap_start "$1" 9222
+    server_note "# server: prosody $(dpkg-query -W -f='${Version}' prosody), config captures/real/conf/prosody.cfg.lua (c2s 9222, c2s_require_encryption," \
+        "# no user accounts); its log (info); key log: the client's only"
+    # \0lab\0wrong in base64 (RFC 4616): a user and password prosody does not know
+    with_hosts; client "${WITH_HOSTS[@]}" env SSLKEYLOGFILE="$WORK/$1.client.keylog" sh -c "(printf '%s' \"<stream:stream to='tls-server.local' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>\"; sleep 0.5; printf '%s' \"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGxhYgB3cm9uZw==</auth>\"; sleep 1) | gnutls-cli --starttls-proto=xmpp --x509cafile=rootCA.crt -p 9222 tls-server.local"
+    server_logs; cap_stop
+    want_client '- Handshake was completed'; want_client 'not-authorized'
+    want_server 'Stream encrypted \(TLSv1.3'
+    want_tshark 'xmpp.proceed'; want_tshark 'xmpp.failure' keys; }
+EXP_PLAIN[starttls-xmpp-sasl-not-authorized]="1 outcome established
+1 starttls xmpp
+1 starttls_result upgraded
+# without keys: a complete TLS 1.3 handshake (no CertificateRequest: prosody asks for no
+# client certificate here), a short exchange and the close; nothing to diagnose"
+EXP_KEYS[starttls-xmpp-sasl-not-authorized]="1 outcome established
+1 starttls xmpp
+1 starttls_result upgraded
+# decrypted: a SASL PLAIN authentication (a password, not EXTERNAL) answered
+# <failure><not-authorized/> whose words name no certificate: a refused password, not a
+# TLS problem; shown in the timeline, with no diagnosis of severity error (as
+# starttls-ldap-bind-invalid-credentials)"
+
 main "$@"
