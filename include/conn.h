@@ -725,8 +725,11 @@ enum td_stls_role {
 	TD_STLS_STEP = 0,         /* any other step (a greeting, capabilities) */
 	TD_STLS_ASK,              /* the client's request to upgrade */
 	TD_STLS_ANSWER,           /* the server's answer to it */
-	TD_STLS_AFTER             /* the client's first plaintext command after a
+	TD_STLS_AFTER,            /* the client's first plaintext command after a
 				     refusal, or without an offer */
+	TD_STLS_CLEARED           /* FTP: the first plaintext line after its sender's
+				     TLS close: the control channel went back to
+				     plaintext (CCC, RFC 4217 12.3); told once */
 };
 /* The server's answer and the client's plaintext quoted: their first bytes. */
 #define TD_STLS_TEXT_MAX 160u
