@@ -6,7 +6,7 @@
  * without a header decoder, a PostgreSQL StartupMessage and
  * ErrorResponse; after a STARTTLS upgrade (td_app_set_starttls), the
  * upgraded protocol's first commands and error replies: SMTP, IMAP,
- * POP3, FTP, LDAP, MySQL.  Only the first messages of each direction:
+ * POP3, FTP, LDAP, MySQL, XMPP.  Only the first messages of each direction:
  * enough to see a server refuse a connection after a complete handshake
  * (an nginx 400 "No required SSL certificate was sent", a PostgreSQL
  * FATAL 28000, an LDAP bind refused after a SASL EXTERNAL bind).
@@ -107,6 +107,16 @@ enum td_app_status td_app_text_reply(enum td_app_proto proto, const uint8_t *p, 
  * NO when it is no BER SEQUENCE. */
 enum td_app_status td_app_ldap(const uint8_t *p, size_t n, bool server, bool final,
 			       struct td_app_msg *m, size_t *used);
+/* XMPP, one tag at a time (RFC 6120): from the client, FOUND for the
+ * stream header (command "stream") and a SASL <auth> (command "auth"
+ * and its mechanism), SKIP for anything else (the credential after
+ * <auth>, stanzas); from the server, FOUND for <stream:features>
+ * (TD_APP_FEATURES, with its SASL mechanisms), a SASL <failure> and a
+ * <stream:error> (TD_APP_REPLY: command, condition as severity, <text/>
+ * as message), each read whole up to its end tag, SKIP for any other
+ * tag; NO when an element is not well-formed. */
+enum td_app_status td_app_xmpp(const uint8_t *p, size_t n, bool server, bool final,
+			       struct td_app_msg *m, size_t *used);
 /* One MySQL packet: from the server, FOUND for an ERR_Packet (code,
  * SQL state, message), SKIP for any other; from the client, FOUND for a
  * HandshakeResponse41 (with its user), SKIP for any other. */
@@ -127,8 +137,8 @@ typedef void (*td_app_cb)(void *ctx, enum td_dir dir, struct td_app_msg *m, size
 struct td_app *td_app_new(struct td_budget *budget);
 /* The connection was upgraded by STARTTLS from proto (starttls.h:
  * td_stls_proto): both directions are read as that protocol, without
- * guessing from the bytes (XMPP, and TD_STLS_NONE, change nothing but
- * that XMPP is not read).  Call before the first td_app_feed. */
+ * guessing from the bytes (TD_STLS_NONE changes nothing).  Call before
+ * the first td_app_feed. */
 void td_app_set_starttls(struct td_app *a, enum td_starttls_proto proto);
 /* Free it and its buffers (NULL is fine). */
 void td_app_free(struct td_app *a);

@@ -178,7 +178,8 @@ enum td_app_proto {
 	TD_APP_POP3,          /* RFC 1939 */
 	TD_APP_FTP,           /* RFC 959, RFC 4217 */
 	TD_APP_LDAP,          /* RFC 4511 */
-	TD_APP_MYSQL          /* MySQL/MariaDB client/server protocol */
+	TD_APP_MYSQL,         /* MySQL/MariaDB client/server protocol */
+	TD_APP_XMPP           /* RFC 6120 */
 };
 
 enum td_app_kind {
@@ -193,16 +194,23 @@ enum td_app_kind {
 	TD_APP_PG_ERROR,      /* an ErrorResponse: severity, sqlstate, message */
 	TD_APP_COMMAND,       /* after STARTTLS, a client's command: command (a
 				 verb of the protocol: "EHLO", "LOGIN",
-				 "BindRequest", "HandshakeResponse"; never its
+				 "BindRequest", "HandshakeResponse", XMPP "stream"
+				 and "auth"; never its
 				 arguments), mechanism (a SASL one: AUTH,
 				 AUTHENTICATE, an LDAP SASL bind; "simple" for an
 				 LDAP simple bind), user (MySQL only) */
-	TD_APP_REPLY          /* after STARTTLS, a server's error reply: code (an
+	TD_APP_REPLY,         /* after STARTTLS, a server's error reply: code (an
 				 SMTP/FTP reply code, an LDAP resultCode with its
 				 RFC 4511 name in reason, a MySQL error code with
 				 its sqlstate), severity (IMAP "NO", "BAD", "BYE";
 				 POP3 "-ERR"), command (the LDAP response:
-				 "BindResponse"...), message (the server's text) */
+				 "BindResponse"...), message (the server's text);
+				 XMPP: command "failure" (SASL) or "stream:error",
+				 severity its RFC 6120 condition ("not-authorized"),
+				 message its <text/> */
+	TD_APP_FEATURES       /* after STARTTLS, XMPP: the server's stream features,
+				 mechanism the SASL mechanisms offered, space-separated
+				 (NULL when none) */
 };
 
 /* A fixed text of a known server that names a certificate problem,
@@ -719,8 +727,11 @@ enum td_stls_role {
 	TD_STLS_STEP = 0,         /* any other step (a greeting, capabilities) */
 	TD_STLS_ASK,              /* the client's request to upgrade */
 	TD_STLS_ANSWER,           /* the server's answer to it */
-	TD_STLS_AFTER             /* the client's first plaintext command after a
+	TD_STLS_AFTER,            /* the client's first plaintext command after a
 				     refusal, or without an offer */
+	TD_STLS_CLEARED           /* FTP: the first plaintext line after its sender's
+				     TLS close: the control channel went back to
+				     plaintext (CCC, RFC 4217 12.3); told once */
 };
 /* The server's answer and the client's plaintext quoted: their first bytes. */
 #define TD_STLS_TEXT_MAX 160u

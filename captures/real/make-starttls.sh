@@ -17,7 +17,7 @@
 # configuration written here; /etc is only what the package installs put
 # there (the services the packages start are not used: stop them).
 # Ports (127.0.0.1 only): 9425 SMTP, 9143 IMAP, 9110 POP3, 9021 FTP,
-# 9389 LDAP, 9433 PostgreSQL, 9306 MariaDB, 9222 XMPP.
+# 9389 LDAP, 9433 PostgreSQL, 9306 MariaDB, 9222 XMPP, 9223 XMPP without TLS.
 # Facts: facts.py --starttls (the plaintext steps from tshark's dissectors).
 # Expectation lines add "N starttls PROTO" and "N starttls_result R" (issue 17).
 set -euo pipefail
@@ -714,7 +714,7 @@ $UPGRADED"
 # header, <starttls/>, <proceed/>, handshake, EOF).  Key log: the client's
 # (SSLKEYLOGFILE, GnuTLS honours it); prosody has none (see start_prosody).
 # ---------------------------------------------------------------------------
-DECODE[xmpp]="tcp.port==9222,xmpp"
+DECODE[xmpp]="tcp.port==9222,xmpp tcp.port==9223,xmpp"
 start_prosody() {
     [[ " ${STARTED[*]} " == *" prosody "* ]] && return 0
     rm -rf "$WORK/prosody"; mkdir -p "$WORK/prosody/data"
@@ -748,5 +748,120 @@ EXP_PLAIN[starttls-xmpp-ok]="1 outcome established
 # inside TLS the client opens the stream again and the server answers with its features: healthy,
 # no diagnosis"
 EXP_KEYS[starttls-xmpp-ok]="${EXP_PLAIN[starttls-xmpp-ok]}"
+
+# prosody whose TLS setup fails (conf/prosody-notls.cfg.lua, port 9223): the
+# certificate and key it names do not exist, so mod_tls has no TLS context
+# (can_do_tls() is false); two virtual hosts, one without and one with
+# c2s_require_encryption (see the configuration)
+start_prosody_notls() {
+    [[ " ${STARTED[*]} " == *" prosody_notls "* ]] && return 0
+    rm -rf "$WORK/prosody-notls"; mkdir -p "$WORK/prosody-notls/data" "$WORK/prosody-notls/certs"
+    chown -R prosody: "$WORK/prosody-notls"; : > "$WORK/prosody-notls.log"; chown prosody: "$WORK/prosody-notls.log"
+    subst "$HERE/conf/prosody-notls.cfg.lua" "$WORK/prosody-notls.cfg.lua"
+    runuser -u prosody -- prosody --config "$WORK/prosody-notls.cfg.lua" > "$WORK/prosody-notls.out" 2>&1 &
+    PROSODY_NOTLS_PID=$!
+    wait_for 100 port_listening 9223 || { cat "$WORK/prosody-notls.out" >&2; die "prosody (no TLS) not listening"; }
+    STARTED+=(prosody_notls)
+    LOGS+=("$WORK/prosody-notls.log")
+    mark_logs
+}
+prosody_notls_note() {  # its start-up lines say why TLS is off ("Failed to load ... missing.key")
+    server_note "# server: prosody $(dpkg-query -W -f='${Version}' prosody), config captures/real/conf/prosody-notls.cfg.lua (c2s 9223;" \
+        "# certificate and key files that do not exist: no TLS context); its log (info), start-up lines first:"
+    grep -E 'certmanager|:tls' "$WORK/prosody-notls.log" >> "$WORK/$CUR.server.txt" || true
+}
+stop_prosody_notls() { stop_pid "$PROSODY_NOTLS_PID" TERM; }
+
+reg starttls-xmpp-refused xmpp "prosody without a usable certificate (key file missing), tls-server.local without c2s_require_encryption: features lack <starttls/>; gnutls-cli --starttls-proto=xmpp sends <starttls/> anyway and gets <failure/>, then the stream ends"
+sc_starttls_xmpp_refused() { CUR=$1; cap_start "$1" 9223; start_prosody_notls; prosody_notls_note
+    # gnutls-cli does not read the features: it sends <starttls/> after the server's stream header
+    with_hosts; client "${WITH_HOSTS[@]}" env SSLKEYLOGFILE="$WORK/$1.client.keylog" gnutls-cli --verbose --starttls-proto=xmpp \
+        --x509cafile=rootCA.crt -p 9223 tls-server.local
+    server_logs; cap_stop
+    want_rc 2; want_client "received: <failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+    want_server 'Attempt to start TLS, but TLS is not available'
+    want_tshark 'xmpp.starttls'; want_tshark 'xmpp.failure'; }
+EXP_PLAIN[starttls-xmpp-refused]="$NO_TLS
+1 outcome failed
+1 starttls xmpp
+# the stream features (SASL mechanisms only) lack <starttls/>, but the client sent
+# <starttls/> and the server answered <failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>
+# (in clear, RFC 6120 5.4.2.2) and ended the stream: refused (as starttls-imap-refused:
+# an answer to a request, not a capability the client never asked for)
+1 starttls_result refused
+# the server said no, in clear; it then closed (FIN first)
+1 diag.0 STARTTLS_REFUSED starttls server certain"
+EXP_KEYS[starttls-xmpp-refused]="${EXP_PLAIN[starttls-xmpp-refused]}"
+
+reg starttls-xmpp-not-offered xmpp "prosody without a usable certificate, required.local with c2s_require_encryption: no features to offer, <stream:error> undefined-condition 'No stream features to proceed with' and close; openssl s_client -starttls xmpp never sees <starttls/> and never asks"
+sc_starttls_xmpp_not_offered() { CUR=$1; cap_start "$1" 9223; start_prosody_notls; prosody_notls_note
+    client openssl s_client -starttls xmpp -xmpphost required.local -connect 127.0.0.1:9223 \
+        -CAfile rootCA.crt -verify_return_error -keylogfile "$WORK/$1.client.keylog"
+    server_logs; cap_stop
+    want_rc 1; want_client 'no peer certificate available'
+    want_server 'No stream features to offer on insecure session'
+    want_tshark 'xmpp.stream'
+    [[ -z $(tshark -r "$OUT/$CUR.pcap" -d tcp.port==9223,xmpp -Y 'xmpp.starttls || tls' 2>/dev/null) ]] \
+        || die "$CUR: the client asked for TLS"; }
+EXP_PLAIN[starttls-xmpp-not-offered]="$NO_TLS
+1 outcome failed
+1 starttls xmpp
+# the server's answer to the stream header holds no <stream:features> at all (so no
+# <starttls/>), only a stream error; the client never sent <starttls/>: not_offered
+1 starttls_result not_offered
+# the server ended it: <stream:error> (undefined-condition, 'No stream features to proceed
+# with', in clear), </stream:stream> and its FIN first; the client had no chance to ask
+# (gave_up server, unlike the clients that leave after capabilities lacking STARTTLS)
+1 diag.0 STARTTLS_NOT_OFFERED starttls server certain"
+EXP_KEYS[starttls-xmpp-not-offered]="${EXP_PLAIN[starttls-xmpp-not-offered]}"
+
+reg starttls-xmpp-server-untrusted xmpp "gnutls-cli --starttls-proto=xmpp --x509cafile=clientCA.crt (the wrong CA): <starttls/>, <proceed/>, then the TLS 1.3 handshake fails at the client's certificate check"
+sc_starttls_xmpp_server_untrusted() { CUR=$1; start_prosody; cap_start "$1" 9222
+    server_note "# server: prosody $(dpkg-query -W -f='${Version}' prosody), config captures/real/conf/prosody.cfg.lua (c2s 9222, c2s_require_encryption);" \
+        "# its log (info); key log: the client's only"
+    with_hosts; client "${WITH_HOSTS[@]}" env SSLKEYLOGFILE="$WORK/$1.client.keylog" gnutls-cli --starttls-proto=xmpp \
+        --x509cafile=clientCA.crt -p 9222 tls-server.local
+    server_logs; cap_stop
+    want_rc 1; want_client 'The certificate is NOT trusted. The certificate issuer is unknown'; want_tshark 'xmpp.proceed'
+    want_tshark 'tls.handshake.type == 11' keys; }
+# GnuTLS's TLS 1.3 client, like Go's, encrypts its alert with the handshake keys: after the
+# server's flight, its ChangeCipherSpec, one 19-byte encrypted record with its FIN, then a RST
+EXP_PLAIN[starttls-xmpp-server-untrusted]="1 outcome failed
+# without keys: the client's encrypted 19-byte record (an alert) right after the server's
+# flight, then its RST: the side and the step are known, not the reason
+1 diag.0 SERVER_CERT_REJECTED server_certificate client inferred
+1 starttls xmpp
+$UPGRADED"
+EXP_KEYS[starttls-xmpp-server-untrusted]="1 outcome failed
+# decrypted: chain server.crt, intermediateCA.crt (root rootCA, not in this client's CA file,
+# clientCA.crt); the alert is bad_certificate, GnuTLS's generic one: the cause is the root
+1 diag.0 SERVER_CERT_UNTRUSTED server_certificate client certain
+1 starttls xmpp
+$UPGRADED"
+
+# Inside TLS (issue 17 Must 3): the stream opened again, the new features, a SASL PLAIN
+# authentication with a wrong password; prosody answers <failure><not-authorized/>
+reg starttls-xmpp-sasl-not-authorized xmpp "gnutls-cli --starttls-proto=xmpp: <proceed/>, TLS 1.3, the stream opened again inside, features (SCRAM-SHA-1, PLAIN), <auth mechanism='PLAIN'> for lab/wrong answered SASL <failure><not-authorized/>"
+sc_starttls_xmpp_sasl_not_authorized() { CUR=$1; start_prosody; cap_start "$1" 9222
+    server_note "# server: prosody $(dpkg-query -W -f='${Version}' prosody), config captures/real/conf/prosody.cfg.lua (c2s 9222, c2s_require_encryption," \
+        "# no user accounts); its log (info); key log: the client's only"
+    # \0lab\0wrong in base64 (RFC 4616): a user and password prosody does not know
+    with_hosts; client "${WITH_HOSTS[@]}" env SSLKEYLOGFILE="$WORK/$1.client.keylog" sh -c "(printf '%s' \"<stream:stream to='tls-server.local' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>\"; sleep 0.5; printf '%s' \"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGxhYgB3cm9uZw==</auth>\"; sleep 1) | gnutls-cli --starttls-proto=xmpp --x509cafile=rootCA.crt -p 9222 tls-server.local"
+    server_logs; cap_stop
+    want_client '- Handshake was completed'; want_client 'not-authorized'
+    want_server 'Stream encrypted \(TLSv1.3'
+    want_tshark 'xmpp.proceed'; want_tshark 'xmpp.failure' keys; }
+EXP_PLAIN[starttls-xmpp-sasl-not-authorized]="1 outcome established
+1 starttls xmpp
+1 starttls_result upgraded
+# without keys: a complete TLS 1.3 handshake (no CertificateRequest: prosody asks for no
+# client certificate here), a short exchange and the close; nothing to diagnose"
+EXP_KEYS[starttls-xmpp-sasl-not-authorized]="1 outcome established
+1 starttls xmpp
+1 starttls_result upgraded
+# decrypted: a SASL PLAIN authentication (a password, not EXTERNAL) answered
+# <failure><not-authorized/> whose words name no certificate: a refused password, not a
+# TLS problem; shown in the timeline, with no diagnosis of severity error (as
+# starttls-ldap-bind-invalid-credentials)"
 
 main "$@"

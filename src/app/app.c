@@ -3,7 +3,7 @@
  * app.c - a connection's recogniser of its first application bytes (see
  * app.h): per direction, which protocol they are, then the parsers of
  * http1.c, http2.c and pgsql.c message by message; after STARTTLS, the
- * upgraded protocol's parsers (mail.c, ldap_mysql.c), the protocol told
+ * upgraded protocol's parsers (mail.c, ldap_mysql.c, xmpp.c), the protocol told
  * by the STARTTLS recogniser rather than guessed.
  *
  * Each direction keeps its bytes from the first one until they make a
@@ -37,7 +37,8 @@ enum proto {
 	P_POP3,
 	P_FTP,
 	P_LDAP,
-	P_MYSQL
+	P_MYSQL,
+	P_XMPP
 };
 
 struct dir_state {
@@ -99,7 +100,7 @@ void td_app_set_starttls(struct td_app *a, enum td_starttls_proto proto)
 	case TD_STLS_LDAP: p = P_LDAP; break;
 	case TD_STLS_POSTGRES: p = P_PG; break;
 	case TD_STLS_MYSQL: p = P_MYSQL; break;
-	case TD_STLS_XMPP: p = P_NONE; break;  /* not read */
+	case TD_STLS_XMPP: p = P_XMPP; break;
 	}
 	for (int i = 0; i < 2; i++)
 		a->d[i].proto = p;
@@ -188,6 +189,8 @@ static enum td_app_status parse(struct dir_state *s, enum td_dir dir, bool final
 		return td_app_ldap(p, n, !client, final, m, used);
 	case P_MYSQL:
 		return td_app_mysql(p, n, !client, final, m, used);
+	case P_XMPP:
+		return td_app_xmpp(p, n, !client, final, m, used);
 	case P_UNKNOWN:
 	case P_NONE:
 		break;

@@ -17,7 +17,8 @@
  * authentication (RFC 4422 Appendix A), whose credential is the
  * client's TLS certificate (an LDAP bind answered
  * strongerAuthRequired, inappropriateAuthentication, invalidCredentials
- * or insufficientAccessRights; any SMTP, IMAP, POP3 or FTP error).  A
+ * or insufficientAccessRights; an XMPP SASL <failure/>; any SMTP, IMAP,
+ * POP3 or FTP error).  A
  * refused password is not a TLS problem and is only shown.
  *
  * With a key log the refusal is read (td_app_msg events, app.h):
@@ -122,6 +123,10 @@ static bool reply_about_cert(const struct td_conn *c, const struct td_app_msg *m
 		return true;
 	if (!external_before(c, idx))
 		return false;
+	/* XMPP: the SASL <failure/> answers the <auth/>; a stream error may
+	 * be anything (a timeout, a policy). */
+	if (m->proto == TD_APP_XMPP)
+		return m->command && strcmp(m->command, "failure") == 0;
 	if (m->proto != TD_APP_LDAP)
 		return true;
 	return m->command && strcmp(m->command, "BindResponse") == 0 &&

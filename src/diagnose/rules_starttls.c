@@ -148,11 +148,23 @@ bool rule_starttls_not_offered(const struct dx *x, struct finding *f)
 	if (c->starttls.result != TD_STLS_NOT_OFFERED)
 		return false;
 	bool went_on = c->starttls.plaintext_after;
-	finding_set(f, TD_SEV_ERROR, TD_STAGE_STARTTLS, went_on ? TD_PARTY_NOBODY : TD_PARTY_CLIENT,
+	/* Who ended it: the client that leaves after capabilities without
+	 * the upgrade, or a server that ends the session itself before the
+	 * client could ask (an XMPP server with no features to offer sends a
+	 * stream error and closes: its words are the answer). */
+	bool server_ended = !went_on && x->close && x->closer == TD_PARTY_SERVER;
+	finding_set(f, TD_SEV_ERROR, TD_STAGE_STARTTLS,
+	    went_on ? TD_PARTY_NOBODY : server_ended ? TD_PARTY_SERVER : TD_PARTY_CLIENT,
 	    "The %s server does not offer TLS (STARTTLS is not among its capabilities), so the "
 	    "connection %s.", label(c), went_on ? "went on in plaintext" : "never upgraded");
 	finding_evidence(f, "the server's capabilities lacked the upgrade, and the client did not "
 			 "ask for it");
+	if (c->starttls.answer)
+		finding_evidence(f, "the server ended the session instead: \"%s\"", c->starttls.answer);
+	if (server_ended) {
+		finding_evidence(f, "the server closed the connection first");
+		point(f, x->close_idx);
+	}
 	if (went_on) {
 		finding_evidence(f, "the client went on in plaintext (\"%s\")", quoted(c->starttls.after));
 		point(f, step_of(c, TD_STLS_AFTER));

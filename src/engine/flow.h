@@ -179,6 +179,9 @@ struct flow {
 				    until a stream starts with something else than
 				    TLS, and once the flow's facts are taken */
 	bool stls_off;           /* no recogniser for this flow */
+	bool stls_clear[2];      /* FTP CCC: by td_dir, this direction's TLS ended and
+				    its control channel went on in plaintext */
+	uint64_t stls_clear_bytes[2]; /* ...the plaintext bytes since, not read */
 	/* Streaming (engine.h: td_config.stream): the flow is on the engine's
 	 * list of handshakes that succeeded and wait out the report grace,
 	 * oldest first (flow.c); a fatal alert asks for the early report at

@@ -74,6 +74,7 @@ const char *td_app_proto_name(enum td_app_proto p)
 	case TD_APP_FTP: return "ftp";
 	case TD_APP_LDAP: return "ldap";
 	case TD_APP_MYSQL: return "mysql";
+	case TD_APP_XMPP: return "xmpp";
 	}
 	return "unknown";
 }
@@ -90,6 +91,7 @@ const char *td_app_kind_name(enum td_app_kind k)
 	case TD_APP_PG_ERROR: return "error_response";
 	case TD_APP_COMMAND: return "command";
 	case TD_APP_REPLY: return "error_reply";
+	case TD_APP_FEATURES: return "features";
 	}
 	return "unknown";
 }
@@ -121,6 +123,7 @@ static const char *label(enum td_app_proto p)
 	case TD_APP_FTP: return "FTP";
 	case TD_APP_LDAP: return "LDAP";
 	case TD_APP_MYSQL: return "MySQL";
+	case TD_APP_XMPP: return "XMPP";
 	case TD_APP_HTTP1:
 	case TD_APP_HTTP2:
 	case TD_APP_PGSQL:
@@ -163,6 +166,12 @@ static void describe_reply(const struct td_app_msg *m, char *buf, size_t len)
 		snprintf(buf, len, "MySQL ERR %" PRIu32 "%s%s%s%s%s", m->code,
 			 m->sqlstate[0] ? " (" : "", m->sqlstate, m->sqlstate[0] ? ")" : "", sep,
 			 or_empty(m->message));
+		break;
+	case TD_APP_XMPP:
+		snprintf(buf, len, "XMPP %s %s%s%s",
+			 m->command && strcmp(m->command, "failure") == 0 ? "SASL failure"
+									   : "stream error",
+			 m->severity ? m->severity : "?", sep, or_empty(m->message));
 		break;
 	case TD_APP_IMAP:
 	case TD_APP_POP3:
@@ -223,6 +232,10 @@ static void describe(const struct td_app_msg *m, char *buf, size_t len)
 	case TD_APP_REPLY:
 		describe_reply(m, buf, len);
 		break;
+	case TD_APP_FEATURES:
+		snprintf(buf, len, "XMPP stream features%s%s", m->mechanism ? ", SASL " : "",
+			 or_empty(m->mechanism));
+		break;
 	}
 }
 
@@ -243,6 +256,7 @@ bool td_app_is_error(const struct td_app_msg *m)
 	case TD_APP_REQUEST:
 	case TD_APP_H2_PREFACE:
 	case TD_APP_PG_STARTUP:
+	case TD_APP_FEATURES:
 		break;
 	}
 	return false;
@@ -277,6 +291,9 @@ static void brief(const struct td_app_msg *m, char *buf, size_t len)
 	case TD_APP_COMMAND:
 		/* The mechanism is in the detail (td_app_describe). */
 		snprintf(buf, len, "%s %s", label(m->proto), m->command ? m->command : "command");
+		return;
+	case TD_APP_FEATURES:
+		snprintf(buf, len, "XMPP features");
 		return;
 	case TD_APP_REPLY:
 		if (m->proto == TD_APP_LDAP)

@@ -414,6 +414,66 @@ static void tag_text(const uint8_t *p, size_t n, const uint8_t **t, size_t *tn)
 	*tn = n - i;
 }
 
+/* Copy the n bytes at p into dst (size dn) as a C string, cut; the
+ * bytes are quoted through stls_quote, which sanitizes them. */
+static void keep_raw(char *dst, size_t dn, const uint8_t *p, size_t n)
+{
+	size_t k = n < dn - 1 ? n : dn - 1;
+	for (size_t i = 0; i < k; i++) {
+		uint8_t c = stls_at(p, n, i);
+		dst[i] = c ? (char)c : ' ';
+	}
+	dst[k] = '\0';
+}
+
+/*
+ * Inside the server's <stream:error> (RFC 6120 4.9): its condition
+ * element and <text/>.  At </stream:error> the error is told as one
+ * step, "<stream:error> condition: text".  Before the client asked, it
+ * is the server ending the stream instead of listing its features: the
+ * capabilities were seen, and lacked the upgrade (prosody whose TLS
+ * setup failed, with c2s_require_encryption: "No stream features to
+ * proceed with"); the words are kept as the server's answer.  After the
+ * client's <starttls/>, it is the server's no (RFC 6120 5.4.2.2 has
+ * <failure/>, but a stream error says no too, with a reason).
+ */
+static bool xmpp_error_part(struct td_stls *s, const struct frame *fr, const uint8_t *name,
+			    size_t nn, bool closing)
+{
+	if (!s->xmpp_err)
+		return false;
+	if (closing && stls_word(name, nn, "text")) {
+		size_t i = 0;  /* the text is what comes before "</text>" */
+		while (i < fr->len && stls_at(fr->p, fr->len, i) != '<')
+			i++;
+		keep_raw(s->xmpp_text, sizeof s->xmpp_text, fr->p, i);
+		return true;
+	}
+	if (!closing && !stls_word(name, nn, "stream:error") && !stls_word(name, nn, "text") &&
+	    !s->xmpp_cond[0]) {
+		keep_raw(s->xmpp_cond, sizeof s->xmpp_cond, name, nn);
+		return true;
+	}
+	if (!closing || !stls_word(name, nn, "stream:error"))
+		return !stls_word(name, nn, "stream:error") && !stls_word(name, nn, "stream:stream");
+	s->xmpp_err = false;
+	char words[TD_STLS_TEXT_MAX];
+	snprintf(words, sizeof words, "<stream:error> %s%s%s", s->xmpp_cond[0] ? s->xmpp_cond : "?",
+		 s->xmpp_text[0] ? ": " : "", s->xmpp_text);
+	size_t wn = strlen(words);
+	if (s->asked && !s->answered) {
+		stls_step(s, fr->dir, (const uint8_t *)words, wn, fr->wire, TD_STLS_ANSWER);
+		stls_refuse(s, (const uint8_t *)words, wn);
+		return true;
+	}
+	stls_step(s, fr->dir, (const uint8_t *)words, wn, fr->wire, TD_STLS_STEP);
+	if (!s->asked && !s->caps_seen) {
+		s->caps_seen = true;
+		stls_quote(s->answer, (const uint8_t *)words, wn);
+	}
+	return true;
+}
+
 static void xmpp_tag(struct td_stls *s, const struct frame *fr)
 {
 	const uint8_t *name, *t;
@@ -422,6 +482,8 @@ static void xmpp_tag(struct td_stls *s, const struct frame *fr)
 	size_t tn;
 	tag_text(fr->p, fr->len, &t, &tn);
 	bool c2s = fr->dir == TD_DIR_C2S;
+	if (!c2s && xmpp_error_part(s, fr, name, nn, closing))
+		return;
 	if (!closing && stls_word(name, nn, "stream:stream")) {
 		stls_step(s, fr->dir, t, tn, fr->wire, TD_STLS_STEP);
 	} else if (closing && stls_word(name, nn, "stream:stream")) {
@@ -456,7 +518,11 @@ static void xmpp_tag(struct td_stls *s, const struct frame *fr)
 		stls_step(s, fr->dir, t, tn, fr->wire, TD_STLS_ANSWER);
 		stls_refuse(s, t, tn);
 	} else if (!c2s && !closing && stls_word(name, nn, "stream:error")) {
-		stls_step(s, fr->dir, t, tn, fr->wire, TD_STLS_STEP);
+		/* Told whole at its end (xmpp_error_part), unless empty. */
+		s->xmpp_err = !(tn >= 2 && stls_at(t, tn, tn - 2) == '/');
+		s->xmpp_cond[0] = s->xmpp_text[0] = '\0';
+		if (!s->xmpp_err)
+			stls_step(s, fr->dir, t, tn, fr->wire, TD_STLS_STEP);
 	} else if (c2s && !closing && nn > 0 && stls_at(name, nn, 0) != '?' && s->caps_seen) {
 		/* A stanza or SASL <auth> in plaintext: only its name is shown
 		 * (an <auth/> carries the credentials). */

@@ -83,6 +83,10 @@ struct td_stls {
 	bool pg_startup;       /* PostgreSQL: a StartupMessage was sent */
 	bool gss_asked;        /* PostgreSQL: the ask was a GSSENCRequest */
 	bool mysql_greeted;    /* MySQL: the server's greeting was read */
+	bool xmpp_err;         /* XMPP: inside the server's <stream:error> */
+	char xmpp_cond[48];    /* ...its condition element's name (raw bytes,
+				  sanitized when quoted), "" none yet */
+	char xmpp_text[96];    /* ...its <text/>, the same way */
 };
 
 /* ---- steps.c: what the protocol files call ---- */

@@ -68,6 +68,17 @@ CORPUS_CAPS = [
     ("wireshark-notes/tls/ldap-ssl.pcapng", "ldap", []),
 ]
 
+# Corpus captures whose plaintext, before or after TLS, is all protocol
+# (issue 17: "no plaintext preamble is reported as a non-TLS anomaly"), and
+# the STARTTLS step each must show.  nDPI's FTP session goes back to
+# plaintext after CCC (RFC 4217 12.3): both sides' encrypted alerts, then
+# PASV and STOR in clear, one "cleared" step.
+CLEAN = {
+    "nDPI/ftp-start-tls.pcap": "cleared",
+    "zeek/xmpp-dialback-starttls.pcap": "answer",
+    "wireshark-notes/tls/xmpp-ssl.pcapng": "answer",
+}
+
 # (capture, client IP:PORT or "*", field) -> why the two differ, each read
 # from the bytes.  Printed on every run, never silent.
 KNOWN = {
@@ -134,6 +145,9 @@ def tlsdiag_view(pcap, keylog=None):
             "starttls": c.get("starttls"),
             "server_certs": [x.get("subject") for x in c.get("server_certs") or []],
             "client_certs": [x.get("subject") for x in c.get("client_certs") or []],
+            "non_tls": [a.get("code") for a in c.get("anomalies") or []
+                        if str(a.get("code", "")).startswith("non_tls")],
+            "steps": [e.get("step") for e in c.get("timeline") or [] if e.get("step")],
         }
     return view
 
@@ -278,8 +292,15 @@ def main():
             if not os.path.exists(pcap):
                 bad.append(f"corpus {rel}: missing")
                 continue
-            b, n = compare(rel, rel, tshark_view(pcap, decode), tlsdiag_view(pcap), proto)
+            got = tlsdiag_view(pcap)
+            b, n = compare(rel, rel, tshark_view(pcap, decode), got, proto)
             bad += b
+            if rel in CLEAN:
+                ups = [g for g in got.values() if g["starttls"] == proto]
+                if not ups or any(g["non_tls"] for g in ups) or \
+                        not any(CLEAN[rel] in g["steps"] for g in ups):
+                    bad.append(f"corpus {rel}: wanted no non-TLS anomaly and a '{CLEAN[rel]}' "
+                               f"step: {[(g['non_tls'], g['steps']) for g in ups]}")
             n_c += n
         print(f"starttls-agree: corpus: {len(CORPUS_CAPS)} captures, {n_c} connections compared")
         n_conn += n_c

@@ -113,7 +113,8 @@ static void parse_one(int which, const uint8_t *p, size_t n, bool final)
 		break;
 	}
 	case 14: case 15: st = td_app_ldap(p, n, which == 15, final, &m, &used); whole = false; break;
-	default: st = td_app_mysql(p, n, which == 17, final, &m, &used); whole = false; break;
+	case 16: case 17: st = td_app_mysql(p, n, which == 17, final, &m, &used); whole = false; break;
+	default: st = td_app_xmpp(p, n, which == 19, final, &m, &used); break;
 	}
 	if (st == TD_APP_FOUND) {
 		check_msg(&m);
@@ -149,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (split > rest)
 		split = rest;
 
-	for (int which = 0; which < 18; which++) {
+	for (int which = 0; which < 20; which++) {
 		parse_one(which, bytes, rest, false);
 		parse_one(which, bytes, rest, true);
 	}

@@ -597,6 +597,18 @@ def app_seeds():
                                + b"app\x00\x00\x00",
                                b"\x17\x00\x00\x03\xff\x48\x04#HY000No tables used",
                                mode=2 | 8 << 2),
+        # captures/real/starttls-xmpp-sasl-not-authorized, decrypted (prosody 0.12)
+        "stls-xmpp": app_seed(b"<stream:stream to='tls-server.local' xmlns='jabber:client' "
+                              b"xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+                              b"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
+                              b"AGxhYgB3cm9uZw==</auth>",
+                              b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' version='1.0' "
+                              b"from='tls-server.local'><stream:features><mechanisms "
+                              b"xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1"
+                              b"</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>"
+                              b"<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>"
+                              b"<text>Unable to authorize you with the authentication credentials "
+                              b"you&apos;ve sent.</text></failure>", mode=2 | 6 << 2, piece=5),
     }
 
 

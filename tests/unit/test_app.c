@@ -893,6 +893,26 @@ static void stls_exchange(struct td_conn *c, enum td_app_proto proto, const char
 	c->side[TD_DIR_S2C].encrypted_records = 1;
 }
 
+/* XMPP after STARTTLS: <auth mechanism='mech'/>, then the server's
+ * element (command "failure" or "stream:error") with its condition. */
+static void xmpp_exchange(struct td_conn *c, const char *mech, const char *element,
+			  const char *cond, const char *text)
+{
+	c->starttls.proto = TD_STLS_XMPP;
+	c->starttls.result = TD_STLS_UPGRADED;
+	ev(c, TD_EV_APPDATA, TD_DIR_C2S, 0, 40);
+	struct td_app_msg cmd = { .proto = TD_APP_XMPP, .kind = TD_APP_COMMAND,
+				  .command = strdup("auth"), .mechanism = strdup(mech) };
+	add_app(c, TD_DIR_C2S, &cmd);
+	ev(c, TD_EV_APPDATA, TD_DIR_S2C, 0, 60);
+	struct td_app_msg r = { .proto = TD_APP_XMPP, .kind = TD_APP_REPLY,
+				.command = strdup(element), .severity = strdup(cond),
+				.message = text ? strdup(text) : NULL };
+	add_app(c, TD_DIR_S2C, &r);
+	c->side[TD_DIR_C2S].encrypted_records = 1;
+	c->side[TD_DIR_S2C].encrypted_records = 1;
+}
+
 static bool evidence_has(const struct td_conn *c, const char *w)
 {
 	for (size_t i = 0; i < c->diags[0].evidence.n; i++)
@@ -951,6 +971,32 @@ static void test_rule_starttls(void)
 	c = done(TD_VERSION_TLS13, true, NULL, true);
 	stls_exchange(c, TD_APP_SMTP, "RCPT", NULL, 550, NULL, "5.1.1 Mailbox unavailable");
 	none(c);
+	td_conn_free(c);
+
+	/* XMPP: SASL EXTERNAL without a certificate, <failure><not-authorized/>. */
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	xmpp_exchange(c, "EXTERNAL", "failure", "not-authorized", NULL);
+	want(c, "CLIENT_CERT_MISSING", TD_CONF_CERTAIN);
+	CU_ASSERT_TRUE(evidence_has(c, "XMPP not-authorized"));
+	CU_ASSERT_TRUE(evidence_has(c, "SASL EXTERNAL"));
+	td_conn_free(c);
+	/* ...PLAIN refused (prosody, starttls-xmpp-sasl-not-authorized): a
+	 * password, not a certificate. */
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	xmpp_exchange(c, "PLAIN", "failure", "not-authorized",
+		      "Unable to authorize you with the authentication credentials you've sent.");
+	none(c);
+	td_conn_free(c);
+	/* ...a stream error after EXTERNAL says nothing of the certificate
+	 * unless its words do. */
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	xmpp_exchange(c, "EXTERNAL", "stream:error", "connection-timeout", NULL);
+	none(c);
+	td_conn_free(c);
+	c = done(TD_VERSION_TLS13, true, NULL, true);
+	xmpp_exchange(c, "EXTERNAL", "stream:error", "policy-violation",
+		      "A client certificate is required");
+	want(c, "CLIENT_CERT_MISSING", TD_CONF_CERTAIN);
 	td_conn_free(c);
 }
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_app_stls.c - the application parsers after a STARTTLS upgrade
- * (app.h: mail.c, ldap_mysql.c): SMTP, IMAP, POP3, FTP, LDAP and MySQL
+ * (app.h: mail.c, ldap_mysql.c, xmpp.c): SMTP, IMAP, POP3, FTP, LDAP,
+ * MySQL and XMPP
  * transcripts written from their specifications (RFC 5321 4.2 and
  * RFC 3207/4954's replies, RFC 9051, RFC 1939, RFC 959/4217, RFC 4511
- * 4.2/4.2.2/4.1.9, MySQL's ERR_Packet and HandshakeResponse41), each
+ * 4.2/4.2.2/4.1.9, MySQL's ERR_Packet and HandshakeResponse41; XMPP's
+ * from a real prosody session, RFC 6120), each
  * fed to a connection's recogniser whole and in pieces, with their
  * truncation sweeps, the secrets never kept, and --redact.
  */
@@ -501,14 +503,115 @@ static void test_mysql(void)
 	sweep(mysql_server, s, sizeof s);
 }
 
-/* ---- XMPP is not read; --redact --------------------------------------- */
+/* ---- XMPP (RFC 6120 5.4.3.3, 6.4, 4.9) -------------------------------- */
 
-static void test_xmpp_and_redact(void)
+/* The decrypted bytes of captures/real/starttls-xmpp-sasl-not-authorized
+ * (prosody 0.12, gnutls-cli), as tshark's "follow,tls" shows them. */
+static const char xmpp_c[] =
+	"<stream:stream to='tls-server.local' xmlns='jabber:client' "
+	"xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+	"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGxhYgB3cm9uZw==</auth>";
+static const char xmpp_s[] =
+	"<?xml version='1.0'?><stream:stream xmlns='jabber:client' version='1.0' "
+	"xmlns:stream='http://etherx.jabber.org/streams' xml:lang='en' "
+	"id='4ae6d50c-0fe4-4804-8f52-ff9e02062637' from='tls-server.local'><stream:features>"
+	"<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>SCRAM-SHA-1</mechanism>"
+	"<mechanism>PLAIN</mechanism></mechanisms></stream:features>"
+	"<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/><text>Unable to "
+	"authorize you with the authentication credentials you&apos;ve sent.</text></failure>";
+/* prosody's answer to a stream for a host it does not serve (real, before
+ * TLS), then RFC 6120 6.4.2's EXTERNAL. */
+static const char xmpp_err_s[] =
+	"<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+	"<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>This server does not serve "
+	"wrong.local</text></stream:error></stream:stream>";
+static const char xmpp_ext_c[] =
+	"<?xml version='1.0'?>\n<auth xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\" "
+	"mechanism=\"EXTERNAL\">=</auth>";
+
+static enum td_app_status xmpp_server(const uint8_t *p, size_t n, bool f, struct td_app_msg *m,
+				      size_t *u)
 {
-	struct got g = { 0 };
-	const char *x = "<iq type='get'/>";
-	run(TD_STLS_XMPP, u8(x), strlen(x), u8(x), strlen(x), 3, &g);
-	CU_ASSERT_EQUAL(g.n, 0);
+	return td_app_xmpp(p, n, true, f, m, u);
+}
+
+static enum td_app_status xmpp_client(const uint8_t *p, size_t n, bool f, struct td_app_msg *m,
+				      size_t *u)
+{
+	return td_app_xmpp(p, n, false, f, m, u);
+}
+
+static void test_xmpp(void)
+{
+	for (size_t i = 0; i < N_PIECES; i++) {
+		struct got g = { 0 };
+		run(TD_STLS_XMPP, u8(xmpp_c), strlen(xmpp_c), u8(xmpp_s), strlen(xmpp_s), pieces[i], &g);
+		CU_ASSERT_EQUAL_FATAL(g.n, 4);
+		const struct td_app_msg *m = nth(&g, 0, TD_DIR_C2S, TD_APP_COMMAND, TD_APP_XMPP);
+		eq(m->command, "stream");
+		m = nth(&g, 1, TD_DIR_C2S, TD_APP_COMMAND, TD_APP_XMPP);
+		eq(m->command, "auth");
+		eq(m->mechanism, "PLAIN");
+		CU_ASSERT_PTR_NULL(m->message);  /* the credential is never kept */
+		m = nth(&g, 2, TD_DIR_S2C, TD_APP_FEATURES, TD_APP_XMPP);
+		eq(m->mechanism, "SCRAM-SHA-1 PLAIN");
+		CU_ASSERT_FALSE(td_app_is_error(m));
+		char d[TD_CAP_STRING];
+		td_app_describe(m, d, sizeof d);
+		eq(d, "XMPP stream features, SASL SCRAM-SHA-1 PLAIN");
+		m = nth(&g, 3, TD_DIR_S2C, TD_APP_REPLY, TD_APP_XMPP);
+		eq(m->command, "failure");
+		eq(m->severity, "not-authorized");
+		eq(m->message, "Unable to authorize you with the authentication credentials you've sent.");
+		CU_ASSERT_TRUE(td_app_is_error(m));
+		td_app_describe(m, d, sizeof d);
+		eq(d, "XMPP SASL failure not-authorized: Unable to authorize you with the "
+		      "authentication credentials you've sent.");
+		got_free(&g);
+
+		run(TD_STLS_XMPP, u8(xmpp_ext_c), strlen(xmpp_ext_c), u8(xmpp_err_s),
+		    strlen(xmpp_err_s), pieces[i], &g);
+		CU_ASSERT_EQUAL_FATAL(g.n, 2);
+		m = nth(&g, 0, TD_DIR_C2S, TD_APP_COMMAND, TD_APP_XMPP);
+		eq(m->mechanism, "EXTERNAL");
+		m = nth(&g, 1, TD_DIR_S2C, TD_APP_REPLY, TD_APP_XMPP);
+		eq(m->command, "stream:error");
+		eq(m->severity, "host-unknown");
+		eq(m->message, "This server does not serve wrong.local");
+		td_app_describe(m, d, sizeof d);
+		eq(d, "XMPP stream error host-unknown: This server does not serve wrong.local");
+		got_free(&g);
+	}
+	/* A condition outside RFC 6120's lists is not kept by name; a
+	 * failure of another namespace is no SASL failure. */
+	struct td_app_msg m;
+	size_t used = 0;
+	const char *odd = "<stream:error><x-secret-name xmlns='urn:example'/></stream:error>";
+	CU_ASSERT_EQUAL(td_app_xmpp(u8(odd), strlen(odd), true, false, &m, &used), TD_APP_FOUND);
+	eq(m.severity, "other");
+	CU_ASSERT_EQUAL(used, strlen(odd));
+	td_app_msg_cleanup(&m);
+	const char *tls_failure = "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+	CU_ASSERT_EQUAL(td_app_xmpp(u8(tls_failure), strlen(tls_failure), true, false, &m, &used),
+			TD_APP_SKIP);
+	/* An element cut short waits for its end, or is told as it stands. */
+	const char *cut = "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><aborted/>";
+	CU_ASSERT_EQUAL(td_app_xmpp(u8(cut), strlen(cut), true, false, &m, &used), TD_APP_MORE);
+	CU_ASSERT_EQUAL(td_app_xmpp(u8(cut), strlen(cut), true, true, &m, &used), TD_APP_FOUND);
+	eq(m.severity, "aborted");
+	td_app_msg_cleanup(&m);
+	/* Not well-formed: a stray end tag inside. */
+	const char *bad = "<stream:features></mechanism></stream:features>";
+	CU_ASSERT_EQUAL(td_app_xmpp(u8(bad), strlen(bad), true, false, &m, &used), TD_APP_NO);
+	sweep(xmpp_server, u8(xmpp_s), strlen(xmpp_s));
+	sweep(xmpp_server, u8(xmpp_err_s), strlen(xmpp_err_s));
+	sweep(xmpp_client, u8(xmpp_c), strlen(xmpp_c));
+}
+
+/* ---- --redact ----------------------------------------------------------- */
+
+static void test_redact_stls(void)
+{
 
 	/* --redact: codes, verbs, mechanisms and RFC 4511 names stay; the
 	 * server's words and the MySQL user go. */
@@ -522,8 +625,13 @@ static void test_xmpp_and_redact(void)
 		  .message = strdup("uid=jane bind failed") },
 		{ .proto = TD_APP_MYSQL, .kind = TD_APP_COMMAND,
 		  .command = strdup("HandshakeResponse"), .user = strdup("jane") },
+		{ .proto = TD_APP_XMPP, .kind = TD_APP_REPLY, .command = strdup("stream:error"),
+		  .severity = strdup("host-unknown"),
+		  .message = strdup("This server does not serve jane.example") },
+		{ .proto = TD_APP_XMPP, .kind = TD_APP_FEATURES,
+		  .mechanism = strdup("EXTERNAL SCRAM-SHA-1") },
 	};
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		struct td_event e = { .kind = TD_EV_APPLICATION, .dir = TD_DIR_S2C, .app = &ms[i] };
 		CU_ASSERT_EQUAL(td_conn_add_event(c, &e, NULL), TD_OK);
 		td_app_msg_cleanup(&ms[i]);
@@ -538,6 +646,8 @@ static void test_xmpp_and_redact(void)
 	}
 	eq(c->events[0].detail, "SMTP 550: [redacted]");
 	eq(c->events[1].detail, "LDAP BindResponse resultCode 49 (invalidCredentials): [redacted]");
+	eq(c->events[3].detail, "XMPP stream error host-unknown: [redacted]");
+	eq(c->events[4].detail, "XMPP stream features, SASL EXTERNAL SCRAM-SHA-1");
 	td_redactor_free(r);
 	td_conn_free(c);
 }
@@ -551,5 +661,6 @@ void td_suite_app_stls(void)
 	td_test_add(s, "FTP replies", test_ftp);
 	td_test_add(s, "LDAP binds and results", test_ldap);
 	td_test_add(s, "MySQL login and ERR_Packet", test_mysql);
-	td_test_add(s, "XMPP not read; --redact", test_xmpp_and_redact);
+	td_test_add(s, "XMPP features, SASL failure, stream error", test_xmpp);
+	td_test_add(s, "--redact", test_redact_stls);
 }

@@ -430,6 +430,28 @@ static const struct msg xmpp_fail[] = {
 	{ S2C, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>", 0 },
 };
 
+/* prosody 0.12 whose TLS setup failed, with c2s_require_encryption: no
+ * features, a stream error instead (captures/real/starttls-xmpp-not-offered) */
+static const struct msg xmpp_no_features[] = {
+	{ C2S, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:client' "
+	       "to='required.local' version='1.0'>", 0 },
+	{ S2C, "<?xml version='1.0'?><stream:stream version='1.0' xml:lang='en' xmlns='jabber:client' "
+	       "from='required.local' xmlns:stream='http://etherx.jabber.org/streams' id='07107805'>"
+	       "<stream:error><undefined-condition xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+	       "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>No stream features to proceed with"
+	       "</text></stream:error></stream:stream>", 0 },
+};
+
+/* A stream error as the answer to <starttls/> (RFC 6120 4.9.3.12). */
+static const struct msg xmpp_error_answer[] = {
+	{ C2S, "<stream:stream to='im.example.com' version='1.0' xmlns='jabber:client'>", 0 },
+	{ S2C, "<stream:stream from='im.example.com' version='1.0'><stream:features>"
+	       "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>", 0 },
+	{ C2S, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", 0 },
+	{ S2C, "<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+	       "</stream:error></stream:stream>", 0 },
+};
+
 static void test_xmpp(void)
 {
 	static struct run r;
@@ -442,6 +464,17 @@ static void test_xmpp(void)
 	both(&r, xmpp_fail, N(xmpp_fail), 5269, false);
 	CU_ASSERT_EQUAL(r.facts.result, TD_STLS_REFUSED);
 	CU_ASSERT_STRING_EQUAL(r.facts.answer, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+	both(&r, xmpp_no_features, N(xmpp_no_features), 9223, true);
+	CU_ASSERT_EQUAL(r.facts.proto, TD_STLS_XMPP);
+	CU_ASSERT_EQUAL(r.facts.result, TD_STLS_NOT_OFFERED);
+	CU_ASSERT(!r.facts.asked);
+	CU_ASSERT_STRING_EQUAL(r.facts.answer, "<stream:error> undefined-condition: No stream "
+			       "features to proceed with");
+	CU_ASSERT(has_step(&r, S2C, TD_STLS_STEP, "<stream:error> undefined-condition: No stream "
+			   "features to proceed with"));
+	both(&r, xmpp_error_answer, N(xmpp_error_answer), 5222, true);
+	CU_ASSERT_EQUAL(r.facts.result, TD_STLS_REFUSED);
+	CU_ASSERT_STRING_EQUAL(r.facts.answer, "<stream:error> policy-violation");
 }
 
 /* ---- PostgreSQL (55.2.10) ---- */

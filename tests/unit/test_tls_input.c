@@ -2,8 +2,9 @@
 /*
  * test_tls_input.c - the transport seam of the engine's TLS layer
  * (src/engine/tls_input.h), driven directly: TLS records fed in every
- * cut size with no TCP at all, a gap, and conn_update called only when
- * the connection changed.
+ * cut size with no TCP at all, a gap, conn_update called only when the
+ * connection changed, and an FTP control channel leaving TLS (CCC)
+ * through the STARTTLS room (stls_in.c).
  */
 #include "config.h"
 
@@ -166,6 +167,77 @@ static void test_cuts(void)
 	}
 }
 
+/* FTP after AUTH TLS, then CCC (RFC 4217 12.3): each side's TLS alert
+ * (encrypted: a close_notify), then plain FTP on the same connection, as
+ * in the corpus's nDPI/ftp-start-tls.pcap.  One "cleared" step, and the
+ * plaintext is counted, never handed to TLS (no non-TLS bytes). */
+static void stls_text(struct flow *f, int side, const char *s)
+{
+	td_fl_stls_bytes(f, side, (const uint8_t *)s, strlen(s));
+}
+
+static void ftp_session(struct rig *g, bool alerts)
+{
+	uint8_t enc_alert[TV_REC_HDR + 26] = { TD_CT_ALERT, 0x03, 0x03, 0x00, 26, 0x5a };
+	struct tv_stream server;
+	server_flight(&server);
+	rig_open(g);
+	g->f->a_is_client = true;
+	g->f->conn->server_port = 21;
+	stls_text(g->f, 1, "220 ready\r\n");
+	stls_text(g->f, 0, "AUTH TLS\r\n");
+	stls_text(g->f, 1, "234 Proceed with negotiation.\r\n");
+	td_fl_stls_bytes(g->f, 0, hrr_ch_rec, sizeof hrr_ch_rec);
+	td_fl_stls_bytes(g->f, 1, server.b, server.n);
+	if (alerts) {
+		td_fl_stls_bytes(g->f, 1, enc_alert, sizeof enc_alert);
+		td_fl_stls_bytes(g->f, 0, enc_alert, sizeof enc_alert);
+	}
+	stls_text(g->f, 0, "PASV\r\n");
+	stls_text(g->f, 1, "227 Entering Passive Mode (10,0,0,1,4,1).\r\n");
+	stls_text(g->f, 0, "STOR /export/a.xml\r\n");
+}
+
+static size_t cleared_steps(const struct td_conn *c, size_t *at)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_events; i++)
+		if (c->events[i].kind == TD_EV_STARTTLS &&
+		    c->events[i].content_type == TD_STLS_CLEARED) {
+			*at = i;
+			n++;
+		}
+	return n;
+}
+
+static void test_ftp_ccc(void)
+{
+	struct rig g;
+	ftp_session(&g, true);
+	const struct td_conn *c = g.f->conn;
+	size_t at = 0;
+	CU_ASSERT_TRUE(c->tls);
+	CU_ASSERT_EQUAL_FATAL(cleared_steps(c, &at), 1);
+	CU_ASSERT_EQUAL(c->events[at].dir, TD_DIR_C2S);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->events[at].detail);
+	CU_ASSERT_EQUAL(strncmp(c->events[at].detail, "PASV (", 6), 0);
+	CU_ASSERT_PTR_NULL(strstr(c->events[at].detail, "export"));
+	CU_ASSERT_EQUAL(g.f->s[0].tls.prefix_len, 0);
+	CU_ASSERT_EQUAL(g.f->s[1].tls.prefix_len, 0);
+	CU_ASSERT_EQUAL(g.f->stls_clear_bytes[TD_DIR_C2S], strlen("PASV\r\nSTOR /export/a.xml\r\n"));
+	CU_ASSERT_EQUAL(g.f->stls_clear_bytes[TD_DIR_S2C],
+			strlen("227 Entering Passive Mode (10,0,0,1,4,1).\r\n"));
+	rig_close(&g);
+
+	/* Without a TLS close first, plaintext is no CCC: TLS's to judge. */
+	ftp_session(&g, false);
+	c = g.f->conn;
+	CU_ASSERT_EQUAL(cleared_steps(c, &at), 0);
+	CU_ASSERT_TRUE(g.f->s[0].tls.prefix_len > 0);
+	CU_ASSERT_EQUAL(g.f->stls_clear_bytes[TD_DIR_C2S], 0);
+	rig_close(&g);
+}
+
 /* Lost bytes in the middle of a record: the partial record is dropped
  * and the next whole record is found again. */
 static void test_gap(void)
@@ -213,4 +285,5 @@ void td_suite_tls_input(void)
 	td_test_add(s, "records in every cut size, no TCP", test_cuts);
 	td_test_add(s, "a gap inside a record", test_gap);
 	td_test_add(s, "conn_update only on a change", test_updates);
+	td_test_add(s, "FTP CCC: back to plaintext after TLS", test_ftp_ccc);
 }

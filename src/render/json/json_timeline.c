@@ -39,6 +39,7 @@ static const char *stls_role_name(uint8_t role)
 	case TD_STLS_ASK: return "ask";
 	case TD_STLS_ANSWER: return "answer";
 	case TD_STLS_AFTER: return "plaintext_after";
+	case TD_STLS_CLEARED: return "cleared";
 	}
 	return "step";
 }
