@@ -294,6 +294,16 @@ struct flow *td_fl_new(struct td_engine *e, uint64_t start_us);
 void td_fl_established(struct flow *f);
 /* Off that list (a no-op when not on it). */
 void td_fl_due_unlink(struct flow *f);
+
+/* ---- facts.c, stream.c ---------------------------------------------- */
+
+/* The engine's facts for c's fate from the flow f it belongs to (or was
+ * copied from): handshake_done, client_quit_after_handshake (and its
+ * anomaly), then td_fate_judge(c, true). */
+void td_fl_handshake_facts(const struct flow *f, struct td_conn *c);
+/* Streaming: the early reports now due (the flow whose fatal alert this
+ * frame read, the handshakes whose grace ran out). */
+void td_fl_report_due(struct td_engine *e);
 /* Free the flow's TLS state, its connection (if not reported) and the
  * flow; the transport has cleaned up its part.  Accepts NULL. */
 void td_fl_free(struct flow *f);
