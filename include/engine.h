@@ -84,6 +84,14 @@ void td_engine_note_truncated(struct td_engine *e, const char *reason);
 
 const struct td_stats *td_engine_stats(const struct td_engine *e);
 
+/* The kernel's counts of a live capture (td_capture_stats()), for the
+ * next statistics handed to the sink. */
+void td_engine_note_kernel(struct td_engine *e, uint64_t received, uint64_t dropped);
+
+/* Hand the sink the statistics so far (its stats callback, if any): a
+ * live run's periodic record (--stats-interval). */
+void td_engine_emit_stats(struct td_engine *e);
+
 /* Free the engine.  Call td_engine_finish first: connections still open
  * are otherwise reported without the final statistics.  NULL is fine. */
 void td_engine_free(struct td_engine *e);

@@ -64,6 +64,17 @@ struct td_stats {
 	bool truncated;              /* the capture file was cut short or damaged: the rest
 					was never read; frames says how far it got */
 	const char *truncated_reason; /* libpcap's words for it, or NULL; borrowed */
+	/* Now (periodic stats records, --stats-interval; and at the end): */
+	uint64_t now_us;             /* when this was counted (the capture's clock) */
+	uint64_t flows_active;       /* flows tracked now, of max_flows */
+	uint64_t max_flows;
+	uint64_t memory_used;        /* bytes buffered now, of memory_cap (--max-memory) */
+	uint64_t memory_cap;
+	uint64_t reported[3];        /* connections reported, by enum td_outcome (streaming:
+					as their last report says) */
+	bool kernel;                 /* a live capture: the kernel's counts are known */
+	uint64_t kernel_received;    /* pcap_stats(3PCAP): packets the filter passed */
+	uint64_t kernel_dropped;     /* ...dropped for want of room (ps_drop + ps_ifdrop) */
 };
 
 struct td_sink {
@@ -81,6 +92,9 @@ struct td_sink {
 	void (*conn_end)(struct td_sink *s, const struct td_conn *c);
 	/* End of the run. Optional. */
 	void (*finish)(struct td_sink *s, const struct td_stats *st);
+	/* Optional: the run's statistics so far (a live run's periodic
+	 * record, td_engine_emit_stats()); the run goes on. */
+	void (*stats)(struct td_sink *s, const struct td_stats *st);
 	/* Free the sink. */
 	void (*free)(struct td_sink *s);
 };

@@ -87,10 +87,18 @@ static void emit(struct td_engine *e, struct td_conn *c)
 		e->st.connections_with_errors++;
 	if (c->tls && c->decrypted)
 		e->keylog_decrypted++;
-	if (c->early.reported)
+	if (c->early.reported) {
+		if (c->fate.outcome != c->early.outcome && (unsigned)c->fate.outcome < 3 &&
+		    (unsigned)c->early.outcome < 3) {
+			e->st.reported[c->early.outcome]--;
+			e->st.reported[c->fate.outcome]++;
+		}
 		e->sink->conn_end(e->sink, c);
-	else
+	} else {
+		if ((unsigned)c->fate.outcome < 3)
+			e->st.reported[c->fate.outcome]++;
 		e->sink->conn_done(e->sink, c);
+	}
 	td_fl_conn_free(e, c);
 }
 
@@ -598,6 +606,32 @@ void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
 		td_flowtab_expire(e->flows, e->now_us, (uint64_t)e->cfg.idle_timeout_s * 1000000u);
 }
 
+/* What the statistics say of now: the flow table, the memory budget. */
+static void stats_now(struct td_engine *e)
+{
+	e->st.now_us = e->now_us;
+	e->st.flows_active = td_flowtab_count(e->flows);
+	e->st.max_flows = e->cfg.max_flows;
+	e->st.memory_used = e->budget.used;
+	e->st.memory_cap = e->budget.cap;
+	e->st.memory_cap_dropped = e->budget.dropped;
+}
+
+void td_engine_note_kernel(struct td_engine *e, uint64_t received, uint64_t dropped)
+{
+	e->st.kernel = true;
+	e->st.kernel_received = received;
+	e->st.kernel_dropped = dropped;
+}
+
+void td_engine_emit_stats(struct td_engine *e)
+{
+	if (!e->sink->stats)
+		return;
+	stats_now(e);
+	e->sink->stats(e->sink, &e->st);
+}
+
 void td_engine_finish(struct td_engine *e)
 {
 	td_flowtab_flush(e->flows);
@@ -608,7 +642,7 @@ void td_engine_finish(struct td_engine *e)
 	qsort(e->nontls, e->n_nontls, sizeof e->nontls[0], nontls_order);
 	e->st.tcp_without_tls = e->n_nontls ? e->nontls : NULL;
 	e->st.n_tcp_without_tls = e->n_nontls;
-	e->st.memory_cap_dropped = e->budget.dropped;
+	stats_now(e);
 	e->st.note = e->cfg.diagnoser ? td_diagnoser_note(e->cfg.diagnoser) : NULL;
 	/* A key log that decrypted nothing: say so, or the reader believes
 	 * it was used (issue 15: a note when a key log matched no connection). */

@@ -48,6 +48,8 @@ static void report_early(struct flow *f)
 	c->early.n_events = c->n_events;
 	c->early.outcome = copy->fate.outcome;
 	copy->early = c->early;
+	if ((unsigned)copy->fate.outcome < 3)
+		e->st.reported[copy->fate.outcome]++;
 	e->sink->conn_done(e->sink, copy);
 	/* Not td_fl_conn_free(): the copy shares the certificates, whose
 	 * bytes the connection still counts against the budget. */
