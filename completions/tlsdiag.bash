@@ -166,7 +166,7 @@ _tlsdiag_value()
 {
 	local cur=$2
 	case $1 in
-	-o | --output) _tlsdiag_add_words 'text json markdown' "$cur" ;;
+	-o | --output) _tlsdiag_add_words 'text json ecs markdown' "$cur" ;;
 	-i | --interface) _tlsdiag_add_words "$(_tlsdiag_interfaces)" "$cur" ;;
 	-r | --read)
 		[[ -z $cur || $cur == - ]] && COMPREPLY+=(-)

@@ -342,6 +342,18 @@ int main(int argc, char **argv)
 	} else if (strcmp(o.format, "json") == 0) {
 		stdout_buffering(&o, true);
 		writer = td_json_sink_new(stdout);
+	} else if (strcmp(o.format, "ecs") == 0) {
+		/* observer.*: this machine, unless --redact hides names. */
+		static char host[256];
+		if (o.redact || gethostname(host, sizeof host - 1) != 0)
+			host[0] = '\0';
+		struct td_ecs_opts eo = {
+			.version = PACKAGE_VERSION,
+			.hostname = host[0] ? host : NULL,
+			.interface = o.iface,
+		};
+		stdout_buffering(&o, true);
+		writer = td_ecs_sink_new(stdout, &eo);
 	} else if (strcmp(o.format, "markdown") == 0) {
 		stdout_buffering(&o, false);
 		struct td_md_opts mo;

@@ -69,8 +69,9 @@ static void usage(FILE *out)
 "      --replay             with -r: the view at the capture's own pace\n"
 "      --force              the view's s key may replace an earlier tlsdiag-conn-ID.md\n"
 "                           (without it a new name is chosen: nothing is overwritten)\n"
-"  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection)\n"
-"                           or markdown (a bug report with sequence diagrams)\n"
+"  -o, --output FORMAT      text (default), json (JSON Lines, one object per connection),\n"
+"                           ecs (the same in Elastic Common Schema form, for a log\n"
+"                           pipeline) or markdown (a bug report with sequence diagrams)\n"
 "      --all                markdown: details of every connection, not only failures\n"
 "      --redact[=LEVEL]     replace addresses, host names, SNI, end-entity certificate\n"
 "                           names and private CAs (not in the system trust store) by\n"
@@ -326,9 +327,9 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		case 'p': o->promisc = false; break;
 		case 'o':
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "markdown") != 0)
-				return fail_usage("unknown output format '%s': use text, json or markdown",
-						  optarg);
+			    strcmp(optarg, "markdown") != 0 && strcmp(optarg, "ecs") != 0)
+				return fail_usage("unknown output format '%s': use text, json, ecs or "
+						  "markdown", optarg);
 			o->format = optarg;
 			o->format_given = true;
 			break;

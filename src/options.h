@@ -22,7 +22,7 @@ enum tui_mode { TUI_AUTO, TUI_ON, TUI_OFF };
 struct options {
 	const char *read_file;
 	const char *iface;
-	const char *format;     /* "text" or "json" */
+	const char *format;     /* "text", "json", "ecs" or "markdown" */
 	bool format_given;      /* -o was given: the user wants that stream */
 	enum color_mode color;
 	enum tui_mode tui;      /* --tui / --no-tui; auto: -i on a terminal */

@@ -67,7 +67,7 @@ expect_not()
 	done
 }
 
-expect_eq bash 'tlsdiag -o ' 'json markdown text' "$(bcomp 'tlsdiag -o ')"
+expect_eq bash 'tlsdiag -o ' 'ecs json markdown text' "$(bcomp 'tlsdiag -o ')"
 expect_eq bash 'tlsdiag --output=j' 'json' "$(bcomp 'tlsdiag --output=j')"
 expect_eq bash 'tlsdiag --col' '--color' "$(bcomp 'tlsdiag --col')"
 expect_eq bash 'tlsdiag --color=' 'always auto never' "$(bcomp 'tlsdiag --color=')"
@@ -128,7 +128,7 @@ else
 		timeout 30 zsh -f "$here/zsh-complete.zsh" "$compdir" "$1" | LC_ALL=C sort -u |
 			tr '\n' ' ' | sed 's/ $//'
 	}
-	expect_eq zsh 'tlsdiag -o ' 'json markdown text' "$(zcomp 'tlsdiag -o ')"
+	expect_eq zsh 'tlsdiag -o ' 'ecs json markdown text' "$(zcomp 'tlsdiag -o ')"
 	expect_has zsh 'tlsdiag --col' "$(zcomp 'tlsdiag --col')" --color
 	expect_eq zsh 'tlsdiag --color=' 'always auto never' "$(zcomp 'tlsdiag --color=')"
 	expect_eq zsh 'tlsdiag --redact=' 'all names' "$(zcomp 'tlsdiag --redact=')"

@@ -7,6 +7,7 @@
 #ifndef TD_TESTS_H
 #define TD_TESTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,10 @@ const char *td_test_datadir(void);
 /* Decode hex (blanks ignored) into out; the byte count.  Aborts on an
  * odd digit count or more than max bytes: test data is wrong. */
 size_t td_test_unhex(const char *s, uint8_t *out, size_t max);
+
+/* True when s[0..n) is exactly one valid JSON value (test_out.c's
+ * strict validator). */
+bool td_test_json_valid(const char *s, size_t n);
 
 /* Add a suite, aborting the run when CUnit cannot (out of memory). */
 CU_pSuite td_test_suite(const char *name);
