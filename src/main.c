@@ -227,10 +227,37 @@ static bool stdout_ok(int last_errno)
 	return !failed;
 }
 
+/* The capture loop's state: the engine, and when streaming the periodic
+ * statistics record (--stats-interval, the capture's clock). */
+struct run {
+	struct td_engine *eng;
+	struct td_capture *cap;
+	uint64_t stats_every_us;  /* 0: none */
+	uint64_t stats_next_us;
+};
+
+/* The kernel's counts, for the statistics the engine hands over next. */
+static void note_kernel(struct td_capture *cap, struct td_engine *eng)
+{
+	uint64_t received = 0, dropped = 0;
+	if (td_capture_stats(cap, &received, &dropped))
+		td_engine_note_kernel(eng, received, dropped);
+}
+
 static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 		     const uint8_t *data, size_t caplen, size_t wirelen)
 {
-	td_engine_frame(ctx, link, ts_us, data, caplen, wirelen);
+	struct run *run = ctx;
+	td_engine_frame(run->eng, link, ts_us, data, caplen, wirelen);
+	if (!run->stats_every_us)
+		return;
+	if (!run->stats_next_us) {
+		run->stats_next_us = ts_us + run->stats_every_us;
+	} else if (ts_us >= run->stats_next_us) {
+		run->stats_next_us = ts_us + run->stats_every_us;
+		note_kernel(run->cap, run->eng);
+		td_engine_emit_stats(run->eng);
+	}
 }
 
 int main(int argc, char **argv)
@@ -413,7 +440,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	r = td_capture_run(cap, frame_cb, eng, err, sizeof err);
+	struct run run = { eng, cap, o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0, 0 };
+	r = td_capture_run(cap, frame_cb, &run, err, sizeof err);
+	note_kernel(cap, eng);
 	g_capture = NULL;
 	bool cut_short = r == TD_OK && td_capture_cut_short(cap);
 	if (cut_short)

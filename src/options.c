@@ -107,6 +107,9 @@ static void usage(FILE *out)
 "      --report-grace SECS  live, or -r from a pipe: report a connection this long\n"
 "                           after its handshake succeeded (default 1; decimals\n"
 "                           allowed), at once when it failed; its end follows\n"
+"      --stats-interval SECS  live, or -r from a pipe: a statistics record this\n"
+"                           often (default 60; 0: none): packets, kernel drops,\n"
+"                           flows, connections by outcome, memory, cap drops\n"
 "  BYTES take a k, M or G suffix.\n"
 "\n"
 "  -h, --help               this help\n"
@@ -180,7 +183,8 @@ static char *join_args(int argc, char **argv)
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
        OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
-       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE };
+       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE,
+       OPT_STATS_INTERVAL };
 
 /* The words an option with an optional value takes: `--color never` is
  * read as `--color=never` only when the next word is one of them, so a
@@ -279,6 +283,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "report-grace", required_argument, NULL, OPT_REPORT_GRACE },
+		{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 		{ "ca-path", required_argument, NULL, OPT_CA_PATH },
 		{ "no-system-ca", no_argument, NULL, OPT_NO_SYSTEM_CA },
@@ -307,6 +312,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 	o->format = "text";
 	o->promisc = true;
 	td_config_defaults(&o->cfg);
+	o->stats_interval_s = 60;
 	int c;
 	size_t v;
 	opterr = 0;  /* one line of our own instead of getopt's */
@@ -373,6 +379,12 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			o->cfg.report_grace_us = (uint64_t)(g * 1e6 + 0.5);
 			break;
 		}
+		case OPT_STATS_INTERVAL:
+			if (!parse_size(optarg, 0, &v) || v > 86400u)
+				return fail_usage("bad --stats-interval '%s' (seconds, 0 to 86400)",
+						  optarg);
+			o->stats_interval_s = (unsigned)v;
+			break;
 		case OPT_CA_FILE: o->diag.ca_file = optarg; break;
 		case OPT_CA_PATH: o->diag.ca_path = optarg; break;
 		case OPT_NO_SYSTEM_CA: o->diag.no_system_store = true; break;

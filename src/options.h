@@ -47,6 +47,8 @@ struct options {
 	const char *write_file; /* -w: save the packets read (pcap) */
 	bool list_interfaces;   /* -D: list the capture interfaces and exit */
 	const char *filter_file; /* -F: the BPF expression comes from this file */
+	unsigned stats_interval_s; /* --stats-interval: streaming, a statistics record this
+				      often (the capture's clock); 0: none */
 };
 
 /* Parse argv into *o (td_config_defaults first).  0: run; otherwise the

@@ -101,6 +101,12 @@ static void filter_conn_done(struct td_sink *s, const struct td_conn *c)
 		fs->reached(fs->reached_ctx);
 }
 
+static void filter_stats(struct td_sink *s, const struct td_stats *st)
+{
+	struct filter_sink *fs = (struct filter_sink *)s;
+	fs->inner->stats(fs->inner, st);
+}
+
 static void filter_finish(struct td_sink *s, const struct td_stats *st)
 {
 	struct filter_sink *fs = (struct filter_sink *)s;
@@ -124,6 +130,7 @@ struct td_sink *td_filter_sink_new(struct td_sink *inner, struct td_redactor *r,
 	fs->base.conn_update = inner->conn_update ? filter_conn_update : NULL;
 	fs->base.conn_done = filter_conn_done;
 	fs->base.conn_end = inner->conn_end ? filter_conn_end : NULL;
+	fs->base.stats = inner->stats ? filter_stats : NULL;
 	fs->base.finish = filter_finish;
 	fs->base.free = filter_free;
 	return &fs->base;

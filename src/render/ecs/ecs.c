@@ -20,7 +20,11 @@
  *                                     these are (all exist since 8.0)
  *   event.kind              "event"
  *   event.category          ["network"]
- *   event.type              ["connection", "protocol"]
+ *   event.type              ["connection", "protocol"], and "start" on the
+ *                           first record of a connection reported when
+ *                           its handshake ended (streaming: live or a
+ *                           pipe), "end" on the whole record of its end
+ *                           (tlsdiag.type "tls_end", tlsdiag.first_outcome)
  *   event.outcome           "success" (established) | "failure" (failed) |
  *                           "unknown" (incomplete): the one outcome (conn.h)
  *   event.duration          long      nanoseconds, first to last packet
@@ -123,7 +127,9 @@ static void write_endpoint(struct td_jsonw *w, struct td_jkey key, const struct 
 	td_jsonw_object_end(w);
 }
 
-static void write_event(struct td_jsonw *w, const struct td_conn *c)
+/* end: the record of a connection's end after its early one (streaming:
+ * sink.h), whose event.type says "start". */
+static void write_event(struct td_jsonw *w, const struct td_conn *c, bool end)
 {
 	static const char *const outcome[] = {
 		[TD_OUTCOME_INCOMPLETE] = "unknown",
@@ -141,6 +147,10 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_array_begin(w);
 	td_jsonw_plain(w, "connection", 10);
 	td_jsonw_plain(w, "protocol", 8);
+	if (end)
+		td_jsonw_plain(w, "end", 3);
+	else if (c->early.reported)
+		td_jsonw_plain(w, "start", 5);
 	td_jsonw_array_end(w);
 	unsigned o = (unsigned)c->fate.outcome;
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), o < 3 ? outcome[o] : "unknown");
@@ -259,14 +269,16 @@ static void write_anomalies(struct td_jsonw *w, const struct td_anomalies *a)
 }
 
 /* What ECS has no field for. */
-static void write_tlsdiag(struct td_jsonw *w, const struct td_conn *c)
+static void write_tlsdiag(struct td_jsonw *w, const struct td_conn *c, bool end)
 {
 	td_jsonw_jkey(w, TD_JKEY("tlsdiag"));
 	td_jsonw_object_begin(w);
-	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_TLS);
+	td_jsonw_jk_word(w, TD_JKEY("type"), end ? TD_JSON_TYPE_TLS_END : TD_JSON_TYPE_TLS);
 	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
 	td_jsonw_jk_uint(w, TD_JKEY("id"), c->id);
 	td_jsonw_jk_word(w, TD_JKEY("outcome"), td_outcome_name(c->fate.outcome));
+	if (end)
+		td_jsonw_jk_word(w, TD_JKEY("first_outcome"), td_outcome_name(c->early.outcome));
 	td_jsonw_jk_bool(w, TD_JKEY("partial"), c->partial);
 	td_json_quic(w, c);
 	if (c->starttls.proto != TD_STLS_NONE) {
@@ -288,7 +300,8 @@ static void write_tlsdiag(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const struct td_conn *c)
+static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const struct td_conn *c,
+			 bool end)
 {
 	char buf[64];
 	td_jsonw_object_begin(w);
@@ -298,7 +311,7 @@ static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const 
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_word(w, TD_JKEY("version"), ECS_VERSION);
 	td_jsonw_object_end(w);
-	write_event(w, c);
+	write_event(w, c, end);
 	write_endpoint(w, TD_JKEY("source"), &c->client_addr, c->client_port);
 	write_endpoint(w, TD_JKEY("destination"), &c->server_addr, c->server_port);
 	td_jsonw_jkey(w, TD_JKEY("network"));
@@ -310,7 +323,7 @@ static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const 
 	td_jsonw_object_end(w);
 	write_tls(w, c);
 	write_observer(w, o);
-	write_tlsdiag(w, c);
+	write_tlsdiag(w, c, end);
 	td_jsonw_object_end(w);
 }
 
@@ -324,11 +337,11 @@ static bool line_buffered(FILE *f)
 #endif
 }
 
-static void ecs_conn_done(struct td_sink *s, const struct td_conn *c)
+static void ecs_record(struct td_sink *s, const struct td_conn *c, bool end)
 {
 	struct ecs_sink *es = (struct ecs_sink *)s;
 	td_jsonw_next(&es->w);
-	write_record(&es->w, &es->opts, c);
+	write_record(&es->w, &es->opts, c, end);
 	/* As the JSON sink: misuse is ruled out by the unit tests, an I/O
 	 * error stays on the FILE for its owner to check. */
 	enum td_result r = td_jsonw_value_status(&es->w);
@@ -336,6 +349,19 @@ static void ecs_conn_done(struct td_sink *s, const struct td_conn *c)
 	td_jsonw_newline(&es->w);
 	if (line_buffered(es->out))
 		td_jsonw_flush(&es->w);
+}
+
+static void ecs_conn_done(struct td_sink *s, const struct td_conn *c)
+{
+	ecs_record(s, c, false);
+}
+
+/* Streaming: a whole record again, of the connection's final state
+ * (event.type "end", tlsdiag.type "tls_end"): a log store keeps
+ * documents, not deltas. */
+static void ecs_conn_end(struct td_sink *s, const struct td_conn *c)
+{
+	ecs_record(s, c, true);
 }
 
 static void ecs_finish(struct td_sink *s, const struct td_stats *st)
@@ -364,6 +390,7 @@ struct td_sink *td_ecs_sink_new(FILE *out, const struct td_ecs_opts *opts)
 	td_jsonw_init(&es->w, out);
 	es->base.conn_update = NULL;
 	es->base.conn_done = ecs_conn_done;
+	es->base.conn_end = ecs_conn_end;
 	es->base.finish = ecs_finish;
 	es->base.free = ecs_free;
 	return &es->base;

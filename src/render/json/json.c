@@ -570,6 +570,73 @@ static void ktime_or_null(struct td_jsonw *w, struct td_jkey key, uint64_t us, b
 	td_jsonw_jk_string(w, key, buf);
 }
 
+/* What the engine's caps dropped, capture-wide (summary and stats). */
+static void write_cap_drops(struct td_jsonw *w, const struct td_stats *st)
+{
+	td_jsonw_jk_uint(w, TD_JKEY("flows_evicted"), st ? st->flows_evicted_full : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("flow_buffer_bytes"), st ? st->reasm_cap_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("memory_bytes"), st ? st->memory_cap_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("hs_messages"), st ? st->hs_messages_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("starttls_bytes"), st ? st->stls_bytes_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("starttls_steps"), st ? st->stls_steps_dropped : 0);
+	td_jsonw_jk_uint(w, TD_JKEY("retransmitted_bytes"), st ? st->dup_bytes : 0);
+}
+
+/* "kernel": a live capture's counts (pcap_stats). */
+static void write_kernel(struct td_jsonw *w, const struct td_stats *st)
+{
+	td_jsonw_jkey(w, TD_JKEY("kernel"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_uint(w, TD_JKEY("received"), st->kernel_received);
+	td_jsonw_jk_uint(w, TD_JKEY("dropped"), st->kernel_dropped);
+	td_jsonw_object_end(w);
+}
+
+/* A live run's periodic statistics: {"type": "stats", "schema": 2,
+ * "time": TIME, "stats": {...}} (the schema at the top of this file). */
+static void write_stats(struct td_jsonw *w, const struct td_stats *st)
+{
+	char buf[64];
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_STATS);
+	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
+	td_text_time(buf, sizeof buf, st->now_us);
+	td_jsonw_jk_word(w, TD_JKEY("time"), buf);
+	td_jsonw_jkey(w, TD_JKEY("stats"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_uint(w, TD_JKEY("frames"), st->frames);
+	td_jsonw_jk_uint(w, TD_JKEY("bytes"), st->bytes);
+	if (st->kernel)
+		write_kernel(w, st);
+	else
+		td_jsonw_jk_null(w, TD_JKEY("kernel"));
+	td_jsonw_jkey(w, TD_JKEY("flows"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_uint(w, TD_JKEY("active"), st->flows_active);
+	td_jsonw_jk_uint(w, TD_JKEY("max"), st->max_flows);
+	td_jsonw_jk_uint(w, TD_JKEY("total"), st->flows);
+	td_jsonw_object_end(w);
+	td_jsonw_jkey(w, TD_JKEY("connections"));
+	td_jsonw_object_begin(w);
+	uint64_t n = st->reported[0] + st->reported[1] + st->reported[2];
+	td_jsonw_jk_uint(w, TD_JKEY("reported"), n);
+	td_jsonw_jk_uint(w, TD_JKEY("established"), st->reported[TD_OUTCOME_ESTABLISHED]);
+	td_jsonw_jk_uint(w, TD_JKEY("failed"), st->reported[TD_OUTCOME_FAILED]);
+	td_jsonw_jk_uint(w, TD_JKEY("incomplete"), st->reported[TD_OUTCOME_INCOMPLETE]);
+	td_jsonw_object_end(w);
+	td_jsonw_jkey(w, TD_JKEY("memory"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_uint(w, TD_JKEY("used"), st->memory_used);
+	td_jsonw_jk_uint(w, TD_JKEY("cap"), st->memory_cap);
+	td_jsonw_object_end(w);
+	td_jsonw_jkey(w, TD_JKEY("dropped"));
+	td_jsonw_object_begin(w);
+	write_cap_drops(w, st);
+	td_jsonw_object_end(w);
+	td_jsonw_object_end(w);
+	td_jsonw_object_end(w);
+}
+
 static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct td_stats *st)
 {
 	td_jsonw_object_begin(w);
@@ -634,15 +701,11 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 	if (st && st->tcp_without_tls_dropped)
 		td_jsonw_jk_uint(w, TD_JKEY("tcp_without_tls_dropped"), st->tcp_without_tls_dropped);
 
+	if (st && st->kernel)
+		write_kernel(w, st);
 	td_jsonw_jkey(w, TD_JKEY("dropped"));
 	td_jsonw_object_begin(w);
-	td_jsonw_jk_uint(w, TD_JKEY("flows_evicted"), st ? st->flows_evicted_full : 0);
-	td_jsonw_jk_uint(w, TD_JKEY("flow_buffer_bytes"), st ? st->reasm_cap_dropped : 0);
-	td_jsonw_jk_uint(w, TD_JKEY("memory_bytes"), st ? st->memory_cap_dropped : 0);
-	td_jsonw_jk_uint(w, TD_JKEY("hs_messages"), st ? st->hs_messages_dropped : 0);
-	td_jsonw_jk_uint(w, TD_JKEY("starttls_bytes"), st ? st->stls_bytes_dropped : 0);
-	td_jsonw_jk_uint(w, TD_JKEY("starttls_steps"), st ? st->stls_steps_dropped : 0);
-	td_jsonw_jk_uint(w, TD_JKEY("retransmitted_bytes"), st ? st->dup_bytes : 0);
+	write_cap_drops(w, st);
 	td_jsonw_jk_uint(w, TD_JKEY("events"), js->drop_events);
 	td_jsonw_jk_uint(w, TD_JKEY("certs"), js->drop_certs);
 	td_jsonw_jk_uint(w, TD_JKEY("list_items"), js->drop_items);
@@ -658,6 +721,16 @@ static void write_summary(struct td_jsonw *w, struct json_sink *js, const struct
 	}
 	td_jsonw_object_end(w);
 	td_jsonw_object_end(w);
+}
+
+static void json_stats(struct td_sink *s, const struct td_stats *st)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	td_jsonw_next(&js->w);
+	write_stats(&js->w, st);
+	td_jsonw_newline(&js->w);
+	if (line_buffered(js->out))
+		td_jsonw_flush(&js->w);
 }
 
 static void json_finish(struct td_sink *s, const struct td_stats *st)
@@ -693,6 +766,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 	js->base.conn_update = NULL;
 	js->base.conn_done = json_conn_done;
 	js->base.conn_end = json_conn_end;
+	js->base.stats = json_stats;
 	js->base.finish = json_finish;
 	js->base.free = json_free;
 	return &js->base;

@@ -550,6 +550,60 @@ static void stat_item(struct td_tw *t, uint64_t n, const char *what, enum td_tw_
 	td_tw_item(t, ", ", buf, IND_BLOCK, c);
 }
 
+/* What the engine's caps dropped, capture-wide, as summary items. */
+static void cap_drop_items(struct td_tw *t, const struct td_stats *st)
+{
+	stat_item(t, st->flows_evicted_full, "flows evicted (flow table full)", TD_TW_YELLOW);
+	stat_item(t, st->reasm_cap_dropped, "bytes (per-flow buffer cap)", TD_TW_YELLOW);
+	stat_item(t, st->memory_cap_dropped, "bytes (memory cap)", TD_TW_YELLOW);
+	stat_item(t, st->hs_messages_dropped, "handshake messages (over 256 KiB)", TD_TW_YELLOW);
+	stat_item(t, st->stls_bytes_dropped, "STARTTLS plaintext bytes (preamble cap)",
+		  TD_TW_YELLOW);
+	stat_item(t, st->stls_steps_dropped, "STARTTLS steps (cap per connection)", TD_TW_YELLOW);
+}
+
+/* A live run's periodic statistics (--stats-interval): one wrapped line,
+ * "stats TIME: ...", and the caps' drops when there were any. */
+static void text_stats(struct td_sink *s, const struct td_stats *st)
+{
+	struct text_sink *ts = (struct text_sink *)s;
+	struct td_tw t;
+	td_tw_init(&t, ts->out, ts->opts.color, ts->opts.width);
+	char when[40], buf[128];
+	td_text_time(when, sizeof when, st->now_us);
+	td_tw_printf(&t, "stats %s: ", when);
+	td_tw_mark(&t);
+	snprintf(buf, sizeof buf, "%" PRIu64 " frames", st->frames);
+	td_tw_item(&t, ", ", buf, IND_BLOCK, TD_TW_RESET);
+	if (st->kernel) {
+		snprintf(buf, sizeof buf, "kernel: %" PRIu64 " received, %" PRIu64 " dropped",
+			 st->kernel_received, st->kernel_dropped);
+		td_tw_item(&t, ", ", buf, IND_BLOCK, st->kernel_dropped ? TD_TW_YELLOW : TD_TW_RESET);
+	}
+	snprintf(buf, sizeof buf, "%" PRIu64 " flows tracked of %" PRIu64, st->flows_active,
+		 st->max_flows);
+	td_tw_item(&t, ", ", buf, IND_BLOCK, TD_TW_RESET);
+	snprintf(buf, sizeof buf, "%" PRIu64 " connections: %" PRIu64 " established, %" PRIu64
+		 " failed, %" PRIu64 " incomplete",
+		 st->reported[0] + st->reported[1] + st->reported[2],
+		 st->reported[TD_OUTCOME_ESTABLISHED], st->reported[TD_OUTCOME_FAILED],
+		 st->reported[TD_OUTCOME_INCOMPLETE]);
+	td_tw_item(&t, ", ", buf, IND_BLOCK, TD_TW_RESET);
+	snprintf(buf, sizeof buf, "memory %" PRIu64 " of %" PRIu64 " bytes", st->memory_used,
+		 st->memory_cap);
+	td_tw_item(&t, ", ", buf, IND_BLOCK, TD_TW_RESET);
+	td_tw_end(&t);
+	if (st->flows_evicted_full || st->reasm_cap_dropped || st->memory_cap_dropped ||
+	    st->hs_messages_dropped || st->stls_bytes_dropped || st->stls_steps_dropped) {
+		td_tw_spaces(&t, IND_BLOCK);
+		td_tw_put(&t, "dropped by caps: ");
+		td_tw_mark(&t);
+		cap_drop_items(&t, st);
+		td_tw_end(&t);
+	}
+	fflush(ts->out);
+}
+
 static void text_finish(struct td_sink *s, const struct td_stats *st)
 {
 	struct text_sink *ts = (struct text_sink *)s;
@@ -660,16 +714,7 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	    drops_any(&ts->drops)) {
 		td_tw_put(&t, "dropped by caps: ");
 		td_tw_mark(&t);
-		stat_item(&t, st->flows_evicted_full, "flows evicted (flow table full)",
-			  TD_TW_YELLOW);
-		stat_item(&t, st->reasm_cap_dropped, "bytes (per-flow buffer cap)", TD_TW_YELLOW);
-		stat_item(&t, st->memory_cap_dropped, "bytes (memory cap)", TD_TW_YELLOW);
-		stat_item(&t, st->hs_messages_dropped, "handshake messages (over 256 KiB)",
-			  TD_TW_YELLOW);
-		stat_item(&t, st->stls_bytes_dropped, "STARTTLS plaintext bytes (preamble cap)",
-			  TD_TW_YELLOW);
-		stat_item(&t, st->stls_steps_dropped, "STARTTLS steps (cap per connection)",
-			  TD_TW_YELLOW);
+		cap_drop_items(&t, st);
 		drop_items(&t, &ts->drops, IND_BLOCK);
 		td_tw_end(&t);
 	}
@@ -701,6 +746,7 @@ struct td_sink *td_text_sink_new(FILE *out, const struct td_text_opts *opts)
 	ts->base.conn_update = NULL;
 	ts->base.conn_done = text_conn_done;
 	ts->base.conn_end = text_conn_end;
+	ts->base.stats = text_stats;
 	ts->base.finish = text_finish;
 	ts->base.free = text_free;
 	return &ts->base;
