@@ -71,7 +71,8 @@ static unsigned text_width(const struct options *o)
 }
 
 /* Give up root before the first packet: always for a live capture, for
- * a file when -Z asks.  False (message printed) when it failed. */
+ * a file when -Z asks.  As root, the capability bounding set goes first,
+ * while root may still drop it.  False (message printed) when it failed. */
 static bool drop_privileges(const struct options *o)
 {
 	if (!o->iface && !o->user)
@@ -80,12 +81,31 @@ static bool drop_privileges(const struct options *o)
 		return true;  /* not root, nothing asked: nothing to say */
 	char note[256], err[256];
 	const char *user = o->user ? o->user : TD_PRIVDROP_DEFAULT_USER;
+	if (geteuid() == 0 && strcmp(user, "root") != 0)
+		(void)td_caps_drop_bounding();  /* td_sandbox_enter() checks the rest */
 	if (td_privdrop(user, note, sizeof note, err, sizeof err) != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		return false;
 	}
 	if (note[0] && o->user)  /* not root: only worth saying when -Z was asked */
 		fprintf(stderr, "tlsdiag: note: %s\n", note);
+	return true;
+}
+
+/* Once everything is open and root is given up: no capability left (file
+ * capabilities of a non-root user included), no_new_privs, and the
+ * seccomp filter; for the same runs as drop_privileges().  -Z root keeps
+ * root's capabilities, as asked.  False (message printed) when it failed. */
+static bool enter_sandbox(const struct options *o)
+{
+	if (!o->iface && !o->user)
+		return true;
+	struct td_sandbox_opts so = { .keep_caps = geteuid() == 0, .seccomp = !o->no_seccomp };
+	char note[256], err[256];
+	if (td_sandbox_enter(&so, note, sizeof note, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		return false;
+	}
 	return true;
 }
 
@@ -371,6 +391,8 @@ int main(int argc, char **argv)
 		}
 		out = td_outfile_stream(of);
 	}
+	if (!enter_sandbox(&o))
+		goto out;
 
 	char sha[65] = "", keylogs[1024] = "";
 	if (o.tui == TUI_ON) {

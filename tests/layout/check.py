@@ -55,6 +55,7 @@ ROOMS = [
     (re.compile(r'^zlib\.h'), 'zlib', lambda p: p.startswith(('src/capture/', 'src/decomp/decomp_zlib.c'))),
     (re.compile(r'^brotli/'), 'brotli', lambda p: p == 'src/decomp/decomp_brotli.c'),
     (re.compile(r'^zstd'), 'zstd', lambda p: p == 'src/decomp/decomp_zstd.c'),
+    (re.compile(r'^seccomp\.h'), 'libseccomp', lambda p: p == 'src/capture/sandbox.c'),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
