@@ -334,16 +334,18 @@ enum td_result td_outfile_boundary(struct td_outfile *of, char *err, size_t errl
 	if (of->failed)
 		return report(of, err, errlen);
 	time_t now = of->o.rotate_secs ? time(NULL) : 0;
-	/* The bytes still in the FILE's buffer count too, so a text report
-	 * (fully buffered) is cut near -C, not a buffer later. */
-	bool size_due = of->o.rotate_bytes && of->fd >= 0 &&
-			of->size + __fpending(of->fp) > of->o.rotate_bytes;
-	if (!size_due && !due(of, now))
+	/* The bytes still in the FILE's buffer count too: a text report
+	 * (fully buffered) is cut near -C, not a buffer later, and SIGHUP
+	 * publishes what was written even when it is not flushed yet. */
+	uint64_t held = (of->fd >= 0 ? of->size : 0) + __fpending(of->fp);
+	bool soon = (of->o.rotate_bytes && held > of->o.rotate_bytes) || (of->hup && held > 0);
+	if (!soon && !due(of, now))
 		return report(of, err, errlen);
 	if (fflush(of->fp) != 0 && !of->failed)
 		fail(of, errno, "cannot write the report file", of->name);
-	/* The flush may have switched files already (LINES mode). */
-	if (!of->failed && of->size > 0 && at_boundary(of) && (size_due || due(of, now)))
+	/* The flush may have switched files already (LINES mode): look
+	 * again at the file now open. */
+	if (!of->failed && of->size > 0 && at_boundary(of) && due(of, now))
 		rotate(of, now);
 	return report(of, err, errlen);
 }
