@@ -85,11 +85,11 @@ _tlsdiag()
 
 	local opts_arg='-r --read -i --interface -k --keylog -s --snaplen -o --output
 		-Z --relinquish-privileges -c --count -w --write -F --filter-file
-		--max-flows --flow-buffer --max-memory --idle-timeout --ca-file --ca-path
-		--client-ca-file --at --port --width'
+		--max-flows --flow-buffer --max-memory --idle-timeout --report-grace
+		--stats-interval --ca-file --ca-path --client-ca-file --at --port --width --output-file -G --rotate-seconds -C --rotate-size'
 	local opts_all="$opts_arg -p --no-promiscuous -D --list-interfaces
 		--tui --no-tui --replay --force --all --redact --only-failed --color
-		--summary -v --verbose --no-system-ca -h --help -V --version"
+		--summary -v --verbose --no-system-ca --no-seccomp -h --help -V --version"
 	local colors='auto always never'
 	local redacts='names all'
 	local bpf='host net port portrange src dst tcp udp ip ip6 vlan and or not'
@@ -110,10 +110,11 @@ _tlsdiag()
 			[[ " $colors " == *" ${_td_words[i + 1]} "* ]] && ((i + 1 < _td_cword)) && skip=1 ;;
 		--redact)
 			[[ " $redacts " == *" ${_td_words[i + 1]} "* ]] && ((i + 1 < _td_cword)) && skip=1 ;;
-		-[rikscowFZ] | --read | --interface | --keylog | --snaplen | --output | \
+		-[rikscowFZGC] | --read | --interface | --keylog | --snaplen | --output | \
 		--relinquish-privileges | --count | --write | --filter-file | --max-flows | \
-		--flow-buffer | --max-memory | --idle-timeout | --ca-file | --ca-path | \
-		--client-ca-file | --at | --port | --width)
+		--flow-buffer | --max-memory | --idle-timeout | --report-grace | --stats-interval | \
+		--ca-file | --ca-path | --client-ca-file | --at | --port | --width | --output-file | --rotate-seconds | \
+		--rotate-size)
 			skip=1 ;;
 		-*) ;;
 		*) _tlsdiag_add_words "$bpf" "$cur"; return 0 ;;
@@ -172,7 +173,7 @@ _tlsdiag_value()
 		[[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
 		_tlsdiag_add_files "$cur" '*.pcap' '*.pcapng' '*.cap' '*.gz' \
 			'*.PCAP' '*.PCAPNG' '*.CAP' ;;
-	-k | --keylog | -w | --write | -F | --filter-file | --ca-file | --client-ca-file)
+	-k | --keylog | -w | --write | -F | --filter-file | --ca-file | --client-ca-file | --output-file)
 		_tlsdiag_add_files "$cur" ;;
 	--ca-path)
 		compopt -o filenames 2>/dev/null
@@ -186,7 +187,7 @@ _tlsdiag_value()
 			COMPREPLY+=("$line")
 		done < <(compgen -u -- "$cur") ;;
 	-s | --snaplen | -c | --count | --max-flows | --flow-buffer | --max-memory | \
-	--idle-timeout | --at | --port | --width)
+	--idle-timeout | --report-grace | --stats-interval | --at | --port | --width)
 		;; # a number or a time: nothing to offer
 	*) return 1 ;;
 	esac

@@ -139,6 +139,36 @@ bool td_capture_stats(struct td_capture *c, uint64_t *received, uint64_t *droppe
 enum td_result td_privdrop(const char *user, char *note, size_t notelen,
 			   char *err, size_t errlen) TD_MUST_CHECK;
 
+/* ---- the sandbox (src/capture/sandbox.c) ---- */
+
+/* Drop every capability from the bounding set, so that no execve() can
+ * hand one back.  Needs CAP_SETPCAP: call it as root before td_privdrop()
+ * (td_sandbox_enter() tries again).  False when some could not be
+ * dropped (EPERM). */
+bool td_caps_drop_bounding(void);
+
+struct td_sandbox_opts {
+	bool keep_caps;   /* -Z root: root stays, and so do its capabilities */
+	bool seccomp;     /* install the system call filter (not --no-seccomp) */
+};
+
+/* Lock the process down once the interface and every file are open and
+ * privileges are dropped (td_privdrop()), before the first packet is
+ * parsed: clear the ambient, bounding (where permitted), inheritable,
+ * permitted and effective capability sets and verify they are empty;
+ * set no_new_privs; and, when o->seccomp and tlsdiag was built with
+ * libseccomp, install a filter that allows only the system calls of the
+ * capture loop, the reports and the live view (others: a message naming
+ * the call on stderr, and exit status 2).  note says what could not be
+ * done and did not need to be (no libseccomp; the bounding set without
+ * CAP_SETPCAP), note[0] == 0 otherwise.  TD_ERR_IO with err when a step
+ * failed: the process must then stop. */
+enum td_result td_sandbox_enter(const struct td_sandbox_opts *o, char *note, size_t notelen,
+				char *err, size_t errlen) TD_MUST_CHECK;
+
+/* Was tlsdiag built with libseccomp? */
+bool td_sandbox_has_seccomp(void);
+
 void td_capture_close(struct td_capture *c);
 
 #endif

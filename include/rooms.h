@@ -6,10 +6,11 @@
  * -DTD_ROOM_WOLFSSL for src/x509/ and src/crypto/, -DTD_ROOM_CURSES for
  * src/tui/, -DTD_ROOM_PCAP for src/capture/, -DTD_ROOM_ZLIB for
  * src/capture/ (gzip'd captures) and src/decomp/ (compressed
- * certificates), -DTD_ROOM_BROTLI and -DTD_ROOM_ZSTD for src/decomp/.
+ * certificates), -DTD_ROOM_BROTLI and -DTD_ROOM_ZSTD for src/decomp/,
+ * -DTD_ROOM_SECCOMP for src/capture/ (the sandbox).
  * Everywhere else an identifier each library's headers #define (or use
  * in every declaration) is poisoned, so a stray #include of wolfSSL,
- * curses, libpcap, zlib, brotli or zstd fails to compile ("attempt to
+ * curses, libpcap, zlib, brotli, zstd or libseccomp fails to compile ("attempt to
  * use poisoned").  The headers live in /usr/include, so without this the
  * include would compile anywhere: the flags of pkg-config add nothing to
  * stop it.  tests/layout/rooms.sh checks that it does.
@@ -36,6 +37,9 @@
 #endif
 #ifndef TD_ROOM_ZSTD
 #pragma GCC poison ZSTDLIB_API
+#endif
+#ifndef TD_ROOM_SECCOMP
+#pragma GCC poison SCMP_VER_MAJOR
 #endif
 
 #endif

@@ -22,6 +22,7 @@
 #include "keylog.h"
 #include "options.h"
 #include "out.h"
+#include "outfile.h"
 #include "tui.h"
 #include "filter.h"
 #include "redact.h"
@@ -30,6 +31,7 @@
 
 
 static struct td_capture *volatile g_capture;
+static struct td_outfile *volatile g_outfile;  /* SIGHUP: the next report file */
 
 
 /* Colour on a terminal unless NO_COLOR (https://no-color.org) is set;
@@ -69,7 +71,8 @@ static unsigned text_width(const struct options *o)
 }
 
 /* Give up root before the first packet: always for a live capture, for
- * a file when -Z asks.  False (message printed) when it failed. */
+ * a file when -Z asks.  As root, the capability bounding set goes first,
+ * while root may still drop it.  False (message printed) when it failed. */
 static bool drop_privileges(const struct options *o)
 {
 	if (!o->iface && !o->user)
@@ -78,6 +81,8 @@ static bool drop_privileges(const struct options *o)
 		return true;  /* not root, nothing asked: nothing to say */
 	char note[256], err[256];
 	const char *user = o->user ? o->user : TD_PRIVDROP_DEFAULT_USER;
+	if (geteuid() == 0 && strcmp(user, "root") != 0)
+		(void)td_caps_drop_bounding();  /* td_sandbox_enter() checks the rest */
 	if (td_privdrop(user, note, sizeof note, err, sizeof err) != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		return false;
@@ -87,7 +92,24 @@ static bool drop_privileges(const struct options *o)
 	return true;
 }
 
-/* How the report reaches stdout.  Packets that arrive as they happen (an
+/* Once everything is open and root is given up: no capability left (file
+ * capabilities of a non-root user included), no_new_privs, and the
+ * seccomp filter; for the same runs as drop_privileges().  -Z root keeps
+ * root's capabilities, as asked.  False (message printed) when it failed. */
+static bool enter_sandbox(const struct options *o)
+{
+	if (!o->iface && !o->user)
+		return true;
+	struct td_sandbox_opts so = { .keep_caps = geteuid() == 0, .seccomp = !o->no_seccomp };
+	char note[256], err[256];
+	if (td_sandbox_enter(&so, note, sizeof note, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
+/* How the report reaches stdout (or the --output-file stream f).  Packets that arrive as they happen (an
  * interface, or a pipe such as `tcpdump -w - | tlsdiag -r -`): line by
  * line, so each connection can be read as soon as it is reported.  A
  * file read from disk into a pipe or a file: in large blocks, since one
@@ -107,19 +129,19 @@ static bool input_streams(const struct options *o)
 	return stat(o->read_file, &st) != 0 || !S_ISREG(st.st_mode);
 }
 
-static void stdout_buffering(const struct options *o, bool own_buffer)
+static void stdout_buffering(const struct options *o, FILE *f, bool own_buffer)
 {
-	if (isatty(STDOUT_FILENO))
+	if (f == stdout && isatty(STDOUT_FILENO))
 		return;  /* a terminal: stdio's line buffering already */
 	bool streaming = input_streams(o);
 	/* glibc ignores the size unless it is given the buffer too. */
 	static char block[1u << 16];
 	if (streaming)
-		setvbuf(stdout, NULL, _IOLBF, 0);
+		setvbuf(f, NULL, _IOLBF, 0);
 	else if (own_buffer)
-		setvbuf(stdout, NULL, _IONBF, 0);  /* the sink writes in 64 KiB blocks */
+		setvbuf(f, NULL, _IONBF, 0);  /* the sink writes in 64 KiB blocks */
 	else
-		setvbuf(stdout, block, _IOFBF, sizeof block);
+		setvbuf(f, block, _IOFBF, sizeof block);
 }
 
 /* The live view's options; strings borrowed from o. */
@@ -187,6 +209,13 @@ static void on_signal(int sig)
 		td_capture_stop(g_capture);
 }
 
+/* SIGHUP with --output-file: publish the current file, start the next. */
+static void on_hangup(int sig)
+{
+	(void)sig;
+	td_outfile_rotate_request(g_outfile);
+}
+
 /* -c: the last connection wanted has been reported. */
 static void count_reached(void *ctx)
 {
@@ -227,12 +256,13 @@ static bool stdout_ok(int last_errno)
 	return !failed;
 }
 
-/* The capture loop's state: the engine, and when streaming the periodic
- * statistics record (--stats-interval, the capture's clock). */
+/* What the capture loop hands each frame to. */
 struct run {
 	struct td_engine *eng;
 	struct td_capture *cap;
-	uint64_t stats_every_us;  /* 0: none */
+	struct td_outfile *of;    /* --output-file, or NULL */
+	bool out_failed;          /* it failed: said, and the capture stopped */
+	uint64_t stats_every_us;  /* streaming: --stats-interval (the capture's clock); 0: none */
 	uint64_t stats_next_us;
 };
 
@@ -244,11 +274,9 @@ static void note_kernel(struct td_capture *cap, struct td_engine *eng)
 		td_engine_note_kernel(eng, received, dropped);
 }
 
-static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
-		     const uint8_t *data, size_t caplen, size_t wirelen)
+/* The periodic statistics record, when it is due. */
+static void stats_due(struct run *run, uint64_t ts_us)
 {
-	struct run *run = ctx;
-	td_engine_frame(run->eng, link, ts_us, data, caplen, wirelen);
 	if (!run->stats_every_us)
 		return;
 	if (!run->stats_next_us) {
@@ -257,6 +285,25 @@ static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 		run->stats_next_us = ts_us + run->stats_every_us;
 		note_kernel(run->cap, run->eng);
 		td_engine_emit_stats(run->eng);
+	}
+}
+
+static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
+		     const uint8_t *data, size_t caplen, size_t wirelen)
+{
+	struct run *run = ctx;
+	td_engine_frame(run->eng, link, ts_us, data, caplen, wirelen);
+	stats_due(run, ts_us);
+	if (!run->of || run->out_failed)
+		return;
+	/* Between two frames no record is half written: a -G period or a
+	 * SIGHUP can end the file here even when no record comes (a live
+	 * capture ticks every 100 ms without packets). */
+	char err[512];
+	if (td_outfile_boundary(run->of, err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		run->out_failed = true;
+		td_capture_stop(run->cap);
 	}
 }
 
@@ -293,6 +340,9 @@ int main(int argc, char **argv)
 	struct td_keylog *keylog = NULL;
 	struct td_keylog_watch *watch = NULL;
 	struct td_tui *tui = NULL;  /* owned by writer */
+	struct td_outfile *of = NULL;  /* --output-file */
+	struct td_sink *outsink = NULL; /* marks its record boundaries */
+	FILE *out = stdout;             /* where the report goes */
 	enum td_result r;
 
 	if (td_x509_global_init() != TD_OK) {
@@ -357,6 +407,24 @@ int main(int argc, char **argv)
 	/* The interface, the key logs and the trust stores are open. */
 	if (!drop_privileges(&o))
 		goto out;
+	/* After the drop, as tcpdump opens its -w files with -C and -G: every
+	 * file of the run is created by the same user, and a directory that
+	 * user cannot write is said now, not at the first rotation. */
+	if (o.output_file) {
+		struct td_outfile_opts oo = {
+			.path = o.output_file,
+			.rotate_secs = o.rotate_secs,
+			.rotate_bytes = o.rotate_bytes,
+			.mode = strcmp(o.format, "json") == 0 ? TD_OUTFILE_LINES : TD_OUTFILE_RECORDS,
+		};
+		if (td_outfile_open(&of, &oo, err, sizeof err) != TD_OK) {
+			fprintf(stderr, "tlsdiag: %s\n", err);
+			goto out;
+		}
+		out = td_outfile_stream(of);
+	}
+	if (!enter_sandbox(&o))
+		goto out;
 
 	char sha[65] = "", keylogs[1024] = "";
 	if (o.tui == TUI_ON) {
@@ -367,8 +435,8 @@ int main(int argc, char **argv)
 		 * as they wrap the others; td_sink_free(writer) frees it. */
 		writer = tui ? td_tui_sink(tui) : NULL;
 	} else if (strcmp(o.format, "json") == 0) {
-		stdout_buffering(&o, true);
-		writer = td_json_sink_new(stdout);
+		stdout_buffering(&o, out, true);
+		writer = td_json_sink_new(out);
 	} else if (strcmp(o.format, "ecs") == 0) {
 		/* observer.*: this machine, unless --redact hides names. */
 		static char host[256];
@@ -379,21 +447,22 @@ int main(int argc, char **argv)
 			.hostname = host[0] ? host : NULL,
 			.interface = o.iface,
 		};
-		stdout_buffering(&o, true);
-		writer = td_ecs_sink_new(stdout, &eo);
+		stdout_buffering(&o, out, true);
+		writer = td_ecs_sink_new(out, &eo);
 	} else if (strcmp(o.format, "markdown") == 0) {
-		stdout_buffering(&o, false);
+		stdout_buffering(&o, out, false);
 		struct td_md_opts mo;
 		report_header(&o, &mo, keylogs, sizeof keylogs, sha);
-		writer = td_markdown_sink_new(stdout, &mo);
+		writer = td_markdown_sink_new(out, &mo);
 	} else {
 		struct td_text_opts topts = {
-			.color = want_color(o.color, isatty(STDOUT_FILENO)),
+			.color = want_color(o.color, !of && isatty(STDOUT_FILENO)),
 			.verbose = o.verbose,
-			.width = text_width(&o),
+			/* A report file is not the terminal: its width is --width's or 80. */
+			.width = of && !o.width ? TD_TEXT_WIDTH_DEFAULT : text_width(&o),
 		};
-		stdout_buffering(&o, false);
-		writer = td_text_sink_new(stdout, &topts);
+		stdout_buffering(&o, out, false);
+		writer = td_text_sink_new(out, &topts);
 	}
 	if (writer && o.redact)
 		redactor = td_redactor_new(o.redact_level);
@@ -403,11 +472,13 @@ int main(int argc, char **argv)
 		sink = td_filter_sink_new(writer, redactor, o.only_failed);
 	if (sink && sink != writer && o.count)
 		td_filter_sink_set_limit(sink, o.count, count_reached, cap);
+	if (sink && of)
+		outsink = td_outfile_sink_new(of, sink);
 	/* Packets as they happen: each connection is reported when its
 	 * handshake's outcome is known, its end later (engine.h).  The view
 	 * shows connections as they change anyway. */
 	o.cfg.stream = input_streams(&o) && !tui;
-	eng = sink ? td_engine_new(&o.cfg, sink) : NULL;
+	eng = sink && (!of || outsink) ? td_engine_new(&o.cfg, outsink ? outsink : sink) : NULL;
 	if (!eng) {
 		fprintf(stderr, "tlsdiag: out of memory\n");
 		goto out;
@@ -439,8 +510,17 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (of) {
+		g_outfile = of;
+		sa.sa_handler = on_hangup;
+		/* SA_RESTART: a read of `-r -` interrupted by SIGHUP goes on
+		 * instead of failing; the switch waits for the next frame. */
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGHUP, &sa, NULL);
+	}
 
-	struct run run = { eng, cap, o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0, 0 };
+	struct run run = { .eng = eng, .cap = cap, .of = of,
+			   .stats_every_us = o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0 };
 	r = td_capture_run(cap, frame_cb, &run, err, sizeof err);
 	note_kernel(cap, eng);
 	g_capture = NULL;
@@ -454,6 +534,19 @@ int main(int argc, char **argv)
 	bool saved = td_capture_save_close(cap, o.write_file, werr, sizeof werr) == TD_OK;
 	if (!stdout_ok(write_errno))
 		goto out;
+	if (of) {
+		/* The last file is published (renamed) here. */
+		signal(SIGHUP, SIG_IGN);
+		g_outfile = NULL;
+		char oerr[512];
+		bool out_ok = td_outfile_close(of, oerr, sizeof oerr) == TD_OK;
+		of = NULL;
+		if (!out_ok) {
+			if (!run.out_failed)
+				fprintf(stderr, "tlsdiag: %s\n", oerr);
+			goto out;
+		}
+	}
 	if (!saved) {
 		fprintf(stderr, "tlsdiag: %s\n", werr);
 		goto out;
@@ -476,6 +569,7 @@ int main(int argc, char **argv)
 	status = cut_short ? EXIT_USAGE : errors > 0 ? 1 : 0;
 out:
 	td_engine_free(eng);
+	td_sink_free(outsink);
 	td_diagnoser_free(diag);
 	td_keylog_watch_free(watch);
 	td_keylog_free(keylog);
@@ -484,6 +578,12 @@ out:
 	td_sink_free(writer);
 	td_redactor_free(redactor);
 	td_capture_close(cap);
+	if (of) {
+		/* Stopped early by an error: what was written is still published. */
+		char oerr[512];
+		if (td_outfile_close(of, oerr, sizeof oerr) != TD_OK)
+			fprintf(stderr, "tlsdiag: %s\n", oerr);
+	}
 	td_x509_global_cleanup();
 	free(o.filter);
 	return status;

@@ -60,7 +60,11 @@ static void usage(FILE *out)
 "  -Z, --relinquish-privileges USER\n"
 "                           as root, drop to USER once the interface and the files\n"
 "                           are open, before any packet is parsed (default for -i:\n"
-"                           %s; with -r only when given)\n"
+"                           %s; with -r only when given); then (and with -i when\n"
+"                           not root) every capability is dropped, no_new_privs is\n"
+"                           set and a seccomp filter allows only what the capture\n"
+"                           needs\n"
+"      --no-seccomp         no seccomp filter (capabilities are dropped all the same)\n"
 "\n"
 "Output:\n"
 "      --tui                the live full-screen view (default for -i on a terminal\n"
@@ -83,6 +87,14 @@ static void usage(FILE *out)
 "      --width COLUMNS      text: wrap at COLUMNS (default: the terminal's width,\n"
 "                           else $COLUMNS, else 80)\n"
 "      --summary            the view: print the text summary after quitting\n"
+"      --output-file FILE   write the report to FILE instead of stdout; each file\n"
+"                           appears whole (written under a hidden name, renamed\n"
+"                           when done); SIGHUP starts the next file\n"
+"  -G, --rotate-seconds SECS  a new file every SECS seconds; FILE is then a\n"
+"                           strftime(3) pattern (tlsdiag-%%Y%%m%%d-%%H%%M%%S.json)\n"
+"  -C, --rotate-size SIZE   a new file once one is larger than SIZE millions of\n"
+"                           bytes (or SIZE with a k, M or G suffix: KiB, MiB,\n"
+"                           GiB); later files get 1, 2, ... after the name\n"
 "  -v, --verbose            text: list every suite, extension and group\n"
 "\n"
 "Diagnoses (each failed handshake: why, who gave up, what to change):\n"
@@ -163,6 +175,25 @@ static bool parse_size(const char *s, size_t min, size_t *out)
 	return true;
 }
 
+/* -C: tcpdump's unit, millions of bytes (not MiB); a k, M or G suffix
+ * gives KiB, MiB or GiB instead (smaller files, for tests and small
+ * shippers). */
+static bool parse_rotate_size(const char *s, uint64_t *out)
+{
+	size_t v;
+	if (!parse_size(s, 1, &v))
+		return false;
+	char last = s[strlen(s) - 1];
+	if (last < '0' || last > '9') {
+		*out = v;
+		return true;
+	}
+	if (v > UINT64_MAX / 1000000u)
+		return false;
+	*out = (uint64_t)v * 1000000u;
+	return true;
+}
+
 /* Join the trailing arguments into one filter expression, as tcpdump does. */
 static char *join_args(int argc, char **argv)
 {
@@ -184,7 +215,7 @@ static char *join_args(int argc, char **argv)
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
        OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
        OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE,
-       OPT_STATS_INTERVAL };
+       OPT_STATS_INTERVAL, OPT_OUTPUT_FILE, OPT_NO_SECCOMP };
 
 /* The words an option with an optional value takes: `--color never` is
  * read as `--color=never` only when the next word is one of them, so a
@@ -304,6 +335,10 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "write", required_argument, NULL, 'w' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
 		{ "filter-file", required_argument, NULL, 'F' },
+		{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
+		{ "rotate-seconds", required_argument, NULL, 'G' },
+		{ "rotate-size", required_argument, NULL, 'C' },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -316,7 +351,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 	int c;
 	size_t v;
 	opterr = 0;  /* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "+:r:i:k:s:po:vhVZ:c:w:DF:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:i:k:s:po:vhVZ:c:w:DF:G:C:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->read_file = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -441,6 +476,23 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			o->write_file = optarg;
 			break;
 		case 'D': o->list_interfaces = true; break;
+		case OPT_OUTPUT_FILE:
+			if (!optarg[0] || strcmp(optarg, "-") == 0)
+				return fail_usage("%s", "--output-file needs a file name (the report "
+						  "goes to stdout without it)");
+			o->output_file = optarg;
+			break;
+		case 'G':
+			if (!parse_size(optarg, 1, &v) || strpbrk(optarg, "kKmMgG") || v > 86400u * 366u)
+				return fail_usage("bad -G '%s': give 1 to 31622400 seconds", optarg);
+			o->rotate_secs = v;
+			break;
+		case 'C':
+			if (!parse_rotate_size(optarg, &o->rotate_bytes))
+				return fail_usage("bad -C '%s': give millions of bytes, or a size "
+						  "with a k, M or G suffix", optarg);
+			break;
+		case OPT_NO_SECCOMP: o->no_seccomp = true; break;
 		case 'F': o->filter_file = optarg; break;
 		case 'Z':
 			if (!optarg[0])
@@ -473,9 +525,13 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		/* The view is the default for a live capture watched on a
 		 * terminal; a pipe, or an explicit -o, gets the stream. */
 		const char *term = getenv("TERM");
-		o->tui = o->iface && !o->format_given && isatty(STDOUT_FILENO) &&
+		o->tui = o->iface && !o->format_given && !o->output_file && isatty(STDOUT_FILENO) &&
 			 term && term[0] && strcmp(term, "dumb") != 0 ? TUI_ON : TUI_OFF;
 	}
+	if ((o->rotate_secs || o->rotate_bytes) && !o->output_file)
+		return fail_usage("%s", "-G and -C rotate the report file: give --output-file FILE");
+	if (o->output_file && o->tui == TUI_ON)
+		return fail_usage("%s", "--output-file writes the report, not the view: add --no-tui");
 	if (o->count && o->tui == TUI_ON)
 		return fail_usage("%s", "-c stops the report, not the view: add --no-tui");
 	if (o->filter_file) {

@@ -49,6 +49,11 @@ struct options {
 	const char *filter_file; /* -F: the BPF expression comes from this file */
 	unsigned stats_interval_s; /* --stats-interval: streaming, a statistics record this
 				      often (the capture's clock); 0: none */
+	/* --output-file, -G, -C (src/outfile/): the report to rotated files */
+	const char *output_file; /* the report goes here, not to stdout; NULL: stdout */
+	uint64_t rotate_secs;    /* -G: a new file every this many seconds; 0: never */
+	uint64_t rotate_bytes;   /* -C: a new file once one is larger than this; 0: never */
+	bool no_seccomp;         /* --no-seccomp: no system call filter after the drop */
 };
 
 /* Parse argv into *o (td_config_defaults first).  0: run; otherwise the

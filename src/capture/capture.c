@@ -3,9 +3,10 @@
  * capture.c - libpcap behind one file (see capture.h).
  *
  * Files: pcap and pcapng through pcap_fopen_offline(); a gzip-compressed
- * file (magic 1f 8b) and stdin are read through zlib's gzread(), which
- * passes uncompressed bytes through untouched, wrapped in a stdio
- * cookie so libpcap sees an ordinary FILE.
+ * file (magic 1f 8b) is read through zlib's gzread(), which passes
+ * uncompressed bytes through untouched, wrapped in a stdio cookie so
+ * libpcap sees an ordinary FILE; stdin through pipein.c, which does not
+ * wait for a full buffer.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include <zlib.h>
 
 #include "capture.h"
+#include "capture_int.h"
 
 struct td_capture {
 	pcap_t *pcap;
@@ -141,7 +143,7 @@ enum td_result td_capture_open_file(struct td_capture **out, const char *path,
 	}
 	if (strcmp(path, "-") == 0) {
 		int fd = dup(STDIN_FILENO);
-		f = fd >= 0 ? gz_fdopen(fd) : NULL;
+		f = fd >= 0 ? td_pipein_open(fd) : NULL;
 		if (!f && fd >= 0)
 			close(fd);
 	} else {

@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.environ.get('top_srcdir') or os.path.join(HERE, '..', '..'))
 BUILD = os.path.abspath(os.environ.get('top_builddir') or os.path.join(TOP, 'build'))
 
-LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'starttls', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
+LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'starttls', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'outfile', 'tui', 'main']
 
 
 def layer_of(src):

@@ -30,7 +30,7 @@ TOP = os.path.abspath(TOP)
 # Lowest first.  capture names link types with net's enum td_link; the
 # model's structs (conn.h) are what the TLS and X.509 decoders fill, so
 # they sit below the decoders.
-LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'starttls', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'tui', 'main']
+LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'starttls', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'outfile', 'tui', 'main']
 OWNER = {
     'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'budget.h': 'util', 'rooms.h': 'util',
@@ -44,7 +44,7 @@ OWNER = {
     'diagnose.h': 'diagnose', 'hostname.h': 'diagnose',
     'engine.h': 'engine', 'sink.h': 'engine',
     'out.h': 'render', 'filter.h': 'render', 'render.h': 'render', 'redact.h': 'redact',
-    'tui.h': 'tui',
+    'tui.h': 'tui', 'outfile.h': 'outfile',
 }
 # Where each library's headers may be included.
 ROOMS = [
@@ -55,6 +55,7 @@ ROOMS = [
     (re.compile(r'^zlib\.h'), 'zlib', lambda p: p.startswith(('src/capture/', 'src/decomp/decomp_zlib.c'))),
     (re.compile(r'^brotli/'), 'brotli', lambda p: p == 'src/decomp/decomp_brotli.c'),
     (re.compile(r'^zstd'), 'zstd', lambda p: p == 'src/decomp/decomp_zstd.c'),
+    (re.compile(r'^seccomp\.h'), 'libseccomp', lambda p: p == 'src/capture/sandbox.c'),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 

@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 	td_suite_tls_input();
 	td_suite_anomaly();
 	td_suite_textw();
+	td_suite_outfile();
 	td_suite_fate();
 	td_suite_tui_agree();
 	td_suite_certshare();

@@ -42,6 +42,7 @@ void td_suite_model(void);
 void td_suite_tls_input(void);
 void td_suite_anomaly(void);
 void td_suite_textw(void);
+void td_suite_outfile(void);
 void td_suite_fate(void);
 void td_suite_tui_agree(void);
 void td_suite_certshare(void);
