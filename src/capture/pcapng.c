@@ -186,27 +186,24 @@ void td_pcapng_walk_feed(struct td_pcapng_walk *w, const uint8_t *p, size_t n)
 		switch (w->state) {
 		case W_HEAD:
 		case W_TRAIL: {
-			size_t want = w->state == W_TRAIL ? 4u : 8u;
-			if (w->state == W_HEAD && w->head_have >= 4 && w->head[0] == 0x0A &&
-			    w->head[1] == 0x0D && w->head[2] == 0x0D && w->head[3] == 0x0A)
-				want = 12u;  /* an SHB: its byte-order magic too */
+			/* A header is read in two steps: its type (4 bytes), then
+			 * the rest: 4 more, or 8 for an SHB (its byte-order magic). */
+			bool shb = w->head_have >= 4 && memcmp(w->head, "\x0A\x0D\x0D\x0A", 4) == 0;
+			size_t want = w->state == W_TRAIL ? 4u : w->head_have < 4 ? 4u : shb ? 12u : 8u;
 			size_t take = want - w->head_have < left ? want - w->head_have : left;
-			memcpy(w->head + w->head_have, td_rd_bytes(&in, take), take);
+			const uint8_t *b = td_rd_bytes(&in, take);
+			memcpy(w->head + w->head_have, b, take);
 			w->head_have += take;
-			if (w->state == W_HEAD && !w->started && w->head_have >= 4) {
-				w->started = true;
-				if (memcmp(w->head, "\x0A\x0D\x0D\x0A", 4) != 0) {
-					w->state = W_OFF;  /* classic pcap: nothing to walk */
-					break;
-				}
-				continue;  /* now it needs 12 */
-			}
 			if (w->head_have < want)
 				break;
 			if (w->state == W_TRAIL) {
 				trailer_done(w);
+			} else if (want == 4u) {
+				if (!w->started && memcmp(w->head, "\x0A\x0D\x0D\x0A", 4) != 0)
+					w->state = W_OFF;  /* classic pcap: nothing to walk */
+				w->started = true;
 			} else {
-				header_done(w, want == 12u);
+				header_done(w, shb);
 			}
 			break;
 		}
