@@ -70,6 +70,12 @@
 
 /* Key log entries (label + client random + secret) kept; more are counted as dropped. */
 #define TD_CAP_KEYLOG_ENTRIES    65536u
+/* pcapng Decryption Secrets Blocks (pcapng.h): the body of one DSB kept
+ * to read its key log (a full key log of TD_CAP_KEYLOG_ENTRIES lines of
+ * about 200 bytes fits); larger DSBs are skipped and counted.  -w: key
+ * log text waiting to be written as a DSB before the next packet. */
+#define TD_CAP_DSB_BYTES         (16u * 1024u * 1024u)
+#define TD_CAP_SAVE_SECRETS      (16u * 1024u * 1024u)
 /* Live captures: protected bytes held per direction while its secret has
  * not reached the key log yet (replayed once it has). */
 #define TD_CAP_HELD_RECORDS      (64u * 1024u)

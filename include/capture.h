@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "packet.h"
+#include "pcapng.h"
 #include "result.h"
 
 struct td_capture;
@@ -29,6 +30,19 @@ typedef void (*td_frame_fn)(void *ctx, enum td_link link, uint64_t ts_us,
  * tlsdiag does not decode), with err filled. */
 enum td_result td_capture_open_file(struct td_capture **out, const char *path,
 				    char *err, size_t errlen) TD_MUST_CHECK;
+
+/* The same, handing the key log of every pcapng Decryption Secrets Block
+ * (TLS key log type) to fn as the file is read (pcapng.h; fn may be
+ * called from td_capture_open_file_secrets() itself, for the blocks
+ * before the first interface, and from any call that reads frames, never
+ * while a frame is being handed over).  fn NULL: DSBs are only counted. */
+enum td_result td_capture_open_file_secrets(struct td_capture **out, const char *path,
+					    td_pcapng_secrets_fn fn, void *ctx,
+					    char *err, size_t errlen) TD_MUST_CHECK;
+
+/* What the pcapng walker saw of a file so far (all zero for live
+ * captures): whether it is pcapng, DSBs handed over, skipped, dropped. */
+void td_capture_pcapng_stats(const struct td_capture *c, struct td_pcapng_stats *st);
 
 /* Open a live interface.  snaplen 0 means the default (262144). */
 enum td_result td_capture_open_live(struct td_capture **out, const char *iface,
@@ -51,6 +65,17 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
  * TD_ERR_IO with err. */
 enum td_result td_capture_save_to(struct td_capture *c, const char *path,
 				  char *err, size_t errlen) TD_MUST_CHECK;
+
+/* -w as pcapng (SHB, IDB, Enhanced Packet Blocks), for a file that is
+ * to carry key log secrets: what td_capture_save_secrets() is given goes
+ * in Decryption Secrets Blocks, before the next frame saved (whole lines;
+ * a last line without its end at the close).  TD_ERR_IO with err. */
+enum td_result td_capture_save_pcapng(struct td_capture *c, const char *path,
+				      char *err, size_t errlen) TD_MUST_CHECK;
+/* Key log text for the pcapng -w file (nothing when -w is not pcapng);
+ * past TD_CAP_SAVE_SECRETS bytes waiting, dropped and counted. */
+void td_capture_save_secrets(struct td_capture *c, const char *text, size_t len);
+uint64_t td_capture_save_secrets_dropped(const struct td_capture *c);
 
 /* Flush and close the -w file.  TD_ERR_IO with err (naming path) when a
  * write failed at any point; TD_OK when nothing was being saved. */

@@ -51,6 +51,9 @@ struct td_diagnoser;
 enum td_result td_diagnoser_new(struct td_diagnoser **out, const struct td_diag_opts *opts,
 				char *err, size_t errlen) TD_MUST_CHECK;
 void td_diagnoser_free(struct td_diagnoser *d);
+/* A key log became available during the run (pcapng Decryption Secrets
+ * Blocks): td_diag_opts.keylog_given from now on. */
+void td_diagnoser_set_keylog_given(struct td_diagnoser *d, bool given);
 
 /* Diagnose c: judge its fate (td_fate_judge(c, true)) for the rules,
  * append its diagnoses (c->diags), complete its fate with them

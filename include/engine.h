@@ -67,6 +67,13 @@ struct td_engine;
  * NULL when memory runs out. */
 struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sink);
 
+/* Keys found during the run (a pcapng Decryption Secrets Block read
+ * after the engine was made): td_config's keylog, keylog_refresh and
+ * keylog_refresh_ctx from now on.  Connections whose keys were looked up
+ * already keep what they found. */
+void td_engine_set_keylog(struct td_engine *e, const struct td_keylog *keylog,
+			  void (*refresh)(void *ctx), void *refresh_ctx);
+
 /* One captured frame (see capture.h); data NULL means a clock tick at
  * ts_us with no packet (live captures), used for idle timeouts. */
 void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,

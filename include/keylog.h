@@ -75,6 +75,16 @@ enum td_result td_keylog_add_text(struct td_keylog *k, const char *text, size_t 
  */
 enum td_result td_keylog_feed(struct td_keylog *k, const char *text, size_t len) TD_MUST_CHECK;
 
+/*
+ * Hand every line added from now on (by any of the calls above or the
+ * watch below) to fn as well, without its LF, once it is whole: -w copies
+ * the key log into the pcapng file it writes.  The line is borrowed for
+ * the call.  Lines longer than TD_KEYLOG_LINE_MAX and empty lines are not
+ * handed over.  fn NULL: none.
+ */
+typedef void (*td_keylog_tap_fn)(void *ctx, const char *line, size_t len);
+void td_keylog_set_tap(struct td_keylog *k, td_keylog_tap_fn fn, void *ctx);
+
 /* Number of malformed lines so far; *first_line (when not NULL) gets the
  * number of the first one (1-based), or 0 when there is none. */
 size_t td_keylog_bad_lines(const struct td_keylog *k, size_t *first_line);

@@ -20,6 +20,7 @@
 #include "diagnose.h"
 #include "engine.h"
 #include "keylog.h"
+#include "keysrc.h"
 #include "options.h"
 #include "out.h"
 #include "outfile.h"
@@ -202,6 +203,18 @@ static void tui_options(const struct options *o, struct td_tui_opts *v, char *ke
 	v->force = o->force;
 }
 
+/* Is the capture file streamed in (-r - from a pipe, a FIFO, a socket),
+ * so that key logs may still be growing while it is read?  A regular
+ * file (also as stdin) is read as a whole, its key logs first. */
+static bool streamed(const char *path)
+{
+	struct stat st;
+	if (!path)
+		return false;
+	int rc = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(path, &st);
+	return rc == 0 && !S_ISREG(st.st_mode);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -337,8 +350,7 @@ int main(int argc, char **argv)
 	struct td_redactor *redactor = NULL;
 	struct td_engine *eng = NULL;
 	struct td_diagnoser *diag = NULL;
-	struct td_keylog *keylog = NULL;
-	struct td_keylog_watch *watch = NULL;
+	struct td_keysrc keys = { 0 };
 	struct td_tui *tui = NULL;  /* owned by writer */
 	struct td_outfile *of = NULL;  /* --output-file */
 	struct td_sink *outsink = NULL; /* marks its record boundaries */
@@ -357,37 +369,24 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	o.cfg.diagnoser = diag;
+	/* -k files, watched when the packets stream in (live, or from a pipe
+	 * or FIFO: clients append while we capture); and the capture file's
+	 * own pcapng Decryption Secrets Blocks. */
+	if (td_keysrc_init(&keys, (const char *const *)o.keylogs, o.n_keylogs, o.read_file != NULL,
+			   o.iface || streamed(o.read_file), o.write_file != NULL,
+			   err, sizeof err) != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		goto out;
+	}
 	if (o.n_keylogs) {
-		keylog = td_keylog_new();
-		if (!keylog) {
-			fprintf(stderr, "tlsdiag: out of memory\n");
-			goto out;
-		}
-		if (o.iface) {
-			/* Live: clients append while we capture; keep the files
-			 * open and re-read them when a secret is missing. */
-			if (td_keylog_watch_new(&watch, keylog, o.keylogs, o.n_keylogs,
-						err, sizeof err) != TD_OK) {
-				fprintf(stderr, "tlsdiag: %s\n", err);
-				goto out;
-			}
-			o.cfg.keylog_refresh = td_keylog_watch_poll;
-			o.cfg.keylog_refresh_ctx = watch;
-		}
-		for (size_t i = 0; !o.iface && i < o.n_keylogs; i++) {
-			if (td_keylog_load_file(keylog, o.keylogs[i], err, sizeof err) != TD_OK) {
-				fprintf(stderr, "tlsdiag: %s\n", err);
-				goto out;
-			}
-		}
-		size_t first = 0, bad = td_keylog_bad_lines(keylog, &first);
+		size_t first = 0, bad = td_keylog_bad_lines(keys.keylog, &first);
 		if (bad)
 			fprintf(stderr, "tlsdiag: warning: key log: %zu malformed line%s skipped "
 				"(the first at line %zu)\n", bad, bad == 1 ? "" : "s", first);
-		o.cfg.keylog = keylog;
 	}
 	if (o.read_file)
-		r = td_capture_open_file(&cap, o.read_file, err, sizeof err);
+		r = td_capture_open_file_secrets(&cap, o.read_file, td_keysrc_on_secrets, &keys,
+						 err, sizeof err);
 	else
 		r = td_capture_open_live(&cap, o.iface, o.snaplen, o.promisc, err, sizeof err);
 	if (r != TD_OK) {
@@ -398,11 +397,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;
 	}
-	/* Opened as root, as tcpdump does, so -w may write where the user may not. */
-	if (o.write_file && td_capture_save_to(cap, o.write_file, err, sizeof err) != TD_OK) {
-		fprintf(stderr, "tlsdiag: %s\n", err);
-		goto out;
+	/* Opened as root, as tcpdump does, so -w may write where the user may
+	 * not.  pcapng when there are (or may be) secrets to carry. */
+	if (o.write_file) {
+		bool ng = td_keysrc_wants_pcapng(&keys, cap);
+		r = ng ? td_capture_save_pcapng(cap, o.write_file, err, sizeof err)
+		       : td_capture_save_to(cap, o.write_file, err, sizeof err);
+		if (r != TD_OK) {
+			fprintf(stderr, "tlsdiag: %s\n", err);
+			goto out;
+		}
+		if (ng)
+			td_keysrc_save(&keys, cap);
 	}
+	/* DSBs before the first packet count as -k (read by now: libpcap
+	 * reads up to the first interface block when it opens a file, and the
+	 * engine starts with the first packet, after which they are). */
+	td_keysrc_config(&keys, &o.cfg, &o.diag);
+	td_diagnoser_set_keylog_given(diag, o.diag.keylog_given);
 
 	/* The interface, the key logs and the trust stores are open. */
 	if (!drop_privileges(&o))
@@ -453,6 +465,8 @@ int main(int argc, char **argv)
 		stdout_buffering(&o, out, false);
 		struct td_md_opts mo;
 		report_header(&o, &mo, keylogs, sizeof keylogs, sha);
+		if (!mo.keylog && keys.dsb_seen)
+			mo.keylog = "the capture's pcapng Decryption Secrets Blocks";
 		writer = td_markdown_sink_new(out, &mo);
 	} else {
 		struct td_text_opts topts = {
@@ -483,6 +497,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsdiag: out of memory\n");
 		goto out;
 	}
+	td_keysrc_engine(&keys, eng, diag);
 
 	if (tui) {
 		/* The view runs its own poll loop, signals and end summary,
@@ -494,6 +509,7 @@ int main(int argc, char **argv)
 		}
 		if (err[0])  /* a warning: e.g. the file was cut short */
 			fprintf(stderr, "tlsdiag: warning: %s\n", err);
+		td_keysrc_report(&keys, cap);
 		status = td_engine_stats(eng)->connections_with_errors > 0 ? 1 : 0;
 		if (td_capture_cut_short(cap))
 			status = EXIT_USAGE;
@@ -557,6 +573,7 @@ int main(int argc, char **argv)
 	}
 	if (err[0])  /* a warning: the file was cut short */
 		fprintf(stderr, "tlsdiag: warning: %s\n", err);
+	td_keysrc_report(&keys, cap);
 	if (td_redactor_overflow(redactor))
 		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
 			"placeholder, not the same from one connection to the next\n",
@@ -571,8 +588,6 @@ out:
 	td_engine_free(eng);
 	td_sink_free(outsink);
 	td_diagnoser_free(diag);
-	td_keylog_watch_free(watch);
-	td_keylog_free(keylog);
 	if (sink != writer)
 		td_sink_free(sink);     /* the filter: frees itself only */
 	td_sink_free(writer);
@@ -584,6 +599,7 @@ out:
 		if (td_outfile_close(of, oerr, sizeof oerr) != TD_OK)
 			fprintf(stderr, "tlsdiag: %s\n", oerr);
 	}
+	td_keysrc_cleanup(&keys);
 	td_x509_global_cleanup();
 	free(o.filter);
 	return status;

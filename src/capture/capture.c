@@ -2,15 +2,23 @@
 /*
  * capture.c - libpcap behind one file (see capture.h).
  *
- * Files: pcap and pcapng through pcap_fopen_offline(); a gzip-compressed
- * file (magic 1f 8b) is read through zlib's gzread(), which passes
- * uncompressed bytes through untouched, wrapped in a stdio cookie so
- * libpcap sees an ordinary FILE; stdin through pipein.c, which does not
- * wait for a full buffer.
+ * Files: pcap and pcapng through pcap_fopen_offline(), every file and
+ * stdin read through zlib's gzread() (which decompresses a gzip'd capture
+ * and passes any other bytes through untouched), wrapped in a stdio
+ * cookie so libpcap sees an ordinary FILE.  The cookie also shows every
+ * byte to the pcapng walker (pcapng.h) before libpcap gets it: libpcap
+ * 1.10 skips Decryption Secrets Blocks, the walker hands their key logs
+ * over (td_capture_open_file_secrets), in stream order, so the secrets of
+ * a DSB are out before any packet after it is.  This works on pipes too,
+ * where nothing can be read twice.
+ *
+ * -w writes classic pcap with pcap_dump(), or pcapng (pcapng_write.c)
+ * when the file is to carry key log secrets.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,8 +30,9 @@
 #include <pcap/pcap.h>
 #include <zlib.h>
 
+#include "caps.h"
 #include "capture.h"
-#include "capture_int.h"
+#include "dynbuf.h"
 
 struct td_capture {
 	pcap_t *pcap;
@@ -43,48 +52,155 @@ struct td_capture {
 					   libpcap's words; empty otherwise */
 	pcap_dumper_t *dump;            /* -w: every frame read is saved here, or NULL */
 	FILE *dump_f;                   /* ...through this stream (the dumper's) */
+	struct td_pcapng_walk *walk;    /* files: the DSB walker over the input */
+	FILE *ng_f;                     /* -w as pcapng: every frame is saved here, or NULL */
+	bool ng_failed;                 /* ...a block could not be written */
+	struct td_dynbuf ng_text;       /* key log text for the next DSB */
+	uint64_t ng_text_dropped;       /* bytes of it past TD_CAP_SAVE_SECRETS */
 };
 
 /* libpcap reads a file through stdio, a record header then its bytes;
  * with stdio's 4 KiB buffer that was one read() per 4 KiB of capture. */
 #define FILE_BUFFER (256u * 1024u)
 
-static ssize_t gz_read(void *cookie, char *buf, size_t size)
+/* A file's input: read(2) on its descriptor, through zlib's inflate
+ * when it starts with gzip's magic, and the walker that watches the
+ * bytes.  Not gzread(): it fills its whole buffer before returning, so a
+ * pipe (tcpdump -U -w - | tlsdiag -r -) gave nothing until 512 KiB had
+ * come; read(2) returns what is there. */
+struct in_cookie {
+	int fd;
+	bool gz;                        /* gzip: inflated */
+	bool member_end;                /* a gzip member ended; another may follow */
+	z_stream zs;
+	uint8_t lead[2];                /* raw: the bytes read to look for the magic */
+	size_t lead_len, lead_off;
+	struct td_pcapng_walk *walk;    /* borrowed from the capture */
+	uint8_t in[64 * 1024];          /* gzip: compressed bytes */
+};
+
+static ssize_t read_some(int fd, void *buf, size_t n)
 {
-	unsigned n = size > (1u << 30) ? 1u << 30 : (unsigned)size;
-	int r = gzread((gzFile)cookie, buf, n);
-	if (r < 0) {
-		errno = EIO;
-		return -1;
-	}
+	ssize_t r;
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
 	return r;
 }
 
-static int gz_close(void *cookie)
+/* The next inflated bytes (at least one unless the end or an error). */
+static ssize_t gz_inflate(struct in_cookie *ic, char *buf, size_t size)
 {
-	return gzclose((gzFile)cookie) == Z_OK ? 0 : EOF;
+	z_stream *zs = &ic->zs;
+	for (;;) {
+		if (zs->avail_in == 0) {
+			ssize_t r = read_some(ic->fd, ic->in, sizeof ic->in);
+			if (r <= 0)
+				return r;  /* the end (a stream cut short is a capture cut short) */
+			zs->next_in = ic->in;
+			zs->avail_in = (uInt)r;
+		}
+		if (ic->member_end) {
+			/* cat a.gz b.gz is one gzip file; anything else after a
+			 * member is ignored, as gzread() does. */
+			if (zs->next_in[0] != 0x1f)
+				return 0;
+			if (inflateReset(zs) != Z_OK)
+				goto bad;
+			ic->member_end = false;
+		}
+		zs->next_out = (Bytef *)buf;
+		zs->avail_out = size > (1u << 30) ? 1u << 30 : (uInt)size;
+		uInt before = zs->avail_out;
+		int z = inflate(zs, Z_NO_FLUSH);
+		size_t got = before - zs->avail_out;
+		if (z == Z_STREAM_END)
+			ic->member_end = true;
+		else if (z != Z_OK && z != Z_BUF_ERROR)
+			goto bad;
+		if (got > 0)
+			return (ssize_t)got;
+	}
+bad:
+	errno = EIO;
+	return -1;
 }
 
-/* A FILE that reads through zlib from fd (which it takes over). */
-static FILE *gz_fdopen(int fd)
+static ssize_t in_read(void *cookie, char *buf, size_t size)
 {
-	gzFile gz = gzdopen(fd, "rb");
-	if (!gz)
+	struct in_cookie *ic = cookie;
+	ssize_t r;
+	if (ic->gz) {
+		r = gz_inflate(ic, buf, size);
+	} else if (ic->lead_off < ic->lead_len) {
+		r = (ssize_t)(ic->lead_len - ic->lead_off < size ? ic->lead_len - ic->lead_off : size);
+		memcpy(buf, ic->lead + ic->lead_off, (size_t)r);
+		ic->lead_off += (size_t)r;
+	} else {
+		r = read_some(ic->fd, buf, size);
+	}
+	if (r > 0)
+		td_pcapng_walk_feed(ic->walk, (const uint8_t *)buf, (size_t)r);
+	else if (r == 0)
+		td_pcapng_walk_end(ic->walk);
+	return r;
+}
+
+static int in_close(void *cookie)
+{
+	struct in_cookie *ic = cookie;
+	if (ic->gz)
+		inflateEnd(&ic->zs);
+	int rc = close(ic->fd);
+	free(ic);
+	return rc == 0 ? 0 : EOF;
+}
+
+/* A FILE that reads fd (which it takes over, also on failure),
+ * decompressing gzip, showing what it reads to walk.  NULL with errno. */
+static FILE *in_fdopen(int fd, struct td_pcapng_walk *walk)
+{
+	struct in_cookie *ic = calloc(1, sizeof *ic);
+	if (!ic) {
+		close(fd);
 		return NULL;
-	gzbuffer(gz, 256 * 1024);
-	cookie_io_functions_t io = { .read = gz_read, .close = gz_close };
-	FILE *f = fopencookie(gz, "rb", io);
-	if (!f)
-		gzclose(gz);
-	return f;
-}
-
-static bool is_gzip(FILE *f)
-{
-	unsigned char m[2];
-	bool gz = fread(m, 1, 2, f) == 2 && m[0] == 0x1f && m[1] == 0x8b;
-	rewind(f);
-	return gz;
+	}
+	ic->fd = fd;
+	ic->walk = walk;
+	/* Two bytes say gzip or not; a pipe cannot be read twice, so they
+	 * are kept and handed on. */
+	while (ic->lead_len < sizeof ic->lead) {
+		ssize_t r = read_some(fd, ic->lead + ic->lead_len, sizeof ic->lead - ic->lead_len);
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		ic->lead_len += (size_t)r;
+	}
+	if (ic->lead_len == 2 && ic->lead[0] == 0x1f && ic->lead[1] == 0x8b) {
+		if (inflateInit2(&ic->zs, 16 + MAX_WBITS) != Z_OK) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		ic->gz = true;
+		memcpy(ic->in, ic->lead, 2);
+		ic->zs.next_in = ic->in;
+		ic->zs.avail_in = 2;
+	}
+	cookie_io_functions_t io = { .read = in_read, .close = in_close };
+	FILE *f = fopencookie(ic, "rb", io);
+	if (f)
+		return f;
+	if (ic->gz)
+		inflateEnd(&ic->zs);
+fail:
+	{
+		int e = errno;
+		close(fd);
+		free(ic);
+		errno = e;
+	}
+	return NULL;
 }
 
 /* Map libpcap's DLT to our link types. */
@@ -132,40 +248,41 @@ static enum td_result finish_open(struct td_capture *c, char *err, size_t errlen
 enum td_result td_capture_open_file(struct td_capture **out, const char *path,
 				    char *err, size_t errlen)
 {
+	return td_capture_open_file_secrets(out, path, NULL, NULL, err, errlen);
+}
+
+enum td_result td_capture_open_file_secrets(struct td_capture **out, const char *path,
+					    td_pcapng_secrets_fn fn, void *ctx,
+					    char *err, size_t errlen)
+{
 	enum td_result res = TD_ERR_IO;
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	FILE *f = NULL;
 	struct td_capture *c = calloc(1, sizeof *c);
 	*out = NULL;
-	if (!c) {
+	if (!c || !(c->walk = td_pcapng_walk_new(fn, ctx))) {
+		free(c);
 		snprintf(err, errlen, "out of memory");
 		return TD_ERR_NOMEM;
 	}
-	if (strcmp(path, "-") == 0) {
-		int fd = dup(STDIN_FILENO);
-		f = fd >= 0 ? td_pipein_open(fd) : NULL;
-		if (!f && fd >= 0)
-			close(fd);
-	} else {
-		f = fopen(path, "rb");
-		/* glibc ignores the size unless it is given the buffer too;
-		 * without one the default is kept. */
-		if (f && (c->iobuf = malloc(FILE_BUFFER)) != NULL &&
-		    setvbuf(f, c->iobuf, _IOFBF, FILE_BUFFER) != 0) {
-			free(c->iobuf);
-			c->iobuf = NULL;
-		}
-		if (f && is_gzip(f)) {
-			int fd = dup(fileno(f));
-			fclose(f);
-			f = fd >= 0 ? gz_fdopen(fd) : NULL;
-			if (!f && fd >= 0)
-				close(fd);
-		}
+	td_dynbuf_init(&c->ng_text, TD_CAP_SAVE_SECRETS);
+	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
 	}
+	f = in_fdopen(fd, c->walk);
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
+	}
+	/* libpcap reads a record header then its bytes: with stdio's
+	 * default buffer that was one read per 4 KiB.  glibc ignores the size
+	 * unless it is given the buffer too; without one the default is kept. */
+	if ((c->iobuf = malloc(FILE_BUFFER)) != NULL &&
+	    setvbuf(f, c->iobuf, _IOFBF, FILE_BUFFER) != 0) {
+		free(c->iobuf);
+		c->iobuf = NULL;
 	}
 	c->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, perr);
 	if (!c->pcap) {
@@ -260,6 +377,39 @@ static uint64_t now_us(void)
 	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
 }
 
+static uint64_t frame_ts(const struct pcap_pkthdr *h)
+{
+	if (h->ts.tv_sec < 0)
+		return 0;
+	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+}
+
+/* -w as pcapng: the key log text that came since the last packet, its
+ * whole lines, as one DSB; at the end (all) the rest too. */
+static void flush_secrets(struct td_capture *c, bool all)
+{
+	size_t n = c->ng_text.len;
+	while (!all && n > 0 && c->ng_text.data[n - 1] != '\n')
+		n--;
+	if (n == 0)
+		return;
+	if (td_pcapng_write_secrets(c->ng_f, c->ng_text.data, n) != TD_OK)
+		c->ng_failed = true;
+	td_dynbuf_consume(&c->ng_text, n);
+}
+
+/* -w: one frame to the file, in its format. */
+static void save_frame(struct td_capture *c, const struct pcap_pkthdr *h, const u_char *data)
+{
+	if (c->ng_f) {
+		flush_secrets(c, false);
+		if (td_pcapng_write_packet(c->ng_f, frame_ts(h), data, h->caplen, h->len) != TD_OK)
+			c->ng_failed = true;
+	} else if (c->dump) {
+		pcap_dump((u_char *)c->dump, h, data);
+	}
+}
+
 enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 			      char *err, size_t errlen)
 {
@@ -269,12 +419,9 @@ enum td_result td_capture_run(struct td_capture *c, td_frame_fn fn, void *ctx,
 		const u_char *data;
 		int rc = pcap_next_ex(c->pcap, &h, &data);
 		if (rc == 1) {
-			uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
-			if (h->ts.tv_sec < 0)
-				ts = 0;
+			uint64_t ts = frame_ts(h);
 			c->frames++;
-			if (c->dump)
-				pcap_dump((u_char *)c->dump, h, data);
+			save_frame(c, h, data);
 			fn(ctx, c->link, ts, data, h->caplen, h->len);
 		} else if (rc == 0) {
 			/* Live, nothing to read now (non-blocking): wait for the
@@ -326,11 +473,73 @@ enum td_result td_capture_save_to(struct td_capture *c, const char *path, char *
 	return TD_OK;
 }
 
-/* The dumper writes through stdio and pcap_dump() returns nothing: a
+/* pcapng's link types are libpcap's DLTs except where a platform
+ * numbers differently; of those tlsdiag reads, raw IP (DLT_RAW is 12 or
+ * 14, LINKTYPE_RAW 101). */
+static uint32_t linktype_of(int dlt)
+{
+	if (dlt == 12 || dlt == 14)
+		return 101;
+	return (uint32_t)dlt;
+}
+
+enum td_result td_capture_save_pcapng(struct td_capture *c, const char *path, char *err,
+				      size_t errlen)
+{
+	c->ng_f = fopen(path, "wb");
+	if (!c->ng_f) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return TD_ERR_IO;
+	}
+	int snap = pcap_snapshot(c->pcap);
+	if (td_pcapng_write_header(c->ng_f, linktype_of(pcap_datalink(c->pcap)),
+				   snap > 0 ? (uint32_t)snap : 0, PACKAGE_STRING) != TD_OK)
+		c->ng_failed = true;
+	return TD_OK;
+}
+
+void td_capture_save_secrets(struct td_capture *c, const char *text, size_t len)
+{
+	if (!c || !c->ng_f || len == 0)
+		return;
+	if (td_dynbuf_add(&c->ng_text, text, len) != TD_OK)
+		c->ng_text_dropped += len;
+}
+
+uint64_t td_capture_save_secrets_dropped(const struct td_capture *c)
+{
+	return c ? c->ng_text_dropped : 0;
+}
+
+void td_capture_pcapng_stats(const struct td_capture *c, struct td_pcapng_stats *st)
+{
+	if (c->walk)
+		td_pcapng_walk_stats(c->walk, st);
+	else
+		*st = (struct td_pcapng_stats){ 0 };
+}
+
+/* The writers go through stdio and pcap_dump() returns nothing: a
  * write error stays on the stream, looked at once here. */
 enum td_result td_capture_save_close(struct td_capture *c, const char *path, char *err,
 				     size_t errlen)
 {
+	if (c && c->ng_f) {
+		flush_secrets(c, true);
+		errno = 0;
+		bool bad = c->ng_failed || fflush(c->ng_f) != 0 || ferror(c->ng_f);
+		int e = errno;
+		if (fclose(c->ng_f) != 0 && !bad) {
+			bad = true;
+			e = errno;
+		}
+		c->ng_f = NULL;
+		if (bad) {
+			snprintf(err, errlen, "writing %s: %s", path, e ? strerror(e) : "write error");
+			return TD_ERR_IO;
+		}
+		return TD_OK;
+	}
 	if (!c || !c->dump)
 		return TD_OK;
 	enum td_result r = TD_OK;
@@ -472,13 +681,6 @@ static int read_ahead(struct td_capture *c, char *err, size_t errlen)
 	return -1;
 }
 
-static uint64_t frame_ts(const struct pcap_pkthdr *h)
-{
-	if (h->ts.tv_sec < 0)
-		return 0;
-	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
-}
-
 enum td_result td_capture_dispatch(struct td_capture *c, size_t max, uint64_t until_us,
 				   td_frame_fn fn, void *ctx, size_t *n, bool *eof,
 				   char *err, size_t errlen)
@@ -497,8 +699,7 @@ enum td_result td_capture_dispatch(struct td_capture *c, size_t max, uint64_t un
 			break;
 		c->pending = false;
 		(*n)++;
-		if (c->dump)
-			pcap_dump((u_char *)c->dump, c->pend_h, c->pend_data);
+		save_frame(c, c->pend_h, c->pend_data);
 		fn(ctx, c->link, ts, c->pend_data, c->pend_h->caplen, c->pend_h->len);
 	}
 	if (c->live && *n == 0 && !c->stop) {
@@ -544,8 +745,12 @@ void td_capture_close(struct td_capture *c)
 		return;
 	if (c->dump)
 		pcap_dump_close(c->dump);  /* on an error path; td_capture_save_close() checks */
+	if (c->ng_f)
+		fclose(c->ng_f);
+	td_dynbuf_cleanup(&c->ng_text);
 	if (c->pcap)
 		pcap_close(c->pcap);  /* closes the FILE that uses iobuf */
+	td_pcapng_walk_free(c->walk);
 	free(c->iobuf);
 	free(c);
 }

@@ -151,6 +151,11 @@ static void forget(struct server_memory *m)
 	m->chain = TD_CHAIN_NOT_CHECKED;
 }
 
+void td_diagnoser_set_keylog_given(struct td_diagnoser *d, bool given)
+{
+	d->keylog_given = given;
+}
+
 void td_diagnoser_free(struct td_diagnoser *d)
 {
 	if (!d)

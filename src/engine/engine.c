@@ -574,6 +574,14 @@ struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sin
 	return e;
 }
 
+void td_engine_set_keylog(struct td_engine *e, const struct td_keylog *keylog,
+			  void (*refresh)(void *ctx), void *refresh_ctx)
+{
+	e->cfg.keylog = keylog;
+	e->cfg.keylog_refresh = refresh;
+	e->cfg.keylog_refresh_ctx = refresh_ctx;
+}
+
 void td_engine_frame(struct td_engine *e, enum td_link link, uint64_t ts_us,
 		     const uint8_t *data, size_t caplen, size_t wirelen)
 {

@@ -63,6 +63,8 @@ struct td_keylog {
 	char partial[TD_KEYLOG_LINE_MAX];       /* unterminated line (td_keylog_feed) */
 	size_t partial_len;
 	int partial_long;                       /* the pending line overflowed */
+	td_keylog_tap_fn tap;                   /* td_keylog_set_tap(), or NULL */
+	void *tap_ctx;
 };
 
 static const char *const label_names[TD_KEYLOG_LABEL_COUNT] = {
@@ -321,10 +323,18 @@ static enum td_result kl_flush(struct td_keylog *k)
 		kl_bad(k, "line too long");
 	else
 		rc = kl_line(k, (const uint8_t *)k->partial, k->partial_len);
+	if (k->tap && !k->partial_long)
+		k->tap(k->tap_ctx, k->partial, k->partial_len);
 	explicit_bzero(k->partial, k->partial_len);
 	k->partial_len = 0;
 	k->partial_long = 0;
 	return rc;
+}
+
+void td_keylog_set_tap(struct td_keylog *k, td_keylog_tap_fn fn, void *ctx)
+{
+	k->tap = fn;
+	k->tap_ctx = ctx;
 }
 
 enum td_result td_keylog_feed(struct td_keylog *k, const char *text, size_t len)

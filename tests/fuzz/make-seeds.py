@@ -669,7 +669,7 @@ def main():
     a = ap.parse_args()
     top = a.srcdir
     out = {h: os.path.join(a.out, h) for h in ("capture", "tls", "x509", "keylog", "decrypt", "app", "decomp", "quic",
-                                      "starttls")}
+                                      "starttls", "pcapng")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
     counts = dict.fromkeys(out, 0)
@@ -694,6 +694,8 @@ def main():
         data = open(p, "rb").read()
         if len(data) <= a.max_size:
             put("capture", tag, data)
+            if data[:4] == b"\x0a\x0d\x0d\x0a":
+                put("pcapng", tag, bytes([len(data) % 64]) + data)
         frames = read_frames(data)
         q = 0
         for link, f in frames:

@@ -4,7 +4,7 @@
 #
 #   run.sh --srcdir=TOP_SRCDIR --dir=BUILD/tests/fuzz [--seconds=60] [--jobs=1] HARNESS...
 #
-# For each harness (capture tls x509 keylog decrypt app decomp quic starttls): build its seeds
+# For each harness (capture tls x509 keylog decrypt app decomp quic starttls pcapng): build its seeds
 # with make-seeds.py into DIR/seeds/HARNESS (from captures/ and
 # tests/unit/data; add directories of extra captures with
 # FUZZ_EXTRA_SEEDS="dir1 dir2", e.g. ../shared/corpus, which stay in the
@@ -28,7 +28,7 @@ for a in "$@"; do
 	*) harnesses+=("$a") ;;
 	esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(capture tls x509 keylog decrypt app decomp quic starttls)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(capture tls x509 keylog decrypt app decomp quic starttls pcapng)
 case $seconds in ''|*[!0-9]*) echo "run.sh: --seconds wants a number" >&2; exit 2 ;; esac
 command -v python3 >/dev/null || { echo "run.sh: python3 is needed for the seeds" >&2; exit 2; }
 
@@ -51,6 +51,7 @@ max_len() {
 	decomp) echo 16384 ;;
 	quic) echo 4096 ;;
 	starttls) echo 8192 ;;
+	pcapng) echo 16384 ;;
 	*) echo 65536 ;;
 	esac
 }

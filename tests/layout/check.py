@@ -35,7 +35,7 @@ OWNER = {
     'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'budget.h': 'util', 'rooms.h': 'util',
     'filehash.h': 'crypto', 'quic_crypto.h': 'crypto', 'quic.h': 'quic', 'tls_crypto.h': 'crypto', 'tls12_crypto.h': 'crypto',
-    'capture.h': 'capture', 'decomp.h': 'decomp',
+    'capture.h': 'capture', 'pcapng.h': 'capture', 'decomp.h': 'decomp',
     'packet.h': 'net', 'flowtab.h': 'net', 'reasm.h': 'net',
     'tls_registry.h': 'util', 'tls_names.h': 'tls', 'tls_record.h': 'tls', 'tls_handshake.h': 'tls', 'keylog.h': 'tls',
     'x509.h': 'x509', 'verify.h': 'x509',

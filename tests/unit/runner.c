@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	td_suite_app();
 	td_suite_app_stls();
 	td_suite_keylog();
+	td_suite_pcapng();
 	td_suite_crypto();
 	td_suite_infer();
 	td_suite_tui();

@@ -27,6 +27,7 @@ void td_suite_engine(void);
 void td_suite_verify(void);
 void td_suite_diagnose(void);
 void td_suite_keylog(void);
+void td_suite_pcapng(void);
 void td_suite_crypto(void);
 void td_suite_infer(void);
 void td_suite_tui(void);
