@@ -21,8 +21,12 @@ an array of those exactly when ECS says the field is one ("normalize:
 array"), a value among ECS's allowed values where it lists them
 (event.kind, event.category, event.type, event.outcome), and the fields
 ECS requires (@timestamp, ecs.version).  Also: "tlsdiag" is an object
-holding type "tls", and the server chain's first certificate hashes to
-tls.server.hash.sha256.
+holding type "tls" (or, streaming, "tls_end" or "stats"), and the server
+chain's first certificate hashes to tls.server.hash.sha256.
+
+The lab captures are read a second time through a pipe, streaming
+(--report-grace 0 --stats-interval 1): the records of a connection's
+start and end and the statistics records are checked too.
 
   ecs-fields.py [TLSDIAG [TOP [ECS_DIR [CORPUS]]]]
 
@@ -148,8 +152,8 @@ def walk(ecs, obj, prefix, where, fails, seen):
     for k, v in obj.items():
         name = prefix + k
         if name == "tlsdiag":
-            if not isinstance(v, dict) or v.get("type") != "tls":
-                fails.append("%s: tlsdiag is not an object of type tls" % where)
+            if not isinstance(v, dict) or v.get("type") not in ("tls", "tls_end", "stats"):
+                fails.append("%s: tlsdiag is not an object of type tls, tls_end or stats" % where)
             continue
         seen.add(name)
         f = ecs.get(name)
@@ -174,12 +178,20 @@ def captures(folder):
                   if p.endswith((".pcap", ".pcapng", ".pcap.gz")))
 
 
-def run(ecs, path, label, fails, required):
-    args = [TLSDIAG, "-r", path, "-o", "ecs"]
+def run(ecs, path, label, fails, required, stream=False):
+    args = [TLSDIAG, "-r", "-" if stream else path, "-o", "ecs"]
+    if stream:
+        args += ["--report-grace", "0", "--stats-interval", "1"]
     base = re.sub(r"\.(pcap|pcapng|pcap\.gz)$", "", path)
     if os.path.exists(base + ".keylog") and os.path.getsize(base + ".keylog") > 0:
         args += ["-k", base + ".keylog"]
-    out = subprocess.run(args, capture_output=True, text=True, check=False)
+    data = None
+    if stream:
+        with open(path, "rb") as f:
+            data = f.read()
+    out = subprocess.run(args, input=data, capture_output=True, check=False)
+    out.stdout = out.stdout.decode("utf-8", "replace")
+    out.stderr = out.stderr.decode("utf-8", "replace")
     if out.returncode not in (0, 1, 2):
         fails.append("%s: tlsdiag exited %d: %s" % (label, out.returncode, out.stderr.strip()))
     n = 0
@@ -218,6 +230,11 @@ def main():
     for p in caps:
         records += run(ecs, p, os.path.relpath(p, TOP), fails, required)
         files += 1
+    kinds = {}
+    for p in caps:
+        if os.path.dirname(p) == os.path.join(TOP, "captures"):
+            records += run(ecs, p, "streamed " + os.path.relpath(p, TOP), fails, required, True)
+            kinds["streamed"] = kinds.get("streamed", 0) + 1
     if os.path.isdir(CORPUS):
         for p in captures(CORPUS):
             records += run(ecs, p, "corpus/" + os.path.relpath(p, CORPUS), fails, required)
@@ -228,7 +245,8 @@ def main():
         print("FAIL " + f)
     if len(fails) > 50:
         print("... and %d more" % (len(fails) - 50))
-    print("ecs-fields: %d captures, %d records, %d breaches" % (files, records, len(fails)))
+    print("ecs-fields: %d captures (and %d lab captures again, streamed), %d records, %d breaches"
+          % (files, kinds.get("streamed", 0), records, len(fails)))
     return 1 if fails or records == 0 else 0
 
 

@@ -327,6 +327,42 @@ static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const 
 	td_jsonw_object_end(w);
 }
 
+/* A live run's periodic statistics (--stats-interval) as an ECS metric
+ * event; the counts, which ECS has no fields for, under tlsdiag.stats
+ * as the JSON "stats" line has them. */
+static void write_stats_record(struct td_jsonw *w, const struct td_ecs_opts *o,
+			       const struct td_stats *st)
+{
+	char buf[64];
+	td_jsonw_object_begin(w);
+	td_text_time(buf, sizeof buf, st->now_us);
+	td_jsonw_jk_word(w, TD_JKEY("@timestamp"), buf);
+	td_jsonw_jkey(w, TD_JKEY("ecs"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("version"), ECS_VERSION);
+	td_jsonw_object_end(w);
+	td_jsonw_jkey(w, TD_JKEY("event"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("kind"), "metric");
+	td_jsonw_jkey(w, TD_JKEY("category"));
+	td_jsonw_array_begin(w);
+	td_jsonw_plain(w, "network", 7);
+	td_jsonw_array_end(w);
+	td_jsonw_jkey(w, TD_JKEY("type"));
+	td_jsonw_array_begin(w);
+	td_jsonw_plain(w, "info", 4);
+	td_jsonw_array_end(w);
+	td_jsonw_object_end(w);
+	write_observer(w, o);
+	td_jsonw_jkey(w, TD_JKEY("tlsdiag"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_STATS);
+	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
+	td_json_stats(w, st);
+	td_jsonw_object_end(w);
+	td_jsonw_object_end(w);
+}
+
 static bool line_buffered(FILE *f)
 {
 #ifdef HAVE___FLBF
@@ -364,6 +400,16 @@ static void ecs_conn_end(struct td_sink *s, const struct td_conn *c)
 	ecs_record(s, c, true);
 }
 
+static void ecs_stats(struct td_sink *s, const struct td_stats *st)
+{
+	struct ecs_sink *es = (struct ecs_sink *)s;
+	td_jsonw_next(&es->w);
+	write_stats_record(&es->w, &es->opts, st);
+	td_jsonw_newline(&es->w);
+	if (line_buffered(es->out))
+		td_jsonw_flush(&es->w);
+}
+
 static void ecs_finish(struct td_sink *s, const struct td_stats *st)
 {
 	struct ecs_sink *es = (struct ecs_sink *)s;
@@ -391,6 +437,7 @@ struct td_sink *td_ecs_sink_new(FILE *out, const struct td_ecs_opts *opts)
 	es->base.conn_update = NULL;
 	es->base.conn_done = ecs_conn_done;
 	es->base.conn_end = ecs_conn_end;
+	es->base.stats = ecs_stats;
 	es->base.finish = ecs_finish;
 	es->base.free = ecs_free;
 	return &es->base;

@@ -592,16 +592,8 @@ static void write_kernel(struct td_jsonw *w, const struct td_stats *st)
 	td_jsonw_object_end(w);
 }
 
-/* A live run's periodic statistics: {"type": "stats", "schema": 2,
- * "time": TIME, "stats": {...}} (the schema at the top of this file). */
-static void write_stats(struct td_jsonw *w, const struct td_stats *st)
+void td_json_stats(struct td_jsonw *w, const struct td_stats *st)
 {
-	char buf[64];
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_STATS);
-	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
-	td_text_time(buf, sizeof buf, st->now_us);
-	td_jsonw_jk_word(w, TD_JKEY("time"), buf);
 	td_jsonw_jkey(w, TD_JKEY("stats"));
 	td_jsonw_object_begin(w);
 	td_jsonw_jk_uint(w, TD_JKEY("frames"), st->frames);
@@ -634,6 +626,19 @@ static void write_stats(struct td_jsonw *w, const struct td_stats *st)
 	write_cap_drops(w, st);
 	td_jsonw_object_end(w);
 	td_jsonw_object_end(w);
+}
+
+/* A live run's periodic statistics: {"type": "stats", "schema": 2,
+ * "time": TIME, "stats": {...}} (the schema at the top of this file). */
+static void write_stats(struct td_jsonw *w, const struct td_stats *st)
+{
+	char buf[64];
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("type"), TD_JSON_TYPE_STATS);
+	td_jsonw_jk_uint(w, TD_JKEY("schema"), TD_JSON_SCHEMA);
+	td_text_time(buf, sizeof buf, st->now_us);
+	td_jsonw_jk_word(w, TD_JKEY("time"), buf);
+	td_json_stats(w, st);
 	td_jsonw_object_end(w);
 }
 

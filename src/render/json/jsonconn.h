@@ -44,6 +44,9 @@ void td_json_timeline(struct td_jsonw *w, const struct td_conn *c);
 /* "timeline": [...] from event `from` on (a tls_end line: the events
  * since the connection's first line). */
 void td_json_timeline_from(struct td_jsonw *w, const struct td_conn *c, size_t from);
+/* "stats": {...}, a live run's statistics so far (json.c's schema: the
+ * "stats" line). */
+void td_json_stats(struct td_jsonw *w, const struct td_stats *st);
 /* "transport": "quic" and the "quic" object (json_quic.c); nothing for TCP. */
 void td_json_quic(struct td_jsonw *w, const struct td_conn *c);
 /* "later_handshakes", only when the connection had a renegotiation or a
