@@ -127,8 +127,33 @@ static void write_endpoint(struct td_jsonw *w, struct td_jkey key, const struct 
 	td_jsonw_object_end(w);
 }
 
-/* end: the record of a connection's end after its early one (streaming:
- * sink.h), whose event.type says "start". */
+/* Every record begins so: its time, the ECS version, then "event":
+ * {kind, category: ["network"], type: [...]: left open for the caller's
+ * types, then td_jsonw_array_end()}. */
+static void record_begin(struct td_jsonw *w, uint64_t ts_us, const char *kind)
+{
+	char buf[64];
+	td_jsonw_object_begin(w);
+	td_text_time(buf, sizeof buf, ts_us);
+	td_jsonw_jk_word(w, TD_JKEY("@timestamp"), buf);
+	td_jsonw_jkey(w, TD_JKEY("ecs"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("version"), ECS_VERSION);
+	td_jsonw_object_end(w);
+	td_jsonw_jkey(w, TD_JKEY("event"));
+	td_jsonw_object_begin(w);
+	td_jsonw_jk_word(w, TD_JKEY("kind"), kind);
+	td_jsonw_jkey(w, TD_JKEY("category"));
+	td_jsonw_array_begin(w);
+	td_jsonw_plain(w, "network", 7);
+	td_jsonw_array_end(w);
+	td_jsonw_jkey(w, TD_JKEY("type"));
+	td_jsonw_array_begin(w);
+}
+
+/* The rest of "event" of a connection's record.  end: the record of its
+ * end after its early one (streaming: sink.h), whose event.type says
+ * "start". */
 static void write_event(struct td_jsonw *w, const struct td_conn *c, bool end)
 {
 	static const char *const outcome[] = {
@@ -136,15 +161,6 @@ static void write_event(struct td_jsonw *w, const struct td_conn *c, bool end)
 		[TD_OUTCOME_ESTABLISHED] = "success",
 		[TD_OUTCOME_FAILED] = "failure",
 	};
-	td_jsonw_jkey(w, TD_JKEY("event"));
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_word(w, TD_JKEY("kind"), "event");
-	td_jsonw_jkey(w, TD_JKEY("category"));
-	td_jsonw_array_begin(w);
-	td_jsonw_plain(w, "network", 7);
-	td_jsonw_array_end(w);
-	td_jsonw_jkey(w, TD_JKEY("type"));
-	td_jsonw_array_begin(w);
 	td_jsonw_plain(w, "connection", 10);
 	td_jsonw_plain(w, "protocol", 8);
 	if (end)
@@ -253,21 +269,6 @@ static void write_diagnoses(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_array_end(w);
 }
 
-static void write_anomalies(struct td_jsonw *w, const struct td_anomalies *a)
-{
-	char msg[TD_ANOMALY_SHOWN];
-	td_jsonw_jkey(w, TD_JKEY("anomalies"));
-	td_jsonw_array_begin(w);
-	for (size_t i = 0; i < a->n; i++) {
-		td_anomaly_format(&a->v[i], msg, sizeof msg);
-		td_jsonw_object_begin(w);
-		td_jsonw_jk_string(w, TD_JKEY("code"), td_anomaly_name(a->v[i].code));
-		td_jsonw_jk_string(w, TD_JKEY("message"), msg);
-		td_jsonw_object_end(w);
-	}
-	td_jsonw_array_end(w);
-}
-
 /* What ECS has no field for. */
 static void write_tlsdiag(struct td_jsonw *w, const struct td_conn *c, bool end)
 {
@@ -295,7 +296,7 @@ static void write_tlsdiag(struct td_jsonw *w, const struct td_conn *c, bool end)
 	}
 	td_json_alerts(w, c);
 	write_diagnoses(w, c);
-	write_anomalies(w, &c->anomalies);
+	td_json_anomalies(w, &c->anomalies);
 	td_json_timeline(w, c);
 	td_jsonw_object_end(w);
 }
@@ -303,14 +304,7 @@ static void write_tlsdiag(struct td_jsonw *w, const struct td_conn *c, bool end)
 static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const struct td_conn *c,
 			 bool end)
 {
-	char buf[64];
-	td_jsonw_object_begin(w);
-	td_text_time(buf, sizeof buf, c->start_us);
-	td_jsonw_jk_word(w, TD_JKEY("@timestamp"), buf);
-	td_jsonw_jkey(w, TD_JKEY("ecs"));
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_word(w, TD_JKEY("version"), ECS_VERSION);
-	td_jsonw_object_end(w);
+	record_begin(w, c->start_us, "event");
 	write_event(w, c, end);
 	write_endpoint(w, TD_JKEY("source"), &c->client_addr, c->client_port);
 	write_endpoint(w, TD_JKEY("destination"), &c->server_addr, c->server_port);
@@ -333,23 +327,7 @@ static void write_record(struct td_jsonw *w, const struct td_ecs_opts *o, const 
 static void write_stats_record(struct td_jsonw *w, const struct td_ecs_opts *o,
 			       const struct td_stats *st)
 {
-	char buf[64];
-	td_jsonw_object_begin(w);
-	td_text_time(buf, sizeof buf, st->now_us);
-	td_jsonw_jk_word(w, TD_JKEY("@timestamp"), buf);
-	td_jsonw_jkey(w, TD_JKEY("ecs"));
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_word(w, TD_JKEY("version"), ECS_VERSION);
-	td_jsonw_object_end(w);
-	td_jsonw_jkey(w, TD_JKEY("event"));
-	td_jsonw_object_begin(w);
-	td_jsonw_jk_word(w, TD_JKEY("kind"), "metric");
-	td_jsonw_jkey(w, TD_JKEY("category"));
-	td_jsonw_array_begin(w);
-	td_jsonw_plain(w, "network", 7);
-	td_jsonw_array_end(w);
-	td_jsonw_jkey(w, TD_JKEY("type"));
-	td_jsonw_array_begin(w);
+	record_begin(w, st->now_us, "metric");
 	td_jsonw_plain(w, "info", 4);
 	td_jsonw_array_end(w);
 	td_jsonw_object_end(w);

@@ -313,8 +313,7 @@ static void write_diagnoses(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_array_end(w);
 }
 
-/* Each anomaly: its stable code (anomaly.h) and its message. */
-static void write_anomalies(struct td_jsonw *w, const struct td_anomalies *a)
+void td_json_anomalies(struct td_jsonw *w, const struct td_anomalies *a)
 {
 	char msg[TD_ANOMALY_SHOWN];
 	td_jsonw_jkey(w, TD_JKEY("anomalies"));
@@ -434,7 +433,7 @@ static void write_conn(struct td_jsonw *w, struct td_json_certjson *cj,
 	td_json_chain_flags(w, TD_JKEY("client_chain"), &c->client_chain);
 	td_json_cert_request(w, &c->cr);
 	kstrings(w, TD_JKEY("acceptable_cas"), &c->cr.ca_names);
-	write_anomalies(w, &c->anomalies);
+	td_json_anomalies(w, &c->anomalies);
 	write_dropped(w, c);
 	write_diagnoses(w, c);
 	td_jsonw_object_end(w);
@@ -454,7 +453,7 @@ static void write_end(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_jk_bool(w, TD_JKEY("established"), c->fate.outcome == TD_OUTCOME_ESTABLISHED);
 	td_jsonw_jk_word(w, TD_JKEY("first_outcome"), td_outcome_name(c->early.outcome));
 	td_json_timeline_from(w, c, c->early.n_events);
-	write_anomalies(w, &c->anomalies);
+	td_json_anomalies(w, &c->anomalies);
 	write_dropped(w, c);
 	write_diagnoses(w, c);
 	td_jsonw_object_end(w);

@@ -44,6 +44,9 @@ void td_json_timeline(struct td_jsonw *w, const struct td_conn *c);
 /* "timeline": [...] from event `from` on (a tls_end line: the events
  * since the connection's first line). */
 void td_json_timeline_from(struct td_jsonw *w, const struct td_conn *c, size_t from);
+/* "anomalies": [{code, message}, ...]: each anomaly's stable code
+ * (anomaly.h) and its message. */
+void td_json_anomalies(struct td_jsonw *w, const struct td_anomalies *a);
 /* "stats": {...}, a live run's statistics so far (json.c's schema: the
  * "stats" line). */
 void td_json_stats(struct td_jsonw *w, const struct td_stats *st);
