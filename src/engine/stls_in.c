@@ -33,6 +33,19 @@
 /* close_notify (RFC 8446 6.1). */
 #define ALERT_CLOSE_NOTIFY 0u
 
+/* One STARTTLS step into the timeline (text copied), for the sinks. */
+static void step_event(struct flow *f, enum td_dir dir, enum td_stls_role role, size_t bytes,
+		       char *text)
+{
+	struct td_event ev = {
+		.kind = TD_EV_STARTTLS,
+		.content_type = (uint8_t)role,
+		.length = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes,
+		.detail = text,  /* copied by td_conn_add_event */
+	};
+	td_fl_add_event(f, dir, &ev);
+	f->conn->changes++;
+}
 /* Direction dir ended its TLS session: its last alert is a close_notify,
  * or one left encrypted (what else a side sends before plaintext). */
 static bool tls_closed(const struct td_conn *c, enum td_dir dir)
@@ -85,14 +98,7 @@ static bool cleared(struct flow *f, enum td_dir dir, const uint8_t *p, size_t n)
 		char detail[128];
 		snprintf(detail, sizeof detail, "%s (plaintext again after TLS: FTP CCC, RFC 4217 12.3)",
 			 what);
-		struct td_event ev = {
-			.kind = TD_EV_STARTTLS,
-			.content_type = (uint8_t)TD_STLS_CLEARED,
-			.length = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n,
-			.detail = detail,  /* copied by td_conn_add_event */
-		};
-		td_fl_add_event(f, dir, &ev);
-		f->conn->changes++;
+		step_event(f, dir, TD_STLS_CLEARED, n, detail);
 	}
 	f->stls_clear[dir] = true;
 	f->stls_clear_bytes[dir] += n;
@@ -111,16 +117,8 @@ static void on_step(void *ctx, enum td_dir dir, char *text, size_t bytes,
 		    enum td_stls_role role)
 {
 	struct flow *f = ctx;
-	if (!f->conn)
-		return;
-	struct td_event ev = {
-		.kind = TD_EV_STARTTLS,
-		.content_type = (uint8_t)role,
-		.length = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes,
-		.detail = text,  /* copied by td_conn_add_event */
-	};
-	td_fl_add_event(f, dir, &ev);
-	f->conn->changes++;
+	if (f->conn)
+		step_event(f, dir, role, bytes, text);
 }
 
 void td_fl_stls_bytes(struct flow *f, int side, const uint8_t *data, size_t len)

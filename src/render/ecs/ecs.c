@@ -69,9 +69,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef HAVE___FLBF
-#include <stdio_ext.h>
-#endif
 
 #include "ecsconn.h"
 #include "jsonconn.h"
@@ -341,16 +338,6 @@ static void write_stats_record(struct td_jsonw *w, const struct td_ecs_opts *o,
 	td_jsonw_object_end(w);
 }
 
-static bool line_buffered(FILE *f)
-{
-#ifdef HAVE___FLBF
-	return __flbf(f) != 0;
-#else
-	(void)f;
-	return true;  /* cannot tell: line by line, as safe as before */
-#endif
-}
-
 static void ecs_record(struct td_sink *s, const struct td_conn *c, bool end)
 {
 	struct ecs_sink *es = (struct ecs_sink *)s;
@@ -360,9 +347,7 @@ static void ecs_record(struct td_sink *s, const struct td_conn *c, bool end)
 	 * error stays on the FILE for its owner to check. */
 	enum td_result r = td_jsonw_value_status(&es->w);
 	(void)r;
-	td_jsonw_newline(&es->w);
-	if (line_buffered(es->out))
-		td_jsonw_flush(&es->w);
+	td_jsonw_line_end(&es->w);
 }
 
 static void ecs_conn_done(struct td_sink *s, const struct td_conn *c)
@@ -383,9 +368,7 @@ static void ecs_stats(struct td_sink *s, const struct td_stats *st)
 	struct ecs_sink *es = (struct ecs_sink *)s;
 	td_jsonw_next(&es->w);
 	write_stats_record(&es->w, &es->opts, st);
-	td_jsonw_newline(&es->w);
-	if (line_buffered(es->out))
-		td_jsonw_flush(&es->w);
+	td_jsonw_line_end(&es->w);
 }
 
 static void ecs_finish(struct td_sink *s, const struct td_stats *st)

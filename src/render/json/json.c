@@ -238,9 +238,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef HAVE___FLBF
-#include <stdio_ext.h>
-#endif
 
 #include "caps.h"
 #include "jsonconn.h"
@@ -459,17 +456,6 @@ static void write_end(struct td_jsonw *w, const struct td_conn *c)
 	td_jsonw_object_end(w);
 }
 
-/* Is f line-buffered?  Then each line goes out as it is written. */
-static bool line_buffered(FILE *f)
-{
-#ifdef HAVE___FLBF
-	return __flbf(f) != 0;
-#else
-	(void)f;
-	return true;  /* cannot tell: line by line, as safe as before */
-#endif
-}
-
 /* Count c's diagnoses per code, for the summary. */
 static void count_codes(struct json_sink *js, const struct td_conn *c)
 {
@@ -523,10 +509,7 @@ static void json_line(struct json_sink *js, const struct td_conn *c, bool end)
 	 * on the FILE for whoever owns it to check with ferror(). */
 	enum td_result r = td_jsonw_value_status(&js->w);
 	(void)r;
-	td_jsonw_newline(&js->w);
-	/* Live captures and pipes: each line is available to `jq` at once. */
-	if (line_buffered(js->out))
-		td_jsonw_flush(&js->w);
+	td_jsonw_line_end(&js->w);
 }
 
 static void json_conn_done(struct td_sink *s, const struct td_conn *c)
@@ -732,9 +715,7 @@ static void json_stats(struct td_sink *s, const struct td_stats *st)
 	struct json_sink *js = (struct json_sink *)s;
 	td_jsonw_next(&js->w);
 	write_stats(&js->w, st);
-	td_jsonw_newline(&js->w);
-	if (line_buffered(js->out))
-		td_jsonw_flush(&js->w);
+	td_jsonw_line_end(&js->w);
 }
 
 static void json_finish(struct td_sink *s, const struct td_stats *st)

@@ -19,6 +19,9 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#ifdef HAVE___FLBF
+#include <stdio_ext.h>
+#endif
 #include <string.h>
 #include <time.h>
 #ifdef __SSE2__
@@ -138,6 +141,24 @@ void td_jsonw_newline(struct td_jsonw *w)
 void td_jsonw_flush(struct td_jsonw *w)
 {
 	flush(w);
+}
+
+/* Is f line-buffered? */
+static bool line_buffered(FILE *f)
+{
+#ifdef HAVE___FLBF
+	return __flbf(f) != 0;
+#else
+	(void)f;
+	return true;  /* cannot tell: line by line, as safe as before */
+#endif
+}
+
+void td_jsonw_line_end(struct td_jsonw *w)
+{
+	td_jsonw_newline(w);
+	if (line_buffered(w->f))
+		flush(w);
 }
 
 static uint32_t top_bit(const struct td_jsonw *w)

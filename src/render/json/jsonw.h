@@ -70,6 +70,10 @@ enum td_result td_jsonw_value_status(const struct td_jsonw *w);
 void td_jsonw_newline(struct td_jsonw *w);
 /* Hand what is buffered to the FILE. */
 void td_jsonw_flush(struct td_jsonw *w);
+/* The end of a line (JSON Lines): a newline, and when the FILE is
+ * line-buffered (live captures, pipes: main.c) the line handed over at
+ * once, so that `jq` or a shipper has it. */
+void td_jsonw_line_end(struct td_jsonw *w);
 
 void td_jsonw_object_begin(struct td_jsonw *w);
 void td_jsonw_object_end(struct td_jsonw *w);
