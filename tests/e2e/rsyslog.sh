@@ -5,24 +5,27 @@
 #
 # Two rsyslogd instances of our own, never the system's: each runs in the
 # foreground (-n) with its own configuration file, PID file and work
-# directory under a temporary directory, on an unprivileged port:
+# directory under a temporary directory, on an unprivileged port.  Their
+# configurations are the recipes of contrib/shippers/, changed only where
+# a path or an address must be:
 #
-#   tlsdiag --output-file DIR/tls-%H%M%S.json -G 1
-#      -> A: imfile, a wildcard over DIR (the hidden temporary files
-#            excluded), one message per line
-#      -> omfwd, TCP, octet-counted, to 127.0.0.1:PORT
-#      -> B: imtcp on PORT (a free port, chosen by rsyslogd)
-#      -> omfile with a template that keeps the message text only.
+#   tlsdiag --output-file DIR/tls-....json -G 1
+#      -> A (rsyslog-sensor.conf): imfile, wildcard DIR/tls-*.json* (the
+#         hidden temporary files never match), one message per line
+#      -> omfwd, TCP, octet-counted RFC 5424, to 127.0.0.1:PORT
+#      -> B (rsyslog-collector.conf): imtcp on PORT (a free port, chosen
+#         by rsyslogd), omfile, one file per sensor host, with a template
+#         that keeps the message text only.
 #
 # tlsdiag reads the lab's real captures (captures/real/*.pcap joined into
 # one, each after the one before) through a paced pipe (-r -), once with
 # -o json and once with -o ecs, so that files rotate while rsyslog reads
 # them.  The lines B wrote must be exactly the lines of tlsdiag's files
-# (compared as parsed JSON objects; order may differ): none lost, none
-# truncated, none duplicated; and A must never have opened a hidden file.
-# A JSON line can be tens of KB (a timeline, a certificate chain):
-# rsyslog's default maxMessageSize (8k) would cut it, so both instances
-# set 256k, as the recipe says.
+# (compared as parsed JSON objects, and byte for byte; order may differ):
+# none lost, none truncated, none duplicated; and A must never have read
+# a hidden file.  A line can be over 8 KB (a timeline, a certificate
+# chain): rsyslog's default maxMessageSize (8k) would cut it (this test
+# then fails), so the recipes set 256k.
 #
 # Skips (exit 77, said loudly) without rsyslogd or python3.
 #
@@ -52,28 +55,30 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p "$work/in/json" "$work/in/ecs" "$work/out" "$work/a-work" "$work/b-work"
+mkdir -p "$work/in" "$work/out" "$work/a-work" "$work/b-work"
 chmod 755 "$work"
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
-# B: listens on a free port (port 0; rsyslogd writes the one it got to
-# b.port) and writes each message's text, and nothing else, to a file
-# per tag.  Control characters are kept as they came (JSON escapes its
-# own: a raw one would be a bug to see, not to hide).
+# The recipes: contrib/shippers/rsyslog-collector.conf (B) and
+# rsyslog-sensor.conf (A), each included from a main file of our own
+# (its work directory, and rsyslog's own messages to a file), changed
+# only where a path or an address must be: B listens on a free port
+# (port 0: rsyslogd writes the one it got to b.port).
+collector=$top/contrib/shippers/rsyslog-collector.conf
+sensor=$top/contrib/shippers/rsyslog-sensor.conf
+for f in "$collector" "$sensor"; do
+	[ -r "$f" ] || { echo "FAIL no $f"; exit 1; }
+done
+sed -e "s|/var/log/tlsdiag-fleet/|$work/out/|" \
+    -e "s|port=\"10514\"|port=\"0\" listenPortFileName=\"$work/b.port\"|" \
+	"$collector" > "$work/b-tlsdiag.conf"
 cat > "$work/b.conf" <<EOF
-global(workDirectory="$work/b-work" maxMessageSize="256k"
-       parser.escapeControlCharactersOnReceive="off")
-module(load="imtcp")
-template(name="msgonly" type="string" string="%msg%\n")
-template(name="perTag" type="string" string="$work/out/%programname%.log")
-ruleset(name="fromA") {
-	action(type="omfile" dynaFile="perTag" template="msgonly")
-}
-input(type="imtcp" port="0" listenPortFileName="$work/b.port" ruleset="fromA")
+global(workDirectory="$work/b-work")
 *.* $work/b-internal.log
+include(file="$work/b-tlsdiag.conf")
 EOF
 "$rsyslogd" -n -f "$work/b.conf" -i "$work/b.pid" 2> "$work/b.err" &
 pids+=($!)
@@ -84,29 +89,22 @@ if [ -z "$port" ]; then
 	exit 1
 fi
 
-# A: the recipe.  The wildcard is '*' on purpose: rsyslog's wildcards
-# never match a name beginning with a dot, which is what keeps
-# tlsdiag's hidden .NAME.tmp files out; a second action notes each file
-# name read, to prove it.
+# A: the sensor's recipe, reading $work/in; a second action notes the
+# name of each file read, to prove no hidden temporary file was.
+sed -e "s|/var/log/tlsdiag/|$work/in/|" \
+    -e "s|target=\"collector.example.net\" port=\"10514\"|target=\"127.0.0.1\" port=\"$port\"|" \
+    -e "s|^\(ruleset(name=\"tlsdiag\") {\)\$|\1 action(type=\"omfile\" file=\"$work/a-files.log\" template=\"fileName\")|" \
+	"$sensor" > "$work/a-tlsdiag.conf"
 cat > "$work/a.conf" <<EOF
-global(workDirectory="$work/a-work" maxMessageSize="256k"
-       parser.escapeControlCharactersOnReceive="off")
-module(load="imfile" mode="inotify")
-template(name="toB" type="string"
-         string="<134>1 %timereported:::date-rfc3339% %hostname% %app-name% - - - %msg%")
+global(workDirectory="$work/a-work")
 template(name="fileName" type="string" string="%\$!metadata!filename%\n")
-ruleset(name="ship") {
-	action(type="omfwd" target="127.0.0.1" port="$port" protocol="tcp"
-	       TCP_Framing="octet-counted" template="toB"
-	       queue.type="LinkedList" action.resumeRetryCount="-1")
-	action(type="omfile" file="$work/a-files.log" template="fileName")
-}
-input(type="imfile" File="$work/in/json/*" Tag="tlsdiag-json" addMetadata="on"
-      readMode="0" ruleset="ship")
-input(type="imfile" File="$work/in/ecs/*" Tag="tlsdiag-ecs" addMetadata="on"
-      readMode="0" ruleset="ship")
 *.* $work/a-internal.log
+include(file="$work/a-tlsdiag.conf")
 EOF
+for want in "$work/in/tls-" "target=\"127.0.0.1\"" "$work/a-files.log"; do
+	grep -qF "$want" "$work/a-tlsdiag.conf" ||
+		{ echo "FAIL the sensor recipe no longer has what the test rewrites ($want)"; exit 1; }
+done
 "$rsyslogd" -n -f "$work/a.conf" -i "$work/a.pid" 2> "$work/a.err" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/a.pid" ] && break; sleep 0.1; done
@@ -189,30 +187,45 @@ check(sorted(sent) == sorted(got), "every line arrived byte for byte")
 sys.exit(1 if fails else 0)
 EOF
 
+# JSON first, then ECS under the DaemonSet's name pattern, into the one
+# directory A watches; B writes one file per sensor host: the lines it
+# gained during each run are that run's.
+gained() { # FROM: B's lines after the first FROM
+	local f
+	f=$(find "$work/out" -name '*.json' -type f | head -1)
+	[ -n "$f" ] && tail -n +"$(($1 + 1))" "$f"
+}
 for fmt in json ecs; do
-	d=$work/in/$fmt
+	case $fmt in
+	json) name=tls-json-%H%M%S.json ;;
+	ecs) name=tls-%Y%m%d%H%M%S.json ;;
+	esac
+	before=$(gained 0 | wc -l)
+	find "$work/in" -type f | sort > "$work/in-before.txt"
 	python3 "$work/feed.py" "$top/captures/real" 3 |
-		"$bin" -r - -o "$fmt" --output-file "$d/tls-%H%M%S.json" -G 1 2> "$work/tlsdiag-$fmt.err"
+		"$bin" -r - -o "$fmt" --output-file "$work/in/$name" -G 1 2> "$work/tlsdiag-$fmt.err"
 	st=${PIPESTATUS[1]}
 	if [ "$st" -le 1 ] && [ ! -s "$work/tlsdiag-$fmt.err" ]; then
-		ok "$fmt: tlsdiag -r - -o $fmt --output-file $fmt/tls-%H%M%S.json -G 1 (status $st)"
+		ok "$fmt: tlsdiag -r - -o $fmt --output-file $name -G 1 (status $st)"
 	else
 		bad "$fmt: tlsdiag status $st: $(head -3 "$work/tlsdiag-$fmt.err")"
 	fi
-	nfiles=$(find "$d" -name 'tls-*.json' | wc -l)
+	files=$(find "$work/in" -type f | sort | comm -13 "$work/in-before.txt" -)
+	nfiles=$(echo "$files" | grep -c .)
 	[ "$nfiles" -ge 3 ] && ok "$fmt: $nfiles files rotated during the 3 s run" ||
 		bad "$fmt: only $nfiles files rotated during the 3 s run"
-	hidden=$(find "$d" -name '.*' -type f | wc -l)
+	hidden=$(find "$work/in" -name '.*' -type f | wc -l)
 	[ "$hidden" -eq 0 ] && ok "$fmt: no hidden temporary file left" || bad "$fmt: $hidden hidden files left"
-	find "$d" -name 'tls-*.json' | sort | xargs cat > "$work/sent-$fmt.jsonl"
+	echo "$files" | xargs cat > "$work/sent-$fmt.jsonl"
 	want=$(wc -l < "$work/sent-$fmt.jsonl")
 	# rsyslog reads and forwards asynchronously: wait for B (20 s at most).
 	for _ in $(seq 200); do
-		[ "$(cat "$work/out/tlsdiag-$fmt.log" 2>/dev/null | wc -l)" -ge "$want" ] && break
+		[ "$(gained "$before" | wc -l)" -ge "$want" ] && break
 		sleep 0.1
 	done
 	sleep 0.3 # anything beyond the count (a duplicate) would come now
-	python3 "$work/compare.py" "$work/sent-$fmt.jsonl" "$work/out/tlsdiag-$fmt.log" "$fmt" |
+	gained "$before" > "$work/got-$fmt.jsonl"
+	python3 "$work/compare.py" "$work/sent-$fmt.jsonl" "$work/got-$fmt.jsonl" "$fmt" |
 		tee "$work/compare-$fmt.txt"
 	pass=$((pass + $(grep -c '^ok' "$work/compare-$fmt.txt")))
 	fail=$((fail + $(grep -c '^FAIL' "$work/compare-$fmt.txt")))
