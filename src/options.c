@@ -20,6 +20,7 @@
 #include "caps.h"
 #include "options.h"
 #include "tui.h"
+#include "workers.h"
 
 /* The version, and the allocator when it is not the C library's: it
  * changes how fast tlsdiag runs (configure.ac, --without-mimalloc). */
@@ -106,6 +107,11 @@ static void usage(FILE *out)
 "      --report-grace SECS  live, or -r from a pipe: report a connection this long\n"
 "                           after its handshake succeeded (default 1; decimals\n"
 "                           allowed), at once when it failed; its end follows\n"
+"      --workers N          analyse on N threads (1 to 16, default 1), flows split\n"
+"                           by a hash of their addresses and ports; live on Linux\n"
+"                           with packet fanout; each gets max-flows/N and\n"
+"                           max-memory/N; the same report but for the order of\n"
+"                           lines and the ids\n"
 "  BYTES take a k, M or G suffix.\n"
 "\n"
 "  -h, --help               this help\n"
@@ -179,7 +185,8 @@ static char *join_args(int argc, char **argv)
 
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
        OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
-       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE };
+       OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE,
+       OPT_WORKERS };
 
 /* The words an option with an optional value takes: `--color never` is
  * read as `--color=never` only when the next word is one of them, so a
@@ -298,12 +305,14 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "write", required_argument, NULL, 'w' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
 		{ "filter-file", required_argument, NULL, 'F' },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	memset(o, 0, sizeof *o);
 	o->format = "text";
+	o->workers = 1;
 	o->promisc = true;
 	td_config_defaults(&o->cfg);
 	int c;
@@ -427,6 +436,12 @@ int td_parse_options(int argc, char **argv, struct options *o)
 						  "standard output: give a file name");
 			o->write_file = optarg;
 			break;
+		case OPT_WORKERS:
+			if (!parse_size(optarg, 1, &v) || v > TD_WORKERS_MAX)
+				return fail_usage("bad --workers '%s': give 1 to %d", optarg,
+						  TD_WORKERS_MAX);
+			o->workers = (unsigned)v;
+			break;
 		case 'D': o->list_interfaces = true; break;
 		case 'F': o->filter_file = optarg; break;
 		case 'Z':
@@ -465,6 +480,10 @@ int td_parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->count && o->tui == TUI_ON)
 		return fail_usage("%s", "-c stops the report, not the view: add --no-tui");
+	if (o->workers > 1 && o->tui == TUI_ON)
+		return fail_usage("%s", "--workers is for the report, not the view: add --no-tui");
+	if (o->workers > 1 && o->iface && o->write_file)
+		return fail_usage("%s", "-w saves one capture: not with --workers on an interface");
 	if (o->filter_file) {
 		if (optind < argc)
 			return fail_usage("%s", "give the filter in -F FILE or on the command line, "

@@ -47,6 +47,7 @@ struct options {
 	const char *write_file; /* -w: save the packets read (pcap) */
 	bool list_interfaces;   /* -D: list the capture interfaces and exit */
 	const char *filter_file; /* -F: the BPF expression comes from this file */
+	unsigned workers;       /* --workers: analysis threads, 1 (default) to TD_WORKERS_MAX */
 };
 
 /* Parse argv into *o (td_config_defaults first).  0: run; otherwise the
