@@ -180,6 +180,14 @@ static void send_bound(struct worker *wk, bool end)
 	push_item(wk, it);
 }
 
+/* Free the clones the output is done with (workers_int.h: garbage). */
+static void collect(struct worker *wk)
+{
+	struct td_conn *c;
+	while (wk->garbage && (c = td_queue_try_pop(wk->garbage)) != NULL)
+		td_conn_free(c);
+}
+
 static void worker_finish(struct worker *wk)
 {
 	struct td_workers *p = wk->pool;
@@ -222,6 +230,7 @@ static void *file_worker(void *arg)
 				note_ids(wk);
 			off += sizeof *h + pad8(h->caplen);
 		}
+		collect(wk);
 		wk->done_seq = ch->last_seq;
 		if (wk->pool->ordered)
 			send_bound(wk, false);
@@ -484,9 +493,10 @@ static bool setup_workers(struct td_workers *p, bool file)
 			return false;
 		if (!file)
 			continue;
+		wk->garbage = td_queue_new(GARBAGE_MAX);
 		wk->in = td_queue_new(CHUNKS_PER_WORKER);
 		wk->free_chunks = td_queue_new(CHUNKS_PER_WORKER);
-		if (!wk->in || !wk->free_chunks)
+		if (!wk->in || !wk->free_chunks || !wk->garbage)
 			return false;
 		for (unsigned k = 0; k < CHUNKS_PER_WORKER; k++) {
 			struct chunk *ch = malloc(sizeof *ch);
@@ -633,6 +643,8 @@ void td_workers_free(struct td_workers *p)
 			free(ch);
 		while (wk->free_chunks && (ch = td_queue_try_pop(wk->free_chunks)) != NULL)
 			free(ch);
+		collect(wk);
+		td_queue_free(wk->garbage);
 		td_queue_free(wk->in);
 		td_queue_free(wk->free_chunks);
 		free(wk->ranges);

@@ -57,6 +57,10 @@ struct worker {
 	struct td_keylog_watch *watch; /* live, owned (index > 0) */
 	struct td_capture *cap;        /* live: this worker's member of the fanout group */
 	struct td_queue *in, *free_chunks; /* a file: batches of frames, and empty ones */
+	/* Clones the output wrote, handed back to be freed by the thread that
+	 * made them: the allocator (mimalloc) frees a block of another
+	 * thread's through a slower, atomic path (it was a sixth of a run). */
+	struct td_queue *garbage;
 	struct td_stats st;            /* the engine's, copied at its finish */
 	bool finished;
 	/* The frame being analysed, and the ids given so far (a file). */
@@ -96,6 +100,7 @@ struct td_workers {
 /* workers_out.c: run the output until every worker finished, then the
  * sink's finish with the merged statistics.  False when memory ran out. */
 bool td_wk_output(struct td_workers *p);
+#define GARBAGE_MAX 4096u
 void td_wk_output_free(struct td_workers *p);
 
 #endif

@@ -172,8 +172,14 @@ static void write_item(struct td_workers *p, struct out_state *o, struct item *i
 			map_put(o, mkey, c->id);
 		p->sink->conn_done(p->sink, c);
 	}
-	td_conn_free(c);
+	/* Back to its worker to free (workers_int.h), unless that queue is
+	 * full: only this thread pushes to it, so a length below the bound
+	 * means the push does not wait. */
+	const struct worker *wk = &p->w[it->worker];
 	free(it);
+	if (!wk->garbage || wk->finished || td_queue_len(wk->garbage) >= GARBAGE_MAX ||
+	    !td_queue_push(wk->garbage, c))
+		td_conn_free(c);
 }
 
 /* Write what no worker can precede any more (all: everything). */
