@@ -324,7 +324,7 @@ static void reader_frame(void *ctx, enum td_link link, uint64_t ts, const uint8_
 {
 	struct reader *r = ctx;
 	struct td_workers *p = r->p;
-	if (r->dead) {
+	if (r->dead || __atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
 		td_capture_stop(p->reader_cap);
 		return;
 	}
@@ -378,6 +378,10 @@ static void live_frame(void *ctx, enum td_link link, uint64_t ts, const uint8_t 
 		       size_t caplen, size_t wirelen)
 {
 	struct worker *wk = ctx;
+	if (__atomic_load_n(&wk->pool->stop, __ATOMIC_RELAXED)) {
+		td_capture_stop(wk->cap);  /* its own, from its own thread */
+		return;
+	}
 	/* Before the last capture joined the group, each saw every packet. */
 	if (data && ts < wk->join_us)
 		return;
@@ -587,16 +591,14 @@ enum td_result td_workers_run(struct td_workers *p, const struct td_config *cfg,
 	return res;
 }
 
+/* A flag each capture's own thread reads at its next frame or clock tick
+ * (live: at most 200 ms away) and then stops its capture: stopping it from
+ * here would write the capture's flag under its reader's feet.  A lock-free
+ * store, safe in a signal handler. */
 void td_workers_stop(struct td_workers *p)
 {
-	if (!p)
-		return;
-	p->stop = 1;
-	if (p->reader_cap)
-		td_capture_stop(p->reader_cap);
-	for (unsigned i = 0; i < p->n; i++)
-		if (p->w[i].cap)
-			td_capture_stop(p->w[i].cap);
+	if (p)
+		__atomic_store_n(&p->stop, 1, __ATOMIC_RELAXED);
 }
 
 const struct td_stats *td_workers_stats(const struct td_workers *p)

@@ -84,7 +84,7 @@ struct td_workers {
 	bool ordered;                  /* a file read in order: the output is ordered */
 	bool live;
 	struct td_capture *reader_cap; /* a file: the reader's */
-	volatile sig_atomic_t stop;
+	int stop;                      /* atomic: td_workers_stop() */
 	/* The end of the input: every worker waits for the others, so each
 	 * knows whether any saw TLS (td_engine_note_tls_elsewhere). */
 	pthread_barrier_t end_barrier;
