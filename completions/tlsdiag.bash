@@ -86,7 +86,7 @@ _tlsdiag()
 	local opts_arg='-r --read -i --interface -k --keylog -s --snaplen -o --output
 		-Z --relinquish-privileges -c --count -w --write -F --filter-file
 		--max-flows --flow-buffer --max-memory --idle-timeout --ca-file --ca-path
-		--client-ca-file --at --port --width'
+		--client-ca-file --at --port --width --workers'
 	local opts_all="$opts_arg -p --no-promiscuous -D --list-interfaces
 		--tui --no-tui --replay --force --all --redact --only-failed --color
 		--summary -v --verbose --no-system-ca -h --help -V --version"
@@ -113,7 +113,7 @@ _tlsdiag()
 		-[rikscowFZ] | --read | --interface | --keylog | --snaplen | --output | \
 		--relinquish-privileges | --count | --write | --filter-file | --max-flows | \
 		--flow-buffer | --max-memory | --idle-timeout | --ca-file | --ca-path | \
-		--client-ca-file | --at | --port | --width)
+		--client-ca-file | --at | --port | --width | --workers)
 			skip=1 ;;
 		-*) ;;
 		*) _tlsdiag_add_words "$bpf" "$cur"; return 0 ;;
@@ -186,7 +186,7 @@ _tlsdiag_value()
 			COMPREPLY+=("$line")
 		done < <(compgen -u -- "$cur") ;;
 	-s | --snaplen | -c | --count | --max-flows | --flow-buffer | --max-memory | \
-	--idle-timeout | --at | --port | --width)
+	--idle-timeout | --at | --port | --width | --workers)
 		;; # a number or a time: nothing to offer
 	*) return 1 ;;
 	esac
