@@ -29,6 +29,8 @@
 # 2. Measurements, alternating tools within each round, page cache warm:
 #      floor       bench/floor, a bare pcap_next_ex() loop (the cheapest reader)
 #      json        tlsdiag -r FILE -o json > /dev/null
+#      json2       the same with --workers 2 (full workloads; its speed-up
+#                  over one worker is printed under each table)
 #      text        tlsdiag -r FILE > /dev/null (default output); on the slice
 #                  instead of the full workload when a full JSON run takes
 #                  more than BENCH_TEXT_FULL_MAX_S (30) seconds
@@ -46,6 +48,12 @@
 #    number of copies in flight to reach OVERLAP and stay there (with fewer
 #    copies than OVERLAP, all of them overlap and a longer capture is also
 #    a wider one).
+# 3b. Live (BENCH_LIVE=1, the default; as root with tcpreplay and iproute2):
+#    tcpreplay --topspeed replays the handshake slice into a veth pair in
+#    a network namespace while tlsdiag -i <peer> --no-tui -o json listens,
+#    with one worker then two; connections reported against the offline
+#    run, the kernel's drops (printed by --workers 2; one worker has no
+#    figure of its own in the report), CPU time per packet and peak RSS.
 # 4. The targets of the issue: handshake-heavy JSON <= 5x the floor,
 #    bulk-heavy <= 1.5x, peak RSS <= 64 MiB and flat.
 #
@@ -226,6 +234,7 @@ cmd_for() {   # cmd_for ROW FILE: sets CMD
     case $1 in
     floor)   CMD=("$FLOOR" "$2") ;;
     json)    CMD=("$TLSDIAG" -r "$2" -o json) ;;
+    json2)   CMD=("$TLSDIAG" -r "$2" -o json --workers 2) ;;
     text)    CMD=("$TLSDIAG" -r "$2") ;;
     base-json) CMD=("$BASELINE" -r "$2" -o json) ;;
     base-text) CMD=("$BASELINE" -r "$2") ;;
@@ -237,6 +246,7 @@ label_of() {
     case $1 in
     floor)   echo 'floor (pcap_next_ex loop)' ;;
     json)    echo 'tlsdiag -o json' ;;
+    json2)   echo 'tlsdiag -o json --workers 2' ;;
     text)    echo 'tlsdiag (text)' ;;
     base-json) echo 'baseline -o json' ;;
     base-text) echo 'baseline (text)' ;;
@@ -254,7 +264,7 @@ run_one() {   # run_one KEY ROW FILE
     read -r wall rss status cpu <"$TMPD/res" || die "$row: no measurement"
     read -r load _ </proc/loadavg || load=0
     MAX_LOAD=$(awk -v a="$MAX_LOAD" -v b="$load" 'BEGIN { print (b > a) ? b : a }')
-    if ! { ((status == 0)) || { [[ $row == json || $row == text || $row == base-* ]] && ((status == 1)); }; }; then
+    if ! { ((status == 0)) || { [[ $row == json || $row == json2 || $row == text || $row == base-* ]] && ((status == 1)); }; }; then
         tail -n 5 "$TMPD/err" >&2
         die "$row on $f: exit status $status"
     fi
@@ -272,8 +282,8 @@ run_one() {   # run_one KEY ROW FILE
 declare -A ROWS=()
 bench_workload() {
     local wl=$1 r row key text_where=full first
-    local full=(floor json text) slice=(floor json) base=()
-    [[ -n $BASELINE ]] && { base=(base-json); full=(floor json base-json text base-text); slice=(floor json base-json); }
+    local full=(floor json json2 text) slice=(floor json) base=()
+    [[ -n $BASELINE ]] && { base=(base-json); full=(floor json json2 base-json text base-text); slice=(floor json base-json); }
     ((have_tshark)) && slice+=(tshark)
     ((have_ssldump)) && slice+=(ssldump)
     log "$wl: warming the page cache"
@@ -288,7 +298,7 @@ bench_workload() {
                 first=$(awk '{ print $1 }' <<<"${TIMES[$wl/json]}")
                 if awk -v w="$first" -v m="$TEXT_FULL_MAX_S" 'BEGIN { exit !(w > m) }'; then
                     text_where=slice
-                    full=(floor json "${base[@]}")
+                    full=(floor json json2 "${base[@]}")
                     slice=(floor json "${base[@]}" text ${base:+base-text} "${slice[@]:$((2 + ${#base[@]}))}")
                     continue
                 fi
@@ -354,6 +364,8 @@ print_table() {   # print_table NAME TITLE
             "$BASELINE" "$(calc "$(med $wl/json) / $(med $wl/base-json)")" "$(calc "$(medcpu $wl/json) / $(medcpu $wl/base-json)")" \
             "$(calc "$(med $tp/text) / $(med $tp/base-text)")" "$(calc "$(medcpu $tp/text) / $(medcpu $tp/base-text)")"
     fi
+    printf '  --workers 2 / one worker (full): %.2fx faster wall, %.2fx the cpu\n' \
+        "$(calc "$(med $wl/json) / $(med $wl/json2)")" "$(calc "$(medcpu $wl/json2) / $(medcpu $wl/json)")"
     [[ ${TEXT_WHERE[$wl]} == slice ]] &&
         printf '  (text output measured on the slice: a full JSON run took over %s s)\n' "$TEXT_FULL_MAX_S"
     return 0
@@ -385,6 +397,44 @@ bench_workload bulk
 log "flat memory: streaming 1x and 2x through tlsdiag -r -"
 flat_memory hs "$CACHE/seed-hs.pcap" "$((2 * ${W[hs.overlap]}))" "${W[hs.overlap]}"
 flat_memory bulk "$CACHE/seed-bulk.pcap" "$((2 * ${W[bulk.overlap]}))" "${W[bulk.overlap]}"
+printf '\n' >&2
+LIVE=()
+live_replay() {
+    local f=${W[hs-slice.file]} ns=tdbench$$ want n mpid child wall rss status cpu got drops rate
+    if [[ ${BENCH_LIVE:-1} != 1 ]]; then LIVE=("not measured (BENCH_LIVE=0)"); return; fi
+    if [[ $(id -u) != 0 ]] || ! command -v tcpreplay >/dev/null || ! command -v ip >/dev/null; then
+        LIVE=("not measured (needs root, tcpreplay and iproute2)"); return
+    fi
+    if ! ip netns add "$ns" 2>/dev/null; then LIVE=("not measured (no network namespace)"); return; fi
+    ip -n "$ns" link add va type veth peer name vb && ip -n "$ns" link set va mtu 65535 &&
+        ip -n "$ns" link set vb mtu 65535 && ip -n "$ns" link set va up && ip -n "$ns" link set vb up ||
+        { ip netns del "$ns"; LIVE=("not measured (no veth pair)"); return; }
+    # (exit status 1: connections with errors, as the workload has)
+    want=$({ "$TLSDIAG" -r "$f" -o json 2>/dev/null || true; } | tail -n 1 |
+        sed -n 's/.*"connections":\([0-9]*\).*/\1/p')
+    for n in 1 2; do
+        ip netns exec "$ns" "$MEASURE" "$TMPD/live.res" "$TLSDIAG" -i vb --workers "$n" --no-tui -o json \
+            >"$TMPD/live.json" 2>"$TMPD/live.err" </dev/null &
+        mpid=$!
+        sleep 2
+        ip netns exec "$ns" tcpreplay -i va --topspeed "$f" >"$TMPD/replay.out" 2>&1 || true
+        sleep 3   # the report grace and a clock tick
+        child=$(pgrep -P "$mpid" || true)
+        [[ -n $child ]] && kill -INT "$child"
+        wait "$mpid" || true
+        read -r wall rss status cpu <"$TMPD/live.res" || true
+        got=$(grep -c '"type":"tls"' "$TMPD/live.json" || true)
+        drops=$(sed -n 's/^tlsdiag: kernel: //p' "$TMPD/live.err")
+        rate=$(sed -n 's/.*Rated: [0-9.]* Bps, \([0-9.]*\) Mbps, \([0-9.]*\) pps.*/\1 Mbit\/s, \2 packets\/s/p' "$TMPD/replay.out" | head -n 1)
+        LIVE+=("$(printf 'workers %s: %s of %s connections reported; tcpreplay %s; kernel: %s; cpu %.2f s = %.2f us/packet; peak RSS %.1f MiB' \
+            "$n" "$got" "$want" "${rate:-?}" "${drops:-no figure with one worker}" "${cpu:-0}" \
+            "$(calc "${cpu:-0} * 1e6 / ${W[hs-slice.packets]}")" "$(calc "${rss:-0} / 1024")")")
+        printf '.' >&2
+    done
+    ip netns del "$ns"
+}
+log "live: tcpreplay --topspeed into a veth pair"
+live_replay
 printf '\n' >&2
 T_MEASURE=$((SECONDS - T_MEASURE))
 
@@ -422,6 +472,10 @@ report() {
             "$(calc "($b - $a) / 1024")" "$verdict"
     done
 
+    printf '\nlive replay (the handshake slice, tcpreplay --topspeed into a veth pair, tlsdiag -i the peer)\n'
+    local l
+    for l in "${LIVE[@]}"; do printf '  %s\n' "$l"; done
+
     printf '\ntargets (issue)\n'
     local x xc wl lim what
     for wl in hs bulk; do
@@ -431,9 +485,12 @@ report() {
         printf '  %-16s tlsdiag -o json <= %3sx floor: %7.2fx (cpu %.2fx)  %s\n' "$what," "$lim" "$x" "$xc" \
             "$(awk -v x="$x" -v l="$lim" 'BEGIN { if (x <= l) print "met"; else printf "MISSED (%.2fx too slow)", x / l }')"
     done
+    x=$(calc "$(med hs/json) / $(med hs/json2)")
+    printf '  handshake-heavy, --workers 2 >= 1.7x one worker: %7.2fx  %s\n' "$x" \
+        "$(awk -v x="$x" 'BEGIN { if (x >= 1.7) print "met"; else print "MISSED" }')"
     local worst=0 k
     for k in "${!RSS[@]}"; do
-        [[ $k == */json || $k == */text ]] && ((RSS[$k] > worst)) && worst=${RSS[$k]}
+        [[ $k == */json || $k == */json2 || $k == */text ]] && ((RSS[$k] > worst)) && worst=${RSS[$k]}
     done
     for k in hs.1 hs.2 bulk.1 bulk.2; do ((FLAT[$k] > worst)) && worst=${FLAT[$k]}; done
     printf '  tlsdiag peak RSS <= 64 MiB (all runs):          %7.1f MiB %s\n' "$(calc "$worst / 1024")" \

@@ -86,7 +86,7 @@ _tlsdiag()
 	local opts_arg='-r --read -i --interface -k --keylog -s --snaplen -o --output
 		-Z --relinquish-privileges -c --count -w --write -F --filter-file
 		--max-flows --flow-buffer --max-memory --idle-timeout --report-grace
-		--stats-interval --ca-file --ca-path --client-ca-file --at --port --width --output-file -G --rotate-seconds -C --rotate-size'
+		--stats-interval --ca-file --ca-path --client-ca-file --at --port --width --output-file -G --rotate-seconds -C --rotate-size --workers'
 	local opts_all="$opts_arg -p --no-promiscuous -D --list-interfaces
 		--tui --no-tui --replay --force --all --redact --only-failed --color
 		--summary -v --verbose --no-system-ca --no-seccomp -h --help -V --version"
@@ -114,7 +114,7 @@ _tlsdiag()
 		--relinquish-privileges | --count | --write | --filter-file | --max-flows | \
 		--flow-buffer | --max-memory | --idle-timeout | --report-grace | --stats-interval | \
 		--ca-file | --ca-path | --client-ca-file | --at | --port | --width | --output-file | --rotate-seconds | \
-		--rotate-size)
+		--rotate-size | --workers)
 			skip=1 ;;
 		-*) ;;
 		*) _tlsdiag_add_words "$bpf" "$cur"; return 0 ;;
@@ -187,7 +187,7 @@ _tlsdiag_value()
 			COMPREPLY+=("$line")
 		done < <(compgen -u -- "$cur") ;;
 	-s | --snaplen | -c | --count | --max-flows | --flow-buffer | --max-memory | \
-	--idle-timeout | --report-grace | --stats-interval | --at | --port | --width)
+	--idle-timeout | --report-grace | --stats-interval | --at | --port | --width | --workers)
 		;; # a number or a time: nothing to offer
 	*) return 1 ;;
 	esac

@@ -145,6 +145,26 @@ enum td_result td_capture_next_ts(struct td_capture *c, uint64_t *ts_us,
  * dropped (ps_drop + ps_ifdrop).  False for files or when unavailable. */
 bool td_capture_stats(struct td_capture *c, uint64_t *received, uint64_t *dropped);
 
+/* ---- --workers: one flow hash group of captures (Linux) ----
+ *
+ * Join c, a live capture just opened (td_capture_open_live), to the
+ * packet fanout group `group` (PACKET_FANOUT with PACKET_FANOUT_HASH,
+ * packet(7)): every capture of the group is one more member, and the
+ * kernel hands each packet of the interface to one member, chosen by its
+ * flow hash.  That hash is symmetric (__skb_get_hash_symmetric(): the
+ * flow dissector's addresses and ports are put in a fixed order before
+ * hashing, since Linux 4.7, 4.6.5 and 4.4.16), so both directions of a
+ * TCP or UDP flow reach the same member.  No PACKET_FANOUT_FLAG_DEFRAG:
+ * the engine skips IP fragments (one is not a whole segment), and with
+ * the flag the members would see reassembled datagrams one capture never
+ * sees.  Packets that reached c before it joined (it saw the whole
+ * interface until then) are the caller's to skip: they are stamped
+ * before the moment the last member joined.  TD_ERR_UNSUPPORTED with err
+ * on a system without packet fanout or for a file; TD_ERR_IO with err
+ * when the kernel refuses. */
+enum td_result td_capture_join_fanout(struct td_capture *c, uint16_t group,
+				      char *err, size_t errlen) TD_MUST_CHECK;
+
 /* ---- least privilege (src/capture/privdrop.c) ---- */
 
 /* The user -Z defaults to, as tcpdump drops to its own unprivileged user. */

@@ -99,6 +99,19 @@ void td_engine_note_kernel(struct td_engine *e, uint64_t received, uint64_t drop
  * live run's periodic record (--stats-interval). */
 void td_engine_emit_stats(struct td_engine *e);
 
+/* Another engine of the same run (--workers) saw TLS: at the end, the
+ * refused or unanswered connections this one kept as TLS attempts
+ * because the capture seemed to hold no TLS at all are not reported (as
+ * one engine over the whole capture would not).  Call it before
+ * td_engine_finish(). */
+void td_engine_note_tls_elsewhere(struct td_engine *e);
+
+/* Connection ids given so far (ids run 1..n, in the order they were
+ * given: the order connections are reported in when cfg.ordered).  With
+ * --workers, the frame during which an id was given orders one worker's
+ * connections among the others' (src/workers.c). */
+uint64_t td_engine_ids_given(const struct td_engine *e);
+
 /* Free the engine.  Call td_engine_finish first: connections still open
  * are otherwise reported without the final statistics.  NULL is fine. */
 void td_engine_free(struct td_engine *e);

@@ -86,6 +86,13 @@ void td_keysrc_on_secrets(void *ctx, const uint8_t *text, size_t len, bool after
 	struct td_keysrc *ks = ctx;
 	if (!ks->keylog)
 		return;
+	/* --workers: the workers read the key log as the reader thread hands
+	 * them packets; what comes before the first packet is in before any
+	 * of them starts, what comes later would be written while they read. */
+	if (ks->shared && after_packets) {
+		ks->dsb_ignored++;
+		return;
+	}
 	if (td_keylog_add_text(ks->keylog, (const char *)text, len) != TD_OK)
 		ks->nomem = true;
 	ks->dsb_seen = true;
@@ -137,6 +144,10 @@ void td_keysrc_report(const struct td_keysrc *ks, const struct td_capture *cap)
 	struct td_pcapng_stats st = { 0 };
 	if (cap)
 		td_capture_pcapng_stats(cap, &st);
+	if (ks->dsb_ignored)
+		fprintf(stderr, "tlsdiag: warning: %llu pcapng Decryption Secrets Block%s after the "
+			"first packet not used with --workers (give the key log with -k)\n",
+			(unsigned long long)ks->dsb_ignored, ks->dsb_ignored == 1 ? "" : "s");
 	if (st.other_blocks)
 		fprintf(stderr, "tlsdiag: note: %llu pcapng Decryption Secrets Block%s of another "
 			"kind than a TLS key log skipped (secrets type 0x%08x)\n",

@@ -50,6 +50,10 @@ struct td_keysrc {
 	bool saving;                    /* -w writes pcapng: lines go to cap */
 	struct td_dynbuf early;         /* lines before the -w file was open */
 	uint64_t early_dropped;
+	bool shared;                    /* --workers: the key log is read by several
+					   threads; secrets past the first packet are
+					   not taken (counted in dsb_ignored) */
+	uint64_t dsb_ignored;
 	struct td_engine *eng;          /* borrowed */
 	struct td_diagnoser *diag;      /* borrowed */
 };

@@ -29,10 +29,12 @@
 #include "redact.h"
 #include "filehash.h"
 #include "x509.h"
+#include "workers.h"
 
 
 static struct td_capture *volatile g_capture;
 static struct td_outfile *volatile g_outfile;  /* SIGHUP: the next report file */
+static struct td_workers *volatile g_workers;
 
 
 /* Colour on a terminal unless NO_COLOR (https://no-color.org) is set;
@@ -220,6 +222,8 @@ static void on_signal(int sig)
 	(void)sig;
 	if (g_capture)
 		td_capture_stop(g_capture);
+	if (g_workers)
+		td_workers_stop(g_workers);
 }
 
 /* SIGHUP with --output-file: publish the current file, start the next. */
@@ -233,6 +237,12 @@ static void on_hangup(int sig)
 static void count_reached(void *ctx)
 {
 	td_capture_stop(ctx);
+}
+
+/* -c with --workers: stop every capture. */
+static void count_reached_workers(void *ctx)
+{
+	td_workers_stop(ctx);
 }
 
 /* -D: one line an interface, as tcpdump -D prints them. */
@@ -320,6 +330,73 @@ static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 	}
 }
 
+/* --workers N (workers.h): the N workers for this run, before the
+ * captures open and privileges go.  NULL with a message when it failed. */
+static struct td_workers *new_workers(const struct options *o)
+{
+	struct td_workers *w = NULL;
+	char err[512];
+	struct td_workers_opts wo = {
+		.n = o->workers, .cfg = o->cfg, .diag = &o->diag,
+		.keylog_files = o->keylogs, .n_keylog_files = o->n_keylogs,
+	};
+	if (td_workers_new(&w, &wo, err, sizeof err) != TD_OK)
+		fprintf(stderr, "tlsdiag: %s\n", err);
+	return w;
+}
+
+/* --workers N: run to the end, as main() runs one engine below, and give
+ * the exit status.  Live, the kernel's drops summed over the captures go
+ * to stderr (the summary has no field for them). */
+static int run_workers(const struct options *o, struct td_workers *w, struct td_capture *cap,
+		       struct td_sink *sink, struct td_sink *writer,
+		       const struct td_redactor *redactor)
+{
+	char err[512];
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	g_workers = w;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	errno = 0;
+	enum td_result r = td_workers_run(w, &o->cfg, cap, sink, err, sizeof err);
+	int write_errno = errno;
+	g_workers = NULL;
+	uint64_t recv, drop;
+	if (!cap && td_workers_kernel_stats(w, &recv, &drop))
+		fprintf(stderr, "tlsdiag: kernel: %llu packets received, %llu dropped "
+			"(%u workers)\n", (unsigned long long)recv, (unsigned long long)drop,
+			o->workers);
+	char werr[512];
+	bool saved = !cap || td_capture_save_close(cap, o->write_file, werr, sizeof werr) == TD_OK;
+	if (!stdout_ok(write_errno))
+		return EXIT_USAGE;
+	if (!saved) {
+		fprintf(stderr, "tlsdiag: %s\n", werr);
+		return EXIT_USAGE;
+	}
+	if (r != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (err[0])
+		fprintf(stderr, "tlsdiag: warning: %s\n", err);
+	if (td_workers_dropped(w))
+		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
+			"while copying them\n", (unsigned long long)td_workers_dropped(w));
+	if (td_redactor_overflow(redactor))
+		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
+			"placeholder, not the same from one connection to the next\n",
+			(unsigned long long)td_redactor_overflow(redactor), TD_CAP_REDACT_VALUES);
+	if (sink != writer && td_filter_sink_dropped(sink))
+		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
+			"while redacting them\n", (unsigned long long)td_filter_sink_dropped(sink));
+	uint64_t errors = o->count && sink != writer ? td_filter_sink_errors(sink)
+						      : td_workers_stats(w)->connections_with_errors;
+	return td_workers_stats(w)->truncated ? EXIT_USAGE : errors > 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -355,6 +432,7 @@ int main(int argc, char **argv)
 	struct td_outfile *of = NULL;  /* --output-file */
 	struct td_sink *outsink = NULL; /* marks its record boundaries */
 	FILE *out = stdout;             /* where the report goes */
+	struct td_workers *workers = NULL;  /* --workers N > 1 */
 	enum td_result r;
 
 	if (td_x509_global_init() != TD_OK) {
@@ -384,16 +462,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tlsdiag: warning: key log: %zu malformed line%s skipped "
 				"(the first at line %zu)\n", bad, bad == 1 ? "" : "s", first);
 	}
+	if (o.workers > 1 && !(workers = new_workers(&o)))
+		goto out;
+	keys.shared = workers != NULL;
 	if (o.read_file)
 		r = td_capture_open_file_secrets(&cap, o.read_file, td_keysrc_on_secrets, &keys,
 						 err, sizeof err);
+	else if (workers)
+		r = td_workers_open_live(workers, o.iface, o.snaplen, o.promisc, o.filter,
+					 err, sizeof err);
 	else
 		r = td_capture_open_live(&cap, o.iface, o.snaplen, o.promisc, err, sizeof err);
 	if (r != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;
 	}
-	if (o.filter && td_capture_set_filter(cap, o.filter, err, sizeof err) != TD_OK) {
+	if (cap && o.filter && td_capture_set_filter(cap, o.filter, err, sizeof err) != TD_OK) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
 		goto out;
 	}
@@ -485,13 +569,21 @@ int main(int argc, char **argv)
 	else if (writer && (redactor || !o.redact))
 		sink = td_filter_sink_new(writer, redactor, o.only_failed);
 	if (sink && sink != writer && o.count)
-		td_filter_sink_set_limit(sink, o.count, count_reached, cap);
+		td_filter_sink_set_limit(sink, o.count, workers ? count_reached_workers : count_reached,
+					 workers ? (void *)workers : (void *)cap);
 	if (sink && of)
 		outsink = td_outfile_sink_new(of, sink);
 	/* Packets as they happen: each connection is reported when its
 	 * handshake's outcome is known, its end later (engine.h).  The view
 	 * shows connections as they change anyway. */
 	o.cfg.stream = input_streams(&o) && !tui;
+	if (workers && sink && (!of || outsink)) {
+		/* Each worker reports to a queue the output thread empties into
+		 * sink (streaming too); no statistics records yet (the man page). */
+		status = run_workers(&o, workers, cap, outsink ? outsink : sink, writer, redactor);
+		td_keysrc_report(&keys, cap);
+		goto out;
+	}
 	eng = sink && (!of || outsink) ? td_engine_new(&o.cfg, outsink ? outsink : sink) : NULL;
 	if (!eng) {
 		fprintf(stderr, "tlsdiag: out of memory\n");
@@ -585,6 +677,7 @@ int main(int argc, char **argv)
 						     : td_engine_stats(eng)->connections_with_errors;
 	status = cut_short ? EXIT_USAGE : errors > 0 ? 1 : 0;
 out:
+	td_workers_free(workers);  /* before what its first worker borrows */
 	td_engine_free(eng);
 	td_sink_free(outsink);
 	td_diagnoser_free(diag);

@@ -20,6 +20,7 @@
 #include "caps.h"
 #include "options.h"
 #include "tui.h"
+#include "workers.h"
 
 /* The version, and the allocator when it is not the C library's: it
  * changes how fast tlsdiag runs (configure.ac, --without-mimalloc). */
@@ -123,6 +124,11 @@ static void usage(FILE *out)
 "      --stats-interval SECS  live, or -r from a pipe: a statistics record this\n"
 "                           often (default 60; 0: none): packets, kernel drops,\n"
 "                           flows, connections by outcome, memory, cap drops\n"
+"      --workers N          analyse on N threads (1 to 16, default 1), flows split\n"
+"                           by a hash of their addresses and ports; live on Linux\n"
+"                           with packet fanout; each gets max-flows/N and\n"
+"                           max-memory/N; the same report but for the order of\n"
+"                           lines and the ids\n"
 "  BYTES take a k, M or G suffix.\n"
 "\n"
 "  -h, --help               this help\n"
@@ -216,7 +222,8 @@ static char *join_args(int argc, char **argv)
 enum { OPT_COLOR = 256, OPT_MAX_FLOWS, OPT_FLOW_BUFFER, OPT_MAX_MEMORY, OPT_IDLE,
        OPT_CA_FILE, OPT_CA_PATH, OPT_NO_SYSTEM_CA, OPT_CLIENT_CA_FILE, OPT_AT, OPT_ALL, OPT_PORT, OPT_REDACT, OPT_ONLY_FAILED, OPT_FORCE,
        OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_WIDTH, OPT_SUMMARY, OPT_REPORT_GRACE,
-       OPT_STATS_INTERVAL, OPT_OUTPUT_FILE, OPT_NO_SECCOMP };
+       OPT_STATS_INTERVAL, OPT_OUTPUT_FILE, OPT_NO_SECCOMP,
+       OPT_WORKERS };
 
 /* The words an option with an optional value takes: `--color never` is
  * read as `--color=never` only when the next word is one of them, so a
@@ -340,12 +347,14 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		{ "rotate-seconds", required_argument, NULL, 'G' },
 		{ "rotate-size", required_argument, NULL, 'C' },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	memset(o, 0, sizeof *o);
 	o->format = "text";
+	o->workers = 1;
 	o->promisc = true;
 	td_config_defaults(&o->cfg);
 	o->stats_interval_s = 60;
@@ -476,6 +485,12 @@ int td_parse_options(int argc, char **argv, struct options *o)
 						  "standard output: give a file name");
 			o->write_file = optarg;
 			break;
+		case OPT_WORKERS:
+			if (!parse_size(optarg, 1, &v) || v > TD_WORKERS_MAX)
+				return fail_usage("bad --workers '%s': give 1 to %d", optarg,
+						  TD_WORKERS_MAX);
+			o->workers = (unsigned)v;
+			break;
 		case 'D': o->list_interfaces = true; break;
 		case OPT_OUTPUT_FILE:
 			if (!optarg[0] || strcmp(optarg, "-") == 0)
@@ -535,6 +550,10 @@ int td_parse_options(int argc, char **argv, struct options *o)
 		return fail_usage("%s", "--output-file writes the report, not the view: add --no-tui");
 	if (o->count && o->tui == TUI_ON)
 		return fail_usage("%s", "-c stops the report, not the view: add --no-tui");
+	if (o->workers > 1 && o->tui == TUI_ON)
+		return fail_usage("%s", "--workers is for the report, not the view: add --no-tui");
+	if (o->workers > 1 && o->iface && o->write_file)
+		return fail_usage("%s", "-w saves one capture: not with --workers on an interface");
 	if (o->filter_file) {
 		if (optind < argc)
 			return fail_usage("%s", "give the filter in -F FILE or on the command line, "

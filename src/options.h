@@ -54,6 +54,7 @@ struct options {
 	uint64_t rotate_secs;    /* -G: a new file every this many seconds; 0: never */
 	uint64_t rotate_bytes;   /* -C: a new file once one is larger than this; 0: never */
 	bool no_seccomp;         /* --no-seccomp: no system call filter after the drop */
+	unsigned workers;       /* --workers: analysis threads, 1 (default) to TD_WORKERS_MAX */
 };
 
 /* Parse argv into *o (td_config_defaults first).  0: run; otherwise the

@@ -29,6 +29,10 @@
 
 #include <pcap/pcap.h>
 #include <zlib.h>
+#ifdef __linux__
+#include <sys/socket.h>
+#include <linux/if_packet.h>
+#endif
 
 #include "caps.h"
 #include "capture.h"
@@ -737,6 +741,32 @@ bool td_capture_stats(struct td_capture *c, uint64_t *received, uint64_t *droppe
 	*received = st.ps_recv;
 	*dropped = (uint64_t)st.ps_drop + (uint64_t)st.ps_ifdrop;
 	return true;
+}
+
+/* ---- --workers: packet fanout (see capture.h) ---------------------------- */
+
+enum td_result td_capture_join_fanout(struct td_capture *c, uint16_t group, char *err,
+				      size_t errlen)
+{
+#if defined(__linux__) && defined(PACKET_FANOUT)
+	if (!c->live) {
+		snprintf(err, errlen, "packet fanout needs a live capture");
+		return TD_ERR_UNSUPPORTED;
+	}
+	/* The group id in the low 16 bits, the mode and flags above. */
+	int arg = (int)((uint32_t)group | ((uint32_t)PACKET_FANOUT_HASH << 16));
+	if (setsockopt(pcap_fileno(c->pcap), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
+		snprintf(err, errlen, "cannot join packet fanout group %u: %s", (unsigned)group,
+			 strerror(errno));
+		return TD_ERR_IO;
+	}
+	return TD_OK;
+#else
+	(void)c;
+	(void)group;
+	snprintf(err, errlen, "--workers with a live capture needs Linux packet fanout");
+	return TD_ERR_UNSUPPORTED;
+#endif
 }
 
 void td_capture_close(struct td_capture *c)

@@ -52,11 +52,12 @@ void finding_fix(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* An IANA name in one of 8 rotating buffers, so a printf may use several. */
+/* An IANA name in one of 8 rotating buffers, so a printf may use several;
+ * per thread, since --workers diagnose in several at once. */
 const char *dx_name(enum td_tls_registry reg, uint16_t v)
 {
-	static char bufs[8][48];
-	static unsigned next;
+	static _Thread_local char bufs[8][48];
+	static _Thread_local unsigned next;
 	char *b = bufs[next++ % 8];
 	return td_tls_name(reg, v, b, sizeof bufs[0]);
 }

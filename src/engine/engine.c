@@ -643,7 +643,7 @@ void td_engine_emit_stats(struct td_engine *e)
 void td_engine_finish(struct td_engine *e)
 {
 	td_flowtab_flush(e->flows);
-	if (e->st.tls_connections == 0)
+	if (e->st.tls_connections == 0 && !e->tls_elsewhere)
 		report_candidates(e);
 	drop_candidates(e);
 	release_ordered(e, true);
@@ -675,6 +675,16 @@ void td_engine_note_truncated(struct td_engine *e, const char *reason)
 const struct td_stats *td_engine_stats(const struct td_engine *e)
 {
 	return &e->st;
+}
+
+void td_engine_note_tls_elsewhere(struct td_engine *e)
+{
+	e->tls_elsewhere = true;
+}
+
+uint64_t td_engine_ids_given(const struct td_engine *e)
+{
+	return e->next_id;
 }
 
 void td_engine_free(struct td_engine *e)

@@ -210,6 +210,7 @@ struct td_engine {
 	struct td_budget budget;
 	struct td_stats st;
 	uint64_t keylog_decrypted;  /* reported TLS connections a key log decrypted */
+	bool tls_elsewhere;      /* td_engine_note_tls_elsewhere(): another engine of the run saw TLS */
 	char note[400];         /* st.note: the diagnoser's and the key log's */
 	uint64_t next_id;       /* id of the next TLS connection */
 	uint64_t next_report;   /* ordered mode: id the sink expects next */

@@ -4,8 +4,10 @@
  * by x509, shared by reference among connections, their clones and the
  * certificate cache, freed with its last reference.
  *
- * Single-threaded: the engine, the sinks and the TUI run on one thread,
- * so the count is a plain integer.
+ * The count is atomic: with --workers a connection's clone, which shares
+ * its certificates, is written and freed by the output thread while the
+ * worker that made it goes on using them (src/workers.c).  Everything
+ * else about a shared certificate is immutable (conn.h).
  */
 #include "config.h"
 
@@ -25,7 +27,7 @@ struct td_cert *td_cert_new(void)
 struct td_cert *td_cert_ref(struct td_cert *cert)
 {
 	if (cert)
-		cert->refs++;
+		__atomic_add_fetch(&cert->refs, 1, __ATOMIC_RELAXED);
 	return cert;
 }
 
@@ -54,7 +56,9 @@ static void cert_free(struct td_cert *cert)
 
 void td_cert_unref(struct td_cert *cert)
 {
-	if (cert && --cert->refs == 0)
+	/* Release, and acquire for the last one: the freeing thread sees
+	 * every write made before the other references went. */
+	if (cert && __atomic_sub_fetch(&cert->refs, 1, __ATOMIC_ACQ_REL) == 0)
 		cert_free(cert);
 }
 

@@ -32,7 +32,7 @@ TOP = os.path.abspath(TOP)
 # they sit below the decoders.
 LAYERS = ['util', 'decomp', 'net', 'capture', 'model', 'redact', 'crypto', 'quic', 'starttls', 'tls', 'x509', 'app', 'diagnose', 'engine', 'render', 'outfile', 'tui', 'main']
 OWNER = {
-    'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util',
+    'result.h': 'util', 'caps.h': 'util', 'dynbuf.h': 'util', 'list.h': 'util', 'queue.h': 'util',
     'reader.h': 'util', 'text.h': 'util', 'budget.h': 'util', 'rooms.h': 'util',
     'filehash.h': 'crypto', 'quic_crypto.h': 'crypto', 'quic.h': 'quic', 'tls_crypto.h': 'crypto', 'tls12_crypto.h': 'crypto',
     'capture.h': 'capture', 'pcapng.h': 'capture', 'decomp.h': 'decomp',

@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	td_suite_quic_fate();
 	td_suite_decomp();
 	td_suite_ecs();
+	td_suite_queue();
 
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (argc > 1) {

@@ -59,6 +59,7 @@ void td_suite_resume(void);
 void td_suite_quic_fate(void);
 void td_suite_decomp(void);
 void td_suite_ecs(void);
+void td_suite_queue(void);
 
 /* Append an event to c (test_model.c): at c->start_us + dt_us, with a
  * handshake type, a length and a detail (copied; NULL for none). */
