@@ -720,7 +720,8 @@ enum td_starttls_result {
 	TD_STLS_SERVER_CLOSED,    /* the server closed right after the client asked */
 	TD_STLS_INCOMPLETE,       /* the capture ended or the client gave up first */
 	TD_STLS_NOT_USED          /* the server offered it; the client went on in
-				     plaintext without asking */
+				     plaintext without asking.  Last: the fuzz
+				     oracle (fuzz_starttls.c) checks the range */
 };
 /* What a TD_EV_STARTTLS step is to the upgrade (its content_type). */
 enum td_stls_role {

@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!active && f.proto == TD_STLS_NONE && t != n)
 			td_fuzz_fail("direction %d: no protocol, but %zu of %zu bytes passed", d, t, n);
 	}
-	if (f.proto > TD_STLS_MYSQL || f.result > TD_STLS_INCOMPLETE)
+	if (f.proto > TD_STLS_MYSQL || f.result > TD_STLS_NOT_USED)
 		td_fuzz_fail("facts out of range: %d %d", (int)f.proto, (int)f.result);
 	if (f.proto != TD_STLS_NONE && f.result == TD_STLS_R_NONE)
 		td_fuzz_fail("a protocol without a result");
