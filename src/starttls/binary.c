@@ -415,6 +415,7 @@ static void mysql(struct td_stls *s, const struct frame *fr)
 			 !read ? "capabilities cut" : s->offered ? "CLIENT_SSL offered"
 			 : "no CLIENT_SSL");
 		free(v);
+		td_text_cut_utf8(text);
 		stls_step_str(s, fr->dir, text, fr->wire, TD_STLS_STEP);
 		return;
 	}

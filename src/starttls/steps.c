@@ -96,8 +96,11 @@ void stls_step_str(struct td_stls *s, enum td_dir dir, const char *text, size_t 
 {
 	if (!s->out || !room_for(s, role))
 		return;
+	/* Callers format into TD_STLS_TEXT_MAX buffers and cut at a character;
+	 * the copy cuts again so that no caller can hand on half a character. */
 	char copy[2 * TD_STLS_TEXT_MAX];
 	snprintf(copy, sizeof copy, "%s", text);
+	td_text_cut_utf8(copy);
 	s->out->step(s->out->ctx, dir, copy, wire, role);
 }
 
