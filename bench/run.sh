@@ -52,8 +52,8 @@
 #    tcpreplay --topspeed replays the handshake slice into a veth pair in
 #    a network namespace while tlsdiag -i <peer> --no-tui -o json listens,
 #    with one worker then two; connections reported against the offline
-#    run, the kernel's drops (printed by --workers 2; one worker has no
-#    figure of its own in the report), CPU time per packet and peak RSS.
+#    run, the kernel's drops (the JSON summary's), CPU time per packet and
+#    peak RSS.
 # 4. The targets of the issue: handshake-heavy JSON <= 5x the floor,
 #    bulk-heavy <= 1.5x, peak RSS <= 64 MiB and flat.
 #
@@ -424,10 +424,11 @@ live_replay() {
         wait "$mpid" || true
         read -r wall rss status cpu <"$TMPD/live.res" || true
         got=$(grep -c '"type":"tls"' "$TMPD/live.json" || true)
-        drops=$(sed -n 's/^tlsdiag: kernel: //p' "$TMPD/live.err")
+        drops=$(tail -n 1 "$TMPD/live.json" |
+            sed -n 's/.*"kernel":{"received":\([0-9]*\),"dropped":\([0-9]*\)}.*/\1 received, \2 dropped/p')
         rate=$(sed -n 's/.*Rated: [0-9.]* Bps, \([0-9.]*\) Mbps, \([0-9.]*\) pps.*/\1 Mbit\/s, \2 packets\/s/p' "$TMPD/replay.out" | head -n 1)
         LIVE+=("$(printf 'workers %s: %s of %s connections reported; tcpreplay %s; kernel: %s; cpu %.2f s = %.2f us/packet; peak RSS %.1f MiB' \
-            "$n" "$got" "$want" "${rate:-?}" "${drops:-no figure with one worker}" "${cpu:-0}" \
+            "$n" "$got" "$want" "${rate:-?}" "${drops:-no figures}" "${cpu:-0}" \
             "$(calc "${cpu:-0} * 1e6 / ${W[hs-slice.packets]}")" "$(calc "${rss:-0} / 1024")")")
         printf '.' >&2
     done

@@ -339,6 +339,8 @@ static struct td_workers *new_workers(const struct options *o)
 	struct td_workers_opts wo = {
 		.n = o->workers, .cfg = o->cfg, .diag = &o->diag,
 		.keylog_files = o->keylogs, .n_keylog_files = o->n_keylogs,
+		/* used when the run streams, as below */
+		.stats_every_us = (uint64_t)o->stats_interval_s * 1000000u,
 	};
 	if (td_workers_new(&w, &wo, err, sizeof err) != TD_OK)
 		fprintf(stderr, "tlsdiag: %s\n", err);
@@ -346,8 +348,7 @@ static struct td_workers *new_workers(const struct options *o)
 }
 
 /* --workers N: run to the end, as main() runs one engine below, and give
- * the exit status.  Live, the kernel's drops summed over the captures go
- * to stderr (the summary has no field for them). */
+ * the exit status. */
 static int run_workers(const struct options *o, struct td_workers *w, struct td_capture *cap,
 		       struct td_sink *sink, struct td_sink *writer,
 		       const struct td_redactor *redactor)
@@ -363,11 +364,6 @@ static int run_workers(const struct options *o, struct td_workers *w, struct td_
 	enum td_result r = td_workers_run(w, &o->cfg, cap, sink, err, sizeof err);
 	int write_errno = errno;
 	g_workers = NULL;
-	uint64_t recv, drop;
-	if (!cap && td_workers_kernel_stats(w, &recv, &drop))
-		fprintf(stderr, "tlsdiag: kernel: %llu packets received, %llu dropped "
-			"(%u workers)\n", (unsigned long long)recv, (unsigned long long)drop,
-			o->workers);
 	char werr[512];
 	bool saved = !cap || td_capture_save_close(cap, o->write_file, werr, sizeof werr) == TD_OK;
 	if (!stdout_ok(write_errno))
@@ -579,7 +575,7 @@ int main(int argc, char **argv)
 	o.cfg.stream = input_streams(&o) && !tui;
 	if (workers && sink && (!of || outsink)) {
 		/* Each worker reports to a queue the output thread empties into
-		 * sink (streaming too); no statistics records yet (the man page). */
+		 * sink (streaming and statistics records too). */
 		status = run_workers(&o, workers, cap, outsink ? outsink : sink, writer, redactor);
 		td_keysrc_report(&keys, cap);
 		goto out;

@@ -119,6 +119,7 @@ static void push_item(struct worker *wk, struct item *it)
 	if (!td_queue_push(wk->pool->out, it)) {
 		if (it->conn)
 			td_conn_free(it->conn);
+		free(it->stats);
 		free(it);
 	}
 }
@@ -156,6 +157,26 @@ static void relay_finish(struct td_sink *s, const struct td_stats *st)
 	relay_worker(s)->st = *st;  /* what it points to lives with the engine */
 }
 
+/* The periodic statistics: a copy for the output, which merges the
+ * workers' (workers_out.c).  Counts only: what the engine lends (the
+ * ports, the note) stays behind. */
+static void relay_stats(struct td_sink *s, const struct td_stats *st)
+{
+	struct worker *wk = relay_worker(s);
+	struct item *it = calloc(1, sizeof *it);
+	struct td_stats *copy = it ? malloc(sizeof *copy) : NULL;
+	if (!copy) {
+		free(it);
+		return;  /* the output merges this worker's previous copy */
+	}
+	*copy = *st;
+	copy->tcp_without_tls = NULL;
+	copy->n_tcp_without_tls = 0;
+	copy->note = copy->truncated_reason = NULL;
+	*it = (struct item){ .kind = ITEM_STATS, .worker = wk->index, .stats = copy };
+	push_item(wk, it);
+}
+
 static void relay_free(struct td_sink *s)
 {
 	(void)s;  /* part of the worker */
@@ -180,6 +201,32 @@ static void send_bound(struct worker *wk, bool end)
 	push_item(wk, it);
 }
 
+/* Live: the kernel's counts of this worker's capture, for the
+ * statistics its engine hands over next. */
+static void note_kernel(struct worker *wk)
+{
+	uint64_t received, dropped;
+	if (wk->cap && td_capture_stats(wk->cap, &received, &dropped))
+		td_engine_note_kernel(wk->eng, received, dropped);
+}
+
+/* The periodic statistics, when due on this worker's clock (a file's
+ * reader gives every worker the capture's time, so they fall together;
+ * live, each capture's clock ticks every 200 ms). */
+static void stats_due(struct worker *wk, uint64_t ts_us)
+{
+	uint64_t every = wk->pool->stats_every_us;
+	if (!every)
+		return;
+	if (!wk->stats_next_us) {
+		wk->stats_next_us = ts_us + every;
+	} else if (ts_us >= wk->stats_next_us) {
+		wk->stats_next_us = ts_us + every;
+		note_kernel(wk);
+		td_engine_emit_stats(wk->eng);
+	}
+}
+
 /* Free the clones the output is done with (workers_int.h: garbage). */
 static void collect(struct worker *wk)
 {
@@ -199,6 +246,7 @@ static void worker_finish(struct worker *wk)
 			td_engine_note_tls_elsewhere(wk->eng);
 	}
 	wk->cur_seq = SEQ_END;
+	note_kernel(wk);
 	td_engine_finish(wk->eng);
 	if (wk->pool->ordered)
 		note_ids(wk);
@@ -228,6 +276,7 @@ static void *file_worker(void *arg)
 					h->caplen, h->wirelen);
 			if (wk->pool->ordered)
 				note_ids(wk);
+			stats_due(wk, h->ts_us);
 			off += sizeof *h + pad8(h->caplen);
 		}
 		collect(wk);
@@ -386,6 +435,7 @@ static void live_frame(void *ctx, enum td_link link, uint64_t ts, const uint8_t 
 	if (data && ts < wk->join_us)
 		return;
 	td_engine_frame(wk->eng, link, ts, data, caplen, wirelen);
+	stats_due(wk, ts);
 }
 
 static void *live_worker(void *arg)
@@ -491,7 +541,8 @@ static bool setup_workers(struct td_workers *p, bool file)
 		}
 		wk->relay = (struct td_sink){ .conn_done = relay_done, .finish = relay_finish,
 					      .free = relay_free,
-					      .conn_end = p->sink->conn_end ? relay_end : NULL };
+					      .conn_end = p->sink->conn_end ? relay_end : NULL,
+					      .stats = p->sink->stats ? relay_stats : NULL };
 		wk->eng = td_engine_new(&c, &wk->relay);
 		if (!wk->eng)
 			return false;
@@ -513,6 +564,7 @@ static bool setup_workers(struct td_workers *p, bool file)
 	/* As one engine: streaming turns ordering off (engine.h). */
 	p->stream = cfg.stream && p->sink->conn_end;
 	p->ordered = cfg.ordered && !p->stream;
+	p->stats_every_us = p->stream && p->sink->stats ? p->opts.stats_every_us : 0;
 	return true;
 }
 
@@ -606,21 +658,6 @@ const struct td_stats *td_workers_stats(const struct td_workers *p)
 	return &p->st;
 }
 
-bool td_workers_kernel_stats(struct td_workers *p, uint64_t *received, uint64_t *dropped)
-{
-	bool any = false;
-	*received = *dropped = 0;
-	for (unsigned i = 0; i < p->n; i++) {
-		uint64_t r, d;
-		if (p->w[i].cap && td_capture_stats(p->w[i].cap, &r, &d)) {
-			*received += r;
-			*dropped += d;
-			any = true;
-		}
-	}
-	return any;
-}
-
 uint64_t td_workers_dropped(const struct td_workers *p)
 {
 	uint64_t n = 0;
@@ -650,12 +687,19 @@ void td_workers_free(struct td_workers *p)
 		td_queue_free(wk->in);
 		td_queue_free(wk->free_chunks);
 		free(wk->ranges);
+		while (wk->snap_head) {
+			struct item *it = wk->snap_head;
+			wk->snap_head = it->next;
+			free(it->stats);
+			free(it);
+		}
 	}
 	if (p->out) {
 		struct item *it;
 		while ((it = td_queue_try_pop(p->out)) != NULL) {
 			if (it->conn)
 				td_conn_free(it->conn);
+			free(it->stats);
 			free(it);
 		}
 	}

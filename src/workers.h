@@ -41,6 +41,9 @@ struct td_workers_opts {
 	 * A file: cfg.keylog is loaded already and shared, read-only. */
 	const char *const *keylog_files;
 	size_t n_keylog_files;
+	/* Streaming: a statistics record this often on the capture's clock
+	 * (--stats-interval), merged over the workers; 0: none. */
+	uint64_t stats_every_us;
 };
 
 struct td_workers;
@@ -74,10 +77,6 @@ void td_workers_stop(struct td_workers *w);
 
 /* The merged statistics, valid after td_workers_run() until the free. */
 const struct td_stats *td_workers_stats(const struct td_workers *w);
-
-/* Live: the kernel's counts summed over the captures (pcap_stats(3PCAP)):
- * false when there are none. */
-bool td_workers_kernel_stats(struct td_workers *w, uint64_t *received, uint64_t *dropped);
 
 /* Connections not written because memory ran out copying them. */
 uint64_t td_workers_dropped(const struct td_workers *w);

@@ -18,7 +18,8 @@ enum item_kind {
 	ITEM_DONE,   /* sink conn_done */
 	ITEM_END,    /* sink conn_end (streaming) */
 	ITEM_BOUND,  /* the worker's connections to come are ordered after bound */
-	ITEM_FINISH  /* the worker's engine finished: its statistics are final */
+	ITEM_FINISH, /* the worker's engine finished: its statistics are final */
+	ITEM_STATS   /* the worker's periodic statistics (--stats-interval) */
 };
 
 /* Where a connection goes in the output of a file: the frame during which
@@ -37,6 +38,8 @@ struct item {
 	unsigned worker;
 	struct order_key key;     /* ITEM_DONE: its place; ITEM_BOUND: the bound */
 	struct td_conn *conn;     /* ITEM_DONE, ITEM_END: a clone, owned */
+	struct td_stats *stats;   /* ITEM_STATS: a copy, owned (no borrowed pointers) */
+	struct item *next;        /* ITEM_STATS: the output's list of them */
 };
 
 /* Ids given by a worker's engine during one frame: [first, last]. */
@@ -71,6 +74,10 @@ struct worker {
 	uint64_t dropped;              /* clones that failed (out of memory) */
 	uint64_t decrypted;            /* output: its connections decrypted */
 	uint64_t join_us;              /* live: frames stamped before are skipped */
+	uint64_t stats_next_us;        /* its next periodic statistics (its clock) */
+	/* The output's: the worker's periodic statistics not merged yet,
+	 * oldest first (a worker may run a little ahead of the others). */
+	struct item *snap_head, *snap_tail;
 	char err[256];
 };
 
@@ -83,6 +90,7 @@ struct td_workers {
 	bool stream;                   /* engines report early (engine.h: stream) */
 	bool ordered;                  /* a file read in order: the output is ordered */
 	bool live;
+	uint64_t stats_every_us;       /* periodic statistics (streaming), or 0 */
 	struct td_capture *reader_cap; /* a file: the reader's */
 	int stop;                      /* atomic: td_workers_stop() */
 	/* The end of the input: every worker waits for the others, so each

@@ -2,7 +2,8 @@
 /*
  * workers_out.c - the output of --workers (workers.h): the only thread
  * that calls the sink.  It gives connection ids in the order it writes,
- * and merges the workers' statistics for the sink's finish.
+ * and merges the workers' statistics for the periodic records and the
+ * sink's finish.
  *
  * Reading a file, one engine reports its connections in the order of
  * their ids, given as frames are read.  Each worker's connections come
@@ -247,6 +248,48 @@ static void merge_ports(struct td_workers *p, struct td_stats *m)
 	m->n_tcp_without_tls = n < TD_CAP_TCP_PORTS ? n : TD_CAP_TCP_PORTS;
 }
 
+/* One worker's counts added to m: what the run saw and dropped, and what
+ * is so now (flows, memory and their caps, each worker having its share,
+ * connections reported, the kernel's counts of its capture). */
+static void add_counts(struct td_stats *m, const struct td_stats *s)
+{
+	m->frames += s->frames;
+	m->bytes += s->bytes;
+	m->tcp_segments += s->tcp_segments;
+	m->skipped_frames += s->skipped_frames;
+	m->malformed_frames += s->malformed_frames;
+	m->flows += s->flows;
+	m->tls_connections += s->tls_connections;
+	m->connections_with_errors += s->connections_with_errors;
+	m->flows_evicted_full += s->flows_evicted_full;
+	m->flows_idle += s->flows_idle;
+	m->reasm_cap_dropped += s->reasm_cap_dropped;
+	m->memory_cap_dropped += s->memory_cap_dropped;
+	m->hs_messages_dropped += s->hs_messages_dropped;
+	m->stls_bytes_dropped += s->stls_bytes_dropped;
+	m->stls_steps_dropped += s->stls_steps_dropped;
+	m->dup_bytes += s->dup_bytes;
+	m->gap_bytes += s->gap_bytes;
+	m->tcp_without_tls_dropped += s->tcp_without_tls_dropped;
+	if (s->first_us && (!m->first_us || s->first_us < m->first_us))
+		m->first_us = s->first_us;
+	if (s->last_us > m->last_us)
+		m->last_us = s->last_us;
+	if (s->now_us > m->now_us)
+		m->now_us = s->now_us;
+	m->flows_active += s->flows_active;
+	m->max_flows += s->max_flows;
+	m->memory_used += s->memory_used;
+	m->memory_cap += s->memory_cap;
+	for (int k = 0; k < 3; k++)
+		m->reported[k] += s->reported[k];
+	if (s->kernel) {
+		m->kernel = true;
+		m->kernel_received += s->kernel_received;
+		m->kernel_dropped += s->kernel_dropped;
+	}
+}
+
 static void merge_stats(struct td_workers *p, struct td_stats *m)
 {
 	memset(m, 0, sizeof *m);
@@ -254,28 +297,7 @@ static void merge_stats(struct td_workers *p, struct td_stats *m)
 	const char *note = p->w[0].st.note, *tls_note = NULL, *dec_note = NULL;
 	for (unsigned i = 0; i < p->n; i++) {
 		const struct td_stats *s = &p->w[i].st;
-		m->frames += s->frames;
-		m->bytes += s->bytes;
-		m->tcp_segments += s->tcp_segments;
-		m->skipped_frames += s->skipped_frames;
-		m->malformed_frames += s->malformed_frames;
-		m->flows += s->flows;
-		m->tls_connections += s->tls_connections;
-		m->connections_with_errors += s->connections_with_errors;
-		m->flows_evicted_full += s->flows_evicted_full;
-		m->flows_idle += s->flows_idle;
-		m->reasm_cap_dropped += s->reasm_cap_dropped;
-		m->memory_cap_dropped += s->memory_cap_dropped;
-		m->hs_messages_dropped += s->hs_messages_dropped;
-		m->stls_bytes_dropped += s->stls_bytes_dropped;
-		m->stls_steps_dropped += s->stls_steps_dropped;
-		m->dup_bytes += s->dup_bytes;
-		m->gap_bytes += s->gap_bytes;
-		m->tcp_without_tls_dropped += s->tcp_without_tls_dropped;
-		if (s->first_us && (!m->first_us || s->first_us < m->first_us))
-			m->first_us = s->first_us;
-		if (s->last_us > m->last_us)
-			m->last_us = s->last_us;
+		add_counts(m, s);
 		decrypted += p->w[i].decrypted;
 		if (!tls_note && s->tls_connections > 0)
 			tls_note = s->note;
@@ -292,6 +314,53 @@ static void merge_stats(struct td_workers *p, struct td_stats *m)
 		note = tls_note;
 	m->note = note;
 	merge_ports(p, m);
+}
+
+/* A worker's periodic statistics (ITEM_STATS): once every worker still
+ * running sent its k-th, the k-th record goes out, the sum of each
+ * worker's k-th (or, for a worker that finished with fewer, its final
+ * statistics).  The workers' clocks agree reading a file (the reader gives
+ * each the capture's time, and keeps them within a few batches of each
+ * other); live, each capture ticks on its own, so a record waits for the
+ * last of them, at most a tick or so. */
+static void on_stats(struct td_workers *p, struct item *it)
+{
+	struct worker *wk = &p->w[it->worker];
+	it->next = NULL;
+	if (wk->snap_tail)
+		wk->snap_tail->next = it;
+	else
+		wk->snap_head = it;
+	wk->snap_tail = it;
+	for (;;) {
+		bool any = false;
+		for (unsigned i = 0; i < p->n; i++) {
+			const struct worker *w = &p->w[i];
+			if (w->started && !w->finished && !w->snap_head)
+				return;
+			any = any || w->snap_head;
+		}
+		if (!any)
+			return;
+		struct td_stats m;
+		memset(&m, 0, sizeof m);
+		for (unsigned i = 0; i < p->n; i++) {
+			struct worker *w = &p->w[i];
+			struct item *head = w->snap_head;
+			if (!head) {
+				if (w->finished)
+					add_counts(&m, &w->st);
+				continue;
+			}
+			add_counts(&m, head->stats);
+			w->snap_head = head->next;
+			if (!w->snap_head)
+				w->snap_tail = NULL;
+			free(head->stats);
+			free(head);
+		}
+		p->sink->stats(p->sink, &m);
+	}
 }
 
 bool td_wk_output(struct td_workers *p)
@@ -323,6 +392,9 @@ bool td_wk_output(struct td_workers *p)
 			o->bound[it->worker] = (struct order_key){ UINT64_MAX, it->worker, 0 };
 			running--;
 			free(it);
+			break;
+		case ITEM_STATS:
+			on_stats(p, it);
 			break;
 		case ITEM_DONE:
 		case ITEM_END:

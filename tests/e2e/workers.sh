@@ -72,6 +72,24 @@ done
 "$bin" -r "$f" --workers 17 >/dev/null 2>&1; [ $? -eq 2 ] && ok "--workers 17 refused" || bad "--workers 17 accepted"
 "$bin" -r "$f" --workers 2 --tui >/dev/null 2>&1; [ $? -eq 2 ] && ok "--workers with --tui refused" || bad "--workers with --tui accepted"
 
+# From a pipe, records stream and statistics come every --stats-interval
+# of the capture's clock: the workers' records, merged, say what one
+# engine's say (the flow table aside: each worker's share is rounded down).
+stats_lines() {  # stats_lines N
+	cat "$caps/blackhole-chromium.pcap" |
+		"$bin" -r - --workers "$1" --stats-interval 1 -o json 2>/dev/null |
+		jq -c 'select(.type == "stats") | del(.stats.flows.max)'
+}
+one=$(stats_lines 1)
+two=$(stats_lines 2)
+if [ -z "$one" ]; then
+	bad "--stats-interval 1 from a pipe: no statistics records with one worker"
+elif [ "$one" = "$two" ]; then
+	ok "--workers 2 from a pipe: $(wc -l <<<"$one") statistics records, as one worker's"
+else
+	bad "--workers 2 from a pipe: statistics records differ: one worker: $one; two: $two"
+fi
+
 # ---- live: veth pair in a namespace, tcpreplay ----
 ns="tdwk$$"
 live() {
@@ -96,7 +114,8 @@ live() {
 	fi
 	local want rate=${TD_WORKERS_PPS:-20000}
 	want=$("$bin" -r "$tmp/amp.pcap" -o json | tail -n 1 | jq -c '[.summary.connections, .summary.by_outcome]')
-	ip netns exec "$ns" "$bin" -i vb --workers 2 --no-tui -o json >"$tmp/live.json" 2>"$tmp/live.err" &
+	ip netns exec "$ns" "$bin" -i vb --workers 2 --no-tui -o json --stats-interval 1 --max-flows 4000 \
+		>"$tmp/live.json" 2>"$tmp/live.err" &
 	local pid=$!
 	sleep 1.5
 	ip netns exec "$ns" tcpreplay -q -i va --pps "$rate" "$tmp/amp.pcap" >"$tmp/replay.out" 2>&1 ||
@@ -106,11 +125,29 @@ live() {
 	wait "$pid"
 	local got drops
 	got=$(tail -n 1 "$tmp/live.json" | jq -c '[.summary.connections, .summary.by_outcome]')
-	drops=$(sed -n 's/^tlsdiag: kernel: //p' "$tmp/live.err")
+	drops=$(tail -n 1 "$tmp/live.json" | jq -r '.summary.kernel // empty | "\(.received) received, \(.dropped) dropped"')
 	echo "live: replayed $(replayed) packets at $rate packets/s; offline $want, live $got; kernel: ${drops:-no figures}"
 	[ "$got" = "$want" ] && ok "live --workers 2 over a veth pair: the offline handshakes and outcomes" ||
 		{ bad "live --workers 2: $got, offline $want"; sed -n '1,5p' "$tmp/live.err"; }
 	grep -q ' 0 dropped' <<<"$drops" && ok "live: no kernel drops" || echo "note: kernel drops: ${drops:-unknown}"
+	# The periodic records, merged over the two captures: each with the
+	# kernel's counts, and the frames and reported connections never
+	# going back, the flow table the two halves of --max-flows; the last no
+	# more than the summary's.
+	local stats
+	stats=$(jq -c 'select(.type == "stats") | .stats | [.frames, .connections.reported,
+		.kernel.received, .flows.max]' "$tmp/live.json")
+	local sum_frames
+	sum_frames=$(tail -n 1 "$tmp/live.json" | jq '.summary.capture.frames')
+	if [ -z "$stats" ]; then
+		bad "live --workers 2 --stats-interval 1: no statistics records"
+	elif jq -s -e --argjson last "$sum_frames" 'all(.[]; .[2] != null and .[3] == 4000) and
+		([.[][0]] == ([.[][0]] | sort)) and ([.[][1]] == ([.[][1]] | sort)) and
+		(.[-1][0] <= $last)' <<<"$stats" >/dev/null; then
+		ok "live --workers 2: $(wc -l <<<"$stats") statistics records, merged over the captures"
+	else
+		bad "live --workers 2: statistics records: $(tr '\n' ' ' <<<"$stats") (summary frames $sum_frames)"
+	fi
 }
 replayed() { sed -n 's/.*Actual: \([0-9]*\) packets.*/\1/p' "$tmp/replay.out"; }
 live
