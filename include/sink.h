@@ -90,6 +90,12 @@ struct td_sink {
 	 * state, its timeline whole (c->early says what the first report
 	 * held).  Freed after this returns. */
 	void (*conn_end)(struct td_sink *s, const struct td_conn *c);
+	/* Optional: when set, the engine calls this instead of conn_done and
+	 * conn_end (end: conn_end's report) and hands c over: the sink owns
+	 * it and frees it (td_conn_free) when done, from any thread.  For a
+	 * sink that keeps connections past the call (--workers hands them to
+	 * its output thread), it saves a copy of each. */
+	void (*conn_take)(struct td_sink *s, struct td_conn *c, bool end);
 	/* End of the run. Optional. */
 	void (*finish)(struct td_sink *s, const struct td_stats *st);
 	/* Optional: the run's statistics so far (a live run's periodic

@@ -380,7 +380,7 @@ static int run_workers(const struct options *o, struct td_workers *w, struct td_
 		fprintf(stderr, "tlsdiag: warning: %s\n", err);
 	if (td_workers_dropped(w))
 		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
-			"while copying them\n", (unsigned long long)td_workers_dropped(w));
+			"while handing them to the output\n", (unsigned long long)td_workers_dropped(w));
 	if (td_redactor_overflow(redactor))
 		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
 			"placeholder, not the same from one connection to the next\n",

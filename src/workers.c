@@ -2,7 +2,7 @@
 /*
  * workers.c - --workers N (see workers.h): the worker threads, the
  * reader of a file, the live fanout captures, and the sink each engine
- * reports to, which hands clones to the output (workers_out.c).
+ * reports to, which hands its connections to the output (workers_out.c).
  *
  * A file: the reader numbers the frames (seq, from 1), decodes each
  * frame's headers (packet.h) and appends it to a 256 KiB batch for the
@@ -124,32 +124,23 @@ static void push_item(struct worker *wk, struct item *it)
 	}
 }
 
-static void relay(struct td_sink *s, const struct td_conn *c, enum item_kind kind)
+/* The engine hands its connection over (sink.h: conn_take): it goes to
+ * the output as it is, and comes back to this worker to be freed. */
+static void relay_take(struct td_sink *s, struct td_conn *c, bool end)
 {
 	struct worker *wk = relay_worker(s);
 	struct item *it = calloc(1, sizeof *it);
-	struct td_conn *copy = it ? td_conn_clone(c) : NULL;
 	if (wk->pool->ordered)
 		note_ids(wk);
 	uint64_t seq = wk->pool->ordered ? id_seq(wk, c->id) : 0;
-	if (!copy) {
-		free(it);
+	if (!it) {
+		td_conn_free(c);
 		wk->dropped++;
 		return;
 	}
-	*it = (struct item){ .kind = kind, .worker = wk->index, .conn = copy,
+	*it = (struct item){ .kind = end ? ITEM_END : ITEM_DONE, .worker = wk->index, .conn = c,
 			     .key = { seq, wk->index, c->id } };
 	push_item(wk, it);
-}
-
-static void relay_done(struct td_sink *s, const struct td_conn *c)
-{
-	relay(s, c, ITEM_DONE);
-}
-
-static void relay_end(struct td_sink *s, const struct td_conn *c)
-{
-	relay(s, c, ITEM_END);
 }
 
 static void relay_finish(struct td_sink *s, const struct td_stats *st)
@@ -227,7 +218,7 @@ static void stats_due(struct worker *wk, uint64_t ts_us)
 	}
 }
 
-/* Free the clones the output is done with (workers_int.h: garbage). */
+/* Free the connections the output is done with (workers_int.h: garbage). */
 static void collect(struct worker *wk)
 {
 	struct td_conn *c;
@@ -524,6 +515,12 @@ fail:
 static bool setup_workers(struct td_workers *p, bool file)
 {
 	struct td_config cfg = p->opts.cfg;
+	/* As one engine: streaming needs a sink with conn_end (engine.h),
+	 * and turns ordering off. */
+	p->stream = cfg.stream && p->sink->conn_end;
+	p->ordered = cfg.ordered && !p->stream;
+	p->stats_every_us = p->stream && p->sink->stats ? p->opts.stats_every_us : 0;
+	cfg.stream = p->stream;
 	cfg.max_memory = cfg.max_memory / p->n;
 	cfg.max_flows = cfg.max_flows / p->n ? cfg.max_flows / p->n : 1;
 	p->out = td_queue_new(OUT_ITEMS * p->n);
@@ -539,9 +536,8 @@ static bool setup_workers(struct td_workers *p, bool file)
 				c.keylog_refresh_ctx = wk->watch;
 			}
 		}
-		wk->relay = (struct td_sink){ .conn_done = relay_done, .finish = relay_finish,
+		wk->relay = (struct td_sink){ .conn_take = relay_take, .finish = relay_finish,
 					      .free = relay_free,
-					      .conn_end = p->sink->conn_end ? relay_end : NULL,
 					      .stats = p->sink->stats ? relay_stats : NULL };
 		wk->eng = td_engine_new(&c, &wk->relay);
 		if (!wk->eng)
@@ -561,10 +557,6 @@ static bool setup_workers(struct td_workers *p, bool file)
 			(void)td_queue_push(wk->free_chunks, ch);
 		}
 	}
-	/* As one engine: streaming turns ordering off (engine.h). */
-	p->stream = cfg.stream && p->sink->conn_end;
-	p->ordered = cfg.ordered && !p->stream;
-	p->stats_every_us = p->stream && p->sink->stats ? p->opts.stats_every_us : 0;
 	return true;
 }
 

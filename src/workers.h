@@ -10,8 +10,8 @@
  * one worker), in batches through bounded queues (the reader waits when
  * a worker is behind: nothing is lost).  Each worker owns an engine
  * (with max_memory/N and max_flows/N), a diagnoser and, live, its own
- * key log and watcher.  Workers hand clones of their finished
- * connections to the calling thread, the only one that calls the sink:
+ * key log and watcher.  Workers hand their finished connections over
+ * (sink.h: conn_take) to the calling thread, the only one that calls the sink:
  * sinks stay single-threaded.  Reading a file, connections are written in
  * the order one engine would have reported them (the frame during which
  * each got its id); ids are given by the output as it writes.

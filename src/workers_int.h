@@ -37,7 +37,7 @@ struct item {
 	enum item_kind kind;
 	unsigned worker;
 	struct order_key key;     /* ITEM_DONE: its place; ITEM_BOUND: the bound */
-	struct td_conn *conn;     /* ITEM_DONE, ITEM_END: a clone, owned */
+	struct td_conn *conn;     /* ITEM_DONE, ITEM_END: the engine's, handed over */
 	struct td_stats *stats;   /* ITEM_STATS: a copy, owned (no borrowed pointers) */
 	struct item *next;        /* ITEM_STATS: the output's list of them */
 };
@@ -54,13 +54,13 @@ struct worker {
 	pthread_t thread;
 	bool started;
 	struct td_engine *eng;
-	struct td_sink relay;     /* what the engine reports to: clones to the output */
+	struct td_sink relay;     /* what the engine reports to: to the output */
 	struct td_diagnoser *diag;     /* owned (index > 0) */
 	struct td_keylog *keylog;      /* live, owned (index > 0) */
 	struct td_keylog_watch *watch; /* live, owned (index > 0) */
 	struct td_capture *cap;        /* live: this worker's member of the fanout group */
 	struct td_queue *in, *free_chunks; /* a file: batches of frames, and empty ones */
-	/* Clones the output wrote, handed back to be freed by the thread that
+	/* Connections the output wrote, handed back to be freed by the thread that
 	 * made them: the allocator (mimalloc) frees a block of another
 	 * thread's through a slower, atomic path (it was a sixth of a run). */
 	struct td_queue *garbage;
@@ -71,7 +71,7 @@ struct worker {
 	struct id_range *ranges;       /* a ring: ranges[(r_head + i) % r_cap], i < r_n */
 	size_t r_head, r_n, r_cap;
 	struct order_key bound_sent;
-	uint64_t dropped;              /* clones that failed (out of memory) */
+	uint64_t dropped;              /* connections not handed over (out of memory) */
 	uint64_t decrypted;            /* output: its connections decrypted */
 	uint64_t join_us;              /* live: frames stamped before are skipped */
 	uint64_t stats_next_us;        /* its next periodic statistics (its clock) */

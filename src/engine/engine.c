@@ -93,12 +93,19 @@ static void emit(struct td_engine *e, struct td_conn *c)
 			e->st.reported[c->early.outcome]--;
 			e->st.reported[c->fate.outcome]++;
 		}
-		e->sink->conn_end(e->sink, c);
-	} else {
-		if ((unsigned)c->fate.outcome < 3)
-			e->st.reported[c->fate.outcome]++;
-		e->sink->conn_done(e->sink, c);
+	} else if ((unsigned)c->fate.outcome < 3) {
+		e->st.reported[c->fate.outcome]++;
 	}
+	if (e->sink->conn_take) {
+		/* Handed over: its certificates' bytes leave the budget now. */
+		td_fl_conn_unbudget(e, c);
+		e->sink->conn_take(e->sink, c, c->early.reported);
+		return;
+	}
+	if (c->early.reported)
+		e->sink->conn_end(e->sink, c);
+	else
+		e->sink->conn_done(e->sink, c);
 	td_fl_conn_free(e, c);
 }
 
@@ -557,7 +564,7 @@ struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sin
 		return NULL;
 	e->cfg = *cfg;
 	e->sink = sink;
-	if (!sink->conn_end)
+	if (!sink->conn_end && !sink->conn_take)
 		e->cfg.stream = false;
 	if (e->cfg.stream)
 		e->cfg.ordered = false;  /* reports go out as outcomes become known */

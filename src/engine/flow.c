@@ -119,15 +119,20 @@ struct side_keys *td_fl_side_keys(struct flow *f, int side)
 	return k;
 }
 
-void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
+void td_fl_conn_unbudget(struct td_engine *e, const struct td_conn *c)
 {
-	if (!c)
-		return;
 	const struct td_chain *chains[2] = { &c->server_chain, &c->client_chain };
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < chains[k]->n; i++)
 			if (chains[k]->certs[i]->der)
 				td_budget_give(&e->budget, chains[k]->certs[i]->der_len);
+}
+
+void td_fl_conn_free(struct td_engine *e, struct td_conn *c)
+{
+	if (!c)
+		return;
+	td_fl_conn_unbudget(e, c);
 	td_conn_free(c);
 }
 

@@ -312,6 +312,9 @@ void td_fl_free(struct flow *f);
  * empty on first use (its held records charged to the budget); NULL when
  * memory runs out. */
 struct side_keys *td_fl_side_keys(struct flow *f, int side);
+/* Give a connection's certificates' bytes back to the budget (it is
+ * freed, or handed to the sink: sink.h conn_take). */
+void td_fl_conn_unbudget(struct td_engine *e, const struct td_conn *c);
 /* Free a connection and give its certificates' bytes back to the budget. */
 void td_fl_conn_free(struct td_engine *e, struct td_conn *c);
 void td_fl_add_event(struct flow *f, enum td_dir dir, struct td_event *ev);

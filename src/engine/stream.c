@@ -50,6 +50,10 @@ static void report_early(struct flow *f)
 	copy->early = c->early;
 	if ((unsigned)copy->fate.outcome < 3)
 		e->st.reported[copy->fate.outcome]++;
+	if (e->sink->conn_take) {
+		e->sink->conn_take(e->sink, copy, false);
+		return;
+	}
 	e->sink->conn_done(e->sink, copy);
 	/* Not td_fl_conn_free(): the copy shares the certificates, whose
 	 * bytes the connection still counts against the budget. */
