@@ -347,40 +347,76 @@ static struct td_workers *new_workers(const struct options *o)
 	return w;
 }
 
-/* --workers N: run to the end, as main() runs one engine below, and give
- * the exit status. */
-static int run_workers(const struct options *o, struct td_workers *w, struct td_capture *cap,
-		       struct td_sink *sink, struct td_sink *writer,
-		       const struct td_redactor *redactor)
+/* SIGINT and SIGTERM stop the capture (g_capture) or the workers
+ * (g_workers); with --output-file, SIGHUP publishes the report file and
+ * starts the next (g_outfile). */
+static void catch_signals(struct td_outfile *of)
 {
-	char err[512];
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
-	g_workers = w;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	errno = 0;
-	enum td_result r = td_workers_run(w, &o->cfg, cap, sink, err, sizeof err);
-	int write_errno = errno;
-	g_workers = NULL;
+	if (of) {
+		g_outfile = of;
+		sa.sa_handler = on_hangup;
+		/* SA_RESTART: a read of `-r -` interrupted by SIGHUP goes on
+		 * instead of failing; the switch waits for the next frame (or
+		 * record, with --workers). */
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGHUP, &sa, NULL);
+	}
+}
+
+/* How a run (one engine, or --workers) ended, for end_run(). */
+struct ending {
+	enum td_result r;      /* the capture's (or the workers') */
+	const char *err;       /* r's message; with TD_OK a warning, or "" */
+	int write_errno;       /* errno just after the last writes */
+	bool out_failed;       /* --output-file failed during the run (said then) */
+	bool truncated;        /* the capture file was cut short */
+	uint64_t errors;       /* connections reported with an error */
+	uint64_t not_handed;   /* --workers: connections lost handing them over */
+};
+
+/* The end of every run: -w's file and the report (stdout, or the last
+ * --output-file, published here) closed and checked, what went wrong
+ * said once, and the exit status. */
+static int end_run(const struct options *o, struct td_capture *cap, struct td_outfile **of,
+		   const struct td_keysrc *keys, struct td_sink *sink, struct td_sink *writer,
+		   const struct td_redactor *redactor, const struct ending *e)
+{
 	char werr[512];
 	bool saved = !cap || td_capture_save_close(cap, o->write_file, werr, sizeof werr) == TD_OK;
-	if (!stdout_ok(write_errno))
+	if (!stdout_ok(e->write_errno))
 		return EXIT_USAGE;
+	if (*of) {
+		/* The last file is published (renamed) here. */
+		signal(SIGHUP, SIG_IGN);
+		g_outfile = NULL;
+		char oerr[512];
+		bool out_ok = td_outfile_close(*of, oerr, sizeof oerr) == TD_OK;
+		*of = NULL;
+		if (!out_ok) {
+			if (!e->out_failed)
+				fprintf(stderr, "tlsdiag: %s\n", oerr);
+			return EXIT_USAGE;
+		}
+	}
 	if (!saved) {
 		fprintf(stderr, "tlsdiag: %s\n", werr);
 		return EXIT_USAGE;
 	}
-	if (r != TD_OK) {
-		fprintf(stderr, "tlsdiag: %s\n", err);
+	if (e->r != TD_OK) {
+		fprintf(stderr, "tlsdiag: %s\n", e->err);
 		return EXIT_USAGE;
 	}
-	if (err[0])
-		fprintf(stderr, "tlsdiag: warning: %s\n", err);
-	if (td_workers_dropped(w))
+	if (e->err[0])  /* a warning: the file was cut short */
+		fprintf(stderr, "tlsdiag: warning: %s\n", e->err);
+	td_keysrc_report(keys, cap);
+	if (e->not_handed)
 		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
-			"while handing them to the output\n", (unsigned long long)td_workers_dropped(w));
+			"while handing them to the output\n", (unsigned long long)e->not_handed);
 	if (td_redactor_overflow(redactor))
 		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
 			"placeholder, not the same from one connection to the next\n",
@@ -388,9 +424,29 @@ static int run_workers(const struct options *o, struct td_workers *w, struct td_
 	if (sink != writer && td_filter_sink_dropped(sink))
 		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
 			"while redacting them\n", (unsigned long long)td_filter_sink_dropped(sink));
-	uint64_t errors = o->count && sink != writer ? td_filter_sink_errors(sink)
-						      : td_workers_stats(w)->connections_with_errors;
-	return td_workers_stats(w)->truncated ? EXIT_USAGE : errors > 0 ? 1 : 0;
+	uint64_t errors = o->count && sink != writer ? td_filter_sink_errors(sink) : e->errors;
+	return e->truncated ? EXIT_USAGE : errors > 0 ? 1 : 0;
+}
+
+/* --workers N: run to the end, as main() runs one engine below, and give
+ * the exit status. */
+static int run_workers(const struct options *o, struct td_workers *w, struct td_capture *cap,
+		       struct td_outfile **of, const struct td_keysrc *keys, struct td_sink *sink,
+		       struct td_sink *writer, const struct td_redactor *redactor)
+{
+	char err[512];
+	g_workers = w;
+	catch_signals(*of);
+	errno = 0;
+	struct ending e = { .err = err };
+	e.r = td_workers_run(w, &o->cfg, cap, sink, err, sizeof err);
+	e.write_errno = errno;
+	g_workers = NULL;
+	const struct td_stats *st = td_workers_stats(w);
+	e.truncated = st->truncated;
+	e.errors = st->connections_with_errors;
+	e.not_handed = td_workers_dropped(w);
+	return end_run(o, cap, of, keys, sink, writer, redactor, &e);
 }
 
 int main(int argc, char **argv)
@@ -576,8 +632,8 @@ int main(int argc, char **argv)
 	if (workers && sink && (!of || outsink)) {
 		/* Each worker reports to a queue the output thread empties into
 		 * sink (streaming and statistics records too). */
-		status = run_workers(&o, workers, cap, outsink ? outsink : sink, writer, redactor);
-		td_keysrc_report(&keys, cap);
+		status = run_workers(&o, workers, cap, &of, &keys, outsink ? outsink : sink, writer,
+				     redactor);
 		goto out;
 	}
 	eng = sink && (!of || outsink) ? td_engine_new(&o.cfg, outsink ? outsink : sink) : NULL;
@@ -609,69 +665,22 @@ int main(int argc, char **argv)
 	}
 
 	g_capture = cap;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (of) {
-		g_outfile = of;
-		sa.sa_handler = on_hangup;
-		/* SA_RESTART: a read of `-r -` interrupted by SIGHUP goes on
-		 * instead of failing; the switch waits for the next frame. */
-		sa.sa_flags = SA_RESTART;
-		sigaction(SIGHUP, &sa, NULL);
-	}
-
+	catch_signals(of);
 	struct run run = { .eng = eng, .cap = cap, .of = of,
 			   .stats_every_us = o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0 };
-	r = td_capture_run(cap, frame_cb, &run, err, sizeof err);
+	struct ending e = { .err = err };
+	e.r = td_capture_run(cap, frame_cb, &run, err, sizeof err);
 	note_kernel(cap, eng);
 	g_capture = NULL;
-	bool cut_short = r == TD_OK && td_capture_cut_short(cap);
-	if (cut_short)
+	e.truncated = e.r == TD_OK && td_capture_cut_short(cap);
+	if (e.truncated)
 		td_engine_note_truncated(eng, td_capture_cut_short(cap));
 	errno = 0;
 	td_engine_finish(eng);  /* the last writes to stdout */
-	int write_errno = errno;
-	char werr[512];
-	bool saved = td_capture_save_close(cap, o.write_file, werr, sizeof werr) == TD_OK;
-	if (!stdout_ok(write_errno))
-		goto out;
-	if (of) {
-		/* The last file is published (renamed) here. */
-		signal(SIGHUP, SIG_IGN);
-		g_outfile = NULL;
-		char oerr[512];
-		bool out_ok = td_outfile_close(of, oerr, sizeof oerr) == TD_OK;
-		of = NULL;
-		if (!out_ok) {
-			if (!run.out_failed)
-				fprintf(stderr, "tlsdiag: %s\n", oerr);
-			goto out;
-		}
-	}
-	if (!saved) {
-		fprintf(stderr, "tlsdiag: %s\n", werr);
-		goto out;
-	}
-	if (r != TD_OK) {
-		fprintf(stderr, "tlsdiag: %s\n", err);
-		goto out;
-	}
-	if (err[0])  /* a warning: the file was cut short */
-		fprintf(stderr, "tlsdiag: warning: %s\n", err);
-	td_keysrc_report(&keys, cap);
-	if (td_redactor_overflow(redactor))
-		fprintf(stderr, "tlsdiag: warning: --redact: %llu values past the first %u got a "
-			"placeholder, not the same from one connection to the next\n",
-			(unsigned long long)td_redactor_overflow(redactor), TD_CAP_REDACT_VALUES);
-	if (sink != writer && td_filter_sink_dropped(sink))
-		fprintf(stderr, "tlsdiag: warning: %llu connections not written: out of memory "
-			"while redacting them\n", (unsigned long long)td_filter_sink_dropped(sink));
-	uint64_t errors = o.count && sink != writer ? td_filter_sink_errors(sink)
-						     : td_engine_stats(eng)->connections_with_errors;
-	status = cut_short ? EXIT_USAGE : errors > 0 ? 1 : 0;
+	e.write_errno = errno;
+	e.out_failed = run.out_failed;
+	e.errors = td_engine_stats(eng)->connections_with_errors;
+	status = end_run(&o, cap, &of, &keys, sink, writer, redactor, &e);
 out:
 	td_workers_free(workers);  /* before what its first worker borrows */
 	td_engine_free(eng);

@@ -190,12 +190,18 @@ def paced(tlsdiag_args, pcap, seconds, on_step=None):
     steps = 20
     per = (len(recs) + steps - 1) // steps
     for i in range(steps):
-        p.stdin.write(b"".join(recs[i * per:(i + 1) * per]))
-        p.stdin.flush()
+        try:
+            p.stdin.write(b"".join(recs[i * per:(i + 1) * per]))
+            p.stdin.flush()
+        except BrokenPipeError:
+            break  # it died: its status says how
         time.sleep(seconds / steps)
         if on_step:
             on_step(p, i)
-    p.stdin.close()
+    try:
+        p.stdin.close()
+    except BrokenPipeError:
+        pass
     err = p.stderr.read().decode(errors="replace")
     return p.wait(), err
 
@@ -308,6 +314,28 @@ def run(tmp):
           "SIGHUP: the rest went to tls.json1", " ".join(os.listdir(d)))
     check(joined(files) == full_stream, "SIGHUP: the two files joined are the unrotated report")
     check(st == full_rc(pcap), "SIGHUP: the run went on to its end", f"status {st}: {err}")
+
+    # 3b. SIGHUP with --workers 2: the output thread's file switches at
+    # its next record (the workers have no frame boundary to wait for),
+    # and the signal never ends the run.
+    d = os.path.join(tmp, "hup-workers")
+    os.mkdir(d)
+
+    def hup_w(p, i):
+        if i == 8:
+            p.send_signal(signal.SIGHUP)
+
+    st, err = paced(["-o", "json", "--workers", "2", "--output-file", os.path.join(d, "tls.json")],
+                    pcap, 3.0, hup_w)
+    check(st == full_rc(pcap), "--workers 2, SIGHUP: the run went on to its end", f"status {st}: {err}")
+    files = numbered(d, "tls.json")
+    why = [p for p in files if json_file_complete(p)]
+    check(len(files) == 2 and not why, "--workers 2, SIGHUP: two files, each complete JSON Lines",
+          " ".join(os.listdir(d)) + " " + " ".join(why))
+    lines = sorted(json.loads(l)["type"] for l in joined(files).decode().splitlines())
+    want = sorted(json.loads(l)["type"] for l in full_stream.decode().splitlines())
+    check(lines == want, "--workers 2, SIGHUP: the files joined hold the records of one worker's report",
+          f"{lines} {want}")
 
     # 4. Errors.
     d = os.path.join(tmp, "ro")
