@@ -101,6 +101,11 @@ struct td_sink {
 	/* Optional: the run's statistics so far (a live run's periodic
 	 * record, td_engine_emit_stats()); the run goes on. */
 	void (*stats)(struct td_sink *s, const struct td_stats *st);
+	/* Optional: hand what was written so far to the output now.  A live
+	 * run's records wait in buffers (one write a record was a fifth of a
+	 * busy capture's time) until the capture is idle, 200 ms passed, or
+	 * a buffer fills. */
+	void (*flush)(struct td_sink *s);
 	/* Free the sink. */
 	void (*free)(struct td_sink *s);
 };
@@ -109,6 +114,12 @@ static inline void td_sink_free(struct td_sink *s)
 {
 	if (s)
 		s->free(s);
+}
+
+static inline void td_sink_flush(struct td_sink *s)
+{
+	if (s && s->flush)
+		s->flush(s);
 }
 
 #endif

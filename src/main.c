@@ -139,7 +139,12 @@ static void stdout_buffering(const struct options *o, FILE *f, bool own_buffer)
 	bool streaming = input_streams(o);
 	/* glibc ignores the size unless it is given the buffer too. */
 	static char block[1u << 16];
-	if (streaming)
+	/* Live to stdout, records are flushed when the capture is idle or
+	 * every FLUSH_EVERY_US (frame_cb), not line by line: a write a record
+	 * (two, streaming) was a fifth of a busy capture's time.  From a
+	 * pipe there is no idle moment to flush at (the read waits), and a
+	 * report file marks its records itself: a line at a time. */
+	if (streaming && !(o->iface && f == stdout))
 		setvbuf(f, NULL, _IOLBF, 0);
 	else if (own_buffer)
 		setvbuf(f, NULL, _IONBF, 0);  /* the sink writes in 64 KiB blocks */
@@ -287,7 +292,22 @@ struct run {
 	bool out_failed;          /* it failed: said, and the capture stopped */
 	uint64_t stats_every_us;  /* streaming: --stats-interval (the capture's clock); 0: none */
 	uint64_t stats_next_us;
+	struct td_sink *flush;    /* live: the sink to flush (stdout_buffering), or NULL */
+	uint64_t flushed_us;
 };
+
+/* Live: records reach the output at most this long after they are written. */
+#define FLUSH_EVERY_US 200000u
+
+/* Live: hand the records written to the output at a clock tick (the
+ * capture has nothing to read) or when FLUSH_EVERY_US passed. */
+static void flush_due(struct run *run, const uint8_t *data, uint64_t ts_us)
+{
+	if (!run->flush || (data && ts_us < run->flushed_us + FLUSH_EVERY_US))
+		return;
+	run->flushed_us = ts_us;
+	td_sink_flush(run->flush);
+}
 
 /* The kernel's counts, for the statistics the engine hands over next. */
 static void note_kernel(struct td_capture *cap, struct td_engine *eng)
@@ -317,6 +337,7 @@ static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 	struct run *run = ctx;
 	td_engine_frame(run->eng, link, ts_us, data, caplen, wirelen);
 	stats_due(run, ts_us);
+	flush_due(run, data, ts_us);
 	if (!run->of || run->out_failed)
 		return;
 	/* Between two frames no record is half written: a -G period or a
@@ -667,7 +688,8 @@ int main(int argc, char **argv)
 	g_capture = cap;
 	catch_signals(of);
 	struct run run = { .eng = eng, .cap = cap, .of = of,
-			   .stats_every_us = o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0 };
+			   .stats_every_us = o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0,
+			   .flush = o.iface ? (outsink ? outsink : sink) : NULL };
 	struct ending e = { .err = err };
 	e.r = td_capture_run(cap, frame_cb, &run, err, sizeof err);
 	note_kernel(cap, eng);

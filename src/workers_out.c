@@ -379,7 +379,14 @@ bool td_wk_output(struct td_workers *p)
 		o->bound[i] = (struct order_key){ p->w[i].started ? 0 : UINT64_MAX, i, 0 };
 	}
 	while (running > 0) {
-		struct item *it = td_queue_pop(p->out);
+		/* Live, the records wait in the sink's buffers (main.c:
+		 * stdout_buffering) until the workers have nothing more. */
+		struct item *it = p->live ? td_queue_try_pop(p->out) : NULL;
+		if (!it) {
+			if (p->live)
+				td_sink_flush(p->sink);
+			it = td_queue_pop(p->out);
+		}
 		if (!it)
 			break;
 		switch (it->kind) {

@@ -62,6 +62,11 @@ static void os_finish(struct td_sink *s, const struct td_stats *st)
 		os->inner->finish(os->inner, st);
 }
 
+static void os_flush(struct td_sink *s)
+{
+	td_sink_flush(((struct out_sink *)s)->inner);
+}
+
 static void os_free(struct td_sink *s)
 {
 	free(s);
@@ -78,6 +83,7 @@ struct td_sink *td_outfile_sink_new(struct td_outfile *of, struct td_sink *inner
 	os->sink.conn_end = inner->conn_end ? os_end : NULL;
 	os->sink.stats = inner->stats ? os_stats : NULL;
 	os->sink.finish = os_finish;
+	os->sink.flush = inner->flush ? os_flush : NULL;
 	os->sink.free = os_free;
 	os->inner = inner;
 	os->of = of;

@@ -114,6 +114,11 @@ static void filter_finish(struct td_sink *s, const struct td_stats *st)
 		fs->inner->finish(fs->inner, st);
 }
 
+static void filter_flush(struct td_sink *s)
+{
+	td_sink_flush(((struct filter_sink *)s)->inner);
+}
+
 static void filter_free(struct td_sink *s)
 {
 	free(s);  /* inner and the redactor are the caller's */
@@ -132,6 +137,7 @@ struct td_sink *td_filter_sink_new(struct td_sink *inner, struct td_redactor *r,
 	fs->base.conn_end = inner->conn_end ? filter_conn_end : NULL;
 	fs->base.stats = inner->stats ? filter_stats : NULL;
 	fs->base.finish = filter_finish;
+	fs->base.flush = inner->flush ? filter_flush : NULL;
 	fs->base.free = filter_free;
 	return &fs->base;
 }

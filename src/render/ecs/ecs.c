@@ -379,6 +379,13 @@ static void ecs_finish(struct td_sink *s, const struct td_stats *st)
 	fflush(es->out);
 }
 
+static void ecs_flush(struct td_sink *s)
+{
+	struct ecs_sink *es = (struct ecs_sink *)s;
+	td_jsonw_flush(&es->w);
+	fflush(es->out);
+}
+
 static void ecs_free(struct td_sink *s)
 {
 	struct ecs_sink *es = (struct ecs_sink *)s;
@@ -400,6 +407,7 @@ struct td_sink *td_ecs_sink_new(FILE *out, const struct td_ecs_opts *opts)
 	es->base.conn_end = ecs_conn_end;
 	es->base.stats = ecs_stats;
 	es->base.finish = ecs_finish;
+	es->base.flush = ecs_flush;
 	es->base.free = ecs_free;
 	return &es->base;
 }

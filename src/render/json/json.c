@@ -730,6 +730,13 @@ static void json_finish(struct td_sink *s, const struct td_stats *st)
 	fflush(js->out);
 }
 
+static void json_flush(struct td_sink *s)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	td_jsonw_flush(&js->w);
+	fflush(js->out);
+}
+
 static void json_free(struct td_sink *s)
 {
 	struct json_sink *js = (struct json_sink *)s;
@@ -753,6 +760,7 @@ struct td_sink *td_json_sink_new(FILE *out)
 	js->base.conn_end = json_conn_end;
 	js->base.stats = json_stats;
 	js->base.finish = json_finish;
+	js->base.flush = json_flush;
 	js->base.free = json_free;
 	return &js->base;
 }

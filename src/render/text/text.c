@@ -730,6 +730,11 @@ static void text_finish(struct td_sink *s, const struct td_stats *st)
 	fflush(ts->out);
 }
 
+static void text_flush(struct td_sink *s)
+{
+	fflush(((struct text_sink *)s)->out);
+}
+
 static void text_free(struct td_sink *s)
 {
 	free(s);
@@ -748,6 +753,7 @@ struct td_sink *td_text_sink_new(FILE *out, const struct td_text_opts *opts)
 	ts->base.conn_end = text_conn_end;
 	ts->base.stats = text_stats;
 	ts->base.finish = text_finish;
+	ts->base.flush = text_flush;
 	ts->base.free = text_free;
 	return &ts->base;
 }
