@@ -450,17 +450,19 @@ static int end_run(const struct options *o, struct td_capture *cap, struct td_ou
 }
 
 /* --workers N: run to the end, as main() runs one engine below, and give
- * the exit status. */
+ * the exit status.  to: what the workers report to (sink, or the report
+ * file's wrapper around it); sink: the filter, or writer itself. */
 static int run_workers(const struct options *o, struct td_workers *w, struct td_capture *cap,
-		       struct td_outfile **of, const struct td_keysrc *keys, struct td_sink *sink,
-		       struct td_sink *writer, const struct td_redactor *redactor)
+		       struct td_outfile **of, const struct td_keysrc *keys, struct td_sink *to,
+		       struct td_sink *sink, struct td_sink *writer,
+		       const struct td_redactor *redactor)
 {
 	char err[512];
 	g_workers = w;
 	catch_signals(*of);
 	errno = 0;
 	struct ending e = { .err = err };
-	e.r = td_workers_run(w, &o->cfg, cap, sink, err, sizeof err);
+	e.r = td_workers_run(w, &o->cfg, cap, to, err, sizeof err);
 	e.write_errno = errno;
 	g_workers = NULL;
 	const struct td_stats *st = td_workers_stats(w);
@@ -653,8 +655,8 @@ int main(int argc, char **argv)
 	if (workers && sink && (!of || outsink)) {
 		/* Each worker reports to a queue the output thread empties into
 		 * sink (streaming and statistics records too). */
-		status = run_workers(&o, workers, cap, &of, &keys, outsink ? outsink : sink, writer,
-				     redactor);
+		status = run_workers(&o, workers, cap, &of, &keys, outsink ? outsink : sink, sink,
+				     writer, redactor);
 		goto out;
 	}
 	eng = sink && (!of || outsink) ? td_engine_new(&o.cfg, outsink ? outsink : sink) : NULL;
