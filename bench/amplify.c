@@ -2,26 +2,38 @@
 /*
  * amplify.c - turn one seed capture into a large benchmark workload.
  *
- * Reads a seed capture (real traffic: the lab's openssl servers and clients,
- * recorded by bench/seed.sh) and writes COPIES copies of it into one pcap
- * file, each copy a distinct set of flows:
+ * Reads a seed capture (real traffic: the lab's openssl servers and clients
+ * recorded by bench/seed.sh, merged by bench/run.sh with real QUIC and
+ * STARTTLS captures of captures/) and writes COPIES copies of it into one
+ * pcap file, each copy a distinct set of flows:
  *
  *   copy i (0-based):  client address  10.a.b.c  with a.b.c = i + 1 (24 bits)
  *                      client port     the seed's, moved into 49152..65535
  *                                      (first-seen order, so two client ports
  *                                      of the seed never collide; the IANA
  *                                      dynamic range keeps tshark from taking
- *                                      an ephemeral port for another protocol)
+ *                                      an ephemeral port for another protocol;
+ *                                      one map for TCP and UDP)
  *                      server address  unchanged, except 127.x.y.z -> 172.16.y.z
  *                      server port     unchanged
  *                      timestamps      shifted by i * STRIDE
  *
- * The server side of a packet is the endpoint whose port received a SYN in
- * the seed (else the lower port).  IPv4 header checksums are recomputed;
- * TCP checksums are recomputed over the whole segment (a seed recorded on
- * loopback carries offloaded, not yet computed ones), or updated
- * incrementally (RFC 1624) when the packet was captured short.  Packets
- * that are not IPv4 are dropped and counted.
+ * IPv4 TCP and UDP (QUIC) are rewritten so.  The server side of a TCP
+ * packet is the endpoint whose port received a SYN in the seed, of a UDP
+ * datagram the endpoint whose port the first datagram of its flow went to
+ * (a port that is neither's ports yet: the client's Initial for QUIC);
+ * else the lower port.  IPv4 header checksums are recomputed; TCP and UDP
+ * checksums are recomputed over the whole segment or datagram (a seed
+ * recorded on loopback carries offloaded, not yet computed ones), or
+ * updated incrementally (RFC 1624) when the packet was captured short; a
+ * UDP checksum of 0 (none, RFC 768) stays 0.  Other IPv4 packets (and
+ * fragments) get the addresses of the copy, ports untouched.  Packets that
+ * are not IPv4 are dropped and counted.
+ *
+ * What a copy leaves as it was: the payloads.  A QUIC connection's IDs are
+ * the same in every copy (tlsdiag keys a QUIC flow by its UDP 4-tuple, as
+ * a TCP one, so the copies are distinct connections to it; src/engine/
+ * quic_in.c), and so are TLS session IDs, tickets and randoms.
  *
  * STRIDE = seed duration / OVERLAP, so about OVERLAP copies are in flight at
  * any moment: the output has OVERLAP times the seed's concurrency whatever
@@ -34,10 +46,15 @@
  * Usage: amplify -n COPIES [-k OVERLAP] [-o OUT] SEED
  * Prints one line on standard error:
  *   amplify: copies=N overlap=K stride_us=S packets=P bytes=B
- *            clienthellos=H seed_clienthellos=h dropped=D duration_s=T
- * where bytes is the size of the output file and clienthellos counts the
+ *            clienthellos=H seed_clienthellos=h syns=Y quic_flows=Q
+ *            seed_quic_flows=q dropped=D duration_s=T
+ * where bytes is the size of the output file, clienthellos counts the
  * TCP segments that begin with a TLS handshake record holding a
- * ClientHello (the seed's clients put each in one segment).
+ * ClientHello (the seed's clients put each in one segment; direct TLS and
+ * STARTTLS alike), syns the TCP SYNs without ACK (connection attempts),
+ * and quic_flows the UDP flows (told apart by client port) whose client's
+ * first datagram begins with a QUIC version 1 or 2 Initial packet; the
+ * seed_ figures are one copy's.
  */
 #include "config.h"
 
@@ -60,6 +77,9 @@
 #define ETH_VLAN      0x8100u
 #define ETH_QINQ      0x88a8u
 #define IPPROTO_TCP_  6u
+#define IPPROTO_UDP_  17u
+#define QUIC_V1       0x00000001u
+#define QUIC_V2       0x6b3343cfu
 #define TLS_HANDSHAKE 22u
 #define TLS_CLIENT_HELLO 1u
 
@@ -72,8 +92,12 @@ struct seed {
 	uint64_t bytes;              /* their bytes in the output, headers included */
 	uint64_t dropped;            /* per copy */
 	uint64_t client_hellos;      /* per copy */
-	bool server_port[65536];     /* ports that received a SYN */
-	uint16_t port_map[65536];    /* client port -> new port, 0 = not seen */
+	uint64_t syns;               /* per copy: TCP SYNs without ACK */
+	uint64_t quic_flows;         /* per copy: UDP flows opened by a QUIC Initial */
+	bool server_port[2][65536];  /* [TCP]: ports that received a SYN;
+					[UDP]: ports a flow's first datagram went to */
+	bool udp_client_seen[65536]; /* UDP client ports seen (quic_flows) */
+	uint16_t port_map[65536];    /* client port (TCP or UDP) -> new port, 0 = not seen */
 	uint32_t next_port;
 };
 
@@ -151,12 +175,15 @@ static bool ipv4_offset(int linktype, const uint8_t *d, size_t caplen, size_t *o
 	return true;
 }
 
+enum l4 { L4_TCP, L4_UDP, L4_NONE };
+
 /* The pieces of an IPv4 packet that amplify looks at. */
 struct ip4 {
 	size_t ip;        /* offset of the IPv4 header */
 	size_t ihl;       /* its length */
-	size_t tcp;       /* offset of the TCP header, 0 if none or a fragment */
-	size_t tcp_len;   /* TCP header + payload per the IP total length */
+	enum l4 proto;    /* L4_NONE: neither TCP nor UDP, or a fragment */
+	size_t l4;        /* offset of the TCP or UDP header, 0 if L4_NONE */
+	size_t l4_len;    /* TCP or UDP header + payload per the IP total length */
 	size_t avail;     /* of those, bytes captured */
 };
 
@@ -172,10 +199,14 @@ static bool parse_ip4(int linktype, const uint8_t *d, size_t caplen, struct ip4 
 		return false;
 	size_t total = get16(h + 2);
 	bool fragment = (get16(h + 6) & 0x3fffu) != 0;
-	if (h[9] == IPPROTO_TCP_ && !fragment && total >= ip->ihl + 20 && left - ip->ihl >= 20) {
-		ip->tcp = ip->ip + ip->ihl;
-		ip->tcp_len = total - ip->ihl;
-		ip->avail = left - ip->ihl < ip->tcp_len ? left - ip->ihl : ip->tcp_len;
+	size_t hdr = h[9] == IPPROTO_TCP_ ? 20u : 8u;
+	ip->proto = L4_NONE;
+	if ((h[9] == IPPROTO_TCP_ || h[9] == IPPROTO_UDP_) && !fragment &&
+	    total >= ip->ihl + hdr && left - ip->ihl >= hdr) {
+		ip->proto = h[9] == IPPROTO_TCP_ ? L4_TCP : L4_UDP;
+		ip->l4 = ip->ip + ip->ihl;
+		ip->l4_len = total - ip->ihl;
+		ip->avail = left - ip->ihl < ip->l4_len ? left - ip->ihl : ip->l4_len;
 	}
 	return true;
 }
@@ -221,25 +252,39 @@ static void ip_checksum(uint8_t *h, size_t ihl)
 	memcpy(h + 10, &c, 2);
 }
 
-static void tcp_checksum_full(const uint8_t *iph, uint8_t *tcp, size_t len)
+/* Where the checksum sits in the TCP or UDP header. */
+static size_t csum_at(enum l4 proto)
+{
+	return proto == L4_TCP ? 16u : 6u;
+}
+
+/* UDP sends a computed checksum of 0 as 0xffff (RFC 768: 0 means none). */
+static void put_l4_checksum(uint8_t *l4, enum l4 proto, uint16_t c)
+{
+	if (proto == L4_UDP && c == 0)
+		c = 0xffffu;
+	memcpy(l4 + csum_at(proto), &c, 2);
+}
+
+static void l4_checksum_full(const uint8_t *iph, uint8_t *l4, enum l4 proto, size_t len)
 {
 	uint8_t pseudo[12];
 	memcpy(pseudo, iph + 12, 8);
 	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_TCP_;
+	pseudo[9] = proto == L4_TCP ? IPPROTO_TCP_ : IPPROTO_UDP_;
 	put16(pseudo + 10, (uint16_t)len);
-	tcp[16] = tcp[17] = 0;
-	uint16_t c = (uint16_t)~csum_fold(csum_add(csum_add(0, pseudo, 12), tcp, len));
-	memcpy(tcp + 16, &c, 2);
+	size_t at = csum_at(proto);
+	l4[at] = l4[at + 1] = 0;
+	put_l4_checksum(l4, proto, (uint16_t)~csum_fold(csum_add(csum_add(0, pseudo, 12), l4, len)));
 }
 
 /* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), for the 16-bit words of the
- * pseudo header and TCP header that changed (old and new: 12 bytes each:
- * source and destination address, source and destination port). */
-static void tcp_checksum_update(uint8_t *tcp, const uint8_t *old12, const uint8_t *new12)
+ * pseudo header and TCP or UDP header that changed (old and new: 12 bytes
+ * each: source and destination address, source and destination port). */
+static void l4_checksum_update(uint8_t *l4, enum l4 proto, const uint8_t *old12, const uint8_t *new12)
 {
 	uint16_t hc;
-	memcpy(&hc, tcp + 16, 2);
+	memcpy(&hc, l4 + csum_at(proto), 2);
 	uint64_t s = (uint16_t)~hc;
 	for (size_t i = 0; i < 12; i += 2) {
 		uint16_t m, m2;
@@ -248,25 +293,40 @@ static void tcp_checksum_update(uint8_t *tcp, const uint8_t *old12, const uint8_
 		s += (uint16_t)~m;
 		s += m2;
 	}
-	hc = (uint16_t)~csum_fold(s);
-	memcpy(tcp + 16, &hc, 2);
+	put_l4_checksum(l4, proto, (uint16_t)~csum_fold(s));
 }
 
-/* Is the source the server?  The port that received a SYN is; else the lower. */
-static bool src_is_server(const struct seed *s, uint16_t sport, uint16_t dport)
+/* Is the source the server?  TCP: the port that received a SYN is; UDP:
+ * the port a flow's first datagram went to; else the lower. */
+static bool src_is_server(const struct seed *s, enum l4 proto, uint16_t sport, uint16_t dport)
 {
-	if (s->server_port[sport] != s->server_port[dport])
-		return s->server_port[sport];
+	const bool *server = s->server_port[proto == L4_UDP];
+	if (server[sport] != server[dport])
+		return server[sport];
 	return sport < dport;
 }
 
 static bool is_client_hello(const uint8_t *d, const struct ip4 *ip)
 {
-	size_t doff = (size_t)(d[ip->tcp + 12] >> 4) * 4u;
+	size_t doff = (size_t)(d[ip->l4 + 12] >> 4) * 4u;
 	if (doff < 20 || doff > ip->avail || ip->avail - doff < 6)
 		return false;
-	const uint8_t *p = d + ip->tcp + doff;
+	const uint8_t *p = d + ip->l4 + doff;
 	return p[0] == TLS_HANDSHAKE && p[1] == 3 && p[5] == TLS_CLIENT_HELLO;
+}
+
+/* A QUIC long-header Initial packet (RFC 9000 17.2.2; version 2's type
+ * bits, RFC 9369 3.2) at the start of the UDP payload. */
+static bool is_quic_initial(const uint8_t *d, const struct ip4 *ip)
+{
+	if (ip->avail < 8u + 5u)
+		return false;
+	const uint8_t *p = d + ip->l4 + 8;
+	if ((p[0] & 0xc0u) != 0xc0u)
+		return false;
+	uint32_t v = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+	unsigned type = (p[0] >> 4) & 3u;
+	return (v == QUIC_V1 && type == 0) || (v == QUIC_V2 && type == 1);
 }
 
 static void map_addr(uint8_t *a, bool server, uint32_t copy)
@@ -301,28 +361,31 @@ static bool rewrite(struct seed *s, uint32_t copy, uint8_t *d, size_t caplen)
 	if (!parse_ip4(s->linktype, d, caplen, &ip))
 		return false;
 	uint8_t *iph = d + ip.ip;
+	uint8_t *l4 = d + ip.l4;
 	uint8_t old12[12], new12[12];
 	memcpy(old12, iph + 12, 8);
 	bool src_server = true;
-	if (ip.tcp) {
-		uint16_t sport = get16(d + ip.tcp), dport = get16(d + ip.tcp + 2);
-		memcpy(old12 + 8, d + ip.tcp, 4);
-		src_server = src_is_server(s, sport, dport);
+	if (ip.proto != L4_NONE) {
+		uint16_t sport = get16(l4), dport = get16(l4 + 2);
+		memcpy(old12 + 8, l4, 4);
+		src_server = src_is_server(s, ip.proto, sport, dport);
 		if (src_server)
-			put16(d + ip.tcp + 2, map_port(s, dport, false));
+			put16(l4 + 2, map_port(s, dport, false));
 		else
-			put16(d + ip.tcp, map_port(s, sport, false));
+			put16(l4, map_port(s, sport, false));
 	}
 	map_addr(iph + 12, src_server, copy);
 	map_addr(iph + 16, !src_server, copy);
 	ip_checksum(iph, ip.ihl);
-	if (ip.tcp) {
-		if (ip.avail == ip.tcp_len) {
-			tcp_checksum_full(iph, d + ip.tcp, ip.tcp_len);
+	if (ip.proto == L4_UDP && get16(l4 + 6) == 0) {
+		/* IPv4 UDP without a checksum (RFC 768): left without one */
+	} else if (ip.proto != L4_NONE) {
+		if (ip.avail == ip.l4_len) {
+			l4_checksum_full(iph, l4, ip.proto, ip.l4_len);
 		} else {
 			memcpy(new12, iph + 12, 8);
-			memcpy(new12 + 8, d + ip.tcp, 4);
-			tcp_checksum_update(d + ip.tcp, old12, new12);
+			memcpy(new12 + 8, l4, 4);
+			l4_checksum_update(l4, ip.proto, old12, new12);
 		}
 	}
 	return true;
@@ -359,8 +422,12 @@ static bool scan_seed(struct seed *s)
 				continue;
 			}
 			if (pass == 0) {
-				if (ip.tcp && (d[ip.tcp + 13] & 0x12u) == 0x02u)   /* SYN, no ACK */
-					s->server_port[get16(d + ip.tcp + 2)] = true;
+				uint16_t sp = ip.l4 ? get16(d + ip.l4) : 0, dp = ip.l4 ? get16(d + ip.l4 + 2) : 0;
+				if (ip.proto == L4_TCP && (d[ip.l4 + 13] & 0x12u) == 0x02u)   /* SYN, no ACK */
+					s->server_port[L4_TCP][dp] = true;
+				else if (ip.proto == L4_UDP && !s->server_port[L4_UDP][sp] &&
+					 !s->server_port[L4_UDP][dp])   /* a new flow's first datagram */
+					s->server_port[L4_UDP][dp] = true;
 				continue;
 			}
 			uint64_t t = ts_us(h);
@@ -371,14 +438,21 @@ static bool scan_seed(struct seed *s)
 			first = false;
 			s->packets++;
 			s->bytes += sizeof(uint32_t) * 4u + h->caplen;   /* pcap record header + data */
-			if (ip.tcp) {
-				uint16_t sport = get16(d + ip.tcp), dport = get16(d + ip.tcp + 2);
-				if (src_is_server(s, sport, dport))
-					map_port(s, dport, true);
-				else
-					map_port(s, sport, true);
-				if (is_client_hello(d, &ip))
-					s->client_hellos++;
+			if (ip.proto != L4_NONE) {
+				uint16_t sport = get16(d + ip.l4), dport = get16(d + ip.l4 + 2);
+				bool from_server = src_is_server(s, ip.proto, sport, dport);
+				uint16_t client = from_server ? dport : sport;
+				map_port(s, client, true);
+				if (ip.proto == L4_TCP) {
+					if (is_client_hello(d, &ip))
+						s->client_hellos++;
+					if ((d[ip.l4 + 13] & 0x12u) == 0x02u)
+						s->syns++;
+				} else if (!from_server && !s->udp_client_seen[client]) {
+					s->udp_client_seen[client] = true;
+					if (is_quic_initial(d, &ip))
+						s->quic_flows++;
+				}
 			}
 		}
 		if (rc == PCAP_ERROR)
@@ -567,9 +641,11 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "amplify: copies=%" PRIu32 " overlap=%" PRIu32 " stride_us=%" PRIu64
 		" packets=%" PRIu64 " bytes=%" PRIu64 " clienthellos=%" PRIu64
-		" seed_clienthellos=%" PRIu64 " dropped=%" PRIu64 " duration_s=%.3f\n",
+		" seed_clienthellos=%" PRIu64 " syns=%" PRIu64 " quic_flows=%" PRIu64
+		" seed_quic_flows=%" PRIu64 " dropped=%" PRIu64 " duration_s=%.3f\n",
 		copies, overlap, stride, packets, bytes, s->client_hellos * copies,
-		s->client_hellos, s->dropped * copies,
+		s->client_hellos, s->syns * copies, s->quic_flows * copies, s->quic_flows,
+		s->dropped * copies,
 		(double)(s->last_us - s->first_us + (uint64_t)(copies - 1u) * stride) / 1e6);
 	status = 0;
 out:

@@ -7,25 +7,42 @@
 #
 # Usage (make bench passes the built programs):
 #   bench/run.sh --tlsdiag=PATH --floor=PATH --amplify=PATH --measure=PATH --lab=DIR
+#                [--captures=DIR]   (captures/, for the QUIC and STARTTLS flows)
 #
 # 1. Workloads, made once and cached in $TD_BENCH_CACHE (default
 #    ~/.cache/tlsdiag-bench), remade only when missing or with BENCH_REGEN=1:
 #      seed-hs.pcap, seed-bulk.pcap   real traffic of the lab's openssl
 #          servers and curl/s_client over a 1500-byte-MTU loopback in a
 #          network namespace, under tcpdump (bench/seed.sh; needs root)
+#      seed-mix.pcap    seed-hs.pcap with real QUIC and STARTTLS flows
+#                       merged in: MIX_CAPTURES below, 23 captures of
+#                       captures/ (the project's scripts, real servers and
+#                       clients: QUIC of ngtcp2, chromium, caddy and quic-go,
+#                       ok and failing; STARTTLS in SMTP, IMAP, POP3, FTP,
+#                       LDAP, PostgreSQL, MySQL and XMPP, upgraded and
+#                       refused), each shifted into seed-hs.pcap's time span
+#                       (mergecap, editcap; see make_seed_mix); remade when
+#                       missing, older than seed-hs.pcap or the list changed
 #      hs.pcap          handshake-heavy: the handshake mix (TLS 1.2 and 1.3,
-#                       mTLS ok and failing, resumption, untrusted CA)
-#                       amplified (bench/amplify) to >= BENCH_HANDSHAKES
-#                       ClientHellos (200000), BENCH_HS_OVERLAP (256) copies
-#                       in flight at once
+#                       mTLS ok and failing, resumption, untrusted CA; QUIC;
+#                       STARTTLS), seed-mix.pcap amplified (bench/amplify) to
+#                       >= BENCH_HANDSHAKES handshakes (200000),
+#                       BENCH_HS_OVERLAP (256) copies in flight at once
 #      bulk.pcap        bulk-heavy: 4 transfers of 32 MiB amplified to
 #                       >= BENCH_BULK_BYTES (1.1e9 bytes), 8 copies in flight
 #      hs-slice.pcap, bulk-slice.pcap   about 1/10 of each (the same seed,
 #                       fewer copies), for the peers (tshark, ssldump), whose
 #                       runs on the full workloads would take too long
-#    The handshake count of a workload is the number of ClientHellos in it:
-#    the seed's (counted by amplify, checked against tshark when installed)
-#    times the number of copies.
+#    The handshake count of a workload is the number of ClientHellos in it
+#    (over TCP: direct TLS and STARTTLS) and of QUIC connections: the
+#    seed's (counted by amplify) times the number of copies; the report
+#    gives each kind's (TLS, QUIC, STARTTLS ClientHellos of so many
+#    STARTTLS sessions).  When the workloads are made, check_mix warns
+#    (it does not stop) when the seed's copies do not hold what the seed
+#    does: tshark's counts of ClientHellos, QUIC ClientHellos and STARTTLS
+#    requests on the original captures, the merged seed and each copy of
+#    amplify -n 2 (when tshark is installed), then tlsdiag's connections
+#    and outcomes on the seed and amplify -n 3 (three times; with jq).
 # 2. Measurements, alternating tools within each round, page cache warm:
 #      floor       bench/floor, a bare pcap_next_ex() loop (the cheapest reader)
 #      json        tlsdiag -r FILE -o json > /dev/null
@@ -48,10 +65,10 @@
 #    (wait4).  Medians of the time; the largest peak RSS of the runs.
 # 3. Flat memory: tlsdiag -o json's peak RSS on a capture and on one twice
 #    as long, streamed from amplify into tlsdiag -r - (no disk): 2 x OVERLAP
-#    copies, then 4 x OVERLAP, of each seed.  Both are long enough for the
-#    number of copies in flight to reach OVERLAP and stay there (with fewer
-#    copies than OVERLAP, all of them overlap and a longer capture is also
-#    a wider one).
+#    copies, then 4 x OVERLAP, of each seed (seed-mix.pcap, seed-bulk.pcap).
+#    Both are long enough for the number of copies in flight to reach
+#    OVERLAP and stay there (with fewer copies than OVERLAP, all of them
+#    overlap and a longer capture is also a wider one).
 # 3b. Live (BENCH_LIVE=1, the default; as root with tcpreplay and iproute2):
 #    tcpreplay --topspeed replays the handshake slice into a veth pair in
 #    a network namespace while tlsdiag -i <peer> --no-tui -o json listens,
@@ -67,11 +84,13 @@
 # Environment: TD_BENCH_CACHE, BENCH_REGEN=1, BENCH_RUNS, BENCH_SLOW_S,
 # BENCH_HANDSHAKES, BENCH_BULK_BYTES, BENCH_HS_OVERLAP, BENCH_BULK_OVERLAP,
 # BENCH_TEXT_FULL_MAX_S, BENCH_PEERS=0 (skip tshark and ssldump),
-# BENCH_BASELINE=PATH or --baseline=PATH (another tlsdiag binary, e.g. the
-# build before a change, measured alternating with this one: before and
-# after in one run), BENCH_PROFILE=1 (perf record tlsdiag -o json on the handshake slice and
+# BENCH_GENERATE_ONLY=1 (make or load the workloads, print what they hold,
+# measure nothing), BENCH_BASELINE=PATH or --baseline=PATH (another tlsdiag
+# binary, e.g. the build before a change, measured alternating with this
+# one: before and after in one run), BENCH_PROFILE=1 (perf record tlsdiag -o json on the handshake slice and
 # print the top 10), BENCH_INSTALL=0 (never apt-get install what the seed
-# needs: tcpdump, curl, iproute2, openssl).  The printed report is also
+# needs: tcpdump, curl, iproute2, openssl; wireshark-common's mergecap,
+# editcap and capinfos for the mix).  The printed report is also
 # saved as $TD_BENCH_CACHE/last-run.txt.
 
 set -euo pipefail
@@ -80,7 +99,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-TLSDIAG='' FLOOR='' AMPLIFY='' MEASURE='' LAB=$HERE/../captures/lab BASELINE=${BENCH_BASELINE:-}
+TLSDIAG='' FLOOR='' AMPLIFY='' MEASURE='' LAB=$HERE/../captures/lab CAPTURES=$HERE/../captures
+BASELINE=${BENCH_BASELINE:-}
 for a in "$@"; do
     case $a in
     --tlsdiag=*) TLSDIAG=${a#*=} ;;
@@ -88,6 +108,7 @@ for a in "$@"; do
     --amplify=*) AMPLIFY=${a#*=} ;;
     --measure=*) MEASURE=${a#*=} ;;
     --lab=*)     LAB=${a#*=} ;;
+    --captures=*) CAPTURES=${a#*=} ;;
     --baseline=*) BASELINE=${a#*=} ;;
     *) die "unknown argument '$a' (see the comment at the top of bench/run.sh)" ;;
     esac
@@ -112,7 +133,39 @@ HS_OVERLAP=${BENCH_HS_OVERLAP:-256}
 BULK_OVERLAP=${BENCH_BULK_OVERLAP:-8}
 TEXT_FULL_MAX_S=${BENCH_TEXT_FULL_MAX_S:-30}
 SLICE=10
-FORMAT=1            # bump when the workloads change meaning: forces a remake
+FORMAT=2            # bump when the workloads change meaning: forces a remake
+
+# The real QUIC and STARTTLS captures of captures/ (the project's scripts,
+# real servers and clients, one connection each) merged into the handshake
+# seed, in the order they are spread over its time span.  QUIC: ngtcp2
+# (ok, Retry), chromium (ok, untrusted server), caddy (mTLS ok, client
+# certificate missing), quic-go (untrusted server); STARTTLS: SMTP, IMAP,
+# POP3, FTP, LDAP, PostgreSQL, MySQL, XMPP, upgraded and refused or failing.
+# A change here remakes seed-mix.pcap and the workloads.
+MIX_CAPTURES=(
+    quic-ok real/smtp-starttls-ok real/starttls-smtp-refused
+    quic-chromium-ok real/starttls-imap-ok real/starttls-imap-refused
+    quic-retry real/smtp-starttls-server-untrusted real/starttls-pop3-ok
+    quic-caddy-mtls-ok real/starttls-ftp-ok real/starttls-ftp-refused
+    quic-chromium-server-untrusted real/starttls-ldap-ok real/starttls-ldap-refused
+    quic-caddy-client-cert-missing real/pg-mtls-ok real/starttls-pg-refused-require
+    quic-go-server-untrusted real/starttls-mysql-ok real/starttls-mysql-server-untrusted
+    real/starttls-xmpp-ok real/starttls-xmpp-refused
+)
+# tshark's dissectors for their server ports (captures/real/make-starttls.sh,
+# make-real.sh), and the client's STARTTLS request in each protocol: SMTP
+# STARTTLS, IMAP STARTTLS, POP3 STLS, FTP AUTH, LDAP's StartTLS extended
+# request, PostgreSQL's SSLRequest, MySQL's SSL request (a login request
+# with CLIENT_SSL and no user), XMPP <starttls/>.
+# shellcheck disable=SC2054 # tshark -d takes PORT,PROTOCOL
+STLS_DECODE=(-d tcp.port==9425,smtp -d tcp.port==9143,imap -d tcp.port==9144,imap -d tcp.port==9110,pop
+             -d tcp.port==9111,pop -d tcp.port==9021,ftp -d tcp.port==9022,ftp -d tcp.port==9389,ldap
+             -d tcp.port==9390,ldap -d tcp.port==9432,pgsql -d tcp.port==9433,pgsql -d tcp.port==9306,mysql
+             -d tcp.port==9307,mysql -d tcp.port==9222,xmpp -d tcp.port==9223,xmpp)
+STLS_REQUEST='upper(smtp.req.command) == "STAR" || upper(imap.request.command) == "STARTTLS"
+    || upper(pop.request.command) == "STLS" || upper(ftp.request.command) == "AUTH"
+    || ldap.requestName == "1.3.6.1.4.1.1466.20037" || pgsql.type == "SSL request"
+    || (mysql.login_request && mysql.caps.sl == 1 && !(mysql.user != "")) || xmpp.starttls'
 
 TMPD=$(mktemp -d /tmp/tdbench.XXXXXX)
 trap 'rm -rf "$TMPD"' EXIT
@@ -122,13 +175,14 @@ T_START=$SECONDS
 # ---------------------------------------------------------------------------
 # 1. workloads
 # ---------------------------------------------------------------------------
-install_missing() {   # what seed.sh needs, on a fresh Debian machine
+install_missing() {   # install_missing TOOL...: what seed.sh or the mix needs, on a fresh Debian machine
     local want=() t
-    declare -A pkg=([tcpdump]=tcpdump [curl]=curl [ip]=iproute2 [ss]=iproute2 [openssl]=openssl)
-    for t in tcpdump curl ip ss openssl; do command -v "$t" >/dev/null || want+=("${pkg[$t]}"); done
+    declare -A pkg=([tcpdump]=tcpdump [curl]=curl [ip]=iproute2 [ss]=iproute2 [openssl]=openssl
+                    [mergecap]=wireshark-common [editcap]=wireshark-common [capinfos]=wireshark-common)
+    for t in "$@"; do command -v "$t" >/dev/null || want+=("${pkg[$t]}"); done
     ((${#want[@]})) || return 0
     if ! [[ ${BENCH_INSTALL:-1} == 1 && $(id -u) == 0 ]] || ! command -v apt-get >/dev/null; then
-        die "the seed captures need: ${want[*]} (install them, or run as root on Debian)"
+        die "the workloads need: ${want[*]} (install them, or run as root on Debian)"
     fi
     log "installing ${want[*]} (BENCH_INSTALL=0 to refuse)"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -142,43 +196,187 @@ amplify_to() {
 }
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }   # kv KEY "k=v k=v..."
 
-declare -A W=()    # W[name.field]: file copies overlap packets bytes hs
+# The handshake seed, seed-mix.pcap: seed-hs.pcap and MIX_CAPTURES merged
+# (mergecap) in time order, each capture's timestamps shifted (editcap -t)
+# so that it lies inside seed-hs.pcap's time span: the k-th of N starts at
+# k/(N+1) of the span left once its own duration is taken off, so amplify's
+# stride and overlap are those of seed-hs.pcap.  The captures keep their
+# addresses and ports (127.0.0.1, their servers' ports: none is one of
+# seed-hs.pcap's 8443-8446), so every flow of the merge is distinct.
+# seed-mix.txt: the capture list (its first line: a different list remakes
+# the mix), what one copy holds (amplify's counts: direct TLS ClientHellos,
+# QUIC connections, STARTTLS sessions and their ClientHellos), where each
+# capture went.
+mix_current() {
+    [[ -s $CACHE/seed-mix.pcap && -s $CACHE/seed-mix.txt && $CACHE/seed-mix.pcap -nt $CACHE/seed-hs.pcap ]] &&
+        [[ $(head -n 1 "$CACHE/seed-mix.txt") == "captures: ${MIX_CAPTURES[*]}" ]]
+}
+us_to_s() {   # us_to_s N: microseconds as [-]seconds.micro (editcap -t's form)
+    local d=$1 sign=''
+    ((d >= 0)) || { sign=-; d=$((-d)); }
+    printf '%s%d.%06d' "$sign" $((d / 1000000)) $((d % 1000000))
+}
+times_us() {   # times_us FILE: the first and last packet's time in microseconds
+    capinfos -T -r -S -a -e "$1" | awk -F'\t' '{ printf "%.0f %.0f\n", $2 * 1e6, $3 * 1e6 }'
+}
+make_seed_mix() {
+    local s0 s1 span n=${#MIX_CAPTURES[@]} i=0 name f first last start line
+    local tls quic=0 stls=0 stls_ch=0 where=()
+    install_missing mergecap editcap capinfos
+    read -r s0 s1 < <(times_us "$CACHE/seed-hs.pcap")
+    span=$((s1 - s0))
+    tls=$(kv seed_clienthellos "$(amplify_to /dev/null 1 1 "$CACHE/seed-hs.pcap")")
+    mkdir -p "$TMPD/mix"
+    for name in "${MIX_CAPTURES[@]}"; do
+        f=$CAPTURES/$name.pcap
+        [[ -s $f ]] || die "$f: missing (a QUIC or STARTTLS capture of the handshake seed: MIX_CAPTURES)"
+        read -r first last < <(times_us "$f")
+        ((last - first < span)) || die "$f: longer than seed-hs.pcap"
+        i=$((i + 1))
+        start=$((s0 + i * (span - (last - first)) / (n + 1)))
+        editcap -F pcap -t "$(us_to_s $((start - first)))" "$f" "$TMPD/mix/$i.pcap" >/dev/null
+        line=$(amplify_to /dev/null 1 1 "$f")
+        if [[ ${name##*/} == quic-* ]]; then
+            quic=$((quic + $(kv seed_quic_flows "$line")))
+        else
+            stls=$((stls + $(kv syns "$line")))
+            stls_ch=$((stls_ch + $(kv seed_clienthellos "$line")))
+        fi
+        where+=("$(printf '  %-40s at +%s s: %s' "$name" "$(us_to_s $((start - s0)))" \
+            "$(sed 's/.*\(clienthellos=[0-9]*\).*\(syns=[0-9]*\).*\(quic_flows=[0-9]*\).*/\1 \2 \3/' <<<"$line")")")
+    done
+    mergecap -F pcap -w "$CACHE/seed-mix.pcap.tmp" "$CACHE/seed-hs.pcap" "$TMPD"/mix/*.pcap
+    {
+        echo "captures: ${MIX_CAPTURES[*]}"
+        echo "per copy: tls=$tls quic=$quic starttls=$stls starttls_clienthellos=$stls_ch"
+        echo "seed-mix.pcap: seed-hs.pcap and $n captures of captures/ (QUIC and STARTTLS), merged by bench/run.sh $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        printf '%s\n' "${where[@]}"
+    } >"$CACHE/seed-mix.txt.tmp"
+    mv "$CACHE/seed-mix.pcap.tmp" "$CACHE/seed-mix.pcap"
+    mv "$CACHE/seed-mix.txt.tmp" "$CACHE/seed-mix.txt"
+}
+
+# tshark_counts FILE: "T Q S", facts that are not tlsdiag's: the TCP
+# streams with a ClientHello in them, the QUIC (UDP) streams with one (tshark
+# opens the Initial packets), the STARTTLS requests (STLS_REQUEST, with
+# STLS_DECODE: the ClientHello pass goes without, as tshark 4.0's FTP
+# dissector does not follow AUTH TLS).
+tshark_counts() {
+    local tq
+    tq=$(tshark -n -r "$1" -Y 'tls.handshake.type == 1' -T fields -e tcp.stream -e udp.stream 2>/dev/null |
+        awk -F'\t' '$1 != "" && !($1 in t) { t[$1]; nt++ } $2 != "" && !($2 in u) { u[$2]; nu++ }
+                    END { print nt + 0, nu + 0 }')
+    echo "$tq $(tshark -n -r "$1" "${STLS_DECODE[@]}" -Y "$STLS_REQUEST" 2>/dev/null | wc -l)"
+}
+# tlsdiag_counts FILE: the summary's connections and outcomes, then the
+# connections by kind (tls, quic, starttls PROTOCOL RESULT) and outcome
+tlsdiag_counts() {
+    { "$TLSDIAG" -r "$1" -o json 2>/dev/null || true; } | jq -rs '
+        (.[] | select(.type == "summary") | .summary |
+            "connections \(.connections)", (.by_outcome | to_entries[] | "outcome \(.key) \(.value)")),
+        ([.[] | select(.type == "tls") | (if .quic then "quic" elif .starttls then
+            "starttls \(.starttls) \(.starttls_result)" else "tls" end) + " " + .outcome]
+            | group_by(.) | .[] | "\(.[0]) \(length)")'
+}
+
+# check_mix: warnings, not a verdict (the workloads are made all the same),
+# when the handshake seed's copies do not hold what the seed holds.
+# amplify's counts of seed-mix.pcap against the sums of seed-mix.txt; with
+# tshark, its counts (tshark_counts) on the original captures and
+# seed-hs.pcap, on seed-mix.pcap (their sum) and on each copy of amplify
+# -n 2 of it (the same: the QUIC Initials and STARTTLS exchanges of a copy
+# decode as in the originals; each copy on its own, by its client address,
+# as tshark finds a QUIC connection by its connection IDs, which the copies
+# share: on both at once it takes the second copy's Initials for the first
+# one's and shows their ClientHellos once); then tlsdiag on seed-mix.pcap
+# and on amplify -n 3 of it (streamed): three times the connections, the
+# same outcomes per copy.
+check_mix() {
+    local mix=$CACHE/seed-mix.pcap s pc origs=() name st ot oq os mt mq ms c cp=()
+    s=$(amplify_to /dev/null 1 1 "$mix")
+    pc=$(sed -n 2p "$CACHE/seed-mix.txt")
+    (($(kv seed_clienthellos "$s") == $(kv tls "$pc") + $(kv starttls_clienthellos "$pc") &&
+      $(kv seed_quic_flows "$s") == $(kv quic "$pc"))) ||
+        log "warning: seed-mix.pcap: amplify counts $(kv seed_clienthellos "$s") ClientHellos and $(kv seed_quic_flows "$s") QUIC flows, the seed and captures $pc"
+    if command -v tshark >/dev/null; then
+        for name in "${MIX_CAPTURES[@]}"; do origs+=("$CAPTURES/$name.pcap"); done
+        mergecap -F pcap -w "$TMPD/orig.pcap" "${origs[@]}"
+        read -r st _ _ < <(tshark_counts "$CACHE/seed-hs.pcap")
+        read -r ot oq os < <(tshark_counts "$TMPD/orig.pcap")
+        read -r mt mq ms < <(tshark_counts "$mix")
+        "$AMPLIFY" -n 2 -k "$HS_OVERLAP" -o "$TMPD/amp2.pcap" "$mix" 2>/dev/null
+        for c in 1 2; do   # copy c's client address: 10.0.0.c
+            tshark -n -r "$TMPD/amp2.pcap" -Y "ip.addr == 10.0.0.$c" -F pcap -w "$TMPD/copy.pcap" 2>/dev/null
+            cp+=("$(tshark_counts "$TMPD/copy.pcap")")
+        done
+        rm -f "$TMPD/orig.pcap" "$TMPD/amp2.pcap" "$TMPD/copy.pcap"
+        log "tshark: TCP streams with a ClientHello, QUIC ones, STARTTLS requests: seed-hs.pcap $st;" \
+            "the ${#origs[@]} captures $ot $oq $os; seed-mix.pcap $mt $mq $ms; amplify -n 2 of it, copy 1 ${cp[0]}, copy 2 ${cp[1]}"
+        [[ "$mt $mq $ms" == "$((st + ot)) $oq $os" ]] ||
+            log "warning: seed-mix.pcap: tshark counts $mt $mq $ms, not the seed's and the captures' sum $((st + ot)) $oq $os"
+        [[ ${cp[0]} == "$mt $mq $ms" && ${cp[1]} == "$mt $mq $ms" ]] ||
+            log "warning: amplify -n 2 seed-mix.pcap: tshark counts ${cp[0]} and ${cp[1]} in the copies, not the seed's $mt $mq $ms"
+        ((mt == $(kv seed_clienthellos "$s") && mq == $(kv seed_quic_flows "$s"))) ||
+            log "warning: seed-mix.pcap: amplify counts $(kv seed_clienthellos "$s") ClientHellos and" \
+                "$(kv seed_quic_flows "$s") QUIC flows, tshark $mt TCP streams with one and $mq QUIC"
+    fi
+    if command -v jq >/dev/null; then
+        tlsdiag_counts "$mix" >"$TMPD/one.txt"
+        "$AMPLIFY" -n 3 -k "$HS_OVERLAP" -o - "$mix" 2>/dev/null | tlsdiag_counts - >"$TMPD/three.txt"
+        log "tlsdiag: seed-mix.pcap $(awk '$1 == "connections" { c = $2 } $1 != "connections" && $1 != "outcome" { n[$1] += $NF }
+                END { printf "%s connections (tls %d, quic %d, starttls %d)", c, n["tls"], n["quic"], n["starttls"] }' "$TMPD/one.txt");" \
+            "amplify -n 3 of it $(sed -n 's/^connections //p' "$TMPD/three.txt")"
+        awk '{ $NF *= 3; print }' "$TMPD/one.txt" | diff - "$TMPD/three.txt" >"$TMPD/diff.txt" ||
+            { log "warning: tlsdiag on amplify -n 3 seed-mix.pcap is not three times seed-mix.pcap (<: 3 x the seed, >: the copies):"
+              cat "$TMPD/diff.txt" >&2; }
+    else
+        log "jq not installed: tlsdiag's reports of the copies not checked"
+    fi
+}
+
+declare -A W=()    # W[name.field]: file copies overlap packets bytes hs tls quic stls stls_ch
 load_workloads() {
-    local name file copies overlap packets bytes hs
+    local name file copies overlap packets bytes hs tls quic stls stls_ch
     [[ -s $CACHE/workloads.txt ]] || return 1
     [[ $(head -n 1 "$CACHE/workloads.txt") == "format $FORMAT" ]] || return 1
-    while read -r name file copies overlap packets bytes hs; do
+    mix_current || return 1
+    while read -r name file copies overlap packets bytes hs tls quic stls stls_ch; do
         [[ $name == format ]] && continue
         [[ -s $CACHE/$file ]] || return 1
         W[$name.file]=$CACHE/$file W[$name.copies]=$copies W[$name.overlap]=$overlap
         W[$name.packets]=$packets W[$name.bytes]=$bytes W[$name.hs]=$hs
+        W[$name.tls]=$tls W[$name.quic]=$quic W[$name.stls]=$stls W[$name.stls_ch]=$stls_ch
     done <"$CACHE/workloads.txt"
     for name in hs hs-slice bulk bulk-slice; do [[ -n ${W[$name.file]:-} ]] || return 1; done
 }
 
 make_workloads() {
-    local t0=$SECONDS s seed_ch seed_bytes copies sl need avail line
+    local t0=$SECONDS s seed_ch seed_bytes copies sl need avail line mix
     mkdir -p "$CACHE"
     if [[ ${BENCH_REGEN:-0} == 1 ]]; then
-        rm -f "$CACHE"/{seed-hs.pcap,seed-bulk.pcap,seed.txt,hs.pcap,hs-slice.pcap,bulk.pcap,bulk-slice.pcap,workloads.txt}
+        rm -f "$CACHE"/{seed-hs.pcap,seed-bulk.pcap,seed.txt,seed-mix.pcap,seed-mix.txt}
+        rm -f "$CACHE"/{hs.pcap,hs-slice.pcap,bulk.pcap,bulk-slice.pcap,workloads.txt}
     fi
     rm -f "$CACHE/workloads.txt"
     if [[ ! -s $CACHE/seed-hs.pcap || ! -s $CACHE/seed-bulk.pcap || ! -s $CACHE/seed.txt ]]; then
         [[ $(id -u) == 0 ]] || die "the seed captures are missing from $CACHE: run once as root (ip netns, tcpdump)"
-        install_missing
+        install_missing tcpdump curl ip ss openssl
         log "recording the seed captures (bench/seed.sh, about a minute)"
         bash "$HERE/seed.sh" "$CACHE" "$LAB"
     fi
     rm -f "$CACHE"/{hs.pcap,hs-slice.pcap,bulk.pcap,bulk-slice.pcap}
-
-    s=$(amplify_to /dev/null 1 1 "$CACHE/seed-hs.pcap")
-    seed_ch=$(kv seed_clienthellos "$s")
-    ((seed_ch > 0)) || die "seed-hs.pcap: no ClientHello"
-    if command -v tshark >/dev/null; then
-        local ts_ch
-        ts_ch=$(tshark -n -r "$CACHE/seed-hs.pcap" -Y 'tls.handshake.type == 1' 2>/dev/null | wc -l)
-        ((ts_ch == seed_ch)) || log "warning: seed-hs.pcap: amplify counts $seed_ch ClientHellos, tshark $ts_ch"
+    if ! mix_current; then
+        log "merging the QUIC and STARTTLS captures into seed-hs.pcap -> seed-mix.pcap"
+        make_seed_mix
     fi
+    log "checking the handshake seed's copies (tshark, tlsdiag)"
+    check_mix
+
+    local pc
+    pc=$(sed -n 2p "$CACHE/seed-mix.txt")
+    s=$(amplify_to /dev/null 1 1 "$CACHE/seed-mix.pcap")
+    seed_ch=$(($(kv seed_clienthellos "$s") + $(kv seed_quic_flows "$s")))   # TLS, STARTTLS, QUIC
+    ((seed_ch > 0)) || die "seed-mix.pcap: no ClientHello"
     copies=$(((HS_MIN + seed_ch - 1) / seed_ch))
     seed_bytes=$(($(kv bytes "$s") - 24))
     need=$((seed_bytes * copies * 11 / 10))
@@ -192,7 +390,7 @@ make_workloads() {
 
     {
         echo "format $FORMAT"
-        for spec in "hs $copies $HS_OVERLAP seed-hs.pcap" "bulk $bcopies $BULK_OVERLAP seed-bulk.pcap"; do
+        for spec in "hs $copies $HS_OVERLAP seed-mix.pcap" "bulk $bcopies $BULK_OVERLAP seed-bulk.pcap"; do
             read -r name c k seed <<<"$spec"
             sl=$(((c + SLICE / 2) / SLICE)); ((sl >= 1)) || sl=1
             for part in "$name $c" "$name-slice $sl"; do
@@ -200,7 +398,13 @@ make_workloads() {
                 log "amplifying $seed x $cc -> $n.pcap"
                 line=$(amplify_to "$CACHE/$n.pcap.tmp" "$cc" "$k" "$CACHE/$seed")
                 mv "$CACHE/$n.pcap.tmp" "$CACHE/$n.pcap"
-                echo "$n $n.pcap $cc $k $(kv packets "$line") $(kv bytes "$line") $(kv clienthellos "$line")"
+                if [[ $name == hs ]]; then   # handshakes; TLS, QUIC, STARTTLS sessions and ClientHellos
+                    mix="$(($(kv clienthellos "$line") + $(kv quic_flows "$line"))) $((cc * $(kv tls "$pc")))"
+                    mix+=" $((cc * $(kv quic "$pc"))) $((cc * $(kv starttls "$pc"))) $((cc * $(kv starttls_clienthellos "$pc")))"
+                else
+                    mix="$(kv clienthellos "$line") $(kv clienthellos "$line") 0 0 0"
+                fi
+                echo "$n $n.pcap $cc $k $(kv packets "$line") $(kv bytes "$line") $mix"
             done
         done
     } >"$CACHE/workloads.txt.tmp"
@@ -225,6 +429,25 @@ calc() { awk "BEGIN { printf \"%s\", $1 }"; }
 human() { awk -v n="$1" 'BEGIN {
     if (n >= 1e9) printf "%.2f G", n / 1e9; else if (n >= 1e6) printf "%.2f M", n / 1e6
     else if (n >= 1e4) printf "%.1f k", n / 1e3; else printf "%.0f", n }'; }
+
+# composition NAME: " (TLS a, QUIC b, STARTTLS c in d sessions)" when the
+# workload holds QUIC or STARTTLS: the ClientHellos of direct TLS, the QUIC
+# connections, the ClientHellos of the STARTTLS sessions (a refused one
+# has none)
+composition() {
+    ((${W[$1.quic]:-0} + ${W[$1.stls]:-0})) || return 0
+    printf ' (TLS %s, QUIC %s, STARTTLS %s in %s sessions)' "${W[$1.tls]}" "${W[$1.quic]}" "${W[$1.stls_ch]}" "${W[$1.stls]}"
+}
+
+if [[ ${BENCH_GENERATE_ONLY:-0} == 1 ]]; then   # the workloads, made or loaded: no measurement
+    for wl in hs hs-slice bulk bulk-slice; do
+        printf '%-10s %s: the seed x %s, %s packets, %.1f MB, %s handshakes%s\n' "$wl" "${W[$wl.file]}" \
+            "${W[$wl.copies]}" "$(human "${W[$wl.packets]}")" "$(calc "${W[$wl.bytes]} / 1e6")" "${W[$wl.hs]}" \
+            "$(composition "$wl")"
+    done
+    printf 'generation %s s (0: cached)\n' "$GEN_S"
+    exit 0
+fi
 
 # ---------------------------------------------------------------------------
 # 2. measurements
@@ -332,12 +555,13 @@ medcpu() { median <<<"${CPU[$1]}"; }
 print_table() {   # print_table NAME TITLE
     local wl=$1 title=$2 part row key m fl c flc k
     printf '\n%s\n' "$title"
-    printf '  full:  %s: the seed x %s, %s packets, %.1f MB, %s handshakes, %s copies in flight\n' \
+    printf '  full:  %s: the seed x %s, %s packets, %.1f MB, %s handshakes%s, %s copies in flight\n' \
         "${W[$wl.file]##*/}" "${W[$wl.copies]}" "$(human "${W[$wl.packets]}")" \
-        "$(calc "${W[$wl.bytes]} / 1e6")" "${W[$wl.hs]}" "${W[$wl.overlap]}"
-    printf '  slice: %s: the seed x %s (1/%.1f of full), %s packets, %.1f MB, %s handshakes\n' \
+        "$(calc "${W[$wl.bytes]} / 1e6")" "${W[$wl.hs]}" "$(composition "$wl")" "${W[$wl.overlap]}"
+    printf '  slice: %s: the seed x %s (1/%.1f of full), %s packets, %.1f MB, %s handshakes%s\n' \
         "${W[$wl-slice.file]##*/}" "${W[$wl-slice.copies]}" "$(calc "${W[$wl.copies]} / ${W[$wl-slice.copies]}")" \
-        "$(human "${W[$wl-slice.packets]}")" "$(calc "${W[$wl-slice.bytes]} / 1e6")" "${W[$wl-slice.hs]}"
+        "$(human "${W[$wl-slice.packets]}")" "$(calc "${W[$wl-slice.bytes]} / 1e6")" "${W[$wl-slice.hs]}" \
+        "$(composition "$wl-slice")"
     printf '  %-34s %-5s %4s %9s %9s %10s %8s %12s %8s %8s %6s\n' \
         tool file runs 'median s' 'cpu s' 'packets/s' 'MB/s' 'handshakes/s' 'RSS MiB' 'x floor' '(cpu)'
     for part in "$wl" "$wl-slice"; do
@@ -406,7 +630,7 @@ T_MEASURE=$SECONDS
 bench_workload hs
 bench_workload bulk
 log "flat memory: streaming 1x and 2x through tlsdiag -r -"
-flat_memory hs "$CACHE/seed-hs.pcap" "$((2 * ${W[hs.overlap]}))" "${W[hs.overlap]}"
+flat_memory hs "$CACHE/seed-mix.pcap" "$((2 * ${W[hs.overlap]}))" "${W[hs.overlap]}"
 flat_memory bulk "$CACHE/seed-bulk.pcap" "$((2 * ${W[bulk.overlap]}))" "${W[bulk.overlap]}"
 printf '\n' >&2
 LIVE=()
@@ -464,12 +688,13 @@ report() {
         if command -v "$p" >/dev/null; then printf '%s: %s\n' "$p" "${pv:-installed}"; else printf '%s: not installed\n' "$p"; fi
     done
     printf 'workloads: %s (seed: %s)\n' "$CACHE" "$(head -n 1 "$CACHE/seed.txt" 2>/dev/null)"
+    printf 'handshake seed: %s\n' "$(sed -n 3p "$CACHE/seed-mix.txt" 2>/dev/null)"
     printf 'medians of %s runs (%s for a command whose first run took over %s s), alternating; peak RSS = the largest of the runs\n' "$RUNS" "$SLOW_RUNS" "$SLOW_S"
     printf 'x floor = median wall time / the floor'"'"'s on the same file; (cpu) = the same with user+system time\n'
     printf 'highest 1-min load average seen after a run: %s on %s CPUs%s\n' "$MAX_LOAD" "$(nproc)" \
         "$(awk -v l="$MAX_LOAD" -v n="$(nproc)" 'BEGIN { if (l > 1.5) printf " (other processes were competing for the CPUs: wall times are noisy, trust the cpu columns more)" }')"
 
-    print_table hs 'handshake-heavy (TLS 1.2/1.3, mTLS ok and failing, resumption, untrusted CA)'
+    print_table hs 'handshake-heavy (TLS 1.2/1.3, mTLS ok and failing, resumption, untrusted CA; QUIC; STARTTLS)'
     print_table bulk 'bulk-heavy (TLS 1.2/1.3 transfers of 32 MiB, with and without client certificates)'
 
     printf '\nflat memory (tlsdiag -o json, amplify -n COPIES -o - SEED | tlsdiag -r -: twice the copies = twice as long,\n'
