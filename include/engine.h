@@ -55,6 +55,9 @@ struct td_config {
 	 * one report per connection, when it ends.  ordered is ignored. */
 	bool stream;
 	uint64_t report_grace_us;
+	/* Streaming: a statistics record this often on the capture's clock
+	 * (--stats-interval; td_engine_stats_due()); 0: none. */
+	uint64_t stats_every_us;
 	uint16_t tls_ports[16];  /* --port: more ports where failed TCP attempts are TLS attempts */
 	size_t n_tls_ports;
 };
@@ -98,6 +101,12 @@ void td_engine_note_kernel(struct td_engine *e, uint64_t received, uint64_t drop
 /* Hand the sink the statistics so far (its stats callback, if any): a
  * live run's periodic record (--stats-interval). */
 void td_engine_emit_stats(struct td_engine *e);
+
+/* Is a periodic statistics record due (stats_every_us of the capture's
+ * clock since the last, the first one stats_every_us after the first
+ * frame)?  True once each time; the caller notes the kernel's counts
+ * and calls td_engine_emit_stats(). */
+bool td_engine_stats_due(struct td_engine *e);
 
 /* Another engine of the same run (--workers) saw TLS: at the end, the
  * refused or unanswered connections this one kept as TLS attempts

@@ -290,8 +290,6 @@ struct run {
 	struct td_capture *cap;
 	struct td_outfile *of;    /* --output-file, or NULL */
 	bool out_failed;          /* it failed: said, and the capture stopped */
-	uint64_t stats_every_us;  /* streaming: --stats-interval (the capture's clock); 0: none */
-	uint64_t stats_next_us;
 	struct td_sink *flush;    /* live: the sink to flush (stdout_buffering), or NULL */
 	uint64_t flushed_us;
 };
@@ -318,14 +316,9 @@ static void note_kernel(struct td_capture *cap, struct td_engine *eng)
 }
 
 /* The periodic statistics record, when it is due. */
-static void stats_due(struct run *run, uint64_t ts_us)
+static void stats_due(struct run *run)
 {
-	if (!run->stats_every_us)
-		return;
-	if (!run->stats_next_us) {
-		run->stats_next_us = ts_us + run->stats_every_us;
-	} else if (ts_us >= run->stats_next_us) {
-		run->stats_next_us = ts_us + run->stats_every_us;
+	if (td_engine_stats_due(run->eng)) {
 		note_kernel(run->cap, run->eng);
 		td_engine_emit_stats(run->eng);
 	}
@@ -336,7 +329,7 @@ static void frame_cb(void *ctx, enum td_link link, uint64_t ts_us,
 {
 	struct run *run = ctx;
 	td_engine_frame(run->eng, link, ts_us, data, caplen, wirelen);
-	stats_due(run, ts_us);
+	stats_due(run);
 	flush_due(run, data, ts_us);
 	if (!run->of || run->out_failed)
 		return;
@@ -360,8 +353,6 @@ static struct td_workers *new_workers(const struct options *o)
 	struct td_workers_opts wo = {
 		.n = o->workers, .cfg = o->cfg, .diag = &o->diag,
 		.keylog_files = o->keylogs, .n_keylog_files = o->n_keylogs,
-		/* used when the run streams, as below */
-		.stats_every_us = (uint64_t)o->stats_interval_s * 1000000u,
 	};
 	if (td_workers_new(&w, &wo, err, sizeof err) != TD_OK)
 		fprintf(stderr, "tlsdiag: %s\n", err);
@@ -690,7 +681,6 @@ int main(int argc, char **argv)
 	g_capture = cap;
 	catch_signals(of);
 	struct run run = { .eng = eng, .cap = cap, .of = of,
-			   .stats_every_us = o.cfg.stream ? (uint64_t)o.stats_interval_s * 1000000u : 0,
 			   .flush = o.iface ? (outsink ? outsink : sink) : NULL };
 	struct ending e = { .err = err };
 	e.r = td_capture_run(cap, frame_cb, &run, err, sizeof err);

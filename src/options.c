@@ -357,7 +357,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 	o->workers = 1;
 	o->promisc = true;
 	td_config_defaults(&o->cfg);
-	o->stats_interval_s = 60;
+	o->cfg.stats_every_us = 60u * 1000000u;  /* --stats-interval */
 	int c;
 	size_t v;
 	opterr = 0;  /* one line of our own instead of getopt's */
@@ -428,7 +428,7 @@ int td_parse_options(int argc, char **argv, struct options *o)
 			if (!parse_size(optarg, 0, &v) || v > 86400u)
 				return fail_usage("bad --stats-interval '%s' (seconds, 0 to 86400)",
 						  optarg);
-			o->stats_interval_s = (unsigned)v;
+			o->cfg.stats_every_us = (uint64_t)v * 1000000u;
 			break;
 		case OPT_CA_FILE: o->diag.ca_file = optarg; break;
 		case OPT_CA_PATH: o->diag.ca_path = optarg; break;

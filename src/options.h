@@ -47,8 +47,6 @@ struct options {
 	const char *write_file; /* -w: save the packets read (pcap) */
 	bool list_interfaces;   /* -D: list the capture interfaces and exit */
 	const char *filter_file; /* -F: the BPF expression comes from this file */
-	unsigned stats_interval_s; /* --stats-interval: streaming, a statistics record this
-				      often (the capture's clock); 0: none */
 	/* --output-file, -G, -C (src/outfile/): the report to rotated files */
 	const char *output_file; /* the report goes here, not to stdout; NULL: stdout */
 	uint64_t rotate_secs;    /* -G: a new file every this many seconds; 0: never */

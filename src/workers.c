@@ -204,15 +204,9 @@ static void note_kernel(struct worker *wk)
 /* The periodic statistics, when due on this worker's clock (a file's
  * reader gives every worker the capture's time, so they fall together;
  * live, each capture's clock ticks every 200 ms). */
-static void stats_due(struct worker *wk, uint64_t ts_us)
+static void stats_due(struct worker *wk)
 {
-	uint64_t every = wk->pool->stats_every_us;
-	if (!every)
-		return;
-	if (!wk->stats_next_us) {
-		wk->stats_next_us = ts_us + every;
-	} else if (ts_us >= wk->stats_next_us) {
-		wk->stats_next_us = ts_us + every;
+	if (td_engine_stats_due(wk->eng)) {
 		note_kernel(wk);
 		td_engine_emit_stats(wk->eng);
 	}
@@ -267,7 +261,7 @@ static void *file_worker(void *arg)
 					h->caplen, h->wirelen);
 			if (wk->pool->ordered)
 				note_ids(wk);
-			stats_due(wk, h->ts_us);
+			stats_due(wk);
 			off += sizeof *h + pad8(h->caplen);
 		}
 		collect(wk);
@@ -426,7 +420,7 @@ static void live_frame(void *ctx, enum td_link link, uint64_t ts, const uint8_t 
 	if (data && ts < wk->join_us)
 		return;
 	td_engine_frame(wk->eng, link, ts, data, caplen, wirelen);
-	stats_due(wk, ts);
+	stats_due(wk);
 }
 
 static void *live_worker(void *arg)
@@ -519,7 +513,6 @@ static bool setup_workers(struct td_workers *p, bool file)
 	 * and turns ordering off. */
 	p->stream = cfg.stream && p->sink->conn_end;
 	p->ordered = cfg.ordered && !p->stream;
-	p->stats_every_us = p->stream && p->sink->stats ? p->opts.stats_every_us : 0;
 	cfg.stream = p->stream;
 	cfg.max_memory = cfg.max_memory / p->n;
 	cfg.max_flows = cfg.max_flows / p->n ? cfg.max_flows / p->n : 1;

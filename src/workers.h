@@ -41,9 +41,6 @@ struct td_workers_opts {
 	 * A file: cfg.keylog is loaded already and shared, read-only. */
 	const char *const *keylog_files;
 	size_t n_keylog_files;
-	/* Streaming: a statistics record this often on the capture's clock
-	 * (--stats-interval), merged over the workers; 0: none. */
-	uint64_t stats_every_us;
 };
 
 struct td_workers;

@@ -74,7 +74,6 @@ struct worker {
 	uint64_t dropped;              /* connections not handed over (out of memory) */
 	uint64_t decrypted;            /* output: its connections decrypted */
 	uint64_t join_us;              /* live: frames stamped before are skipped */
-	uint64_t stats_next_us;        /* its next periodic statistics (its clock) */
 	/* The output's: the worker's periodic statistics not merged yet,
 	 * oldest first (a worker may run a little ahead of the others). */
 	struct item *snap_head, *snap_tail;
@@ -90,7 +89,6 @@ struct td_workers {
 	bool stream;                   /* engines report early (engine.h: stream) */
 	bool ordered;                  /* a file read in order: the output is ordered */
 	bool live;
-	uint64_t stats_every_us;       /* periodic statistics (streaming), or 0 */
 	struct td_capture *reader_cap; /* a file: the reader's */
 	int stop;                      /* atomic: td_workers_stop() */
 	/* The end of the input: every worker waits for the others, so each

@@ -566,6 +566,8 @@ struct td_engine *td_engine_new(const struct td_config *cfg, struct td_sink *sin
 	e->sink = sink;
 	if (!sink->conn_end && !sink->conn_take)
 		e->cfg.stream = false;
+	if (!e->cfg.stream || !sink->stats)
+		e->cfg.stats_every_us = 0;
 	if (e->cfg.stream)
 		e->cfg.ordered = false;  /* reports go out as outcomes become known */
 	e->budget.cap = cfg->max_memory;
@@ -637,6 +639,21 @@ void td_engine_note_kernel(struct td_engine *e, uint64_t received, uint64_t drop
 	e->st.kernel = true;
 	e->st.kernel_received = received;
 	e->st.kernel_dropped = dropped;
+}
+
+bool td_engine_stats_due(struct td_engine *e)
+{
+	uint64_t every = e->cfg.stats_every_us;
+	if (!every || !e->now_us)
+		return false;
+	if (!e->stats_next_us) {
+		e->stats_next_us = e->now_us + every;
+		return false;
+	}
+	if (e->now_us < e->stats_next_us)
+		return false;
+	e->stats_next_us = e->now_us + every;
+	return true;
 }
 
 void td_engine_emit_stats(struct td_engine *e)

@@ -224,6 +224,7 @@ struct td_engine {
 	struct td_tcp_port nontls[TD_CAP_TCP_PORTS];
 	size_t n_nontls;
 	uint64_t now_us;
+	uint64_t stats_next_us;   /* td_engine_stats_due() */
 	struct flow *due_head, *due_tail; /* streaming: flow.h, due_prev */
 	struct flow *report_now;  /* streaming: a fatal alert was read in this frame's flow */
 	struct td_cert_cache *certs; /* parsed certificates by DER (x509.h) */
