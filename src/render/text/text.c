@@ -580,8 +580,8 @@ static void text_stats(struct td_sink *s, const struct td_stats *st)
 			 st->kernel_received, st->kernel_dropped);
 		td_tw_item(&t, ", ", buf, IND_BLOCK, st->kernel_dropped ? TD_TW_YELLOW : TD_TW_RESET);
 	}
-	snprintf(buf, sizeof buf, "%" PRIu64 " flows tracked of %" PRIu64, st->flows_active,
-		 st->max_flows);
+	snprintf(buf, sizeof buf, "%" PRIu64 " %s tracked of %" PRIu64, st->flows_active,
+		 st->flows_active == 1 ? "flow" : "flows", st->max_flows);
 	td_tw_item(&t, ", ", buf, IND_BLOCK, TD_TW_RESET);
 	snprintf(buf, sizeof buf, "%" PRIu64 " connections: %" PRIu64 " established, %" PRIu64
 		 " failed, %" PRIu64 " incomplete",
